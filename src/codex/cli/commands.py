@@ -1,0 +1,30 @@
+"""The subcommand table. Help text lives here so `codex --help` lists every command without
+importing any of them; a command's module is imported only when it runs.
+
+Each module named here provides `configure(parser)` (adds its arguments) and
+`run(args, ctx) -> int`. List only commands that work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    help: str
+    module: str
+    aliases: tuple[str, ...] = ()
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("debug", "Diagnostics: effective configuration and its sources", "codex.cli.debug"),
+)
+
+
+def find(name: str) -> Command | None:
+    for command in COMMANDS:
+        if name == command.name or name in command.aliases:
+            return command
+    return None

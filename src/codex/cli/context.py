@@ -1,0 +1,33 @@
+"""What every subcommand receives besides its own arguments: the global config options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codex.config import Config, ConfigOverrides
+
+
+@dataclass(slots=True)
+class CliContext:
+    config_home: str | None = None
+    config_file: str | None = None
+    cli_overrides: list[str] = field(default_factory=list)
+    profile: str | None = None
+
+    def overrides(self) -> ConfigOverrides:
+        from codex.config import ConfigOverrides
+
+        return ConfigOverrides(
+            config_home=self.config_home,
+            config_file=self.config_file,
+            cli_overrides=tuple(self.cli_overrides),
+            profile=self.profile,
+        )
+
+    def load_config(self, **kwargs: object) -> Config:
+        """Load and validate the effective config; raises CodexError (exit 2) on bad config."""
+        from codex.config import load_config
+
+        return load_config(self.overrides(), **kwargs)

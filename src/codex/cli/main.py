@@ -1,0 +1,158 @@
+"""The `codex` multitool: global options, then dispatch to one subcommand's module.
+
+Startup is a feature: `--version` answers before argparse is imported, and only the chosen
+subcommand's module is ever imported.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from codex import __version__
+
+if TYPE_CHECKING:
+    import argparse
+
+    from codex.cli.context import CliContext
+
+# Global options taking a value, so the subcommand can be found without a full parse.
+_VALUE_OPTIONS = {"-c", "--config", "--config-home", "--config-file", "-p", "--profile"}
+
+_TUI_PENDING = "codex: the interactive TUI is not available in this build yet; use `codex exec` or a subcommand (see `codex --help`)"
+
+
+def entry() -> NoReturn:
+    sys.exit(main(sys.argv[1:]))
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("--version", "-V"):
+        sys.stdout.write(f"codex-cli {__version__}\n")
+        return 0
+    from codex.errors import CodexError
+
+    try:
+        return _dispatch(argv)
+    except CodexError as err:
+        sys.stderr.write(f"codex: {err}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 141
+
+
+def find_subcommand(argv: list[str]) -> str | None:
+    """The first positional token, skipping global options and their values."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token == "--":
+            return None
+        if token in _VALUE_OPTIONS:
+            skip = True
+            continue
+        if token.startswith("-"):
+            continue
+        return token
+    return None
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suffix: str = "") -> None:
+    """The options every entry point accepts, before or after the subcommand."""
+    import argparse
+
+    quiet = argparse.SUPPRESS if suffix else None
+    parser.add_argument(
+        "-c",
+        "--config",
+        dest=f"config{suffix}",
+        action="append",
+        default=[] if not suffix else argparse.SUPPRESS,
+        metavar="key=value",
+        help=quiet
+        or "Override a config value (dotted key, TOML value, falls back to a string); repeatable",
+    )
+    parser.add_argument(
+        "--config-home",
+        dest=f"config_home{suffix}",
+        metavar="DIR",
+        default=argparse.SUPPRESS if suffix else None,
+        help=quiet or "Use DIR as CODEX_HOME (config, auth, sessions)",
+    )
+    parser.add_argument(
+        "--config-file",
+        dest=f"config_file{suffix}",
+        metavar="FILE",
+        default=argparse.SUPPRESS if suffix else None,
+        help=quiet or "Load FILE instead of $CODEX_HOME/config.toml",
+    )
+    parser.add_argument(
+        "-p",
+        "--profile",
+        dest=f"profile{suffix}",
+        metavar="NAME",
+        default=argparse.SUPPRESS if suffix else None,
+        help=quiet or "Use the [profiles.NAME] section of config.toml",
+    )
+
+
+def build_parser(selected: str | None) -> argparse.ArgumentParser:
+    import argparse
+
+    from codex.cli import commands
+
+    parser = argparse.ArgumentParser(
+        prog="codex",
+        description="codex-py: a terminal coding agent compatible with OpenAI's Codex CLI.",
+    )
+    parser.add_argument(
+        "-V", "--version", action="version", version=f"codex-cli {__version__}"
+    )
+    add_global_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for command in commands.COMMANDS:
+        sub = subparsers.add_parser(
+            command.name, aliases=list(command.aliases), help=command.help, description=command.help
+        )
+        if selected is not None and commands.find(selected) is command:
+            add_global_options(sub, suffix="_sub")
+            _load(command.module).configure(sub)
+    return parser
+
+
+def _load(module: str):  # noqa: ANN202 - a command module
+    import importlib
+
+    return importlib.import_module(module)
+
+
+def _context(args: argparse.Namespace) -> CliContext:
+    from codex.cli.context import CliContext
+
+    ns = vars(args)
+    return CliContext(
+        config_home=ns.get("config_home_sub") or ns.get("config_home"),
+        config_file=ns.get("config_file_sub") or ns.get("config_file"),
+        cli_overrides=[*ns.get("config", []), *ns.get("config_sub", [])],
+        profile=ns.get("profile_sub") or ns.get("profile"),
+    )
+
+
+def _dispatch(argv: list[str]) -> int:
+    from codex.cli import commands
+
+    selected = find_subcommand(argv)
+    command = commands.find(selected) if selected else None
+    if selected is not None and command is None:
+        sys.stderr.write(_TUI_PENDING + "\n")
+        return 2
+    parser = build_parser(selected)
+    args = parser.parse_args(argv)
+    if command is None:
+        sys.stderr.write(_TUI_PENDING + "\n")
+        return 2
+    return int(_load(command.module).run(args, _context(args)) or 0)
