@@ -1,4 +1,4 @@
-"""Enumerations shared by config, front ends and the wire, spelled exactly as upstream serializes them."""
+"""Enumerations shared by config, front ends and the wire, spelled as upstream serializes them."""
 
 from enum import StrEnum
 
