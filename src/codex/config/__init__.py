@@ -1,0 +1,58 @@
+"""Configuration: `$CODEX_HOME`, `--config-home`, `--config-file`, `-c key=value` and profiles →
+one validated, frozen `Config`; and `ConfigEdits`, the one way to change config.toml (keeping
+comments).
+
+Nothing here creates or writes anything merely by loading. Names are imported lazily so that
+`from codex.config import ConfigOverrides` (the CLI's hand-over) does not pay for pydantic.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from codex.config.overrides import ConfigOverrides
+
+if TYPE_CHECKING:
+    from codex.config.edits import ConfigEdits
+    from codex.config.loader import load_config
+    from codex.config.model import Config
+    from codex.config.paths import ConfigPaths, resolve_paths
+    from codex.config.schema import (
+        CustomToolConfig,
+        McpServerConfig,
+        ModelProviderConfig,
+    )
+
+__all__ = [
+    "Config",
+    "ConfigEdits",
+    "ConfigOverrides",
+    "ConfigPaths",
+    "CustomToolConfig",
+    "McpServerConfig",
+    "ModelProviderConfig",
+    "load_config",
+    "resolve_paths",
+]
+
+_LAZY = {
+    "Config": "codex.config.model",
+    "ConfigEdits": "codex.config.edits",
+    "ConfigPaths": "codex.config.paths",
+    "resolve_paths": "codex.config.paths",
+    "load_config": "codex.config.loader",
+    "CustomToolConfig": "codex.config.schema",
+    "McpServerConfig": "codex.config.schema",
+    "ModelProviderConfig": "codex.config.schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'codex.config' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

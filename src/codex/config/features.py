@@ -1,0 +1,142 @@
+"""Feature flags: defaults, legacy aliases and the upstream resolution order (spec-core §6.1).
+
+Order: defaults → top-level legacy booleans → `[features]` → profile legacy booleans →
+`profiles.NAME.features` → command-line flags. Unknown feature keys are ignored with a debug note.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field
+
+from codex.config.layers import FLAG, Key, LayeredTree, Origin, Source
+from codex.config.schema import Table
+
+log = logging.getLogger(__name__)
+
+FEATURE_DEFAULTS: dict[str, bool] = {
+    "undo": True,
+    "view_image_tool": True,
+    "unified_exec": False,
+    "rmcp_client": False,
+    "apply_patch_freeform": False,
+    "web_search_request": False,
+    "exec_policy": True,
+    "experimental_sandbox_command_assessment": False,
+    "enable_experimental_windows_sandbox": False,
+    "remote_compaction": True,
+    "parallel": False,
+    "shell_tool": True,
+}
+
+# Old spellings accepted inside `[features]` and as top-level/profile booleans.
+LEGACY_ALIASES: dict[str, str] = {
+    "experimental_use_unified_exec_tool": "unified_exec",
+    "experimental_use_rmcp_client": "rmcp_client",
+    "experimental_use_freeform_apply_patch": "apply_patch_freeform",
+    "include_apply_patch_tool": "apply_patch_freeform",
+    "web_search": "web_search_request",
+}
+
+_TOP_LEVEL_LEGACY: dict[Key, str] = {
+    ("experimental_sandbox_command_assessment",): "experimental_sandbox_command_assessment",
+    ("experimental_use_freeform_apply_patch",): "apply_patch_freeform",
+    ("experimental_use_unified_exec_tool",): "unified_exec",
+    ("experimental_use_rmcp_client",): "rmcp_client",
+    ("tools", "web_search"): "web_search_request",
+    ("tools", "web_search_request"): "web_search_request",
+    ("tools", "view_image"): "view_image_tool",
+}
+
+_PROFILE_LEGACY: dict[Key, str] = {
+    ("include_apply_patch_tool",): "apply_patch_freeform",
+    ("experimental_sandbox_command_assessment",): "experimental_sandbox_command_assessment",
+    ("experimental_use_freeform_apply_patch",): "apply_patch_freeform",
+    ("experimental_use_unified_exec_tool",): "unified_exec",
+    ("experimental_use_rmcp_client",): "rmcp_client",
+    ("tools_web_search",): "web_search_request",
+    ("tools_view_image",): "view_image_tool",
+}
+
+
+class Features(Table):
+    """The resolved feature set: every known feature, on or off."""
+
+    undo: bool = True
+    view_image_tool: bool = True
+    unified_exec: bool = False
+    rmcp_client: bool = False
+    apply_patch_freeform: bool = False
+    web_search_request: bool = False
+    exec_policy: bool = True
+    experimental_sandbox_command_assessment: bool = False
+    enable_experimental_windows_sandbox: bool = False
+    remote_compaction: bool = True
+    parallel: bool = False
+    shell_tool: bool = Field(default=True)
+
+    def enabled(self, name: str) -> bool:
+        return bool(getattr(self, canonical_feature(name) or "", False))
+
+
+def canonical_feature(key: str) -> str | None:
+    if key in FEATURE_DEFAULTS:
+        return key
+    return LEGACY_ALIASES.get(key)
+
+
+def resolve_features(
+    layers: LayeredTree,
+    profile: str | None,
+    flags: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, Origin]]:
+    """The resolved `[features]` table, and the origin of each feature that was set."""
+    values: dict[str, Any] = dict(FEATURE_DEFAULTS)
+    origins: dict[str, Origin] = {}
+
+    def take(feature: str, value: Any, key: Key) -> None:
+        values[feature] = value
+        origin = layers.origin_at(key)
+        if origin is not None and key[0] == "profiles":
+            origin = Origin(Source(f"profile {profile}", origin.source.where), origin.key)
+        if origin is not None:
+            origins[feature] = origin
+
+    def apply_legacy(table: Key, names: Mapping[Key, str]) -> None:
+        for key, feature in names.items():
+            value = layers.get((*table, *key))
+            if value is not None:
+                take(feature, value, (*table, *key))
+
+    def apply_table(table: Key) -> None:
+        entries = layers.get(table)
+        if not isinstance(entries, dict):
+            return
+        for key, value in entries.items():
+            feature = canonical_feature(key)
+            if feature is None:
+                log.debug("unknown feature key in config: %s", key)
+                continue
+            if feature != key:
+                log.debug("`%s` is deprecated. Use `%s` instead.", key, feature)
+            take(feature, value, (*table, key))
+
+    apply_legacy((), _TOP_LEVEL_LEGACY)
+    apply_table(("features",))
+    if profile is not None:
+        apply_legacy(("profiles", profile), _PROFILE_LEGACY)
+        apply_table(("profiles", profile, "features"))
+    for key, value in flags.items():
+        feature = canonical_feature(key)
+        if feature is None:
+            log.debug("unknown feature key from a flag: %s", key)
+            continue
+        values[feature] = value
+        origins[feature] = Origin(FLAG, ("features", key))
+    return values, origins
+
+
+__all__ = ["FEATURE_DEFAULTS", "Features", "canonical_feature", "resolve_features"]

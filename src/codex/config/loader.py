@@ -1,0 +1,223 @@
+"""`load_config`: layers → profile → flags → derived defaults → one validated `Config`.
+
+Layers, lowest first (spec-core §6.1–6.3): the config file (or `--config-file`), the `-c`
+overrides (set in order on the raw tree), the managed config. Then the active profile's keys
+override the top level, command-line flags override everything, and what is still unset gets
+upstream's defaults (trust-based for `sandbox_mode` and `approval_policy`). Reads only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex.config.layers import FLAG, LayeredTree, Origin, Source
+from codex.config.overrides import ConfigOverrides, parse_overrides
+from codex.config.paths import ConfigPaths, resolve_paths
+from codex.config.toml_read import read_toml
+from codex.errors import UsageError
+
+if TYPE_CHECKING:
+    from codex.config.model import Config
+
+log = logging.getLogger(__name__)
+
+# Tables a profile may not touch: they come from the top level only (spec-core §6.3).
+_TOP_LEVEL_ONLY = ("model_providers", "mcp_servers")
+
+
+def load_config(
+    overrides: ConfigOverrides,
+    *,
+    cwd: Path | None = None,
+    flag_overrides: Mapping[str, object] | None = None,
+    managed_config_files: Sequence[Path] | None = None,
+) -> Config:
+    """The effective config. Raises `UsageError` (exit 2, one line) for anything wrong in it.
+
+    `flag_overrides` are dotted keys set by command-line flags (`{"model": "o3"}`), highest
+    precedence. `managed_config_files` replaces the platform's managed-config locations (tests).
+    """
+    paths = resolve_paths(overrides)
+    session_cwd = _absolute_cwd(cwd)
+    layers = read_layers(paths, overrides, managed_config_files)
+    profile = _active_profile(layers, overrides)
+    effective = _apply_profile(layers, profile)
+    flags = dict(flag_overrides or {})
+    feature_flags = _apply_flags(effective, flags)
+    _resolve_features(effective, layers, profile, feature_flags)
+    _derive_defaults(effective, session_cwd)
+    _resolve_relative_paths(effective, session_cwd)
+    return _validate(effective, paths, session_cwd, profile)
+
+
+def read_layers(
+    paths: ConfigPaths,
+    overrides: ConfigOverrides,
+    managed_config_files: Sequence[Path] | None = None,
+) -> LayeredTree:
+    """The raw merged tree (file < -c < managed), before profiles, with origins."""
+    layers = LayeredTree()
+    explicit = bool(overrides.config_file or os.environ.get("CODEX_CONFIG_FILE", "").strip())
+    user = read_toml(paths.config_file, required=explicit)
+    if user is not None:
+        layers.merge(user, Source(str(paths.config_file), str(paths.config_file)))
+    for override in parse_overrides(overrides.cli_overrides):
+        label = f"-c {override.raw}"
+        layers.set(override.path, override.value, Source(label, label))
+    managed = paths.managed_config_files if managed_config_files is None else managed_config_files
+    for path in managed:
+        table = read_toml(Path(path), required=False)
+        if table is not None:
+            layers.merge(table, Source(f"managed ({path})", str(path)))
+    return layers
+
+
+def _absolute_cwd(cwd: Path | None) -> Path:
+    base = Path.cwd()
+    if cwd is None:
+        return base
+    return Path(os.path.abspath(base / cwd))
+
+
+def _active_profile(layers: LayeredTree, overrides: ConfigOverrides) -> str | None:
+    name = overrides.profile
+    if name is None:
+        name = layers.get(("profile",))
+        if name is None:
+            return None
+        if not isinstance(name, str):
+            origin = layers.origin_at(("profile",))
+            where = origin.source.where if origin else "config"
+            raise UsageError(f"{where}: profile: expected a string, got {type(name).__name__}")
+    profiles = layers.get(("profiles",))
+    if not isinstance(profiles, dict) or not isinstance(profiles.get(name), dict):
+        raise UsageError(f"config profile `{name}` not found")
+    return name
+
+
+def _apply_profile(layers: LayeredTree, profile: str | None) -> LayeredTree:
+    """A copy of the tree where the active profile's keys override the top level."""
+    from codex.config.schema import PROFILE_OVERRIDABLE
+
+    effective = LayeredTree(_copy(layers.tree), dict(layers.origins))
+    if profile is None:
+        return effective
+    table = layers.get(("profiles", profile))
+    for key, value in table.items():
+        if key not in PROFILE_OVERRIDABLE:
+            continue
+        origin = layers.origin_at(("profiles", profile, key))
+        where = origin.source.where if origin else "config"
+        effective.set(
+            (key,), value, Source(f"profile {profile}", where), ("profiles", profile, key)
+        )
+    for key in table:
+        if key in _TOP_LEVEL_ONLY:
+            log.debug("profile %s: `%s` is top-level only; ignored", profile, key)
+    return effective
+
+
+def _apply_flags(effective: LayeredTree, flags: Mapping[str, object]) -> dict[str, Any]:
+    """Set flag values (highest precedence); `features.*` flags are returned for features."""
+    feature_flags: dict[str, Any] = {}
+    for dotted_key, value in flags.items():
+        key = tuple(dotted_key.split("."))
+        if key[0] == "features" and len(key) == 2:
+            feature_flags[key[1]] = value
+            continue
+        effective.set(key, _toml_value(value), FLAG)
+    return feature_flags
+
+
+def _toml_value(value: object) -> object:
+    """Flags may hand over enums and paths; the tree holds plain TOML values."""
+    from enum import Enum
+
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_toml_value(v) for v in value]
+    return value
+
+
+def _resolve_features(
+    effective: LayeredTree, layers: LayeredTree, profile: str | None, flags: dict[str, Any]
+) -> None:
+    from codex.config.features import resolve_features
+
+    values, origins = resolve_features(layers, profile, flags)
+    effective.tree["features"] = values
+    for stale in [k for k in effective.origins if k[:1] == ("features",)]:
+        del effective.origins[stale]
+    for feature, origin in origins.items():
+        effective.origins[("features", feature)] = origin
+
+
+def _derive_defaults(effective: LayeredTree, cwd: Path) -> None:
+    """Project trust picks the defaults of `sandbox_mode` and `approval_policy` when unset."""
+    from codex.config.projects import active_project
+
+    projects = effective.get(("projects",))
+    found = active_project(projects, cwd) if isinstance(projects, dict) else None
+    if found is None or not isinstance(found[1], dict):
+        return
+    key, entry = found
+    trust = entry.get("trust_level")
+    if trust not in ("trusted", "untrusted"):
+        return
+    origin = effective.origin_at(("projects", key, "trust_level"))
+    where = origin.source.where if origin else "config"
+    source = Source(f"default ({trust} project {key})", where)
+    written = ("projects", key, "trust_level")
+    if effective.get(("sandbox_mode",)) is None:
+        effective.set(("sandbox_mode",), "workspace-write", source, written)
+    if effective.get(("approval_policy",)) is None:
+        policy = "on-request" if trust == "trusted" else "untrusted"
+        effective.set(("approval_policy",), policy, source, written)
+
+
+def _resolve_relative_paths(effective: LayeredTree, cwd: Path) -> None:
+    """`experimental_*_file` paths are relative to the session cwd, as upstream."""
+    for key in ("experimental_instructions_file", "experimental_compact_prompt_file"):
+        value = effective.get((key,))
+        if isinstance(value, str) and value:
+            path = Path(os.path.expanduser(value))
+            effective.tree[key] = str(path if path.is_absolute() else cwd / path)
+
+
+def _validate(effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: str | None) -> Config:
+    from pydantic import ValidationError
+
+    from codex.config.errors import config_error
+    from codex.config.model import Config
+
+    data = dict(effective.tree)
+    data.update(
+        codex_home=paths.codex_home, config_file=paths.config_file, cwd=cwd, profile=profile
+    )
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        raise config_error(err, effective, str(paths.config_file)) from None
+    for key in config.unknown_keys:
+        log.debug("unknown config key `%s` ignored", key)
+    config._origins = _public_origins(effective.origins)
+    return config
+
+
+def _public_origins(origins: dict[tuple[str, ...], Origin]) -> dict[tuple[str, ...], Origin]:
+    return dict(origins)
+
+
+def _copy(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        return {k: _copy(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_copy(v) for v in tree]
+    return tree
