@@ -1,0 +1,381 @@
+# ruff: noqa: RUF009  (extra_field/absent_field return dataclasses.field objects)
+"""The Op vocabulary: everything a front end asks of a session, as `Submission{id, op}`.
+
+Ops serialize as upstream's `{"type": "<snake_case_name>", ...}`. Approval answers carry a
+`ReviewDecision` (`approved`, `approved_for_session`, `denied`, `abort`, ...). Sandbox policies
+travel in their JSON form (`{"type": "workspace-write", ...}`) or as any object with `to_dict()`
+(the sandbox package's policy type), so this module needs nothing from the rest of codex-py.
+Pure data, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from codex.protocol._wire import (
+    WireModel,
+    absent_field,
+    extra_field,
+    parse_list,
+    tagged_parser,
+    wire,
+)
+
+__all__ = [
+    "OP_TYPES",
+    "AddToHistory",
+    "ApprovedExecpolicyAmendment",
+    "Compact",
+    "ExecApproval",
+    "GetHistoryEntryRequest",
+    "InputImageUrl",
+    "InputLocalImage",
+    "InputText",
+    "Interrupt",
+    "ListCustomPrompts",
+    "ListMcpTools",
+    "Op",
+    "OverrideTurnContext",
+    "PatchApproval",
+    "RawOp",
+    "Review",
+    "ReviewDecision",
+    "RunUserShellCommand",
+    "Shutdown",
+    "Submission",
+    "Undo",
+    "UserInput",
+    "UserInputItem",
+    "UserTurn",
+    "parse_decision",
+    "parse_op",
+]
+
+
+# ---- user input items -----------------------------------------------------------------------
+
+
+@wire("text", omit_none=("text_elements",))
+@dataclass(slots=True)
+class InputText(WireModel):
+    text: str
+    text_elements: list[Any] | None = None
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("image")
+@dataclass(slots=True)
+class InputImageUrl(WireModel):
+    """An image already encoded as a URL (typically a `data:` URL)."""
+
+    image_url: str
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("local_image")
+@dataclass(slots=True)
+class InputLocalImage(WireModel):
+    """A local image file; the session reads, resizes and encodes it."""
+
+    path: str
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@dataclass(slots=True)
+class _RawInput:
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+UserInputItem = InputText | InputImageUrl | InputLocalImage
+_parse_input = tagged_parser(
+    {"text": InputText, "image": InputImageUrl, "local_image": InputLocalImage}, _RawInput
+)
+_parse_inputs = parse_list(_parse_input)
+
+
+# ---- approval decisions ---------------------------------------------------------------------
+
+
+class ReviewDecision(StrEnum):
+    """The user's answer to an approval request (snake_case on the wire)."""
+
+    APPROVED = "approved"
+    APPROVED_FOR_SESSION = "approved_for_session"
+    DENIED = "denied"
+    ABORT = "abort"
+    TIMED_OUT = "timed_out"
+
+
+@dataclass(slots=True, frozen=True)
+class ApprovedExecpolicyAmendment:
+    """Approved, and allow commands starting with this prefix from now on."""
+
+    proposed_execpolicy_amendment: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "approved_execpolicy_amendment": {
+                "proposed_execpolicy_amendment": list(self.proposed_execpolicy_amendment)
+            }
+        }
+
+
+def parse_decision(value: Any) -> ReviewDecision | ApprovedExecpolicyAmendment | Any:
+    if isinstance(value, str):
+        try:
+            return ReviewDecision(value)
+        except ValueError:
+            return value
+    if isinstance(value, Mapping) and "approved_execpolicy_amendment" in value:
+        inner = value["approved_execpolicy_amendment"] or {}
+        return ApprovedExecpolicyAmendment(tuple(inner.get("proposed_execpolicy_amendment", ())))
+    return value
+
+
+# ---- ops ------------------------------------------------------------------------------------
+
+
+@wire("interrupt")
+@dataclass(slots=True)
+class Interrupt(WireModel):
+    """Abort the running turn; the session answers with `turn_aborted`."""
+
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("user_input", parse={"items": _parse_inputs})
+@dataclass(slots=True)
+class UserInput(WireModel):
+    """Input for the next turn, using the session's current turn context."""
+
+    items: list[UserInputItem]
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire(
+    "user_turn",
+    omit_none=("effort",),
+    parse={"items": _parse_inputs},
+    order=(
+        "items",
+        "cwd",
+        "approval_policy",
+        "sandbox_policy",
+        "model",
+        "effort",
+        "summary",
+        "final_output_json_schema",
+    ),
+)
+@dataclass(slots=True)
+class UserTurn(WireModel):
+    """Input plus the full turn context (cwd, policies, model) for this and later turns."""
+
+    items: list[UserInputItem]
+    cwd: str
+    approval_policy: str
+    sandbox_policy: Any
+    model: str
+    summary: str = "auto"
+    effort: str | None = None
+    final_output_json_schema: Any = None
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire(
+    "override_turn_context",
+    omit_none=("cwd", "approval_policy", "sandbox_policy", "model", "effort", "summary"),
+)
+@dataclass(slots=True)
+class OverrideTurnContext(WireModel):
+    """Change parts of the turn context for later turns; None leaves a value as it is."""
+
+    cwd: str | None = None
+    approval_policy: str | None = None
+    sandbox_policy: Any = None
+    model: str | None = None
+    effort: str | None = None
+    summary: str | None = None
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("exec_approval", omit_none=("turn_id",), parse={"decision": parse_decision})
+@dataclass(slots=True)
+class ExecApproval(WireModel):
+    """Answer to `exec_approval_request`; `id` is its approval_id, else its call_id."""
+
+    id: str
+    decision: ReviewDecision | ApprovedExecpolicyAmendment
+    turn_id: str | None = None
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("patch_approval", parse={"decision": parse_decision})
+@dataclass(slots=True)
+class PatchApproval(WireModel):
+    """Answer to `apply_patch_approval_request`; `id` is its call_id."""
+
+    id: str
+    decision: ReviewDecision
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("add_to_history")
+@dataclass(slots=True)
+class AddToHistory(WireModel):
+    text: str
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("get_history_entry_request")
+@dataclass(slots=True)
+class GetHistoryEntryRequest(WireModel):
+    offset: int
+    log_id: int
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("list_mcp_tools")
+@dataclass(slots=True)
+class ListMcpTools(WireModel):
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("list_custom_prompts")
+@dataclass(slots=True)
+class ListCustomPrompts(WireModel):
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("compact")
+@dataclass(slots=True)
+class Compact(WireModel):
+    """Summarize the conversation so far to free context."""
+
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("undo")
+@dataclass(slots=True)
+class Undo(WireModel):
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("review")
+@dataclass(slots=True)
+class Review(WireModel):
+    review_request: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("shutdown")
+@dataclass(slots=True)
+class Shutdown(WireModel):
+    """Stop the session; it answers with `shutdown_complete`."""
+
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@wire("run_user_shell_command")
+@dataclass(slots=True)
+class RunUserShellCommand(WireModel):
+    """A `!cmd` typed by the user: run in the user's shell, recorded in history."""
+
+    command: str
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@dataclass(slots=True)
+class RawOp:
+    """An op type we do not model; kept verbatim so it can be reported as unsupported."""
+
+    data: dict[str, Any]
+
+    @property
+    def type(self) -> str | None:
+        return self.data.get("type")
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+Op = (
+    Interrupt
+    | UserInput
+    | UserTurn
+    | OverrideTurnContext
+    | ExecApproval
+    | PatchApproval
+    | AddToHistory
+    | GetHistoryEntryRequest
+    | ListMcpTools
+    | ListCustomPrompts
+    | Compact
+    | Undo
+    | Review
+    | Shutdown
+    | RunUserShellCommand
+    | RawOp
+)
+
+OP_TYPES: dict[str, type[WireModel]] = {
+    cls.TAG: cls  # type: ignore[misc]
+    for cls in (
+        Interrupt,
+        UserInput,
+        UserTurn,
+        OverrideTurnContext,
+        ExecApproval,
+        PatchApproval,
+        AddToHistory,
+        GetHistoryEntryRequest,
+        ListMcpTools,
+        ListCustomPrompts,
+        Compact,
+        Undo,
+        Review,
+        Shutdown,
+        RunUserShellCommand,
+    )
+}
+
+parse_op = tagged_parser(OP_TYPES, lambda d: RawOp(dict(d)))
+
+
+@dataclass(slots=True)
+class Submission:
+    """One entry of a session's submission queue; events answering it carry the same `id`."""
+
+    id: str
+    op: Op
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "op": self.op.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Submission:
+        return cls(data["id"], parse_op(data["op"]))
