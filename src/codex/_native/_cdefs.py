@@ -17,7 +17,32 @@ typedef struct {
 void codex_probe(codex_probe_result *out);
 """
 
+SSE = """
+typedef struct codex_sse_parser codex_sse_parser;
+typedef struct {
+    size_t count;
+    const char *names;
+    size_t names_len;
+    const char *data;
+    size_t data_len;
+    const char *ids;
+    size_t ids_len;
+    const int64_t *retries;
+    int any_id;
+    int any_retry;
+} codex_sse_batch;
+
+#define CODEX_SSE_OK 0
+#define CODEX_SSE_E_TOO_LARGE 1
+#define CODEX_SSE_E_NOMEM 2
+
+codex_sse_parser *codex_sse_new(size_t max_event_size);
+void codex_sse_free(codex_sse_parser *p);
+int codex_sse_feed(codex_sse_parser *p, const char *buf, size_t len, codex_sse_batch *out);
+"""
+
 # module name -> (cdef, C source prepended to the generated wrapper)
 MODULES: dict[str, tuple[str, str]] = {
     "probe": (PROBE, '#include "probe.h"'),
+    "sse": (SSE, '#include "sse.h"'),
 }

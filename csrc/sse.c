@@ -1,0 +1,337 @@
+/* Incremental Server-Sent Events framing; see sse.h for the contract. */
+#include "sse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/**** Growable byte and integer buffers ****/
+
+typedef struct {
+    char *ptr;
+    size_t len;
+    size_t cap;
+} bytebuf;
+
+static int bb_reserve(bytebuf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra)
+        return 0;
+    size_t need = b->len + extra;
+    if (need < b->len)
+        return -1;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) {
+            cap = need;
+            break;
+        }
+        cap *= 2;
+    }
+    char *ptr = realloc(b->ptr, cap);
+    if (!ptr)
+        return -1;
+    b->ptr = ptr;
+    b->cap = cap;
+    return 0;
+}
+
+static int bb_append(bytebuf *b, const char *src, size_t n)
+{
+    if (bb_reserve(b, n))
+        return -1;
+    if (n)
+        memcpy(b->ptr + b->len, src, n);
+    b->len += n;
+    return 0;
+}
+
+static int bb_set(bytebuf *b, const char *src, size_t n)
+{
+    b->len = 0;
+    return bb_append(b, src, n);
+}
+
+typedef struct {
+    int64_t *ptr;
+    size_t len;
+    size_t cap;
+} intbuf;
+
+static int ib_push(intbuf *b, int64_t v)
+{
+    if (b->len == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        int64_t *ptr = realloc(b->ptr, cap * sizeof(int64_t));
+        if (!ptr)
+            return -1;
+        b->ptr = ptr;
+        b->cap = cap;
+    }
+    b->ptr[b->len++] = v;
+    return 0;
+}
+
+/**** Parser state ****/
+
+struct codex_sse_parser {
+    size_t max_event_size;
+    int error;           /* sticky error code once a feed failed */
+    int bom_done;        /* the start-of-stream BOM question is settled */
+    size_t bom_held;     /* leading bytes seen so far that match the BOM */
+    int skip_lf;         /* the previous chunk ended in CR: a leading LF belongs to it */
+    size_t block_bytes;  /* raw bytes of the complete lines of the current block */
+    bytebuf line;        /* an unterminated line carried over from the previous chunk */
+    bytebuf event;       /* event type of the current block */
+    bytebuf last_id;     /* last event id (sticky) */
+    int64_t retry;       /* retry of the current block, -1 if none */
+    /* Output. The data of the block being assembled lives in `data` after the `data_done` bytes
+     * already dispatched in this batch, so a large event is copied once, not twice. */
+    bytebuf data;
+    size_t data_done;
+    bytebuf names;
+    bytebuf ids;
+    intbuf retries;
+    size_t count;
+    int any_id;
+    int any_retry;
+};
+
+static const char BOM[3] = {'\xEF', '\xBB', '\xBF'};
+
+codex_sse_parser *codex_sse_new(size_t max_event_size)
+{
+    codex_sse_parser *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    p->max_event_size = max_event_size ? max_event_size : SIZE_MAX;
+    p->retry = -1;
+    return p;
+}
+
+void codex_sse_free(codex_sse_parser *p)
+{
+    if (!p)
+        return;
+    free(p->line.ptr);
+    free(p->event.ptr);
+    free(p->last_id.ptr);
+    free(p->data.ptr);
+    free(p->names.ptr);
+    free(p->ids.ptr);
+    free(p->retries.ptr);
+    free(p);
+}
+
+/**** Lines and fields ****/
+
+static int dispatch(codex_sse_parser *p)
+{
+    size_t pending = p->data.len - p->data_done;
+    int64_t retry = p->retry;
+    p->retry = -1;
+    if (pending == 0) {
+        /* No data line in this block: not an event; forget its event type. */
+        p->event.len = 0;
+        return 0;
+    }
+    /* The data buffer ends in the "\n" of its last line: that byte becomes the separator. */
+    p->data.ptr[p->data.len - 1] = '\r';
+    p->data_done = p->data.len;
+    int rc;
+    if (p->event.len)
+        rc = bb_append(&p->names, p->event.ptr, p->event.len);
+    else
+        rc = bb_append(&p->names, "message", 7);
+    rc |= bb_append(&p->names, "\r", 1);
+    rc |= bb_append(&p->ids, p->last_id.ptr, p->last_id.len);
+    rc |= bb_append(&p->ids, "\r", 1);
+    rc |= ib_push(&p->retries, retry);
+    if (rc)
+        return CODEX_SSE_E_NOMEM;
+    p->any_id |= p->last_id.len != 0;
+    p->any_retry |= retry >= 0;
+    p->count++;
+    p->event.len = 0;
+    return 0;
+}
+
+static int field_is(const char *name, size_t n, const char *want, size_t wn)
+{
+    return n == wn && memcmp(name, want, wn) == 0;
+}
+
+static int process_line(codex_sse_parser *p, const char *line, size_t n)
+{
+    if (n == 0) {
+        p->block_bytes = 0;
+        return dispatch(p);
+    }
+    p->block_bytes += n;
+    if (p->block_bytes > p->max_event_size)
+        return CODEX_SSE_E_TOO_LARGE;
+    if (line[0] == ':')
+        return 0;
+    const char *colon = memchr(line, ':', n);
+    size_t name_len = colon ? (size_t)(colon - line) : n;
+    const char *value = colon ? colon + 1 : line + n;
+    size_t value_len = colon ? n - name_len - 1 : 0;
+    if (value_len && value[0] == ' ') {
+        value++;
+        value_len--;
+    }
+    switch (name_len) {
+    case 4:
+        if (field_is(line, name_len, "data", 4)) {
+            if (bb_reserve(&p->data, value_len + 1))
+                return CODEX_SSE_E_NOMEM;
+            if (value_len)
+                memcpy(p->data.ptr + p->data.len, value, value_len);
+            p->data.ptr[p->data.len + value_len] = '\n';
+            p->data.len += value_len + 1;
+        }
+        return 0;
+    case 5:
+        if (field_is(line, name_len, "event", 5) && bb_set(&p->event, value, value_len))
+            return CODEX_SSE_E_NOMEM;
+        if (field_is(line, name_len, "retry", 5) && value_len >= 1 && value_len <= 18) {
+            int64_t v = 0;
+            for (size_t i = 0; i < value_len; i++) {
+                unsigned char c = (unsigned char)value[i];
+                if (c < '0' || c > '9')
+                    return 0;
+                v = v * 10 + (c - '0');
+            }
+            p->retry = v;
+        }
+        return 0;
+    case 2:
+        if (field_is(line, name_len, "id", 2) && !memchr(value, '\0', value_len)
+            && bb_set(&p->last_id, value, value_len))
+            return CODEX_SSE_E_NOMEM;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/**** Feeding ****/
+
+static void reset_batch(codex_sse_parser *p)
+{
+    size_t pending = p->data.len - p->data_done;
+    if (p->data_done && pending)
+        memmove(p->data.ptr, p->data.ptr + p->data_done, pending);
+    p->data.len = pending;
+    p->data_done = 0;
+    p->names.len = 0;
+    p->ids.len = 0;
+    p->retries.len = 0;
+    p->count = 0;
+    p->any_id = 0;
+    p->any_retry = 0;
+}
+
+static void fill_batch(const codex_sse_parser *p, codex_sse_batch *out)
+{
+    out->count = p->count;
+    out->names = p->names.ptr;
+    out->names_len = p->names.len;
+    out->data = p->data.ptr;
+    out->data_len = p->data_done;
+    out->ids = p->ids.ptr;
+    out->ids_len = p->ids.len;
+    out->retries = p->retries.ptr;
+    out->any_id = p->any_id;
+    out->any_retry = p->any_retry;
+}
+
+static int fail(codex_sse_parser *p, int rc, codex_sse_batch *out)
+{
+    p->error = rc;
+    reset_batch(p);
+    p->data.len = 0;
+    fill_batch(p, out);
+    return rc;
+}
+
+/* Decide whether the stream starts with a BOM; returns how many bytes of buf it consumed. */
+static size_t settle_bom(codex_sse_parser *p, const char *buf, size_t len, int *rc)
+{
+    size_t i = 0;
+    while (i < len && p->bom_held < 3 && buf[i] == BOM[p->bom_held]) {
+        p->bom_held++;
+        i++;
+    }
+    if (p->bom_held == 3) {
+        p->bom_done = 1;
+        return i;
+    }
+    if (i == len)
+        return i; /* still a BOM prefix: wait for more */
+    /* Not a BOM: the held bytes (never CR or LF) start the first line. */
+    p->bom_done = 1;
+    *rc = bb_append(&p->line, BOM, p->bom_held) ? CODEX_SSE_E_NOMEM : 0;
+    return i;
+}
+
+int codex_sse_feed(codex_sse_parser *p, const char *buf, size_t len, codex_sse_batch *out)
+{
+    if (p->error)
+        return fail(p, p->error, out);
+    reset_batch(p);
+    size_t pos = 0;
+    int rc = 0;
+    if (!p->bom_done) {
+        pos = settle_bom(p, buf, len, &rc);
+        if (rc)
+            return fail(p, rc, out);
+    }
+    if (p->skip_lf && pos < len) {
+        p->skip_lf = 0;
+        if (buf[pos] == '\n')
+            pos++;
+    }
+    /* Next CR and LF at or after pos; len means "none in this chunk". Cached so a stream that
+     * uses only one kind of line end is still scanned once, not once per line. */
+    size_t next_cr = 0, next_lf = 0;
+    int cr_known = 0, lf_known = 0;
+    while (pos < len) {
+        if (!cr_known || next_cr < pos) {
+            const char *c = memchr(buf + pos, '\r', len - pos);
+            next_cr = c ? (size_t)(c - buf) : len;
+            cr_known = 1;
+        }
+        if (!lf_known || next_lf < pos) {
+            const char *c = memchr(buf + pos, '\n', len - pos);
+            next_lf = c ? (size_t)(c - buf) : len;
+            lf_known = 1;
+        }
+        size_t end = next_cr < next_lf ? next_cr : next_lf;
+        if (end == len) {
+            if (bb_append(&p->line, buf + pos, len - pos))
+                return fail(p, CODEX_SSE_E_NOMEM, out);
+            break;
+        }
+        if (p->line.len) {
+            if (bb_append(&p->line, buf + pos, end - pos))
+                return fail(p, CODEX_SSE_E_NOMEM, out);
+            rc = process_line(p, p->line.ptr, p->line.len);
+            p->line.len = 0;
+        } else {
+            rc = process_line(p, buf + pos, end - pos);
+        }
+        if (rc)
+            return fail(p, rc, out);
+        pos = end + 1;
+        if (buf[end] == '\r') {
+            if (pos == len)
+                p->skip_lf = 1;
+            else if (buf[pos] == '\n')
+                pos++;
+        }
+    }
+    if (p->line.len && p->block_bytes + p->line.len > p->max_event_size)
+        return fail(p, CODEX_SSE_E_TOO_LARGE, out);
+    fill_batch(p, out);
+    return CODEX_SSE_OK;
+}
