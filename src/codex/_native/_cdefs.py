@@ -41,8 +41,20 @@ void codex_sse_free(codex_sse_parser *p);
 int codex_sse_feed(codex_sse_parser *p, const char *buf, size_t len, codex_sse_batch *out);
 """
 
+JSONL = """
+typedef struct codex_jsonl_writer codex_jsonl_writer;
+codex_jsonl_writer *codex_jsonl_open(const char *path, int fsync_policy, size_t buf_cap, int mode,
+                                     long long *repaired);
+int codex_jsonl_append(codex_jsonl_writer *w, const char *data, size_t len);
+int codex_jsonl_flush(codex_jsonl_writer *w);
+int codex_jsonl_turn_end(codex_jsonl_writer *w);
+size_t codex_jsonl_pending(const codex_jsonl_writer *w);
+int codex_jsonl_close(codex_jsonl_writer *w);
+"""
+
 # module name -> (cdef, C source prepended to the generated wrapper)
 MODULES: dict[str, tuple[str, str]] = {
     "probe": (PROBE, '#include "probe.h"'),
+    "jsonl": (JSONL, '#include "jsonl.h"'),
     "sse": (SSE, '#include "sse.h"'),
 }

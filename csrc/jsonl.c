@@ -1,0 +1,213 @@
+/* Append-only JSON Lines writer (see jsonl.h for the invariant). */
+#define _GNU_SOURCE
+#include "jsonl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct codex_jsonl_writer {
+    int fd;
+    int fsync_policy;
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+
+/**** helpers ****/
+
+/* Write every iovec fully. The first call is the only one in the normal case; the loop exists
+ * because write() to a regular file may still return short (signal, quota, ENOSPC). */
+static int write_all(int fd, struct iovec *iov, int n)
+{
+    while (n > 0) {
+        ssize_t done = writev(fd, iov, n);
+        if (done < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        while (n > 0 && (size_t)done >= iov->iov_len) {
+            done -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + done;
+            iov->iov_len -= (size_t)done;
+        }
+    }
+    return 0;
+}
+
+static int sync_fd(int fd)
+{
+    while (fsync(fd) != 0) {
+        if (errno != EINTR)
+            return -errno;
+    }
+    return 0;
+}
+
+/* Cut bytes after the last '\n' (a line torn by a crash). Returns bytes removed or -errno. */
+static long long repair_tail(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode) || st.st_size == 0)
+        return 0;
+    char chunk[4096];
+    off_t end = st.st_size;
+    while (end > 0) {
+        size_t want = end > (off_t)sizeof chunk ? sizeof chunk : (size_t)end;
+        off_t start = end - (off_t)want;
+        ssize_t got = pread(fd, chunk, want, start);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if ((size_t)got != want)
+            return -EIO;
+        for (size_t i = want; i > 0; i--) {
+            if (chunk[i - 1] == '\n') {
+                off_t keep = start + (off_t)i;
+                if (keep == st.st_size)
+                    return 0;
+                if (ftruncate(fd, keep) != 0)
+                    return -errno;
+                return (long long)(st.st_size - keep);
+            }
+        }
+        end = start;
+    }
+    /* No newline at all: the whole file is one torn line. */
+    if (ftruncate(fd, 0) != 0)
+        return -errno;
+    return (long long)st.st_size;
+}
+
+/**** public API ****/
+
+codex_jsonl_writer *codex_jsonl_open(const char *path, int fsync_policy, size_t buf_cap, int mode,
+                                     long long *repaired)
+{
+    if (fsync_policy < CODEX_JSONL_FSYNC_NEVER || fsync_policy > CODEX_JSONL_FSYNC_EVERY_FLUSH) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (buf_cap == 0)
+        buf_cap = 64 * 1024;
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0)
+        return NULL;
+    long long cut = repair_tail(fd);
+    if (cut < 0) {
+        close(fd);
+        errno = (int)-cut;
+        return NULL;
+    }
+    if (repaired)
+        *repaired = cut;
+    codex_jsonl_writer *w = calloc(1, sizeof *w);
+    char *buf = malloc(buf_cap);
+    if (!w || !buf) {
+        free(w);
+        free(buf);
+        close(fd);
+        errno = ENOMEM;
+        return NULL;
+    }
+    w->fd = fd;
+    w->fsync_policy = fsync_policy;
+    w->buf = buf;
+    w->cap = buf_cap;
+    return w;
+}
+
+static int write_out(codex_jsonl_writer *w, const char *extra, size_t extra_len)
+{
+    struct iovec iov[2];
+    int n = 0;
+    if (w->len) {
+        iov[n].iov_base = w->buf;
+        iov[n].iov_len = w->len;
+        n++;
+    }
+    if (extra_len) {
+        iov[n].iov_base = (void *)extra;
+        iov[n].iov_len = extra_len;
+        n++;
+    }
+    if (n == 0)
+        return 0;
+    int rc = write_all(w->fd, iov, n);
+    if (rc != 0)
+        return rc;
+    w->len = 0;
+    if (w->fsync_policy == CODEX_JSONL_FSYNC_EVERY_FLUSH)
+        return sync_fd(w->fd);
+    return 0;
+}
+
+int codex_jsonl_append(codex_jsonl_writer *w, const char *data, size_t len)
+{
+    if (len == 0 || data[len - 1] != '\n')
+        return -EINVAL;
+    if (w->len + len <= w->cap) {
+        memcpy(w->buf + w->len, data, len);
+        w->len += len;
+        return 0;
+    }
+    if (len <= w->cap) {
+        int rc = write_out(w, NULL, 0);
+        if (rc != 0)
+            return rc;
+        memcpy(w->buf, data, len);
+        w->len = len;
+        return 0;
+    }
+    /* Larger than the buffer: buffered lines and this one leave together in one writev(). */
+    return write_out(w, data, len);
+}
+
+int codex_jsonl_flush(codex_jsonl_writer *w)
+{
+    return write_out(w, NULL, 0);
+}
+
+int codex_jsonl_turn_end(codex_jsonl_writer *w)
+{
+    int wrote = w->len > 0;
+    int rc = write_out(w, NULL, 0);
+    if (rc != 0)
+        return rc;
+    if (w->fsync_policy == CODEX_JSONL_FSYNC_TURN_END ||
+        (w->fsync_policy == CODEX_JSONL_FSYNC_EVERY_FLUSH && !wrote))
+        return sync_fd(w->fd);
+    return 0;
+}
+
+size_t codex_jsonl_pending(const codex_jsonl_writer *w)
+{
+    return w->len;
+}
+
+int codex_jsonl_close(codex_jsonl_writer *w)
+{
+    int rc = 0;
+    if (w->fsync_policy == CODEX_JSONL_FSYNC_NEVER)
+        rc = codex_jsonl_flush(w);
+    else
+        rc = codex_jsonl_turn_end(w);
+    if (close(w->fd) != 0 && rc == 0)
+        rc = -errno;
+    free(w->buf);
+    free(w);
+    return rc;
+}

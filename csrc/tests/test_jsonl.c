@@ -1,0 +1,75 @@
+/* jsonl writer: whole lines only, buffering, torn-tail repair, argument validation. */
+#include "jsonl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int failures = 0;
+#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
+
+static size_t slurp(const char *path, char *out, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, out, cap - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    out[n] = 0;
+    return (size_t)n;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/codex-test-jsonl-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256];
+    snprintf(path, sizeof path, "%s/r.jsonl", dir);
+    char got[65536];
+    long long repaired = -1;
+
+    codex_jsonl_writer *w = codex_jsonl_open(path, CODEX_JSONL_FSYNC_TURN_END, 16, 0600, &repaired);
+    CHECK(w != NULL);
+    CHECK(repaired == 0);
+    CHECK(codex_jsonl_append(w, "{}", 2) == -EINVAL);
+    CHECK(codex_jsonl_append(w, "", 0) == -EINVAL);
+    CHECK(codex_jsonl_append(w, "{\"a\":1}\n", 8) == 0);
+    CHECK(codex_jsonl_pending(w) == 8);
+    CHECK(slurp(path, got, sizeof got) == 0);
+    CHECK(codex_jsonl_append(w, "{\"b\":2}\n", 8) == 0); /* exactly fills 16 */
+    CHECK(codex_jsonl_append(w, "{\"c\":3}\n", 8) == 0); /* forces the first 16 out */
+    CHECK(slurp(path, got, sizeof got) == 16);
+    CHECK(strcmp(got, "{\"a\":1}\n{\"b\":2}\n") == 0);
+    char big[100];
+    memset(big, 'x', sizeof big);
+    big[sizeof big - 1] = '\n';
+    CHECK(codex_jsonl_append(w, big, sizeof big) == 0); /* bigger than the buffer: goes out now */
+    CHECK(slurp(path, got, sizeof got) == 16 + 8 + 100);
+    CHECK(codex_jsonl_turn_end(w) == 0);
+    CHECK(codex_jsonl_close(w) == 0);
+
+    /* A torn tail is cut on open. */
+    int fd = open(path, O_WRONLY | O_APPEND);
+    CHECK(write(fd, "{\"torn", 6) == 6);
+    close(fd);
+    w = codex_jsonl_open(path, CODEX_JSONL_FSYNC_NEVER, 0, 0600, &repaired);
+    CHECK(w != NULL);
+    CHECK(repaired == 6);
+    CHECK(codex_jsonl_append(w, "{\"d\":4}\n", 8) == 0);
+    CHECK(codex_jsonl_close(w) == 0);
+    size_t n = slurp(path, got, sizeof got);
+    CHECK(n == 16 + 8 + 100 + 8);
+    CHECK(memcmp(got + n - 8, "{\"d\":4}\n", 8) == 0);
+
+    CHECK(codex_jsonl_open(path, 7, 0, 0600, NULL) == NULL && errno == EINVAL);
+    CHECK(codex_jsonl_open("/nonexistent-dir/x.jsonl", 1, 0, 0600, NULL) == NULL && errno == ENOENT);
+
+    unlink(path);
+    rmdir(dir);
+    return failures ? 1 : 0;
+}

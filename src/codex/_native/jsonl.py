@@ -1,0 +1,130 @@
+"""Rollout file writer: append-only JSON Lines, whole lines only, flushed at turn boundaries.
+
+A crash can tear at most the last line of a file, never one in the middle: lines are buffered
+whole and each flush is one write() of complete lines. Opening a file cuts a torn tail left by an
+earlier crash (the count is in `repaired`). The fsync policy decides durability:
+"never", "turn_end" (default: fsync when a turn ends and on close) or "every_flush".
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal, Protocol
+
+from codex._native import load_extension
+
+FsyncPolicy = Literal["never", "turn_end", "every_flush"]
+_POLICIES: dict[str, int] = {"never": 0, "turn_end": 1, "every_flush": 2}
+
+
+class _Raw(Protocol):
+    repaired: int
+
+    def append(self, data: bytes) -> None: ...
+    def flush(self) -> None: ...
+    def turn_end(self) -> None: ...
+    @property
+    def pending(self) -> int: ...
+    def close(self) -> None: ...
+
+
+class _NativeRaw:
+    """codex_jsonl_writer behind the same interface as the twin's RawWriter."""
+
+    def __init__(self, ext: object, path: str, policy: int, buf_cap: int, mode: int) -> None:
+        self._ffi = ext.ffi  # type: ignore[attr-defined]
+        self._lib = ext.lib  # type: ignore[attr-defined]
+        repaired = self._ffi.new("long long *")
+        w = self._lib.codex_jsonl_open(os.fsencode(path), policy, buf_cap, mode, repaired)
+        if w == self._ffi.NULL:
+            err = self._ffi.errno
+            raise OSError(err, os.strerror(err), path)
+        self._w = w
+        self.repaired = int(repaired[0])
+
+    def _check(self, rc: int) -> None:
+        if rc != 0:
+            raise OSError(-rc, os.strerror(-rc))
+
+    def append(self, data: bytes) -> None:
+        rc = self._lib.codex_jsonl_append(self._w, data, len(data))
+        if rc != 0:
+            if rc == -22:  # EINVAL: a partial line, same message as the twin
+                raise OSError(22, "jsonl: data must be complete lines ending in a newline")
+            self._check(rc)
+
+    def flush(self) -> None:
+        self._check(self._lib.codex_jsonl_flush(self._w))
+
+    def turn_end(self) -> None:
+        self._check(self._lib.codex_jsonl_turn_end(self._w))
+
+    @property
+    def pending(self) -> int:
+        return int(self._lib.codex_jsonl_pending(self._w))
+
+    def close(self) -> None:
+        w, self._w = self._w, self._ffi.NULL
+        self._check(self._lib.codex_jsonl_close(w))
+
+
+class JsonlWriter:
+    """Append whole lines to one file; `turn_end()` at every turn boundary, `close()` at the end."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        fsync: FsyncPolicy = "turn_end",
+        buffer_size: int = 64 * 1024,
+        mode: int = 0o644,
+    ) -> None:
+        if fsync not in _POLICIES:
+            raise ValueError(f"unknown fsync policy {fsync!r}; expected one of {list(_POLICIES)}")
+        self.path = os.fspath(path)
+        ext = load_extension("jsonl")
+        raw: _Raw
+        if ext is None:
+            from codex._native._py.jsonl import RawWriter
+
+            raw = RawWriter(self.path, _POLICIES[fsync], buffer_size, mode)
+        else:
+            raw = _NativeRaw(ext, self.path, _POLICIES[fsync], buffer_size, mode)
+        self._raw: _Raw | None = raw
+        self.native = ext is not None
+        self.repaired: int = raw.repaired
+
+    def _live(self) -> _Raw:
+        if self._raw is None:
+            raise ValueError(f"jsonl writer for {self.path} is closed")
+        return self._raw
+
+    def append(self, data: bytes) -> None:
+        """Queue complete lines (`data` must end with a newline)."""
+        self._live().append(data)
+
+    def flush(self) -> None:
+        self._live().flush()
+
+    def turn_end(self) -> None:
+        """Write everything queued and fsync unless the policy is "never"."""
+        self._live().turn_end()
+
+    @property
+    def pending(self) -> int:
+        return self._live().pending
+
+    @property
+    def closed(self) -> bool:
+        return self._raw is None
+
+    def close(self) -> None:
+        if self._raw is not None:
+            raw, self._raw = self._raw, None
+            raw.close()
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

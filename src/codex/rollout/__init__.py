@@ -1,0 +1,35 @@
+"""The session log: record a conversation to its rollout file, then list, find, resume and archive.
+
+One job: rollout files under `$CODEX_HOME/sessions/` (and the `history.jsonl` message history) in
+the official Codex CLI's format, so either CLI can read the other's sessions. It never decides what
+a conversation contains (the agent loop hands over finished payload dicts) and never writes
+credentials (see `redact`).
+"""
+
+from __future__ import annotations
+
+from codex.rollout.archive import archive_session, unarchive_session
+from codex.rollout.listing import SessionsPage, SessionSummary, find_session_path, list_sessions
+from codex.rollout.paths import new_conversation_id, rollout_path, sessions_dir
+from codex.rollout.policy import PERSISTED_EVENT_TYPES, should_persist_event
+from codex.rollout.reader import ResumedSession, iter_rollout, load_rollout
+from codex.rollout.recorder import RolloutRecorder, SessionMetaParams
+
+__all__ = [
+    "PERSISTED_EVENT_TYPES",
+    "ResumedSession",
+    "RolloutRecorder",
+    "SessionMetaParams",
+    "SessionSummary",
+    "SessionsPage",
+    "archive_session",
+    "find_session_path",
+    "iter_rollout",
+    "list_sessions",
+    "load_rollout",
+    "new_conversation_id",
+    "rollout_path",
+    "sessions_dir",
+    "should_persist_event",
+    "unarchive_session",
+]

@@ -1,0 +1,67 @@
+"""Where rollout files live and how they are named (`rollout-<local time>-<uuid>.jsonl`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+SESSIONS_SUBDIR = "sessions"
+ARCHIVED_SESSIONS_SUBDIR = "archived_sessions"
+
+# rollout-YYYY-MM-DDThh-mm-ss-<uuid>.jsonl; the uuid is the conversation id.
+_NAME_RE = re.compile(
+    r"^rollout-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})-"
+    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$"
+)
+
+
+def sessions_dir(codex_home: Path) -> Path:
+    return Path(codex_home) / SESSIONS_SUBDIR
+
+
+def archived_dir(codex_home: Path) -> Path:
+    return Path(codex_home) / ARCHIVED_SESSIONS_SUBDIR
+
+
+def new_conversation_id() -> str:
+    """A UUIDv7 (time-ordered, as upstream's ConversationId::new)."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(secrets.token_bytes(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version 7
+    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a (12 bits)
+    value |= 0b10 << 62  # RFC 4122 variant
+    value |= rand & ((1 << 62) - 1)  # rand_b
+    return str(uuid.UUID(int=value))
+
+
+def rollout_path(codex_home: Path, conversation_id: str, when: datetime | None = None) -> Path:
+    """The file a new session writes to; directory and name use the LOCAL clock, as upstream."""
+    local = (when or datetime.now(UTC)).astimezone()
+    day = sessions_dir(codex_home) / f"{local:%Y}" / f"{local:%m}" / f"{local:%d}"
+    return day / f"rollout-{local:%Y-%m-%dT%H-%M-%S}-{conversation_id}.jsonl"
+
+
+def parse_rollout_name(name: str) -> tuple[str, str] | None:
+    """(`YYYY-MM-DDThh-mm-ss`, uuid) from a rollout file name, or None if it is not one."""
+    m = _NAME_RE.match(name)
+    if m is None:
+        return None
+    return m.group(1), m.group(2).lower()
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def ensure_dir(path: Path) -> None:
+    os.makedirs(path, exist_ok=True)

@@ -1,0 +1,203 @@
+"""Read a rollout file back: stream its lines and rebuild what a resumed session needs.
+
+Streams line by line (memory follows the conversation's history, not the file: deltas, events and
+turn contexts are dropped as they pass). Unparsable lines are skipped with a warning as upstream
+does; a torn last line (a crash mid-write) is reported as such.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from codex.errors import CodexError
+
+log = logging.getLogger("codex.rollout")
+
+# Upstream caps the user messages carried across a local compaction at 20 000 tokens, counted
+# as bytes/4.
+COMPACT_USER_MESSAGE_MAX_TOKENS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class RolloutLine:
+    timestamp: str
+    type: str
+    payload: Any
+    ordinal: int | None = None
+
+
+def iter_rollout(path: Path, warnings: list[str] | None = None) -> Iterator[RolloutLine]:
+    """Yield each well-formed line; malformed ones are skipped and described in `warnings`."""
+    with open(path, "rb") as f:
+        lineno = 0
+        for raw in f:
+            lineno += 1
+            if not raw.strip():
+                continue
+            torn = not raw.endswith(b"\n")
+            try:
+                obj = orjson.loads(raw)
+                kind = obj["type"]
+                payload = obj["payload"]
+                if not isinstance(kind, str):
+                    raise TypeError("type is not a string")
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                what = "torn last line" if torn else f"unparsable line {lineno}"
+                msg = f"{path}: skipping {what}: {exc}"
+                log.warning("%s", msg)
+                if warnings is not None:
+                    warnings.append(msg)
+                continue
+            yield RolloutLine(str(obj.get("timestamp", "")), kind, payload, obj.get("ordinal"))
+
+
+@dataclass(slots=True)
+class ResumedSession:
+    """Everything a resumed session starts from."""
+
+    path: Path
+    conversation_id: str
+    session_meta: dict[str, Any]
+    history: list[dict[str, Any]]
+    last_turn_context: dict[str, Any] | None
+    events: list[dict[str, Any]] = field(default_factory=list)  # UI replay, if requested
+    warnings: list[str] = field(default_factory=list)
+    last_ordinal: int | None = None
+
+    @property
+    def last_model(self) -> str | None:
+        ctx = self.last_turn_context or {}
+        model = ctx.get("model")
+        return model if isinstance(model, str) else None
+
+    def model_change_warning(self, current_model: str) -> str | None:
+        """The warning upstream shows when resuming with a different model, or None."""
+        old = self.last_model
+        if old is None or old == current_model:
+            return None
+        return (
+            f"This session was recorded with model `{old}` but is resuming with "
+            f"`{current_model}`. Consider switching back to `{old}` as it may affect Codex "
+            "performance."
+        )
+
+
+def _keeps_in_history(item: dict[str, Any]) -> bool:
+    """The history filter: API-visible items only (no `other`, no system-role messages)."""
+    kind = item.get("type")
+    if kind in (None, "other"):
+        return False
+    return not (kind == "message" and item.get("role") == "system")
+
+
+def _message_text(item: dict[str, Any]) -> str:
+    parts = item.get("content") or []
+    return "".join(
+        p.get("text", "") for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)
+    )
+
+
+def _is_real_user_message(item: dict[str, Any], summary_prefix: str | None) -> bool:
+    """A user message typed by the user: not injected context, not an earlier summary."""
+    if item.get("type") != "message" or item.get("role") != "user":
+        return False
+    text = _message_text(item).lstrip()
+    if text.startswith(("<environment_context>", "<user_instructions>", "# AGENTS.md")):
+        return False
+    return not (summary_prefix and text.startswith(summary_prefix))
+
+
+def rebuild_after_local_compaction(
+    history: list[dict[str, Any]],
+    summary: str,
+    initial_context: list[dict[str, Any]],
+    summary_prefix: str | None = None,
+) -> list[dict[str, Any]]:
+    """Upstream's rebuild for a `compacted` line without replacement history: the current
+    initial context, the most recent earlier user messages (within the token cap), the summary.
+    """
+    kept: list[dict[str, Any]] = []
+    budget = COMPACT_USER_MESSAGE_MAX_TOKENS * 4
+    for item in reversed(history):
+        if not _is_real_user_message(item, summary_prefix):
+            continue
+        size = len(_message_text(item).encode())
+        if size > budget:
+            break
+        budget -= size
+        kept.append(item)
+    kept.reverse()
+    text = f"{summary_prefix}\n{summary}" if summary_prefix else summary
+    summary_item = {
+        "type": "message",
+        "role": "user",
+        "content": [{"type": "input_text", "text": text}],
+    }
+    return [*initial_context, *kept, summary_item]
+
+
+def load_rollout(
+    path: Path,
+    *,
+    initial_context: Callable[[], list[dict[str, Any]]] | None = None,
+    summary_prefix: str | None = None,
+    keep_events: bool = False,
+) -> ResumedSession:
+    """Stream `path` and rebuild the session: meta, history, last turn context.
+
+    `initial_context` builds the current initial context (from the current config) for local
+    compactions; without it such a compaction keeps just the user messages and summary.
+    Raises CodexError when the file is empty or has no session_meta.
+    """
+    warnings: list[str] = []
+    meta: dict[str, Any] | None = None
+    history: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    turn_context: dict[str, Any] | None = None
+    last_ordinal: int | None = None
+    seen_any = False
+    for line in iter_rollout(path, warnings):
+        seen_any = True
+        if isinstance(line.ordinal, int):
+            last_ordinal = line.ordinal
+        payload = line.payload
+        if line.type == "session_meta":
+            if meta is None and isinstance(payload, dict):
+                meta = payload
+        elif line.type == "response_item":
+            if isinstance(payload, dict) and _keeps_in_history(payload):
+                history.append(payload)
+        elif line.type == "compacted" and isinstance(payload, dict):
+            replacement = payload.get("replacement_history")
+            if isinstance(replacement, list):
+                history = [i for i in replacement if isinstance(i, dict) and _keeps_in_history(i)]
+            else:
+                ctx = initial_context() if initial_context is not None else []
+                message = payload.get("message")
+                history = rebuild_after_local_compaction(
+                    history, message if isinstance(message, str) else "", ctx, summary_prefix
+                )
+        elif line.type == "turn_context" and isinstance(payload, dict):
+            turn_context = payload
+        elif line.type == "event_msg" and keep_events and isinstance(payload, dict):
+            events.append(payload)
+    if not seen_any:
+        raise CodexError(f"rollout file {path} is empty")
+    if meta is None or not isinstance(meta.get("id"), str):
+        raise CodexError(f"rollout file {path} has no session_meta line")
+    return ResumedSession(
+        path=Path(path),
+        conversation_id=meta["id"],
+        session_meta=meta,
+        history=history,
+        last_turn_context=turn_context,
+        events=events,
+        warnings=warnings,
+        last_ordinal=last_ordinal,
+    )

@@ -1,0 +1,202 @@
+"""RolloutRecorder: append one session's items to its rollout file, in the official line format.
+
+Each line is `{"timestamp": "<UTC ms Z>", "type": <kind>, "payload": {...}}`, serialized with
+orjson and handed to the native JSONL writer, which buffers whole lines and writes them at turn
+boundaries (`turn_end()`), so a crash can only lose or tear the tail, never the middle. A new
+session starts with one `session_meta` line; a resumed one appends to the same file and never
+writes `session_meta` again or re-writes the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from codex._native.jsonl import FsyncPolicy, JsonlWriter
+from codex.rollout.paths import ensure_dir, new_conversation_id, rollout_path
+from codex.rollout.policy import should_persist_event, should_persist_response_item
+from codex.rollout.redact import Redactor
+
+# Conversations can hold private code and prompts: owner-only, like history.jsonl.
+ROLLOUT_FILE_MODE = 0o600
+
+
+def utc_timestamp(when: datetime | None = None) -> str:
+    """`YYYY-MM-DDThh:mm:ss.mmmZ`, the format of every rollout `timestamp`."""
+    t = (when or datetime.now(UTC)).astimezone(UTC)
+    return f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionMetaParams:
+    """What the first line says about a new session (`SessionMeta` upstream)."""
+
+    cwd: str
+    originator: str  # "codex_exec", "codex_cli_rs", ...
+    cli_version: str
+    source: str | dict[str, Any]  # "cli" | "exec" | "vscode" | "mcp" | {"subagent": ...}
+    model_provider: str | None
+    instructions: str | None = None  # merged user instructions (AGENTS.md), or None
+    base_instructions: str | None = None  # model base instructions (0.169 stores them here)
+    git: Mapping[str, str] | None = None  # {commit_hash?, branch?, repository_url?}
+    extra: Mapping[str, Any] = field(default_factory=dict)  # further fields, written as given
+
+    def payload(self, conversation_id: str, timestamp: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "id": conversation_id,
+            "timestamp": timestamp,
+            "cwd": self.cwd,
+            "originator": self.originator,
+            "cli_version": self.cli_version,
+            "instructions": self.instructions,
+            "source": self.source,
+            "model_provider": self.model_provider,
+        }
+        if self.base_instructions is not None:
+            meta["base_instructions"] = {"text": self.base_instructions}
+        meta.update(self.extra)
+        if self.git:
+            meta["git"] = dict(self.git)
+        return meta
+
+
+def _default(obj: object) -> object:
+    """orjson fallback: pydantic models (protocol types) serialize as their JSON dict."""
+    dump = getattr(obj, "model_dump", None)
+    if dump is not None:
+        return dump(mode="json", exclude_none=True)
+    raise TypeError(f"cannot record {type(obj).__name__} in a rollout")
+
+
+class RolloutRecorder:
+    """Writes one rollout file. Call `turn_end()` at every turn boundary and `close()` at exit."""
+
+    def __init__(
+        self,
+        path: Path,
+        conversation_id: str,
+        writer: JsonlWriter,
+        *,
+        redactor: Redactor | None = None,
+    ) -> None:
+        self.path = path
+        self.conversation_id = conversation_id
+        self._writer = writer
+        self._redactor = redactor or Redactor()
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        codex_home: Path,
+        meta: SessionMetaParams,
+        *,
+        conversation_id: str | None = None,
+        fsync: FsyncPolicy = "turn_end",
+        secrets: Iterable[str] = (),
+    ) -> RolloutRecorder:
+        """Start a new session file and write its `session_meta` line (flushed at once)."""
+        conversation_id = conversation_id or new_conversation_id()
+        now = datetime.now(UTC)
+        path = rollout_path(codex_home, conversation_id, now)
+        ensure_dir(path.parent)
+        writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        rec = cls(path, conversation_id, writer, redactor=Redactor(secrets))
+        rec._write("session_meta", meta.payload(conversation_id, utc_timestamp(now)))
+        rec.flush()
+        return rec
+
+    @classmethod
+    def open_existing(
+        cls,
+        path: Path,
+        conversation_id: str,
+        *,
+        fsync: FsyncPolicy = "turn_end",
+        secrets: Iterable[str] = (),
+    ) -> RolloutRecorder:
+        """Append to a resumed session's file (see `reader.load_rollout` for the history).
+
+        Nothing is re-written; a line torn by an earlier crash is cut off first so that new lines
+        never follow a fragment.
+        """
+        writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        return cls(Path(path), conversation_id, writer, redactor=Redactor(secrets))
+
+    def add_secret(self, value: str) -> None:
+        """Never write this value (e.g. the API key in use) to the file."""
+        self._redactor.add_secret(value)
+
+    @property
+    def repaired_bytes(self) -> int:
+        """Bytes of a torn last line cut off when the file was opened (0 normally)."""
+        return self._writer.repaired
+
+    def turn_end(self) -> None:
+        """Turn boundary: write everything queued; fsync per policy."""
+        self._writer.turn_end()
+
+    def flush(self) -> None:
+        self._writer.flush()
+
+    def close(self) -> None:
+        self._writer.close()
+
+    def __enter__(self) -> RolloutRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- recording ---------------------------------------------------------------------------
+
+    def _write(self, kind: str, payload: object) -> None:
+        line = orjson.dumps(
+            {"timestamp": utc_timestamp(), "type": kind, "payload": payload},
+            default=_default,
+            option=orjson.OPT_APPEND_NEWLINE,
+        )
+        self._writer.append(self._redactor.scrub(line))
+
+    def record_response_item(self, item: Mapping[str, Any]) -> bool:
+        """A ResponseItem dict as sent to / received from the model. Returns whether it was kept."""
+        if not should_persist_response_item(item):
+            return False
+        self._write("response_item", item)
+        return True
+
+    def record_response_items(self, items: Iterable[Mapping[str, Any]]) -> None:
+        for item in items:
+            self.record_response_item(item)
+
+    def record_event(self, msg: Mapping[str, Any]) -> bool:
+        """An EventMsg dict (`{"type": <snake_case>, ...}`); kept only if the policy says so."""
+        if not should_persist_event(msg):
+            return False
+        self._write("event_msg", msg)
+        return True
+
+    def record_turn_context(self, ctx: Mapping[str, Any]) -> None:
+        """`{cwd, approval_policy, sandbox_policy, model, effort?, summary}` per request."""
+        self._write("turn_context", ctx)
+
+    def record_compacted(
+        self, message: str, replacement_history: list[Mapping[str, Any]] | None = None
+    ) -> None:
+        """A compaction: its summary, and the whole new history when compaction was remote."""
+        payload: dict[str, Any] = {"message": message}
+        if replacement_history is not None:
+            payload["replacement_history"] = replacement_history
+        self._write("compacted", payload)
+
+    def record_item(self, kind: str, payload: Mapping[str, Any]) -> None:
+        """Any other line kind (e.g. 0.169's `world_state`, `token_usage_record`), as given."""
+        if kind == "session_meta":
+            raise ValueError("session_meta is written once, by create()")
+        self._write(kind, payload)

@@ -1,0 +1,58 @@
+"""Keep credentials out of rollout files.
+
+The recorder never receives auth material by design (auth/ owns it), but a command's output or a
+pasted prompt can still carry one. Before a line is written, every exact secret value the recorder
+knows about (the API keys in the environment, plus whatever the caller registers) and every token
+of a well-known credential shape (OpenAI `sk-...`, GitHub `ghp_...`/`github_pat_...`, Slack
+`xox?-...`, AWS `AKIA...`, JWTs, `Bearer <token>`) is replaced with `[REDACTED]`. The patterns only
+match JSON-safe characters, so redacting the serialized line keeps it valid JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+
+import orjson
+
+REDACTED = b"[REDACTED]"
+
+_PATTERN = re.compile(
+    rb"(?<![A-Za-z0-9_-])(?:"
+    rb"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"
+    rb"|gh[pousr]_[A-Za-z0-9]{30,}"
+    rb"|github_pat_[A-Za-z0-9_]{40,}"
+    rb"|xox[abprs]-[A-Za-z0-9-]{10,}"
+    rb"|AKIA[0-9A-Z]{16}"
+    rb"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+    rb")"
+    rb"|(?<=Bearer )[A-Za-z0-9._~+/=-]{16,}"
+)
+
+# Environment variables whose values are credentials wherever they appear.
+SECRET_ENV_VARS = ("OPENAI_API_KEY", "CODEX_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+_MIN_SECRET_LEN = 8  # shorter values would redact ordinary words
+
+
+class Redactor:
+    """Scrubs serialized lines; exact known secrets first, then credential-shaped tokens."""
+
+    def __init__(self, secrets: Iterable[str] = (), *, from_env: bool = True) -> None:
+        self._exact: set[bytes] = set()
+        if from_env:
+            for name in SECRET_ENV_VARS:
+                self.add_secret(os.environ.get(name, ""))
+        for value in secrets:
+            self.add_secret(value)
+
+    def add_secret(self, value: str) -> None:
+        """Redact this exact value (as it appears inside a serialized JSON string)."""
+        if len(value) >= _MIN_SECRET_LEN:
+            self._exact.add(orjson.dumps(value)[1:-1])
+
+    def scrub(self, line: bytes) -> bytes:
+        for secret in self._exact:
+            if secret in line:
+                line = line.replace(secret, REDACTED)
+        return _PATTERN.sub(REDACTED, line)

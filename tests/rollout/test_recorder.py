@@ -1,0 +1,314 @@
+"""Recording, resuming, listing, archiving sessions: real files under a temporary CODEX_HOME."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import orjson
+import pytest
+
+from codex.errors import CodexError
+from codex.rollout import (
+    RolloutRecorder,
+    SessionMetaParams,
+    archive_session,
+    find_session_path,
+    list_sessions,
+    load_rollout,
+    unarchive_session,
+)
+from codex.rollout.paths import parse_rollout_name
+
+SAMPLES = Path("/work/shared/spec/samples/rollouts")
+TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+NAME_RE = re.compile(r"^rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.jsonl$")
+
+META = SessionMetaParams(
+    cwd="/repo",
+    originator="codex_exec",
+    cli_version="0.169.0",
+    source="exec",
+    model_provider="mock",
+    git={"commit_hash": "abc", "branch": "main"},
+)
+
+
+def user_msg(text: str) -> dict[str, object]:
+    return {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+
+
+def assistant_msg(text: str) -> dict[str, object]:
+    return {
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": text}],
+    }
+
+
+def record_turn(rec: RolloutRecorder, text: str, answer: str, model: str = "gpt-5.5") -> None:
+    rec.record_response_item(user_msg(text))
+    rec.record_event({"type": "user_message", "message": text, "images": []})
+    rec.record_turn_context(
+        {
+            "cwd": "/repo",
+            "approval_policy": "never",
+            "sandbox_policy": {"type": "read-only"},
+            "model": model,
+            "summary": "auto",
+        }
+    )
+    rec.record_event({"type": "agent_message_delta", "delta": answer[:1]})  # dropped
+    rec.record_event({"type": "exec_command_begin", "call_id": "c"})  # dropped
+    rec.record_event({"type": "agent_message", "message": answer})
+    rec.record_response_item(assistant_msg(answer))
+    rec.record_response_item({"type": "other"})  # never persisted
+    rec.turn_end()
+
+
+def lines(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_new_session_file_layout_and_line_format(tmp_path: Path) -> None:
+    rec = RolloutRecorder.create(tmp_path, META)
+    record_turn(rec, "hi", "hello")
+    rec.close()
+    rel = rec.path.relative_to(tmp_path / "sessions")
+    assert len(rel.parts) == 4 and NAME_RE.match(rel.name)
+    assert rel.parts[:3] == (rel.name[8:12], rel.name[13:15], rel.name[16:18])
+    assert parse_rollout_name(rel.name) == (rel.name[8:27], rec.conversation_id)
+    assert rec.path.stat().st_mode & 0o777 == 0o600
+    got = lines(rec.path)
+    assert [(d["type"], d["payload"].get("type")) for d in got] == [
+        ("session_meta", None),
+        ("response_item", "message"),
+        ("event_msg", "user_message"),
+        ("turn_context", None),
+        ("event_msg", "agent_message"),
+        ("response_item", "message"),
+    ]
+    for d in got:
+        assert list(d) == ["timestamp", "type", "payload"]
+        assert TS_RE.match(d["timestamp"])
+    meta = got[0]["payload"]
+    assert meta["id"] == rec.conversation_id
+    assert TS_RE.match(meta["timestamp"])
+    assert meta["git"] == {"commit_hash": "abc", "branch": "main"}
+    assert {"cwd", "originator", "cli_version", "instructions", "source", "model_provider"} <= set(
+        meta
+    )
+    # UUIDv7
+    assert rec.conversation_id[14] == "7"
+
+
+def test_session_meta_is_on_disk_before_the_first_turn_ends(tmp_path: Path) -> None:
+    rec = RolloutRecorder.create(tmp_path, META)
+    rec.record_response_item(user_msg("queued"))
+    assert [d["type"] for d in lines(rec.path)] == ["session_meta"]
+    rec.close()
+    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
+
+
+def test_resume_rebuilds_history_and_appends_without_rewriting(tmp_path: Path) -> None:
+    rec = RolloutRecorder.create(tmp_path, META)
+    record_turn(rec, "first", "one", model="gpt-5.5")
+    rec.close()
+    before = rec.path.read_bytes()
+
+    resumed = load_rollout(rec.path, keep_events=True)
+    assert resumed.conversation_id == rec.conversation_id
+    assert resumed.history == [user_msg("first"), assistant_msg("one")]
+    assert resumed.last_turn_context is not None and resumed.last_model == "gpt-5.5"
+    assert [e["type"] for e in resumed.events] == ["user_message", "agent_message"]
+    assert resumed.model_change_warning("gpt-5.5") is None
+    assert "recorded with model `gpt-5.5` but is resuming with `o3`" in (
+        resumed.model_change_warning("o3") or ""
+    )
+
+    rec2 = RolloutRecorder.open_existing(resumed.path, resumed.conversation_id)
+    record_turn(rec2, "second", "two")
+    rec2.close()
+    after = rec.path.read_bytes()
+    assert after.startswith(before)  # nothing before the resume point changed
+    assert [d["type"] for d in lines(rec.path)].count("session_meta") == 1
+    assert load_rollout(rec.path).history == [
+        user_msg("first"),
+        assistant_msg("one"),
+        user_msg("second"),
+        assistant_msg("two"),
+    ]
+
+
+def test_resume_skips_a_torn_last_line_with_a_warning(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    rec = RolloutRecorder.create(tmp_path, META)
+    record_turn(rec, "a", "b")
+    rec.close()
+    with open(rec.path, "ab") as f:
+        f.write(b'{"timestamp":"2025-01-01T00:00:00.000Z","type":"response_item","payload":{"ty')
+    resumed = load_rollout(rec.path)
+    assert resumed.history == [user_msg("a"), assistant_msg("b")]
+    assert len(resumed.warnings) == 1 and "torn last line" in resumed.warnings[0]
+    assert "torn last line" in caplog.text
+    rec2 = RolloutRecorder.open_existing(rec.path, resumed.conversation_id)
+    assert rec2.repaired_bytes > 0
+    record_turn(rec2, "c", "d")
+    rec2.close()
+    assert all(isinstance(d, dict) for d in lines(rec.path))  # every line parses again
+
+
+def test_compaction_replaces_history(tmp_path: Path) -> None:
+    rec = RolloutRecorder.create(tmp_path, META)
+    record_turn(rec, "old question", "old answer")
+    rec.record_compacted("summary!", replacement_history=[user_msg("kept")])
+    record_turn(rec, "next", "reply")
+    rec.record_compacted("local summary")
+    rec.close()
+    resumed = load_rollout(
+        rec.path,
+        initial_context=lambda: [user_msg("<environment_context>now</environment_context>")],
+        summary_prefix="SUMMARY:",
+    )
+    texts = [c["content"][0]["text"] for c in resumed.history]
+    assert texts == [
+        "<environment_context>now</environment_context>",
+        "kept",
+        "next",
+        "SUMMARY:\nlocal summary",
+    ]
+
+
+def test_empty_or_metaless_files_are_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "e.jsonl"
+    empty.write_bytes(b"")
+    with pytest.raises(CodexError, match="empty"):
+        load_rollout(empty)
+    nometa = tmp_path / "n.jsonl"
+    nometa.write_bytes(b'{"timestamp":"x","type":"response_item","payload":{"type":"message"}}\n')
+    with pytest.raises(CodexError, match="session_meta"):
+        load_rollout(nometa)
+
+
+@pytest.mark.parametrize("name", ["B", "D", "appserver"])
+def test_official_samples_load(name: str) -> None:
+    path = SAMPLES / f"{name}.rollout.jsonl"
+    resumed = load_rollout(path, keep_events=True)
+    meta0 = orjson.loads(path.read_bytes().splitlines()[0])["payload"]
+    assert resumed.conversation_id == meta0["id"]
+    assert resumed.warnings == []
+    kinds = [i["type"] for i in resumed.history]
+    assert kinds[0] == "message" and kinds[-1] == "message"
+    assert {"function_call", "custom_tool_call"} & set(kinds)
+    assert resumed.last_model == "gpt-5.5"
+    assert any(e["type"] == "task_complete" for e in resumed.events)
+
+
+def test_official_samples_are_listed(tmp_path: Path) -> None:
+    day = tmp_path / "sessions" / "2026" / "11" / "24"
+    day.mkdir(parents=True)
+    for i, name in enumerate(["B", "D", "appserver"]):
+        raw = (SAMPLES / f"{name}.rollout.jsonl").read_bytes()
+        sid = orjson.loads(raw.splitlines()[0])["payload"]["id"]
+        (day / f"rollout-2026-11-24T20-48-0{i}-{sid}.jsonl").write_bytes(raw)
+    page = list_sessions(tmp_path, page_size=10)
+    assert len(page.items) == 3
+    assert page.items[0].file_timestamp == "2026-11-24T20-48-02"
+    assert page.items[2].first_user_message == "run a command"
+    assert all(TS_RE.match(s.updated_at or "") for s in page.items)
+
+
+def _make_sessions(tmp_path: Path, n: int) -> list[RolloutRecorder]:
+    recs = []
+    for i in range(n):
+        rec = RolloutRecorder.create(tmp_path, META)
+        record_turn(rec, f"question {i}", f"answer {i}")
+        rec.close()
+        recs.append(rec)
+    return recs
+
+
+def test_listing_is_newest_first_and_paginates_with_a_cursor(tmp_path: Path) -> None:
+    recs = _make_sessions(tmp_path, 7)
+    # One session without a user message (aborted start) is never listed.
+    RolloutRecorder.create(tmp_path, META).close()
+    expected = sorted(
+        (parse_rollout_name(r.path.name) for r in recs), reverse=True
+    )  # (ts, uuid) descending
+    seen: list[tuple[str, str]] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = list_sessions(tmp_path, page_size=3, cursor=cursor)
+        pages += 1
+        seen += [(s.file_timestamp, s.conversation_id) for s in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == expected
+    assert pages == 3
+    first = list_sessions(tmp_path, page_size=1).items[0]
+    assert first.first_user_message is not None and first.source == "exec"
+    assert first.created_at and first.updated_at and first.created_at <= first.updated_at
+
+
+def test_listing_filters_by_provider_and_source(tmp_path: Path) -> None:
+    _make_sessions(tmp_path, 2)
+    other = RolloutRecorder.create(
+        tmp_path,
+        SessionMetaParams("/r", "codex_cli_rs", "0.169.0", "cli", None),
+    )
+    record_turn(other, "q", "a")
+    other.close()
+    assert len(list_sessions(tmp_path, model_providers=["mock"]).items) == 2
+    assert len(list_sessions(tmp_path, model_providers=["openai"]).items) == 0
+    # A session with no provider matches when the default provider is among the filters.
+    assert (
+        len(list_sessions(tmp_path, model_providers=["openai"], default_provider="openai").items)
+        == 1
+    )
+    assert len(list_sessions(tmp_path, allowed_sources=["cli"]).items) == 1
+
+
+def test_find_by_id_and_archive_roundtrip(tmp_path: Path) -> None:
+    recs = _make_sessions(tmp_path, 3)
+    target = recs[1]
+    assert find_session_path(tmp_path, target.conversation_id) == target.path
+    assert find_session_path(tmp_path, target.conversation_id.upper()) == target.path
+    assert find_session_path(tmp_path, "not-a-uuid") is None
+    assert find_session_path(tmp_path, "00000000-0000-7000-8000-000000000000") is None
+    dest = archive_session(tmp_path, target.path)
+    assert dest == tmp_path / "archived_sessions" / target.path.name
+    assert not target.path.exists()
+    assert find_session_path(tmp_path, target.conversation_id) is None
+    assert len(list_sessions(tmp_path).items) == 2
+    back = unarchive_session(tmp_path, dest.name)
+    assert back.exists() and find_session_path(tmp_path, target.conversation_id) == back
+
+
+def test_secrets_are_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "live-key-from-env-123456")
+    rec = RolloutRecorder.create(tmp_path, META, secrets=["my-provider-secret-value"])
+    rec.add_secret('quote"and\\slash-secret')
+    leaks = [
+        "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789",
+        "ghp_" + "a1" * 18,
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "AKIAABCDEFGHIJKLMNOP",
+        "live-key-from-env-123456",
+        "my-provider-secret-value",
+        'quote"and\\slash-secret',
+    ]
+    output = (
+        "env:\n"
+        + "\n".join(f"X={s}" for s in leaks)
+        + "\nAuthorization: Bearer abcdef0123456789xyz"
+    )
+    rec.record_response_item({"type": "function_call_output", "call_id": "c", "output": output})
+    rec.close()
+    raw = rec.path.read_bytes()
+    for secret in [*leaks, "abcdef0123456789xyz"]:
+        assert orjson.dumps(secret)[1:-1] not in raw, secret
+    assert raw.count(b"[REDACTED]") == len(leaks) + 1
+    # Still valid JSON lines, and ordinary text survives.
+    out = lines(rec.path)[1]["payload"]["output"]
+    assert out.startswith("env:\nX=[REDACTED]") and "Bearer [REDACTED]" in out
