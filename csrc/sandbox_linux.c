@@ -1,0 +1,1145 @@
+/* codex-linux-sandbox: confine one command to a SandboxPolicy, then become it (execve).
+ *
+ * Pipeline, in this order (each step needs the privileges the previous ones still leave):
+ *
+ *   1. parse argv + the policy JSON; compute the writable roots and their read-only carve-outs
+ *      (the same rules as codex.sandbox.policy.writable_roots, tested against each other);
+ *   2. prctl(PR_SET_NO_NEW_PRIVS): setuid bits and file capabilities stop working from here on;
+ *   3. the read-only mount layer (private mount namespace; see "Carve-outs" below);
+ *   4. drop every capability (bounding, ambient, effective, permitted, inheritable), so a
+ *      sandboxed root is an ordinary user that happens to have uid 0;
+ *   5. Landlock: read and execute everywhere, write only beneath writable roots, using every
+ *      filesystem right the kernel's ABI knows (refer v2, truncate v3, ioctl_dev v5), TCP
+ *      bind/connect (v4) and abstract-socket/signal scoping (v6) when the network is off;
+ *   6. seccomp-BPF: ptrace, process_vm_*, io_uring, namespaces, mounts, module loading → EPERM;
+ *      with the network off, socket()/socketpair() for any family but AF_UNIX → EPERM;
+ *   7. chdir(command cwd) and execvp(COMMAND). Nothing else runs: no shell, no Python.
+ *
+ * Carve-outs (.git, the target of a `.git` file's `gitdir:`, .codex, .agents stay read-only
+ * inside every writable root). Landlock is an allow-list whose rules grant rights to a whole
+ * directory tree; there is no "deny" rule, so a rule on the root R also grants R/.git. Two ways
+ * to subtract a subtree:
+ *
+ *   (a) mounts: in a private mount namespace, take detached clones of every writable root and
+ *       carve-out (open_tree), mark the whole tree read-only (mount_setattr AT_RECURSIVE), then
+ *       mount the root clones back read-write and the carve-out clones read-only on top of
+ *       them. Landlock then grants all rights on R; any change inside R/.git hits a read-only
+ *       mount (EROFS), and R/.git itself cannot be renamed or removed (a mount point: EBUSY).
+ *       This also makes chmod/chown/utimes outside the roots fail, which Landlock (ABI <= 7)
+ *       does not cover. Used when we may create a mount namespace: as root, or through an
+ *       unprivileged user namespace.
+ *   (b) enumeration (fallback when no mount namespace is possible): grant all rights on each
+ *       child of R except the carve-outs (symlinked children are skipped, so they never grant
+ *       their target), and nothing but read on R itself. Carve-outs are then fully protected,
+ *       but R's top level is frozen: existing entries are writable, new top-level entries
+ *       cannot be created or removed. Secure rather than convenient; `--explain` says which.
+ *
+ *   A `.codex` that does not exist yet in the cwd cannot be mounted over, so in mode (a) it can
+ *   be created (mode (b) blocks it). The approval layer treats it as not writable regardless.
+ *
+ * Failures before the exec print ONE line and exit with a code from sandbox_linux.h; the
+ * command is never run without the restrictions the policy asks for. */
+#define _GNU_SOURCE
+#include "sandbox_linux.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/**** Kernel interfaces newer than the build host's headers ****/
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#define SYS_io_uring_enter 426
+#define SYS_io_uring_register 427
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#define SYS_move_mount 429
+#define SYS_fsopen 430
+#define SYS_fsconfig 431
+#define SYS_fsmount 432
+#define SYS_fspick 433
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+
+#define LL_CREATE_RULESET_VERSION (1U << 0)
+#define LL_RULE_PATH_BENEATH 1
+#define LL_FS_EXECUTE (1ULL << 0)
+#define LL_FS_WRITE_FILE (1ULL << 1)
+#define LL_FS_READ_FILE (1ULL << 2)
+#define LL_FS_READ_DIR (1ULL << 3)
+#define LL_FS_TRUNCATE (1ULL << 14)
+#define LL_FS_IOCTL_DEV (1ULL << 15)
+#define LL_NET_BIND_TCP (1ULL << 0)
+#define LL_NET_CONNECT_TCP (1ULL << 1)
+#define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LL_SCOPE_SIGNAL (1ULL << 1)
+#define LL_FS_READ (LL_FS_EXECUTE | LL_FS_READ_FILE | LL_FS_READ_DIR)
+/* Rights that mean something on a non-directory (the kernel rejects the others there). */
+#define LL_FS_FILE_RIGHTS \
+    (LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
+
+struct ll_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net; /* ABI 4 */
+    uint64_t scoped;             /* ABI 6 */
+};
+
+struct ll_path_beneath_attr {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+struct mount_attr {
+    uint64_t attr_set;
+    uint64_t attr_clr;
+    uint64_t propagation;
+    uint64_t userns_fd;
+};
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/**** Diagnostics ****/
+
+static const char *const PROG = "codex-linux-sandbox";
+
+static void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+
+static void die(int code, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    dprintf(2, "%s: %s\n", PROG, line);
+    _exit(code);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die(CODEX_SANDBOX_EXIT_USAGE, "out of memory");
+    return p;
+}
+
+/**** Policy JSON: a strict little parser for the one object we accept ****/
+
+enum policy_kind { POLICY_DANGER, POLICY_READ_ONLY, POLICY_WORKSPACE_WRITE, POLICY_EXTERNAL };
+
+typedef struct {
+    enum policy_kind kind;
+    int network_access;
+    int exclude_tmpdir_env_var;
+    int exclude_slash_tmp;
+    char **writable_roots;
+    size_t n_writable_roots;
+} policy_t;
+
+typedef struct {
+    const char *s;
+    size_t pos, len;
+    const char *error;
+} json_t;
+
+static void ws(json_t *j)
+{
+    while (j->pos < j->len && strchr(" \t\r\n", j->s[j->pos]) && j->s[j->pos])
+        j->pos++;
+}
+
+static int eat(json_t *j, char c)
+{
+    ws(j);
+    if (j->pos < j->len && j->s[j->pos] == c) {
+        j->pos++;
+        return 1;
+    }
+    return 0;
+}
+
+static int fail(json_t *j, const char *why)
+{
+    if (!j->error)
+        j->error = why;
+    return 0;
+}
+
+static int hex4(json_t *j, unsigned *out)
+{
+    if (j->len - j->pos < 4)
+        return fail(j, "truncated \\u escape");
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = j->s[j->pos++];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return fail(j, "bad \\u escape");
+    }
+    *out = v;
+    return 1;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Parse a string; *out is a fresh NUL-terminated copy (NUL inside is refused: paths). */
+static int json_string(json_t *j, char **out)
+{
+    ws(j);
+    if (j->pos >= j->len || j->s[j->pos] != '"')
+        return fail(j, "expected a string");
+    j->pos++;
+    char *buf = xmalloc(j->len - j->pos + 1);
+    size_t n = 0;
+    while (j->pos < j->len) {
+        unsigned char c = (unsigned char)j->s[j->pos++];
+        if (c == '"') {
+            buf[n] = '\0';
+            *out = buf;
+            return 1;
+        }
+        if (c < 0x20) {
+            free(buf);
+            return fail(j, "control character in string");
+        }
+        if (c != '\\') {
+            buf[n++] = (char)c;
+            continue;
+        }
+        if (j->pos >= j->len)
+            break;
+        char e = j->s[j->pos++];
+        unsigned cp;
+        switch (e) {
+        case '"': buf[n++] = '"'; break;
+        case '\\': buf[n++] = '\\'; break;
+        case '/': buf[n++] = '/'; break;
+        case 'b': buf[n++] = '\b'; break;
+        case 'f': buf[n++] = '\f'; break;
+        case 'n': buf[n++] = '\n'; break;
+        case 'r': buf[n++] = '\r'; break;
+        case 't': buf[n++] = '\t'; break;
+        case 'u':
+            if (!hex4(j, &cp)) {
+                free(buf);
+                return 0;
+            }
+            if (cp >= 0xD800 && cp < 0xDC00) {
+                unsigned lo;
+                if (j->len - j->pos < 6 || j->s[j->pos] != '\\' || j->s[j->pos + 1] != 'u') {
+                    free(buf);
+                    return fail(j, "lone surrogate in string");
+                }
+                j->pos += 2;
+                if (!hex4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                    free(buf);
+                    return fail(j, "bad surrogate pair in string");
+                }
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp < 0xE000) {
+                free(buf);
+                return fail(j, "lone surrogate in string");
+            }
+            if (cp == 0) {
+                free(buf);
+                return fail(j, "NUL in string");
+            }
+            n += put_utf8(buf + n, cp);
+            break;
+        default:
+            free(buf);
+            return fail(j, "bad escape in string");
+        }
+    }
+    free(buf);
+    return fail(j, "unterminated string");
+}
+
+static int json_literal(json_t *j, const char *word)
+{
+    ws(j);
+    size_t n = strlen(word);
+    if (j->len - j->pos >= n && memcmp(j->s + j->pos, word, n) == 0) {
+        j->pos += n;
+        return 1;
+    }
+    return 0;
+}
+
+static int json_skip_value(json_t *j, int depth);
+
+static int json_bool(json_t *j, int *out)
+{
+    if (json_literal(j, "true")) {
+        *out = 1;
+        return 1;
+    }
+    if (json_literal(j, "false")) {
+        *out = 0;
+        return 1;
+    }
+    return fail(j, "expected true or false");
+}
+
+static int json_skip_value(json_t *j, int depth)
+{
+    if (depth > 32)
+        return fail(j, "nesting too deep");
+    ws(j);
+    if (j->pos >= j->len)
+        return fail(j, "unexpected end of input");
+    char c = j->s[j->pos];
+    if (c == '"') {
+        char *s;
+        if (!json_string(j, &s))
+            return 0;
+        free(s);
+        return 1;
+    }
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        j->pos++;
+        if (eat(j, close))
+            return 1;
+        do {
+            if (c == '{') {
+                char *k;
+                if (!json_string(j, &k))
+                    return 0;
+                free(k);
+                if (!eat(j, ':'))
+                    return fail(j, "expected ':'");
+            }
+            if (!json_skip_value(j, depth + 1))
+                return 0;
+        } while (eat(j, ','));
+        return eat(j, close) ? 1 : fail(j, "expected ',' or a closing bracket");
+    }
+    if (json_literal(j, "true") || json_literal(j, "false") || json_literal(j, "null"))
+        return 1;
+    size_t start = j->pos;
+    while (j->pos < j->len && strchr("+-0123456789.eE", j->s[j->pos]) && j->s[j->pos])
+        j->pos++;
+    return j->pos > start ? 1 : fail(j, "unexpected character");
+}
+
+static int parse_policy(const char *text, policy_t *p, const char **error)
+{
+    json_t j = {text, 0, strlen(text), NULL};
+    char *type = NULL;
+    memset(p, 0, sizeof *p);
+    if (!eat(&j, '{')) {
+        *error = "the policy must be a JSON object";
+        return 0;
+    }
+    if (!eat(&j, '}')) {
+        do {
+            char *key;
+            if (!json_string(&j, &key) || !eat(&j, ':'))
+                goto bad;
+            int ok;
+            if (strcmp(key, "type") == 0) {
+                free(type);
+                ok = json_string(&j, &type);
+            } else if (strcmp(key, "network_access") == 0) {
+                /* bool for read-only/workspace-write; "restricted"|"enabled" for external */
+                ws(&j);
+                if (j.pos < j.len && j.s[j.pos] == '"') {
+                    char *v;
+                    ok = json_string(&j, &v);
+                    if (ok)
+                        p->network_access = strcmp(v, "enabled") == 0;
+                    if (ok)
+                        free(v);
+                } else {
+                    ok = json_bool(&j, &p->network_access);
+                }
+            } else if (strcmp(key, "exclude_tmpdir_env_var") == 0) {
+                ok = json_bool(&j, &p->exclude_tmpdir_env_var);
+            } else if (strcmp(key, "exclude_slash_tmp") == 0) {
+                ok = json_bool(&j, &p->exclude_slash_tmp);
+            } else if (strcmp(key, "writable_roots") == 0) {
+                ok = eat(&j, '[') ? 1 : fail(&j, "writable_roots must be an array");
+                if (ok && !eat(&j, ']')) {
+                    do {
+                        char *root;
+                        ok = json_string(&j, &root);
+                        if (!ok)
+                            break;
+                        p->writable_roots = realloc(p->writable_roots,
+                                                    (p->n_writable_roots + 1) * sizeof(char *));
+                        if (!p->writable_roots)
+                            die(CODEX_SANDBOX_EXIT_USAGE, "out of memory");
+                        p->writable_roots[p->n_writable_roots++] = root;
+                    } while (eat(&j, ','));
+                    if (ok && !eat(&j, ']'))
+                        ok = fail(&j, "expected ',' or ']' in writable_roots");
+                }
+            } else {
+                ok = json_skip_value(&j, 0);
+            }
+            free(key);
+            if (!ok)
+                goto bad;
+        } while (eat(&j, ','));
+        if (!eat(&j, '}')) {
+            fail(&j, "expected ',' or '}'");
+            goto bad;
+        }
+    }
+    ws(&j);
+    if (j.pos != j.len) {
+        fail(&j, "trailing characters after the object");
+        goto bad;
+    }
+    if (!type) {
+        *error = "the policy has no \"type\"";
+        return 0;
+    }
+    if (strcmp(type, "danger-full-access") == 0)
+        p->kind = POLICY_DANGER, p->network_access = 1;
+    else if (strcmp(type, "read-only") == 0)
+        p->kind = POLICY_READ_ONLY;
+    else if (strcmp(type, "workspace-write") == 0)
+        p->kind = POLICY_WORKSPACE_WRITE;
+    else if (strcmp(type, "external-sandbox") == 0)
+        p->kind = POLICY_EXTERNAL;
+    else {
+        *error = "unknown policy type (expected read-only, workspace-write, "
+                 "danger-full-access or external-sandbox)";
+        free(type);
+        return 0;
+    }
+    free(type);
+    return 1;
+bad:
+    free(type);
+    *error = j.error ? j.error : "malformed JSON";
+    return 0;
+}
+
+/**** Writable roots and their read-only carve-outs ****/
+
+typedef struct {
+    char *path;
+    char **read_only; /* carve-outs: absolute paths, may not exist (.codex in the cwd) */
+    size_t n_read_only;
+} root_t;
+
+typedef struct {
+    root_t *items;
+    size_t n;
+} roots_t;
+
+/* Lexically normalize an absolute path: collapse "//", "/./", "/x/../" (like Python's
+ * os.path.normpath for absolute paths). Symlinks are not resolved: the kernel does that. */
+static char *normalize(const char *base, const char *path)
+{
+    size_t need = strlen(path) + (base ? strlen(base) : 0) + 3;
+    char *joined = xmalloc(need);
+    if (path[0] == '/' || !base)
+        snprintf(joined, need, "%s", path);
+    else
+        snprintf(joined, need, "%s/%s", base, path);
+    char *out = xmalloc(need);
+    size_t n = 0;
+    const char *s = joined;
+    while (*s) {
+        while (*s == '/')
+            s++;
+        const char *e = s;
+        while (*e && *e != '/')
+            e++;
+        size_t len = (size_t)(e - s);
+        if (len == 0 || (len == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
+            while (n > 0 && out[n - 1] != '/')
+                n--;
+            if (n > 0)
+                n--;
+        } else {
+            out[n++] = '/';
+            memcpy(out + n, s, len);
+            n += len;
+        }
+        s = e;
+    }
+    if (n == 0)
+        out[n++] = '/';
+    out[n] = '\0';
+    free(joined);
+    return out;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
+    return out;
+}
+
+static void add_unique(char ***list, size_t *n, char *item)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*list)[i], item) == 0) {
+            free(item);
+            return;
+        }
+    }
+    *list = realloc(*list, (*n + 1) * sizeof(char *));
+    if (!*list)
+        die(CODEX_SANDBOX_EXIT_USAGE, "out of memory");
+    (*list)[(*n)++] = item;
+}
+
+/* The directory a `.git` file points at ("gitdir: <path>", relative to the file's directory). */
+static char *gitdir_target(const char *root, const char *dotgit)
+{
+    FILE *f = fopen(dotgit, "re");
+    if (!f)
+        return NULL;
+    char line[PATH_MAX + 16];
+    char *got = fgets(line, sizeof line, f);
+    fclose(f);
+    if (!got || strncmp(line, "gitdir:", 7) != 0)
+        return NULL;
+    char *v = line + 7;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t len = strlen(v);
+    while (len && strchr(" \t\r\n", v[len - 1]))
+        v[--len] = '\0';
+    if (!len)
+        return NULL;
+    char *target = normalize(root, v);
+    struct stat st;
+    if (stat(target, &st) != 0) {
+        free(target);
+        return NULL;
+    }
+    return target;
+}
+
+static void add_root(roots_t *roots, char *path, const char *cwd)
+{
+    for (size_t i = 0; i < roots->n; i++) {
+        if (strcmp(roots->items[i].path, path) == 0) {
+            free(path);
+            return;
+        }
+    }
+    roots->items = realloc(roots->items, (roots->n + 1) * sizeof(root_t));
+    if (!roots->items)
+        die(CODEX_SANDBOX_EXIT_USAGE, "out of memory");
+    root_t *r = &roots->items[roots->n++];
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    struct stat st;
+    char *git = join(path, ".git");
+    if (stat(git, &st) == 0) {
+        char *target = S_ISREG(st.st_mode) ? gitdir_target(path, git) : NULL;
+        add_unique(&r->read_only, &r->n_read_only, git);
+        if (target)
+            add_unique(&r->read_only, &r->n_read_only, target);
+    } else {
+        free(git);
+    }
+    char *agents = join(path, ".agents");
+    if (stat(agents, &st) == 0 && S_ISDIR(st.st_mode))
+        add_unique(&r->read_only, &r->n_read_only, agents);
+    else
+        free(agents);
+    char *codex = join(path, ".codex");
+    int is_cwd = strcmp(path, cwd) == 0;
+    if ((stat(codex, &st) == 0 && S_ISDIR(st.st_mode)) || is_cwd)
+        add_unique(&r->read_only, &r->n_read_only, codex);
+    else
+        free(codex);
+}
+
+static roots_t compute_roots(const policy_t *p, const char *cwd)
+{
+    roots_t roots = {NULL, 0};
+    if (p->kind != POLICY_WORKSPACE_WRITE)
+        return roots;
+    for (size_t i = 0; i < p->n_writable_roots; i++)
+        add_root(&roots, normalize(cwd, p->writable_roots[i]), cwd);
+    add_root(&roots, normalize(NULL, cwd), cwd);
+    struct stat st;
+    if (!p->exclude_slash_tmp && stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode))
+        add_root(&roots, normalize(NULL, "/tmp"), cwd);
+    const char *tmpdir = getenv("TMPDIR");
+    if (!p->exclude_tmpdir_env_var && tmpdir && *tmpdir)
+        add_root(&roots, normalize(cwd, tmpdir), cwd);
+    return roots;
+}
+
+/**** --explain: the plan as one JSON object (tests compare it with the Python side) ****/
+
+static void put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(f, "\\u%04x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+/**** Mount layer ****/
+
+static int write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Enter a private mount namespace; as a non-root user, through a user namespace that maps our
+ * own ids. Returns 0, or -1 (with errno) when this machine does not allow it. */
+static int enter_mount_namespace(void)
+{
+    if (unshare(CLONE_NEWNS) == 0)
+        return 0;
+    if (errno != EPERM)
+        return -1;
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+        return -1;
+    char map[64];
+    if (write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
+        return -1;
+    snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+    if (write_file("/proc/self/uid_map", map) != 0)
+        return -1;
+    snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+    return write_file("/proc/self/gid_map", map);
+}
+
+static int by_depth(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t dx = 0, dy = 0;
+    for (; *x; x++)
+        dx += *x == '/';
+    for (; *y; y++)
+        dy += *y == '/';
+    return (dx > dy) - (dx < dy);
+}
+
+static int clone_tree(const char *path, int read_only)
+{
+    int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (fd < 0 || !read_only)
+        return fd;
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Build the read-only view. Returns 1 if it is in place, 0 if mount namespaces are not
+ * available here (nothing was changed), and dies if it fails half way. */
+static int apply_mount_layer(const roots_t *roots)
+{
+    if (enter_mount_namespace() != 0)
+        return 0;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot make the mount namespace private: %s",
+            strerror(errno));
+    /* Every path to re-mount, writable roots first, each group shallowest first. */
+    size_t n = 0, cap = roots->n;
+    for (size_t i = 0; i < roots->n; i++)
+        cap += roots->items[i].n_read_only;
+    char **paths = xmalloc(cap * sizeof(char *));
+    int *fds = xmalloc(cap * sizeof(int));
+    struct stat st;
+    for (size_t i = 0; i < roots->n; i++)
+        if (stat(roots->items[i].path, &st) == 0)
+            paths[n++] = roots->items[i].path;
+    qsort(paths, n, sizeof(char *), by_depth);
+    size_t n_writable = n;
+    for (size_t i = 0; i < roots->n; i++)
+        for (size_t k = 0; k < roots->items[i].n_read_only; k++)
+            if (stat(roots->items[i].read_only[k], &st) == 0)
+                paths[n++] = roots->items[i].read_only[k];
+    qsort(paths + n_writable, n - n_writable, sizeof(char *), by_depth);
+    for (size_t i = 0; i < n; i++) {
+        fds[i] = clone_tree(paths[i], i >= n_writable);
+        if (fds[i] < 0)
+            die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot clone the mount at %s: %s", paths[i],
+                strerror(errno));
+    }
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof ro) != 0)
+        die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot make / read-only: %s", strerror(errno));
+    for (size_t i = 0; i < n; i++) {
+        if (syscall(SYS_move_mount, fds[i], "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH))
+            die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot mount %s: %s", paths[i], strerror(errno));
+        close(fds[i]);
+    }
+    free(paths);
+    free(fds);
+    return 1;
+}
+
+/**** Capabilities ****/
+
+static void drop_capabilities(void)
+{
+    int last = CAP_LAST_CAP;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+    if (f) {
+        if (fscanf(f, "%d", &last) != 1)
+            last = CAP_LAST_CAP;
+        fclose(f);
+    }
+    for (int cap = 0; cap <= last; cap++) {
+        /* EINVAL: the kernel does not know this capability; EPERM: we lack CAP_SETPCAP,
+         * which means the bounding set is not ours to change and our caps are already 0. */
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL && errno != EPERM)
+            die(CODEX_SANDBOX_EXIT_PRIVS, "cannot drop capability %d: %s", cap, strerror(errno));
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+        die(CODEX_SANDBOX_EXIT_PRIVS, "cannot clear ambient capabilities: %s", strerror(errno));
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &hdr, data) != 0)
+        die(CODEX_SANDBOX_EXIT_PRIVS, "cannot drop capabilities: %s", strerror(errno));
+}
+
+/**** Landlock ****/
+
+static uint64_t fs_rights_for_abi(int abi)
+{
+    if (abi >= 5)
+        return (1ULL << 16) - 1; /* + ioctl_dev */
+    if (abi >= 3)
+        return (1ULL << 15) - 1; /* + truncate */
+    if (abi >= 2)
+        return (1ULL << 14) - 1; /* + refer */
+    return (1ULL << 13) - 1;
+}
+
+static int landlock_allow(int ruleset, const char *path, uint64_t rights, uint64_t handled,
+                          int follow)
+{
+    int fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode)) { /* never let a symlink grant rights on its target */
+        close(fd);
+        return 0;
+    }
+    struct ll_path_beneath_attr attr = {rights & handled, fd};
+    if (!S_ISDIR(st.st_mode))
+        attr.allowed_access &= LL_FS_FILE_RIGHTS;
+    long rc = syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &attr, 0U);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc == 0 ? 0 : -1;
+}
+
+static int is_carve_out(const root_t *r, const char *path)
+{
+    for (size_t k = 0; k < r->n_read_only; k++)
+        if (strcmp(r->read_only[k], path) == 0)
+            return 1;
+    return 0;
+}
+
+/* Mode (b) of the header comment: all rights on each child of the root but the carve-outs. */
+static int allow_children_except_carve_outs(int ruleset, const root_t *r, uint64_t all)
+{
+    DIR *dir = opendir(r->path);
+    if (!dir)
+        return errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *child = join(r->path, e->d_name);
+        if (!is_carve_out(r, child))
+            rc = landlock_allow(ruleset, child, all, all, 0);
+        free(child);
+    }
+    closedir(dir);
+    return rc;
+}
+
+static const char *const DEVICE_NODES[] = {
+    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+    "/dev/tty",  "/dev/ptmx", "/dev/pts",  NULL,
+};
+
+static void apply_landlock(const policy_t *p, const roots_t *roots, int mounts_active)
+{
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+    if (abi < 1) {
+        const char *why = errno == ENOSYS       ? "this kernel has no Landlock"
+                          : errno == EOPNOTSUPP ? "Landlock is disabled at boot (lsm=)"
+                                                : strerror(errno);
+        die(CODEX_SANDBOX_EXIT_LANDLOCK,
+            "cannot sandbox: %s; rerun with --sandbox danger-full-access to run without a "
+            "sandbox, knowingly",
+            why);
+    }
+    uint64_t all = fs_rights_for_abi((int)abi);
+    struct ll_ruleset_attr attr = {.handled_access_fs = all};
+    size_t attr_size = sizeof(uint64_t);
+    if (abi >= 4) {
+        attr_size = 2 * sizeof(uint64_t);
+        if (!p->network_access)
+            attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+    }
+    if (abi >= 6) {
+        attr_size = sizeof attr;
+        attr.scoped = LL_SCOPE_SIGNAL | (p->network_access ? 0 : LL_SCOPE_ABSTRACT_UNIX_SOCKET);
+    }
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0U);
+    if (ruleset < 0)
+        die(CODEX_SANDBOX_EXIT_LANDLOCK, "cannot create a Landlock ruleset (ABI %ld): %s", abi,
+            strerror(errno));
+    int rc = landlock_allow(ruleset, "/", LL_FS_READ, all, 1);
+    for (const char *const *dev = DEVICE_NODES; rc == 0 && *dev; dev++)
+        rc = landlock_allow(ruleset, *dev,
+                            LL_FS_READ | LL_FS_WRITE_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV, all,
+                            1);
+    for (size_t i = 0; rc == 0 && i < roots->n; i++) {
+        const root_t *r = &roots->items[i];
+        if (mounts_active || r->n_read_only == 0)
+            rc = landlock_allow(ruleset, r->path, all, all, 1);
+        else
+            rc = allow_children_except_carve_outs(ruleset, r, all);
+    }
+    if (rc != 0)
+        die(CODEX_SANDBOX_EXIT_LANDLOCK, "cannot add a Landlock rule: %s", strerror(errno));
+    if (syscall(SYS_landlock_restrict_self, ruleset, 0U) != 0)
+        die(CODEX_SANDBOX_EXIT_LANDLOCK, "Landlock refused to restrict this process: %s",
+            strerror(errno));
+    close(ruleset);
+}
+
+/**** seccomp ****/
+
+#if defined(__x86_64__)
+#define CODEX_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define CODEX_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#define NS_FLAGS                                                                              \
+    (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | \
+     CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define ARG0_LO offsetof(struct seccomp_data, args[0])
+
+typedef struct {
+    struct sock_filter ins[256];
+    unsigned short n;
+} bpf_t;
+
+static void emit(bpf_t *b, struct sock_filter ins)
+{
+    if (b->n >= sizeof b->ins / sizeof b->ins[0])
+        die(CODEX_SANDBOX_EXIT_SECCOMP, "internal error: seccomp filter too long");
+    b->ins[b->n++] = ins;
+}
+
+static void deny(bpf_t *b, long nr, int err)
+{
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (uint32_t)err));
+}
+
+/* nr with arg0 (an int) equal to `value` is allowed; any other arg0 gets EPERM. */
+static void only_arg0(bpf_t *b, long nr, uint32_t value)
+{
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 4));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO));
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+}
+
+/* nr with any of `bits` set in arg0 gets EPERM; otherwise allowed. */
+static void deny_arg0_bits(bpf_t *b, long nr, uint32_t bits)
+{
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 4));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO));
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, bits, 0, 1));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
+static void apply_seccomp(const policy_t *p)
+{
+#ifndef CODEX_AUDIT_ARCH
+    die(CODEX_SANDBOX_EXIT_SECCOMP, "cannot sandbox: no seccomp filter for this CPU architecture");
+#else
+    bpf_t b = {.n = 0};
+    /* A syscall made through another ABI (int 0x80 on x86_64) has other numbers: kill it. */
+    emit(&b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                          offsetof(struct seccomp_data, arch)));
+    emit(&b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CODEX_AUDIT_ARCH, 1, 0));
+    emit(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+    emit(&b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                          offsetof(struct seccomp_data, nr)));
+#if defined(__x86_64__)
+    /* x32 syscalls are the same calls under numbers | 0x40000000. */
+    emit(&b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000U, 0, 1));
+    emit(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+#endif
+    static const long always_denied[] = {
+        SYS_ptrace,        SYS_process_vm_readv, SYS_process_vm_writev, SYS_io_uring_setup,
+        SYS_io_uring_enter, SYS_io_uring_register, SYS_setns,          SYS_mount,
+        SYS_umount2,       SYS_pivot_root,       SYS_open_tree,         SYS_move_mount,
+        SYS_fsopen,        SYS_fsconfig,         SYS_fsmount,           SYS_fspick,
+        SYS_mount_setattr, SYS_init_module,      SYS_finit_module,      SYS_delete_module,
+        SYS_kexec_load,    SYS_kexec_file_load,  SYS_bpf,               SYS_open_by_handle_at,
+        SYS_pidfd_getfd,
+    };
+    for (size_t i = 0; i < sizeof always_denied / sizeof always_denied[0]; i++)
+        deny(&b, always_denied[i], EPERM);
+    /* No new namespaces: clone3 hides its flags in memory, so it answers ENOSYS and libc
+     * falls back to clone, whose flags we can read. */
+    deny(&b, SYS_clone3, ENOSYS);
+    deny_arg0_bits(&b, SYS_unshare, NS_FLAGS);
+    deny_arg0_bits(&b, SYS_clone, NS_FLAGS);
+    if (!p->network_access) {
+        only_arg0(&b, SYS_socket, AF_UNIX);
+        only_arg0(&b, SYS_socketpair, AF_UNIX);
+    }
+    emit(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    struct sock_fprog prog = {b.n, b.ins};
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
+        die(CODEX_SANDBOX_EXIT_SECCOMP,
+            "cannot sandbox: seccomp filters are unavailable (%s); rerun with --sandbox "
+            "danger-full-access to run without a sandbox, knowingly",
+            strerror(errno));
+#endif
+}
+
+/**** Inherited descriptors ****/
+
+/* With the network off, a network socket inherited as fd 0-2 would bypass the socket() filter;
+ * every other descriptor is closed at exec. */
+static void check_inherited_fds(const policy_t *p)
+{
+    if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) != 0) {
+        for (int fd = 3; fd < 1024; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    if (p->network_access)
+        return;
+    for (int fd = 0; fd <= 2; fd++) {
+        struct stat st;
+        int domain;
+        socklen_t len = sizeof domain;
+        if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+            getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain != AF_UNIX)
+            die(CODEX_SANDBOX_EXIT_USAGE,
+                "fd %d is a network socket but the policy forbids network access", fd);
+    }
+}
+
+/**** main ****/
+
+static void usage(const char *why)
+{
+    die(CODEX_SANDBOX_EXIT_USAGE,
+        "%s (usage: codex-linux-sandbox --sandbox-policy-cwd DIR --sandbox-policy JSON "
+        "[--command-cwd DIR] [--explain] -- COMMAND [ARGS...])",
+        why);
+}
+
+static void explain(const policy_t *p, const roots_t *roots, const char *kind, const char *mode)
+{
+    printf("{\"policy\":\"%s\",\"network_access\":%s,\"carve_outs\":\"%s\",\"writable_roots\":[",
+           kind, p->network_access ? "true" : "false", mode);
+    for (size_t i = 0; i < roots->n; i++) {
+        printf("%s{\"root\":", i ? "," : "");
+        put_json_string(stdout, roots->items[i].path);
+        printf(",\"read_only_subpaths\":[");
+        for (size_t k = 0; k < roots->items[i].n_read_only; k++) {
+            if (k)
+                putchar(',');
+            put_json_string(stdout, roots->items[i].read_only[k]);
+        }
+        printf("]}");
+    }
+    printf("]}\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *policy_json = NULL, *policy_cwd = NULL, *command_cwd = NULL;
+    int do_explain = 0, i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "--explain") == 0) {
+            do_explain = 1;
+            continue;
+        }
+        const char **slot = strcmp(a, "--sandbox-policy") == 0       ? &policy_json
+                            : strcmp(a, "--sandbox-policy-cwd") == 0 ? &policy_cwd
+                            : strcmp(a, "--command-cwd") == 0        ? &command_cwd
+                                                                      : NULL;
+        if (!slot) {
+            char why[256];
+            snprintf(why, sizeof why, "unknown argument %.200s", a);
+            usage(why);
+        }
+        if (i + 1 >= argc)
+            usage("an option is missing its value");
+        *slot = argv[++i];
+    }
+    if (!policy_json)
+        usage("--sandbox-policy is required");
+    if (!policy_cwd)
+        usage("--sandbox-policy-cwd is required");
+    if (policy_cwd[0] != '/')
+        usage("--sandbox-policy-cwd must be an absolute path");
+    if (i >= argc && !do_explain)
+        usage("no command given after --");
+    policy_t policy;
+    const char *error = NULL;
+    if (!parse_policy(policy_json, &policy, &error))
+        die(CODEX_SANDBOX_EXIT_USAGE, "bad --sandbox-policy: %s", error);
+    char *cwd = normalize(NULL, policy_cwd);
+    roots_t roots = compute_roots(&policy, cwd);
+    static const char *const kinds[] = {"danger-full-access", "read-only", "workspace-write",
+                                        "external-sandbox"};
+    int sandboxed = policy.kind == POLICY_READ_ONLY || policy.kind == POLICY_WORKSPACE_WRITE;
+    if (do_explain && !sandboxed) {
+        explain(&policy, &roots, kinds[policy.kind], "none");
+        return 0;
+    }
+    if (sandboxed) {
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+            die(CODEX_SANDBOX_EXIT_PRIVS, "cannot set no_new_privs: %s", strerror(errno));
+        int mounts = apply_mount_layer(&roots);
+        if (do_explain) {
+            explain(&policy, &roots, kinds[policy.kind], mounts ? "mounts" : "enumeration");
+            return 0;
+        }
+        check_inherited_fds(&policy);
+        drop_capabilities();
+        apply_landlock(&policy, &roots, mounts);
+        apply_seccomp(&policy);
+    }
+    const char *dir = command_cwd ? command_cwd : policy_cwd;
+    if (chdir(dir) != 0)
+        die(CODEX_SANDBOX_EXIT_USAGE, "cannot enter the command cwd %s: %s", dir,
+            strerror(errno));
+    execvp(argv[i], argv + i);
+    int err = errno;
+    die(err == ENOENT ? CODEX_SANDBOX_EXIT_NOT_FOUND : CODEX_SANDBOX_EXIT_CANNOT_EXEC,
+        "cannot run %s: %s", argv[i], strerror(err));
+}
