@@ -20,6 +20,7 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("debug", "Diagnostics: effective configuration and its sources", "codex.cli.debug"),
+    Command("exec", "Run Codex non-interactively", "codex.cli.exec", aliases=("e",)),
     Command("sandbox", "Run a command under the configured sandbox policy", "codex.cli.sandbox"),
 )
 

@@ -1,0 +1,30 @@
+"""`codex exec` (alias `e`): run the agent non-interactively. Only argument wiring lives here; the
+work is in `codex.exec` (imported when the command runs, not when `--help` is built)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+    from codex.cli.context import CliContext
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from codex.exec.args import add_options, add_positional
+
+    add_options(parser)
+    add_positional(parser)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from codex.exec.args import parse_rest
+    from codex.exec.run import run_exec
+
+    request = parse_rest(args)
+    if request.extra_config:
+        ctx.cli_overrides.extend(request.extra_config)
+    if request.profile:
+        ctx.profile = request.profile
+    return run_exec(request, ctx)

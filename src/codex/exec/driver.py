@@ -1,0 +1,242 @@
+"""The async half of `codex exec`: open a session (new or resumed), submit the one user turn, feed
+every event to the chosen processor, shut down after the turn, and report the exit code.
+
+It talks to core only through `Session.submit(op)` / `Session.events()`. Event messages are
+converted to their wire form (`to_dict()`) only when a processor cares about their type, so the
+tens of thousands of deltas a long answer streams cost one set lookup each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex.exec.event_processor_human import HumanEventProcessor, Palette
+from codex.exec.event_processor_jsonl import HANDLED as JSONL_HANDLED
+from codex.exec.event_processor_jsonl import JsonlEventProcessor
+from codex.exec.events import encode_line
+
+if TYPE_CHECKING:
+    from codex.config import Config
+
+_HUMAN_HANDLED = frozenset(
+    name[4:] for name in dir(HumanEventProcessor) if name.startswith("_on_")
+) | {"session_configured"}
+_TERMINAL = frozenset({"task_complete", "turn_complete"})
+_SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def _tag(msg: Any) -> str | None:
+    tag = getattr(msg, "TAG", None)
+    if tag is None:
+        tag = getattr(msg, "type", None)
+    return tag
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class _Spinner:
+    """A one-line "working" indicator on a TTY stderr while the model thinks."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._task: asyncio.Task[None] | None = None
+        self._shown = False
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._spin())
+
+    async def _spin(self) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        frame = 0
+        while True:
+            await asyncio.sleep(0.1)
+            elapsed = int(loop.time() - began)
+            self._stream.write(f"\r\x1b[2K{_SPINNER_FRAMES[frame % 10]} Working ({elapsed}s)")
+            self._stream.flush()
+            self._shown = True
+            frame += 1
+
+    def clear(self) -> None:
+        if self._shown:
+            self._stream.write("\r\x1b[2K")
+            self._shown = False
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.clear()
+        self._stream.flush()
+
+
+@dataclass(slots=True)
+class ExecDriver:
+    config: Config
+    prompt: str
+    images: list[str]
+    output_schema: Any
+    json_mode: bool
+    color: bool
+    spinner: bool
+    output_last_message: str | None
+    ephemeral: bool
+    resume_path: Path | None
+
+    def run(self) -> int:
+        try:
+            import uvloop
+        except ImportError:  # pragma: no cover - uvloop is a dependency on unix
+            return asyncio.run(self._run())
+        return uvloop.run(self._run())
+
+    def _user_turn(self) -> Any:
+        from codex.protocol.ops import InputLocalImage, InputText, UserTurn
+
+        config = self.config
+        items: list[Any] = [InputLocalImage(path=p) for p in self.images]
+        items.append(InputText(text=self.prompt))
+        return UserTurn(
+            items=items,
+            cwd=str(config.cwd),
+            approval_policy=str(config.approval_policy),
+            sandbox_policy=_sandbox_policy(config),
+            model=config.model,
+            effort=None
+            if config.model_reasoning_effort is None
+            else str(config.model_reasoning_effort),
+            summary=str(config.model_reasoning_summary),
+            final_output_json_schema=self.output_schema,
+        )
+
+    async def _run(self) -> int:
+        from codex.core import Session
+        from codex.protocol.ops import Interrupt, Shutdown
+
+        stderr = sys.stderr
+        jsonl = JsonlEventProcessor() if self.json_mode else None
+        human = None if self.json_mode else HumanEventProcessor(color=Palette(self.color))
+        spinner = _Spinner(stderr) if self.spinner else None
+        interrupted = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, interrupted.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread
+            pass
+
+        handled = JSONL_HANDLED if jsonl is not None else _HUMAN_HANDLED
+        saw_error = False
+        final: str | None = None
+        turn_submitted = False
+        async with Session(
+            self.config,
+            originator="codex_exec",
+            session_source="exec",
+            resume_path=self.resume_path,
+            ephemeral=self.ephemeral,
+        ) as session:
+            events = session.events().__aiter__()
+            while True:
+                next_event = asyncio.ensure_future(events.__anext__())
+                waiter = asyncio.ensure_future(interrupted.wait())
+                done, _ = await asyncio.wait(
+                    {next_event, waiter}, return_when=asyncio.FIRST_COMPLETED
+                )
+                if waiter in done and next_event not in done:
+                    next_event.cancel()
+                    await session.submit(Interrupt())
+                    break
+                waiter.cancel()
+                try:
+                    event = next_event.result()
+                except StopAsyncIteration:
+                    break
+                msg = event.msg
+                tag = _tag(msg)
+                if tag not in handled:
+                    if tag == "shutdown_complete":
+                        break
+                    continue
+                data = msg.to_dict()
+                if jsonl is not None:
+                    for out in jsonl.process(data):
+                        _write_fd(1, encode_line(out))
+                else:
+                    assert human is not None
+                    if tag == "session_configured":
+                        if spinner is not None:
+                            spinner.clear()
+                        stderr.write(
+                            human.header(_version(), _summary(self.config, data), self.prompt)
+                        )
+                    else:
+                        text = human.process(data)
+                        if text:
+                            if spinner is not None:
+                                spinner.clear()
+                            stderr.write(text)
+                    stderr.flush()
+                if tag == "session_configured" and not turn_submitted:
+                    turn_submitted = True
+                    await session.submit(self._user_turn())
+                    if spinner is not None:
+                        spinner.start()
+                if tag == "error":
+                    saw_error = True
+                if tag in _TERMINAL:
+                    final = data.get("last_agent_message")
+                    if self.output_last_message:
+                        from codex.exec.run import write_last_message
+
+                        write_last_message(self.output_last_message, final, stderr)
+                    await session.submit(Shutdown())
+        if spinner is not None:
+            spinner.stop()
+        if interrupted.is_set():
+            return 130
+        if human is not None:
+            footer = human.footer()
+            if footer:
+                stderr.write(footer)
+                stderr.flush()
+            if final is not None:
+                _write_fd(1, (final if final.endswith("\n") else final + "\n").encode())
+        return 1 if saw_error else 0
+
+
+def _version() -> str:
+    from codex import __version__
+
+    return __version__
+
+
+def _summary(config: Config, configured: dict[str, Any]) -> list[tuple[str, str]]:
+    from codex.exec.run import summary_entries
+
+    return summary_entries(config, str(configured.get("session_id", "")))
+
+
+def _sandbox_policy(config: Config) -> dict[str, Any]:
+    mode = str(config.sandbox_mode)
+    if mode != "workspace-write":
+        return {"type": mode}
+    ww = config.sandbox_workspace_write
+    return {
+        "type": "workspace-write",
+        "writable_roots": [str(p) for p in ww.writable_roots],
+        "network_access": bool(ww.network_access),
+        "exclude_tmpdir_env_var": bool(ww.exclude_tmpdir_env_var),
+        "exclude_slash_tmp": bool(ww.exclude_slash_tmp),
+    }

@@ -1,0 +1,246 @@
+"""Wiring for one `codex exec` run: request → prompt → config → checks → session → processor →
+stdout/stderr → exit code. The decisions live in the small modules next door; this one only
+orders them and owns the two output streams.
+
+Stdout discipline: in `--json` mode every byte written to fd 1 is a whole JSON line (written with
+one `os.write` per event, so a reader never sees half a line and nothing is held in a buffer);
+in human mode fd 1 gets the final message only, at the very end.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex.errors import CodexError
+
+if TYPE_CHECKING:
+    from codex.cli.context import CliContext
+    from codex.config import Config
+    from codex.exec.args import ExecRequest
+
+NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
+ORIGINATOR = "codex_exec"
+
+
+# ---- checks that need no session ------------------------------------------------------------
+
+
+def inside_git_repo(cwd: Path) -> bool:
+    """Some ancestor of `cwd` (itself included) holds a `.git` file or directory."""
+    for directory in (cwd, *cwd.parents):
+        if (directory / ".git").exists():
+            return True
+    return False
+
+
+def load_output_schema(path: str | None) -> Any:
+    """The `--output-schema` file as JSON; upstream's messages, exit 1."""
+    if path is None:
+        return None
+    import orjson
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise CodexError(
+            f"Failed to read output schema file {path}: {err.strerror or err}"
+        ) from None
+    try:
+        schema = orjson.loads(data)
+    except orjson.JSONDecodeError as err:
+        raise CodexError(f"Output schema file {path} is not valid JSON: {err}") from None
+    if not isinstance(schema, dict):
+        raise CodexError(f"Output schema file {path} must contain a JSON object (a JSON Schema)")
+    return schema
+
+
+def check_images(images: list[str], cwd: Path) -> list[str]:
+    """`-i` paths made absolute (against the process cwd, like upstream), each must be a file."""
+    out = []
+    for image in images:
+        path = Path(image).expanduser()
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        if not path.is_file():
+            raise CodexError(f"image file not found: {image}")
+        out.append(str(path))
+    return out
+
+
+def check_oss_server(provider: str | None) -> None:
+    """`--oss` needs a local model server; say so clearly when none answers (loopback only)."""
+    import socket
+
+    host = "127.0.0.1"
+    port = 1234 if provider == "lmstudio" else 11434
+    base = os.environ.get("CODEX_OSS_BASE_URL")
+    if base:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        host = parts.hostname or host
+        port = parts.port or port
+    elif os.environ.get("CODEX_OSS_PORT", "").isdigit():
+        port = int(os.environ["CODEX_OSS_PORT"])
+    name = "LM Studio" if provider == "lmstudio" else "Ollama"
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return
+    except OSError:
+        raise CodexError(
+            f"--oss: no local {name} server answers at {host}:{port}; start it "
+            f"({'lms server start' if provider == 'lmstudio' else 'ollama serve'}) "
+            "or set CODEX_OSS_BASE_URL"
+        ) from None
+
+
+def use_color(mode: str, stream: Any) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def flag_overrides(req: ExecRequest) -> dict[str, object]:
+    """Command-line flags as dotted config keys (highest precedence). Exec never asks."""
+    flags: dict[str, object] = {"approval_policy": "never"}
+    if req.model:
+        flags["model"] = req.model
+    if req.sandbox_mode:
+        flags["sandbox_mode"] = req.sandbox_mode
+    if req.oss:
+        flags["model_provider"] = req.local_provider or "oss"
+    return flags
+
+
+def sandbox_summary(config: Config) -> str:
+    mode = str(config.sandbox_mode)
+    if mode != "workspace-write":
+        return mode
+    ww = config.sandbox_workspace_write
+    roots = ["workdir"]
+    if not ww.exclude_slash_tmp:
+        roots.append("/tmp")
+    if not ww.exclude_tmpdir_env_var:
+        roots.append("$TMPDIR")
+    roots += [str(p) for p in ww.writable_roots]
+    text = f"workspace-write [{', '.join(roots)}]"
+    if ww.network_access:
+        text += " (network access enabled)"
+    return text
+
+
+def summary_entries(config: Config, session_id: str) -> list[tuple[str, str]]:
+    entries = [
+        ("workdir", str(config.cwd)),
+        ("model", config.model),
+        ("provider", config.model_provider),
+        ("approval", str(config.approval_policy)),
+        ("sandbox", sandbox_summary(config)),
+    ]
+    if config.model_reasoning_effort is not None:
+        entries.append(("reasoning effort", str(config.model_reasoning_effort)))
+    entries.append(("reasoning summaries", str(config.model_reasoning_summary)))
+    entries.append(("session id", session_id))
+    return entries
+
+
+def write_last_message(path: str, message: str | None, stderr: Any) -> None:
+    try:
+        Path(path).write_text(message or "", encoding="utf-8")
+    except OSError as err:
+        stderr.write(f"Failed to write last message file {path}: {err.strerror or err}\n")
+        return
+    if message is None:
+        stderr.write(f"Warning: no last agent message; wrote empty content to {path}\n")
+
+
+# ---- the run --------------------------------------------------------------------------------
+
+
+def run_exec(req: ExecRequest, ctx: CliContext) -> int:
+    from codex.exec.args import resolve_dir
+    from codex.exec.prompt import PromptError, resolve_prompt
+
+    stderr = sys.stderr
+    try:
+        prompt = resolve_prompt(req.prompt, sys.stdin.buffer, sys.stdin.isatty(), stderr)
+    except PromptError as err:
+        stderr.write(f"{err}\n")
+        return 1
+    output_schema = load_output_schema(req.output_schema)
+    cwd = resolve_dir(req.cd, Path.cwd()) if req.cd else Path.cwd().resolve()
+    try:
+        config = ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req))
+    except CodexError as err:
+        raise CodexError(str(err), exit_code=1) from None
+    if req.add_dirs:
+        config = _with_add_dirs(config, [resolve_dir(d, cwd) for d in req.add_dirs])
+    if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
+        stderr.write(NOT_IN_GIT_REPO + "\n")
+        return 1
+    if req.oss:
+        check_oss_server(req.local_provider or getattr(config, "oss_provider", None))
+    images = check_images(req.images, config.cwd)
+    resume_path = _find_resume_path(req, config) if req.resume else None
+
+    from codex.exec.driver import ExecDriver
+
+    driver = ExecDriver(
+        config=config,
+        prompt=prompt or "",
+        images=images,
+        output_schema=output_schema,
+        json_mode=req.json,
+        color=use_color(req.color, stderr),
+        spinner=not req.json and _isatty(stderr),
+        output_last_message=req.output_last_message,
+        ephemeral=req.ephemeral,
+        resume_path=resume_path,
+    )
+    return driver.run()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _with_add_dirs(config: Config, dirs: list[Path]) -> Config:
+    """`--add-dir` roots join the configured writable roots (they matter in workspace-write)."""
+    ww = config.sandbox_workspace_write
+    roots = list(ww.writable_roots)
+    roots += [d for d in dirs if d not in roots]
+    new_ww = ww.model_copy(update={"writable_roots": roots})
+    return config.model_copy(update={"sandbox_workspace_write": new_ww})
+
+
+def _find_resume_path(req: ExecRequest, config: Config) -> Path:
+    from codex.rollout import find_session_path, list_sessions
+
+    if req.resume_last:
+        page = list_sessions(
+            config.codex_home,
+            page_size=1,
+            model_providers=[config.model_provider],
+            default_provider=config.model_provider,
+        )
+        if not page.items:
+            raise CodexError("no recorded session to resume (codex exec resume --last)")
+        return Path(page.items[0].path)
+    assert req.resume_id is not None
+    path = find_session_path(config.codex_home, req.resume_id)
+    if path is None:
+        raise CodexError(f"no rollout found for thread id {req.resume_id}")
+    return path
