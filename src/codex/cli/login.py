@@ -1,0 +1,261 @@
+"""`codex login`: API key from stdin, ChatGPT in the browser, or ChatGPT by device code; and
+`codex login status`. Argument handling and messages only; the flows live in codex.auth.
+
+`status` is a positional word rather than a nested subparser, so a key pasted by mistake as an
+argument is caught here and never echoed back by argparse, and the global options work after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from codex.cli.context import CliContext
+
+if TYPE_CHECKING:
+    from codex.auth.settings import AuthSettings
+
+_EPILOG = """\
+ChatGPT login runs a local callback server on 127.0.0.1:1455 (1457 when 1455 stays busy).
+Environment: CODEX_APP_SERVER_LOGIN_ISSUER and CODEX_APP_SERVER_LOGIN_CLIENT_ID override the OAuth
+issuer and client id (like --experimental_issuer / --experimental_client-id);
+CODEX_REFRESH_TOKEN_URL_OVERRIDE and CODEX_REVOKE_TOKEN_URL_OVERRIDE the refresh and revoke
+endpoints. The login log is $CODEX_HOME/log/codex-login.log (it never contains secrets)."""
+
+PIPE_HINT = "printenv OPENAI_API_KEY | codex login --with-api-key"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = _EPILOG
+    parser.add_argument(
+        "action",
+        nargs="?",
+        metavar="status",
+        help="status: show which credentials are active (exit code 1 when not logged in)",
+    )
+    parser.add_argument(
+        "--with-api-key",
+        action="store_true",
+        help=f"Read the API key from stdin (e.g. `{PIPE_HINT}`)",
+    )
+    parser.add_argument("--api-key", metavar="KEY", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--device-auth",
+        action="store_true",
+        help="Sign in with ChatGPT using a device code (for remote or headless machines)",
+    )
+    parser.add_argument(
+        "--experimental_issuer",
+        metavar="URL",
+        help="Use another OAuth issuer base URL (advanced; tests point it at a local issuer)",
+    )
+    parser.add_argument(
+        "--experimental_client-id",
+        dest="experimental_client_id",
+        metavar="ID",
+        help="Use another OAuth client id (advanced)",
+    )
+    parser.add_argument(
+        "--callback-port",
+        type=int,
+        metavar="PORT",
+        help="Port for the local callback server (default 1455; 0 picks a free port)",
+    )
+    parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="Do not try to open a browser; print the sign-in URL only",
+    )
+
+
+def auth_settings(ctx: CliContext) -> AuthSettings:
+    from codex.auth.settings import AuthSettings
+
+    return AuthSettings.from_config(ctx.load_config())
+
+
+def start_login_log(codex_home: object) -> None:
+    """INFO and above from codex.auth to $CODEX_HOME/log/codex-login.log, warnings to stderr."""
+    import logging
+    import os
+    from pathlib import Path
+
+    logger = logging.getLogger("codex.auth")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("warning: %(message)s"))
+    logger.addHandler(console)
+    log_dir = Path(str(codex_home)) / "log"
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "codex-login.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.api_key is not None:
+        _say(
+            f"The --api-key flag is no longer supported. Pipe the key instead, e.g. `{PIPE_HINT}`."
+        )
+        return 1
+    if args.action not in (None, "status"):
+        # Never echo it: it may well be a key.
+        _say(
+            "codex login takes no positional argument other than `status`. An API key must not be "
+            f"given on the command line (shell history, process list); pipe it: `{PIPE_HINT}`."
+        )
+        return 2
+    settings = auth_settings(ctx)
+    start_login_log(settings.codex_home)
+    if args.action == "status":
+        return _status(settings)
+    if args.with_api_key:
+        return _login_api_key(settings)
+    return _login_chatgpt(args, settings)
+
+
+def _status(settings: AuthSettings) -> int:
+    from codex.auth.api_key import mask_api_key
+    from codex.auth.errors import AuthError
+    from codex.auth.manager import AuthManager
+
+    try:
+        manager = AuthManager.from_settings(settings)
+    except AuthError as err:
+        _say(f"Error checking login status: {err}")
+        return 1
+    auth = manager.auth()
+    if auth is None:
+        if manager.load_error is not None:
+            _say(f"Error checking login status: {manager.load_error}")
+            return 1
+        _say("Not logged in")
+        return 1
+    if auth.is_api_key:
+        _say(f"API key configured - {mask_api_key(auth.api_key or '')}")
+        _say("Authentication is checked when you send a request.")
+        return 0
+    details = ", ".join(
+        part
+        for part in (
+            auth.email and f"account {auth.email}",
+            auth.plan_type and f"plan {auth.plan_type}",
+        )
+        if part
+    )
+    _say("Logged in using ChatGPT" + (f" ({details})" if details else ""))
+    return 0
+
+
+def _login_api_key(settings: AuthSettings) -> int:
+    from codex.auth.api_key import login_with_api_key
+    from codex.auth.errors import AuthError
+    from codex.auth.restrictions import check_login_method
+
+    if sys.stdin is None or sys.stdin.isatty():
+        _say(f"--with-api-key expects the API key on stdin. Try piping it, e.g. `{PIPE_HINT}`.")
+        return 1
+    _say("Reading API key from stdin...")
+    key = sys.stdin.read().strip()
+    if not key:
+        _say("No API key provided via stdin.")
+        return 1
+    try:
+        check_login_method("api", settings.forced_login_method)
+        login_with_api_key(settings, key)
+    except AuthError as err:
+        _say(str(err))
+        return 1
+    _say("API key saved. Authentication is checked when you send a request.")
+    return 0
+
+
+def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
+    import logging
+
+    from codex.auth import settings as endpoints
+    from codex.auth.errors import AuthError, LoginCancelled
+    from codex.auth.login_server import LoginOptions
+    from codex.auth.restrictions import check_login_method
+
+    log = logging.getLogger("codex.auth")
+    try:
+        check_login_method("chatgpt", settings.forced_login_method)
+    except AuthError as err:
+        _say(str(err))
+        return 1
+    opts = LoginOptions(
+        auth_settings=settings,
+        issuer=endpoints.issuer(args.experimental_issuer),
+        client_id=endpoints.client_id(args.experimental_client_id),
+        port=endpoints.DEFAULT_PORT if args.callback_port is None else args.callback_port,
+    )
+    try:
+        if args.device_auth:
+            from codex.auth.device_code import run_device_code_login
+
+            log.info("starting device code login flow")
+            run_device_code_login(opts)
+        else:
+            log.info("starting browser login flow")
+            _browser_flow(opts, open_browser=not args.no_browser)
+    except LoginCancelled as err:
+        _say(f"Error logging in: {err}")
+        return 1
+    except AuthError as err:
+        log.error("login failed: %s", err)
+        _say(f"Error logging in: {err}")
+        return 1
+    except KeyboardInterrupt:
+        _say("Error logging in: interrupted")
+        return 130
+    log.info("login succeeded")
+    _say("Successfully logged in")
+    return 0
+
+
+def _browser_flow(opts: object, *, open_browser: bool) -> None:
+    from codex.auth.login_server import LoginFlow
+
+    flow = LoginFlow(opts)  # type: ignore[arg-type]
+    _say(
+        f"Starting local login server on http://localhost:{flow.port}.\n"
+        "If your browser did not open, navigate to this URL to authenticate:\n\n"
+        f"{flow.auth_url}\n\n"
+        "On a remote or headless machine? Use `codex login --device-auth` instead."
+    )
+    if open_browser and _has_browser():
+        import threading
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(flow.auth_url,), daemon=True).start()
+    try:
+        flow.wait()
+    except KeyboardInterrupt:
+        flow.close()
+        raise
+
+
+def _has_browser() -> bool:
+    """A graphical browser can plausibly open: never on a Linux box without a display (where
+    `webbrowser` would start a text browser in this terminal)."""
+    import os
+
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

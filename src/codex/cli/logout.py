@@ -1,0 +1,28 @@
+"""`codex logout`: revoke where upstream does, then remove stored credentials (file and keyring)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from codex.cli.context import CliContext
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options of its own; the global ones (--config-home, -c) apply
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from codex.auth.errors import AuthError
+    from codex.auth.manager import AuthManager
+    from codex.cli.login import auth_settings, start_login_log
+
+    settings = auth_settings(ctx)
+    start_login_log(settings.codex_home)
+    try:
+        removed = AuthManager.from_settings(settings).logout(revoke=True)
+    except AuthError as err:
+        sys.stderr.write(f"Error logging out: {err}\n")
+        return 1
+    sys.stderr.write("Successfully logged out\n" if removed else "Not logged in\n")
+    return 0
