@@ -9,6 +9,7 @@ tens of thousands of deltas a long answer streams cost one set lookup each.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -131,10 +132,8 @@ class ExecDriver:
         spinner = _Spinner(stderr) if self.spinner else None
         interrupted = asyncio.Event()
         loop = asyncio.get_running_loop()
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGINT, interrupted.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread
-            pass
 
         handled = JSONL_HANDLED if jsonl is not None else _HUMAN_HANDLED
         saw_error = False

@@ -30,10 +30,7 @@ ORIGINATOR = "codex_exec"
 
 def inside_git_repo(cwd: Path) -> bool:
     """Some ancestor of `cwd` (itself included) holds a `.git` file or directory."""
-    for directory in (cwd, *cwd.parents):
-        if (directory / ".git").exists():
-            return True
-    return False
+    return any((directory / ".git").exists() for directory in (cwd, *cwd.parents))
 
 
 def load_output_schema(path: str | None) -> Any:
