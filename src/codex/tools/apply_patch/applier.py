@@ -1,0 +1,144 @@
+"""Write a planned patch to disk: all of it, or none of it.
+
+Phase one stages every new file content in a temporary file beside its target (creating missing
+parent directories); any failure removes what was staged. Phase two renames the staged files into
+place and removes deleted files; if a step fails there, the files already changed are restored from
+the contents the planner read. This is the only module of `codex.tools` that writes files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from codex.tools.apply_patch.planner import ApplyPatchError, ChangeKind, FileChange, PatchPlan
+
+__all__ = ["PatchRejected", "apply_plan"]
+
+
+class PatchRejected(ApplyPatchError):
+    """The plan touches paths the caller's `is_writable` refused; nothing was written."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        listed = ", ".join(str(p) for p in paths)
+        super().__init__(f"patch rejected: writing outside of the writable roots: {listed}")
+        self.paths = paths
+
+
+@dataclass(slots=True)
+class _Staged:
+    target: Path
+    temp: Path
+
+
+def _make_parents(path: Path, created: list[Path]) -> None:
+    missing: list[Path] = []
+    parent = path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir()
+        except OSError as err:
+            raise ApplyPatchError(
+                f"Failed to create parent directories for {path}: {err.strerror or err}"
+            ) from None
+        created.append(d)
+
+
+def _stage(target: Path, content: str, mode: int | None, created: list[Path]) -> _Staged:
+    _make_parents(target, created)
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".codex-patch", dir=target.parent
+        )
+    except OSError as err:
+        raise ApplyPatchError(f"Failed to write file {target}: {err.strerror or err}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content.encode("utf-8"))
+        if mode is not None:
+            os.chmod(name, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(name, 0o666 & ~umask)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise ApplyPatchError(f"Failed to write file {target}: {err.strerror or err}") from None
+    return _Staged(target, Path(name))
+
+
+def _writes(change: FileChange) -> tuple[Path, str] | None:
+    if change.kind is ChangeKind.DELETE:
+        return None
+    target = change.move_path if change.move_path is not None else change.path
+    return target, change.new_content or ""
+
+
+def _restore(path: Path, content: str | None) -> None:
+    with contextlib.suppress(OSError):
+        if content is None:
+            os.unlink(path)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def apply_plan(plan: PatchPlan, *, allow_unwritable: bool = False) -> str:
+    """Apply every change of `plan`; returns upstream's success text. Raises ApplyPatchError
+    (PatchRejected for refused paths) with the filesystem as it was before the call."""
+    if plan.unwritable and not allow_unwritable:
+        raise PatchRejected(plan.unwritable)
+    created: list[Path] = []
+    staged: list[tuple[FileChange, _Staged]] = []
+    try:
+        for change in plan.changes:
+            write = _writes(change)
+            if write is not None:
+                staged.append((change, _stage(write[0], write[1], change.mode, created)))
+            elif not change.path.is_file():
+                raise ApplyPatchError(f"Failed to delete file {change.display_path}")
+    except BaseException:
+        for _, st in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(st.temp)
+        for d in reversed(created):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise
+    done: list[FileChange] = []
+    by_change = {id(ch): st for ch, st in staged}
+    try:
+        for change in plan.changes:
+            st = by_change.get(id(change))
+            if st is not None:
+                os.replace(st.temp, st.target)
+            if change.kind is ChangeKind.DELETE or (
+                change.move_path is not None and change.move_path != change.path
+            ):
+                os.unlink(change.path)
+            done.append(change)
+    except OSError as err:
+        _rollback(done, change, by_change)
+        for d in reversed(created):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise ApplyPatchError(
+            f"Failed to write file {change.path}: {err.strerror or err}"
+        ) from None
+    return plan.success_message()
+
+
+def _rollback(done: list[FileChange], failed: FileChange, by_change: dict[int, _Staged]) -> None:
+    for change in [*done, failed]:
+        if change.move_path is not None and change.move_path != change.path:
+            _restore(change.move_path, change.replaced_content)
+        _restore(change.path, change.original_content)
+    for st in by_change.values():
+        with contextlib.suppress(OSError):
+            os.unlink(st.temp)
