@@ -17,6 +17,17 @@ typedef struct {
 void codex_probe(codex_probe_result *out);
 """
 
+DIFF = """
+typedef struct {
+    char *data;
+    size_t len;
+    int coarse;
+} codex_diff_result;
+int codex_diff_unified(const char *a, size_t alen, const char *b, size_t blen, int context,
+                       long long budget, codex_diff_result *out);
+void codex_diff_free(codex_diff_result *r);
+"""
+
 SSE = """
 typedef struct codex_sse_parser codex_sse_parser;
 typedef struct {
@@ -56,5 +67,6 @@ int codex_jsonl_close(codex_jsonl_writer *w);
 MODULES: dict[str, tuple[str, str]] = {
     "probe": (PROBE, '#include "probe.h"'),
     "jsonl": (JSONL, '#include "jsonl.h"'),
+    "diff": (DIFF, '#include "diff.h"'),
     "sse": (SSE, '#include "sse.h"'),
 }

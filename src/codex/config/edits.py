@@ -81,10 +81,7 @@ class ConfigEdits:
 
     def render(self) -> str:
         """The file's text after the queued edits, without writing anything."""
-        doc = _parse(self.config_file)
-        for edit in self._edits:
-            edit(doc)
-        return doc.as_string()
+        return self._edited(self.config_file)
 
     def apply(self) -> None:
         """Apply all queued edits in one atomic write (creating the file and its directory)."""
@@ -94,11 +91,18 @@ class ConfigEdits:
         except OSError as err:
             raise CodexError(f"cannot create {target.parent}: {err.strerror or err}") from None
         with _locked(target.parent):
-            doc = _parse(target)
-            for edit in self._edits:
-                edit(doc)
-            atomic_write(target, doc.as_string())
+            atomic_write(target, self._edited(target))
         self._edits.clear()
+
+    def _edited(self, path: Path) -> str:
+        doc, original = _parse(path)
+        for edit in self._edits:
+            edit(doc)
+        text = doc.as_string()
+        # tomlkit leaves a blank line behind a removed last table; don't grow the file's tail.
+        if text.endswith("\n\n") and not original.endswith("\n\n"):
+            text = text.rstrip("\n") + "\n"
+        return text
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -160,18 +164,19 @@ def _locked(directory: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _parse(path: Path) -> Any:
+def _parse(path: Path) -> tuple[Any, str]:
+    """The file as a tomlkit document (empty if absent), and its original text."""
     import tomlkit
     from tomlkit.exceptions import ParseError
 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return tomlkit.document()
+        return tomlkit.document(), ""
     except OSError as err:
         raise CodexError(f"cannot read config file {path}: {err.strerror or err}") from None
     try:
-        return tomlkit.parse(text)
+        return tomlkit.parse(text), text
     except ParseError as err:
         raise UsageError(
             f"{path}:{err.line}:{err.col}: TOML syntax error; fix it before editing"
