@@ -27,8 +27,8 @@ import pytest
 if not sys.platform.startswith("linux"):
     pytest.skip("the Linux launcher runs on Linux only", allow_module_level=True)
 
-from codex.protocol.sandbox_policy import SandboxPolicy  # noqa: E402
-from codex.sandbox.spawn import find_linux_launcher  # noqa: E402
+from codex.protocol.sandbox_policy import SandboxPolicy
+from codex.sandbox.spawn import find_linux_launcher
 
 ESCAPED = 0
 DENIED = 3

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from tests.sandbox.conftest import (
     Layout,
     assert_denied,
@@ -80,14 +79,22 @@ def test_read_only_write_in_cwd(launcher: str, layout: Layout) -> None:
 def test_write_home_dir(launcher: str, layout: Layout) -> None:
     target = Path.home() / ".codex-sandbox-escape-probe"
     assert not target.exists()
-    _attempt(launcher, layout, "workspace-write", f"attempt(lambda: open({str(target)!r}, 'x'))")
-    assert not target.exists()
+    try:
+        body = f"attempt(lambda: open({str(target)!r}, 'x'))"
+        _attempt(launcher, layout, "workspace-write", body)
+        assert not target.exists()
+    finally:  # CODEX_ESCAPE_SELFTEST really creates it
+        target.unlink(missing_ok=True)
 
 
 def test_write_dev_shm(launcher: str, layout: Layout) -> None:
     target = Path("/dev/shm") / f"codex-escape-{os.getpid()}"
-    _attempt(launcher, layout, "workspace-write", f"attempt(lambda: open({str(target)!r}, 'x'))")
-    assert not target.exists()
+    try:
+        body = f"attempt(lambda: open({str(target)!r}, 'x'))"
+        _attempt(launcher, layout, "workspace-write", body)
+        assert not target.exists()
+    finally:
+        target.unlink(missing_ok=True)
 
 
 # ---- symlinks and hard links ----
@@ -260,5 +267,9 @@ def test_proc_sys_write(launcher: str, layout: Layout) -> None:
     path = Path("/proc/sys/kernel/domainname")
     before = path.read_text()
     body = f"attempt(lambda: open({str(path)!r}, 'w').write('escaped'))"
-    _attempt(launcher, layout, "workspace-write", body)
-    assert path.read_text() == before
+    try:
+        _attempt(launcher, layout, "workspace-write", body)
+        assert path.read_text() == before
+    finally:  # CODEX_ESCAPE_SELFTEST really writes it
+        if path.read_text() != before:
+            path.write_text(before)

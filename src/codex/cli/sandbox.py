@@ -63,7 +63,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.probe:
         return _print_probe()
     if args.full_auto and args.yolo:
-        raise UsageError("--full-auto cannot be combined with --dangerously-bypass-approvals-and-sandbox")
+        raise UsageError(
+            "--full-auto cannot be combined with --dangerously-bypass-approvals-and-sandbox"
+        )
     if not command:
         raise UsageError("no command given; usage: codex sandbox [OPTIONS] -- CMD ARGS...")
     mode = args.sandbox_mode
@@ -117,9 +119,10 @@ def _print_probe() -> int:
     from codex.sandbox.spawn import SandboxUnavailable, find_linux_launcher, platform_sandbox
 
     caps = probe()
+    landlock = caps.landlock_abi or f"unavailable ({caps.landlock_unavailable})"
     lines = [
         f"platform sandbox: {platform_sandbox().value}",
-        f"landlock abi: {caps.landlock_abi or 'unavailable (' + str(caps.landlock_unavailable) + ')'}",
+        f"landlock abi: {landlock}",
         "seccomp filters: "
         + ("available" if caps.seccomp_filter else f"unavailable ({caps.seccomp_unavailable})"),
         f"seccomp mode now: {caps.seccomp_mode}",

@@ -14,6 +14,7 @@ enforce it, `SandboxUnavailable` says in one line what is missing and what to do
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -187,10 +188,8 @@ async def spawn(
 
 def kill_process_group(process: asyncio.subprocess.Process, sig: int = signal.SIGKILL) -> None:
     """Signal the command and everything it started (they share its process group)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
