@@ -76,7 +76,7 @@ class HumanEventProcessor:
 
     def header(self, version: str, entries: list[tuple[str, str]], prompt: str) -> str:
         c = self.color
-        lines = [f"OpenAI Codex v{version} (research preview)", "--------"]
+        lines = [f"OpenAI Codex v{version}", "--------"]
         lines += [f"{c(key + ':', 'bold')} {value}" for key, value in entries]
         lines += ["--------", c("user", "cyan"), prompt]
         return "\n".join(lines) + "\n"

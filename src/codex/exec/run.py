@@ -144,8 +144,8 @@ def summary_entries(config: Config, session_id: str) -> list[tuple[str, str]]:
         ("approval", str(config.approval_policy)),
         ("sandbox", sandbox_summary(config)),
     ]
-    if config.model_reasoning_effort is not None:
-        entries.append(("reasoning effort", str(config.model_reasoning_effort)))
+    effort = config.model_reasoning_effort
+    entries.append(("reasoning effort", "none" if effort is None else str(effort)))
     entries.append(("reasoning summaries", str(config.model_reasoning_summary)))
     entries.append(("session id", session_id))
     return entries
