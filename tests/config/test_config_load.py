@@ -341,3 +341,36 @@ def test_config_is_frozen(home: Path) -> None:
     config = load(home)
     with pytest.raises(Exception, match="frozen"):
         config.model = "x"  # type: ignore[misc]
+
+
+def test_show_raw_agent_reasoning_config_beats_flag(home: Path) -> None:
+    flags = {"show_raw_agent_reasoning": True}
+    assert (
+        load(
+            home, "show_raw_agent_reasoning = false\n", flag_overrides=flags
+        ).show_raw_agent_reasoning
+        is False
+    )
+    assert load(home, "", flag_overrides=flags).show_raw_agent_reasoning is True
+
+
+def test_flags_accept_enums_and_paths(home: Path, tmp_path: Path) -> None:
+    config = load(
+        home,
+        None,
+        flag_overrides={
+            "sandbox_mode": SandboxMode.DANGER_FULL_ACCESS,
+            "sandbox_workspace_write.writable_roots": [tmp_path],
+        },
+    )
+    assert config.sandbox_mode is SandboxMode.DANGER_FULL_ACCESS
+    assert config.sandbox_workspace_write.writable_roots == [tmp_path]
+    assert config.origin("sandbox_mode") == "flag"
+
+
+def test_location_env_for_children(home: Path) -> None:
+    config = load(home)
+    assert config.location_env() == {
+        "CODEX_HOME": str(home.resolve()),
+        "CODEX_CONFIG_FILE": str(home.resolve() / "config.toml"),
+    }

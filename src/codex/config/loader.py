@@ -129,6 +129,8 @@ def _apply_flags(effective: LayeredTree, flags: Mapping[str, object]) -> dict[st
         if key[0] == "features" and len(key) == 2:
             feature_flags[key[1]] = value
             continue
+        if key == ("show_raw_agent_reasoning",) and effective.get(key) is not None:
+            continue  # upstream's one exception: the config value beats the flag
         effective.set(key, _toml_value(value), FLAG)
     return feature_flags
 

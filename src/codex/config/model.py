@@ -146,6 +146,11 @@ class Config(Table):
     def origins(self) -> dict[tuple[str, ...], Origin]:
         return dict(self._origins)
 
+    def location_env(self) -> dict[str, str]:
+        """`CODEX_HOME` and `CODEX_CONFIG_FILE` for child processes that are codex themselves
+        (the fork exports both so `--config-home`/`--config-file` reach every descendant)."""
+        return {"CODEX_HOME": str(self.codex_home), "CODEX_CONFIG_FILE": str(self.config_file)}
+
     @property
     def unknown_keys(self) -> list[str]:
         """Top-level keys this version does not know (kept, ignored)."""
