@@ -12,6 +12,8 @@ from codex.config.model import Config
 
 # Where things live: shown in the header, not as config values.
 _LOCATION_KEYS = ("codex_home", "config_file", "cwd", "profile")
+# Tables of named entries: their unset optional keys are noise, so they are left out.
+_NAMED_TABLES = ("profiles", "model_providers", "mcp_servers", "custom_tools", "projects")
 
 
 def effective_values(config: Config) -> list[tuple[str, Any, str]]:
@@ -19,6 +21,8 @@ def effective_values(config: Config) -> list[tuple[str, Any, str]]:
     dump = config.model_dump(mode="json", exclude=set(_LOCATION_KEYS), exclude_none=False)
     rows = []
     for key, value in _leaves(dump, ()):
+        if value is None and key[0] in _NAMED_TABLES:
+            continue
         source = config.origin(key)
         if key[0] in (config.model_extra or {}):
             source += " (unknown key, ignored)"
