@@ -135,7 +135,10 @@ class LoginFlow:
         self._done = threading.Event()
         self._error: AuthError | None = None
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="codex-login-server", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll interval
+            name="codex-login-server",
+            daemon=True,
         )
         self._thread.start()
 
