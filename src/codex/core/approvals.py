@@ -1,0 +1,93 @@
+"""The session's approval gate: turns a tool's "may I?" into an approval-request event, waits for
+the matching `exec_approval` / `patch_approval` Op, and remembers `approved_for_session` answers
+(per command for exec, per file path for patches) so the same request is not asked twice.
+
+The decisions of *whether* to ask live in codex.tools.runtime.orchestrator (commands) and the
+apply_patch handler (patches); this module only asks and waits. Never answers on the user's
+behalf: an interrupted turn cancels the wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from codex.protocol.events import ApplyPatchApprovalRequest, ExecApprovalRequest
+from codex.tools.runtime.context import ReviewDecision
+
+
+def _decision_text(decision: Any) -> str:
+    if isinstance(decision, str):
+        return str(decision.value) if hasattr(decision, "value") else decision
+    if hasattr(decision, "proposed_execpolicy_amendment"):
+        return ReviewDecision.APPROVED  # approved, plus a rule amendment we do not persist yet
+    return ReviewDecision.DENIED
+
+
+class SessionApprovals:
+    """Pending approval requests of one session and its approved-for-session memory."""
+
+    def __init__(self, emit: Callable[[Any], None]) -> None:
+        self._emit = emit
+        self._pending: dict[str, tuple[asyncio.Future[str], list[object]]] = {}
+        self._approved: set[object] = set()
+
+    def approved_for_session(self, key: object) -> bool:
+        return key in self._approved
+
+    async def request_exec(
+        self,
+        *,
+        call_id: str,
+        turn_id: str,
+        command: list[str],
+        cwd: Path,
+        reason: str | None,
+        cache_key: object | None,
+    ) -> str:
+        request = ExecApprovalRequest(call_id, turn_id, list(command), str(cwd), reason=reason)
+        return await self._ask(call_id, request, [cache_key] if cache_key is not None else [])
+
+    async def request_patch(
+        self,
+        *,
+        call_id: str,
+        turn_id: str,
+        changes: dict[str, Any],
+        reason: str | None,
+        cache_keys: list[object],
+    ) -> str:
+        if cache_keys and all(key in self._approved for key in cache_keys):
+            return ReviewDecision.APPROVED_FOR_SESSION
+        request = ApplyPatchApprovalRequest(call_id, turn_id, changes, reason=reason)
+        return await self._ask(call_id, request, cache_keys)
+
+    async def _ask(self, approval_id: str, request: Any, keys: list[object]) -> str:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._pending[approval_id] = (future, keys)
+        self._emit(request)
+        try:
+            return await future
+        finally:
+            self._pending.pop(approval_id, None)
+
+    def resolve(self, approval_id: str, decision: Any) -> bool:
+        """Deliver the user's answer; False if nothing is waiting under that id."""
+        entry = self._pending.get(approval_id)
+        if entry is None:
+            return False
+        future, keys = entry
+        text = _decision_text(decision)
+        if text == ReviewDecision.APPROVED_FOR_SESSION:
+            self._approved.update(keys)
+        if not future.done():
+            future.set_result(text)
+        return True
+
+    def cancel_all(self) -> None:
+        for future, _ in list(self._pending.values()):
+            if not future.done():
+                future.cancel()
+        self._pending.clear()

@@ -1,0 +1,119 @@
+"""The conversation as the model sees it: an ordered list of ResponseItems, normalized before each
+request (every call has an output, no orphan outputs, nothing internal sent).
+
+Tool outputs are middle-truncated once when recorded (1.2× the tool budget, spec-core §2.4), so
+history memory is bounded per item. `for_prompt()` builds the request input in one pass and keeps
+no copy of its own; appending is O(1). Never does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from codex.protocol.items import (
+    CustomToolCall,
+    CustomToolCallOutput,
+    FunctionCall,
+    FunctionCallOutput,
+    LocalShellCall,
+    Message,
+    RawItem,
+    ResponseItem,
+)
+from codex.tools.runtime.formatting import truncate_middle
+
+ABORTED_OUTPUT = "aborted"
+_CALL_TYPES = (FunctionCall, CustomToolCall, LocalShellCall)
+_OUTPUT_TYPES = (FunctionCallOutput, CustomToolCallOutput)
+# Item types that only exist for us (undo markers) and never reach the model.
+_INTERNAL_TYPES = frozenset({"ghost_snapshot"})
+
+
+def _call_id(item: ResponseItem) -> str | None:
+    if isinstance(item, LocalShellCall):
+        return item.call_id or item.id
+    return getattr(item, "call_id", None)
+
+
+def is_api_item(item: ResponseItem) -> bool:
+    """Whether an item belongs in history at all (system messages and unknown junk do not)."""
+    if isinstance(item, Message):
+        return item.role != "system"
+    if isinstance(item, RawItem):
+        return item.type in _INTERNAL_TYPES or item.type == "compaction_summary"
+    return True
+
+
+class ContextHistory:
+    """Items sent to the model on every request of the conversation."""
+
+    def __init__(self, output_byte_budget: int = 40_000) -> None:
+        # Upstream stores tool outputs truncated at 1.2× the per-call budget.
+        self._store_budget = int(output_byte_budget * 1.2)
+        self._items: list[ResponseItem] = []
+        self._approx_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[ResponseItem]:
+        return iter(self._items)
+
+    @property
+    def items(self) -> list[ResponseItem]:
+        return self._items
+
+    def record(self, items: Iterable[ResponseItem]) -> None:
+        for item in items:
+            if not is_api_item(item):
+                continue
+            if isinstance(item, _OUTPUT_TYPES) and isinstance(item.output, str):
+                if len(item.output) > self._store_budget // 4:  # cheap pre-check before encoding
+                    item.output = truncate_middle(item.output, self._store_budget)
+            self._items.append(item)
+
+    def replace(self, items: Iterable[ResponseItem]) -> None:
+        self._items = []
+        self.record(items)
+
+    def for_prompt(self) -> list[ResponseItem]:
+        """The request input: calls paired with outputs, orphans and internal items dropped."""
+        call_ids: set[str] = set()
+        answered: set[str] = set()
+        for item in self._items:
+            if isinstance(item, _CALL_TYPES):
+                cid = _call_id(item)
+                if cid:
+                    call_ids.add(cid)
+            elif isinstance(item, _OUTPUT_TYPES):
+                answered.add(item.call_id)
+        out: list[ResponseItem] = []
+        for item in self._items:
+            if isinstance(item, RawItem) and item.type in _INTERNAL_TYPES:
+                continue
+            if isinstance(item, _OUTPUT_TYPES) and item.call_id not in call_ids:
+                continue  # orphan output
+            out.append(item)
+            if isinstance(item, _CALL_TYPES):
+                cid = _call_id(item)
+                if cid and cid not in answered:
+                    out.append(synthetic_output(item, ABORTED_OUTPUT))
+        return out
+
+    def last_assistant_text(self) -> str | None:
+        for item in reversed(self._items):
+            if isinstance(item, Message) and item.role == "assistant":
+                return item.text()
+        return None
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [item.to_dict() for item in self._items]
+
+
+def synthetic_output(call: ResponseItem, text: str) -> ResponseItem:
+    """The output item that answers `call` (custom calls get a custom output)."""
+    cid = _call_id(call) or ""
+    if isinstance(call, CustomToolCall):
+        return CustomToolCallOutput(cid, text)
+    return FunctionCallOutput(cid, text)

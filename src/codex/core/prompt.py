@@ -1,0 +1,241 @@
+"""What the model is told before the conversation: base instructions, developer instructions,
+AGENTS.md (global + project docs, spec-core §6.4), and the environment context message.
+
+The base instructions below are our own words. Everything here is built once per session (and
+again only when the turn's environment changes), never per request or per delta. Reads files
+(AGENTS.md) but writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from codex.protocol.items import InputText, Message, ResponseItem
+
+BASE_INSTRUCTIONS = """\
+You are Codex, a coding agent working in the user's terminal on their machine. You read and change \
+code in the workspace, run commands, and report back clearly and briefly.
+
+How to work:
+- Understand the request before acting. Inspect the relevant files with fast read-only commands \
+(rg, ls, sed -n, cat) before changing anything.
+- Keep changes focused on the task. Match the existing style of the code base; do not reformat \
+or rename things the task does not need.
+- Edit files with the apply_patch tool. Never write files by echoing into them from the shell \
+when a patch will do.
+- Prefer running the project's own checks (tests, linters, type checkers) after a change, \
+starting with the narrowest ones.
+- Commands run in a sandbox that may block writes or the network. If a command fails because of \
+the sandbox and the task truly needs it, ask for escalated permissions with a one-sentence \
+justification instead of working around the restriction.
+- For multi-step work, keep a short plan with the update_plan tool and update it as steps finish.
+- Do not commit, push or create branches unless the user asks.
+
+How to answer:
+- Be concise and concrete: say what you changed, where, and how you verified it.
+- Refer to files by their workspace-relative paths. Use short code blocks only when they help.
+- If something could not be done or verified, say so plainly and say why.
+"""
+
+PROJECT_DOC_SEPARATOR = "\n\n--- project-doc ---\n\n"
+DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024
+_AGENTS_FILENAMES = ("AGENTS.override.md", "AGENTS.md")
+
+
+def _read_trimmed(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    return text or None
+
+
+def global_instructions(codex_home: Path) -> str | None:
+    """`$CODEX_HOME/AGENTS.override.md` if non-empty, else `$CODEX_HOME/AGENTS.md`."""
+    for name in _AGENTS_FILENAMES:
+        text = _read_trimmed(codex_home / name)
+        if text:
+            return text
+    return None
+
+
+def _git_root(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def project_doc_paths(cwd: Path, fallback_names: Sequence[str] = ()) -> list[Path]:
+    """The AGENTS.md files that apply to `cwd`: one per directory from the git root down."""
+    try:
+        cwd = cwd.resolve()
+    except OSError:
+        return []
+    root = _git_root(cwd)
+    dirs = [cwd]
+    if root is not None:
+        directory = cwd
+        while directory != root:
+            directory = directory.parent
+            dirs.append(directory)
+        dirs.reverse()
+    names = (*_AGENTS_FILENAMES, *fallback_names)
+    found: list[Path] = []
+    for directory in dirs:
+        for name in names:
+            candidate = directory / name
+            if candidate.is_file():
+                found.append(candidate)
+                break
+    return found
+
+
+def project_docs(cwd: Path, max_bytes: int, fallback_names: Sequence[str] = ()) -> str | None:
+    """Project AGENTS.md contents sharing one byte budget, joined by blank lines."""
+    if max_bytes <= 0:
+        return None
+    remaining = max_bytes
+    parts: list[str] = []
+    for path in project_doc_paths(cwd, fallback_names):
+        if remaining <= 0:
+            break
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(remaining)
+        except OSError:
+            continue
+        remaining -= len(data)
+        text = data.decode("utf-8", errors="ignore")
+        if text.strip():
+            parts.append(text)
+    return "\n\n".join(parts) if parts else None
+
+
+def user_instructions(
+    codex_home: Path, cwd: Path, max_bytes: int, fallback_names: Sequence[str] = ()
+) -> str | None:
+    """Global instructions, then the project docs, as upstream merges them."""
+    glob = global_instructions(codex_home)
+    proj = project_docs(cwd, max_bytes, fallback_names)
+    if glob and proj:
+        return glob + PROJECT_DOC_SEPARATOR + proj
+    return glob or proj
+
+
+def agents_md_message(cwd: Path, instructions: str) -> Message:
+    text = "\n".join(
+        [
+            f"# AGENTS.md instructions for {cwd}",
+            "",
+            "<INSTRUCTIONS>",
+            instructions,
+            "</INSTRUCTIONS>",
+        ]
+    )
+    return Message("user", [InputText(text)])
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentContext:
+    """The facts about the turn's environment that the model is told (and re-told on change)."""
+
+    cwd: Path | None
+    approval_policy: str | None
+    sandbox_mode: str | None
+    network_access: str | None
+    writable_roots: tuple[Path, ...] = ()
+    shell: str | None = None
+    current_date: str | None = None
+    timezone: str | None = None
+
+    def to_xml(self) -> str:
+        lines = ["<environment_context>"]
+        if self.cwd is not None:
+            lines.append(f"  <cwd>{self.cwd}</cwd>")
+        if self.approval_policy is not None:
+            lines.append(f"  <approval_policy>{self.approval_policy}</approval_policy>")
+        if self.sandbox_mode is not None:
+            lines.append(f"  <sandbox_mode>{self.sandbox_mode}</sandbox_mode>")
+        if self.network_access is not None:
+            lines.append(f"  <network_access>{self.network_access}</network_access>")
+        if self.writable_roots:
+            lines.append("  <writable_roots>")
+            lines.extend(f"    <root>{root}</root>" for root in self.writable_roots)
+            lines.append("  </writable_roots>")
+        if self.shell is not None:
+            lines.append(f"  <shell>{self.shell}</shell>")
+        if self.current_date is not None:
+            lines.append(f"  <current_date>{self.current_date}</current_date>")
+        if self.timezone is not None:
+            lines.append(f"  <timezone>{self.timezone}</timezone>")
+        lines.append("</environment_context>")
+        return "\n".join(lines)
+
+    def to_message(self) -> Message:
+        return Message("user", [InputText(self.to_xml())])
+
+    def diff(self, newer: EnvironmentContext) -> EnvironmentContext | None:
+        """Only the fields that changed (the shell always included), or None if nothing did."""
+        if (newer.cwd, newer.approval_policy, newer.sandbox_mode, newer.network_access) == (
+            self.cwd,
+            self.approval_policy,
+            self.sandbox_mode,
+            self.network_access,
+        ) and newer.writable_roots == self.writable_roots:
+            return None
+        return EnvironmentContext(
+            cwd=newer.cwd if newer.cwd != self.cwd else None,
+            approval_policy=(
+                newer.approval_policy if newer.approval_policy != self.approval_policy else None
+            ),
+            sandbox_mode=newer.sandbox_mode if newer.sandbox_mode != self.sandbox_mode else None,
+            network_access=(
+                newer.network_access if newer.network_access != self.network_access else None
+            ),
+            writable_roots=newer.writable_roots
+            if newer.writable_roots != self.writable_roots
+            else (),
+            shell=newer.shell,
+        )
+
+
+def user_shell_name() -> tuple[str, str]:
+    """(path, short name) of the user's login shell; bash when unknown."""
+    shell = os.environ.get("SHELL") or ""
+    if not shell:
+        try:
+            import pwd
+
+            shell = pwd.getpwuid(os.getuid()).pw_shell
+        except (KeyError, ImportError):
+            shell = ""
+    if not shell or not os.path.exists(shell):
+        shell = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
+    return shell, os.path.basename(shell)
+
+
+def today() -> tuple[str, str]:
+    now = _dt.datetime.now().astimezone()
+    return now.date().isoformat(), now.tzname() or "UTC"
+
+
+def initial_context(
+    *,
+    developer_instructions: str | None,
+    user_instructions: str | None,
+    cwd: Path,
+    environment: EnvironmentContext,
+) -> list[ResponseItem]:
+    """The items recorded once at the start of a new conversation, in upstream's order."""
+    items: list[ResponseItem] = []
+    if developer_instructions:
+        items.append(Message("developer", [InputText(developer_instructions)]))
+    if user_instructions:
+        items.append(agents_md_message(cwd, user_instructions))
+    items.append(environment.to_message())
+    return items

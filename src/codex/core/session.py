@@ -1,0 +1,489 @@
+"""The session actor: one conversation, driven by Ops, reporting through Events.
+
+Library API (what front ends and tests use)::
+
+    from codex.core import Session
+    from codex.protocol.ops import UserInput, InputText
+
+    async with Session(config, originator="codex_exec") as s:
+        sub_id = await s.submit(UserInput([InputText("hello")]))
+        async for ev in s.events():          # Event(id, msg); session_configured comes first
+            if ev.msg.TAG == "task_complete" and ev.id == sub_id:
+                break
+
+`Session(config, *, originator, approval_policy, sandbox_policy, recorder, initial_history,
+conversation_id, model)`: `approval_policy`/`sandbox_policy` override the config's effective
+values; `recorder` is an optional rollout recorder (`record_response_item(dict)`,
+`record_event(dict)`, `record_turn_context(dict)`, `flush()`, `close()`), None for --ephemeral;
+`initial_history` is a list of ResponseItems (or dicts) to resume from; `model` injects a model
+streamer (tests). Per-turn: `UserTurn(...)` carries cwd, policies, model and
+`final_output_json_schema`; images go in as `InputLocalImage(path)` / `InputImageUrl(url)`.
+
+`submit(op)` returns the submission id; every event answering it carries that id. `events()`
+yields until `shutdown_complete`. Leaving the `async with` shuts down: running commands are
+killed (whole process groups), the rollout flushed and closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import Any
+
+from codex.core.approvals import SessionApprovals
+from codex.core.history import ContextHistory
+from codex.core.model import ModelStreamer, open_model
+from codex.core.prompt import (
+    BASE_INSTRUCTIONS,
+    EnvironmentContext,
+    initial_context,
+    today,
+    user_instructions,
+    user_shell_name,
+)
+from codex.core.tool_specs import build_tools
+from codex.core.turn import TurnRunner, TurnSettings
+from codex.protocol import ops
+from codex.protocol.events import (
+    ErrorEvent,
+    Event,
+    SessionConfigured,
+    ShutdownComplete,
+    TokenCount,
+    TurnAborted,
+    TurnAbortReason,
+)
+from codex.protocol.items import InputImage, InputText, Message, ResponseItem, parse_item
+from codex.protocol.usage import TokenUsage, TokenUsageInfo
+from codex.tools.runtime.context import ToolContext, TurnAbortedByUser
+from codex.tools.runtime.unified_exec import UnifiedExecManager
+
+DEFAULT_CONTEXT_WINDOW = 272_000
+EFFECTIVE_WINDOW_PERCENT = 95
+
+
+def _sandbox_policy_from_config(config: Any) -> Any:
+    from codex.sandbox.policy import policy_from_config
+
+    return policy_from_config(config)
+
+
+def _policy_json(policy: Any) -> dict[str, Any]:
+    from codex.tools.runtime.sandboxing import policy_dict
+
+    return policy_dict(policy)
+
+
+def _build_env(config: Any) -> dict[str, str]:
+    """The child environment from `shell_environment_policy` (inherit all/core/none + set)."""
+    policy = getattr(config, "shell_environment_policy", None)
+    inherit = str(getattr(policy, "inherit", "all")) if policy is not None else "all"
+    if inherit == "none":
+        env: dict[str, str] = {}
+    elif inherit == "core":
+        keep = ("HOME", "LOGNAME", "PATH", "SHELL", "USER", "USERNAME", "TMPDIR", "TEMP", "TMP")
+        env = {k: v for k, v in os.environ.items() if k in keep}
+    else:
+        env = dict(os.environ)
+    if policy is not None:
+        if not getattr(policy, "ignore_default_excludes", False):
+            for key in list(env):
+                upper = key.upper()
+                if any(word in upper for word in ("KEY", "SECRET", "TOKEN")):
+                    del env[key]
+        import fnmatch
+
+        for pattern in getattr(policy, "exclude", []) or []:
+            for key in [k for k in env if fnmatch.fnmatch(k, pattern)]:
+                del env[key]
+        env.update(getattr(policy, "set", {}) or {})
+        include = getattr(policy, "include_only", []) or []
+        if include:
+            env = {k: v for k, v in env.items() if any(fnmatch.fnmatch(k, p) for p in include)}
+    env.setdefault("PATH", os.defpath)
+    return env
+
+
+class Session:
+    """One conversation: submission queue in, event stream out (see the module docstring)."""
+
+    def __init__(
+        self,
+        config: Any,
+        *,
+        originator: str = "codex_cli_rs",
+        approval_policy: str | None = None,
+        sandbox_policy: Any = None,
+        recorder: Any = None,
+        initial_history: Iterable[ResponseItem | dict[str, Any]] | None = None,
+        conversation_id: str | None = None,
+        model: ModelStreamer | None = None,
+        rollout_path: str | None = None,
+    ) -> None:
+        self.config = config
+        self.originator = originator
+        self.conversation_id = conversation_id or str(uuid.uuid4())
+        self.recorder = recorder
+        self.rollout_path = rollout_path or (
+            str(getattr(recorder, "path", "")) if recorder is not None else None
+        )
+        self._settings = TurnSettings(
+            cwd=Path(config.cwd),
+            approval_policy=str(approval_policy or config.approval_policy),
+            sandbox_policy=sandbox_policy
+            if sandbox_policy is not None
+            else _sandbox_policy_from_config(config),
+            model=config.model,
+            effort=str(config.model_reasoning_effort) if config.model_reasoning_effort else None,
+            summary=None,
+        )
+        provider = config.model_providers.get(config.model_provider)
+        chat = provider is not None and str(provider.wire_api) == "chat"
+        self.tools, self.freeform_apply_patch = build_tools(config.model, chat_wire=chat)
+        self.parallel_tool_calls = False
+        self.base_instructions = config.instructions or BASE_INSTRUCTIONS
+        limit = config.tool_output_token_limit
+        self.output_byte_budget = (limit or 10_000) * 4
+        self.history = ContextHistory(self.output_byte_budget)
+        self.context_window = (
+            (config.model_context_window or DEFAULT_CONTEXT_WINDOW)
+            * EFFECTIVE_WINDOW_PERCENT
+            // 100
+        )
+        self.token_info = TokenUsageInfo(model_context_window=self.context_window)
+        self.model: ModelStreamer = model or open_model(
+            config, originator=originator, conversation_id=self.conversation_id
+        )
+        self._owns_model = model is None
+        self.unified_exec = UnifiedExecManager()
+        self.shell_path, self.shell_name = user_shell_name()
+        self.env = _build_env(config)
+        self._events: asyncio.Queue[Event] = asyncio.Queue()
+        self._submissions: asyncio.Queue[ops.Submission] = asyncio.Queue()
+        self._ids = itertools.count(1)
+        self._pending_input: list[ResponseItem] = []
+        self._task: asyncio.Task[None] | None = None
+        self._task_sub: str | None = None
+        self._actor: asyncio.Task[None] | None = None
+        self._closed = False
+        self._environment: EnvironmentContext | None = None
+        self.approvals = SessionApprovals(lambda msg: self.emit(self._task_sub or "", msg))
+        self._initial_history = list(initial_history) if initial_history is not None else None
+
+    # ---- public API ----------------------------------------------------------------------
+
+    async def __aenter__(self) -> Session:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Record the initial context (or resumed history), emit session_configured, start."""
+        if self._actor is not None:
+            return
+        if self._initial_history is not None:
+            items = [parse_item(i) if isinstance(i, dict) else i for i in self._initial_history]
+            self.history.record(items)
+        else:
+            self._environment = self._environment_for(self._settings)
+            self.record_items(
+                initial_context(
+                    developer_instructions=self.config.developer_instructions,
+                    user_instructions=user_instructions(
+                        Path(self.config.codex_home),
+                        self._settings.cwd,
+                        self.config.project_doc_max_bytes,
+                        self.config.project_doc_fallback_filenames,
+                    ),
+                    cwd=self._settings.cwd,
+                    environment=self._environment,
+                )
+            )
+        self.emit(
+            "",
+            SessionConfigured(
+                session_id=self.conversation_id,
+                model=self._settings.model,
+                model_provider_id=self.config.model_provider,
+                approval_policy=self._settings.approval_policy,
+                sandbox_policy=_policy_json(self._settings.sandbox_policy),
+                cwd=str(self._settings.cwd),
+                rollout_path=self.rollout_path,
+                reasoning_effort=self._settings.effort,
+            ),
+        )
+        self._actor = asyncio.ensure_future(self._run())
+
+    async def submit(self, op: Any) -> str:
+        """Queue an Op (a codex.protocol.ops value or its JSON dict); returns its id."""
+        if isinstance(op, dict):
+            op = ops.parse_op(op)
+        sub_id = str(next(self._ids))
+        await self._submissions.put(ops.Submission(sub_id, op))
+        return sub_id
+
+    async def next_event(self) -> Event:
+        return await self._events.get()
+
+    async def events(self) -> AsyncIterator[Event]:
+        """Every event, in order, ending with shutdown_complete."""
+        while True:
+            event = await self._events.get()
+            yield event
+            if type(event.msg) is ShutdownComplete:
+                return
+
+    async def close(self) -> None:
+        """Shut down (idempotent): abort the turn, kill commands, flush and close the rollout."""
+        if self._actor is None or self._closed:
+            return
+        await self.submit(ops.Shutdown())
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._actor
+        if self._owns_model:
+            with contextlib.suppress(Exception):
+                await self.model.aclose()
+
+    # ---- called by turns and tools -------------------------------------------------------
+
+    def emit(self, sub_id: str, msg: Any) -> None:
+        self._events.put_nowait(Event(sub_id, msg))
+        recorder = self.recorder
+        if recorder is not None and msg.TAG not in _NOT_RECORDED:
+            recorder.record_event(msg.to_dict())
+
+    def record_items(self, items: Iterable[ResponseItem]) -> None:
+        items = list(items)
+        if not items:
+            return
+        self.history.record(items)
+        if self.recorder is not None:
+            for item in items:
+                self.recorder.record_response_item(item.to_dict())
+
+    def record_turn_context(self, settings: TurnSettings) -> None:
+        if self.recorder is None:
+            return
+        self.recorder.record_turn_context(
+            {
+                "cwd": str(settings.cwd),
+                "approval_policy": settings.approval_policy,
+                "sandbox_policy": _policy_json(settings.sandbox_policy),
+                "model": settings.model,
+                "effort": settings.effort,
+                "summary": settings.summary or "auto",
+            }
+        )
+
+    def flush_recorder(self) -> None:
+        if self.recorder is not None:
+            self.recorder.flush()
+
+    def take_pending_input(self) -> list[ResponseItem]:
+        items, self._pending_input = self._pending_input, []
+        return items
+
+    def has_pending_input(self) -> bool:
+        return bool(self._pending_input)
+
+    def add_usage(self, sub_id: str, usage: TokenUsage | None) -> None:
+        if usage is not None:
+            self.token_info.append_last_usage(usage)
+        self.emit(sub_id, TokenCount(info=self.token_info))
+
+    def make_tool_context(self, sub_id: str, settings: TurnSettings) -> ToolContext:
+        tracker = None
+        try:
+            from codex.core.turn_diff import TurnDiffTracker
+
+            tracker = TurnDiffTracker()
+        except ImportError:
+            pass
+        return ToolContext(
+            turn_id=sub_id,
+            cwd=settings.cwd,
+            approval_policy=settings.approval_policy,  # type: ignore[arg-type]
+            sandbox_policy=settings.sandbox_policy,
+            emit=lambda msg: self.emit(sub_id, msg),
+            gate=self.approvals,
+            unified_exec=self.unified_exec,
+            env=self.env,
+            user_shell=self.shell_path,
+            output_byte_budget=self.output_byte_budget,
+            freeform_apply_patch=self.freeform_apply_patch,
+            diff_tracker=tracker,
+        )
+
+    # ---- the actor -----------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while True:
+            sub = await self._submissions.get()
+            op = sub.op
+            if isinstance(op, ops.UserInput | ops.UserTurn):
+                await self._on_user_input(sub.id, op)
+            elif isinstance(op, ops.Interrupt):
+                await self._abort(TurnAbortReason.INTERRUPTED)
+            elif isinstance(op, ops.ExecApproval | ops.PatchApproval):
+                self.approvals.resolve(op.id, op.decision)
+            elif isinstance(op, ops.OverrideTurnContext):
+                self._apply_overrides(op)
+            elif isinstance(op, ops.Shutdown):
+                await self._shutdown(sub.id)
+                return
+            else:
+                kind = getattr(op, "TAG", None) or getattr(op, "type", "unknown")
+                self.emit(sub.id, ErrorEvent(f"unsupported operation: {kind}"))
+
+    def _apply_overrides(self, op: Any) -> None:
+        s = self._settings
+        if op.cwd:
+            s.cwd = Path(op.cwd)
+        if op.approval_policy:
+            s.approval_policy = str(op.approval_policy)
+        if op.sandbox_policy is not None:
+            s.sandbox_policy = op.sandbox_policy
+        if op.model:
+            s.model = op.model
+        if op.effort:
+            s.effort = op.effort
+        if op.summary:
+            s.summary = op.summary
+
+    async def _on_user_input(self, sub_id: str, op: Any) -> None:
+        message, text, images = self._user_message(op.items)
+        if self._task is not None and not self._task.done():
+            self._pending_input.append(message)  # joins the running task's next request
+            return
+        if isinstance(op, ops.UserTurn):
+            self._apply_overrides(op)
+        settings = TurnSettings(
+            cwd=self._settings.cwd,
+            approval_policy=self._settings.approval_policy,
+            sandbox_policy=self._settings.sandbox_policy,
+            model=self._settings.model,
+            effort=self._settings.effort,
+            summary=self._settings.summary,
+            output_schema=getattr(op, "final_output_json_schema", None),
+        )
+        items: list[ResponseItem] = []
+        env = self._environment_for(settings)
+        if self._environment is not None:
+            changed = self._environment.diff(env)
+            if changed is not None:
+                items.append(changed.to_message())
+        self._environment = env
+        items.append(message)
+        runner = TurnRunner(self, sub_id, settings)
+        self._task_sub = sub_id
+        self._task = asyncio.ensure_future(self._run_task(runner, items, text, images))
+
+    async def _run_task(
+        self, runner: TurnRunner, items: list[ResponseItem], text: str, images: list[str]
+    ) -> None:
+        try:
+            await runner.run(items, text, images)
+        except TurnAbortedByUser:
+            await self.unified_exec.terminate_all()
+            self.emit(runner.sub_id, TurnAborted(TurnAbortReason.INTERRUPTED, runner.sub_id))
+            self.flush_recorder()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never let a bug kill the actor silently
+            self.emit(runner.sub_id, ErrorEvent(f"internal error: {type(exc).__name__}: {exc}"))
+            from codex.protocol.events import TaskComplete
+
+            self.emit(runner.sub_id, TaskComplete(turn_id=runner.sub_id))
+
+    def _user_message(self, inputs: list[Any]) -> tuple[Message, str, list[str]]:
+        from codex.tools.runtime.misc import image_data_url
+
+        content: list[Any] = []
+        texts: list[str] = []
+        images: list[str] = []
+        for part in inputs:
+            if isinstance(part, ops.InputText):
+                content.append(InputText(part.text))
+                texts.append(part.text)
+            elif isinstance(part, ops.InputImageUrl):
+                content.append(InputImage(part.image_url))
+                images.append(part.image_url)
+            elif isinstance(part, ops.InputLocalImage):
+                path = Path(part.path)
+                try:
+                    content.append(InputImage(image_data_url(path)))
+                except (OSError, ValueError) as exc:
+                    content.append(
+                        InputText(f"Codex could not read the local image at `{path}`: {exc}")
+                    )
+                images.append(str(path))
+        return Message("user", content), "\n".join(texts), images
+
+    def _environment_for(self, settings: TurnSettings) -> EnvironmentContext:
+        from codex.tools.runtime.sandboxing import view
+
+        policy = view(settings.sandbox_policy, settings.cwd)
+        date, tz = today()
+        extra_roots = tuple(Path(p) for p in policy.data.get("writable_roots") or [])
+        return EnvironmentContext(
+            cwd=settings.cwd,
+            approval_policy=settings.approval_policy,
+            sandbox_mode=policy.kind if policy.kind != "external-sandbox" else "danger-full-access",
+            network_access="enabled" if policy.network_access else "restricted",
+            writable_roots=extra_roots,
+            shell=self.shell_name,
+            current_date=date,
+            timezone=tz,
+        )
+
+    async def _abort(self, reason: TurnAbortReason) -> None:
+        task = self._task
+        if task is None or task.done():
+            return
+        sub_id = self._task_sub or ""
+        self.approvals.cancel_all()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await self.unified_exec.terminate_all()
+        self.emit(sub_id, TurnAborted(reason, sub_id))
+        self.flush_recorder()
+
+    async def _shutdown(self, sub_id: str) -> None:
+        self._closed = True
+        await self._abort(TurnAbortReason.INTERRUPTED)
+        await self.unified_exec.terminate_all()
+        if self.recorder is not None:
+            with contextlib.suppress(Exception):
+                self.recorder.flush()
+            with contextlib.suppress(Exception):
+                self.recorder.close()
+        self.emit(sub_id, ShutdownComplete())
+
+
+# Events upstream never persists in rollouts (deltas, approvals asked, turn diffs, ...); the
+# recorder applies its own policy too, this only spares it the serialization work.
+_NOT_RECORDED = frozenset(
+    {
+        "agent_message_delta",
+        "agent_reasoning_delta",
+        "agent_reasoning_raw_content_delta",
+        "agent_reasoning_section_break",
+        "exec_command_output_delta",
+        "exec_approval_request",
+        "apply_patch_approval_request",
+        "turn_diff",
+        "stream_error",
+        "session_configured",
+        "shutdown_complete",
+        "exec_command_begin",
+        "plan_update",
+    }
+)

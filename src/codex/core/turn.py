@@ -1,0 +1,268 @@
+"""One task (a user turn): sample the model, run the tool calls it makes, feed the outputs back,
+and repeat until the model answers without calling a tool (spec-core Appendix C).
+
+Tool calls start as soon as their `output_item.done` arrives and run concurrently (parallel-safe
+tools share a lock, the others take it alone); their outputs are recorded in call order once the
+response completes. Cancellation (interrupt) kills running commands through the handlers'
+cleanup and leaves every call answered (`aborted`). Per-delta work is one event object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex.core.model import (
+    Completed,
+    ItemAdded,
+    ItemDone,
+    ModelError,
+    Prompt,
+    ReasoningDelta,
+    SectionBreak,
+    TextDelta,
+)
+from codex.protocol.events import (
+    AgentMessage,
+    AgentMessageDelta,
+    AgentReasoning,
+    AgentReasoningDelta,
+    AgentReasoningRawContentDelta,
+    AgentReasoningSectionBreak,
+    ErrorEvent,
+    StreamError,
+    TaskComplete,
+    TaskStarted,
+    TurnDiff,
+    UserMessage,
+    WebSearchEnd,
+)
+from codex.protocol.items import Message, Reasoning, ResponseItem, WebSearchCall
+from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
+from codex.tools.runtime.router import dispatch, is_parallel_safe, tool_call_from_item
+
+if TYPE_CHECKING:
+    from codex.core.session import Session
+
+
+@dataclass(slots=True)
+class TurnSettings:
+    """The per-turn context: where, under which policies, with which model."""
+
+    cwd: Path
+    approval_policy: str
+    sandbox_policy: Any
+    model: str
+    effort: str | None = None
+    summary: str | None = None
+    output_schema: dict[str, Any] | None = None
+
+
+class _RWLock:
+    """Shared/exclusive lock for parallel tool execution."""
+
+    def __init__(self) -> None:
+        self._readers = 0
+        self._writer = False
+        self._cond = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def shared(self):  # type: ignore[no-untyped-def]
+        async with self._cond:
+            await self._cond.wait_for(lambda: not self._writer)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            async with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self):  # type: ignore[no-untyped-def]
+        async with self._cond:
+            await self._cond.wait_for(lambda: not self._writer and self._readers == 0)
+            self._writer = True
+        try:
+            yield
+        finally:
+            async with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+@dataclass(slots=True)
+class _Running:
+    call: ToolCall
+    task: asyncio.Task[ToolResult]
+    started: float = field(default_factory=time.monotonic)
+
+
+def aborted_output(call: ToolCall, seconds: float) -> ToolResult:
+    if call.name in ("shell", "shell_command", "exec_command", "local_shell", "container.exec"):
+        return ToolResult(f"Wall time: {seconds:.1f} seconds\naborted by user", success=False)
+    return ToolResult(f"aborted by user after {seconds:.1f}s", success=False)
+
+
+class TurnRunner:
+    """Runs one task of `session` for the submission `sub_id`."""
+
+    def __init__(self, session: Session, sub_id: str, settings: TurnSettings) -> None:
+        self.session = session
+        self.sub_id = sub_id
+        self.settings = settings
+        self.lock = _RWLock()
+        self.tool_ctx: ToolContext = session.make_tool_context(sub_id, settings)
+        self.pending_items: list[ResponseItem] = []  # output items of the current request
+        self.running: list[_Running] = []
+
+    def emit(self, msg: Any) -> None:
+        self.session.emit(self.sub_id, msg)
+
+    async def run(self, user_items: list[ResponseItem], user_text: str, images: list[str]) -> None:
+        sess = self.session
+        self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
+        sess.record_items(user_items)
+        if user_text or images:
+            self.emit(UserMessage(user_text, images=images or None))
+        last_message: str | None = None
+        try:
+            while True:
+                sess.record_items(sess.take_pending_input())
+                if self.tool_ctx.pending_input:
+                    sess.record_items(self.tool_ctx.pending_input)
+                    self.tool_ctx.pending_input.clear()
+                needs_follow_up, last_message = await self._sample_once()
+                if not needs_follow_up and not sess.has_pending_input():
+                    break
+        except ModelError as exc:
+            self.emit(ErrorEvent(str(exc)))
+        self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=last_message))
+        sess.flush_recorder()
+
+    def _prompt(self) -> Prompt:
+        sess = self.session
+        reasoning = None
+        if self.settings.effort or self.settings.summary:
+            reasoning = {}
+            if self.settings.effort:
+                reasoning["effort"] = self.settings.effort
+            if self.settings.summary and self.settings.summary != "none":
+                reasoning["summary"] = self.settings.summary
+        return Prompt(
+            model=self.settings.model,
+            instructions=sess.base_instructions,
+            input=sess.history.for_prompt(),
+            tools=sess.tools,
+            parallel_tool_calls=sess.parallel_tool_calls,
+            output_schema=self.settings.output_schema,
+            reasoning=reasoning or None,
+            conversation_id=sess.conversation_id,
+        )
+
+    async def _sample_once(self) -> tuple[bool, str | None]:
+        """One model request and its tool calls; returns (needs follow-up, last agent message)."""
+        sess = self.session
+        sess.record_turn_context(self.settings)
+        prompt = self._prompt()
+        self.pending_items = []
+        self.running = []
+        last_message: str | None = None
+        emit = self.emit
+
+        def on_retry(message: str) -> None:
+            # A retried stream starts over: forget what the failed attempt produced.
+            emit(StreamError(message))
+
+        try:
+            async for event in sess.model.stream(prompt, on_retry):
+                if type(event) is TextDelta:
+                    emit(AgentMessageDelta(event.delta))
+                elif type(event) is ItemDone:
+                    text = self._on_item_done(event.item)
+                    if text is not None:
+                        last_message = text
+                elif type(event) is ReasoningDelta:
+                    emit(
+                        AgentReasoningRawContentDelta(event.delta)
+                        if event.raw
+                        else AgentReasoningDelta(event.delta)
+                    )
+                elif type(event) is SectionBreak:
+                    emit(AgentReasoningSectionBreak())
+                elif type(event) is Completed:
+                    sess.add_usage(self.sub_id, event.usage)
+                elif type(event) is ItemAdded:
+                    pass
+            outputs = await self._collect_outputs()
+        except BaseException:
+            await self._abandon_calls()
+            raise
+        sess.record_items(self.pending_items)
+        sess.record_items(outputs)
+        self._emit_turn_diff()
+        self.pending_items = []
+        return bool(outputs) or bool(self.tool_ctx.pending_input), last_message
+
+    def _on_item_done(self, item: ResponseItem) -> str | None:
+        self.pending_items.append(item)
+        call = tool_call_from_item(item)
+        if call is not None:
+            self.running.append(_Running(call, asyncio.ensure_future(self._run_tool(call))))
+            return None
+        if isinstance(item, Message) and item.role == "assistant":
+            text = item.text()
+            self.emit(AgentMessage(text))
+            return text
+        if isinstance(item, Reasoning):
+            for part in item.summary:
+                text = getattr(part, "text", None)
+                if text:
+                    self.emit(AgentReasoning(text))
+        elif isinstance(item, WebSearchCall):
+            self.emit(WebSearchEnd(item.id or "", item.query or "", item.action))
+        return None
+
+    async def _run_tool(self, call: ToolCall) -> ToolResult:
+        lock = self.lock.shared() if is_parallel_safe(call) else self.lock.exclusive()
+        async with lock:
+            return await dispatch(self.tool_ctx, call)
+
+    async def _collect_outputs(self) -> list[ResponseItem]:
+        outputs: list[ResponseItem] = []
+        for running in self.running:
+            result = await running.task
+            outputs.append(result.to_item(running.call))
+        return outputs
+
+    async def _abandon_calls(self) -> None:
+        """Interrupted: cancel running tools (killing their processes) and answer every call."""
+        for running in self.running:
+            running.task.cancel()
+        outputs: list[ResponseItem] = []
+        for running in self.running:
+            result: ToolResult | None = None
+            with contextlib.suppress(BaseException):
+                result = await running.task
+            if result is None:
+                result = aborted_output(running.call, time.monotonic() - running.started)
+            outputs.append(result.to_item(running.call))
+        self.session.record_items(self.pending_items)
+        self.session.record_items(outputs)
+        self.pending_items = []
+        self.running = []
+
+    def _emit_turn_diff(self) -> None:
+        tracker = self.tool_ctx.diff_tracker
+        if tracker is None:
+            return
+        try:
+            diff = tracker.get_unified_diff()
+        except Exception:  # a diff failure must not fail the turn
+            return
+        if diff:
+            self.emit(TurnDiff(diff))

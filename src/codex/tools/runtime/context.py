@@ -1,0 +1,108 @@
+"""What a tool handler gets to see and use during one turn, and what it hands back.
+
+`ToolCall` is a model call normalized across function / custom / local_shell items; `ToolResult`
+is the text (or content parts) the model reads back. `ToolContext` is filled in by the session
+(codex.core) for each turn: policies, cwd, the event sink, the approval gate, the conversation's
+exec sessions. Handlers never reach past this object into the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from codex.protocol.config_types import AskForApproval
+from codex.protocol.items import (
+    CustomToolCallOutput,
+    FunctionCallOutput,
+    ResponseItem,
+)
+from codex.tools.runtime.unified_exec import UnifiedExecManager
+
+CallKind = Literal["function", "custom", "local_shell"]
+
+
+@dataclass(slots=True)
+class ToolCall:
+    call_id: str
+    name: str
+    kind: CallKind
+    payload: str  # function: the JSON arguments text; custom: the raw input
+    item: ResponseItem | None = None
+
+
+@dataclass(slots=True)
+class ToolResult:
+    output: str | list[Any]
+    success: bool = True
+
+    def to_item(self, call: ToolCall) -> ResponseItem:
+        if call.kind == "custom":
+            text = self.output if isinstance(self.output, str) else str(self.output)
+            return CustomToolCallOutput(call.call_id, text)
+        return FunctionCallOutput(call.call_id, self.output, success=self.success)
+
+
+class ReviewDecision:
+    """The user's answer to an approval request (upstream's snake_case spellings)."""
+
+    APPROVED = "approved"
+    APPROVED_FOR_SESSION = "approved_for_session"
+    DENIED = "denied"
+    ABORT = "abort"
+
+    @staticmethod
+    def is_approval(decision: str) -> bool:
+        return decision in (ReviewDecision.APPROVED, ReviewDecision.APPROVED_FOR_SESSION)
+
+
+class ApprovalGate(Protocol):
+    """Asks the user (through events) and waits for the decision Op."""
+
+    async def request_exec(
+        self,
+        *,
+        call_id: str,
+        turn_id: str,
+        command: list[str],
+        cwd: Path,
+        reason: str | None,
+        cache_key: object | None,
+    ) -> str: ...
+
+    async def request_patch(
+        self,
+        *,
+        call_id: str,
+        turn_id: str,
+        changes: dict[str, Any],
+        reason: str | None,
+        cache_keys: list[object],
+    ) -> str: ...
+
+    def approved_for_session(self, key: object) -> bool: ...
+
+
+class TurnAbortedByUser(Exception):
+    """Raised when the user answers an approval with `abort`: the whole turn stops."""
+
+
+@dataclass
+class ToolContext:
+    turn_id: str
+    cwd: Path
+    approval_policy: AskForApproval
+    sandbox_policy: Any  # codex.protocol.sandbox_policy.SandboxPolicy (or its JSON dict)
+    emit: Callable[[Any], None]
+    gate: ApprovalGate
+    unified_exec: UnifiedExecManager
+    env: dict[str, str]
+    user_shell: str = "/bin/bash"
+    output_byte_budget: int = 40_000
+    freeform_apply_patch: bool = False
+    diff_tracker: Any = None
+    pending_input: list[ResponseItem] = field(default_factory=list)
+    # Set by the session so the apply_patch handler can announce diffs after each patch.
+    on_patch_applied: Callable[[], None] | None = None

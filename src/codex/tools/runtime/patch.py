@@ -1,0 +1,147 @@
+"""The `apply_patch` handler: plan → safety decision (maybe ask) → apply all-or-nothing → patch
+events and the turn diff (spec-core §2.3, spec-platform §5.5).
+
+Reached three ways: the freeform custom tool, the JSON function tool, and a shell tool whose
+command is an apply_patch invocation. Nothing is written before the whole patch has been planned
+against the files and every touched path checked against the writable roots; a path outside them
+needs the user's approval (or is refused under `never`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from codex.protocol.config_types import AskForApproval
+from codex.protocol.events import FileAdd, FileDelete, FileUpdate, PatchApplyBegin, PatchApplyEnd
+from codex.tools.apply_patch.applier import apply_plan
+from codex.tools.apply_patch.parser import ParsedPatch, ParseError, parse_patch
+from codex.tools.apply_patch.planner import ApplyPatchError, ChangeKind, PatchPlan, plan_hunks
+from codex.tools.runtime.args import parse_arguments
+from codex.tools.runtime.context import (
+    ReviewDecision,
+    ToolCall,
+    ToolContext,
+    ToolResult,
+    TurnAbortedByUser,
+)
+from codex.tools.runtime.formatting import format_exec_freeform, format_exec_structured
+from codex.tools.runtime.sandboxing import normalize_path, view
+
+PATCH_REJECTED_BY_USER = "patch rejected by user"
+OUTSIDE_PROJECT = (
+    "patch rejected: writing outside of the project; rejected by user approval settings"
+)
+READ_ONLY_BLOCKED = (
+    "patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings"
+)
+EMPTY_PATCH = "patch rejected: empty patch"
+
+
+def protocol_changes(plan: PatchPlan) -> dict[str, Any]:
+    """The `changes` map of the patch events: absolute path → add / delete / update."""
+    out: dict[str, Any] = {}
+    for change in plan.changes:
+        key = str(change.path)
+        if change.kind is ChangeKind.ADD:
+            out[key] = FileAdd(change.new_content or "")
+        elif change.kind is ChangeKind.DELETE:
+            out[key] = FileDelete(change.original_content or "")
+        else:
+            move = str(change.move_path) if change.move_path is not None else None
+            out[key] = FileUpdate(change.unified_diff, move)
+    return out
+
+
+async def handle_apply_patch_custom(ctx: ToolContext, call: ToolCall, _i: object) -> ToolResult:
+    return await apply_patch(ctx, call, call.payload, ctx.cwd)
+
+
+async def handle_apply_patch_function(ctx: ToolContext, call: ToolCall, _i: object) -> ToolResult:
+    data = parse_arguments(call.payload, ("input",))
+    return await apply_patch(ctx, call, str(data["input"]), ctx.cwd)
+
+
+async def apply_patch(
+    ctx: ToolContext, call: ToolCall, patch: str | ParsedPatch, cwd: Path
+) -> ToolResult:
+    """Run one patch end to end; returns the text the model reads."""
+    started = time.monotonic()
+    policy = view(ctx.sandbox_policy, ctx.cwd)
+
+    def is_writable(path: Path) -> bool:
+        return policy.is_path_writable(normalize_path(path, cwd))
+
+    try:
+        parsed = parse_patch(patch) if isinstance(patch, str) else patch
+        plan = plan_hunks(parsed.hunks, cwd, is_writable)
+    except (ParseError, ApplyPatchError) as exc:
+        return ToolResult(f"apply_patch verification failed: {exc}", success=False)
+    if not plan.changes:
+        return ToolResult(EMPTY_PATCH, success=False)
+
+    changes = protocol_changes(plan)
+    approval = AskForApproval(ctx.approval_policy)
+    keys: list[object] = [("patch", str(p)) for p in plan.touched_paths()]
+    confined = not plan.unwritable
+    ask = False
+    reason: str | None = None
+    if approval == AskForApproval.UNTRUSTED:
+        ask = True
+    elif confined:
+        ask = False
+    elif approval == AskForApproval.NEVER:
+        return ToolResult(
+            READ_ONLY_BLOCKED if policy.kind == "read-only" else OUTSIDE_PROJECT, success=False
+        )
+    else:
+        ask = True
+        if approval == AskForApproval.ON_FAILURE:
+            reason = "command failed; retry without sandbox?"
+    user_approved = False
+    if ask:
+        decision = await ctx.gate.request_patch(
+            call_id=call.call_id,
+            turn_id=ctx.turn_id,
+            changes=changes,
+            reason=reason,
+            cache_keys=keys,
+        )
+        if decision == ReviewDecision.ABORT:
+            raise TurnAbortedByUser
+        if not ReviewDecision.is_approval(decision):
+            return ToolResult(PATCH_REJECTED_BY_USER, success=False)
+        user_approved = True
+
+    ctx.emit(PatchApplyBegin(call.call_id, ctx.turn_id, not user_approved, changes))
+    tracker = ctx.diff_tracker
+    if tracker is not None:
+        tracker.on_patch_begin(changes)
+    try:
+        stdout = apply_plan(plan, allow_unwritable=user_approved)
+        stderr, exit_code = "", 0
+    except (ApplyPatchError, OSError) as exc:
+        stdout, stderr, exit_code = "", str(exc), 1
+    ctx.emit(
+        PatchApplyEnd(
+            call.call_id,
+            ctx.turn_id,
+            stdout,
+            stderr,
+            exit_code == 0,
+            changes,
+            status="completed" if exit_code == 0 else "failed",
+        )
+    )
+    if ctx.on_patch_applied is not None:
+        ctx.on_patch_applied()
+    output = stdout if exit_code == 0 else stderr
+    seconds = time.monotonic() - started
+    if call.kind == "custom" or ctx.freeform_apply_patch:
+        text = format_exec_freeform(exit_code, seconds, output, ctx.output_byte_budget)
+    else:
+        text = format_exec_structured(
+            exit_code, seconds, output, ctx.output_byte_budget, timed_out_ms=None
+        )
+    return ToolResult(text, success=exit_code == 0)

@@ -1,0 +1,94 @@
+"""Dispatch a model's tool call to its handler, and turn every failure into text the model reads.
+
+Unknown function → `unsupported call: X`; unknown custom tool → `unsupported custom tool call: X`;
+bad arguments → `failed to parse function arguments: ...`. Only cancellation and a user's
+`abort` escape as exceptions. Also says which calls may run in parallel with each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from codex.protocol.items import CustomToolCall, FunctionCall, LocalShellCall, ResponseItem
+from codex.tools.runtime import misc, patch, shell
+from codex.tools.runtime.args import ArgumentError
+from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult, TurnAbortedByUser
+
+Handler = Callable[[ToolContext, ToolCall, Any], Awaitable[ToolResult]]
+
+FUNCTION_HANDLERS: dict[str, Handler] = {
+    "exec_command": shell.handle_exec_command,
+    "write_stdin": shell.handle_write_stdin,
+    "shell": shell.handle_shell,
+    "container.exec": shell.handle_shell,
+    "shell_command": shell.handle_shell_command,
+    "local_shell": shell.handle_local_shell,
+    "apply_patch": patch.handle_apply_patch_function,
+    "update_plan": misc.handle_update_plan,
+    "view_image": misc.handle_view_image,
+}
+CUSTOM_HANDLERS: dict[str, Handler] = {"apply_patch": patch.handle_apply_patch_custom}
+# Tools that may run at the same time as each other (they take a shared lock); the rest take
+# the lock exclusively, as upstream's parallel tool runtime does.
+PARALLEL_SAFE = frozenset(
+    {
+        "exec_command",
+        "write_stdin",
+        "shell",
+        "container.exec",
+        "shell_command",
+        "local_shell",
+        "view_image",
+    }
+)
+
+
+def tool_call_from_item(item: ResponseItem) -> ToolCall | None:
+    """The ToolCall for a model output item, or None if the item is not a call."""
+    if isinstance(item, FunctionCall):
+        return ToolCall(item.call_id, item.name, "function", item.arguments, item)
+    if isinstance(item, CustomToolCall):
+        return ToolCall(item.call_id, item.name, "custom", item.input, item)
+    if isinstance(item, LocalShellCall):
+        import orjson
+
+        action = item.action
+        args = action.to_dict() if hasattr(action, "to_dict") else {}
+        args.pop("type", None)
+        call_id = item.call_id or item.id or ""
+        return ToolCall(call_id, "local_shell", "local_shell", orjson.dumps(args).decode(), item)
+    return None
+
+
+def is_parallel_safe(call: ToolCall) -> bool:
+    return call.kind != "custom" and call.name in PARALLEL_SAFE
+
+
+async def _intercept_patch(
+    ctx: ToolContext, call: ToolCall, parsed: Any, workdir: Path
+) -> ToolResult:
+    return await patch.apply_patch(ctx, call, parsed, workdir)
+
+
+async def dispatch(ctx: ToolContext, call: ToolCall) -> ToolResult:
+    """Run one call; never raises except for cancellation and TurnAbortedByUser."""
+    if call.kind == "local_shell" and not call.call_id:
+        return ToolResult("LocalShellCall without call_id or id", success=False)
+    if call.kind == "custom":
+        handler = CUSTOM_HANDLERS.get(call.name)
+        if handler is None:
+            return ToolResult(f"unsupported custom tool call: {call.name}", success=False)
+    else:
+        handler = FUNCTION_HANDLERS.get(call.name)
+        if handler is None:
+            return ToolResult(f"unsupported call: {call.name}", success=False)
+    try:
+        return await handler(ctx, call, _intercept_patch)
+    except ArgumentError as exc:
+        return ToolResult(str(exc), success=False)
+    except TurnAbortedByUser:
+        raise
+    except Exception as exc:  # a handler bug must not kill the turn; the model reads it
+        return ToolResult(f"execution error: {type(exc).__name__}: {exc}", success=False)

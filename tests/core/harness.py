@@ -1,0 +1,94 @@
+"""Drive a real Session against the real loopback mock model server.
+
+`make_config(tmp_path, server, ...)` writes a config.toml in a temporary CODEX_HOME whose provider
+points at the mock server; `run_turn(session, text)` submits a user turn, answers approval
+requests with the scripted decisions and returns the turn's events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tests.support.mock_model_server import MockModelServer
+
+from codex.config import ConfigOverrides, load_config
+from codex.core import Session
+from codex.protocol import ops
+
+TURN_TIMEOUT_S = 60
+
+
+def make_config(
+    tmp_path: Path,
+    server: MockModelServer,
+    *,
+    approval: str = "never",
+    sandbox: str = "workspace-write",
+    model: str = "gpt-5.5",
+    extra: str = "",
+    cwd: Path | None = None,
+) -> Any:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    work = cwd or tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    (home / "config.toml").write_text(
+        f'model = "{model}"\n'
+        'model_provider = "mock"\n'
+        f'approval_policy = "{approval}"\n'
+        f'sandbox_mode = "{sandbox}"\n'
+        f"{extra}\n"
+        "[model_providers.mock]\n"
+        'name = "mock"\n'
+        f'base_url = "{server.base_url}"\n'
+        'wire_api = "responses"\n'
+        'env_key = "PATH"\n'
+        "stream_max_retries = 2\n"
+    )
+    return load_config(ConfigOverrides(config_home=str(home)), cwd=work)
+
+
+Decider = Callable[[Any], str]
+
+
+async def run_turn(
+    session: Session,
+    text: str,
+    *,
+    decide: Decider | None = None,
+    on_event: Callable[[Any], Any] | None = None,
+    op: Any = None,
+) -> list[Any]:
+    """Submit one turn and collect its events until task_complete / turn_aborted."""
+    sub_id = await session.submit(op or ops.UserInput([ops.InputText(text)]))
+    events: list[Any] = []
+
+    async def collect() -> None:
+        while True:
+            ev = await session.next_event()
+            events.append(ev)
+            tag = ev.msg.TAG
+            if on_event is not None:
+                result = on_event(ev)
+                if asyncio.iscoroutine(result):
+                    await result
+            if tag == "exec_approval_request":
+                decision = decide(ev.msg) if decide else "denied"
+                await session.submit(ops.ExecApproval(ev.msg.call_id, ops.ReviewDecision(decision)))
+            elif tag == "apply_patch_approval_request":
+                decision = decide(ev.msg) if decide else "denied"
+                await session.submit(
+                    ops.PatchApproval(ev.msg.call_id, ops.ReviewDecision(decision))
+                )
+            if ev.id == sub_id and tag in ("task_complete", "turn_aborted"):
+                return
+
+    await asyncio.wait_for(collect(), TURN_TIMEOUT_S)
+    return events
+
+
+def of_type(events: Sequence[Any], tag: str) -> list[Any]:
+    return [ev.msg for ev in events if tag == ev.msg.TAG]
