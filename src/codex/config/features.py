@@ -10,8 +10,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field
-
 from codex.config.layers import FLAG, Key, LayeredTree, Origin, Source
 from codex.config.schema import Table
 
@@ -76,7 +74,7 @@ class Features(Table):
     enable_experimental_windows_sandbox: bool = False
     remote_compaction: bool = True
     parallel: bool = False
-    shell_tool: bool = Field(default=True)
+    shell_tool: bool = True
 
     def enabled(self, name: str) -> bool:
         return bool(getattr(self, canonical_feature(name) or "", False))

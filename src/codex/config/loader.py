@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex.config.layers import FLAG, LayeredTree, Origin, Source
+from codex.config.layers import FLAG, LayeredTree, Source
 from codex.config.overrides import ConfigOverrides, parse_overrides
 from codex.config.paths import ConfigPaths, resolve_paths
 from codex.config.toml_read import read_toml
@@ -209,12 +209,8 @@ def _validate(effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: st
         raise config_error(err, effective, str(paths.config_file)) from None
     for key in config.unknown_keys:
         log.debug("unknown config key `%s` ignored", key)
-    config._origins = _public_origins(effective.origins)
+    config._origins = dict(effective.origins)
     return config
-
-
-def _public_origins(origins: dict[tuple[str, ...], Origin]) -> dict[tuple[str, ...], Origin]:
-    return dict(origins)
 
 
 def _copy(tree: Any) -> Any:
