@@ -1014,7 +1014,10 @@ static void apply_seccomp(const policy_t *p)
     }
     emit(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
     struct sock_fprog prog = {b.n, b.ins};
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
+    long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0U, &prog);
+    if (rc != 0 && errno == ENOSYS) /* kernels before 3.17 only have the prctl form */
+        rc = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+    if (rc != 0)
         die(CODEX_SANDBOX_EXIT_SECCOMP,
             "cannot sandbox: seccomp filters are unavailable (%s); rerun with --sandbox "
             "danger-full-access to run without a sandbox, knowingly",
