@@ -312,3 +312,26 @@ def test_secrets_are_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # Still valid JSON lines, and ordinary text survives.
     out = lines(rec.path)[1]["payload"]["output"]
     assert out.startswith("env:\nX=[REDACTED]") and "Bearer [REDACTED]" in out
+
+
+def test_resume_continues_ordinals_of_a_paginated_file(tmp_path: Path) -> None:
+    day = tmp_path / "sessions" / "2026" / "11" / "24"
+    day.mkdir(parents=True)
+    raw = (SAMPLES / "B.rollout.jsonl").read_bytes()
+    sid = orjson.loads(raw.splitlines()[0])["payload"]["id"]
+    path = day / f"rollout-2026-11-24T20-48-07-{sid}.jsonl"
+    path.write_bytes(raw)
+    resumed = load_rollout(path)
+    assert resumed.last_ordinal == 18
+    with RolloutRecorder.resume(resumed) as rec:
+        record_turn(rec, "again", "sure")
+    assert path.read_bytes().startswith(raw)
+    new = lines(path)[19:]
+    assert [d["ordinal"] for d in new] == list(range(19, 19 + len(new)))
+    assert list(new[0]) == ["timestamp", "ordinal", "type", "payload"]
+    # A legacy file (ours, no ordinals) stays without them.
+    legacy = RolloutRecorder.create(tmp_path, META)
+    legacy.close()
+    with RolloutRecorder.resume(load_rollout(legacy.path)) as rec:
+        record_turn(rec, "q", "a")
+    assert all("ordinal" not in d for d in lines(legacy.path))

@@ -20,6 +20,7 @@ import orjson
 from codex._native.jsonl import FsyncPolicy, JsonlWriter
 from codex.rollout.paths import ensure_dir, new_conversation_id, rollout_path
 from codex.rollout.policy import should_persist_event, should_persist_response_item
+from codex.rollout.reader import ResumedSession
 from codex.rollout.redact import Redactor
 
 # Conversations can hold private code and prompts: owner-only, like history.jsonl.
@@ -83,11 +84,16 @@ class RolloutRecorder:
         writer: JsonlWriter,
         *,
         redactor: Redactor | None = None,
+        next_ordinal: int | None = None,
     ) -> None:
         self.path = path
         self.conversation_id = conversation_id
         self._writer = writer
         self._redactor = redactor or Redactor()
+        # Set when appending to a 0.169 "paginated" file: every line then carries the next
+        # `ordinal`, which that CLI requires (it refuses to resume a file whose last line lacks
+        # one). New files are written in the legacy form without ordinals, which it accepts.
+        self._next_ordinal = next_ordinal
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -118,16 +124,39 @@ class RolloutRecorder:
         path: Path,
         conversation_id: str,
         *,
+        next_ordinal: int | None = None,
         fsync: FsyncPolicy = "turn_end",
         secrets: Iterable[str] = (),
     ) -> RolloutRecorder:
-        """Append to a resumed session's file (see `reader.load_rollout` for the history).
-
-        Nothing is re-written; a line torn by an earlier crash is cut off first so that new lines
-        never follow a fragment.
-        """
+        """Append to an existing session file. Nothing is re-written; a line torn by an earlier
+        crash is cut off first so that new lines never follow a fragment. Prefer `resume()`."""
         writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
-        return cls(Path(path), conversation_id, writer, redactor=Redactor(secrets))
+        return cls(
+            Path(path),
+            conversation_id,
+            writer,
+            redactor=Redactor(secrets),
+            next_ordinal=next_ordinal,
+        )
+
+    @classmethod
+    def resume(
+        cls,
+        session: ResumedSession,
+        *,
+        fsync: FsyncPolicy = "turn_end",
+        secrets: Iterable[str] = (),
+    ) -> RolloutRecorder:
+        """Continue the file `load_rollout` read: same id, same file, ordinals continued if the
+        file has them."""
+        last = session.last_ordinal
+        return cls.open_existing(
+            session.path,
+            session.conversation_id,
+            next_ordinal=None if last is None else last + 1,
+            fsync=fsync,
+            secrets=secrets,
+        )
 
     def add_secret(self, value: str) -> None:
         """Never write this value (e.g. the API key in use) to the file."""
@@ -157,11 +186,13 @@ class RolloutRecorder:
     # ---- recording ---------------------------------------------------------------------------
 
     def _write(self, kind: str, payload: object) -> None:
-        line = orjson.dumps(
-            {"timestamp": utc_timestamp(), "type": kind, "payload": payload},
-            default=_default,
-            option=orjson.OPT_APPEND_NEWLINE,
-        )
+        record: dict[str, object] = {"timestamp": utc_timestamp()}
+        if self._next_ordinal is not None:
+            record["ordinal"] = self._next_ordinal
+            self._next_ordinal += 1
+        record["type"] = kind
+        record["payload"] = payload
+        line = orjson.dumps(record, default=_default, option=orjson.OPT_APPEND_NEWLINE)
         self._writer.append(self._redactor.scrub(line))
 
     def record_response_item(self, item: Mapping[str, Any]) -> bool:
