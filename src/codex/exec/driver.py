@@ -95,6 +95,7 @@ class ExecDriver:
     output_last_message: str | None
     ephemeral: bool
     resume_path: Path | None
+    add_dirs: list[Path]
 
     def run(self) -> int:
         try:
@@ -103,7 +104,7 @@ class ExecDriver:
             return asyncio.run(self._run())
         return uvloop.run(self._run())
 
-    def _user_turn(self) -> Any:
+    def _user_turn(self, sandbox_policy: Any) -> Any:
         from codex.protocol.ops import InputLocalImage, InputText, UserTurn
 
         config = self.config
@@ -113,7 +114,7 @@ class ExecDriver:
             items=items,
             cwd=str(config.cwd),
             approval_policy=str(config.approval_policy),
-            sandbox_policy=_sandbox_policy(config),
+            sandbox_policy=sandbox_policy,
             model=config.model,
             effort=None
             if config.model_reasoning_effort is None
@@ -124,11 +125,23 @@ class ExecDriver:
 
     async def _run(self) -> int:
         from codex.core import Session
+        from codex.exec.session_setup import originator, prepare
         from codex.protocol.ops import Interrupt, Shutdown
 
         stderr = sys.stderr
-        jsonl = JsonlEventProcessor() if self.json_mode else None
-        human = None if self.json_mode else HumanEventProcessor(color=Palette(self.color))
+        setup = prepare(
+            self.config,
+            add_dirs=self.add_dirs,
+            ephemeral=self.ephemeral,
+            resume_path=self.resume_path,
+        )
+        base = setup.usage_base
+        jsonl = JsonlEventProcessor(usage_base=base) if self.json_mode else None
+        human = (
+            None
+            if self.json_mode
+            else HumanEventProcessor(color=Palette(self.color), usage_base=base)
+        )
         spinner = _Spinner(stderr) if self.spinner else None
         interrupted = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -141,10 +154,12 @@ class ExecDriver:
         turn_submitted = False
         async with Session(
             self.config,
-            originator="codex_exec",
-            session_source="exec",
-            resume_path=self.resume_path,
-            ephemeral=self.ephemeral,
+            originator=originator(),
+            approval_policy="never",
+            sandbox_policy=setup.sandbox_policy,
+            recorder=setup.recorder,
+            initial_history=setup.initial_history,
+            conversation_id=setup.conversation_id,
         ) as session:
             events = session.events().__aiter__()
             while True:
@@ -178,7 +193,9 @@ class ExecDriver:
                         if spinner is not None:
                             spinner.clear()
                         stderr.write(
-                            human.header(_version(), _summary(self.config, data), self.prompt)
+                            human.header(
+                                _version(), _summary(self.config, data, self.add_dirs), self.prompt
+                            )
                         )
                     else:
                         text = human.process(data)
@@ -189,7 +206,9 @@ class ExecDriver:
                     stderr.flush()
                 if tag == "session_configured" and not turn_submitted:
                     turn_submitted = True
-                    await session.submit(self._user_turn())
+                    for warning in setup.warnings:
+                        self._emit_local({"type": "warning", "message": warning}, jsonl, human)
+                    await session.submit(self._user_turn(setup.sandbox_policy))
                     if spinner is not None:
                         spinner.start()
                 if tag == "error":
@@ -214,6 +233,17 @@ class ExecDriver:
                 _write_fd(1, (final if final.endswith("\n") else final + "\n").encode())
         return 1 if saw_error else 0
 
+    @staticmethod
+    def _emit_local(
+        data: dict[str, Any], jsonl: JsonlEventProcessor | None, human: HumanEventProcessor | None
+    ) -> None:
+        """An event exec itself raises (resume warnings), shown like the session's own."""
+        if jsonl is not None:
+            for out in jsonl.process(data):
+                _write_fd(1, encode_line(out))
+        elif human is not None:
+            sys.stderr.write(human.process(data))
+
 
 def _version() -> str:
     from codex import __version__
@@ -221,21 +251,9 @@ def _version() -> str:
     return __version__
 
 
-def _summary(config: Config, configured: dict[str, Any]) -> list[tuple[str, str]]:
+def _summary(
+    config: Config, configured: dict[str, Any], add_dirs: list[Path]
+) -> list[tuple[str, str]]:
     from codex.exec.run import summary_entries
 
-    return summary_entries(config, str(configured.get("session_id", "")))
-
-
-def _sandbox_policy(config: Config) -> dict[str, Any]:
-    mode = str(config.sandbox_mode)
-    if mode != "workspace-write":
-        return {"type": mode}
-    ww = config.sandbox_workspace_write
-    return {
-        "type": "workspace-write",
-        "writable_roots": [str(p) for p in ww.writable_roots],
-        "network_access": bool(ww.network_access),
-        "exclude_tmpdir_env_var": bool(ww.exclude_tmpdir_env_var),
-        "exclude_slash_tmp": bool(ww.exclude_slash_tmp),
-    }
+    return summary_entries(config, str(configured.get("session_id", "")), add_dirs)

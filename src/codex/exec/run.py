@@ -119,7 +119,7 @@ def flag_overrides(req: ExecRequest) -> dict[str, object]:
     return flags
 
 
-def sandbox_summary(config: Config) -> str:
+def sandbox_summary(config: Config, add_dirs: list[Path] | None = None) -> str:
     mode = str(config.sandbox_mode)
     if mode != "workspace-write":
         return mode
@@ -129,20 +129,22 @@ def sandbox_summary(config: Config) -> str:
         roots.append("/tmp")
     if not ww.exclude_tmpdir_env_var:
         roots.append("$TMPDIR")
-    roots += [str(p) for p in ww.writable_roots]
+    roots += [str(p) for p in [*ww.writable_roots, *(add_dirs or [])]]
     text = f"workspace-write [{', '.join(roots)}]"
     if ww.network_access:
         text += " (network access enabled)"
     return text
 
 
-def summary_entries(config: Config, session_id: str) -> list[tuple[str, str]]:
+def summary_entries(
+    config: Config, session_id: str, add_dirs: list[Path] | None = None
+) -> list[tuple[str, str]]:
     entries = [
         ("workdir", str(config.cwd)),
         ("model", config.model),
         ("provider", config.model_provider),
         ("approval", str(config.approval_policy)),
-        ("sandbox", sandbox_summary(config)),
+        ("sandbox", sandbox_summary(config, add_dirs)),
     ]
     effort = config.model_reasoning_effort
     entries.append(("reasoning effort", "none" if effort is None else str(effort)))
@@ -180,8 +182,7 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
         config = ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req))
     except CodexError as err:
         raise CodexError(str(err), exit_code=1) from None
-    if req.add_dirs:
-        config = _with_add_dirs(config, [resolve_dir(d, cwd) for d in req.add_dirs])
+    add_dirs = [resolve_dir(d, cwd) for d in req.add_dirs]
     if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
         stderr.write(NOT_IN_GIT_REPO + "\n")
         return 1
@@ -203,6 +204,7 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
         output_last_message=req.output_last_message,
         ephemeral=req.ephemeral,
         resume_path=resume_path,
+        add_dirs=add_dirs,
     )
     return driver.run()
 
@@ -212,15 +214,6 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-def _with_add_dirs(config: Config, dirs: list[Path]) -> Config:
-    """`--add-dir` roots join the configured writable roots (they matter in workspace-write)."""
-    ww = config.sandbox_workspace_write
-    roots = list(ww.writable_roots)
-    roots += [d for d in dirs if d not in roots]
-    new_ww = ww.model_copy(update={"writable_roots": roots})
-    return config.model_copy(update={"sandbox_workspace_write": new_ww})
 
 
 def _find_resume_path(req: ExecRequest, config: Config) -> Path:

@@ -1,0 +1,208 @@
+"""What `codex exec` hands to `codex.core.Session`: the sandbox policy, the rollout recorder (new
+file, or the resumed file opened for appending), the resumed history and the usage already spent
+by earlier processes of the same thread. Everything about files goes through `codex.rollout`.
+
+Git facts for `session_meta` are read from `.git` files directly (HEAD, refs, packed-refs,
+config) instead of spawning `git` three times: same answer for ordinary repos, ~0.1 ms instead
+of ~15 ms of startup.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from codex.config import Config
+
+SOURCE = "exec"
+DEFAULT_ORIGINATOR = "codex_exec"
+
+
+def originator() -> str:
+    """`codex_exec`, unless an embedding SDK says who it is (the TS SDK sets this)."""
+    return os.environ.get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE") or DEFAULT_ORIGINATOR
+
+
+@dataclass(slots=True)
+class SessionSetup:
+    conversation_id: str
+    recorder: Any
+    sandbox_policy: Any
+    initial_history: list[dict[str, Any]] | None = None
+    usage_base: dict[str, int] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---- git ------------------------------------------------------------------------------------
+
+
+def _git_dir(cwd: Path) -> Path | None:
+    for directory in (cwd, *cwd.parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # worktree / submodule: "gitdir: <path>"
+            try:
+                text = dot_git.read_text().strip()
+            except OSError:
+                return None
+            if text.startswith("gitdir:"):
+                target = Path(text[7:].strip())
+                return target if target.is_absolute() else (directory / target).resolve()
+            return None
+    return None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return None
+
+
+def git_info(cwd: Path) -> dict[str, str] | None:
+    """`{commit_hash?, branch?, repository_url?}` of the repo holding `cwd`, or None."""
+    git_dir = _git_dir(cwd)
+    if git_dir is None:
+        return None
+    common = git_dir
+    common_file = _read(git_dir / "commondir")
+    if common_file:
+        common = (git_dir / common_file.strip()).resolve()
+    info: dict[str, str] = {}
+    head = (_read(git_dir / "HEAD") or "").strip()
+    commit = None
+    if head.startswith("ref:"):
+        ref = head[4:].strip()
+        if ref.startswith("refs/heads/"):
+            info["branch"] = ref[len("refs/heads/") :]
+        commit = (_read(git_dir / ref) or _read(common / ref) or "").strip() or None
+        if commit is None:
+            for line in (_read(common / "packed-refs") or "").splitlines():
+                parts = line.split(" ", 1)
+                if len(parts) == 2 and parts[1].strip() == ref:
+                    commit = parts[0]
+                    break
+    elif head:
+        commit = head
+    if commit:
+        info = {"commit_hash": commit, **info}
+    url = _origin_url(_read(common / "config") or "")
+    if url:
+        info["repository_url"] = url
+    return info or None
+
+
+def _origin_url(config_text: str) -> str | None:
+    in_origin = False
+    for raw in config_text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            in_origin = line.replace(" ", "") in ('[remote"origin"]',)
+            continue
+        if in_origin and line.startswith("url"):
+            key, _, value = line.partition("=")
+            if key.strip() == "url":
+                return value.strip()
+    return None
+
+
+# ---- usage already spent --------------------------------------------------------------------
+
+
+def last_total_usage(path: Path, chunk: int = 64 * 1024) -> dict[str, int] | None:
+    """`info.total_token_usage` of the last `token_count` event, read backwards from the end
+    (cheap on a 30 MB rollout: only the tail is read)."""
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return None
+    with fh:
+        end = fh.seek(0, os.SEEK_END)
+        tail = b""
+        pos = end
+        while pos > 0:
+            start = max(0, pos - chunk)
+            fh.seek(start)
+            tail = fh.read(pos - start) + tail
+            pos = start
+            lines = tail.split(b"\n")
+            # The first piece may be a partial line unless we reached the file start.
+            candidates = lines if pos == 0 else lines[1:]
+            for line in reversed(candidates):
+                if b'"token_count"' not in line:
+                    continue
+                try:
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    continue
+                payload = obj.get("payload") or {}
+                if obj.get("type") == "event_msg" and payload.get("type") == "token_count":
+                    info = payload.get("info") or {}
+                    total = info.get("total_token_usage")
+                    return dict(total) if isinstance(total, dict) else None
+            tail = lines[0] if pos > 0 else b""
+    return None
+
+
+# ---- assembling -----------------------------------------------------------------------------
+
+
+def prepare(
+    config: Config,
+    *,
+    add_dirs: list[Path],
+    ephemeral: bool,
+    resume_path: Path | None,
+) -> SessionSetup:
+    from codex.rollout import RolloutRecorder, SessionMetaParams, load_rollout, new_conversation_id
+    from codex.sandbox.policy import policy_from_config
+
+    policy = policy_from_config(config, add_dirs=add_dirs)
+    if resume_path is not None:
+        resumed = load_rollout(resume_path)
+        recorder = None
+        if not ephemeral:
+            recorder = RolloutRecorder.open_existing(resume_path, resumed.conversation_id)
+        warnings = list(resumed.warnings)
+        change = resumed.model_change_warning(config.model)
+        if change:
+            warnings.append(change)
+        return SessionSetup(
+            conversation_id=resumed.conversation_id,
+            recorder=recorder,
+            sandbox_policy=policy,
+            initial_history=resumed.history,
+            usage_base=last_total_usage(resume_path),
+            warnings=warnings,
+        )
+    conversation_id = new_conversation_id()
+    recorder = None
+    if not ephemeral:
+        from codex import __version__
+        from codex.core.prompt import BASE_INSTRUCTIONS, user_instructions
+
+        meta = SessionMetaParams(
+            cwd=str(config.cwd),
+            originator=originator(),
+            cli_version=__version__,
+            source=SOURCE,
+            model_provider=config.model_provider,
+            instructions=user_instructions(
+                Path(config.codex_home),
+                Path(config.cwd),
+                config.project_doc_max_bytes,
+                config.project_doc_fallback_filenames,
+            ),
+            base_instructions=config.instructions or BASE_INSTRUCTIONS,
+            git=git_info(Path(config.cwd)),
+        )
+        recorder = RolloutRecorder.create(
+            Path(config.codex_home), meta, conversation_id=conversation_id
+        )
+    return SessionSetup(conversation_id=conversation_id, recorder=recorder, sandbox_policy=policy)

@@ -1,0 +1,313 @@
+"""`codex exec` end to end: the real `codex` process, a real loopback mock model server, real files.
+Each stream is compared in shape with what the official CLI printed for the same scenario
+(shared/spec/samples/exec-json)."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from tests.exec.harness import rollout_files, run_codex, write_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import (
+    FunctionCall,
+    HttpError,
+    Message,
+    Reasoning,
+    Turn,
+    Usage,
+    apply_patch_call,
+)
+
+SAMPLES = Path("/work/shared/spec/samples/exec-json")
+USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
+
+
+@pytest.fixture
+def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
+    path = tmp_path / "codex-home"
+    write_config(path, mock_model_server.base_url)
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    path = tmp_path / "repo"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+def shape(events: list[dict[str, Any]]) -> list[tuple[str, str | None, tuple[str, ...]]]:
+    """Event type, item type and key order: what must match the official stream."""
+    out = []
+    for e in events:
+        item = e.get("item")
+        keys = tuple(item) if item else tuple(e)
+        out.append((e["type"], item["type"] if item else None, keys))
+    return out
+
+
+def sample(name: str) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in (SAMPLES / name).read_bytes().splitlines() if line]
+
+
+def test_plain_answer_json(mock_model_server: MockModelServer, home: Path, repo: Path) -> None:
+    mock_model_server.enqueue(Turn([Message("hello", ["hel", "lo"])], USAGE))
+    res = run_codex("exec", "--json", "say hello", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    events = res.events()
+    if SAMPLES.is_dir():
+        assert shape(events) == shape(sample("A.jsonl"))
+    assert events[2]["item"] == {"id": "item_0", "type": "agent_message", "text": "hello"}
+    assert events[-1]["usage"] == {
+        "input_tokens": 100,
+        "cached_input_tokens": 0,
+        "cache_write_input_tokens": 0,
+        "output_tokens": 10,
+        "reasoning_output_tokens": 0,
+    }
+    request = mock_model_server.single_request()
+    assert request.header("originator") == "codex_exec"
+    assert request.header("authorization") == "Bearer sk-mock-key"
+    assert request.message_texts("user")[-1] == "say hello"
+    # The session was recorded under CODEX_HOME, named after the thread id.
+    (rollout,) = rollout_files(home)
+    assert rollout.name.endswith(f"-{events[0]['thread_id']}.jsonl")
+    meta = orjson.loads(rollout.read_bytes().split(b"\n", 1)[0])
+    assert meta["type"] == "session_meta" and meta["payload"]["originator"] == "codex_exec"
+
+
+def test_plain_answer_human_mode_only_the_answer_on_stdout(
+    mock_model_server: MockModelServer, home: Path, repo: Path, tmp_path: Path
+) -> None:
+    mock_model_server.enqueue(Turn([Reasoning(summary=["**Plan** greet"]), Message("hi!")], USAGE))
+    last = tmp_path / "last.txt"
+    res = run_codex("e", "-o", str(last), "greet me", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert res.stdout == b"hi!\n"
+    assert last.read_text() == "hi!"
+    assert "--------\nworkdir: " in res.stderr
+    assert "\nuser\ngreet me\n" in res.stderr
+    assert "codex\nhi!\n" in res.stderr
+    assert "tokens used\n110\n" in res.stderr
+    assert "\x1b[" not in res.stderr  # NO_COLOR and not a TTY
+
+
+def test_prompt_from_stdin(mock_model_server: MockModelServer, home: Path, repo: Path) -> None:
+    mock_model_server.enqueue(Turn([Message("ok")], USAGE))
+    res = run_codex("exec", "--json", home=home, cwd=repo, stdin=b"prompt from a pipe\n")
+    assert res.rc == 0, res.stderr
+    assert res.stderr.startswith("Reading prompt from stdin...\n")
+    assert mock_model_server.single_request().message_texts("user")[-1] == "prompt from a pipe\n"
+
+
+def test_command_execution_items(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(
+        Turn([FunctionCall("call_1", "exec_command", {"cmd": "echo hello-from-shell"})], USAGE),
+        Turn([Message("done: shell ran")], USAGE),
+    )
+    res = run_codex("exec", "--json", "run it", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    events = res.events()
+    if SAMPLES.is_dir():
+        assert shape(events) == shape(sample("B.jsonl"))
+    begin, end = events[2]["item"], events[3]["item"]
+    assert begin["status"] == "in_progress" and begin["exit_code"] is None
+    assert begin["aggregated_output"] == ""
+    assert end["id"] == begin["id"] == "item_0"
+    assert end["status"] == "completed" and end["exit_code"] == 0
+    assert "hello-from-shell" in end["aggregated_output"]
+    assert "echo hello-from-shell" in end["command"]
+    assert events[-1]["usage"]["input_tokens"] == 200  # cumulative over both requests
+    second = mock_model_server.requests[1]
+    assert second.function_call_output("call_1") is not None
+    assert not second.tool_pairing_problems()
+
+
+PATCH = "*** Begin Patch\n*** Add File: hello_patch.txt\n+hello\n*** End Patch\n"
+
+
+def test_patch_file_change_and_turn_diff(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("call_p", PATCH)], USAGE), Turn([Message("patched")], USAGE)
+    )
+    res = run_codex("exec", "--json", "--full-auto", "patch it", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    events = res.events()
+    if SAMPLES.is_dir():
+        assert shape(events) == shape(sample("D.jsonl"))
+    done = events[3]["item"]
+    assert done["type"] == "file_change" and done["status"] == "completed"
+    assert done["changes"] == [{"path": str(repo / "hello_patch.txt"), "kind": "add"}]
+    assert (repo / "hello_patch.txt").read_text() == "hello\n"
+    # Human mode prints the turn diff on stderr.
+    (repo / "hello_patch.txt").unlink()
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("call_q", PATCH)], USAGE), Turn([Message("patched")], USAGE)
+    )
+    res = run_codex("exec", "--full-auto", "patch it", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert res.stdout == b"patched\n"
+    assert "+hello" in res.stderr and "hello_patch.txt" in res.stderr
+
+
+def test_output_schema_becomes_the_text_format(
+    mock_model_server: MockModelServer, home: Path, repo: Path, tmp_path: Path
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "string"}},
+        "required": ["answer"],
+        "additionalProperties": False,
+    }
+    path = tmp_path / "schema.json"
+    path.write_bytes(orjson.dumps(schema))
+    mock_model_server.enqueue(Turn([Message('{"answer":"42"}')], USAGE))
+    res = run_codex("exec", "--json", "--output-schema", str(path), "q", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert res.events()[2]["item"]["text"] == '{"answer":"42"}'
+    fmt = mock_model_server.single_request().json["text"]["format"]
+    assert fmt == {
+        "type": "json_schema",
+        "name": "codex_output_schema",
+        "strict": True,
+        "schema": schema,
+    }
+
+
+# A 1×1 PNG.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def test_images_are_sent_before_the_text(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    (repo / "a.png").write_bytes(PNG)
+    (repo / "b.png").write_bytes(PNG)
+    mock_model_server.enqueue(Turn([Message("two pixels")], USAGE))
+    res = run_codex("exec", "--json", "-i", "a.png,b.png", "describe", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    user = [i for i in mock_model_server.single_request().input() if i.get("role") == "user"][-1]
+    kinds = [part["type"] for part in user["content"]]
+    assert kinds.count("input_image") == 2 and kinds[-1] == "input_text"
+    images = [p for p in user["content"] if p["type"] == "input_image"]
+    assert all(p["image_url"].startswith("data:image/png;base64,") for p in images)
+
+
+def test_missing_image_is_a_clear_error(home: Path, repo: Path) -> None:
+    res = run_codex("exec", "--json", "-i", "nope.png", "describe", home=home, cwd=repo)
+    assert res.rc == 1
+    assert res.stdout == b""
+    assert res.stderr == "codex: image file not found: nope.png\n"
+
+
+def test_model_failure_is_turn_failed_and_exit_1(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    body = {"error": {"message": "bad request from mock", "type": "invalid_request_error"}}
+    mock_model_server.enqueue(HttpError(400, body))
+    res = run_codex("exec", "--json", "x", home=home, cwd=repo)
+    assert res.rc == 1
+    events = res.events()
+    if SAMPLES.is_dir():
+        assert shape(events) == shape(sample("E400.jsonl"))
+    assert events[-1]["type"] == "turn.failed"
+    assert events[-2] == {"type": "error", "message": events[-1]["error"]["message"]}
+    assert "bad request from mock" in events[-1]["error"]["message"]
+
+
+def test_retries_are_error_events_and_success_exits_0(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(Turn([], fault="failed"), Turn([Message("recovered")], USAGE))
+    res = run_codex("exec", "--json", "x", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    types = res.types()
+    assert types[:3] == ["thread.started", "turn.started", "error"]
+    assert res.events()[2]["message"].startswith("Reconnecting... 1/")
+    assert types[-2:] == ["item.completed", "turn.completed"]
+    assert len(mock_model_server.requests) == 2
+
+
+def test_resume_by_id_and_last_append_to_the_same_file(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.repeat(Turn([Message("answer")], USAGE))
+    first = run_codex("exec", "--json", "first question", home=home, cwd=repo)
+    assert first.rc == 0, first.stderr
+    thread_id = first.events()[0]["thread_id"]
+    (rollout,) = rollout_files(home)
+    size_after_first = rollout.stat().st_size
+
+    second = run_codex(
+        "exec", "--json", "resume", thread_id, "second question", home=home, cwd=repo
+    )
+    assert second.rc == 0, second.stderr
+    events = second.events()
+    assert events[0] == {"type": "thread.started", "thread_id": thread_id}
+    assert events[-1]["usage"]["input_tokens"] == 200  # cumulative across processes
+    assert rollout_files(home) == [rollout]
+    lines = rollout.read_bytes().splitlines()
+    assert sum(1 for line in lines if b'"type":"session_meta"' in line[:100]) == 1
+    assert rollout.stat().st_size > size_after_first
+    texts = mock_model_server.requests[1].message_texts("user")
+    assert "first question" in texts and texts[-1] == "second question"
+
+    third = run_codex("exec", "--json", "resume", "--last", home=home, cwd=repo, stdin=b"third")
+    assert third.rc == 0, third.stderr
+    assert third.events()[0]["thread_id"] == thread_id
+    assert mock_model_server.requests[2].message_texts("user")[-1] == "third"
+
+
+def test_resume_unknown_id_fails(home: Path, repo: Path) -> None:
+    res = run_codex(
+        "exec",
+        "--json",
+        "resume",
+        "0199aaaa-0000-7000-8000-000000000000",
+        "x",
+        home=home,
+        cwd=repo,
+    )
+    assert res.rc == 1 and res.stdout == b""
+    assert "no rollout found for thread id 0199aaaa-0000-7000-8000-000000000000" in res.stderr
+
+
+def test_ephemeral_writes_no_rollout(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(Turn([Message("gone")], USAGE))
+    res = run_codex("exec", "--json", "--ephemeral", "x", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert rollout_files(home) == []
+
+
+def test_codex_api_key_is_the_bearer_for_the_builtin_provider(
+    mock_model_server: MockModelServer, tmp_path: Path, repo: Path
+) -> None:
+    home = tmp_path / "bare-home"
+    home.mkdir()
+    mock_model_server.enqueue(Turn([Message("keyed")], USAGE))
+    res = run_codex(
+        "exec",
+        "--json",
+        "-c",
+        f'openai_base_url="{mock_model_server.base_url}"',
+        "x",
+        home=home,
+        cwd=repo,
+        env={"CODEX_API_KEY": "sk-exec-only"},
+    )
+    assert res.rc == 0, res.stderr
+    assert mock_model_server.single_request().header("authorization") == "Bearer sk-exec-only"
