@@ -329,9 +329,29 @@ def test_resume_continues_ordinals_of_a_paginated_file(tmp_path: Path) -> None:
     new = lines(path)[19:]
     assert [d["ordinal"] for d in new] == list(range(19, 19 + len(new)))
     assert list(new[0]) == ["timestamp", "ordinal", "type", "payload"]
+    # open_existing finds the ordinal on its own (the last line is read from the end).
+    with RolloutRecorder.open_existing(path, resumed.conversation_id) as rec:
+        record_turn(rec, "more", "ok")
+    ords = [d["ordinal"] for d in lines(path)]
+    assert ords == list(range(len(ords)))
     # A legacy file (ours, no ordinals) stays without them.
     legacy = RolloutRecorder.create(tmp_path, META)
     legacy.close()
     with RolloutRecorder.resume(load_rollout(legacy.path)) as rec:
         record_turn(rec, "q", "a")
     assert all("ordinal" not in d for d in lines(legacy.path))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 65536])
+def test_last_line_ordinal_reads_backwards_across_chunks(tmp_path: Path, chunk: int) -> None:
+    from codex.rollout.reader import last_line_ordinal
+
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b'{"ordinal":1,"x":"aaaa"}\n{"ordinal":22,"x":"' + b"b" * 100 + b'"}\n{"tor')
+    assert last_line_ordinal(path, chunk) == 22
+    path.write_bytes(b'{"ordinal":5}\n')
+    assert last_line_ordinal(path, chunk) == 5
+    path.write_bytes(b'{"type":"session_meta"}\n')
+    assert last_line_ordinal(path, chunk) is None
+    path.write_bytes(b"")
+    assert last_line_ordinal(path, chunk) is None

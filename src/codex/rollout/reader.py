@@ -57,6 +57,32 @@ def iter_rollout(path: Path, warnings: list[str] | None = None) -> Iterator[Roll
             yield RolloutLine(str(obj.get("timestamp", "")), kind, payload, obj.get("ordinal"))
 
 
+def last_line_ordinal(path: Path, chunk: int = 64 * 1024) -> int | None:
+    """The `ordinal` of the last complete line (0.169 paginated files), read from the end."""
+    with open(path, "rb") as f:
+        end = f.seek(0, 2)
+        tail = b""
+        pos = end
+        while pos > 0:
+            step = min(chunk, pos)
+            pos -= step
+            f.seek(pos)
+            tail = f.read(step) + tail
+            last_nl = tail.rfind(b"\n")
+            if last_nl < 0:
+                continue
+            start = tail.rfind(b"\n", 0, last_nl)
+            if start < 0 and pos > 0:
+                continue
+            try:
+                obj = orjson.loads(tail[start + 1 : last_nl])
+            except orjson.JSONDecodeError:
+                return None
+            value = obj.get("ordinal") if isinstance(obj, dict) else None
+            return value if isinstance(value, int) else None
+    return None
+
+
 @dataclass(slots=True)
 class ResumedSession:
     """Everything a resumed session starts from."""

@@ -20,7 +20,7 @@ import orjson
 from codex._native.jsonl import FsyncPolicy, JsonlWriter
 from codex.rollout.paths import ensure_dir, new_conversation_id, rollout_path
 from codex.rollout.policy import should_persist_event, should_persist_response_item
-from codex.rollout.reader import ResumedSession
+from codex.rollout.reader import ResumedSession, last_line_ordinal
 from codex.rollout.redact import Redactor
 
 # Conversations can hold private code and prompts: owner-only, like history.jsonl.
@@ -129,8 +129,12 @@ class RolloutRecorder:
         secrets: Iterable[str] = (),
     ) -> RolloutRecorder:
         """Append to an existing session file. Nothing is re-written; a line torn by an earlier
-        crash is cut off first so that new lines never follow a fragment. Prefer `resume()`."""
+        crash is cut off first so that new lines never follow a fragment. Without
+        `next_ordinal`, ordinals continue from the file's last line when it has one."""
         writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        if next_ordinal is None:
+            last = last_line_ordinal(Path(path))
+            next_ordinal = None if last is None else last + 1
         return cls(
             Path(path),
             conversation_id,
