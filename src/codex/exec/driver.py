@@ -135,13 +135,8 @@ class ExecDriver:
             ephemeral=self.ephemeral,
             resume_path=self.resume_path,
         )
-        base = setup.usage_base
-        jsonl = JsonlEventProcessor(usage_base=base) if self.json_mode else None
-        human = (
-            None
-            if self.json_mode
-            else HumanEventProcessor(color=Palette(self.color), usage_base=base)
-        )
+        jsonl = JsonlEventProcessor() if self.json_mode else None
+        human = None if self.json_mode else HumanEventProcessor(color=Palette(self.color))
         spinner = _Spinner(stderr) if self.spinner else None
         interrupted = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -152,7 +147,7 @@ class ExecDriver:
         saw_error = False
         final: str | None = None
         turn_submitted = False
-        async with Session(
+        session = Session(
             self.config,
             originator=originator(),
             approval_policy="never",
@@ -160,7 +155,14 @@ class ExecDriver:
             recorder=setup.recorder,
             initial_history=setup.initial_history,
             conversation_id=setup.conversation_id,
-        ) as session:
+        )
+        if setup.usage_base:
+            # A resumed thread keeps counting where the last process stopped (0.169 reports
+            # thread-cumulative usage, and records it so in the rollout's token_count lines).
+            from codex.protocol.usage import TokenUsage
+
+            session.token_info.total_token_usage = TokenUsage.from_dict(setup.usage_base)
+        async with session:
             events = session.events().__aiter__()
             while True:
                 next_event = asyncio.ensure_future(events.__anext__())

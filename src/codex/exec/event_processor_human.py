@@ -67,7 +67,6 @@ def _duration_seconds(value: Any) -> float | None:
 class HumanEventProcessor:
     color: Palette = field(default_factory=lambda: Palette(False))
     show_reasoning: bool = True
-    usage_base: dict[str, int] | None = None
     final_message: str | None = None
     total_tokens: int | None = None
     saw_error: bool = False
@@ -123,10 +122,7 @@ class HumanEventProcessor:
         info = msg.get("info")
         if info and info.get("total_token_usage"):
             # The blended figure UIs show: non-cached input plus output.
-            total = dict(info["total_token_usage"])
-            for key, value in (self.usage_base or {}).items():
-                if isinstance(value, int):
-                    total[key] = int(total.get(key) or 0) + value
+            total = info["total_token_usage"]
             cached = max(0, int(total.get("cached_input_tokens") or 0))
             non_cached = max(0, int(total.get("input_tokens") or 0) - cached)
             self.total_tokens = non_cached + max(0, int(total.get("output_tokens") or 0))

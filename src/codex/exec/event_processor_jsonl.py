@@ -88,7 +88,6 @@ class JsonlEventProcessor:
     """One per process: item ids (`item_0`, `item_1`, …) count across the whole run."""
 
     next_item: int = 0
-    usage_base: dict[str, int] | None = None
     thread_id: str | None = None
     usage: ev.Usage = field(default_factory=ev.Usage)
     saw_error: bool = False
@@ -131,12 +130,7 @@ class JsonlEventProcessor:
     def _on_token_count(self, msg: Msg) -> list[ev.ThreadEvent]:
         info = msg.get("info")
         if info:
-            total = info.get("total_token_usage") or {}
-            if self.usage_base:
-                # Earlier processes of a resumed thread: upstream's usage is thread-cumulative.
-                keys = set(total) | set(self.usage_base)
-                total = {k: int(total.get(k) or 0) + int(self.usage_base.get(k) or 0) for k in keys}
-            self.usage = usage_from_token_usage(total)
+            self.usage = usage_from_token_usage(info.get("total_token_usage"))
         return []
 
     def _on_task_complete(self, msg: Msg) -> list[ev.ThreadEvent]:

@@ -1,0 +1,127 @@
+"""The official TypeScript SDK (@openai/codex-sdk 0.163.0), unchanged, driving our `codex` binary
+against the mock model server: one process per turn, prompt on stdin, `resume <id>` from a later
+node process, `--output-schema`, `--image`, and a failed turn. Skipped when node or the SDK is
+absent (install: `npm install @openai/codex-sdk@0.163.0` in /work/anchor-sdk, or point
+CODEX_TS_SDK at its dist/index.js)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from tests.exec.harness import codex_env, write_config
+from tests.exec.test_exec_e2e import PNG
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import HttpError, Message, Turn, Usage
+
+DRIVER = Path(__file__).parent / "sdk" / "drive_ts_sdk.mjs"
+SDK = Path(
+    os.environ.get("CODEX_TS_SDK", "/work/anchor-sdk/node_modules/@openai/codex-sdk/dist/index.js")
+)
+NODE = shutil.which("node")
+CODEX = Path(sys.executable).parent / "codex"
+USAGE = Usage(input_tokens=42, cached_input_tokens=0, output_tokens=7)
+
+pytestmark = pytest.mark.skipif(
+    NODE is None or not SDK.is_file() or not CODEX.is_file(),
+    reason="node, @openai/codex-sdk or the installed codex script is missing",
+)
+
+
+@pytest.fixture
+def env(tmp_path: Path, mock_model_server: MockModelServer) -> dict[str, str]:
+    home = tmp_path / "home"
+    write_config(home, mock_model_server.base_url)
+    return codex_env(home)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
+def drive(env: dict[str, str], mode: str, workdir: Path, extra: str = "") -> list[dict[str, Any]]:
+    argv = [str(NODE), str(DRIVER), SDK.as_uri(), str(CODEX), mode, str(workdir)]
+    if extra:
+        argv.append(extra)
+    proc = subprocess.run(argv, env=env, capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return [orjson.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def test_run_stream_and_resume_in_a_later_process(
+    mock_model_server: MockModelServer, env: dict[str, str], workdir: Path
+) -> None:
+    mock_model_server.enqueue(
+        Turn([Message("Hello from the mock model.")], USAGE),
+        Turn([Message("Again!")], USAGE),
+        Turn([Message("Continued.")], USAGE),
+    )
+    run, streamed = drive(env, "start", workdir)
+    assert run["finalResponse"] == "Hello from the mock model."
+    assert run["itemTypes"] == ["agent_message"]
+    assert run["usage"] == {
+        "input_tokens": 42,
+        "cached_input_tokens": 0,
+        "cache_write_input_tokens": 0,
+        "output_tokens": 7,
+        "reasoning_output_tokens": 0,
+    }
+    thread_id = run["threadId"]
+    assert thread_id
+    # The second turn of the same Thread spawned `codex exec … resume <id>`.
+    assert streamed["threadId"] == thread_id
+    assert streamed["types"] == [
+        "thread.started",
+        "turn.started",
+        "item.completed",
+        "turn.completed",
+    ]
+    (resumed,) = drive(env, "resume", workdir, thread_id)
+    assert resumed["threadId"] == thread_id
+    assert resumed["finalResponse"] == "Continued."
+    assert resumed["usage"]["input_tokens"] == 126  # thread-cumulative, as 0.169
+    last = mock_model_server.requests[-1]
+    assert last.header("originator") == "codex_sdk_ts"
+    texts = last.message_texts("user")
+    assert "Say hello" in texts and "Again" in texts and texts[-1] == "Continue"
+
+
+def test_output_schema(
+    mock_model_server: MockModelServer, env: dict[str, str], workdir: Path
+) -> None:
+    mock_model_server.enqueue(Turn([Message('{"answer":"yes"}')], USAGE))
+    (result,) = drive(env, "schema", workdir)
+    assert result["finalResponse"] == '{"answer":"yes"}'
+    fmt = mock_model_server.single_request().json["text"]["format"]
+    assert fmt["type"] == "json_schema" and fmt["name"] == "codex_output_schema"
+    assert fmt["schema"]["required"] == ["answer"]
+
+
+def test_local_image(
+    mock_model_server: MockModelServer, env: dict[str, str], workdir: Path, tmp_path: Path
+) -> None:
+    image = tmp_path / "pixel.png"
+    image.write_bytes(PNG)
+    mock_model_server.enqueue(Turn([Message("a pixel")], USAGE))
+    (result,) = drive(env, "image", workdir, str(image))
+    assert result["finalResponse"] == "a pixel"
+    user = [i for i in mock_model_server.single_request().input() if i.get("role") == "user"][-1]
+    assert [p["type"] for p in user["content"]] == ["input_image", "input_text"]
+
+
+def test_failed_turn_raises(
+    mock_model_server: MockModelServer, env: dict[str, str], workdir: Path
+) -> None:
+    body = {"error": {"message": "bad request from mock", "type": "invalid_request_error"}}
+    mock_model_server.enqueue(HttpError(400, body))
+    (result,) = drive(env, "fail", workdir)
+    assert result["error"] and "bad request from mock" in result["error"]
