@@ -166,8 +166,11 @@ class LoginFlow:
 
     # -- request handling (called on the server's threads) ----------------------------------
 
-    def handle_callback(self, params: dict[str, str]) -> tuple[int, dict[str, str], str, bool]:
-        """(status, headers, body, finished)."""
+    def handle_callback(
+        self, params: dict[str, str]
+    ) -> tuple[int, dict[str, str], str, AuthError | None]:
+        """(status, headers, body, error that ends the flow). The caller ends the flow only after
+        the response is written, so the browser always gets the whole error page."""
         state_valid = params.get("state") == self.state
         log.info(
             "received login callback: has_code=%s has_error=%s state_valid=%s",
@@ -176,7 +179,7 @@ class LoginFlow:
             state_valid,
         )
         if not state_valid:
-            return 400, {}, "State mismatch", False
+            return 400, {}, "State mismatch", None
         if params.get("error"):
             message = callback_error_message(params["error"], params.get("error_description"))
             return self._fail(message)
@@ -205,11 +208,11 @@ class LoginFlow:
             return self._fail(
                 f"Sign-in completed but credentials could not be saved locally: {err}"
             )
-        return 302, {"Location": self._success_url(tokens)}, "", False
+        return 302, {"Location": self._success_url(tokens)}, "", None
 
-    def _fail(self, message: str) -> tuple[int, dict[str, str], str, bool]:
-        self.finish(AuthError(message))
-        return 200, {"Content-Type": "text/html; charset=utf-8"}, error_page(message), True
+    def _fail(self, message: str) -> tuple[int, dict[str, str], str, AuthError | None]:
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        return 200, headers, error_page(message), AuthError(message)
 
     def _success_url(self, tokens: oauth.ExchangedTokens) -> str:
         claims = jwt.auth_claims(tokens.id_token)
@@ -277,8 +280,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         log.info("login server: GET %s", parts.path)
         if parts.path == "/auth/callback":
             params = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-            status, headers, body, _finished = flow.handle_callback(params)
+            status, headers, body, error = flow.handle_callback(params)
             self._respond(status, headers, body)
+            if error is not None:
+                flow.finish(error)
         elif parts.path == "/success":
             self._respond(200, {"Content-Type": "text/html; charset=utf-8"}, success_page())
             flow.finish(None)

@@ -199,7 +199,7 @@ class AuthManager:
             record = self._storage.load()
             return (CodexAuth.from_record(record) if record else None), None
         except AuthError as err:
-            log.warning("could not load stored credentials: %s", err)
+            log.info("could not load stored credentials: %s", err)
             return None, err
 
     def reload(self) -> bool:
@@ -334,7 +334,7 @@ class AuthManager:
             try:
                 record = self._storage.load()
             except AuthError as err:
-                log.warning("could not read credentials before logout: %s", err)
+                log.info("could not read credentials before logout: %s", err)
             if revoke and record is not None:
                 revoke_record(record)
             removed = self._storage.delete()

@@ -87,6 +87,8 @@ def start_login_log(codex_home: object) -> None:
     logger.propagate = False
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.WARNING)
+    # Errors reach the user as the command's own one-line message; echo only warnings.
+    console.addFilter(lambda record: record.levelno == logging.WARNING)
     console.setFormatter(logging.Formatter("warning: %(message)s"))
     logger.addHandler(console)
     log_dir = Path(str(codex_home)) / "log"
