@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from codex.core import Session
 from tests.core.harness import make_config, of_type, run_turn
 from tests.support.model_stream import FunctionCall, Message, Turn, apply_patch_call
+
+from codex.core import Session
+
+NO_TMP_ROOTS = (
+    "[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n"
+)
 
 
 def _run(config, decide=None):
@@ -85,7 +90,7 @@ def test_patch_outside_roots_rejected_under_never(tmp_path, mock_model_server):
         mock_model_server,
         cwd=work,
         approval="never",
-        extra="[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n",
+        extra=NO_TMP_ROOTS,
     )
     events = _run(config)
     out = mock_model_server.requests[1].custom_tool_call_output("p1")["output"]
@@ -113,7 +118,7 @@ def test_patch_outside_roots_asks_on_request(tmp_path, mock_model_server):
         mock_model_server,
         cwd=work,
         approval="on-request",
-        extra="[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n",
+        extra=NO_TMP_ROOTS,
     )
     answers = iter(["denied", "approved"])
     events = _run(config, decide=lambda _msg: next(answers))

@@ -8,12 +8,14 @@ import asyncio
 from dataclasses import dataclass, field
 
 import pytest
-
-from codex.core import Session
 from tests.core.harness import make_config, of_type, run_turn
 from tests.support.model_stream import FunctionCall, Message, Turn, apply_patch_call
 
-NO_TMP_ROOTS = "[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n"
+from codex.core import Session
+
+NO_TMP_ROOTS = (
+    "[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n"
+)
 NET_ON = NO_TMP_ROOTS + "network_access = true\n"
 
 
@@ -33,39 +35,80 @@ class Row:
 
 
 ROWS = {
-    "on-request/danger/write-out": Row("on-request", "danger-full-access", "write_out", created=True),
+    "on-request/danger/write-out": Row(
+        "on-request", "danger-full-access", "write_out", created=True
+    ),
     "untrusted/danger/echo": Row("untrusted", "danger-full-access", "echo", output_has="hi"),
     "untrusted/danger/write-out approved": Row(
-        "untrusted", "danger-full-access", "write_out", answers=["approved"], prompts=1, created=True
+        "untrusted",
+        "danger-full-access",
+        "write_out",
+        answers=["approved"],
+        prompts=1,
+        created=True,
     ),
-    "on-failure/danger/write-out": Row("on-failure", "danger-full-access", "write_out", created=True),
+    "on-failure/danger/write-out": Row(
+        "on-failure", "danger-full-access", "write_out", created=True
+    ),
     "never/danger/write-out": Row("never", "danger-full-access", "write_out", created=True),
     "untrusted/ws/write-out denied": Row(
-        "untrusted", "workspace-write", "write_out", answers=["denied"], prompts=1,
-        created=False, output_has="exec command rejected by user",
+        "untrusted",
+        "workspace-write",
+        "write_out",
+        answers=["denied"],
+        prompts=1,
+        created=False,
+        output_has="exec command rejected by user",
     ),
     "on-request/ws/write-out RE denied": Row(
-        "on-request", "workspace-write", "write_out", escalated=True, answers=["denied"],
-        prompts=1, created=False, output_has="exec command rejected by user",
+        "on-request",
+        "workspace-write",
+        "write_out",
+        escalated=True,
+        answers=["denied"],
+        prompts=1,
+        created=False,
+        output_has="exec command rejected by user",
     ),
     "on-request/read-only/write-ws RE approved": Row(
-        "on-request", "read-only", "write_ws", escalated=True, answers=["approved"], prompts=1,
+        "on-request",
+        "read-only",
+        "write_ws",
+        escalated=True,
+        answers=["approved"],
+        prompts=1,
         created=True,
     ),
     "on-request/read-only/write-ws RE denied": Row(
-        "on-request", "read-only", "write_ws", escalated=True, answers=["denied"], prompts=1,
-        created=False, output_has="exec command rejected by user",
+        "on-request",
+        "read-only",
+        "write_ws",
+        escalated=True,
+        answers=["denied"],
+        prompts=1,
+        created=False,
+        output_has="exec command rejected by user",
     ),
     "on-request/read-only/echo": Row("on-request", "read-only", "echo", output_has="hi"),
     "on-request/read-only/fetch fails": Row(
         "on-request", "read-only", "fetch", output_has="no-network"
     ),
     "on-request/read-only/fetch RE approved": Row(
-        "on-request", "read-only", "fetch", escalated=True, answers=["approved"], prompts=1,
+        "on-request",
+        "read-only",
+        "fetch",
+        escalated=True,
+        answers=["approved"],
+        prompts=1,
         output_has="connected",
     ),
     "on-failure/read-only/write-ws retry": Row(
-        "on-failure", "read-only", "write_ws", answers=["approved"], prompts=1, created=True,
+        "on-failure",
+        "read-only",
+        "write_ws",
+        answers=["approved"],
+        prompts=1,
+        created=True,
         reasons=["command failed; retry without sandbox?"],
     ),
     "untrusted/read-only/write-ws approved": Row(
@@ -83,27 +126,53 @@ ROWS = {
         "on-request", "workspace-write", "fetch", output_has="connected", extra=NET_ON
     ),
     "on-request/ws/write-out RE approved": Row(
-        "on-request", "workspace-write", "write_out", escalated=True, answers=["approved"],
-        prompts=1, created=True,
+        "on-request",
+        "workspace-write",
+        "write_out",
+        escalated=True,
+        answers=["approved"],
+        prompts=1,
+        created=True,
     ),
     "on-failure/ws/write-out retry": Row(
-        "on-failure", "workspace-write", "write_out", answers=["approved"], prompts=1,
-        created=True, reasons=["command failed; retry without sandbox?"],
+        "on-failure",
+        "workspace-write",
+        "write_out",
+        answers=["approved"],
+        prompts=1,
+        created=True,
+        reasons=["command failed; retry without sandbox?"],
     ),
     "untrusted/ws/write-out approved": Row(
         "untrusted", "workspace-write", "write_out", answers=["approved"], prompts=1, created=True
     ),
     "never/ws/write-out fails": Row("never", "workspace-write", "write_out", created=False),
     "on-request/read-only/RE justification is the reason": Row(
-        "on-request", "read-only", "write_ws", escalated=True, justification="Need to write it?",
-        answers=["approved"], prompts=1, created=True, reasons=["Need to write it?"],
+        "on-request",
+        "read-only",
+        "write_ws",
+        escalated=True,
+        justification="Need to write it?",
+        answers=["approved"],
+        prompts=1,
+        created=True,
+        reasons=["Need to write it?"],
     ),
     "on-request/ws/compound cat && touch RE prompts": Row(
-        "on-request", "workspace-write", "compound_ws", escalated=True, answers=["approved"],
-        prompts=1, created=True,
+        "on-request",
+        "workspace-write",
+        "compound_ws",
+        escalated=True,
+        answers=["approved"],
+        prompts=1,
+        created=True,
     ),
     "never/ws/RE is refused outright": Row(
-        "never", "workspace-write", "write_ws", escalated=True, created=False,
+        "never",
+        "workspace-write",
+        "write_ws",
+        escalated=True,
+        created=False,
         output_has="approval policy is Never; reject command — you cannot ask for escalated",
     ),
 }
@@ -138,7 +207,11 @@ def test_approval_matrix(name, tmp_path, mock_model_server):
         Turn([FunctionCall("c1", "exec_command", args)]), Turn([Message("ok")])
     )
     config = make_config(
-        tmp_path, mock_model_server, approval=row.approval, sandbox=row.sandbox, cwd=work,
+        tmp_path,
+        mock_model_server,
+        approval=row.approval,
+        sandbox=row.sandbox,
+        cwd=work,
         extra=row.extra,
     )
     answers = iter(row.answers)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import re
 
-from codex.core import Session
 from tests.core.harness import make_config, of_type, run_turn
 from tests.support.model_stream import FunctionCall, Message, Turn
+
+from codex.core import Session
 
 
 def _run(config, text, **kw):
@@ -57,13 +58,9 @@ def test_multi_step_exec_commands(tmp_path, mock_model_server):
 
 
 def test_pty_session_and_write_stdin(tmp_path, mock_model_server):
-    script = "read -r name; echo \"hello $name\"; tty >/dev/null && echo is-a-tty; read -r x"
+    script = 'read -r name; echo "hello $name"; tty >/dev/null && echo is-a-tty; read -r x'
     mock_model_server.enqueue(
-        Turn(
-            [
-                ex("c1", script, tty=True, yield_time_ms=300)
-            ]
-        ),
+        Turn([ex("c1", script, tty=True, yield_time_ms=300)]),
         Turn([FunctionCall("c2", "write_stdin", {"session_id": 0, "chars": "world\n"})]),
         Turn(
             [
@@ -104,8 +101,9 @@ def test_pipe_mode_session_has_no_stdin(tmp_path, mock_model_server):
 def test_parallel_tool_calls(tmp_path, mock_model_server):
     # Two commands that can only both finish if they run at the same time: each waits for the
     # other's marker file.
-    a = "touch a.mark; for i in $(seq 100); do [ -e b.mark ] && echo A-saw-B && exit 0; sleep 0.05; done; exit 1"
-    b = "touch b.mark; for i in $(seq 100); do [ -e a.mark ] && echo B-saw-A && exit 0; sleep 0.05; done; exit 1"
+    wait = "for i in $(seq 100); do [ -e {o}.mark ] && echo {s}-saw-{O} && exit 0; sleep 0.05; done"
+    a = "touch a.mark; " + wait.format(o="b", s="A", O="B") + "; exit 1"
+    b = "touch b.mark; " + wait.format(o="a", s="B", O="A") + "; exit 1"
     mock_model_server.enqueue(
         Turn([ex("pa", a), ex("pb", b)]),
         Turn([Message("both")]),

@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 
+from tests.core.harness import make_config, of_type, run_turn
+from tests.support.model_stream import FunctionCall, Message, Turn
+
 from codex.core import Session
 from codex.protocol import ops
 from codex.tools.runtime.process import live_group_members
-from tests.core.harness import make_config, of_type, run_turn
-from tests.support.model_stream import FunctionCall, Message, Turn
 
 
 def _pid_from(path) -> int:
@@ -50,7 +51,7 @@ def test_interrupt_kills_process_group(tmp_path, mock_model_server):
             follow = await run_turn(s, "again")
             return sub, events, pgid, gone, follow
 
-    sub, events, pgid, gone, follow = asyncio.run(main())
+    _sub, events, pgid, gone, follow = asyncio.run(main())
     aborted = of_type(events, "turn_aborted")
     assert aborted and aborted[0].reason == "interrupted"
     assert gone == [], f"processes left in group {pgid}: {gone}"

@@ -68,9 +68,12 @@ class ContextHistory:
         for item in items:
             if not is_api_item(item):
                 continue
-            if isinstance(item, _OUTPUT_TYPES) and isinstance(item.output, str):
-                if len(item.output) > self._store_budget // 4:  # cheap pre-check before encoding
-                    item.output = truncate_middle(item.output, self._store_budget)
+            if (
+                isinstance(item, _OUTPUT_TYPES)
+                and isinstance(item.output, str)
+                and len(item.output) > self._store_budget // 4  # cheap pre-check
+            ):
+                item.output = truncate_middle(item.output, self._store_budget)
             self._items.append(item)
 
     def replace(self, items: Iterable[ResponseItem]) -> None:

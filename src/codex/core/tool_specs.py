@@ -13,7 +13,9 @@ from typing import Any
 _EXEC_COMMAND = {
     "type": "function",
     "name": "exec_command",
-    "description": "Runs a command in a PTY, returning output or a session ID for ongoing interaction.",
+    "description": (
+        "Runs a command in a PTY, returning output or a session ID for ongoing interaction."
+    ),
     "strict": False,
     "parameters": {
         "type": "object",
@@ -46,7 +48,9 @@ _EXEC_COMMAND = {
 _WRITE_STDIN = {
     "type": "function",
     "name": "write_stdin",
-    "description": "Writes characters to an existing unified exec session and returns recent output.",
+    "description": (
+        "Writes characters to an existing unified exec session and returns recent output."
+    ),
     "strict": False,
     "parameters": {
         "type": "object",
@@ -94,7 +98,9 @@ _UPDATE_PLAN = {
 _VIEW_IMAGE = {
     "type": "function",
     "name": "view_image",
-    "description": "Attach a local image (by filesystem path) to the conversation context for this turn.",
+    "description": (
+        "Attach a local image (by filesystem path) to the conversation context for this turn."
+    ),
     "strict": False,
     "parameters": {
         "type": "object",

@@ -7,7 +7,34 @@ import shlex
 from collections.abc import Sequence
 
 _SAFE = frozenset(
-    ["cat", "cd", "cut", "echo", "expr", "false", "grep", "head", "id", "ls", "nl", "paste", "pwd", "rev", "seq", "stat", "tail", "tr", "true", "uname", "uniq", "wc", "which", "whoami", "numfmt", "tac"]
+    [
+        "cat",
+        "cd",
+        "cut",
+        "echo",
+        "expr",
+        "false",
+        "grep",
+        "head",
+        "id",
+        "ls",
+        "nl",
+        "paste",
+        "pwd",
+        "rev",
+        "seq",
+        "stat",
+        "tail",
+        "tr",
+        "true",
+        "uname",
+        "uniq",
+        "wc",
+        "which",
+        "whoami",
+        "numfmt",
+        "tac",
+    ]
 )
 _SHELLS = frozenset({"bash", "zsh", "sh"})
 _OPERATORS = frozenset({"&&", "||", ";", "|"})

@@ -20,7 +20,8 @@ def parse_arguments(payload: str, required: Iterable[str] = ()) -> dict[str, Any
         raise ArgumentError(f"failed to parse function arguments: {exc}") from exc
     if not isinstance(data, dict):
         raise ArgumentError(
-            f"failed to parse function arguments: invalid type: expected a JSON object, got {payload!r}"
+            "failed to parse function arguments: invalid type: expected a JSON object, "
+            f"got {payload!r}"
         )
     for name in required:
         if name not in data:

@@ -76,7 +76,7 @@ def _shortest_float(value: float) -> str:
 
 
 def format_exec_freeform(exit_code: int, seconds: float, output: str, byte_budget: int) -> str:
-    """`shell_command` / re-serialized output: Exit code, Wall time, [Total output lines], Output."""
+    """`shell_command` output: Exit code, Wall time, [Total output lines], Output."""
     body = formatted_truncate(output, byte_budget)
     sections = [f"Exit code: {exit_code}", f"Wall time: {_shortest_float(seconds)} seconds"]
     if body.startswith("Total output lines: "):

@@ -156,9 +156,8 @@ class ManagedProcess:
             if deadline is None:
                 self._changed.clear()
                 await self._changed.wait()
-            elif not await self.wait_change(deadline):
-                if self.proc.returncode is None:
-                    return None
+            elif not await self.wait_change(deadline) and self.proc.returncode is None:
+                return None
         await self.drain(DRAIN_GRACE_S)
         return self.proc.returncode
 
