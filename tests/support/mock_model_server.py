@@ -167,10 +167,14 @@ class MockModelServer:
     def start(self) -> MockModelServer:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, name="mock-model-server", daemon=True
+                target=self._serve, name="mock-model-server", daemon=True
             )
             self._thread.start()
         return self
+
+    def _serve(self) -> None:
+        # A short poll interval keeps close() (which waits for the loop to notice) fast.
+        self._httpd.serve_forever(poll_interval=0.02)
 
     def close(self) -> None:
         if self._thread is not None:

@@ -1,0 +1,280 @@
+"""What goes on the wire: the Responses and Chat Completions request bodies and the headers the
+official CLI sends (spec-core §1.2-1.4, §1.9; rust-anchor §3.1). Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from codex import __version__
+from codex.client.errors import UnsupportedOperation
+
+DEFAULT_ORIGINATOR = "codex_cli_rs"
+ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE"
+OUTPUT_SCHEMA_NAME = "codex_output_schema"
+
+
+@dataclass(slots=True)
+class Prompt:
+    """One sampling request's content. `input` holds protocol ResponseItems or their dicts;
+    `reasoning` is `{"effort"?, "summary"?}` (None: the model family has no reasoning);
+    `verbosity` is "low"/"medium"/"high" when the family supports it."""
+
+    input: Sequence[Any]
+    tools: Sequence[Mapping[str, Any]] = ()
+    instructions: str | None = None
+    parallel_tool_calls: bool = False
+    reasoning: Mapping[str, Any] | None = None
+    verbosity: str | None = None
+    output_schema: Mapping[str, Any] | None = None
+    client_metadata: Mapping[str, Any] | None = None
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def item_dict(item: Any) -> dict[str, Any]:
+    """A ResponseItem (anything with `to_dict()`) or a mapping, as a JSON-ready dict."""
+    to_dict = getattr(item, "to_dict", None)
+    return to_dict() if to_dict is not None else dict(item)
+
+
+# ---- Responses --------------------------------------------------------------------------------
+
+
+def responses_body(
+    model: str, prompt: Prompt, *, prompt_cache_key: str, azure: bool = False
+) -> dict[str, Any]:
+    """The body, keys in the order the 0.169 CLI writes them."""
+    body: dict[str, Any] = {"model": model}
+    if prompt.instructions is not None:
+        body["instructions"] = prompt.instructions
+    items = [item_dict(i) for i in prompt.input]
+    if azure:
+        _attach_item_ids(items, prompt.input)
+    body["stream"] = True
+    body["input"] = items
+    body["tools"] = list(prompt.tools)
+    body["tool_choice"] = "auto"
+    body["parallel_tool_calls"] = prompt.parallel_tool_calls
+    if prompt.reasoning is not None:
+        body["reasoning"] = dict(prompt.reasoning)
+    body["store"] = azure
+    body["include"] = ["reasoning.encrypted_content"] if prompt.reasoning is not None else []
+    body["prompt_cache_key"] = prompt_cache_key
+    text: dict[str, Any] = {}
+    if prompt.verbosity is not None:
+        text["verbosity"] = prompt.verbosity
+    if prompt.output_schema is not None:
+        text["format"] = {
+            "type": "json_schema",
+            "strict": True,
+            "schema": prompt.output_schema,
+            "name": OUTPUT_SCHEMA_NAME,
+        }
+    if text:
+        body["text"] = text
+    if prompt.client_metadata is not None:
+        body["client_metadata"] = dict(prompt.client_metadata)
+    return body
+
+
+_ID_ITEM_TYPES = {
+    "reasoning",
+    "message",
+    "web_search_call",
+    "function_call",
+    "local_shell_call",
+    "custom_tool_call",
+}
+
+
+def _attach_item_ids(items: list[dict[str, Any]], originals: Sequence[Any]) -> None:
+    """Azure needs the ids of output items echoed back even where we would not send them."""
+    for item, original in zip(items, originals, strict=True):
+        if item.get("type") not in _ID_ITEM_TYPES or item.get("id"):
+            continue
+        item_id = getattr(original, "id", None)
+        if item_id:
+            item["id"] = item_id
+
+
+# ---- Chat Completions ---------------------------------------------------------------------------
+
+
+def chat_body(model: str, prompt: Prompt) -> dict[str, Any]:
+    if prompt.output_schema is not None:
+        raise UnsupportedOperation("output_schema is not supported for Chat Completions API")
+    return {
+        "model": model,
+        "messages": chat_messages(prompt.instructions, prompt.input),
+        "stream": True,
+        "tools": chat_tools(prompt.tools),
+    }
+
+
+def chat_tools(tools: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Only function tools exist on this wire; the others are dropped."""
+    out = []
+    for tool in tools:
+        if tool.get("type") != "function":
+            continue
+        fn = {k: tool[k] for k in ("name", "description", "strict", "parameters") if k in tool}
+        out.append({"type": "function", "function": fn})
+    return out
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(
+        p.get("text", "")
+        for p in content or ()
+        if isinstance(p, Mapping) and p.get("type") in ("input_text", "output_text", "text")
+    )
+
+
+def _user_content(content: Any) -> Any:
+    parts = content if isinstance(content, list) else []
+    if not any(isinstance(p, Mapping) and p.get("type") == "input_image" for p in parts):
+        return _text_of(content)
+    out: list[dict[str, Any]] = []
+    for part in parts:
+        kind = part.get("type")
+        if kind in ("input_text", "output_text", "text"):
+            out.append({"type": "text", "text": part.get("text", "")})
+        elif kind == "input_image":
+            out.append({"type": "image_url", "image_url": {"url": part.get("image_url", "")}})
+    return out
+
+
+def _tool_output_content(output: Any) -> Any:
+    if isinstance(output, str):
+        return output
+    if isinstance(output, Mapping):  # {"content": ..., "success": ...} shapes
+        return _tool_output_content(output.get("content", ""))
+    return _user_content(output)
+
+
+def chat_messages(instructions: str | None, items: Sequence[Any]) -> list[dict[str, Any]]:
+    """History → Chat Completions messages (spec-core §1.9)."""
+    messages: list[dict[str, Any]] = []
+    if instructions:
+        messages.append({"role": "system", "content": instructions})
+    last_assistant: str | None = None
+    for raw in items:
+        item = item_dict(raw)
+        kind = item.get("type")
+        if kind == "message":
+            role = item.get("role", "user")
+            if role == "assistant":
+                text = _text_of(item.get("content"))
+                if text == last_assistant:
+                    continue
+                last_assistant = text
+                messages.append({"role": "assistant", "content": text})
+            elif role == "user":
+                messages.append({"role": "user", "content": _user_content(item.get("content"))})
+            else:
+                messages.append({"role": role, "content": _text_of(item.get("content"))})
+        elif kind == "function_call":
+            call = {
+                "id": item.get("call_id"),
+                "type": "function",
+                "function": {"name": item.get("name"), "arguments": item.get("arguments", "")},
+            }
+            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif kind == "local_shell_call":
+            call = {
+                "id": item.get("call_id") or item.get("id"),
+                "type": "local_shell_call",
+                "status": item.get("status"),
+                "action": item.get("action"),
+            }
+            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif kind == "custom_tool_call":
+            call = {
+                "id": item.get("call_id"),
+                "type": "custom",
+                "custom": {"name": item.get("name"), "input": item.get("input", "")},
+            }
+            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif kind in ("function_call_output", "custom_tool_call_output"):
+            messages.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": item.get("call_id"),
+                    "content": _tool_output_content(item.get("output", "")),
+                }
+            )
+        # reasoning, web_search_call, compaction_summary, ghost_snapshot: not on this wire
+    return messages
+
+
+# ---- headers ------------------------------------------------------------------------------------
+
+_UA_INVALID = re.compile(r"[^\x20-\x7e]")
+
+
+def originator(default: str = DEFAULT_ORIGINATOR) -> str:
+    """`originator` header value; the internal override env var wins."""
+    override = os.environ.get(ORIGINATOR_ENV)
+    return override if override else default
+
+
+@cache
+def _os_description() -> str:
+    system = platform.system()
+    if system == "Linux":
+        fields: dict[str, str] = {}
+        try:
+            with open("/etc/os-release", encoding="utf-8") as f:
+                for line in f:
+                    key, _, value = line.strip().partition("=")
+                    fields[key] = value.strip('"')
+        except OSError:
+            pass
+        name = fields.get("ID", "linux").capitalize()
+        version = fields.get("VERSION_ID", platform.release())
+        if version.replace(".", "").isdigit():
+            version = ".".join([*version.split("."), "0", "0"][:3])
+        return f"{name} {version}"
+    if system == "Darwin":
+        return f"Mac OS {platform.mac_ver()[0]}"
+    return f"{system} {platform.release()}"
+
+
+def user_agent(origin: str, version: str = __version__) -> str:
+    """`{originator}/{version} ({os} {os_version}; {arch}) {terminal} ({originator}; {version})`
+    with characters a header cannot carry replaced by `_`."""
+    terminal = os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown"
+    ua = f"{origin}/{version} ({_os_description()}; {platform.machine()}) {terminal}"
+    ua += f" ({origin}; {version})"
+    return _UA_INVALID.sub("_", ua)
+
+
+def request_headers(
+    *,
+    origin: str,
+    session_id: str,
+    provider_headers: Mapping[str, str],
+    credentials: Mapping[str, str],
+    extra: Mapping[str, str] = {},
+) -> dict[str, str]:
+    """Headers for one streamed request (rust-anchor §3.1)."""
+    headers = {
+        "originator": origin,
+        "user-agent": user_agent(origin),
+        "accept": "text/event-stream",
+        "content-type": "application/json",
+        "session-id": session_id,
+        "thread-id": session_id,
+        "x-client-request-id": session_id,
+    }
+    headers.update(provider_headers)
+    headers.update(credentials)
+    headers.update(extra)
+    return headers
