@@ -20,12 +20,12 @@ import signal
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
 from codex.errors import CodexError
 from codex.protocol.sandbox_policy import SandboxPolicy, SandboxPolicyType
+from codex.sandbox.platform import SandboxType, sandbox_type_for
 
 LAUNCHER_NAME = "codex-linux-sandbox"
 LAUNCHER_ENV = "CODEX_LINUX_SANDBOX_EXE"
@@ -33,30 +33,8 @@ TIMEOUT_EXIT_CODE = 124
 _FIX = "rerun with --sandbox danger-full-access to run without a sandbox, knowingly"
 
 
-class SandboxType(StrEnum):
-    NONE = "none"
-    LINUX = "linux_seccomp"
-    SEATBELT = "macos_seatbelt"
-
-
 class SandboxUnavailable(CodexError):
     """The policy needs a sandbox this machine cannot provide."""
-
-
-def platform_sandbox() -> SandboxType:
-    if sys.platform.startswith("linux"):
-        return SandboxType.LINUX
-    if sys.platform == "darwin":
-        return SandboxType.SEATBELT
-    return SandboxType.NONE
-
-
-def sandbox_type_for(policy: SandboxPolicy) -> SandboxType:
-    """Which sandbox a command under `policy` gets (upstream's `select_initial`, preference
-    auto): the platform sandbox for read-only and workspace-write, none otherwise."""
-    if policy.type in (SandboxPolicyType.READ_ONLY, SandboxPolicyType.WORKSPACE_WRITE):
-        return platform_sandbox()
-    return SandboxType.NONE
 
 
 def find_linux_launcher() -> Path:
