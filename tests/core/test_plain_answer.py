@@ -36,4 +36,4 @@ def test_plain_answer(tmp_path, mock_model_server):
     user_texts = request.message_texts("user")
     assert user_texts[-1] == "say hello"
     assert any(t.startswith("<environment_context>") for t in user_texts)
-    assert "exec_command" in [t["name"] for t in body["tools"]]
+    assert "exec_command" in [t.get("name") for t in body["tools"]]

@@ -21,7 +21,7 @@ from codex.protocol.items import (
     RawItem,
     ResponseItem,
 )
-from codex.tools.runtime.formatting import truncate_middle
+from codex.tools.output import TruncationPolicy, structured_to_freeform, truncate_text
 
 ABORTED_OUTPUT = "aborted"
 _CALL_TYPES = (FunctionCall, CustomToolCall, LocalShellCall)
@@ -48,9 +48,10 @@ def is_api_item(item: ResponseItem) -> bool:
 class ContextHistory:
     """Items sent to the model on every request of the conversation."""
 
-    def __init__(self, output_byte_budget: int = 40_000) -> None:
+    def __init__(self, policy: TruncationPolicy | None = None) -> None:
         # Upstream stores tool outputs truncated at 1.2× the per-call budget.
-        self._store_budget = int(output_byte_budget * 1.2)
+        self._store_policy = (policy or TruncationPolicy.tokens(10_000)).scaled(1.2)
+        self._store_budget = self._store_policy.byte_budget
         self._items: list[ResponseItem] = []
         self._approx_bytes = 0
 
@@ -73,30 +74,40 @@ class ContextHistory:
                 and isinstance(item.output, str)
                 and len(item.output) > self._store_budget // 4  # cheap pre-check
             ):
-                item.output = truncate_middle(item.output, self._store_budget)
+                item.output = truncate_text(item.output, self._store_policy)
             self._items.append(item)
 
     def replace(self, items: Iterable[ResponseItem]) -> None:
         self._items = []
         self.record(items)
 
-    def for_prompt(self) -> list[ResponseItem]:
-        """The request input: calls paired with outputs, orphans and internal items dropped."""
-        call_ids: set[str] = set()
+    def for_prompt(self, *, freeform_exec_outputs: bool = False) -> list[ResponseItem]:
+        """The request input: calls paired with outputs, orphans and internal items dropped.
+
+        `freeform_exec_outputs`: the freeform apply_patch tool is offered, so structured (JSON)
+        outputs of shell-like calls are sent as the freeform `Exit code:` text, as upstream
+        does at send time (history keeps the JSON)."""
+        call_ids: dict[str, str] = {}
         answered: set[str] = set()
         for item in self._items:
             if isinstance(item, _CALL_TYPES):
                 cid = _call_id(item)
                 if cid:
-                    call_ids.add(cid)
+                    call_ids[cid] = _call_name(item)
             elif isinstance(item, _OUTPUT_TYPES):
                 answered.add(item.call_id)
         out: list[ResponseItem] = []
         for item in self._items:
             if isinstance(item, RawItem) and item.type in _INTERNAL_TYPES:
                 continue
-            if isinstance(item, _OUTPUT_TYPES) and item.call_id not in call_ids:
-                continue  # orphan output
+            if isinstance(item, _OUTPUT_TYPES):
+                name = call_ids.get(item.call_id)
+                if name is None:
+                    continue  # orphan output
+                if freeform_exec_outputs and name in _RESERIALIZED and isinstance(item.output, str):
+                    text = structured_to_freeform(item.output)
+                    if text is not None:
+                        item = type(item)(item.call_id, text)
             out.append(item)
             if isinstance(item, _CALL_TYPES):
                 cid = _call_id(item)
@@ -112,6 +123,15 @@ class ContextHistory:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [item.to_dict() for item in self._items]
+
+
+_RESERIALIZED = frozenset({"shell", "container.exec", "apply_patch", "local_shell"})
+
+
+def _call_name(item: ResponseItem) -> str:
+    if isinstance(item, LocalShellCall):
+        return "local_shell"
+    return getattr(item, "name", "") or ""
 
 
 def synthetic_output(call: ResponseItem, text: str) -> ResponseItem:

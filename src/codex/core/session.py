@@ -37,7 +37,7 @@ from typing import Any
 
 from codex.core.approvals import SessionApprovals
 from codex.core.history import ContextHistory
-from codex.core.model import ModelStreamer, open_model
+from codex.core.model import ModelStreamer, open_model, provider_for
 from codex.core.prompt import (
     BASE_INSTRUCTIONS,
     EnvironmentContext,
@@ -46,7 +46,6 @@ from codex.core.prompt import (
     user_instructions,
     user_shell_name,
 )
-from codex.core.tool_specs import build_tools
 from codex.core.turn import TurnRunner, TurnSettings
 from codex.protocol import ops
 from codex.protocol.events import (
@@ -124,6 +123,7 @@ class Session:
         conversation_id: str | None = None,
         model: ModelStreamer | None = None,
         rollout_path: str | None = None,
+        auth: Any = None,
     ) -> None:
         self.config = config
         self.originator = originator
@@ -142,24 +142,23 @@ class Session:
             effort=str(config.model_reasoning_effort) if config.model_reasoning_effort else None,
             summary=None,
         )
-        provider = config.model_providers.get(config.model_provider)
-        chat = provider is not None and str(provider.wire_api) == "chat"
-        self.tools, self.freeform_apply_patch = build_tools(config.model, chat_wire=chat)
+        self._provider = provider_for(config) if model is None else None
+        self._auth = auth
+        self._clients: dict[str, ModelStreamer] = {}
+        if model is not None:
+            self._clients[model.model] = model
+        self._configure_model(self._settings.model)
         self.parallel_tool_calls = False
         self.base_instructions = config.instructions or BASE_INSTRUCTIONS
-        limit = config.tool_output_token_limit
-        self.output_byte_budget = (limit or 10_000) * 4
-        self.history = ContextHistory(self.output_byte_budget)
+        self.verbosity = str(config.model_verbosity) if config.model_verbosity else None
+        self.history = ContextHistory(self.truncation)
         self.context_window = (
             (config.model_context_window or DEFAULT_CONTEXT_WINDOW)
             * EFFECTIVE_WINDOW_PERCENT
             // 100
         )
         self.token_info = TokenUsageInfo(model_context_window=self.context_window)
-        self.model: ModelStreamer = model or open_model(
-            config, originator=originator, conversation_id=self.conversation_id
-        )
-        self._owns_model = model is None
+        self.rate_limits: Any = None
         self.unified_exec = UnifiedExecManager()
         self.shell_path, self.shell_name = user_shell_name()
         self.env = _build_env(config)
@@ -242,16 +241,64 @@ class Session:
 
     async def close(self) -> None:
         """Shut down (idempotent): abort the turn, kill commands, flush and close the rollout."""
-        if self._actor is None or self._closed:
+        if self._actor is None:
             return
-        await self.submit(ops.Shutdown())
+        if not self._closed:
+            await self.submit(ops.Shutdown())
         with contextlib.suppress(asyncio.CancelledError):
             await self._actor
-        if self._owns_model:
-            with contextlib.suppress(Exception):
-                await self.model.aclose()
 
     # ---- called by turns and tools -------------------------------------------------------
+
+    def _configure_model(self, model: str) -> None:
+        """Tools and output budget follow the model family (spec-core §2.1, §2.4)."""
+        from codex.config.features import FEATURE_DEFAULTS
+        from codex.tools.spec import ToolsConfig, build_tools, find_model_family
+
+        features = self.config.features
+        explicit = {
+            name: value
+            for name, value in features.model_dump().items()
+            if isinstance(value, bool) and FEATURE_DEFAULTS.get(name, value) != value
+        }
+        wire = str(getattr(self._provider, "wire_api", "responses"))
+        tools_config = ToolsConfig.for_model(model, wire_api=wire, features=explicit)
+        self.tools = build_tools(tools_config)
+        self.freeform_apply_patch = any(
+            t.get("type") == "custom" and t.get("name") == "apply_patch" for t in self.tools
+        )
+        family = find_model_family(model)
+        self.family = family
+        self.truncation = family.truncation
+        if self.config.tool_output_token_limit:
+            self.truncation = self.truncation.with_token_limit(self.config.tool_output_token_limit)
+
+    def client_for(self, model: str) -> ModelStreamer:
+        client = self._clients.get(model)
+        if client is None:
+            client = open_model(
+                self.config,
+                model=model,
+                originator=self.originator,
+                conversation_id=self.conversation_id,
+                auth=self._auth,
+                provider=self._provider,
+            )
+            self._clients[model] = client
+        return client
+
+    def reasoning_for(self, settings: TurnSettings) -> dict[str, Any] | None:
+        """`reasoning` for the request: only for families that reason (upstream's rule)."""
+        supports = self.config.model_supports_reasoning_summaries
+        if supports is None:
+            supports = self.family.family in ("codex", "gpt-5.x", "codex-mini")
+        if not supports:
+            return None
+        out: dict[str, Any] = {}
+        if settings.effort:
+            out["effort"] = settings.effort
+        out["summary"] = settings.summary or str(self.config.model_reasoning_summary)
+        return out
 
     def emit(self, sub_id: str, msg: Any) -> None:
         self._events.put_nowait(Event(sub_id, msg))
@@ -316,7 +363,7 @@ class Session:
             unified_exec=self.unified_exec,
             env=self.env,
             user_shell=self.shell_path,
-            output_byte_budget=self.output_byte_budget,
+            truncation=self.truncation,
             freeform_apply_patch=self.freeform_apply_patch,
             diff_tracker=tracker,
         )
@@ -350,8 +397,9 @@ class Session:
             s.approval_policy = str(op.approval_policy)
         if op.sandbox_policy is not None:
             s.sandbox_policy = op.sandbox_policy
-        if op.model:
+        if op.model and op.model != s.model:
             s.model = op.model
+            self._configure_model(op.model)
         if op.effort:
             s.effort = op.effort
         if op.summary:

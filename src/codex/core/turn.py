@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex.core.model import (
+from codex.client import ModelError, Prompt
+from codex.client.events import (
     Completed,
-    ItemAdded,
-    ItemDone,
-    ModelError,
-    Prompt,
-    ReasoningDelta,
-    SectionBreak,
-    TextDelta,
+    Incomplete,
+    OutputItemDone,
+    OutputTextDelta,
+    RateLimits,
+    ReasoningSummaryDelta,
+    ReasoningSummaryPartAdded,
+    ReasoningTextDelta,
+    Retrying,
 )
 from codex.protocol.events import (
     AgentMessage,
@@ -42,6 +44,7 @@ from codex.protocol.events import (
     WebSearchEnd,
 )
 from codex.protocol.items import Message, Reasoning, ResponseItem, WebSearchCall
+from codex.tools.output import aborted_output as aborted_text
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
 from codex.tools.runtime.router import dispatch, is_parallel_safe, tool_call_from_item
 
@@ -102,10 +105,13 @@ class _Running:
     started: float = field(default_factory=time.monotonic)
 
 
+_SHELL_TOOLS = frozenset(
+    {"shell", "shell_command", "exec_command", "local_shell", "container.exec"}
+)
+
+
 def aborted_output(call: ToolCall, seconds: float) -> ToolResult:
-    if call.name in ("shell", "shell_command", "exec_command", "local_shell", "container.exec"):
-        return ToolResult(f"Wall time: {seconds:.1f} seconds\naborted by user", success=False)
-    return ToolResult(f"aborted by user after {seconds:.1f}s", success=False)
+    return ToolResult(aborted_text(seconds, shell_tool=call.name in _SHELL_TOOLS), success=False)
 
 
 class TurnRunner:
@@ -146,22 +152,14 @@ class TurnRunner:
 
     def _prompt(self) -> Prompt:
         sess = self.session
-        reasoning = None
-        if self.settings.effort or self.settings.summary:
-            reasoning = {}
-            if self.settings.effort:
-                reasoning["effort"] = self.settings.effort
-            if self.settings.summary and self.settings.summary != "none":
-                reasoning["summary"] = self.settings.summary
         return Prompt(
-            model=self.settings.model,
-            instructions=sess.base_instructions,
-            input=sess.history.for_prompt(),
+            input=sess.history.for_prompt(freeform_exec_outputs=sess.freeform_apply_patch),
             tools=sess.tools,
+            instructions=sess.base_instructions,
             parallel_tool_calls=sess.parallel_tool_calls,
+            reasoning=sess.reasoning_for(self.settings),
+            verbosity=sess.verbosity,
             output_schema=self.settings.output_schema,
-            reasoning=reasoning or None,
-            conversation_id=sess.conversation_id,
         )
 
     async def _sample_once(self) -> tuple[bool, str | None]:
@@ -174,30 +172,35 @@ class TurnRunner:
         last_message: str | None = None
         emit = self.emit
 
-        def on_retry(message: str) -> None:
-            # A retried stream starts over: forget what the failed attempt produced.
-            emit(StreamError(message))
-
+        client = sess.client_for(self.settings.model)
         try:
-            async for event in sess.model.stream(prompt, on_retry):
-                if type(event) is TextDelta:
+            async for event in client.stream(prompt):
+                kind = type(event)
+                if kind is OutputTextDelta:
                     emit(AgentMessageDelta(event.delta))
-                elif type(event) is ItemDone:
+                elif kind is OutputItemDone:
                     text = self._on_item_done(event.item)
                     if text is not None:
                         last_message = text
-                elif type(event) is ReasoningDelta:
-                    emit(
-                        AgentReasoningRawContentDelta(event.delta)
-                        if event.raw
-                        else AgentReasoningDelta(event.delta)
-                    )
-                elif type(event) is SectionBreak:
-                    emit(AgentReasoningSectionBreak())
-                elif type(event) is Completed:
+                elif kind is ReasoningSummaryDelta:
+                    emit(AgentReasoningDelta(event.delta))
+                elif kind is ReasoningTextDelta:
+                    emit(AgentReasoningRawContentDelta(event.delta))
+                elif kind is ReasoningSummaryPartAdded:
+                    emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
+                elif kind is Completed:
                     sess.add_usage(self.sub_id, event.usage)
-                elif type(event) is ItemAdded:
-                    pass
+                elif kind is RateLimits:
+                    sess.rate_limits = event.snapshot
+                elif kind is Retrying:
+                    if event.scope == "stream":
+                        # The retried request starts over: drop what the failed attempt made.
+                        await self._abandon_calls(record=False)
+                        self.pending_items = []
+                        last_message = None
+                        emit(StreamError(event.message))
+                elif kind is Incomplete:
+                    emit(ErrorEvent(f"model response incomplete: {event.reason}"))
             outputs = await self._collect_outputs()
         except BaseException:
             await self._abandon_calls()
@@ -239,7 +242,7 @@ class TurnRunner:
             outputs.append(result.to_item(running.call))
         return outputs
 
-    async def _abandon_calls(self) -> None:
+    async def _abandon_calls(self, *, record: bool = True) -> None:
         """Interrupted: cancel running tools (killing their processes) and answer every call."""
         for running in self.running:
             running.task.cancel()
@@ -251,8 +254,9 @@ class TurnRunner:
             if result is None:
                 result = aborted_output(running.call, time.monotonic() - running.started)
             outputs.append(result.to_item(running.call))
-        self.session.record_items(self.pending_items)
-        self.session.record_items(outputs)
+        if record:
+            self.session.record_items(self.pending_items)
+            self.session.record_items(outputs)
         self.pending_items = []
         self.running = []
 

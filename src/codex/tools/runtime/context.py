@@ -19,6 +19,7 @@ from codex.protocol.items import (
     FunctionCallOutput,
     ResponseItem,
 )
+from codex.tools.output import TruncationPolicy
 from codex.tools.runtime.unified_exec import UnifiedExecManager
 
 CallKind = Literal["function", "custom", "local_shell"]
@@ -100,7 +101,7 @@ class ToolContext:
     unified_exec: UnifiedExecManager
     env: dict[str, str]
     user_shell: str = "/bin/bash"
-    output_byte_budget: int = 40_000
+    truncation: TruncationPolicy = field(default_factory=lambda: TruncationPolicy.tokens(10_000))
     freeform_apply_patch: bool = False
     diff_tracker: Any = None
     pending_input: list[ResponseItem] = field(default_factory=list)

@@ -6,7 +6,7 @@ import base64
 import mimetypes
 from pathlib import Path
 
-from codex.protocol.events import PlanItem, PlanUpdate, StepStatus, ViewImageToolCall
+from codex.protocol.events import ViewImageToolCall
 from codex.protocol.items import InputImage, InputText, Message
 from codex.tools.runtime.args import ArgumentError, parse_arguments
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
@@ -16,47 +16,13 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 _IMAGE_MIME_PREFIX = "image/"
 
 
-def _validate_plan(data: dict) -> PlanUpdate:
-    """Strict like upstream (`deny_unknown_fields`); prefer codex.tools' validator if present."""
-    try:
-        from codex.tools.plan import validate_update_plan  # type: ignore[import-not-found]
-    except ImportError:
-        validate_update_plan = None
-    if validate_update_plan is not None:
-        result = validate_update_plan(data)
-        if isinstance(result, PlanUpdate):
-            return result
-    unknown = set(data) - {"explanation", "plan"}
-    if unknown:
-        raise ArgumentError(
-            f"failed to parse function arguments: unknown field `{sorted(unknown)[0]}`, "
-            "expected `explanation` or `plan`"
-        )
-    plan = data.get("plan")
-    if not isinstance(plan, list):
-        raise ArgumentError("failed to parse function arguments: missing field `plan`")
-    items: list[PlanItem] = []
-    for step in plan:
-        if not isinstance(step, dict) or set(step) - {"step", "status"}:
-            raise ArgumentError("failed to parse function arguments: invalid plan step")
-        try:
-            status = StepStatus(step.get("status"))
-        except ValueError as exc:
-            raise ArgumentError(
-                f"failed to parse function arguments: unknown variant `{step.get('status')}`, "
-                "expected one of `pending`, `in_progress`, `completed`"
-            ) from exc
-        if not isinstance(step.get("step"), str):
-            raise ArgumentError("failed to parse function arguments: missing field `step`")
-        items.append(PlanItem(step["step"], status))
-    explanation = data.get("explanation")
-    if explanation is not None and not isinstance(explanation, str):
-        raise ArgumentError("failed to parse function arguments: `explanation` must be a string")
-    return PlanUpdate(items, explanation)
-
-
 async def handle_update_plan(ctx: ToolContext, call: ToolCall, _intercept: object) -> ToolResult:
-    update = _validate_plan(parse_arguments(call.payload, ("plan",)))
+    from codex.tools.plan import PlanArgumentError, parse_update_plan
+
+    try:
+        update = parse_update_plan(call.payload)
+    except PlanArgumentError as exc:
+        return ToolResult(str(exc), success=False)
     ctx.emit(update)
     return ToolResult("Plan updated")
 

@@ -26,7 +26,10 @@ from codex.tools.runtime.context import (
     ToolResult,
     TurnAbortedByUser,
 )
-from codex.tools.runtime.formatting import format_exec_freeform, format_exec_structured
+from codex.tools.runtime.formatting import (
+    format_freeform_exec_output,
+    format_structured_exec_output,
+)
 from codex.tools.runtime.sandboxing import normalize_path, view
 
 PATCH_REJECTED_BY_USER = "patch rejected by user"
@@ -139,9 +142,11 @@ async def apply_patch(
     output = stdout if exit_code == 0 else stderr
     seconds = time.monotonic() - started
     if call.kind == "custom" or ctx.freeform_apply_patch:
-        text = format_exec_freeform(exit_code, seconds, output, ctx.output_byte_budget)
+        text = format_freeform_exec_output(
+            output, exit_code=exit_code, duration_seconds=seconds, policy=ctx.truncation
+        )
     else:
-        text = format_exec_structured(
-            exit_code, seconds, output, ctx.output_byte_budget, timed_out_ms=None
+        text = format_structured_exec_output(
+            output, exit_code=exit_code, duration_seconds=seconds, policy=ctx.truncation
         )
     return ToolResult(text, success=exit_code == 0)

@@ -24,8 +24,8 @@ from codex.tools.runtime.args import ArgumentError, expect, parse_arguments, wan
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
 from codex.tools.runtime.exec_once import ExecResult, run_to_completion
 from codex.tools.runtime.formatting import (
-    format_exec_freeform,
-    format_exec_structured,
+    format_freeform_exec_output,
+    format_structured_exec_output,
 )
 from codex.tools.runtime.orchestrator import Attempt, run_orchestrated
 from codex.tools.runtime.sandboxing import (
@@ -137,16 +137,19 @@ async def _run_shell_like(
         return ToolResult(value, success=False)
     assert isinstance(value, ExecResult)
     if freeform:
-        text = format_exec_freeform(
-            value.exit_code, value.seconds, value.aggregated, tctx.output_byte_budget
+        text = format_freeform_exec_output(
+            value.aggregated,
+            exit_code=value.exit_code,
+            duration_seconds=value.seconds,
+            policy=tctx.truncation,
         )
     else:
-        text = format_exec_structured(
-            value.exit_code,
-            value.seconds,
+        text = format_structured_exec_output(
             value.aggregated,
-            tctx.output_byte_budget,
-            timed_out_ms=timeout_ms_or_default(timeout_ms) if value.timed_out else None,
+            exit_code=value.exit_code,
+            duration_seconds=value.seconds,
+            policy=tctx.truncation,
+            timed_out_after_ms=timeout_ms_or_default(timeout_ms) if value.timed_out else None,
         )
     emit(
         ExecCommandEnd(

@@ -17,7 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from codex.tools.runtime.formatting import decode_output, format_unified_exec, new_chunk_id
+from codex.tools.runtime.formatting import (
+    decode_output,
+    format_exec_command_output,
+    new_chunk_id,
+)
 from codex.tools.runtime.process import ManagedProcess, spawn
 
 MIN_YIELD_MS = 250
@@ -47,13 +51,13 @@ class ExecChunk:
     max_output_tokens: int
 
     def to_model_text(self) -> str:
-        return format_unified_exec(
-            chunk_id=self.chunk_id,
-            seconds=self.seconds,
+        return format_exec_command_output(
+            self.output,
+            wall_time_seconds=self.seconds,
+            max_output_tokens=self.max_output_tokens,
             exit_code=self.exit_code,
             session_id=self.session_id,
-            output=self.output,
-            max_output_tokens=self.max_output_tokens,
+            chunk_id=self.chunk_id,
         )
 
 
