@@ -8,7 +8,6 @@ each buffer is decoded and split once, and the events are assembled by C-level b
 
 from __future__ import annotations
 
-from functools import partial
 from itertools import repeat
 from typing import Any
 
@@ -18,7 +17,7 @@ from codex._native.sse_types import DEFAULT_MAX_EVENT_SIZE, SSEError, SSEEvent, 
 __all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEError", "SSEEvent", "SSEParser", "native_loaded"]
 
 _ext = load_extension("sse")
-_new_event = partial(tuple.__new__, SSEEvent)
+_tuple_new = tuple.__new__
 
 
 def native_loaded() -> bool:
@@ -82,7 +81,8 @@ class _NativeSSEParser:
             if b.any_retry
             else repeat(None, n)
         )
-        return list(map(_new_event, zip(names, data, ids, retries, strict=False)))
+        rows = zip(names, data, ids, retries, strict=False)
+        return list(map(_tuple_new, repeat(SSEEvent, n), rows))
 
 
 if _ext is not None:

@@ -59,14 +59,20 @@ class SSEParser:
         events: list[SSEEvent] = []
         pos = 0
         n = len(chunk)
+        # Next CR / LF at or after pos (n: none), looked up again only once passed, so a stream
+        # with one kind of line end is not rescanned to the chunk's end for every line.
+        cr = lf = -1
         while pos < n:
-            cr = chunk.find(b"\r", pos)
-            lf = chunk.find(b"\n", pos)
-            ends = [i for i in (cr, lf) if i >= 0]
-            if not ends:
+            if cr < pos:
+                cr = chunk.find(b"\r", pos)
+                cr = n if cr < 0 else cr
+            if lf < pos:
+                lf = chunk.find(b"\n", pos)
+                lf = n if lf < 0 else lf
+            end = cr if cr < lf else lf
+            if end == n:
                 self._line += chunk[pos:]
                 break
-            end = min(ends)
             line = self._line + chunk[pos:end]
             self._line = b""
             self._process_line(line, events)
