@@ -311,3 +311,93 @@ def test_codex_api_key_is_the_bearer_for_the_builtin_provider(
     )
     assert res.rc == 0, res.stderr
     assert mock_model_server.single_request().header("authorization") == "Bearer sk-exec-only"
+
+
+def test_human_mode_failure_and_forced_colour(
+    mock_model_server: MockModelServer, home: Path, repo: Path, tmp_path: Path
+) -> None:
+    body = {"error": {"message": "bad request from mock", "type": "invalid_request_error"}}
+    mock_model_server.enqueue(HttpError(400, body))
+    last = tmp_path / "last.txt"
+    res = run_codex("exec", "--color", "always", "-o", str(last), "x", home=home, cwd=repo)
+    assert res.rc == 1
+    assert res.stdout == b""
+    assert "\x1b[31mERROR:\x1b[0m" in res.stderr and "bad request from mock" in res.stderr
+    assert last.read_text() == ""
+    assert "Warning: no last agent message; wrote empty content to" in res.stderr
+
+
+def test_spinner_and_colours_on_a_terminal(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    import os
+    import pty
+    import sys
+
+    from tests.exec.harness import codex_env
+
+    # A reply trickling in over ~1 s: the spinner ticks every 0.1 s while we wait.
+    mock_model_server.enqueue(
+        Turn([Message("slow answer", deltas=["slow "] * 10 + ["answer"])], USAGE, chunk_delay=0.1)
+    )
+    leader, follower = pty.openpty()
+    env = codex_env(home)
+    env.pop("NO_COLOR")
+    with open(os.devnull, "rb") as devnull:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "codex", "exec", "wait for it"],
+            cwd=repo,
+            env=env,
+            stdin=devnull,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+        )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out, _ = proc.communicate(timeout=60)
+    os.close(leader)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, terminal
+    assert out == b"slow answer\n"
+    assert "Working (" in terminal and "\x1b[2K" in terminal
+    assert "\x1b[" in terminal.split("Working (")[0]  # colour on: auto + TTY
+
+
+def test_interrupt_stops_the_turn(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    import os
+    import signal
+    import sys
+
+    from tests.exec.harness import codex_env
+
+    mock_model_server.enqueue(Turn([Message("never", deltas=["x"] * 600)], USAGE, chunk_delay=0.1))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codex", "exec", "--json", "long"],
+        cwd=repo,
+        env=codex_env(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:  # wait until the turn is under way
+        seen.append(orjson.loads(line)["type"])
+        if seen[-1] == "turn.started":
+            break
+    mock_model_server.wait_for_requests(1)
+    os.kill(proc.pid, signal.SIGINT)
+    rest, _err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert all(orjson.loads(line) for line in rest.splitlines())
+    assert "turn.completed" not in [orjson.loads(line)["type"] for line in rest.splitlines()]

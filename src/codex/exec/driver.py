@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex.exec.event_processor_human import HumanEventProcessor, Palette
 from codex.exec.event_processor_jsonl import HANDLED as JSONL_HANDLED
 from codex.exec.event_processor_jsonl import JsonlEventProcessor
 from codex.exec.events import encode_line
 
 if TYPE_CHECKING:
     from codex.config import Config
+    from codex.exec.event_processor_human import HumanEventProcessor
 
-_HUMAN_HANDLED = frozenset(
-    name[4:] for name in dir(HumanEventProcessor) if name.startswith("_on_")
-) | {"session_configured"}
 _TERMINAL = frozenset({"task_complete", "turn_complete"})
 _SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -136,14 +133,18 @@ class ExecDriver:
             resume_path=self.resume_path,
         )
         jsonl = JsonlEventProcessor() if self.json_mode else None
-        human = None if self.json_mode else HumanEventProcessor(color=Palette(self.color))
+        human = None
+        if not self.json_mode:
+            from codex.exec.event_processor_human import HANDLED, HumanEventProcessor, Palette
+
+            human = HumanEventProcessor(color=Palette(self.color))
         spinner = _Spinner(stderr) if self.spinner else None
         interrupted = asyncio.Event()
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGINT, interrupted.set)
 
-        handled = JSONL_HANDLED if jsonl is not None else _HUMAN_HANDLED
+        handled = JSONL_HANDLED if human is None else HANDLED
         saw_error = False
         final: str | None = None
         turn_submitted = False

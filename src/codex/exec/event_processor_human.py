@@ -229,3 +229,9 @@ def _mcp_display(invocation: Msg) -> str:
     args = invocation.get("arguments")
     shown = "" if args is None else json.dumps(args, separators=(",", ":"))
     return f"{invocation.get('server', '')}.{invocation.get('tool', '')}({shown})"
+
+
+# The EventMsg types this processor reacts to (plus the header's session_configured).
+HANDLED = frozenset(name[4:] for name in dir(HumanEventProcessor) if name.startswith("_on_")) | {
+    "session_configured"
+}
