@@ -19,7 +19,7 @@ from codex.tools.apply_patch import (
 
 def tree(root: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(root)): p.read_text(encoding="utf-8")
+        str(p.relative_to(root)): p.read_bytes().decode("utf-8")
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
@@ -134,7 +134,21 @@ APPLY = [
         "fuzzy: trailing whitespace in the file",
         {"f.txt": "alpha   \nbeta\t\n"},
         patch("*** Update File: f.txt", "@@", "-alpha", " beta", "+ALPHA"),
-        {"f.txt": "beta\nALPHA\n"},  # matched lines are replaced by the patch's own text
+        {"f.txt": "beta\t\nALPHA\n"},  # context lines keep the file's own text
+        "M f.txt\n",
+    ),
+    (
+        "context lines keep the file's whitespace",
+        {"f.txt": "A  \nB\nC  \n"},
+        patch("*** Update File: f.txt", "@@", " A", "-B", "+X", " C"),
+        {"f.txt": "A  \nX\nC  \n"},
+        "M f.txt\n",
+    ),
+    (
+        "context moved past an added line keeps its text",
+        {"f.txt": "a\nb  \nc\n"},
+        patch("*** Update File: f.txt", "@@", "-a", " b", "+a2", " c"),
+        {"f.txt": "b  \na2\nc\n"},
         "M f.txt\n",
     ),
     (
@@ -164,6 +178,34 @@ APPLY = [
         patch("*** Add File: x.txt", "+one", "*** Update File: x.txt", "@@", "-one", "+two"),
         {"x.txt": "two\n"},
         "A x.txt\nM x.txt\n",
+    ),
+    (
+        "CRLF file: added lines take CRLF, untouched lines keep theirs",
+        {"f.txt": "a\r\nb\n"},
+        patch("*** Update File: f.txt", "@@", "-a", "+c"),
+        {"f.txt": "c\r\nb\n"},
+        "M f.txt\n",
+    ),
+    (
+        "CRLF file without final newline gains CRLF",
+        {"f.txt": "a\r\nb"},
+        patch("*** Update File: f.txt", "@@", "+z"),
+        {"f.txt": "a\r\nb\r\nz\r\n"},
+        "M f.txt\n",
+    ),
+    (
+        "deleting every line leaves an empty file",
+        {"f.txt": "a\n"},
+        patch("*** Update File: f.txt", "@@", "-a"),
+        {"f.txt": ""},
+        "M f.txt\n",
+    ),
+    (
+        "pure addition goes after a trailing blank line",
+        {"f.txt": "a\n\n"},
+        patch("*** Update File: f.txt", "@@", "+x"),
+        {"f.txt": "a\n\nx\n"},
+        "M f.txt\n",
     ),
     (
         "whitespace-padded hunk header",
@@ -212,13 +254,13 @@ FAILURES = [
         "delete of a missing file",
         {"foo.txt": "x\n"},
         patch("*** Delete File: missing.txt"),
-        "Failed to read {root}/missing.txt: No such file or directory (os error 2)",
+        "Failed to delete file {root}/missing.txt",
     ),
     (
         "delete of a directory",
         {"dir/foo.txt": "x\n"},
         patch("*** Delete File: dir"),
-        "Failed to read {root}/dir: Is a directory (os error 21)",
+        "Failed to delete file {root}/dir",
     ),
     (
         "failure after a good hunk writes nothing",

@@ -71,6 +71,9 @@ class UpdateChunk:
     old_lines: list[str] = field(default_factory=list)
     new_lines: list[str] = field(default_factory=list)
     is_end_of_file: bool = False
+    # For each new line: the index of the old line it repeats (a context line), else None.
+    # Applying keeps the file's own text for context lines, as the official CLI does.
+    context_index: list[int | None] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -179,8 +182,8 @@ def _parse_chunk(
     lines: list[str], start: int, line_number: int, allow_missing_context: bool
 ) -> tuple[UpdateChunk, int]:
     head = lines[start]
-    if head == EMPTY_CONTEXT:
-        context, skip = None, 1
+    if head.rstrip() == EMPTY_CONTEXT:
+        context, skip = None, 1  # "@@" (the official CLI also takes "@@ " as no context)
     elif head.startswith(CONTEXT):
         context, skip = head[len(CONTEXT) :], 1
     elif allow_missing_context:
@@ -201,14 +204,17 @@ def _parse_chunk(
             parsed += 1
             break
         if not line:
+            chunk.context_index.append(len(chunk.old_lines))
             chunk.old_lines.append("")
             chunk.new_lines.append("")
         else:
             marker = line[0]
             if marker == " ":
+                chunk.context_index.append(len(chunk.old_lines))
                 chunk.old_lines.append(line[1:])
                 chunk.new_lines.append(line[1:])
             elif marker == "+":
+                chunk.context_index.append(None)
                 chunk.new_lines.append(line[1:])
             elif marker == "-":
                 chunk.old_lines.append(line[1:])

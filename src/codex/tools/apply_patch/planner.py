@@ -133,7 +133,7 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _replacements(
-    lines: list[str], display: str, chunks: list[UpdateChunk]
+    lines: list[str], display: str, chunks: list[UpdateChunk], eol: str
 ) -> list[tuple[int, int, list[str]]]:
     out: list[tuple[int, int, list[str]]] = []
     index = 0
@@ -146,8 +146,8 @@ def _replacements(
                 )
             index = found + 1
         if not chunk.old_lines:
-            at = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
-            out.append((at, 0, list(chunk.new_lines)))
+            # Pure addition: append at the end of the file.
+            out.append((len(lines), 0, [t + eol for t in chunk.new_lines]))
             continue
         pattern, new = chunk.old_lines, chunk.new_lines
         found = seek_sequence(lines, pattern, index, chunk.is_end_of_file)
@@ -160,20 +160,49 @@ def _replacements(
             raise ApplyPatchError(
                 f"Failed to find expected lines in {display}:\n" + "\n".join(chunk.old_lines)
             )
-        out.append((found, len(pattern), list(new)))
+        out.append(
+            (found, len(pattern), _with_file_context(lines, found, pattern, new, chunk, eol))
+        )
         index = found + len(pattern)
     out.sort(key=lambda r: r[0])
     return out
 
 
+def _with_file_context(
+    lines: list[str],
+    found: int,
+    pattern: list[str],
+    new: list[str],
+    chunk: UpdateChunk,
+    eol: str,
+) -> list[str]:
+    # Context lines keep the file's text (its own whitespace and punctuation), not the patch's;
+    # lines the patch adds take the file's line ending.
+    index = chunk.context_index
+    if len(index) < len(new):
+        return [t + eol for t in new]
+    return [
+        lines[found + i] if i is not None and i < len(pattern) else text + eol
+        for text, i in zip(new, index, strict=False)
+    ]
+
+
+def _is_crlf(text: str) -> bool:
+    # The official CLI follows the file's first line ending.
+    nl = text.find("\n")
+    return nl > 0 and text[nl - 1] == "\r"
+
+
 def apply_chunks(original: str, display: str, chunks: list[UpdateChunk]) -> str:
-    """New file content after the chunks; always ends with a newline (as upstream)."""
+    """New file content after the chunks. Like the official CLI: every line ends with a line
+    break (a missing final one is added), in the file's style (CRLF files stay CRLF)."""
     lines = _split_lines(original)
-    for start, old_len, new in reversed(_replacements(lines, display, chunks)):
+    eol = "\r" if _is_crlf(original) else ""
+    if eol and lines and not original.endswith("\n") and not lines[-1].endswith("\r"):
+        lines[-1] += "\r"
+    for start, old_len, new in reversed(_replacements(lines, display, chunks, eol)):
         lines[start : start + old_len] = new
-    if not lines or lines[-1] != "":
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def unified_diff(old: str, new: str) -> str:
@@ -214,8 +243,8 @@ def plan_hunks(
         elif isinstance(hunk, DeleteFile):
             try:
                 overlay.read(path)
-            except OSError as err:
-                raise ApplyPatchError(f"Failed to read {path}: {_os_error(err)}") from None
+            except OSError:
+                raise ApplyPatchError(f"Failed to delete file {path}") from None
             overlay.state[path] = None
             display.setdefault(path, hunk.path)
             deleted.append(hunk.path)
