@@ -302,12 +302,10 @@ def test_codex_api_key_is_the_bearer_for_the_builtin_provider(
     res = run_codex(
         "exec",
         "--json",
-        "-c",
-        f'openai_base_url="{mock_model_server.base_url}"',
         "x",
         home=home,
         cwd=repo,
-        env={"CODEX_API_KEY": "sk-exec-only"},
+        env={"CODEX_API_KEY": "sk-exec-only", "OPENAI_BASE_URL": mock_model_server.base_url},
     )
     assert res.rc == 0, res.stderr
     assert mock_model_server.single_request().header("authorization") == "Bearer sk-exec-only"
@@ -401,3 +399,27 @@ def test_interrupt_stops_the_turn(
     assert proc.returncode == 130
     assert all(orjson.loads(line) for line in rest.splitlines())
     assert "turn.completed" not in [orjson.loads(line)["type"] for line in rest.splitlines()]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="codex.client does not read the `openai_base_url` config key yet (TS SDK `baseUrl`)",
+)
+def test_openai_base_url_config_key_reaches_the_builtin_provider(
+    mock_model_server: MockModelServer, tmp_path: Path, repo: Path
+) -> None:
+    home = tmp_path / "bare-home"
+    home.mkdir()
+    mock_model_server.enqueue(Turn([Message("keyed")], USAGE))
+    res = run_codex(
+        "exec",
+        "--json",
+        "-c",
+        f'openai_base_url="{mock_model_server.base_url}"',
+        "x",
+        home=home,
+        cwd=repo,
+        env={"CODEX_API_KEY": "sk-exec-only"},
+        timeout=30,
+    )
+    assert res.rc == 0, res.stderr
