@@ -9,15 +9,19 @@ import pytest
 from codex.tools.output import (
     TruncationPolicy,
     aborted_output,
+    apply_patch_verification_failed,
     failed_to_parse_arguments,
     format_exec_command_output,
     format_freeform_exec_output,
     format_structured_exec_output,
     formatted_truncate_text,
+    missing_field,
     new_chunk_id,
     rust_float,
+    serde_position,
     structured_to_freeform,
     truncate_text,
+    unknown_process,
     unsupported_call,
     unsupported_custom_call,
 )
@@ -137,6 +141,21 @@ def test_policy_budgets() -> None:
 
 def test_rust_float() -> None:
     assert [rust_float(v) for v in (0.0, 0.1, 2.5, 1.0, 12.3)] == ["0", "0.1", "2.5", "1", "12.3"]
+
+
+def test_official_error_texts() -> None:
+    # All observed from codex 0.169 answering a scripted mock model.
+    assert missing_field("cmd", '{"bad": 1}') == (
+        "failed to parse function arguments: missing field `cmd` at line 1 column 10"
+    )
+    assert serde_position('{\n  "a": 1\n}\n') == "line 3 column 1"
+    assert unknown_process(1000) == "write_stdin failed: Unknown process id 1000"
+    assert apply_patch_verification_failed(
+        "invalid patch: The first line of the patch must be '*** Begin Patch'"
+    ) == (
+        "apply_patch verification failed: invalid patch: "
+        "The first line of the patch must be '*** Begin Patch'"
+    )
 
 
 def test_fixed_messages() -> None:

@@ -23,16 +23,20 @@ __all__ = [
     "TruncationMode",
     "TruncationPolicy",
     "aborted_output",
+    "apply_patch_verification_failed",
     "approx_token_count",
     "failed_to_parse_arguments",
     "format_exec_command_output",
     "format_freeform_exec_output",
     "format_structured_exec_output",
     "formatted_truncate_text",
+    "missing_field",
     "new_chunk_id",
     "rust_float",
+    "serde_position",
     "structured_to_freeform",
     "truncate_text",
+    "unknown_process",
     "unsupported_call",
     "unsupported_custom_call",
 ]
@@ -156,9 +160,14 @@ def format_exec_command_output(
         sections.append(f"Process exited with code {exit_code}")
     if session_id is not None:
         sections.append(f"Process running with session ID {session_id}")
-    sections.append(f"Original token count: {approx_token_count(output)}")
+    tokens = approx_token_count(output)
+    sections.append(f"Original token count: {tokens}")
     sections.append("Output:")
-    sections.append(formatted_truncate_text(output, TruncationPolicy.tokens(max_output_tokens)))
+    policy = TruncationPolicy.tokens(max_output_tokens)
+    if len(output.encode("utf-8")) > policy.byte_budget:
+        # 0.169 announces the cut before the line count (observed from the official binary).
+        sections.append(f"Warning: truncated output (original token count: {tokens})")
+    sections.append(formatted_truncate_text(output, policy))
     return "\n".join(sections)
 
 
@@ -243,3 +252,27 @@ def unsupported_custom_call(name: str) -> str:
 
 def failed_to_parse_arguments(detail: str) -> str:
     return f"failed to parse function arguments: {detail}"
+
+
+def serde_position(text: str) -> str:
+    """`line L column C` of the last character of a JSON text, where serde reports errors found
+    after reading a whole object (e.g. a missing field)."""
+    body = text.rstrip()
+    line = body.count("\n") + 1
+    column = len(body) - (body.rfind("\n") + 1)
+    return f"line {line} column {column}"
+
+
+def missing_field(field: str, arguments: str) -> str:
+    """The official error for a required argument the model left out."""
+    return failed_to_parse_arguments(f"missing field `{field}` at {serde_position(arguments)}")
+
+
+def unknown_process(session_id: int) -> str:
+    """`write_stdin` to a session that does not exist (or has exited)."""
+    return f"write_stdin failed: Unknown process id {session_id}"
+
+
+def apply_patch_verification_failed(message: str) -> str:
+    """A patch that cannot be parsed or planned; nothing was written."""
+    return f"apply_patch verification failed: {message}"
