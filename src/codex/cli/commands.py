@@ -22,6 +22,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("debug", "Diagnostics: effective configuration and its sources", "codex.cli.debug"),
     Command("exec", "Run Codex non-interactively", "codex.cli.exec", aliases=("e",)),
     Command("sandbox", "Run a command under the configured sandbox policy", "codex.cli.sandbox"),
+    Command("execpolicy", "Check a command against execpolicy rule files", "codex.cli.execpolicy"),
     Command(
         "login",
         "Manage login: API key, ChatGPT (browser or device code), status",

@@ -116,7 +116,8 @@ def _exec(command: list[str], ctx: CliContext, mode: str | None, add_dirs: list[
 
 def _print_probe() -> int:
     from codex._native.probe import probe
-    from codex.sandbox.spawn import SandboxUnavailable, find_linux_launcher, platform_sandbox
+    from codex.sandbox.platform import platform_sandbox
+    from codex.sandbox.spawn import SandboxUnavailable, find_linux_launcher
 
     caps = probe()
     landlock = caps.landlock_abi or f"unavailable ({caps.landlock_unavailable})"
