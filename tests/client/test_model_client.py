@@ -9,7 +9,7 @@ import pytest
 from tests.client.conftest import CONVERSATION_ID, Sleeps, stream_all
 from tests.support.mock_model_server import MockModelServer, scenario
 from tests.support.model_stream import FunctionCall as ScriptedCall
-from tests.support.model_stream import HttpError, RawSSE, Turn, repeated_deltas
+from tests.support.model_stream import HttpError, JsonReply, RawSSE, Turn, repeated_deltas
 from tests.support.model_stream import Message as ScriptedMessage
 
 from codex.client import (
@@ -32,6 +32,8 @@ from codex.client import (
     StreamDisconnected,
     Unauthorized,
     UnexpectedStatus,
+    aclose_shared,
+    run,
 )
 from codex.protocol.items import (
     CustomToolCall,
@@ -622,3 +624,22 @@ def test_connection_refused_is_retried_then_reported(make_client: MakeClient) ->
         ("stream", 1),
         ("request", 1),
     ]
+
+
+def test_remote_compaction(mock_model_server: MockModelServer, make_client: MakeClient) -> None:
+    summary = {"type": "compaction_summary", "encrypted_content": "opaque"}
+    mock_model_server.enqueue(JsonReply({"output": [summary]}))
+    client = make_client()
+
+    async def go() -> list[Any]:
+        try:
+            return await client.compact(Prompt(input=[user_message("hi")], instructions="sum up"))
+        finally:
+            await aclose_shared()
+
+    (item,) = run(go())
+    assert item.to_dict() == summary
+    request = mock_model_server.single_request()
+    assert request.path == "/v1/responses/compact"
+    assert request.json["instructions"] == "sum up" and request.json["model"] == "gpt-5.5"
+    assert request.header("authorization") == "Bearer sk-mock-123"

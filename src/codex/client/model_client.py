@@ -30,6 +30,7 @@ from codex.client.errors import (
     StreamDisconnected,
     Unauthorized,
     UnexpectedStatus,
+    UnsupportedOperation,
     UsageLimitReached,
 )
 from codex.client.events import Failed, RateLimits, ResponseEvent, Retrying
@@ -39,6 +40,7 @@ from codex.client.request import (
     DEFAULT_ORIGINATOR,
     Prompt,
     chat_body,
+    item_dict,
     originator,
     request_headers,
     responses_body,
@@ -46,6 +48,7 @@ from codex.client.request import (
 from codex.client.responses_decoder import ResponsesDecoder
 from codex.client.retry import RetryPolicy, parse_retry_after
 from codex.client.transport import CONNECT_TIMEOUT, shared_client
+from codex.protocol.items import parse_item
 
 AuthSource = Any
 """Where stored credentials come from: an object with `async bearer()` (and optionally `async
@@ -133,6 +136,39 @@ class ModelClient:
                     delay = self.retry.backoff(attempt)
                 yield Retrying("stream", attempt, max_retries, str(err), delay, err.status)
                 await self.retry.sleep(delay)
+
+    async def compact(self, prompt: Prompt) -> list[Any]:
+        """Remote compaction (spec-core §1.8): POST `{base}/responses/compact` with
+        `{model, input, instructions}`; the returned items replace the history. Responses wire
+        only; non-2xx statuses raise like a stream request's would (no retries here)."""
+        if self.provider.wire_api != "responses":
+            raise UnsupportedOperation("remote compaction needs the Responses API")
+        body: dict[str, Any] = {
+            "model": self.model,
+            "input": [item_dict(i) for i in prompt.input],
+            "instructions": prompt.instructions or "",
+        }
+        bearer = await self._credentials()
+        chatgpt = bearer is not None and bearer.chatgpt
+        headers = request_headers(
+            origin=originator(self._originator),
+            session_id=self.conversation_id,
+            provider_headers=self.provider.headers(self._env),
+            credentials=bearer.headers() if bearer else {},
+            extra=prompt.extra_headers,
+        )
+        headers["accept"] = "application/json"
+        http = self._http or shared_client()
+        url = self.provider.url(chatgpt_auth=chatgpt, endpoint="responses/compact")
+        try:
+            response = await http.post(url, content=orjson.dumps(body), headers=headers)
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(f"error sending request for url ({url}): {exc}") from exc
+        if not 200 <= response.status_code < 300:
+            error = self._status_error(response, response.text)
+            raise error.error if isinstance(error, _Recoverable401) else error
+        output = orjson.loads(response.content).get("output") or []
+        return [parse_item(item) for item in output if isinstance(item, dict)]
 
     # -- one attempt
 
