@@ -14,6 +14,7 @@ from codex.tools.apply_patch import (
     apply_patch_text,
     apply_plan,
     plan_patch,
+    protocol_changes,
 )
 
 
@@ -398,3 +399,37 @@ def test_commit_failure_rolls_back(tmp_path: Path) -> None:
         )
     assert tree(tmp_path) == {"a.txt": "a\n", "d/inner.txt": "i\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "d"]  # no staged leftovers
+
+
+def test_protocol_changes_match_the_official_file_change_item(tmp_path: Path) -> None:
+    # The official 0.169 CLI reported exactly these changes (FileChange item of its rollout) for
+    # this patch; paths are absolute, renames are keyed by their source.
+    (tmp_path / "a.txt").write_text("".join(f"l{i}\n" for i in range(1, 11)))
+    (tmp_path / "b.txt").write_text("x\n")
+    (tmp_path / "c.txt").write_text("gone\n")
+    text = (
+        "*** Begin Patch\n*** Update File: a.txt\n@@\n l1\n-l2\n+L2\n l3\n@@\n-l9\n+L9\n"
+        "*** Update File: b.txt\n*** Move to: sub/b2.txt\n@@\n-x\n+y\n*** Delete File: c.txt\n"
+        "*** End Patch\n"
+    )
+    plan = plan_patch(text, tmp_path)
+    changes = {path: change.to_dict() for path, change in protocol_changes(plan).items()}
+    root = str(tmp_path)
+    assert changes == {
+        f"{root}/b.txt": {
+            "type": "update",
+            "unified_diff": "@@ -1 +1 @@\n-x\n+y\n",
+            "move_path": f"{root}/sub/b2.txt",
+        },
+        f"{root}/a.txt": {
+            "type": "update",
+            "unified_diff": (
+                "@@ -1,3 +1,3 @@\n l1\n-l2\n+L2\n l3\n@@ -8,3 +8,3 @@\n l8\n-l9\n+L9\n l10\n"
+            ),
+            "move_path": None,
+        },
+        f"{root}/c.txt": {"type": "delete", "content": "gone\n"},
+    }
+    assert apply_plan(plan) == (
+        "Success. Updated the following files:\nM a.txt\nM sub/b2.txt\nD c.txt\n"
+    )

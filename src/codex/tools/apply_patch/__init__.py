@@ -8,7 +8,7 @@ path against the caller's writable roots) before touching disk, then apply all o
 Shell interception: `maybe_parse_apply_patch(argv)` recognises `apply_patch` run via a shell tool.
 """
 
-from codex.tools.apply_patch.api import apply_patch_text, plan_patch
+from codex.tools.apply_patch.api import apply_patch_text, plan_patch, protocol_changes
 from codex.tools.apply_patch.applier import PatchRejected, apply_plan
 from codex.tools.apply_patch.grammar import APPLY_PATCH_LARK_GRAMMAR
 from codex.tools.apply_patch.invocation import (
@@ -46,4 +46,5 @@ __all__ = [
     "parse_patch",
     "plan_hunks",
     "plan_patch",
+    "protocol_changes",
 ]
