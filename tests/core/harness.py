@@ -51,7 +51,7 @@ def make_config(
     return load_config(ConfigOverrides(config_home=str(home)), cwd=work)
 
 
-Decider = Callable[[Any], str]
+Decider = Callable[[Any], Any]
 
 
 async def run_turn(
@@ -77,7 +77,9 @@ async def run_turn(
                     await result
             if tag == "exec_approval_request":
                 decision = decide(ev.msg) if decide else "denied"
-                await session.submit(ops.ExecApproval(ev.msg.call_id, ops.ReviewDecision(decision)))
+                if isinstance(decision, str):
+                    decision = ops.ReviewDecision(decision)
+                await session.submit(ops.ExecApproval(ev.msg.call_id, decision))
             elif tag == "apply_patch_approval_request":
                 decision = decide(ev.msg) if decide else "denied"
                 await session.submit(

@@ -291,3 +291,57 @@ def test_patch_untrusted_asks_even_inside(tmp_path, mock_model_server):
     assert len(of_type(events, "apply_patch_approval_request")) == 1
     assert (work / "in.txt").read_text() == "i\n"
     assert of_type(events, "patch_apply_begin")[0].auto_approved is False
+
+
+def test_execpolicy_amendment_is_persisted_and_used(tmp_path, mock_model_server):
+    from codex.protocol import ops
+
+    work = tmp_path / "work"
+    work.mkdir()
+    args = {"cmd": "touch amended.txt", "login": False, "prefix_rule": ["touch"]}
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", args)]),
+        Turn([FunctionCall("c2", "exec_command", args)]),
+        Turn([Message("ok")]),
+    )
+    config = make_config(tmp_path, mock_model_server, approval="untrusted", cwd=work)
+    seen = []
+
+    def decide(msg):
+        seen.append(msg.proposed_execpolicy_amendment)
+        return ops.ApprovedExecpolicyAmendment(tuple(msg.proposed_execpolicy_amendment))
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "go", decide=decide)
+
+    events = asyncio.run(main())
+    assert seen == [["touch"]]
+    assert len(of_type(events, "exec_approval_request")) == 1
+    rules = (tmp_path / "home" / "rules" / "default.rules").read_text()
+    assert 'decision="allow"' in rules
+
+
+def test_execpolicy_forbidden_rule_rejects(tmp_path, mock_model_server):
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "home" / "rules").mkdir(parents=True)
+    (tmp_path / "home" / "rules" / "default.rules").write_text(
+        'prefix_rule(pattern=["touch"], decision="forbidden", justification="no touching")\n'
+    )
+    args = {"cmd": "touch nope.txt", "login": False}
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", args)]), Turn([Message("ok")])
+    )
+    config = make_config(tmp_path, mock_model_server, approval="on-request", cwd=work)
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "go")
+
+    asyncio.run(main())
+    out = mock_model_server.requests[1].function_call_output("c1")["output"]
+    assert "rejected: no touching" in out
+    assert not (work / "nope.txt").exists()

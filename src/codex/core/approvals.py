@@ -22,15 +22,20 @@ def _decision_text(decision: Any) -> str:
     if isinstance(decision, str):
         return str(decision.value) if hasattr(decision, "value") else decision
     if hasattr(decision, "proposed_execpolicy_amendment"):
-        return ReviewDecision.APPROVED  # approved, plus a rule amendment we do not persist yet
+        return ReviewDecision.APPROVED
     return ReviewDecision.DENIED
 
 
 class SessionApprovals:
     """Pending approval requests of one session and its approved-for-session memory."""
 
-    def __init__(self, emit: Callable[[Any], None]) -> None:
+    def __init__(
+        self,
+        emit: Callable[[Any], None],
+        on_amendment: Callable[[list[str]], None] | None = None,
+    ) -> None:
         self._emit = emit
+        self._on_amendment = on_amendment
         self._pending: dict[str, tuple[asyncio.Future[str], list[object]]] = {}
         self._approved: set[object] = set()
 
@@ -46,8 +51,16 @@ class SessionApprovals:
         cwd: Path,
         reason: str | None,
         cache_key: object | None,
+        proposed_execpolicy_amendment: list[str] | None = None,
     ) -> str:
-        request = ExecApprovalRequest(call_id, turn_id, list(command), str(cwd), reason=reason)
+        request = ExecApprovalRequest(
+            call_id,
+            turn_id,
+            list(command),
+            str(cwd),
+            reason=reason,
+            proposed_execpolicy_amendment=proposed_execpolicy_amendment,
+        )
         return await self._ask(call_id, request, [cache_key] if cache_key is not None else [])
 
     async def request_patch(
@@ -80,6 +93,9 @@ class SessionApprovals:
             return False
         future, keys = entry
         text = _decision_text(decision)
+        amendment = getattr(decision, "proposed_execpolicy_amendment", None)
+        if amendment and self._on_amendment is not None:
+            self._on_amendment(list(amendment))
         if text == ReviewDecision.APPROVED_FOR_SESSION:
             self._approved.update(keys)
         if not future.done():

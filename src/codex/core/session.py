@@ -56,6 +56,7 @@ from codex.protocol.events import (
     TokenCount,
     TurnAborted,
     TurnAbortReason,
+    WarningEvent,
 )
 from codex.protocol.items import InputImage, InputText, Message, ResponseItem, parse_item
 from codex.protocol.usage import TokenUsage, TokenUsageInfo
@@ -171,8 +172,13 @@ class Session:
         self._actor: asyncio.Task[None] | None = None
         self._closed = False
         self._environment: EnvironmentContext | None = None
-        self.approvals = SessionApprovals(lambda msg: self.emit(self._task_sub or "", msg))
+        self.approvals = SessionApprovals(
+            lambda msg: self.emit(self._task_sub or "", msg), on_amendment=self._allow_prefix
+        )
         self._initial_history = list(initial_history) if initial_history is not None else None
+        self._startup_warnings: list[str] = []
+        self._runner: TurnRunner | None = None
+        self.exec_policy = self._load_exec_policy()
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -218,6 +224,8 @@ class Session:
                 reasoning_effort=self._settings.effort,
             ),
         )
+        for warning in self._startup_warnings:
+            self.emit("", WarningEvent(warning))
         self._actor = asyncio.ensure_future(self._run())
 
     async def submit(self, op: Any) -> str:
@@ -272,6 +280,28 @@ class Session:
         self.truncation = family.truncation
         if self.config.tool_output_token_limit:
             self.truncation = self.truncation.with_token_limit(self.config.tool_output_token_limit)
+
+    def _load_exec_policy(self) -> Any:
+        """`$CODEX_HOME/rules/*.rules`; a malformed file is reported and ignored (upstream)."""
+        from codex.sandbox.execpolicy import load_exec_policy
+
+        policy, error = load_exec_policy([self.config.codex_home])
+        if error is not None:
+            self._startup_warnings.append(f"ignoring exec policy rules: {error}")
+        return policy
+
+    def _allow_prefix(self, prefix: list[str]) -> None:
+        """An `approved_execpolicy_amendment`: persist the allow rule and use it from now on."""
+        from codex.sandbox.execpolicy import append_allow_prefix_rule
+
+        try:
+            append_allow_prefix_rule(self.config.codex_home, prefix)
+        except (OSError, ValueError) as exc:
+            self.emit(self._task_sub or "", WarningEvent(f"could not save the rule: {exc}"))
+            return
+        self.exec_policy = self._load_exec_policy()
+        if self._runner is not None:
+            self._runner.tool_ctx.exec_policy = self.exec_policy
 
     def client_for(self, model: str) -> ModelStreamer:
         client = self._clients.get(model)
@@ -366,6 +396,7 @@ class Session:
             truncation=self.truncation,
             freeform_apply_patch=self.freeform_apply_patch,
             diff_tracker=tracker,
+            exec_policy=self.exec_policy,
         )
 
     # ---- the actor -----------------------------------------------------------------------
@@ -430,6 +461,7 @@ class Session:
         self._environment = env
         items.append(message)
         runner = TurnRunner(self, sub_id, settings)
+        self._runner = runner
         self._task_sub = sub_id
         self._task = asyncio.ensure_future(self._run_task(runner, items, text, images))
 

@@ -71,6 +71,7 @@ class ApprovalGate(Protocol):
         cwd: Path,
         reason: str | None,
         cache_key: object | None,
+        proposed_execpolicy_amendment: list[str] | None = None,
     ) -> str: ...
 
     async def request_patch(
@@ -104,6 +105,7 @@ class ToolContext:
     truncation: TruncationPolicy = field(default_factory=lambda: TruncationPolicy.tokens(10_000))
     freeform_apply_patch: bool = False
     diff_tracker: Any = None
+    exec_policy: Any = None  # codex.sandbox.execpolicy.ExecPolicy (rules from $CODEX_HOME/rules)
     pending_input: list[ResponseItem] = field(default_factory=list)
     # Set by the session so the apply_patch handler can announce diffs after each patch.
     on_patch_applied: Callable[[], None] | None = None

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from codex.protocol.config_types import AskForApproval
 from codex.tools.runtime.context import ReviewDecision, ToolContext, TurnAbortedByUser
-from codex.tools.runtime.sandboxing import PolicyView, view
+from codex.tools.runtime.sandboxing import policy_dict, view
 
 T = TypeVar("T")
 
@@ -29,12 +29,6 @@ _POLICY_DEBUG_NAMES = {
     AskForApproval.UNTRUSTED: "UnlessTrusted",
     AskForApproval.ON_REQUEST: "OnRequest",
 }
-
-
-class Decision:
-    ALLOW = "allow"
-    PROMPT = "prompt"
-    FORBIDDEN = "forbidden"
 
 
 @dataclass(slots=True)
@@ -62,37 +56,31 @@ def escalation_rejection(policy: AskForApproval, *, unified: bool) -> str:
     )
 
 
-def is_known_safe(argv: Sequence[str]) -> bool:
-    try:
-        from codex.sandbox import is_known_safe_command  # type: ignore[attr-defined]
-    except ImportError:
-        from codex.tools.runtime._safety_fallback import is_known_safe_command
-    return bool(is_known_safe_command(list(argv)))
+def policy_object(policy: Any) -> Any:
+    """The protocol SandboxPolicy for a policy object or its JSON form."""
+    from codex.protocol.sandbox_policy import SandboxPolicy
+
+    if isinstance(policy, SandboxPolicy):
+        return policy
+    return SandboxPolicy.from_json_dict(policy_dict(policy))
 
 
-def might_be_dangerous(argv: Sequence[str]) -> bool:
-    try:
-        from codex.sandbox import command_might_be_dangerous  # type: ignore[attr-defined]
-    except ImportError:
-        from codex.tools.runtime._safety_fallback import command_might_be_dangerous
-    return bool(command_might_be_dangerous(list(argv)))
+def requirement_for(
+    ctx: ToolContext, argv: Sequence[str], escalated: bool, prefix_rule: Sequence[str] | None
+) -> Any:
+    """codex.sandbox's decision (execpolicy rules first, then the heuristics of §5.3)."""
+    from codex.sandbox.approval import SandboxPermissions, decide_exec_approval
 
-
-def decide(
-    approval: AskForApproval, policy: PolicyView, argv: Sequence[str], escalated: bool
-) -> str:
-    """The heuristic for a command no execpolicy rule matched (spec-platform §5.3 step 2)."""
-    if not escalated and is_known_safe(argv):
-        return Decision.ALLOW
-    if might_be_dangerous(argv):
-        return Decision.FORBIDDEN if approval == AskForApproval.NEVER else Decision.PROMPT
-    if approval in (AskForApproval.NEVER, AskForApproval.ON_FAILURE):
-        return Decision.ALLOW
-    if approval == AskForApproval.UNTRUSTED:
-        return Decision.PROMPT
-    if policy.full_write:
-        return Decision.ALLOW
-    return Decision.PROMPT if escalated else Decision.ALLOW
+    return decide_exec_approval(
+        list(argv),
+        approval_policy=ctx.approval_policy,
+        sandbox_policy=policy_object(ctx.sandbox_policy),
+        sandbox_permissions=(
+            SandboxPermissions.REQUIRE_ESCALATED if escalated else SandboxPermissions.USE_DEFAULT
+        ),
+        exec_policy=ctx.exec_policy,
+        prefix_rule=prefix_rule,
+    )
 
 
 async def run_orchestrated(
@@ -105,33 +93,39 @@ async def run_orchestrated(
     justification: str | None,
     attempt: Callable[[bool], Awaitable[Attempt[T]]],
     unified: bool = False,
+    prefix_rule: Sequence[str] | None = None,
 ) -> Outcome[T]:
     """Decide, maybe ask, run (sandboxed unless approved otherwise), maybe retry unsandboxed."""
     approval = AskForApproval(ctx.approval_policy)
     if escalated and approval != AskForApproval.ON_REQUEST:
         return Outcome(rejection=escalation_rejection(approval, unified=unified))
+    from codex.sandbox.approval import Requirement
+
     policy = view(ctx.sandbox_policy, ctx.cwd)
     cache_key = (tuple(argv), str(cwd), escalated)
-    decision = decide(approval, policy, argv, escalated)
-    if decision == Decision.FORBIDDEN:
-        return Outcome(rejection=f"`{' '.join(argv)}` rejected: blocked by policy")
+    requirement = requirement_for(ctx, argv, escalated, prefix_rule)
+    if requirement.kind == Requirement.FORBIDDEN:
+        return Outcome(rejection=requirement.reason or f"`{' '.join(argv)}` rejected")
     approved_by_user = False
-    if decision == Decision.PROMPT and not ctx.gate.approved_for_session(cache_key):
-        answer = await ctx.gate.request_exec(
-            call_id=call_id,
-            turn_id=ctx.turn_id,
-            command=argv,
-            cwd=cwd,
-            reason=justification,
-            cache_key=cache_key,
-        )
-        if answer == ReviewDecision.ABORT:
-            raise TurnAbortedByUser
-        if not ReviewDecision.is_approval(answer):
-            return Outcome(rejection=REJECTED_BY_USER)
+    if requirement.kind == Requirement.NEEDS_APPROVAL:
+        if not ctx.gate.approved_for_session(cache_key):
+            answer = await ctx.gate.request_exec(
+                call_id=call_id,
+                turn_id=ctx.turn_id,
+                command=argv,
+                cwd=cwd,
+                reason=justification or requirement.reason,
+                cache_key=cache_key,
+                proposed_execpolicy_amendment=requirement.proposed_execpolicy_amendment,
+            )
+            if answer == ReviewDecision.ABORT:
+                raise TurnAbortedByUser
+            if not ReviewDecision.is_approval(answer):
+                return Outcome(rejection=REJECTED_BY_USER)
         approved_by_user = True
-    elif decision == Decision.PROMPT:
-        approved_by_user = True
+    elif requirement.bypass_sandbox:
+        first = await attempt(False)
+        return Outcome(value=first.value, sandboxed=False)
 
     sandboxed = policy.needs_platform_sandbox() and not (escalated and approved_by_user)
     first = await attempt(sandboxed)

@@ -60,6 +60,13 @@ UNIFIED_EXEC_ENV = {
 PatchInterceptor = Callable[[ToolContext, ToolCall, str, Path], Awaitable[ToolResult]]
 
 
+def _prefix_rule(data: dict[str, Any]) -> list[str] | None:
+    rule = data.get("prefix_rule")
+    if isinstance(rule, list) and rule and all(isinstance(p, str) for p in rule):
+        return rule
+    return None
+
+
 def resolve_workdir(ctx: ToolContext, workdir: str | None) -> Path:
     if not workdir:
         return ctx.cwd
@@ -312,6 +319,7 @@ async def handle_exec_command(
         justification=expect(data, "justification", str),
         attempt=attempt,
         unified=True,
+        prefix_rule=_prefix_rule(data),
     )
     if outcome.rejection is not None:
         _emit_end_failure(ctx, call, argv, workdir, outcome.rejection, begun)
