@@ -94,6 +94,8 @@ struct codex_sse_parser {
     size_t count;
     int any_id;
     int any_retry;
+    int same_name;
+    size_t first_name_len;
 };
 
 static const char BOM[3] = {'\xEF', '\xBB', '\xBF'};
@@ -137,11 +139,17 @@ static int dispatch(codex_sse_parser *p)
     /* The data buffer ends in the "\n" of its last line: that byte becomes the separator. */
     p->data.ptr[p->data.len - 1] = '\r';
     p->data_done = p->data.len;
-    int rc;
-    if (p->event.len)
-        rc = bb_append(&p->names, p->event.ptr, p->event.len);
-    else
-        rc = bb_append(&p->names, "message", 7);
+    const char *name = p->event.len ? p->event.ptr : "message";
+    size_t name_len = p->event.len ? p->event.len : 7;
+    /* A delta flood is one name over and over: say so, and the binding makes one string. */
+    if (p->count == 0) {
+        p->same_name = 1;
+        p->first_name_len = name_len;
+    } else if (p->same_name
+               && (name_len != p->first_name_len || memcmp(p->names.ptr, name, name_len) != 0)) {
+        p->same_name = 0;
+    }
+    int rc = bb_append(&p->names, name, name_len);
     rc |= bb_append(&p->names, "\r", 1);
     rc |= bb_append(&p->ids, p->last_id.ptr, p->last_id.len);
     rc |= bb_append(&p->ids, "\r", 1);
@@ -229,6 +237,8 @@ static void reset_batch(codex_sse_parser *p)
     p->count = 0;
     p->any_id = 0;
     p->any_retry = 0;
+    p->same_name = 0;
+    p->first_name_len = 0;
 }
 
 static void fill_batch(const codex_sse_parser *p, codex_sse_batch *out)
@@ -243,6 +253,8 @@ static void fill_batch(const codex_sse_parser *p, codex_sse_batch *out)
     out->retries = p->retries.ptr;
     out->any_id = p->any_id;
     out->any_retry = p->any_retry;
+    out->same_name = p->same_name;
+    out->first_name_len = p->first_name_len;
 }
 
 static int fail(codex_sse_parser *p, int rc, codex_sse_batch *out)

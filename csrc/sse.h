@@ -37,6 +37,8 @@ typedef struct {
     const int64_t *retries; /* count entries; -1 when the block had no valid retry field */
     int any_id;            /* some id in this batch is non-empty */
     int any_retry;         /* some retry in this batch is >= 0 */
+    int same_name;         /* every event in this batch has the first event's name */
+    size_t first_name_len; /* length of the first name in `names` */
 } codex_sse_batch;
 
 /* A new parser, or NULL when out of memory. max_event_size 0 means SIZE_MAX. */

@@ -41,6 +41,8 @@ typedef struct {
     const int64_t *retries;
     int any_id;
     int any_retry;
+    int same_name;
+    size_t first_name_len;
 } codex_sse_batch;
 
 #define CODEX_SSE_OK 0

@@ -70,7 +70,11 @@ class _NativeSSEParser:
         buffer = self._buffer
         # Each buffer ends in one '\r' separator; drop it and split on the rest.
         data = str(buffer(b.data, b.data_len - 1), "utf-8", "replace").split("\r")
-        names = str(buffer(b.names, b.names_len - 1), "utf-8", "replace").split("\r")
+        names: Any = (
+            repeat(str(buffer(b.names, b.first_name_len), "utf-8", "replace"), n)
+            if b.same_name
+            else str(buffer(b.names, b.names_len - 1), "utf-8", "replace").split("\r")
+        )
         ids: Any = (
             str(buffer(b.ids, b.ids_len - 1), "utf-8", "replace").split("\r")
             if b.any_id
