@@ -145,6 +145,21 @@ int main(void)
         codex_sse_free(p);
     }
 
+    /* same_name: set only when every event of the batch carries the first one's name. */
+    {
+        codex_sse_parser *p = codex_sse_new(0);
+        codex_sse_batch b;
+        const char *same = "event: d\ndata: 1\n\nevent: d\ndata: 2\n\n";
+        CHECK(codex_sse_feed(p, same, strlen(same), &b) == 0);
+        CHECK(b.count == 2 && b.same_name == 1 && b.first_name_len == 1);
+        const char *mixed = "event: d\ndata: 1\n\nevent: dd\ndata: 2\n\ndata: 3\n\n";
+        CHECK(codex_sse_feed(p, mixed, strlen(mixed), &b) == 0);
+        CHECK(b.count == 3 && b.same_name == 0);
+        CHECK(codex_sse_feed(p, "data: 4\n\n", 9, &b) == 0);
+        CHECK(b.count == 1 && b.same_name == 1 && b.first_name_len == 7);
+        codex_sse_free(p);
+    }
+
     /* A large event fed in odd-sized chunks arrives intact. */
     {
         size_t n = 3 * 1024 * 1024 + 7;
