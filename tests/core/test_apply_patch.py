@@ -68,9 +68,10 @@ def test_add_update_move_delete(tmp_path, mock_model_server):
     }
     end = of_type(events, "patch_apply_end")[0]
     assert end.success is True
-    diffs = of_type(events, "turn_diff")
-    if diffs:  # present once the turn-diff tracker is installed
-        assert "hello" in diffs[-1].unified_diff
+    diff = of_type(events, "turn_diff")[-1].unified_diff
+    assert "greet.py b/" in diff and "new file mode 100644" in diff
+    assert '+    print("hello")' in diff
+    assert "+hello" in diff
 
 
 def test_patch_outside_roots_rejected_under_never(tmp_path, mock_model_server):

@@ -56,6 +56,7 @@ from codex.protocol.events import (
     TokenCount,
     TurnAborted,
     TurnAbortReason,
+    TurnDiff,
     WarningEvent,
 )
 from codex.protocol.items import InputImage, InputText, Message, ResponseItem, parse_item
@@ -383,6 +384,16 @@ class Session:
             tracker = TurnDiffTracker()
         except ImportError:
             pass
+        def announce_diff() -> None:
+            if tracker is None:
+                return
+            try:
+                diff = tracker.get_unified_diff()
+            except Exception:  # a diff failure must not fail the patch
+                return
+            if diff:
+                self.emit(sub_id, TurnDiff(diff))
+
         return ToolContext(
             turn_id=sub_id,
             cwd=settings.cwd,
@@ -397,6 +408,7 @@ class Session:
             freeform_apply_patch=self.freeform_apply_patch,
             diff_tracker=tracker,
             exec_policy=self.exec_policy,
+            on_patch_applied=announce_diff,
         )
 
     # ---- the actor -----------------------------------------------------------------------
