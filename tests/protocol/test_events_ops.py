@@ -356,3 +356,35 @@ def test_submission_envelope_and_unknown_op() -> None:
     sub = Submission.from_dict({"id": "7", "op": {"type": "future_op", "a": 1}})
     assert isinstance(sub.op, RawOp) and sub.op.type == "future_op"
     assert sub.to_dict() == {"id": "7", "op": {"type": "future_op", "a": 1}}
+
+
+def test_sandbox_policies_parse_into_the_policy_type() -> None:
+    from codex.protocol.sandbox_policy import SandboxPolicy
+
+    ws = {
+        "type": "workspace-write",
+        "network_access": False,
+        "exclude_tmpdir_env_var": False,
+        "exclude_slash_tmp": False,
+    }
+    op = parse_op(
+        {
+            "type": "user_turn",
+            "items": [],
+            "cwd": "/r",
+            "approval_policy": "never",
+            "sandbox_policy": ws,
+            "model": "m",
+            "summary": "auto",
+            "final_output_json_schema": None,
+        }
+    )
+    assert op.sandbox_policy == SandboxPolicy.workspace_write()
+    assert op.to_dict()["sandbox_policy"] == ws
+    built = OverrideTurnContext(sandbox_policy=SandboxPolicy.read_only())
+    assert built.to_dict() == {
+        "type": "override_turn_context",
+        "sandbox_policy": {"type": "read-only"},
+    }
+    odd = {"type": "future-mode", "x": 1}
+    assert parse_op({"type": "override_turn_context", "sandbox_policy": odd}).sandbox_policy == odd

@@ -42,7 +42,7 @@ def dump(value: Any) -> Any:
         if isinstance(value, Enum):
             return value.value
         return value
-    to_dict = getattr(value, "to_dict", None)
+    to_dict = getattr(value, "to_dict", None) or getattr(value, "to_json_dict", None)
     if to_dict is not None:
         return to_dict()
     if isinstance(value, list | tuple):
@@ -169,6 +169,18 @@ def extra_field() -> Any:
 def absent_field() -> Any:
     """Fields that were missing from the parsed input, so serialization does not invent them."""
     return dataclasses.field(default=frozenset(), kw_only=True, repr=False, compare=False)
+
+
+def parse_sandbox_policy(data: Any) -> Any:
+    """A `SandboxPolicy` when the JSON is one it models exactly, else the JSON unchanged (so
+    newer or unusual policies survive a round trip)."""
+    from codex.protocol.sandbox_policy import SandboxPolicy
+
+    try:
+        policy = SandboxPolicy.from_json_dict(data)
+    except (ValueError, TypeError):
+        return data
+    return policy if policy.to_json_dict() == data else data
 
 
 def parse_list(parser: Callable[[Any], Any]) -> Callable[[Any], list[Any]]:

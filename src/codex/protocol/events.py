@@ -20,6 +20,7 @@ from codex.protocol._wire import (
     absent_field,
     extra_field,
     parse_list,
+    parse_sandbox_policy,
     tagged_parser,
     wire,
 )
@@ -369,7 +370,10 @@ class AgentReasoningSectionBreak(WireModel):
 @wire(
     "session_configured",
     omit_none=("reasoning_effort", "initial_messages"),
-    parse={"initial_messages": lambda v: [parse_event_msg(m) for m in v]},
+    parse={
+        "initial_messages": lambda v: [parse_event_msg(m) for m in v],
+        "sandbox_policy": parse_sandbox_policy,
+    },
     order=(
         "session_id",
         "model",
@@ -386,8 +390,7 @@ class AgentReasoningSectionBreak(WireModel):
 )
 @dataclass(slots=True)
 class SessionConfigured(WireModel):
-    """The first event of every session. `sandbox_policy` is its JSON form (or any object with
-    `to_dict()`), e.g. `{"type": "read-only"}`."""
+    """The first event of every session. `sandbox_policy` is a `SandboxPolicy` (or its JSON)."""
 
     session_id: str
     model: str

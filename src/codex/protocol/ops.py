@@ -3,8 +3,8 @@
 
 Ops serialize as upstream's `{"type": "<snake_case_name>", ...}`. Approval answers carry a
 `ReviewDecision` (`approved`, `approved_for_session`, `denied`, `abort`, ...). Sandbox policies
-travel in their JSON form (`{"type": "workspace-write", ...}`) or as any object with `to_dict()`
-(the sandbox package's policy type), so this module needs nothing from the rest of codex-py.
+parse to `codex.protocol.sandbox_policy.SandboxPolicy` (JSON it does not model exactly stays a
+dict); either form may be passed when building an op.
 Pure data, no I/O.
 """
 
@@ -20,6 +20,7 @@ from codex.protocol._wire import (
     absent_field,
     extra_field,
     parse_list,
+    parse_sandbox_policy,
     tagged_parser,
     wire,
 )
@@ -166,7 +167,7 @@ class UserInput(WireModel):
 @wire(
     "user_turn",
     omit_none=("effort",),
-    parse={"items": _parse_inputs},
+    parse={"items": _parse_inputs, "sandbox_policy": parse_sandbox_policy},
     order=(
         "items",
         "cwd",
@@ -197,6 +198,7 @@ class UserTurn(WireModel):
 @wire(
     "override_turn_context",
     omit_none=("cwd", "approval_policy", "sandbox_policy", "model", "effort", "summary"),
+    parse={"sandbox_policy": parse_sandbox_policy},
 )
 @dataclass(slots=True)
 class OverrideTurnContext(WireModel):
