@@ -222,8 +222,8 @@ def test_argv_shapes(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert argv[-2:] == ["--", "ls"]
     assert sandboxed_argv(["ls"], SandboxPolicy.danger_full_access(), cwd=ws) == ["ls"]
     monkeypatch.setenv("CODEX_LINUX_SANDBOX_EXE", "")
-    from codex.sandbox import spawn as spawn_module
+    from codex.sandbox import launch
 
-    monkeypatch.setattr(spawn_module, "_installed_launcher", lambda: None)
+    monkeypatch.setattr(launch, "_installed_launcher", lambda: None)
     with pytest.raises(SandboxUnavailable, match="danger-full-access"):
         sandboxed_argv(["ls"], SandboxPolicy.read_only(), cwd=ws)

@@ -94,8 +94,8 @@ def _parse_platform_alias(
 
 def _exec(command: list[str], ctx: CliContext, mode: str | None, add_dirs: list[str]) -> int:
     from codex.errors import CodexError
+    from codex.sandbox.launch import sandbox_env, sandboxed_argv
     from codex.sandbox.policy import policy_from_config
-    from codex.sandbox.spawn import sandbox_env, sandboxed_argv
 
     flags = {"sandbox_mode": mode} if mode else None
     config = ctx.load_config(flag_overrides=flags)
@@ -116,8 +116,8 @@ def _exec(command: list[str], ctx: CliContext, mode: str | None, add_dirs: list[
 
 def _print_probe() -> int:
     from codex._native.probe import probe
+    from codex.sandbox.launch import SandboxUnavailable, find_linux_launcher
     from codex.sandbox.platform import platform_sandbox
-    from codex.sandbox.spawn import SandboxUnavailable, find_linux_launcher
 
     caps = probe()
     landlock = caps.landlock_abi or f"unavailable ({caps.landlock_unavailable})"
