@@ -73,3 +73,14 @@ def test_invalid_patch_reports_the_parse_error() -> None:
     with pytest.raises(InvocationError) as info:
         maybe_parse_apply_patch(["apply_patch", "not a patch"])
     assert str(info.value) == "invalid patch: The first line of the patch must be '*** Begin Patch'"
+
+
+def test_cd_prefix_moves_the_base_directory(tmp_path) -> None:
+    from codex.tools.apply_patch import apply_plan, plan_invocation
+
+    (tmp_path / "sub").mkdir()
+    found = maybe_parse_apply_patch(["bash", "-lc", heredoc("cd sub && ")])
+    plan = plan_invocation(found, tmp_path, lambda p: p.is_relative_to(tmp_path))
+    assert plan.unwritable == []
+    assert apply_plan(plan) == "Success. Updated the following files:\nA foo\n"
+    assert (tmp_path / "sub" / "foo").read_text() == "hi\n"

@@ -8,7 +8,12 @@ path against the caller's writable roots) before touching disk, then apply all o
 Shell interception: `maybe_parse_apply_patch(argv)` recognises `apply_patch` run via a shell tool.
 """
 
-from codex.tools.apply_patch.api import apply_patch_text, plan_patch, protocol_changes
+from codex.tools.apply_patch.api import (
+    apply_patch_text,
+    plan_invocation,
+    plan_patch,
+    protocol_changes,
+)
 from codex.tools.apply_patch.applier import PatchRejected, apply_plan
 from codex.tools.apply_patch.grammar import APPLY_PATCH_LARK_GRAMMAR
 from codex.tools.apply_patch.invocation import (
@@ -45,6 +50,7 @@ __all__ = [
     "maybe_parse_apply_patch",
     "parse_patch",
     "plan_hunks",
+    "plan_invocation",
     "plan_patch",
     "protocol_changes",
 ]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from codex.protocol.events import FileAdd, FileDelete, FileUpdate
 from codex.tools.apply_patch.applier import apply_plan
+from codex.tools.apply_patch.invocation import ApplyPatchInvocation
 from codex.tools.apply_patch.parser import parse_patch
 from codex.tools.apply_patch.planner import ChangeKind, PatchPlan, plan_hunks
 
-__all__ = ["apply_patch_text", "plan_patch", "protocol_changes"]
+__all__ = ["apply_patch_text", "plan_invocation", "plan_patch", "protocol_changes"]
 
 
 def plan_patch(
@@ -21,6 +22,19 @@ def plan_patch(
     Raises ParseError or ApplyPatchError (messages as upstream's). Paths refused by
     `is_writable` are listed in `plan.unwritable` for the caller's approval decision."""
     return plan_hunks(parse_patch(patch).hunks, Path(cwd), is_writable)
+
+
+def plan_invocation(
+    invocation: ApplyPatchInvocation,
+    cwd: Path | str,
+    is_writable: Callable[[Path], bool] | None = None,
+) -> PatchPlan:
+    """Plan a patch recognised in a shell command; a `cd <dir> &&` prefix moves the base
+    directory (relative to `cwd`), as it would have in the shell."""
+    base = Path(cwd)
+    if invocation.workdir:
+        base = base / invocation.workdir
+    return plan_hunks(invocation.parsed.hunks, base, is_writable)
 
 
 def apply_patch_text(
