@@ -361,8 +361,11 @@ class Session:
         )
 
     def flush_recorder(self) -> None:
-        if self.recorder is not None:
-            self.recorder.flush()
+        """Turn boundary: the recorder writes what it queued (and fsyncs per its policy)."""
+        recorder = self.recorder
+        if recorder is not None:
+            turn_end = getattr(recorder, "turn_end", None)
+            (turn_end or recorder.flush)()
 
     def take_pending_input(self) -> list[ResponseItem]:
         items, self._pending_input = self._pending_input, []
@@ -384,6 +387,7 @@ class Session:
             tracker = TurnDiffTracker()
         except ImportError:
             pass
+
         def announce_diff() -> None:
             if tracker is None:
                 return
