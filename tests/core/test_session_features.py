@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import base64
 
+from tests.core.harness import make_config, of_type, run_turn
+from tests.support.model_stream import FunctionCall, HttpError, Message, Turn
+
 from codex.core import Session
 from codex.protocol import ops
 from codex.protocol.items import Message as ItemMessage
 from codex.protocol.items import assistant_message, user_message
-from tests.core.harness import make_config, of_type, run_turn
-from tests.support.model_stream import FunctionCall, HttpError, Message, Turn
 
 PNG_1X1 = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
