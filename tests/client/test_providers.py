@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,73 @@ def test_run_uses_uvloop_when_available() -> None:
 
     module = run(loop_module())
     assert module.startswith("uvloop") == uvloop_available()
+
+
+def test_chat_reattaches_reasoning_after_the_last_user_message() -> None:
+    from codex.client import chat_messages
+
+    def reasoning(text: str) -> dict[str, object]:
+        return {
+            "type": "reasoning",
+            "summary": [],
+            "content": [{"type": "reasoning_text", "text": text}],
+        }
+
+    def assistant(text: str) -> dict[str, object]:
+        return {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": text}],
+        }
+
+    user = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "q"}]}
+    call = {"type": "function_call", "name": "f", "arguments": "{}", "call_id": "c1"}
+    output = {"type": "function_call_output", "call_id": "c1", "output": "ok"}
+    history = [
+        reasoning("old"),
+        user,
+        reasoning("plan"),
+        call,
+        output,
+        assistant("a"),
+        reasoning("after"),
+    ]
+    messages = chat_messages(None, history)
+    assert [m.get("reasoning") for m in messages] == [None, "plan", None, "after"]
+    # ending on a user message: nothing is attached; a repeated assistant text is dropped
+    messages = chat_messages(None, [assistant("x"), assistant("x"), reasoning("r"), user])
+    assert messages == [{"role": "assistant", "content": "x"}, {"role": "user", "content": "q"}]
+
+
+def test_provider_for_config_takes_pydantic_tables() -> None:
+    from types import SimpleNamespace
+
+    from codex.client import provider_for_config
+
+    class Table:
+        def model_dump(self, *, exclude_none: bool) -> dict[str, object]:
+            assert exclude_none
+            return {"name": "Mock", "base_url": "http://127.0.0.1:1/v1", "wire_api": "responses"}
+
+    config = SimpleNamespace(model_provider="mock", model_providers={"mock": Table()})
+    assert provider_for_config(config, env={}).url() == "http://127.0.0.1:1/v1/responses"
+    default = SimpleNamespace(model_provider="openai", model_providers={})
+    assert provider_for_config(default, env={}).id == "openai"
+
+
+def test_provider_for_a_real_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from codex.client import provider_for_config
+    from codex.config import ConfigOverrides, load_config
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        'model = "gpt-5.5"\nmodel_provider = "mock"\n\n[model_providers.mock]\n'
+        'name = "Mock"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n'
+        'env_key = "MOCK_KEY"\nstream_max_retries = 2\n'
+    )
+    monkeypatch.setenv("CODEX_HOME", str(home))
+    config = load_config(ConfigOverrides(config_home=str(home)), cwd=tmp_path)
+    provider = provider_for_config(config, env={})
+    assert (provider.id, provider.wire_api, provider.stream_retries) == ("mock", "responses", 2)
+    assert provider.url() == "http://127.0.0.1:9/v1/responses"

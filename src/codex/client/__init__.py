@@ -47,6 +47,7 @@ from codex.client.providers import (
     ModelProvider,
     built_in_providers,
     merge_providers,
+    provider_for_config,
     resolve_provider,
 )
 from codex.client.rate_limits import parse_rate_limits
@@ -90,6 +91,7 @@ __all__ = [
     "chat_messages",
     "merge_providers",
     "parse_rate_limits",
+    "provider_for_config",
     "resolve_provider",
     "run",
     "shared_client",

@@ -226,3 +226,13 @@ def resolve_provider(
             f"Model provider `{provider_id}` not found (known: {known}); "
             f"define it under [model_providers.{provider_id}] in config.toml"
         ) from None
+
+
+def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> ModelProvider:
+    """The provider a loaded `codex.config.Config` selects (`model_provider` among the built-ins
+    and its `model_providers` tables, pydantic models or plain mappings)."""
+    tables: dict[str, Mapping[str, Any] | ModelProvider] = {}
+    for provider_id, table in (getattr(config, "model_providers", None) or {}).items():
+        dump = getattr(table, "model_dump", None)
+        tables[provider_id] = dump(exclude_none=True) if dump is not None else table
+    return resolve_provider(str(getattr(config, "model_provider", "openai")), tables, env)

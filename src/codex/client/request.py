@@ -159,59 +159,120 @@ def _tool_output_content(output: Any) -> Any:
     return _user_content(output)
 
 
+_ANCHOR_TYPES = ("function_call", "local_shell_call")
+
+
+def _is_anchor(item: Mapping[str, Any]) -> bool:
+    kind = item.get("type")
+    return kind in _ANCHOR_TYPES or (kind == "message" and item.get("role") == "assistant")
+
+
+def _reasoning_attachments(items: list[dict[str, Any]]) -> dict[int, str]:
+    """Raw reasoning after the last user message, keyed by the item it rides on: the assistant
+    message just before it, else the assistant anchor just after it (spec-core §1.9)."""
+    last_user = max(
+        (
+            i
+            for i, it in enumerate(items)
+            if it.get("type") == "message" and it.get("role") == "user"
+        ),
+        default=-1,
+    )
+    if last_user == len(items) - 1:
+        return {}
+    out: dict[int, str] = {}
+    for i in range(last_user + 1, len(items)):
+        item = items[i]
+        if item.get("type") != "reasoning":
+            continue
+        text = "".join(
+            p.get("text", "")
+            for p in item.get("content") or ()
+            if isinstance(p, Mapping) and p.get("type") in ("reasoning_text", "text")
+        )
+        if not text:
+            continue
+        before = items[i - 1] if i > 0 else None
+        after = items[i + 1] if i + 1 < len(items) else None
+        if (
+            before is not None
+            and before.get("type") == "message"
+            and before.get("role") == "assistant"
+        ):
+            out[i - 1] = out.get(i - 1, "") + text
+        elif after is not None and _is_anchor(after):
+            out[i + 1] = out.get(i + 1, "") + text
+    return out
+
+
 def chat_messages(instructions: str | None, items: Sequence[Any]) -> list[dict[str, Any]]:
     """History → Chat Completions messages (spec-core §1.9)."""
     messages: list[dict[str, Any]] = []
     if instructions:
         messages.append({"role": "system", "content": instructions})
+    dicts = [item_dict(raw) for raw in items]
+    reasoning = _reasoning_attachments(dicts)
     last_assistant: str | None = None
-    for raw in items:
-        item = item_dict(raw)
-        kind = item.get("type")
-        if kind == "message":
-            role = item.get("role", "user")
-            if role == "assistant":
-                text = _text_of(item.get("content"))
-                if text == last_assistant:
-                    continue
-                last_assistant = text
-                messages.append({"role": "assistant", "content": text})
-            elif role == "user":
-                messages.append({"role": "user", "content": _user_content(item.get("content"))})
-            else:
-                messages.append({"role": role, "content": _text_of(item.get("content"))})
-        elif kind == "function_call":
-            call = {
-                "id": item.get("call_id"),
-                "type": "function",
-                "function": {"name": item.get("name"), "arguments": item.get("arguments", "")},
-            }
-            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif kind == "local_shell_call":
-            call = {
-                "id": item.get("call_id") or item.get("id"),
-                "type": "local_shell_call",
-                "status": item.get("status"),
-                "action": item.get("action"),
-            }
-            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif kind == "custom_tool_call":
-            call = {
-                "id": item.get("call_id"),
-                "type": "custom",
-                "custom": {"name": item.get("name"), "input": item.get("input", "")},
-            }
-            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif kind in ("function_call_output", "custom_tool_call_output"):
-            messages.append(
-                {
-                    "role": "tool",
-                    "tool_call_id": item.get("call_id"),
-                    "content": _tool_output_content(item.get("output", "")),
-                }
-            )
-        # reasoning, web_search_call, compaction_summary, ghost_snapshot: not on this wire
+    for index, item in enumerate(dicts):
+        if index in reasoning:
+            count = len(messages)
+            _append_chat_message(messages, item, last_assistant)
+            if len(messages) > count:
+                messages[-1]["reasoning"] = reasoning[index]
+        else:
+            _append_chat_message(messages, item, last_assistant)
+        if item.get("type") == "message" and item.get("role") == "assistant":
+            last_assistant = _text_of(item.get("content"))
     return messages
+
+
+def _append_chat_message(
+    messages: list[dict[str, Any]], item: dict[str, Any], last_assistant: str | None
+) -> None:
+    """Append the message one history item becomes (if any)."""
+    kind = item.get("type")
+    if kind == "message":
+        role = item.get("role", "user")
+        if role == "assistant":
+            text = _text_of(item.get("content"))
+            if text == last_assistant:
+                return
+            messages.append({"role": "assistant", "content": text})
+        elif role == "user":
+            messages.append({"role": "user", "content": _user_content(item.get("content"))})
+        else:
+            messages.append({"role": role, "content": _text_of(item.get("content"))})
+    elif kind == "function_call":
+        call = {
+            "id": item.get("call_id"),
+            "type": "function",
+            "function": {"name": item.get("name"), "arguments": item.get("arguments", "")},
+        }
+        messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+    elif kind == "local_shell_call":
+        call = {
+            "id": item.get("call_id") or item.get("id"),
+            "type": "local_shell_call",
+            "status": item.get("status"),
+            "action": item.get("action"),
+        }
+        messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+    elif kind == "custom_tool_call":
+        call = {
+            "id": item.get("call_id"),
+            "type": "custom",
+            "custom": {"name": item.get("name"), "input": item.get("input", "")},
+        }
+        messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+    elif kind in ("function_call_output", "custom_tool_call_output"):
+        messages.append(
+            {
+                "role": "tool",
+                "tool_call_id": item.get("call_id"),
+                "content": _tool_output_content(item.get("output", "")),
+            }
+        )
+    # reasoning, web_search_call, compaction_summary, ghost_snapshot: not on this wire
 
 
 # ---- headers ------------------------------------------------------------------------------------
