@@ -139,11 +139,6 @@ class ExecDriver:
 
             human = HumanEventProcessor(color=Palette(self.color))
         spinner = _Spinner(stderr) if self.spinner else None
-        interrupted = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signal.SIGINT, interrupted.set)
-
         handled = JSONL_HANDLED if human is None else HANDLED
         saw_error = False
         final: str | None = None
@@ -163,28 +158,33 @@ class ExecDriver:
             from codex.protocol.usage import TokenUsage
 
             session.token_info.total_token_usage = TokenUsage.from_dict(setup.usage_base)
+        interrupted = False
+        loop = asyncio.get_running_loop()
+        pending: set[asyncio.Task[Any]] = set()
+
+        def on_sigint() -> None:
+            # Ctrl-C: interrupt the turn, shut down, and stop forwarding events (as upstream).
+            nonlocal interrupted
+            if interrupted:
+                return
+            interrupted = True
+            task = loop.create_task(_interrupt(session, Interrupt(), Shutdown()))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGINT, on_sigint)
+
         async with session:
-            events = session.events().__aiter__()
+            next_event = session.next_event
             while True:
-                next_event = asyncio.ensure_future(events.__anext__())
-                waiter = asyncio.ensure_future(interrupted.wait())
-                done, _ = await asyncio.wait(
-                    {next_event, waiter}, return_when=asyncio.FIRST_COMPLETED
-                )
-                if waiter in done and next_event not in done:
-                    next_event.cancel()
-                    await session.submit(Interrupt())
-                    break
-                waiter.cancel()
-                try:
-                    event = next_event.result()
-                except StopAsyncIteration:
-                    break
+                # One await per event and nothing else: a 100k-delta answer is 100k events.
+                event = await next_event()
                 msg = event.msg
                 tag = _tag(msg)
-                if tag not in handled:
-                    if tag == "shutdown_complete":
-                        break
+                if tag == "shutdown_complete":
+                    break
+                if tag not in handled or interrupted:
                     continue
                 data = msg.to_dict()
                 if jsonl is not None:
@@ -223,9 +223,11 @@ class ExecDriver:
 
                         write_last_message(self.output_last_message, final, stderr)
                     await session.submit(Shutdown())
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
         if spinner is not None:
             spinner.stop()
-        if interrupted.is_set():
+        if interrupted:
             return 130
         if human is not None:
             footer = human.footer()
@@ -246,6 +248,11 @@ class ExecDriver:
                 _write_fd(1, encode_line(out))
         elif human is not None:
             sys.stderr.write(human.process(data))
+
+
+async def _interrupt(session: Any, *ops: Any) -> None:
+    for op in ops:
+        await session.submit(op)
 
 
 def _version() -> str:
