@@ -51,6 +51,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1054,7 +1055,7 @@ static void usage(const char *why)
 {
     die(CODEX_SANDBOX_EXIT_USAGE,
         "%s (usage: codex-linux-sandbox --sandbox-policy-cwd DIR --sandbox-policy JSON "
-        "[--command-cwd DIR] [--explain] -- COMMAND [ARGS...])",
+        "[--command-cwd DIR] [--die-with-parent] [--explain] -- COMMAND [ARGS...])",
         why);
 }
 
@@ -1079,7 +1080,7 @@ static void explain(const policy_t *p, const roots_t *roots, const char *kind, c
 int main(int argc, char **argv)
 {
     const char *policy_json = NULL, *policy_cwd = NULL, *command_cwd = NULL;
-    int do_explain = 0, i;
+    int do_explain = 0, die_with_parent = 0, i;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
@@ -1088,6 +1089,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "--explain") == 0) {
             do_explain = 1;
+            continue;
+        }
+        if (strcmp(a, "--die-with-parent") == 0) {
+            die_with_parent = 1;
             continue;
         }
         const char **slot = strcmp(a, "--sandbox-policy") == 0       ? &policy_json
@@ -1111,6 +1116,13 @@ int main(int argc, char **argv)
         usage("--sandbox-policy-cwd must be an absolute path");
     if (i >= argc && !do_explain)
         usage("no command given after --");
+    if (die_with_parent) {
+        /* Kill the command when whoever started it dies (the agent), like upstream's
+         * parent-death signal. If that parent is already gone, do not start at all. */
+        pid_t parent = getppid();
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || parent == 1 || getppid() != parent)
+            die(CODEX_SANDBOX_EXIT_PRIVS, "the parent process is gone; not starting");
+    }
     policy_t policy;
     const char *error = NULL;
     if (!parse_policy(policy_json, &policy, &error))

@@ -3,7 +3,8 @@
  * Command line (the classic upstream form, plus our own diagnostics):
  *
  *   codex-linux-sandbox --sandbox-policy-cwd DIR --sandbox-policy JSON
- *                       [--command-cwd DIR] [--explain] -- COMMAND [ARGS...]
+ *                       [--command-cwd DIR] [--die-with-parent] [--explain]
+ *                       -- COMMAND [ARGS...]
  *
  * On success the process becomes COMMAND (execve); there is no shell and no Python in between,
  * so the exit status is COMMAND's own. Before the exec, failures exit with one of the codes

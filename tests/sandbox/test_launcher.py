@@ -353,3 +353,34 @@ def test_read_only_policy_mount_layer_protects_cwd(launcher: str, layout: Layout
         launcher, SandboxPolicy.read_only(), layout.ws, "attempt(lambda: os.chmod('src', 0o700))"
     )
     assert_denied(result, before, snapshot(layout.ws))
+
+
+def test_die_with_parent(launcher: str, layout: Layout) -> None:
+    """The agent dies: its sandboxed command must not live on. We become a subreaper so the
+    orphan is reparented to us and waitpid tells how it ended (no polling, no sleeps)."""
+    import ctypes
+    import signal
+    import sys
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    try:
+        parent_code = (
+            "import os, sys\n"
+            "r, w = os.pipe()\n"
+            f"argv = [{launcher!r}, '--sandbox-policy-cwd', {str(layout.ws)!r},"
+            " '--sandbox-policy', '{\"type\":\"read-only\"}', '--die-with-parent',"
+            " '--', 'sh', '-c', 'echo ready; exec sleep 60']\n"
+            "out = [(os.POSIX_SPAWN_DUP2, w, 1)]\n"
+            "pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=out)\n"
+            "os.close(w)\n"
+            "os.read(r, 6)\n"
+            "print(pid, flush=True)\n"
+            "os._exit(0)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", parent_code], capture_output=True, text=True)
+        grandchild = int(done.stdout)
+        _, status = os.waitpid(grandchild, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    finally:
+        libc.prctl(36, 0, 0, 0, 0)

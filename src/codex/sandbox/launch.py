@@ -89,8 +89,10 @@ def sandboxed_argv(
     *,
     cwd: str | os.PathLike[str],
     sandbox_policy_cwd: str | os.PathLike[str] | None = None,
+    die_with_parent: bool = False,
 ) -> list[str]:
-    """The argv that runs `command` under `policy` (checks availability first)."""
+    """The argv that runs `command` under `policy` (checks availability first).
+    `die_with_parent`: the Linux launcher arms a parent-death SIGKILL before the exec."""
     if not command:
         raise ValueError("empty command")
     kind = check_available(policy)
@@ -105,6 +107,7 @@ def sandboxed_argv(
             policy.to_json(),
             "--command-cwd",
             cwd,
+            *(["--die-with-parent"] if die_with_parent else []),
             "--",
             *command,
         ]

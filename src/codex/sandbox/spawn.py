@@ -68,8 +68,11 @@ async def spawn(
 
     `stdin`/`stdout`/`stderr` take the asyncio.subprocess constants (PIPE, DEVNULL, STDOUT)
     or a file descriptor. The writable roots are computed for `sandbox_policy_cwd` (default:
-    `cwd`), the directory the policy's "workspace" means."""
-    argv = sandboxed_argv(command, policy, cwd=cwd, sandbox_policy_cwd=sandbox_policy_cwd)
+    `cwd`), the directory the policy's "workspace" means. A sandboxed command is killed if
+    the thread that started it dies (parent-death signal, as upstream)."""
+    argv = sandboxed_argv(
+        command, policy, cwd=cwd, sandbox_policy_cwd=sandbox_policy_cwd, die_with_parent=True
+    )
     return await asyncio.create_subprocess_exec(
         *argv,
         cwd=os.fspath(cwd),
