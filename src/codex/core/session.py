@@ -178,6 +178,8 @@ class Session:
         )
         self._initial_history = list(initial_history) if initial_history is not None else None
         self._startup_warnings: list[str] = []
+        self.initial_context_len = 0
+        self.last_response_tokens = 0
         self._runner: TurnRunner | None = None
         self.exec_policy = self._load_exec_policy()
 
@@ -198,20 +200,9 @@ class Session:
             items = [parse_item(i) if isinstance(i, dict) else i for i in self._initial_history]
             self.history.record(items)
         else:
-            self._environment = self._environment_for(self._settings)
-            self.record_items(
-                initial_context(
-                    developer_instructions=self.config.developer_instructions,
-                    user_instructions=user_instructions(
-                        Path(self.config.codex_home),
-                        self._settings.cwd,
-                        self.config.project_doc_max_bytes,
-                        self.config.project_doc_fallback_filenames,
-                    ),
-                    cwd=self._settings.cwd,
-                    environment=self._environment,
-                )
-            )
+            context = self.fresh_initial_context(self._settings)
+            self.initial_context_len = len(context)
+            self.record_items(context)
         self.emit(
             "",
             SessionConfigured(
@@ -377,7 +368,45 @@ class Session:
     def add_usage(self, sub_id: str, usage: TokenUsage | None) -> None:
         if usage is not None:
             self.token_info.append_last_usage(usage)
-        self.emit(sub_id, TokenCount(info=self.token_info))
+            self.last_response_tokens = usage.total_tokens
+        self.emit(sub_id, TokenCount(info=self.token_info, rate_limits=self.rate_limits))
+
+    @property
+    def auto_compact_limit(self) -> int | None:
+        """`model_auto_compact_token_limit`, else 90% of the model's context window."""
+        if self.config.model_auto_compact_token_limit is not None:
+            return self.config.model_auto_compact_token_limit
+        window = self.config.model_context_window or DEFAULT_CONTEXT_WINDOW
+        return window * 9 // 10
+
+    def should_auto_compact(self) -> bool:
+        limit = self.auto_compact_limit
+        return limit is not None and limit > 0 and self.last_response_tokens >= limit
+
+    def fresh_initial_context(self, settings: TurnSettings) -> list[ResponseItem]:
+        """Developer instructions, AGENTS.md and the environment, built now."""
+        self._environment = self._environment_for(settings)
+        return initial_context(
+            developer_instructions=self.config.developer_instructions,
+            user_instructions=user_instructions(
+                Path(self.config.codex_home),
+                settings.cwd,
+                self.config.project_doc_max_bytes,
+                self.config.project_doc_fallback_filenames,
+            ),
+            cwd=settings.cwd,
+            environment=self._environment,
+        )
+
+    def reestimate_usage(self, sub_id: str) -> None:
+        """After compaction: estimate the new prompt size (bytes / 4) as the last usage."""
+        import orjson
+
+        size = len(self.base_instructions.encode("utf-8"))
+        size += sum(len(orjson.dumps(item.to_dict())) for item in self.history)
+        self.token_info.last_token_usage = TokenUsage(total_tokens=(size + 3) // 4)
+        self.last_response_tokens = 0
+        self.emit(sub_id, TokenCount(info=self.token_info, rate_limits=self.rate_limits))
 
     def make_tool_context(self, sub_id: str, settings: TurnSettings) -> ToolContext:
         tracker = None
@@ -429,6 +458,8 @@ class Session:
                 self.approvals.resolve(op.id, op.decision)
             elif isinstance(op, ops.OverrideTurnContext):
                 self._apply_overrides(op)
+            elif isinstance(op, ops.Compact):
+                self._on_compact(sub.id)
             elif isinstance(op, ops.Shutdown):
                 await self._shutdown(sub.id)
                 return
@@ -480,6 +511,32 @@ class Session:
         self._runner = runner
         self._task_sub = sub_id
         self._task = asyncio.ensure_future(self._run_task(runner, items, text, images))
+
+    def _on_compact(self, sub_id: str) -> None:
+        if self._task is not None and not self._task.done():
+            self.emit(sub_id, ErrorEvent("cannot compact while a task is running"))
+            return
+        settings = TurnSettings(
+            cwd=self._settings.cwd,
+            approval_policy=self._settings.approval_policy,
+            sandbox_policy=self._settings.sandbox_policy,
+            model=self._settings.model,
+        )
+        runner = TurnRunner(self, sub_id, settings)
+        self._runner = runner
+        self._task_sub = sub_id
+        self._task = asyncio.ensure_future(self._guard(runner, runner.run_compact()))
+
+    async def _guard(self, runner: TurnRunner, work: Any) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            from codex.protocol.events import TaskComplete
+
+            self.emit(runner.sub_id, ErrorEvent(f"Error running compact task: {exc}"))
+            self.emit(runner.sub_id, TaskComplete(turn_id=runner.sub_id))
 
     async def _run_task(
         self, runner: TurnRunner, items: list[ResponseItem], text: str, images: list[str]

@@ -28,6 +28,7 @@ from codex.client.events import (
     ReasoningTextDelta,
     Retrying,
 )
+from codex.core.compact import compact
 from codex.protocol.events import (
     AgentMessage,
     AgentMessageDelta,
@@ -143,11 +144,26 @@ class TurnRunner:
                     sess.record_items(self.tool_ctx.pending_input)
                     self.tool_ctx.pending_input.clear()
                 needs_follow_up, last_message = await self._sample_once()
+                if sess.should_auto_compact():
+                    # The turn's items are recorded; summarize, then ask the model again.
+                    await compact(self)
+                    continue
                 if not needs_follow_up and not sess.has_pending_input():
                     break
         except ModelError as exc:
             self.emit(ErrorEvent(str(exc)))
         self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=last_message))
+        sess.flush_recorder()
+
+    async def run_compact(self) -> None:
+        """The `compact` Op as its own task."""
+        sess = self.session
+        self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
+        try:
+            await compact(self)
+        except ModelError as exc:
+            self.emit(ErrorEvent(f"Error running compact task: {exc}"))
+        self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=None))
         sess.flush_recorder()
 
     def _prompt(self) -> Prompt:
