@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.core.harness import make_config, of_type, run_turn
+from tests.support.model_stream import Message, Turn, Usage
+
 from codex.core import Session
 from codex.core.compact import COMPACT_PROMPT, SUMMARY_PREFIX
 from codex.protocol import ops
-from tests.core.harness import make_config, of_type, run_turn
-from tests.support.model_stream import Message, Turn, Usage
 
 
 def test_manual_compact_replaces_history(tmp_path, mock_model_server):
