@@ -193,3 +193,28 @@ def test_prompt_options_anywhere_and_comma_images_and_modes() -> None:
     assert _parse().prompt is None
     with pytest.raises(UsageError):
         _parse("two", "prompts")
+
+
+def test_exec_help_and_arg_errors_import_nothing_heavy(plain_dir: Path, home: Path) -> None:
+    """`codex exec --help` and the pre-session checks never import pydantic, httpx, asyncio or
+    the agent (they are imported only once a session is about to start)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
+    env["CODEX_HOME"] = str(home)
+    for argv in (["exec", "--help"], ["exec", "--skip-git-repo-check", "-"]):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "codex", *argv],
+            cwd=plain_dir,
+            env=env,
+            input=b"",
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        imported = {
+            line.rsplit("|", 1)[1].strip()
+            for line in proc.stderr.decode().splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        assert "codex.exec.args" in imported
+        heavy = {"pydantic", "httpx", "asyncio", "codex.core", "codex.client", "codex.rollout"}
+        assert not heavy & imported, heavy & imported
