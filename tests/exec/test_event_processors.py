@@ -368,3 +368,12 @@ def test_human_processor_keeps_stdout_material_apart_and_counts_tokens() -> None
     coloured = HumanEventProcessor(color=Palette(True))
     assert "\x1b[31m" in coloured.process({"type": "error", "message": "x"})
     assert coloured.saw_error
+
+
+def test_human_turn_diff_shown_once_per_version() -> None:
+    proc = HumanEventProcessor()
+    diff = {"type": "turn_diff", "unified_diff": "diff --git a/x b/x\n+x\n"}
+    assert "turn diff:" in proc.process(diff)
+    assert proc.process(diff) == ""
+    changed = {"type": "turn_diff", "unified_diff": "diff --git a/x b/x\n+y\n"}
+    assert "+y" in proc.process(changed)

@@ -71,6 +71,7 @@ class HumanEventProcessor:
     total_tokens: int | None = None
     saw_error: bool = False
     turn_done: bool = False
+    _last_diff: str = ""
 
     # ---- the header (before any event) ------------------------------------------------------
 
@@ -203,9 +204,12 @@ class HumanEventProcessor:
         return self.color("apply_patch failed", "red") + (f"\n{detail}" if detail else "") + "\n"
 
     def _on_turn_diff(self, msg: Msg) -> str:
+        # Core re-sends the aggregate diff after every patch and every response; show it only
+        # when it changed, so a log holds each version once.
         diff = str(msg.get("unified_diff") or "")
-        if not diff:
+        if not diff.strip() or diff == self._last_diff:
             return ""
+        self._last_diff = diff
         return f"{self.color('turn diff:', 'magenta', 'italic')}\n{diff.rstrip(chr(10))}\n"
 
     def _on_plan_update(self, msg: Msg) -> str:
