@@ -349,6 +349,36 @@ static int json_literal(json_t *j, const char *word)
 
 static int json_skip_value(json_t *j, int depth);
 
+static size_t digits(json_t *j)
+{
+    size_t start = j->pos;
+    while (j->pos < j->len && j->s[j->pos] >= '0' && j->s[j->pos] <= '9')
+        j->pos++;
+    return j->pos - start;
+}
+
+/* -?digits(.digits)?([eE][+-]?digits)? */
+static int json_number(json_t *j)
+{
+    if (j->pos < j->len && j->s[j->pos] == '-')
+        j->pos++;
+    if (!digits(j))
+        return fail(j, "unexpected character");
+    if (j->pos < j->len && j->s[j->pos] == '.') {
+        j->pos++;
+        if (!digits(j))
+            return fail(j, "bad number");
+    }
+    if (j->pos < j->len && (j->s[j->pos] == 'e' || j->s[j->pos] == 'E')) {
+        j->pos++;
+        if (j->pos < j->len && (j->s[j->pos] == '+' || j->s[j->pos] == '-'))
+            j->pos++;
+        if (!digits(j))
+            return fail(j, "bad number");
+    }
+    return 1;
+}
+
 static int json_bool(json_t *j, int *out)
 {
     if (json_literal(j, "true")) {
@@ -398,10 +428,7 @@ static int json_skip_value(json_t *j, int depth)
     }
     if (json_literal(j, "true") || json_literal(j, "false") || json_literal(j, "null"))
         return 1;
-    size_t start = j->pos;
-    while (j->pos < j->len && strchr("+-0123456789.eE", j->s[j->pos]) && j->s[j->pos])
-        j->pos++;
-    return j->pos > start ? 1 : fail(j, "unexpected character");
+    return json_number(j);
 }
 
 static int parse_policy(const char *text, policy_t *p, const char **error)
@@ -428,10 +455,13 @@ static int parse_policy(const char *text, policy_t *p, const char **error)
                 if (j.pos < j.len && j.s[j.pos] == '"') {
                     char *v;
                     ok = json_string(&j, &v);
-                    if (ok)
+                    if (ok) {
                         p->network_access = strcmp(v, "enabled") == 0;
-                    if (ok)
+                        if (!p->network_access && strcmp(v, "restricted") != 0)
+                            ok = fail(&j, "network_access must be true, false, "
+                                          "\"restricted\" or \"enabled\"");
                         free(v);
+                    }
                 } else {
                     ok = json_bool(&j, &p->network_access);
                 }
@@ -1132,9 +1162,12 @@ int main(int argc, char **argv)
     static const char *const kinds[] = {"danger-full-access", "read-only", "workspace-write",
                                         "external-sandbox"};
     int sandboxed = policy.kind == POLICY_READ_ONLY || policy.kind == POLICY_WORKSPACE_WRITE;
+    /* This program never frees: it becomes the command (execve) or exits; --explain exits
+     * with _exit like every other path, so leak checkers see the same lifetime. */
     if (do_explain && !sandboxed) {
         explain(&policy, &roots, kinds[policy.kind], "none");
-        return 0;
+        fflush(stdout);
+        _exit(0);
     }
     if (sandboxed) {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -1142,7 +1175,8 @@ int main(int argc, char **argv)
         int mounts = apply_mount_layer(&roots);
         if (do_explain) {
             explain(&policy, &roots, kinds[policy.kind], mounts ? "mounts" : "enumeration");
-            return 0;
+            fflush(stdout);
+            _exit(0);
         }
         check_inherited_fds(&policy);
         drop_capabilities();
