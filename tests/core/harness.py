@@ -30,6 +30,7 @@ def make_config(
     model: str = "gpt-5.5",
     extra: str = "",
     cwd: Path | None = None,
+    wire: str = "responses",
 ) -> Any:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
@@ -44,7 +45,7 @@ def make_config(
         "[model_providers.mock]\n"
         'name = "mock"\n'
         f'base_url = "{server.base_url}"\n'
-        'wire_api = "responses"\n'
+        f'wire_api = "{wire}"\n'
         'env_key = "PATH"\n'
         "stream_max_retries = 2\n"
     )

@@ -160,3 +160,18 @@ def test_read_only_sandbox_blocks_writes(tmp_path, mock_model_server):
     out = _output(mock_model_server.requests[1], "w1")
     assert re.search(r"Read-only file system|Permission denied", out)
     assert not (tmp_path / "work" / "blocked.txt").exists()
+
+
+def test_chat_completions_wire_function_tools_only(tmp_path, mock_model_server):
+    mock_model_server.enqueue(
+        Turn([ex("c1", "echo chat-wire")]),
+        Turn([Message("chat done")]),
+    )
+    config = make_config(tmp_path, mock_model_server, wire="chat")
+    events = _run(config, "via chat")
+    first = mock_model_server.requests[0]
+    assert first.path.endswith("/chat/completions")
+    kinds = {t.get("type") for t in first.json["tools"]}
+    assert kinds == {"function"}
+    assert of_type(events, "task_complete")[0].last_agent_message == "chat done"
+    assert "chat-wire" in of_type(events, "exec_command_end")[0].aggregated_output

@@ -449,23 +449,31 @@ class Session:
     async def _run(self) -> None:
         while True:
             sub = await self._submissions.get()
-            op = sub.op
-            if isinstance(op, ops.UserInput | ops.UserTurn):
-                await self._on_user_input(sub.id, op)
-            elif isinstance(op, ops.Interrupt):
-                await self._abort(TurnAbortReason.INTERRUPTED)
-            elif isinstance(op, ops.ExecApproval | ops.PatchApproval):
-                self.approvals.resolve(op.id, op.decision)
-            elif isinstance(op, ops.OverrideTurnContext):
-                self._apply_overrides(op)
-            elif isinstance(op, ops.Compact):
-                self._on_compact(sub.id)
-            elif isinstance(op, ops.Shutdown):
+            if isinstance(sub.op, ops.Shutdown):
                 await self._shutdown(sub.id)
                 return
-            else:
-                kind = getattr(op, "TAG", None) or getattr(op, "type", "unknown")
-                self.emit(sub.id, ErrorEvent(f"unsupported operation: {kind}"))
+            try:
+                await self._handle(sub)
+            except Exception as exc:  # one bad op must not stop the actor
+                self.emit(
+                    sub.id, ErrorEvent(f"failed to handle {getattr(sub.op, 'TAG', 'op')}: {exc}")
+                )
+
+    async def _handle(self, sub: ops.Submission) -> None:
+        op = sub.op
+        if isinstance(op, ops.UserInput | ops.UserTurn):
+            await self._on_user_input(sub.id, op)
+        elif isinstance(op, ops.Interrupt):
+            await self._abort(TurnAbortReason.INTERRUPTED)
+        elif isinstance(op, ops.ExecApproval | ops.PatchApproval):
+            self.approvals.resolve(op.id, op.decision)
+        elif isinstance(op, ops.OverrideTurnContext):
+            self._apply_overrides(op)
+        elif isinstance(op, ops.Compact):
+            self._on_compact(sub.id)
+        else:
+            kind = getattr(op, "TAG", None) or getattr(op, "type", "unknown")
+            self.emit(sub.id, ErrorEvent(f"unsupported operation: {kind}"))
 
     def _apply_overrides(self, op: Any) -> None:
         s = self._settings

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 DEFAULT_CAPTURE_CAP = 1024 * 1024
 # After the child exits, grandchildren may keep the pipe open; wait this long for EOF.
 DRAIN_GRACE_S = 2.0
+# How long terminate() waits for a killed process group to be gone.
+GROUP_EXIT_GRACE_S = 2.0
 _READ_CHUNK = 64 * 1024
 
 
@@ -204,10 +206,16 @@ class ManagedProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
     async def terminate(self) -> None:
-        """Kill the process group, reap the child and close every fd."""
+        """Kill the process group, reap the child, wait (bounded) until nothing in the group
+        runs any more, and close every fd."""
         self.kill()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(asyncio.shield(self.proc.wait()), 5)
+        # SIGKILL is delivered asynchronously: a grandchild may still be on its way out.
+        deadline = time.monotonic() + GROUP_EXIT_GRACE_S
+        while live_group_members(self.proc.pid) and time.monotonic() < deadline:
+            self.kill()
+            await asyncio.sleep(0.01)
         self.close_fds()
         if self._exit_watch is not None and not self._exit_watch.done():
             self._exit_watch.cancel()

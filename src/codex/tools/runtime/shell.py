@@ -19,6 +19,7 @@ from codex.protocol.events import (
     ExecCommandOutputDelta,
     ExecCommandSource,
     ExecOutputStream,
+    TerminalInteraction,
 )
 from codex.tools.runtime.args import ArgumentError, expect, parse_arguments, wants_escalation
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
@@ -365,6 +366,8 @@ async def handle_write_stdin(
     yield_ms = clamp_yield(data.get("yield_time_ms"), DEFAULT_WRITE_YIELD_MS)
     max_tokens = expect(data, "max_output_tokens", int, DEFAULT_MAX_OUTPUT_TOKENS)
     meta = ctx.unified_exec.meta_of(session_id)
+    if chars and meta is not None:
+        ctx.emit(TerminalInteraction(meta[0], str(session_id), chars))
     try:
         chunk = await ctx.unified_exec.write_stdin(
             session_id, chars, yield_time_ms=yield_ms, max_output_tokens=max_tokens
