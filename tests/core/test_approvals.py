@@ -167,6 +167,14 @@ ROWS = {
         prompts=1,
         created=True,
     ),
+    "untrusted/danger/git reset --hard denied": Row(
+        "untrusted",
+        "danger-full-access",
+        "git_reset",
+        answers=["denied"],
+        prompts=1,
+        output_has="exec command rejected by user",
+    ),
     "never/ws/RE is refused outright": Row(
         "never",
         "workspace-write",
@@ -181,6 +189,8 @@ ROWS = {
 def _command(row: Row, target, port: int) -> str:
     if row.action in ("write_out", "write_ws"):
         return f"echo data > {target}"
+    if row.action == "git_reset":
+        return "git reset --hard"
     if row.action == "compound_ws":
         return f"cat /dev/null && touch {target}"
     if row.action == "fetch":
@@ -345,3 +355,26 @@ def test_execpolicy_forbidden_rule_rejects(tmp_path, mock_model_server):
     out = mock_model_server.requests[1].function_call_output("c1")["output"]
     assert "rejected: no touching" in out
     assert not (work / "nope.txt").exists()
+
+
+def test_untrusted_patch_through_shell_asks_patch_approval(tmp_path, mock_model_server):
+    work = tmp_path / "work"
+    work.mkdir()
+    script = (
+        "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: via_shell.txt\n+s\n"
+        "*** End Patch\nEOF\n"
+    )
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", {"cmd": script})]), Turn([Message("ok")])
+    )
+    config = make_config(tmp_path, mock_model_server, approval="untrusted", cwd=work)
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "go", decide=lambda _m: "approved")
+
+    events = asyncio.run(main())
+    assert len(of_type(events, "apply_patch_approval_request")) == 1
+    assert of_type(events, "exec_approval_request") == []
+    assert (work / "via_shell.txt").read_text() == "s\n"

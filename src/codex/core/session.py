@@ -3,7 +3,7 @@
 Library API (what front ends and tests use)::
 
     from codex.core import Session
-    from codex.protocol.ops import UserInput, InputText
+    from codex.protocol.ops import InputText, UserInput
 
     async with Session(config, originator="codex_exec") as s:
         sub_id = await s.submit(UserInput([InputText("hello")]))
@@ -11,17 +11,29 @@ Library API (what front ends and tests use)::
             if ev.msg.TAG == "task_complete" and ev.id == sub_id:
                 break
 
-`Session(config, *, originator, approval_policy, sandbox_policy, recorder, initial_history,
-conversation_id, model)`: `approval_policy`/`sandbox_policy` override the config's effective
-values; `recorder` is an optional rollout recorder (`record_response_item(dict)`,
-`record_event(dict)`, `record_turn_context(dict)`, `flush()`, `close()`), None for --ephemeral;
-`initial_history` is a list of ResponseItems (or dicts) to resume from; `model` injects a model
-streamer (tests). Per-turn: `UserTurn(...)` carries cwd, policies, model and
-`final_output_json_schema`; images go in as `InputLocalImage(path)` / `InputImageUrl(url)`.
+Constructor (keyword-only after `config`, a codex.config.Config):
+  originator       the client name sent to the provider ("codex_exec", "codex_cli_rs", ...)
+  approval_policy  overrides config.approval_policy (exec passes "never")
+  sandbox_policy   a codex.protocol.sandbox_policy.SandboxPolicy or its JSON dict
+                   (default: derived from config, codex.sandbox.policy.policy_from_config)
+  recorder         rollout hook: record_response_item(dict), record_event(dict),
+                   record_turn_context(dict), turn_end()/flush() at each turn end, close();
+                   None for --ephemeral
+  initial_history  ResponseItems (or their dicts) to resume from; no initial context is added
+  conversation_id  the thread id (default: a new uuid)
+  rollout_path     reported in session_configured
+  auth             credentials source for codex.client (default: codex.auth.AuthManager)
+  model            a stand-in for codex.client.ModelClient (tests, replay)
 
-`submit(op)` returns the submission id; every event answering it carries that id. `events()`
-yields until `shutdown_complete`. Leaving the `async with` shuts down: running commands are
-killed (whole process groups), the rollout flushed and closed.
+Ops: `UserInput` / `UserTurn` (per-turn cwd, policies, model, effort, summary and
+`final_output_json_schema`; images as `InputLocalImage(path)` / `InputImageUrl(url)`; input
+sent while a turn runs joins that turn), `Interrupt`, `ExecApproval` / `PatchApproval`,
+`OverrideTurnContext`, `Compact`, `Shutdown`. `submit(op)` returns the submission id and every
+event answering it carries that id. `events()` yields until `shutdown_complete`; `next_event()`
+takes one. `token_info` holds the running usage (exec seeds it when resuming).
+
+Leaving the `async with` shuts down: the running turn is aborted, every command's process group
+killed, the rollout flushed and closed. Never blocks the event loop on a child process.
 """
 
 from __future__ import annotations
