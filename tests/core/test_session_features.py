@@ -13,7 +13,6 @@ from tests.support.model_stream import FunctionCall, HttpError, Message, Turn
 
 from codex.core import Session
 from codex.protocol import ops
-from codex.protocol.items import Message as ItemMessage
 from codex.protocol.items import assistant_message, user_message
 
 PNG_1X1 = base64.b64decode(
@@ -299,7 +298,3 @@ def test_real_rollout_recorder(tmp_path, mock_model_server):
     assert ("event_msg", "task_complete") in kinds
     last_item = [x for x in lines if x["type"] == "response_item"][-1]["payload"]
     assert last_item["role"] == "assistant"
-
-
-def test_message_items_are_protocol_objects():
-    assert isinstance(user_message("x"), ItemMessage)
