@@ -30,6 +30,11 @@ _PATTERN = re.compile(
     rb"|(?<=Bearer )[A-Za-z0-9._~+/=-]{16,}"
 )
 
+# Every credential shape above starts with one of these; a line containing none of them (the
+# common case) skips the regex, which would otherwise cost ~30 ms per MB.
+_TRIGGERS = (b"sk-", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox", b"AKIA")
+_TRIGGERS += (b"eyJ", b"Bearer ")
+
 # Environment variables whose values are credentials wherever they appear.
 SECRET_ENV_VARS = ("OPENAI_API_KEY", "CODEX_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 _MIN_SECRET_LEN = 8  # shorter values would redact ordinary words
@@ -55,4 +60,6 @@ class Redactor:
         for secret in self._exact:
             if secret in line:
                 line = line.replace(secret, REDACTED)
+        if not any(t in line for t in _TRIGGERS):
+            return line
         return _PATTERN.sub(REDACTED, line)
