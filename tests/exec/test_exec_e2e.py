@@ -311,6 +311,38 @@ def test_codex_api_key_is_the_bearer_for_the_builtin_provider(
     assert mock_model_server.single_request().header("authorization") == "Bearer sk-exec-only"
 
 
+def test_codex_api_key_still_honoured_under_the_sdk_originator(
+    mock_model_server: MockModelServer, tmp_path: Path, repo: Path
+) -> None:
+    home = tmp_path / "bare-home"
+    home.mkdir()
+    mock_model_server.enqueue(Turn([Message("keyed")], USAGE))
+    env = {
+        "CODEX_API_KEY": "sk-from-the-sdk",
+        "OPENAI_BASE_URL": mock_model_server.base_url,
+        "CODEX_INTERNAL_ORIGINATOR_OVERRIDE": "codex_sdk_ts",
+    }
+    res = run_codex("exec", "--json", "x", home=home, cwd=repo, env=env)
+    assert res.rc == 0, res.stderr
+    request = mock_model_server.single_request()
+    assert request.header("authorization") == "Bearer sk-from-the-sdk"
+    assert request.header("originator") == "codex_sdk_ts"
+
+
+def test_forced_chatgpt_login_refuses_an_api_key(
+    mock_model_server: MockModelServer, tmp_path: Path, repo: Path
+) -> None:
+    home = tmp_path / "forced-home"
+    write_config(home, mock_model_server.base_url)
+    config = home / "config.toml"
+    config.write_text('forced_login_method = "chatgpt"\n' + config.read_text())  # top level
+    res = run_codex("exec", "--json", "x", home=home, cwd=repo, env={"CODEX_API_KEY": "sk-x"})
+    assert res.rc == 1
+    assert res.stdout == b""
+    assert "ChatGPT login is required, but an API key is currently being used" in res.stderr
+    assert mock_model_server.requests == []
+
+
 def test_human_mode_failure_and_forced_colour(
     mock_model_server: MockModelServer, home: Path, repo: Path, tmp_path: Path
 ) -> None:

@@ -122,7 +122,7 @@ class ExecDriver:
 
     async def _run(self) -> int:
         from codex.core import Session
-        from codex.exec.session_setup import originator, prepare
+        from codex.exec.session_setup import auth_manager, originator, prepare
         from codex.protocol.ops import Interrupt, Shutdown
 
         stderr = sys.stderr
@@ -151,6 +151,7 @@ class ExecDriver:
             recorder=setup.recorder,
             initial_history=setup.initial_history,
             conversation_id=setup.conversation_id,
+            auth=auth_manager(self.config),
         )
         if setup.usage_base:
             # A resumed thread keeps counting where the last process stopped (0.169 reports

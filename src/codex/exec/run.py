@@ -186,6 +186,9 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
     if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
         stderr.write(NOT_IN_GIT_REPO + "\n")
         return 1
+    from codex.exec.session_setup import enforce_login_restrictions
+
+    enforce_login_restrictions(config)
     if req.oss:
         check_oss_server(req.local_provider or getattr(config, "oss_provider", None))
     images = check_images(req.images, config.cwd)

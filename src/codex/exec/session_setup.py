@@ -28,6 +28,32 @@ def originator() -> str:
     return os.environ.get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE") or DEFAULT_ORIGINATOR
 
 
+def auth_manager(config: Config) -> Any:
+    """Credentials for the run. `CODEX_API_KEY` is honoured by exec only, whatever originator an
+    embedding SDK announces (the TS SDK passes its `apiKey` that way)."""
+    try:
+        from codex.auth import AuthManager
+
+        return AuthManager.from_config(config, enable_codex_api_key_env=True)
+    except Exception:  # unreadable storage: env keys of the provider still work
+        return None
+
+
+def enforce_login_restrictions(config: Config) -> None:
+    """`forced_login_method` / `forced_chatgpt_workspace_id`: refuse (exit 1) like upstream."""
+    if not (config.forced_login_method or config.forced_chatgpt_workspace_id):
+        return
+    from codex.auth.errors import AuthError
+    from codex.auth.restrictions import enforce_login_restrictions as enforce
+    from codex.auth.settings import AuthSettings
+    from codex.errors import CodexError
+
+    try:
+        enforce(AuthSettings.from_config(config), enable_codex_api_key_env=True)
+    except AuthError as err:
+        raise CodexError(str(err)) from None
+
+
 @dataclass(slots=True)
 class SessionSetup:
     conversation_id: str
