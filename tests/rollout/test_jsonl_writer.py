@@ -199,3 +199,11 @@ def test_kill_9_mid_stream_never_tears_a_middle_line(tmp_path: Path, native: str
 
     # And the rollout reader streams it (lines lack type/payload: all skipped, none crash it).
     assert list(iter_rollout(path)) == []
+
+
+def test_dropped_writer_still_writes_its_lines(tmp_path: Path) -> None:
+    path = tmp_path / "dropped.jsonl"
+    w = JsonlWriter(path)
+    w.append(b'{"queued":1}\n')
+    del w
+    assert path.read_bytes() == b'{"queued":1}\n'

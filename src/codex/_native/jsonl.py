@@ -123,6 +123,14 @@ class JsonlWriter:
             raw, self._raw = self._raw, None
             raw.close()
 
+    def __del__(self) -> None:
+        # A writer dropped without close() still gets its queued lines out (whole lines only).
+        # try/except rather than contextlib.suppress: module globals may be gone at shutdown.
+        try:  # noqa: SIM105
+            self.close()
+        except Exception:  # a dead file system: nothing left to do
+            pass
+
     def __enter__(self) -> JsonlWriter:
         return self
 
