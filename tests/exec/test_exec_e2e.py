@@ -455,3 +455,41 @@ def test_openai_base_url_config_key_reaches_the_builtin_provider(
         timeout=30,
     )
     assert res.rc == 0, res.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "inside", "extra"),
+    [
+        ((), False, False),  # default: read-only
+        (("--full-auto",), True, False),
+        (("-s", "workspace-write", "--add-dir", "{extra}"), True, True),
+        (("--dangerously-bypass-approvals-and-sandbox",), True, True),
+    ],
+)
+def test_sandbox_flags_reach_the_commands(
+    flags: tuple[str, ...],
+    inside: bool,
+    extra: bool,
+    mock_model_server: MockModelServer,
+    home: Path,
+    repo: Path,
+    tmp_path: Path,
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    cmd = f"touch in.txt; touch {other}/out.txt; echo done"
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c", "exec_command", {"cmd": cmd})], USAGE), Turn([Message("ok")], USAGE)
+    )
+    # /tmp and $TMPDIR are writable roots by default; take them out so `other` is outside.
+    argv = [
+        "-c",
+        "sandbox_workspace_write.exclude_slash_tmp=true",
+        "-c",
+        "sandbox_workspace_write.exclude_tmpdir_env_var=true",
+        *(f.format(extra=other) for f in flags),
+    ]
+    res = run_codex("exec", "--json", *argv, "write files", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert (repo / "in.txt").exists() is inside
+    assert (other / "out.txt").exists() is extra
