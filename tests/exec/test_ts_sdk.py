@@ -125,3 +125,16 @@ def test_failed_turn_raises(
     mock_model_server.enqueue(HttpError(400, body))
     (result,) = drive(env, "fail", workdir)
     assert result["error"] and "bad request from mock" in result["error"]
+
+
+def test_thread_options_become_flags_we_accept(
+    mock_model_server: MockModelServer, env: dict[str, str], workdir: Path, tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    mock_model_server.enqueue(Turn([Message("configured")], USAGE))
+    (result,) = drive(env, "options", workdir, str(extra))
+    assert result["finalResponse"] == "configured"
+    body = mock_model_server.single_request().json
+    assert body["model"] == "gpt-5.5"
+    assert body["reasoning"]["effort"] == "low"

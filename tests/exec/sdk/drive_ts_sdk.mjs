@@ -43,6 +43,19 @@ if (mode === "start") {
     { type: "text", text: "Describe" },
     { type: "local_image", path: extra },
   ]));
+} else if (mode === "options") {
+  // Every ThreadOptions field the SDK turns into flags or --config overrides.
+  const thread = codex.startThread({
+    ...options,
+    model: "gpt-5.5",
+    sandboxMode: "workspace-write",
+    additionalDirectories: [extra],
+    modelReasoningEffort: "low",
+    networkAccessEnabled: false,
+    webSearchMode: "disabled",
+    approvalPolicy: "never",
+  });
+  report("options", thread, await thread.run("With options"));
 } else if (mode === "fail") {
   const thread = codex.startThread(options);
   try {
