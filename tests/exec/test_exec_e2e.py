@@ -124,7 +124,7 @@ def test_command_execution_items(
     assert end["id"] == begin["id"] == "item_0"
     assert end["status"] == "completed" and end["exit_code"] == 0
     assert "hello-from-shell" in end["aggregated_output"]
-    assert "echo hello-from-shell" in end["command"]
+    assert end["command"] == "/bin/bash -lc 'echo hello-from-shell'"  # as sample B
     assert events[-1]["usage"]["input_tokens"] == 200  # cumulative over both requests
     second = mock_model_server.requests[1]
     assert second.function_call_output("call_1") is not None
@@ -493,3 +493,26 @@ def test_sandbox_flags_reach_the_commands(
     assert res.rc == 0, res.stderr
     assert (repo / "in.txt").exists() is inside
     assert (other / "out.txt").exists() is extra
+
+
+def test_reasoning_command_message_matches_sample_m9(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(
+        Turn(
+            [
+                Reasoning(summary=["think"]),
+                FunctionCall("c9", "exec_command", {"cmd": "echo M9", "login": False}),
+            ],
+            USAGE,
+        ),
+        Turn([Message("done")], USAGE),
+    )
+    res = run_codex("exec", "--json", "m9", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    events = res.events()
+    expected = sample("min-M9.jsonl") if SAMPLES.is_dir() else None
+    if expected is not None:
+        assert shape(events) == shape(expected)
+        for got, want in zip(events[1:], expected[1:], strict=True):
+            assert got == want  # identical apart from the thread id
