@@ -2,9 +2,9 @@
 command line is wrapped in the `codex-linux-sandbox` launcher, and whether a failure looks like a
 sandbox denial (spec-platform §1, §2.5).
 
-The policy itself and the launcher belong to codex.sandbox; this module only adapts them to what
-the tool handlers need and delegates whenever codex.sandbox provides the function. Pure decisions
-except `launcher_path()` (looks on disk).
+The policy, its writable roots, the launcher and the denial heuristic belong to codex.sandbox;
+this module only adapts them to what the tool handlers need (paths as `Path`, policies given as
+objects or JSON). Starts nothing.
 """
 
 from __future__ import annotations
@@ -14,17 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-DENIAL_KEYWORDS = (
-    "operation not permitted",
-    "permission denied",
-    "read-only file system",
-    "seccomp",
-    "sandbox",
-    "landlock",
-    "failed to write file",
-)
-SIGSYS_EXIT = 128 + 31
 
 
 def policy_dict(policy: Any) -> dict[str, Any]:
@@ -84,53 +73,27 @@ def _is_under(path: Path, root: Path) -> bool:
     return True
 
 
-def _read_only_subpaths(root: Path, is_cwd: bool) -> tuple[Path, ...]:
-    subs: list[Path] = []
-    git = root / ".git"
-    if git.exists():
-        subs.append(git)
-        if git.is_file():
-            try:
-                text = git.read_text().strip()
-            except OSError:
-                text = ""
-            if text.startswith("gitdir:"):
-                target = (root / text[len("gitdir:") :].strip()).resolve()
-                if target.exists():
-                    subs.append(target)
-    for name in (".agents", ".codex"):
-        candidate = root / name
-        if candidate.is_dir() or (name == ".codex" and is_cwd):
-            subs.append(candidate)
-    return tuple(dict.fromkeys(subs))
-
-
 def view(policy: Any, cwd: Path) -> PolicyView:
+    """The policy with its writable roots computed for `cwd` by codex.sandbox (the same roots
+    the launcher enforces), plus each root's symlink-resolved form, because patch targets are
+    checked by their real path."""
+    from codex.protocol.sandbox_policy import SandboxPolicy
+    from codex.sandbox.policy import writable_roots
+
     data = policy_dict(policy)
     kind = str(data.get("type", "read-only"))
     network = data.get("network_access", kind == "danger-full-access")
     network_on = network is True or network == "enabled"
     roots: list[WritableRoot] = []
     if kind == "workspace-write":
-        cwd_abs = Path(os.path.abspath(cwd))
-        candidates: list[tuple[Path, bool]] = [
-            (Path(os.path.abspath(p)), False) for p in data.get("writable_roots") or []
-        ]
-        candidates.append((cwd_abs, True))
-        if not data.get("exclude_slash_tmp") and os.path.isdir("/tmp"):
-            candidates.append((Path("/tmp"), False))
-        tmpdir = os.environ.get("TMPDIR")
-        if not data.get("exclude_tmpdir_env_var") and tmpdir:
-            candidates.append((Path(os.path.abspath(tmpdir)), False))
-        seen: set[Path] = set()
-        for root, is_cwd in candidates:
-            resolved = Path(os.path.realpath(root))
-            if resolved in seen:
-                continue
-            seen.add(resolved)
-            roots.append(WritableRoot(resolved, _read_only_subpaths(resolved, is_cwd)))
-            if resolved != root:
-                roots.append(WritableRoot(root, _read_only_subpaths(root, is_cwd)))
+        for root in writable_roots(SandboxPolicy.from_json_dict(data), os.fspath(cwd)):
+            subs = tuple(Path(p) for p in root.read_only_subpaths)
+            raw = Path(root.root)
+            roots.append(WritableRoot(raw, subs))
+            real = Path(os.path.realpath(raw))
+            if real != raw:
+                real_subs = tuple(Path(os.path.realpath(p)) for p in subs)
+                roots.append(WritableRoot(real, real_subs))
     return PolicyView(kind, bool(network_on), tuple(roots), data)
 
 
@@ -168,12 +131,9 @@ def sandbox_env(policy: PolicyView, base: Mapping[str, str]) -> dict[str, str]:
 
 
 def is_likely_sandbox_denied(exit_code: int, *texts: str) -> bool:
-    """spec-platform §2.5's heuristic, applied only to sandboxed runs that failed."""
-    if exit_code == 0:
-        return False
-    joined = "\n".join(texts).lower()
-    if any(word in joined for word in DENIAL_KEYWORDS):
-        return True
-    if exit_code in (2, 126, 127):
-        return False
-    return exit_code == SIGSYS_EXIT
+    """codex.sandbox's heuristic (spec-platform §2.5) for a sandboxed run that failed."""
+    from codex.sandbox.denial import is_likely_sandbox_denied as denied
+    from codex.sandbox.spawn import platform_sandbox
+
+    stdout, stderr, aggregated = (*texts, "", "", "")[:3]
+    return denied(platform_sandbox(), exit_code, stdout, stderr, aggregated)
