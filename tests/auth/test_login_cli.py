@@ -11,6 +11,7 @@ import json
 import socket
 import stat
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -504,3 +505,46 @@ def test_loose_permissions_are_reported_and_fixed_on_next_save(
 
     AuthManager(codex_home).bearer_sync()  # the expired token is refreshed and saved
     assert mode_of(path) == 0o600
+
+
+def _browser_env(cli_env: dict[str, str], tmp_path: Path) -> tuple[dict[str, str], Path]:
+    marker = tmp_path / "browser.log"
+    sim = Path(__file__).with_name("browser_sim.py")
+    # webbrowser runs $BROWSER as one executable path (no argument splitting): wrap the command.
+    launcher = tmp_path / "browser"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{sim}" "$@"\n')
+    launcher.chmod(0o755)
+    env = {**cli_env, "BROWSER": str(launcher), "BROWSER_SIM_LOG": str(marker)}
+    return env, marker
+
+
+def test_browser_is_opened_when_a_display_exists(
+    cli_env: dict[str, str], codex_home: Path, issuer: MockIssuer, tmp_path: Path
+) -> None:
+    env, marker = _browser_env(cli_env, tmp_path)
+    env["DISPLAY"] = ":0"
+    login = start_login(env, codex_home, issuer)
+    code, _out, err = login.finish()  # the "browser" completes the flow on its own
+    assert code == 0, err
+    assert marker.read_text().strip() == login.url
+    assert (codex_home / "auth.json").exists()
+
+
+@pytest.mark.parametrize("display", [None, ":0"])
+def test_no_browser_without_display_or_when_told_not_to(
+    cli_env: dict[str, str],
+    codex_home: Path,
+    issuer: MockIssuer,
+    tmp_path: Path,
+    display: str | None,
+) -> None:
+    env, marker = _browser_env(cli_env, tmp_path)
+    extra: tuple[str, ...] = ()
+    if display is not None:
+        env["DISPLAY"] = display
+        extra = ("--no-browser",)
+    login = start_login(env, codex_home, issuer, *extra)
+    page = browse(browse(browse(login.url).headers["location"]).headers["location"])
+    assert page.status_code == 200
+    assert login.finish()[0] == 0
+    assert not marker.exists()  # the URL was only printed

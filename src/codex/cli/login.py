@@ -242,10 +242,12 @@ def _browser_flow(opts: object, *, open_browser: bool) -> None:
         "On a remote or headless machine? Use `codex login --device-auth` instead."
     )
     if open_browser and _has_browser():
-        import threading
         import webbrowser
 
-        threading.Thread(target=webbrowser.open, args=(flow.auth_url,), daemon=True).start()
+        try:
+            webbrowser.open(flow.auth_url)  # GUI browsers are started in the background
+        except Exception as err:  # a broken $BROWSER must not end the login: the URL is printed
+            _say(f"warning: could not open a browser ({type(err).__name__})")
     try:
         flow.wait()
     except KeyboardInterrupt:
