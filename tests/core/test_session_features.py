@@ -298,3 +298,27 @@ def test_real_rollout_recorder(tmp_path, mock_model_server):
     assert ("event_msg", "task_complete") in kinds
     last_item = [x for x in lines if x["type"] == "response_item"][-1]["payload"]
     assert last_item["role"] == "assistant"
+
+
+def test_reasoning_events_and_echo(tmp_path, mock_model_server):
+    from tests.support.model_stream import Reasoning
+
+    mock_model_server.enqueue(
+        Turn(
+            [
+                Reasoning(summary=["**Plan** look first"], encrypted_content="enc-1"),
+                FunctionCall("c1", "exec_command", {"cmd": "true", "login": False}),
+            ]
+        ),
+        Turn([Message("done")]),
+    )
+    events = _session_run(make_config(tmp_path, mock_model_server))
+    assert [m.text for m in of_type(events, "agent_reasoning")] == ["**Plan** look first"]
+    assert "".join(m.delta for m in of_type(events, "agent_reasoning_delta")) == (
+        "**Plan** look first"
+    )
+    echoed = mock_model_server.requests[1].inputs_of_type("reasoning")
+    assert echoed and echoed[0]["encrypted_content"] == "enc-1"
+    body = mock_model_server.requests[0].json
+    assert body["reasoning"]["summary"] == "auto"
+    assert body["include"] == ["reasoning.encrypted_content"]
