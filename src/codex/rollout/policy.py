@@ -3,7 +3,7 @@
 Mirrors upstream's `rollout/policy.rs`: response items except `other`; of the events, only those
 needed to replay a conversation in a UI. Deltas, begin/end notifications, errors, warnings and
 similar transient events are dropped. The set is v0.63's list plus the item/task lifecycle events
-the 0.169 CLI also writes (its samples contain `task_started`, `item_completed`,
+the 0.169 CLI also writes (its files contain `task_started`, `item_completed`,
 `thread_settings_applied`, `task_complete`), so a file we write looks like one it writes.
 """
 
@@ -28,7 +28,6 @@ PERSISTED_EVENT_TYPES: frozenset[str] = frozenset(
         "task_complete",
         "item_completed",
         "thread_settings_applied",
-        "context_compacted",
     }
 )
 
