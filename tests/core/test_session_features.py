@@ -322,3 +322,48 @@ def test_reasoning_events_and_echo(tmp_path, mock_model_server):
     body = mock_model_server.requests[0].json
     assert body["reasoning"]["summary"] == "auto"
     assert body["include"] == ["reasoning.encrypted_content"]
+
+
+def test_changed_turn_context_adds_environment_diff(tmp_path, mock_model_server):
+    first_dir = tmp_path / "work"
+    other = tmp_path / "other"
+    other.mkdir()
+    mock_model_server.enqueue(Turn([Message("a")]), Turn([Message("b")]))
+    config = make_config(tmp_path, mock_model_server, cwd=first_dir)
+
+    def turn(cwd, text):
+        return ops.UserTurn(
+            items=[ops.InputText(text)],
+            cwd=str(cwd),
+            approval_policy="never",
+            sandbox_policy={"type": "workspace-write"},
+            model="gpt-5.5",
+        )
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            await run_turn(s, "", op=turn(first_dir, "one"))
+            await run_turn(s, "", op=turn(other, "two"))
+
+    asyncio.run(main())
+    from codex.core.prompt import user_shell_name
+
+    users = mock_model_server.requests[1].message_texts("user")
+    assert users[-2] == (
+        f"<environment_context>\n  <cwd>{other}</cwd>\n  <shell>{user_shell_name()[1]}</shell>\n"
+        "</environment_context>"
+    )
+    assert users[-1] == "two"
+    assert sum(t.startswith("<environment_context>") for t in users) == 2
+
+
+def test_exec_command_streams_output_deltas(tmp_path, mock_model_server):
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", {"cmd": "echo streamed", "login": False})]),
+        Turn([Message("ok")]),
+    )
+    events = _session_run(make_config(tmp_path, mock_model_server))
+    deltas = of_type(events, "exec_command_output_delta")
+    assert b"".join(d.chunk for d in deltas) == b"streamed\n"
+    assert {d.call_id for d in deltas} == {"c1"}

@@ -46,7 +46,7 @@ async def run_to_completion(
     timeout = DEFAULT_TIMEOUT_MS if timeout_ms is None else max(1, int(timeout_ms))
     process = await spawn(argv, cwd=cwd, env=env, separate_stderr=True)
     if on_output is not None:
-        process.listener = _bounded(on_output)
+        process.listener = bounded_listener(on_output)
     started = process.started
     try:
         exit_code = await process.wait_exit(started + timeout / 1000)
@@ -70,7 +70,7 @@ async def run_to_completion(
     )
 
 
-def _bounded(on_output: Callable[[str, bytes], None]) -> Callable[[str, bytes], None]:
+def bounded_listener(on_output: Callable[[str, bytes], None]) -> Callable[[str, bytes], None]:
     count = 0
 
     def report(name: str, data: bytes) -> None:

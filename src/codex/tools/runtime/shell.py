@@ -23,7 +23,7 @@ from codex.protocol.events import (
 )
 from codex.tools.runtime.args import ArgumentError, expect, parse_arguments, wants_escalation
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
-from codex.tools.runtime.exec_once import ExecResult, run_to_completion
+from codex.tools.runtime.exec_once import ExecResult, bounded_listener, run_to_completion
 from codex.tools.runtime.formatting import (
     format_freeform_exec_output,
     format_structured_exec_output,
@@ -302,6 +302,12 @@ async def handle_exec_command(
             process = await manager.start(final_argv, cwd=workdir, env=env, tty=tty)
         except (OSError, SandboxUnavailable) as exc:
             return Attempt(f"execution error: {exc}", None)
+        # Live output while this call waits; a process kept as a session goes quiet after.
+        process.listener = bounded_listener(
+            lambda _name, data: ctx.emit(
+                ExecCommandOutputDelta(call.call_id, ExecOutputStream.STDOUT, data)
+            )
+        )
         chunk = await manager.collect_first(
             process,
             command=cmd,
@@ -309,6 +315,7 @@ async def handle_exec_command(
             max_output_tokens=max_tokens,
             meta=(call.call_id, argv, str(workdir)),
         )
+        process.listener = None
         return Attempt(chunk, chunk.exit_code, (chunk.output,))
 
     outcome = await run_orchestrated(
