@@ -7,6 +7,10 @@ sent (the only thing that must grow: about 0.5 KB per turn here). "Flat" means h
 turn stays near the history's own growth per turn, with no per-event or per-turn leak.
 
     .venv/bin/python bench/bench_session_memory.py [--turns 1000]
+    .venv/bin/python bench/bench_session_memory.py --deltas 100000   # per-delta overhead
+
+`--deltas N` instead times one N-delta answer through the bare codex.client and through a
+Session (events consumed by the caller), side by side: the session's per-delta cost.
 """
 
 from __future__ import annotations
@@ -34,14 +38,14 @@ def rss_kib() -> int:
     return 0
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
+def start_server(scenario: str = "deltas:100") -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "tests.support.mock_model_server",
             "--scenario",
-            "deltas:100",
+            scenario,
             "--repeat-last",
         ],
         cwd=ROOT,
@@ -90,10 +94,62 @@ async def run(turns: int, base_url: str, tmp: Path) -> list[tuple[int, int, int,
     return rows
 
 
+async def time_deltas(base_url: str, tmp: Path, repeats: int = 3) -> tuple[float, float]:
+    """(best seconds through the client alone, best seconds through a Session)."""
+    from codex.client import ModelClient, Prompt, resolve_provider
+    from codex.config import ConfigOverrides, load_config
+    from codex.core import Session
+    from codex.protocol import ops
+    from codex.protocol.items import user_message
+
+    table = {"name": "mock", "base_url": base_url, "wire_api": "responses", "env_key": "PATH"}
+    client = ModelClient(resolve_provider("mock", {"mock": table}), "gpt-5.5", conversation_id="b")
+    bare = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        async for _event in client.stream(Prompt(input=[user_message("x")])):
+            pass
+        bare.append(time.perf_counter() - started)
+    home, work = tmp / "home", tmp / "work"
+    work.mkdir()
+    write_config(home, base_url)
+    config = load_config(ConfigOverrides(config_home=str(home)), cwd=work)
+    through = []
+    async with Session(config) as s:
+        await s.next_event()
+        for _ in range(repeats):
+            started = time.perf_counter()
+            sub = await s.submit(ops.UserInput([ops.InputText("x")]))
+            while True:
+                ev = await s.next_event()
+                if ev.id == sub and ev.msg.TAG == "task_complete":
+                    break
+            through.append(time.perf_counter() - started)
+    return min(bare), min(through)
+
+
+def deltas_main(n: int) -> int:
+    import uvloop
+
+    proc, base_url = start_server(f"deltas:{n}")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            bare, session = uvloop.run(time_deltas(base_url, Path(tmp)))
+    finally:
+        proc.terminate()
+        proc.wait()
+    print(f"{n} deltas: client alone {bare:.3f} s | through Session {session:.3f} s")
+    print(f"session overhead: {(session - bare) / n * 1e6:.2f} µs/delta ({session / bare:.2f}x)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=1000)
+    parser.add_argument("--deltas", type=int, default=0, help="time an N-delta answer instead")
     args = parser.parse_args()
+    if args.deltas:
+        return deltas_main(args.deltas)
     proc, base_url = start_server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
