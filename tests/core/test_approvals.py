@@ -378,3 +378,27 @@ def test_untrusted_patch_through_shell_asks_patch_approval(tmp_path, mock_model_
     assert len(of_type(events, "apply_patch_approval_request")) == 1
     assert of_type(events, "exec_approval_request") == []
     assert (work / "via_shell.txt").read_text() == "s\n"
+
+
+def test_abort_decision_ends_the_turn(tmp_path, mock_model_server):
+    work = tmp_path / "work"
+    work.mkdir()
+    args = {"cmd": "touch aborted.txt", "login": False}
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", args)]), Turn([Message("next turn")])
+    )
+    config = make_config(tmp_path, mock_model_server, approval="untrusted", cwd=work)
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            first = await run_turn(s, "go", decide=lambda _m: "abort")
+            second = await run_turn(s, "again")
+            return first, second
+
+    first, second = asyncio.run(main())
+    assert of_type(first, "turn_aborted")[0].reason == "interrupted"
+    assert of_type(first, "task_complete") == []
+    assert not (work / "aborted.txt").exists()
+    assert of_type(second, "task_complete")[0].last_agent_message == "next turn"
+    assert mock_model_server.requests[1].tool_pairing_problems() == []
