@@ -161,3 +161,38 @@ def test_patch_verification_failure_writes_nothing(tmp_path, mock_model_server):
     assert out.startswith("apply_patch verification failed: Failed to find expected lines")
     assert not (work / "a.txt").exists()
     assert (work / "f.txt").read_text() == "x\n"
+
+
+def test_json_apply_patch_tool_for_function_families(tmp_path, mock_model_server):
+    import orjson
+
+    work = tmp_path / "work"
+    work.mkdir()
+    patch = "*** Begin Patch\n*** Add File: j.txt\n+json\n*** End Patch\n"
+    mock_model_server.enqueue(
+        Turn([FunctionCall("j1", "apply_patch", {"input": patch})]), Turn([Message("ok")])
+    )
+    config = make_config(tmp_path, mock_model_server, cwd=work, model="gpt-4.1")
+    _run(config)
+    tools = {t.get("name"): t for t in mock_model_server.requests[0].json["tools"]}
+    assert tools["apply_patch"]["type"] == "function"
+    out = orjson.loads(mock_model_server.requests[1].function_call_output("j1")["output"])
+    assert out["metadata"]["exit_code"] == 0
+    assert out["output"] == "Success. Updated the following files:\nA j.txt\n"
+    assert (work / "j.txt").read_text() == "json\n"
+
+
+def test_structured_outputs_are_sent_freeform_when_freeform_patch_is_offered(
+    tmp_path, mock_model_server
+):
+    work = tmp_path / "work"
+    work.mkdir()
+    mock_model_server.enqueue(
+        Turn([FunctionCall("s1", "shell", {"command": ["echo", "hi"]})]),
+        Turn([Message("ok")]),
+    )
+    config = make_config(tmp_path, mock_model_server, cwd=work, model="gpt-5.5")
+    _run(config)
+    out = mock_model_server.requests[1].function_call_output("s1")["output"]
+    assert out.startswith("Exit code: 0\nWall time: ")
+    assert out.endswith("Output:\nhi\n")
