@@ -175,3 +175,27 @@ def test_chat_completions_wire_function_tools_only(tmp_path, mock_model_server):
     assert kinds == {"function"}
     assert of_type(events, "task_complete")[0].last_agent_message == "chat done"
     assert "chat-wire" in of_type(events, "exec_command_end")[0].aggregated_output
+
+
+def test_huge_output_is_capped_and_middle_truncated(tmp_path, mock_model_server):
+    # 5 MB of output: capture keeps a bounded head and tail, the model gets the token budget.
+    cmd = "head -c 5000000 /dev/zero | tr '\\0' a; echo; echo THE-END"
+    mock_model_server.enqueue(Turn([ex("big", cmd, max_output_tokens=1000)]), Turn([Message("ok")]))
+    _run(make_config(tmp_path, mock_model_server), "flood")
+    out = _output(mock_model_server.requests[1], "big")
+    body = out.split("Output:\n", 1)[1]
+    assert "Total output lines: " in body
+    assert "tokens truncated…" in body
+    assert body.endswith("THE-END\n")
+    assert len(body.encode()) < 4000 + 200
+
+
+def test_head_tail_buffer_keeps_both_ends():
+    from codex.tools.runtime.process import HeadTailBuffer
+
+    buf = HeadTailBuffer(cap=10)
+    for chunk in (b"abc", b"defgh", b"ijklmnop", b"qrstuvwxyz"):
+        buf.append(chunk)
+    assert buf.total == 26
+    assert buf.peek() == b"abcdevwxyz"
+    assert buf.omitted == 16

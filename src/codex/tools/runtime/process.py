@@ -187,15 +187,23 @@ class ManagedProcess:
             if stream.tee is not None:
                 stream.tee.append(data)
 
-    def write(self, data: bytes) -> None:
-        if self.stdin_fd is None:
-            raise BrokenPipeError("stdin is closed for this process")
+    async def write(self, data: bytes) -> None:
+        """Write all of `data` to the child's stdin, waiting (not blocking) when it is full."""
+        loop = asyncio.get_running_loop()
         view = memoryview(data)
         while view:
+            fd = self.stdin_fd
+            if fd is None:
+                raise BrokenPipeError("stdin is closed for this process")
             try:
-                n = os.write(self.stdin_fd, view)
+                n = os.write(fd, view)
             except BlockingIOError:
-                time.sleep(0.001)
+                writable = loop.create_future()
+                loop.add_writer(fd, writable.set_result, None)
+                try:
+                    await writable
+                finally:
+                    loop.remove_writer(fd)
                 continue
             view = view[n:]
 

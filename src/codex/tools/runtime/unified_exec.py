@@ -172,7 +172,7 @@ class UnifiedExecManager:
                     "stdin open"
                 )
             try:
-                process.write(chars.encode("utf-8"))
+                await process.write(chars.encode("utf-8"))
             except OSError as exc:
                 raise UnifiedExecError(f"failed to write to stdin: {exc}") from exc
             await asyncio.sleep(AFTER_WRITE_PAUSE_S)
