@@ -20,6 +20,7 @@ from codex.client import ModelError, Prompt
 from codex.client.events import (
     Completed,
     Incomplete,
+    OutputItemAdded,
     OutputItemDone,
     OutputTextDelta,
     RateLimits,
@@ -42,6 +43,7 @@ from codex.protocol.events import (
     TaskStarted,
     TurnDiff,
     UserMessage,
+    WebSearchBegin,
     WebSearchEnd,
 )
 from codex.protocol.items import Message, Reasoning, ResponseItem, WebSearchCall
@@ -215,6 +217,9 @@ class TurnRunner:
                         self.pending_items = []
                         last_message = None
                         emit(StreamError(event.message))
+                elif kind is OutputItemAdded:
+                    if isinstance(event.item, WebSearchCall):
+                        emit(WebSearchBegin(event.item.id or ""))
                 elif kind is Incomplete:
                     emit(ErrorEvent(f"model response incomplete: {event.reason}"))
             outputs = await self._collect_outputs()
