@@ -516,3 +516,30 @@ def test_reasoning_command_message_matches_sample_m9(
         assert shape(events) == shape(expected)
         for got, want in zip(events[1:], expected[1:], strict=True):
             assert got == want  # identical apart from the thread id
+
+
+def test_runs_with_only_codex_home_and_path(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    """The TS SDK's `env` option replaces the environment: no HOME, no USER, no TERM."""
+    import os
+    import sys
+
+    mock_model_server.enqueue(Turn([Message("bare")], USAGE))
+    env = {"CODEX_HOME": str(home), "PATH": os.environ["PATH"], "MOCK_KEY": "k"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "codex", "exec", "--experimental-json", "x"],
+        cwd=repo,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [orjson.loads(line)["type"] for line in proc.stdout.splitlines()] == [
+        "thread.started",
+        "turn.started",
+        "item.completed",
+        "turn.completed",
+    ]
