@@ -83,7 +83,7 @@ def test_pty_session_and_write_stdin(tmp_path, mock_model_server):
     assert "hello world" in second and "is-a-tty" in second
     third = _output(requests[3], "c3")
     assert "Process exited with code 0" in third
-    assert _output(requests[4], "c4") == "Unknown session id 0"
+    assert _output(requests[4], "c4") == "write_stdin failed: Unknown process id 0"
 
 
 def test_pipe_mode_session_has_no_stdin(tmp_path, mock_model_server):
@@ -133,7 +133,9 @@ def test_malformed_tool_calls(tmp_path, mock_model_server):
     events = _run(config, "x")
     second = mock_model_server.requests[1]
     assert _output(second, "m1").startswith("failed to parse function arguments:")
-    assert _output(second, "m2") == "failed to parse function arguments: missing field `cmd`"
+    assert _output(second, "m2") == (
+        "failed to parse function arguments: missing field `cmd` at line 1 column 16"
+    )
     assert _output(second, "m3") == "unsupported call: no_such_tool"
     assert _output(second, "m4").startswith("failed to parse function arguments:")
     assert of_type(events, "task_complete")[0].last_agent_message == "recovered"

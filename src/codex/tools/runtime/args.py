@@ -25,7 +25,9 @@ def parse_arguments(payload: str, required: Iterable[str] = ()) -> dict[str, Any
         )
     for name in required:
         if name not in data:
-            raise ArgumentError(f"failed to parse function arguments: missing field `{name}`")
+            from codex.tools.output import missing_field
+
+            raise ArgumentError(missing_field(name, payload or "{}"))
     return data
 
 

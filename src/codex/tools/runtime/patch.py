@@ -18,6 +18,7 @@ from codex.protocol.events import FileAdd, FileDelete, FileUpdate, PatchApplyBeg
 from codex.tools.apply_patch.applier import apply_plan
 from codex.tools.apply_patch.parser import ParsedPatch, ParseError, parse_patch
 from codex.tools.apply_patch.planner import ApplyPatchError, ChangeKind, PatchPlan, plan_hunks
+from codex.tools.output import apply_patch_verification_failed
 from codex.tools.runtime.args import parse_arguments
 from codex.tools.runtime.context import (
     ReviewDecision,
@@ -80,7 +81,7 @@ async def apply_patch(
         parsed = parse_patch(patch) if isinstance(patch, str) else patch
         plan = plan_hunks(parsed.hunks, cwd, is_writable)
     except (ParseError, ApplyPatchError) as exc:
-        return ToolResult(f"apply_patch verification failed: {exc}", success=False)
+        return ToolResult(apply_patch_verification_failed(str(exc)), success=False)
     if not plan.changes:
         return ToolResult(EMPTY_PATCH, success=False)
 

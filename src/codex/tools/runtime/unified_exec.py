@@ -161,7 +161,9 @@ class UnifiedExecManager:
     ) -> ExecChunk:
         entry = self._sessions.get(session_id)
         if entry is None:
-            raise UnifiedExecError(f"Unknown session id {session_id}")
+            from codex.tools.output import unknown_process
+
+            raise UnifiedExecError(unknown_process(session_id))
         process = entry.process
         entry.last_used = time.monotonic()
         started = time.monotonic()
