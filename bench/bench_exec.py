@@ -158,6 +158,11 @@ def scenarios() -> dict[str, Scenario]:
         "one_turn": Scenario(
             "one_turn", Turn([Message("hello")], usage=Usage(100, 0, 10)), _exec_argv("hello")
         ),
+        "one_turn_ephemeral": Scenario(
+            "one_turn_ephemeral",
+            Turn([Message("hello")], usage=Usage(100, 0, 10)),
+            lambda r: [r.exe, "exec", "--json", "--skip-git-repo-check", "--ephemeral", "hello"],
+        ),
         "deltas_100k": Scenario(
             "deltas_100k",
             Turn([repeated_deltas(100_000)], usage=Usage(100, 0, 10)),
@@ -204,7 +209,7 @@ def measure(names: list[str], rounds: int, warmup: int = 1) -> dict[str, dict[st
 
 def report(results: dict[str, dict[str, list[Sample]]]) -> str:
     lines = [
-        f"{'scenario':<14} {'impl':<9} {'wall med s':>10} {'min':>7} {'max':>7} "
+        f"{'scenario':<20} {'impl':<9} {'wall med s':>10} {'min':>7} {'max':>7} "
         f"{'RSS med MiB':>11} {'fails':>5}"
     ]
     ratios = []
@@ -216,7 +221,7 @@ def report(results: dict[str, dict[str, list[Sample]]]) -> str:
             fails = sum(1 for s in samples if s.rc != 0)
             med[impl] = (statistics.median(walls), rss)
             lines.append(
-                f"{name:<14} {impl:<9} {med[impl][0]:>10.3f} {min(walls):>7.3f} "
+                f"{name:<20} {impl:<9} {med[impl][0]:>10.3f} {min(walls):>7.3f} "
                 f"{max(walls):>7.3f} {rss:>11.1f} {fails:>5}"
             )
         py, rs = med["codex-py"], med["official"]
@@ -235,12 +240,44 @@ def test_exec_one_turn_side_by_side() -> None:
     print(report(results))
 
 
+def import_top(n: int = 8) -> list[tuple[int, str]]:
+    """The n slowest top-level imports (cumulative µs) of one `codex exec --json` turn."""
+    with tempfile.TemporaryDirectory(prefix="bench-exec-") as tmp, MockModelServer() as server:
+        root = Path(tmp)
+        repo = _make_repo(root)
+        home = _make_home(root, "imports", server.base_url)
+        server.repeat(Turn([Message("hello")], usage=Usage(100, 0, 10)))
+        argv = [sys.executable, "-X", "importtime", "-m", "codex", "exec", "--json", "hello"]
+        rows: list[tuple[int, str]] = []
+        for _ in range(2):  # the first run fills the bytecode cache
+            proc = subprocess.run(
+                argv,
+                cwd=repo,
+                env=_env(home),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        for line in proc.stderr.splitlines():
+            if not line.startswith("import time:") or "cumulative" in line:
+                continue
+            _self, cumulative, name = line.removeprefix("import time:").split("|")
+            if not name.startswith("  "):  # top level only: children are inside it
+                rows.append((int(cumulative), name.strip()))
+    return sorted(rows, reverse=True)[:n]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--only", default="one_turn,deltas_100k,resume_30mb")
+    parser.add_argument("--only", default="one_turn,one_turn_ephemeral,deltas_100k,resume_30mb")
+    parser.add_argument("--imports", action="store_true", help="print exec's top imports too")
     args = parser.parse_args()
+    if args.imports:
+        for us, name in import_top():
+            print(f"import {us / 1000:7.1f} ms  {name}")
     results = measure(args.only.split(","), args.rounds, args.warmup)
     print(report(results))
 
