@@ -377,3 +377,23 @@ def test_human_turn_diff_shown_once_per_version() -> None:
     assert proc.process(diff) == ""
     changed = {"type": "turn_diff", "unified_diff": "diff --git a/x b/x\n+y\n"}
     assert "+y" in proc.process(changed)
+
+
+def test_web_search_action_comes_from_the_event_when_present() -> None:
+    proc = JsonlEventProcessor()
+    (done,) = proc.process(
+        {"type": "web_search_end", "call_id": "w", "query": "q", "action": {"type": "open_page"}}
+    )
+    assert orjson.loads(encode_line(done))["item"]["action"] == {"type": "other"}
+    (done,) = proc.process(
+        {
+            "type": "web_search_end",
+            "call_id": "v",
+            "query": "",
+            "action": {"type": "search", "query": "from action"},
+        }
+    )
+    assert orjson.loads(encode_line(done))["item"]["action"] == {
+        "type": "search",
+        "query": "from action",
+    }

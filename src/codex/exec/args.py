@@ -41,13 +41,15 @@ def add_options(parser: argparse.ArgumentParser, *, again: bool = False) -> None
         "--oss",
         action="store_true",
         default=dflt or False,
-        help="Use a local open-source model provider",
+        help="Use a local model: --local-provider, else config oss_provider, else the "
+        "embedded llama.cpp runtime when `codex models pull` installed a model and the "
+        "`local` extra is installed, else Ollama",
     )
     p(
         "--local-provider",
         default=dflt,
-        choices=("lmstudio", "ollama"),
-        help="Local provider for --oss",
+        choices=("lmstudio", "ollama", "embedded"),
+        help="Local provider for --oss (embedded: codex runs llama.cpp itself)",
     )
     p(
         "-s",

@@ -295,9 +295,16 @@ class JsonlEventProcessor:
     def _on_web_search_end(self, msg: Msg) -> list[ev.ThreadEvent]:
         item_id = self._searches.pop(str(msg.get("call_id")), None) or self._new_id()
         query = str(msg.get("query") or "")
-        action: ev.WebSearchAction = (
-            ev.WebSearchActionSearch(query=query) if query else ev.WebSearchActionOther()
-        )
+        raw = msg.get("action")
+        action: ev.WebSearchAction
+        if isinstance(raw, dict) and raw.get("type") not in (None, "search"):
+            action = ev.WebSearchActionOther()
+        elif isinstance(raw, dict) and isinstance(raw.get("query"), str):
+            action = ev.WebSearchActionSearch(query=raw["query"])
+        elif query:
+            action = ev.WebSearchActionSearch(query=query)
+        else:
+            action = ev.WebSearchActionOther()
         return [ev.ItemCompleted(item=ev.WebSearchItem(id=item_id, query=query, action=action))]
 
     # ---- plan -------------------------------------------------------------------------------

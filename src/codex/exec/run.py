@@ -189,10 +189,31 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
     from codex.exec.session_setup import enforce_login_restrictions
 
     enforce_login_restrictions(config)
-    if req.oss:
-        check_oss_server(req.local_provider or getattr(config, "oss_provider", None))
     images = check_images(req.images, config.cwd)
+    import contextlib
+
+    local = contextlib.ExitStack()
+    if req.oss or str(config.model_provider) == "oss":
+        # Local provider: check its server and model, or run the embedded one (codex.local).
+        from codex.local.oss import oss_session
+
+        config = local.enter_context(
+            oss_session(config, local_provider=req.local_provider, model_flag=req.model)
+        )
+    with local:
+        return _drive(req, config, prompt, output_schema, images, add_dirs)
+
+
+def _drive(
+    req: ExecRequest,
+    config: Config,
+    prompt: str | None,
+    output_schema: Any,
+    images: list[str],
+    add_dirs: list[Path],
+) -> int:
     resume_path = _find_resume_path(req, config) if req.resume else None
+    stderr = sys.stderr
 
     from codex.exec.driver import ExecDriver
 
