@@ -543,3 +543,15 @@ def test_runs_with_only_codex_home_and_path(
         "item.completed",
         "turn.completed",
     ]
+
+
+@pytest.mark.parametrize("target", [("--last",), ("not-a-uuid",)])
+def test_resume_with_nothing_to_resume_starts_a_new_session(
+    target: tuple[str, ...], mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(Turn([Message("fresh")], USAGE))
+    res = run_codex("exec", "--json", "resume", *target, "hi", home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert res.types() == ["thread.started", "turn.started", "item.completed", "turn.completed"]
+    (rollout,) = rollout_files(home)
+    assert res.events()[0]["thread_id"] in rollout.name

@@ -240,8 +240,11 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def _find_resume_path(req: ExecRequest, config: Config) -> Path:
+def _find_resume_path(req: ExecRequest, config: Config) -> Path | None:
+    """The rollout to continue. As the official 0.169 CLI: `--last` with no recorded session and
+    an id that is not a UUID start a new session; a UUID with no rollout is an error."""
     from codex.rollout import find_session_path, list_sessions
+    from codex.rollout.paths import is_uuid
 
     if req.resume_last:
         page = list_sessions(
@@ -250,10 +253,10 @@ def _find_resume_path(req: ExecRequest, config: Config) -> Path:
             model_providers=[config.model_provider],
             default_provider=config.model_provider,
         )
-        if not page.items:
-            raise CodexError("no recorded session to resume (codex exec resume --last)")
-        return Path(page.items[0].path)
+        return Path(page.items[0].path) if page.items else None
     assert req.resume_id is not None
+    if not is_uuid(req.resume_id):
+        return None
     path = find_session_path(config.codex_home, req.resume_id)
     if path is None:
         raise CodexError(f"no rollout found for thread id {req.resume_id}")
