@@ -373,7 +373,7 @@ def test_human_processor_keeps_stdout_material_apart_and_counts_tokens() -> None
 def test_human_turn_diff_shown_once_per_version() -> None:
     proc = HumanEventProcessor()
     diff = {"type": "turn_diff", "unified_diff": "diff --git a/x b/x\n+x\n"}
-    assert "turn diff:" in proc.process(diff)
+    assert proc.process(diff) == "diff --git a/x b/x\n+x\n\n"
     assert proc.process(diff) == ""
     changed = {"type": "turn_diff", "unified_diff": "diff --git a/x b/x\n+y\n"}
     assert "+y" in proc.process(changed)
@@ -397,3 +397,13 @@ def test_web_search_action_comes_from_the_event_when_present() -> None:
         "type": "search",
         "query": "from action",
     }
+
+
+def test_human_patch_lines_as_0169() -> None:
+    proc = HumanEventProcessor()
+    changes = {"/r/a.txt": {"type": "add", "content": "x"}}
+    begin = {"type": "patch_apply_begin", "call_id": "p", "turn_id": "0", "changes": changes}
+    assert proc.process(begin) == "apply patch\n"
+    end = {"type": "patch_apply_end", "call_id": "p", "success": True, "stdout": "", "stderr": ""}
+    assert proc.process(end) == "patch: completed\n/r/a.txt\n"
+    assert proc.process({"type": "agent_reasoning", "text": "**Plan**"}) == "**Plan**\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from codex.exec.event_processor_jsonl import change_kind, command_display
+from codex.exec.event_processor_jsonl import command_display
 
 Msg = dict[str, Any]
 
@@ -72,6 +72,7 @@ class HumanEventProcessor:
     saw_error: bool = False
     turn_done: bool = False
     _last_diff: str = ""
+    _patch_paths: dict[str, list[str]] = field(default_factory=dict)
 
     # ---- the header (before any event) ------------------------------------------------------
 
@@ -142,8 +143,7 @@ class HumanEventProcessor:
     def _on_agent_reasoning(self, msg: Msg) -> str:
         if not self.show_reasoning or not msg.get("text"):
             return ""
-        c = self.color
-        return f"{c('thinking', 'italic', 'magenta')}\n{c(msg['text'], 'italic')}\n"
+        return self.color(str(msg["text"]), "italic") + "\n"  # 0.169: the summary, no header
 
     def _on_agent_reasoning_raw_content(self, msg: Msg) -> str:
         return ""
@@ -164,7 +164,7 @@ class HumanEventProcessor:
             title = c(f" exited {exit_code}{took}:", "red")
         output = str(msg.get("aggregated_output") or "")
         shown = "\n".join(output.splitlines()[:MAX_OUTPUT_LINES])
-        return f"{title}\n{c(shown, 'dim')}\n"
+        return f"{title}\n{c(shown, 'dim')}\n\n"
 
     def _on_mcp_tool_call_begin(self, msg: Msg) -> str:
         inv = msg.get("invocation") or {}
@@ -186,22 +186,25 @@ class HumanEventProcessor:
     def _on_web_search_end(self, msg: Msg) -> str:
         return f"{self.color('web search:', 'magenta')} {msg.get('query', '')}\n"
 
+    # Patches read as in 0.169: "apply patch", then "patch: completed" with the paths touched,
+    # then the turn's diff itself.
     def _on_patch_apply_begin(self, msg: Msg) -> str:
-        c = self.color
-        lines = [c("file update", "magenta")]
-        for path, change in (msg.get("changes") or {}).items():
-            kind = change_kind(change)
-            label = {"add": "A", "delete": "D", "update": "M"}[kind]
-            move = change.get("move_path") if isinstance(change, dict) else None
-            target = f"{path} → {move}" if move else str(path)
-            lines.append(f"{c(label, 'bold')} {target}")
-        return "\n".join(lines) + "\n"
+        self._patch_paths[str(msg.get("call_id"))] = [
+            _change_display(path, change) for path, change in (msg.get("changes") or {}).items()
+        ]
+        return self.color("apply patch", "magenta") + "\n"
 
     def _on_patch_apply_end(self, msg: Msg) -> str:
+        c = self.color
+        paths = self._patch_paths.pop(str(msg.get("call_id")), None)
+        if paths is None:
+            paths = [
+                _change_display(path, change) for path, change in (msg.get("changes") or {}).items()
+            ]
         if msg.get("success"):
-            return self.color("apply_patch succeeded", "green") + "\n"
+            return "\n".join([c("patch: completed", "green"), *paths]) + "\n"
         detail = str(msg.get("stderr") or "").strip()
-        return self.color("apply_patch failed", "red") + (f"\n{detail}" if detail else "") + "\n"
+        return "\n".join([c("patch: failed", "red"), *paths, *([detail] if detail else [])]) + "\n"
 
     def _on_turn_diff(self, msg: Msg) -> str:
         # Core re-sends the aggregate diff after every patch and every response; show it only
@@ -210,7 +213,7 @@ class HumanEventProcessor:
         if not diff.strip() or diff == self._last_diff:
             return ""
         self._last_diff = diff
-        return f"{self.color('turn diff:', 'magenta', 'italic')}\n{diff.rstrip(chr(10))}\n"
+        return diff.rstrip("\n") + "\n\n"
 
     def _on_plan_update(self, msg: Msg) -> str:
         c = self.color
@@ -225,6 +228,11 @@ class HumanEventProcessor:
 
     def _on_turn_aborted(self, msg: Msg) -> str:
         return self.color(f"task aborted: {msg.get('reason', 'interrupted')}", "red") + "\n"
+
+
+def _change_display(path: str, change: Any) -> str:
+    move = change.get("move_path") if isinstance(change, dict) else None
+    return f"{path} → {move}" if move else str(path)
 
 
 def _mcp_display(invocation: Msg) -> str:
