@@ -10,8 +10,10 @@ or as a script, which prints ns/event, GB/s and the ratios in one table:
     .venv/bin/python bench/bench_sse.py
 
 `c.feed` builds full SSEEvent tuples; `c.feed_data` returns only the data strings (what the
-model client consumes). httpx-sse is measured without a socket: the incremental UTF-8 decoding
-httpx's `aiter_text` does, then httpx-sse's own line and event decoders.
+model client consumes); `c.raw` is the C engine alone (events framed into packed buffers, no
+Python objects), the lower bound the bindings add to. httpx-sse is measured without a socket:
+the incremental UTF-8 decoding httpx's `aiter_text` does, then httpx-sse's line and event
+decoders.
 """
 
 from __future__ import annotations
@@ -48,6 +50,20 @@ def large_stream(n: int = 16, size: int = 1 << 20) -> bytes:
 
 def chunked(stream: bytes) -> list[bytes]:
     return [stream[i : i + CHUNK] for i in range(0, len(stream), CHUNK)]
+
+
+def run_c_raw(chunks: list[bytes]) -> int:
+    """The C engine alone: events framed and packed, no Python objects made (a lower bound)."""
+    ext = sse._ext
+    assert ext is not None
+    ffi, lib = ext.ffi, ext.lib
+    parser = ffi.gc(lib.codex_sse_new(0), lib.codex_sse_free)
+    batch = ffi.new("codex_sse_batch *")
+    n = 0
+    for chunk in chunks:
+        lib.codex_sse_feed(parser, chunk, len(chunk), batch)
+        n += batch.count
+    return n
 
 
 def run_c(chunks: list[bytes]) -> int:
@@ -88,6 +104,7 @@ def run_httpx_sse(chunks: list[bytes]) -> int:
 
 
 IMPLEMENTATIONS: dict[str, Callable[[list[bytes]], int]] = {
+    "c.raw": run_c_raw,
     "c.feed": run_c,
     "c.feed_data": run_c_data,
     "twin.feed": run_twin,

@@ -168,6 +168,22 @@ static int field_is(const char *name, size_t n, const char *want, size_t wn)
     return n == wn && memcmp(name, want, wn) == 0;
 }
 
+/* `value` is the raw text after "data:"; one leading space is not part of it. */
+static int append_data(codex_sse_parser *p, const char *value, size_t value_len)
+{
+    if (value_len && value[0] == ' ') {
+        value++;
+        value_len--;
+    }
+    if (bb_reserve(&p->data, value_len + 1))
+        return CODEX_SSE_E_NOMEM;
+    if (value_len)
+        memcpy(p->data.ptr + p->data.len, value, value_len);
+    p->data.ptr[p->data.len + value_len] = '\n';
+    p->data.len += value_len + 1;
+    return 0;
+}
+
 static int process_line(codex_sse_parser *p, const char *line, size_t n)
 {
     if (n == 0) {
@@ -179,6 +195,9 @@ static int process_line(codex_sse_parser *p, const char *line, size_t n)
         return CODEX_SSE_E_TOO_LARGE;
     if (line[0] == ':')
         return 0;
+    /* The common field names first, without searching for the colon. */
+    if (n >= 5 && memcmp(line, "data:", 5) == 0)
+        return append_data(p, line + 5, n - 5);
     const char *colon = memchr(line, ':', n);
     size_t name_len = colon ? (size_t)(colon - line) : n;
     const char *value = colon ? colon + 1 : line + n;
@@ -189,14 +208,8 @@ static int process_line(codex_sse_parser *p, const char *line, size_t n)
     }
     switch (name_len) {
     case 4:
-        if (field_is(line, name_len, "data", 4)) {
-            if (bb_reserve(&p->data, value_len + 1))
-                return CODEX_SSE_E_NOMEM;
-            if (value_len)
-                memcpy(p->data.ptr + p->data.len, value, value_len);
-            p->data.ptr[p->data.len + value_len] = '\n';
-            p->data.len += value_len + 1;
-        }
+        if (field_is(line, name_len, "data", 4)) /* "data" alone: "data:" was handled above */
+            return append_data(p, line + n, 0);
         return 0;
     case 5:
         if (field_is(line, name_len, "event", 5) && bb_set(&p->event, value, value_len))
@@ -313,7 +326,11 @@ int codex_sse_feed(codex_sse_parser *p, const char *buf, size_t len, codex_sse_b
             next_cr = c ? (size_t)(c - buf) : len;
             cr_known = 1;
         }
-        if (!lf_known || next_lf < pos) {
+        if (buf[pos] == '\n') {
+            /* A blank line (the end of every event) needs no search. */
+            next_lf = pos;
+            lf_known = 1;
+        } else if (!lf_known || next_lf < pos) {
             const char *c = memchr(buf + pos, '\n', len - pos);
             next_lf = c ? (size_t)(c - buf) : len;
             lf_known = 1;
