@@ -29,6 +29,7 @@ log = logging.getLogger("codex.auth")
 
 SCOPE = "openid profile email offline_access api.connectors.read api.connectors.invoke"
 BIND_ATTEMPTS = 10
+BIND_ATTEMPTS_AFTER_CANCEL = 50
 BIND_RETRY_DELAY = 0.2
 
 
@@ -67,15 +68,19 @@ def build_authorize_url(opts: LoginOptions, redirect_uri: str, pkce: PkceCodes, 
     return f"{opts.issuer.rstrip('/')}/oauth/authorize?{urlencode(query)}"
 
 
-def send_cancel(port: int) -> None:
-    """Ask whatever listens on the port to stop, the way a previous `codex login` understands."""
+def send_cancel(port: int) -> bool:
+    """Ask whatever listens on the port to stop, the way a previous `codex login` understands.
+    True when it answered that the login was cancelled (so the port is about to be free)."""
     with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
         sock.sendall(
             f"GET /cancel HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
         )
         sock.settimeout(2)
+        reply = b""
         with contextlib.suppress(OSError):
-            sock.recv(64)
+            while chunk := sock.recv(4096):
+                reply += chunk
+    return b"Login cancelled" in reply
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -84,12 +89,16 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def bind_login_server(port: int, fallback_port: int | None) -> _Server:
-    """Bind 127.0.0.1:port. When busy: send /cancel once, retry 10 times 200 ms apart, then try
-    the fallback port the same way, then fail with a clear message."""
+    """Bind 127.0.0.1:port. When busy: send /cancel once and retry 200 ms apart (10 times, or up
+    to 10 s when a previous login answered that it is stopping), then try the fallback port the
+    same way, then fail with a clear message."""
     candidates = [port] if fallback_port is None else [port, fallback_port]
     cancel_sent = False
+    attempts = BIND_ATTEMPTS
     for candidate in candidates:
-        for _attempt in range(BIND_ATTEMPTS):
+        attempt = 0
+        while attempt < attempts:
+            attempt += 1
             try:
                 return _Server(("127.0.0.1", candidate), _Handler)
             except OSError as err:
@@ -98,10 +107,14 @@ def bind_login_server(port: int, fallback_port: int | None) -> _Server:
             if not cancel_sent and candidate == port:
                 cancel_sent = True
                 try:
-                    send_cancel(port)
+                    if send_cancel(port):
+                        # A previous login agreed to stop: give it time to let go of the port
+                        # even on a loaded machine (upstream waits 10 x 200 ms; we allow 10 s).
+                        attempts = BIND_ATTEMPTS_AFTER_CANCEL
                 except OSError as err:
                     log.warning("failed to cancel previous login server: %s", err)
             time.sleep(BIND_RETRY_DELAY)
+        attempts = BIND_ATTEMPTS
         if candidate != candidates[-1]:
             log.warning(
                 "login callback port %s is unavailable; falling back to port %s",
