@@ -161,6 +161,11 @@ class Session:
         self._clients: dict[str, ModelStreamer] = {}
         if model is not None:
             self._clients[model.model] = model
+        from codex.tools.custom import load_custom_tools
+        from codex.tools.hooks import hook_from_config
+
+        self.custom_tools = load_custom_tools(config)  # CodexError for a bad [custom_tools.*]
+        self.tool_hook = hook_from_config(config)
         self._configure_model(self._settings.model)
         self.parallel_tool_calls = False
         self.base_instructions = config.instructions or BASE_INSTRUCTIONS
@@ -275,7 +280,9 @@ class Session:
         }
         wire = str(getattr(self._provider, "wire_api", "responses"))
         tools_config = ToolsConfig.for_model(model, wire_api=wire, features=explicit)
-        self.tools = build_tools(tools_config)
+        self.tools = build_tools(
+            tools_config, extra_tools=[tool.spec() for tool in self.custom_tools.values()]
+        )
         self.freeform_apply_patch = any(
             t.get("type") == "custom" and t.get("name") == "apply_patch" for t in self.tools
         )
@@ -410,6 +417,30 @@ class Session:
             environment=self._environment,
         )
 
+    def notify_turn_complete(
+        self,
+        turn_id: str,
+        settings: TurnSettings,
+        inputs: list[str],
+        last_message: str | None,
+    ) -> None:
+        """`notify`: hand the finished turn to the configured program (fire and forget)."""
+        argv = self.config.notify
+        if not argv:
+            return
+        from codex.core.notify import notify, turn_complete_payload
+
+        notify(
+            argv,
+            turn_complete_payload(
+                thread_id=self.conversation_id,
+                turn_id=turn_id,
+                cwd=str(settings.cwd),
+                input_messages=[t for t in inputs if t],
+                last_assistant_message=last_message,
+            ),
+        )
+
     def reestimate_usage(self, sub_id: str) -> None:
         """After compaction: estimate the new prompt size (bytes / 4) as the last usage."""
         import orjson
@@ -454,6 +485,8 @@ class Session:
             diff_tracker=tracker,
             exec_policy=self.exec_policy,
             on_patch_applied=announce_diff,
+            hook=self.tool_hook,
+            custom_tools=self.custom_tools,
         )
 
     # ---- the actor -----------------------------------------------------------------------

@@ -156,6 +156,7 @@ class TurnRunner:
             self.emit(ErrorEvent(str(exc)))
         self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=last_message))
         sess.flush_recorder()
+        sess.notify_turn_complete(self.sub_id, self.settings, [user_text], last_message)
 
     async def run_compact(self) -> None:
         """The `compact` Op as its own task."""

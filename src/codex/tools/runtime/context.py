@@ -109,3 +109,7 @@ class ToolContext:
     pending_input: list[ResponseItem] = field(default_factory=list)
     # Set by the session so the apply_patch handler can announce diffs after each patch.
     on_patch_applied: Callable[[], None] | None = None
+    # The fork's `tool_hook_command` (codex.tools.hooks.ToolHook) and `[custom_tools]`
+    # (codex.tools.custom.CustomTool by API name), both from the config.
+    hook: Any = None
+    custom_tools: dict[str, Any] = field(default_factory=dict)

@@ -73,22 +73,52 @@ async def _intercept_patch(
 
 
 async def dispatch(ctx: ToolContext, call: ToolCall) -> ToolResult:
-    """Run one call; never raises except for cancellation and TurnAbortedByUser."""
+    """Run one call (with `tool_hook_command` before and after it, when configured); never
+    raises except for cancellation and TurnAbortedByUser."""
+    hook = ctx.hook
+    if hook is None:
+        return (await _dispatch(ctx, call))[0]
+    from codex.tools.hooks import after_document, before_document
+
+    await hook.run(before_document(call))
+    result, failed = await _dispatch(ctx, call)
+    if failed:
+        document = after_document(call, error=_text(result))
+    else:
+        document = after_document(call, response=result.to_item(call).to_dict())
+    await hook.run(document)
+    return result
+
+
+def _text(result: ToolResult) -> str:
+    return result.output if isinstance(result.output, str) else str(result.output)
+
+
+async def _dispatch(ctx: ToolContext, call: ToolCall) -> tuple[ToolResult, bool]:
+    """The result, and whether the call failed before or outside its tool (a hook's `error`)."""
     if call.kind == "local_shell" and not call.call_id:
-        return ToolResult("LocalShellCall without call_id or id", success=False)
-    if call.kind == "custom":
+        return ToolResult("LocalShellCall without call_id or id", success=False), True
+    if call.kind == "function" and call.name in ctx.custom_tools:
+        from codex.tools.custom import handle_custom_tool
+
+        tool = ctx.custom_tools[call.name]
+
+        async def handler(c: ToolContext, k: ToolCall, _: Any) -> ToolResult:
+            return await handle_custom_tool(c, k, tool)
+
+    elif call.kind == "custom":
         handler = CUSTOM_HANDLERS.get(call.name)
         if handler is None:
-            return ToolResult(f"unsupported custom tool call: {call.name}", success=False)
+            return ToolResult(f"unsupported custom tool call: {call.name}", success=False), True
     else:
         handler = FUNCTION_HANDLERS.get(call.name)
         if handler is None:
-            return ToolResult(f"unsupported call: {call.name}", success=False)
+            return ToolResult(f"unsupported call: {call.name}", success=False), True
     try:
-        return await handler(ctx, call, _intercept_patch)
+        return await handler(ctx, call, _intercept_patch), False
     except ArgumentError as exc:
-        return ToolResult(str(exc), success=False)
+        return ToolResult(str(exc), success=False), True
     except TurnAbortedByUser:
         raise
     except Exception as exc:  # a handler bug must not kill the turn; the model reads it
-        return ToolResult(f"execution error: {type(exc).__name__}: {exc}", success=False)
+        return ToolResult(f"execution error: {type(exc).__name__}: {exc}", success=False), True

@@ -1,0 +1,150 @@
+"""`tool_hook_command`: the fork's observer hook, run before and after every tool call.
+
+The hook gets one JSON document on stdin (the seed's §3.1 shapes)::
+
+    {"phase": "before_execution", "call": {"tool_name", "call_id", "payload"}}
+    {"phase": "after_execution",  "call": {...}, "outcome": {"success": {"response": <item>}}
+                                                          | {"error": {"message": "..."}}}
+
+It is an observer only: a hook that fails, crashes, hangs (killed after `timeout`) or prints
+garbage is logged and never changes or stops the tool call. It runs as an asyncio subprocess so
+the event loop (streaming, other tools) keeps going while it runs; a call waits for its own hook
+at most `timeout`. Its stderr is inherited; its stdout goes to our stderr too, so a chatty hook
+can never corrupt `codex exec --json` on stdout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from codex.tools.runtime.context import ToolCall
+
+log = logging.getLogger("codex.tools.hooks")
+
+DEFAULT_HOOK_TIMEOUT_MS = 10_000
+
+
+def parsed_or_none(text: str) -> Any:
+    """Best-effort JSON value of a function call's arguments (None when not JSON)."""
+    try:
+        return orjson.loads(text) if text else None
+    except orjson.JSONDecodeError:
+        return None
+
+
+def call_payload(call: ToolCall) -> dict[str, Any]:
+    """The request as the hook sees it (function / custom / local_shell).
+
+    MCP calls would carry `server`, `tool`, `raw_arguments`; codex-py's core has no MCP tools yet.
+    """
+    if call.kind == "custom":
+        return {"type": "custom", "input": call.payload}
+    if call.kind == "local_shell":
+        action = parsed_or_none(call.payload) or {}
+        return {
+            "type": "local_shell",
+            "command": action.get("command"),
+            "workdir": action.get("working_directory"),
+            "timeout_ms": action.get("timeout_ms"),
+        }
+    return {
+        "type": "function",
+        "arguments": call.payload,
+        "parsed_arguments": parsed_or_none(call.payload),
+    }
+
+
+def call_snapshot(call: ToolCall) -> dict[str, Any]:
+    return {"tool_name": call.name, "call_id": call.call_id, "payload": call_payload(call)}
+
+
+def before_document(call: ToolCall) -> dict[str, Any]:
+    return {"phase": "before_execution", "call": call_snapshot(call)}
+
+
+def after_document(
+    call: ToolCall, *, response: dict[str, Any] | None = None, error: str | None = None
+) -> dict[str, Any]:
+    if error is not None:
+        outcome: dict[str, Any] = {"error": {"message": error}}
+    else:
+        outcome = {"success": {"response": response}}
+    return {"phase": "after_execution", "call": call_snapshot(call), "outcome": outcome}
+
+
+class ToolHook:
+    """Runs `argv` once per phase with the JSON document on stdin; never raises (but cancels)."""
+
+    def __init__(self, argv: Sequence[str], timeout_ms: int = DEFAULT_HOOK_TIMEOUT_MS) -> None:
+        self.argv = [os.path.expanduser(a) if a.startswith("~") else a for a in argv]
+        self.timeout = max(1, int(timeout_ms)) / 1000
+
+    async def run(self, document: dict[str, Any]) -> None:
+        data = orjson.dumps(document)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *self.argv,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=2,  # our stderr: see the module docstring
+                start_new_session=True,  # its own group, so a hang is killed with its children
+            )
+        except OSError as exc:
+            log.warning("tool hook %s could not start: %s", self.argv[0], exc)
+            return
+        try:
+            await asyncio.wait_for(self._feed_and_wait(process, data), self.timeout)
+        except TimeoutError:
+            _kill_group(process)
+            log.warning(
+                "tool hook %s did not finish within %d ms; killed",
+                self.argv[0],
+                int(self.timeout * 1000),
+            )
+            await process.wait()
+            return
+        except BaseException:
+            _kill_group(process)
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(process.wait())
+            raise
+        if process.returncode:
+            log.warning("tool hook %s exited with status %s", self.argv[0], process.returncode)
+
+    @staticmethod
+    async def _feed_and_wait(process: asyncio.subprocess.Process, data: bytes) -> None:
+        stdin = process.stdin
+        assert stdin is not None
+        # A hook that exits without reading its input is fine.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            stdin.write(data)
+            await stdin.drain()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            stdin.close()
+        await process.wait()
+
+
+def _kill_group(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def hook_from_config(config: Any) -> ToolHook | None:
+    """The configured hook, or None. `tool_hook_timeout_ms` (codex-py) bounds one run."""
+    argv = getattr(config, "tool_hook_command", None)
+    if not argv:
+        return None
+    extra = getattr(config, "model_extra", None) or {}
+    timeout = extra.get("tool_hook_timeout_ms", DEFAULT_HOOK_TIMEOUT_MS)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
+        timeout = DEFAULT_HOOK_TIMEOUT_MS
+    return ToolHook(argv, timeout)
