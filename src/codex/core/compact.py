@@ -49,6 +49,12 @@ LONG_CONVERSATION_WARNING = (
     "Heads up: Long conversations and multiple compactions can cause the model to be less "
     "accurate. Start a new conversation when possible to keep conversations small and targeted."
 )
+AUTO_SKIPPED = (
+    "Skipped auto-compaction: nothing new was added since the last compaction, so compacting "
+    "again cannot make the context smaller. Start a new conversation, or raise "
+    "model_auto_compact_token_limit."
+)
+MANUAL_SKIPPED = "Nothing to compact: the conversation has not changed since the last compaction."
 _PSEUDO_USER_PREFIXES = (
     "# AGENTS.md instructions for ",
     "<environment_context>",
@@ -101,9 +107,17 @@ def _drop_oldest(items: list[ResponseItem], protected: int) -> bool:
     return True
 
 
-async def compact(runner: TurnRunner) -> None:
-    """Summarize and replace the session's history (the compaction task's body)."""
+async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
+    """Summarize and replace the session's history (the compaction task's body).
+
+    Returns False, with a warning event, when nothing but the model's own output was recorded
+    since the last compaction: compacting again could not shrink the context, and looping on it
+    is the "death spiral" users report.
+    """
     sess = runner.session
+    if not sess.new_content_since_compaction:
+        runner.emit(WarningEvent(AUTO_SKIPPED if automatic else MANUAL_SKIPPED))
+        return False
     items = sess.history.for_prompt()
     protected = sess.initial_context_len
     trimmed = 0
@@ -147,6 +161,8 @@ async def compact(runner: TurnRunner) -> None:
     recorder = sess.recorder
     if recorder is not None and hasattr(recorder, "record_compacted"):
         recorder.record_compacted(summary_text)
+    sess.new_content_since_compaction = False
     runner.emit(AgentMessage("Compact task completed"))
     runner.emit(WarningEvent(LONG_CONVERSATION_WARNING))
     sess.reestimate_usage(runner.sub_id)
+    return True

@@ -20,6 +20,7 @@ Constructor (keyword-only after `config`, a codex.config.Config):
                    record_turn_context(dict), turn_end()/flush() at each turn end, close();
                    None for --ephemeral
   initial_history  ResponseItems (or their dicts) to resume from; no initial context is added
+                   except where codex.core.resume's marker stands (a local compaction)
   conversation_id  the thread id (default: a new uuid)
   rollout_path     reported in session_configured
   auth             credentials source for codex.client (default: codex.auth.AuthManager)
@@ -197,6 +198,9 @@ class Session:
         self._startup_warnings: list[str] = []
         self.initial_context_len = 0
         self.last_response_tokens = 0
+        # The death-spiral guard: compaction runs only when something besides the model's own
+        # output (user input, tool outputs) was recorded since the last one.
+        self.new_content_since_compaction = True
         self._runner: TurnRunner | None = None
         self.exec_policy = self._load_exec_policy()
 
@@ -214,7 +218,13 @@ class Session:
         if self._actor is not None:
             return
         if self._initial_history is not None:
+            from codex.core.resume import has_initial_context_marker, splice_initial_context
+
             items = [parse_item(i) if isinstance(i, dict) else i for i in self._initial_history]
+            if has_initial_context_marker(items):
+                # A locally compacted rollout: the current initial context goes where it was.
+                fresh = self.fresh_initial_context(self._settings)
+                items, self.initial_context_len = splice_initial_context(items, fresh)
             self.history.record(items)
         else:
             context = self.fresh_initial_context(self._settings)
@@ -352,6 +362,8 @@ class Session:
         if not items:
             return
         self.history.record(items)
+        if not self.new_content_since_compaction:
+            self.new_content_since_compaction = any(not _is_model_output(i) for i in items)
         if self.recorder is not None:
             for item in items:
                 self.recorder.record_response_item(item.to_dict())
@@ -672,6 +684,13 @@ class Session:
             with contextlib.suppress(Exception):
                 self.recorder.close()
         self.emit(sub_id, ShutdownComplete())
+
+
+def _is_model_output(item: ResponseItem) -> bool:
+    """The model's own words (answers, reasoning): not new content for the compaction guard."""
+    from codex.protocol.items import Reasoning
+
+    return isinstance(item, Reasoning) or (isinstance(item, Message) and item.role == "assistant")
 
 
 # Events upstream never persists in rollouts (deltas, approvals asked, turn diffs, ...); the

@@ -146,9 +146,8 @@ class TurnRunner:
                     sess.record_items(self.tool_ctx.pending_input)
                     self.tool_ctx.pending_input.clear()
                 needs_follow_up, last_message = await self._sample_once()
-                if sess.should_auto_compact():
-                    # The turn's items are recorded; summarize, then ask the model again.
-                    await compact(self)
+                # The turn's items are recorded; summarize, then ask the model again.
+                if sess.should_auto_compact() and await compact(self, automatic=True):
                     continue
                 if not needs_follow_up and not sess.has_pending_input():
                     break

@@ -186,12 +186,15 @@ def prepare(
     ephemeral: bool,
     resume_path: Path | None,
 ) -> SessionSetup:
-    from codex.rollout import RolloutRecorder, SessionMetaParams, load_rollout, new_conversation_id
+    from codex.rollout import RolloutRecorder, SessionMetaParams, new_conversation_id
     from codex.sandbox.policy import policy_from_config
 
     policy = policy_from_config(config, add_dirs=add_dirs)
     if resume_path is not None:
-        resumed = load_rollout(resume_path)
+        from codex.core.resume import load_rollout_for_resume
+
+        # Rebuilds a locally compacted history with the current initial context.
+        resumed = load_rollout_for_resume(resume_path)
         recorder = None
         if not ephemeral:
             recorder = RolloutRecorder.open_existing(resume_path, resumed.conversation_id)

@@ -159,7 +159,9 @@ def rebuild_after_local_compaction(
         budget -= size
         kept.append(item)
     kept.reverse()
-    text = f"{summary_prefix}\n{summary}" if summary_prefix else summary
+    # Upstream (and codex.core.compact) record the summary message whole, prefix included.
+    prefixed = not summary_prefix or summary.startswith(summary_prefix)
+    text = summary if prefixed else f"{summary_prefix}\n{summary}"
     summary_item = {
         "type": "message",
         "role": "user",

@@ -1,0 +1,69 @@
+"""Resuming a recorded session, including one that was compacted locally.
+
+A local compaction is recorded as `compacted{message}` only (no replacement history, as
+upstream): on resume the history is rebuilt as the *current* initial context + the earlier user
+messages + the summary. codex.rollout does the rebuild but cannot build our initial context
+(that needs the session's live settings), so `load_rollout_for_resume` puts a marker item where
+the initial context belongs and `Session.start` replaces the marker with a freshly built one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from codex.core.compact import SUMMARY_PREFIX
+
+INITIAL_CONTEXT_MARKER_TEXT = "<codex-py:initial-context>"
+
+
+def initial_context_marker() -> dict[str, Any]:
+    return {
+        "type": "message",
+        "role": "developer",
+        "content": [{"type": "input_text", "text": INITIAL_CONTEXT_MARKER_TEXT}],
+    }
+
+
+def is_initial_context_marker(item: Any) -> bool:
+    if isinstance(item, dict):
+        content = item.get("content") or []
+        role = item.get("role")
+    else:
+        content = getattr(item, "content", None) or []
+        role = getattr(item, "role", None)
+    if role != "developer" or len(content) != 1:
+        return False
+    part = content[0]
+    text = part.get("text") if isinstance(part, dict) else getattr(part, "text", None)
+    return text == INITIAL_CONTEXT_MARKER_TEXT
+
+
+def load_rollout_for_resume(path: Path, **kwargs: Any) -> Any:
+    """codex.rollout.load_rollout with our summary prefix and the initial-context marker; pass
+    its `history` to `Session(initial_history=...)` unchanged."""
+    from codex.rollout import load_rollout
+
+    return load_rollout(
+        Path(path),
+        initial_context=lambda: [initial_context_marker()],
+        summary_prefix=SUMMARY_PREFIX,
+        **kwargs,
+    )
+
+
+def splice_initial_context(items: Iterable[Any], fresh: list[Any]) -> tuple[list[Any], int]:
+    """`items` with the last marker replaced by `fresh` (earlier markers dropped), and the
+    number of leading items compaction must keep (the initial context's end, or 0)."""
+    items = list(items)
+    marks = [i for i, item in enumerate(items) if is_initial_context_marker(item)]
+    if not marks:
+        return items, 0
+    last = marks[-1]
+    before = [item for item in items[:last] if not is_initial_context_marker(item)]
+    return [*before, *fresh, *items[last + 1 :]], len(before) + len(fresh)
+
+
+def has_initial_context_marker(items: Iterable[Any]) -> bool:
+    return any(is_initial_context_marker(item) for item in items)
