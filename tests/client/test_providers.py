@@ -175,6 +175,11 @@ def test_provider_for_config_takes_pydantic_tables() -> None:
     assert provider_for_config(config, env={}).url() == "http://127.0.0.1:1/v1/responses"
     default = SimpleNamespace(model_provider="openai", model_providers={})
     assert provider_for_config(default, env={}).id == "openai"
+    moved = SimpleNamespace(
+        model_provider="openai", model_providers={}, openai_base_url="http://127.0.0.1:2/v1"
+    )
+    env = {"OPENAI_BASE_URL": "http://elsewhere/v1"}
+    assert provider_for_config(moved, env=env).url() == "http://127.0.0.1:2/v1/responses"
 
 
 def test_provider_for_a_real_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

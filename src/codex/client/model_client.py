@@ -118,12 +118,22 @@ class ModelClient:
 
     async def stream(self, prompt: Prompt) -> AsyncIterator[ResponseEvent]:
         """Events of one sampling request, retried until it completes or fails for good."""
+        json_mode = None
+        if self.provider.tool_call_mode == "json":
+            from codex.client.json_tools import JsonToolMode
+
+            json_mode = JsonToolMode(prompt)
+            prompt = json_mode.prompt
         body = self._body(prompt)
+        if json_mode is not None:
+            body = json_mode.constrain(body)
         max_retries = self.provider.stream_retries
         attempt = 0
         while True:
             try:
                 async for batch in self._attempt(body, prompt):
+                    if json_mode is not None:
+                        batch = json_mode.translate(batch)
                     for event in batch:
                         yield event
                 return
@@ -134,6 +144,8 @@ class ModelClient:
                 delay = err.retry_after
                 if delay is None:
                     delay = self.retry.backoff(attempt)
+                if json_mode is not None:
+                    json_mode.reset()
                 yield Retrying("stream", attempt, max_retries, str(err), delay, err.status)
                 await self.retry.sleep(delay)
 

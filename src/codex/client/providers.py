@@ -59,6 +59,8 @@ class ModelProvider:
     stream_max_retries: int | None = None
     stream_idle_timeout_ms: int | None = None
     requires_openai_auth: bool = False
+    # "json": one schema-constrained JSON reply per request (codex.client.json_tools).
+    tool_call_mode: Literal["native", "json"] = "native"
 
     @classmethod
     def from_mapping(cls, provider_id: str, table: Mapping[str, Any]) -> ModelProvider:
@@ -82,6 +84,7 @@ class ModelProvider:
             stream_max_retries=table.get("stream_max_retries"),
             stream_idle_timeout_ms=table.get("stream_idle_timeout_ms"),
             requires_openai_auth=bool(table.get("requires_openai_auth", False)),
+            tool_call_mode="json" if table.get("tool_call_mode") == "json" else "native",
         )
 
     # -- limits
@@ -148,13 +151,16 @@ class ModelProvider:
         return value
 
 
-def built_in_providers(env: Mapping[str, str] | None = None) -> dict[str, ModelProvider]:
-    """The providers every installation has, resolved against the environment."""
+def built_in_providers(
+    env: Mapping[str, str] | None = None, *, openai_base_url: str | None = None
+) -> dict[str, ModelProvider]:
+    """The providers every installation has, resolved against the environment. The
+    `openai_base_url` config key, when set, wins over the OPENAI_BASE_URL variable."""
     env = os.environ if env is None else env
     openai = ModelProvider(
         id="openai",
         name="OpenAI",
-        base_url=_non_blank_env("OPENAI_BASE_URL", env),
+        base_url=(openai_base_url or "").strip() or _non_blank_env("OPENAI_BASE_URL", env),
         wire_api="responses",
         http_headers={"version": __version__},
         env_http_headers={
@@ -196,9 +202,11 @@ def _oss_base(env: Mapping[str, str], default_port: int) -> str:
 def merge_providers(
     user: Mapping[str, Mapping[str, Any] | ModelProvider] | None,
     env: Mapping[str, str] | None = None,
+    *,
+    openai_base_url: str | None = None,
 ) -> dict[str, ModelProvider]:
     """Built-ins plus user tables, insert-if-absent (a user table cannot replace a built-in)."""
-    providers = built_in_providers(env)
+    providers = built_in_providers(env, openai_base_url=openai_base_url)
     for provider_id, table in (user or {}).items():
         if provider_id in providers:
             continue
@@ -213,9 +221,11 @@ def resolve_provider(
     provider_id: str,
     user: Mapping[str, Mapping[str, Any] | ModelProvider] | None = None,
     env: Mapping[str, str] | None = None,
+    *,
+    openai_base_url: str | None = None,
 ) -> ModelProvider:
     """The provider `model_provider = "<id>"` names; one clear error if there is none."""
-    providers = merge_providers(user, env)
+    providers = merge_providers(user, env, openai_base_url=openai_base_url)
     try:
         return providers[provider_id]
     except KeyError:
@@ -230,9 +240,16 @@ def resolve_provider(
 
 def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> ModelProvider:
     """The provider a loaded `codex.config.Config` selects (`model_provider` among the built-ins
-    and its `model_providers` tables, pydantic models or plain mappings)."""
+    and its `model_providers` tables, pydantic models or plain mappings; a top-level
+    `openai_base_url` key moves the built-in `openai` provider)."""
     tables: dict[str, Mapping[str, Any] | ModelProvider] = {}
     for provider_id, table in (getattr(config, "model_providers", None) or {}).items():
         dump = getattr(table, "model_dump", None)
         tables[provider_id] = dump(exclude_none=True) if dump is not None else table
-    return resolve_provider(str(getattr(config, "model_provider", "openai")), tables, env)
+    base_url = getattr(config, "openai_base_url", None)
+    return resolve_provider(
+        str(getattr(config, "model_provider", "openai")),
+        tables,
+        env,
+        openai_base_url=base_url if isinstance(base_url, str) else None,
+    )

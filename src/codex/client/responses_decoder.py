@@ -137,18 +137,20 @@ class ResponsesDecoder:
             self._active = False
             out.append(OutputItemDone(item))
 
+    # llama.cpp's /v1/responses omits sequence numbers and indexes: a missing index means 0.
+
     def _summary_delta(self, event: dict[str, Any], out: list[Any]) -> None:
-        index = event.get("summary_index")
+        index = event.get("summary_index", 0)
         if "delta" in event and index is not None and self._active:
             out.append(ReasoningSummaryDelta(event["delta"], int(index)))
 
     def _reasoning_delta(self, event: dict[str, Any], out: list[Any]) -> None:
-        index = event.get("content_index")
+        index = event.get("content_index", 0)
         if "delta" in event and index is not None and self._active:
             out.append(ReasoningTextDelta(event["delta"], int(index)))
 
     def _summary_part(self, event: dict[str, Any], out: list[Any]) -> None:
-        index = event.get("summary_index")
+        index = event.get("summary_index", 0)
         if index is not None:
             out.append(ReasoningSummaryPartAdded(int(index)))
 
