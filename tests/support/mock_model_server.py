@@ -145,6 +145,8 @@ class MockModelServer:
         self._repeat: Reply | None = None
         self.requests: list[RecordedRequest] = []
         self.on_request: Callable[[RecordedRequest], None] | None = None
+        # When set, GET .../models answers with these ids (OpenAI list shape) outside the queue.
+        self.models: list[str] | None = None
         self._httpd = _Server((host, port), _Handler)
         self._httpd.mock = self
         self._thread: threading.Thread | None = None
@@ -292,6 +294,11 @@ class _Handler(BaseHTTPRequestHandler):
             wire=wire,
         )
         mock = self.server.mock
+        if mock.models is not None and self.command == "GET" and path.endswith("/models"):
+            data = [{"id": m, "object": "model"} for m in mock.models]
+            listing = {"object": "list", "data": data}
+            self._send_plain(200, orjson.dumps(listing), {})
+            return
         reply = mock._next_reply(request)
         if mock.on_request is not None:
             mock.on_request(request)

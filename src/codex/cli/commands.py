@@ -29,6 +29,7 @@ COMMANDS: tuple[Command, ...] = (
         "codex.cli.login",
     ),
     Command("logout", "Remove stored authentication credentials", "codex.cli.logout"),
+    Command("models", "Local models for --oss: pull, add a GGUF, list", "codex.cli.models"),
 )
 
 

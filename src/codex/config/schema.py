@@ -7,7 +7,7 @@ Unknown keys are kept (`extra="allow"`) and ignored, so a newer config never bre
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -53,6 +53,8 @@ class ReasoningSummaryFormat(StrEnum):
 class OssProvider(StrEnum):
     LMSTUDIO = "lmstudio"
     OLLAMA = "ollama"
+    # codex-py: llama.cpp run by codex itself (codex.local), models from `codex models pull`.
+    EMBEDDED = "embedded"
 
 
 SandboxModeChoice = choice(SandboxMode)
@@ -94,6 +96,9 @@ class ModelProviderConfig(Table):
     stream_max_retries: int | None = None
     stream_idle_timeout_ms: int | None = None
     requires_openai_auth: bool = False
+    # codex-py: "json" asks weak local models for one schema-constrained JSON reply (a final
+    # message or one tool call) instead of native tool calls (codex.client.json_tools).
+    tool_call_mode: Literal["native", "json"] | None = None
 
 
 class McpServerConfig(Table):
