@@ -190,7 +190,7 @@ async def handle_custom_tool(ctx: ToolContext, call: ToolCall, tool: CustomTool)
         "exit_code": result.exit_code,
         "stdout": truncate_text(result.stdout, ctx.truncation),
         "stderr": truncate_text(result.stderr, ctx.truncation),
-        "duration_seconds": round(result.seconds, 1),
+        "duration_seconds": round(result.seconds, 3),
     }
     if result.timed_out:
         body["timed_out"] = True
