@@ -1,0 +1,105 @@
+"""`codex exec --oss` with the embedded runtime owns its server: it starts it, the answer comes
+back, and the server is gone afterwards — also when codex is stopped by SIGTERM, SIGKILL or a
+terminal Ctrl-C (SIGINT to the whole process group). The shared test server is stopped first, so
+only the server codex starts is alive."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from tests.exec.harness import codex_env, rollout_files
+from tests.local.conftest import Llama, needs_runtime
+
+pytestmark = needs_runtime
+
+
+def server_pids(marker: Path) -> list[int]:
+    """Live processes running codex.local.server for the model under `marker`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"codex.local.server" in argv and any(str(marker).encode() in a for a in argv):
+            pids.append(int(entry.name))
+    return pids
+
+
+def wait_for(predicate, what: str, limit: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll a condition (not a timing assertion: the limit only bounds a hung test)."""
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def home(llama: Llama, tmp_path: Path) -> Path:
+    llama.stop()  # never two model servers at once
+    path = tmp_path / "home"
+    res = subprocess.run(
+        [sys.executable, "-m", "codex", "--config-home", str(path), "models", "pull"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    return path
+
+
+def start_codex(home: Path, cwd: Path, prompt: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--oss", prompt],
+        cwd=cwd,
+        env=codex_env(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, like a shell job
+    )
+
+
+def test_exec_oss_answers_and_leaves_no_server(home: Path, tmp_path: Path) -> None:
+    proc = start_codex(home, tmp_path, "Say hello in one short sentence.")
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    assert out.strip(), "a final answer on stdout"
+    assert b"provider: embedded" in err and b"model: smollm2" in err
+    meta = orjson.loads(rollout_files(home)[0].read_bytes().splitlines()[0])["payload"]
+    assert meta["model_provider"] == "embedded"
+    assert server_pids(home) == []
+
+
+@pytest.mark.parametrize(
+    ("how", "sig"),
+    [("SIGTERM", signal.SIGTERM), ("SIGKILL", signal.SIGKILL), ("Ctrl-C", signal.SIGINT)],
+)
+def test_stopping_codex_stops_the_server(home: Path, tmp_path: Path, how: str, sig: int) -> None:
+    proc = start_codex(home, tmp_path, "Write a long story about a lighthouse keeper.")
+    try:
+        wait_for(lambda: server_pids(home), "the model server to start")
+        if how == "Ctrl-C":
+            os.killpg(proc.pid, sig)  # a terminal sends it to the whole foreground group
+        else:
+            proc.send_signal(sig)
+        proc.communicate(timeout=120)
+        wait_for(lambda: not server_pids(home), "the model server to exit", limit=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if how == "SIGTERM":
+        assert proc.returncode == 128 + signal.SIGTERM
+    elif how == "SIGKILL":
+        assert proc.returncode == -signal.SIGKILL
+    else:
+        assert proc.returncode in (130, 1)
