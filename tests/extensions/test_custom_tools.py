@@ -190,3 +190,67 @@ def test_unmappable_name_through_exec_is_one_line(tmp_path, mock_model_server):
     assert "Traceback" not in run.stderr
     assert "cannot be offered to the model" in run.stderr
     assert mock_model_server.requests == []
+
+
+def _run_one(tmp_path, server, tool: str, call: FunctionCall, **kwargs):
+    server.enqueue(Turn([call]), Turn([Message("ok")]))
+    config = make_config(tmp_path, server, extra=tool, **kwargs)
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "go")
+
+    events = asyncio.run(main())
+    return events, server.requests[-1].function_call_output(call.call_id)
+
+
+def test_custom_tool_timeout(tmp_path, mock_model_server):
+    tool = '[custom_tools.slow]\ncommand = ["/bin/sleep", "30"]\ntimeout_ms = 200\n'
+    _, output = _run_one(tmp_path, mock_model_server, tool, FunctionCall("c1", "custom__slow"))
+    result = orjson.loads(output["output"])
+    assert result["timed_out"] is True
+    assert result["exit_code"] == 124
+
+
+def test_custom_tool_over_chat_completions(tmp_path, mock_model_server):
+    tool = '[custom_tools.hi]\ncommand = ["/bin/echo", "hi"]\n'
+    _run_one(tmp_path, mock_model_server, tool, FunctionCall("c1", "custom__hi"), wire="chat")
+    first, second = mock_model_server.requests
+    names = [t["function"]["name"] for t in first.json["tools"] if t.get("type") == "function"]
+    assert "custom__hi" in names
+    [answer] = [m for m in second.json["messages"] if m["role"] == "tool"]
+    assert answer["tool_call_id"] == "c1"
+    assert orjson.loads(answer["content"])["stdout"] == "hi\n"
+
+
+def test_escalated_custom_tool_asks_and_runs_outside_the_sandbox(tmp_path, mock_model_server):
+    """`with_escalated_permissions` under on-request: the user is asked with the justification,
+    and once approved the command runs without the sandbox (it can write outside the roots)."""
+    outside = tmp_path / "outside.txt"
+    tool = (
+        "[custom_tools.writer]\n"
+        f'command = ["/bin/sh", "-c", "echo data > {outside}"]\n'
+        "with_escalated_permissions = true\n"
+        'justification = "writes the report next to the repo"\n'
+    )
+    mock_model_server.enqueue(Turn([FunctionCall("c1", "custom__writer")]), Turn([Message("ok")]))
+    config = make_config(
+        tmp_path, mock_model_server, approval="on-request", sandbox="read-only", extra=tool
+    )
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "go", decide=lambda _msg: "approved")
+
+    events = asyncio.run(main())
+    [asked] = of_type(events, "exec_approval_request")
+    assert asked.reason == "writes the report next to the repo"
+    assert outside.read_text() == "data\n"
+
+
+def test_escalated_custom_tool_is_rejected_under_never(tmp_path, mock_model_server):
+    tool = '[custom_tools.esc]\ncommand = ["/bin/echo", "x"]\nwith_escalated_permissions = true\n'
+    _, output = _run_one(tmp_path, mock_model_server, tool, FunctionCall("c1", "custom__esc"))
+    assert output["output"].startswith("approval policy is Never; reject command")
