@@ -6,7 +6,6 @@ the other's auth.json, and the official CLI must complete a device login against
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -14,13 +13,12 @@ from pathlib import Path
 import pytest
 from tests.auth.conftest import run_codex
 from tests.auth.mock_issuer import MockIssuer
+from tests.support.official import official_cli
 
 from codex.auth.manager import AuthManager
 
-OFFICIAL = Path(os.environ.get("CODEX_OFFICIAL_CLI", "/work/anchor/node_modules/.bin/codex"))
-pytestmark = pytest.mark.skipif(
-    not OFFICIAL.exists(), reason=f"official CLI not installed at {OFFICIAL}"
-)
+OFFICIAL = official_cli()
+pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="official CLI 0.169 not installed")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

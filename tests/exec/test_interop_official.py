@@ -4,7 +4,6 @@ history re-sent, usage still thread-cumulative). Skipped without the official bi
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +13,9 @@ import pytest
 from tests.exec.harness import codex_env, rollout_files, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
+from tests.support.official import official_binary
 
-ANCHOR = Path(os.environ.get("CODEX_OFFICIAL_ROOT", "/work/anchor"))
-OFFICIAL = next(
-    iter((ANCHOR / "node_modules/@openai/codex-linux-x64/vendor").glob("*/bin/codex")), None
-)
+OFFICIAL = official_binary()
 OURS = [sys.executable, "-m", "codex"]
 
 pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="official codex 0.169 not installed")

@@ -6,7 +6,6 @@ CODEX_TS_SDK at its dist/index.js)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -19,11 +18,10 @@ from tests.exec.harness import codex_env, write_config
 from tests.exec.test_exec_e2e import PNG
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import HttpError, Message, Turn, Usage
+from tests.support.official import ts_sdk
 
 DRIVER = Path(__file__).parent / "sdk" / "drive_ts_sdk.mjs"
-SDK = Path(
-    os.environ.get("CODEX_TS_SDK", "/work/anchor-sdk/node_modules/@openai/codex-sdk/dist/index.js")
-)
+SDK = ts_sdk()
 NODE = shutil.which("node")
 CODEX = Path(sys.executable).parent / "codex"
 USAGE = Usage(input_tokens=42, cached_input_tokens=0, output_tokens=7)

@@ -16,15 +16,13 @@ import orjson
 import pytest
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn
+from tests.support.official import official_binary
 
 from codex.rollout import RolloutRecorder, SessionMetaParams, find_session_path, load_rollout
 
-_DEFAULT_BIN = Path(
-    "/work/anchor/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
-)
-OFFICIAL = Path(os.environ.get("CODEX_OFFICIAL_BIN", _DEFAULT_BIN))
+OFFICIAL = official_binary()
 
-pytestmark = pytest.mark.skipif(not OFFICIAL.exists(), reason="official codex binary not installed")
+pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="official codex binary not installed")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Differential test: our apply_patch against the official CLI's own (0.169 binary, invoked as
 `apply_patch`) on generated files and patches. Skipped when the official binary is not installed
-(`npm install @openai/codex@0.169.0` in /work/anchor, or set CODEX_OFFICIAL_BIN)."""
+(see tests/support/official.py; `.ci/run` installs it from npm)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support.official import official_binary
 
 from codex.tools.apply_patch import ApplyPatchError, ParseError, apply_patch_text
 
-_DEFAULT = (
-    "/work/anchor/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
-)
-OFFICIAL = Path(os.environ.get("CODEX_OFFICIAL_BIN", _DEFAULT))
+OFFICIAL = official_binary()
 
-pytestmark = pytest.mark.skipif(
-    not OFFICIAL.is_file(), reason="official codex binary not installed"
-)
+pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="official codex binary not installed")
 
 
 @pytest.fixture(scope="module")
