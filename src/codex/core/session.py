@@ -166,7 +166,12 @@ class Session:
         from codex.tools.hooks import hook_from_config
 
         self.custom_tools = load_custom_tools(config)  # CodexError for a bad [custom_tools.*]
-        self.tool_hook = hook_from_config(config)
+        self.tool_hook = hook_from_config(
+            config,
+            session_id=self.conversation_id,
+            transcript_path=self.rollout_path,
+            cwd=str(config.cwd),
+        )
         self._configure_model(self._settings.model)
         self.parallel_tool_calls = False
         self.base_instructions = config.instructions or BASE_INSTRUCTIONS

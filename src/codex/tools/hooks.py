@@ -138,13 +138,54 @@ def _kill_group(process: asyncio.subprocess.Process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def hook_from_config(config: Any) -> ToolHook | None:
-    """The configured hook, or None. `tool_hook_timeout_ms` (codex-py) bounds one run."""
+class ToolHooks:
+    """Everything that runs around a tool call: the seed's `tool_hook_command` and the
+    Claude-style hooks.json hooks (codex.tools.claude_hooks), run concurrently per phase."""
+
+    def __init__(self, seed: ToolHook | None, claude: Any = None) -> None:
+        self.seed = seed
+        self.claude = claude
+
+    async def before(self, call: ToolCall) -> str | None:
+        """Run the before hooks; a PreToolUse veto's reason (the call must not run), or None."""
+        jobs: list[Any] = []
+        if self.seed is not None:
+            jobs.append(self.seed.run(before_document(call)))
+        if self.claude is not None:
+            jobs.append(self.claude.pre_tool_use(call))
+        results = await asyncio.gather(*jobs)
+        return next((r for r in results if isinstance(r, str)), None)
+
+    async def after(
+        self, call: ToolCall, *, response: dict[str, Any] | None, error: str | None, ran: bool
+    ) -> None:
+        jobs: list[Any] = []
+        if self.seed is not None:
+            jobs.append(self.seed.run(after_document(call, response=response, error=error)))
+        if self.claude is not None and ran:
+            output = response.get("output") if response is not None else {"error": error}
+            jobs.append(self.claude.post_tool_use(call, output))
+        await asyncio.gather(*jobs)
+
+
+def hook_from_config(config: Any, **context: Any) -> ToolHooks | None:
+    """The configured hooks, or None. `tool_hook_timeout_ms` (codex-py) bounds one run of
+    `tool_hook_command`; `context` (session_id, transcript_path, cwd) goes to hooks.json hooks.
+    A malformed hooks.json is a CodexError."""
+    seed = None
     argv = getattr(config, "tool_hook_command", None)
-    if not argv:
+    if argv:
+        extra = getattr(config, "model_extra", None) or {}
+        timeout = extra.get("tool_hook_timeout_ms", DEFAULT_HOOK_TIMEOUT_MS)
+        if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
+            timeout = DEFAULT_HOOK_TIMEOUT_MS
+        seed = ToolHook(argv, timeout)
+    claude = None
+    home = getattr(config, "codex_home", None)
+    if home is not None:
+        from codex.tools.claude_hooks import ClaudeHooks
+
+        claude = ClaudeHooks.load(home, **context)
+    if seed is None and claude is None:
         return None
-    extra = getattr(config, "model_extra", None) or {}
-    timeout = extra.get("tool_hook_timeout_ms", DEFAULT_HOOK_TIMEOUT_MS)
-    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
-        timeout = DEFAULT_HOOK_TIMEOUT_MS
-    return ToolHook(argv, timeout)
+    return ToolHooks(seed, claude)

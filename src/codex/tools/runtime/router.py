@@ -73,20 +73,21 @@ async def _intercept_patch(
 
 
 async def dispatch(ctx: ToolContext, call: ToolCall) -> ToolResult:
-    """Run one call (with `tool_hook_command` before and after it, when configured); never
-    raises except for cancellation and TurnAbortedByUser."""
-    hook = ctx.hook
-    if hook is None:
+    """Run one call (with `tool_hook_command` and hooks.json hooks before and after it, when
+    configured); never raises except for cancellation and TurnAbortedByUser."""
+    hooks = ctx.hook  # codex.tools.hooks.ToolHooks
+    if hooks is None:
         return (await _dispatch(ctx, call))[0]
-    from codex.tools.hooks import after_document, before_document
-
-    await hook.run(before_document(call))
+    veto = await hooks.before(call)
+    if veto is not None:  # a Claude-style PreToolUse hook blocked it; the model reads why
+        result = ToolResult(veto, success=False)
+        await hooks.after(call, response=None, error=veto, ran=False)
+        return result
     result, failed = await _dispatch(ctx, call)
     if failed:
-        document = after_document(call, error=_text(result))
+        await hooks.after(call, response=None, error=_text(result), ran=True)
     else:
-        document = after_document(call, response=result.to_item(call).to_dict())
-    await hook.run(document)
+        await hooks.after(call, response=result.to_item(call).to_dict(), error=None, ran=True)
     return result
 
 

@@ -1,0 +1,239 @@
+"""Claude-style hooks from `$CODEX_HOME/hooks.json` (codex-py extension): `PreToolUse` and
+`PostToolUse` entries with tool-name matchers, in Claude Code's file shape::
+
+    {"hooks": {"PreToolUse": [{"matcher": "exec_command|shell",
+                               "hooks": [{"type": "command", "command": "~/check.sh",
+                                          "timeout": 30}]}],
+               "PostToolUse": [{"hooks": [{"type": "command", "command": "logger -t codex"}]}]}}
+
+`matcher` is a regular expression over the whole tool name (`custom__echo`, `exec_command`,
+`apply_patch`, ...); missing, empty or `*` matches every tool. `command` runs with /bin/sh; it
+gets one JSON object on stdin (`session_id`, `transcript_path`, `cwd`, `hook_event_name`,
+`tool_name`, `tool_input`, `tool_use_id`, plus `tool_response` after the call). `timeout` is in
+seconds (default 60). As in Claude Code, a `PreToolUse` hook can veto the call: exit status 2
+(its stderr is the reason), or stdout JSON `{"decision": "block", "reason": ...}` or
+`{"hookSpecificOutput": {"permissionDecision": "deny", "permissionDecisionReason": ...}}`; the
+model then gets the reason as the call's error output. Anything else a hook does (other exit
+codes, crashes, hangs, garbage) is logged and ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from codex.errors import CodexError
+from codex.tools.runtime.context import ToolCall
+
+log = logging.getLogger("codex.tools.hooks")
+
+HOOKS_FILE = "hooks.json"
+DEFAULT_TIMEOUT_S = 60.0
+BLOCK_EXIT_CODE = 2
+_OUTPUT_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHook:
+    matcher: re.Pattern[str] | None
+    command: str
+    timeout_s: float
+
+    def matches(self, tool_name: str) -> bool:
+        return self.matcher is None or self.matcher.fullmatch(tool_name) is not None
+
+
+def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
+    groups = data.get(event) or []
+    if not isinstance(groups, list):
+        raise CodexError(f"{path}: hooks.{event} must be a list")
+    out: list[CommandHook] = []
+    for group in groups:
+        if not isinstance(group, dict) or not isinstance(group.get("hooks", []), list):
+            raise CodexError(f"{path}: each hooks.{event} entry needs a `hooks` list")
+        raw = group.get("matcher") or ""
+        try:
+            matcher = None if raw in ("", "*") else re.compile(str(raw))
+        except re.error as exc:
+            raise CodexError(f"{path}: hooks.{event} matcher {raw!r}: {exc}") from None
+        for hook in group.get("hooks", []):
+            if not isinstance(hook, dict) or hook.get("type", "command") != "command":
+                continue  # other hook types (prompts, ...) are Claude-only
+            command = hook.get("command")
+            if not isinstance(command, str) or not command.strip():
+                raise CodexError(f"{path}: a hooks.{event} hook needs a `command` string")
+            timeout = hook.get("timeout", DEFAULT_TIMEOUT_S)
+            if not isinstance(timeout, int | float) or timeout <= 0:
+                timeout = DEFAULT_TIMEOUT_S
+            out.append(CommandHook(matcher, command, float(timeout)))
+    return out
+
+
+def tool_input(call: ToolCall) -> Any:
+    """What Claude calls `tool_input`: the arguments as JSON (raw input for freeform tools)."""
+    if call.kind == "custom":
+        return {"input": call.payload}
+    try:
+        return orjson.loads(call.payload) if call.payload else {}
+    except orjson.JSONDecodeError:
+        return {"raw_arguments": call.payload}
+
+
+class ClaudeHooks:
+    """The PreToolUse / PostToolUse hooks of one hooks.json."""
+
+    def __init__(
+        self,
+        pre: Sequence[CommandHook],
+        post: Sequence[CommandHook],
+        *,
+        session_id: str = "",
+        transcript_path: str | None = None,
+        cwd: str = "",
+    ) -> None:
+        self.pre = list(pre)
+        self.post = list(post)
+        self.base = {"session_id": session_id, "transcript_path": transcript_path, "cwd": cwd}
+
+    @classmethod
+    def load(cls, codex_home: Path, **context: Any) -> ClaudeHooks | None:
+        path = Path(codex_home) / HOOKS_FILE
+        try:
+            text = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise CodexError(f"{path}: {exc}") from None
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise CodexError(f"{path}: not valid JSON: {exc}") from None
+        hooks = data.get("hooks") if isinstance(data, dict) else None
+        if not isinstance(hooks, dict):
+            raise CodexError(f"{path}: expected an object with a `hooks` object")
+        pre, post = _entries(path, hooks, "PreToolUse"), _entries(path, hooks, "PostToolUse")
+        if not pre and not post:
+            return None
+        return cls(pre, post, **context)
+
+    def _document(self, event: str, call: ToolCall, **more: Any) -> bytes:
+        doc = {
+            **self.base,
+            "hook_event_name": event,
+            "tool_name": call.name,
+            "tool_input": tool_input(call),
+            "tool_use_id": call.call_id,
+            **more,
+        }
+        return orjson.dumps(doc)
+
+    async def pre_tool_use(self, call: ToolCall) -> str | None:
+        """Run the matching PreToolUse hooks; the first veto's reason, or None."""
+        hooks = [h for h in self.pre if h.matches(call.name)]
+        if not hooks:
+            return None
+        data = self._document("PreToolUse", call)
+        results = await asyncio.gather(*(_run(h, data) for h in hooks))
+        for hook, (code, stdout, stderr) in zip(hooks, results, strict=True):
+            reason = _veto(code, stdout, stderr)
+            if reason is not None:
+                return f"blocked by PreToolUse hook `{hook.command}`: {reason}"
+        return None
+
+    async def post_tool_use(self, call: ToolCall, response: Any) -> None:
+        hooks = [h for h in self.post if h.matches(call.name)]
+        if hooks:
+            data = self._document("PostToolUse", call, tool_response=response)
+            await asyncio.gather(*(_run(h, data) for h in hooks))
+
+
+def _veto(code: int | None, stdout: bytes, stderr: bytes) -> str | None:
+    if code == BLOCK_EXIT_CODE:
+        return stderr.decode("utf-8", "replace").strip() or "no reason given"
+    if code != 0:
+        return None
+    try:
+        out = orjson.loads(stdout) if stdout.strip() else None
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(out, dict):
+        return None
+    specific = out.get("hookSpecificOutput")
+    if isinstance(specific, dict) and specific.get("permissionDecision") == "deny":
+        return str(specific.get("permissionDecisionReason") or "no reason given")
+    if out.get("decision") == "block":
+        return str(out.get("reason") or "no reason given")
+    return None
+
+
+async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes]:
+    """(exit code or None when it failed to start / hung, stdout, stderr); never raises."""
+    try:
+        process = await asyncio.create_subprocess_exec(
+            "/bin/sh",
+            "-c",
+            hook.command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        log.warning("hook `%s` could not start: %s", hook.command, exc)
+        return None, b"", b""
+    try:
+        stdout, stderr = await asyncio.wait_for(_communicate(process, data), hook.timeout_s)
+    except TimeoutError:
+        _kill_group(process)
+        await process.wait()
+        log.warning("hook `%s` did not finish within %ss; killed", hook.command, hook.timeout_s)
+        return None, b"", b""
+    except BaseException:
+        _kill_group(process)
+        raise
+    code = process.returncode
+    if code not in (0, BLOCK_EXIT_CODE):
+        log.warning(
+            "hook `%s` exited with status %s: %s",
+            hook.command,
+            code,
+            stderr.decode("utf-8", "replace").strip()[:500],
+        )
+    return code, stdout, stderr
+
+
+async def _communicate(process: asyncio.subprocess.Process, data: bytes) -> tuple[bytes, bytes]:
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        process.stdin.write(data)
+        await process.stdin.drain()
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        process.stdin.close()
+    stdout, stderr = await asyncio.gather(_drain(process.stdout), _drain(process.stderr))
+    await process.wait()
+    return stdout, stderr
+
+
+async def _drain(stream: asyncio.StreamReader) -> bytes:
+    """Read to EOF, keeping only the first `_OUTPUT_LIMIT` bytes (a flood cannot grow memory)."""
+    kept = bytearray()
+    while chunk := await stream.read(65536):
+        if len(kept) < _OUTPUT_LIMIT:
+            kept += chunk[: _OUTPUT_LIMIT - len(kept)]
+    return bytes(kept)
+
+
+def _kill_group(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)

@@ -1,0 +1,149 @@
+"""Claude-style `$CODEX_HOME/hooks.json` (codex-py extension): PreToolUse / PostToolUse with
+matchers, a PreToolUse veto, and hooks that misbehave."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import orjson
+import pytest
+from tests.core.harness import make_config, run_turn
+from tests.support.model_stream import FunctionCall, Message, Turn
+
+from codex.core import Session
+from codex.errors import CodexError
+
+
+def write_hooks(tmp_path, hooks: dict) -> None:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    (home / "hooks.json").write_text(orjson.dumps({"hooks": hooks}).decode())
+
+
+def logger(log) -> dict:
+    return {"type": "command", "command": f"cat >> {log}; echo >> {log}"}
+
+
+def run(tmp_path, server, calls, **kwargs):
+    server.enqueue(Turn(calls), Turn([Message("done")]))
+    config = make_config(tmp_path, server, **kwargs)
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "go"), s
+
+    return asyncio.run(main())
+
+
+def test_matchers_and_documents(tmp_path, mock_model_server):
+    pre, post = tmp_path / "pre.jsonl", tmp_path / "post.jsonl"
+    write_hooks(
+        tmp_path,
+        {
+            "PreToolUse": [
+                {"matcher": "exec_command", "hooks": [logger(pre)]},
+                {"matcher": "apply_patch", "hooks": [logger(tmp_path / "never")]},
+            ],
+            "PostToolUse": [{"hooks": [logger(post)]}],
+        },
+    )
+    events, session = run(
+        tmp_path,
+        mock_model_server,
+        [FunctionCall("c1", "exec_command", {"cmd": "echo hooked"})],
+    )
+    assert events[-1].msg.TAG == "task_complete"
+    [before] = [orjson.loads(x) for x in pre.read_text().split("\n") if x]
+    assert before == {
+        "session_id": session.conversation_id,
+        "transcript_path": None,
+        "cwd": str(tmp_path / "work"),
+        "hook_event_name": "PreToolUse",
+        "tool_name": "exec_command",
+        "tool_input": {"cmd": "echo hooked"},
+        "tool_use_id": "c1",
+    }
+    [after] = [orjson.loads(x) for x in post.read_text().split("\n") if x]
+    assert after["hook_event_name"] == "PostToolUse"
+    assert "hooked" in after["tool_response"]
+    assert not (tmp_path / "never").exists()
+
+
+def test_pre_tool_use_exit_2_blocks_the_call(tmp_path, mock_model_server):
+    marker = tmp_path / "work" / "ran"
+    write_hooks(
+        tmp_path,
+        {
+            "PreToolUse": [
+                {
+                    "matcher": "exec_command|shell.*",
+                    "hooks": [{"type": "command", "command": "echo 'no shell today' >&2; exit 2"}],
+                }
+            ]
+        },
+    )
+    run(tmp_path, mock_model_server, [FunctionCall("c1", "exec_command", {"cmd": "touch ran"})])
+    output = mock_model_server.requests[1].function_call_output("c1")["output"]
+    assert output.startswith("blocked by PreToolUse hook")
+    assert output.endswith(": no shell today")
+    assert not marker.exists()
+
+
+def test_pre_tool_use_json_deny_blocks_the_call(tmp_path, mock_model_server):
+    marker = tmp_path / "work" / "ran"
+    answer = orjson.dumps(
+        {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "deny",
+                "permissionDecisionReason": "policy says no",
+            }
+        }
+    ).decode()
+    script = tmp_path / "deny.py"
+    script.write_text(f"import sys; sys.stdin.read(); print({answer!r})\n")
+    write_hooks(
+        tmp_path,
+        {"PreToolUse": [{"hooks": [{"type": "command", "command": f"{sys.executable} {script}"}]}]},
+    )
+    run(tmp_path, mock_model_server, [FunctionCall("c1", "exec_command", {"cmd": "touch ran"})])
+    output = mock_model_server.requests[1].function_call_output("c1")["output"]
+    assert output.endswith(": policy says no")
+    assert not marker.exists()
+
+
+def test_misbehaving_hooks_do_not_block(tmp_path, mock_model_server, caplog):
+    write_hooks(
+        tmp_path,
+        {
+            "PreToolUse": [
+                {
+                    "hooks": [
+                        {"type": "command", "command": "exit 1"},
+                        {"type": "command", "command": "head -c 200000 /dev/urandom"},
+                        {"type": "command", "command": "sleep 60", "timeout": 0.3},
+                        {"type": "command", "command": "kill -SEGV $$"},
+                    ]
+                }
+            ]
+        },
+    )
+    events, _ = run(
+        tmp_path, mock_model_server, [FunctionCall("c1", "exec_command", {"cmd": "echo fine"})]
+    )
+    assert events[-1].msg.TAG == "task_complete"
+    assert "fine" in str(mock_model_server.requests[1].function_call_output("c1")["output"])
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("did not finish within 0.3s" in m for m in messages)
+    assert any("`exit 1` exited with status 1" in m for m in messages)
+
+
+def test_malformed_hooks_json_is_a_clear_error(tmp_path, mock_model_server):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "hooks.json").write_text("{not json")
+    config = make_config(tmp_path, mock_model_server)
+    with pytest.raises(CodexError, match=r"hooks\.json: not valid JSON"):
+        Session(config)
