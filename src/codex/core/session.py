@@ -33,6 +33,13 @@ sent while a turn runs joins that turn), `Interrupt`, `ExecApproval` / `PatchApp
 event answering it carries that id. `events()` yields until `shutdown_complete`; `next_event()`
 takes one. `token_info` holds the running usage (exec seeds it when resuming).
 
+Config-driven extras (codex.tools.hooks, codex.tools.custom, codex.core.notify): the
+`tool_hook_command` and `$CODEX_HOME/hooks.json` hooks run around every tool call, each
+`[custom_tools.<name>]` is offered as the function tool `custom__<name>`, and `notify` runs after
+each completed turn. A bad `[custom_tools]` table or hooks.json makes the constructor raise
+CodexError. Resuming a locally compacted rollout: load it with
+codex.core.resume.load_rollout_for_resume and pass its history as `initial_history`.
+
 Leaving the `async with` shuts down: the running turn is aborted, every command's process group
 killed, the rollout flushed and closed. Never blocks the event loop on a child process.
 """
