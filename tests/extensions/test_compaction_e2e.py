@@ -11,8 +11,10 @@ from tests.core.harness import make_config, of_type, run_turn
 from tests.exec.harness import rollout_files, run_codex, write_config
 from tests.support.model_stream import Message, Turn, Usage
 
+from codex.config import ConfigOverrides, load_config
 from codex.core import Session
 from codex.core.compact import AUTO_SKIPPED, COMPACT_PROMPT, MANUAL_SKIPPED, SUMMARY_PREFIX
+from codex.core.manager import ConversationManager
 from codex.protocol import ops
 
 BIG = Usage(input_tokens=400, output_tokens=100)
@@ -75,6 +77,24 @@ def test_auto_compaction_at_the_limit_then_resume(tmp_path, mock_model_server):
     assert [(i["type"], i["role"]) for i in rest] == [("message", "assistant"), ("message", "user")]
     assert resumed.message_texts("user")[-1] == "next question"
     assert "big answer" not in orjson.dumps(resumed.input()).decode()
+
+    # The library path (app-server style) rebuilds the same history.
+    mock_model_server.enqueue(Turn([Message("library answer")]))
+    config = load_config(ConfigOverrides(config_home=str(home)), cwd=work)
+
+    async def via_manager():
+        manager = ConversationManager()
+        [path] = rollout_files(home)
+        session = await manager.resume_from_rollout(config, path, approval_policy="never")
+        await session.next_event()
+        await run_turn(session, "library question")
+        await manager.close_all()
+        return session.conversation_id
+
+    assert asyncio.run(via_manager()) == thread_id
+    library = mock_model_server.requests[4]
+    assert library.input()[: len(follow_up.input())] == follow_up.input()
+    assert library.message_texts("user")[-2:] == ["next question", "library question"]
 
 
 def test_death_spiral_guard(tmp_path, mock_model_server):

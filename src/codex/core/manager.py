@@ -37,6 +37,16 @@ class ConversationManager:
             config, conversation_id=conversation_id, initial_history=list(history), **kwargs
         )
 
+    async def resume_from_rollout(self, config: Any, path: Any, **kwargs: Any) -> Session:
+        """Start a session continuing the rollout file at `path` (a locally compacted history
+        gets the current initial context back, codex.core.resume)."""
+        from codex.core.resume import load_rollout_for_resume
+
+        resumed = load_rollout_for_resume(path)
+        return await self.resume_conversation(
+            config, resumed.conversation_id, resumed.history, **kwargs
+        )
+
     def get(self, conversation_id: str) -> Session | None:
         return self._sessions.get(conversation_id)
 
