@@ -146,3 +146,17 @@ def test_manual_compact_twice_without_new_content(tmp_path, mock_model_server):
     assert of_type(second, "agent_message") == []
     assert second[-1].msg.TAG == "task_complete"
     assert len(mock_model_server.requests) == 2
+
+
+def test_no_compaction_below_the_limit(tmp_path, mock_model_server):
+    mock_model_server.enqueue(Turn([Message("answer")], usage=BIG))
+    config = make_config(tmp_path, mock_model_server, extra="model_auto_compact_token_limit = 501")
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            return await run_turn(s, "q")
+
+    events = asyncio.run(main())
+    assert [m.message for m in of_type(events, "agent_message")] == ["answer"]
+    assert len(mock_model_server.requests) == 1
