@@ -15,12 +15,10 @@ official binary is absent) so the script itself stays working.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,23 +32,7 @@ from tests.support.mock_model_server import MockModelServer  # noqa: E402
 from tests.support.model_stream import Message, Turn, Usage, repeated_deltas  # noqa: E402
 
 from conftest import official_codex, our_codex  # noqa: E402
-
-CONFIG = """model = "gpt-5.5"
-model_provider = "mock"
-
-[model_providers.mock]
-name = "Mock Responses"
-base_url = "{base_url}"
-wire_api = "responses"
-env_key = "MOCK_KEY"
-"""
-
-
-@dataclass(slots=True)
-class Sample:
-    wall: float
-    maxrss_kib: int
-    rc: int
+from harness import Job, Sample, Spawner, cli_env, make_home, make_repo, prepare_bytecode  # noqa: E402
 
 
 @dataclass(slots=True)
@@ -61,63 +43,29 @@ class Runner:
     samples: dict[str, list[Sample]] = field(default_factory=dict)
 
 
-# Linux charges a child's ru_maxrss with its parent's resident size at fork/exec time (the old
-# mm's high-water mark is folded in at exec). This process holds the mock server and every
-# recorded request (10 MB bodies in resume_30mb), so children forked from here would all report
-# our size. GNU time forks from a ~2 MB process and reports the same wait4 rusage (%M, KiB).
-GNU_TIME = "/usr/bin/time"
 NOTES: list[str] = []
+_SPAWNER: Spawner | None = None
 
 
 def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> Sample:
-    use_time = os.access(GNU_TIME, os.X_OK)
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        full = [GNU_TIME, "-q", "-f", "%M %x", "-o", rss.name, *argv] if use_time else argv
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            full,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        rc = os.waitstatus_to_exitcode(status)
-        if not use_time:
-            return Sample(wall, usage.ru_maxrss, rc)
-        fields = rss.read().split()
-        return Sample(wall, int(fields[-2]), int(fields[-1]))
-
-
-# Bytecode as an installed package has it: this machine exports PYTHONDONTWRITEBYTECODE=1, which
-# would make every run recompile ~80 modules from source (~70 ms). The warm-up run fills a cache
-# outside the tree; measured runs load from it.
-PYCACHE = Path(tempfile.gettempdir()) / "codex-py-bench-pycache"
+    """One run of a CLI, its rusage taken by bench/_spawn.py: a child forked from this process
+    (which holds the mock server and 10 MB request bodies) would report our size as its peak."""
+    global _SPAWNER
+    if _SPAWNER is None:
+        _SPAWNER = Spawner()
+    return _SPAWNER.run(Job(argv, env, cwd))
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update(
-        CODEX_HOME=str(home), MOCK_KEY="sk-mock", NO_COLOR="1", PYTHONPYCACHEPREFIX=str(PYCACHE)
-    )
-    return env
+    return cli_env(home, ours=True)
 
 
 def _make_home(root: Path, name: str, base_url: str) -> Path:
-    home = root / f"home-{name}"
-    home.mkdir()
-    (home / "config.toml").write_text(CONFIG.format(base_url=base_url))
-    return home
+    return make_home(root, name, base_url)
 
 
 def _make_repo(root: Path) -> Path:
-    repo = root / "repo"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    return repo
+    return make_repo(root)
 
 
 @dataclass(slots=True)
@@ -181,6 +129,7 @@ def measure(names: list[str], rounds: int, warmup: int = 1) -> dict[str, dict[st
             "official codex binary not found (npm @openai/codex@0.169.0 in /work/anchor)"
         )
     results: dict[str, dict[str, list[Sample]]] = {}
+    prepare_bytecode()
     with tempfile.TemporaryDirectory(prefix="bench-exec-") as tmp, MockModelServer() as server:
         root = Path(tmp)
         repo = _make_repo(root)
