@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.mock_model_server import MockModelServer, RecordedRequest  # noqa: E402
+from tests.support.mock_model_server import MockModelServer, RecordedRequest, _Handler  # noqa: E402
 from tests.support.model_stream import Reply  # noqa: E402
 
 OFFICIAL_VERSION = "0.169.0"
@@ -173,14 +173,23 @@ def rollout_bytes(home: Path) -> int:
 # ---- the mock model server ---------------------------------------------------------------------
 
 
+class _NoDelayHandler(_Handler):
+    # The handler writes the headers, then each body chunk, in separate send()s. With Nagle's
+    # algorithm on, a small write waits for the ACK of the previous one, and the client's
+    # delayed ACK holds that for up to 40 ms: a stall per request that belongs to neither CLI.
+    disable_nagle_algorithm = True
+
+
 class ScriptedServer(MockModelServer):
     """The project's mock model server, answering each request with `responder(request)`.
 
     Requests are not kept (a resume request carries the whole 10 MB history), so the driver
     stays small; without a responder it falls back to the queue/repeat script."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, nodelay: bool = True) -> None:
         super().__init__()
+        if nodelay:
+            self._httpd.RequestHandlerClass = _NoDelayHandler
         self.responder: Callable[[RecordedRequest], Reply] | None = None
         self.served = 0
 
