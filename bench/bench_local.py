@@ -38,6 +38,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
+        home.mkdir()
         _codex(home, "models", "pull", "smollm2")
         model = home / "models" / "smollm2.gguf"
 
