@@ -346,11 +346,13 @@ def _axes(title: str, xlabel: str):  # type: ignore[no-untyped-def]
     wall.set_yscale("log")
     wall.set_ylabel("wall time, s (log)")
     rss.set_ylabel("peak RSS, MiB")
-    rss.set_ylim(bottom=0)
     return fig, wall, rss
 
 
 def _save(fig, name: str) -> Path:  # type: ignore[no-untyped-def]
+    for ax in fig.axes:
+        if ax.get_yscale() == "linear":
+            ax.set_ylim(bottom=0)
     fig.tight_layout()
     path = RESULTS / name
     fig.savefig(path, dpi=110)
@@ -381,7 +383,8 @@ def plot_resume(data: dict) -> Path:
     series = data["series"]["codex-py"]
     wall.plot(xs, [p["wall_s"] for p in series], "o-", label="codex-py")
     rss.plot(xs, [p["rss_mib"] for p in series], "o-", label="codex-py")
-    rss.plot(xs, xs, ":", color="grey", label="RSS = rollout size")
+    rss.plot(xs, [b / MIB for b in data["actual_bytes"]], ":", color="grey",
+             label="RSS = rollout size")  # fmt: skip
     _linear_ref(wall, xs, [p["wall_s"] for p in series])
     wall.legend()
     rss.legend()
@@ -397,6 +400,8 @@ def plot_diff(data: dict) -> Path:
     rss.plot(xs, [p["extra_rss_mib"] for p in data["codex-c"]], "o-",
              label="codex C: peak added by the diff")  # fmt: skip
     rss.plot(xs, [p["rss_mib"] for p in data["git"]], "s-", label="git: whole process peak")
+    rss.set_yscale("log")
+    rss.set_ylabel("peak RSS, MiB (log)")
     wall.legend()
     rss.legend()
     return _save(fig, "scaling-diff.png")
@@ -416,7 +421,6 @@ def plot_session(data: dict) -> Path:
     )
     turns = [r["turn"] for r in rows]
     rss.plot(turns, [r["rss_mib"] for r in rows], "-", label="process RSS")
-    rss.set_ylim(bottom=0)
     rss.set_xlabel("turn")
     rss.set_ylabel("RSS, MiB")
     rss.grid(True, alpha=0.3)
