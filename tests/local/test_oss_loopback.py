@@ -141,3 +141,21 @@ def test_json_tool_mode_round_trip(
     kinds = [r["payload"].get("type") for r in rollout if r["type"] == "response_item"]
     assert kinds.count("function_call") == 1
     assert kinds.count("function_call_output") == 1
+
+
+def test_model_provider_oss_in_config_checks_the_server_too(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    """`model_provider = "oss"` without --oss: same provider choice and checks; a configured
+    model is kept."""
+    mock_model_server.models = ["qwen2.5:0.5b"]
+    mock_model_server.enqueue(Turn([Message("from qwen")]))
+    (home / "config.toml").write_text('model_provider = "oss"\nmodel = "qwen2.5:0.5b"\n')
+    env = {"CODEX_OSS_BASE_URL": mock_model_server.base_url}
+    res = run_codex("exec", "--json", "hi", home=home, cwd=repo, env=env)
+    assert res.rc == 0, res.stderr
+    (post,) = [r for r in mock_model_server.requests if r.method == "POST"]
+    assert post.wire == "chat" and post.json["model"] == "qwen2.5:0.5b"
+    (home / "config.toml").write_text('model_provider = "oss"\nmodel = "llama9"\n')
+    res = run_codex("exec", "hi", home=home, cwd=repo, env=env)
+    assert res.rc == 1 and "model `llama9` is not available" in res.stderr

@@ -43,7 +43,8 @@ def add_options(parser: argparse.ArgumentParser, *, again: bool = False) -> None
         default=dflt or False,
         help="Use a local model: --local-provider, else config oss_provider, else the "
         "embedded llama.cpp runtime when `codex models pull` installed a model and the "
-        "`local` extra is installed, else Ollama",
+        "`local` extra is installed, else Ollama. Without --oss codex never picks a local "
+        "model by itself",
     )
     p(
         "--local-provider",
