@@ -52,8 +52,8 @@ def _run(mode: JsonToolMode, text: str, cuts: list[int]) -> list[object]:
     cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=8),
 )
 def test_final_message_streams_exactly_at_any_split(message: str, cuts: list[int]) -> None:
-    text = orjson.dumps({"action": "final", "message": message}).decode()
-    text = text.replace(":", ": ")  # models put spaces in; the prefix match must allow them
+    # Models put whitespace between tokens; the prefix match must allow it.
+    text = '{\n  "action" : "final",\n  "message": ' + orjson.dumps(message).decode() + "\n}"
     mode = JsonToolMode(Prompt(input=[_user("hi")], tools=[TOOL]))
     events = _run(mode, text, [c % (len(text) + 1) for c in cuts])
     streamed = "".join(e.delta for e in events if isinstance(e, OutputTextDelta))
@@ -110,3 +110,13 @@ def test_repeated_or_too_many_calls_leave_only_the_final_answer() -> None:
     assert may_call_tools([*many, _user("again")])
     mode = JsonToolMode(Prompt(input=many, tools=[TOOL]))
     assert len(mode.schema["anyOf"]) == 1
+
+
+def test_output_schema_becomes_the_final_message_shape() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    mode = JsonToolMode(Prompt(input=[_user("count")], tools=[TOOL], output_schema=schema))
+    assert mode.prompt.output_schema is None
+    assert mode.schema["anyOf"][0]["properties"]["message"] == schema
+    events = _run(mode, '{"action": "final", "message": {"n": 3}}', [9, 30])
+    done = [e.item for e in events if isinstance(e, OutputItemDone)]
+    assert orjson.loads(done[0].text()) == {"n": 3}

@@ -51,11 +51,15 @@ def function_tools(tools: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]
     return [t for t in tools if t.get("type") == "function" and t.get("name")]
 
 
-def reply_schema(tools: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """One final message, or one call of one of the function tools with valid arguments."""
+def reply_schema(
+    tools: Sequence[Mapping[str, Any]], output_schema: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One final message, or one call of one of the function tools with valid arguments. With
+    `--output-schema` the final message is that JSON value instead of a string."""
+    message = dict(output_schema) if output_schema is not None else {"type": "string"}
     final = {
         "type": "object",
-        "properties": {"action": {"const": "final"}, "message": {"type": "string"}},
+        "properties": {"action": {"const": "final"}, "message": message},
         "required": ["action", "message"],
         "additionalProperties": False,
     }
@@ -309,7 +313,7 @@ class JsonToolMode:
     def __init__(self, prompt: Prompt) -> None:
         self.original = prompt
         tools = prompt.tools if may_call_tools(prompt.input) else ()
-        self.schema = reply_schema(tools)
+        self.schema = reply_schema(tools, prompt.output_schema)
         guide = tool_guide(tools)
         head = " ".join(p for p in (prompt.instructions, environment_line(prompt.input)) if p)
         instructions = f"{head}\n\n{guide}" if head else guide
@@ -319,6 +323,7 @@ class JsonToolMode:
             instructions=instructions,
             parallel_tool_calls=False,
             reasoning=None,
+            output_schema=None,  # folded into the reply schema (chat has no other place for it)
             input=rewrite_history(prompt.input),
         )
         self.reset()
@@ -410,6 +415,8 @@ class JsonToolMode:
             return [OutputItemAdded(call), OutputItemDone(call)]
         if isinstance(reply, dict) and isinstance(reply.get("message"), str):
             message = reply["message"]
+        elif isinstance(reply, dict) and "message" in reply:  # --output-schema: a JSON value
+            message = orjson.dumps(reply["message"]).decode()
         else:
             message = text  # not the JSON we asked for (cut off?): show it as it is
         events: list[Any] = []
