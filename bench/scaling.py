@@ -12,7 +12,7 @@ Four curves, each a PNG under bench/results/ (plus bench/results/scaling.json wi
                        `git diff --no-index`; each point in a fresh process, the diff's own peak
                        RSS measured by resetting VmHWM (/proc/self/clear_refs) after loading
   scaling-session.png  one in-process Session driven for 10,000 scripted turns (1 KB prompts)
-                       against the mock, RSS sampled every 50 turns; the mock reports usage from
+                       against the mock, RSS sampled every 10 turns; the mock reports usage from
                        the request size, so auto-compaction (model_auto_compact_token_limit)
                        keeps the history bounded the way it does for a real long session
 The whole run stays under ~10 minutes on a 2-core box; --quick takes fewer points (~3 min).
@@ -100,7 +100,7 @@ def curve_deltas(quick: bool, official: bool) -> dict:
             for name, exe in exes.items():
                 env = cli_env(homes[name], ours=name == "codex-py")
                 s = _runs(
-                    spawner, Job(exec_argv(exe, "stream"), env, repo), 3 if n <= 30_000 else 1
+                    spawner, Job(exec_argv(exe, "stream"), env, repo), 3 if n <= 100_000 or name == "codex-py" else 1
                 )
                 out["series"][name].append({"wall_s": s.wall, "rss_mib": s.maxrss_kib / 1024})
                 print(f"deltas {n:>9,} {name:9} {s.wall:7.3f} s {s.maxrss_kib / 1024:7.1f} MiB",
@@ -256,23 +256,23 @@ def _session_child(base_url: str, root: str, turns: int, out_path: str) -> int:
         started = time.perf_counter()
         async with Session(config) as s:
             await s.next_event()
-            compactions = 0
+            compactions, last_len = 0, 0
             for turn in range(1, turns + 1):
                 sub = await s.submit(ops.UserInput([ops.InputText(f"turn {turn}: {filler}")]))
                 while True:
                     ev = await s.next_event()
-                    tag = ev.msg.TAG
-                    if tag in ("context_compacted", "compacted"):
-                        compactions += 1
-                    if ev.id == sub and tag in ("task_complete", "turn_aborted", "error"):
+                    if ev.id == sub and ev.msg.TAG in ("task_complete", "turn_aborted", "error"):
                         break
-                if turn == 1 or turn % 50 == 0:
+                size = len(s.history)
+                compactions += size < last_len  # auto-compaction replaced the history
+                last_len = size
+                if turn == 1 or turn % 10 == 0:
                     rows.append(
                         {
                             "turn": turn,
                             "elapsed_s": time.perf_counter() - started,
                             "rss_mib": rss_kib() / 1024,
-                            "history_items": len(s.history),
+                            "history_items": size,
                             "compactions": compactions,
                         }
                     )
@@ -416,8 +416,8 @@ def plot_session(data: dict) -> Path:
     rows = data["rows"]
     fig, (rss, items) = plt.subplots(1, 2, figsize=(11, 4.2))
     fig.suptitle(
-        f"one Session, {data['turns']:,} scripted turns (auto-compaction at "
-        f"{data['auto_compact_token_limit']:,} tokens)"
+        f"one Session, {data['turns']:,} scripted turns; {rows[-1]['compactions']} "
+        f"auto-compactions at {data['auto_compact_token_limit']:,} tokens"
     )
     turns = [r["turn"] for r in rows]
     rss.plot(turns, [r["rss_mib"] for r in rows], "-", label="process RSS")
