@@ -99,9 +99,8 @@ def curve_deltas(quick: bool, official: bool) -> dict:
             server.responder = lambda _r, turn=turn: turn
             for name, exe in exes.items():
                 env = cli_env(homes[name], ours=name == "codex-py")
-                s = _runs(
-                    spawner, Job(exec_argv(exe, "stream"), env, repo), 3 if n <= 100_000 or name == "codex-py" else 1
-                )
+                runs = 3 if n <= 100_000 or name == "codex-py" else 1
+                s = _runs(spawner, Job(exec_argv(exe, "stream"), env, repo), runs)
                 out["series"][name].append({"wall_s": s.wall, "rss_mib": s.maxrss_kib / 1024})
                 print(f"deltas {n:>9,} {name:9} {s.wall:7.3f} s {s.maxrss_kib / 1024:7.1f} MiB",
                       flush=True)  # fmt: skip
