@@ -449,7 +449,27 @@ def save(report: dict, partial: bool) -> list[Path]:
         paths += [RESULTS / "latest.md", RESULTS / "latest.json"]
     for path in paths:
         path.write_text(md if path.suffix == ".md" else js)
+    if not partial and _update_readme(md):
+        paths.append(README)
     return paths
+
+
+README = Path(__file__).resolve().parent / "README.md"
+BEGIN, END = "<!-- latest-compare:begin -->", "<!-- latest-compare:end -->"
+
+
+def _update_readme(md: str) -> bool:
+    """Put a full run's table between the markers in bench/README.md (the latest figures)."""
+    if not README.exists():
+        return False
+    text = README.read_text()
+    if BEGIN not in text or END not in text:
+        return False
+    head, rest = text.split(BEGIN, 1)
+    _old, tail = rest.split(END, 1)
+    body = md.split("\n", 1)[1].lstrip("\n")  # drop the H1: the README has its own heading
+    README.write_text(f"{head}{BEGIN}\n{body}{END}{tail}")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
