@@ -11,7 +11,7 @@ from tests.support.model_stream import FunctionCall, Message, Turn
 
 from codex.core import Session
 from codex.protocol import ops
-from codex.tools.runtime.process import live_group_members
+from codex.sandbox.process_group import live_group_members
 
 
 def _pid_from(path) -> int:

@@ -14,7 +14,6 @@ enforce it, `SandboxUnavailable` says in one line what is missing and what to do
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ from codex.sandbox.launch import (
     sandboxed_argv,
 )
 from codex.sandbox.platform import SandboxType, platform_sandbox, sandbox_type_for
+from codex.sandbox.process_group import kill_group_and_wait, signal_group
 
 TIMEOUT_EXIT_CODE = 124
 
@@ -86,8 +86,7 @@ async def spawn(
 
 def kill_process_group(process: asyncio.subprocess.Process, sig: int = signal.SIGKILL) -> None:
     """Signal the command and everything it started (they share its process group)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
+    signal_group(process.pid, sig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ async def run(
         out, err = await asyncio.wait_for(process.communicate(stdin), timeout)
     except TimeoutError:
         timed_out = True
-        kill_process_group(process)
+        await kill_group_and_wait(process.pid)
         try:  # a daemonized grandchild may hold the pipes open: drain with a grace period
             out, err = await asyncio.wait_for(process.communicate(), 2.0)
         except TimeoutError:

@@ -22,9 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import re
-import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,7 @@ from typing import Any
 import orjson
 
 from codex.errors import CodexError
+from codex.sandbox.process_group import signal_group
 from codex.tools.runtime.context import ToolCall
 
 log = logging.getLogger("codex.tools.hooks")
@@ -235,5 +234,4 @@ async def _drain(stream: asyncio.StreamReader) -> bytes:
 
 def _kill_group(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        signal_group(process.pid)

@@ -19,12 +19,12 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
+from codex.sandbox.process_group import signal_group
 from codex.tools.runtime.context import ToolCall
 
 log = logging.getLogger("codex.tools.hooks")
@@ -134,8 +134,7 @@ class ToolHook:
 def _kill_group(process: asyncio.subprocess.Process) -> None:
     if process.returncode is not None:
         return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
+    signal_group(process.pid)
 
 
 class ToolHooks:

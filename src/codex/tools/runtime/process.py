@@ -13,19 +13,19 @@ import asyncio
 import contextlib
 import fcntl
 import os
-import signal
 import struct
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from codex.sandbox.process_group import kill_group_and_wait, signal_group
+
 # Upstream caps a unified-exec session's retained output at 1 MiB (head and tail kept).
 DEFAULT_CAPTURE_CAP = 1024 * 1024
 # After the child exits, grandchildren may keep the pipe open; wait this long for EOF.
 DRAIN_GRACE_S = 2.0
 # How long terminate() waits for a killed process group to be gone.
-GROUP_EXIT_GRACE_S = 2.0
 _READ_CHUNK = 64 * 1024
 
 
@@ -210,8 +210,7 @@ class ManagedProcess:
     def kill(self) -> None:
         """SIGKILL the whole process group; safe to call more than once."""
         self._killed = True
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        signal_group(self.proc.pid)
 
     async def terminate(self) -> None:
         """Kill the process group, reap the child, wait (bounded) until nothing in the group
@@ -220,10 +219,7 @@ class ManagedProcess:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(asyncio.shield(self.proc.wait()), 5)
         # SIGKILL is delivered asynchronously: a grandchild may still be on its way out.
-        deadline = time.monotonic() + GROUP_EXIT_GRACE_S
-        while live_group_members(self.proc.pid) and time.monotonic() < deadline:
-            self.kill()
-            await asyncio.sleep(0.01)
+        await kill_group_and_wait(self.proc.pid)
         self.close_fds()
         if self._exit_watch is not None and not self._exit_watch.done():
             self._exit_watch.cancel()
@@ -336,25 +332,3 @@ async def spawn(
         _set_nonblocking(stdin_fd)
     mp._exit_watch = asyncio.ensure_future(mp._watch_exit())
     return mp
-
-
-def live_group_members(pgid: int) -> list[int]:
-    """Pids of processes in group `pgid` that are still running (zombies excluded).
-
-    Orphaned grandchildren are reparented to PID 1, which in some containers never reaps them, so
-    "the group is gone" means "nothing in it can run any more", read from /proc.
-    """
-    members: list[int] = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        # Fields after the parenthesised comm: state ppid pgrp ...
-        rest = stat[stat.rfind(b")") + 2 :].split()
-        if len(rest) >= 3 and int(rest[2]) == pgid and rest[0] not in (b"Z", b"X"):
-            members.append(int(entry))
-    return members
