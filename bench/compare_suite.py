@@ -351,7 +351,12 @@ def markdown(report: dict) -> str:
         f"after {load1[0]:.2f}/{load1[1]:.2f}/{load1[2]:.2f}",
         f"- rounds: {report['rounds']} interleaved (halved for the slow rows), warm-up "
         f"{report['warmup']}; RSS floor of the spawner (`true`): {report['rss_floor_mib']:.1f} MiB",
-        f"- command: `{report['command']}`",
+        f"- command: `{report['command']}` at git {report['git_head']}"
+        + (
+            f" + {len(report['uncommitted_src'])} uncommitted src files"
+            if report.get("uncommitted_src")
+            else ""
+        ),
         "",
         "| scenario | official wall s | codex-py wall s | wall ours/official | official RSS MiB "
         "| codex-py RSS MiB | RSS ours/official | failures py/off | n |",
@@ -509,6 +514,12 @@ def main(argv: list[str] | None = None) -> int:
         "git_head": subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         ).stdout.strip(),
+        # The editable install runs the working tree: name what was not committed yet.
+        "uncommitted_src": subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "csrc"],
+            capture_output=True,
+            text=True,
+        ).stdout.split("\n")[:-1],
         "scenarios": {},
     }
     started = time.perf_counter()

@@ -5,9 +5,9 @@
 Four curves, each a PNG under bench/results/ (plus bench/results/scaling.json with the numbers):
   scaling-deltas.png   `codex exec` wall and peak RSS vs output deltas (1k → 1M), both CLIs,
                        against the project's mock model server (rusage via bench/_spawn.py)
-  scaling-resume.png   `codex exec resume --last` wall and peak RSS vs rollout size (1 → 300 MB);
-                       rollouts are our own recorded turn (100 KB answer) repeated to size in a
-                       scratch directory, deleted afterwards
+  scaling-resume.png   `codex exec resume --last` wall and peak RSS vs rollout size (1 → 300 MB),
+                       both CLIs; each CLI's own recorded turn (100 KB answer) repeated to size in
+                       a scratch directory, deleted afterwards
   scaling-diff.png     turn diff (codex._native.diff, C) vs changed lines (1k → 1M), next to
                        `git diff --no-index`; each point in a fresh process, the diff's own peak
                        RSS measured by resetting VmHWM (/proc/self/clear_refs) after loading
@@ -47,7 +47,6 @@ from harness import (  # noqa: E402
     make_repo,
     median,
     prepare_bytecode,
-    rollout_bytes,
     work_root,
 )
 
@@ -120,35 +119,47 @@ def _synthesize(rollout: Path, block: list[str], header: list[str], target: int)
     return size
 
 
-def curve_resume(quick: bool) -> dict:
+def _seed_session(spawner: Spawner, exe: str, env: dict[str, str], repo: Path, home: Path):
+    """One recorded turn by this CLI: (rollout path, header lines, the turn's lines)."""
+    if spawner.run(Job(exec_argv(exe, "turn 0"), env, repo)).rc != 0:
+        raise SystemExit(f"scaling: recording the seed session with {exe} failed")
+    (rollout,) = (home / "sessions").rglob("rollout-*.jsonl")
+    lines = rollout.read_text().splitlines(keepends=True)
+    # Everything from task_started on is the turn (the official CLI also writes its per-thread
+    # context there, a few KB per copy); session_meta and what precedes the turn stay once.
+    start = next(i for i, line in enumerate(lines) if '"task_started"' in line)
+    return rollout, lines[:start], lines[start:]
+
+
+def curve_resume(quick: bool, official: bool) -> dict:
     points_mb = [1, 10, 100] if quick else [1, 3, 10, 30, 100, 300]
-    exe = find_ours()
-    out: dict = {"points_mb": points_mb, "series": {"codex-py": []}, "actual_bytes": []}
+    exes = {"codex-py": find_ours()}
+    if official:
+        exes["official"] = install_official()
+    out: dict = {
+        "points_mb": points_mb,
+        "series": {name: [] for name in exes},
+        "actual_bytes": {name: [] for name in exes},
+    }
     with work_root("scaling-") as tmp, ScriptedServer() as server, Spawner() as spawner:
         root = Path(tmp)
         repo = make_repo(root)
-        home = make_home(root, "resume", server.base_url)
-        env = cli_env(home, ours=True)
-        answer = Turn([repeated_deltas(1, "x" * (100 * 1024))], usage=USAGE)
-        server.responder = lambda _r: answer
-        if spawner.run(Job(exec_argv(exe, "turn 0"), env, repo)).rc != 0:
-            raise SystemExit("scaling: recording the seed session failed")
-        (rollout,) = (home / "sessions").rglob("rollout-*.jsonl")
-        lines = rollout.read_text().splitlines(keepends=True)
-        # session_meta and the initial context once; everything from task_started is the turn.
-        start = next(i for i, line in enumerate(lines) if '"task_started"' in line)
-        header, block = lines[:start], lines[start:]
-        server.responder = lambda _r: Turn([Message("resumed")], usage=USAGE)
-        for mb in points_mb:
-            size = _synthesize(rollout, block, header, mb * 1_000_000)
-            job = Job(exec_argv(exe, "resume", "--last", "continue"), env, repo)
-            s = _runs(spawner, job, 3 if mb <= 30 else 1)
-            out["actual_bytes"].append(size)
-            out["series"]["codex-py"].append({"wall_s": s.wall, "rss_mib": s.maxrss_kib / 1024})
-            print(f"resume {size / 1e6:7.1f} MB {s.wall:7.3f} s {s.maxrss_kib / 1024:7.1f} MiB",
-                  flush=True)  # fmt: skip
-        rollout.unlink()
-        out["rollout_after_bytes"] = rollout_bytes(home)
+        for name, exe in exes.items():
+            home = make_home(root, f"resume-{name}", server.base_url)
+            env = cli_env(home, ours=name == "codex-py")
+            answer = Turn([repeated_deltas(1, "x" * (100 * 1024))], usage=USAGE)
+            server.responder = lambda _r, answer=answer: answer
+            rollout, header, block = _seed_session(spawner, exe, env, repo, home)
+            server.responder = lambda _r: Turn([Message("resumed")], usage=USAGE)
+            for mb in points_mb:
+                size = _synthesize(rollout, block, header, mb * 1_000_000)
+                job = Job(exec_argv(exe, "resume", "--last", "continue"), env, repo)
+                s = _runs(spawner, job, 3 if mb <= 30 else 1)
+                out["actual_bytes"][name].append(size)
+                out["series"][name].append({"wall_s": s.wall, "rss_mib": s.maxrss_kib / 1024})
+                print(f"resume {size / 1e6:7.1f} MB {name:9} {s.wall:7.3f} s "
+                      f"{s.maxrss_kib / 1024:7.1f} MiB", flush=True)  # fmt: skip
+            rollout.unlink()
     return out
 
 
@@ -378,13 +389,14 @@ def plot_deltas(data: dict) -> Path:
 
 def plot_resume(data: dict) -> Path:
     fig, wall, rss = _axes("codex exec resume --last: rollout size", "rollout size, MB")
-    xs = [b / 1e6 for b in data["actual_bytes"]]
-    series = data["series"]["codex-py"]
-    wall.plot(xs, [p["wall_s"] for p in series], "o-", label="codex-py")
-    rss.plot(xs, [p["rss_mib"] for p in series], "o-", label="codex-py")
-    rss.plot(xs, [b / MIB for b in data["actual_bytes"]], ":", color="grey",
+    for name, series in data["series"].items():
+        xs = [b / 1e6 for b in data["actual_bytes"][name]]
+        wall.plot(xs, [p["wall_s"] for p in series], "o-", label=name)
+        rss.plot(xs, [p["rss_mib"] for p in series], "o-", label=name)
+    ours = data["actual_bytes"]["codex-py"]
+    rss.plot([b / 1e6 for b in ours], [b / MIB for b in ours], ":", color="grey",
              label="RSS = rollout size")  # fmt: skip
-    _linear_ref(wall, xs, [p["wall_s"] for p in series])
+    _linear_ref(wall, [b / 1e6 for b in ours], [p["wall_s"] for p in data["series"]["codex-py"]])
     wall.legend()
     rss.legend()
     return _save(fig, "scaling-resume.png")
@@ -448,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer points (about 3 minutes)")
     ap.add_argument("--only", default="", help="comma-separated: " + ",".join(CURVES))
-    ap.add_argument("--no-official", action="store_true", help="deltas curve for codex-py only")
+    ap.add_argument("--no-official", action="store_true", help="codex-py only (deltas, resume)")
     ap.add_argument("--replot", action="store_true", help="redraw the PNGs from scaling.json")
     ap.add_argument("--session-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -465,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         measure, plot = CURVES[name]
         if not args.replot:
             started = time.perf_counter()
-            if name == "deltas":
+            if name in ("deltas", "resume"):
                 data[name] = measure(args.quick, not args.no_official)
             else:
                 data[name] = measure(args.quick)
