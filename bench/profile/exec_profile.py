@@ -21,18 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import env_for as _env  # noqa: E402
+from _common import make_home  # noqa: E402
 from tests.support.mock_model_server import MockModelServer  # noqa: E402
 from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
 
-from bench_exec import CONFIG, _env  # noqa: E402
 from conftest import official_codex, our_codex  # noqa: E402
 
 
 def setup(root: Path, base_url: str, name: str) -> Path:
-    home = root / name
-    home.mkdir()
-    (home / "config.toml").write_text(CONFIG.format(base_url=base_url))
-    return home
+    return make_home(root, name, base_url)
 
 
 def main() -> None:

@@ -141,38 +141,33 @@ def _origin_url(config_text: str) -> str | None:
 # ---- usage already spent --------------------------------------------------------------------
 
 
-def last_total_usage(path: Path, chunk: int = 64 * 1024) -> dict[str, int] | None:
-    """`info.total_token_usage` of the last `token_count` event, read backwards from the end
-    (cheap on a 30 MB rollout: only the tail is read)."""
+def last_total_usage(path: Path) -> dict[str, int] | None:
+    """`info.total_token_usage` of the last `token_count` event, lines scanned backwards in a
+    read-only mapping (cheap on a 30 MB rollout: only the tail is touched, nothing is copied
+    but the one line parsed)."""
+    from codex.rollout.reader import mapped
+
     try:
         fh = path.open("rb")
     except OSError:
         return None
-    with fh:
-        end = fh.seek(0, os.SEEK_END)
-        tail = b""
-        pos = end
-        while pos > 0:
-            start = max(0, pos - chunk)
-            fh.seek(start)
-            tail = fh.read(pos - start) + tail
-            pos = start
-            lines = tail.split(b"\n")
-            # The first piece may be a partial line unless we reached the file start.
-            candidates = lines if pos == 0 else lines[1:]
-            for line in reversed(candidates):
-                if b'"token_count"' not in line:
-                    continue
+    with fh, mapped(fh) as mm:
+        if mm is None:
+            return None
+        end = len(mm)
+        while end >= 0:
+            start = mm.rfind(b"\n", 0, end) + 1
+            if mm.find(b'"token_count"', start, end) >= 0:
                 try:
-                    obj = orjson.loads(line)
+                    obj = orjson.loads(mm[start:end])
                 except orjson.JSONDecodeError:
-                    continue
-                payload = obj.get("payload") or {}
-                if obj.get("type") == "event_msg" and payload.get("type") == "token_count":
+                    obj = None
+                payload = (obj.get("payload") or {}) if isinstance(obj, dict) else {}
+                if obj and obj.get("type") == "event_msg" and payload.get("type") == "token_count":
                     info = payload.get("info") or {}
                     total = info.get("total_token_usage")
                     return dict(total) if isinstance(total, dict) else None
-            tail = lines[0] if pos > 0 else b""
+            end = start - 1
     return None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from codex.rollout.paths import is_uuid, parse_rollout_name, sessions_dir
+from codex.rollout.reader import ASCII_WHITESPACE, mapped
 
 MAX_SCAN_FILES = 10_000
 HEAD_MAX_LINES = 64
@@ -135,29 +136,35 @@ def _read_head(path: Path) -> tuple[dict[str, Any] | None, str | None, str | Non
 
 
 def _last_timestamp(path: Path) -> str | None:
-    """The timestamp of the last line, read backwards in small chunks."""
+    """The timestamp of the last line starting within TAIL_MAX_BYTES of the end.
+
+    Searched in a read-only mapping, backwards, without copying the tail: the last line of a
+    big rollout is often a 1 MB message, and growing a bytes tail chunk by chunk was quadratic.
+    """
     marker = b'{"timestamp":'
     try:
-        with open(path, "rb") as f:
-            end = f.seek(0, os.SEEK_END)
-            tail = b""
-            pos = end
-            while pos > 0 and end - pos < TAIL_MAX_BYTES:
-                step = min(TAIL_CHUNK, pos)
-                pos -= step
-                f.seek(pos)
-                tail = f.read(step) + tail
-                idx = tail.rfind(marker)
-                at_line_start = (idx == 0 and pos == 0) or (idx > 0 and tail[idx - 1] == 0x0A)
-                if idx >= 0 and at_line_start:
-                    rest = tail[idx + len(marker) :].lstrip()
-                    close = rest.find(b'"', 1)
-                    if rest[:1] == b'"' and close > 0:
-                        return rest[1:close].decode(errors="replace")
-                    return None
+        with open(path, "rb") as f, mapped(f) as mm:
+            if mm is None:
+                return None
+            end = len(mm)
+            lo = max(0, end - TAIL_MAX_BYTES)
+            idx = mm.rfind(marker, lo, end)
+            if idx < 0:
+                return None
+            at_line_start = idx == 0 or (idx > lo and mm[idx - 1] == 0x0A)
+            if not at_line_start:
+                return None
+            start = idx + len(marker)
+            while start < end and mm[start] in ASCII_WHITESPACE:
+                start += 1
+            if mm[start : start + 1] != b'"':
+                return None
+            close = mm.find(b'"', start + 1, end)
+            if close < 0:
+                return None
+            return mm[start + 1 : close].decode(errors="replace")
     except OSError:
         return None
-    return None
 
 
 def _matches(

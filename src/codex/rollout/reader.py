@@ -8,10 +8,13 @@ does; a torn last line (a crash mid-write) is reported as such.
 from __future__ import annotations
 
 import logging
+import mmap
+import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -34,27 +37,71 @@ class RolloutLine:
 
 def iter_rollout(path: Path, warnings: list[str] | None = None) -> Iterator[RolloutLine]:
     """Yield each well-formed line; malformed ones are skipped and described in `warnings`."""
-    with open(path, "rb") as f:
-        lineno = 0
-        for raw in f:
-            lineno += 1
-            if not raw.strip():
-                continue
-            torn = not raw.endswith(b"\n")
-            try:
-                obj = orjson.loads(raw)
-                kind = obj["type"]
-                payload = obj["payload"]
-                if not isinstance(kind, str):
-                    raise TypeError("type is not a string")
-            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-                what = "torn last line" if torn else f"unparsable line {lineno}"
-                msg = f"{path}: skipping {what}: {exc}"
-                log.warning("%s", msg)
-                if warnings is not None:
-                    warnings.append(msg)
-                continue
-            yield RolloutLine(str(obj.get("timestamp", "")), kind, payload, obj.get("ordinal"))
+    with open(path, "rb") as f, mapped(f) as mm:
+        if mm is None:
+            return
+        view = memoryview(mm)
+        try:
+            yield from _iter_lines(path, mm, view, warnings)
+        finally:
+            view.release()
+
+
+# Lines are parsed straight out of a read-only mapping (no per-line copies: a resumed 30 MB
+# rollout holds 1 MB lines) and pages already parsed are handed back every few MiB, so peak
+# RSS follows the longest line and the kept history, not the file.
+_RELEASE_EVERY = 2 * 1024 * 1024
+ASCII_WHITESPACE = b" \t\n\r\x0b\x0c"
+
+
+@contextmanager
+def mapped(f: BinaryIO) -> Iterator[mmap.mmap | None]:
+    """`f` mapped read-only, or None when it is empty (an empty file cannot be mapped)."""
+    if os.fstat(f.fileno()).st_size == 0:
+        yield None
+        return
+    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        yield mm
+    finally:
+        mm.close()
+
+
+def _iter_lines(
+    path: Path, mm: mmap.mmap, view: memoryview, warnings: list[str] | None
+) -> Iterator[RolloutLine]:
+    size = len(mm)
+    released = 0
+    pos = 0
+    lineno = 0
+    while pos < size:
+        if pos - released >= _RELEASE_EVERY and hasattr(mm, "madvise"):
+            # Everything before `pos` is parsed; a page it shares with this line comes back.
+            done = (pos // mmap.PAGESIZE) * mmap.PAGESIZE
+            mm.madvise(mmap.MADV_DONTNEED, released, done - released)
+            released = done
+        nl = mm.find(b"\n", pos)
+        end = size if nl < 0 else nl + 1
+        raw = view[pos:end]
+        pos = end
+        lineno += 1
+        if raw[0] in ASCII_WHITESPACE and not bytes(raw).strip():
+            continue
+        torn = nl < 0
+        try:
+            obj = orjson.loads(raw)
+            kind = obj["type"]
+            payload = obj["payload"]
+            if not isinstance(kind, str):
+                raise TypeError("type is not a string")
+        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            what = "torn last line" if torn else f"unparsable line {lineno}"
+            msg = f"{path}: skipping {what}: {exc}"
+            log.warning("%s", msg)
+            if warnings is not None:
+                warnings.append(msg)
+            continue
+        yield RolloutLine(str(obj.get("timestamp", "")), kind, payload, obj.get("ordinal"))
 
 
 def last_line_ordinal(path: Path, chunk: int = 64 * 1024) -> int | None:

@@ -1,0 +1,68 @@
+"""Self-contained helpers for the profiling scripts (bench/ proper is the suite's harness)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG = """model = "gpt-5.5"
+model_provider = "mock"
+
+[model_providers.mock]
+name = "Mock Responses"
+base_url = "{base_url}"
+wire_api = "responses"
+env_key = "MOCK_KEY"
+"""
+
+# This machine exports PYTHONDONTWRITEBYTECODE=1; an installed wheel has its .pyc files, so the
+# profiles run with a bytecode cache outside the tree (filled by the first run).
+PYCACHE = Path(tempfile.gettempdir()) / "codex-py-profile-pycache"
+GNU_TIME = "/usr/bin/time"
+
+
+@dataclass(slots=True)
+class Sample:
+    wall: float
+    maxrss_kib: int
+    rc: int
+
+
+def make_home(root: Path, name: str, base_url: str) -> Path:
+    home = root / name
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(CONFIG.format(base_url=base_url))
+    return home
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        CODEX_HOME=str(home), MOCK_KEY="sk-mock", NO_COLOR="1", PYTHONPYCACHEPREFIX=str(PYCACHE)
+    )
+    return env
+
+
+def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> Sample:
+    """Wall around the child; peak RSS from GNU time (a small forking parent, so the child's
+    ru_maxrss is not inflated by this process's size)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        full = [GNU_TIME, "-q", "-f", "%M %x", "-o", rss.name, *argv]
+        started = time.perf_counter()
+        subprocess.run(
+            full,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        wall = time.perf_counter() - started
+        fields = rss.read().split()
+        return Sample(wall, int(fields[-2]), int(fields[-1]))
