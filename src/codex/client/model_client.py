@@ -47,6 +47,7 @@ from codex.client.request import (
 )
 from codex.client.responses_decoder import ResponsesDecoder
 from codex.client.retry import RetryPolicy, parse_retry_after
+from codex.client.streamed_body import StreamedJson, encode_body
 from codex.client.transport import CONNECT_TIMEOUT, shared_client
 from codex.protocol.items import parse_item
 
@@ -124,9 +125,11 @@ class ModelClient:
 
             json_mode = JsonToolMode(prompt)
             prompt = json_mode.prompt
-        body = self._body(prompt)
+        body: bytes | StreamedJson
         if json_mode is not None:
-            body = json_mode.constrain(body)
+            body = json_mode.constrain(self._body(prompt, stream=False))  # type: ignore[arg-type]
+        else:
+            body = self._body(prompt)
         max_retries = self.provider.stream_retries
         attempt = 0
         while True:
@@ -184,18 +187,23 @@ class ModelClient:
 
     # -- one attempt
 
-    def _body(self, prompt: Prompt) -> bytes:
+    def _body(self, prompt: Prompt, *, stream: bool = True) -> bytes | StreamedJson:
+        """The encoded request; a big one (a long resumed history) streams in pieces."""
         if self.provider.wire_api == "chat":
-            return orjson.dumps(chat_body(self.model, prompt))
-        body = responses_body(
-            self.model,
-            prompt,
-            prompt_cache_key=self.conversation_id,
-            azure=self.provider.is_azure_responses_endpoint(),
-        )
-        return orjson.dumps(body)
+            body, key = chat_body(self.model, prompt), "messages"
+        else:
+            body = responses_body(
+                self.model,
+                prompt,
+                prompt_cache_key=self.conversation_id,
+                azure=self.provider.is_azure_responses_endpoint(),
+            )
+            key = "input"
+        return encode_body(body, key) if stream else orjson.dumps(body)
 
-    async def _attempt(self, body: bytes, prompt: Prompt) -> AsyncIterator[list[Any]]:
+    async def _attempt(
+        self, body: bytes | StreamedJson, prompt: Prompt
+    ) -> AsyncIterator[list[Any]]:
         """Open the stream (with HTTP-level retries) and yield its events, a chunk at a time."""
         response = None
         max_retries = self.provider.request_retries
@@ -224,7 +232,7 @@ class ModelClient:
         async for batch in self._read(response):
             yield batch
 
-    async def _open(self, body: bytes, prompt: Prompt) -> httpx.Response:
+    async def _open(self, body: bytes | StreamedJson, prompt: Prompt) -> httpx.Response:
         provider = self.provider
         bearer = await self._credentials()
         chatgpt = bearer is not None and bearer.chatgpt
@@ -239,6 +247,8 @@ class ModelClient:
         http = self._http or shared_client()
         idle = provider.stream_idle_timeout
         timeout = httpx.Timeout(idle, connect=CONNECT_TIMEOUT)
+        if isinstance(body, StreamedJson):
+            headers["content-length"] = str(body.length)  # not chunked: same framing as bytes
         request = http.build_request("POST", url, content=body, headers=headers, timeout=timeout)
         try:
             response = await http.send(request, stream=True)
