@@ -4,6 +4,7 @@ python bench/profile/exec_profile.py importtime [N]     # top-N cumulative impor
 python bench/profile/exec_profile.py pyinstrument       # pyinstrument text profile of one turn
 python bench/profile/exec_profile.py wall [ROUNDS]      # median wall of ours vs the official CLI
 python bench/profile/exec_profile.py shell              # print env + a shell with the mock up
+PROFILE_DELTAS=100000 ... streams the answer as that many output_text deltas instead.
 
 Bytecode is cached under a temp PYTHONPYCACHEPREFIX (as an installed wheel has its .pyc files;
 this machine exports PYTHONDONTWRITEBYTECODE=1).
@@ -11,6 +12,7 @@ this machine exports PYTHONDONTWRITEBYTECODE=1).
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -25,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import env_for as _env  # noqa: E402
 from _common import make_home  # noqa: E402
 from tests.support.mock_model_server import MockModelServer  # noqa: E402
-from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
+from tests.support.model_stream import Message, Turn, Usage, repeated_deltas  # noqa: E402
 
 from conftest import official_codex, our_codex  # noqa: E402
 
@@ -39,7 +41,9 @@ def main() -> None:
     extra = sys.argv[2:]
     with tempfile.TemporaryDirectory(prefix="prof-") as tmp, MockModelServer() as server:
         root = Path(tmp)
-        server.repeat(Turn([Message("hello")], usage=Usage(100, 0, 10)))
+        deltas = int(os.environ.get("PROFILE_DELTAS", "0"))
+        reply = [repeated_deltas(deltas)] if deltas else [Message("hello")]
+        server.repeat(Turn(reply, usage=Usage(100, 0, 10)))
         home = setup(root, server.base_url, "home")
         env = _env(home)
         argv_tail = ["exec", "--json", "--skip-git-repo-check", "hello"]
