@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import RunCodex
+from tests.support.codex_cli import RunCodex
 
 
 def test_version_prints_official_format(run_codex: RunCodex) -> None:

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import RunCodex
+from tests.support.codex_cli import RunCodex
 
 
 def shown(result: subprocess.CompletedProcess[str]) -> dict:
