@@ -500,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bytecode()
     report: dict = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": "bench/compare " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": " ".join(["bench/compare", *(sys.argv[1:] if argv is None else argv)]),
         "machine": machine(),
         "load_before": os.getloadavg(),
         "rounds": rounds,
@@ -544,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(markdown(report))
     if not args.no_save:
-        partial = args.quick or bool(args.only) or rounds != 10
+        partial = args.quick or bool(args.only)
         for path in save(report, partial):
             print(f"wrote {path.relative_to(ROOT)}")
     return 0
