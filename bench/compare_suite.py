@@ -163,7 +163,10 @@ def session_of(turns: int, answer_bytes: int) -> Callable[[Side, Ctx], None]:
 
 
 def version_refs(_ctx: Ctx) -> dict[str, list[str]]:
-    return {"python -c pass (interpreter floor)": [sys.executable, "-c", "pass"]}
+    return {
+        "python -c pass (interpreter floor, with site)": [sys.executable, "-c", "pass"],
+        "python -I -S -c pass (bare interpreter)": [sys.executable, "-I", "-S", "-c", "pass"],
+    }
 
 
 def sandbox_refs(ctx: Ctx) -> dict[str, list[str]]:
