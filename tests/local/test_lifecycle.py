@@ -103,3 +103,18 @@ def test_stopping_codex_stops_the_server(home: Path, tmp_path: Path, how: str, s
         assert proc.returncode == -signal.SIGKILL
     else:
         assert proc.returncode in (130, 1)
+
+
+def test_model_provider_embedded_in_config_needs_no_flag(home: Path, tmp_path: Path) -> None:
+    (home / "config.toml").write_text('model_provider = "embedded"\n')
+    env = codex_env(home)
+    res = subprocess.run(
+        [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--json",
+         "Say hello in one short sentence."],
+        cwd=tmp_path, env=env, capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr.decode()
+    events = [orjson.loads(line) for line in res.stdout.splitlines()]
+    assert events[-1]["type"] == "turn.completed"
+    assert any(e.get("item", {}).get("type") == "agent_message" for e in events)
+    assert server_pids(home) == []

@@ -193,12 +193,14 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
     import contextlib
 
     local = contextlib.ExitStack()
-    if req.oss or str(config.model_provider) == "oss":
+    if req.oss or str(config.model_provider) in ("oss", "embedded"):
         # Local provider: check its server and model, or run the embedded one (codex.local).
         from codex.local.oss import oss_session
 
         config = local.enter_context(
-            oss_session(config, local_provider=req.local_provider, model_flag=req.model)
+            oss_session(
+                config, local_provider=req.local_provider, model_flag=req.model, from_flag=req.oss
+            )
         )
     with local:
         return _drive(req, config, prompt, output_schema, images, add_dirs)

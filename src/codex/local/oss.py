@@ -54,6 +54,8 @@ LOCAL_INSTRUCTIONS = (
 def choose_provider(config: Config, flag: str | None) -> str:
     if flag:
         return flag
+    if str(config.model_provider) == EMBEDDED:  # `model_provider = "embedded"` in config.toml
+        return EMBEDDED
     configured = getattr(config, "oss_provider", None)
     if configured:
         return str(getattr(configured, "value", configured))
@@ -113,13 +115,13 @@ def check_server(provider_id: str, base_url: str, model: str) -> None:
     )
 
 
-def _model_for(config: Config, provider: str, model_flag: str | None) -> str:
+def _model_for(config: Config, provider: str, model_flag: str | None, from_flag: bool) -> str:
     if model_flag:
         return model_flag
     from codex.config.model import DEFAULT_MODEL
 
-    # `model_provider = "oss"` in config.toml with a model of its own: keep that model.
-    if str(config.model_provider) == "oss" and config.model != DEFAULT_MODEL:
+    # `model_provider = "oss"` (or "embedded") in config.toml with a model of its own: keep it.
+    if not from_flag and config.model != DEFAULT_MODEL:
         return config.model
     return DEFAULT_MODELS[provider]
 
@@ -177,13 +179,15 @@ def oss_session(
     *,
     local_provider: str | None = None,
     model_flag: str | None = None,
+    from_flag: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> Iterator[Config]:
     """The config to run the session with; for `embedded`, the server lives as long as this
-    context (it is stopped on the way out, whatever the exit)."""
+    context (it is stopped on the way out, whatever the exit). `from_flag`: chosen by --oss
+    (which ignores the configured model) rather than by `model_provider` in config.toml."""
     env = os.environ if env is None else env
     provider = choose_provider(config, local_provider)
-    model = _model_for(config, provider, model_flag)
+    model = _model_for(config, provider, model_flag, from_flag)
     if provider != EMBEDDED:
         from codex.client.providers import built_in_providers
 
