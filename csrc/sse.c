@@ -96,6 +96,11 @@ struct codex_sse_parser {
     int any_retry;
     int same_name;
     size_t first_name_len;
+    /* The batch's data fields again, as a pickle (protocol 4) of a list of str: the binding makes
+     * every string with one pickle.loads (lengths known, no separator scan). Only while every
+     * field is well-formed UTF-8 (`pickle_ok`), where pickle's decoding equals utf-8/replace. */
+    bytebuf pickled;
+    int pickle_ok;
 };
 
 static const char BOM[3] = {'\xEF', '\xBB', '\xBF'};
@@ -121,7 +126,80 @@ void codex_sse_free(codex_sse_parser *p)
     free(p->names.ptr);
     free(p->ids.ptr);
     free(p->retries.ptr);
+    free(p->pickled.ptr);
     free(p);
+}
+
+/**** UTF-8 ****/
+
+/* Well-formed UTF-8 (Unicode Table 3-7: no overlongs, no surrogates, nothing above U+10FFFF):
+ * exactly the input that Python's utf-8 "replace" and pickle's "surrogatepass" decode alike. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII runs eight bytes at a time. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            return 0;
+        }
+        if (n - i - 1 < need)
+            return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (size_t k = 2; k <= need; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+/* Append one data field to the pickled list (BINUNICODE: 'X', u32 little-endian length). */
+static int pickle_field(codex_sse_parser *p, const char *field, size_t n)
+{
+    if (!p->pickle_ok)
+        return 0;
+    if (n > 0xFFFFFFFFu || !utf8_valid((const unsigned char *)field, n)) {
+        p->pickle_ok = 0;
+        return 0;
+    }
+    if (p->pickled.len == 0 && bb_append(&p->pickled, "\x80\x04](", 4))
+        return -1;
+    unsigned char head[5] = {'X', (unsigned char)n, (unsigned char)(n >> 8),
+                             (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
+    if (bb_append(&p->pickled, (const char *)head, 5) || bb_append(&p->pickled, field, n))
+        return -1;
+    return 0;
 }
 
 /**** Lines and fields ****/
@@ -137,6 +215,8 @@ static int dispatch(codex_sse_parser *p)
         return 0;
     }
     /* The data buffer ends in the "\n" of its last line: that byte becomes the separator. */
+    if (pickle_field(p, p->data.ptr + p->data_done, pending - 1))
+        return CODEX_SSE_E_NOMEM;
     p->data.ptr[p->data.len - 1] = '\r';
     p->data_done = p->data.len;
     const char *name = p->event.len ? p->event.ptr : "message";
@@ -252,10 +332,18 @@ static void reset_batch(codex_sse_parser *p)
     p->any_retry = 0;
     p->same_name = 0;
     p->first_name_len = 0;
+    p->pickled.len = 0;
+    p->pickle_ok = 1;
 }
 
-static void fill_batch(const codex_sse_parser *p, codex_sse_batch *out)
+static void fill_batch(codex_sse_parser *p, codex_sse_batch *out)
 {
+    out->pickled = NULL;
+    out->pickled_len = 0;
+    if (p->count && p->pickle_ok && bb_append(&p->pickled, "e.", 2) == 0) {
+        out->pickled = p->pickled.ptr;
+        out->pickled_len = p->pickled.len;
+    }
     out->count = p->count;
     out->names = p->names.ptr;
     out->names_len = p->names.len;

@@ -39,6 +39,9 @@ typedef struct {
     int any_retry;         /* some retry in this batch is >= 0 */
     int same_name;         /* every event in this batch has the first event's name */
     size_t first_name_len; /* length of the first name in `names` */
+    const char *pickled;   /* the data fields as a pickle (protocol 4) of a list of str, or NULL
+                              when some field is not well-formed UTF-8 (then decode `data`) */
+    size_t pickled_len;
 } codex_sse_batch;
 
 /* A new parser, or NULL when out of memory. max_event_size 0 means SIZE_MAX. */

@@ -160,6 +160,26 @@ int main(void)
         codex_sse_free(p);
     }
 
+    /* The pickled data column: protocol 4, a list of BINUNICODE strings, only for UTF-8. */
+    {
+        codex_sse_parser *p = codex_sse_new(0);
+        codex_sse_batch b;
+        const char *two = "data: ab\n\ndata: \xc3\xa9\n\n";
+        CHECK(codex_sse_feed(p, two, strlen(two), &b) == 0);
+        static const char want[] = "\x80\x04]("
+                                   "X\x02\x00\x00\x00" "ab"
+                                   "X\x02\x00\x00\x00\xc3\xa9"
+                                   "e.";
+        CHECK(b.count == 2 && b.pickled_len == sizeof(want) - 1);
+        CHECK(memcmp(b.pickled, want, sizeof(want) - 1) == 0);
+        const char *bad = "data: ok\n\ndata: \xed\xa0\x80\n\n"; /* a surrogate */
+        CHECK(codex_sse_feed(p, bad, strlen(bad), &b) == 0);
+        CHECK(b.count == 2 && b.pickled == NULL && b.pickled_len == 0);
+        CHECK(codex_sse_feed(p, "data: x", 7, &b) == 0); /* no event: no pickle */
+        CHECK(b.count == 0 && b.pickled == NULL);
+        codex_sse_free(p);
+    }
+
     /* A large event fed in odd-sized chunks arrives intact. */
     {
         size_t n = 3 * 1024 * 1024 + 7;

@@ -43,6 +43,8 @@ typedef struct {
     int any_retry;
     int same_name;
     size_t first_name_len;
+    const char *pickled;
+    size_t pickled_len;
 } codex_sse_batch;
 
 #define CODEX_SSE_OK 0
