@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from codex.protocol.events import ApplyPatchApprovalRequest, ExecApprovalRequest
-from codex.tools.runtime.context import ReviewDecision
+from codex.protocol.ops import ReviewDecision
 
 
 def _decision_text(decision: Any) -> str:
     if isinstance(decision, str):
         return str(decision.value) if hasattr(decision, "value") else decision
     if hasattr(decision, "proposed_execpolicy_amendment"):
-        return ReviewDecision.APPROVED
-    return ReviewDecision.DENIED
+        return ReviewDecision.APPROVED.value
+    return ReviewDecision.DENIED.value
 
 
 class SessionApprovals:

@@ -19,6 +19,7 @@ from codex.protocol.items import (
     FunctionCallOutput,
     ResponseItem,
 )
+from codex.protocol.ops import ReviewDecision
 from codex.tools.output import TruncationPolicy
 from codex.tools.runtime.unified_exec import UnifiedExecManager
 
@@ -46,17 +47,9 @@ class ToolResult:
         return FunctionCallOutput(call.call_id, self.output, success=self.success)
 
 
-class ReviewDecision:
-    """The user's answer to an approval request (upstream's snake_case spellings)."""
-
-    APPROVED = "approved"
-    APPROVED_FOR_SESSION = "approved_for_session"
-    DENIED = "denied"
-    ABORT = "abort"
-
-    @staticmethod
-    def is_approval(decision: str) -> bool:
-        return decision in (ReviewDecision.APPROVED, ReviewDecision.APPROVED_FOR_SESSION)
+def is_approval(decision: str) -> bool:
+    """The gate's answer (a codex.protocol.ops.ReviewDecision spelling) lets the action run."""
+    return decision in (ReviewDecision.APPROVED, ReviewDecision.APPROVED_FOR_SESSION)
 
 
 class ApprovalGate(Protocol):

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from codex.protocol.config_types import AskForApproval
-from codex.tools.runtime.context import ReviewDecision, ToolContext, TurnAbortedByUser
+from codex.protocol.ops import ReviewDecision
+from codex.tools.runtime.context import ToolContext, TurnAbortedByUser, is_approval
 from codex.tools.runtime.sandboxing import policy_dict, view
 
 T = TypeVar("T")
@@ -120,7 +121,7 @@ async def run_orchestrated(
             )
             if answer == ReviewDecision.ABORT:
                 raise TurnAbortedByUser
-            if not ReviewDecision.is_approval(answer):
+            if not is_approval(answer):
                 return Outcome(rejection=REJECTED_BY_USER)
         approved_by_user = True
     elif requirement.bypass_sandbox:
@@ -150,7 +151,7 @@ async def run_orchestrated(
         )
         if answer == ReviewDecision.ABORT:
             raise TurnAbortedByUser
-        if not ReviewDecision.is_approval(answer):
+        if not is_approval(answer):
             return Outcome(value=first.value, sandboxed=True)
     second = await attempt(False)
     return Outcome(value=second.value, sandboxed=False)

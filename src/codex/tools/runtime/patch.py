@@ -15,17 +15,18 @@ from typing import Any
 
 from codex.protocol.config_types import AskForApproval
 from codex.protocol.events import FileAdd, FileDelete, FileUpdate, PatchApplyBegin, PatchApplyEnd
+from codex.protocol.ops import ReviewDecision
 from codex.tools.apply_patch.applier import apply_plan
 from codex.tools.apply_patch.parser import ParsedPatch, ParseError, parse_patch
 from codex.tools.apply_patch.planner import ApplyPatchError, ChangeKind, PatchPlan, plan_hunks
 from codex.tools.output import apply_patch_verification_failed
 from codex.tools.runtime.args import parse_arguments
 from codex.tools.runtime.context import (
-    ReviewDecision,
     ToolCall,
     ToolContext,
     ToolResult,
     TurnAbortedByUser,
+    is_approval,
 )
 from codex.tools.runtime.formatting import (
     format_freeform_exec_output,
@@ -114,7 +115,7 @@ async def apply_patch(
         )
         if decision == ReviewDecision.ABORT:
             raise TurnAbortedByUser
-        if not ReviewDecision.is_approval(decision):
+        if not is_approval(decision):
             return ToolResult(PATCH_REJECTED_BY_USER, success=False)
         user_approved = True
 
