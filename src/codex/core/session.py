@@ -25,6 +25,11 @@ Constructor (keyword-only after `config`, a codex.config.Config):
   rollout_path     reported in session_configured
   auth             credentials source for codex.client (default: codex.auth.AuthManager)
   model            a stand-in for codex.client.ModelClient (tests, replay)
+  stream_deltas    False for a consumer that never shows streaming output (`codex exec`): no
+                   agent_message_delta / agent_reasoning_delta / raw-content delta / section
+                   break / exec_command_output_delta events are built or queued. The final
+                   agent_message, agent_reasoning, exec_command_end etc. and the rollout are
+                   unchanged (deltas are never persisted, codex.rollout.policy)
 
 Ops: `UserInput` / `UserTurn` (per-turn cwd, policies, model, effort, summary and
 `final_output_json_schema`; images as `InputLocalImage(path)` / `InputImageUrl(url)`; input
@@ -71,6 +76,7 @@ from codex.protocol import ops
 from codex.protocol.events import (
     ErrorEvent,
     Event,
+    ExecCommandOutputDelta,
     SessionConfigured,
     ShutdownComplete,
     TokenCount,
@@ -146,8 +152,10 @@ class Session:
         model: ModelStreamer | None = None,
         rollout_path: str | None = None,
         auth: Any = None,
+        stream_deltas: bool = True,
     ) -> None:
         self.config = config
+        self.stream_deltas = stream_deltas
         self.originator = originator
         self.conversation_id = conversation_id or str(uuid.uuid4())
         self.recorder = recorder
@@ -494,12 +502,23 @@ class Session:
             if diff:
                 self.emit(sub_id, TurnDiff(diff))
 
+        if self.stream_deltas:
+
+            def emit(msg: Any) -> None:
+                self.emit(sub_id, msg)
+
+        else:
+
+            def emit(msg: Any) -> None:  # live command output: nobody is watching it
+                if type(msg) is not ExecCommandOutputDelta:
+                    self.emit(sub_id, msg)
+
         return ToolContext(
             turn_id=sub_id,
             cwd=settings.cwd,
             approval_policy=settings.approval_policy,  # type: ignore[arg-type]
             sandbox_policy=settings.sandbox_policy,
-            emit=lambda msg: self.emit(sub_id, msg),
+            emit=emit,
             gate=self.approvals,
             unified_exec=self.unified_exec,
             env=self.env,

@@ -4,7 +4,8 @@ and repeat until the model answers without calling a tool (spec-core Appendix C)
 Tool calls start as soon as their `output_item.done` arrives and run concurrently (parallel-safe
 tools share a lock, the others take it alone); their outputs are recorded in call order once the
 response completes. Cancellation (interrupt) kills running commands through the handlers'
-cleanup and leaves every call answered (`aborted`). Per-delta work is one event object.
+cleanup and leaves every call answered (`aborted`). Per-delta work is one event object, or
+nothing at all when the session does not stream deltas (`Session(stream_deltas=False)`).
 """
 
 from __future__ import annotations
@@ -189,23 +190,28 @@ class TurnRunner:
         self.running = []
         last_message: str | None = None
         emit = self.emit
+        deltas = sess.stream_deltas
 
         client = sess.client_for(self.settings.model)
         try:
             async for event in client.stream(prompt):
                 kind = type(event)
                 if kind is OutputTextDelta:
-                    emit(AgentMessageDelta(event.delta))
+                    if deltas:
+                        emit(AgentMessageDelta(event.delta))
                 elif kind is OutputItemDone:
                     text = self._on_item_done(event.item)
                     if text is not None:
                         last_message = text
                 elif kind is ReasoningSummaryDelta:
-                    emit(AgentReasoningDelta(event.delta))
+                    if deltas:
+                        emit(AgentReasoningDelta(event.delta))
                 elif kind is ReasoningTextDelta:
-                    emit(AgentReasoningRawContentDelta(event.delta))
+                    if deltas:
+                        emit(AgentReasoningRawContentDelta(event.delta))
                 elif kind is ReasoningSummaryPartAdded:
-                    emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
+                    if deltas:
+                        emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
                 elif kind is Completed:
                     sess.add_usage(self.sub_id, event.usage)
                 elif kind is RateLimits:

@@ -1,9 +1,11 @@
 """The async half of `codex exec`: open a session (new or resumed), submit the one user turn, feed
 every event to the chosen processor, shut down after the turn, and report the exit code.
 
-It talks to core only through `Session.submit(op)` / `Session.events()`. Event messages are
-converted to their wire form (`to_dict()`) only when a processor cares about their type, so the
-tens of thousands of deltas a long answer streams cost one set lookup each.
+It talks to core only through `Session.submit(op)` / `Session.events()`. Neither processor shows
+streaming output (JSON mode ignores deltas, spec-core §4.4; human mode prints the final message),
+so the session is opened with `stream_deltas=False` and the tens of thousands of deltas a long
+answer streams never become events. Event messages are converted to their wire form
+(`to_dict()`) only when a processor cares about their type.
 """
 
 from __future__ import annotations
@@ -152,6 +154,7 @@ class ExecDriver:
             initial_history=setup.initial_history,
             conversation_id=setup.conversation_id,
             auth=auth_manager(self.config),
+            stream_deltas=False,
         )
         if setup.usage_base:
             # A resumed thread keeps counting where the last process stopped (0.169 reports
@@ -179,7 +182,7 @@ class ExecDriver:
         async with session:
             next_event = session.next_event
             while True:
-                # One await per event and nothing else: a 100k-delta answer is 100k events.
+                # One await per event; deltas are not streamed (stream_deltas=False).
                 event = await next_event()
                 msg = event.msg
                 tag = _tag(msg)
