@@ -11,8 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from codex.tools.runtime.formatting import decode_output
-from codex.tools.runtime.process import spawn
+from codex.tools.runtime.process import decode_output, spawn
 
 DEFAULT_TIMEOUT_MS = 10_000
 TIMEOUT_EXIT_CODE = 124

@@ -19,7 +19,11 @@ from codex.protocol.ops import ReviewDecision
 from codex.tools.apply_patch.applier import apply_plan
 from codex.tools.apply_patch.parser import ParsedPatch, ParseError, parse_patch
 from codex.tools.apply_patch.planner import ApplyPatchError, ChangeKind, PatchPlan, plan_hunks
-from codex.tools.output import apply_patch_verification_failed
+from codex.tools.output import (
+    apply_patch_verification_failed,
+    format_freeform_exec_output,
+    format_structured_exec_output,
+)
 from codex.tools.runtime.args import parse_arguments
 from codex.tools.runtime.context import (
     ToolCall,
@@ -27,10 +31,6 @@ from codex.tools.runtime.context import (
     ToolResult,
     TurnAbortedByUser,
     is_approval,
-)
-from codex.tools.runtime.formatting import (
-    format_freeform_exec_output,
-    format_structured_exec_output,
 )
 from codex.tools.runtime.sandboxing import normalize_path, view
 

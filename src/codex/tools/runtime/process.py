@@ -29,6 +29,18 @@ DRAIN_GRACE_S = 2.0
 _READ_CHUNK = 64 * 1024
 
 
+def decode_output(data: bytes) -> str:
+    """Bytes from a child → text: UTF-8, else Windows-1252, else Latin-1 (never fails)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 class HeadTailBuffer:
     """Bytes with a cap: past `cap`, the first half is frozen and only the newest tail is kept."""
 

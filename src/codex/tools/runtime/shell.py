@@ -21,13 +21,10 @@ from codex.protocol.events import (
     ExecOutputStream,
     TerminalInteraction,
 )
+from codex.tools.output import format_freeform_exec_output, format_structured_exec_output
 from codex.tools.runtime.args import ArgumentError, expect, parse_arguments, wants_escalation
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
 from codex.tools.runtime.exec_once import ExecResult, bounded_listener, run_to_completion
-from codex.tools.runtime.formatting import (
-    format_freeform_exec_output,
-    format_structured_exec_output,
-)
 from codex.tools.runtime.orchestrator import Attempt, run_orchestrated
 from codex.tools.runtime.sandboxing import (
     SandboxUnavailable,

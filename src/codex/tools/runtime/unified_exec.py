@@ -17,12 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from codex.tools.runtime.formatting import (
-    decode_output,
-    format_exec_command_output,
-    new_chunk_id,
-)
-from codex.tools.runtime.process import ManagedProcess, spawn
+from codex.tools.output import format_exec_command_output, new_chunk_id
+from codex.tools.runtime.process import ManagedProcess, decode_output, spawn
 
 MIN_YIELD_MS = 250
 MAX_YIELD_MS = 30_000
