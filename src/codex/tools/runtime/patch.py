@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from codex.protocol.config_types import AskForApproval
-from codex.protocol.events import FileAdd, FileDelete, FileUpdate, PatchApplyBegin, PatchApplyEnd
+from codex.protocol.events import PatchApplyBegin, PatchApplyEnd
 from codex.protocol.ops import ReviewDecision
+from codex.tools.apply_patch.api import protocol_changes
 from codex.tools.apply_patch.applier import apply_plan
 from codex.tools.apply_patch.parser import ParsedPatch, ParseError, parse_patch
-from codex.tools.apply_patch.planner import ApplyPatchError, ChangeKind, PatchPlan, plan_hunks
+from codex.tools.apply_patch.planner import ApplyPatchError, plan_hunks
 from codex.tools.output import (
     apply_patch_verification_failed,
     format_freeform_exec_output,
@@ -42,21 +42,6 @@ READ_ONLY_BLOCKED = (
     "patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings"
 )
 EMPTY_PATCH = "patch rejected: empty patch"
-
-
-def protocol_changes(plan: PatchPlan) -> dict[str, Any]:
-    """The `changes` map of the patch events: absolute path → add / delete / update."""
-    out: dict[str, Any] = {}
-    for change in plan.changes:
-        key = str(change.path)
-        if change.kind is ChangeKind.ADD:
-            out[key] = FileAdd(change.new_content or "")
-        elif change.kind is ChangeKind.DELETE:
-            out[key] = FileDelete(change.original_content or "")
-        else:
-            move = str(change.move_path) if change.move_path is not None else None
-            out[key] = FileUpdate(change.unified_diff, move)
-    return out
 
 
 async def handle_apply_patch_custom(ctx: ToolContext, call: ToolCall, _i: object) -> ToolResult:
