@@ -22,6 +22,12 @@ def signal_group(pgid: int, sig: int = signal.SIGKILL) -> None:
         os.killpg(pgid, sig)
 
 
+def kill_group_if_running(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL the group `process` leads, unless the leader has already been reaped."""
+    if process.returncode is None:
+        signal_group(process.pid)
+
+
 def live_group_members(pgid: int) -> list[int]:
     """Pids of processes in group `pgid` that can still run (zombies excluded).
 

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from codex.errors import CodexError
-from codex.sandbox.process_group import signal_group
+from codex.sandbox.process_group import kill_group_if_running
 from codex.tools.runtime.context import ToolCall
 
 log = logging.getLogger("codex.tools.hooks")
@@ -193,12 +193,12 @@ async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes
     try:
         stdout, stderr = await asyncio.wait_for(_communicate(process, data), hook.timeout_s)
     except TimeoutError:
-        _kill_group(process)
+        kill_group_if_running(process)
         await process.wait()
         log.warning("hook `%s` did not finish within %ss; killed", hook.command, hook.timeout_s)
         return None, b"", b""
     except BaseException:
-        _kill_group(process)
+        kill_group_if_running(process)
         raise
     code = process.returncode
     if code not in (0, BLOCK_EXIT_CODE):
@@ -230,8 +230,3 @@ async def _drain(stream: asyncio.StreamReader) -> bytes:
         if len(kept) < _OUTPUT_LIMIT:
             kept += chunk[: _OUTPUT_LIMIT - len(kept)]
     return bytes(kept)
-
-
-def _kill_group(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        signal_group(process.pid)

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from codex.sandbox.process_group import signal_group
+from codex.sandbox.process_group import kill_group_if_running
 from codex.tools.runtime.context import ToolCall
 
 log = logging.getLogger("codex.tools.hooks")
@@ -102,7 +102,7 @@ class ToolHook:
         try:
             await asyncio.wait_for(self._feed_and_wait(process, data), self.timeout)
         except TimeoutError:
-            _kill_group(process)
+            kill_group_if_running(process)
             log.warning(
                 "tool hook %s did not finish within %d ms; killed",
                 self.argv[0],
@@ -111,7 +111,7 @@ class ToolHook:
             await process.wait()
             return
         except BaseException:
-            _kill_group(process)
+            kill_group_if_running(process)
             with contextlib.suppress(BaseException):
                 await asyncio.shield(process.wait())
             raise
@@ -129,12 +129,6 @@ class ToolHook:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             stdin.close()
         await process.wait()
-
-
-def _kill_group(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is not None:
-        return
-    signal_group(process.pid)
 
 
 class ToolHooks:
