@@ -133,10 +133,7 @@ def schema_violation(schema: dict[str, Any], value: Any) -> str | None:
 
 async def handle_custom_tool(ctx: ToolContext, call: ToolCall, tool: CustomTool) -> ToolResult:
     """Validate, then run the tool's command like a shell call; the model reads JSON."""
-    from codex.tools.runtime.exec_once import run_to_completion
-    from codex.tools.runtime.orchestrator import Attempt, run_orchestrated
-    from codex.tools.runtime.sandboxing import SandboxUnavailable
-    from codex.tools.runtime.shell import _prepare, resolve_workdir
+    from codex.tools.runtime.shell import resolve_workdir, run_once_orchestrated
 
     raw = call.payload.strip() or "{}"
     try:
@@ -156,36 +153,20 @@ async def handle_custom_tool(ctx: ToolContext, call: ToolCall, tool: CustomTool)
         "CODEX_TOOL_NAME": tool.config_name,
         "CODEX_TOOL_CALL_ID": call.call_id,
     }
-    begun = False
-
-    async def attempt(sandboxed: bool) -> Attempt[Any]:
-        nonlocal begun
-        if not begun:
-            ctx.emit(ExecCommandBegin(call.call_id, ctx.turn_id, argv, str(workdir)))
-            begun = True
-        try:
-            final_argv, env = _prepare(ctx, argv, workdir, sandboxed, extra_env)
-            result = await run_to_completion(
-                final_argv, cwd=workdir, env=env, timeout_ms=tool.timeout_ms
-            )
-        except (OSError, SandboxUnavailable) as exc:
-            return Attempt(f"execution error: {exc}", None)
-        return Attempt(result, result.exit_code, (result.stdout, result.stderr, result.aggregated))
-
-    outcome = await run_orchestrated(
+    value, begun = await run_once_orchestrated(
         ctx,
-        call_id=call.call_id,
-        argv=argv,
-        cwd=workdir,
+        call,
+        argv,
+        workdir,
+        timeout_ms=tool.timeout_ms,
         escalated=tool.escalated,
         justification=tool.justification,
-        attempt=attempt,
+        extra_env=extra_env,
     )
-    failure = outcome.rejection if outcome.rejection is not None else outcome.value
-    if isinstance(failure, str):
-        _emit_end(ctx, call, argv, workdir, -1, 0.0, "", failure, failure, begun)
-        return ToolResult(failure, success=False)
-    result = outcome.value
+    if isinstance(value, str):
+        _emit_end(ctx, call, argv, workdir, -1, 0.0, "", value, value, begun)
+        return ToolResult(value, success=False)
+    result = value
     body: dict[str, Any] = {
         "exit_code": result.exit_code,
         "stdout": truncate_text(result.stdout, ctx.truncation),

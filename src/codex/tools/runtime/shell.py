@@ -91,8 +91,52 @@ def _prepare(
 # ---- shell / shell_command / local_shell ----------------------------------------------------
 
 
+async def run_once_orchestrated(
+    ctx: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    workdir: Path,
+    *,
+    timeout_ms: int | None,
+    escalated: bool,
+    justification: str | None,
+    extra_env: dict[str, str] | None = None,
+    on_output: Callable[[str, bytes], None] | None = None,
+) -> tuple[ExecResult | str, bool]:
+    """Run `argv` to completion through the approval/sandbox orchestrator (shell tools and
+    custom tools alike), announcing ExecCommandBegin before the first attempt. Returns the
+    result or the rejection / error text, and whether Begin was emitted."""
+    begun = False
+
+    async def attempt(sandboxed: bool) -> Attempt[ExecResult | str]:
+        nonlocal begun
+        if not begun:
+            ctx.emit(ExecCommandBegin(call.call_id, ctx.turn_id, argv, str(workdir)))
+            begun = True
+        try:
+            final_argv, env = _prepare(ctx, argv, workdir, sandboxed, extra_env)
+            result = await run_to_completion(
+                final_argv, cwd=workdir, env=env, timeout_ms=timeout_ms, on_output=on_output
+            )
+        except (OSError, SandboxUnavailable) as exc:
+            return Attempt(f"execution error: {exc}", None)
+        return Attempt(result, result.exit_code, (result.stdout, result.stderr, result.aggregated))
+
+    outcome = await run_orchestrated(
+        ctx,
+        call_id=call.call_id,
+        argv=argv,
+        cwd=workdir,
+        escalated=escalated,
+        justification=justification,
+        attempt=attempt,
+    )
+    value = outcome.rejection if outcome.rejection is not None else outcome.value
+    return value, begun
+
+
 async def _run_shell_like(
-    ctx: ToolCall | Any,
+    tctx: ToolContext,
     call: ToolCall,
     argv: list[str],
     workdir: Path,
@@ -102,43 +146,23 @@ async def _run_shell_like(
     *,
     freeform: bool,
 ) -> ToolResult:
-    tctx: ToolContext = ctx
     emit = tctx.emit
-    begin = ExecCommandBegin(call.call_id, tctx.turn_id, argv, str(workdir))
-    emitted_begin = False
 
     def on_output(name: str, data: bytes) -> None:
         emit(ExecCommandOutputDelta(call.call_id, ExecOutputStream(name), data))
 
-    async def attempt(sandboxed: bool) -> Attempt[ExecResult | str]:
-        nonlocal emitted_begin
-        if not emitted_begin:
-            emit(begin)
-            emitted_begin = True
-        try:
-            final_argv, env = _prepare(tctx, argv, workdir, sandboxed)
-            result = await run_to_completion(
-                final_argv, cwd=workdir, env=env, timeout_ms=timeout_ms, on_output=on_output
-            )
-        except (OSError, SandboxUnavailable) as exc:
-            return Attempt(f"execution error: {exc}", None)
-        return Attempt(result, result.exit_code, (result.stdout, result.stderr, result.aggregated))
-
-    outcome = await run_orchestrated(
+    value, begun = await run_once_orchestrated(
         tctx,
-        call_id=call.call_id,
-        argv=argv,
-        cwd=workdir,
+        call,
+        argv,
+        workdir,
+        timeout_ms=timeout_ms,
         escalated=escalated,
         justification=justification,
-        attempt=attempt,
+        on_output=on_output,
     )
-    if outcome.rejection is not None:
-        _emit_end_failure(tctx, call, argv, workdir, outcome.rejection, emitted_begin)
-        return ToolResult(outcome.rejection, success=False)
-    value = outcome.value
     if isinstance(value, str):
-        _emit_end_failure(tctx, call, argv, workdir, value, emitted_begin)
+        _emit_end_failure(tctx, call, argv, workdir, value, begun)
         return ToolResult(value, success=False)
     assert isinstance(value, ExecResult)
     if freeform:
