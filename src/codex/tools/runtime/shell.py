@@ -24,7 +24,12 @@ from codex.protocol.events import (
 from codex.tools.output import format_freeform_exec_output, format_structured_exec_output
 from codex.tools.runtime.args import ArgumentError, expect, parse_arguments, wants_escalation
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
-from codex.tools.runtime.exec_once import ExecResult, bounded_listener, run_to_completion
+from codex.tools.runtime.exec_once import (
+    DEFAULT_TIMEOUT_MS,
+    ExecResult,
+    bounded_listener,
+    run_to_completion,
+)
 from codex.tools.runtime.orchestrator import Attempt, run_orchestrated
 from codex.tools.runtime.sandboxing import (
     SandboxUnavailable,
@@ -173,12 +178,13 @@ async def _run_shell_like(
             policy=tctx.truncation,
         )
     else:
+        limit_ms = DEFAULT_TIMEOUT_MS if timeout_ms is None else timeout_ms
         text = format_structured_exec_output(
             value.aggregated,
             exit_code=value.exit_code,
             duration_seconds=value.seconds,
             policy=tctx.truncation,
-            timed_out_after_ms=timeout_ms_or_default(timeout_ms) if value.timed_out else None,
+            timed_out_after_ms=limit_ms if value.timed_out else None,
         )
     emit(
         ExecCommandEnd(
@@ -196,10 +202,6 @@ async def _run_shell_like(
         )
     )
     return ToolResult(text, success=value.exit_code == 0)
-
-
-def timeout_ms_or_default(timeout_ms: int | None) -> int:
-    return 10_000 if timeout_ms is None else timeout_ms
 
 
 def _emit_end_failure(
