@@ -3,8 +3,8 @@ work is in `codex.exec` (imported when the command runs, not when `--help` is bu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+# `typing` costs ~2 ms that `codex exec --help` would otherwise not pay (as in cli/main.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
