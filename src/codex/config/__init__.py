@@ -8,8 +8,9 @@ Nothing here creates or writes anything merely by loading. Names are imported la
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from codex._lazy import lazy_exports
 from codex.config.overrides import ConfigOverrides
 
 if TYPE_CHECKING:
@@ -47,12 +48,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'codex.config' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(globals(), _LAZY)

@@ -7,7 +7,9 @@ Front ends use `Session` (codex.core.session; its docstring is the API) and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from codex._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from codex.core.manager import ConversationManager
@@ -18,12 +20,4 @@ __all__ = ["ConversationManager", "Session"]
 _LAZY = {"Session": "codex.core.session", "ConversationManager": "codex.core.manager"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'codex.core' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(globals(), _LAZY)

@@ -13,8 +13,7 @@ in asyncio.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from codex._lazy import lazy_exports
 
 _EXPORTS = {
     "SandboxPolicy": "codex.protocol.sandbox_policy",
@@ -47,8 +46,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'codex.sandbox' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(globals(), _EXPORTS)
