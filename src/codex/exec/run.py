@@ -67,33 +67,6 @@ def check_images(images: list[str], cwd: Path) -> list[str]:
     return out
 
 
-def check_oss_server(provider: str | None) -> None:
-    """`--oss` needs a local model server; say so clearly when none answers (loopback only)."""
-    import socket
-
-    host = "127.0.0.1"
-    port = 1234 if provider == "lmstudio" else 11434
-    base = os.environ.get("CODEX_OSS_BASE_URL")
-    if base:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(base)
-        host = parts.hostname or host
-        port = parts.port or port
-    elif os.environ.get("CODEX_OSS_PORT", "").isdigit():
-        port = int(os.environ["CODEX_OSS_PORT"])
-    name = "LM Studio" if provider == "lmstudio" else "Ollama"
-    try:
-        with socket.create_connection((host, port), timeout=2):
-            return
-    except OSError:
-        raise CodexError(
-            f"--oss: no local {name} server answers at {host}:{port}; start it "
-            f"({'lms server start' if provider == 'lmstudio' else 'ollama serve'}) "
-            "or set CODEX_OSS_BASE_URL"
-        ) from None
-
-
 def use_color(mode: str, stream: Any) -> bool:
     if mode == "always":
         return True
