@@ -209,6 +209,22 @@ APPLY = [
         "M f.txt\n",
     ),
     (
+        # Official 0.169 output: the end-of-file chunk may not re-match the blank line the first
+        # chunk consumed, so its retry (without the trailing empty line) inserts after it.
+        "end-of-file chunk after a chunk that consumed the last line",
+        {"f.txt": "alpha\n\n"},
+        patch("*** Update File: f.txt", "@@", " ", "@@", "-", "+alpha", "*** End of File"),
+        {"f.txt": "alpha\n\nalpha\n"},
+        "M f.txt\n",
+    ),
+    (
+        "end-of-file chunk still matches the file's last lines",
+        {"f.txt": "a\n\n\n"},
+        patch("*** Update File: f.txt", "@@", " ", "@@", "-", "+Z", "*** End of File"),
+        {"f.txt": "a\n\nZ\n"},
+        "M f.txt\n",
+    ),
+    (
         "whitespace-padded hunk header",
         {"foo.txt": "old\n"},
         patch("  *** Update File: foo.txt  ", "@@", "-old", "+new"),
@@ -244,6 +260,23 @@ FAILURES = [
         {"modify.txt": "line1\nline2\n"},
         patch("*** Update File: modify.txt", "@@", "-missing", "+changed"),
         "Failed to find expected lines in {root}/modify.txt:\nmissing",
+    ),
+    (
+        "end-of-file chunk overlapping an earlier chunk",
+        {"f.txt": "a\nb\nc\n"},
+        patch(
+            "*** Update File: f.txt",
+            "@@",
+            "-a",
+            "-b",
+            "+A",
+            "@@",
+            "-b",
+            "-c",
+            "+X",
+            "*** End of File",
+        ),
+        "Failed to find expected lines in {root}/f.txt:\nb\nc",
     ),
     (
         "update of a missing file",

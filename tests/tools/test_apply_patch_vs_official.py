@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from tests.support.official import official_binary
 
@@ -111,6 +111,15 @@ def file_and_patch(draw: st.DrawFn) -> tuple[dict[str, str], str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(case=file_and_patch())
+# An end-of-file chunk may not match lines an earlier chunk consumed: its retry without the
+# trailing empty line inserts after them (the official CLI gives "alpha\n\nalpha\n").
+@example(
+    case=(
+        {"f.txt": "alpha\n\n"},
+        "*** Begin Patch\n*** Update File: f.txt\n@@\n \n@@\n-\n+alpha\n*** End of File\n"
+        "*** End Patch",
+    )
+)
 def test_update_matches_official(
     official_apply_patch: Path, case: tuple[dict[str, str], str]
 ) -> None:
@@ -132,6 +141,11 @@ FIXED = [
         "*** Begin Patch\n*** Update File: a.txt\n@@ nowhere\n-one\n+1\n*** End Patch",
     ),
     ({"a.txt": "one\n"}, "*** Begin Patch\n*** End Patch"),
+    (
+        {"a.txt": "a\nb\nc\n"},
+        "*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n-b\n+A\n+B\n@@\n-b\n-c\n+X\n"
+        "*** End of File\n*** End Patch",
+    ),
     (
         {"a.txt": "x\ny\n"},
         " *** Begin Patch \n*** Update File: a.txt\n x\n+mid\n y\n *** End Patch ",

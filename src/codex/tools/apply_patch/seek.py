@@ -41,13 +41,18 @@ _PASSES: tuple[Callable[[str], str], ...] = (_rstrip, _strip, normalise)
 def seek_sequence(
     lines: Sequence[str], pattern: Sequence[str], start: int, eof: bool = False
 ) -> int | None:
-    """Index where `pattern` occurs in `lines` at or after `start` (from the end first if `eof`)."""
+    """Index where `pattern` occurs in `lines` at or after `start`.
+
+    With `eof` the block must END the file: the one candidate is `len(lines) - len(pattern)`, and
+    only if that is not before `start`. The official 0.169 binary behaves so: an end-of-file chunk
+    never matches lines an earlier chunk already consumed (it fails, and the planner's retry
+    without the trailing empty line then inserts at `start`)."""
     if not pattern:
         return start
     n, m = len(lines), len(pattern)
     if m > n:
         return None
-    first = n - m if eof else start
+    first = max(start, n - m) if eof else start
     last = n - m
     pat = list(pattern)
     for i in range(first, last + 1):
