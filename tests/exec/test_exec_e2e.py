@@ -327,6 +327,10 @@ def test_codex_api_key_still_honoured_under_the_sdk_originator(
     request = mock_model_server.single_request()
     assert request.header("authorization") == "Bearer sk-from-the-sdk"
     assert request.header("originator") == "codex_sdk_ts"
+    # resolved once by exec: the rollout records the same name the headers carried
+    (rollout,) = rollout_files(home)
+    meta = orjson.loads(rollout.read_bytes().split(b"\n", 1)[0])
+    assert meta["payload"]["originator"] == "codex_sdk_ts"
 
 
 def test_forced_chatgpt_login_refuses_an_api_key(

@@ -24,6 +24,7 @@ from codex.auth.persist import persist_chatgpt_login
 from codex.auth.pkce import PkceCodes, generate_pkce, generate_state
 from codex.auth.restrictions import check_workspace
 from codex.auth.settings import AuthSettings
+from codex.protocol.originator import resolve_originator
 
 log = logging.getLogger("codex.auth")
 
@@ -60,7 +61,7 @@ def build_authorize_url(opts: LoginOptions, redirect_uri: str, pkce: PkceCodes, 
         ("scope", SCOPE),
         ("id_token_add_organizations", "true"),
         ("codex_cli_simplified_flow", "true"),
-        ("originator", settings.originator()),
+        ("originator", resolve_originator()),
     ]
     workspaces = opts.auth_settings.forced_chatgpt_workspace_id
     if workspaces:

@@ -14,6 +14,7 @@ from typing import Any
 from codex import __version__
 from codex.auth import settings
 from codex.auth.errors import AuthError, RefreshTokenFailed, TransientRefreshError
+from codex.protocol.originator import resolve_originator
 
 log = logging.getLogger("codex.auth")
 
@@ -44,12 +45,10 @@ _REFRESH_REASONS = {
 def _client():  # -> httpx.Client
     import httpx
 
+    origin = resolve_originator()
     return httpx.Client(
         timeout=HTTP_TIMEOUT,
-        headers={
-            "User-Agent": f"{settings.originator()}/{__version__}",
-            "originator": settings.originator(),
-        },
+        headers={"User-Agent": f"{origin}/{__version__}", "originator": origin},
         trust_env=True,
     )
 

@@ -14,14 +14,12 @@ CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
 DEFAULT_PORT = 1455
 # The second redirect URI registered for the CLI; used when 1455 stays busy (upstream behaviour).
 FALLBACK_PORT = 1457
-DEFAULT_ORIGINATOR = "codex_cli_rs"
 
 # Upstream's names for the overrides (app-server login issuer/client id, refresh/revoke URLs).
 ISSUER_ENV = "CODEX_APP_SERVER_LOGIN_ISSUER"
 CLIENT_ID_ENV = "CODEX_APP_SERVER_LOGIN_CLIENT_ID"
 REFRESH_URL_ENV = "CODEX_REFRESH_TOKEN_URL_OVERRIDE"
 REVOKE_URL_ENV = "CODEX_REVOKE_TOKEN_URL_OVERRIDE"
-ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE"
 CODEX_API_KEY_ENV = "CODEX_API_KEY"
 OPENAI_API_KEY_ENV = "OPENAI_API_KEY"
 
@@ -42,10 +40,6 @@ def issuer(override: str | None = None, environ: Mapping[str, str] | None = None
 
 def client_id(override: str | None = None, environ: Mapping[str, str] | None = None) -> str:
     return override or _env(environ).get(CLIENT_ID_ENV) or CLIENT_ID
-
-
-def originator(environ: Mapping[str, str] | None = None) -> str:
-    return _env(environ).get(ORIGINATOR_ENV) or DEFAULT_ORIGINATOR
 
 
 def refresh_token_url(environ: Mapping[str, str] | None = None) -> str:

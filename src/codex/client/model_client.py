@@ -37,11 +37,9 @@ from codex.client.events import Failed, RateLimits, ResponseEvent, Retrying
 from codex.client.providers import ModelProvider
 from codex.client.rate_limits import parse_rate_limits
 from codex.client.request import (
-    DEFAULT_ORIGINATOR,
     Prompt,
     chat_body,
     item_dict,
-    originator,
     request_headers,
     responses_body,
 )
@@ -50,6 +48,7 @@ from codex.client.retry import RetryPolicy, parse_retry_after
 from codex.client.streamed_body import StreamedJson, encode_body
 from codex.client.transport import CONNECT_TIMEOUT, shared_client
 from codex.protocol.items import parse_item
+from codex.protocol.originator import resolve_originator
 
 AuthSource = Any
 """Where stored credentials come from: an object with `async bearer()` (and optionally `async
@@ -90,7 +89,8 @@ async def _maybe_await(value: Any) -> Any:
 
 class ModelClient:
     """Streams prompts to one provider/model for one conversation (its id is the session id,
-    thread id and prompt cache key)."""
+    thread id and prompt cache key). `originator` is the already-resolved name the front end
+    announces; None: this process's default (`resolve_originator()`)."""
 
     def __init__(
         self,
@@ -99,7 +99,7 @@ class ModelClient:
         *,
         conversation_id: str,
         auth: AuthSource | None = None,
-        originator: str = DEFAULT_ORIGINATOR,
+        originator: str | None = None,
         http: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         env: Mapping[str, str] | None = None,
@@ -109,7 +109,7 @@ class ModelClient:
         self.model = model
         self.conversation_id = conversation_id
         self._auth = auth
-        self._originator = originator
+        self._originator = resolve_originator() if originator is None else originator
         self._http = http
         self.retry = retry or RetryPolicy()
         self._env = os.environ if env is None else env
@@ -166,7 +166,7 @@ class ModelClient:
         bearer = await self._credentials()
         chatgpt = bearer is not None and bearer.chatgpt
         headers = request_headers(
-            origin=originator(self._originator),
+            origin=self._originator,
             session_id=self.conversation_id,
             provider_headers=self.provider.headers(self._env),
             credentials=bearer.headers() if bearer else {},
@@ -238,7 +238,7 @@ class ModelClient:
         chatgpt = bearer is not None and bearer.chatgpt
         url = provider.url(chatgpt_auth=chatgpt)
         headers = request_headers(
-            origin=originator(self._originator),
+            origin=self._originator,
             session_id=self.conversation_id,
             provider_headers=provider.headers(self._env),
             credentials=bearer.headers() if bearer else {},

@@ -14,8 +14,6 @@ from typing import Any
 from codex import __version__
 from codex.client.errors import UnsupportedOperation
 
-DEFAULT_ORIGINATOR = "codex_cli_rs"
-ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE"
 OUTPUT_SCHEMA_NAME = "codex_output_schema"
 
 
@@ -278,12 +276,6 @@ def _append_chat_message(
 # ---- headers ------------------------------------------------------------------------------------
 
 _UA_INVALID = re.compile(r"[^\x20-\x7e]")
-
-
-def originator(default: str = DEFAULT_ORIGINATOR) -> str:
-    """`originator` header value; the internal override env var wins."""
-    override = os.environ.get(ORIGINATOR_ENV)
-    return override if override else default
 
 
 @cache

@@ -12,7 +12,9 @@ Library API (what front ends and tests use)::
                 break
 
 Constructor (keyword-only after `config`, a codex.config.Config):
-  originator       the client name sent to the provider ("codex_exec", "codex_cli_rs", ...)
+  originator       the client name sent to the provider ("codex_exec", "codex_sdk_ts", ...),
+                   already resolved by the front end (codex.protocol.originator); default:
+                   resolve_originator(), the override or "codex_cli_rs"
   approval_policy  overrides config.approval_policy (exec passes "never")
   sandbox_policy   a codex.protocol.sandbox_policy.SandboxPolicy or its JSON dict
                    (default: derived from config, codex.sandbox.policy.policy_from_config)
@@ -86,6 +88,7 @@ from codex.protocol.events import (
     WarningEvent,
 )
 from codex.protocol.items import InputImage, InputText, Message, ResponseItem, parse_item
+from codex.protocol.originator import resolve_originator
 from codex.protocol.usage import TokenUsage, TokenUsageInfo
 from codex.tools.runtime.context import ToolContext, TurnAbortedByUser
 from codex.tools.runtime.unified_exec import UnifiedExecManager
@@ -143,7 +146,7 @@ class Session:
         self,
         config: Any,
         *,
-        originator: str = "codex_cli_rs",
+        originator: str | None = None,
         approval_policy: str | None = None,
         sandbox_policy: Any = None,
         recorder: Any = None,
@@ -156,7 +159,7 @@ class Session:
     ) -> None:
         self.config = config
         self.stream_deltas = stream_deltas
-        self.originator = originator
+        self.originator = resolve_originator() if originator is None else originator
         self.conversation_id = conversation_id or str(uuid.uuid4())
         self.recorder = recorder
         self.rollout_path = rollout_path or (

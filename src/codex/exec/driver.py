@@ -124,7 +124,7 @@ class ExecDriver:
 
     async def _run(self) -> int:
         from codex.core import Session
-        from codex.exec.session_setup import auth_manager, originator, prepare
+        from codex.exec.session_setup import auth_manager, prepare
         from codex.protocol.ops import Interrupt, Shutdown
 
         stderr = sys.stderr
@@ -147,7 +147,7 @@ class ExecDriver:
         turn_submitted = False
         session = Session(
             self.config,
-            originator=originator(),
+            originator=setup.originator,
             approval_policy="never",
             sandbox_policy=setup.sandbox_policy,
             recorder=setup.recorder,

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from codex.exec.args import ExecRequest
 
 NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
-ORIGINATOR = "codex_exec"
 
 
 # ---- checks that need no session ------------------------------------------------------------

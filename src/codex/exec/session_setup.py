@@ -9,7 +9,6 @@ of ~15 ms of startup.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,12 +19,7 @@ if TYPE_CHECKING:
     from codex.config import Config
 
 SOURCE = "exec"
-DEFAULT_ORIGINATOR = "codex_exec"
-
-
-def originator() -> str:
-    """`codex_exec`, unless an embedding SDK says who it is (the TS SDK sets this)."""
-    return os.environ.get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE") or DEFAULT_ORIGINATOR
+EXEC_ORIGINATOR = "codex_exec"
 
 
 def auth_manager(config: Config) -> Any:
@@ -59,6 +53,7 @@ class SessionSetup:
     conversation_id: str
     recorder: Any
     sandbox_policy: Any
+    originator: str  # resolved once here: session_meta and the client's headers both use it
     initial_history: list[dict[str, Any]] | None = None
     usage_base: dict[str, int] | None = None
     warnings: list[str] = field(default_factory=list)
@@ -181,10 +176,12 @@ def prepare(
     ephemeral: bool,
     resume_path: Path | None,
 ) -> SessionSetup:
+    from codex.protocol.originator import resolve_originator
     from codex.rollout import RolloutRecorder, SessionMetaParams, new_conversation_id
     from codex.sandbox.policy import policy_from_config
 
     policy = policy_from_config(config, add_dirs=add_dirs)
+    origin = resolve_originator(EXEC_ORIGINATOR)
     if resume_path is not None:
         from codex.core.resume import load_rollout_for_resume
 
@@ -201,6 +198,7 @@ def prepare(
             conversation_id=resumed.conversation_id,
             recorder=recorder,
             sandbox_policy=policy,
+            originator=origin,
             initial_history=resumed.history,
             usage_base=last_total_usage(resume_path),
             warnings=warnings,
@@ -213,7 +211,7 @@ def prepare(
 
         meta = SessionMetaParams(
             cwd=str(config.cwd),
-            originator=originator(),
+            originator=origin,
             cli_version=__version__,
             source=SOURCE,
             model_provider=config.model_provider,
@@ -229,4 +227,6 @@ def prepare(
         recorder = RolloutRecorder.create(
             Path(config.codex_home), meta, conversation_id=conversation_id
         )
-    return SessionSetup(conversation_id=conversation_id, recorder=recorder, sandbox_policy=policy)
+    return SessionSetup(
+        conversation_id=conversation_id, recorder=recorder, sandbox_policy=policy, originator=origin
+    )

@@ -1,0 +1,23 @@
+"""Who this process says it is: the `originator` header and User-Agent prefix sent to the model
+provider and to the OAuth issuer, and `session_meta.originator` in the rollout.
+
+Each front end has its own name (`codex_exec`, `codex_cli_rs`, ...); an embedding SDK may replace
+it through `CODEX_INTERNAL_ORIGINATOR_OVERRIDE` (the TS SDK sends `codex_sdk_ts`), which wins
+(upstream's rule). Resolve once where the front end starts and pass the result on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+DEFAULT_ORIGINATOR = "codex_cli_rs"
+ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE"
+
+
+def resolve_originator(
+    default: str = DEFAULT_ORIGINATOR, environ: Mapping[str, str] | None = None
+) -> str:
+    """The override when set and non-empty, else the front end's own name."""
+    env = os.environ if environ is None else environ
+    return env.get(ORIGINATOR_ENV) or default
