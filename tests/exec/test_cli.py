@@ -116,7 +116,10 @@ def test_missing_schema_file(plain_dir: Path, home: Path) -> None:
 def test_full_auto_conflicts_with_yolo(plain_dir: Path, home: Path) -> None:
     res = codex("exec", "--full-auto", "--yolo", "x", cwd=plain_dir, home=home)
     assert res.returncode == 2
-    assert b"--full-auto cannot be used with" in res.stderr
+    assert (
+        b"the argument '--full-auto' cannot be used with "
+        b"'--dangerously-bypass-approvals-and-sandbox'" in res.stderr
+    )
 
 
 def test_oss_without_a_local_server_is_a_clear_error(plain_dir: Path, home: Path) -> None:

@@ -112,6 +112,7 @@ def test_add_dir_and_yolo(home: Path, ws: Path, tmp_path: Path) -> None:
     assert free.returncode == 0 and (tmp_path / "free").exists()
     both = _codex(home, ws, "sandbox", "--full-auto", "--yolo", "--", "true")
     assert both.returncode == 2 and both.stderr.count("\n") == 1
+    assert "'--full-auto' cannot be used with '--dangerously-bypass" in both.stderr
 
 
 def test_exit_code_passes_through_and_linux_alias(home: Path, ws: Path) -> None:

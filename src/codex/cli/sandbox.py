@@ -53,6 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from codex.config.overrides import check_sandbox_flags
     from codex.errors import UsageError
 
     command = list(args.command)
@@ -62,10 +63,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         command = command[1:]
     if args.probe:
         return _print_probe()
-    if args.full_auto and args.yolo:
-        raise UsageError(
-            "--full-auto cannot be combined with --dangerously-bypass-approvals-and-sandbox"
-        )
+    check_sandbox_flags(args.full_auto, args.yolo)
     if not command:
         raise UsageError("no command given; usage: codex sandbox [OPTIONS] -- CMD ARGS...")
     mode = args.sandbox_mode

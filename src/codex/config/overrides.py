@@ -70,3 +70,13 @@ def apply_override(root: MutableMapping[str, Any], path: Sequence[str], value: A
             current[segment] = child
         current = child
     current[path[-1]] = value
+
+
+def check_sandbox_flags(full_auto: bool, yolo: bool) -> None:
+    """`--full-auto` (workspace-write) and `--dangerously-bypass-approvals-and-sandbox` (`--yolo`,
+    no sandbox) contradict each other: refuse both, in the words upstream's clap uses (exit 2)."""
+    if full_auto and yolo:
+        raise UsageError(
+            "the argument '--full-auto' cannot be used with "
+            "'--dangerously-bypass-approvals-and-sandbox'"
+        )

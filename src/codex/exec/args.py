@@ -193,10 +193,9 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
                 words = list(value)
             elif key != "all":
                 merged[key] = value
-    if merged.get("full_auto") and merged.get("yolo"):
-        raise UsageError(
-            "--full-auto cannot be used with --dangerously-bypass-approvals-and-sandbox"
-        )
+    from codex.config.overrides import check_sandbox_flags
+
+    check_sandbox_flags(bool(merged.get("full_auto")), bool(merged.get("yolo")))
     sandbox_mode = merged.get("sandbox_mode")
     if merged.get("yolo"):
         sandbox_mode = "danger-full-access"
