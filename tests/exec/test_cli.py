@@ -221,3 +221,7 @@ def test_exec_help_and_arg_errors_import_nothing_heavy(plain_dir: Path, home: Pa
         assert "codex.exec.args" in imported
         heavy = {"pydantic", "httpx", "asyncio", "codex.core", "codex.client", "codex.rollout"}
         assert not heavy & imported, heavy & imported
+        if argv == ["exec", "--help"]:
+            # ~10 ms between them; ExecRequest and resolve_dir import them once flags are checked
+            unused = {"dataclasses", "pathlib", "typing", "codex.exec.request"}
+            assert not unused & imported, unused & imported

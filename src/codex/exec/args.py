@@ -1,6 +1,7 @@
 """The `codex exec` flag set (spec-core §4.1, plus what the TypeScript SDK passes) and its
-validation into one `ExecRequest`. Only argparse and the standard library: this runs before any
-heavy import, and `codex exec --help` must stay cheap.
+validation into one `ExecRequest` (codex.exec.request). Only argparse at import: this runs before
+any heavy import, and `codex exec --help` must stay cheap (dataclasses and pathlib, ~10 ms, are
+imported only once the flags are validated).
 
 Upstream accepts exec options anywhere, including after `resume <id>` (the SDK puts `--image`
 there), and a prompt after the options. argparse cannot mix a free positional with a
@@ -11,10 +12,14 @@ and `parse_rest` re-parses it with the same options (intermixed), where `resume`
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from codex.errors import UsageError
+
+TYPE_CHECKING = False  # not `typing`: `codex exec --help` does not need it (as cli/exec.py)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from codex.exec.request import ExecRequest
 
 SANDBOX_MODES = ("read-only", "workspace-write", "danger-full-access")
 COLOR_MODES = ("always", "never", "auto")
@@ -138,31 +143,6 @@ def _reparser() -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass(slots=True)
-class ExecRequest:
-    """Everything `codex exec` was asked to do, validated, with no I/O done yet."""
-
-    prompt: str | None  # None: read stdin; "-": read stdin explicitly
-    images: list[str] = field(default_factory=list)
-    model: str | None = None
-    oss: bool = False
-    local_provider: str | None = None
-    sandbox_mode: str | None = None
-    cd: str | None = None
-    add_dirs: list[str] = field(default_factory=list)
-    skip_git_repo_check: bool = False
-    ephemeral: bool = False
-    output_schema: str | None = None
-    color: str = "auto"
-    json: bool = False
-    output_last_message: str | None = None
-    resume: bool = False
-    resume_last: bool = False
-    resume_id: str | None = None
-    extra_config: list[str] = field(default_factory=list)
-    profile: str | None = None
-
-
 def parse_rest(args: argparse.Namespace) -> ExecRequest:
     """Merge the options given before the prompt with those after it; decide the mode."""
     ns = vars(args)
@@ -194,6 +174,7 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
             elif key != "all":
                 merged[key] = value
     from codex.config.overrides import check_sandbox_flags
+    from codex.exec.request import ExecRequest
 
     check_sandbox_flags(bool(merged.get("full_auto")), bool(merged.get("yolo")))
     sandbox_mode = merged.get("sandbox_mode")
@@ -254,6 +235,8 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
 
 def resolve_dir(value: str, base: Path) -> Path:
     """`-C`/`--add-dir` values: absolute against `base`, canonicalized, must be a directory."""
+    from pathlib import Path
+
     path = Path(value).expanduser()
     if not path.is_absolute():
         path = base / path

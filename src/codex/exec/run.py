@@ -19,7 +19,7 @@ from codex.errors import CodexError
 if TYPE_CHECKING:
     from codex.cli.context import CliContext
     from codex.config import Config
-    from codex.exec.args import ExecRequest
+    from codex.exec.request import ExecRequest
 
 NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
 
