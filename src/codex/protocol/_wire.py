@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
+    "RawWire",
     "WireModel",
     "absent_field",
     "dump",
@@ -113,6 +114,21 @@ class WireModel:
         if absent:
             kwargs["absent"] = frozenset(absent)
         return cls(**kwargs)
+
+
+@dataclasses.dataclass(slots=True)
+class RawWire:
+    """A message of a type we do not model (a newer event, an unknown op), kept verbatim so it
+    round-trips unchanged. `RawEvent` and `RawOp` subclass it to keep the two kinds apart."""
+
+    data: dict[str, Any]
+
+    @property
+    def type(self) -> str | None:
+        return self.data.get("type")
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
 
 
 def _default_factory(f: dataclasses.Field[Any]) -> Callable[[], Any]:

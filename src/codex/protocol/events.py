@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from codex.protocol._wire import (
+    RawWire,
     WireModel,
     absent_field,
     extra_field,
@@ -752,18 +753,10 @@ class RawResponseItem(WireModel):
     absent: frozenset[str] = absent_field()
 
 
-@dataclass(slots=True)
-class RawEvent:
+class RawEvent(RawWire):
     """An event type we do not model (e.g. `thread_settings_applied`); kept verbatim."""
 
-    data: dict[str, Any]
-
-    @property
-    def type(self) -> str | None:
-        return self.data.get("type")
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
+    __slots__ = ()
 
 
 EventMsg = (

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from codex.protocol._wire import (
+    RawWire,
     WireModel,
     absent_field,
     extra_field,
@@ -311,18 +312,10 @@ class RunUserShellCommand(WireModel):
     absent: frozenset[str] = absent_field()
 
 
-@dataclass(slots=True)
-class RawOp:
+class RawOp(RawWire):
     """An op type we do not model; kept verbatim so it can be reported as unsupported."""
 
-    data: dict[str, Any]
-
-    @property
-    def type(self) -> str | None:
-        return self.data.get("type")
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
+    __slots__ = ()
 
 
 Op = (
