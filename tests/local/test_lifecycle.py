@@ -79,6 +79,27 @@ def test_exec_oss_answers_and_leaves_no_server(home: Path, tmp_path: Path) -> No
     assert server_pids(home) == []
 
 
+def _group_report(pgid: int) -> str:
+    """What is still alive in codex's process group, and where codex's Python is stuck."""
+    lines = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+        except (OSError, ValueError):
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if int(fields[2]) == pgid:
+            lines.append(f"pid {entry.name} state {fields[0]} ppid {fields[1]}: {cmd}")
+    spy = Path(sys.executable).parent / "py-spy"
+    if spy.exists():
+        dump = subprocess.run(
+            [str(spy), "dump", "--pid", str(pgid)], capture_output=True, text=True, check=False
+        )
+        lines.append(dump.stdout + dump.stderr)
+    return "\n".join(lines) or "(group empty)"
+
+
 @pytest.mark.parametrize(
     ("how", "sig"),
     [("SIGTERM", signal.SIGTERM), ("SIGKILL", signal.SIGKILL), ("Ctrl-C", signal.SIGINT)],
@@ -91,7 +112,10 @@ def test_stopping_codex_stops_the_server(home: Path, tmp_path: Path, how: str, s
             os.killpg(proc.pid, sig)  # a terminal sends it to the whole foreground group
         else:
             proc.send_signal(sig)
-        proc.communicate(timeout=120)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"codex did not finish after {how}:\n{_group_report(proc.pid)}")
         wait_for(lambda: not server_pids(home), "the model server to exit", limit=30)
     finally:
         if proc.poll() is None:
