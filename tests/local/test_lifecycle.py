@@ -56,6 +56,10 @@ def home(llama: Llama, tmp_path: Path) -> Path:
     return path
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_codex(home: Path, cwd: Path, prompt: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--oss", prompt],
@@ -65,6 +69,10 @@ def start_codex(home: Path, cwd: Path, prompt: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, like a shell job
+        # A terminal job starts with SIGINT at its default; a job launched in the background by a
+        # non-interactive shell (how CI may run pytest) inherits it ignored, and Ctrl-C could
+        # never reach codex then.
+        preexec_fn=_default_sigint,
     )
 
 
