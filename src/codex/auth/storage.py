@@ -13,11 +13,11 @@ import hashlib
 import logging
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from codex._atomic import replace_file
 from codex.auth.errors import AuthStorageError
 from codex.auth.record import AuthRecord
 
@@ -74,24 +74,7 @@ def write_private_file(path: Path, text: str) -> None:
     mode = FILE_MODE
     with contextlib.suppress(FileNotFoundError):
         mode &= stat.S_IMODE(path.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    replace_file(path, text.encode("utf-8"), mode)
 
 
 def delete_file(codex_home: Path) -> bool:

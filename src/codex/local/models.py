@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from codex._atomic import default_file_mode, replace_file
 from codex.errors import CodexError
 from codex.local.progress import ProgressBar
 
@@ -79,9 +80,8 @@ def _read_manifest(directory: Path) -> dict[str, dict[str, Any]]:
 
 
 def _write_manifest(directory: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    tmp = directory / (MANIFEST + ".tmp")
-    tmp.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-    os.replace(tmp, directory / MANIFEST)
+    data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    replace_file(directory / MANIFEST, data, default_file_mode())
 
 
 def installed(codex_home: Path) -> list[InstalledModel]:
