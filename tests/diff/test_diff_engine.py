@@ -16,6 +16,7 @@ from codex._native._py.diff import unified_hunks as py_hunks
 from codex._native.diff import diff_lines
 
 GIT = shutil.which("git")
+PATCH = shutil.which("patch")
 
 
 def test_native_extension_is_built() -> None:
@@ -95,6 +96,16 @@ def test_tiny_budgets_go_coarse_identically(pair: tuple[bytes, bytes], budget: i
 
 
 def apply_with_git(old: bytes, new: bytes, hunks: bytes, workdir: Path | None = None) -> bool:
+    return apply_patch_with(["git", "apply", "--unidiff-zero", "p.diff"], old, new, hunks, workdir)
+
+
+def apply_with_gnu_patch(old: bytes, new: bytes, hunks: bytes) -> bool:
+    return apply_patch_with(["patch", "-s", "f", "p.diff"], old, new, hunks)
+
+
+def apply_patch_with(
+    argv: list[str], old: bytes, new: bytes, hunks: bytes, workdir: Path | None = None
+) -> bool:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,18 +115,42 @@ def apply_with_git(old: bytes, new: bytes, hunks: bytes, workdir: Path | None = 
         if not hunks:
             return old == new
         (d / "p.diff").write_bytes(patch)
-        subprocess.run(
-            ["git", "apply", "--unidiff-zero", "p.diff"], cwd=d, check=True, capture_output=True
-        )
+        subprocess.run(argv, cwd=d, check=True, capture_output=True)
         return (d / "f").read_bytes() == new
 
 
 @pytest.mark.skipif(GIT is None, reason="git not installed")
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pair=edited_pair(), ctx=st.integers(0, 3))
+@given(pair=edited_pair(), ctx=st.integers(1, 3))
 def test_git_apply_reproduces_the_new_file(pair: tuple[bytes, bytes], ctx: int) -> None:
     old, new = pair
     assert apply_with_git(old, new, diff_lines(old, new, context=ctx).hunks)
+
+
+@pytest.mark.skipif(PATCH is None, reason="GNU patch not installed")
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=edited_pair())
+def test_zero_context_hunks_reproduce_the_new_file(pair: tuple[bytes, bytes]) -> None:
+    # `git apply --unidiff-zero` mis-applies a zero-context deletion of a last line that lacks
+    # its newline (git 2.39 turns b"a\na" minus line 2 into b"a", even from `git diff -U0`'s
+    # own output), so zero-context hunks are checked with GNU patch instead.
+    old, new = pair
+    assert apply_with_gnu_patch(old, new, diff_lines(old, new, context=0).hunks)
+
+
+@pytest.mark.skipif(GIT is None, reason="git not installed")
+def test_zero_context_deletion_of_unterminated_last_line_is_what_git_diff_prints(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "old").write_bytes(b"a\na")
+    (tmp_path / "new").write_bytes(b"a\n")
+    proc = subprocess.run(
+        ["git", "diff", "--no-index", "--no-color", "-U0", "old", "new"],
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    git_hunks = proc.stdout[proc.stdout.index(b"\n@@") + 1 :].replace(b" @@ a\n", b" @@\n")
+    assert diff_lines(b"a\na", b"a\n", context=0).hunks == git_hunks
 
 
 @pytest.mark.skipif(GIT is None, reason="git not installed")
