@@ -9,8 +9,10 @@ part of the contract. `docs/exec-events.schema.json` is generated from these cla
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
+
+from codex.protocol._record import Record, record
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,8 +27,8 @@ PatchChangeKind = Literal["add", "delete", "update"]
 McpToolCallStatus = Literal["in_progress", "completed", "failed"]
 
 
-@dataclass(slots=True, kw_only=True)
-class AgentMessageItem:
+@record(kw_only=True)
+class AgentMessageItem(Record):
     """The agent's reply: prose, or the JSON string when `--output-schema` was given."""
 
     id: str
@@ -34,8 +36,8 @@ class AgentMessageItem:
     text: str
 
 
-@dataclass(slots=True, kw_only=True)
-class ReasoningItem:
+@record(kw_only=True)
+class ReasoningItem(Record):
     """The agent's reasoning summary."""
 
     id: str
@@ -43,8 +45,8 @@ class ReasoningItem:
     text: str
 
 
-@dataclass(slots=True, kw_only=True)
-class CommandExecutionItem:
+@record(kw_only=True)
+class CommandExecutionItem(Record):
     """A command the agent ran: started when spawned, completed when it exits."""
 
     id: str
@@ -55,14 +57,14 @@ class CommandExecutionItem:
     status: CommandExecutionStatus
 
 
-@dataclass(slots=True, kw_only=True)
-class FileUpdateChange:
+@record(kw_only=True)
+class FileUpdateChange(Record):
     path: str
     kind: PatchChangeKind
 
 
-@dataclass(slots=True, kw_only=True)
-class FileChangeItem:
+@record(kw_only=True)
+class FileChangeItem(Record):
     """A set of file changes made by one patch."""
 
     id: str
@@ -71,19 +73,19 @@ class FileChangeItem:
     status: PatchApplyStatus
 
 
-@dataclass(slots=True, kw_only=True)
-class McpToolCallItemResult:
+@record(kw_only=True)
+class McpToolCallItemResult(Record):
     content: list[Any]
     structured_content: Any | None
 
 
-@dataclass(slots=True, kw_only=True)
-class McpToolCallItemError:
+@record(kw_only=True)
+class McpToolCallItemError(Record):
     message: str
 
 
-@dataclass(slots=True, kw_only=True)
-class McpToolCallItem:
+@record(kw_only=True)
+class McpToolCallItem(Record):
     """A call to an MCP tool: started when dispatched, completed when the server answers."""
 
     id: str
@@ -96,22 +98,22 @@ class McpToolCallItem:
     status: McpToolCallStatus
 
 
-@dataclass(slots=True, kw_only=True)
-class WebSearchActionSearch:
+@record(kw_only=True)
+class WebSearchActionSearch(Record):
     type: Literal["search"] = "search"
     query: str
 
 
-@dataclass(slots=True, kw_only=True)
-class WebSearchActionOther:
+@record(kw_only=True)
+class WebSearchActionOther(Record):
     type: Literal["other"] = "other"
 
 
 WebSearchAction = WebSearchActionSearch | WebSearchActionOther
 
 
-@dataclass(slots=True, kw_only=True)
-class WebSearchItem:
+@record(kw_only=True)
+class WebSearchItem(Record):
     """A web search the model ran. (0.169 repeats `id` with the raw call id; JSON parsers keep
     one, so we emit the item id once.)"""
 
@@ -121,14 +123,14 @@ class WebSearchItem:
     action: WebSearchAction | None = None
 
 
-@dataclass(slots=True, kw_only=True)
-class TodoItem:
+@record(kw_only=True)
+class TodoItem(Record):
     text: str
     completed: bool
 
 
-@dataclass(slots=True, kw_only=True)
-class TodoListItem:
+@record(kw_only=True)
+class TodoListItem(Record):
     """The agent's plan: started at the first plan update, then updated, completed at turn end."""
 
     id: str
@@ -136,8 +138,8 @@ class TodoListItem:
     items: list[TodoItem]
 
 
-@dataclass(slots=True, kw_only=True)
-class ErrorItem:
+@record(kw_only=True)
+class ErrorItem(Record):
     """A non-fatal warning surfaced as an item."""
 
     id: str
@@ -161,8 +163,8 @@ ThreadItem = (
 # ----------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, kw_only=True)
-class Usage:
+@record(kw_only=True)
+class Usage(Record):
     """Token usage, cumulative over the whole thread (resumes included), as upstream reports it."""
 
     input_tokens: int = 0
@@ -172,62 +174,62 @@ class Usage:
     reasoning_output_tokens: int = 0
 
 
-@dataclass(slots=True, kw_only=True)
-class ThreadErrorEvent:
+@record(kw_only=True)
+class ThreadErrorEvent(Record):
     """A fatal error message."""
 
     message: str
 
 
-@dataclass(slots=True, kw_only=True)
-class ThreadStarted:
+@record(kw_only=True)
+class ThreadStarted(Record):
     """First event; `thread_id` resumes the thread later (`codex exec resume <id>`)."""
 
     type: Literal["thread.started"] = "thread.started"
     thread_id: str
 
 
-@dataclass(slots=True, kw_only=True)
-class TurnStarted:
+@record(kw_only=True)
+class TurnStarted(Record):
     """The prompt was sent; everything until turn.completed/turn.failed belongs to this turn."""
 
     type: Literal["turn.started"] = "turn.started"
 
 
-@dataclass(slots=True, kw_only=True)
-class TurnCompleted:
+@record(kw_only=True)
+class TurnCompleted(Record):
     type: Literal["turn.completed"] = "turn.completed"
     usage: Usage = field(default_factory=Usage)
 
 
-@dataclass(slots=True, kw_only=True)
-class TurnFailed:
+@record(kw_only=True)
+class TurnFailed(Record):
     """Emitted instead of turn.completed when the turn saw an error."""
 
     type: Literal["turn.failed"] = "turn.failed"
     error: ThreadErrorEvent
 
 
-@dataclass(slots=True, kw_only=True)
-class ItemStarted:
+@record(kw_only=True)
+class ItemStarted(Record):
     type: Literal["item.started"] = "item.started"
     item: ThreadItem
 
 
-@dataclass(slots=True, kw_only=True)
-class ItemUpdated:
+@record(kw_only=True)
+class ItemUpdated(Record):
     type: Literal["item.updated"] = "item.updated"
     item: ThreadItem
 
 
-@dataclass(slots=True, kw_only=True)
-class ItemCompleted:
+@record(kw_only=True)
+class ItemCompleted(Record):
     type: Literal["item.completed"] = "item.completed"
     item: ThreadItem
 
 
-@dataclass(slots=True, kw_only=True)
-class ThreadError:
+@record(kw_only=True)
+class ThreadError(Record):
     """A stream error: every retry (`Reconnecting... n/5`) and every fatal error."""
 
     type: Literal["error"] = "error"

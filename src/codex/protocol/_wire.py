@@ -19,6 +19,8 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
 
+from codex.protocol._record import Record
+
 __all__ = [
     "RawWire",
     "WireModel",
@@ -59,8 +61,8 @@ def dump(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} on the wire")
 
 
-class WireModel:
-    """Base of every wire dataclass; the tables are filled in by `@wire`."""
+class WireModel(Record):
+    """Base of every wire dataclass (`@record`); the tables are filled in by `@wire`."""
 
     __slots__ = ()
 

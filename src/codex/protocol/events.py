@@ -1,4 +1,3 @@
-# ruff: noqa: RUF009  (extra_field/absent_field return dataclasses.field objects)
 """The Event vocabulary: everything a session tells its front ends, as `Event{id, msg}`.
 
 Each `msg` variant serializes as upstream's `{"type": "<snake_case_name>", ...fields}` (the form
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from codex.protocol._record import record
 from codex.protocol._wire import (
     RawWire,
     WireModel,
@@ -116,7 +116,7 @@ class StepStatus(StrEnum):
 
 
 @wire()
-@dataclass(slots=True)
+@record
 class Duration(WireModel):
     """A Rust `Duration` as serde writes it: whole seconds plus nanoseconds."""
 
@@ -136,7 +136,7 @@ class Duration(WireModel):
 
 
 @wire("add")
-@dataclass(slots=True)
+@record
 class FileAdd(WireModel):
     content: str
     extra: dict[str, Any] | None = extra_field()
@@ -144,7 +144,7 @@ class FileAdd(WireModel):
 
 
 @wire("delete")
-@dataclass(slots=True)
+@record
 class FileDelete(WireModel):
     content: str
     extra: dict[str, Any] | None = extra_field()
@@ -152,7 +152,7 @@ class FileDelete(WireModel):
 
 
 @wire("update")
-@dataclass(slots=True)
+@record
 class FileUpdate(WireModel):
     unified_diff: str
     move_path: str | None = None
@@ -171,7 +171,7 @@ def _parse_changes(data: Any) -> dict[str, Any]:
 
 
 @wire(parse={"status": StepStatus})
-@dataclass(slots=True)
+@record
 class PlanItem(WireModel):
     step: str
     status: StepStatus
@@ -187,7 +187,7 @@ def _duration(data: Any) -> Any:
 
 
 @wire("error")
-@dataclass(slots=True)
+@record
 class ErrorEvent(WireModel):
     message: str
     codex_error_info: Any = None
@@ -196,7 +196,7 @@ class ErrorEvent(WireModel):
 
 
 @wire("warning")
-@dataclass(slots=True)
+@record
 class WarningEvent(WireModel):
     message: str
     extra: dict[str, Any] | None = extra_field()
@@ -204,7 +204,7 @@ class WarningEvent(WireModel):
 
 
 @wire("context_compacted")
-@dataclass(slots=True)
+@record
 class ContextCompacted(WireModel):
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
@@ -222,7 +222,7 @@ class ContextCompacted(WireModel):
         "collaboration_mode_kind",
     ),
 )
-@dataclass(slots=True)
+@record
 class TaskStarted(WireModel):
     """A turn began (upstream also accepts the newer name `turn_started`)."""
 
@@ -255,7 +255,7 @@ class TaskStarted(WireModel):
         "time_to_first_token_ms",
     ),
 )
-@dataclass(slots=True)
+@record
 class TaskComplete(WireModel):
     """A turn finished; `last_agent_message` is the final assistant text or null."""
 
@@ -276,7 +276,7 @@ class TaskComplete(WireModel):
     parse={"reason": TurnAbortReason},
     order=("turn_id", "reason"),
 )
-@dataclass(slots=True)
+@record
 class TurnAborted(WireModel):
     reason: TurnAbortReason
     turn_id: str | None = None
@@ -291,7 +291,7 @@ class TurnAborted(WireModel):
         "rate_limits": lambda d: RateLimitSnapshot.from_dict(d),
     },
 )
-@dataclass(slots=True)
+@record
 class TokenCount(WireModel):
     info: TokenUsageInfo | None = None
     rate_limits: RateLimitSnapshot | None = None
@@ -300,7 +300,7 @@ class TokenCount(WireModel):
 
 
 @wire("agent_message", omit_none=("phase",))
-@dataclass(slots=True)
+@record
 class AgentMessage(WireModel):
     message: str
     phase: str | None = None
@@ -309,7 +309,7 @@ class AgentMessage(WireModel):
 
 
 @wire("agent_message_delta")
-@dataclass(slots=True)
+@record
 class AgentMessageDelta(WireModel):
     delta: str
     extra: dict[str, Any] | None = extra_field()
@@ -317,7 +317,7 @@ class AgentMessageDelta(WireModel):
 
 
 @wire("user_message", omit_none=("images", "local_images", "text_elements"))
-@dataclass(slots=True)
+@record
 class UserMessage(WireModel):
     message: str
     images: list[str] | None = None
@@ -328,7 +328,7 @@ class UserMessage(WireModel):
 
 
 @wire("agent_reasoning")
-@dataclass(slots=True)
+@record
 class AgentReasoning(WireModel):
     text: str
     extra: dict[str, Any] | None = extra_field()
@@ -336,7 +336,7 @@ class AgentReasoning(WireModel):
 
 
 @wire("agent_reasoning_delta")
-@dataclass(slots=True)
+@record
 class AgentReasoningDelta(WireModel):
     delta: str
     extra: dict[str, Any] | None = extra_field()
@@ -344,7 +344,7 @@ class AgentReasoningDelta(WireModel):
 
 
 @wire("agent_reasoning_raw_content")
-@dataclass(slots=True)
+@record
 class AgentReasoningRawContent(WireModel):
     text: str
     extra: dict[str, Any] | None = extra_field()
@@ -352,7 +352,7 @@ class AgentReasoningRawContent(WireModel):
 
 
 @wire("agent_reasoning_raw_content_delta")
-@dataclass(slots=True)
+@record
 class AgentReasoningRawContentDelta(WireModel):
     delta: str
     extra: dict[str, Any] | None = extra_field()
@@ -360,7 +360,7 @@ class AgentReasoningRawContentDelta(WireModel):
 
 
 @wire("agent_reasoning_section_break")
-@dataclass(slots=True)
+@record
 class AgentReasoningSectionBreak(WireModel):
     item_id: str = ""
     summary_index: int = 0
@@ -389,7 +389,7 @@ class AgentReasoningSectionBreak(WireModel):
         "rollout_path",
     ),
 )
-@dataclass(slots=True)
+@record
 class SessionConfigured(WireModel):
     """The first event of every session. `sandbox_policy` is a `SandboxPolicy` (or its JSON)."""
 
@@ -426,7 +426,7 @@ _EXEC_ORDER = (
     parse={"source": ExecCommandSource},
     order=_EXEC_ORDER,
 )
-@dataclass(slots=True)
+@record
 class ExecCommandBegin(WireModel):
     call_id: str
     turn_id: str
@@ -448,7 +448,7 @@ class ExecCommandBegin(WireModel):
     },
     order=("call_id", "stream", "chunk"),
 )
-@dataclass(slots=True)
+@record
 class ExecCommandOutputDelta(WireModel):
     """A chunk of live output; on the wire `chunk` is base64 of the raw bytes."""
 
@@ -460,7 +460,7 @@ class ExecCommandOutputDelta(WireModel):
 
 
 @wire("terminal_interaction")
-@dataclass(slots=True)
+@record
 class TerminalInteraction(WireModel):
     call_id: str
     process_id: str
@@ -484,7 +484,7 @@ class TerminalInteraction(WireModel):
         "status",
     ),
 )
-@dataclass(slots=True)
+@record
 class ExecCommandEnd(WireModel):
     call_id: str
     turn_id: str
@@ -506,7 +506,7 @@ class ExecCommandEnd(WireModel):
 
 
 @wire("view_image_tool_call")
-@dataclass(slots=True)
+@record
 class ViewImageToolCall(WireModel):
     call_id: str
     path: str
@@ -540,7 +540,7 @@ class ViewImageToolCall(WireModel):
         "parsed_cmd",
     ),
 )
-@dataclass(slots=True)
+@record
 class ExecApprovalRequest(WireModel):
     """Ask the user to approve a command; answered by `ExecApproval{id: approval_id or call_id}`."""
 
@@ -566,7 +566,7 @@ class ExecApprovalRequest(WireModel):
     parse={"changes": _parse_changes},
     order=("call_id", "turn_id", "changes", "reason", "grant_root"),
 )
-@dataclass(slots=True)
+@record
 class ApplyPatchApprovalRequest(WireModel):
     call_id: str
     turn_id: str
@@ -578,7 +578,7 @@ class ApplyPatchApprovalRequest(WireModel):
 
 
 @wire("deprecation_notice", omit_none=("details",))
-@dataclass(slots=True)
+@record
 class DeprecationNotice(WireModel):
     summary: str
     details: str | None = None
@@ -587,7 +587,7 @@ class DeprecationNotice(WireModel):
 
 
 @wire("background_event")
-@dataclass(slots=True)
+@record
 class BackgroundEvent(WireModel):
     message: str
     extra: dict[str, Any] | None = extra_field()
@@ -595,7 +595,7 @@ class BackgroundEvent(WireModel):
 
 
 @wire("stream_error")
-@dataclass(slots=True)
+@record
 class StreamError(WireModel):
     """The model stream failed and is being retried (`message` like "Reconnecting... 1/5")."""
 
@@ -611,7 +611,7 @@ class StreamError(WireModel):
     parse={"changes": _parse_changes},
     order=("call_id", "turn_id", "auto_approved", "changes"),
 )
-@dataclass(slots=True)
+@record
 class PatchApplyBegin(WireModel):
     call_id: str
     turn_id: str
@@ -627,7 +627,7 @@ class PatchApplyBegin(WireModel):
     parse={"changes": _parse_changes},
     order=("call_id", "turn_id", "stdout", "stderr", "success", "changes", "status"),
 )
-@dataclass(slots=True)
+@record
 class PatchApplyEnd(WireModel):
     call_id: str
     turn_id: str
@@ -641,7 +641,7 @@ class PatchApplyEnd(WireModel):
 
 
 @wire("turn_diff")
-@dataclass(slots=True)
+@record
 class TurnDiff(WireModel):
     unified_diff: str
     extra: dict[str, Any] | None = extra_field()
@@ -653,7 +653,7 @@ class TurnDiff(WireModel):
     parse={"plan": parse_list(lambda d: PlanItem.from_dict(d))},
     order=("explanation", "plan"),
 )
-@dataclass(slots=True)
+@record
 class PlanUpdate(WireModel):
     """The model's task plan (the `update_plan` tool's arguments)."""
 
@@ -664,14 +664,14 @@ class PlanUpdate(WireModel):
 
 
 @wire("shutdown_complete")
-@dataclass(slots=True)
+@record
 class ShutdownComplete(WireModel):
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
 
 @wire("web_search_begin")
-@dataclass(slots=True)
+@record
 class WebSearchBegin(WireModel):
     call_id: str
     extra: dict[str, Any] | None = extra_field()
@@ -679,7 +679,7 @@ class WebSearchBegin(WireModel):
 
 
 @wire("web_search_end", omit_none=("action",))
-@dataclass(slots=True)
+@record
 class WebSearchEnd(WireModel):
     call_id: str
     query: str
@@ -689,7 +689,7 @@ class WebSearchEnd(WireModel):
 
 
 @wire("mcp_tool_call_begin")
-@dataclass(slots=True)
+@record
 class McpToolCallBegin(WireModel):
     """`invocation` is `{server, tool, arguments}`."""
 
@@ -700,7 +700,7 @@ class McpToolCallBegin(WireModel):
 
 
 @wire("mcp_tool_call_end", parse={"duration": _duration})
-@dataclass(slots=True)
+@record
 class McpToolCallEnd(WireModel):
     """`result` is `{"Ok": CallToolResult}` or `{"Err": "message"}` (serde's Result form)."""
 
@@ -717,7 +717,7 @@ class McpToolCallEnd(WireModel):
     omit_none=("started_at_ms",),
     order=("thread_id", "turn_id", "item", "started_at_ms"),
 )
-@dataclass(slots=True)
+@record
 class ItemStarted(WireModel):
     """A turn item began; `item` is the TurnItem JSON (UserMessage, AgentMessage, ...)."""
 
@@ -734,7 +734,7 @@ class ItemStarted(WireModel):
     omit_none=("started_at_ms", "completed_at_ms"),
     order=("thread_id", "turn_id", "item", "started_at_ms", "completed_at_ms"),
 )
-@dataclass(slots=True)
+@record
 class ItemCompleted(WireModel):
     thread_id: str
     turn_id: str
@@ -746,7 +746,7 @@ class ItemCompleted(WireModel):
 
 
 @wire("raw_response_item", parse={"item": parse_item})
-@dataclass(slots=True)
+@record
 class RawResponseItem(WireModel):
     item: Any
     extra: dict[str, Any] | None = extra_field()

@@ -7,13 +7,13 @@ order follows what the official 0.169 CLI writes, so its rollout lines round-tri
 Pure data: no I/O.
 """
 
-# ruff: noqa: RUF009  (extra_field/absent_field return dataclasses.field objects)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from codex.protocol._record import record
 from codex.protocol._wire import (
     WireModel,
     absent_field,
@@ -68,7 +68,7 @@ class RawContent:
 
 
 @wire("input_text")
-@dataclass(slots=True)
+@record
 class InputText(WireModel):
     text: str
     extra: dict[str, Any] | None = extra_field()
@@ -76,7 +76,7 @@ class InputText(WireModel):
 
 
 @wire("input_image", omit_none=("detail",))
-@dataclass(slots=True)
+@record
 class InputImage(WireModel):
     """An image as a URL (usually a `data:` URL built from a local file)."""
 
@@ -87,7 +87,7 @@ class InputImage(WireModel):
 
 
 @wire("output_text", omit_none=("annotations",))
-@dataclass(slots=True)
+@record
 class OutputText(WireModel):
     text: str
     annotations: list[Any] | None = None
@@ -106,7 +106,7 @@ parse_content = tagged_parser(_CONTENT_TYPES, RawContent)
 
 
 @wire("summary_text")
-@dataclass(slots=True)
+@record
 class SummaryText(WireModel):
     text: str
     extra: dict[str, Any] | None = extra_field()
@@ -114,7 +114,7 @@ class SummaryText(WireModel):
 
 
 @wire("reasoning_text")
-@dataclass(slots=True)
+@record
 class ReasoningText(WireModel):
     """Raw chain of thought (never echoed back to the model)."""
 
@@ -124,7 +124,7 @@ class ReasoningText(WireModel):
 
 
 @wire("text")
-@dataclass(slots=True)
+@record
 class Text(WireModel):
     text: str
     extra: dict[str, Any] | None = extra_field()
@@ -162,7 +162,7 @@ class RawItem:
 
 
 @wire("message", omit_none=("status", "id"), parse={"content": parse_list(parse_content)})
-@dataclass(slots=True)
+@record
 class Message(WireModel):
     """A chat message; `role` is user, assistant, developer or system."""
 
@@ -190,7 +190,7 @@ Message._wire_fields = ("status", "id", "role", "content")
     },
     order=("id", "summary", "content", "encrypted_content"),
 )
-@dataclass(slots=True)
+@record
 class Reasoning(WireModel):
     """A reasoning item: summaries, optional raw content and the opaque encrypted blob."""
 
@@ -214,7 +214,7 @@ class Reasoning(WireModel):
     omit_none=("status", "id"),
     order=("status", "id", "name", "arguments", "call_id"),
 )
-@dataclass(slots=True)
+@record
 class FunctionCall(WireModel):
     """A JSON function tool call; `arguments` is the raw JSON text the model produced."""
 
@@ -234,7 +234,7 @@ class FunctionCall(WireModel):
     local=("success",),
     order=("id", "call_id", "output"),
 )
-@dataclass(slots=True)
+@record
 class FunctionCallOutput(WireModel):
     """A tool result. `success` is bookkeeping only: it never goes on the wire."""
 
@@ -251,7 +251,7 @@ class FunctionCallOutput(WireModel):
     omit_none=("status", "id"),
     order=("id", "status", "call_id", "name", "input"),
 )
-@dataclass(slots=True)
+@record
 class CustomToolCall(WireModel):
     """A freeform (grammar) tool call; `input` is the raw text, e.g. a whole patch."""
 
@@ -270,7 +270,7 @@ class CustomToolCall(WireModel):
     parse={"output": _parse_output},
     order=("id", "call_id", "output"),
 )
-@dataclass(slots=True)
+@record
 class CustomToolCallOutput(WireModel):
     call_id: str
     output: str | list[ContentItem]
@@ -280,7 +280,7 @@ class CustomToolCallOutput(WireModel):
 
 
 @wire("exec")
-@dataclass(slots=True)
+@record
 class LocalShellAction(WireModel):
     command: list[str]
     timeout_ms: int | None = None
@@ -303,7 +303,7 @@ def _parse_local_shell_action(data: Any) -> Any:
     parse={"action": _parse_local_shell_action},
     order=("id", "call_id", "status", "action"),
 )
-@dataclass(slots=True)
+@record
 class LocalShellCall(WireModel):
     """The `local_shell` tool's call (codex-mini); answered with a function_call_output."""
 
@@ -316,7 +316,7 @@ class LocalShellCall(WireModel):
 
 
 @wire("web_search_call", omit_none=("id", "status", "action"), order=("id", "status", "action"))
-@dataclass(slots=True)
+@record
 class WebSearchCall(WireModel):
     """A server-side web search; `action` is kept as JSON (search / open_page / find_in_page)."""
 
@@ -332,7 +332,7 @@ class WebSearchCall(WireModel):
 
 
 @wire("compaction_summary")
-@dataclass(slots=True)
+@record
 class CompactionSummary(WireModel):
     """The opaque summary returned by the remote compaction endpoint."""
 

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF009  (extra_field/absent_field return dataclasses.field objects)
 """The Op vocabulary: everything a front end asks of a session, as `Submission{id, op}`.
 
 Ops serialize as upstream's `{"type": "<snake_case_name>", ...}`. Approval answers carry a
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from codex.protocol._record import record
 from codex.protocol._wire import (
     RawWire,
     WireModel,
@@ -61,7 +61,7 @@ __all__ = [
 
 
 @wire("text", omit_none=("text_elements",))
-@dataclass(slots=True)
+@record
 class InputText(WireModel):
     text: str
     text_elements: list[Any] | None = None
@@ -70,7 +70,7 @@ class InputText(WireModel):
 
 
 @wire("image")
-@dataclass(slots=True)
+@record
 class InputImageUrl(WireModel):
     """An image already encoded as a URL (typically a `data:` URL)."""
 
@@ -80,7 +80,7 @@ class InputImageUrl(WireModel):
 
 
 @wire("local_image")
-@dataclass(slots=True)
+@record
 class InputLocalImage(WireModel):
     """A local image file; the session reads, resizes and encodes it."""
 
@@ -147,7 +147,7 @@ def parse_decision(value: Any) -> ReviewDecision | ApprovedExecpolicyAmendment |
 
 
 @wire("interrupt")
-@dataclass(slots=True)
+@record
 class Interrupt(WireModel):
     """Abort the running turn; the session answers with `turn_aborted`."""
 
@@ -156,7 +156,7 @@ class Interrupt(WireModel):
 
 
 @wire("user_input", parse={"items": _parse_inputs})
-@dataclass(slots=True)
+@record
 class UserInput(WireModel):
     """Input for the next turn, using the session's current turn context."""
 
@@ -180,7 +180,7 @@ class UserInput(WireModel):
         "final_output_json_schema",
     ),
 )
-@dataclass(slots=True)
+@record
 class UserTurn(WireModel):
     """Input plus the full turn context (cwd, policies, model) for this and later turns."""
 
@@ -201,7 +201,7 @@ class UserTurn(WireModel):
     omit_none=("cwd", "approval_policy", "sandbox_policy", "model", "effort", "summary"),
     parse={"sandbox_policy": parse_sandbox_policy},
 )
-@dataclass(slots=True)
+@record
 class OverrideTurnContext(WireModel):
     """Change parts of the turn context for later turns; None leaves a value as it is."""
 
@@ -216,7 +216,7 @@ class OverrideTurnContext(WireModel):
 
 
 @wire("exec_approval", omit_none=("turn_id",), parse={"decision": parse_decision})
-@dataclass(slots=True)
+@record
 class ExecApproval(WireModel):
     """Answer to `exec_approval_request`; `id` is its approval_id, else its call_id."""
 
@@ -228,7 +228,7 @@ class ExecApproval(WireModel):
 
 
 @wire("patch_approval", parse={"decision": parse_decision})
-@dataclass(slots=True)
+@record
 class PatchApproval(WireModel):
     """Answer to `apply_patch_approval_request`; `id` is its call_id."""
 
@@ -239,7 +239,7 @@ class PatchApproval(WireModel):
 
 
 @wire("add_to_history")
-@dataclass(slots=True)
+@record
 class AddToHistory(WireModel):
     text: str
     extra: dict[str, Any] | None = extra_field()
@@ -247,7 +247,7 @@ class AddToHistory(WireModel):
 
 
 @wire("get_history_entry_request")
-@dataclass(slots=True)
+@record
 class GetHistoryEntryRequest(WireModel):
     offset: int
     log_id: int
@@ -256,21 +256,21 @@ class GetHistoryEntryRequest(WireModel):
 
 
 @wire("list_mcp_tools")
-@dataclass(slots=True)
+@record
 class ListMcpTools(WireModel):
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
 
 @wire("list_custom_prompts")
-@dataclass(slots=True)
+@record
 class ListCustomPrompts(WireModel):
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
 
 @wire("compact")
-@dataclass(slots=True)
+@record
 class Compact(WireModel):
     """Summarize the conversation so far to free context."""
 
@@ -279,14 +279,14 @@ class Compact(WireModel):
 
 
 @wire("undo")
-@dataclass(slots=True)
+@record
 class Undo(WireModel):
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
 
 @wire("review")
-@dataclass(slots=True)
+@record
 class Review(WireModel):
     review_request: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] | None = extra_field()
@@ -294,7 +294,7 @@ class Review(WireModel):
 
 
 @wire("shutdown")
-@dataclass(slots=True)
+@record
 class Shutdown(WireModel):
     """Stop the session; it answers with `shutdown_complete`."""
 
@@ -303,7 +303,7 @@ class Shutdown(WireModel):
 
 
 @wire("run_user_shell_command")
-@dataclass(slots=True)
+@record
 class RunUserShellCommand(WireModel):
     """A `!cmd` typed by the user: run in the user's shell, recorded in history."""
 

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF009  (extra_field/absent_field return dataclasses.field objects)
 """Token usage and rate-limit snapshots as the official CLI reports them in `token_count` events.
 
 `TokenUsage.add` sums per-request usage into turn and session totals; `TokenUsageInfo` carries the
@@ -8,9 +7,10 @@ running total, the last request's usage and the context window. Pure data, no I/
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from codex.protocol._record import record
 from codex.protocol._wire import WireModel, absent_field, extra_field, wire
 
 __all__ = [
@@ -34,7 +34,7 @@ def approx_token_count(text: str | bytes) -> int:
 
 
 @wire()
-@dataclass(slots=True)
+@record
 class TokenUsage(WireModel):
     input_tokens: int = 0
     cached_input_tokens: int = 0
@@ -87,7 +87,7 @@ def _usage(data: Any) -> TokenUsage:
     omit_none=("last_usage_includes_reasoning",),
     parse={"total_token_usage": _usage, "last_token_usage": _usage},
 )
-@dataclass(slots=True)
+@record
 class TokenUsageInfo(WireModel):
     """Running totals: `total` accumulates every response, `last` is the latest response."""
 
@@ -111,7 +111,7 @@ class TokenUsageInfo(WireModel):
 
 
 @wire()
-@dataclass(slots=True)
+@record
 class RateLimitWindow(WireModel):
     used_percent: float
     window_minutes: int | None = None
@@ -121,7 +121,7 @@ class RateLimitWindow(WireModel):
 
 
 @wire()
-@dataclass(slots=True)
+@record
 class CreditsSnapshot(WireModel):
     has_credits: bool
     unlimited: bool
@@ -141,7 +141,7 @@ def _window(data: Any) -> RateLimitWindow:
         "credits": lambda d: CreditsSnapshot.from_dict(d),
     }
 )
-@dataclass(slots=True)
+@record
 class RateLimitSnapshot(WireModel):
     """What the `x-codex-*` rate-limit headers said (all fields written, null when unknown)."""
 
