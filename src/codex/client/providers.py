@@ -2,7 +2,7 @@
 
 Built-ins (`openai`, `ollama`/`oss`, `lmstudio`) cannot be replaced by user tables: user entries are
 merged insert-if-absent, as upstream does (spec-core §1.1). User tables arrive as plain mappings
-(`ModelProviderConfig.model_dump(exclude_none=True)` or dicts) so this module never imports config.
+(`ModelProviderConfig.as_dict(exclude_none=True)` or dicts) so this module never imports config.
 """
 
 from __future__ import annotations
@@ -240,11 +240,11 @@ def resolve_provider(
 
 def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> ModelProvider:
     """The provider a loaded `codex.config.Config` selects (`model_provider` among the built-ins
-    and its `model_providers` tables, pydantic models or plain mappings; a top-level
+    and its `model_providers` tables, config tables or plain mappings; a top-level
     `openai_base_url` key moves the built-in `openai` provider)."""
     tables: dict[str, Mapping[str, Any] | ModelProvider] = {}
     for provider_id, table in (getattr(config, "model_providers", None) or {}).items():
-        dump = getattr(table, "model_dump", None)
+        dump = getattr(table, "as_dict", None) or getattr(table, "model_dump", None)
         tables[provider_id] = dump(exclude_none=True) if dump is not None else table
     base_url = getattr(config, "openai_base_url", None)
     return resolve_provider(

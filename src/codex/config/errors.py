@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from codex.config.layers import Key, LayeredTree, Origin, dotted
 from codex.config.types import describe
 from codex.errors import UsageError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 _EXPECTED = {
     "string_type": "expected a string",
@@ -21,6 +22,8 @@ _EXPECTED = {
     "dict_type": "expected a table",
     "model_type": "expected a table",
     "model_attributes_type": "expected a table",
+    "dataclass_type": "expected a table",
+    "dataclass_exact_type": "expected a table",
     "union_tag_invalid": "unexpected value",
 }
 

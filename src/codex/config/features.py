@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from codex.config.layers import FLAG, Key, LayeredTree, Origin, Source
-from codex.config.schema import Table
+from codex.config.schema import Table, table
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ _PROFILE_LEGACY: dict[Key, str] = {
 }
 
 
+@table
 class Features(Table):
     """The resolved feature set: every known feature, on or off."""
 

@@ -194,22 +194,24 @@ def _resolve_relative_paths(effective: LayeredTree, cwd: Path) -> None:
 
 
 def _validate(effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: str | None) -> Config:
-    from pydantic import ValidationError
-
-    from codex.config.errors import config_error
-    from codex.config.model import Config
+    """pydantic validates; a configuration validated before comes from the cache instead."""
+    from codex.config import cache
 
     data = dict(effective.tree)
     data.update(
         codex_home=paths.codex_home, config_file=paths.config_file, cwd=cwd, profile=profile
     )
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as err:
-        raise config_error(err, effective, str(paths.config_file)) from None
-    for key in config.unknown_keys:
-        log.debug("unknown config key `%s` ignored", key)
-    config._origins = dict(effective.origins)
+    key = cache.cache_key(data)
+    config = None if key is None else cache.load(paths.codex_home, key)
+    if config is None:
+        from codex.config.validate import validate_config
+
+        config = validate_config(data, effective, str(paths.config_file))
+        if key is not None:
+            cache.store(paths.codex_home, key, config)
+    for name in config.unknown_keys:
+        log.debug("unknown config key `%s` ignored", name)
+    object.__setattr__(config, "_origins", dict(effective.origins))
     return config
 
 

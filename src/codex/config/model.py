@@ -3,14 +3,15 @@
 Fields are named exactly as the config.toml keys (spec-core §6.1). `approval_policy`,
 `sandbox_mode` and `features` hold EFFECTIVE values (flags > profile > top level > defaults,
 including the project-trust defaults). Paths are absolute. Unknown keys stay in `model_extra`.
+A plain frozen dataclass: codex.config.validate builds it (with pydantic), or the
+validated-config cache (codex.config.cache) hands back a pickled one without pydantic.
 """
 
 from __future__ import annotations
 
+from dataclasses import field
 from pathlib import Path
-from typing import Any
-
-from pydantic import Field, PrivateAttr, field_validator
+from typing import Annotated, Any
 
 from codex.config.features import Features
 from codex.config.layers import Origin
@@ -38,8 +39,9 @@ from codex.config.schema import (
     Tui,
     UriBasedFileOpener,
     VerbosityChoice,
+    table,
 )
-from codex.config.types import ArgvExpanded, TomlPath
+from codex.config.types import After, ArgvExpanded, TomlPath
 from codex.protocol.config_types import (
     AskForApproval,
     AuthCredentialsStoreMode,
@@ -52,6 +54,16 @@ DEFAULT_CHATGPT_BASE_URL = "https://chatgpt.com/backend-api/"
 DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024
 
 
+def _trim_prompt(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+CompactPrompt = Annotated[str | None, After(_trim_prompt)]
+
+
+@table
 class Config(Table):
     """The effective configuration of one invocation."""
 
@@ -65,7 +77,7 @@ class Config(Table):
     model: str = DEFAULT_MODEL
     review_model: str = DEFAULT_MODEL
     model_provider: str = "openai"
-    model_providers: dict[str, ModelProviderConfig] = Field(default_factory=dict)
+    model_providers: dict[str, ModelProviderConfig] = field(default_factory=dict)
     model_context_window: int | None = None
     model_auto_compact_token_limit: int | None = None
     model_max_output_tokens: int | None = None
@@ -79,17 +91,17 @@ class Config(Table):
 
     approval_policy: ApprovalChoice = AskForApproval.ON_REQUEST
     sandbox_mode: SandboxModeChoice = SandboxMode.READ_ONLY
-    sandbox_workspace_write: SandboxWorkspaceWrite = Field(default_factory=SandboxWorkspaceWrite)
-    shell_environment_policy: ShellEnvironmentPolicy = Field(default_factory=ShellEnvironmentPolicy)
+    sandbox_workspace_write: SandboxWorkspaceWrite = field(default_factory=SandboxWorkspaceWrite)
+    shell_environment_policy: ShellEnvironmentPolicy = field(default_factory=ShellEnvironmentPolicy)
 
     instructions: str | None = None
     """Parsed but ignored, as upstream."""
     developer_instructions: str | None = None
-    compact_prompt: str | None = None
+    compact_prompt: CompactPrompt = None
     experimental_instructions_file: TomlPath | None = None
     experimental_compact_prompt_file: TomlPath | None = None
     project_doc_max_bytes: int = DEFAULT_PROJECT_DOC_MAX_BYTES
-    project_doc_fallback_filenames: list[str] = Field(default_factory=list)
+    project_doc_fallback_filenames: list[str] = field(default_factory=list)
     tool_output_token_limit: int | None = None
 
     forced_login_method: LoginMethodChoice | None = None
@@ -97,19 +109,19 @@ class Config(Table):
     cli_auth_credentials_store: CredentialsStoreChoice = AuthCredentialsStoreMode.FILE
     mcp_oauth_credentials_store: CredentialsStoreChoice = AuthCredentialsStoreMode.AUTO
 
-    mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
-    custom_tools: dict[str, CustomToolConfig] = Field(default_factory=dict)
+    mcp_servers: dict[str, McpServerConfig] = field(default_factory=dict)
+    custom_tools: dict[str, CustomToolConfig] = field(default_factory=dict)
     tool_hook_command: ArgvExpanded | None = None
     notify: list[str] | None = None
 
-    profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
-    projects: dict[str, ProjectConfig] = Field(default_factory=dict)
-    features: Features = Field(default_factory=Features)
-    tools: ToolsToml = Field(default_factory=ToolsToml)
-    history: History = Field(default_factory=History)
-    tui: Tui = Field(default_factory=Tui)
-    otel: Otel = Field(default_factory=Otel)
-    notice: dict[str, Any] = Field(default_factory=dict)
+    profiles: dict[str, ProfileConfig] = field(default_factory=dict)
+    projects: dict[str, ProjectConfig] = field(default_factory=dict)
+    features: Features = field(default_factory=Features)
+    tools: ToolsToml = field(default_factory=ToolsToml)
+    history: History = field(default_factory=History)
+    tui: Tui = field(default_factory=Tui)
+    otel: Otel = field(default_factory=Otel)
+    notice: dict[str, Any] = field(default_factory=dict)
 
     file_opener: FileOpenerChoice = UriBasedFileOpener.VSCODE
     hide_agent_reasoning: bool = False
@@ -123,14 +135,9 @@ class Config(Table):
     experimental_use_freeform_apply_patch: bool | None = None
     experimental_sandbox_command_assessment: bool | None = None
 
-    _origins: dict[tuple[str, ...], Origin] = PrivateAttr(default_factory=dict)
-
-    @field_validator("compact_prompt")
-    @classmethod
-    def _trim_prompt(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        return value.strip() or None
+    _origins: dict[tuple[str, ...], Origin] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def origin(self, key: str | tuple[str, ...]) -> str:
         """Where the value at a dotted key came from: `default`, a file path, `profile NAME`,
@@ -154,7 +161,7 @@ class Config(Table):
     @property
     def unknown_keys(self) -> list[str]:
         """Top-level keys this version does not know (kept, ignored)."""
-        return sorted(self.model_extra or {})
+        return sorted(self._extra)
 
     def project_trust(self) -> ProjectConfig | None:
         """The `[projects]` entry that applies to `cwd` (cwd, else its git root)."""

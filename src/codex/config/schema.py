@@ -1,18 +1,20 @@
-"""The tables of config.toml as pydantic models, named exactly as the TOML keys (spec-core §6.1).
+"""The tables of config.toml as frozen dataclasses, named exactly as the TOML keys (spec-core §6.1).
 
-Strict: TOML already has types, so a string where a boolean belongs is an error, not a guess.
-Unknown keys are kept (`extra="allow"`) and ignored, so a newer config never breaks us.
+pydantic validates them (codex.config.validate) but is not imported here: a config served from
+the validated-config cache never loads it. Strict: TOML already has types, so a string where a
+boolean belongs is an error, not a guess. Unknown keys are kept (in `model_extra`) and ignored,
+so a newer config never breaks us.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
-
-from codex.config.types import Argv, TomlPath, choice
+from codex.config.types import After, Argv, TomlPath, choice, invalid
 from codex.protocol.config_types import (
     AskForApproval,
     AuthCredentialsStoreMode,
@@ -24,6 +26,8 @@ from codex.protocol.config_types import (
     Verbosity,
     WireApi,
 )
+
+T = TypeVar("T")
 
 
 class ShellEnvironmentPolicyInherit(StrEnum):
@@ -73,12 +77,102 @@ SummaryFormatChoice = choice(ReasoningSummaryFormat)
 OssProviderChoice = choice(OssProvider)
 
 
-class Table(BaseModel):
-    """Base for every config table: strict, frozen, unknown keys kept."""
+def _frozen(self: Any, name: str, value: Any = None) -> None:
+    raise dataclasses.FrozenInstanceError(
+        f"{type(self).__name__} is frozen: cannot assign to field {name!r}"
+    )
 
-    model_config = ConfigDict(strict=True, frozen=True, extra="allow")
+
+def table(cls: type[T]) -> type[T]:
+    """A config table: a frozen, slotted dataclass whose frozen error says so."""
+    made: Any = dataclass(frozen=True, slots=True)(cls)
+    made.__setattr__ = _frozen
+    made.__delattr__ = _frozen
+    return made  # type: ignore[no-any-return]
 
 
+@table
+class Table:
+    """Base for every config table: strict, frozen, unknown keys kept in `model_extra`.
+
+    `__pydantic_config__` and `__get_pydantic_core_schema__` are read by pydantic only when the
+    validator runs; `_check` (a raw-table check) and `_aliases` (field -> the TOML alias accepted
+    first) are applied there too.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"strict": True, "extra": "ignore"}
+    _aliases: ClassVar[dict[str, str]] = {}
+    _check: ClassVar[Callable[[Any], Any] | None] = None
+
+    _extra: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        node = handler.resolve_ref_schema(schema) if schema["type"] == "definition-ref" else schema
+        # A TOML table is a dict: strictness applies to the fields, not to "is an instance".
+        node["strict"] = False
+        for item in node["schema"]["fields"]:
+            alias = cls._aliases.get(item["name"])
+            if alias is not None:
+                item["validation_alias"] = [[alias], [item["name"]]]
+        check = cls.__dict__.get("_check")
+        if check is None:
+            return schema
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(check.__func__, schema)
+
+    def __getattr__(self, name: str) -> Any:
+        # Unknown keys read as attributes, as they did on the pydantic models (`openai_base_url`).
+        if not name.startswith("_"):
+            extra = object.__getattribute__(self, "_extra")
+            if name in extra:
+                return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def model_extra(self) -> dict[str, Any]:
+        """The unknown keys of this table, as written."""
+        return self._extra
+
+    def as_dict(self, *, exclude_none: bool = False) -> dict[str, Any]:
+        """Fields then unknown keys, nested tables as dicts (enums and paths kept)."""
+        out: dict[str, Any] = {}
+        for item in dataclasses.fields(self):
+            if item.name.startswith("_"):
+                continue
+            value = getattr(self, item.name)
+            if value is None and exclude_none:
+                continue
+            out[item.name] = _plain(value, exclude_none)
+        for name, value in self._extra.items():
+            if value is None and exclude_none:
+                continue
+            out[name] = _plain(value, exclude_none)
+        return out
+
+
+def _plain(value: Any, exclude_none: bool) -> Any:
+    if isinstance(value, Table):
+        return value.as_dict(exclude_none=exclude_none)
+    if isinstance(value, dict):
+        return {k: _plain(v, exclude_none) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, exclude_none) for v in value]
+    return value
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """`dataclasses.replace` that keeps the non-init state (unknown keys, origins)."""
+    new = dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    for item in dataclasses.fields(obj):  # type: ignore[arg-type]
+        if not item.init:
+            object.__setattr__(new, item.name, getattr(obj, item.name))
+    return new
+
+
+@table
 class ModelProviderConfig(Table):
     """`[model_providers.<id>]` (spec-core §1.1). Built-ins are merged in by the client."""
 
@@ -101,13 +195,14 @@ class ModelProviderConfig(Table):
     tool_call_mode: Literal["native", "json"] | None = None
 
 
+@table
 class McpServerConfig(Table):
     """`[mcp_servers.<name>]`: a stdio server (`command`) or a streamable HTTP one (`url`)."""
 
     command: str | None = None
-    args: list[str] = Field(default_factory=list)
+    args: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
-    env_vars: list[str] = Field(default_factory=list)
+    env_vars: list[str] = field(default_factory=list)
     cwd: TomlPath | None = None
     url: str | None = None
     bearer_token_env_var: str | None = None
@@ -120,13 +215,13 @@ class McpServerConfig(Table):
     enabled_tools: list[str] | None = None
     disabled_tools: list[str] | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _one_transport(cls, data: Any) -> Any:
+    @staticmethod
+    def _check(data: Any) -> Any:
+        """One transport per server (run on the raw table, before the fields)."""
         if not isinstance(data, dict):
             return data
         if "bearer_token" in data:
-            raise PydanticCustomError(
+            raise invalid(
                 "mcp_bearer_token",
                 "bearer_token is not supported; use bearer_token_env_var",
             )
@@ -137,15 +232,13 @@ class McpServerConfig(Table):
             if k in data
         ]
         if stdio and http:
-            raise PydanticCustomError(
+            raise invalid(
                 "mcp_transport",
                 "mixes stdio keys ({stdio}) with HTTP keys ({http}); use `command` or `url`",
                 {"stdio": ", ".join(stdio), "http": ", ".join(http)},
             )
         if "command" not in data and "url" not in data:
-            raise PydanticCustomError(
-                "mcp_transport", "needs `command` (stdio server) or `url` (HTTP server)"
-            )
+            raise invalid("mcp_transport", "needs `command` (stdio server) or `url` (HTTP server)")
         return data
 
     @property
@@ -166,6 +259,7 @@ class McpServerConfig(Table):
         return 60.0 if self.tool_timeout_sec is None else self.tool_timeout_sec
 
 
+@table
 class CustomToolConfig(Table):
     """The fork's `[custom_tools.<name>]`: a function tool backed by a command (argv, no shell).
 
@@ -175,7 +269,7 @@ class CustomToolConfig(Table):
     command: Argv
     description: str = ""
     parameters: dict[str, Any] | None = None
-    env: dict[str, str] = Field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
     timeout_ms: int | None = None
     cwd: TomlPath | None = None
     with_escalated_permissions: bool | None = None
@@ -189,67 +283,73 @@ class CustomToolConfig(Table):
         return {"type": "object", "properties": {}}
 
 
+@table
 class SandboxWorkspaceWrite(Table):
-    writable_roots: list[TomlPath] = Field(default_factory=list)
+    writable_roots: list[TomlPath] = field(default_factory=list)
     network_access: bool = False
     exclude_tmpdir_env_var: bool = False
     exclude_slash_tmp: bool = False
 
 
+@table
 class ShellEnvironmentPolicy(Table):
     inherit: InheritChoice = ShellEnvironmentPolicyInherit.ALL
     ignore_default_excludes: bool = False
-    exclude: list[str] = Field(default_factory=list)
-    set: dict[str, str] = Field(default_factory=dict)
-    include_only: list[str] = Field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    set: dict[str, str] = field(default_factory=dict)
+    include_only: list[str] = field(default_factory=list)
     experimental_use_profile: bool = False
 
 
+@table
 class History(Table):
     persistence: PersistenceChoice = HistoryPersistence.SAVE_ALL
     max_bytes: int | None = None
 
 
+@table
 class Tui(Table):
     notifications: bool | list[str] = True
     animations: bool = True
 
 
+@table
 class OtelExporterEndpoint(Table):
     endpoint: str
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     protocol: str = "binary"
     tls: dict[str, Any] | None = None
 
 
+def _known_exporter(exporter: Any) -> Any:
+    if isinstance(exporter, str) and exporter != "none":
+        raise invalid("otel_exporter", 'expected "none" or a table with otlp-http or otlp-grpc')
+    if isinstance(exporter, dict) and (
+        len(exporter) != 1 or next(iter(exporter)) not in ("otlp-http", "otlp-grpc")
+    ):
+        raise invalid("otel_exporter", "expected exactly one of otlp-http, otlp-grpc")
+    return exporter
+
+
+OtelExporter = Annotated[str | dict[str, OtelExporterEndpoint], After(_known_exporter)]
+
+
+@table
 class Otel(Table):
     log_user_prompt: bool = False
     environment: str = "dev"
-    exporter: str | dict[str, OtelExporterEndpoint] = "none"
-
-    @field_validator("exporter")
-    @classmethod
-    def _known_exporter(cls, exporter: Any) -> Any:
-        if isinstance(exporter, str) and exporter != "none":
-            raise PydanticCustomError(
-                "otel_exporter", 'expected "none" or a table with otlp-http or otlp-grpc'
-            )
-        if isinstance(exporter, dict) and (
-            len(exporter) != 1 or next(iter(exporter)) not in ("otlp-http", "otlp-grpc")
-        ):
-            raise PydanticCustomError(
-                "otel_exporter", "expected exactly one of otlp-http, otlp-grpc"
-            )
-        return exporter
+    exporter: OtelExporter = "none"
 
 
+@table
 class ToolsToml(Table):
-    web_search: bool | None = Field(default=None, alias="web_search_request")
+    _aliases: ClassVar[dict[str, str]] = {"web_search": "web_search_request"}
+
+    web_search: bool | None = None
     view_image: bool | None = None
 
-    model_config = ConfigDict(strict=True, frozen=True, extra="allow", populate_by_name=True)
 
-
+@table
 class ProjectConfig(Table):
     trust_level: TrustChoice | None = None
 
@@ -258,6 +358,7 @@ class ProjectConfig(Table):
         return self.trust_level is TrustLevel.TRUSTED
 
 
+@table
 class ProfileConfig(Table):
     """`[profiles.<name>]`: the keys a profile may set (spec-core §6.1)."""
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import sys
 from collections.abc import Iterator
+from enum import Enum
+from pathlib import PurePath
 from typing import Any, TextIO
 
 from codex.config.layers import Key, dotted
@@ -18,13 +22,15 @@ _NAMED_TABLES = ("profiles", "model_providers", "mcp_servers", "custom_tools", "
 
 def effective_values(config: Config) -> list[tuple[str, Any, str]]:
     """(dotted key, JSON-able value, source) for every leaf of the effective config."""
-    dump = config.model_dump(mode="json", exclude=set(_LOCATION_KEYS), exclude_none=False)
+    dump = _json_value(config.as_dict())
+    for key in _LOCATION_KEYS:
+        dump.pop(key, None)
     rows = []
     for key, value in _leaves(dump, ()):
         if value is None and key[0] in _NAMED_TABLES:
             continue
         source = config.origin(key)
-        if key[0] in (config.model_extra or {}):
+        if key[0] in config.model_extra:
             source += " (unknown key, ignored)"
         rows.append((dotted(key), value, source))
     return rows
@@ -60,6 +66,28 @@ def print_effective_config(
         line = f"{key} = {text}"
         stream.write(f"{line.ljust(width)}  # {source}\n")
     return 0
+
+
+def _json_value(value: Any) -> Any:
+    """JSON-able: enums as their values, paths as strings, TOML dates and times in ISO 8601
+    (`Z` for UTC), non-finite floats as null (as pydantic's JSON mode had them)."""
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Enum):
+        return _json_value(value.value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dt.datetime):
+        text = value.isoformat()
+        offset = value.utcoffset()
+        return text[:-6] + "Z" if offset is not None and not offset else text
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
 
 
 def _leaves(value: Any, key: Key) -> Iterator[tuple[Key, Any]]:

@@ -1,16 +1,20 @@
-"""Annotated field types shared by the config models: strict TOML types, enum choices that say
+"""Annotated field types shared by the config tables: strict TOML types, enum choices that say
 what is allowed, paths with `~` expanded. Errors use stable `type` names that `errors.py` turns
-into one line."""
+into one line.
+
+The tables are plain dataclasses; pydantic (the validator, codex.config.validate) reads the
+metadata objects below through `__get_pydantic_core_schema__`. Nothing here imports pydantic:
+pydantic_core is imported inside those hooks and inside the error path only, so a config that
+comes from the validated-config cache never loads it.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
 E = TypeVar("E", bound=Enum)
 
@@ -32,6 +36,41 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def invalid(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
+    """A validation error with a stable `type` (raised from inside a pydantic validation)."""
+    from pydantic_core import PydanticCustomError
+
+    return PydanticCustomError(kind, message, context)
+
+
+class Before:
+    """Annotated metadata: run `fn` on the raw value before the type's own validation."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.fn, handler(source))
+
+
+class After:
+    """Annotated metadata: run `fn` on the validated value."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.fn, handler(source))
+
+
 def choice(enum: type[E]) -> Any:
     """An enum field that accepts exactly the upstream spellings and names them on error."""
     allowed = [member.value for member in enum]
@@ -43,13 +82,13 @@ def choice(enum: type[E]) -> Any:
             for member in enum:
                 if member.value == value:
                     return member
-        raise PydanticCustomError(
+        raise invalid(
             "choice",
             "expected one of {allowed}, got {got}",
             {"allowed": ", ".join(allowed), "got": describe(value)},
         )
 
-    return Annotated[enum, BeforeValidator(parse)]
+    return Annotated[enum, Before(parse)]
 
 
 def _to_path(value: Any) -> Path:
@@ -57,21 +96,19 @@ def _to_path(value: Any) -> Path:
         return value
     if isinstance(value, str):
         return Path(os.path.expanduser(value))
-    raise PydanticCustomError(
-        "path_type", "expected a path string, got {got}", {"got": describe(value)}
-    )
+    raise invalid("path_type", "expected a path string, got {got}", {"got": describe(value)})
 
 
-TomlPath = Annotated[Path, BeforeValidator(_to_path)]
+TomlPath = Annotated[Path, Before(_to_path)]
 
 
 def _argv(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PydanticCustomError(
+        raise invalid(
             "argv_type", "expected an array of strings, got {got}", {"got": describe(value)}
         )
     if not value:
-        raise PydanticCustomError("argv_empty", "expected a non-empty array (program and args)")
+        raise invalid("argv_empty", "expected a non-empty array (program and args)")
     return value
 
 
@@ -79,8 +116,8 @@ def _argv_expanded(value: Any) -> list[str]:
     return [os.path.expanduser(part) if part.startswith("~") else part for part in _argv(value)]
 
 
-Argv = Annotated[list[str], BeforeValidator(_argv)]
+Argv = Annotated[list[str], Before(_argv)]
 """A command line: program then arguments, no shell."""
 
-ArgvExpanded = Annotated[list[str], BeforeValidator(_argv_expanded)]
+ArgvExpanded = Annotated[list[str], Before(_argv_expanded)]
 """A command line whose `~`-prefixed words are expanded (the fork's `tool_hook_command`)."""

@@ -25,7 +25,7 @@ class ModelStreamer(Protocol):
 def _user_providers(config: Any) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for provider_id, table in (config.model_providers or {}).items():
-        dump = getattr(table, "model_dump", None)
+        dump = getattr(table, "as_dict", None) or getattr(table, "model_dump", None)
         out[provider_id] = dump(exclude_none=True) if dump is not None else dict(table)
     return out
 

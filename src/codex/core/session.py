@@ -308,7 +308,7 @@ class Session:
         features = self.config.features
         explicit = {
             name: value
-            for name, value in features.model_dump().items()
+            for name, value in features.as_dict().items()
             if isinstance(value, bool) and FEATURE_DEFAULTS.get(name, value) != value
         }
         wire = str(getattr(self._provider, "wire_api", "responses"))

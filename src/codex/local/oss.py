@@ -127,15 +127,14 @@ def _model_for(config: Config, provider: str, model_flag: str | None, from_flag:
 
 
 def _embedded_table(config: Config, base_url: str) -> Any:
-    from codex.config.schema import ModelProviderConfig
+    from codex.config.schema import ModelProviderConfig, evolve
+    from codex.protocol.config_types import WireApi
 
-    table: dict[str, Any] = {"name": "embedded (llama.cpp)", "wire_api": "chat"}
     user = (config.model_providers or {}).get(EMBEDDED)
-    if user is not None:
-        table.update(user.model_dump(exclude_none=True))
-    table.setdefault("tool_call_mode", "json")
-    table["base_url"] = base_url
-    return ModelProviderConfig.model_validate(table)
+    if user is None:
+        user = ModelProviderConfig(name="embedded (llama.cpp)", wire_api=WireApi.CHAT)
+    # The user's table was validated with the config; what is added here is known-good.
+    return evolve(user, tool_call_mode=user.tool_call_mode or "json", base_url=base_url)
 
 
 def _model_file(config: Config, model: str) -> Path:
@@ -157,6 +156,8 @@ def _model_file(config: Config, model: str) -> Path:
 
 def embedded_config(config: Config, model: str, base_url: str) -> Config:
     """The session's config for the embedded server at `base_url`."""
+    from codex.config.schema import evolve
+
     providers = dict(config.model_providers or {})
     providers[EMBEDDED] = _embedded_table(config, base_url)
     update: dict[str, Any] = {
@@ -167,10 +168,8 @@ def embedded_config(config: Config, model: str, base_url: str) -> Config:
     if config.instructions is None:
         update["instructions"] = LOCAL_INSTRUCTIONS
         # One string-command shell tool and no image tool: the least a small model can misuse.
-        update["features"] = config.features.model_copy(
-            update={"unified_exec": True, "view_image_tool": False}
-        )
-    return config.model_copy(update=update)
+        update["features"] = evolve(config.features, unified_exec=True, view_image_tool=False)
+    return evolve(config, **update)
 
 
 @contextlib.contextmanager
@@ -185,6 +184,8 @@ def oss_session(
     """The config to run the session with; for `embedded`, the server lives as long as this
     context (it is stopped on the way out, whatever the exit). `from_flag`: chosen by --oss
     (which ignores the configured model) rather than by `model_provider` in config.toml."""
+    from codex.config.schema import evolve
+
     env = os.environ if env is None else env
     provider = choose_provider(config, local_provider)
     model = _model_for(config, provider, model_flag, from_flag)
@@ -195,7 +196,7 @@ def oss_session(
         if builtin is None or builtin.base_url is None:
             raise CodexError(f"--oss: unknown local provider `{provider}`")
         check_server(provider, builtin.base_url, model)
-        yield config.model_copy(update={"model_provider": provider, "model": model})
+        yield evolve(config, model_provider=provider, model=model)
         return
     path = _model_file(config, model)
     from codex.local.runtime import EmbeddedServer
