@@ -2,12 +2,13 @@
 that `Config` (pickled) instead of importing pydantic and building its validators again.
 
 One file per configuration under `$CODEX_HOME/cache/config/<key>.pickle` (directory 0700, files
-0600, written atomically). The key is a sha256 of the codex version, the size and mtime of the
-modules that define and validate `Config` (an edited schema never meets a stale pickle), `$HOME`
-(`~` expansion) and a type-tagged dump of exactly the data handed to validation. Only valid
-configs are stored, so errors are reported every time. Every failure here falls back to
-validation silently (debug log). Loading a config never puts the first file into a fresh, empty
-CODEX_HOME: the cache is used only where codex already keeps something.
+0600, written atomically, read only when owned by us and not group/world-writable). The key is a
+sha256 of the codex and Python versions, the size and mtime of the modules that define and
+validate `Config` (an edited schema never meets a stale pickle), `$HOME` (`~` expansion) and a
+type-tagged dump of exactly the data handed to validation. Only valid configs are stored, so
+errors are reported every time. Every failure here falls back to validation silently (debug
+log). Loading a config never puts the first file into a fresh, empty CODEX_HOME: the cache is
+used only where codex already keeps something.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +50,7 @@ def cache_key(data: dict[str, Any]) -> str | None:
         from codex import __version__
 
         digest = hashlib.sha256(b"codex-config-cache/1\0")
-        digest.update(__version__.encode())
+        digest.update(f"{__version__}\0{sys.version}\0".encode())
         digest.update(_fingerprint().encode())
         digest.update(os.environ.get("HOME", "").encode(errors="surrogateescape") + b"\0")
         digest.update(orjson.dumps(_tagged(data)))
@@ -62,7 +64,12 @@ def load(codex_home: Path, key: str) -> Config | None:
     """The cached `Config` for `key`, or None (missing, unreadable, corrupt, stale class)."""
     path = cache_dir(codex_home) / f"{key}.pickle"
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+                log.debug("config cache: %s is not ours alone; ignored", path)
+                return None
+            data = handle.read()
     except OSError:
         return None
     try:

@@ -83,9 +83,26 @@ def _frozen(self: Any, name: str, value: Any = None) -> None:
     )
 
 
+_COMPARED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(fields compared by ==, fields shown by repr) of a table class."""
+    found = _COMPARED.get(cls)
+    if found is None:
+        fields = dataclasses.fields(cls)
+        found = _COMPARED[cls] = (
+            tuple(f.name for f in fields if f.compare),
+            tuple(f.name for f in fields if f.repr),
+        )
+    return found
+
+
 def table(cls: type[T]) -> type[T]:
-    """A config table: a frozen, slotted dataclass whose frozen error says so."""
-    made: Any = dataclass(frozen=True, slots=True)(cls)
+    """A config table: a frozen, slotted dataclass whose frozen error says so. `__eq__`,
+    `__hash__` and `__repr__` are `Table`'s (one shared implementation, not generated per
+    class: that saves the `exec()` of each at import)."""
+    made: Any = dataclass(frozen=True, slots=True, eq=False, repr=False)(cls)
     made.__setattr__ = _frozen
     made.__delattr__ = _frozen
     return made  # type: ignore[no-any-return]
@@ -122,6 +139,19 @@ class Table:
         from pydantic_core import core_schema
 
         return core_schema.no_info_before_validator_function(check.__func__, schema)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = _names(self.__class__)[0]
+        return all(getattr(self, n) == getattr(other, n) for n in names)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in _names(self.__class__)[0]))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in _names(self.__class__)[1])
+        return f"{self.__class__.__qualname__}({shown})"
 
     def __getattr__(self, name: str) -> Any:
         # Unknown keys read as attributes, as they did on the pydantic models (`openai_base_url`).
