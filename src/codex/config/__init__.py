@@ -2,8 +2,11 @@
 one validated, frozen `Config`; and `ConfigEdits`, the one way to change config.toml (keeping
 comments).
 
-Nothing here creates or writes anything merely by loading. Names are imported lazily so that
-`from codex.config import ConfigOverrides` (the CLI's hand-over) does not pay for pydantic.
+Loading writes nothing but the validated-config cache (`codex.config.cache`, under
+`$CODEX_HOME/cache/config`, only in a CODEX_HOME that already holds something), so a repeat run
+gets its `Config` without importing pydantic, which validates (`codex.config.validate`). Names
+are imported lazily so that `from codex.config import ConfigOverrides` (the CLI's hand-over)
+stays cheap.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Layers, lowest first (spec-core §6.1–6.3): the config file (or `--config-file`), the `-c`
 overrides (set in order on the raw tree), the managed config. Then the active profile's keys
 override the top level, command-line flags override everything, and what is still unset gets
-upstream's defaults (trust-based for `sandbox_mode` and `approval_policy`). Reads only.
+upstream's defaults (trust-based for `sandbox_mode` and `approval_policy`). Reads only, but
+for the validated-config cache (codex.config.cache) that spares a repeat run pydantic.
 """
 
 from __future__ import annotations
