@@ -437,10 +437,6 @@ def test_interrupt_stops_the_turn(
     assert "turn.completed" not in [orjson.loads(line)["type"] for line in rest.splitlines()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="codex.client does not read the `openai_base_url` config key yet (TS SDK `baseUrl`)",
-)
 def test_openai_base_url_config_key_reaches_the_builtin_provider(
     mock_model_server: MockModelServer, tmp_path: Path, repo: Path
 ) -> None:
@@ -459,6 +455,8 @@ def test_openai_base_url_config_key_reaches_the_builtin_provider(
         timeout=30,
     )
     assert res.rc == 0, res.stderr
+    assert b'"text":"keyed"' in res.stdout
+    assert mock_model_server.requests[-1].path.endswith("/responses")
 
 
 @pytest.mark.parametrize(

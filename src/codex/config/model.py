@@ -88,6 +88,8 @@ class Config(Table):
     model_reasoning_summary_format: SummaryFormatChoice | None = None
     oss_provider: OssProviderChoice | None = None
     chatgpt_base_url: str = DEFAULT_CHATGPT_BASE_URL
+    openai_base_url: str | None = None
+    """Moves the built-in `openai` provider (the TypeScript SDK's `baseUrl` sets it with -c)."""
 
     approval_policy: ApprovalChoice = AskForApproval.ON_REQUEST
     sandbox_mode: SandboxModeChoice = SandboxMode.READ_ONLY

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from codex.client import ModelClient, Prompt, resolve_provider
+from codex.client import ModelClient, Prompt, provider_for_config
 from codex.client.events import ResponseEvent
 
 __all__ = ["ModelStreamer", "Prompt", "open_model", "provider_for"]
@@ -22,16 +22,9 @@ class ModelStreamer(Protocol):
     def stream(self, prompt: Prompt) -> AsyncIterator[ResponseEvent]: ...
 
 
-def _user_providers(config: Any) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for provider_id, table in (config.model_providers or {}).items():
-        dump = getattr(table, "as_dict", None) or getattr(table, "model_dump", None)
-        out[provider_id] = dump(exclude_none=True) if dump is not None else dict(table)
-    return out
-
-
 def provider_for(config: Any) -> Any:
-    return resolve_provider(config.model_provider, _user_providers(config))
+    """`model_provider` among the built-ins and `model_providers` (and `openai_base_url`)."""
+    return provider_for_config(config)
 
 
 def _auth_for(config: Any, originator: str) -> Any:
