@@ -136,3 +136,18 @@ def test_thread_options_become_flags_we_accept(
     body = mock_model_server.single_request().json
     assert body["model"] == "gpt-5.5"
     assert body["reasoning"]["effort"] == "low"
+
+
+def test_sdk_base_url_and_api_key_reach_the_builtin_openai_provider(
+    mock_model_server: MockModelServer, tmp_path: Path, workdir: Path
+) -> None:
+    # No config.toml at all: the SDK's `baseUrl` becomes `--config openai_base_url=...`, which
+    # must move the built-in `openai` provider, and its `apiKey` arrives as CODEX_API_KEY.
+    home = tmp_path / "bare-home"
+    home.mkdir()
+    mock_model_server.enqueue(Turn([Message("via base url")], USAGE))
+    (result,) = drive(codex_env(home), "baseurl", workdir, mock_model_server.base_url)
+    assert result["finalResponse"] == "via base url"
+    request = mock_model_server.single_request()
+    assert request.path.endswith("/responses")
+    assert request.header("authorization") == "Bearer sk-sdk-key"

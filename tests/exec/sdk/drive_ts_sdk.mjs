@@ -1,5 +1,6 @@
 // Drives the official TypeScript SDK (@openai/codex-sdk) against a `codex` executable, unchanged.
-// argv: <sdk index.js> <codex path> <mode: start|resume|schema|image> <workdir> [thread id | image]
+// argv: <sdk index.js> <codex path> <mode: start|resume|schema|image|options|baseurl|fail> <workdir>
+//       [thread id | image | extra dir | base url]
 // Prints one JSON object per step on stdout; the pytest side asserts on it. Env comes from the
 // parent (CODEX_HOME, the mock provider's key), so nothing here touches ~/.codex.
 const [sdkPath, codexPath, mode, workdir, extra] = process.argv.slice(2);
@@ -56,6 +57,11 @@ if (mode === "start") {
     approvalPolicy: "never",
   });
   report("options", thread, await thread.run("With options"));
+} else if (mode === "baseurl") {
+  // The SDK's own baseUrl and apiKey options (--config openai_base_url=..., CODEX_API_KEY).
+  const direct = new Codex({ codexPathOverride: codexPath, baseUrl: extra, apiKey: "sk-sdk-key" });
+  const thread = direct.startThread(options);
+  report("baseurl", thread, await thread.run("Via baseUrl"));
 } else if (mode === "fail") {
   const thread = codex.startThread(options);
   try {
