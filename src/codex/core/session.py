@@ -109,6 +109,18 @@ def _policy_json(policy: Any) -> dict[str, Any]:
     return policy_dict(policy)
 
 
+def _has_rule_files(codex_home: Path) -> bool:
+    """Whether `$CODEX_HOME/rules` may hold `*.rules` files: without any, the rules parser
+    (codex.sandbox.execpolicy) is never imported. Anything but a missing folder is left to it."""
+    try:
+        with os.scandir(Path(codex_home) / "rules") as entries:
+            return any(entry.name.endswith(".rules") for entry in entries)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
 def _build_env(config: Any) -> dict[str, str]:
     """The child environment from `shell_environment_policy` (inherit all/core/none + set)."""
     policy = getattr(config, "shell_environment_policy", None)
@@ -180,10 +192,13 @@ class Session:
         self._clients: dict[str, ModelStreamer] = {}
         if model is not None:
             self._clients[model.model] = model
-        from codex.tools.custom import load_custom_tools
         from codex.tools.hooks import hook_from_config
 
-        self.custom_tools = load_custom_tools(config)  # CodexError for a bad [custom_tools.*]
+        self.custom_tools: dict[str, Any] = {}
+        if getattr(config, "custom_tools", None):  # lazy: codex.tools.custom only when used
+            from codex.tools.custom import load_custom_tools
+
+            self.custom_tools = load_custom_tools(config)  # CodexError for a bad [custom_tools.*]
         self.tool_hook = hook_from_config(
             config,
             session_id=self.conversation_id,
@@ -326,7 +341,10 @@ class Session:
             self.truncation = self.truncation.with_token_limit(self.config.tool_output_token_limit)
 
     def _load_exec_policy(self) -> Any:
-        """`$CODEX_HOME/rules/*.rules`; a malformed file is reported and ignored (upstream)."""
+        """`$CODEX_HOME/rules/*.rules`; a malformed file is reported and ignored (upstream).
+        None (the same as an empty policy to codex.sandbox.approval) when there are no rules."""
+        if not _has_rule_files(self.config.codex_home):
+            return None
         from codex.sandbox.execpolicy import load_exec_policy
 
         policy, error = load_exec_policy([self.config.codex_home])
@@ -655,8 +673,6 @@ class Session:
             self.emit(runner.sub_id, TaskComplete(turn_id=runner.sub_id))
 
     def _user_message(self, inputs: list[Any]) -> tuple[Message, str, list[str]]:
-        from codex.tools.runtime.misc import image_data_url
-
         content: list[Any] = []
         texts: list[str] = []
         images: list[str] = []
@@ -668,6 +684,8 @@ class Session:
                 content.append(InputImage(part.image_url))
                 images.append(part.image_url)
             elif isinstance(part, ops.InputLocalImage):
+                from codex.tools.runtime.misc import image_data_url  # lazy: only with images
+
                 path = Path(part.path)
                 try:
                     content.append(InputImage(image_data_url(path)))

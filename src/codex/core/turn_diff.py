@@ -22,8 +22,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from codex._native.diff import unified_hunks
-
 ZERO_OID = "0" * 40
 DEV_NULL = "/dev/null"
 MODE_REGULAR = "100644"
@@ -163,6 +161,8 @@ class TurnDiffTracker:
         if not (_is_text(old.content) and _is_text(new.content)):
             body = b"Binary files differ\n"
         else:
+            from codex._native.diff import unified_hunks  # lazy: only a turn that edited files
+
             body = unified_hunks(old.content or b"", new.content or b"", 3)
         return right if new.content is not None else left, head + body
 

@@ -8,12 +8,40 @@ credentials (see `redact`).
 
 from __future__ import annotations
 
-from codex.rollout.archive import archive_session, unarchive_session
-from codex.rollout.listing import SessionsPage, SessionSummary, find_session_path, list_sessions
-from codex.rollout.paths import new_conversation_id, rollout_path, sessions_dir
-from codex.rollout.policy import PERSISTED_EVENT_TYPES, should_persist_event
-from codex.rollout.reader import ResumedSession, iter_rollout, load_rollout
-from codex.rollout.recorder import RolloutRecorder, SessionMetaParams
+from typing import TYPE_CHECKING
+
+from codex._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from codex.rollout.archive import archive_session, unarchive_session
+    from codex.rollout.listing import SessionsPage, SessionSummary, find_session_path, list_sessions
+    from codex.rollout.paths import new_conversation_id, rollout_path, sessions_dir
+    from codex.rollout.policy import PERSISTED_EVENT_TYPES, should_persist_event
+    from codex.rollout.reader import ResumedSession, iter_rollout, load_rollout
+    from codex.rollout.recorder import RolloutRecorder, SessionMetaParams
+
+# Lazy: `codex exec` needs the recorder, not listing / reading / archiving.
+__getattr__ = lazy_exports(
+    globals(),
+    {
+        "archive_session": "codex.rollout.archive",
+        "unarchive_session": "codex.rollout.archive",
+        "SessionsPage": "codex.rollout.listing",
+        "SessionSummary": "codex.rollout.listing",
+        "find_session_path": "codex.rollout.listing",
+        "list_sessions": "codex.rollout.listing",
+        "new_conversation_id": "codex.rollout.paths",
+        "rollout_path": "codex.rollout.paths",
+        "sessions_dir": "codex.rollout.paths",
+        "PERSISTED_EVENT_TYPES": "codex.rollout.policy",
+        "should_persist_event": "codex.rollout.policy",
+        "ResumedSession": "codex.rollout.reader",
+        "iter_rollout": "codex.rollout.reader",
+        "load_rollout": "codex.rollout.reader",
+        "RolloutRecorder": "codex.rollout.recorder",
+        "SessionMetaParams": "codex.rollout.recorder",
+    },
+)
 
 __all__ = [
     "PERSISTED_EVENT_TYPES",

@@ -13,15 +13,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from codex._native.jsonl import FsyncPolicy, JsonlWriter
 from codex.rollout.paths import ensure_dir, new_conversation_id, rollout_path
 from codex.rollout.policy import should_persist_event, should_persist_response_item
-from codex.rollout.reader import ResumedSession, last_line_ordinal
 from codex.rollout.redact import Redactor
+
+if TYPE_CHECKING:
+    from codex.rollout.reader import ResumedSession
 
 # Conversations can hold private code and prompts: owner-only, like history.jsonl.
 ROLLOUT_FILE_MODE = 0o600
@@ -133,6 +135,8 @@ class RolloutRecorder:
         `next_ordinal`, ordinals continue from the file's last line when it has one."""
         writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
         if next_ordinal is None:
+            from codex.rollout.reader import last_line_ordinal  # lazy: a new session never reads
+
             last = last_line_ordinal(Path(path))
             next_ordinal = None if last is None else last + 1
         return cls(

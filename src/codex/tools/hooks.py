@@ -161,6 +161,18 @@ class ToolHooks:
         await asyncio.gather(*jobs)
 
 
+def _may_exist(path: str) -> bool:
+    """False only when `path` is certainly missing (then codex.tools.claude_hooks, which reads
+    and reports the file, is not imported at all)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def hook_from_config(config: Any, **context: Any) -> ToolHooks | None:
     """The configured hooks, or None. `tool_hook_timeout_ms` (codex-py) bounds one run of
     `tool_hook_command`; `context` (session_id, transcript_path, cwd) goes to hooks.json hooks.
@@ -175,8 +187,8 @@ def hook_from_config(config: Any, **context: Any) -> ToolHooks | None:
         seed = ToolHook(argv, timeout)
     claude = None
     home = getattr(config, "codex_home", None)
-    if home is not None:
-        from codex.tools.claude_hooks import ClaudeHooks
+    if home is not None and _may_exist(os.path.join(home, "hooks.json")):
+        from codex.tools.claude_hooks import ClaudeHooks  # lazy: only with a hooks.json
 
         claude = ClaudeHooks.load(home, **context)
     if seed is None and claude is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from codex.protocol.config_types import AskForApproval
 from codex.protocol.items import (
@@ -21,7 +21,9 @@ from codex.protocol.items import (
 )
 from codex.protocol.ops import ReviewDecision
 from codex.tools.output import TruncationPolicy
-from codex.tools.runtime.unified_exec import UnifiedExecManager
+
+if TYPE_CHECKING:
+    from codex.tools.runtime.unified_exec import UnifiedExecManager
 
 CallKind = Literal["function", "custom", "local_shell"]
 

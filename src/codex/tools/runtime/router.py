@@ -7,29 +7,46 @@ bad arguments → `failed to parse function arguments: ...`. Only cancellation a
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from codex.protocol.items import CustomToolCall, FunctionCall, LocalShellCall, ResponseItem
-from codex.tools.runtime import misc, patch, shell
 from codex.tools.runtime.args import ArgumentError
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult, TurnAbortedByUser
 
 Handler = Callable[[ToolContext, ToolCall, Any], Awaitable[ToolResult]]
 
-FUNCTION_HANDLERS: dict[str, Handler] = {
-    "exec_command": shell.handle_exec_command,
-    "write_stdin": shell.handle_write_stdin,
-    "shell": shell.handle_shell,
-    "container.exec": shell.handle_shell,
-    "shell_command": shell.handle_shell_command,
-    "local_shell": shell.handle_local_shell,
-    "apply_patch": patch.handle_apply_patch_function,
-    "update_plan": misc.handle_update_plan,
-    "view_image": misc.handle_view_image,
+# Tool name → (module, handler). The handler modules (and what they pull in: the apply_patch
+# planner, the process machinery, the sandbox) load with the first call of their tool, so a turn
+# whose model only answers text never imports them.
+FUNCTION_HANDLERS: dict[str, tuple[str, str]] = {
+    "exec_command": ("codex.tools.runtime.shell", "handle_exec_command"),
+    "write_stdin": ("codex.tools.runtime.shell", "handle_write_stdin"),
+    "shell": ("codex.tools.runtime.shell", "handle_shell"),
+    "container.exec": ("codex.tools.runtime.shell", "handle_shell"),
+    "shell_command": ("codex.tools.runtime.shell", "handle_shell_command"),
+    "local_shell": ("codex.tools.runtime.shell", "handle_local_shell"),
+    "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_function"),
+    "update_plan": ("codex.tools.runtime.misc", "handle_update_plan"),
+    "view_image": ("codex.tools.runtime.misc", "handle_view_image"),
 }
-CUSTOM_HANDLERS: dict[str, Handler] = {"apply_patch": patch.handle_apply_patch_custom}
+CUSTOM_HANDLERS: dict[str, tuple[str, str]] = {
+    "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_custom")
+}
+
+
+def _handler(table: dict[str, tuple[str, str]], name: str) -> Handler | None:
+    """The handler registered for `name`, importing its module on first use."""
+    entry = table.get(name)
+    if entry is None:
+        return None
+    module, attr = entry
+    handler: Handler = getattr(importlib.import_module(module), attr)
+    return handler
+
+
 # Tools that may run at the same time as each other (they take a shared lock); the rest take
 # the lock exclusively, as upstream's parallel tool runtime does.
 PARALLEL_SAFE = frozenset(
@@ -69,6 +86,8 @@ def is_parallel_safe(call: ToolCall) -> bool:
 async def _intercept_patch(
     ctx: ToolContext, call: ToolCall, parsed: Any, workdir: Path
 ) -> ToolResult:
+    from codex.tools.runtime import patch  # lazy: only a shell call that is a patch gets here
+
     return await patch.apply_patch(ctx, call, parsed, workdir)
 
 
@@ -108,11 +127,11 @@ async def _dispatch(ctx: ToolContext, call: ToolCall) -> tuple[ToolResult, bool]
             return await handle_custom_tool(c, k, tool)
 
     elif call.kind == "custom":
-        handler = CUSTOM_HANDLERS.get(call.name)
+        handler = _handler(CUSTOM_HANDLERS, call.name)
         if handler is None:
             return ToolResult(f"unsupported custom tool call: {call.name}", success=False), True
     else:
-        handler = FUNCTION_HANDLERS.get(call.name)
+        handler = _handler(FUNCTION_HANDLERS, call.name)
         if handler is None:
             return ToolResult(f"unsupported call: {call.name}", success=False), True
     try:

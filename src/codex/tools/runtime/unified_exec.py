@@ -15,10 +15,12 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codex.tools.output import format_exec_command_output, new_chunk_id
-from codex.tools.runtime.process import ManagedProcess, decode_output, spawn
+
+if TYPE_CHECKING:
+    from codex.tools.runtime.process import ManagedProcess
 
 MIN_YIELD_MS = 250
 MAX_YIELD_MS = 30_000
@@ -92,6 +94,9 @@ class UnifiedExecManager:
         env: Mapping[str, str],
         tty: bool,
     ) -> ManagedProcess:
+        # Lazy: the process machinery loads with the first command, not with every session.
+        from codex.tools.runtime.process import spawn
+
         return await spawn(argv, cwd=cwd, env=env, tty=tty, stdin_open=False)
 
     async def collect_first(
@@ -111,6 +116,8 @@ class UnifiedExecManager:
         except BaseException:
             await process.terminate()
             raise
+        from codex.tools.runtime.process import decode_output  # loaded by spawn already
+
         output = decode_output(process.aggregated.take())
         session_id: int | None = None
         if exit_code is None:
@@ -176,6 +183,8 @@ class UnifiedExecManager:
             await asyncio.sleep(AFTER_WRITE_PAUSE_S)
         deadline = started + yield_time_ms / 1000
         exit_code = await process.wait_exit(deadline)
+        from codex.tools.runtime.process import decode_output  # loaded by spawn already
+
         output = decode_output(process.aggregated.take())
         if exit_code is not None:
             self._sessions.pop(session_id, None)

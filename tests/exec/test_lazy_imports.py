@@ -1,0 +1,126 @@
+"""A tool's implementation loads with the first call of that tool: a `codex exec` whose model only
+answers text never imports the apply_patch parser/planner, the command process machinery, the
+rules parser or the rollout reader. Checked on the real `codex exec` process (the `python -m codex`
+entry, unchanged) by the module table it holds when it exits. Not `-X importtime`: its log leaves
+out modules loaded through `importlib.import_module`, which is how the lazy paths load them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.exec.harness import Exec, codex_env, write_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage, apply_patch_call
+
+USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
+# `python -m codex ...` plus one exit hook writing `sys.modules` to $MODULES_OUT.
+ENTRY = """
+import atexit, os, sys
+def dump():
+    with open(os.environ["MODULES_OUT"], "w") as f:
+        f.write("\\n".join(sorted(sys.modules)))
+atexit.register(dump)
+sys.argv[0] = "codex"
+from codex.cli.main import entry
+entry()
+"""
+
+# Loaded only when a tool (or a feature) that needs them is used.
+TOOL_MODULES = (
+    "codex.tools.apply_patch.parser",
+    "codex.tools.apply_patch.planner",
+    "codex.tools.apply_patch.applier",
+    "codex.tools.runtime.patch",
+    "codex.tools.runtime.shell",
+    "codex.tools.runtime.process",
+    "codex.tools.runtime.orchestrator",
+    "codex.tools.runtime.exec_once",
+    "codex.tools.custom",
+    "codex.tools.claude_hooks",
+    "codex.sandbox.execpolicy",
+    "codex.rollout.reader",
+    "codex.rollout.listing",
+    "codex._native.diff",
+)
+
+
+def run_exec(*argv: str, home: Path, cwd: Path, tmp_path: Path) -> tuple[Exec, set[str]]:
+    """The real `codex exec` process, and every module it had imported when it exited."""
+    out = tmp_path / "modules.txt"
+    proc = subprocess.run(
+        [sys.executable, "-c", ENTRY, *argv],
+        cwd=cwd,
+        env=codex_env(home, {"MODULES_OUT": str(out)}),
+        input=b"",
+        capture_output=True,
+        timeout=90,
+        check=False,
+    )
+    res = Exec(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace"))
+    return res, set(out.read_text().split("\n"))
+
+
+@pytest.fixture
+def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
+    path = tmp_path / "codex-home"
+    write_config(path, mock_model_server.base_url)
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    path = tmp_path / "repo"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+def test_text_answer_imports_no_tool_runtime(
+    mock_model_server: MockModelServer, home: Path, repo: Path, tmp_path: Path
+) -> None:
+    mock_model_server.enqueue(Turn([Message("just text")], USAGE))
+    res, names = run_exec("exec", "--json", "hi", home=home, cwd=repo, tmp_path=tmp_path)
+    assert res.rc == 0, res.stderr
+    assert res.events()[-2]["item"]["text"] == "just text"
+    # The table is real: the session, the turn loop and the router itself were imported.
+    assert {"codex.core.session", "codex.core.turn", "codex.tools.runtime.router"} <= names
+    assert sorted(names.intersection(TOOL_MODULES)) == []
+    # The tools were still offered to the model, apply_patch and the shell among them.
+    tools = {t.get("name") for t in mock_model_server.requests[0].json["tools"]}
+    assert {"apply_patch", "exec_command"} <= tools
+
+
+def test_tools_load_on_first_call_and_work(
+    mock_model_server: MockModelServer, home: Path, repo: Path, tmp_path: Path
+) -> None:
+    patch = "*** Begin Patch\n*** Add File: lazy.txt\n+lazy\n*** End Patch\n"
+    mock_model_server.enqueue(
+        Turn(
+            [
+                apply_patch_call("call_p", patch),
+                FunctionCall("call_s", "exec_command", {"cmd": "echo from-shell"}),
+            ],
+            USAGE,
+        ),
+        Turn([Message("done")], USAGE),
+    )
+    res, names = run_exec(
+        "exec", "--json", "--full-auto", "go", home=home, cwd=repo, tmp_path=tmp_path
+    )
+    assert res.rc == 0, res.stderr
+    assert (repo / "lazy.txt").read_text() == "lazy\n"
+    items = [e["item"] for e in res.events() if e["type"] == "item.completed"]
+    assert any(i["type"] == "file_change" and i["status"] == "completed" for i in items)
+    assert any(
+        i["type"] == "command_execution" and "from-shell" in i["aggregated_output"] for i in items
+    )
+    for module in (
+        "codex.tools.apply_patch.planner",
+        "codex.tools.runtime.patch",
+        "codex.tools.runtime.process",
+        "codex._native.diff",
+    ):
+        assert module in names
