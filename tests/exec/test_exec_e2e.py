@@ -106,6 +106,28 @@ def test_prompt_from_stdin(mock_model_server: MockModelServer, home: Path, repo:
     assert mock_model_server.single_request().message_texts("user")[-1] == "prompt from a pipe\n"
 
 
+@pytest.mark.parametrize(
+    ("piped", "sent"),
+    [
+        (b"git diff output\n", "review\n\n<stdin>\ngit diff output\n</stdin>"),
+        (b"no newline", "review\n\n<stdin>\nno newline\n</stdin>"),
+        (b"two\n\n", "review\n\n<stdin>\ntwo\n\n</stdin>"),
+        (b"  padded  \n", "review\n\n<stdin>\n  padded  \n</stdin>"),
+        (b"", "review"),
+        (b" \n\t\n", "review"),
+    ],
+)
+def test_prompt_argument_plus_piped_stdin_appends_a_stdin_block(
+    piped: bytes, sent: str, mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    # 0.169's rule (the strings were captured from the official binary with the same inputs).
+    mock_model_server.enqueue(Turn([Message("ok")], USAGE))
+    res = run_codex("exec", "--json", "review", home=home, cwd=repo, stdin=piped)
+    assert res.rc == 0, res.stderr
+    assert res.stderr.startswith("Reading additional input from stdin...\n")
+    assert mock_model_server.single_request().message_texts("user")[-1] == sent
+
+
 def test_command_execution_items(
     mock_model_server: MockModelServer, home: Path, repo: Path
 ) -> None:
@@ -209,7 +231,9 @@ def test_missing_image_is_a_clear_error(home: Path, repo: Path) -> None:
     res = run_codex("exec", "--json", "-i", "nope.png", "describe", home=home, cwd=repo)
     assert res.rc == 1
     assert res.stdout == b""
-    assert res.stderr == "codex: image file not found: nope.png\n"
+    assert res.stderr == (
+        "Reading additional input from stdin...\ncodex: image file not found: nope.png\n"
+    )
 
 
 def test_model_failure_is_turn_failed_and_exit_1(

@@ -59,3 +59,30 @@ def test_resume_across_implementations(
     assert thread_id in rollout.name
     texts = mock_model_server.last_request().message_texts("user")
     assert "first question" in texts and texts[-1] == "second question"
+
+
+@pytest.mark.parametrize("piped", [b"diff --git a/x b/x\n+1\n", b"tail", b"", b"  \n"])
+def test_prompt_plus_piped_stdin_reaches_the_model_as_the_official_sends_it(
+    piped: bytes, mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    sent = []
+    for name, argv in (("ours", OURS), ("official", [str(OFFICIAL)])):
+        home = tmp_path / name
+        write_config(home, mock_model_server.base_url)
+        mock_model_server.enqueue(Turn([Message("ok")], Usage(1, 0, 1)))
+        proc = subprocess.run(
+            [*argv, "exec", "--json", "look at this"],
+            cwd=repo,
+            env=codex_env(home),
+            input=piped,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+        assert b"Reading additional input from stdin...\n" in proc.stderr
+        sent.append(mock_model_server.last_request().message_texts("user")[-1])
+    assert sent[0] == sent[1]

@@ -127,7 +127,8 @@ def add_positional(parser: argparse.ArgumentParser) -> None:
         "rest",
         nargs=argparse.REMAINDER,
         metavar="PROMPT",
-        help="Instructions for the agent; omit or `-` to read them from stdin. "
+        help="Instructions for the agent; omit or `-` to read them from stdin. Given with piped "
+        "stdin, the pipe's content is appended as a <stdin> block. "
         "`resume [SESSION_ID | --last] [PROMPT]` continues a recorded session",
     )
 

@@ -144,7 +144,8 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
 
     stderr = sys.stderr
     try:
-        prompt = resolve_prompt(req.prompt, sys.stdin.buffer, sys.stdin.isatty(), stderr)
+        stdin = sys.stdin.buffer if sys.stdin is not None else None
+        prompt = resolve_prompt(req.prompt, stdin, stdin is None or sys.stdin.isatty(), stderr)
     except PromptError as err:
         stderr.write(f"{err}\n")
         return 1
