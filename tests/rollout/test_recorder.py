@@ -14,6 +14,7 @@ from codex.rollout import (
     SessionMetaParams,
     archive_session,
     find_session_path,
+    iter_rollout,
     list_sessions,
     load_rollout,
     unarchive_session,
@@ -355,3 +356,41 @@ def test_last_line_ordinal_reads_backwards_across_chunks(tmp_path: Path, chunk: 
     assert last_line_ordinal(path, chunk) is None
     path.write_bytes(b"")
     assert last_line_ordinal(path, chunk) is None
+
+
+def _compact(raw: bytes) -> bytes:
+    """The same lines as the official writer puts them on disk (no spaces after separators)."""
+    return b"".join(orjson.dumps(orjson.loads(line)) + b"\n" for line in raw.splitlines())
+
+
+@pytest.mark.parametrize("name", ["B", "D", "appserver"])
+@pytest.mark.parametrize("compact", [False, True])
+def test_skimmed_event_lines_keep_every_envelope_field(
+    name: str, compact: bool, tmp_path: Path
+) -> None:
+    raw = (SAMPLES / f"{name}.rollout.jsonl").read_bytes()
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(_compact(raw) if compact else raw)
+    full = list(iter_rollout(path))
+    skimmed = list(iter_rollout(path, skim=frozenset({"event_msg"})))
+    assert [(x.timestamp, x.type, x.ordinal) for x in skimmed] == [
+        (x.timestamp, x.type, x.ordinal) for x in full
+    ]
+    assert any(x.type == "event_msg" and x.payload is None for x in skimmed)
+    assert [x.payload for x in skimmed if x.type != "event_msg"] == [
+        x.payload for x in full if x.type != "event_msg"
+    ]
+    resumed, with_events = load_rollout(path), load_rollout(path, keep_events=True)
+    assert resumed.history == with_events.history
+    assert resumed.last_ordinal == with_events.last_ordinal
+    assert resumed.last_turn_context == with_events.last_turn_context
+
+
+def test_skimming_still_reports_a_torn_event_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    meta = {"timestamp": "t", "type": "session_meta", "payload": {"id": "abc"}}
+    torn = b'{"timestamp":"t","type":"event_msg","payload":{"type":"agent_mess'
+    path.write_bytes(orjson.dumps(meta) + b"\n" + torn)
+    resumed = load_rollout(path)
+    assert resumed.conversation_id == "abc"
+    assert len(resumed.warnings) == 1 and "torn last line" in resumed.warnings[0]

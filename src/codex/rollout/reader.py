@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import mmap
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,14 +36,22 @@ class RolloutLine:
     ordinal: int | None = None
 
 
-def iter_rollout(path: Path, warnings: list[str] | None = None) -> Iterator[RolloutLine]:
-    """Yield each well-formed line; malformed ones are skipped and described in `warnings`."""
+def iter_rollout(
+    path: Path, warnings: list[str] | None = None, *, skim: frozenset[str] = frozenset()
+) -> Iterator[RolloutLine]:
+    """Yield each well-formed line; malformed ones are skipped and described in `warnings`.
+
+    Lines of a type in `skim` whose envelope head reads cleanly are yielded with payload None
+    and not parsed further: a resume drops `event_msg` lines (two thirds of a rollout's bytes,
+    each answer is also in its `response_item`), so it need not decode them. Such a line that is
+    corrupt after its head is then skipped without a warning; a torn last line is always
+    parsed, so it is still reported."""
     with open(path, "rb") as f, mapped(f) as mm:
         if mm is None:
             return
         view = memoryview(mm)
         try:
-            yield from _iter_lines(path, mm, view, warnings)
+            yield from _iter_lines(path, mm, view, warnings, skim)
         finally:
             view.release()
 
@@ -52,6 +61,12 @@ def iter_rollout(path: Path, warnings: list[str] | None = None) -> Iterator[Roll
 # RSS follows the longest line and the kept history, not the file.
 _RELEASE_EVERY = 2 * 1024 * 1024
 ASCII_WHITESPACE = b" \t\n\r\x0b\x0c"
+# The envelope head both writers put first: timestamp, 0.169's optional ordinal, type, payload.
+_HEAD = re.compile(
+    rb'\{\s*"timestamp"\s*:\s*"([^"\\]*)"\s*,\s*(?:"ordinal"\s*:\s*(\d{1,18})\s*,\s*)?'
+    rb'"type"\s*:\s*"([a-z_]{1,32})"\s*,\s*"payload"\s*:'
+)
+_HEAD_WINDOW = 160
 
 
 @contextmanager
@@ -68,7 +83,11 @@ def mapped(f: BinaryIO) -> Iterator[mmap.mmap | None]:
 
 
 def _iter_lines(
-    path: Path, mm: mmap.mmap, view: memoryview, warnings: list[str] | None
+    path: Path,
+    mm: mmap.mmap,
+    view: memoryview,
+    warnings: list[str] | None,
+    skim: frozenset[str],
 ) -> Iterator[RolloutLine]:
     size = len(mm)
     released = 0
@@ -88,6 +107,12 @@ def _iter_lines(
         if raw[0] in ASCII_WHITESPACE and not bytes(raw).strip():
             continue
         torn = nl < 0
+        if skim and not torn:
+            head = _HEAD.match(mm, pos - len(raw), min(pos, pos - len(raw) + _HEAD_WINDOW))
+            if head is not None and head[3].decode() in skim:
+                ordinal = int(head[2]) if head[2] is not None else None
+                yield RolloutLine(head[1].decode(), head[3].decode(), None, ordinal)
+                continue
         try:
             obj = orjson.loads(raw)
             kind = obj["type"]
@@ -237,7 +262,8 @@ def load_rollout(
     turn_context: dict[str, Any] | None = None
     last_ordinal: int | None = None
     seen_any = False
-    for line in iter_rollout(path, warnings):
+    skim = frozenset() if keep_events else frozenset({"event_msg"})
+    for line in iter_rollout(path, warnings, skim=skim):
         seen_any = True
         if isinstance(line.ordinal, int):
             last_ordinal = line.ordinal
