@@ -78,4 +78,8 @@ def main(rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    import argparse
+
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    cli.add_argument("rounds", type=int, nargs="?", default=30, help="runs per command")
+    main(cli.parse_args().rounds)
