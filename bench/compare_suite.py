@@ -52,6 +52,7 @@ from harness import (  # noqa: E402
     find_ours,
     has_input,
     install_official,
+    install_wheel,
     make_home,
     make_repo,
     median,
@@ -354,6 +355,12 @@ def markdown(report: dict) -> str:
         f"after {load1[0]:.2f}/{load1[1]:.2f}/{load1[2]:.2f}",
         f"- rounds: {report['rounds']} interleaved (halved for the slow rows), warm-up "
         f"{report['warmup']}; RSS floor of the spawner (`true`): {report['rss_floor_mib']:.1f} MiB",
+        f"- codex-py installed as: {report.get('install', 'editable')}"
+        + (
+            " (a wheel of the tree in a venv, bytecode compiled by pip: what users run)"
+            if report.get("install") == "wheel"
+            else " (`pip install -e`, bytecode in the pycache prefix)"
+        ),
         f"- command: `{report['command']}` at git {report['git_head']}"
         + (
             f" + {len(report['uncommitted_src'])} uncommitted src files"
@@ -488,6 +495,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="comma-separated scenario names (see --list)")
     ap.add_argument("--list", action="store_true", help="list the scenarios and exit")
     ap.add_argument("--no-save", action="store_true", help="print only, write no files")
+    ap.add_argument(
+        "--wheel",
+        action="store_true",
+        help="measure a wheel of the working tree installed in a cached venv (what users run) "
+        "instead of the editable install",
+    )
     args = ap.parse_args(argv)
     table = scenarios()
     if args.list:
@@ -499,8 +512,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown scenario(s) {', '.join(unknown)}; see --list")
     rounds = 3 if args.quick else args.rounds
-    exes = {"official": install_official(), "codex-py": find_ours()}
-    prepare_bytecode()
+    exes = {"official": install_official()}
+    if args.wheel:
+        exes["codex-py"] = install_wheel()
+    else:
+        exes["codex-py"] = find_ours()
+        prepare_bytecode()
     report: dict = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": " ".join(["bench/compare", *(sys.argv[1:] if argv is None else argv)]),
@@ -513,7 +530,8 @@ def main(argv: list[str] | None = None) -> int:
             k: subprocess.run([v, "--version"], capture_output=True, text=True).stdout.strip()
             for k, v in exes.items()
         },
-        "pycache_prefix": str(PYCACHE),
+        "install": "wheel" if args.wheel else "editable",
+        "pycache_prefix": str(PYCACHE) if not args.wheel else None,
         "git_head": subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         ).stdout.strip(),

@@ -34,6 +34,8 @@ ANCHOR_DIRS = (Path("/work/anchor"), CACHE / "anchor")
 # PYTHONDONTWRITEBYTECODE=1, so without a writable cache every run of our CLI would recompile
 # every module from source (~70 ms per exec). `prepare_bytecode()` fills it once.
 PYCACHE = CACHE / "pycache"
+OURS_PYCACHE: Path | None = PYCACHE
+"""Where our CLI's bytecode lives for the editable install; None for a wheel (its own)."""
 
 CONFIG = """model = "gpt-5.5"
 model_provider = "mock"
@@ -111,6 +113,30 @@ def find_ours() -> str:
     return found
 
 
+def install_wheel() -> str:
+    """Our `codex` as users get it: a wheel of the working tree (`pip wheel`, reusing the CMake
+    build directory) installed with its dependencies into a cached venv, bytecode compiled by
+    pip. No editable-install import hook, no PYTHONPYCACHEPREFIX."""
+    global OURS_PYCACHE
+    venv, wheels = CACHE / "wheel-venv", CACHE / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    quiet = {"check": True, "stdout": subprocess.DEVNULL}
+    build = [sys.executable, "-m", "pip", "wheel", "-q", "--no-build-isolation", "--no-deps"]
+    subprocess.run([*build, "-w", str(wheels), str(ROOT)], **quiet)
+    (wheel,) = wheels.glob("codex_py-*.whl")
+    python = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], **quiet)
+        # A current pip: older ones write console scripts that import `re` (~4 ms a start).
+        subprocess.run([*pip, "--upgrade", "pip"], env=env, **quiet)
+    subprocess.run([*pip, str(wheel)], env=env, **quiet)  # dependencies, the first time
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(wheel)], env=env, **quiet)
+    OURS_PYCACHE = None
+    return str(venv / "bin" / "codex")
+
+
 def prepare_bytecode() -> None:
     """Compile our package into PYCACHE once (what `pip install` does for a wheel)."""
     import codex
@@ -130,8 +156,8 @@ def cli_env(home: Path, *, ours: bool, extra: dict[str, str] | None = None) -> d
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(CODEX_HOME=str(home), MOCK_KEY="sk-mock", NO_COLOR="1")
-    if ours:
-        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    if ours and OURS_PYCACHE is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(OURS_PYCACHE)
     env.update(extra or {})
     return env
 
