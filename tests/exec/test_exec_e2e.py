@@ -27,21 +27,6 @@ SAMPLES = Path("/work/shared/spec/samples/exec-json")
 USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
 
 
-@pytest.fixture
-def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
-    path = tmp_path / "codex-home"
-    write_config(path, mock_model_server.base_url)
-    return path
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-    return path
-
-
 def shape(events: list[dict[str, Any]]) -> list[tuple[str, str | None, tuple[str, ...]]]:
     """Event type, item type and key order: what must match the official stream."""
     out = []

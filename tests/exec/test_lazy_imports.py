@@ -10,8 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from tests.exec.harness import Exec, codex_env, write_config
+from tests.exec.harness import Exec, codex_env
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage, apply_patch_call
 
@@ -61,21 +60,6 @@ def run_exec(*argv: str, home: Path, cwd: Path, tmp_path: Path) -> tuple[Exec, s
     )
     res = Exec(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace"))
     return res, set(out.read_text().split("\n"))
-
-
-@pytest.fixture
-def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
-    path = tmp_path / "codex-home"
-    write_config(path, mock_model_server.base_url)
-    return path
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-    return path
 
 
 def test_text_answer_imports_no_tool_runtime(

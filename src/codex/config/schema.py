@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
+from codex._fieldwise import fields_equal, fields_hash, fields_repr
 from codex.config.types import After, Argv, TomlPath, choice, invalid
 from codex.protocol.config_types import (
     AskForApproval,
@@ -83,21 +84,6 @@ def _frozen(self: Any, name: str, value: Any = None) -> None:
     )
 
 
-_COMPARED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(fields compared by ==, fields shown by repr) of a table class."""
-    found = _COMPARED.get(cls)
-    if found is None:
-        fields = dataclasses.fields(cls)
-        found = _COMPARED[cls] = (
-            tuple(f.name for f in fields if f.compare),
-            tuple(f.name for f in fields if f.repr),
-        )
-    return found
-
-
 def table(cls: type[T]) -> type[T]:
     """A config table: a frozen, slotted dataclass whose frozen error says so. `__eq__`,
     `__hash__` and `__repr__` are `Table`'s (one shared implementation, not generated per
@@ -141,17 +127,13 @@ class Table:
         return core_schema.no_info_before_validator_function(check.__func__, schema)
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        names = _names(self.__class__)[0]
-        return all(getattr(self, n) == getattr(other, n) for n in names)
+        return fields_equal(self, other)  # type: ignore[no-any-return]
 
     def __hash__(self) -> int:
-        return hash(tuple(getattr(self, n) for n in _names(self.__class__)[0]))
+        return fields_hash(self)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in _names(self.__class__)[1])
-        return f"{self.__class__.__qualname__}({shown})"
+        return fields_repr(self)
 
     def __getattr__(self, name: str) -> Any:
         # Unknown keys read as attributes, as they did on the pydantic models (`openai_base_url`).

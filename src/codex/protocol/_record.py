@@ -2,9 +2,8 @@
 
 `@dataclass` compiles a fresh `__init__`, `__repr__` and `__eq__` with `exec()` for each class;
 on the ~100 event, item, op and exec-event classes `codex exec` imports at start that costs
-~0.27 ms a class, about 30 ms of every run. Only `__init__` must be per class; equality and repr
-work the same from the field table, so `Record` implements them once (same results as the
-generated ones: fields compared in order, `compare=False` and `repr=False` honoured).
+~0.27 ms a class. Only `__init__` must be per class: `Record` takes equality and repr from the
+field table (`codex._fieldwise`), with the generated methods' results.
 """
 
 from __future__ import annotations
@@ -13,23 +12,11 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
 
+from codex._fieldwise import fields_equal, fields_repr
+
 __all__ = ["Record", "record"]
 
 T = TypeVar("T")
-
-# Per class: (names compared by ==, names shown by repr), computed on first use.
-_tables: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _table(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    table = _tables.get(cls)
-    if table is None:
-        fields = dataclasses.fields(cls)
-        table = _tables[cls] = (
-            tuple(f.name for f in fields if f.compare),
-            tuple(f.name for f in fields if f.repr),
-        )
-    return table
 
 
 class Record:
@@ -38,19 +25,12 @@ class Record:
     __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        for name in _table(self.__class__)[0]:
-            mine, theirs = getattr(self, name), getattr(other, name)
-            if mine is not theirs and mine != theirs:
-                return False
-        return True
+        return fields_equal(self, other)  # type: ignore[no-any-return]
 
     __hash__ = None  # type: ignore[assignment]  # mutable values, as @dataclass(eq=True) has it
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in _table(self.__class__)[1])
-        return f"{self.__class__.__qualname__}({shown})"
+        return fields_repr(self)
 
 
 @overload
