@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from codex.exec.session_setup import last_total_usage
+from codex.core.setup import last_total_usage
 from codex.rollout.listing import _last_timestamp
 from codex.rollout.reader import iter_rollout
 

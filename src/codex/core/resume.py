@@ -67,3 +67,30 @@ def splice_initial_context(items: Iterable[Any], fresh: list[Any]) -> tuple[list
 
 def has_initial_context_marker(items: Iterable[Any]) -> bool:
     return any(is_initial_context_marker(item) for item in items)
+
+
+def find_resume_path(
+    codex_home: Path, *, model_provider: str, last: bool, thread_id: str | None
+) -> Path | None:
+    """The rollout to continue: the newest session of `model_provider` (`last`), or the one of
+    `thread_id`. As the official 0.169 CLI: `last` with no recorded session and an id that is not
+    a UUID give None (a new session); a UUID with no rollout is an error."""
+    from codex.errors import CodexError
+    from codex.rollout import find_session_path, list_sessions
+    from codex.rollout.paths import is_uuid
+
+    if last:
+        page = list_sessions(
+            codex_home,
+            page_size=1,
+            model_providers=[model_provider],
+            default_provider=model_provider,
+        )
+        return Path(page.items[0].path) if page.items else None
+    assert thread_id is not None
+    if not is_uuid(thread_id):
+        return None
+    path = find_session_path(codex_home, thread_id)
+    if path is None:
+        raise CodexError(f"no rollout found for thread id {thread_id}")
+    return path

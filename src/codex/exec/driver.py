@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from codex.exec.event_processor_human import HumanEventProcessor
 
 _TERMINAL = frozenset({"task_complete", "turn_complete"})
+# How exec names itself: the client's default originator, and `session_meta.source`.
+ORIGINATOR = "codex_exec"
+SOURCE = "exec"
 _SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
@@ -124,7 +127,8 @@ class ExecDriver:
 
     async def _run(self) -> int:
         from codex.core import Session
-        from codex.exec.session_setup import auth_manager, prepare
+        from codex.core.auth import session_auth
+        from codex.core.setup import prepare
         from codex.protocol.ops import Interrupt, Shutdown
 
         stderr = sys.stderr
@@ -133,6 +137,8 @@ class ExecDriver:
             add_dirs=self.add_dirs,
             ephemeral=self.ephemeral,
             resume_path=self.resume_path,
+            originator=ORIGINATOR,
+            source=SOURCE,
         )
         jsonl = JsonlEventProcessor() if self.json_mode else None
         human = None
@@ -153,7 +159,8 @@ class ExecDriver:
             recorder=setup.recorder,
             initial_history=setup.initial_history,
             conversation_id=setup.conversation_id,
-            auth=auth_manager(self.config),
+            # CODEX_API_KEY is honoured by exec whatever originator an embedding SDK announces.
+            auth=session_auth(self.config, enable_codex_api_key_env=True),
             stream_deltas=False,
         )
         if setup.usage_base:

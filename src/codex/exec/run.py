@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING, Any
 from codex.errors import CodexError
 
 if TYPE_CHECKING:
-    from codex.cli.context import CliContext
+    from typing import Protocol
+
     from codex.config import Config
     from codex.exec.request import ExecRequest
+
+    class ConfigSource(Protocol):
+        """What the entry point hands over besides the request (cli's `CliContext`)."""
+
+        def load_config(self, **kwargs: object) -> Config: ...
 
 NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
 
@@ -138,7 +144,7 @@ def write_last_message(path: str, message: str | None, stderr: Any) -> None:
 # ---- the run --------------------------------------------------------------------------------
 
 
-def run_exec(req: ExecRequest, ctx: CliContext) -> int:
+def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
     from codex.exec.args import resolve_dir
     from codex.exec.prompt import PromptError, resolve_prompt
 
@@ -159,23 +165,16 @@ def run_exec(req: ExecRequest, ctx: CliContext) -> int:
     if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
         stderr.write(NOT_IN_GIT_REPO + "\n")
         return 1
-    from codex.exec.session_setup import enforce_login_restrictions
+    from codex.core.auth import enforce_login_restrictions
+    from codex.core.local import local_provider_session
 
-    enforce_login_restrictions(config)
+    enforce_login_restrictions(config, enable_codex_api_key_env=True)
     images = check_images(req.images, config.cwd)
-    import contextlib
-
-    local = contextlib.ExitStack()
-    if req.oss or str(config.model_provider) in ("oss", "embedded"):
-        # Local provider: check its server and model, or run the embedded one (codex.local).
-        from codex.local.oss import oss_session
-
-        config = local.enter_context(
-            oss_session(
-                config, local_provider=req.local_provider, model_flag=req.model, from_flag=req.oss
-            )
-        )
-    with local:
+    # A local provider (--oss, or "oss"/"embedded" configured): its server and model are checked,
+    # or the embedded one runs for the whole session.
+    with local_provider_session(
+        config, oss=req.oss, local_provider=req.local_provider, model_flag=req.model
+    ) as config:
         return _drive(req, config, prompt, output_schema, images, add_dirs)
 
 
@@ -216,23 +215,12 @@ def _isatty(stream: Any) -> bool:
 
 
 def _find_resume_path(req: ExecRequest, config: Config) -> Path | None:
-    """The rollout to continue. As the official 0.169 CLI: `--last` with no recorded session and
-    an id that is not a UUID start a new session; a UUID with no rollout is an error."""
-    from codex.rollout import find_session_path, list_sessions
-    from codex.rollout.paths import is_uuid
+    """The rollout to continue (None: start a new session); the rules are core's."""
+    from codex.core.resume import find_resume_path
 
-    if req.resume_last:
-        page = list_sessions(
-            config.codex_home,
-            page_size=1,
-            model_providers=[config.model_provider],
-            default_provider=config.model_provider,
-        )
-        return Path(page.items[0].path) if page.items else None
-    assert req.resume_id is not None
-    if not is_uuid(req.resume_id):
-        return None
-    path = find_session_path(config.codex_home, req.resume_id)
-    if path is None:
-        raise CodexError(f"no rollout found for thread id {req.resume_id}")
-    return path
+    return find_resume_path(
+        config.codex_home,
+        model_provider=config.model_provider,
+        last=req.resume_last,
+        thread_id=req.resume_id,
+    )

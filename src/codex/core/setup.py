@@ -1,0 +1,126 @@
+"""What a front end hands to `codex.core.Session`: the sandbox policy, the rollout recorder (new
+file, or the resumed file opened for appending), the resumed history and the usage already spent
+by earlier processes of the same thread. Everything about files goes through `codex.rollout`;
+the front end names itself (originator, source) and picks nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from codex.config import Config
+
+
+@dataclass(slots=True)
+class SessionSetup:
+    conversation_id: str
+    recorder: Any
+    sandbox_policy: Any
+    originator: str  # resolved once here: session_meta and the client's headers both use it
+    initial_history: list[dict[str, Any]] | None = None
+    usage_base: dict[str, int] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def last_total_usage(path: Path) -> dict[str, int] | None:
+    """`info.total_token_usage` of the last `token_count` event, lines scanned backwards in a
+    read-only mapping (cheap on a 30 MB rollout: only the tail is touched, nothing is copied
+    but the one line parsed)."""
+    from codex.rollout.reader import mapped
+
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return None
+    with fh, mapped(fh) as mm:
+        if mm is None:
+            return None
+        end = len(mm)
+        while end >= 0:
+            start = mm.rfind(b"\n", 0, end) + 1
+            if mm.find(b'"token_count"', start, end) >= 0:
+                try:
+                    obj = orjson.loads(mm[start:end])
+                except orjson.JSONDecodeError:
+                    obj = None
+                payload = (obj.get("payload") or {}) if isinstance(obj, dict) else {}
+                if obj and obj.get("type") == "event_msg" and payload.get("type") == "token_count":
+                    info = payload.get("info") or {}
+                    total = info.get("total_token_usage")
+                    return dict(total) if isinstance(total, dict) else None
+            end = start - 1
+    return None
+
+
+def prepare(
+    config: Config,
+    *,
+    add_dirs: list[Path],
+    ephemeral: bool,
+    resume_path: Path | None,
+    originator: str,
+    source: str,
+) -> SessionSetup:
+    """The policy, recorder, history and usage for a new session, or for continuing the
+    rollout at `resume_path`. `originator` is the front end's default (`resolve_originator`
+    may replace it); `source` is what `session_meta` records (`exec`, `cli`, `vscode`, ...)."""
+    from codex.core.git_info import git_info
+    from codex.protocol.originator import resolve_originator
+    from codex.rollout import RolloutRecorder, SessionMetaParams, new_conversation_id
+    from codex.sandbox.policy import policy_from_config
+
+    policy = policy_from_config(config, add_dirs=add_dirs)
+    origin = resolve_originator(originator)
+    if resume_path is not None:
+        from codex.core.resume import load_rollout_for_resume
+
+        # Rebuilds a locally compacted history with the current initial context.
+        resumed = load_rollout_for_resume(resume_path)
+        recorder = None
+        if not ephemeral:
+            recorder = RolloutRecorder.open_existing(resume_path, resumed.conversation_id)
+        warnings = list(resumed.warnings)
+        change = resumed.model_change_warning(config.model)
+        if change:
+            warnings.append(change)
+        return SessionSetup(
+            conversation_id=resumed.conversation_id,
+            recorder=recorder,
+            sandbox_policy=policy,
+            originator=origin,
+            initial_history=resumed.history,
+            usage_base=last_total_usage(resume_path),
+            warnings=warnings,
+        )
+    conversation_id = new_conversation_id()
+    recorder = None
+    if not ephemeral:
+        from codex import __version__
+        from codex.core.prompt import BASE_INSTRUCTIONS, user_instructions
+
+        meta = SessionMetaParams(
+            cwd=str(config.cwd),
+            originator=origin,
+            cli_version=__version__,
+            source=source,
+            model_provider=config.model_provider,
+            instructions=user_instructions(
+                Path(config.codex_home),
+                Path(config.cwd),
+                config.project_doc_max_bytes,
+                config.project_doc_fallback_filenames,
+            ),
+            base_instructions=config.instructions or BASE_INSTRUCTIONS,
+            git=git_info(Path(config.cwd)),
+        )
+        recorder = RolloutRecorder.create(
+            Path(config.codex_home), meta, conversation_id=conversation_id
+        )
+    return SessionSetup(
+        conversation_id=conversation_id, recorder=recorder, sandbox_policy=policy, originator=origin
+    )
