@@ -36,22 +36,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     import json
 
-    from codex.errors import CodexError, UsageError
-    from codex.sandbox.execpolicy import ExecPolicyError, parse_policy_files
+    from codex.core.sandbox import check_against_rules
+    from codex.errors import UsageError
 
     command = list(args.command)
     if command and command[0] == "--":
         command = command[1:]
     if not command:
         raise UsageError("no command given; usage: codex execpolicy check --rules FILE -- CMD...")
-    try:
-        policy = parse_policy_files(args.rules)
-    except ExecPolicyError as err:
-        raise CodexError(str(err)) from None
-    except OSError as err:
-        raise CodexError(f"cannot read rules {err.filename}: {err.strerror}") from None
-    evaluation = policy.check(command, resolve_host_executables=args.resolve_host_executables)
-    data = evaluation.to_json_dict()
+    data = check_against_rules(
+        args.rules, command, resolve_host_executables=args.resolve_host_executables
+    )
     text = json.dumps(data, indent=2) if args.pretty else json.dumps(data, separators=(",", ":"))
     sys.stdout.write(text + "\n")
     return 0

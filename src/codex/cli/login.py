@@ -1,5 +1,6 @@
 """`codex login`: API key from stdin, ChatGPT in the browser, or ChatGPT by device code; and
-`codex login status`. Argument handling and messages only; the flows live in codex.auth.
+`codex login status`. Argument handling and messages only; the flows live in codex.auth
+(reached through codex.core.auth).
 
 `status` is a positional word rather than a nested subparser, so a key pasted by mistake as an
 argument is caught here and never echoed back by argparse, and the global options work after it.
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from codex.cli.context import CliContext
 
 if TYPE_CHECKING:
-    from codex.auth.settings import AuthSettings
+    from codex.core.auth import AuthSettings
 
 _EPILOG = """\
 ChatGPT login runs a local callback server on 127.0.0.1:1455 (1457 when 1455 stays busy).
@@ -71,7 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def auth_settings(ctx: CliContext) -> AuthSettings:
-    from codex.auth.settings import AuthSettings
+    from codex.core.auth import AuthSettings
 
     return AuthSettings.from_config(ctx.load_config())
 
@@ -132,9 +133,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _status(settings: AuthSettings) -> int:
-    from codex.auth.api_key import mask_api_key
-    from codex.auth.errors import AuthError
-    from codex.auth.manager import AuthManager
+    from codex.core.auth import AuthError, AuthManager, mask_api_key
 
     try:
         manager = AuthManager.from_settings(settings)
@@ -165,9 +164,7 @@ def _status(settings: AuthSettings) -> int:
 
 
 def _login_api_key(settings: AuthSettings) -> int:
-    from codex.auth.api_key import login_with_api_key
-    from codex.auth.errors import AuthError
-    from codex.auth.restrictions import check_login_method
+    from codex.core.auth import AuthError, check_login_method, login_with_api_key
 
     if sys.stdin is None or sys.stdin.isatty():
         _say(f"--with-api-key expects the API key on stdin. Try piping it, e.g. `{PIPE_HINT}`.")
@@ -190,10 +187,8 @@ def _login_api_key(settings: AuthSettings) -> int:
 def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
     import logging
 
-    from codex.auth import settings as endpoints
-    from codex.auth.errors import AuthError, LoginCancelled
-    from codex.auth.login_server import LoginOptions
-    from codex.auth.restrictions import check_login_method
+    from codex.core import auth
+    from codex.core.auth import AuthError, LoginCancelled, LoginOptions, check_login_method
 
     log = logging.getLogger("codex.auth")
     try:
@@ -203,13 +198,13 @@ def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
         return 1
     opts = LoginOptions(
         auth_settings=settings,
-        issuer=endpoints.issuer(args.experimental_issuer),
-        client_id=endpoints.client_id(args.experimental_client_id),
-        port=endpoints.DEFAULT_PORT if args.callback_port is None else args.callback_port,
+        issuer=auth.issuer(args.experimental_issuer),
+        client_id=auth.client_id(args.experimental_client_id),
+        port=auth.DEFAULT_PORT if args.callback_port is None else args.callback_port,
     )
     try:
         if args.device_auth:
-            from codex.auth.device_code import run_device_code_login
+            from codex.core.auth import run_device_code_login
 
             log.info("starting device code login flow")
             run_device_code_login(opts)
@@ -232,7 +227,7 @@ def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
 
 
 def _browser_flow(opts: object, *, open_browser: bool) -> None:
-    from codex.auth.login_server import LoginFlow
+    from codex.core.auth import LoginFlow
 
     flow = LoginFlow(opts)  # type: ignore[arg-type]
     _say(

@@ -1,5 +1,5 @@
 """`codex models pull NAME | add PATH [--name N] | list`: the embedded runtime's model store
-(`$CODEX_HOME/models/`, see codex.local.models)."""
+(`$CODEX_HOME/models/`, see codex.local.models, reached through codex.core.local)."""
 
 from __future__ import annotations
 
@@ -25,21 +25,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from codex.local import models
+    from codex.core import local
 
     home = Path(ctx.load_config().codex_home)
     if args.models_command == "pull":
-        path = models.pull(home, args.name)
+        path = local.pull_model(home, args.name)
         print(f"{args.name}: {path}")
         return 0
     if args.models_command == "add":
-        path = models.add(home, Path(args.path), args.name)
+        path = local.add_model(home, Path(args.path), args.name)
         print(f"{path.stem}: {path}")
         return 0
-    rows = models.installed(home)
+    rows = local.installed_models(home)
     if not rows:
         sys.stderr.write(
-            f"no models in {models.models_dir(home)}; run `codex models pull smollm2`\n"
+            f"no models in {local.models_dir(home)}; run `codex models pull smollm2`\n"
         )
         return 0
     for m in rows:

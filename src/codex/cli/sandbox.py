@@ -10,7 +10,6 @@ This process becomes the command (exec), so stdio is inherited and its exit stat
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from codex.cli.context import CliContext
@@ -91,72 +90,14 @@ def _parse_platform_alias(
 
 
 def _exec(command: list[str], ctx: CliContext, mode: str | None, add_dirs: list[str]) -> int:
-    from codex.errors import CodexError
-    from codex.sandbox.launch import sandbox_env, sandboxed_argv
-    from codex.sandbox.policy import policy_from_config
+    from codex.core.sandbox import exec_sandboxed
 
     flags = {"sandbox_mode": mode} if mode else None
-    config = ctx.load_config(flag_overrides=flags)
-    policy = policy_from_config(config, add_dirs=add_dirs)
-    cwd = os.fspath(config.cwd)
-    argv = sandboxed_argv(command, policy, cwd=cwd)
-    env = sandbox_env(policy, None)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        os.execvpe(argv[0], argv, env)
-    except FileNotFoundError:
-        raise CodexError(f"command not found: {argv[0]}", exit_code=127) from None
-    except PermissionError as err:
-        raise CodexError(f"cannot run {argv[0]}: {err.strerror}", exit_code=126) from None
-    raise AssertionError("unreachable")
+    exec_sandboxed(ctx.load_config(flag_overrides=flags), command, add_dirs)
 
 
 def _print_probe() -> int:
-    from codex._native.probe import probe
-    from codex.sandbox.launch import SandboxUnavailable, find_linux_launcher
-    from codex.sandbox.platform import platform_sandbox
+    from codex.core.sandbox import probe_report
 
-    caps = probe()
-    landlock = caps.landlock_abi or f"unavailable ({caps.landlock_unavailable})"
-    lines = [
-        f"platform sandbox: {platform_sandbox().value}",
-        f"landlock abi: {landlock}",
-        "seccomp filters: "
-        + ("available" if caps.seccomp_filter else f"unavailable ({caps.seccomp_unavailable})"),
-        f"seccomp mode now: {caps.seccomp_mode}",
-        f"no_new_privs now: {caps.no_new_privs}",
-        f"native probe: {'C' if caps.native else 'python twin'}",
-    ]
-    try:
-        launcher = find_linux_launcher() if sys.platform.startswith("linux") else None
-    except SandboxUnavailable as err:
-        lines.append(f"launcher: {err}")
-        launcher = None
-    if launcher is not None:
-        lines.append(f"launcher: {launcher}")
-        lines.append(f"carve-outs enforced by: {_carve_out_mode(os.fspath(launcher))}")
-    lines.append(f"can sandbox: {'yes' if caps.can_sandbox else 'no'}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write("\n".join(probe_report()) + "\n")
     return 0
-
-
-def _carve_out_mode(launcher: str) -> str:
-    """Ask the launcher whether it can use a mount namespace (mounts) or must enumerate."""
-    import json
-    import subprocess
-
-    policy = '{"type":"workspace-write","exclude_slash_tmp":true,"exclude_tmpdir_env_var":true}'
-    done = subprocess.run(
-        [launcher, "--sandbox-policy-cwd", os.getcwd(), "--sandbox-policy", policy, "--explain"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        return f"unknown ({done.stderr.strip()})"
-    mode = json.loads(done.stdout)["carve_outs"]
-    return {
-        "mounts": "read-only mounts in a private mount namespace",
-        "enumeration": "Landlock rules per child of each root (top level of a root is frozen)",
-    }.get(mode, mode)

@@ -1,0 +1,51 @@
+"""The sandbox as the `codex sandbox` and `codex execpolicy` commands reach it: run one command
+under the configured policy, report what this machine offers, and evaluate a command against
+execpolicy rule files. The work is in codex.sandbox; this module only joins it to the config
+and turns its errors into one-line CodexErrors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from codex.config import Config
+
+
+def exec_sandboxed(config: Config, command: list[str], add_dirs: Sequence[str]) -> NoReturn:
+    """Become `command`, sandboxed by the config's policy (plus `add_dirs` as writable roots)
+    in the config's cwd."""
+    import os
+
+    from codex.sandbox.become import become
+    from codex.sandbox.policy import policy_from_config
+
+    policy = policy_from_config(config, add_dirs=add_dirs)
+    become(command, policy, cwd=os.fspath(config.cwd))
+
+
+def probe_report() -> list[str]:
+    """The lines of `codex sandbox --probe`."""
+    from codex.sandbox.probe_report import probe_report as report
+
+    return report()
+
+
+def check_against_rules(
+    rule_files: Sequence[str], command: list[str], *, resolve_host_executables: bool
+) -> dict[str, Any]:
+    """What the rule files decide for `command`, as upstream's JSON object
+    (`{"matchedRules": [...], "decision"?: ...}`); a malformed or unreadable file is a
+    CodexError naming it."""
+    from codex.errors import CodexError
+    from codex.sandbox.execpolicy import ExecPolicyError, parse_policy_files
+
+    try:
+        policy = parse_policy_files(rule_files)
+    except ExecPolicyError as err:
+        raise CodexError(str(err)) from None
+    except OSError as err:
+        raise CodexError(f"cannot read rules {err.filename}: {err.strerror}") from None
+    evaluation = policy.check(command, resolve_host_executables=resolve_host_executables)
+    return evaluation.to_json_dict()
