@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
         def load_config(self, **kwargs: object) -> Config: ...
 
+
 NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
 
 
