@@ -3,7 +3,6 @@ repository to run in (modules may override `home`, as test_cli.py does for runs 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,5 @@ def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-    return path
+def repo(git_repo: Path) -> Path:
+    return git_repo

@@ -4,7 +4,6 @@ replies into real tool calls. The mock model server plays Ollama / LM Studio."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import orjson
@@ -22,11 +21,8 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-    return path
+def repo(git_repo: Path) -> Path:
+    return git_repo
 
 
 def test_no_server_is_one_line_naming_the_address(home: Path, repo: Path) -> None:

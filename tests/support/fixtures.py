@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tests.support.mock_model_server import MockModelServer
@@ -13,3 +15,12 @@ def mock_model_server() -> Iterator[MockModelServer]:
     """A fresh MockModelServer on 127.0.0.1:<free port>, closed after the test."""
     with MockModelServer() as server:
         yield server
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Path:
+    """An empty git repository (`codex exec` refuses to run outside one by default)."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
