@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from tests.exec.harness import rollout_files, run_codex, write_config
+from tests.exec.harness import codex_env, rollout_files, run_codex, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import (
     FunctionCall,
@@ -277,6 +278,39 @@ def test_resume_by_id_and_last_append_to_the_same_file(
     assert third.rc == 0, third.stderr
     assert third.events()[0]["thread_id"] == thread_id
     assert mock_model_server.requests[2].message_texts("user")[-1] == "third"
+
+
+def test_resume_with_a_prompt_leaves_stdin_alone(
+    mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    # 0.169 (checked on the official binary): `exec resume ... PROMPT` neither reads nor waits
+    # for stdin, so a caller that leaves the pipe open (an agent harness) is not blocked and
+    # what the pipe holds is not appended. Only a fresh `exec PROMPT` appends a <stdin> block.
+    mock_model_server.repeat(Turn([Message("answer")], USAGE))
+    first = run_codex("exec", "--json", "first", home=home, cwd=repo)
+    assert first.rc == 0, first.stderr
+    with subprocess.Popen(
+        [sys.executable, "-m", "codex", "exec", "--json", "resume", "--last", "second"],
+        cwd=repo,
+        env=codex_env(home),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write(b"never closed\n")
+        proc.stdin.flush()  # the pipe stays open until codex has exited
+        try:
+            rc = proc.wait(timeout=90)  # a hang guard, not a timing check
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            pytest.fail("codex exec resume PROMPT waited for stdin to close")
+        stderr = proc.stderr.read().decode()
+        proc.stdin.close()
+    assert rc == 0, stderr
+    assert "Reading additional input from stdin" not in stderr
+    assert mock_model_server.requests[1].message_texts("user")[-1] == "second"
 
 
 def test_resume_unknown_id_fails(home: Path, repo: Path) -> None:

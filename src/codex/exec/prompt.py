@@ -1,6 +1,7 @@
 """Where the prompt comes from (spec-core §4.2, as 0.169 does it): the PROMPT argument, or stdin
 read to EOF when the argument is absent or `-`. With an argument AND piped stdin, 0.169 reads the
-pipe too and appends what it holds as a `<stdin>` block (`git diff | codex exec "review this"`).
+pipe too and appends what it holds as a `<stdin>` block (`git diff | codex exec "review this"`);
+`exec resume ... PROMPT` does not (it neither reads nor waits for stdin).
 The messages and exit code are upstream's, word for word, because scripts match on them."""
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ def resolve_prompt(
     stderr: TextIO,
     *,
     required: bool = True,
+    append_stdin: bool = True,
 ) -> str | None:
     """The prompt text. `required=False` (resume without a prompt on a TTY) may return None.
-    `stdin` None (fd 0 closed) reads as empty."""
+    `stdin` None (fd 0 closed) reads as empty. `append_stdin=False` (resume): a PROMPT
+    argument is the whole prompt and stdin is left unread."""
     if arg is not None and arg != "-":
-        if stdin_is_tty or stdin is None:
+        if stdin_is_tty or stdin is None or not append_stdin:
             return arg
         _notice(stderr, READING_ADDITIONAL)
         piped = _read_all(stdin)

@@ -152,7 +152,13 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
     stderr = sys.stderr
     try:
         stdin = sys.stdin.buffer if sys.stdin is not None else None
-        prompt = resolve_prompt(req.prompt, stdin, stdin is None or sys.stdin.isatty(), stderr)
+        prompt = resolve_prompt(
+            req.prompt,
+            stdin,
+            stdin is None or sys.stdin.isatty(),
+            stderr,
+            append_stdin=not req.resume,  # 0.169: resume never reads stdin beside a PROMPT
+        )
     except PromptError as err:
         stderr.write(f"{err}\n")
         return 1
