@@ -114,6 +114,62 @@ def test_prompt_argument_plus_piped_stdin_appends_a_stdin_block(
     assert mock_model_server.single_request().message_texts("user")[-1] == sent
 
 
+@pytest.mark.parametrize(
+    ("argv", "piped", "message"),
+    [
+        (
+            ["review"],
+            b"ab\xff",
+            "Reading additional input from stdin...\nFailed to read prompt from stdin: input is "
+            "not valid UTF-8 (invalid byte at offset 2). Convert it to UTF-8 and retry (e.g., "
+            "`iconv -f <ENC> -t UTF-8 prompt.txt`).\n",
+        ),
+        (
+            [],
+            b"a\xffb",
+            "Reading prompt from stdin...\nFailed to read prompt from stdin: input is not valid "
+            "UTF-8 (invalid byte at offset 1). Convert it to UTF-8 and retry (e.g., "
+            "`iconv -f <ENC> -t UTF-8 prompt.txt`).\n",
+        ),
+        (
+            ["-"],
+            b"\xff\xfe\x00\x00h\x00\x00\x00",
+            "Failed to read prompt from stdin: input appears to be UTF-32LE. Convert it to UTF-8 "
+            "and retry.\n",
+        ),
+        (
+            ["-"],
+            b"\xfe\xff\x00h\x00",
+            "Failed to read prompt from stdin: input looked like UTF-16BE but could not be "
+            "decoded. Convert it to UTF-8 and retry.\n",
+        ),
+    ],
+)
+def test_stdin_that_is_not_utf8_is_refused(
+    argv: list[str], piped: bytes, message: str, home: Path, repo: Path
+) -> None:
+    # 0.169 (the first two captured from the official binary): exit 1 before any session.
+    res = run_codex("exec", "--json", *argv, home=home, cwd=repo, stdin=piped)
+    assert (res.rc, res.stdout, res.stderr) == (1, b"", message)
+
+
+@pytest.mark.parametrize(
+    ("piped", "sent"),
+    [
+        (b"\xef\xbb\xbfbom utf-8\n", "bom utf-8\n"),
+        ("utf-16 \u00e9\n".encode("utf-16-le").join([b"\xff\xfe", b""]), "utf-16 \u00e9\n"),
+        ("big \u00e9\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "big \u00e9\n"),
+    ],
+)
+def test_stdin_byte_order_marks(
+    piped: bytes, sent: str, mock_model_server: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock_model_server.enqueue(Turn([Message("ok")], USAGE))
+    res = run_codex("exec", "--json", home=home, cwd=repo, stdin=piped)
+    assert res.rc == 0, res.stderr
+    assert mock_model_server.single_request().message_texts("user")[-1] == sent
+
+
 def test_command_execution_items(
     mock_model_server: MockModelServer, home: Path, repo: Path
 ) -> None:

@@ -64,4 +64,39 @@ def _read_all(stdin: BinaryIO) -> str:
         data = stdin.read()
     except OSError as err:  # a directory or a non-blocking descriptor on fd 0
         raise PromptError(f"Failed to read stdin: {err.strerror or err}") from None
-    return data.decode("utf-8", errors="replace")
+    try:
+        return decode_stdin(data)
+    except ValueError as err:
+        raise PromptError(f"Failed to read prompt from stdin: {err}") from None
+
+
+def decode_stdin(data: bytes) -> str:
+    """The text of piped input as 0.169 reads it: UTF-8 (a UTF-8 byte order mark dropped), or
+    UTF-16 when it starts with a UTF-16 mark; anything else is refused with upstream's words
+    (ValueError), never silently mangled."""
+    retry = "Convert it to UTF-8 and retry"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith(b"\xff\xfe\x00\x00"):
+        raise ValueError(f"input appears to be UTF-32LE. {retry}.")
+    if data.startswith(b"\x00\x00\xfe\xff"):
+        raise ValueError(f"input appears to be UTF-32BE. {retry}.")
+    for mark, codec, name in (
+        (b"\xff\xfe", "utf-16-le", "UTF-16LE"),
+        (b"\xfe\xff", "utf-16-be", "UTF-16BE"),
+    ):
+        if data.startswith(mark):
+            body = data[len(mark) :]
+            try:
+                if len(body) % 2 == 0:
+                    return body.decode(codec)
+            except UnicodeDecodeError:
+                pass
+            raise ValueError(f"input looked like {name} but could not be decoded. {retry}.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"input is not valid UTF-8 (invalid byte at offset {err.start}). {retry} "
+            "(e.g., `iconv -f <ENC> -t UTF-8 prompt.txt`)."
+        ) from None
