@@ -38,13 +38,18 @@ CUSTOM_HANDLERS: dict[str, tuple[str, str]] = {
 
 
 def _handler(table: dict[str, tuple[str, str]], name: str) -> Handler | None:
-    """The handler registered for `name`, importing its module on first use."""
+    """The handler registered for `name`; its module is imported when the call runs, inside
+    `_dispatch`'s error handling (a module that fails to load fails that call, not the turn)."""
     entry = table.get(name)
     if entry is None:
         return None
     module, attr = entry
-    handler: Handler = getattr(importlib.import_module(module), attr)
-    return handler
+
+    async def run(ctx: ToolContext, call: ToolCall, intercept: Any) -> ToolResult:
+        handler: Handler = getattr(importlib.import_module(module), attr)
+        return await handler(ctx, call, intercept)
+
+    return run
 
 
 # Tools that may run at the same time as each other (they take a shared lock); the rest take
