@@ -394,3 +394,20 @@ def test_skimming_still_reports_a_torn_event_line(tmp_path: Path) -> None:
     resumed = load_rollout(path)
     assert resumed.conversation_id == "abc"
     assert len(resumed.warnings) == 1 and "torn last line" in resumed.warnings[0]
+
+
+def test_skimming_a_line_with_bytes_that_are_not_utf8_skips_it_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # A damaged event line (a bad byte in its timestamp) is reported and skipped, as the full
+    # decode does; it must not end the resume with a UnicodeDecodeError.
+    path = tmp_path / "r.jsonl"
+    meta = {"timestamp": "t", "type": "session_meta", "payload": {"id": "abc"}}
+    damaged = b'{"timestamp":"2025-10-\xff","type":"event_msg","payload":{"type":"x"}}\n'
+    user = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "q"}]}
+    item = {"timestamp": "t", "type": "response_item", "payload": user}
+    path.write_bytes(orjson.dumps(meta) + b"\n" + damaged + orjson.dumps(item) + b"\n")
+    full = load_rollout(path, keep_events=True)
+    resumed = load_rollout(path)
+    assert resumed.history == full.history == [user]
+    assert len(resumed.warnings) == 1 and "unparsable line 2" in resumed.warnings[0]

@@ -62,8 +62,11 @@ def iter_rollout(
 _RELEASE_EVERY = 2 * 1024 * 1024
 ASCII_WHITESPACE = b" \t\n\r\x0b\x0c"
 # The envelope head both writers put first: timestamp, 0.169's optional ordinal, type, payload.
+# The timestamp is plain printable ASCII (anything else, a damaged byte included, is decoded in
+# full and reported like any bad line).
 _HEAD = re.compile(
-    rb'\{\s*"timestamp"\s*:\s*"([^"\\]*)"\s*,\s*(?:"ordinal"\s*:\s*(\d{1,18})\s*,\s*)?'
+    rb'\{\s*"timestamp"\s*:\s*"([\x20\x21\x23-\x5b\x5d-\x7e]*)"\s*,\s*'
+    rb'(?:"ordinal"\s*:\s*(\d{1,18})\s*,\s*)?'
     rb'"type"\s*:\s*"([a-z_]{1,32})"\s*,\s*"payload"\s*:'
 )
 _HEAD_WINDOW = 160
