@@ -5,6 +5,7 @@ Each stream is compared in shape with what the official CLI printed for the same
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,31 @@ def test_stdin_that_is_not_utf8_is_refused(
     # 0.169 (the first two captured from the official binary): exit 1 before any session.
     res = run_codex("exec", "--json", *argv, home=home, cwd=repo, stdin=piped)
     assert (res.rc, res.stdout, res.stderr) == (1, b"", message)
+
+
+def test_a_non_blocking_stdin_is_one_line_error(home: Path, repo: Path) -> None:
+    # An empty pipe left in non-blocking mode (some harnesses do): 0.169 fails the read with
+    # the errno, exit 1. Captured from the official binary.
+    read_end, write_end = os.pipe()
+    try:
+        os.set_blocking(read_end, False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "codex", "exec", "--json", "review"],
+            cwd=repo,
+            env=codex_env(home),
+            stdin=read_end,
+            capture_output=True,
+            timeout=90,
+            check=False,
+        )
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert (proc.returncode, proc.stdout) == (1, b"")
+    assert proc.stderr.decode() == (
+        "Reading additional input from stdin...\n"
+        "Failed to read prompt from stdin: Resource temporarily unavailable (os error 11)\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ The messages and exit code are upstream's, word for word, because scripts match 
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import BinaryIO, TextIO
 
 NO_PROMPT_TTY = (
@@ -62,8 +64,11 @@ def _notice(stderr: TextIO, line: str) -> None:
 def _read_all(stdin: BinaryIO) -> str:
     try:
         data = stdin.read()
-    except OSError as err:  # a directory or a non-blocking descriptor on fd 0
-        raise PromptError(f"Failed to read stdin: {err.strerror or err}") from None
+        if data is None:  # a non-blocking descriptor with nothing to read yet
+            raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+    except OSError as err:
+        detail = f"{err.strerror} (os error {err.errno})" if err.errno else str(err)
+        raise PromptError(f"Failed to read prompt from stdin: {detail}") from None
     try:
         return decode_stdin(data)
     except ValueError as err:
