@@ -161,17 +161,18 @@ def test_chat_reattaches_reasoning_after_the_last_user_message() -> None:
     assert messages == [{"role": "assistant", "content": "x"}, {"role": "user", "content": "q"}]
 
 
-def test_provider_for_config_takes_pydantic_tables() -> None:
+def test_provider_for_config_takes_config_tables() -> None:
     from types import SimpleNamespace
 
     from codex.client import provider_for_config
+    from codex.config.schema import ModelProviderConfig
+    from codex.protocol.config_types import WireApi
 
-    class Table:
-        def model_dump(self, *, exclude_none: bool) -> dict[str, object]:
-            assert exclude_none
-            return {"name": "Mock", "base_url": "http://127.0.0.1:1/v1", "wire_api": "responses"}
-
-    config = SimpleNamespace(model_provider="mock", model_providers={"mock": Table()})
+    table = ModelProviderConfig(
+        name="Mock", base_url="http://127.0.0.1:1/v1", wire_api=WireApi.RESPONSES
+    )
+    assert "env_key" not in table.as_dict(exclude_none=True)  # unset keys stay unset
+    config = SimpleNamespace(model_provider="mock", model_providers={"mock": table})
     assert provider_for_config(config, env={}).url() == "http://127.0.0.1:1/v1/responses"
     default = SimpleNamespace(model_provider="openai", model_providers={})
     assert provider_for_config(default, env={}).id == "openai"

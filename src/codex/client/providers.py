@@ -244,7 +244,7 @@ def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> Mo
     `openai_base_url` key moves the built-in `openai` provider)."""
     tables: dict[str, Mapping[str, Any] | ModelProvider] = {}
     for provider_id, table in (getattr(config, "model_providers", None) or {}).items():
-        dump = getattr(table, "as_dict", None) or getattr(table, "model_dump", None)
+        dump = getattr(table, "as_dict", None)
         tables[provider_id] = dump(exclude_none=True) if dump is not None else table
     base_url = getattr(config, "openai_base_url", None)
     return resolve_provider(

@@ -69,10 +69,7 @@ class SessionMetaParams:
 
 
 def _default(obj: object) -> object:
-    """orjson fallback: pydantic models (protocol types) serialize as their JSON dict."""
-    dump = getattr(obj, "model_dump", None)
-    if dump is not None:
-        return dump(mode="json", exclude_none=True)
+    """orjson fallback: what orjson cannot serialize is a caller's bug, named as such."""
     raise TypeError(f"cannot record {type(obj).__name__} in a rollout")
 
 

@@ -24,7 +24,7 @@ def policy_dict(policy: Any) -> dict[str, Any]:
         return {"type": policy}
     if isinstance(policy, Mapping):
         return dict(policy)
-    for attr in ("to_json_dict", "to_dict", "model_dump"):
+    for attr in ("to_json_dict", "to_dict"):
         fn = getattr(policy, attr, None)
         if fn is not None:
             data = fn()
