@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.support.mock_config import write_mock_config  # noqa: E402
 from tests.support.mock_model_server import MockModelServer, RecordedRequest, _Handler  # noqa: E402
 from tests.support.model_stream import Reply  # noqa: E402
 
@@ -36,16 +37,6 @@ ANCHOR_DIRS = (Path("/work/anchor"), CACHE / "anchor")
 PYCACHE = CACHE / "pycache"
 OURS_PYCACHE: Path | None = PYCACHE
 """Where our CLI's bytecode lives for the editable install; None for a wheel (its own)."""
-
-CONFIG = """model = "gpt-5.5"
-model_provider = "mock"
-
-[model_providers.mock]
-name = "Mock Responses"
-base_url = "{base_url}"
-wire_api = "responses"
-env_key = "MOCK_KEY"
-"""
 
 
 # ---- the two CLIs ----------------------------------------------------------------------------
@@ -176,8 +167,7 @@ def work_root(prefix: str) -> tempfile.TemporaryDirectory[str]:
 def make_home(root: Path, name: str, base_url: str) -> Path:
     home = root / f"home-{name}"
     home.mkdir()
-    (home / "config.toml").write_text(CONFIG.format(base_url=base_url))
-    return home
+    return write_mock_config(home, base_url)
 
 
 def make_repo(root: Path, name: str = "repo") -> Path:

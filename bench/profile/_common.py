@@ -1,4 +1,5 @@
-"""Self-contained helpers for the profiling scripts (bench/ proper is the suite's harness)."""
+"""Helpers for the profiling scripts (bench/ proper is the suite's harness); they run with the
+repository root on sys.path, as every script here sets it."""
 
 from __future__ import annotations
 
@@ -9,15 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-CONFIG = """model = "gpt-5.5"
-model_provider = "mock"
-
-[model_providers.mock]
-name = "Mock Responses"
-base_url = "{base_url}"
-wire_api = "responses"
-env_key = "MOCK_KEY"
-"""
+from tests.support.mock_config import write_mock_config
 
 # This machine exports PYTHONDONTWRITEBYTECODE=1; an installed wheel has its .pyc files, so the
 # profiles run with a bytecode cache outside the tree (filled by the first run).
@@ -33,10 +26,7 @@ class Sample:
 
 
 def make_home(root: Path, name: str, base_url: str) -> Path:
-    home = root / name
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(CONFIG.format(base_url=base_url))
-    return home
+    return write_mock_config(root / name, base_url)
 
 
 def env_for(home: Path) -> dict[str, str]:

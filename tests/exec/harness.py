@@ -11,16 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
-CONFIG = """model = "gpt-5.5"
-model_provider = "mock"
-
-[model_providers.mock]
-name = "Mock Responses"
-base_url = "{base_url}"
-wire_api = "responses"
-env_key = "MOCK_KEY"
-{extra}"""
+from tests.support.mock_config import write_mock_config
 
 
 @dataclass(slots=True)
@@ -52,8 +43,7 @@ def codex_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
 
 
 def write_config(home: Path, base_url: str, extra: str = "") -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(CONFIG.format(base_url=base_url, extra=extra))
+    write_mock_config(home, base_url, extra)
 
 
 def run_codex(
