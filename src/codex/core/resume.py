@@ -76,8 +76,8 @@ def find_resume_path(
     `thread_id`. As the official 0.169 CLI: `last` with no recorded session and an id that is not
     a UUID give None (a new session); a UUID with no rollout is an error."""
     from codex.errors import CodexError
+    from codex.protocol.ids import is_uuid
     from codex.rollout import find_session_path, list_sessions
-    from codex.rollout.paths import is_uuid
 
     if last:
         page = list_sessions(

@@ -16,7 +16,8 @@ from typing import Any
 
 import orjson
 
-from codex.rollout.paths import is_uuid, parse_rollout_name, sessions_dir
+from codex.protocol.ids import is_uuid
+from codex.rollout.paths import parse_rollout_name, sessions_dir
 from codex.rollout.reader import ASCII_WHITESPACE, mapped
 
 MAX_SCAN_FILES = 10_000

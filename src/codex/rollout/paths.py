@@ -55,13 +55,5 @@ def parse_rollout_name(name: str) -> tuple[str, str] | None:
     return m.group(1), m.group(2).lower()
 
 
-def is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
-
-
 def ensure_dir(path: Path) -> None:
     os.makedirs(path, exist_ok=True)
