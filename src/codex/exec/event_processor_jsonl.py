@@ -231,15 +231,18 @@ class JsonlEventProcessor:
 
     # ---- MCP --------------------------------------------------------------------------------
 
-    def _on_mcp_tool_call_begin(self, msg: Msg) -> list[ev.ThreadEvent]:
+    def _mcp_call(self, msg: Msg) -> _McpCall:
+        """A new item for the MCP invocation an event describes."""
         invocation = msg.get("invocation") or {}
-        call = _McpCall(
+        return _McpCall(
             item_id=self._new_id(),
             server=str(invocation.get("server", "")),
             tool=str(invocation.get("tool", "")),
             arguments=invocation.get("arguments"),
         )
-        self._mcp[str(msg.get("call_id"))] = call
+
+    def _on_mcp_tool_call_begin(self, msg: Msg) -> list[ev.ThreadEvent]:
+        call = self._mcp[str(msg.get("call_id"))] = self._mcp_call(msg)
         item = ev.McpToolCallItem(
             id=call.item_id,
             server=call.server,
@@ -252,13 +255,7 @@ class JsonlEventProcessor:
     def _on_mcp_tool_call_end(self, msg: Msg) -> list[ev.ThreadEvent]:
         call = self._mcp.pop(str(msg.get("call_id")), None)
         if call is None:
-            invocation = msg.get("invocation") or {}
-            call = _McpCall(
-                item_id=self._new_id(),
-                server=str(invocation.get("server", "")),
-                tool=str(invocation.get("tool", "")),
-                arguments=invocation.get("arguments"),
-            )
+            call = self._mcp_call(msg)
         result: ev.McpToolCallItemResult | None = None
         error: ev.McpToolCallItemError | None = None
         raw = msg.get("result")
