@@ -100,12 +100,25 @@ class EmbeddedServer:
         ]
         if self.alias:
             cmd += ["--alias", self.alias]
+        # Trap SIGTERM before the child exists: a SIGTERM that lands between the spawn and the trap
+        # would kill codex with the default action and skip stop(). If it lands inside Popen, the
+        # child's stdin pipe closes with us and the server exits on EOF.
+        self._trap_sigterm()
+        try:
+            self.process = self._spawn(cmd)
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _spawn(self, cmd: list[str]) -> subprocess.Popen[bytes]:
         log = None
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             log = self.log_path.open("wb")
         try:
-            self.process = subprocess.Popen(
+            return subprocess.Popen(
                 cmd,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -115,13 +128,6 @@ class EmbeddedServer:
         finally:
             if log is not None:
                 log.close()
-        self._trap_sigterm()
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
 
     def _wait_ready(self) -> None:
         proc = self.process
