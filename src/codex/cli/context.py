@@ -15,6 +15,9 @@ class CliContext:
     config_file: str | None = None
     cli_overrides: list[str] = field(default_factory=list)
     profile: str | None = None
+    feature_toggles: list[tuple[str, bool]] = field(default_factory=list)
+    strict_config: bool = False
+    ignore_user_config: bool = False
 
     def overrides(self) -> ConfigOverrides:
         from codex.config import ConfigOverrides
@@ -24,6 +27,9 @@ class CliContext:
             config_file=self.config_file,
             cli_overrides=tuple(self.cli_overrides),
             profile=self.profile,
+            feature_toggles=tuple(self.feature_toggles),
+            strict=self.strict_config,
+            ignore_user_config=self.ignore_user_config,
         )
 
     def load_config(self, **kwargs: object) -> Config:

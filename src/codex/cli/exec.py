@@ -27,4 +27,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.cli_overrides.extend(request.extra_config)
     if request.profile:
         ctx.profile = request.profile
+    ctx.feature_toggles.extend(request.feature_toggles)
+    ctx.strict_config = ctx.strict_config or request.strict_config
+    ctx.ignore_user_config = request.ignore_user_config
     return run_exec(request, ctx)

@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from codex.cli.context import CliContext
 
 # Global options taking a value, so the subcommand can be found without a full parse.
-_VALUE_OPTIONS = {"-c", "--config", "--config-home", "--config-file", "-p", "--profile"}
+_VALUE_OPTIONS = {
+    "-c",
+    "--config",
+    "--config-home",
+    "--config-file",
+    "-p",
+    "--profile",
+    "--enable",
+    "--disable",
+}
 
 _TUI_PENDING = (
     "codex: the interactive TUI is not available in this build yet; "
@@ -103,6 +112,41 @@ def add_global_options(parser: argparse.ArgumentParser, *, suffix: str = "") -> 
         default=argparse.SUPPRESS if suffix else None,
         help=quiet or "Use the [profiles.NAME] section of config.toml",
     )
+    add_feature_options(parser, suffix=suffix)
+
+
+def add_feature_options(parser: argparse.ArgumentParser, *, suffix: str = "") -> None:
+    """`--enable`/`--disable FEATURE` (one list, so the command-line order decides) and
+    `--strict-config`; `codex exec` also takes them after its prompt."""
+    import argparse
+
+    quiet = argparse.SUPPRESS if suffix else None
+    for flag, on in (("--enable", True), ("--disable", False)):
+        parser.add_argument(
+            flag,
+            dest=f"feature_toggles{suffix}",
+            action="append",
+            type=_toggle(on),
+            default=[] if not suffix else argparse.SUPPRESS,
+            metavar="FEATURE",
+            help=quiet
+            or f"{flag[2:].capitalize()} a feature (repeatable); the same as "
+            f"-c features.FEATURE={'true' if on else 'false'}",
+        )
+    parser.add_argument(
+        "--strict-config",
+        dest=f"strict_config{suffix}",
+        action="store_true",
+        default=False if not suffix else argparse.SUPPRESS,
+        help=quiet or "Refuse a config.toml (or -c) naming fields this version does not know",
+    )
+
+
+def _toggle(on: bool):  # -> an argparse `type` turning FEATURE into (FEATURE, on)
+    def parse(name: str) -> tuple[str, bool]:
+        return (name.strip(), on)
+
+    return parse
 
 
 def build_parser(selected: str | None) -> argparse.ArgumentParser:
@@ -142,6 +186,8 @@ def _context(args: argparse.Namespace) -> CliContext:
         config_file=ns.get("config_file_sub") or ns.get("config_file"),
         cli_overrides=[*ns.get("config", []), *ns.get("config_sub", [])],
         profile=ns.get("profile_sub") or ns.get("profile"),
+        feature_toggles=[*ns.get("feature_toggles", []), *ns.get("feature_toggles_sub", [])],
+        strict_config=bool(ns.get("strict_config") or ns.get("strict_config_sub")),
     )
 
 

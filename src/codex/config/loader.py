@@ -49,10 +49,16 @@ def load_config(
     effective = _apply_profile(layers, profile)
     flags = dict(flag_overrides or {})
     feature_flags = _apply_flags(effective, flags)
+    feature_flags.update(_feature_toggles(overrides.feature_toggles))
     _resolve_features(effective, layers, profile, feature_flags)
     _derive_defaults(effective, session_cwd)
     _resolve_relative_paths(effective, session_cwd)
-    return _validate(effective, paths, session_cwd, profile)
+    config = _validate(effective, paths, session_cwd, profile)
+    if overrides.strict:
+        from codex.config.strict import check_strict
+
+        check_strict(config, effective, str(paths.config_file))
+    return config
 
 
 def read_layers(
@@ -63,7 +69,7 @@ def read_layers(
     """The raw merged tree (file < -c < managed), before profiles, with origins."""
     layers = LayeredTree()
     explicit = bool(overrides.config_file or os.environ.get("CODEX_CONFIG_FILE", "").strip())
-    user = read_toml(paths.config_file, required=explicit)
+    user = None if overrides.ignore_user_config else read_toml(paths.config_file, required=explicit)
     if user is not None:
         layers.merge(user, Source(str(paths.config_file), str(paths.config_file)))
     for override in parse_overrides(overrides.cli_overrides):
@@ -134,6 +140,19 @@ def _apply_flags(effective: LayeredTree, flags: Mapping[str, object]) -> dict[st
             continue  # upstream's one exception: the config value beats the flag
         effective.set(key, _toml_value(value), FLAG)
     return feature_flags
+
+
+def _feature_toggles(toggles: Sequence[tuple[str, bool]]) -> dict[str, bool]:
+    """`--enable`/`--disable` as feature flags; a name no feature has is a usage error."""
+    from codex.config.features import canonical_feature
+
+    flags: dict[str, bool] = {}
+    for name, on in toggles:
+        feature = canonical_feature(name)
+        if feature is None:
+            raise UsageError(f"unknown feature flag: {name} (`codex debug config` lists features)")
+        flags[feature] = on
+    return flags
 
 
 def _toml_value(value: object) -> object:

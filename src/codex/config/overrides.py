@@ -23,6 +23,10 @@ class ConfigOverrides:
     config_file: str | None = None
     cli_overrides: tuple[str, ...] = ()
     profile: str | None = None
+    # `--enable NAME` / `--disable NAME`, in command-line order (the last one for a name wins).
+    feature_toggles: tuple[tuple[str, bool], ...] = ()
+    strict: bool = False  # --strict-config: unknown fields are an error
+    ignore_user_config: bool = False  # --ignore-user-config: $CODEX_HOME/config.toml unread
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,8 +168,10 @@ class Session:
         rollout_path: str | None = None,
         auth: Any = None,
         stream_deltas: bool = True,
+        load_exec_rules: bool = True,
     ) -> None:
         self.config = config
+        self.load_exec_rules = load_exec_rules
         self.stream_deltas = stream_deltas
         self.originator = resolve_originator() if originator is None else originator
         self.conversation_id = conversation_id or str(uuid.uuid4())
@@ -342,8 +344,9 @@ class Session:
 
     def _load_exec_policy(self) -> Any:
         """`$CODEX_HOME/rules/*.rules`; a malformed file is reported and ignored (upstream).
-        None (the same as an empty policy to codex.sandbox.approval) when there are no rules."""
-        if not _has_rule_files(self.config.codex_home):
+        None (the same as an empty policy to codex.sandbox.approval) when there are no rules, or
+        when the front end was told to ignore them (`codex exec --ignore-rules`)."""
+        if not self.load_exec_rules or not _has_rule_files(self.config.codex_home):
             return None
         from codex.sandbox.execpolicy import load_exec_policy
 

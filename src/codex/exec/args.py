@@ -117,6 +117,18 @@ def add_options(parser: argparse.ArgumentParser, *, again: bool = False) -> None
         metavar="FILE",
         help="Write the agent's last message to FILE",
     )
+    p(
+        "--ignore-user-config",
+        action="store_true",
+        default=dflt or False,
+        help="Do not load $CODEX_HOME/config.toml (auth still uses CODEX_HOME)",
+    )
+    p(
+        "--ignore-rules",
+        action="store_true",
+        default=dflt or False,
+        help="Do not load execpolicy .rules files from $CODEX_HOME/rules",
+    )
     # Passed by the TypeScript SDK; accepted so it works unchanged.
     p("--thread-source", default=dflt, help=hidden)
     p("--cyber-access-program", default=dflt, help=hidden)
@@ -140,8 +152,18 @@ def _reparser() -> argparse.ArgumentParser:
     parser.add_argument("--all", action="store_true", default=argparse.SUPPRESS)
     parser.add_argument("-c", "--config", dest="config_again", action="append", default=[])
     parser.add_argument("-p", "--profile", dest="profile_again", default=None)
+    # The global feature options, also accepted after the prompt (as upstream's exec takes them).
+    for flag, on in (("--enable", True), ("--disable", False)):
+        parser.add_argument(
+            flag, dest="features_again", action="append", default=[], type=_feature_toggle(on)
+        )
+    parser.add_argument("--strict-config", dest="strict_again", action="store_true", default=False)
     parser.add_argument("words", nargs="*")
     return parser
+
+
+def _feature_toggle(on: bool):  # -> an argparse `type`: FEATURE -> (FEATURE, on)
+    return lambda name: (name.strip(), on)
 
 
 def parse_rest(args: argparse.Namespace) -> ExecRequest:
@@ -153,6 +175,8 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
     words: list[str] = []
     extra_config: list[str] = []
     profile = None
+    feature_toggles: list[tuple[str, bool]] = []
+    strict_config = False
     resume_last = False
     rest = list(ns.get("rest") or [])
     if rest:
@@ -168,6 +192,10 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
                 extra_config += value
             elif key == "profile_again":
                 profile = value
+            elif key == "features_again":
+                feature_toggles += value
+            elif key == "strict_again":
+                strict_config = bool(value)
             elif key == "last":
                 resume_last = bool(value)
             elif key == "words":
@@ -200,6 +228,10 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
         output_last_message=merged.get("output_last_message"),
         extra_config=extra_config,
         profile=profile,
+        feature_toggles=feature_toggles,
+        strict_config=strict_config,
+        ignore_user_config=bool(merged.get("ignore_user_config")),
+        ignore_rules=bool(merged.get("ignore_rules")),
     )
     prompt_before: str | None = None
     if len(words) >= 2 and words[0] != "resume" and words[1] == "resume":

@@ -98,6 +98,7 @@ class ExecDriver:
     ephemeral: bool
     resume_path: Path | None
     add_dirs: list[Path]
+    load_exec_rules: bool = True  # False with --ignore-rules
 
     def run(self) -> int:
         try:
@@ -162,6 +163,7 @@ class ExecDriver:
             # CODEX_API_KEY is honoured by exec whatever originator an embedding SDK announces.
             auth=session_auth(self.config, enable_codex_api_key_env=True),
             stream_deltas=False,
+            load_exec_rules=self.load_exec_rules,
         )
         if setup.usage_base:
             # A resumed thread keeps counting where the last process stopped (0.169 reports

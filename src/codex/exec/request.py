@@ -29,3 +29,7 @@ class ExecRequest:
     resume_id: str | None = None
     extra_config: list[str] = field(default_factory=list)
     profile: str | None = None
+    feature_toggles: list[tuple[str, bool]] = field(default_factory=list)  # after the prompt
+    strict_config: bool = False  # --strict-config given after the prompt
+    ignore_user_config: bool = False
+    ignore_rules: bool = False

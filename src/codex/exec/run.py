@@ -210,6 +210,7 @@ def _drive(
         ephemeral=req.ephemeral,
         resume_path=resume_path,
         add_dirs=add_dirs,
+        load_exec_rules=not req.ignore_rules,
     )
     return driver.run()
 

@@ -1,0 +1,93 @@
+"""The 0.169 config flags through the real CLI: `--strict-config` (unknown fields are an error, also
+when the validated config comes from the cache), `--enable`/`--disable FEATURE` (command-line
+order decides; an unknown name is an error) and `codex exec --ignore-user-config`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.support.codex_cli import RunCodex
+
+UNKNOWN = 'bogus_key = 1\nmodel = "o3"\n[tui]\nfoo = 2\n[model_providers.p]\nname = "p"\nwat = 3\n'
+
+
+def write_home(tmp_path: Path, text: str) -> Path:
+    home = tmp_path / "codex-home"
+    home.mkdir()
+    (home / "config.toml").write_text(text)
+    return home
+
+
+def features(run_codex: RunCodex, home: Path, *args: str) -> dict[str, bool]:
+    res = run_codex("--config-home", str(home), *args)
+    assert res.returncode == 0, res.stderr
+    values = json.loads(res.stdout)["values"]
+    return {k.removeprefix("features."): v["value"] for k, v in values.items() if "features." in k}
+
+
+def test_without_strict_unknown_fields_are_ignored(run_codex: RunCodex, tmp_path: Path) -> None:
+    home = write_home(tmp_path, UNKNOWN)
+    res = run_codex("--config-home", str(home), "debug", "config", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["values"]["model"]["value"] == "o3"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_strict_config_names_every_unknown_field_in_one_line(
+    run_codex: RunCodex, tmp_path: Path, where: str
+) -> None:
+    home = write_home(tmp_path, UNKNOWN)
+    # Twice: the second run validates nothing and takes the config from the cache.
+    for _ in range(2):
+        args = ["debug", "config"]
+        args = ["--strict-config", *args] if where == "before" else [*args, "--strict-config"]
+        res = run_codex("--config-home", str(home), *args)
+        assert res.returncode == 2, res.stderr
+        assert res.stdout == ""
+        assert res.stderr.splitlines() == [
+            f"codex: {home / 'config.toml'}: unknown configuration fields `bogus_key`, "
+            "`model_providers.p.wat`, `tui.foo` (--strict-config)"
+        ]
+    assert list((home / "cache" / "config").iterdir()), "the second run had a cached config"
+
+
+def test_strict_config_names_the_override_that_set_an_unknown_field(
+    run_codex: RunCodex, tmp_path: Path
+) -> None:
+    home = write_home(tmp_path, 'model = "o3"\n')
+    res = run_codex("--config-home", str(home), "--strict-config", "debug", "config")
+    assert res.returncode == 0, res.stderr
+    res = run_codex(
+        "--config-home", str(home), "--strict-config", "-c", "nope=1", "debug", "config"
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == [
+        "codex: -c nope=1: unknown configuration field `nope` (--strict-config)"
+    ]
+
+
+def test_enable_and_disable_follow_command_line_order(run_codex: RunCodex, tmp_path: Path) -> None:
+    home = write_home(tmp_path, "[features]\nunified_exec = false\n")
+    json_args = ("debug", "config", "--json")
+    assert features(run_codex, home, *json_args)["unified_exec"] is False
+    assert features(run_codex, home, "--enable", "unified_exec", *json_args)["unified_exec"] is True
+    on_then_off = features(
+        run_codex, home, "--enable", "unified_exec", *json_args, "--disable", "unified_exec"
+    )
+    assert on_then_off["unified_exec"] is False
+    # A legacy spelling names its feature, as in [features].
+    legacy = features(run_codex, home, "--enable", "experimental_use_unified_exec_tool", *json_args)
+    assert legacy["unified_exec"] is True
+    assert features(run_codex, home, "--disable", "undo", *json_args)["undo"] is False
+
+
+def test_unknown_feature_flag_is_a_one_line_error(run_codex: RunCodex, tmp_path: Path) -> None:
+    home = write_home(tmp_path, "")
+    res = run_codex("--config-home", str(home), "--enable", "no_such_thing", "debug", "config")
+    assert res.returncode == 2
+    assert res.stdout == ""
+    assert res.stderr.splitlines() == [
+        "codex: unknown feature flag: no_such_thing (`codex debug config` lists features)"
+    ]
