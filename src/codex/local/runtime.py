@@ -173,26 +173,22 @@ class EmbeddedServer:
         raise CodexError(f"the embedded model server at {self.address} is not healthy")
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close stdin (the child exits on EOF), then SIGTERM, then SIGKILL; always reap."""
+        """Close stdin (the child exits on EOF), then SIGTERM, then SIGKILL; always reap.
+
+        A SIGTERM that arrives meanwhile is held until the child is reaped, then ends codex with
+        status 143 as one during the session does (the default action would skip the reaping)."""
         proc = self.process
-        self._restore_sigterm()
         if proc is None:
+            self._restore_sigterm()
             return
         self.process = None
-        if proc.stdin is not None:
-            with contextlib.suppress(OSError):
-                proc.stdin.close()
+        held = self._hold_sigterm()
         try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.terminate()
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+            _reap(proc, timeout)
+        finally:
+            self._restore_sigterm()
+        if held:
+            raise SystemExit(128 + signal.SIGTERM)
 
     def __enter__(self) -> EmbeddedServer:
         return self.start()
@@ -208,11 +204,36 @@ class EmbeddedServer:
         except ValueError:  # not the main thread: the parent-death signal still covers us
             self._old_sigterm = None
 
+    def _hold_sigterm(self) -> list[int]:
+        """While the trap is ours, replace it by one that only notes the signal (in the list)."""
+        held: list[int] = []
+        if self._old_sigterm is not None:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGTERM, lambda signum, frame: held.append(signum))
+        return held
+
     def _restore_sigterm(self) -> None:
         if self._old_sigterm is not None:
             with contextlib.suppress(ValueError):
                 signal.signal(signal.SIGTERM, self._old_sigterm)
             self._old_sigterm = None
+
+
+def _reap(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
 
 
 def _raise_exit(signum: int, frame: FrameType | None) -> None:
