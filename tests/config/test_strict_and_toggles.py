@@ -1,6 +1,7 @@
-"""The 0.169 config flags through the real CLI: `--strict-config` (unknown fields are an error, also
-when the validated config comes from the cache), `--enable`/`--disable FEATURE` (command-line
-order decides; an unknown name is an error) and `codex exec --ignore-user-config`."""
+"""The 0.169 config flags through the real CLI: `--strict-config` (unknown fields are an error,
+also when the validated config comes from the cache) and `--enable`/`--disable FEATURE`
+(`-c features.FEATURE=…` overrides, every disable after every enable; an unknown name is an
+error). `codex exec --ignore-user-config` is in tests/exec/test_exec_config_flags.py."""
 
 from __future__ import annotations
 
@@ -68,15 +69,17 @@ def test_strict_config_names_the_override_that_set_an_unknown_field(
     ]
 
 
-def test_enable_and_disable_follow_command_line_order(run_codex: RunCodex, tmp_path: Path) -> None:
+def test_enable_and_disable_are_features_overrides_where_disable_wins(
+    run_codex: RunCodex, tmp_path: Path
+) -> None:
     home = write_home(tmp_path, "[features]\nunified_exec = false\n")
     json_args = ("debug", "config", "--json")
     assert features(run_codex, home, *json_args)["unified_exec"] is False
     assert features(run_codex, home, "--enable", "unified_exec", *json_args)["unified_exec"] is True
-    on_then_off = features(
-        run_codex, home, "--enable", "unified_exec", *json_args, "--disable", "unified_exec"
-    )
-    assert on_then_off["unified_exec"] is False
+    # As upstream: every enable, then every disable, whatever the order on the command line.
+    for first, second in (("--enable", "--disable"), ("--disable", "--enable")):
+        both = features(run_codex, home, first, "unified_exec", *json_args, second, "unified_exec")
+        assert both["unified_exec"] is False
     # A legacy spelling names its feature, as in [features].
     legacy = features(run_codex, home, "--enable", "experimental_use_unified_exec_tool", *json_args)
     assert legacy["unified_exec"] is True
@@ -90,4 +93,40 @@ def test_unknown_feature_flag_is_a_one_line_error(run_codex: RunCodex, tmp_path:
     assert res.stdout == ""
     assert res.stderr.splitlines() == [
         "codex: unknown feature flag: no_such_thing (`codex debug config` lists features)"
+    ]
+
+
+def test_toggles_are_overrides_a_profile_still_beats(run_codex: RunCodex, tmp_path: Path) -> None:
+    home = write_home(tmp_path, 'profile = "p"\n[profiles.p.features]\nunified_exec = false\n')
+    json_args = ("debug", "config", "--json")
+    assert (
+        features(run_codex, home, "--enable", "unified_exec", *json_args)["unified_exec"] is False
+    )
+    res = run_codex(
+        "--config-home", str(home), "--enable", "undo", "--disable", "parallel", "debug", "config"
+    )
+    assert res.returncode == 0, res.stderr
+    lines = {line.split(" =")[0]: line for line in res.stdout.splitlines() if " = " in line}
+    assert lines["features.undo"].endswith("# --enable undo")
+    assert lines["features.parallel"].endswith("# --disable parallel")
+
+
+def test_strict_config_knows_what_codex_reads_and_checks_feature_tables(
+    run_codex: RunCodex, tmp_path: Path
+) -> None:
+    known = (
+        'tool_hook_command = ["/bin/true"]\ntool_hook_timeout_ms = 300\n'
+        "experimental_use_unified_exec_tool = true\n[tools]\nweb_search = true\n"
+        "[features]\nweb_search = true\n[profiles.p]\ntools_view_image = true\n"
+        "include_apply_patch_tool = true\n"
+    )
+    home = write_home(tmp_path, known)
+    res = run_codex("--config-home", str(home), "--strict-config", "debug", "config")
+    assert res.returncode == 0, res.stderr
+    (home / "config.toml").write_text(known + "[profiles.p.features]\nnope = true\n")
+    res = run_codex("--config-home", str(home), "--strict-config", "-c", "zz=1", "debug", "config")
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == [
+        f"codex: {home / 'config.toml'}: unknown configuration field `profiles.p.features.nope`; "
+        "-c zz=1: unknown configuration field `zz` (--strict-config)"
     ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.exec.harness import run_codex
+from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 
@@ -50,6 +51,13 @@ def test_ignore_user_config_runs_on_overrides_alone(
     assert res.stdout.decode().strip() == "from the mock"
     res = run_codex("exec", "hi", home=home, cwd=repo)
     assert res.rc == 1 and "nowhere" in res.stderr
+    # A file named by --config-file was asked for explicitly: it is still read.
+    team = write_mock_config(tmp_path / "team", mock_model_server.base_url) / "config.toml"
+    mock_model_server.enqueue(Turn([Message("from the team file")], USAGE))
+    argv = ["exec", "--config-file", str(team), "--ignore-user-config", "hi"]
+    res = run_codex(*argv, home=home, cwd=repo)
+    assert res.rc == 0, res.stderr
+    assert res.stdout.decode().strip() == "from the team file"
 
 
 def test_feature_and_strict_flags_after_the_prompt(

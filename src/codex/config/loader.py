@@ -49,7 +49,6 @@ def load_config(
     effective = _apply_profile(layers, profile)
     flags = dict(flag_overrides or {})
     feature_flags = _apply_flags(effective, flags)
-    feature_flags.update(_feature_toggles(overrides.feature_toggles))
     _resolve_features(effective, layers, profile, feature_flags)
     _derive_defaults(effective, session_cwd)
     _resolve_relative_paths(effective, session_cwd)
@@ -57,7 +56,7 @@ def load_config(
     if overrides.strict:
         from codex.config.strict import check_strict
 
-        check_strict(config, effective, str(paths.config_file))
+        check_strict(config, layers, str(paths.config_file))
     return config
 
 
@@ -69,12 +68,18 @@ def read_layers(
     """The raw merged tree (file < -c < managed), before profiles, with origins."""
     layers = LayeredTree()
     explicit = bool(overrides.config_file or os.environ.get("CODEX_CONFIG_FILE", "").strip())
-    user = None if overrides.ignore_user_config else read_toml(paths.config_file, required=explicit)
+    # --ignore-user-config skips $CODEX_HOME/config.toml, not a file named by --config-file or
+    # CODEX_CONFIG_FILE: that one was asked for explicitly.
+    skip = overrides.ignore_user_config and not explicit
+    user = None if skip else read_toml(paths.config_file, required=explicit)
     if user is not None:
         layers.merge(user, Source(str(paths.config_file), str(paths.config_file)))
     for override in parse_overrides(overrides.cli_overrides):
         label = f"-c {override.raw}"
         layers.set(override.path, override.value, Source(label, label))
+    for name, on in _feature_toggles(overrides.feature_toggles):
+        label = f"--{'enable' if on else 'disable'} {name}"
+        layers.set(("features", name), on, Source(label, label))
     managed = paths.managed_config_files if managed_config_files is None else managed_config_files
     for path in managed:
         table = read_toml(Path(path), required=False)
@@ -142,17 +147,15 @@ def _apply_flags(effective: LayeredTree, flags: Mapping[str, object]) -> dict[st
     return feature_flags
 
 
-def _feature_toggles(toggles: Sequence[tuple[str, bool]]) -> dict[str, bool]:
-    """`--enable`/`--disable` as feature flags; a name no feature has is a usage error."""
+def _feature_toggles(toggles: Sequence[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """`--enable`/`--disable` as `-c features.NAME=true|false` after the other `-c` options: every
+    enable, then every disable (so a disable wins, as upstream). An unknown NAME is an error."""
     from codex.config.features import canonical_feature
 
-    flags: dict[str, bool] = {}
-    for name, on in toggles:
-        feature = canonical_feature(name)
-        if feature is None:
+    for name, _ in toggles:
+        if canonical_feature(name) is None:
             raise UsageError(f"unknown feature flag: {name} (`codex debug config` lists features)")
-        flags[feature] = on
-    return flags
+    return [t for t in toggles if t[1]] + [t for t in toggles if not t[1]]
 
 
 def _toml_value(value: object) -> object:

@@ -114,6 +114,7 @@ class Config(Table):
     mcp_servers: dict[str, McpServerConfig] = field(default_factory=dict)
     custom_tools: dict[str, CustomToolConfig] = field(default_factory=dict)
     tool_hook_command: ArgvExpanded | None = None
+    tool_hook_timeout_ms: int | None = None  # codex-py: bound on one run of tool_hook_command
     notify: list[str] | None = None
 
     profiles: dict[str, ProfileConfig] = field(default_factory=dict)

@@ -121,7 +121,8 @@ def add_options(parser: argparse.ArgumentParser, *, again: bool = False) -> None
         "--ignore-user-config",
         action="store_true",
         default=dflt or False,
-        help="Do not load $CODEX_HOME/config.toml (auth still uses CODEX_HOME)",
+        help="Do not load $CODEX_HOME/config.toml (auth still uses CODEX_HOME; a file named by "
+        "--config-file is still read)",
     )
     p(
         "--ignore-rules",

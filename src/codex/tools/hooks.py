@@ -180,8 +180,7 @@ def hook_from_config(config: Any, **context: Any) -> ToolHooks | None:
     seed = None
     argv = getattr(config, "tool_hook_command", None)
     if argv:
-        extra = getattr(config, "model_extra", None) or {}
-        timeout = extra.get("tool_hook_timeout_ms", DEFAULT_HOOK_TIMEOUT_MS)
+        timeout = getattr(config, "tool_hook_timeout_ms", None)
         if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
             timeout = DEFAULT_HOOK_TIMEOUT_MS
         seed = ToolHook(argv, timeout)
