@@ -92,7 +92,7 @@ def test_unknown_feature_flag_is_a_one_line_error(run_codex: RunCodex, tmp_path:
     assert res.returncode == 2
     assert res.stdout == ""
     assert res.stderr.splitlines() == [
-        "codex: unknown feature flag: no_such_thing (`codex debug config` lists features)"
+        "codex: unknown feature flag: no_such_thing (`codex features list` lists them)"
     ]
 
 

@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("logout", "Remove stored authentication credentials", "codex.cli.logout"),
     Command("models", "Local models for --oss: pull, add a GGUF, list", "codex.cli.models"),
+    Command("features", "Inspect feature flags, or set one in config.toml", "codex.cli.features"),
 )
 
 

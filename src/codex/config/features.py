@@ -30,6 +30,23 @@ FEATURE_DEFAULTS: dict[str, bool] = {
     "shell_tool": True,
 }
 
+# Lifecycle stage of each feature, as `codex features list` shows it (upstream's registry of the
+# same feature set).
+FEATURE_STAGES: dict[str, str] = {
+    "undo": "stable",
+    "view_image_tool": "stable",
+    "shell_tool": "stable",
+    "exec_policy": "stable",
+    "apply_patch_freeform": "beta",
+    "web_search_request": "beta",
+    "unified_exec": "experimental",
+    "rmcp_client": "experimental",
+    "experimental_sandbox_command_assessment": "experimental",
+    "enable_experimental_windows_sandbox": "experimental",
+    "remote_compaction": "experimental",
+    "parallel": "experimental",
+}
+
 # Old spellings accepted inside `[features]` and as top-level/profile booleans.
 LEGACY_ALIASES: dict[str, str] = {
     "experimental_use_unified_exec_tool": "unified_exec",
@@ -138,4 +155,10 @@ def resolve_features(
     return values, origins
 
 
-__all__ = ["FEATURE_DEFAULTS", "Features", "canonical_feature", "resolve_features"]
+__all__ = [
+    "FEATURE_DEFAULTS",
+    "FEATURE_STAGES",
+    "Features",
+    "canonical_feature",
+    "resolve_features",
+]

@@ -154,7 +154,7 @@ def _feature_toggles(toggles: Sequence[tuple[str, bool]]) -> list[tuple[str, boo
 
     for name, _ in toggles:
         if canonical_feature(name) is None:
-            raise UsageError(f"unknown feature flag: {name} (`codex debug config` lists features)")
+            raise UsageError(f"unknown feature flag: {name} (`codex features list` lists them)")
     return [t for t in toggles if t[1]] + [t for t in toggles if not t[1]]
 
 
