@@ -34,6 +34,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("logout", "Remove stored authentication credentials", "codex.cli.logout"),
     Command("models", "Local models for --oss: pull, add a GGUF, list", "codex.cli.models"),
     Command("features", "Inspect feature flags, or set one in config.toml", "codex.cli.features"),
+    Command("archive", "Archive a saved session by id", "codex.cli.sessions"),
+    Command("unarchive", "Unarchive a saved session by id", "codex.cli.sessions"),
+    Command("delete", "Permanently delete a saved session by id", "codex.cli.sessions"),
 )
 
 

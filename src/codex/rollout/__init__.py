@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 from codex._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from codex.rollout.archive import archive_session, unarchive_session
+    from codex.rollout.archive import (
+        archive_session,
+        delete_session,
+        find_archived_path,
+        unarchive_session,
+    )
     from codex.rollout.listing import SessionsPage, SessionSummary, find_session_path, list_sessions
     from codex.rollout.paths import new_conversation_id, rollout_path, sessions_dir
     from codex.rollout.policy import PERSISTED_EVENT_TYPES, should_persist_event
@@ -26,6 +31,8 @@ __getattr__ = lazy_exports(
     {
         "archive_session": "codex.rollout.archive",
         "unarchive_session": "codex.rollout.archive",
+        "delete_session": "codex.rollout.archive",
+        "find_archived_path": "codex.rollout.archive",
         "SessionsPage": "codex.rollout.listing",
         "SessionSummary": "codex.rollout.listing",
         "find_session_path": "codex.rollout.listing",
@@ -51,6 +58,8 @@ __all__ = [
     "SessionSummary",
     "SessionsPage",
     "archive_session",
+    "delete_session",
+    "find_archived_path",
     "find_session_path",
     "iter_rollout",
     "list_sessions",

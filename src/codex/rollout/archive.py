@@ -1,4 +1,5 @@
-"""Archive a session: move its rollout file flat into `$CODEX_HOME/archived_sessions/`."""
+"""Archive a session (move its rollout file flat into `$CODEX_HOME/archived_sessions/`), bring it
+back, or delete it for good."""
 
 from __future__ import annotations
 
@@ -38,3 +39,29 @@ def unarchive_session(codex_home: Path, name_or_path: str | Path) -> Path:
     ensure_dir(dest.parent)
     os.replace(src, dest)
     return dest
+
+
+def find_archived_path(codex_home: Path, conversation_id: str) -> Path | None:
+    """The archived rollout file of a session by its id, or None."""
+    wanted = conversation_id.lower()
+    try:
+        with os.scandir(archived_dir(codex_home)) as entries:
+            for entry in entries:
+                parsed = parse_rollout_name(entry.name)
+                if parsed is not None and parsed[1] == wanted and entry.is_file():
+                    return Path(entry.path)
+    except FileNotFoundError:
+        return None
+    return None
+
+
+def delete_session(codex_home: Path, path: Path) -> None:
+    """Remove a rollout file, active or archived; nothing outside those two folders."""
+    path = Path(path)
+    if parse_rollout_name(path.name) is None:
+        raise CodexError(f"{path} is not a rollout file")
+    resolved = path.resolve()
+    roots = (sessions_dir(codex_home).resolve(), archived_dir(codex_home).resolve())
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise CodexError(f"{path} is not a session of {codex_home}")
+    path.unlink()

@@ -1,0 +1,60 @@
+"""`codex archive`, `codex unarchive` and `codex delete`: manage a saved session by its UUID.
+Delete asks first on a terminal; without one it needs `--force`, as upstream."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from codex.cli.context import CliContext
+from codex.errors import CodexError
+
+NO_TTY = (
+    "cannot confirm session deletion without an interactive terminal; "
+    "rerun with --force and a session UUID"
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="The session's id (UUID)")
+    if parser.prog.endswith(" delete"):
+        parser.add_argument(
+            "--force", action="store_true", help="Delete without prompting. SESSION must be a UUID"
+        )
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from codex.config.paths import resolve_paths
+    from codex.core import sessions
+
+    home = resolve_paths(ctx.overrides()).codex_home
+    if args.command == "archive":
+        path = sessions.archive(home, args.session)
+        sys.stdout.write(f"Archived session {_id(path)}.\n")
+    elif args.command == "unarchive":
+        path = sessions.unarchive(home, args.session)
+        sys.stdout.write(f"Unarchived session {_id(path)}.\n")
+    else:
+        path = sessions.find_any(home, args.session)
+        if not args.force and not _confirmed(path):
+            return 1
+        sessions.delete(home, path)
+        sys.stdout.write(f"Deleted session {_id(path)}.\n")
+    return 0
+
+
+def _id(path: object) -> str:
+    name = str(getattr(path, "name", path))
+    return name.removesuffix(".jsonl")[-36:]
+
+
+def _confirmed(path: object) -> bool:
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        raise CodexError(NO_TTY)
+    sys.stderr.write(f"Delete session {_id(path)} ({path}) permanently? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    sys.stderr.write("Not deleted.\n")
+    return False

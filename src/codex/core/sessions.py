@@ -1,0 +1,63 @@
+"""Saved sessions by id, for the front ends: archive one, bring it back, or delete it. Front ends
+name sessions by their UUID; codex.rollout knows where the files are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codex.errors import CodexError
+
+
+def _uuid(session: str) -> str:
+    from codex.protocol.ids import is_uuid
+
+    if not is_uuid(session):
+        raise CodexError(f"No session found matching '{session}': give the session's UUID")
+    return session.lower()
+
+
+def archive(codex_home: Path, session: str) -> Path:
+    """Move an active session to archived_sessions/; its new path."""
+    from codex.rollout import archive_session, find_archived_path, find_session_path
+
+    wanted = _uuid(session)
+    path = find_session_path(codex_home, wanted)
+    if path is None:
+        if find_archived_path(codex_home, wanted) is not None:
+            raise CodexError(f"session {wanted} is already archived")
+        raise CodexError(f"No active session found matching '{session}'.")
+    return archive_session(codex_home, path)
+
+
+def unarchive(codex_home: Path, session: str) -> Path:
+    """Move an archived session back under sessions/; its new path."""
+    from codex.rollout import find_archived_path, find_session_path, unarchive_session
+
+    wanted = _uuid(session)
+    path = find_archived_path(codex_home, wanted)
+    if path is None:
+        if find_session_path(codex_home, wanted) is not None:
+            raise CodexError(f"session {wanted} is not archived")
+        raise CodexError(f"No archived session found matching '{session}'.")
+    return unarchive_session(codex_home, path)
+
+
+def find_any(codex_home: Path, session: str) -> Path:
+    """The rollout file of a session, active or archived."""
+    from codex.rollout import find_archived_path, find_session_path
+
+    wanted = _uuid(session)
+    path = find_session_path(codex_home, wanted) or find_archived_path(codex_home, wanted)
+    if path is None:
+        raise CodexError(f"No session found matching '{session}'.")
+    return path
+
+
+def delete(codex_home: Path, path: Path) -> None:
+    """Remove a session's rollout file (found by `find_any`)."""
+    from codex.rollout import delete_session
+
+    try:
+        delete_session(codex_home, path)
+    except OSError as err:
+        raise CodexError(f"cannot delete {path}: {err.strerror or err}") from None
