@@ -50,6 +50,11 @@ def test_enable_and_disable_edit_config_in_place(run_codex: RunCodex, tmp_path: 
     assert "[features]\nunified_exec = true\nundo = false\n" in text
     rows = listing(run_codex, home)
     assert rows["unified_exec"][1] == "true" and rows["undo"][1] == "false"
+    # As 0.169: disabling a feature that is off by default drops its key.
+    res = run_codex("--config-home", str(home), "features", "disable", "unified_exec")
+    assert res.returncode == 0, res.stderr
+    assert config.read_text().endswith("[features]\nundo = false\n")
+    assert listing(run_codex, home)["unified_exec"][1] == "false"
 
 
 def test_unknown_feature_is_refused_and_nothing_is_written(
@@ -58,12 +63,18 @@ def test_unknown_feature_is_refused_and_nothing_is_written(
     home = tmp_path / "codex-home"
     home.mkdir()
     config = home / "config.toml"
-    config.write_text('model = "o3"\n')
-    for argv in (["enable", "warp_drive"], ["enable"], ["list", "undo"]):
-        res = run_codex("--config-home", str(home), "features", *argv)
-        assert res.returncode == 2, res.stderr
+    config.write_text('model = "o3"\n[profiles.p]\nmodel = "o4-mini"\n')
+    cases = (
+        (["features", "enable", "warp_drive"], 1),  # 0.169's exit code for an unknown feature
+        (["-p", "p", "features", "enable", "undo"], 1),  # a profile does not apply
+        (["features", "enable"], 2),
+        (["features", "list", "undo"], 2),
+    )
+    for argv, code in cases:
+        res = run_codex("--config-home", str(home), *argv)
+        assert res.returncode == code, (argv, res.stderr)
         assert res.stdout == "" and len(res.stderr.splitlines()) == 1, res.stderr
-    assert config.read_text() == 'model = "o3"\n'
+    assert config.read_text() == 'model = "o3"\n[profiles.p]\nmodel = "o4-mini"\n'
 
 
 def test_enable_writes_the_explicit_config_file(run_codex: RunCodex, tmp_path: Path) -> None:

@@ -102,10 +102,42 @@ def test_delete_asks_on_a_terminal(
     finally:
         os.close(master)
         os.close(slave)
-    assert b"permanently? [y/N]" in err
+    prompt = f"Permanently delete session {thread_id}?\nThis cannot be undone.\nContinue? [y/N]: "
+    result = f"Deleted session {thread_id}.\n" if deleted else "Delete cancelled.\n"
+    assert (proc.returncode, out.decode()) == (0, prompt + result), err
     assert path.exists() is not deleted
-    assert proc.returncode == (0 if deleted else 1)
-    assert (out == f"Deleted session {thread_id}.\n".encode()) is deleted
+
+
+def test_unarchive_never_overwrites_an_active_copy(home: Path, tmp_path: Path) -> None:
+    thread_id, path = record_session(home, tmp_path)
+    archived = home / "archived_sessions" / path.name
+    archived.parent.mkdir()
+    archived.write_bytes(b"an older copy\n")
+    active = path.read_bytes()
+    res = codex(home, tmp_path, "unarchive", thread_id)
+    assert res.returncode == 1 and "already exists" in res.stderr
+    assert path.read_bytes() == active and archived.read_bytes() == b"an older copy\n"
+    # delete removes every copy of the session, active and archived.
+    res = codex(home, tmp_path, "delete", "--force", thread_id)
+    assert res.returncode == 0, res.stderr
+    assert not path.exists() and not archived.exists()
+
+
+def test_a_uuid_without_hyphens_names_the_session(home: Path, tmp_path: Path) -> None:
+    thread_id, path = record_session(home, tmp_path)
+    res = codex(home, tmp_path, "archive", thread_id.replace("-", ""))
+    assert (res.returncode, res.stdout) == (0, f"Archived session {thread_id}.\n"), res.stderr
+    assert (home / "archived_sessions" / path.name).exists()
+
+
+def test_a_broken_archive_folder_is_a_one_line_error(home: Path, tmp_path: Path) -> None:
+    thread_id, path = record_session(home, tmp_path)
+    (home / "archived_sessions").write_text("not a folder\n")
+    for command in ("archive", "unarchive"):
+        res = codex(home, tmp_path, command, thread_id)
+        assert res.returncode == 1, res.stderr
+        assert res.stderr.startswith("codex: cannot ") and res.stderr.count("\n") == 1
+    assert path.exists()
 
 
 OFFICIAL = official_binary()

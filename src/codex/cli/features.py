@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from codex.cli.context import CliContext
-from codex.errors import UsageError
+from codex.errors import CodexError, UsageError
 
 _ACTIONS = {
     "list": "List known features with their stage and effective state",
@@ -53,12 +53,25 @@ def _list(ctx: CliContext) -> int:
 
 
 def _set(ctx: CliContext, name: str, *, on: bool) -> int:
+    """As 0.169: enable writes `true`; disable writes `false`, or drops the key of a feature
+    that is off by default."""
     from codex.config.edits import ConfigEdits
-    from codex.config.features import canonical_feature
+    from codex.config.features import FEATURE_DEFAULTS, canonical_feature
 
+    if ctx.profile is not None:
+        raise CodexError(
+            f"codex features {'enable' if on else 'disable'} edits the top-level [features] "
+            "table; --profile does not apply to it"
+        )
     feature = canonical_feature(name)
     if feature is None:
-        raise UsageError(f"unknown feature flag: {name} (`codex features list` lists them)")
-    ConfigEdits.for_overrides(ctx.overrides()).set(("features", feature), on).apply()
+        raise CodexError(f"unknown feature flag: {name} (`codex features list` lists them)")
+    edits = ConfigEdits.for_overrides(ctx.overrides())
+    key = ("features", feature)
+    if on or FEATURE_DEFAULTS[feature]:
+        edits.set(key, on)
+    else:
+        edits.remove(key)
+    edits.apply()
     sys.stdout.write(f"{'Enabled' if on else 'Disabled'} feature `{feature}` in config.toml.\n")
     return 0

@@ -35,11 +35,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         path = sessions.unarchive(home, args.session)
         sys.stdout.write(f"Unarchived session {_id(path)}.\n")
     else:
-        path = sessions.find_any(home, args.session)
-        if not args.force and not _confirmed(path):
-            return 1
-        sessions.delete(home, path)
-        sys.stdout.write(f"Deleted session {_id(path)}.\n")
+        session_id, paths = sessions.find_all(home, args.session)
+        if not args.force and not _confirmed(session_id):
+            sys.stdout.write("Delete cancelled.\n")
+            return 0
+        sessions.delete(home, paths)
+        sys.stdout.write(f"Deleted session {session_id}.\n")
     return 0
 
 
@@ -48,13 +49,12 @@ def _id(path: object) -> str:
     return name.removesuffix(".jsonl")[-36:]
 
 
-def _confirmed(path: object) -> bool:
+def _confirmed(session_id: str) -> bool:
+    """Ask on the terminal, in 0.169's words; anything but y/yes keeps the session."""
     if not (sys.stdin is not None and sys.stdin.isatty()):
         raise CodexError(NO_TTY)
-    sys.stderr.write(f"Delete session {_id(path)} ({path}) permanently? [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline().strip().lower()
-    if answer in ("y", "yes"):
-        return True
-    sys.stderr.write("Not deleted.\n")
-    return False
+    sys.stdout.write(
+        f"Permanently delete session {session_id}?\nThis cannot be undone.\nContinue? [y/N]: "
+    )
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")

@@ -9,11 +9,14 @@ from codex.errors import CodexError
 
 
 def _uuid(session: str) -> str:
+    """The canonical (hyphenated, lower-case) form of a session UUID."""
+    import uuid
+
     from codex.protocol.ids import is_uuid
 
     if not is_uuid(session):
         raise CodexError(f"No session found matching '{session}': give the session's UUID")
-    return session.lower()
+    return str(uuid.UUID(session))
 
 
 def archive(codex_home: Path, session: str) -> Path:
@@ -42,22 +45,24 @@ def unarchive(codex_home: Path, session: str) -> Path:
     return unarchive_session(codex_home, path)
 
 
-def find_any(codex_home: Path, session: str) -> Path:
-    """The rollout file of a session, active or archived."""
+def find_all(codex_home: Path, session: str) -> tuple[str, list[Path]]:
+    """A session's id and its rollout files: the active one, the archived one, or both."""
     from codex.rollout import find_archived_path, find_session_path
 
     wanted = _uuid(session)
-    path = find_session_path(codex_home, wanted) or find_archived_path(codex_home, wanted)
-    if path is None:
+    found = [find_session_path(codex_home, wanted), find_archived_path(codex_home, wanted)]
+    paths = [path for path in found if path is not None]
+    if not paths:
         raise CodexError(f"No session found matching '{session}'.")
-    return path
+    return wanted, paths
 
 
-def delete(codex_home: Path, path: Path) -> None:
-    """Remove a session's rollout file (found by `find_any`)."""
+def delete(codex_home: Path, paths: list[Path]) -> None:
+    """Remove a session's rollout files (found by `find_all`)."""
     from codex.rollout import delete_session
 
-    try:
-        delete_session(codex_home, path)
-    except OSError as err:
-        raise CodexError(f"cannot delete {path}: {err.strerror or err}") from None
+    for path in paths:
+        try:
+            delete_session(codex_home, path)
+        except OSError as err:
+            raise CodexError(f"cannot delete {path}: {err.strerror or err}") from None

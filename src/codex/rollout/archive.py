@@ -20,8 +20,7 @@ def archive_session(codex_home: Path, path: Path) -> Path:
     except ValueError:
         raise CodexError(f"{path} is not under {sessions_dir(codex_home)}") from None
     dest = archived_dir(codex_home) / path.name
-    ensure_dir(dest.parent)
-    os.replace(path, dest)
+    _move(path, dest)
     return dest
 
 
@@ -36,9 +35,18 @@ def unarchive_session(codex_home: Path, name_or_path: str | Path) -> Path:
         raise CodexError(f"no archived session {name} in {archived_dir(codex_home)}")
     yyyy, mm, dd = parsed[0][:4], parsed[0][5:7], parsed[0][8:10]
     dest = sessions_dir(codex_home) / yyyy / mm / dd / name
-    ensure_dir(dest.parent)
-    os.replace(src, dest)
+    if dest.exists():
+        raise CodexError(f"cannot unarchive: {dest} already exists (an active copy of the session)")
+    _move(src, dest)
     return dest
+
+
+def _move(src: Path, dest: Path) -> None:
+    try:
+        ensure_dir(dest.parent)
+        os.replace(src, dest)
+    except OSError as err:
+        raise CodexError(f"cannot move {src} to {dest}: {err.strerror or err}") from None
 
 
 def find_archived_path(codex_home: Path, conversation_id: str) -> Path | None:
@@ -52,6 +60,8 @@ def find_archived_path(codex_home: Path, conversation_id: str) -> Path | None:
                     return Path(entry.path)
     except FileNotFoundError:
         return None
+    except OSError as err:
+        raise CodexError(f"cannot read {archived_dir(codex_home)}: {err.strerror or err}") from None
     return None
 
 
