@@ -21,28 +21,36 @@ def _uuid(session: str) -> str:
 
 def archive(codex_home: Path, session: str) -> Path:
     """Move an active session to archived_sessions/; its new path."""
-    from codex.rollout import archive_session, find_archived_path, find_session_path
+    from codex.rollout import archive_session
 
-    wanted = _uuid(session)
-    path = find_session_path(codex_home, wanted)
-    if path is None:
-        if find_archived_path(codex_home, wanted) is not None:
-            raise CodexError(f"session {wanted} is already archived")
-        raise CodexError(f"No active session found matching '{session}'.")
-    return archive_session(codex_home, path)
+    return archive_session(codex_home, _locate(codex_home, session, archived=False))
 
 
 def unarchive(codex_home: Path, session: str) -> Path:
     """Move an archived session back under sessions/; its new path."""
-    from codex.rollout import find_archived_path, find_session_path, unarchive_session
+    from codex.rollout import unarchive_session
+
+    return unarchive_session(codex_home, _locate(codex_home, session, archived=True))
+
+
+def _locate(codex_home: Path, session: str, *, archived: bool) -> Path:
+    """The session's file on the side it moves from; an error naming the side it is on, if any."""
+    from codex.rollout import find_archived_path, find_session_path
 
     wanted = _uuid(session)
-    path = find_archived_path(codex_home, wanted)
-    if path is None:
-        if find_session_path(codex_home, wanted) is not None:
-            raise CodexError(f"session {wanted} is not archived")
-        raise CodexError(f"No archived session found matching '{session}'.")
-    return unarchive_session(codex_home, path)
+    here, there = (
+        (find_archived_path, find_session_path)
+        if archived
+        else (find_session_path, find_archived_path)
+    )
+    path = here(codex_home, wanted)
+    if path is not None:
+        return path
+    if there(codex_home, wanted) is not None:
+        raise CodexError(f"session {wanted} is {'not' if archived else 'already'} archived")
+    raise CodexError(
+        f"No {'archived' if archived else 'active'} session found matching '{session}'."
+    )
 
 
 def find_all(codex_home: Path, session: str) -> tuple[str, list[Path]]:
