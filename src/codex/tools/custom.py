@@ -133,7 +133,11 @@ def schema_violation(schema: dict[str, Any], value: Any) -> str | None:
 
 async def handle_custom_tool(ctx: ToolContext, call: ToolCall, tool: CustomTool) -> ToolResult:
     """Validate, then run the tool's command like a shell call; the model reads JSON."""
-    from codex.tools.runtime.shell import resolve_workdir, run_once_orchestrated
+    from codex.tools.runtime.shell import (
+        emit_command_failure,
+        resolve_workdir,
+        run_once_orchestrated,
+    )
 
     raw = call.payload.strip() or "{}"
     try:
@@ -164,7 +168,7 @@ async def handle_custom_tool(ctx: ToolContext, call: ToolCall, tool: CustomTool)
         extra_env=extra_env,
     )
     if isinstance(value, str):
-        _emit_end(ctx, call, argv, workdir, -1, 0.0, "", value, value, begun)
+        emit_command_failure(ctx, call, argv, workdir, value, begun)
         return ToolResult(value, success=False)
     result = value
     body: dict[str, Any] = {

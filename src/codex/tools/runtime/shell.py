@@ -167,7 +167,7 @@ async def _run_shell_like(
         on_output=on_output,
     )
     if isinstance(value, str):
-        _emit_end_failure(tctx, call, argv, workdir, value, begun)
+        emit_command_failure(tctx, call, argv, workdir, value, begun)
         return ToolResult(value, success=False)
     assert isinstance(value, ExecResult)
     if freeform:
@@ -204,9 +204,11 @@ async def _run_shell_like(
     return ToolResult(text, success=value.exit_code == 0)
 
 
-def _emit_end_failure(
+def emit_command_failure(
     ctx: ToolContext, call: ToolCall, argv: list[str], cwd: Path, message: str, begun: bool
 ) -> None:
+    """The command never ran to an exit status (rejected, sandbox or spawn error): end its item
+    with `message`, declined when an approval said no."""
     if not begun:
         ctx.emit(ExecCommandBegin(call.call_id, ctx.turn_id, argv, str(cwd)))
     ctx.emit(
@@ -353,11 +355,11 @@ async def handle_exec_command(
         prefix_rule=_prefix_rule(data),
     )
     if outcome.rejection is not None:
-        _emit_end_failure(ctx, call, argv, workdir, outcome.rejection, begun)
+        emit_command_failure(ctx, call, argv, workdir, outcome.rejection, begun)
         return ToolResult(outcome.rejection, success=False)
     value = outcome.value
     if isinstance(value, str):
-        _emit_end_failure(ctx, call, argv, workdir, value, begun)
+        emit_command_failure(ctx, call, argv, workdir, value, begun)
         return ToolResult(value, success=False)
     assert isinstance(value, ExecChunk)
     text = value.to_model_text()
