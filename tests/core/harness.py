@@ -95,3 +95,25 @@ async def run_turn(
 
 def of_type(events: Sequence[Any], tag: str) -> list[Any]:
     return [ev.msg for ev in events if tag == ev.msg.TAG]
+
+
+class ListRecorder:
+    """A recorder with the hook's shape that keeps everything in memory."""
+
+    def __init__(self):
+        self.items, self.events, self.contexts, self.flushes, self.closed = [], [], [], 0, False
+
+    def record_response_item(self, item):
+        self.items.append(item)
+
+    def record_event(self, msg):
+        self.events.append(msg)
+
+    def record_turn_context(self, ctx):
+        self.contexts.append(ctx)
+
+    def flush(self):
+        self.flushes += 1
+
+    def close(self):
+        self.closed = True

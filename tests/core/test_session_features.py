@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 
-from tests.core.harness import make_config, of_type, run_turn
+from tests.core.harness import ListRecorder, make_config, of_type, run_turn
 from tests.support.model_stream import FunctionCall, HttpError, Message, Turn
 
 from codex.core import Session
@@ -225,28 +225,6 @@ def test_input_during_a_running_turn_joins_it(tmp_path, mock_model_server):
     second = mock_model_server.requests[1]
     assert second.message_texts("user")[-1] == "also this"
     assert len(mock_model_server.requests) == 2
-
-
-class ListRecorder:
-    """A recorder with the hook's shape that keeps everything in memory."""
-
-    def __init__(self):
-        self.items, self.events, self.contexts, self.flushes, self.closed = [], [], [], 0, False
-
-    def record_response_item(self, item):
-        self.items.append(item)
-
-    def record_event(self, msg):
-        self.events.append(msg)
-
-    def record_turn_context(self, ctx):
-        self.contexts.append(ctx)
-
-    def flush(self):
-        self.flushes += 1
-
-    def close(self):
-        self.closed = True
 
 
 def test_recorder_hook_receives_items_events_and_turn_context(tmp_path, mock_model_server):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.core.harness import make_config, of_type, run_turn
+from tests.core.harness import ListRecorder, make_config, of_type, run_turn
 from tests.support.model_stream import FunctionCall, Message, Reasoning, Turn
 
 from codex.core import Session
@@ -17,26 +17,6 @@ DELTA_TAGS = {
     "agent_reasoning_section_break",
     "exec_command_output_delta",
 }
-
-
-class ListRecorder:
-    def __init__(self):
-        self.items, self.events, self.contexts = [], [], []
-
-    def record_response_item(self, item):
-        self.items.append(item)
-
-    def record_event(self, msg):
-        self.events.append(msg)
-
-    def record_turn_context(self, ctx):
-        self.contexts.append(ctx)
-
-    def flush(self):
-        pass
-
-    def close(self):
-        pass
 
 
 def _run(tmp_path, server, stream_deltas):
