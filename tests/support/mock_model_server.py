@@ -19,6 +19,10 @@ API is chosen by the request path, so one script serves both); `repeat(reply)` a
 request once the queue is empty (retry tests), otherwise an unscripted request gets a 500 whose
 message says so. A compact request (`…/responses/compact`) takes the next `JsonReply`.
 
+`Hold(reply, frames=N)` pauses on cue (crash tests): the server writes the first N SSE frames
+of `reply` (None: nothing at all, the request stays unanswered), then `wait_held()` returns in the
+test and the handler waits for `release()` (or `close()`) before writing the rest.
+
 Standalone, from the repository root::
 
     python -m tests.support.mock_model_server --port 8080 \
@@ -63,6 +67,8 @@ from tests.support.model_stream import (
 )
 
 _WRITE_SIZE = 256 * 1024
+# Bounds a held handler thread when a test forgets release(); close() releases it at once.
+_HOLD_LIMIT = 120.0
 _CALL_TYPES = ("function_call", "local_shell_call", "custom_tool_call")
 _OUTPUT_TYPES = {"function_call_output": "call_id", "custom_tool_call_output": "call_id"}
 
@@ -136,17 +142,28 @@ class RecordedRequest:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """`reply`, paused after its first `frames` SSE frames (None: before the response starts)
+    until the test calls `MockModelServer.release()`; `wait_held()` says when it is reached."""
+
+    reply: Turn | RawSSE
+    frames: int | None = None
+
+
 class MockModelServer:
     """The server. A context manager; `start()`/`close()` for manual control."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._lock = threading.Condition()
-        self._queue: deque[Reply] = deque()
+        self._queue: deque[Reply | Hold] = deque()
         self._repeat: Reply | None = None
         self.requests: list[RecordedRequest] = []
         self.on_request: Callable[[RecordedRequest], None] | None = None
         # When set, GET .../models answers with these ids (OpenAI list shape) outside the queue.
         self.models: list[str] | None = None
+        self._held = 0  # how many Hold replies reached their pause point
+        self._released = threading.Event()
         self._httpd = _Server((host, port), _Handler)
         self._httpd.mock = self
         self._thread: threading.Thread | None = None
@@ -179,6 +196,7 @@ class MockModelServer:
         self._httpd.serve_forever(poll_interval=0.02)
 
     def close(self) -> None:
+        self.release()
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join()
@@ -193,7 +211,7 @@ class MockModelServer:
 
     # -- scripting
 
-    def enqueue(self, *replies: Reply) -> MockModelServer:
+    def enqueue(self, *replies: Reply | Hold) -> MockModelServer:
         """Answer the next requests with these replies, in order."""
         with self._lock:
             self._queue.extend(replies)
@@ -211,7 +229,7 @@ class MockModelServer:
         with self._lock:
             return len(self._queue)
 
-    def _next_reply(self, request: RecordedRequest) -> Reply:
+    def _next_reply(self, request: RecordedRequest) -> Reply | Hold:
         with self._lock:
             self.requests.append(request)
             self._lock.notify_all()
@@ -229,6 +247,22 @@ class MockModelServer:
                 }
             },
         )
+
+    def wait_held(self, n: int = 1, timeout: float = 30.0) -> None:
+        """Block until `n` Hold replies have reached their pause point."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: self._held >= n, timeout):
+                raise TimeoutError(f"{self._held} of {n} holds reached")
+
+    def release(self) -> None:
+        """Let every held reply (now and later) go on."""
+        self._released.set()
+
+    def _hold_here(self) -> None:
+        with self._lock:
+            self._held += 1
+            self._lock.notify_all()
+        self._released.wait(_HOLD_LIMIT)
 
     # -- assertions
 
@@ -305,12 +339,19 @@ class _Handler(BaseHTTPRequestHandler):
         reply = mock._next_reply(request)
         if mock.on_request is not None:
             mock.on_request(request)
+        hold_after: int | None = None
+        if isinstance(reply, Hold):
+            if reply.frames is None:
+                mock._hold_here()
+            else:
+                hold_after = reply.frames
+            reply = reply.reply
         if isinstance(reply, HttpError):
             self._send_plain(reply.status, reply.body_bytes(), reply.headers)
         elif isinstance(reply, JsonReply):
             self._send_plain(reply.status, orjson.dumps(reply.body), {})
         else:
-            self._send_stream(reply, wire or "responses")
+            self._send_stream(reply, wire or "responses", hold_after)
 
     def _send_plain(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
         self.send_response(status)
@@ -321,8 +362,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _send_stream(self, reply: Turn | RawSSE, wire: Wire) -> None:
+    def _send_stream(self, reply: Turn | RawSSE, wire: Wire, hold_after: int | None = None) -> None:
         frames = reply.render(wire)
+        try:
+            self._send_stream_body(reply, frames, hold_after)
+        except (BrokenPipeError, ConnectionResetError):  # the client is gone (killed, say)
+            self.close_connection = True
+
+    def _send_stream_body(
+        self, reply: Turn | RawSSE, frames: list[bytes], hold_after: int | None
+    ) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("cache-control", "no-cache")
@@ -331,22 +380,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         out = self.wfile
-        try:
-            for payload in _batches(frames, reply.chunk_delay):
+        if hold_after is not None:
+            for payload in frames[:hold_after]:
                 out.write(b"%x\r\n%b\r\n" % (len(payload), payload))
-                if reply.chunk_delay:
-                    out.flush()
-                    time.sleep(reply.chunk_delay)
-            if reply.fault == "drop":
-                # Abrupt end: no terminating chunk, the connection just goes away.
-                out.flush()
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-                return
-            out.write(b"0\r\n\r\n")
             out.flush()
-        except (BrokenPipeError, ConnectionResetError):
+            self.server.mock._hold_here()
+            frames = frames[hold_after:]
+        for payload in _batches(frames, reply.chunk_delay):
+            out.write(b"%x\r\n%b\r\n" % (len(payload), payload))
+            if reply.chunk_delay:
+                out.flush()
+                time.sleep(reply.chunk_delay)
+        if reply.fault == "drop":
+            # Abrupt end: no terminating chunk, the connection just goes away.
+            out.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
+            return
+        out.write(b"0\r\n\r\n")
+        out.flush()
 
 
 def _batches(frames: list[bytes], delay: float) -> Iterator[bytes]:
@@ -435,7 +487,7 @@ SCENARIOS = (
     *("http500", "http429", "http400", "http401", "cut", "drop", "failed", "incomplete"),
     *("slow", "context_window", "quota"),
 )
-__all__ = ["SCENARIOS", "MockModelServer", "RecordedRequest", "scenario"]
+__all__ = ["SCENARIOS", "Hold", "MockModelServer", "RecordedRequest", "scenario"]
 
 
 def main(argv: list[str] | None = None) -> int:
