@@ -123,6 +123,7 @@ async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
     trimmed = 0
     summary: str | None = None
     client = sess.client_for(runner.settings.model)
+    sess.write_through_recorder()  # the history this request carries is on disk before it leaves
     while True:
         prompt = Prompt(
             input=[*items, user_message(sess.config.compact_prompt or COMPACT_PROMPT)],

@@ -193,6 +193,7 @@ class TurnRunner:
         deltas = sess.stream_deltas
 
         client = sess.client_for(self.settings.model)
+        sess.write_through_recorder()  # what this request carries is on disk before it leaves
         try:
             async for event in client.stream(prompt):
                 kind = type(event)
@@ -218,8 +219,9 @@ class TurnRunner:
                     sess.rate_limits = event.snapshot
                 elif kind is Retrying:
                     if event.scope == "stream":
-                        # The retried request starts over: drop what the failed attempt made.
-                        await self._abandon_calls(record=False)
+                        # The retried request starts over: drop what the failed attempt made
+                        # (its calls are on record already: they keep an `aborted` answer).
+                        await self._abandon_calls(keep_partial=False)
                         self.pending_items = []
                         last_message = None
                         emit(StreamError(event.message))
@@ -242,6 +244,12 @@ class TurnRunner:
         self.pending_items.append(item)
         call = tool_call_from_item(item)
         if call is not None:
+            # Write-ahead (as 0.169): the call and the items before it are recorded and on disk
+            # before the tool runs, so a crash while it runs resumes with the call (answered
+            # `aborted` by history.for_prompt) instead of forgetting the model made it.
+            self.session.record_items(self.pending_items)
+            self.pending_items = []
+            self.session.write_through_recorder()
             self.running.append(_Running(call, asyncio.ensure_future(self._run_tool(call))))
             return None
         if isinstance(item, Message) and item.role == "assistant":
@@ -269,8 +277,9 @@ class TurnRunner:
             outputs.append(result.to_item(running.call))
         return outputs
 
-    async def _abandon_calls(self, *, record: bool = True) -> None:
-        """Interrupted: cancel running tools (killing their processes) and answer every call."""
+    async def _abandon_calls(self, *, keep_partial: bool = True) -> None:
+        """Interrupted: cancel running tools (killing their processes) and answer every call.
+        `keep_partial=False` drops the model's items not yet recorded (a retried stream)."""
         for running in self.running:
             running.task.cancel()
         outputs: list[ResponseItem] = []
@@ -281,9 +290,9 @@ class TurnRunner:
             if result is None:
                 result = aborted_output(running.call, time.monotonic() - running.started)
             outputs.append(result.to_item(running.call))
-        if record:
+        if keep_partial:
             self.session.record_items(self.pending_items)
-            self.session.record_items(outputs)
+        self.session.record_items(outputs)  # the calls themselves were recorded when they came
         self.pending_items = []
         self.running = []
 
