@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support.mock_model_server import MockModelServer  # noqa: E402
 from tests.support.model_stream import Message, Turn, Usage, repeated_deltas  # noqa: E402
 
-from conftest import official_codex, our_codex  # noqa: E402
+from conftest import ANCHOR_HINT, official_codex, our_codex  # noqa: E402
 from harness import Job, Sample, Spawner, cli_env, make_home, make_repo, prepare_bytecode  # noqa: E402
 
 
@@ -125,9 +125,7 @@ def scenarios() -> dict[str, Scenario]:
 def measure(names: list[str], rounds: int, warmup: int = 1) -> dict[str, dict[str, list[Sample]]]:
     official = official_codex()
     if official is None:
-        raise RuntimeError(
-            "official codex binary not found (npm @openai/codex@0.169.0 in /work/anchor)"
-        )
+        raise RuntimeError(f"official codex binary not found ({ANCHOR_HINT})")
     results: dict[str, dict[str, list[Sample]]] = {}
     prepare_bytecode()
     with tempfile.TemporaryDirectory(prefix="bench-exec-") as tmp, MockModelServer() as server:

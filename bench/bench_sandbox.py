@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import official_codex, our_codex
+from conftest import ANCHOR_HINT, CACHE, official_codex, our_codex
 
 TRUE = "/usr/bin/true" if os.path.exists("/usr/bin/true") else "/bin/true"
 # The official CLI refuses helper links under /tmp; give it a home outside (never the repo).
-OFFICIAL_HOME = Path(os.environ.get("CODEX_BENCH_OFFICIAL_HOME", "/work/anchor/bench-sandbox-home"))
+OFFICIAL_HOME = Path(os.environ.get("CODEX_BENCH_OFFICIAL_HOME") or CACHE / "sandbox-home")
 
 
 def _workspace() -> Path:
@@ -143,7 +143,7 @@ def main(rounds: int) -> None:
             f"{(med - bare_med) * 1e3:+.2f} | {ratio:.2f}x |"
         )
     if official_codex() is None:
-        print("\nofficial CLI not found (npm install @openai/codex@0.169.0 into /work/anchor)")
+        print(f"\nofficial CLI not found ({ANCHOR_HINT})")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from tests.support.model_stream import (  # noqa: E402
     repeated_deltas,
 )
 
+from _paths import portable  # noqa: E402
 from harness import (  # noqa: E402
     OFFICIAL_VERSION,
     PYCACHE,
@@ -525,13 +526,13 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": os.getloadavg(),
         "rounds": rounds,
         "warmup": args.warmup,
-        "binaries": exes,
+        "binaries": {k: portable(v) for k, v in exes.items()},
         "versions": {
             k: subprocess.run([v, "--version"], capture_output=True, text=True).stdout.strip()
             for k, v in exes.items()
         },
         "install": "wheel" if args.wheel else "editable",
-        "pycache_prefix": str(PYCACHE) if not args.wheel else None,
+        "pycache_prefix": portable(PYCACHE) if not args.wheel else None,
         "git_head": subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         ).stdout.strip(),

@@ -1,4 +1,5 @@
-"""Shared helpers for the benchmarks: where the official CLI is, when it is installed."""
+"""Shared helpers for the benchmarks: where the official CLI is, when it is installed, and the
+benchmarks' own cache dir (never a fixed machine path: everything lives in the user's cache)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-ANCHOR_DIRS = (Path("/work/anchor"), Path.home() / ".cache" / "codex-py-bench" / "anchor")
+from _paths import ANCHOR_DIRS, ANCHOR_HINT, CACHE
+
+__all__ = ["ANCHOR_DIRS", "ANCHOR_HINT", "CACHE", "official_codex", "our_codex"]
 
 
 def official_codex() -> str | None:

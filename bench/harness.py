@@ -29,8 +29,8 @@ from tests.support.mock_model_server import MockModelServer, RecordedRequest, _H
 from tests.support.model_stream import Reply  # noqa: E402
 
 OFFICIAL_VERSION = "0.169.0"
-CACHE = Path(os.environ.get("CODEX_BENCH_CACHE", Path.home() / ".cache" / "codex-py-bench"))
-ANCHOR_DIRS = (Path("/work/anchor"), CACHE / "anchor")
+from _paths import ANCHOR_DIRS, CACHE  # noqa: E402
+
 # Compiled bytecode of our package, as an installed wheel would ship it. This environment exports
 # PYTHONDONTWRITEBYTECODE=1, so without a writable cache every run of our CLI would recompile
 # every module from source (~70 ms per exec). `prepare_bytecode()` fills it once.
@@ -50,7 +50,8 @@ def _vendor_binary(root: Path) -> Path | None:
 
 
 def find_official() -> str | None:
-    """The official CLI's native binary: $CODEX_OFFICIAL_BIN, /work/anchor or the npm cache."""
+    """The official CLI's native binary: $CODEX_OFFICIAL_BIN, $CODEX_OFFICIAL_ROOT / the tests'
+    anchor cache, or bench's own npm cache."""
     explicit = os.environ.get("CODEX_OFFICIAL_BIN")
     if explicit:
         return explicit

@@ -5,8 +5,8 @@ python bench/profile/startup_floor.py [ROUNDS]
 Interleaved rounds of: the official binary; `python -c pass` (the floor every console script
 pays: interpreter + site + this venv's .pth files); `python -S`/`-I -S` (no site); our console
 script as installed here (editable: scikit-build-core's import hook runs from a .pth at every
-start); and the same script as a wheel install would run it: a bare venv (made once under /tmp)
-whose site-packages has only a path .pth to src/, and pip's console-script text.
+start); and the same script as a wheel install would run it: a bare venv (made once in the
+bench cache) whose site-packages has only a path .pth to src/, and pip's console-script text.
 Medians and the median of pairwise ratios to the official CLI. Bytecode is cached.
 """
 
@@ -20,13 +20,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import official_codex, our_codex
+from conftest import CACHE, official_codex, our_codex
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wheel_like_script() -> str:
-    venv = Path("/tmp/codex-py-wheel-like-venv")
+    venv = CACHE / "wheel-like-venv"
     script = venv / "bin" / "codex"
     if not script.exists():
         base = getattr(sys, "_base_executable", sys.executable)
@@ -42,7 +42,7 @@ def _wheel_like_script() -> str:
 def main(rounds: int) -> None:
     py = sys.executable
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = "/tmp/codex-py-profile-pycache"
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE / "profile-pycache")
     wheel_like = _wheel_like_script()
     official = official_codex()
     commands: dict[str, tuple[list[str], dict[str, str]]] = {

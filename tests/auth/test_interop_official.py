@@ -1,5 +1,5 @@
-"""Interop with the official CLI 0.169.0, when it is installed outside the repo (e.g.
-`npm install @openai/codex@0.169.0` in /work/anchor, or $CODEX_OFFICIAL_CLI). Each tool must read
+"""Interop with the official CLI 0.169.0, when it is installed outside the repo (the npm
+wrapper, so node too; see tests/support/official.py). Each tool must read
 the other's auth.json, and the official CLI must complete a device login against the mock issuer
 (which checks the mock speaks the same protocol as the real issuer)."""
 
@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from tests.auth.conftest import run_codex
 from tests.auth.mock_issuer import MockIssuer
-from tests.support.official import official_cli
+from tests.support.official import INSTALL_HINT, official_cli
 
 from codex.auth.manager import AuthManager
 
 OFFICIAL = official_cli()
-pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="official CLI 0.169 not installed")
+pytestmark = pytest.mark.skipif(
+    OFFICIAL is None, reason=f"needs node and the official CLI 0.169 ({INSTALL_HINT})"
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -226,6 +227,7 @@ def test_untrusted_project_asks_for_approval(home: Path, tmp_path: Path) -> None
     assert config.approval_policy is AskForApproval.UNTRUSTED
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_trust_is_looked_up_at_the_git_root_and_main_worktree(home: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "sub" / "dir").mkdir(parents=True)

@@ -3,11 +3,11 @@ CLI printed for the same scenario (shared/spec/samples/exec-json), thread id asi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from tests.support.official import SAMPLES as OFFICIAL_SAMPLES
 
 from codex.exec.event_processor_human import HumanEventProcessor, Palette
 from codex.exec.event_processor_jsonl import JsonlEventProcessor
@@ -15,7 +15,7 @@ from codex.exec.events import encode_line
 from codex.exec.shell_quote import join
 from codex.protocol.events import parse_event_msg
 
-SAMPLES = Path("/work/shared/spec/samples/exec-json")
+SAMPLES = OFFICIAL_SAMPLES / "exec-json"
 TID = "01a20f50-b3ca-75f1-94da-ac2840f97f45"
 
 
@@ -77,10 +77,6 @@ def sample(name: str) -> tuple[list[dict[str, Any]], str]:
     return events, events[0]["thread_id"]
 
 
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="official samples absent")
-
-
-@needs_samples
 def test_plain_answer_matches_sample_a() -> None:
     expected, tid = sample("A.jsonl")
     got, proc = run_jsonl(
@@ -97,7 +93,6 @@ def test_plain_answer_matches_sample_a() -> None:
     assert not proc.saw_error and proc.final_message == "hello"
 
 
-@needs_samples
 def test_command_matches_sample_b() -> None:
     expected, tid = sample("B.jsonl")
     argv = ["/bin/bash", "-lc", "echo hello-from-shell; pwd; id -u"]
@@ -138,7 +133,6 @@ def test_command_matches_sample_b() -> None:
     assert got == expected
 
 
-@needs_samples
 def test_patch_matches_sample_d() -> None:
     expected, tid = sample("D.jsonl")
     changes = {"/repo/hello_patch.txt": {"type": "add", "content": "hi\n"}}
@@ -171,7 +165,6 @@ def test_patch_matches_sample_d() -> None:
     assert got == expected
 
 
-@needs_samples
 def test_retries_then_failure_match_sample_e500() -> None:
     expected, tid = sample("E500.jsonl")
     msgs: list[dict[str, Any]] = [configured(tid), started()]
@@ -185,7 +178,6 @@ def test_retries_then_failure_match_sample_e500() -> None:
     assert proc.saw_error
 
 
-@needs_samples
 def test_warning_item_and_reasoning() -> None:
     expected, tid = sample("A-fallbackmodel.jsonl")
     got, _ = run_jsonl(

@@ -1,6 +1,6 @@
 """`codex exec` end to end: the real `codex` process, a real loopback mock model server, real files.
 Each stream is compared in shape with what the official CLI printed for the same scenario
-(shared/spec/samples/exec-json)."""
+(tests/fixtures/samples/exec-json)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ from tests.support.model_stream import (
     Usage,
     apply_patch_call,
 )
+from tests.support.official import SAMPLES as OFFICIAL_SAMPLES
 
-SAMPLES = Path("/work/shared/spec/samples/exec-json")
+SAMPLES = OFFICIAL_SAMPLES / "exec-json"
 USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
 
 
@@ -48,8 +49,7 @@ def test_plain_answer_json(mock_model_server: MockModelServer, home: Path, repo:
     res = run_codex("exec", "--json", "say hello", home=home, cwd=repo)
     assert res.rc == 0, res.stderr
     events = res.events()
-    if SAMPLES.is_dir():
-        assert shape(events) == shape(sample("A.jsonl"))
+    assert shape(events) == shape(sample("A.jsonl"))
     assert events[2]["item"] == {"id": "item_0", "type": "agent_message", "text": "hello"}
     assert events[-1]["usage"] == {
         "input_tokens": 100,
@@ -206,8 +206,7 @@ def test_command_execution_items(
     res = run_codex("exec", "--json", "run it", home=home, cwd=repo)
     assert res.rc == 0, res.stderr
     events = res.events()
-    if SAMPLES.is_dir():
-        assert shape(events) == shape(sample("B.jsonl"))
+    assert shape(events) == shape(sample("B.jsonl"))
     begin, end = events[2]["item"], events[3]["item"]
     assert begin["status"] == "in_progress" and begin["exit_code"] is None
     assert begin["aggregated_output"] == ""
@@ -233,8 +232,7 @@ def test_patch_file_change_and_turn_diff(
     res = run_codex("exec", "--json", "--full-auto", "patch it", home=home, cwd=repo)
     assert res.rc == 0, res.stderr
     events = res.events()
-    if SAMPLES.is_dir():
-        assert shape(events) == shape(sample("D.jsonl"))
+    assert shape(events) == shape(sample("D.jsonl"))
     done = events[3]["item"]
     assert done["type"] == "file_change" and done["status"] == "completed"
     assert done["changes"] == [{"path": str(repo / "hello_patch.txt"), "kind": "add"}]
@@ -312,8 +310,7 @@ def test_model_failure_is_turn_failed_and_exit_1(
     res = run_codex("exec", "--json", "x", home=home, cwd=repo)
     assert res.rc == 1
     events = res.events()
-    if SAMPLES.is_dir():
-        assert shape(events) == shape(sample("E400.jsonl"))
+    assert shape(events) == shape(sample("E400.jsonl"))
     assert events[-1]["type"] == "turn.failed"
     assert events[-2] == {"type": "error", "message": events[-1]["error"]["message"]}
     assert "bad request from mock" in events[-1]["error"]["message"]
@@ -638,11 +635,10 @@ def test_reasoning_command_message_matches_sample_m9(
     res = run_codex("exec", "--json", "m9", home=home, cwd=repo)
     assert res.rc == 0, res.stderr
     events = res.events()
-    expected = sample("min-M9.jsonl") if SAMPLES.is_dir() else None
-    if expected is not None:
-        assert shape(events) == shape(expected)
-        for got, want in zip(events[1:], expected[1:], strict=True):
-            assert got == want  # identical apart from the thread id
+    expected = sample("min-M9.jsonl")
+    assert shape(events) == shape(expected)
+    for got, want in zip(events[1:], expected[1:], strict=True):
+        assert got == want  # identical apart from the thread id
 
 
 def test_runs_with_only_codex_home_and_path(

@@ -4,6 +4,7 @@ history re-sent, usage still thread-cumulative). Skipped without the official bi
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +14,15 @@ import pytest
 from tests.exec.harness import codex_env, rollout_files, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
-from tests.support.official import official_binary
+from tests.support.official import INSTALL_HINT, official_binary
 
 OFFICIAL = official_binary()
 OURS = [sys.executable, "-m", "codex"]
 
-pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="official codex 0.169 not installed")
+pytestmark = pytest.mark.skipif(
+    OFFICIAL is None or shutil.which("git") is None,
+    reason=f"needs git and the official codex 0.169 ({INSTALL_HINT})",
+)
 
 
 def _run(argv: list[str], home: Path, repo: Path) -> list[dict[str, object]]:

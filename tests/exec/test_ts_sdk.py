@@ -1,7 +1,7 @@
 """The official TypeScript SDK (@openai/codex-sdk 0.163.0), unchanged, driving our `codex` binary
 against the mock model server: one process per turn, prompt on stdin, `resume <id>` from a later
 node process, `--output-schema`, `--image`, and a failed turn. Skipped when node or the SDK is
-absent (install: `npm install @openai/codex-sdk@0.163.0` in /work/anchor-sdk, or point
+absent (see tests/support/official.py: `.ci/run` installs the SDK into the anchor cache, or point
 CODEX_TS_SDK at its dist/index.js)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.exec.harness import codex_env, write_config
 from tests.exec.test_exec_e2e import PNG
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import HttpError, Message, Turn, Usage
-from tests.support.official import ts_sdk
+from tests.support.official import INSTALL_HINT, ts_sdk
 
 DRIVER = Path(__file__).parent / "sdk" / "drive_ts_sdk.mjs"
 SDK = ts_sdk()
@@ -27,8 +27,9 @@ CODEX = Path(sys.executable).parent / "codex"
 USAGE = Usage(input_tokens=42, cached_input_tokens=0, output_tokens=7)
 
 pytestmark = pytest.mark.skipif(
-    NODE is None or not SDK.is_file() or not CODEX.is_file(),
-    reason="node, @openai/codex-sdk or the installed codex script is missing",
+    NODE is None or SDK is None or not CODEX.is_file(),
+    reason=f"needs node (found: {NODE}), @openai/codex-sdk (found: {SDK}; {INSTALL_HINT}) "
+    f"and the installed codex script ({CODEX})",
 )
 
 

@@ -4,6 +4,7 @@ is tiny, so tests assert structure (events, items, files), never wording."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -64,6 +65,7 @@ unified_exec = true
 """
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 @pytest.mark.parametrize("wire", ["chat", "responses"])
 def test_json_tool_mode_runs_exec_command(llama: Llama, tmp_path: Path, wire: str) -> None:
     home = tmp_path / "home"

@@ -3,15 +3,14 @@ byte for byte (orjson output compared with orjson's re-encoding of the original 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import orjson
 import pytest
+from tests.support.official import SAMPLES as OFFICIAL_SAMPLES
 
 from codex.protocol.events import RawEvent, parse_event_msg
 from codex.protocol.items import RawItem, parse_item
 
-SAMPLES = Path("/work/shared/spec/samples/rollouts")
+SAMPLES = OFFICIAL_SAMPLES / "rollouts"
 
 
 def _lines(kind: str) -> list[tuple[str, dict]]:
@@ -22,9 +21,6 @@ def _lines(kind: str) -> list[tuple[str, dict]]:
             if line["type"] == kind:
                 out.append((f"{path.name}:{n}", line["payload"]))
     return out
-
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not present")
 
 
 @pytest.mark.parametrize(("where", "payload"), _lines("response_item"))

@@ -1,7 +1,7 @@
 """Rollout interop with the official Codex CLI 0.169.0 binary, both directions.
 
 Runs the real binary (npm @openai/codex@0.169.0, installed outside the repo; set
-CODEX_OFFICIAL_BIN or install it into /work/anchor) against the loopback mock model server with
+CODEX_OFFICIAL_BIN or see tests/support/official.py) against the loopback mock model server with
 a temporary CODEX_HOME: it must resume sessions we wrote (by id and with --last) and send their
 history to the model, and after we append to a session it wrote, it must still resume it.
 """

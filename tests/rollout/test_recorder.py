@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.support.official import SAMPLES as OFFICIAL_SAMPLES
 
 from codex.errors import CodexError
 from codex.rollout import (
@@ -21,7 +22,7 @@ from codex.rollout import (
 )
 from codex.rollout.paths import parse_rollout_name
 
-SAMPLES = Path("/work/shared/spec/samples/rollouts")
+SAMPLES = OFFICIAL_SAMPLES / "rollouts"
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 NAME_RE = re.compile(r"^rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.jsonl$")
 

@@ -15,7 +15,7 @@ from tests.sandbox.conftest import PRELUDE, snapshot, ww_policy
 
 NOBODY = 65534
 
-SYSTEM_PYTHON = "/usr/bin/python3"  # our interpreter lives under /root, which nobody can read
+SYSTEM_PYTHON = "/usr/bin/python3"  # ours may live in root's home, which nobody can read
 
 if shutil.which("setpriv") is None or os.geteuid() != 0 or not os.path.exists(SYSTEM_PYTHON):
     pytest.skip("needs root, setpriv and /usr/bin/python3", allow_module_level=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ def mock_model_server() -> Iterator[MockModelServer]:
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Path:
     """An empty git repository (`codex exec` refuses to run outside one by default)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed (needed to make a repository for codex exec)")
     path = tmp_path / "repo"
     path.mkdir()
     subprocess.run(["git", "init", "-q", str(path)], check=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.official import SAMPLES as OFFICIAL_SAMPLES
 
 from codex.tools.apply_patch import APPLY_PATCH_LARK_GRAMMAR
 from codex.tools.spec import (
@@ -19,7 +19,7 @@ from codex.tools.spec import (
     tool_name,
 )
 
-OFFICIAL = Path("/work/shared/spec/samples/official-0.169-tools.json")
+OFFICIAL = OFFICIAL_SAMPLES / "official-0.169-tools.json"
 
 
 def _blank_descriptions(value: Any) -> Any:
@@ -33,7 +33,6 @@ def _blank_descriptions(value: Any) -> Any:
     return value
 
 
-@pytest.mark.skipif(not OFFICIAL.exists(), reason="shared samples not present")
 def test_default_family_matches_the_official_tool_list() -> None:
     official = json.loads(OFFICIAL.read_text())
     by_name = {tool_name(t): t for t in official}
