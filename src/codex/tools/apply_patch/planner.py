@@ -22,7 +22,15 @@ __all__ = ["ApplyPatchError", "ChangeKind", "FileChange", "PatchPlan", "plan_hun
 
 
 class ApplyPatchError(Exception):
-    """The patch cannot be applied to these files; `str()` is upstream's message."""
+    """The patch cannot be applied to these files; `str()` is upstream's message.
+
+    `verification` is the text the official CLI's tool path reports for the same problem when it
+    differs from the standalone `apply_patch` program's (the tool verifies a deletion by reading
+    the file first: `Failed to read <path>: <io error>`)."""
+
+    def __init__(self, message: str, verification: str | None = None) -> None:
+        super().__init__(message)
+        self.verification = verification if verification is not None else message
 
 
 class ChangeKind(StrEnum):
@@ -45,6 +53,9 @@ class FileChange:
     unified_diff: str = ""
     mode: int | None = None  # permission bits of the original file, kept on rewrite
     replaced_content: str | None = None  # a rename's pre-existing target (for rollback)
+    # `path` was a symbolic link to this target: a delete or rename removes the link (never its
+    # target), and a rollback puts the link back rather than a regular file.
+    link_target: str | None = None
 
 
 @dataclass(slots=True)
@@ -243,8 +254,10 @@ def plan_hunks(
         elif isinstance(hunk, DeleteFile):
             try:
                 overlay.read(path)
-            except OSError:
-                raise ApplyPatchError(f"Failed to delete file {path}") from None
+            except OSError as err:
+                raise ApplyPatchError(
+                    f"Failed to delete file {path}", f"Failed to read {path}: {_os_error(err)}"
+                ) from None
             overlay.state[path] = None
             display.setdefault(path, hunk.path)
             deleted.append(hunk.path)
@@ -269,6 +282,9 @@ def plan_hunks(
                 overlay.state[path] = new
                 modified.append(hunk.path)
     changes = _net_changes(overlay, display, hunks, cwd)
+    for change in changes:
+        if os.path.islink(change.path):
+            change.link_target = os.readlink(change.path)
     summary = [("A", p) for p in added] + [("M", p) for p in modified] + [("D", p) for p in deleted]
     plan = PatchPlan(cwd, changes, summary)
     if is_writable is not None:

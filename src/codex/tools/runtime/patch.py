@@ -9,6 +9,7 @@ needs the user's approval (or is refused under `never`).
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from codex.tools.runtime.context import (
     TurnAbortedByUser,
     is_approval,
 )
-from codex.tools.runtime.sandboxing import normalize_path, view
+from codex.tools.runtime.sandboxing import view
 
 PATCH_REJECTED_BY_USER = "patch rejected by user"
 OUTSIDE_PROJECT = (
@@ -60,14 +61,20 @@ async def apply_patch(
     started = time.monotonic()
     policy = view(ctx.sandbox_policy, ctx.cwd)
 
+    # The approval decision looks at the paths as the patch names them (lexically, like the
+    # official CLI: a link inside the workspace counts as inside). Where a link really leads is
+    # the sandbox's business: `can_write` below, checked on real paths at write time.
     def is_writable(path: Path) -> bool:
-        return policy.is_path_writable(normalize_path(path, cwd))
+        absolute = path if path.is_absolute() else cwd / path
+        return policy.is_path_writable(Path(os.path.normpath(absolute)))
 
     try:
         parsed = parse_patch(patch) if isinstance(patch, str) else patch
         plan = plan_hunks(parsed.hunks, cwd, is_writable)
-    except (ParseError, ApplyPatchError) as exc:
+    except ParseError as exc:
         return ToolResult(apply_patch_verification_failed(str(exc)), success=False)
+    except ApplyPatchError as exc:
+        return ToolResult(apply_patch_verification_failed(exc.verification), success=False)
     if not plan.changes:
         return ToolResult(EMPTY_PATCH, success=False)
 
@@ -108,11 +115,16 @@ async def apply_patch(
     tracker = ctx.diff_tracker
     if tracker is not None:
         tracker.on_patch_begin(changes)
+    # Unsandboxed only when the user approved writing outside the writable roots; otherwise every
+    # real write location (links resolved) must be writable, as the official sandbox enforces.
+    unsandboxed = policy.full_write or (user_approved and bool(plan.unwritable))
+    can_write = None if unsandboxed else policy.is_path_writable
     try:
-        stdout = apply_plan(plan, allow_unwritable=user_approved)
+        stdout = apply_plan(plan, allow_unwritable=user_approved, can_write=can_write)
         stderr, exit_code = "", 0
     except (ApplyPatchError, OSError) as exc:
-        stdout, stderr, exit_code = "", str(exc), 1
+        # The official CLI runs the patch as a program: its stderr line ends with a newline.
+        stdout, stderr, exit_code = "", f"{exc}\n", 1
     ctx.emit(
         PatchApplyEnd(
             call.call_id,
