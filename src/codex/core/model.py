@@ -27,14 +27,12 @@ def provider_for(config: Any) -> Any:
     return provider_for_config(config)
 
 
-def _auth_for(config: Any, originator: str) -> Any:
-    """codex.auth's manager for stored credentials; None if it cannot be set up here."""
-    try:
-        from codex.auth import AuthManager
+def _auth_for(config: Any) -> Any:
+    """Stored credentials for a session opened without any (a bare `Session(config)`): never
+    `CODEX_API_KEY`, which only a front end that says so honours (codex.core.open_session)."""
+    from codex.core.auth import session_auth
 
-        return AuthManager.from_config(config, enable_codex_api_key_env=originator == "codex_exec")
-    except Exception:  # no stored credentials is fine: env keys still work
-        return None
+    return session_auth(config, enable_codex_api_key_env=False)
 
 
 def open_model(
@@ -50,6 +48,6 @@ def open_model(
         provider if provider is not None else provider_for(config),
         model,
         conversation_id=conversation_id,
-        auth=auth if auth is not None else _auth_for(config, originator),
+        auth=auth if auth is not None else _auth_for(config),
         originator=originator,
     )

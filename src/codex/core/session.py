@@ -47,6 +47,19 @@ each completed turn. A bad `[custom_tools]` table or hooks.json makes the constr
 CodexError. Resuming a locally compacted rollout: load it with
 codex.core.resume.load_rollout_for_resume and pass its history as `initial_history`.
 
+Reading events, the front-door way (codex.core.open_session opens the session)::
+
+    handle = await s.run_turn("hello")           # or a UserInput / UserTurn op
+    async for ev in handle.events(): ...         # this turn's events, ending with its turn end
+    handle.result                                # last message, usage, error (TurnResult)
+
+`subscribe()` gives each extra reader (a second connection, a viewer tail) its own bounded copy
+of the stream (codex.core.subscribe: a reader that falls behind gets an `EventsDropped` marker,
+never a turn end lost). The classic single-reader queue behind `next_event()` / `events()` is
+unbounded; a session whose first reader is `subscribe()` / `run_turn()` (none called
+`next_event()` before) turns it off, so an unread queue never grows. `settings` is a read-only
+snapshot of what the next turn runs with.
+
 Leaving the `async with` shuts down: the running turn is aborted, every command's process group
 killed, the rollout flushed and closed. Never blocks the event loop on a child process.
 """
@@ -73,7 +86,9 @@ from codex.core.prompt import (
     user_instructions,
     user_shell_name,
 )
+from codex.core.subscribe import DEFAULT_MAXSIZE, Subscription
 from codex.core.turn import TurnRunner, TurnSettings
+from codex.core.turn_handle import ApprovalCallback, SessionSettings, TurnHandle
 from codex.protocol import ops
 from codex.protocol.events import (
     ErrorEvent,
@@ -222,7 +237,9 @@ class Session:
         self.unified_exec = UnifiedExecManager()
         self.shell_path, self.shell_name = user_shell_name()
         self.env = _build_env(config)
-        self._events: asyncio.Queue[Event] = asyncio.Queue()
+        self._events: asyncio.Queue[Event] | None = asyncio.Queue()  # None: turned off
+        self._classic_read = False  # next_event() / events() was called
+        self._subscribers: list[Subscription] = []
         self._submissions: asyncio.Queue[ops.Submission] = asyncio.Queue()
         self._ids = itertools.count(1)
         self._pending_input: list[ResponseItem] = []
@@ -296,15 +313,67 @@ class Session:
         return sub_id
 
     async def next_event(self) -> Event:
-        return await self._events.get()
+        self._classic_read = True
+        return await self._classic().get()
 
     async def events(self) -> AsyncIterator[Event]:
         """Every event, in order, ending with shutdown_complete."""
+        self._classic_read = True
+        queue = self._classic()
         while True:
-            event = await self._events.get()
+            event = await queue.get()
             yield event
             if type(event.msg) is ShutdownComplete:
                 return
+
+    def _classic(self) -> asyncio.Queue[Event]:
+        if self._events is None:
+            raise RuntimeError(
+                "this session is read through subscribe()/run_turn(); next_event() is off"
+            )
+        return self._events
+
+    def subscribe(self, maxsize: int | None = DEFAULT_MAXSIZE) -> Subscription:
+        """A new reader of every event from now on (codex.core.subscribe; `maxsize=None`:
+        unbounded, for a reader that keeps up). Close it (or read to shutdown) when done."""
+        if not self._classic_read:
+            self._events = None  # nobody reads the classic queue: stop filling it
+        subscription = Subscription(maxsize, on_close=self._unsubscribe)
+        self._subscribers.append(subscription)
+        return subscription
+
+    def _unsubscribe(self, subscription: Subscription) -> None:
+        with contextlib.suppress(ValueError):
+            self._subscribers.remove(subscription)
+
+    @property
+    def settings(self) -> SessionSettings:
+        """A read-only snapshot of what the next turn runs with."""
+        s = self._settings
+        return SessionSettings(
+            cwd=s.cwd,
+            approval_policy=s.approval_policy,
+            sandbox_policy=s.sandbox_policy,
+            model=s.model,
+            effort=s.effort,
+            summary=s.summary or str(self.config.model_reasoning_summary),
+        )
+
+    async def run_turn(self, op: Any, *, on_approval: ApprovalCallback | None = None) -> TurnHandle:
+        """Start a turn: `op` is a UserInput / UserTurn (or a plain string, sent as a
+        UserInput with the current settings). Refused while a turn runs (input sent then joins
+        the running turn: use `submit`). `on_approval` answers this turn's approval requests."""
+        if isinstance(op, str):
+            op = ops.UserInput([ops.InputText(op)])
+        elif isinstance(op, dict):
+            op = ops.parse_op(op)
+        if not isinstance(op, ops.UserInput | ops.UserTurn):
+            raise TypeError(f"run_turn takes user input, not {type(op).__name__}")
+        if self._task is not None and not self._task.done():
+            raise RuntimeError("a turn is running: submit() joins input to it")
+        subscription = self.subscribe()
+        sub_id = await self.submit(op)
+        return TurnHandle(sub_id, subscription, self.submit, on_approval)
 
     async def close(self) -> None:
         """Shut down (idempotent): abort the turn, kill commands, flush and close the rollout."""
@@ -396,7 +465,11 @@ class Session:
         return out
 
     def emit(self, sub_id: str, msg: Any) -> None:
-        self._events.put_nowait(Event(sub_id, msg))
+        event = Event(sub_id, msg)
+        if self._events is not None:
+            self._events.put_nowait(event)
+        for subscription in self._subscribers:
+            subscription.offer(event)
         recorder = self.recorder
         if recorder is not None and msg.TAG not in _NOT_RECORDED:
             recorder.record_event(msg.to_dict())

@@ -6,6 +6,7 @@ the front end names itself (originator, source) and picks nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,10 +66,13 @@ def prepare(
     resume_path: Path | None,
     originator: str,
     source: str,
+    fork: tuple[str, Iterable[Any]] | None = None,
 ) -> SessionSetup:
     """The policy, recorder, history and usage for a new session, or for continuing the
     rollout at `resume_path`. `originator` is the front end's default (`resolve_originator`
-    may replace it); `source` is what `session_meta` records (`exec`, `cli`, `vscode`, ...)."""
+    may replace it); `source` is what `session_meta` records (`exec`, `cli`, `vscode`, ...).
+    `fork`: (conversation id, history) of a thread held in memory, continued in a new rollout
+    that starts with that history (so it can be resumed from the file later)."""
     from codex.core.git_info import git_info
     from codex.protocol.originator import resolve_originator
     from codex.rollout import RolloutRecorder, SessionMetaParams, new_conversation_id
@@ -97,7 +101,14 @@ def prepare(
             usage_base=last_total_usage(resume_path),
             warnings=warnings,
         )
-    conversation_id = new_conversation_id()
+    history = None
+    if fork is not None:
+        from codex.protocol.items import parse_item
+
+        conversation_id = fork[0]
+        history = [parse_item(i) if isinstance(i, dict) else i for i in fork[1]]
+    else:
+        conversation_id = new_conversation_id()
     recorder = None
     if not ephemeral:
         from codex import __version__
@@ -121,6 +132,12 @@ def prepare(
         recorder = RolloutRecorder.create(
             Path(config.codex_home), meta, conversation_id=conversation_id
         )
+        for item in history or ():
+            recorder.record_response_item(item.to_dict())
     return SessionSetup(
-        conversation_id=conversation_id, recorder=recorder, sandbox_policy=policy, originator=origin
+        conversation_id=conversation_id,
+        recorder=recorder,
+        sandbox_policy=policy,
+        originator=origin,
+        initial_history=history,
     )

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codex.core.front_end import FrontEnd, LocalModel, Resume
 from codex.exec.event_processor_jsonl import HANDLED as JSONL_HANDLED
 from codex.exec.event_processor_jsonl import JsonlEventProcessor
 from codex.exec.events import encode_line
 
 if TYPE_CHECKING:
     from codex.config import Config
-    from codex.exec.event_processor_human import HumanEventProcessor
+    from codex.core.session import Session
 
 _TERMINAL = frozenset({"task_complete", "turn_complete"})
 # How exec names itself: the client's default originator, and `session_meta.source`.
@@ -85,6 +86,19 @@ class _Spinner:
         self._stream.flush()
 
 
+# How exec names itself and what follows from it: the client's default originator, the
+# `session_meta.source`, no delta events (neither output mode shows streaming text),
+# CODEX_API_KEY honoured whatever originator an embedding SDK announces (the TS SDK passes its
+# `apiKey` that way), and never an approval prompt (nobody can answer one).
+EXEC = FrontEnd(
+    originator="codex_exec",
+    source="exec",
+    stream_deltas=False,
+    honour_codex_api_key=True,
+    approval_policy="never",
+)
+
+
 @dataclass(slots=True)
 class ExecDriver:
     config: Config
@@ -96,9 +110,10 @@ class ExecDriver:
     spinner: bool
     output_last_message: str | None
     ephemeral: bool
-    resume_path: Path | None
+    resume: Resume | None
     add_dirs: list[Path]
-    load_exec_rules: bool = True  # False with --ignore-rules
+    local: LocalModel | None = None
+    front_end: FrontEnd = EXEC  # replace(EXEC, exec_rules=False) with --ignore-rules
 
     def run(self) -> int:
         try:
@@ -107,40 +122,30 @@ class ExecDriver:
             return asyncio.run(self._run())
         return uvloop.run(self._run())
 
-    def _user_turn(self, sandbox_policy: Any) -> Any:
-        from codex.protocol.ops import InputLocalImage, InputText, UserTurn
+    async def _run(self) -> int:
+        from codex.core import open_session
 
-        config = self.config
+        async with open_session(
+            self.config,
+            self.front_end,
+            resume=self.resume,
+            ephemeral=self.ephemeral,
+            add_dirs=self.add_dirs,
+            local=self.local,
+        ) as session:
+            return await self._drive(session)
+
+    def _user_turn(self, session: Session) -> Any:
+        from codex.protocol.ops import InputLocalImage, InputText
+
         items: list[Any] = [InputLocalImage(path=p) for p in self.images]
         items.append(InputText(text=self.prompt))
-        return UserTurn(
-            items=items,
-            cwd=str(config.cwd),
-            approval_policy=str(config.approval_policy),
-            sandbox_policy=sandbox_policy,
-            model=config.model,
-            effort=None
-            if config.model_reasoning_effort is None
-            else str(config.model_reasoning_effort),
-            summary=str(config.model_reasoning_summary),
-            final_output_json_schema=self.output_schema,
-        )
+        return session.settings.user_turn(items, final_output_json_schema=self.output_schema)
 
-    async def _run(self) -> int:
-        from codex.core import Session
-        from codex.core.auth import session_auth
-        from codex.core.setup import prepare
+    async def _drive(self, session: Session) -> int:
         from codex.protocol.ops import Interrupt, Shutdown
 
         stderr = sys.stderr
-        setup = prepare(
-            self.config,
-            add_dirs=self.add_dirs,
-            ephemeral=self.ephemeral,
-            resume_path=self.resume_path,
-            originator=ORIGINATOR,
-            source=SOURCE,
-        )
         jsonl = JsonlEventProcessor() if self.json_mode else None
         human = None
         if not self.json_mode:
@@ -152,25 +157,6 @@ class ExecDriver:
         saw_error = False
         final: str | None = None
         turn_submitted = False
-        session = Session(
-            self.config,
-            originator=setup.originator,
-            approval_policy="never",
-            sandbox_policy=setup.sandbox_policy,
-            recorder=setup.recorder,
-            initial_history=setup.initial_history,
-            conversation_id=setup.conversation_id,
-            # CODEX_API_KEY is honoured by exec whatever originator an embedding SDK announces.
-            auth=session_auth(self.config, enable_codex_api_key_env=True),
-            stream_deltas=False,
-            load_exec_rules=self.load_exec_rules,
-        )
-        if setup.usage_base:
-            # A resumed thread keeps counting where the last process stopped (0.169 reports
-            # thread-cumulative usage, and records it so in the rollout's token_count lines).
-            from codex.protocol.usage import TokenUsage
-
-            session.token_info.total_token_usage = TokenUsage.from_dict(setup.usage_base)
         interrupted = False
         loop = asyncio.get_running_loop()
         pending: set[asyncio.Task[Any]] = set()
@@ -188,54 +174,53 @@ class ExecDriver:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGINT, on_sigint)
 
-        async with session:
-            next_event = session.next_event
-            while True:
-                # One await per event; deltas are not streamed (stream_deltas=False).
-                event = await next_event()
-                msg = event.msg
-                tag = _tag(msg)
-                if tag == "shutdown_complete":
-                    break
-                if tag not in handled or interrupted:
-                    continue
-                data = msg.to_dict()
-                if jsonl is not None:
-                    for out in jsonl.process(data):
-                        _write_fd(1, encode_line(out))
+        next_event = session.next_event
+        while True:
+            # One await per event; deltas are not streamed (stream_deltas=False).
+            event = await next_event()
+            msg = event.msg
+            tag = _tag(msg)
+            if tag == "shutdown_complete":
+                break
+            if tag not in handled or interrupted:
+                continue
+            data = msg.to_dict()
+            if jsonl is not None:
+                for out in jsonl.process(data):
+                    _write_fd(1, encode_line(out))
+            else:
+                assert human is not None
+                if tag == "session_configured":
+                    if spinner is not None:
+                        spinner.clear()
+                    stderr.write(
+                        human.header(
+                            _version(),
+                            _summary(session.config, data, self.add_dirs),
+                            self.prompt,
+                        )
+                    )
                 else:
-                    assert human is not None
-                    if tag == "session_configured":
+                    text = human.process(data)
+                    if text:
                         if spinner is not None:
                             spinner.clear()
-                        stderr.write(
-                            human.header(
-                                _version(), _summary(self.config, data, self.add_dirs), self.prompt
-                            )
-                        )
-                    else:
-                        text = human.process(data)
-                        if text:
-                            if spinner is not None:
-                                spinner.clear()
-                            stderr.write(text)
-                    stderr.flush()
-                if tag == "session_configured" and not turn_submitted:
-                    turn_submitted = True
-                    for warning in setup.warnings:
-                        self._emit_local({"type": "warning", "message": warning}, jsonl, human)
-                    await session.submit(self._user_turn(setup.sandbox_policy))
-                    if spinner is not None:
-                        spinner.start()
-                if tag == "error":
-                    saw_error = True
-                if tag in _TERMINAL:
-                    final = data.get("last_agent_message")
-                    if self.output_last_message:
-                        from codex.exec.run import write_last_message
+                        stderr.write(text)
+                stderr.flush()
+            if tag == "session_configured" and not turn_submitted:
+                turn_submitted = True
+                await session.submit(self._user_turn(session))
+                if spinner is not None:
+                    spinner.start()
+            if tag == "error":
+                saw_error = True
+            if tag in _TERMINAL:
+                final = data.get("last_agent_message")
+                if self.output_last_message:
+                    from codex.exec.run import write_last_message
 
-                        write_last_message(self.output_last_message, final, stderr)
-                    await session.submit(Shutdown())
+                    write_last_message(self.output_last_message, final, stderr)
+                await session.submit(Shutdown())
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
         if spinner is not None:
@@ -250,17 +235,6 @@ class ExecDriver:
             if final is not None:
                 _write_fd(1, (final if final.endswith("\n") else final + "\n").encode())
         return 1 if saw_error else 0
-
-    @staticmethod
-    def _emit_local(
-        data: dict[str, Any], jsonl: JsonlEventProcessor | None, human: HumanEventProcessor | None
-    ) -> None:
-        """An event exec itself raises (resume warnings), shown like the session's own."""
-        if jsonl is not None:
-            for out in jsonl.process(data):
-                _write_fd(1, encode_line(out))
-        elif human is not None:
-            sys.stderr.write(human.process(data))
 
 
 async def _interrupt(session: Any, *ops: Any) -> None:

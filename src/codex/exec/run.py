@@ -87,8 +87,9 @@ def use_color(mode: str, stream: Any) -> bool:
 
 
 def flag_overrides(req: ExecRequest) -> dict[str, object]:
-    """Command-line flags as dotted config keys (highest precedence). Exec never asks."""
-    flags: dict[str, object] = {"approval_policy": "never"}
+    """Command-line flags as dotted config keys (highest precedence). (Exec never asks: its
+    FrontEnd record, codex.exec.driver.EXEC, forces approval_policy "never".)"""
+    flags: dict[str, object] = {}
     if req.model:
         flags["model"] = req.model
     if req.sandbox_mode:
@@ -172,17 +173,8 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
     if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
         stderr.write(NOT_IN_GIT_REPO + "\n")
         return 1
-    from codex.core.auth import enforce_login_restrictions
-    from codex.core.local import local_provider_session
-
-    enforce_login_restrictions(config, enable_codex_api_key_env=True)
     images = check_images(req.images, config.cwd)
-    # A local provider (--oss, or "oss"/"embedded" configured): its server and model are checked,
-    # or the embedded one runs for the whole session.
-    with local_provider_session(
-        config, oss=req.oss, local_provider=req.local_provider, model_flag=req.model
-    ) as config:
-        return _drive(req, config, prompt, output_schema, images, add_dirs)
+    return _drive(req, config, prompt, output_schema, images, add_dirs)
 
 
 def _drive(
@@ -193,11 +185,18 @@ def _drive(
     images: list[str],
     add_dirs: list[Path],
 ) -> int:
-    resume_path = _find_resume_path(req, config) if req.resume else None
+    import dataclasses
+
+    from codex.core.front_end import LocalModel, Resume
+    from codex.exec.driver import EXEC, ExecDriver
+
     stderr = sys.stderr
-
-    from codex.exec.driver import ExecDriver
-
+    resume = None
+    if req.resume:
+        resume = Resume.newest() if req.resume_last else Resume(thread_id=req.resume_id)
+    # A local provider (--oss, or "oss"/"embedded" configured): open_session checks its server
+    # and model, or runs the embedded one for the whole session.
+    local = LocalModel(oss=req.oss, provider=req.local_provider, model_flag=req.model)
     driver = ExecDriver(
         config=config,
         prompt=prompt or "",
@@ -208,9 +207,10 @@ def _drive(
         spinner=not req.json and _isatty(stderr),
         output_last_message=req.output_last_message,
         ephemeral=req.ephemeral,
-        resume_path=resume_path,
+        resume=resume,
         add_dirs=add_dirs,
-        load_exec_rules=not req.ignore_rules,
+        local=local,
+        front_end=EXEC if not req.ignore_rules else dataclasses.replace(EXEC, exec_rules=False),
     )
     return driver.run()
 
@@ -220,15 +220,3 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-def _find_resume_path(req: ExecRequest, config: Config) -> Path | None:
-    """The rollout to continue (None: start a new session); the rules are core's."""
-    from codex.core.resume import find_resume_path
-
-    return find_resume_path(
-        config.codex_home,
-        model_provider=config.model_provider,
-        last=req.resume_last,
-        thread_id=req.resume_id,
-    )
