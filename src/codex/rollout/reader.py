@@ -41,6 +41,10 @@ def iter_rollout(
 ) -> Iterator[RolloutLine]:
     """Yield each well-formed line; malformed ones are skipped and described in `warnings`.
 
+    A malformed line whose envelope head reads cleanly (not the torn last line) is still yielded,
+    with payload None: its ordinal was written, so a resume must continue after it whether or
+    not it skims (fuzz_rollout found the two disagreeing).
+
     Lines of a type in `skim` whose envelope head reads cleanly are yielded with payload None
     and not parsed further: a resume drops `event_msg` lines (two thirds of a rollout's bytes,
     each answer is also in its `response_item`), so it need not decode them. Such a line that is
@@ -85,6 +89,15 @@ def mapped(f: BinaryIO) -> Iterator[mmap.mmap | None]:
         mm.close()
 
 
+def _head(mm: mmap.mmap, start: int, end: int) -> RolloutLine | None:
+    """The line's envelope head (timestamp, ordinal, type) with payload None, if it reads."""
+    head = _HEAD.match(mm, start, min(end, start + _HEAD_WINDOW))
+    if head is None:
+        return None
+    ordinal = int(head[2]) if head[2] is not None else None
+    return RolloutLine(head[1].decode(), head[3].decode(), None, ordinal)
+
+
 def _iter_lines(
     path: Path,
     mm: mmap.mmap,
@@ -110,11 +123,11 @@ def _iter_lines(
         if raw[0] in ASCII_WHITESPACE and not bytes(raw).strip():
             continue
         torn = nl < 0
+        head = None
         if skim and not torn:
-            head = _HEAD.match(mm, pos - len(raw), min(pos, pos - len(raw) + _HEAD_WINDOW))
-            if head is not None and head[3].decode() in skim:
-                ordinal = int(head[2]) if head[2] is not None else None
-                yield RolloutLine(head[1].decode(), head[3].decode(), None, ordinal)
+            head = _head(mm, pos - len(raw), pos)
+            if head is not None and head.type in skim:
+                yield head
                 continue
         try:
             obj = orjson.loads(raw)
@@ -128,6 +141,10 @@ def _iter_lines(
             log.warning("%s", msg)
             if warnings is not None:
                 warnings.append(msg)
+            if not torn:
+                head = head or _head(mm, pos - len(raw), pos)
+                if head is not None:
+                    yield head
             continue
         yield RolloutLine(str(obj.get("timestamp", "")), kind, payload, obj.get("ordinal"))
 

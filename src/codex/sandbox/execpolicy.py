@@ -213,6 +213,10 @@ class _Tok:
     col: int
 
 
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+# Lists nest this deep at most: a real rule file nests two levels; without a bound a file of
+# "[[[[..." ended in RecursionError instead of an ExecPolicyError.
+_MAX_NESTING = 64
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0"}
 
 
@@ -327,10 +331,11 @@ class _Lexer:
                 if nxt in ("u", "x"):
                     width = 4 if nxt == "u" else 2
                     digits = text[self.i + 2 : self.i + 2 + width]
-                    try:
-                        out.append(chr(int(digits, 16)))
-                    except ValueError:
-                        raise self.error("bad escape in string") from None
+                    # Exactly `width` hex digits: int() alone took "+1", "1_2" and a sequence
+                    # cut short by the end of the file (then _advance ran off the text).
+                    if len(digits) != width or digits.strip(_HEX_DIGITS):
+                        raise self.error("bad escape in string")
+                    out.append(chr(int(digits, 16)))
                     self._advance(2 + width)
                     continue
                 raise self.error(f"invalid escape sequence \\{nxt}")
@@ -406,7 +411,7 @@ class _Parser:
                 raise self.error(end, "expected a new line after the call")
             yield tok, positional, keywords
 
-    def value(self) -> Any:
+    def value(self, depth: int = 0) -> Any:
         tok = self.take()
         if tok.kind == "str":
             value = tok.value
@@ -424,10 +429,12 @@ class _Parser:
                 return {"True": True, "False": False, "None": None}[tok.value]
             raise self.error(tok, f"unknown name {tok.value!r} (rule files hold literals only)")
         if tok.kind == "op" and tok.value in ("[", "("):
+            if depth >= _MAX_NESTING:
+                raise self.error(tok, f"lists nested more than {_MAX_NESTING} deep")
             close = "]" if tok.value == "[" else ")"
             items = []
             while not (self.peek().kind == "op" and self.peek().value == close):
-                items.append(self.value())
+                items.append(self.value(depth + 1))
                 if self.peek().kind == "op" and self.peek().value == ",":
                     self.take()
                 elif not (self.peek().kind == "op" and self.peek().value == close):
@@ -556,7 +563,7 @@ class PolicyParser:
         elif host.count(":") == 1 and host.rsplit(":", 1)[1].isdigit():
             host = host.rsplit(":", 1)[0]
         protocol = args["protocol"][1]
-        if protocol not in _PROTOCOLS:
+        if not isinstance(protocol, str) or protocol not in _PROTOCOLS:
             raise _ArgError(
                 "protocol",
                 "network_rule protocol must be one of http, https, socks5_tcp, socks5_udp",
@@ -644,12 +651,23 @@ def _example(value: Any, key: str) -> list[str]:
     raise _ArgError(key, "example must be a string or list of strings")
 
 
+def _decode(path: str, data: bytes) -> str:
+    """The file's text; a byte that is not UTF-8 is an ExecPolicyError at its line and column
+    (a UnicodeDecodeError escaped load_exec_policy and stopped the session)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        line = data.count(b"\n", 0, err.start) + 1
+        column = len(data[line_start : err.start].decode("utf-8", "replace")) + 1
+        raise ExecPolicyError(path, line, column, "the file is not valid UTF-8") from None
+
+
 def parse_policy_files(paths: Iterable[str | os.PathLike[str]]) -> ExecPolicy:
     """Parse rule files in order; raises ExecPolicyError (one line) or OSError."""
     parser = PolicyParser()
     for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
-        parser.parse(os.fspath(path), text)
+        parser.parse(os.fspath(path), _decode(os.fspath(path), Path(path).read_bytes()))
     return parser.build()
 
 
