@@ -68,7 +68,7 @@ def write_config(home: Path, base_url: str) -> None:
 
 async def run(turns: int, base_url: str, tmp: Path) -> list[tuple[int, int, int, int, int]]:
     from codex.config import ConfigOverrides, load_config
-    from codex.core import Session
+    from codex.core import Session, is_turn_end
     from codex.protocol import ops
 
     home = tmp / "home"
@@ -84,7 +84,7 @@ async def run(turns: int, base_url: str, tmp: Path) -> list[tuple[int, int, int,
             sub = await s.submit(ops.UserInput([ops.InputText(f"turn {turn}")]))
             while True:
                 ev = await s.next_event()
-                if ev.id == sub and ev.msg.TAG in ("task_complete", "turn_aborted"):
+                if ev.id == sub and is_turn_end(ev):
                     break
             if turn in checkpoints:
                 gc.collect()
@@ -98,7 +98,7 @@ async def time_deltas(base_url: str, tmp: Path, repeats: int = 3) -> tuple[float
     """(best seconds through the client alone, best seconds through a Session)."""
     from codex.client import ModelClient, Prompt, resolve_provider
     from codex.config import ConfigOverrides, load_config
-    from codex.core import Session
+    from codex.core import Session, is_turn_end
     from codex.protocol import ops
     from codex.protocol.items import user_message
 
@@ -122,7 +122,7 @@ async def time_deltas(base_url: str, tmp: Path, repeats: int = 3) -> tuple[float
             sub = await s.submit(ops.UserInput([ops.InputText("x")]))
             while True:
                 ev = await s.next_event()
-                if ev.id == sub and ev.msg.TAG == "task_complete":
+                if ev.id == sub and is_turn_end(ev):
                     break
             through.append(time.perf_counter() - started)
     return min(bare), min(through)

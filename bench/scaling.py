@@ -247,7 +247,7 @@ def _session_child(base_url: str, root: str, turns: int, out_path: str) -> int:
     """Runs in its own process (so the mock's memory is not counted): N turns, RSS samples."""
 
     from codex.config import ConfigOverrides, load_config
-    from codex.core import Session
+    from codex.core import Session, is_turn_end
     from codex.protocol import ops
 
     def rss_kib() -> int:
@@ -271,7 +271,7 @@ def _session_child(base_url: str, root: str, turns: int, out_path: str) -> int:
                 sub = await s.submit(ops.UserInput([ops.InputText(f"turn {turn}: {filler}")]))
                 while True:
                     ev = await s.next_event()
-                    if ev.id == sub and ev.msg.TAG in ("task_complete", "turn_aborted", "error"):
+                    if ev.id == sub and is_turn_end(ev):
                         break
                 size = len(s.history)
                 compactions += size < last_len  # auto-compaction replaced the history

@@ -15,7 +15,7 @@ from typing import Any
 from tests.support.mock_model_server import MockModelServer
 
 from codex.config import ConfigOverrides, load_config
-from codex.core import Session
+from codex.core import Session, is_turn_end
 from codex.protocol import ops
 
 TURN_TIMEOUT_S = 60
@@ -63,7 +63,7 @@ async def run_turn(
     on_event: Callable[[Any], Any] | None = None,
     op: Any = None,
 ) -> list[Any]:
-    """Submit one turn and collect its events until task_complete / turn_aborted."""
+    """Submit one turn and collect its events until its turn end (codex.core.is_turn_end)."""
     sub_id = await session.submit(op or ops.UserInput([ops.InputText(text)]))
     events: list[Any] = []
 
@@ -86,7 +86,7 @@ async def run_turn(
                 await session.submit(
                     ops.PatchApproval(ev.msg.call_id, ops.ReviewDecision(decision))
                 )
-            if ev.id == sub_id and tag in ("task_complete", "turn_aborted"):
+            if ev.id == sub_id and is_turn_end(ev):
                 return
 
     await asyncio.wait_for(collect(), TURN_TIMEOUT_S)

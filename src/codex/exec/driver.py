@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.front_end import FrontEnd, LocalModel, Resume
+from codex.core.subscribe import is_turn_end
 from codex.exec.event_processor_jsonl import HANDLED as JSONL_HANDLED
 from codex.exec.event_processor_jsonl import JsonlEventProcessor
 from codex.exec.events import encode_line
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from codex.config import Config
     from codex.core.session import Session
 
-_TERMINAL = frozenset({"task_complete", "turn_complete"})
 # How exec names itself: the client's default originator, and `session_meta.source`.
 ORIGINATOR = "codex_exec"
 SOURCE = "exec"
@@ -214,7 +214,7 @@ class ExecDriver:
                     spinner.start()
             if tag == "error":
                 saw_error = True
-            if tag in _TERMINAL:
+            if is_turn_end(msg):
                 final = data.get("last_agent_message")
                 if self.output_last_message:
                     from codex.exec.run import write_last_message
