@@ -396,6 +396,8 @@ def _render_responses(turn: Turn) -> list[bytes]:
             "status": "incomplete",
             "incomplete_details": {"reason": "max_output_tokens"},
         }
+        if turn.usage is not None:  # the real API reports what the cut reply used
+            incomplete["usage"] = turn.usage.responses_json()
         frames.append(_frame({"type": "response.incomplete", "response": incomplete}))
     elif turn.fault == "none":
         done: dict[str, Any] = {**base, "status": "completed"}

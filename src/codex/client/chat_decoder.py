@@ -7,7 +7,9 @@ arguments are concatenated). A `finish_reason` closes everything as `OutputItemD
 then the message, then the calls in index order); `usage` chunks are kept; `Completed` comes at
 EOF once a finish_reason or `[DONE]` arrived. Unlike upstream v0.63 (which completes on any EOF),
 a body that ends before either is a disconnect and is retried, like a cut Responses stream;
-finish_reason "length" is reported as `Incomplete`.
+finish_reason "length" is reported as `Incomplete` (a terminal failure, retried like upstream's
+`response.incomplete`), unless the caller asked for `length_completes`: then the reply is a
+finished, truncated one and the stream goes on to its usage chunk and `Completed`.
 """
 
 from __future__ import annotations
@@ -66,10 +68,12 @@ class ChatDecoder:
         "_text",
         "_tool_calls",
         "_usage",
+        "length_completes",
         "terminal",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, length_completes: bool = False) -> None:
+        self.length_completes = length_completes
         self._text: list[str] | None = None
         self._reasoning: list[str] | None = None
         self._tool_calls: dict[int, _ToolCall] = {}
@@ -111,8 +115,10 @@ class ChatDecoder:
             if finish:
                 self._flush(out)
                 if finish == "length":
-                    self.terminal = Incomplete("max_output_tokens")
-                    out.append(self.terminal)
+                    cut = Incomplete("max_output_tokens")
+                    if not self.length_completes:
+                        self.terminal = cut
+                    out.append(cut)
         if chunk.get("id") and not self._response_id:
             self._response_id = str(chunk["id"])
         if chunk.get("usage"):

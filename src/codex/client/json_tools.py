@@ -8,7 +8,10 @@ Instead of sending `tools`, the request asks for ONE JSON object constrained by 
 
 The reply is turned back into the events the agent loop already handles: a final message streams
 as `OutputTextDelta`s of the decoded `message` string while it arrives (so the user still sees
-the answer being written), a tool call becomes one `function_call` item. Earlier calls and their
+the answer being written), a tool call becomes one `function_call` item. A reply cut off by the
+output limit is a finished one: the message text decoded so far becomes the answer, and when there
+is none (a half-written tool call) the turn fails with one clear line; the JSON wrapper itself never
+reaches the user. Earlier calls and their
 outputs are replayed to the model in the same JSON shape, as plain messages, so the history reads
 the way the model is asked to write. Instructions gain a short list of the tools; the tools'
 own parameter schemas constrain `arguments`. Nothing here does I/O.
@@ -24,8 +27,10 @@ from typing import Any
 
 import orjson
 
+from codex.client.errors import ModelError
 from codex.client.events import (
     Completed,
+    Incomplete,
     OutputItemAdded,
     OutputItemDone,
     OutputTextDelta,
@@ -38,12 +43,15 @@ from codex.client.request import Prompt, item_dict
 from codex.protocol.items import FunctionCall, Message, assistant_message
 
 SCHEMA_NAME = "codex_reply"
-# One reply is one message or one call: a bound keeps a confused small model from running on.
-MAX_REPLY_TOKENS = 1024
+# One reply is one message or one call: a bound keeps a confused small model from running on
+# (greedy decoding of a 135M model past a few hundred tokens is a loop, and on a shared 2-core
+# machine each token can take a second). A reply that reaches it ends there, truncated.
+MAX_REPLY_TOKENS = 512
 # After this many calls in one turn only a final message is allowed: a small model that keeps
 # calling tools would otherwise never end the turn.
 MAX_CALLS_PER_TURN = 6
 _FINAL_PREFIX = re.compile(r'\s*\{\s*"action"\s*:\s*"final"\s*,\s*"message"\s*:\s*"')
+_TOOL_PREFIX = re.compile(r'\s*\{\s*"action"\s*:\s*"tool"')
 _HIDDEN = (OutputTextDelta, ReasoningSummaryDelta, ReasoningTextDelta, ReasoningSummaryPartAdded)
 
 
@@ -334,6 +342,8 @@ class JsonToolMode:
         self._string: _StringStream | None = None
         self._opened = False
         self._streamed = ""
+        self._reply: str | None = None  # the finished reply's text, held until `Completed`
+        self._truncated = False
 
     def constrain(self, body: bytes) -> bytes:
         """The request body with the reply schema (`response_format`, which llama.cpp's
@@ -355,6 +365,9 @@ class JsonToolMode:
         return orjson.dumps(data)
 
     def translate(self, events: Sequence[Any]) -> list[Any]:
+        """The reply's events as the agent loop expects them. The reply becomes items only at
+        `Completed`: an `Incomplete` (output limit) comes between the text and the end, and a
+        cut-off reply is read differently (see `recover`)."""
         out: list[Any] = []
         for event in events:
             if isinstance(event, Retrying):
@@ -363,8 +376,14 @@ class JsonToolMode:
             elif isinstance(event, OutputTextDelta):
                 self._on_text(event.delta, out)
             elif isinstance(event, OutputItemDone):
-                self._on_item(event.item, out)
+                self._on_item(event.item)
+            elif isinstance(event, Incomplete):
+                self._truncated = True
             elif isinstance(event, Completed):
+                text = self._reply if self._reply is not None else self.text
+                if text or self._truncated:
+                    out.extend(self.reply_events(text, truncated=self._truncated))
+                self._reply = None
                 out.append(event)
             elif isinstance(event, (OutputItemAdded, *_HIDDEN)):
                 continue
@@ -391,16 +410,13 @@ class JsonToolMode:
         self._streamed += piece
         out.append(OutputTextDelta(piece))
 
-    def _on_item(self, item: Any, out: list[Any]) -> None:
+    def _on_item(self, item: Any) -> None:
         if not isinstance(item, Message) or item.role != "assistant":
             return  # native calls or reasoning cannot occur without tools; drop strays
-        text = item.text()
-        if not text:
-            text = self.text
-        out.extend(self.reply_events(text))
+        self._reply = item.text() or self.text
 
-    def reply_events(self, text: str) -> list[Any]:
-        """The items a complete reply becomes (a message, or a function call)."""
+    def reply_events(self, text: str, *, truncated: bool = False) -> list[Any]:
+        """The items a finished reply becomes (a message, or a function call)."""
         try:
             reply = orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -417,8 +433,10 @@ class JsonToolMode:
             message = reply["message"]
         elif isinstance(reply, dict) and "message" in reply:  # --output-schema: a JSON value
             message = orjson.dumps(reply["message"]).decode()
+        elif reply is not None:  # valid JSON of another shape (a server ignored the format)
+            message = text
         else:
-            message = text  # not the JSON we asked for (cut off?): show it as it is
+            message = recover(text, truncated=truncated)
         events: list[Any] = []
         if not self._opened:
             self._opened = True
@@ -427,3 +445,39 @@ class JsonToolMode:
             events.append(OutputTextDelta(message[len(self._streamed) :]))
         events.append(OutputItemDone(assistant_message(message)))
         return events
+
+
+class CutOffReply(ModelError):
+    """A reply that is not the JSON codex asked for and holds no answer text to show (typically
+    cut off by the output limit in the middle of a tool call). Retrying would regenerate the
+    same tokens, so the turn ends with this one line instead of the raw JSON."""
+
+    codex_error_info = "other"
+
+
+def recover(text: str, *, truncated: bool = False) -> str:
+    """The answer inside a reply that did not parse as the JSON codex asked for.
+
+    A final message cut off mid-string gives the text decoded so far (an incomplete escape at
+    the very end is dropped). A reply that is not JSON at all (a server that ignored the
+    format) is the answer as it is. Anything else that starts like our JSON raises
+    `CutOffReply`: it would only show the user the wrapper."""
+    match = _FINAL_PREFIX.match(text)
+    if match is not None:
+        message = _StringStream().feed(text[match.end() :])
+        if message.strip():
+            return message
+    elif not text.lstrip().startswith("{") and text.strip():
+        return text
+    why = (
+        f"was cut off by the output limit ({MAX_REPLY_TOKENS} tokens)"
+        if truncated
+        else "is not complete JSON"
+    )
+    if _TOOL_PREFIX.match(text):
+        what = "in the middle of a tool call"
+    elif match is not None:
+        what = "before its answer had any text"
+    else:
+        what = "before it held an answer"
+    raise CutOffReply(f"the model's reply {why} {what}; ask for something shorter or simpler")

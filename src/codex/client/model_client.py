@@ -131,10 +131,13 @@ class ModelClient:
         else:
             body = self._body(prompt)
         max_retries = self.provider.stream_retries
+        # JSON tool mode sets the output limit itself, so a reply that reaches it is finished
+        # (truncated), not a broken stream: retrying would only regenerate the same tokens.
+        length_completes = json_mode is not None
         attempt = 0
         while True:
             try:
-                async for batch in self._attempt(body, prompt):
+                async for batch in self._attempt(body, prompt, length_completes):
                     if json_mode is not None:
                         batch = json_mode.translate(batch)
                     for event in batch:
@@ -202,7 +205,7 @@ class ModelClient:
         return encode_body(body, key) if stream else orjson.dumps(body)
 
     async def _attempt(
-        self, body: bytes | StreamedJson, prompt: Prompt
+        self, body: bytes | StreamedJson, prompt: Prompt, length_completes: bool = False
     ) -> AsyncIterator[list[Any]]:
         """Open the stream (with HTTP-level retries) and yield its events, a chunk at a time."""
         response = None
@@ -229,7 +232,7 @@ class ModelClient:
                     delay = self.retry.backoff(attempt)
                 yield [Retrying("request", attempt, max_retries, str(err), delay, err.status)]
                 await self.retry.sleep(delay)
-        async for batch in self._read(response):
+        async for batch in self._read(response, length_completes):
             yield batch
 
     async def _open(self, body: bytes | StreamedJson, prompt: Prompt) -> httpx.Response:
@@ -287,8 +290,15 @@ class ModelClient:
             return _RetryableStatus(status, text, retry_after)
         return UnexpectedStatus(status, text)
 
-    async def _read(self, response: httpx.Response) -> AsyncIterator[list[Any]]:
-        decoder = ChatDecoder() if self.provider.wire_api == "chat" else ResponsesDecoder()
+    async def _read(
+        self, response: httpx.Response, length_completes: bool = False
+    ) -> AsyncIterator[list[Any]]:
+        """`length_completes`: an output-limit stop ends the reply instead of failing it."""
+        decoder: ChatDecoder | ResponsesDecoder
+        if self.provider.wire_api == "chat":
+            decoder = ChatDecoder(length_completes=length_completes)
+        else:
+            decoder = ResponsesDecoder(length_completes=length_completes)
         feed = SSEParser(self._max_event_size).feed_data
         decode = decoder.decode
         try:

@@ -75,9 +75,12 @@ def classify_failure(error: Any) -> ModelError:
 class ResponsesDecoder:
     """Feed each SSE `data` payload to `decode`; call `finish()` when the body ended."""
 
-    __slots__ = ("_active", "_completed", "terminal")
+    __slots__ = ("_active", "_completed", "length_completes", "terminal")
 
-    def __init__(self) -> None:
+    def __init__(self, *, length_completes: bool = False) -> None:
+        # True: `response.incomplete` for max_output_tokens ends a finished, truncated reply
+        # (JSON tool mode, where codex itself set the limit) instead of failing the attempt.
+        self.length_completes = length_completes
         self._active = False
         self._completed: Completed | None = None
         self.terminal: Failed | Incomplete | None = None
@@ -171,8 +174,14 @@ class ResponsesDecoder:
         response = event.get("response")
         details = response.get("incomplete_details") if isinstance(response, dict) else None
         reason = details.get("reason") if isinstance(details, dict) else None
-        self.terminal = Incomplete(str(reason or "unknown"))
-        out.append(self.terminal)
+        cut = Incomplete(str(reason or "unknown"))
+        out.append(cut)
+        if self.length_completes and cut.reason == "max_output_tokens":
+            usage = token_usage(response.get("usage")) if isinstance(response, dict) else None
+            rid = response.get("id") if isinstance(response, dict) else None
+            self._completed = Completed(str(rid or ""), usage)
+            return
+        self.terminal = cut
 
 
 _HANDLERS = {
