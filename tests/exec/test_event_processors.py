@@ -9,11 +9,11 @@ import orjson
 import pytest
 from tests.support.official import SAMPLES as OFFICIAL_SAMPLES
 
-from codex.exec.event_processor_human import HumanEventProcessor, Palette
-from codex.exec.event_processor_jsonl import JsonlEventProcessor
-from codex.exec.events import encode_line
-from codex.exec.shell_quote import join
 from codex.protocol.events import parse_event_msg
+from codex.thread_events.human import HumanEventProcessor, Palette
+from codex.thread_events.jsonl import JsonlEventProcessor
+from codex.thread_events.shell_quote import join
+from codex.thread_events.wire import encode_line
 
 SAMPLES = OFFICIAL_SAMPLES / "exec-json"
 TID = "01a20f50-b3ca-75f1-94da-ac2840f97f45"

@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from codex.exec.events import AgentMessageItem
 from codex.protocol._record import Record, record
 from codex.protocol.events import Duration, ExecCommandEnd
 from codex.protocol.items import parse_item
+from codex.thread_events.wire import AgentMessageItem
 
 
 @record

@@ -6,9 +6,8 @@ It talks to the agent only through `codex.core`'s Op/Event stream; it never reac
 internals, and it never writes anything but events (or the final message) to stdout.
 
 Modules: `args` (flag set and validation), `request` (the validated `ExecRequest`), `prompt`
-(stdin rules), `run` (pre-session checks and config), `driver` (the async loop: open the
-session from `codex.core.setup`, submit the turn, route events, exit code), `events` (the
-ThreadEvent types),
-`event_processor_jsonl` / `event_processor_human` (pure mappings from core events to output),
-`shell_quote` (upstream's argv display), `schema` (JSON Schema of the events).
+(stdin rules), `run` (pre-session checks, config, the output format), `driver` (the async loop:
+one `codex.core.open_session` call with exec's `FrontEnd` record, submit the turn, hand events
+to the `EventProcessor`, exit code), `schema` (JSON Schema of the events). The ThreadEvent
+types and both processors live in `codex.thread_events`, where every front end can use them.
 """

@@ -1,11 +1,13 @@
-"""The async half of `codex exec`: open a session (new or resumed), submit the one user turn, feed
-every event to the chosen processor, shut down after the turn, and report the exit code.
+"""The async half of `codex exec`: open the session (one `open_session` call), submit the one user
+turn, hand every event the processor handles to it, shut down after the turn, exit code.
 
-It talks to core only through `Session.submit(op)` / `Session.events()`. Neither processor shows
-streaming output (JSON mode ignores deltas, spec-core §4.4; human mode prints the final message),
-so the session is opened with `stream_deltas=False` and the tens of thousands of deltas a long
-answer streams never become events. Event messages are converted to their wire form
-(`to_dict()`) only when a processor cares about their type.
+A thin mapping from core's Op/Event stream to exec's two streams: the output format is the
+`EventProcessor`'s business (codex.thread_events: JSONL for programs, progress text for people),
+the session's setup is core's. Neither processor shows streaming output (JSON mode ignores
+deltas, spec-core §4.4; human mode prints the final message), so exec's FrontEnd record asks for
+no delta events and the tens of thousands of deltas a long answer streams never become events.
+Event messages are converted to their wire form (`to_dict()`) only when the processor handles
+their type.
 """
 
 from __future__ import annotations
@@ -15,31 +17,20 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.front_end import FrontEnd, LocalModel, Resume
 from codex.core.subscribe import is_turn_end
-from codex.exec.event_processor_jsonl import HANDLED as JSONL_HANDLED
-from codex.exec.event_processor_jsonl import JsonlEventProcessor
-from codex.exec.events import encode_line
 
 if TYPE_CHECKING:
     from codex.config import Config
     from codex.core.session import Session
+    from codex.thread_events.processor import EventProcessor, Rendered
 
-# How exec names itself: the client's default originator, and `session_meta.source`.
-ORIGINATOR = "codex_exec"
-SOURCE = "exec"
 _SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-
-
-def _tag(msg: Any) -> str | None:
-    tag = getattr(msg, "TAG", None)
-    if tag is None:
-        tag = getattr(msg, "type", None)
-    return tag
 
 
 def _write_fd(fd: int, data: bytes) -> None:
@@ -89,7 +80,8 @@ class _Spinner:
 # How exec names itself and what follows from it: the client's default originator, the
 # `session_meta.source`, no delta events (neither output mode shows streaming text),
 # CODEX_API_KEY honoured whatever originator an embedding SDK announces (the TS SDK passes its
-# `apiKey` that way), and never an approval prompt (nobody can answer one).
+# `apiKey` that way), and never an approval prompt (nobody can answer one). The one place exec's
+# approval policy is set.
 EXEC = FrontEnd(
     originator="codex_exec",
     source="exec",
@@ -105,10 +97,11 @@ class ExecDriver:
     prompt: str
     images: list[str]
     output_schema: Any
-    json_mode: bool
-    color: bool
+    # The output format, built once the session is open (the human header shows its settings).
+    processor_for: Callable[[Session], EventProcessor]
+    # Called with the turn's final message when it ends (`-o FILE`).
+    on_turn_end: Callable[[str | None], None] | None
     spinner: bool
-    output_last_message: str | None
     ephemeral: bool
     resume: Resume | None
     add_dirs: list[Path]
@@ -133,7 +126,7 @@ class ExecDriver:
             add_dirs=self.add_dirs,
             local=self.local,
         ) as session:
-            return await self._drive(session)
+            return await self._drive(session, self.processor_for(session))
 
     def _user_turn(self, session: Session) -> Any:
         from codex.protocol.ops import InputLocalImage, InputText
@@ -142,18 +135,11 @@ class ExecDriver:
         items.append(InputText(text=self.prompt))
         return session.settings.user_turn(items, final_output_json_schema=self.output_schema)
 
-    async def _drive(self, session: Session) -> int:
+    async def _drive(self, session: Session, processor: EventProcessor) -> int:
         from codex.protocol.ops import Interrupt, Shutdown
 
-        stderr = sys.stderr
-        jsonl = JsonlEventProcessor() if self.json_mode else None
-        human = None
-        if not self.json_mode:
-            from codex.exec.event_processor_human import HANDLED, HumanEventProcessor, Palette
-
-            human = HumanEventProcessor(color=Palette(self.color))
-        spinner = _Spinner(stderr) if self.spinner else None
-        handled = JSONL_HANDLED if human is None else HANDLED
+        spinner = _Spinner(sys.stderr) if self.spinner else None
+        handled = processor.handled
         saw_error = False
         final: str | None = None
         turn_submitted = False
@@ -167,7 +153,7 @@ class ExecDriver:
             if interrupted:
                 return
             interrupted = True
-            task = loop.create_task(_interrupt(session, Interrupt(), Shutdown()))
+            task = loop.create_task(_submit_all(session, Interrupt(), Shutdown()))
             pending.add(task)
             task.add_done_callback(pending.discard)
 
@@ -177,49 +163,25 @@ class ExecDriver:
         next_event = session.next_event
         while True:
             # One await per event; deltas are not streamed (stream_deltas=False).
-            event = await next_event()
-            msg = event.msg
-            tag = _tag(msg)
+            msg = (await next_event()).msg
+            tag = msg.TAG
             if tag == "shutdown_complete":
                 break
             if tag not in handled or interrupted:
                 continue
             data = msg.to_dict()
-            if jsonl is not None:
-                for out in jsonl.process(data):
-                    _write_fd(1, encode_line(out))
-            else:
-                assert human is not None
-                if tag == "session_configured":
-                    if spinner is not None:
-                        spinner.clear()
-                    stderr.write(
-                        human.header(
-                            _version(),
-                            _summary(session.config, data, self.add_dirs),
-                            self.prompt,
-                        )
-                    )
-                else:
-                    text = human.process(data)
-                    if text:
-                        if spinner is not None:
-                            spinner.clear()
-                        stderr.write(text)
-                stderr.flush()
+            _write(processor.render(data), spinner)
             if tag == "session_configured" and not turn_submitted:
                 turn_submitted = True
                 await session.submit(self._user_turn(session))
                 if spinner is not None:
                     spinner.start()
-            if tag == "error":
+            elif tag == "error":
                 saw_error = True
-            if is_turn_end(msg):
+            elif is_turn_end(msg):
                 final = data.get("last_agent_message")
-                if self.output_last_message:
-                    from codex.exec.run import write_last_message
-
-                    write_last_message(self.output_last_message, final, stderr)
+                if self.on_turn_end is not None:
+                    self.on_turn_end(final)
                 await session.submit(Shutdown())
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
@@ -227,30 +189,22 @@ class ExecDriver:
             spinner.stop()
         if interrupted:
             return 130
-        if human is not None:
-            footer = human.footer()
-            if footer:
-                stderr.write(footer)
-                stderr.flush()
-            if final is not None:
-                _write_fd(1, (final if final.endswith("\n") else final + "\n").encode())
+        _write(processor.finish(final), None)
         return 1 if saw_error else 0
 
 
-async def _interrupt(session: Any, *ops: Any) -> None:
+def _write(out: Rendered, spinner: _Spinner | None) -> None:
+    """Progress to stderr (clearing the spinner's line first), program output to fd 1 (whole
+    lines, one write each, nothing buffered)."""
+    if out.stderr:
+        if spinner is not None:
+            spinner.clear()
+        sys.stderr.write(out.stderr)
+        sys.stderr.flush()
+    if out.stdout:
+        _write_fd(1, out.stdout)
+
+
+async def _submit_all(session: Session, *ops: Any) -> None:
     for op in ops:
         await session.submit(op)
-
-
-def _version() -> str:
-    from codex import __version__
-
-    return __version__
-
-
-def _summary(
-    config: Config, configured: dict[str, Any], add_dirs: list[Path]
-) -> list[tuple[str, str]]:
-    from codex.exec.run import summary_entries
-
-    return summary_entries(config, str(configured.get("session_id", "")), add_dirs)

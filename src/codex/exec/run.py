@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any
 from codex.errors import CodexError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Protocol
 
     from codex.config import Config
+    from codex.core.session import Session
     from codex.exec.request import ExecRequest
+    from codex.thread_events.processor import EventProcessor
 
     class ConfigSource(Protocol):
         """What the entry point hands over besides the request (cli's `CliContext`)."""
@@ -197,15 +200,21 @@ def _drive(
     # A local provider (--oss, or "oss"/"embedded" configured): open_session checks its server
     # and model, or runs the embedded one for the whole session.
     local = LocalModel(oss=req.oss, provider=req.local_provider, model_flag=req.model)
+    on_turn_end = None
+    if req.output_last_message:
+        path = req.output_last_message
+
+        def on_turn_end(final: str | None) -> None:
+            write_last_message(path, final, stderr)
+
     driver = ExecDriver(
         config=config,
         prompt=prompt or "",
         images=images,
         output_schema=output_schema,
-        json_mode=req.json,
-        color=use_color(req.color, stderr),
+        processor_for=_processor_factory(req, prompt or "", add_dirs, stderr),
+        on_turn_end=on_turn_end,
         spinner=not req.json and _isatty(stderr),
-        output_last_message=req.output_last_message,
         ephemeral=req.ephemeral,
         resume=resume,
         add_dirs=add_dirs,
@@ -213,6 +222,33 @@ def _drive(
         front_end=EXEC if not req.ignore_rules else dataclasses.replace(EXEC, exec_rules=False),
     )
     return driver.run()
+
+
+def _processor_factory(
+    req: ExecRequest, prompt: str, add_dirs: list[Path], stderr: Any
+) -> Callable[[Session], EventProcessor]:
+    """`--json`: ThreadEvent lines; otherwise progress for people, headed by the settings the
+    session actually runs with (after the local provider and exec's forced policy)."""
+    color = use_color(req.color, stderr)
+
+    def processor_for(session: Session) -> EventProcessor:
+        if req.json:
+            from codex.thread_events.jsonl import JsonlEventProcessor
+
+            return JsonlEventProcessor()
+        from codex import __version__
+        from codex.thread_events.human import HumanEventProcessor, Palette
+
+        def header(configured: dict[str, Any]) -> str:
+            entries = summary_entries(
+                session.config, str(configured.get("session_id", "")), add_dirs
+            )
+            return processor.header(__version__, entries, prompt)
+
+        processor = HumanEventProcessor(color=Palette(color), header_for=header)
+        return processor
+
+    return processor_for
 
 
 def _isatty(stream: Any) -> bool:

@@ -1,6 +1,7 @@
 """JSON Schema of the `codex exec --json` events, generated from the dataclasses in
-`codex.exec.events` so the published file (docs/exec-events.schema.json) cannot drift from what we
-emit. A cold path: imported only by the generator script and the drift test, never by `codex exec`.
+`codex.thread_events.wire` so the published file (docs/exec-events.schema.json) cannot drift
+from what we emit. A cold path: imported only by the generator script and the drift test, never
+by `codex exec`.
 
 Regenerate: `python -m codex.exec.schema > docs/exec-events.schema.json`.
 """
@@ -13,7 +14,7 @@ import types
 import typing
 from typing import Any, Literal, Union
 
-from codex.exec import events
+from codex.thread_events import wire as events
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -9,12 +9,12 @@ the caller says so (`--color`, TTY detection live in the runner).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from codex.exec.event_processor_jsonl import command_display
-
-Msg = dict[str, Any]
+from codex.thread_events.jsonl import command_display
+from codex.thread_events.processor import Msg, Rendered
 
 MAX_OUTPUT_LINES = 20  # per command, as upstream: CI logs stay readable
 
@@ -73,6 +73,28 @@ class HumanEventProcessor:
     turn_done: bool = False
     _last_diff: str = ""
     _patch_paths: dict[str, list[str]] = field(default_factory=dict)
+    # session_configured -> the header (`header(version, entries, prompt)`); the front end
+    # knows the version, the summary and the prompt.
+    header_for: Callable[[Msg], str] | None = None
+
+    # ---- the EventProcessor interface (codex.thread_events.processor) -----------------------
+
+    @property
+    def handled(self) -> frozenset[str]:
+        return HANDLED
+
+    def render(self, msg: Msg) -> Rendered:
+        """Progress text for stderr (the header for session_configured)."""
+        if msg.get("type") == "session_configured":
+            return Rendered(stderr=self.header_for(msg) if self.header_for is not None else "")
+        return Rendered(stderr=self.process(msg))
+
+    def finish(self, last_agent_message: str | None) -> Rendered:
+        """The token footer on stderr, and only the final answer on stdout."""
+        final = last_agent_message
+        if final is not None and not final.endswith("\n"):
+            final += "\n"
+        return Rendered(stdout=final.encode() if final is not None else b"", stderr=self.footer())
 
     # ---- the header (before any event) ------------------------------------------------------
 

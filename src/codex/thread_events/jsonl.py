@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from codex.exec import events as ev
-from codex.exec.shell_quote import join as join_argv
-
-Msg = dict[str, Any]
+from codex.thread_events import wire as ev
+from codex.thread_events.processor import NOTHING, Msg, Rendered
+from codex.thread_events.shell_quote import join as join_argv
 
 # The EventMsg types this processor reacts to; everything else is dropped before any work.
 HANDLED = frozenset(
@@ -105,6 +104,24 @@ class JsonlEventProcessor:
         item_id = f"item_{self.next_item}"
         self.next_item += 1
         return item_id
+
+    # ---- the EventProcessor interface (codex.thread_events.processor) -------------------------
+
+    @property
+    def handled(self) -> frozenset[str]:
+        return HANDLED
+
+    def render(self, msg: Msg) -> Rendered:
+        """One JSON line per ThreadEvent, for stdout."""
+        out = self.process(msg)
+        if not out:
+            return NOTHING
+        return Rendered(stdout=b"".join(map(ev.encode_line, out)))
+
+    def finish(self, last_agent_message: str | None) -> Rendered:
+        return NOTHING  # turn.completed already carried everything
+
+    # ---- the mapping ------------------------------------------------------------------------
 
     def process(self, msg: Msg) -> list[ev.ThreadEvent]:
         kind = msg.get("type")
