@@ -190,15 +190,10 @@ def test_view_image_attaches_to_next_request(tmp_path, mock_model_server):
     )
     events = _session_run(make_config(tmp_path, mock_model_server, cwd=work))
     second = mock_model_server.requests[1]
-    assert second.function_call_output("v1")["output"] == "attached local image path"
-    images = [
-        p
-        for i in second.input()
-        if i.get("role") == "user"
-        for p in i.get("content", [])
-        if p.get("type") == "input_image"
-    ]
-    assert images and images[-1]["image_url"].startswith("data:image/png;base64,")
+    # The image rides in the call's own output, as the official CLI sends it (issue 15).
+    (image,) = second.function_call_output("v1")["output"]
+    assert image["type"] == "input_image" and image["detail"] == "original"
+    assert image["image_url"].startswith("data:image/png;base64,")
     third = mock_model_server.requests[2]
     assert third.function_call_output("v2")["output"].startswith("unable to locate image at")
     assert of_type(events, "view_image_tool_call")[0].path == str(work / "pic.png")

@@ -50,6 +50,7 @@ from codex.protocol.events import (
 from codex.protocol.items import Message, Reasoning, ResponseItem, WebSearchCall
 from codex.tools.output import aborted_output as aborted_text
 from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
+from codex.tools.runtime.repeats import RepeatedCallGuard
 from codex.tools.runtime.router import dispatch, is_parallel_safe, tool_call_from_item
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class TurnRunner:
         self.tool_ctx: ToolContext = session.make_tool_context(sub_id, settings)
         self.pending_items: list[ResponseItem] = []  # output items of the current request
         self.running: list[_Running] = []
+        self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
 
     def emit(self, msg: Any) -> None:
         self.session.emit(self.sub_id, msg)
@@ -147,6 +149,9 @@ class TurnRunner:
                     sess.record_items(self.tool_ctx.pending_input)
                     self.tool_ctx.pending_input.clear()
                 needs_follow_up, last_message = await self._sample_once()
+                if self.repeats.tripped:
+                    self.emit(ErrorEvent(self.repeats.message()))
+                    break
                 # The turn's items are recorded; summarize, then ask the model again.
                 if sess.should_auto_compact() and await compact(self, automatic=True):
                     continue
@@ -274,6 +279,7 @@ class TurnRunner:
         outputs: list[ResponseItem] = []
         for running in self.running:
             result = await running.task
+            self.repeats.observe(running.call, result)
             outputs.append(result.to_item(running.call))
         return outputs
 

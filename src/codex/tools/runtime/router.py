@@ -30,7 +30,7 @@ FUNCTION_HANDLERS: dict[str, tuple[str, str]] = {
     "local_shell": ("codex.tools.runtime.shell", "handle_local_shell"),
     "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_function"),
     "update_plan": ("codex.tools.runtime.misc", "handle_update_plan"),
-    "view_image": ("codex.tools.runtime.misc", "handle_view_image"),
+    "view_image": ("codex.tools.runtime.view_image", "handle_view_image"),
 }
 CUSTOM_HANDLERS: dict[str, tuple[str, str]] = {
     "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_custom")
