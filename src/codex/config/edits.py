@@ -145,6 +145,11 @@ def _parse(path: Path) -> tuple[Any, str]:
         return tomlkit.document(), ""
     except OSError as err:
         raise CodexError(f"cannot read config file {path}: {err.strerror or err}") from None
+    from codex.config.toml_read import parse_toml
+
+    # The reader's checks first: one line for a file nested too deep (tomlkit would recurse
+    # into a RecursionError) or not valid TOML at all.
+    parse_toml(text.encode("utf-8"), path)
     try:
         return tomlkit.parse(text), text
     except ParseError as err:

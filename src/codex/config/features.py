@@ -94,6 +94,22 @@ class Features(Table):
     parallel: bool = False
     shell_tool: bool = True
 
+    @staticmethod
+    def _check(data: Any) -> Any:
+        """A `[features]` key this version does not know is ignored, but its value must still
+        be a boolean (0.169 reads the table as name -> bool and refuses `foo = 3`)."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if name not in FEATURE_DEFAULTS and not isinstance(value, bool):
+                    from codex.config.types import describe, invalid
+
+                    raise invalid(
+                        "feature_type",
+                        "`{name}`: expected a boolean (true or false), got {got}",
+                        {"name": name, "got": describe(value)},
+                    )
+        return data
+
     def enabled(self, name: str) -> bool:
         return bool(getattr(self, canonical_feature(name) or "", False))
 

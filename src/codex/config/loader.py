@@ -52,7 +52,7 @@ def load_config(
     _resolve_features(effective, layers, profile, feature_flags)
     _derive_defaults(effective, session_cwd)
     _resolve_relative_paths(effective, session_cwd)
-    config = _validate(effective, paths, session_cwd, profile)
+    config = _validate(layers, effective, paths, session_cwd, profile)
     if overrides.strict:
         from codex.config.strict import check_strict
 
@@ -76,7 +76,7 @@ def read_layers(
         layers.merge(user, Source(str(paths.config_file), str(paths.config_file)))
     for override in parse_overrides(overrides.cli_overrides):
         label = f"-c {override.raw}"
-        layers.set(override.path, override.value, Source(label, label))
+        layers.set(override.path, override.value, Source(label, _shorten(label)))
     for name, on in _feature_toggles(overrides.feature_toggles):
         label = f"--{'enable' if on else 'disable'} {name}"
         layers.set(("features", name), on, Source(label, label))
@@ -216,19 +216,28 @@ def _resolve_relative_paths(effective: LayeredTree, cwd: Path) -> None:
             effective.tree[key] = str(path if path.is_absolute() else cwd / path)
 
 
-def _validate(effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: str | None) -> Config:
-    """pydantic validates; a configuration validated before comes from the cache instead."""
+def _validate(
+    layers: LayeredTree, effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: str | None
+) -> Config:
+    """pydantic validates; a configuration validated before comes from the cache instead.
+
+    Two trees are validated: every value as written (`layers`: file, profile file, `-c`,
+    managed), then the effective one (profile applied, flags on top). The first is what 0.169
+    deserializes before anything overrides it: a bad `approval_policy` in config.toml or `-c` is
+    an error even when `codex exec` (which forces `never`) or a profile replaces it. The cache
+    key covers both trees, so a hit means exactly these values were validated before.
+    """
     from codex.config import cache
 
-    data = dict(effective.tree)
-    data.update(
-        codex_home=paths.codex_home, config_file=paths.config_file, cwd=cwd, profile=profile
-    )
-    key = cache.cache_key(data)
+    where = {"codex_home": paths.codex_home, "config_file": paths.config_file, "cwd": cwd}
+    raw = {**layers.tree, **where}
+    data = {**effective.tree, **where, "profile": profile}
+    key = cache.cache_key({"as_written": raw, "effective": data})
     config = None if key is None else cache.load(paths.codex_home, key)
     if config is None:
         from codex.config.validate import validate_config
 
+        validate_config(raw, layers, str(paths.config_file))
         config = validate_config(data, effective, str(paths.config_file))
         if key is not None:
             cache.store(paths.codex_home, key, config)
@@ -236,6 +245,11 @@ def _validate(effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: st
         log.debug("unknown config key `%s` ignored", name)
     object.__setattr__(config, "_origins", dict(effective.origins))
     return config
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    """An error names a `-c` option by its text; a huge one is cut (the line stays readable)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _copy(tree: Any) -> Any:

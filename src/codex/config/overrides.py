@@ -53,11 +53,19 @@ def parse_value(text: str) -> Any:
     """A TOML value if `text` is one, else the literal string minus surrounding quotes."""
     import tomllib
 
+    from codex.config.toml_read import MAX_DEPTH, nested_deeper_than
+
     try:
-        return tomllib.loads(f"_x_ = {text}")["_x_"]
-    except tomllib.TOMLDecodeError:
-        # Rust's trim_matches: strips any run of either quote character from both ends.
-        return text.strip().strip("\"'")
+        value = tomllib.loads(f"_x_ = {text}")["_x_"]
+    except (tomllib.TOMLDecodeError, RecursionError):
+        pass
+    else:
+        # 0.169's parser refuses nesting past its limit, and a value that does not parse is
+        # a string: so is ours (never a RecursionError further down).
+        if not nested_deeper_than(value, MAX_DEPTH - 1):
+            return value
+    # Rust's trim_matches: strips any run of either quote character from both ends.
+    return text.strip().strip("\"'")
 
 
 def parse_overrides(raws: Sequence[str]) -> list[CliOverride]:

@@ -26,6 +26,8 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
+        if len(value) > 60:  # one readable line, whatever was pasted
+            return json.dumps(value[:57], ensure_ascii=False)[:-1] + '…"'
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, int | float):
         return repr(value)

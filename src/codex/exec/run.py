@@ -136,6 +136,19 @@ def summary_entries(
     return entries
 
 
+def check_last_message_file(path: str | None) -> None:
+    """`-o FILE` must be writable before the turn runs (0.169: the file is opened, created if
+    missing, never truncated, at startup; failing that, exit 1 before any request)."""
+    if path is None:
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666))
+    except OSError as err:
+        raise CodexError(
+            f'Failed to open last message file "{path}": {err.strerror or err}', exit_code=1
+        ) from None
+
+
 def write_last_message(path: str, message: str | None, stderr: Any) -> None:
     try:
         Path(path).write_text(message or "", encoding="utf-8")
@@ -176,6 +189,7 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
     if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
         stderr.write(NOT_IN_GIT_REPO + "\n")
         return 1
+    check_last_message_file(req.output_last_message)
     images = check_images(req.images, config.cwd)
     return _drive(req, config, prompt, output_schema, images, add_dirs)
 
