@@ -11,17 +11,28 @@ if TYPE_CHECKING:
     from codex.cli.context import CliContext
 
 
+# Sub-subcommands exec's own grammar takes from its PROMPT remainder (argparse cannot hold a
+# subparser beside a free positional): the CLI help walker (tests/cli) asks each for --help.
+NESTED_WORDS = ("resume",)
+_HELP_FLAGS = ("-h", "--help")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     from codex.exec.args import add_options, add_positional
 
     add_options(parser)
     add_positional(parser)
+    parser.codex_words = NESTED_WORDS  # type: ignore[attr-defined]
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from codex.exec.args import parse_rest
     from codex.exec.run import run_exec
 
+    rest = list(args.rest or [])
+    if rest[:1] == ["resume"] and _asks_help(rest[1:]):
+        resume_parser().print_help()
+        return 0
     request = parse_rest(args)
     if request.extra_config:
         ctx.cli_overrides.extend(request.extra_config)
@@ -31,3 +42,49 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.strict_config = ctx.strict_config or request.strict_config
     ctx.ignore_user_config = request.ignore_user_config
     return run_exec(request, ctx)
+
+
+def _asks_help(words: list[str]) -> bool:
+    """-h/--help among the options (before a `--`), as argparse would have taken it."""
+    for word in words:
+        if word == "--":
+            return False
+        if word in _HELP_FLAGS:
+            return True
+    return False
+
+
+def resume_parser() -> argparse.ArgumentParser:
+    """`codex exec resume`'s help: the words `codex.exec.args.parse_rest` accepts after it."""
+    import argparse
+
+    from codex.cli.main import add_global_options
+    from codex.exec.args import add_options
+
+    parser = argparse.ArgumentParser(
+        prog="codex exec resume",
+        description="Resume a previous session by id or pick the most recent with --last",
+    )
+    add_global_options(parser)
+    parser.add_argument(
+        "--last",
+        action="store_true",
+        help="Resume the most recent recorded session (newest) without specifying an id",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="Show all sessions (disables cwd filtering)"
+    )
+    add_options(parser)
+    parser.add_argument(
+        "session_id",
+        nargs="?",
+        metavar="SESSION_ID",
+        help="Session id (UUID) to continue; omit it and pass --last for the most recent",
+    )
+    parser.add_argument(
+        "prompt",
+        nargs="?",
+        metavar="PROMPT",
+        help="Prompt to send after resuming the session; `-` reads it from stdin",
+    )
+    return parser

@@ -1,6 +1,6 @@
 """`codex login`: API key from stdin, ChatGPT in the browser, or ChatGPT by device code; and
 `codex login status`. Argument handling and messages only; the flows live in codex.auth
-(reached through codex.core.auth).
+(reached through codex.api.credentials).
 
 `status` is a positional word rather than a nested subparser, so a key pasted by mistake as an
 argument is caught here and never echoed back by argparse, and the global options work after it.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from codex.cli.context import CliContext
 
 if TYPE_CHECKING:
-    from codex.core.auth import AuthSettings
+    from codex.api.credentials import AuthSettings
 
 _EPILOG = """\
 ChatGPT login runs a local callback server on 127.0.0.1:1455 (1457 when 1455 stays busy).
@@ -36,6 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="status",
         help="status: show which credentials are active (exit code 1 when not logged in)",
     )
+    parser.codex_words = ("status",)  # type: ignore[attr-defined]  # for the --help walker
     parser.add_argument(
         "--with-api-key",
         action="store_true",
@@ -72,7 +73,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def auth_settings(ctx: CliContext) -> AuthSettings:
-    from codex.core.auth import AuthSettings
+    from codex.api.credentials import AuthSettings
 
     return AuthSettings.from_config(ctx.load_config())
 
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _status(settings: AuthSettings) -> int:
-    from codex.core.auth import AuthError, AuthManager, mask_api_key
+    from codex.api.credentials import AuthError, AuthManager, mask_api_key
 
     try:
         manager = AuthManager.from_settings(settings)
@@ -164,7 +165,7 @@ def _status(settings: AuthSettings) -> int:
 
 
 def _login_api_key(settings: AuthSettings) -> int:
-    from codex.core.auth import AuthError, check_login_method, login_with_api_key
+    from codex.api.credentials import AuthError, check_login_method, login_with_api_key
 
     if sys.stdin is None or sys.stdin.isatty():
         _say(f"--with-api-key expects the API key on stdin. Try piping it, e.g. `{PIPE_HINT}`.")
@@ -187,8 +188,8 @@ def _login_api_key(settings: AuthSettings) -> int:
 def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
     import logging
 
-    from codex.core import auth
-    from codex.core.auth import AuthError, LoginCancelled, LoginOptions, check_login_method
+    from codex.api import credentials as auth
+    from codex.api.credentials import AuthError, LoginCancelled, LoginOptions, check_login_method
 
     log = logging.getLogger("codex.auth")
     try:
@@ -204,7 +205,7 @@ def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
     )
     try:
         if args.device_auth:
-            from codex.core.auth import run_device_code_login
+            from codex.api.credentials import run_device_code_login
 
             log.info("starting device code login flow")
             run_device_code_login(opts)
@@ -227,7 +228,7 @@ def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:
 
 
 def _browser_flow(opts: object, *, open_browser: bool) -> None:
-    from codex.core.auth import LoginFlow
+    from codex.api.credentials import LoginFlow
 
     flow = LoginFlow(opts)  # type: ignore[arg-type]
     _say(

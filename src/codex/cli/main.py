@@ -149,7 +149,9 @@ def _toggle(on: bool):  # -> an argparse `type` turning FEATURE into (FEATURE, o
     return parse
 
 
-def build_parser(selected: str | None) -> argparse.ArgumentParser:
+def build_parser(selected: str | None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The parser for a run of `selected` (only its module is imported and configured), or,
+    with `every`, the whole tree (tests walk it to ask every command for --help)."""
     import argparse
 
     from codex.cli import commands
@@ -165,7 +167,7 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
         sub = subparsers.add_parser(
             command.name, aliases=list(command.aliases), help=command.help, description=command.help
         )
-        if selected is not None and commands.find(selected) is command:
+        if every or (selected is not None and commands.find(selected) is command):
             add_global_options(sub, suffix="_sub")
             _load(command.module).configure(sub)
     return parser
