@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     import json
 
-    from codex.core.sandbox import check_against_rules
+    from codex.api.sandboxing import check_against_rules
     from codex.errors import UsageError
 
     command = list(args.command)

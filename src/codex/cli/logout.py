@@ -13,8 +13,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from codex.api.credentials import AuthError, AuthManager
     from codex.cli.login import auth_settings, start_login_log
-    from codex.core.auth import AuthError, AuthManager
 
     settings = auth_settings(ctx)
     start_login_log(settings.codex_home)

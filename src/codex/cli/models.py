@@ -1,5 +1,5 @@
 """`codex models pull NAME | add PATH [--name N] | list`: the embedded runtime's model store
-(`$CODEX_HOME/models/`, see codex.local.models, reached through codex.core.local)."""
+(`$CODEX_HOME/models/`, see codex.local.models, reached through codex.api.local_models)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from codex.core import local
+    from codex.api import local_models as local
 
     home = Path(ctx.load_config().codex_home)
     if args.models_command == "pull":

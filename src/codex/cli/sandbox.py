@@ -90,14 +90,14 @@ def _parse_platform_alias(
 
 
 def _exec(command: list[str], ctx: CliContext, mode: str | None, add_dirs: list[str]) -> int:
-    from codex.core.sandbox import exec_sandboxed
+    from codex.api.sandboxing import exec_sandboxed
 
     flags = {"sandbox_mode": mode} if mode else None
     exec_sandboxed(ctx.load_config(flag_overrides=flags), command, add_dirs)
 
 
 def _print_probe() -> int:
-    from codex.core.sandbox import probe_report
+    from codex.api.sandboxing import probe_report
 
     sys.stdout.write("\n".join(probe_report()) + "\n")
     return 0

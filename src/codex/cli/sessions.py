@@ -24,8 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from codex.api import saved_sessions as sessions
     from codex.config.paths import resolve_paths
-    from codex.core import sessions
 
     home = resolve_paths(ctx.overrides()).codex_home
     if args.command == "archive":

@@ -99,7 +99,8 @@ class TurnHandle:
         if self._result is not None:
             return
         async for event in self._subscription:
-            if event.id != self.sub_id and type(event.msg) is not EventsDropped:
+            # A drop marker stands for events of any turn, this one's included.
+            if event.id != self.sub_id and not _is_marker(event):
                 continue
             await self._observe(event)
             yield event
@@ -117,14 +118,14 @@ class TurnHandle:
         return self._result
 
     async def _observe(self, event: Event) -> None:
-        msg = event.msg
-        tag = msg.TAG
+        msg: Any = event.msg
+        tag = getattr(msg, "TAG", None)
         if tag == "token_count":
             info = getattr(msg, "info", None)
             if info is not None:
                 self._usage = info.total_token_usage
         elif tag == "error":
-            self._error = msg.message  # type: ignore[union-attr]
+            self._error = msg.message
         elif tag == "task_complete" or tag == "turn_complete":
             last = getattr(msg, "last_agent_message", None)
             self._result = TurnResult(last, self._usage, self._error)
@@ -148,3 +149,8 @@ class TurnHandle:
             await self._submit(ExecApproval(id=approval_id, decision=decision))
         else:
             await self._submit(PatchApproval(id=request.call_id, decision=decision))
+
+
+def _is_marker(event: Event) -> bool:
+    msg: Any = event.msg
+    return isinstance(msg, EventsDropped)
