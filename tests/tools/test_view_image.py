@@ -26,10 +26,12 @@ from tests.exec.harness import codex_env, rollout_files, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 from tests.support.official import official_binary
+from tests.tools.image_helpers import Frame, gif, png_pixels
 
 from codex.tools.runtime.repeats import MAX_IDENTICAL_CALLS
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "view_image_official.json"
+GIF_FIXTURE = FIXTURE.with_name("view_image_gif_official.json")
 OFFICIAL = official_binary()
 OURS = [sys.executable, "-m", "codex"]
 CAPTURE = os.environ.get("CODEX_CAPTURE_FIXTURES") == "1"
@@ -208,3 +210,71 @@ def test_repeats_count_only_identical_results(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert requests == 2 * n + 2
     assert orjson.loads(proc.stdout.splitlines()[-1])["type"] == "turn.completed"
+
+
+GIF_PALETTE = [(255, 0, 0), (0, 128, 0), (0, 0, 255), (250, 250, 250)]
+GIFS = {
+    "palette_transparent": gif(
+        7,
+        5,
+        GIF_PALETTE,
+        [Frame(7, 5, [(x * 3 + y) % 4 for y in range(5) for x in range(7)], transparent=2)],
+    ),
+    "interlaced": gif(
+        5,
+        11,
+        GIF_PALETTE,
+        [Frame(5, 11, [(x + 2 * y) % 4 for y in range(11) for x in range(5)], interlaced=True)],
+    ),
+    "offset_frame": gif(6, 6, GIF_PALETTE, [Frame(3, 2, [0, 1, 2, 3, 2, 1], left=2, top=3)]),
+    "animated": gif(
+        4, 3, GIF_PALETTE, [Frame(4, 3, [1] * 12), Frame(4, 3, [2] * 12), Frame(2, 1, [0, 3])]
+    ),
+}
+
+
+def _run_gifs(argv: list[str], base: Path) -> dict[str, Any]:
+    """One exec run whose model views every GIF in one response: per GIF, the data URL's MIME
+    type and the pixels of the PNG sent."""
+    with MockModelServer() as server:
+        home = base / "home"
+        write_config(home, server.base_url)
+        ws = _workspace(base)
+        for name, data in GIFS.items():
+            (ws / f"{name}.gif").write_bytes(data)
+        calls = [FunctionCall(n, "view_image", {"path": f"{n}.gif"}) for n in GIFS]
+        server.enqueue(Turn(calls, Usage(1, 0, 1)), Turn([Message("seen")], Usage(1, 0, 1)))
+        proc = subprocess.run(
+            [*argv, "exec", "--json", "look"],
+            cwd=ws,
+            env=codex_env(home),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+        second = server.requests[1]
+    out: dict[str, Any] = {}
+    for name in GIFS:
+        item = second.function_call_output(name)
+        assert item is not None
+        (image,) = item["output"]
+        head, _, b64 = image["image_url"].partition(",")
+        width, height, rgba = png_pixels(base64.b64decode(b64))
+        out[name] = {"head": head, "width": width, "height": height, "rgba": rgba.hex()}
+    return out
+
+
+def test_gif_goes_as_png_of_its_first_frame_like_official(tmp_path: Path) -> None:
+    """The official CLI sends a GIF as an RGBA PNG of its first frame; same pixels here (the
+    PNG bytes themselves differ: another encoder)."""
+    if CAPTURE:
+        if OFFICIAL is None:
+            pytest.skip("CODEX_CAPTURE_FIXTURES=1 needs the official codex binary")
+        facts = _run_gifs([str(OFFICIAL)], tmp_path / "official")
+        GIF_FIXTURE.write_bytes(
+            orjson.dumps(facts, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        )
+    expected = orjson.loads(GIF_FIXTURE.read_bytes())
+    assert _run_gifs(OURS, tmp_path / "ours") == expected

@@ -5,8 +5,10 @@
         {"type": "input_image", "image_url": "data:image/png;base64,…", "detail": "original"}]}
 
 No separate user message, no text part. The image kind comes from the bytes (a PNG named `.jpg`
-is sent as `image/png`), never from the file name; bytes that are no image the model accepts are
-an error text, as are a missing path and a directory (the official wording for each).
+is sent as `image/png`), never from the file name. PNG, JPEG and WebP go as they are (any size,
+as the official CLI sends them); a GIF goes as a PNG of its first frame (codex.tools.runtime.
+gif_png), as the official CLI converts it. Other bytes (BMP too, as in the official CLI) are an
+error text, as are a missing path and a directory (the official wording for each).
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ def load_image_item(path: Path) -> InputImage | str:
     mime = sniff_image_mime(data)
     if not mime:
         return UNSUPPORTED
+    if mime == "image/gif":
+        from codex.tools.runtime.gif_png import GifError, gif_to_png
+
+        try:
+            data, mime = gif_to_png(data), "image/png"
+        except GifError:
+            return UNSUPPORTED
     url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return InputImage(url, detail=DETAIL)
 
