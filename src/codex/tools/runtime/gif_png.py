@@ -142,6 +142,8 @@ def gif_to_png(data: bytes) -> bytes:
         if kind != 0x2C:
             raise GifError("bad GIF block")
         left, top, fw, fh, fflags = struct.unpack("<HHHHB", r.take(9))
+        if fw * fh > MAX_PIXELS:
+            raise GifError("unsupported GIF size")
         if fflags & 0x80:
             palette = _palette(r.take(3 << ((fflags & 7) + 1)))
         if not palette:
