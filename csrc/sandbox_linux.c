@@ -4,16 +4,39 @@
  *
  *   1. parse argv + the policy JSON; compute the writable roots and their read-only carve-outs
  *      (the same rules as codex.sandbox.policy.writable_roots, tested against each other);
- *   2. prctl(PR_SET_NO_NEW_PRIVS): setuid bits and file capabilities stop working from here on;
- *   3. the read-only mount layer (private mount namespace; see "Carve-outs" below);
- *   4. drop every capability (bounding, ambient, effective, permitted, inheritable), so a
+ *   2. a session of our own (setsid; forking once if we lead a process group but not a
+ *      session, i.e. a job an interactive shell started): the caller's terminal is not the
+ *      command's controlling terminal, so no TIOCSTI into it, and /dev/tty is nothing (ENXIO).
+ *      A process that already leads its own session (the agent starts every command so; a PTY
+ *      command with its own pty as controlling terminal) keeps it: /dev/tty is that pty;
+ *   3. prctl(PR_SET_NO_NEW_PRIVS): setuid bits and file capabilities stop working from here on;
+ *   4. the read-only mount layer (private mount namespace; see "Carve-outs" below), and a
+ *      private devpts instance on /dev/pts: the host's terminals are not even visible;
+ *   5. drop every capability (bounding, ambient, effective, permitted, inheritable), so a
  *      sandboxed root is an ordinary user that happens to have uid 0;
- *   5. Landlock: read and execute everywhere, write only beneath writable roots, using every
- *      filesystem right the kernel's ABI knows (refer v2, truncate v3, ioctl_dev v5), TCP
- *      bind/connect (v4) and abstract-socket/signal scoping (v6) when the network is off;
- *   6. seccomp-BPF: ptrace, process_vm_*, io_uring, namespaces, mounts, module loading → EPERM;
- *      with the network off, socket()/socketpair() for any family but AF_UNIX → EPERM;
- *   7. chdir(command cwd) and execvp(COMMAND). Nothing else runs: no shell, no Python.
+ *   6. Landlock: read and execute everywhere, write only beneath writable roots and on the few
+ *      devices a command needs (/dev/null, zero, full, random, urandom, tty, ptmx, and
+ *      /dev/pts only when it is our private instance), using every filesystem right the
+ *      kernel's ABI knows (refer v2, truncate v3, ioctl_dev v5), TCP bind/connect (v4) and
+ *      abstract-socket/signal scoping (v6) when the network is off. Already-open descriptors
+ *      (fd 0-2; a PTY command's pty slave) are not re-checked, so they keep working;
+ *   7. seccomp-BPF: ptrace, process_vm_*, io_uring, namespaces, mounts, module loading, the
+ *      keyring (add_key, request_key, keyctl) → EPERM; ioctl TIOCSTI/TIOCLINUX → EPERM (the
+ *      request compared on its low 32 bits, as the kernel truncates it). With the network off
+ *      (see "Unix sockets" below): socket() → EPERM for every family, socketpair() only
+ *      AF_UNIX stream/seqpacket, connect/bind/listen → EPERM;
+ *   8. chdir(command cwd) and execvp(COMMAND). Nothing else runs: no shell, no Python (in the
+ *      fork case of step 2 the launcher only waits and passes the exit status or signal on).
+ *
+ * Unix sockets with the network off. Landlock (ABI <= 7) does not check connect() to a
+ * pathname socket, so /var/run/docker.sock and friends would be a full escape. The rule: no
+ * socket() at all, so nothing can connect, bind or listen; socketpair() stays for local IPC
+ * (pipes to child processes, asyncio's self-pipe), but only stream and seqpacket pairs: a
+ * datagram socket can sendmsg() to any pathname socket and seccomp cannot see that address.
+ * An inherited fd 0-2 that is a network or datagram socket is refused before the exec.
+ * Abstract sockets are covered twice (no socket(); Landlock ABI >= 6 scoping). The official
+ * CLI 0.169 allows socket(AF_UNIX) and denies connect/bind/listen/sendto/getsockopt/...
+ * instead; both refuse the escape, ours keeps send() on a socketpair working.
  *
  * Carve-outs (.git, the target of a `.git` file's `gitdir:`, .codex, .agents stay read-only
  * inside every writable root). Landlock is an allow-list whose rules grant rights to a whole
@@ -34,8 +57,20 @@
  *       but R's top level is frozen: existing entries are writable, new top-level entries
  *       cannot be created or removed. Secure rather than convenient; `--explain` says which.
  *
- *   A `.codex` that does not exist yet in the cwd cannot be mounted over, so in mode (a) it can
- *   be created (mode (b) blocks it). The approval layer treats it as not writable regardless.
+ * Protected names that do not exist yet. A project root (the cwd, or a root the policy names;
+ * not /tmp or $TMPDIR) without `.git`, or without `.codex`/`.agents` directories, has nothing
+ * to mount over, and creating one there (a `.codex/config.toml` the next codex run would load)
+ * must fail. Such a root is "guarded": in mode (a) R gets every right but MAKE_DIR and
+ * MAKE_SYM, each existing child of R gets every right. So `mkdir .codex`, `ln -s src .codex`
+ * and `mv src/x .codex` fail with EACCES (rename needs MAKE_DIR on the target's parent),
+ * while files at the top level and anything below it stay writable; only a new top-level
+ * directory needs approval. A writable root that contains a guarded one (the cwd under /tmp)
+ * is granted the same way down the path to it, since Landlock rights flow down the tree. In
+ * mode (b) these roots are frozen as above. The official CLI 0.169 instead creates empty
+ * placeholder directories in the user's tree, mounts read-only tmpfs over them and removes
+ * them afterwards; we do not write to the user's tree (a crash would leave them, and a
+ * second sandbox's cleanup unmounts the first one's mask). Known gap: a regular file named
+ * `.git` can still be created where none exists (as in 0.169, which leaves `.git` alone).
  *
  * Failures before the exec print ONE line and exit with a code from sandbox_linux.h; the
  * command is never run without the restrictions the policy asks for. */
@@ -62,7 +97,9 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /**** Kernel interfaces newer than the build host's headers ****/
@@ -535,6 +572,7 @@ typedef struct {
     char *path;
     char **read_only; /* carve-outs: absolute paths, may not exist (.codex in the cwd) */
     size_t n_read_only;
+    int project;      /* the cwd or a writable root the policy names (not /tmp, $TMPDIR) */
 } root_t;
 
 typedef struct {
@@ -633,10 +671,11 @@ static char *gitdir_target(const char *root, const char *dotgit)
     return target;
 }
 
-static void add_root(roots_t *roots, char *path, const char *cwd)
+static void add_root(roots_t *roots, char *path, const char *cwd, int project)
 {
     for (size_t i = 0; i < roots->n; i++) {
         if (strcmp(roots->items[i].path, path) == 0) {
+            roots->items[i].project |= project;
             free(path);
             return;
         }
@@ -647,6 +686,7 @@ static void add_root(roots_t *roots, char *path, const char *cwd)
     root_t *r = &roots->items[roots->n++];
     memset(r, 0, sizeof *r);
     r->path = path;
+    r->project = project;
     struct stat st;
     char *git = join(path, ".git");
     if (stat(git, &st) == 0) {
@@ -676,14 +716,14 @@ static roots_t compute_roots(const policy_t *p, const char *cwd)
     if (p->kind != POLICY_WORKSPACE_WRITE)
         return roots;
     for (size_t i = 0; i < p->n_writable_roots; i++)
-        add_root(&roots, normalize(cwd, p->writable_roots[i]), cwd);
-    add_root(&roots, normalize(NULL, cwd), cwd);
+        add_root(&roots, normalize(cwd, p->writable_roots[i]), cwd, 1);
+    add_root(&roots, normalize(NULL, cwd), cwd, 1);
     struct stat st;
     if (!p->exclude_slash_tmp && stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode))
-        add_root(&roots, normalize(NULL, "/tmp"), cwd);
+        add_root(&roots, normalize(NULL, "/tmp"), cwd, 0);
     const char *tmpdir = getenv("TMPDIR");
     if (!p->exclude_tmpdir_env_var && tmpdir && *tmpdir)
-        add_root(&roots, normalize(cwd, tmpdir), cwd);
+        add_root(&roots, normalize(cwd, tmpdir), cwd, 0);
     return roots;
 }
 
@@ -764,12 +804,15 @@ static int clone_tree(const char *path, int read_only)
     return fd;
 }
 
-/* Build the read-only view. Returns 1 if it is in place, 0 if mount namespaces are not
+enum { MOUNTS_NONE = 0, MOUNTS_ACTIVE = 1, MOUNTS_WITH_DEVPTS = 2 };
+
+/* Build the read-only view. Returns MOUNTS_ACTIVE (or MOUNTS_WITH_DEVPTS when /dev/pts is a
+ * private devpts instance) if it is in place, MOUNTS_NONE if mount namespaces are not
  * available here (nothing was changed), and dies if it fails half way. */
 static int apply_mount_layer(const roots_t *roots)
 {
     if (enter_mount_namespace() != 0)
-        return 0;
+        return MOUNTS_NONE;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot make the mount namespace private: %s",
             strerror(errno));
@@ -806,7 +849,14 @@ static int apply_mount_layer(const roots_t *roots)
     }
     free(paths);
     free(fds);
-    return 1;
+    /* A devpts instance of our own on /dev/pts (as bubblewrap's --dev does): the host's
+     * terminals, the caller's and every other user's, are not even visible, and a pty the
+     * command makes through /dev/ptmx lives in it. Without /dev/pts the host's stays hidden
+     * from write by Landlock alone. */
+    if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=0620") == 0)
+        return MOUNTS_WITH_DEVPTS;
+    return MOUNTS_ACTIVE;
 }
 
 /**** Capabilities ****/
@@ -873,37 +923,125 @@ static int landlock_allow(int ruleset, const char *path, uint64_t rights, uint64
     return rc == 0 ? 0 : -1;
 }
 
-static int is_carve_out(const root_t *r, const char *path)
+#define LL_FS_MAKE_DIR (1ULL << 7)
+#define LL_FS_MAKE_SYM (1ULL << 12)
+
+/* A project root (the cwd, or a root the policy names) where `.git` is missing, or `.codex` or
+ * `.agents` is not a directory: there is nothing to mount over, so the name could be created
+ * (see "Protected names that do not exist yet" in the header comment). */
+static int missing_protected_name(const root_t *r)
 {
-    for (size_t k = 0; k < r->n_read_only; k++)
-        if (strcmp(r->read_only[k], path) == 0)
+    static const char *const names[] = {".git", ".codex", ".agents"};
+    if (!r->project)
+        return 0;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char *path = join(r->path, names[k]);
+        struct stat st;
+        int present =
+            k == 0 ? lstat(path, &st) == 0 : stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        free(path);
+        if (!present)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const roots_t *roots;
+    char *careful; /* per root: its own top level must not get every right */
+    int mounts;
+    int ruleset;
+    uint64_t all;
+} grant_t;
+
+static int is_root_path(const grant_t *g, const char *path)
+{
+    for (size_t i = 0; i < g->roots->n; i++)
+        if (strcmp(g->roots->items[i].path, path) == 0)
             return 1;
     return 0;
 }
 
-/* Mode (b) of the header comment: all rights on each child of the root but the carve-outs. */
-static int allow_children_except_carve_outs(int ruleset, const root_t *r, uint64_t all)
+static int is_any_carve_out(const grant_t *g, const char *path)
 {
-    DIR *dir = opendir(r->path);
-    if (!dir)
+    for (size_t i = 0; i < g->roots->n; i++)
+        for (size_t k = 0; k < g->roots->items[i].n_read_only; k++)
+            if (strcmp(g->roots->items[i].read_only[k], path) == 0)
+                return 1;
+    return 0;
+}
+
+/* `dir` is a careful root, or lies on the way down to one: a rule granting every right on it
+ * would reach that root's top level too (Landlock rights are inherited down the tree). */
+static int needs_care(const grant_t *g, const char *dir)
+{
+    size_t n = strlen(dir);
+    for (size_t i = 0; i < g->roots->n; i++) {
+        const char *root = g->roots->items[i].path;
+        if (!g->careful[i])
+            continue;
+        if (strcmp(root, dir) == 0)
+            return 1;
+        if (strncmp(root, dir, n) == 0 && (root[n] == '/' || strcmp(dir, "/") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Grant write beneath `dir`. Where care is needed: in mount mode `dir` gets every right but
+ * creating directories and symlinks (so no `.codex/` and no `.codex -> elsewhere`, made or
+ * renamed in), in enumeration mode no write right at all; each child then gets its own grant,
+ * skipping carve-outs and other roots (they get theirs). Symlinked children are never granted
+ * (their target would be), except a root given as a symlink (`follow`). */
+static int grant_beneath(const grant_t *g, const char *dir, int follow)
+{
+    if (!needs_care(g, dir))
+        return landlock_allow(g->ruleset, dir, g->all, g->all, follow);
+    struct stat st;
+    if ((follow ? stat(dir, &st) : lstat(dir, &st)) != 0)
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return 0; /* a symlink on the way: granting nothing is the safe side */
+    if (g->mounts &&
+        landlock_allow(g->ruleset, dir, g->all & ~(LL_FS_MAKE_DIR | LL_FS_MAKE_SYM), g->all,
+                       follow) != 0)
+        return -1;
+    DIR *d = opendir(dir);
+    if (!d)
         return errno == ENOENT ? 0 : -1;
     struct dirent *e;
     int rc = 0;
-    while (rc == 0 && (e = readdir(dir)) != NULL) {
+    while (rc == 0 && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        char *child = join(r->path, e->d_name);
-        if (!is_carve_out(r, child))
-            rc = landlock_allow(ruleset, child, all, all, 0);
+        char *child = join(dir, e->d_name);
+        if (!is_any_carve_out(g, child) && !is_root_path(g, child))
+            rc = grant_beneath(g, child, 0);
         free(child);
     }
-    closedir(dir);
+    closedir(d);
     return rc;
 }
 
+/* Which roots need care: in mount mode the project roots missing a protected name; in
+ * enumeration mode also every root with carve-outs (a rule on it would reach them). */
+static char *careful_roots(const roots_t *roots, int mounts)
+{
+    char *careful = xmalloc(roots->n + 1);
+    for (size_t i = 0; i < roots->n; i++)
+        careful[i] = (char)(missing_protected_name(&roots->items[i]) ||
+                            (!mounts && roots->items[i].n_read_only > 0));
+    return careful;
+}
+
+/* The devices a command may write. /dev/tty is its own controlling terminal, if any (a PTY
+ * command's pty; the caller's terminal is not: the command runs in a session of its own).
+ * /dev/ptmx makes a new pty; /dev/pts is added only when it is our private devpts instance
+ * (mount mode), never the host's, where every user terminal lives. Already-open descriptors
+ * (fd 0-2, a PTY command's pty slave) are not re-checked by Landlock. */
 static const char *const DEVICE_NODES[] = {
-    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
-    "/dev/tty",  "/dev/ptmx", "/dev/pts",  NULL,
+    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+    "/dev/ptmx", NULL,
 };
 
 static void apply_landlock(const policy_t *p, const roots_t *roots, int mounts_active)
@@ -935,17 +1073,15 @@ static void apply_landlock(const policy_t *p, const roots_t *roots, int mounts_a
         die(CODEX_SANDBOX_EXIT_LANDLOCK, "cannot create a Landlock ruleset (ABI %ld): %s", abi,
             strerror(errno));
     int rc = landlock_allow(ruleset, "/", LL_FS_READ, all, 1);
+    const uint64_t dev_rights = LL_FS_READ | LL_FS_WRITE_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV;
     for (const char *const *dev = DEVICE_NODES; rc == 0 && *dev; dev++)
-        rc = landlock_allow(ruleset, *dev,
-                            LL_FS_READ | LL_FS_WRITE_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV, all,
-                            1);
-    for (size_t i = 0; rc == 0 && i < roots->n; i++) {
-        const root_t *r = &roots->items[i];
-        if (mounts_active || r->n_read_only == 0)
-            rc = landlock_allow(ruleset, r->path, all, all, 1);
-        else
-            rc = allow_children_except_carve_outs(ruleset, r, all);
-    }
+        rc = landlock_allow(ruleset, *dev, dev_rights, all, 1);
+    if (rc == 0 && mounts_active == MOUNTS_WITH_DEVPTS)
+        rc = landlock_allow(ruleset, "/dev/pts", dev_rights, all, 0);
+    grant_t g = {roots, careful_roots(roots, mounts_active), mounts_active, ruleset, all};
+    for (size_t i = 0; rc == 0 && i < roots->n; i++)
+        rc = grant_beneath(&g, roots->items[i].path, 1);
+    free(g.careful);
     if (rc != 0)
         die(CODEX_SANDBOX_EXIT_LANDLOCK, "cannot add a Landlock rule: %s", strerror(errno));
     if (syscall(SYS_landlock_restrict_self, ruleset, 0U) != 0)
@@ -985,22 +1121,41 @@ static void deny(bpf_t *b, long nr, int err)
     emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (uint32_t)err));
 }
 
-/* nr with arg0 (an int) equal to `value` is allowed; any other arg0 gets EPERM. */
-static void only_arg0(bpf_t *b, long nr, uint32_t value)
-{
-    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 4));
-    emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO));
-    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
-    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
-}
-
 /* nr with any of `bits` set in arg0 gets EPERM; otherwise allowed. */
 static void deny_arg0_bits(bpf_t *b, long nr, uint32_t bits)
 {
     emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 4));
     emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO));
     emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, bits, 0, 1));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
+#define ARG1_LO offsetof(struct seccomp_data, args[1])
+
+/* ioctl(fd, TIOCSTI|TIOCLINUX, ...) gets EPERM; compares the low 32 bits of the request. */
+static void deny_ioctls(bpf_t *b)
+{
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 5));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1_LO));
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 1, 0));
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 0, 1));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
+/* socketpair(AF_UNIX, SOCK_STREAM|SOCK_SEQPACKET [| flags], ...) is allowed, anything else
+ * gets EPERM. Connected stream and seqpacket sockets ignore or refuse a destination address;
+ * a datagram socket would take one. */
+static void allow_unix_pair_only(bpf_t *b)
+{
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socketpair, 0, 8));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO));
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 4));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1_LO));
+    emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf)); /* SOCK_TYPE_MASK */
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_STREAM, 2, 0));
+    emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_SEQPACKET, 1, 0));
     emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
     emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
@@ -1030,7 +1185,7 @@ static void apply_seccomp(const policy_t *p)
         SYS_fsopen,        SYS_fsconfig,         SYS_fsmount,           SYS_fspick,
         SYS_mount_setattr, SYS_init_module,      SYS_finit_module,      SYS_delete_module,
         SYS_kexec_load,    SYS_kexec_file_load,  SYS_bpf,               SYS_open_by_handle_at,
-        SYS_pidfd_getfd,
+        SYS_pidfd_getfd,   SYS_add_key,          SYS_request_key,       SYS_keyctl,
     };
     for (size_t i = 0; i < sizeof always_denied / sizeof always_denied[0]; i++)
         deny(&b, always_denied[i], EPERM);
@@ -1039,9 +1194,21 @@ static void apply_seccomp(const policy_t *p)
     deny(&b, SYS_clone3, ENOSYS);
     deny_arg0_bits(&b, SYS_unshare, NS_FLAGS);
     deny_arg0_bits(&b, SYS_clone, NS_FLAGS);
+    /* Pushing input into a terminal (TIOCSTI; TIOCLINUX's selection paste does the same on a
+     * virtual console). The kernel truncates an ioctl request to 32 bits, so only the low
+     * word is compared: setting high bits cannot slip past. */
+    deny_ioctls(&b);
     if (!p->network_access) {
-        only_arg0(&b, SYS_socket, AF_UNIX);
-        only_arg0(&b, SYS_socketpair, AF_UNIX);
+        /* No socket() at all, AF_UNIX included: a pathname socket outside the sandbox
+         * (/var/run/docker.sock) is reached with connect(), which Landlock does not check.
+         * socketpair() stays for local IPC, stream and seqpacket only: a datagram pair
+         * could sendmsg() to any pathname socket. connect/bind/listen are refused too, for
+         * a socket inherited as fd 0-2. */
+        deny(&b, SYS_socket, EPERM);
+        allow_unix_pair_only(&b);
+        deny(&b, SYS_connect, EPERM);
+        deny(&b, SYS_bind, EPERM);
+        deny(&b, SYS_listen, EPERM);
     }
     emit(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
     struct sock_fprog prog = {b.n, b.ins};
@@ -1054,6 +1221,73 @@ static void apply_seccomp(const policy_t *p)
             "danger-full-access to run without a sandbox, knowingly",
             strerror(errno));
 #endif
+}
+
+/**** A session of our own ****/
+
+static volatile sig_atomic_t relay_child;
+
+static void relay_signal(int sig)
+{
+    if (relay_child > 0)
+        kill(-relay_child, sig);
+}
+
+/* The fork case of new_session(): this parent only passes signals on to the command's
+ * process group and ends the way the command ended (exit status, or the same signal). */
+static void relay_until_exit(pid_t child) __attribute__((noreturn));
+
+static void relay_until_exit(pid_t child)
+{
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+    relay_child = child;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = relay_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+        sigaction(forwarded[i], &sa, NULL);
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR)
+            die(CODEX_SANDBOX_EXIT_PRIVS, "lost the sandboxed command: %s", strerror(errno));
+    }
+    if (WIFEXITED(status))
+        _exit(WEXITSTATUS(status));
+    int sig = WTERMSIG(status);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+}
+
+/* Step 0: the command gets a session of its own, so the caller's terminal is not its
+ * controlling terminal: no TIOCSTI/TIOCLINUX into it (also refused by seccomp), no job-control
+ * signals to the caller's shell, and /dev/tty opens nothing (ENXIO) or, for a PTY command,
+ * that command's own pty. setsid() fails in a process group leader:
+ *   - already a session leader (the agent starts every command with setsid, a PTY command
+ *     with its own pty as controlling terminal): nothing to do;
+ *   - a group leader only (a job an interactive shell started: `codex sandbox` typed at a
+ *     prompt): fork; the child makes the session and goes on to become the command, this
+ *     process waits and passes the exit status on (relay_until_exit). */
+static void new_session(void)
+{
+    if (setsid() >= 0 || getsid(0) == getpid())
+        return;
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child < 0)
+        die(CODEX_SANDBOX_EXIT_PRIVS, "cannot start the command in a new session: %s",
+            strerror(errno));
+    if (child > 0)
+        relay_until_exit(child);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
+        die(CODEX_SANDBOX_EXIT_PRIVS, "the launcher is gone; not starting");
+    if (setsid() < 0)
+        die(CODEX_SANDBOX_EXIT_PRIVS, "cannot start a new session: %s", strerror(errno));
 }
 
 /**** Inherited descriptors ****/
@@ -1072,10 +1306,19 @@ static void check_inherited_fds(const policy_t *p)
         struct stat st;
         int domain;
         socklen_t len = sizeof domain;
-        if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
-            getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain != AF_UNIX)
+        if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) ||
+            getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0)
+            continue;
+        if (domain != AF_UNIX)
             die(CODEX_SANDBOX_EXIT_USAGE,
                 "fd %d is a network socket but the policy forbids network access", fd);
+        /* A datagram socket can sendmsg() to any pathname socket; seccomp cannot see the
+         * address in msghdr. */
+        int type = 0;
+        len = sizeof type;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM)
+            die(CODEX_SANDBOX_EXIT_USAGE,
+                "fd %d is a datagram socket but the policy forbids network access", fd);
     }
 }
 
@@ -1103,6 +1346,14 @@ static void explain(const policy_t *p, const roots_t *roots, const char *kind, c
             put_json_string(stdout, roots->items[i].read_only[k]);
         }
         printf("]}");
+    }
+    printf("],\"guarded_roots\":[");
+    for (size_t i = 0, shown = 0; i < roots->n; i++) {
+        if (!missing_protected_name(&roots->items[i]))
+            continue;
+        if (shown++)
+            putchar(',');
+        put_json_string(stdout, roots->items[i].path);
     }
     printf("]}\n");
 }
@@ -1170,6 +1421,8 @@ int main(int argc, char **argv)
         _exit(0);
     }
     if (sandboxed) {
+        if (!do_explain)
+            new_session();
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
             die(CODEX_SANDBOX_EXIT_PRIVS, "cannot set no_new_privs: %s", strerror(errno));
         int mounts = apply_mount_layer(&roots);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import textwrap
 from pathlib import Path
 
 from tests.sandbox.conftest import ESCAPED, Layout, ro_policy, run_in_sandbox, run_py, ww_policy
@@ -78,18 +79,33 @@ def test_dev_null_and_pipes(launcher: str, layout: Layout) -> None:
 
 
 def test_af_unix_sockets(launcher: str, layout: Layout) -> None:
-    body = """
+    """socketpair() always; a pathname server (even in the workspace) only with the network on:
+    with it off, socket() is refused for every family (see the launcher's header comment)."""
+    server = """
+    srv = socket.socket(socket.AF_UNIX)
+    srv.bind('sock'); srv.listen(1)
+    cli = socket.socket(socket.AF_UNIX); cli.connect('sock')
+    conn, _ = srv.accept(); cli.sendall(b'pong'); assert conn.recv(4) == b'pong'
+    """
+    body = f"""
     def go():
         a, b = socket.socketpair()
         a.sendall(b'ping'); assert b.recv(4) == b'ping'
-        srv = socket.socket(socket.AF_UNIX)
-        srv.bind('sock'); srv.listen(1)
-        cli = socket.socket(socket.AF_UNIX); cli.connect('sock')
-        conn, _ = srv.accept(); cli.sendall(b'pong'); assert conn.recv(4) == b'pong'
+        try:
+{textwrap.indent(textwrap.dedent(server), " " * 12)}
+        except PermissionError:
+            print('NO-SERVER')
+            return
+        print('SERVER')
     attempt(go)
     """
     result = run_py(launcher, ww_policy(), layout.ws, body)
     assert result.returncode == ESCAPED, result.stdout + result.stderr
+    assert "NO-SERVER" in result.stdout
+    (layout.ws / "sock").unlink(missing_ok=True)
+    result = run_py(launcher, ww_policy(network=True), layout.ws, body)
+    assert result.returncode == ESCAPED, result.stdout + result.stderr
+    assert "SERVER" in result.stdout.split()
 
 
 def test_network_when_allowed(launcher: str, layout: Layout) -> None:
