@@ -3,10 +3,10 @@ applied in memory to a file the fuzzer also writes.
 
 Input: the patch text, a NUL byte, the file's original text (both UTF-8; undecodable bytes
 become lone surrogates, as a JSON string from a model may carry). Properties: `parse_patch`
-raises only ParseError; re-parsing the patch it returns gives the same hunks; an update's chunks
-applied to the file raise only ApplyPatchError and give text that is empty or ends in a line
-break; recognising the patch as a shell command (`["apply_patch", patch]`, a `bash -lc`
-script, a heredoc) raises only InvocationError.
+raises only ParseError; re-parsing the patch it returns gives the same hunks (for patches
+without CRs); an update's chunks applied to the file raise only ApplyPatchError and give text
+that is empty or ends in a line break; recognising the patch as a shell command
+(`["apply_patch", patch]`, a `bash -lc` script, a heredoc) raises only InvocationError.
 """
 
 from __future__ import annotations
@@ -41,8 +41,12 @@ def one_input(data: bytes) -> None:
         parsed = parse_patch(patch)
     except ParseError:
         return
-    again = parse_patch(parsed.patch)
-    check(again.hunks == parsed.hunks, "re-parsing the parsed patch changed its hunks")
+    if "\r" not in parsed.patch:
+        # Not with CRs: like upstream's `lines()`, parsing drops one CR per line end, so a line
+        # ending in "\r\r\n" keeps a CR that the next parse would drop (the fuzzer's first
+        # find, upstream's behaviour too, not a bug).
+        again = parse_patch(parsed.patch)
+        check(again.hunks == parsed.hunks, "re-parsing the parsed patch changed its hunks")
     for hunk in parsed.hunks:
         if not isinstance(hunk, UpdateFile):
             continue
