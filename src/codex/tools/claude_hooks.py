@@ -14,14 +14,15 @@ seconds (default 60). As in Claude Code, a `PreToolUse` hook can veto the call: 
 (its stderr is the reason), or stdout JSON `{"decision": "block", "reason": ...}` or
 `{"hookSpecificOutput": {"permissionDecision": "deny", "permissionDecisionReason": ...}}`; the
 model then gets the reason as the call's error output. Anything else a hook does (other exit
-codes, crashes, hangs, garbage) is logged and ignored.
+codes, crashes, hangs, exiting without reading its input) is logged and ignored; its stdin is a
+file holding the document (codex.tools.hooks.document_stdin), so no exit can break our write.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ import orjson
 
 from codex.errors import CodexError
 from codex.sandbox.process_group import kill_group_if_running
+from codex.tools.hooks import document_stdin
 from codex.tools.runtime.context import ToolCall
 
 log = logging.getLogger("codex.tools.hooks")
@@ -178,11 +180,16 @@ def _veto(code: int | None, stdout: bytes, stderr: bytes) -> str | None:
 async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes]:
     """(exit code or None when it failed to start / hung, stdout, stderr); never raises."""
     try:
+        stdin = document_stdin(data)
+    except OSError as exc:
+        log.warning("hook `%s` could not start: no input file: %s", hook.command, exc)
+        return None, b"", b""
+    try:
         process = await asyncio.create_subprocess_exec(
             "/bin/sh",
             "-c",
             hook.command,
-            stdin=asyncio.subprocess.PIPE,
+            stdin=stdin,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
@@ -190,8 +197,10 @@ async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes
     except OSError as exc:
         log.warning("hook `%s` could not start: %s", hook.command, exc)
         return None, b"", b""
+    finally:
+        os.close(stdin)
     try:
-        stdout, stderr = await asyncio.wait_for(_communicate(process, data), hook.timeout_s)
+        stdout, stderr = await asyncio.wait_for(_communicate(process), hook.timeout_s)
     except TimeoutError:
         kill_group_if_running(process)
         await process.wait()
@@ -206,18 +215,19 @@ async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes
             "hook `%s` exited with status %s: %s",
             hook.command,
             code,
-            stderr.decode("utf-8", "replace").strip()[:500],
+            _one_line(stderr)[:500],
         )
     return code, stdout, stderr
 
 
-async def _communicate(process: asyncio.subprocess.Process, data: bytes) -> tuple[bytes, bytes]:
-    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-        process.stdin.write(data)
-        await process.stdin.drain()
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-        process.stdin.close()
+def _one_line(text: bytes) -> str:
+    """A hook's stderr as one log line (a warning per run, never a multi-line dump)."""
+    lines = text.decode("utf-8", "replace").splitlines()
+    return " | ".join(line.strip() for line in lines if line.strip())
+
+
+async def _communicate(process: asyncio.subprocess.Process) -> tuple[bytes, bytes]:
+    assert process.stdout is not None and process.stderr is not None
     stdout, stderr = await asyncio.gather(_drain(process.stdout), _drain(process.stderr))
     await process.wait()
     return stdout, stderr

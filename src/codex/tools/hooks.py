@@ -6,11 +6,13 @@ The hook gets one JSON document on stdin (the seed's §3.1 shapes)::
     {"phase": "after_execution",  "call": {...}, "outcome": {"success": {"response": <item>}}
                                                           | {"error": {"message": "..."}}}
 
-It is an observer only: a hook that fails, crashes, hangs (killed after `timeout`) or prints
-garbage is logged and never changes or stops the tool call. It runs as an asyncio subprocess so
-the event loop (streaming, other tools) keeps going while it runs; a call waits for its own hook
-at most `timeout`. Its stderr is inherited; its stdout goes to our stderr too, so a chatty hook
-can never corrupt `codex exec --json` on stdout.
+It is an observer only: a hook that fails, crashes, hangs (killed after `timeout`), does not
+exist, exits without reading its input or prints garbage is logged (one line on stderr) and never
+changes or stops the tool call. It runs as an asyncio subprocess so the event loop (streaming,
+other tools) keeps going while it runs; a call waits for its own hook at most `timeout`. Its
+stderr is inherited; its stdout goes to our stderr too, so a chatty hook can never corrupt
+`codex exec --json` on stdout. Its stdin is a file holding the document (`document_stdin`), never
+a pipe we write to, so how and when the hook exits cannot make us fail.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,6 +83,31 @@ def after_document(
     return {"phase": "after_execution", "call": call_snapshot(call), "outcome": outcome}
 
 
+def document_stdin(data: bytes) -> int:
+    """A file descriptor holding `data` from offset 0, to hand a hook as its stdin; the caller
+    closes it once the process has started (the child keeps its own copy).
+
+    A file rather than a pipe we feed: with a pipe, a hook that exits before reading (`true`, a
+    crash, a missing interpreter) races our write, which then fails with EPIPE or, under uvloop,
+    RuntimeError on the closed transport (issue 13: two turns in three failed), and a hook that
+    never reads a large document blocks the write. A file has no reader to lose. In memory
+    (memfd) on Linux; an unlinked temporary file elsewhere. OSError when neither can be made."""
+    try:
+        fd = os.memfd_create("codex-hook-input", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):  # not Linux, or memfd refused: a nameless temporary file
+        fd, path = tempfile.mkstemp(prefix="codex-hook-")
+        os.unlink(path)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.lseek(fd, 0, os.SEEK_SET)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 class ToolHook:
     """Runs `argv` once per phase with the JSON document on stdin; never raises (but cancels)."""
 
@@ -88,19 +116,25 @@ class ToolHook:
         self.timeout = max(1, int(timeout_ms)) / 1000
 
     async def run(self, document: dict[str, Any]) -> None:
-        data = orjson.dumps(document)
+        try:
+            stdin = document_stdin(orjson.dumps(document))
+        except OSError as exc:
+            log.warning("tool hook %s could not start: no input file: %s", self.argv[0], exc)
+            return
         try:
             process = await asyncio.create_subprocess_exec(
                 *self.argv,
-                stdin=asyncio.subprocess.PIPE,
+                stdin=stdin,
                 stdout=2,  # our stderr: see the module docstring
                 start_new_session=True,  # its own group, so a hang is killed with its children
             )
         except OSError as exc:
             log.warning("tool hook %s could not start: %s", self.argv[0], exc)
             return
+        finally:
+            os.close(stdin)
         try:
-            await asyncio.wait_for(self._feed_and_wait(process, data), self.timeout)
+            await asyncio.wait_for(process.wait(), self.timeout)
         except TimeoutError:
             kill_group_if_running(process)
             log.warning(
@@ -117,18 +151,6 @@ class ToolHook:
             raise
         if process.returncode:
             log.warning("tool hook %s exited with status %s", self.argv[0], process.returncode)
-
-    @staticmethod
-    async def _feed_and_wait(process: asyncio.subprocess.Process, data: bytes) -> None:
-        stdin = process.stdin
-        assert stdin is not None
-        # A hook that exits without reading its input is fine.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            stdin.write(data)
-            await stdin.drain()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            stdin.close()
-        await process.wait()
 
 
 class ToolHooks:
