@@ -4,9 +4,11 @@ through an unprivileged user namespace, and every restriction must hold the same
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from tests.sandbox.conftest import PRELUDE, snapshot, ww_policy
 
 NOBODY = 65534
+KEYCTL = {"aarch64": 219}.get(platform.machine(), 250)  # x86_64: 250
 
 SYSTEM_PYTHON = "/usr/bin/python3"  # ours may live in root's home, which nobody can read
 
@@ -77,6 +80,12 @@ def _run_as_nobody(world: Path, body: str) -> subprocess.CompletedProcess:
         "attempt(lambda: os.rename('.git', 'g'))",
         "attempt(lambda: socket.socket(socket.AF_INET))",
         "attempt(lambda: check(libc.unshare(0x10000000)))",
+        # issue 13: unix sockets with the network off, the keyring, a missing .codex/.agents
+        "attempt(lambda: socket.socket(socket.AF_UNIX))",
+        "attempt(lambda: socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM))",
+        f"attempt(lambda: check(libc.syscall({KEYCTL}, 0, ctypes.c_long(-3), 1)))",
+        "attempt(lambda: os.mkdir('.codex'))",
+        "attempt(lambda: os.symlink('src', '.agents'))",
     ],
 )
 def test_denied_as_nobody(world: Path, body: str) -> None:
@@ -92,3 +101,16 @@ def test_allowed_as_nobody(world: Path) -> None:
     done = _run_as_nobody(world, body)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (world / "ws" / "top.txt").stat().st_uid == NOBODY
+
+
+def test_user_namespace_route_is_taken(world: Path) -> None:
+    """As uid 65534 the mount layer comes from an unprivileged user namespace that maps only
+    our own ids, and /dev/pts is the private instance (the host's terminals are not listed)."""
+    body = """
+    def go():
+        assert open('/proc/self/uid_map').read().split() == ['65534', '65534', '1']
+        assert os.listdir('/dev/pts') == ['ptmx'], os.listdir('/dev/pts')
+    attempt(go)
+    """
+    done = _run_as_nobody(world, textwrap.dedent(body))
+    assert done.returncode == 0, done.stdout + done.stderr
