@@ -1,7 +1,8 @@
-"""What a front end hands to `codex.core.Session`: the sandbox policy, the rollout recorder (new
+"""What `codex.core.open_session` hands to `Session`: the sandbox policy, the rollout recorder (new
 file, or the resumed file opened for appending), the resumed history and the usage already spent
 by earlier processes of the same thread. Everything about files goes through `codex.rollout`;
-the front end names itself (originator, source) and picks nothing else.
+the front end names itself (originator, source, in its `FrontEnd` record) and picks nothing else.
+Front ends never call this module: they call open_session.
 """
 
 from __future__ import annotations
