@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,11 +99,37 @@ class Result:
         )
 
 
-def build_c_targets() -> str | None:
-    """Build csrc/fuzz into build/fuzz; the reason it cannot, or None."""
+class BuildFailed(RuntimeError):
+    """clang and libFuzzer are there, but csrc/fuzz does not build: a bug, not a skip."""
+
+
+def libfuzzer_missing() -> str | None:
+    """Why libFuzzer harnesses cannot be built on this machine (no clang, or clang without its
+    libFuzzer runtime, which Debian ships in libclang-rt-N-dev), or None."""
     clang = shutil.which("clang")
     if clang is None:
         return "clang not found (apt-get install clang)"
+    probe = "int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "probe.c"
+        src.write_text(probe)
+        done = subprocess.run(
+            [clang, "-fsanitize=fuzzer,address,undefined", str(src), "-o", str(Path(tmp) / "p")],
+            capture_output=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        return "clang cannot link libFuzzer (apt-get install libclang-rt-<version>-dev)"
+    return None
+
+
+def build_c_targets() -> str | None:
+    """Build csrc/fuzz into build/fuzz; the reason it cannot (a skip), or None. Raises
+    BuildFailed when the tools are there and the harnesses do not compile."""
+    reason = libfuzzer_missing()
+    if reason is not None:
+        return reason
+    clang = shutil.which("clang")
     configure = [
         "cmake", "-S", str(ROOT), "-B", str(C_BUILD), "-G", "Ninja", "-DCODEX_FUZZ=ON",
         f"-DCMAKE_C_COMPILER={clang}", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
@@ -112,8 +139,7 @@ def build_c_targets() -> str | None:
     for cmd in (configure, build):
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:]
-            return f"building csrc/fuzz failed: {' '.join(tail)}"
+            raise BuildFailed(f"building csrc/fuzz failed:\n{done.stdout}{done.stderr}")
     return None
 
 
@@ -178,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     targets = args.targets or list(TARGETS)
     results: list[Result] = []
     if any(t in C_TARGETS for t in targets):
-        reason = build_c_targets()
+        try:
+            reason = build_c_targets()
+        except BuildFailed as err:
+            print(f"scripts/fuzz: {err}", file=sys.stderr)
+            return 1
         if reason is not None:
             results += [Result(t, skipped=reason) for t in targets if t in C_TARGETS]
             targets = [t for t in targets if t not in C_TARGETS]

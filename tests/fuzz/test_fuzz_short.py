@@ -12,7 +12,6 @@ import argparse
 import importlib
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,10 +66,9 @@ def test_atheris_short_run(target: str, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def c_harnesses() -> None:
-    if shutil.which("clang") is None:
-        pytest.skip("clang not found: the libFuzzer harnesses need it (apt-get install clang)")
-    reason = build_c_targets()
-    assert reason is None, reason
+    reason = build_c_targets()  # BuildFailed (harnesses that do not compile) fails the tests
+    if reason is not None:
+        pytest.skip(f"no libFuzzer here: {reason}")
 
 
 @pytest.mark.parametrize("target", list(C_TARGETS))

@@ -53,3 +53,20 @@ def test_malformed_rules_are_one_exec_policy_error(text: str, where: str) -> Non
         PolicyParser().parse("f.rules", text)
     assert str(err.value).startswith(f"f.rules:{where}")
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r'prefix_rule(pattern=["a"], not_match=[["a", "x\ny"]])',
+        r'prefix_rule(pattern=["a"], match=[["b\rc"]])',
+        r'host_executable(name="a", paths=["/x/b\n"])',
+        r'host_executable(name="a", paths=["b\u2028"])',
+    ],
+)
+def test_exec_policy_errors_quoting_the_file_stay_one_line(text: str) -> None:
+    # Messages quote examples and paths from the file; a line break in them split the
+    # one-line `file:line:col: message` that codex prints.
+    with pytest.raises(ExecPolicyError) as err:
+        PolicyParser().parse("f.rules", text)
+    assert len(str(err.value).splitlines()) == 1, str(err.value)

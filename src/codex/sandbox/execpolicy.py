@@ -42,10 +42,16 @@ def strictest(decisions: Iterable[Decision]) -> Decision | None:
     return max(decisions, key=lambda d: d.severity, default=None)
 
 
+# Every character str.splitlines() breaks on, escaped: messages quote the file's own text
+# (examples, paths), and a line break in it split the one-line error codex prints.
+_ONE_LINE = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 class ExecPolicyError(Exception):
-    """A malformed rule file; str() is `path:line:col: message`."""
+    """A malformed rule file; str() is `path:line:col: message`, one line."""
 
     def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        message = message.translate(_ONE_LINE)
         super().__init__(f"{path}:{line}:{column}: {message}")
         self.path, self.line, self.column, self.message = path, line, column, message
 
