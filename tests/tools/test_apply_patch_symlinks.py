@@ -8,6 +8,7 @@ CODEX_CAPTURE_FIXTURES=1 and the official binary installed):
 - Delete of a link removes the link, never its target; a dangling link cannot be deleted.
 - Move of a link writes the new file and removes the link (the old target is untouched); a move
   onto a link writes through it.
+- A file with another hard link is written in place: both names still show the new content.
 - Sandbox: the writable-path check that decides approval is lexical (the link's own path), and the
   sandbox then refuses the write to a target outside the writable roots: the call fails with
   `Failed to write file <path>` (file_change `failed`), nothing outside is written. Removing a
@@ -58,6 +59,7 @@ class Scenario:
     files: dict[str, str]
     links: dict[str, str]  # link path (under the base dir) -> target ("@/" = the base dir)
     flags: list[str] = field(default_factory=lambda: list(WORKSPACE_WRITE))
+    hard_links: dict[str, str] = field(default_factory=dict)  # new name -> existing file
 
 
 def _patch(*lines: str) -> str:
@@ -99,6 +101,13 @@ SCENARIOS = [
         _patch("*** Delete File: link.txt"),
         {"ws/real.txt": "old\n"},
         {"ws/link.txt": "real.txt"},
+    ),
+    Scenario(
+        "update_hard_linked_file",
+        _patch("*** Update File: a.txt", "@@", "-old", "+new"),
+        {"ws/a.txt": "old\n"},
+        {},
+        hard_links={"ws/b.txt": "ws/a.txt"},
     ),
     Scenario(
         "delete_dangling_link",
@@ -173,6 +182,8 @@ def _setup(base: Path, scenario: Scenario) -> Path:
     for rel, text in scenario.files.items():
         (base / rel).parent.mkdir(parents=True, exist_ok=True)
         (base / rel).write_text(text)
+    for rel, existing in scenario.hard_links.items():
+        os.link(base / existing, base / rel)
     for rel, target in scenario.links.items():
         (base / rel).symlink_to(
             target.replace("@", str(base), 1) if target.startswith("@/") else target
@@ -194,7 +205,8 @@ def _tree(base: Path) -> dict[str, str]:
                 elif path.is_dir():
                     out[rel] = "dir"
                 else:
-                    out[rel] = path.read_text()
+                    links = path.stat().st_nlink
+                    out[rel] = path.read_text() + (f" (links: {links})" if links > 1 else "")
     return dict(sorted(out.items()))
 
 

@@ -7,7 +7,8 @@ the contents the planner read. This is the only module of `codex.tools` that wri
 
 Symbolic links behave as in the official CLI (which writes with plain `write`/`unlink` calls): a
 write to a link goes to the file it points at and the link stays a link (a dangling link's target
-is created); deleting or renaming a link removes the link itself, never its target.
+is created); deleting or renaming a link removes the link itself, never its target. A file with
+several hard links is rewritten in place, so the links stay one file.
 
 `can_write` plays the sandbox's part for this in-process writer: the caller's writable-path check
 before the patch is lexical (a link inside the workspace passes, as in the official CLI), so the
@@ -84,6 +85,22 @@ def _stage(path: Path, content: str, mode: int | None, created: list[Path]) -> _
             os.unlink(name)
         raise ApplyPatchError(f"Failed to write file {path}: {err.strerror or err}") from None
     return _Staged(target, Path(name))
+
+
+def _install(st: _Staged) -> None:
+    """Put the staged content in place: a rename, or, for a file with other hard links, a write
+    into the same inode (as the official CLI writes), so every name keeps seeing the file."""
+    try:
+        shared = os.stat(st.target).st_nlink > 1
+    except FileNotFoundError:
+        shared = False
+    if not shared:
+        os.replace(st.temp, st.target)
+        return
+    with open(st.temp, "rb") as src, open(st.target, "r+b") as dst:
+        dst.write(src.read())
+        dst.truncate()
+    os.unlink(st.temp)
 
 
 def _writes(change: FileChange) -> tuple[Path, str] | None:
@@ -164,7 +181,7 @@ def apply_plan(
         for change in plan.changes:
             st = by_change.get(id(change))
             if st is not None:
-                os.replace(st.temp, st.target)
+                _install(st)
             if change.kind is ChangeKind.DELETE or (
                 change.move_path is not None and change.move_path != change.path
             ):
