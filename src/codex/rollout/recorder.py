@@ -2,7 +2,9 @@
 
 Each line is `{"timestamp": "<UTC ms Z>", "type": <kind>, "payload": {...}}`, serialized with
 orjson and handed to the native JSONL writer, which buffers whole lines and writes them at turn
-boundaries (`turn_end()`), so a crash can only lose or tear the tail, never the middle. A new
+boundaries (`turn_end()`), so a crash can only lose or tear the tail, never the middle. Core also
+calls `flush()` (write(2), no fsync) before every model request and before a tool call runs, so
+a `kill -9` at any moment leaves every item the model was sent on disk (issue 13). A new
 session starts with one `session_meta` line; a resumed one appends to the same file and never
 writes `session_meta` again or re-writes the history.
 """
@@ -177,6 +179,8 @@ class RolloutRecorder:
         self._writer.turn_end()
 
     def flush(self) -> None:
+        """Write what is queued (whole lines) through to the OS; no fsync. Costs one call and
+        no syscall when nothing is queued, so core calls it before every request."""
         self._writer.flush()
 
     def close(self) -> None:
