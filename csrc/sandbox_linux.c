@@ -671,7 +671,7 @@ static char *gitdir_target(const char *root, const char *dotgit)
     return target;
 }
 
-static void add_root(roots_t *roots, char *path, const char *cwd, int project)
+static void add_root(roots_t *roots, char *path, int project)
 {
     for (size_t i = 0; i < roots->n; i++) {
         if (strcmp(roots->items[i].path, path) == 0) {
@@ -688,9 +688,11 @@ static void add_root(roots_t *roots, char *path, const char *cwd, int project)
     r->path = path;
     r->project = project;
     struct stat st;
+    /* A project root protects all three names whether or not they exist yet. */
     char *git = join(path, ".git");
-    if (stat(git, &st) == 0) {
-        char *target = S_ISREG(st.st_mode) ? gitdir_target(path, git) : NULL;
+    int git_exists = stat(git, &st) == 0;
+    if (git_exists || project) {
+        char *target = git_exists && S_ISREG(st.st_mode) ? gitdir_target(path, git) : NULL;
         add_unique(&r->read_only, &r->n_read_only, git);
         if (target)
             add_unique(&r->read_only, &r->n_read_only, target);
@@ -698,13 +700,12 @@ static void add_root(roots_t *roots, char *path, const char *cwd, int project)
         free(git);
     }
     char *agents = join(path, ".agents");
-    if (stat(agents, &st) == 0 && S_ISDIR(st.st_mode))
+    if ((stat(agents, &st) == 0 && S_ISDIR(st.st_mode)) || project)
         add_unique(&r->read_only, &r->n_read_only, agents);
     else
         free(agents);
     char *codex = join(path, ".codex");
-    int is_cwd = strcmp(path, cwd) == 0;
-    if ((stat(codex, &st) == 0 && S_ISDIR(st.st_mode)) || is_cwd)
+    if ((stat(codex, &st) == 0 && S_ISDIR(st.st_mode)) || project)
         add_unique(&r->read_only, &r->n_read_only, codex);
     else
         free(codex);
@@ -716,14 +717,14 @@ static roots_t compute_roots(const policy_t *p, const char *cwd)
     if (p->kind != POLICY_WORKSPACE_WRITE)
         return roots;
     for (size_t i = 0; i < p->n_writable_roots; i++)
-        add_root(&roots, normalize(cwd, p->writable_roots[i]), cwd, 1);
-    add_root(&roots, normalize(NULL, cwd), cwd, 1);
+        add_root(&roots, normalize(cwd, p->writable_roots[i]), 1);
+    add_root(&roots, normalize(NULL, cwd), 1);
     struct stat st;
     if (!p->exclude_slash_tmp && stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode))
-        add_root(&roots, normalize(NULL, "/tmp"), cwd, 0);
+        add_root(&roots, normalize(NULL, "/tmp"), 0);
     const char *tmpdir = getenv("TMPDIR");
     if (!p->exclude_tmpdir_env_var && tmpdir && *tmpdir)
-        add_root(&roots, normalize(cwd, tmpdir), cwd, 0);
+        add_root(&roots, normalize(cwd, tmpdir), 0);
     return roots;
 }
 

@@ -5,6 +5,10 @@ command's status. Used by the escape tests (also as an unprivileged user, under 
     escape_driver.py agent POLICY_JSON CWD HOME -- CMD ARGS...   (the shell tools' spawn)
     escape_driver.py agent-pty ...                               (same, exec_command tty=true)
 
+With $CODEX_ESCAPE_OFFICIAL set to the official binary, `cli` runs its `codex sandbox` instead
+(`CODEX_ESCAPE_OFFICIAL=... pytest tests/sandbox/test_escape_tty_keyring_unix.py -k cli` gives the
+official column of the escape table; some of those runs fail where 0.169 allows the attempt).
+
 The agent forms print the command's output on stdout. Kept free of pytest so it runs under
 any interpreter that can import codex (the system python, for uid 65534).
 """
@@ -24,8 +28,13 @@ def _cli(policy: dict, cwd: str, home: str, command: list[str]) -> None:
         for key in ("exclude_slash_tmp", "exclude_tmpdir_env_var", "network_access"):
             value = "true" if policy.get(key) else "false"
             overrides += ["-c", f"sandbox_workspace_write.{key}={value}"]
-    argv = [sys.executable, "-m", "codex", "--config-home", home, *overrides, "sandbox"]
     os.chdir(cwd)
+    official = os.environ.get("CODEX_ESCAPE_OFFICIAL")
+    if official:  # the same attempt against the official CLI, for the comparison table
+        os.environ["CODEX_HOME"] = home
+        mode = ["-c", f"sandbox_mode={policy['type']}"]
+        os.execv(official, [official, "sandbox", *mode, *overrides, "--", *command])
+    argv = [sys.executable, "-m", "codex", "--config-home", home, *overrides, "sandbox"]
     os.execv(sys.executable, [*argv, *flags, "--", *command])
 
 

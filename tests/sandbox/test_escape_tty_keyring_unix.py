@@ -105,6 +105,8 @@ def _driver_argv(world: World, path: str, policy: str, body: str) -> tuple[list[
     probe = [SYSTEM_PYTHON, "-I", "-c", PRELUDE + textwrap.dedent(body)]
     args = [DRIVER, path, json.dumps(_policy(policy)), world.ws, world.home, "--", *probe]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(world.home), "PYTHONDONTWRITEBYTECODE": "1"}
+    if os.environ.get("CODEX_ESCAPE_OFFICIAL"):  # see escape_driver.py
+        env["CODEX_ESCAPE_OFFICIAL"] = os.environ["CODEX_ESCAPE_OFFICIAL"]
     if world.user == "root":
         return [sys.executable, *map(str, args)], env
     env["PYTHONPATH"] = f"{REPO / 'src'}:{_site_packages()}"
@@ -324,12 +326,15 @@ for name, verdict in results:
 """
 
 
-def _run_on_terminal(world: World, path: str, policy: str) -> tuple[dict, str]:
-    """Run the TIOCSTI probe as a foreground job of a shell stand-in on a fresh pty."""
+def _run_on_terminal(
+    world: World, path: str, policy: str, body: str = _TIOCSTI_PROBE, interrupt_at: bytes = b""
+) -> tuple[dict, str]:
+    """Run `body` as a foreground job of a shell stand-in on a fresh pty; once `interrupt_at`
+    shows on the terminal, type ^C (the terminal sends SIGINT to the foreground job)."""
     master, slave = pty.openpty()
     caller_tty = os.ttyname(slave)
     os.chown(caller_tty, world.uid, -1)
-    argv, env = _driver_argv(world, path, policy, _TIOCSTI_PROBE)
+    argv, env = _driver_argv(world, path, policy, body)
     env["ESCAPE_CALLER_TTY"] = caller_tty
     r, w = os.pipe()
     job_python = sys.executable if world.user == "root" else SYSTEM_PYTHON
@@ -361,6 +366,9 @@ def _run_on_terminal(world: World, path: str, policy: str) -> tuple[dict, str]:
         if not chunk:
             break
         output += chunk
+        if interrupt_at and interrupt_at in output:
+            os.write(master, b"\x03")
+            interrupt_at = b""
     proc.wait(timeout=120)
     with os.fdopen(r, "rb") as report_file:
         report = report_file.read()
@@ -379,6 +387,24 @@ def test_tiocsti_into_caller_terminal_denied(world: World, policy: str, path: st
     escaped = [name for name, verdict in results if not verdict.startswith("DENIED")]
     assert not escaped, output
     assert report["queued"] == "", report
+
+
+@pytest.mark.parametrize(
+    ("ending", "status"),
+    [("sys.exit(5)", 5), ("os.kill(os.getpid(), 15)", -15), ("os.abort()", -6)],
+)
+def test_cli_job_on_terminal_ends_as_the_command(world: World, ending: str, status: int) -> None:
+    """`codex sandbox` typed at a prompt leads a process group, so the launcher forks to give
+    the command a session of its own; the job still ends exactly as the command did."""
+    report, output = _run_on_terminal(world, "cli", "workspace-write", ending)
+    assert report["status"] == status, output
+
+
+def test_ctrl_c_reaches_the_sandboxed_command(world: World) -> None:
+    """The terminal's ^C goes to the foreground job (the launcher), which passes it on."""
+    body = "import time; print('READY', flush=True); time.sleep(600)"
+    report, output = _run_on_terminal(world, "cli", "workspace-write", body, b"READY")
+    assert report["status"] == -2, output
 
 
 def test_pty_command_keeps_its_own_terminal(world: World, policy: str) -> None:

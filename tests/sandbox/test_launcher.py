@@ -176,6 +176,25 @@ def test_explain_reports_mount_mode(launcher: str, layout: Layout) -> None:
     assert got["carve_outs"] == "mounts"
 
 
+def test_explain_names_guarded_roots(launcher: str, layout: Layout) -> None:
+    """A project root missing .git, .codex or .agents is guarded (no new top-level directories
+    or symlinks); /tmp never is, and a root with all three is not."""
+    env = {"PATH": "/usr/bin:/bin"}
+    policy = SandboxPolicy.workspace_write([str(layout.extra)])
+    got = explain(launcher, policy, layout.ws, env)
+    assert got["guarded_roots"] == [str(layout.extra)]
+    for root in got["writable_roots"]:
+        if root["root"] == str(layout.extra):
+            assert root["read_only_subpaths"] == [
+                str(layout.extra / name) for name in (".git", ".agents", ".codex")
+            ]
+    (layout.ws / ".codex").rename(layout.ws / "codex-moved")
+    assert explain(launcher, policy, layout.ws, env)["guarded_roots"] == [
+        str(layout.extra),
+        str(layout.ws),
+    ]
+
+
 # ---- when the kernel says no: a wrapper that makes chosen syscalls fail, then execs ----
 
 DENY_WRAPPER = r"""

@@ -107,8 +107,13 @@ def test_carve_outs(tmp_path: Path) -> None:
     assert roots[str(wt)].read_only_subpaths == (
         str(wt / ".git"),
         str(repo / ".git" / "worktrees" / "wt"),
+        str(wt / ".agents"),  # a root the policy names: protected before it exists
         str(wt / ".codex"),
     )
+    tmp_only = SandboxPolicy.workspace_write()
+    roots = {r.root: r for r in writable_roots(tmp_only, str(repo), {})}
+    if "/tmp" in roots and not os.path.isdir("/tmp/.codex"):
+        assert str(Path("/tmp") / ".codex") not in roots["/tmp"].read_only_subpaths
 
 
 def test_is_path_writable(tmp_path: Path) -> None:
@@ -118,6 +123,7 @@ def test_is_path_writable(tmp_path: Path) -> None:
     assert is_path_writable(policy, "src/a.py", cwd)
     assert not is_path_writable(policy, ".git/config", cwd)
     assert not is_path_writable(policy, ".codex/config.toml", cwd)
+    assert not is_path_writable(policy, ".agents/skills/x/SKILL.md", cwd)  # not there yet
     assert not is_path_writable(policy, "../elsewhere", cwd)
     assert not is_path_writable(policy, "src/../../x", cwd)
     assert is_path_writable(SandboxPolicy.danger_full_access(), "/etc/x", cwd)

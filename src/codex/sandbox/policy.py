@@ -6,7 +6,8 @@ tests compare the two (`codex-linux-sandbox --explain`). Keep both in step: root
 and only if it is a directory), `$TMPDIR` (unless `exclude_tmpdir_env_var`, if set and
 non-empty); duplicates dropped. Inside each root `.git` (directory or file, plus the directory a
 `.git` file's `gitdir:` names), `.agents` and `.codex` (directories) stay read-only; in the cwd
-`.codex` is read-only even before it exists. Paths are normalized lexically, never resolved.
+and the roots the policy names they are read-only even before they exist. Paths are normalized
+lexically, never resolved.
 """
 
 from __future__ import annotations
@@ -63,20 +64,23 @@ def _gitdir_target(root: str, dotgit: str) -> str | None:
     return target if os.path.exists(target) else None
 
 
-def read_only_subpaths(root: str, *, is_cwd: bool) -> tuple[str, ...]:
+def read_only_subpaths(root: str, *, project: bool) -> tuple[str, ...]:
+    """A project root (the cwd or a root the policy names) protects `.git`, `.agents` and
+    `.codex` whether or not they exist yet (the launcher refuses to create them); /tmp and
+    $TMPDIR only protect the ones that exist."""
     out: list[str] = []
     git = os.path.join(root, ".git")
-    if os.path.exists(git):
+    if os.path.exists(git) or project:
         out.append(git)
         if os.path.isfile(git):
             target = _gitdir_target(root, git)
             if target is not None:
                 out.append(target)
     agents = os.path.join(root, ".agents")
-    if os.path.isdir(agents):
+    if os.path.isdir(agents) or project:
         out.append(agents)
     codex = os.path.join(root, ".codex")
-    if os.path.isdir(codex) or is_cwd:
+    if os.path.isdir(codex) or project:
         out.append(codex)
     return tuple(dict.fromkeys(out))
 
@@ -92,13 +96,14 @@ def writable_roots(
     cwd = normalize(cwd)
     candidates = [normalize(root, cwd) for root in policy.writable_roots]
     candidates.append(cwd)
+    projects = set(candidates)
     if not policy.exclude_slash_tmp and os.path.isdir("/tmp"):
         candidates.append("/tmp")
     tmpdir = env.get("TMPDIR", "")
     if not policy.exclude_tmpdir_env_var and tmpdir:
         candidates.append(normalize(tmpdir, cwd))
     return [
-        WritableRoot(root, read_only_subpaths(root, is_cwd=root == cwd))
+        WritableRoot(root, read_only_subpaths(root, project=root in projects))
         for root in dict.fromkeys(candidates)
     ]
 
