@@ -133,9 +133,12 @@ def test_profile_beats_c_on_top_level_key_and_flag_beats_profile(home: Path) -> 
     assert load(home, text, flag_overrides={"model": "flag"}).model == "flag"
 
 
-def test_missing_profile_is_an_error(home: Path) -> None:
-    with pytest.raises(UsageError, match=r"^config profile `nope` not found$"):
-        load(home, 'model = "x"\n', profile="nope")
+def test_missing_profile(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`-p NAME` naming nothing runs without a profile (0.169), with a warning; the legacy
+    `profile = "NAME"` selector naming nothing stays an error."""
+    config = load(home, 'model = "x"\n', profile="nope")
+    assert (config.profile, config.model) == (None, "x")
+    assert "warning: profile `nope` not found" in capsys.readouterr().err
     with pytest.raises(UsageError, match=r"^config profile `gone` not found$"):
         load(home, 'profile = "gone"\n')
 

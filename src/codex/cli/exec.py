@@ -36,7 +36,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     request = parse_rest(args)
     if request.extra_config:
         ctx.cli_overrides.extend(request.extra_config)
-    if request.profile:
+    if request.profile is not None:
+        from codex.config.profiles import check_profile_flag
+
+        check_profile_flag(request.profile)  # a usage error (exit 2), as before the prompt
         ctx.profile = request.profile
     ctx.feature_toggles.extend(request.feature_toggles)
     ctx.strict_config = ctx.strict_config or request.strict_config

@@ -110,7 +110,8 @@ def add_global_options(parser: argparse.ArgumentParser, *, suffix: str = "") -> 
         dest=f"profile{suffix}",
         metavar="NAME",
         default=argparse.SUPPRESS if suffix else None,
-        help=quiet or "Use the [profiles.NAME] section of config.toml",
+        help=quiet
+        or "Layer $CODEX_HOME/NAME.config.toml over config.toml (or the legacy [profiles.NAME])",
     )
     add_feature_options(parser, suffix=suffix)
 
@@ -187,7 +188,8 @@ def _context(args: argparse.Namespace) -> CliContext:
         config_home=ns.get("config_home_sub") or ns.get("config_home"),
         config_file=ns.get("config_file_sub") or ns.get("config_file"),
         cli_overrides=[*ns.get("config", []), *ns.get("config_sub", [])],
-        profile=ns.get("profile_sub") or ns.get("profile"),
+        # `is None`, not `or`: `-p ""` is an invalid name to report, not "no profile".
+        profile=ns.get("profile") if ns.get("profile_sub") is None else ns["profile_sub"],
         feature_toggles=[*ns.get("feature_toggles", []), *ns.get("feature_toggles_sub", [])],
         strict_config=bool(ns.get("strict_config") or ns.get("strict_config_sub")),
     )
@@ -206,4 +208,9 @@ def _dispatch(argv: list[str]) -> int:
     if command is None:
         sys.stderr.write(_TUI_PENDING + "\n")
         return 2
-    return int(_load(command.module).run(args, _context(args)) or 0)
+    ctx = _context(args)
+    if ctx.profile is not None:
+        from codex.config.profiles import check_profile_flag
+
+        check_profile_flag(ctx.profile)
+    return int(_load(command.module).run(args, ctx) or 0)

@@ -1,8 +1,9 @@
 """`load_config`: layers → profile → flags → derived defaults → one validated `Config`.
 
-Layers, lowest first (spec-core §6.1–6.3): the config file (or `--config-file`), the `-c`
-overrides (set in order on the raw tree), the managed config. Then the active profile's keys
-override the top level, command-line flags override everything, and what is still unset gets
+Layers, lowest first (spec-core §6.1–6.3): the config file (or `--config-file`), the profile's
+`$CODEX_HOME/NAME.config.toml` (codex.config.profiles), the `-c` overrides (set in order on the
+raw tree), the managed config. Then a legacy `[profiles.NAME]` table's keys override the top
+level, command-line flags override everything, and what is still unset gets
 upstream's defaults (trust-based for `sandbox_mode` and `approval_policy`). Reads only, but
 for the validated-config cache (codex.config.cache) that spares a repeat run pydantic.
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from codex.config.layers import FLAG, LayeredTree, Source
 from codex.config.overrides import ConfigOverrides, parse_overrides
 from codex.config.paths import ConfigPaths, resolve_paths
+from codex.config.profiles import select_profile
 from codex.config.toml_read import read_toml
 from codex.errors import UsageError
 
@@ -45,13 +47,18 @@ def load_config(
     paths = resolve_paths(overrides)
     session_cwd = _absolute_cwd(cwd)
     layers = read_layers(paths, overrides, managed_config_files)
-    profile = _active_profile(layers, overrides)
-    effective = _apply_profile(layers, profile)
+    active = select_profile(layers, overrides, paths)
+    if active is not None and active.file is not None:
+        # NAME.config.toml goes between config.toml and -c: read the layers again with it.
+        layers = read_layers(paths, overrides, managed_config_files, active.file)
+    legacy = active.name if active is not None and active.legacy_table else None
+    effective = _apply_profile(layers, legacy)
     flags = dict(flag_overrides or {})
     feature_flags = _apply_flags(effective, flags)
-    _resolve_features(effective, layers, profile, feature_flags)
+    _resolve_features(effective, layers, legacy, feature_flags)
     _derive_defaults(effective, session_cwd)
     _resolve_relative_paths(effective, session_cwd)
+    profile = active.name if active is not None else None
     config = _validate(layers, effective, paths, session_cwd, profile)
     if overrides.strict:
         from codex.config.strict import check_strict
@@ -64,8 +71,10 @@ def read_layers(
     paths: ConfigPaths,
     overrides: ConfigOverrides,
     managed_config_files: Sequence[Path] | None = None,
+    profile_file: Path | None = None,
 ) -> LayeredTree:
-    """The raw merged tree (file < -c < managed), before profiles, with origins."""
+    """The raw merged tree (file < profile file < -c < managed), before a legacy
+    `[profiles.NAME]` table applies, with origins."""
     layers = LayeredTree()
     explicit = bool(overrides.config_file or os.environ.get("CODEX_CONFIG_FILE", "").strip())
     # --ignore-user-config skips $CODEX_HOME/config.toml, not a file named by --config-file or
@@ -74,6 +83,10 @@ def read_layers(
     user = None if skip else read_toml(paths.config_file, required=explicit)
     if user is not None:
         layers.merge(user, Source(str(paths.config_file), str(paths.config_file)))
+    if profile_file is not None:
+        layers.merge(
+            read_toml(profile_file, required=True), Source(str(profile_file), str(profile_file))
+        )
     for override in parse_overrides(overrides.cli_overrides):
         label = f"-c {override.raw}"
         layers.set(override.path, override.value, Source(label, _shorten(label)))
@@ -93,22 +106,6 @@ def _absolute_cwd(cwd: Path | None) -> Path:
     if cwd is None:
         return base
     return Path(os.path.abspath(base / cwd))
-
-
-def _active_profile(layers: LayeredTree, overrides: ConfigOverrides) -> str | None:
-    name = overrides.profile
-    if name is None:
-        name = layers.get(("profile",))
-        if name is None:
-            return None
-        if not isinstance(name, str):
-            origin = layers.origin_at(("profile",))
-            where = origin.source.where if origin else "config"
-            raise UsageError(f"{where}: profile: expected a string, got {type(name).__name__}")
-    profiles = layers.get(("profiles",))
-    if not isinstance(profiles, dict) or not isinstance(profiles.get(name), dict):
-        raise UsageError(f"config profile `{name}` not found")
-    return name
 
 
 def _apply_profile(layers: LayeredTree, profile: str | None) -> LayeredTree:
