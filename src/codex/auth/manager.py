@@ -31,6 +31,7 @@ from codex.auth.errors import (
     RefreshTokenFailed,
 )
 from codex.auth.record import (
+    MODE_AGENT_IDENTITY,
     MODE_API_KEY,
     MODE_CHATGPT,
     AuthRecord,
@@ -76,6 +77,11 @@ class CodexAuth:
         return self.mode == MODE_API_KEY
 
     @property
+    def is_access_token(self) -> bool:
+        """Stored by `codex login --with-access-token` (an agent identity JWT)."""
+        return self.mode == MODE_AGENT_IDENTITY
+
+    @property
     def is_chatgpt(self) -> bool:
         return not self.is_api_key
 
@@ -98,6 +104,12 @@ class CodexAuth:
         if self.is_api_key:
             assert self.api_key is not None
             return BearerCredentials(self.api_key, None, MODE_API_KEY)
+        if self.is_access_token:
+            # 0.169 signs each task with the identity's key (AgentAssertion), not a bearer.
+            raise AuthError(
+                "access-token credentials (codex login --with-access-token) cannot authenticate "
+                "model requests in codex-py yet; log in with an API key or ChatGPT"
+            )
         tokens = self.record.tokens if self.record else None
         if tokens is None or not tokens.access_token:
             raise AuthError(f"ChatGPT credentials have no access token; {LOGIN_HINT}")
@@ -110,6 +122,13 @@ class CodexAuth:
             if not record.openai_api_key:
                 raise AuthStorageError("API key auth is missing a key.")
             return cls(MODE_API_KEY, "storage", record, record.openai_api_key)
+        if mode == MODE_AGENT_IDENTITY:
+            identity = record.extra.get("agent_identity")
+            if not identity or not isinstance(identity, str | dict):
+                raise AuthStorageError(
+                    "agent identity auth is missing an agent identity token; " + LOGIN_HINT
+                )
+            return cls(MODE_AGENT_IDENTITY, "storage", record)
         if mode != MODE_CHATGPT:
             raise AuthStorageError(f"auth mode {mode!r} is not supported by codex-py yet")
         if record.tokens is None:

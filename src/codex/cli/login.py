@@ -25,6 +25,7 @@ CODEX_REFRESH_TOKEN_URL_OVERRIDE and CODEX_REVOKE_TOKEN_URL_OVERRIDE the refresh
 endpoints. The login log is $CODEX_HOME/log/codex-login.log (it never contains secrets)."""
 
 PIPE_HINT = "printenv OPENAI_API_KEY | codex login --with-api-key"
+ACCESS_TOKEN_HINT = "printenv CODEX_ACCESS_TOKEN | codex login --with-access-token"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--with-api-key",
         action="store_true",
         help=f"Read the API key from stdin (e.g. `{PIPE_HINT}`)",
+    )
+    parser.add_argument(
+        "--with-access-token",
+        action="store_true",
+        help=f"Read the access token from stdin (e.g. `{ACCESS_TOKEN_HINT}`)",
     )
     parser.add_argument("--api-key", metavar="KEY", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -124,6 +130,11 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             f"given on the command line (shell history, process list); pipe it: `{PIPE_HINT}`."
         )
         return 2
+    if args.action is None and args.with_access_token:
+        config = ctx.load_config()
+        settings = _settings_of(config)
+        start_login_log(settings.codex_home)
+        return _login_access_token(settings, config.chatgpt_base_url)
     settings = auth_settings(ctx)
     start_login_log(settings.codex_home)
     if args.action == "status":
@@ -151,6 +162,9 @@ def _status(settings: AuthSettings) -> int:
     if auth.is_api_key:
         _say(f"API key configured - {mask_api_key(auth.api_key or '')}")
         _say("Authentication is checked when you send a request.")
+        return 0
+    if auth.mode == "agentIdentity":
+        _say("Logged in using access token")  # 0.169's words
         return 0
     details = ", ".join(
         part
@@ -183,6 +197,46 @@ def _login_api_key(settings: AuthSettings) -> int:
         return 1
     _say("API key saved. Authentication is checked when you send a request.")
     return 0
+
+
+def _login_access_token(settings: AuthSettings, chatgpt_base_url: str) -> int:
+    """0.169's `--with-access-token`: the token from stdin, checked, saved; its messages."""
+    import logging
+
+    from codex.core.auth import AuthError, check_login_method, login_with_access_token
+
+    if sys.stdin is None or sys.stdin.isatty():
+        _say(
+            "--with-access-token expects the access token on stdin. Try piping it, e.g. "
+            f"`{ACCESS_TOKEN_HINT}`."
+        )
+        return 1
+    _say("Reading access token from stdin...")
+    token = sys.stdin.read().strip()
+    if not token:
+        _say("No access token provided via stdin.")
+        return 1
+    try:
+        check_login_method("chatgpt", settings.forced_login_method)
+    except AuthError:
+        _say("Access token login is disabled. Use API key login instead.")
+        return 1
+    log = logging.getLogger("codex.auth")
+    log.info("starting access token login flow")
+    try:
+        login_with_access_token(settings, token, chatgpt_base_url=chatgpt_base_url)
+    except AuthError as err:
+        log.error("access token login failed: %s", err)  # never the token itself
+        _say(f"Error logging in with access token: {err}")
+        return 1
+    _say("Successfully logged in")
+    return 0
+
+
+def _settings_of(config: object) -> AuthSettings:
+    from codex.core.auth import AuthSettings
+
+    return AuthSettings.from_config(config)
 
 
 def _login_chatgpt(args: argparse.Namespace, settings: AuthSettings) -> int:

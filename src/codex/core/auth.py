@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from codex._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from codex.auth.access_token import login_with_access_token
     from codex.auth.api_key import login_with_api_key, mask_api_key
     from codex.auth.device_code import run_device_code_login
     from codex.auth.errors import AuthError, LoginCancelled
@@ -31,6 +32,7 @@ __all__ = [
     "client_id",
     "enforce_login_restrictions",
     "issuer",
+    "login_with_access_token",
     "login_with_api_key",
     "mask_api_key",
     "run_device_code_login",
@@ -45,6 +47,7 @@ _LAZY = {
     "DEFAULT_PORT": "codex.auth.settings",
     "issuer": "codex.auth.settings",
     "client_id": "codex.auth.settings",
+    "login_with_access_token": "codex.auth.access_token",
     "login_with_api_key": "codex.auth.api_key",
     "mask_api_key": "codex.auth.api_key",
     "check_login_method": "codex.auth.restrictions",
