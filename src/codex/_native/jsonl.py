@@ -1,4 +1,6 @@
-"""Rollout file writer: append-only JSON Lines, whole lines only, flushed at turn boundaries.
+"""Rollout file writer: append-only JSON Lines, whole lines only, flushed at turn boundaries
+and whenever the caller asks (core flushes before every model request and tool call, so a crash
+never loses what the model was sent; a flush with nothing queued makes no syscall).
 
 A crash can tear at most the last line of a file, never one in the middle: lines are buffered
 whole and each flush is one write() of complete lines. Opening a file cuts a torn tail left by an
