@@ -77,17 +77,24 @@ def test_cut_reply_without_an_answer_is_one_clear_error(
     assert len(mock_model_server.requests) == 1
     assert out.of(Retrying) == []
     assert not [e for e in out.of(OutputItemDone) if isinstance(e.item, (Message, FunctionCall))]
+    # The tokens were spent: the usage still reaches the turn before the error.
+    (completed,) = out.of(Completed)
+    assert completed.usage is not None and completed.usage.output_tokens == 512
 
 
 @pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("configured", [None, 40])
 def test_request_sets_the_small_model_output_limit(
-    mock_model_server: MockModelServer, make_client: MakeClient, wire: str
+    mock_model_server: MockModelServer, make_client: MakeClient, wire: str, configured: int | None
 ) -> None:
-    mock_model_server.enqueue(Turn([ScriptedMessage('{"action": "final", "message": "ok"}')]))
-    out = stream_all(make_client(wire, tool_call_mode="json"))
-    assert out.error is None
+    """512 tokens unless the provider table sets `max_output_tokens`; the error names it."""
+    extra = {} if configured is None else {"max_output_tokens": configured}
+    mock_model_server.enqueue(_cut_turn('{"action": "tool", "name": "x", "arg'))
+    out = stream_all(make_client(wire, tool_call_mode="json", **extra))
+    limit = configured or 512
+    assert isinstance(out.error, CutOffReply) and f"({limit} tokens)" in str(out.error)
     body = mock_model_server.single_request().json
-    assert body["max_tokens" if wire == "chat" else "max_output_tokens"] == 512
+    assert body["max_tokens" if wire == "chat" else "max_output_tokens"] == limit
 
 
 @pytest.mark.parametrize("wire", WIRES)

@@ -82,8 +82,18 @@ def test_exec_oss_answers_and_leaves_no_server(home: Path, tmp_path: Path) -> No
     assert proc.returncode == 0, err.decode()
     assert out.strip(), "a final answer on stdout"
     assert b"provider: embedded" in err and b"model: smollm2" in err
-    meta = orjson.loads(rollout_files(home)[0].read_bytes().splitlines()[0])["payload"]
-    assert meta["model_provider"] == "embedded"
+    rollout = [orjson.loads(x) for x in rollout_files(home)[0].read_bytes().splitlines()]
+    assert rollout[0]["payload"]["model_provider"] == "embedded"
+    # The window is the one the server runs with (8,192 tokens, 95% of it effective, the rule
+    # 0.169 applies to every model), not the 272,000-token fallback (258,400) (issue 15 #11).
+    started = [r["payload"] for r in rollout if r["payload"].get("type") == "task_started"]
+    assert [s["model_context_window"] for s in started] == [8192 * 95 // 100]
+    counts = [
+        r["payload"]["info"]
+        for r in rollout
+        if r["payload"].get("type") == "token_count" and r["payload"].get("info")
+    ]
+    assert counts and all(c["model_context_window"] == 8192 * 95 // 100 for c in counts)
     assert server_pids(home) == []
 
 

@@ -90,3 +90,10 @@ def test_cut_tool_call_is_one_line_error(
     assert len(errors) == 1
     assert "in the middle of a tool call" in errors[0]
     assert len(mock_model_server.requests) == 1
+    rollout = [orjson.loads(x) for x in rollout_files(home)[0].read_bytes().splitlines()]
+    usage = [
+        r["payload"]["info"]["last_token_usage"]["output_tokens"]
+        for r in rollout
+        if r["payload"].get("type") == "token_count" and r["payload"].get("info")
+    ]
+    assert usage == [512]

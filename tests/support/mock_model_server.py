@@ -162,6 +162,9 @@ class MockModelServer:
         self.on_request: Callable[[RecordedRequest], None] | None = None
         # When set, GET .../models answers with these ids (OpenAI list shape) outside the queue.
         self.models: list[str] | None = None
+        # GET PATH answers with this JSON outside the queue (servers' native APIs: /props,
+        # /api/ps, ...); an entry for a path wins over `models`.
+        self.get_json: dict[str, Any] = {}
         self._held = 0  # how many Hold replies reached their pause point
         self._released = threading.Event()
         self._httpd = _Server((host, port), _Handler)
@@ -331,6 +334,11 @@ class _Handler(BaseHTTPRequestHandler):
             wire=wire,
         )
         mock = self.server.mock
+        if self.command == "GET" and path in mock.get_json:
+            with mock._lock:
+                mock.requests.append(request)
+            self._send_plain(200, orjson.dumps(mock.get_json[path]), {})
+            return
         if mock.models is not None and self.command == "GET" and path.endswith("/models"):
             data = [{"id": m, "object": "model"} for m in mock.models]
             listing = {"object": "list", "data": data}

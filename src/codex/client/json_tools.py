@@ -318,8 +318,10 @@ class JsonToolMode:
     """One request in JSON tool mode: the prompt to send, the body fields to add, and the
     translation of the reply's events."""
 
-    def __init__(self, prompt: Prompt) -> None:
+    def __init__(self, prompt: Prompt, *, max_reply_tokens: int | None = None) -> None:
         self.original = prompt
+        # The provider's `max_output_tokens`, else a bound that suits a small model.
+        self.max_reply_tokens = max_reply_tokens or MAX_REPLY_TOKENS
         tools = prompt.tools if may_call_tools(prompt.input) else ()
         self.schema = reply_schema(tools, prompt.output_schema)
         guide = tool_guide(tools)
@@ -344,6 +346,9 @@ class JsonToolMode:
         self._streamed = ""
         self._reply: str | None = None  # the finished reply's text, held until `Completed`
         self._truncated = False
+        # Set with the `Completed` of a reply that holds nothing to show; the caller raises it
+        # once that event is out.
+        self.failure: CutOffReply | None = None
 
     def constrain(self, body: bytes) -> bytes:
         """The request body with the reply schema (`response_format`, which llama.cpp's
@@ -354,13 +359,13 @@ class JsonToolMode:
         data.pop("tools", None)
         data.pop("tool_choice", None)
         if "input" in data:  # Responses
-            data.setdefault("max_output_tokens", MAX_REPLY_TOKENS)
+            data.setdefault("max_output_tokens", self.max_reply_tokens)
             text = dict(data.get("text") or {})
             text["format"] = {"type": "json_schema", "name": SCHEMA_NAME, "schema": self.schema}
             data["text"] = text
             data.pop("include", None)
         else:
-            data.setdefault("max_tokens", MAX_REPLY_TOKENS)
+            data.setdefault("max_tokens", self.max_reply_tokens)
             data.setdefault("stream_options", {"include_usage": True})
         return orjson.dumps(data)
 
@@ -382,7 +387,11 @@ class JsonToolMode:
             elif isinstance(event, Completed):
                 text = self._reply if self._reply is not None else self.text
                 if text or self._truncated:
-                    out.extend(self.reply_events(text, truncated=self._truncated))
+                    try:
+                        out.extend(self.reply_events(text, truncated=self._truncated))
+                    except CutOffReply as err:
+                        # The tokens were spent: report the usage, then fail the turn.
+                        self.failure = err
                 self._reply = None
                 out.append(event)
             elif isinstance(event, (OutputItemAdded, *_HIDDEN)):
@@ -436,7 +445,8 @@ class JsonToolMode:
         elif reply is not None:  # valid JSON of another shape (a server ignored the format)
             message = text
         else:
-            message = recover(text, truncated=truncated)
+            limit = self.max_reply_tokens if truncated else None
+            message = recover(text, cut_at=limit)
         events: list[Any] = []
         if not self._opened:
             self._opened = True
@@ -455,13 +465,14 @@ class CutOffReply(ModelError):
     codex_error_info = "other"
 
 
-def recover(text: str, *, truncated: bool = False) -> str:
+def recover(text: str, *, cut_at: int | None = None) -> str:
     """The answer inside a reply that did not parse as the JSON codex asked for.
 
     A final message cut off mid-string gives the text decoded so far (an incomplete escape at
     the very end is dropped). A reply that is not JSON at all (a server that ignored the
     format) is the answer as it is. Anything else that starts like our JSON raises
-    `CutOffReply`: it would only show the user the wrapper."""
+    `CutOffReply`: it would only show the user the wrapper. `cut_at`: the output limit the
+    reply reached, if it did."""
     match = _FINAL_PREFIX.match(text)
     if match is not None:
         message = _StringStream().feed(text[match.end() :])
@@ -470,8 +481,8 @@ def recover(text: str, *, truncated: bool = False) -> str:
     elif not text.lstrip().startswith("{") and text.strip():
         return text
     why = (
-        f"was cut off by the output limit ({MAX_REPLY_TOKENS} tokens)"
-        if truncated
+        f"was cut off by the output limit ({cut_at} tokens)"
+        if cut_at is not None
         else "is not complete JSON"
     )
     if _TOOL_PREFIX.match(text):

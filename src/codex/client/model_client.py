@@ -123,7 +123,7 @@ class ModelClient:
         if self.provider.tool_call_mode == "json":
             from codex.client.json_tools import JsonToolMode
 
-            json_mode = JsonToolMode(prompt)
+            json_mode = JsonToolMode(prompt, max_reply_tokens=self.provider.max_output_tokens)
             prompt = json_mode.prompt
         body: bytes | StreamedJson
         if json_mode is not None:
@@ -142,6 +142,8 @@ class ModelClient:
                         batch = json_mode.translate(batch)
                     for event in batch:
                         yield event
+                    if json_mode is not None and json_mode.failure is not None:
+                        raise json_mode.failure
                 return
             except ModelError as err:
                 if not err.retryable or attempt >= max_retries:

@@ -61,6 +61,8 @@ class ModelProvider:
     requires_openai_auth: bool = False
     # "json": one schema-constrained JSON reply per request (codex.client.json_tools).
     tool_call_mode: Literal["native", "json"] = "native"
+    # JSON tool mode's cap on one reply's output tokens (None: json_tools.MAX_REPLY_TOKENS).
+    max_output_tokens: int | None = None
 
     @classmethod
     def from_mapping(cls, provider_id: str, table: Mapping[str, Any]) -> ModelProvider:
@@ -85,6 +87,7 @@ class ModelProvider:
             stream_idle_timeout_ms=table.get("stream_idle_timeout_ms"),
             requires_openai_auth=bool(table.get("requires_openai_auth", False)),
             tool_call_mode="json" if table.get("tool_call_mode") == "json" else "native",
+            max_output_tokens=table.get("max_output_tokens"),
         )
 
     # -- limits

@@ -205,6 +205,8 @@ class ModelProviderConfig(Table):
     # codex-py: "json" asks weak local models for one schema-constrained JSON reply (a final
     # message or one tool call) instead of native tool calls (codex.client.json_tools).
     tool_call_mode: Literal["native", "json"] | None = None
+    # codex-py: the most output tokens one JSON-mode reply may take (default 512).
+    max_output_tokens: int | None = None
 
 
 @table

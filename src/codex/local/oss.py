@@ -154,16 +154,30 @@ def _model_file(config: Config, model: str) -> Path:
     )
 
 
-def embedded_config(config: Config, model: str, base_url: str) -> Config:
-    """The session's config for the embedded server at `base_url`."""
+def _reply_budget(table: Any) -> int:
+    """Output tokens one reply may take: JSON tool mode's cap, else none reserved."""
+    if getattr(table, "tool_call_mode", None) != "json":
+        return 0
+    from codex.client.json_tools import MAX_REPLY_TOKENS
+
+    return getattr(table, "max_output_tokens", None) or MAX_REPLY_TOKENS
+
+
+def embedded_config(
+    config: Config, model: str, base_url: str, context_window: int | None = None
+) -> Config:
+    """The session's config for the embedded server at `base_url`, which serves
+    `context_window` tokens (the session's window and auto-compaction limit follow it)."""
     from codex.config.schema import evolve
+    from codex.local.window import window_settings
 
     providers = dict(config.model_providers or {})
-    providers[EMBEDDED] = _embedded_table(config, base_url)
+    table = providers[EMBEDDED] = _embedded_table(config, base_url)
     update: dict[str, Any] = {
         "model_provider": EMBEDDED,
         "model": model,
         "model_providers": providers,
+        **window_settings(config, context_window, _reply_budget(table)),
     }
     if config.instructions is None:
         update["instructions"] = LOCAL_INSTRUCTIONS
@@ -196,11 +210,16 @@ def oss_session(
         if builtin is None or builtin.base_url is None:
             raise CodexError(f"--oss: unknown local provider `{provider}`")
         check_server(provider, builtin.base_url, model)
-        yield evolve(config, model_provider=provider, model=model)
+        from codex.local.window import served_window, window_settings
+
+        window = served_window(provider, builtin.base_url, model)
+        table = (config.model_providers or {}).get(provider)
+        limits = window_settings(config, window, _reply_budget(table))
+        yield evolve(config, model_provider=provider, model=model, **limits)
         return
     path = _model_file(config, model)
     from codex.local.runtime import EmbeddedServer
 
     log = Path(config.codex_home) / "log" / "embedded-server.log"
     with EmbeddedServer(path, alias=model, log_path=log) as server:
-        yield embedded_config(config, model, server.base_url)
+        yield embedded_config(config, model, server.base_url, server.context_window)

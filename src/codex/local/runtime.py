@@ -2,10 +2,11 @@
 
 `EmbeddedServer(model_path).start()` spawns the child on 127.0.0.1 with port 0 (the kernel picks
 a free one), reads the address it announces once the model is loaded (a spinner on a TTY stderr
-meanwhile), then checks `GET /health`. `stop()` closes the child's stdin, then SIGTERM, then
-SIGKILL, and always reaps it. Use it as a context manager; a SIGTERM to codex is turned into an
-ordinary exit while a server runs so that `stop()` still happens, and the child's parent-death
-signal covers SIGKILL.
+meanwhile), then checks `GET /health` and asks `GET /props` for the context it serves
+(`context_window`, what the session's window and compaction limit come from). `stop()` closes
+the child's stdin, then SIGTERM, then SIGKILL, and always reaps it. Use it as a context
+manager; a SIGTERM to codex is turned into an ordinary exit while a server runs so that `stop()`
+still happens, and the child's parent-death signal covers SIGKILL.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class EmbeddedServer:
         self.start_timeout = start_timeout
         self.address: str | None = None
         self.load_seconds: float | None = None
+        # The context window the server reports (llama.cpp may not grant `ctx` exactly).
+        self.context_window: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self._old_sigterm: Any = None
 
@@ -160,6 +163,9 @@ class EmbeddedServer:
         self.address = str(info["address"]).rstrip("/")
         self.load_seconds = float(info.get("load_seconds", 0.0))
         self._check_health()
+        from codex.local.window import llama_cpp_props_window
+
+        self.context_window = llama_cpp_props_window(self.address) or self.ctx
 
     def _check_health(self) -> None:
         try:

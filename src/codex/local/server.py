@@ -66,9 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     params.cpuparams_batch.n_threads = threads
     # Greedy by default: small models wander at higher temperatures, and runs repeat exactly.
     params.sampling.temp = args.temp
-    # DRY sampling: greedy decoding of a 135M model otherwise loops on one phrase until the
-    # token limit ("john-john-john-...").
+    # Greedy decoding of a 135M model loops: on one phrase ("john-john-john-...") and on whole
+    # sentences ("The answer is 3. The answer is 4. ... The answer is 18. The answer is 3. ...").
+    # DRY penalises repeating any sequence seen before, over a window long enough to hold a
+    # looping paragraph (llama.cpp's default 64 tokens is shorter than the loops these models
+    # make); a mild repetition penalty on recent tokens keeps single words from taking over.
     params.sampling.dry_multiplier = 0.8
+    params.sampling.dry_penalty_last_n = 1024
+    params.sampling.penalty_repeat = 1.1
+    params.sampling.penalty_last_n = 256
     server = xllamacpp.Server(params)
     line = {"address": server.listening_address, "load_seconds": time.monotonic() - began}
     sys.stdout.write(json.dumps(line) + "\n")
