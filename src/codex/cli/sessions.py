@@ -25,9 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from codex.api import saved_sessions as sessions
-    from codex.config.paths import resolve_paths
 
-    home = resolve_paths(ctx.overrides()).codex_home
+    # The whole config is validated, as on every entry point (0.169 refuses a bad one here too).
+    home = ctx.load_config().codex_home
     if args.command == "archive":
         path = sessions.archive(home, args.session)
         sys.stdout.write(f"Archived session {_id(path)}.\n")
