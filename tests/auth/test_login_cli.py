@@ -449,6 +449,18 @@ def test_corrupt_auth_file_status_is_a_clear_error(
     assert run_codex(cli_env, codex_home, "logout").stderr == "Successfully logged out\n"
 
 
+def test_auth_file_nested_too_deep_is_one_line(cli_env: dict[str, str], codex_home: Path) -> None:
+    """A hostile auth.json (100,000 nested arrays) is the same one-line error, not a
+    RecursionError traceback (0.169: "failed to deserialize CLI auth from file", exit 1)."""
+    (codex_home / "auth.json").write_text("[" * 100_000 + "]" * 100_000)
+    (codex_home / "auth.json").chmod(0o600)
+    result = run_codex(cli_env, codex_home, "login", "status")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error checking login status: ") and "nested too deep" in line
+
+
 def test_keyring_store_through_the_cli(
     cli_env: dict[str, str], codex_home: Path, tmp_path: Path
 ) -> None:

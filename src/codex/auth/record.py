@@ -147,6 +147,11 @@ class AuthRecord:
         """Parse auth.json text; `source` names the file or keyring entry in errors."""
         try:
             data = json.loads(text)
+        except RecursionError:  # json recurses per nested array: a hostile file is one line too
+            raise AuthStorageError(
+                f"{source} is not a valid auth file (nested too deep); run `codex logout` and "
+                "log in again"
+            ) from None
         except (ValueError, UnicodeDecodeError) as err:
             where = f" at line {err.lineno}" if isinstance(err, json.JSONDecodeError) else ""
             raise AuthStorageError(
