@@ -234,3 +234,26 @@ def test_manager_opens_threads_with_rollouts_and_resumes_into_the_same_file(
     assert rollouts(tmp_path / "home") == [path]
     assert user_texts(path)[-2:] == ["hello", "again"]
     assert mock_model_server.requests[1].message_texts("assistant") == ["one"]
+
+
+def test_resume_warnings_are_events_right_after_session_configured(tmp_path, mock_model_server):
+    mock_model_server.enqueue(Turn([Message("a")]))
+    config = make_config(tmp_path, mock_model_server, model="gpt-5.5")
+
+    async def first():
+        async with open_session(config, TOOL) as session:
+            await (await session.run_turn("q")).wait()
+
+    asyncio.run(first())
+    other = make_config(tmp_path, mock_model_server, model="gpt-5.1-codex")
+
+    async def resumed():
+        async with open_session(other, TOOL, resume=Resume.newest()) as session:
+            return [await session.next_event(), await session.next_event()]
+
+    configured, warning = asyncio.run(resumed())
+    assert configured.msg.TAG == "session_configured"
+    assert warning.msg.TAG == "warning"
+    assert "recorded with model `gpt-5.5` but is resuming with `gpt-5.1-codex`" in (
+        warning.msg.message
+    )

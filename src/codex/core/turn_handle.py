@@ -95,7 +95,9 @@ class TurnHandle:
         return self._result
 
     async def events(self) -> AsyncIterator[Event]:
-        """This turn's events, in order, ending with its turn end (or the session's end)."""
+        """This turn's events, in order, ending with its turn end (or the session's end). A
+        reader that stops early leaves the rest to a later `events()` or `wait()`; until the
+        turn end is read, the handle's subscription stays open (bounded, codex.core.subscribe)."""
         if self._result is not None:
             return
         async for event in self._subscription:
