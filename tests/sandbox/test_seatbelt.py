@@ -26,20 +26,25 @@ def test_workspace_write_profile_with_carve_outs(tmp_path: Path) -> None:
     policy = SandboxPolicy.workspace_write([str(extra)], exclude_slash_tmp=True)
     profile, params = seatbelt_profile(policy, str(tmp_path), {"TMPDIR": "/var/folders/x"})
     real = os.path.realpath
+    # project roots (the cwd, a named root) protect .git/.agents/.codex before they exist;
+    # $TMPDIR only the ones that exist
+    protected = (".git", ".agents", ".codex")
     assert params == [
         ("WRITABLE_ROOT_0", real(extra)),
+        *[(f"WRITABLE_ROOT_0_EXCLUDED_{i}", real(extra / n)) for i, n in enumerate(protected)],
         ("WRITABLE_ROOT_1", real(tmp_path)),
-        ("WRITABLE_ROOT_1_EXCLUDED_0", real(tmp_path / ".git")),
-        ("WRITABLE_ROOT_1_EXCLUDED_1", real(tmp_path / ".codex")),
+        *[(f"WRITABLE_ROOT_1_EXCLUDED_{i}", real(tmp_path / n)) for i, n in enumerate(protected)],
         ("WRITABLE_ROOT_2", real("/var/folders/x")),
     ]
-    assert '(subpath (param "WRITABLE_ROOT_0"))' in profile
+    assert '(subpath (param "WRITABLE_ROOT_2"))' in profile
     assert (
         '(require-all (subpath (param "WRITABLE_ROOT_1")) '
         '(require-not (literal (param "WRITABLE_ROOT_1_EXCLUDED_0"))) '
         '(require-not (subpath (param "WRITABLE_ROOT_1_EXCLUDED_0"))) '
         '(require-not (literal (param "WRITABLE_ROOT_1_EXCLUDED_1"))) '
-        '(require-not (subpath (param "WRITABLE_ROOT_1_EXCLUDED_1"))))'
+        '(require-not (subpath (param "WRITABLE_ROOT_1_EXCLUDED_1"))) '
+        '(require-not (literal (param "WRITABLE_ROOT_1_EXCLUDED_2"))) '
+        '(require-not (subpath (param "WRITABLE_ROOT_1_EXCLUDED_2"))))'
     ) in profile
     assert str(tmp_path) not in profile  # paths travel as -D parameters only
     assert "network-outbound" not in profile
