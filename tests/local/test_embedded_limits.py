@@ -11,20 +11,29 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 from tests.exec.harness import codex_env, rollout_files
 from tests.local.conftest import Llama, needs_runtime
 
 pytestmark = needs_runtime
 
-LIMIT = 24
-CONFIG = f"""[model_providers.embedded]
+CONFIG = """[model_providers.embedded]
 name = "embedded"
-max_output_tokens = {LIMIT}
+max_output_tokens = {limit}
 """
 
 
-def test_long_answer_is_cut_at_the_limit_without_retry_or_wrapper(
-    llama: Llama, tmp_path: Path
+@pytest.mark.parametrize(
+    ("prompt", "limit"),
+    [
+        # SmolLM2 starts this one as a tool call: the cut call is the one-line error.
+        ("Explain in detail how a hash map works, with examples", 24),
+        # ... and answers this one (24 tokens in all): 18 cut it inside the message string.
+        ("Say hello in one short sentence.", 18),
+    ],
+)
+def test_reply_is_cut_at_the_limit_without_retry_or_wrapper(
+    llama: Llama, tmp_path: Path, prompt: str, limit: int
 ) -> None:
     llama.stop()  # never two model servers at once
     home = tmp_path / "home"
@@ -33,10 +42,9 @@ def test_long_answer_is_cut_at_the_limit_without_retry_or_wrapper(
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert pull.returncode == 0, pull.stderr
-    (home / "config.toml").write_text(CONFIG)
+    (home / "config.toml").write_text(CONFIG.format(limit=limit))
     res = subprocess.run(
-        [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--oss",
-         "Explain in detail how a hash map works, with examples"],
+        [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--oss", prompt],
         cwd=tmp_path, env=codex_env(home), stdin=subprocess.DEVNULL,
         capture_output=True, timeout=600, check=False,
     )  # fmt: skip
@@ -50,7 +58,7 @@ def test_long_answer_is_cut_at_the_limit_without_retry_or_wrapper(
         if r["payload"].get("type") == "token_count" and r["payload"].get("info")
     ]
     assert len(usage) == 1, "one request: the cut reply was not generated again"
-    assert usage[0]["output_tokens"] == LIMIT
+    assert usage[0]["output_tokens"] == limit
     if res.returncode == 0:
         assert out.strip(), "the text decoded before the limit is the answer"
         messages = [
@@ -62,4 +70,4 @@ def test_long_answer_is_cut_at_the_limit_without_retry_or_wrapper(
     else:  # the model was writing a tool call when the limit struck
         assert res.returncode == 1, err
         (line,) = [x for x in err.splitlines() if "cut off by the output limit" in x]
-        assert f"({LIMIT} tokens)" in line
+        assert f"({limit} tokens)" in line
