@@ -8,13 +8,14 @@ Instead of sending `tools`, the request asks for ONE JSON object constrained by 
 
 The reply is turned back into the events the agent loop already handles: a final message streams
 as `OutputTextDelta`s of the decoded `message` string while it arrives (so the user still sees
-the answer being written), a tool call becomes one `function_call` item. A reply cut off by the
-output limit is a finished one: the message text decoded so far becomes the answer, and when there
-is none (a half-written tool call) the turn fails with one clear line; the JSON wrapper itself never
-reaches the user. Earlier calls and their
+the answer being written), a tool call becomes one `function_call` item. Earlier calls and their
 outputs are replayed to the model in the same JSON shape, as plain messages, so the history reads
 the way the model is asked to write. Instructions gain a short list of the tools; the tools'
 own parameter schemas constrain `arguments`. Nothing here does I/O.
+
+A reply cut off by the output limit is a finished one: the message text decoded so far is the
+answer, and when there is none (a half-written tool call) the turn fails with one clear line;
+the JSON wrapper itself never reaches the user.
 """
 
 from __future__ import annotations
