@@ -17,7 +17,7 @@ from codex._native._py.diff import unified_hunks as twin_hunks
 from codex._native.diff import diff_lines, ext_loaded
 
 if not ext_loaded():
-    raise ImportError("codex._native._diff is not built: nothing to compare the twin with")
+    raise ImportError("codex._native._diff not loaded (not built, or CODEX_PY_NATIVE=0)")
 
 
 def one_input(data: bytes) -> None:

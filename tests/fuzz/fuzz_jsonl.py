@@ -24,7 +24,7 @@ from codex._native.jsonl import _NativeRaw
 
 _EXT = load_extension("jsonl")
 if _EXT is None:
-    raise ImportError("codex._native._jsonl is not built: nothing to compare the twin with")
+    raise ImportError("codex._native._jsonl not loaded (not built, or CODEX_PY_NATIVE=0)")
 
 
 class _Model:

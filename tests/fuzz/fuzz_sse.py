@@ -18,7 +18,7 @@ from codex._native._py.sse import SSEParser as TwinParser
 from codex._native.sse_types import DEFAULT_MAX_EVENT_SIZE, SSEError, SSEEvent
 
 if not native.native_loaded():
-    raise ImportError("codex._native._sse is not built: nothing to compare the twin with")
+    raise ImportError("codex._native._sse not loaded (not built, or CODEX_PY_NATIVE=0)")
 
 Outcome = list[SSEEvent] | str
 

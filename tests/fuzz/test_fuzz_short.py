@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from tests.fuzz import _support
@@ -45,12 +46,16 @@ def _run(target: str, tmp_path: Path, runs: int) -> None:
     assert not list(crashes.iterdir())
 
 
-@pytest.mark.parametrize("target", list(PYTHON_TARGETS))
-def test_seed_corpus_replays(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _target_module(target: str) -> ModuleType:
     try:
-        module = importlib.import_module(f"tests.fuzz.fuzz_{target}")
+        return importlib.import_module(f"tests.fuzz.fuzz_{target}")
     except ImportError as err:  # a C engine not built (or CODEX_PY_NATIVE=0): nothing to compare
         pytest.skip(str(err))
+
+
+@pytest.mark.parametrize("target", list(PYTHON_TARGETS))
+def test_seed_corpus_replays(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = _target_module(target)
     monkeypatch.setattr(_support, "_SCRATCH", str(tmp_path))
     seeds = sorted((SEEDS / PYTHON_TARGETS[target][0]).iterdir())
     assert seeds, "a target without seeds"
@@ -61,6 +66,7 @@ def test_seed_corpus_replays(target: str, tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris not installed")
 @pytest.mark.parametrize("target", list(PYTHON_TARGETS))
 def test_atheris_short_run(target: str, tmp_path: Path) -> None:
+    _target_module(target)
     _run(target, tmp_path, SHORT_RUNS)
 
 
