@@ -3,7 +3,9 @@ end: exec, batch, tui, app-server, mcp, the viewer). Everything a front end need
 agent, and nothing of core's internals::
 
     import asyncio
-    from codex.api import FrontEnd, load_config, ConfigOverrides, open_session
+    from pathlib import Path
+
+    from codex.api import ConfigOverrides, FrontEnd, load_config, open_session
 
     async def main() -> None:
         config = load_config(ConfigOverrides(), cwd=Path.cwd())
