@@ -1,16 +1,18 @@
 """Local compaction (spec-core §7.3): ask the model for a hand-off summary of the conversation,
-then replace the history with a fresh initial context, the most recent user messages (within a
-token budget) and that summary.
+then replace the history with the most recent user messages (within a token budget, a fresh
+initial context placed before the last of them) and that summary.
 
-Used by the `compact` Op and by auto-compaction when a response's usage crosses the limit. The
-prompt texts below are our own words. Reads and rewrites the session's history; no file I/O
+Used by the `compact` Op and by auto-compaction (codex.core.turn: before a turn when the last
+request's usage reached `model_auto_compact_token_limit`, and between two requests of a turn when
+it did and the model still has work to do; never after the turn's final answer). The prompt
+texts below are our own words. Reads and rewrites the session's history; no file I/O
 except through the recorder hook (`record_compacted`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from codex.client import ContextWindowExceeded, Prompt
 from codex.client.events import Completed, OutputItemDone
@@ -48,11 +50,6 @@ USER_MESSAGE_TOKEN_BUDGET = 20_000
 LONG_CONVERSATION_WARNING = (
     "Heads up: Long conversations and multiple compactions can cause the model to be less "
     "accurate. Start a new conversation when possible to keep conversations small and targeted."
-)
-AUTO_SKIPPED = (
-    "Skipped auto-compaction: nothing new was added since the last compaction, so compacting "
-    "again cannot make the context smaller. Start a new conversation, or raise "
-    "model_auto_compact_token_limit."
 )
 MANUAL_SKIPPED = "Nothing to compact: the conversation has not changed since the last compaction."
 _PSEUDO_USER_PREFIXES = (
@@ -107,21 +104,36 @@ def _drop_oldest(items: list[ResponseItem], protected: int) -> bool:
     return True
 
 
+def compacted_history(
+    fresh: list[ResponseItem], kept_texts: list[str], summary_text: str
+) -> list[ResponseItem]:
+    """The history that replaces the old one (as 0.169 builds it): the kept user messages, with
+    the fresh initial context placed right before the last of them (so the model reads the
+    current instructions and environment next to the latest request), then the summary."""
+    users: list[ResponseItem] = [user_message(t) for t in kept_texts]
+    head, last = users[:-1], users[-1:]
+    return [*head, *fresh, *last, user_message(summary_text)]
+
+
 async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
     """Summarize and replace the session's history (the compaction task's body).
 
-    Returns False, with a warning event, when nothing but the model's own output was recorded
-    since the last compaction: compacting again could not shrink the context, and looping on it
-    is the "death spiral" users report.
+    Automatic compaction (before a turn whose last request crossed the limit, or between two
+    requests of a turn) is silent, as in 0.169: no agent message, no warning, so `exec --json`
+    shows nothing for it; the turn just goes on with the smaller history. The manual `compact`
+    Op reports itself ("Compact task completed" and the long-conversation warning), and refuses,
+    with a warning, when nothing but the model's own output was recorded since the last
+    compaction (compacting again could not shrink the context). Returns whether it compacted.
     """
     sess = runner.session
-    if not sess.new_content_since_compaction:
-        runner.emit(WarningEvent(AUTO_SKIPPED if automatic else MANUAL_SKIPPED))
+    if not automatic and not sess.new_content_since_compaction:
+        runner.emit(WarningEvent(MANUAL_SKIPPED))
         return False
     items = sess.history.for_prompt()
     protected = sess.initial_context_len
     trimmed = 0
     summary: str | None = None
+    outputs: list[ResponseItem] = []
     client = sess.client_for(runner.settings.model)
     sess.write_through_recorder()  # the history this request carries is on disk before it leaves
     while True:
@@ -133,9 +145,11 @@ async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
         )
         try:
             summary = None
+            outputs = []
             async for event in client.stream(prompt):
                 if type(event) is OutputItemDone:
                     item = event.item
+                    outputs.append(item)
                     if isinstance(item, Message) and item.role == "assistant":
                         summary = item.text()
                 elif type(event) is Completed:
@@ -154,16 +168,21 @@ async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
         )
     summary_text = f"{SUMMARY_PREFIX}\n{summary or NO_SUMMARY}"
     fresh = list(sess.fresh_initial_context(runner.settings))
-    new_history: list[Any] = list(fresh)
-    new_history.extend(user_message(t) for t in select_user_texts(real_user_texts(items)))
-    new_history.append(user_message(summary_text))
+    kept = select_user_texts(real_user_texts(items))
+    new_history = compacted_history(fresh, kept, summary_text)
     sess.history.replace(new_history)
-    sess.initial_context_len = len(fresh)
+    sess.initial_context_len = len(fresh) + max(0, len(kept) - 1)
     recorder = sess.recorder
-    if recorder is not None and hasattr(recorder, "record_compacted"):
-        recorder.record_compacted(summary_text)
+    if recorder is not None:
+        # As 0.169: the summarizer's answer is on record (the history never holds it), then the
+        # `compacted` line with the whole new history, which a resume takes as it is.
+        for item in outputs:
+            recorder.record_response_item(item.to_dict())
+        if hasattr(recorder, "record_compacted"):
+            recorder.record_compacted(summary_text, [item.to_dict() for item in new_history])
     sess.new_content_since_compaction = False
-    runner.emit(AgentMessage("Compact task completed"))
-    runner.emit(WarningEvent(LONG_CONVERSATION_WARNING))
+    if not automatic:
+        runner.emit(AgentMessage("Compact task completed"))
+        runner.emit(WarningEvent(LONG_CONVERSATION_WARNING))
     sess.reestimate_usage(runner.sub_id)
     return True

@@ -108,6 +108,11 @@ def start_session(
         from codex.protocol.usage import TokenUsage
 
         session.token_info.total_token_usage = TokenUsage.from_dict(setup.usage_base)
+    if setup.usage_last:
+        # The last request's usage decides whether the next turn compacts first (0.169).
+        from codex.protocol.usage import TokenUsage
+
+        session.token_info.last_token_usage = TokenUsage.from_dict(setup.usage_last)
     # Shown right after session_configured, after the session's own startup warnings.
     session._startup_warnings.extend(setup.warnings)
     return session

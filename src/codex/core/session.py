@@ -254,8 +254,7 @@ class Session:
         self._initial_history = list(initial_history) if initial_history is not None else None
         self._startup_warnings: list[str] = []
         self.initial_context_len = 0
-        self.last_response_tokens = 0
-        # The death-spiral guard: compaction runs only when something besides the model's own
+        # The manual compact's guard: it runs only when something besides the model's own
         # output (user input, tool outputs) was recorded since the last one.
         self.new_content_since_compaction = True
         self._runner: TurnRunner | None = None
@@ -524,7 +523,6 @@ class Session:
     def add_usage(self, sub_id: str, usage: TokenUsage | None) -> None:
         if usage is not None:
             self.token_info.append_last_usage(usage)
-            self.last_response_tokens = usage.total_tokens
         self.emit(sub_id, TokenCount(info=self.token_info, rate_limits=self.rate_limits))
 
     @property
@@ -536,8 +534,11 @@ class Session:
         return window * 9 // 10
 
     def should_auto_compact(self) -> bool:
+        """The last request's usage (after a compaction: its estimate; on resume: the last
+        `token_count` on record) reached the limit."""
         limit = self.auto_compact_limit
-        return limit is not None and limit > 0 and self.last_response_tokens >= limit
+        last = self.token_info.last_token_usage.total_tokens
+        return limit is not None and limit > 0 and last >= limit
 
     def fresh_initial_context(self, settings: TurnSettings) -> list[ResponseItem]:
         """Developer instructions, AGENTS.md and the environment, built now."""
@@ -585,7 +586,6 @@ class Session:
         size = len(self.base_instructions.encode("utf-8"))
         size += sum(len(orjson.dumps(item.to_dict())) for item in self.history)
         self.token_info.last_token_usage = TokenUsage(total_tokens=(size + 3) // 4)
-        self.last_response_tokens = 0
         self.emit(sub_id, TokenCount(info=self.token_info, rate_limits=self.rate_limits))
 
     def make_tool_context(self, sub_id: str, settings: TurnSettings) -> ToolContext:

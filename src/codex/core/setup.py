@@ -26,13 +26,21 @@ class SessionSetup:
     originator: str  # resolved once here: session_meta and the client's headers both use it
     initial_history: list[dict[str, Any]] | None = None
     usage_base: dict[str, int] | None = None
+    usage_last: dict[str, int] | None = None  # the last request's (auto-compaction's trigger)
     warnings: list[str] = field(default_factory=list)
 
 
 def last_total_usage(path: Path) -> dict[str, int] | None:
-    """`info.total_token_usage` of the last `token_count` event, lines scanned backwards in a
-    read-only mapping (cheap on a 30 MB rollout: only the tail is touched, nothing is copied
-    but the one line parsed)."""
+    """`info.total_token_usage` of the last `token_count` event."""
+    info = last_token_info(path)
+    total = info.get("total_token_usage") if info else None
+    return dict(total) if isinstance(total, dict) else None
+
+
+def last_token_info(path: Path) -> dict[str, Any] | None:
+    """`info` of the last `token_count` event, lines scanned backwards in a read-only mapping
+    (cheap on a 30 MB rollout: only the tail is touched, nothing is copied but the one line
+    parsed)."""
     from codex.rollout.reader import mapped
 
     try:
@@ -52,11 +60,15 @@ def last_total_usage(path: Path) -> dict[str, int] | None:
                     obj = None
                 payload = (obj.get("payload") or {}) if isinstance(obj, dict) else {}
                 if obj and obj.get("type") == "event_msg" and payload.get("type") == "token_count":
-                    info = payload.get("info") or {}
-                    total = info.get("total_token_usage")
-                    return dict(total) if isinstance(total, dict) else None
+                    info = payload.get("info")
+                    return info if isinstance(info, dict) else None
             end = start - 1
     return None
+
+
+def _usage(info: dict[str, Any] | None, key: str) -> dict[str, int] | None:
+    usage = info.get(key) if info else None
+    return dict(usage) if isinstance(usage, dict) else None
 
 
 def prepare(
@@ -86,6 +98,7 @@ def prepare(
 
         # Rebuilds a locally compacted history with the current initial context.
         resumed = load_rollout_for_resume(resume_path)
+        info = last_token_info(resume_path)
         recorder = None
         if not ephemeral:
             recorder = RolloutRecorder.open_existing(resume_path, resumed.conversation_id)
@@ -99,7 +112,8 @@ def prepare(
             sandbox_policy=policy,
             originator=origin,
             initial_history=resumed.history,
-            usage_base=last_total_usage(resume_path),
+            usage_base=_usage(info, "total_token_usage"),
+            usage_last=_usage(info, "last_token_usage"),
             warnings=warnings,
         )
     history = None

@@ -138,11 +138,15 @@ class TurnRunner:
     async def run(self, user_items: list[ResponseItem], user_text: str, images: list[str]) -> None:
         sess = self.session
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
-        sess.record_items(user_items)
-        if user_text or images:
-            self.emit(UserMessage(user_text, images=images or None))
         last_message: str | None = None
         try:
+            # Pre-turn (0.169): the last request reached the limit (in this process, or before
+            # a resume), so the history is summarized before the new input joins it.
+            if sess.should_auto_compact():
+                await compact(self, automatic=True)
+            sess.record_items(user_items)
+            if user_text or images:
+                self.emit(UserMessage(user_text, images=images or None))
             while True:
                 sess.record_items(sess.take_pending_input())
                 if self.tool_ctx.pending_input:
@@ -152,11 +156,12 @@ class TurnRunner:
                 if self.repeats.tripped:
                     self.emit(ErrorEvent(self.repeats.message()))
                     break
-                # The turn's items are recorded; summarize, then ask the model again.
-                if sess.should_auto_compact() and await compact(self, automatic=True):
-                    continue
                 if not needs_follow_up and not sess.has_pending_input():
-                    break
+                    break  # the final answer: no compaction after it (the next turn may)
+                # Mid-turn (0.169): the model has more to do and the request reached the limit;
+                # summarize (the items are recorded) before asking again.
+                if sess.should_auto_compact():
+                    await compact(self, automatic=True)
         except ModelError as exc:
             self.emit(ErrorEvent(str(exc)))
         self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=last_message))
