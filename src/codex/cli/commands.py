@@ -37,6 +37,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("archive", "Archive a saved session by id", "codex.cli.sessions"),
     Command("unarchive", "Unarchive a saved session by id", "codex.cli.sessions"),
     Command("delete", "Permanently delete a saved session by id", "codex.cli.sessions"),
+    Command(
+        "app-server",
+        "Run the app server (JSON-RPC for IDEs and the Python SDK) or its schema tools",
+        "codex.cli.app_server",
+    ),
 )
 
 

@@ -1,0 +1,227 @@
+"""The v2 data shapes a client reads: `Thread`, `Turn` and `ThreadItem` objects as plain dicts
+(key order and nullable keys as the official 0.169 server sends them, captured in
+tests/fixtures/app_server/), and the turns of a recorded thread rebuilt from its rollout.
+
+Turn ids: a turn's id is derived from its thread id and its index in the thread
+(`turn_id(thread, n)`), so the id a live turn gets and the id `thread/read` later reports for
+the same turn agree across processes without being stored anywhere.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from codex import __version__
+
+_TURN_NS = uuid.UUID("6f1c2b8e-5d1a-4c3e-9a7b-0e2f4d6c8a10")
+
+
+def turn_id(thread_id: str, index: int) -> str:
+    return str(uuid.uuid5(_TURN_NS, f"{thread_id}/{index}"))
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def thread_object(
+    *,
+    thread_id: str,
+    cwd: str,
+    model_provider: str,
+    model: str | None,
+    created_at: int,
+    updated_at: int,
+    status: dict[str, Any],
+    path: str | None,
+    preview: str = "",
+    ephemeral: bool = False,
+    source: Any = "vscode",
+    originator: str | None = None,
+    name: str | None = None,
+    forked_from: str | None = None,
+    reasoning_effort: str | None = None,
+    cli_version: str = __version__,
+    loaded: bool = True,
+    turns: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": thread_id,
+        "environments": (
+            [{"environmentId": "local", "cwd": cwd, "runtimeWorkspaceRoots": [cwd]}]
+            if loaded
+            else None
+        ),
+        "extra": None,
+        "sessionId": thread_id,
+        "forkedFromId": forked_from,
+        "attachedToThreadId": None,
+        "parentThreadId": None,
+        "preview": preview,
+        "ephemeral": ephemeral,
+        "section": None,
+        "sectionEnteredAt": None,
+        "projectId": None,
+        "historyMode": "paginated",
+        "modelProvider": model_provider,
+        "model": model,
+        "reasoningEffort": reasoning_effort,
+        "createdAt": created_at,
+        "updatedAt": updated_at,
+        "recencyAt": updated_at,
+        "status": status,
+        "path": path,
+        "cwd": cwd,
+        "cliVersion": cli_version,
+        "originator": originator,
+        "source": source,
+        "canAcceptDirectInput": True if loaded else None,
+        "threadSource": None,
+        "agentNickname": None,
+        "agentRole": None,
+        "gitInfo": None,
+        "name": name,
+        "daybreakEnabled": None,
+        "turns": turns if turns is not None else [],
+    }
+
+
+def turn_object(
+    tid: str,
+    *,
+    status: str = "inProgress",
+    items: list[dict[str, Any]] | None = None,
+    items_view: str = "notLoaded",
+    error: dict[str, Any] | None = None,
+    started_at: int | None = None,
+    completed_at: int | None = None,
+    duration_ms: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": tid,
+        "rootTurnId": tid,
+        "items": items if items is not None else [],
+        "itemsView": items_view,
+        "status": status,
+        "error": error,
+        "startedAt": started_at,
+        "completedAt": completed_at,
+        "durationMs": duration_ms,
+    }
+
+
+def turn_error(message: str) -> dict[str, Any]:
+    return {
+        "message": message,
+        "codexErrorInfo": "other",
+        "additionalDetails": None,
+        "misalignment": None,
+    }
+
+
+def user_message_item(
+    item_id: str, content: list[dict[str, Any]], started: int, completed: int | None
+) -> dict[str, Any]:
+    return {
+        "type": "userMessage",
+        "id": item_id,
+        "clientId": None,
+        "content": content,
+        "startedAtMs": started,
+        "completedAtMs": completed,
+    }
+
+
+def agent_message_item(
+    item_id: str, text: str, started: int, completed: int | None, phase: str | None = None
+) -> dict[str, Any]:
+    return {
+        "type": "agentMessage",
+        "moderation": None,
+        "id": item_id,
+        "text": text,
+        "phase": phase,
+        "memoryCitation": None,
+        "delivery": None,
+        "questions": None,
+        "startedAtMs": started,
+        "completedAtMs": completed,
+    }
+
+
+def text_content(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text, "text_elements": []}
+
+
+def _seconds(stamp: str) -> int | None:
+    """An RFC 3339 rollout timestamp → epoch seconds."""
+    from datetime import datetime
+
+    try:
+        return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return None
+
+
+def turns_from_rollout(
+    thread_id: str, lines: Iterable[tuple[str, str, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The turns of a recorded thread (`thread/read`, `thread/resume`, `thread/turns/list`),
+    oldest first, with the user and agent messages and reasoning each holds."""
+    turns: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    count = 0
+
+    def close(status: str, stamp: str) -> None:
+        nonlocal current
+        if current is None:
+            return
+        current["status"] = status
+        current["completedAt"] = _seconds(stamp)
+        if current["startedAt"] is not None and current["completedAt"] is not None:
+            current["durationMs"] = (current["completedAt"] - current["startedAt"]) * 1000
+        current = None
+
+    for stamp, kind, payload in lines:
+        if kind != "event_msg":
+            continue
+        etype = payload.get("type")
+        if etype in ("task_started", "turn_started"):
+            close("interrupted", stamp)
+            current = turn_object(
+                turn_id(thread_id, count), items_view="full", started_at=_seconds(stamp)
+            )
+            count += 1
+            turns.append(current)
+            continue
+        if current is None:
+            continue
+        ms = int((_seconds(stamp) or 0) * 1000)
+        n = len(current["items"])
+        if etype == "user_message":
+            content = [text_content(str(payload.get("message", "")))]
+            item_id = f"{current['id']}-{n}"
+            current["items"].append(user_message_item(item_id, content, ms, ms))
+        elif etype == "agent_message":
+            text = str(payload.get("message", ""))
+            item_id = f"msg_{current['id'][:8]}-{n}"
+            current["items"].append(agent_message_item(item_id, text, ms, ms, payload.get("phase")))
+        elif etype == "agent_reasoning":
+            current["items"].append(
+                {
+                    "type": "reasoning",
+                    "id": f"rs_{current['id'][:8]}-{n}",
+                    "summary": [str(payload.get("text", ""))],
+                    "content": [],
+                }
+            )
+        elif etype in ("task_complete", "turn_complete"):
+            close("completed", stamp)
+        elif etype == "turn_aborted":
+            close("interrupted", stamp)
+    if current is not None and current["status"] == "inProgress":
+        current["status"] = "interrupted"
+    return turns

@@ -1,0 +1,98 @@
+"""Running the server: `serve(overrides, listen)` loads the config once (a bad config is the
+usual one-line error before any protocol starts), then serves stdio or WebSocket on one uvloop
+loop until the client goes away (stdin EOF) or SIGTERM/SIGINT; every thread is then shut down
+(rollouts flushed and closed, command process groups killed)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codex.errors import UsageError
+
+if TYPE_CHECKING:
+    from codex.config import ConfigOverrides
+
+
+def parse_listen(listen: str) -> tuple[str, str | None, int | None]:
+    """`stdio://` → ("stdio", None, None); `ws://HOST:PORT` → ("ws", host, port)."""
+    if listen in ("stdio://", "stdio", ""):
+        return "stdio", None, None
+    if listen.startswith("ws://"):
+        host, sep, port = listen[len("ws://") :].rstrip("/").rpartition(":")
+        if not sep or not port.isdigit() or not host:
+            raise UsageError(f"invalid --listen URL {listen!r}: expected ws://IP:PORT")
+        return "ws", host.strip("[]"), int(port)
+    raise UsageError(f"unsupported --listen URL {listen!r}: use stdio:// or ws://IP:PORT")
+
+
+def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
+    kind, host, port = parse_listen(listen)
+    from codex.config import load_config
+
+    config = load_config(overrides)  # CodexError → the CLI's one-line error
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=os.environ.get("CODEX_APP_SERVER_LOG", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        import uvloop
+
+        runner = uvloop.run
+    except ImportError:  # pragma: no cover - uvloop is a dependency on unix
+        runner = asyncio.run
+    main = _stdio(overrides, Path(config.codex_home))
+    if kind == "ws":
+        assert host is not None and port is not None
+        main = _ws(overrides, Path(config.codex_home), host, port)
+    return runner(main)
+
+
+async def _until_signal(work: asyncio.Future[None]) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, work.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+
+
+async def _stdio(overrides: ConfigOverrides, codex_home: Path) -> int:
+    from codex.app_server.connection import Connection
+    from codex.app_server.server import AppServer
+    from codex.app_server.transport_stdio import open_stdio, read_messages
+
+    server = AppServer(overrides, codex_home)
+    reader, transport = await open_stdio()
+    # stdout carries protocol only: anything else printing to fd 1 lands on stderr.
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    conn = Connection(transport.write)
+    work = asyncio.ensure_future(server.serve(conn, read_messages(reader)))
+    try:
+        await _until_signal(work)
+    finally:
+        await server.close()
+        conn.flush()
+        transport.close()
+    return 0
+
+
+async def _ws(overrides: ConfigOverrides, codex_home: Path, host: str, port: int) -> int:
+    from codex.app_server.server import AppServer
+    from codex.app_server.transport_ws import serve_ws
+
+    server = AppServer(overrides, codex_home)
+    work = asyncio.ensure_future(serve_ws(server, host, port))
+    try:
+        await _until_signal(work)
+    finally:
+        await server.close()
+    return 0

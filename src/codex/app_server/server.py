@@ -1,0 +1,230 @@
+"""The server: the handshake, the method table, and dispatch for every connection.
+
+Requests of one connection are handled in arrival order (a client may pipeline `thread/start`
+and `turn/start`); a handler that waits on something slow (command/exec) runs detached so the
+connection keeps reading. Responses to our server→client requests are delivered at once.
+Every failure inside a handler becomes an error response; nothing a client sends can stop
+the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import platform
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex import __version__
+from codex.app_server import errors
+from codex.app_server.errors import RpcError
+from codex.app_server.framing import (
+    Followed,
+    Incoming,
+    Malformed,
+    Notification,
+    Request,
+    Response,
+    error_response,
+    response,
+)
+from codex.app_server.params import obj, string
+
+if TYPE_CHECKING:
+    from codex.app_server.connection import Connection
+    from codex.app_server.live import LiveThread
+    from codex.config import Config, ConfigOverrides
+    from codex.core.manager import ConversationManager
+    from codex.core.threads import ThreadIndex
+
+log = logging.getLogger("codex.app_server")
+
+Handler = Callable[["AppServer", "Connection", dict[str, Any]], Awaitable[Any]]
+
+# Methods whose handler may wait long: run detached so the connection keeps reading.
+DETACHED = frozenset({"command/exec"})
+
+
+def _os_description() -> str:
+    fields: dict[str, str] = {}
+    with contextlib.suppress(OSError), open("/etc/os-release", encoding="utf-8") as f:
+        for line in f:
+            key, _, value = line.strip().partition("=")
+            fields[key] = value.strip('"')
+    if platform.system() != "Linux":
+        return f"{platform.system()} {platform.release()}"
+    name = fields.get("ID", "linux").capitalize()
+    version = fields.get("VERSION_ID", platform.release())
+    if version.replace(".", "").isdigit():
+        version = ".".join([*version.split("."), "0", "0"][:3])
+    return f"{name} {version}"
+
+
+def user_agent(name: str, version: str) -> str:
+    """`<client>/<cli version> (<os> <ver>; <arch>) <terminal> (<client>; <client version>)`,
+    the official form the SDK splits to find the server's version."""
+    terminal = os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown"
+    ua = f"{name}/{__version__} ({_os_description()}; {platform.machine()}) {terminal}"
+    return f"{ua} ({name}; {version})"
+
+
+def _valid_header_value(text: str) -> bool:
+    return all(0x20 <= ord(ch) < 0x7F or ch == "\t" for ch in text)
+
+
+class AppServer:
+    """State shared by every connection: the config options, the open threads, the index."""
+
+    def __init__(self, overrides: ConfigOverrides, codex_home: Path) -> None:
+        self.overrides = overrides
+        self.codex_home = codex_home
+        self.live: dict[str, LiveThread] = {}
+        self._manager: ConversationManager | None = None
+        self._index: ThreadIndex | None = None
+        self.names: dict[str, str] = {}
+        self.connections: set[Connection] = set()
+        self.exec_processes: dict[tuple[int, str], Any] = {}
+        from codex.app_server.methods import METHODS
+
+        self.methods: dict[str, Handler] = METHODS
+
+    @property
+    def manager(self) -> ConversationManager:
+        if self._manager is None:
+            from codex.core.manager import ConversationManager
+
+            self._manager = ConversationManager()
+        return self._manager
+
+    @property
+    def index(self) -> ThreadIndex:
+        if self._index is None:
+            from codex.core.threads import ThreadIndex
+
+            self._index = ThreadIndex(self.codex_home)
+        return self._index
+
+    def load_config(self, *, cwd: str | None = None, flags: dict[str, Any] | None = None) -> Config:
+        from codex.config import load_config
+        from codex.errors import CodexError
+
+        try:
+            return load_config(
+                self.overrides, cwd=Path(cwd) if cwd else None, flag_overrides=flags or None
+            )
+        except CodexError as exc:
+            raise errors.invalid_request(str(exc)) from None
+
+    def thread(self, params: dict[str, Any], key: str = "threadId") -> LiveThread:
+        thread_id = string(params, key)
+        live = self.live.get(thread_id)
+        if live is None:
+            raise errors.invalid_request(f"thread not found: {thread_id}")
+        return live
+
+    # ---- connections ------------------------------------------------------------------------
+
+    async def serve(self, conn: Connection, messages: AsyncIterator[Incoming]) -> None:
+        """Handle one connection's messages until it closes; then forget it."""
+        self.connections.add(conn)
+        detached: set[asyncio.Task[Any]] = set()
+        try:
+            async for message in messages:
+                if type(message) is Request:
+                    if message.method in DETACHED and conn.initialized:
+                        task = asyncio.ensure_future(self.handle(conn, message))
+                        detached.add(task)
+                        task.add_done_callback(detached.discard)
+                    else:
+                        await self.handle(conn, message)
+                elif type(message) is Response:
+                    conn.answer(message.id, message.result, message.error)
+                elif type(message) is Notification:
+                    self.notified(conn, message)
+                elif type(message) is Malformed:
+                    conn.send(error_response(message.id, message.error))
+        finally:
+            conn.close()
+            self.connections.discard(conn)
+            for task in detached:
+                task.cancel()
+            for live in self.live.values():
+                live.unsubscribe(conn)
+            await self.drop_processes(conn)
+
+    def notified(self, conn: Connection, message: Notification) -> None:
+        if message.method == "initialized":
+            return
+        log.debug("ignoring client notification %s", message.method)
+
+    async def handle(self, conn: Connection, request: Request) -> None:
+        try:
+            result = await self.call(conn, request.method, request.params)
+        except RpcError as exc:
+            conn.send(error_response(request.id, exc))
+            return
+        except Exception as exc:  # a bug in a handler must not take the server down
+            log.exception("%s failed", request.method)
+            error = RpcError(errors.INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}")
+            conn.send(error_response(request.id, error))
+            return
+        if type(result) is Followed:
+            conn.send(response(request.id, result.result))
+            for message in result.after:
+                conn.send(message)
+            return
+        conn.send(response(request.id, result))
+
+    async def call(self, conn: Connection, method: str, params: Any) -> Any:
+        if method == "initialize":
+            return self.initialize(conn, params)
+        if not conn.initialized:
+            raise errors.invalid_request("Not initialized")
+        handler = self.methods.get(method)
+        if handler is None:
+            raise RpcError(
+                errors.METHOD_NOT_FOUND, f"Invalid request: unknown variant `{method[:200]}`"
+            )
+        return await handler(self, conn, obj(params))
+
+    def initialize(self, conn: Connection, params: Any) -> dict[str, Any]:
+        if conn.initialized:
+            raise errors.invalid_request("Already initialized")
+        p = obj(params)
+        info = p.get("clientInfo")
+        if not isinstance(info, dict):
+            raise errors.invalid_params("missing field `clientInfo`")
+        name = string(info, "name")
+        version = string(info, "version")
+        if not _valid_header_value(name):
+            raise errors.invalid_request(f"Invalid clientInfo.name: {name!r}")
+        caps = p.get("capabilities") or {}
+        if isinstance(caps, dict):
+            conn.experimental = bool(caps.get("experimentalApi"))
+            opt_out = caps.get("optOutNotificationMethods")
+            if isinstance(opt_out, list):
+                conn.opt_out = frozenset(m for m in opt_out if isinstance(m, str))
+        conn.client_name, conn.client_version = name, version
+        conn.initialized = True
+        return {
+            "userAgent": user_agent(name, version),
+            "codexHome": str(self.codex_home),
+            "platformFamily": "unix" if os.name == "posix" else "windows",
+            "platformOs": {"linux": "linux", "darwin": "macos"}.get(sys.platform, sys.platform),
+        }
+
+    async def drop_processes(self, conn: Connection) -> None:
+        from codex.app_server.commands import kill_connection_processes
+
+        await kill_connection_processes(self, conn)
+
+    async def close(self) -> None:
+        """Shut every thread down (rollouts flushed and closed, commands killed)."""
+        for thread_id in list(self.live):
+            live = self.live.pop(thread_id)
+            await self.manager.remove(thread_id)
+            await live.stop()

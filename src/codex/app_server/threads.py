@@ -1,0 +1,412 @@
+"""Thread methods: start, resume, fork, read, list, loaded/list, turns/list, archive,
+unarchive, name/set, unsubscribe, rollback, compact/start.
+
+A thread is opened through core's ConversationManager (the rollout is the file `codex exec`
+writes, so a thread started here resumes in `codex exec resume` and in the official CLI); the
+list comes from core's ThreadIndex (cached heads, one stat per listed file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex.app_server import errors
+from codex.app_server.framing import Followed
+from codex.app_server.items import thread_object, turns_from_rollout
+from codex.app_server.live import LiveThread
+from codex.app_server.notifications import note
+from codex.app_server.params import (
+    APPROVAL_POLICIES,
+    SANDBOX_MODES,
+    array,
+    boolean,
+    integer,
+    mapping,
+    one_of,
+    string,
+)
+
+if TYPE_CHECKING:
+    from codex.app_server.connection import Connection
+    from codex.app_server.server import AppServer
+
+DEFAULT_PAGE = 25
+MAX_PAGE = 100
+
+_V2_SANDBOX = {
+    "read-only": "readOnly",
+    "workspace-write": "workspaceWrite",
+    "danger-full-access": "dangerFullAccess",
+    "external-sandbox": "externalSandbox",
+}
+
+
+def sandbox_v2(policy: Any) -> dict[str, Any]:
+    """A core SandboxPolicy in the v2 wire form (`{type: "readOnly", networkAccess}` ...)."""
+    kind = str(getattr(getattr(policy, "type", None), "value", "read-only"))
+    out: dict[str, Any] = {"type": _V2_SANDBOX.get(kind, "readOnly")}
+    if kind == "workspace-write":
+        out["writableRoots"] = list(policy.writable_roots)
+        out["networkAccess"] = bool(policy.network_access)
+        out["excludeTmpdirEnvVar"] = bool(policy.exclude_tmpdir_env_var)
+        out["excludeSlashTmp"] = bool(policy.exclude_slash_tmp)
+    elif kind == "read-only":
+        out["networkAccess"] = bool(policy.network_access)
+    elif kind == "external-sandbox":
+        out["networkAccess"] = "enabled" if policy.network_access else "restricted"
+    return out
+
+
+def _flags(p: dict[str, Any]) -> dict[str, Any]:
+    """thread/start-style overrides → dotted config keys (highest precedence)."""
+    flags: dict[str, Any] = dict(mapping(p, "config") or {})
+    simple = {
+        "model": "model",
+        "modelProvider": "model_provider",
+        "baseInstructions": "instructions",
+        "developerInstructions": "developer_instructions",
+        "serviceTier": "service_tier",
+    }
+    for key, dotted in simple.items():
+        value = string(p, key, required=False)
+        if value is not None:
+            flags[dotted] = value
+    policy = p.get("approvalPolicy")
+    if isinstance(policy, dict):
+        pass  # granular policies are experimental: the config's policy stands
+    elif policy is not None:
+        flags["approval_policy"] = one_of(p, "approvalPolicy", APPROVAL_POLICIES)
+    sandbox = one_of(p, "sandbox", SANDBOX_MODES)
+    if sandbox is not None:
+        flags["sandbox_mode"] = sandbox
+    return flags
+
+
+def start_response(
+    live: LiveThread, thread: dict[str, Any], p: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The thread/start (resume, fork) result. An explicit `sandbox` replaces the permission
+    profile the config selected, so none is reported then (as the official server)."""
+    settings = live.session.settings
+    sandbox = sandbox_v2(settings.sandbox_policy)
+    profile = {"readOnly": ":read-only", "workspaceWrite": ":workspace"}.get(
+        sandbox["type"], ":danger-no-sandbox"
+    )
+    return {
+        "thread": thread,
+        "model": settings.model,
+        "modelProvider": live.model_provider,
+        "serviceTier": None,
+        "disabledPluginIds": [],
+        "cwd": str(settings.cwd),
+        "runtimeWorkspaceRoots": [str(settings.cwd)],
+        "instructionSources": [],
+        "approvalPolicy": settings.approval_policy,
+        "approvalsReviewer": "user",
+        "sandbox": sandbox,
+        "activePermissionProfile": None
+        if p and p.get("sandbox")
+        else {"id": profile, "extends": None},
+        "reasoningEffort": settings.effort,
+        "multiAgentMode": "explicitRequestOnly",
+    }
+
+
+async def _open(
+    server: AppServer,
+    conn: Connection,
+    p: dict[str, Any],
+    *,
+    resume: Path | None = None,
+    fork_of: tuple[str, Path] | None = None,
+) -> LiveThread:
+    from codex.core.front_end import FrontEnd
+
+    cwd = string(p, "cwd", required=False)
+    ephemeral = boolean(p, "ephemeral")
+    config = server.load_config(cwd=cwd, flags=_flags(p))
+    originator = conn.client_name or "codex_app_server"
+    front_end = FrontEnd(originator=originator, source="vscode")
+    from codex.errors import CodexError
+
+    turns: list[dict[str, Any]] = []
+    try:
+        if fork_of is not None:
+            import uuid
+
+            from codex.core.resume import load_rollout_for_resume
+
+            source_id, path = fork_of
+            history = load_rollout_for_resume(path).history
+            session = await server.manager.open(
+                config,
+                front_end=front_end,
+                ephemeral=ephemeral,
+                fork=(str(uuid.uuid4()), list(history)),
+            )
+            turns = _recorded_turns(source_id, path)
+        else:
+            session = await server.manager.open(
+                config, front_end=front_end, resume=resume, ephemeral=ephemeral
+            )
+            if resume is not None:
+                turns = _recorded_turns(session.conversation_id, resume)
+    except CodexError as exc:
+        raise errors.invalid_request(str(exc)) from None
+    preview = next(
+        (
+            c.get("text", "")
+            for t in turns
+            for i in t["items"]
+            if i["type"] == "userMessage"
+            for c in i["content"]
+        ),
+        "",
+    )
+    live = LiveThread(
+        session,
+        path=session.rollout_path or None,
+        cwd=str(config.cwd),
+        model_provider=str(config.model_provider),
+        originator=originator,
+        ephemeral=ephemeral,
+        turn_count=len(turns) if fork_of is None else 0,
+        forked_from=fork_of[0] if fork_of else None,
+        name=server.names.get(fork_of[0] if fork_of else session.conversation_id),
+        preview=preview,
+    )
+    live.resumed_turns = turns  # type: ignore[attr-defined]
+    server.live[live.thread_id] = live
+    live.subscribe(conn)
+    return live
+
+
+def _recorded_turns(thread_id: str, path: Path) -> list[dict[str, Any]]:
+    from codex.core.threads import recorded_events
+
+    return turns_from_rollout(thread_id, recorded_events(path))
+
+
+async def thread_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    live = await _open(server, conn, p)
+    thread = live.thread()
+    return Followed(start_response(live, thread, p), [note("thread/started", {"thread": thread})])
+
+
+async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    thread_id = string(p, "threadId")
+    live = server.live.get(thread_id)
+    if live is None:
+        path = _find(server, thread_id, archived_ok=False)
+        live = await _open(server, conn, p, resume=path)
+    else:
+        live.subscribe(conn)
+    exclude = boolean(p, "excludeTurns")
+    turns = [] if exclude else getattr(live, "resumed_turns", [])
+    return start_response(live, live.thread(turns), p)
+
+
+async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    source = string(p, "threadId")
+    path = _find(server, source, archived_ok=True)
+    live = await _open(server, conn, p, fork_of=(source, path))
+    exclude = boolean(p, "excludeTurns")
+    thread = live.thread([] if exclude else getattr(live, "resumed_turns", []))
+    return Followed(
+        start_response(live, thread, p), [note("thread/started", {"thread": live.thread()})]
+    )
+
+
+def _find(server: AppServer, thread_id: str, *, archived_ok: bool) -> Path:
+    from codex.protocol.ids import is_uuid
+
+    if not is_uuid(thread_id):
+        raise errors.invalid_request(f"invalid thread id: {thread_id}")
+    found = server.index.find(thread_id)
+    if found is None or (found[1] and not archived_ok):
+        raise errors.invalid_request(f"no rollout found for thread id {thread_id}")
+    return found[0]
+
+
+def _summary_thread(server: AppServer, item: Any) -> dict[str, Any]:
+    meta = item.meta
+    live = server.live.get(item.thread_id)
+    return thread_object(
+        thread_id=item.thread_id,
+        cwd=str(meta.get("cwd") or ""),
+        model_provider=str(meta.get("model_provider") or ""),
+        model=live.session.settings.model if live is not None else None,
+        created_at=int(item.created_at),
+        updated_at=int(item.updated_at),
+        status=live.status if live is not None else {"type": "notLoaded"},
+        path=str(item.path),
+        preview=item.preview,
+        source=meta.get("source") or "unknown",
+        originator=meta.get("originator"),
+        name=server.names.get(item.thread_id),
+        cli_version=str(meta.get("cli_version") or ""),
+        loaded=False,
+    )
+
+
+async def thread_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    limit = integer(p, "limit")
+    limit = DEFAULT_PAGE if limit is None else max(1, min(limit, MAX_PAGE))
+    cursor = string(p, "cursor", required=False)
+    cwd = p.get("cwd")
+    cwds = [cwd] if isinstance(cwd, str) else cwd if isinstance(cwd, list) else None
+    providers = array(p, "modelProviders", required=False)
+    try:
+        items, next_cursor = server.index.page(
+            limit=limit,
+            cursor=cursor,
+            archived=boolean(p, "archived"),
+            model_providers=providers or None,
+            cwds=cwds,
+            search=string(p, "searchTerm", required=False),
+        )
+    except ValueError as exc:
+        raise errors.invalid_request(str(exc)) from None
+    data = [_summary_thread(server, item) for item in items]
+    return {"data": data, "nextCursor": next_cursor, "backwardsCursor": None}
+
+
+async def thread_loaded_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    return {"data": list(server.live), "nextCursor": None}
+
+
+async def thread_read(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    thread_id = string(p, "threadId")
+    include = boolean(p, "includeTurns")
+    live = server.live.get(thread_id)
+    if live is not None:
+        turns = None
+        if include:
+            turns = _recorded_turns(thread_id, Path(live.path)) if live.path else []
+        return {"thread": live.thread(turns)}
+    path = _find(server, thread_id, archived_ok=True)
+    found = server.index.find(thread_id)
+    archived = bool(found and found[1])
+    stamp = path.name[len("rollout-") : len("rollout-") + 19]
+    summary = server.index.summary(str(path), stamp, thread_id, archived)
+    if summary is None:
+        raise errors.invalid_request(f"thread not loaded: {thread_id}")
+    thread = _summary_thread(server, summary)
+    if include:
+        thread["turns"] = _recorded_turns(thread_id, path)
+    return {"thread": thread}
+
+
+async def thread_turns_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    thread_id = string(p, "threadId")
+    live = server.live.get(thread_id)
+    path = Path(live.path) if live is not None and live.path else None
+    if path is None:
+        path = _find(server, thread_id, archived_ok=True)
+    turns = _recorded_turns(thread_id, path)
+    turns.reverse()  # newest first, as the official server pages them
+    for turn in turns:
+        turn["itemsView"] = "summary"
+    limit = integer(p, "limit") or DEFAULT_PAGE
+    cursor = string(p, "cursor", required=False)
+    start = int(cursor) if cursor and cursor.isdigit() else 0
+    page = turns[start : start + limit]
+    more = start + limit < len(turns)
+    return {"data": page, "nextCursor": str(start + limit) if more else None}
+
+
+async def _unload(server: AppServer, thread_id: str) -> None:
+    live = server.live.pop(thread_id, None)
+    if live is not None:
+        await server.manager.remove(thread_id)
+        await live.stop()
+        live.broadcast(
+            [
+                note(
+                    "thread/status/changed",
+                    {"threadId": thread_id, "status": {"type": "notLoaded"}},
+                )
+            ]
+        )
+
+
+async def thread_archive(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    from codex.core.sessions import archive
+    from codex.errors import CodexError
+
+    thread_id = string(p, "threadId")
+    live = server.live.get(thread_id)
+    if live is not None:
+        for c in live.subscribers:
+            c.send(
+                note(
+                    "thread/status/changed",
+                    {"threadId": thread_id, "status": {"type": "notLoaded"}},
+                )
+            )
+    await _unload(server, thread_id)
+    try:
+        archive(server.codex_home, thread_id)
+    except CodexError as exc:
+        raise errors.invalid_request(str(exc)) from None
+    return Followed({}, [note("thread/archived", {"threadId": thread_id})])
+
+
+async def thread_unarchive(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    from codex.core.sessions import unarchive
+    from codex.errors import CodexError
+
+    thread_id = string(p, "threadId")
+    try:
+        path = unarchive(server.codex_home, thread_id)
+    except CodexError as exc:
+        raise errors.invalid_request(str(exc)) from None
+    stamp = path.name[len("rollout-") : len("rollout-") + 19]
+    summary = server.index.summary(str(path), stamp, thread_id, False)
+    if summary is None:
+        raise errors.invalid_request(f"thread not found: {thread_id}")
+    unarchived = note("thread/unarchived", {"threadId": thread_id})
+    return Followed({"thread": _summary_thread(server, summary)}, [unarchived])
+
+
+async def thread_name_set(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    thread_id = string(p, "threadId")
+    name = string(p, "name")
+    if thread_id not in server.live:
+        _find(server, thread_id, archived_ok=True)
+    server.names[thread_id] = name
+    live = server.live.get(thread_id)
+    if live is not None:
+        live.name = name
+    return Followed({}, [note("thread/name/updated", {"threadId": thread_id, "threadName": name})])
+
+
+async def thread_unsubscribe(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    thread_id = string(p, "threadId")
+    live = server.live.get(thread_id)
+    if live is None:
+        return {"status": "notLoaded"}
+    return {"status": "unsubscribed" if live.unsubscribe(conn) else "notSubscribed"}
+
+
+async def thread_compact_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    from codex.protocol.ops import Compact
+
+    live = server.thread(p)
+    if live.current_turn is not None:
+        raise errors.invalid_request("cannot compact while a turn is running")
+    live.start_turn([])
+    await live.session.submit(Compact())
+    return {}
+
+
+async def thread_rollback(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    server.thread(p)
+    integer(p, "numTurns", minimum=1)
+    raise errors.invalid_request("thread/rollback is not supported by this server yet")
+
+
+async def thread_shell_command(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    server.thread(p)
+    raise errors.invalid_request("thread/shellCommand is not supported by this server yet")

@@ -1,0 +1,221 @@
+"""Recorded threads for front ends that list and read them (app-server, and any other that
+serves many threads): a cached index of thread summaries paged newest first, a thread's rollout
+by id, and a thread's recorded events (to rebuild its turns).
+
+Why an index: `thread/list` is called by IDEs on every focus change; scanning and parsing 200
+rollout heads each time costs tens of ms. Here only the directory walk and one `stat` per listed
+file are repeated; a file's head (session_meta, first user message) is parsed once and kept
+while its size only grows (a rollout is append-only; a rewritten file is parsed again).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+HEAD_MAX_LINES = 64
+HEAD_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadSummary:
+    """What a thread list shows of one recorded thread."""
+
+    thread_id: str
+    path: Path
+    file_timestamp: str
+    created_at: float  # seconds (the file name's timestamp, else the file's mtime)
+    updated_at: float  # the file's mtime
+    meta: dict[str, Any]
+    preview: str
+    archived: bool
+
+
+@dataclass(slots=True)
+class _Head:
+    size: int
+    meta: dict[str, Any] | None
+    preview: str | None
+
+
+def _numeric_dirs_desc(path: str) -> list[str]:
+    try:
+        names = [e.name for e in os.scandir(path) if e.name.isdigit() and e.is_dir()]
+    except OSError:
+        return []
+    names.sort(key=int, reverse=True)
+    return [os.path.join(path, n) for n in names]
+
+
+def _parse_name(name: str) -> tuple[str, str] | None:
+    from codex.rollout.paths import parse_rollout_name
+
+    return parse_rollout_name(name)
+
+
+def _user_text(payload: dict[str, Any]) -> str | None:
+    if payload.get("type") == "user_message":
+        message = payload.get("message")
+        return message if isinstance(message, str) else ""
+    return None
+
+
+def read_head(path: Path | str) -> tuple[dict[str, Any] | None, str | None]:
+    """(session_meta payload, first user message) from a rollout's first lines."""
+    meta: dict[str, Any] | None = None
+    user: str | None = None
+    read = 0
+    try:
+        with open(path, "rb") as f:
+            for lineno, raw in enumerate(f):
+                read += len(raw)
+                if lineno >= HEAD_MAX_LINES or read > HEAD_MAX_BYTES:
+                    break
+                if b'"session_meta"' not in raw and b'"user_message"' not in raw:
+                    continue  # most head lines are neither: skip the parse
+                try:
+                    obj = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    continue
+                if not isinstance(obj, dict) or not isinstance(obj.get("payload"), dict):
+                    continue
+                payload = obj["payload"]
+                if obj.get("type") == "session_meta" and meta is None:
+                    meta = payload
+                elif obj.get("type") == "event_msg" and user is None:
+                    user = _user_text(payload)
+                if meta is not None and user is not None:
+                    break
+    except OSError:
+        return None, None
+    return meta, user
+
+
+def _stamp_seconds(file_timestamp: str) -> float | None:
+    import calendar
+    import time
+
+    try:
+        return float(calendar.timegm(time.strptime(file_timestamp, "%Y-%m-%dT%H-%M-%S")))
+    except ValueError:
+        return None
+
+
+class ThreadIndex:
+    """Summaries of the threads recorded under one `$CODEX_HOME` (see the module docstring)."""
+
+    def __init__(self, codex_home: Path | str) -> None:
+        self.codex_home = Path(codex_home)
+        self._heads: dict[str, _Head] = {}
+
+    def _files(self, archived: bool) -> Iterator[tuple[str, str, str]]:
+        """(file timestamp, uuid, path) newest first."""
+        from codex.rollout.paths import archived_dir, sessions_dir
+
+        if archived:
+            found = []
+            try:
+                entries = list(os.scandir(archived_dir(self.codex_home)))
+            except OSError:
+                return
+            for entry in entries:
+                parsed = _parse_name(entry.name)
+                if parsed is not None:
+                    found.append((parsed[0], parsed[1], entry.path))
+            found.sort(reverse=True)
+            yield from found
+            return
+        for year in _numeric_dirs_desc(str(sessions_dir(self.codex_home))):
+            for month in _numeric_dirs_desc(year):
+                for day in _numeric_dirs_desc(month):
+                    try:
+                        names = os.listdir(day)
+                    except OSError:
+                        continue
+                    day_found = []
+                    for name in names:
+                        parsed = _parse_name(name)
+                        if parsed is not None:
+                            day_found.append((parsed[0], parsed[1], os.path.join(day, name)))
+                    day_found.sort(reverse=True)
+                    yield from day_found
+
+    def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
+        """The summary of one rollout file, None while it has no session_meta or no user
+        message yet (an aborted start is not listed, as upstream)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        head = self._heads.get(path)
+        if head is None or st.st_size < head.size or head.preview is None:
+            meta, preview = read_head(path)
+            head = _Head(st.st_size, meta, preview)
+            self._heads[path] = head
+        if head.meta is None or head.preview is None:
+            return None
+        created = _stamp_seconds(ts) or st.st_mtime
+        return ThreadSummary(
+            uid, Path(path), ts, created, st.st_mtime, head.meta, head.preview, archived
+        )
+
+    def page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        archived: bool = False,
+        model_providers: list[str] | None = None,
+        cwds: list[str] | None = None,
+        search: str | None = None,
+    ) -> tuple[list[ThreadSummary], str | None]:
+        """One page newest first, and the cursor of the next page (None: this was the last).
+        Raises ValueError for a cursor this index did not hand out."""
+        after: tuple[str, str] | None = None
+        if cursor:
+            ts, sep, uid = cursor.partition("|")
+            if not sep:
+                raise ValueError(f"invalid cursor: {cursor}")
+            after = (ts, uid)
+        out: list[ThreadSummary] = []
+        for ts, uid, path in self._files(archived):
+            if after is not None and (ts, uid) >= after:
+                continue
+            if len(out) >= limit:
+                last = out[-1]
+                return out, f"{last.file_timestamp}|{last.thread_id}"
+            item = self.summary(path, ts, uid, archived)
+            if item is None:
+                continue
+            if model_providers and item.meta.get("model_provider") not in model_providers:
+                continue
+            if cwds and item.meta.get("cwd") not in cwds:
+                continue
+            if search and search.lower() not in item.preview.lower():
+                continue
+            out.append(item)
+        return out, None
+
+    def find(self, thread_id: str) -> tuple[Path, bool] | None:
+        """The rollout of a thread by id and whether it is archived, or None."""
+        wanted = thread_id.lower()
+        for archived in (False, True):
+            for _ts, uid, path in self._files(archived):
+                if uid == wanted:
+                    return Path(path), archived
+        return None
+
+
+def recorded_events(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(timestamp, line type, payload) of every readable line of a rollout, in order."""
+    from codex.rollout import iter_rollout
+
+    for line in iter_rollout(Path(path)):
+        payload = getattr(line, "payload", None)
+        if isinstance(payload, dict):
+            yield str(getattr(line, "timestamp", "") or ""), str(line.type), payload
