@@ -103,7 +103,8 @@ async def ask(live: LiveThread, msg: Any) -> None:
             decision, status = core_decision(answer)
         except ConnectionLost:
             decision, status = ReviewDecision.DENIED, "declined"
-        except ClientError:
+        except ClientError as exc:
+            request_id = exc.request_id
             decision, status = ReviewDecision.DENIED, "failed"
     approval_id = (getattr(msg, "approval_id", None) or call_id) if is_exec else call_id
     out: list[dict[str, Any]] = []

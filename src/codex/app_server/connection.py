@@ -23,7 +23,9 @@ class ConnectionLost(Exception):
 
 
 class ClientError(Exception):
-    """The client answered a server→client request with an error."""
+    """The client answered a server→client request with an error (`request_id`: ours)."""
+
+    request_id: int | None = None
 
 
 class Connection:
@@ -85,6 +87,9 @@ class Connection:
         self.send({"method": method, "id": request_id, "params": params})
         try:
             return request_id, await future
+        except ClientError as exc:
+            exc.request_id = request_id
+            raise
         finally:
             self._pending.pop(request_id, None)
 
