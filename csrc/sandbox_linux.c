@@ -86,6 +86,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +94,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -130,6 +132,9 @@
 #endif
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
 #endif
 
 #define LL_CREATE_RULESET_VERSION (1U << 0)
@@ -746,6 +751,9 @@ static void put_json_string(FILE *f, const char *s)
 
 /**** Mount layer ****/
 
+/* Where the placeholder helper keeps its per-root lock and record files ("" when unused). */
+static char placeholder_lock_dir[64];
+
 static int write_file(const char *path, const char *text)
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -805,6 +813,30 @@ static int clone_tree(const char *path, int read_only)
     return fd;
 }
 
+/* A detached clone of the terminal node the command has as fd 0, 1 or 2 (a PTY command's
+ * pty slave), taken by the name it has in /dev/pts before our own instance covers that; -1 if
+ * none. Only a node that is that very terminal (same device and inode) is taken. */
+static int clone_own_tty(void)
+{
+    struct stat console;
+    if (stat("/dev/console", &console) != 0)
+        return -1;
+    for (int fd = 0; fd <= 2; fd++) {
+        char self[32], name[PATH_MAX];
+        snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+        ssize_t n = isatty(fd) ? readlink(self, name, sizeof name - 1) : -1;
+        if (n <= 0)
+            continue;
+        name[n] = '\0';
+        struct stat a, b;
+        if (strncmp(name, "/dev/pts/", 9) != 0 || fstat(fd, &a) != 0 || stat(name, &b) != 0 ||
+            a.st_rdev != b.st_rdev || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+            continue;
+        return clone_tree(name, 0);
+    }
+    return -1;
+}
+
 enum { MOUNTS_NONE = 0, MOUNTS_ACTIVE = 1, MOUNTS_WITH_DEVPTS = 2 };
 
 /* Build the read-only view. Returns MOUNTS_ACTIVE (or MOUNTS_WITH_DEVPTS when /dev/pts is a
@@ -818,7 +850,7 @@ static int apply_mount_layer(const roots_t *roots)
         die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot make the mount namespace private: %s",
             strerror(errno));
     /* Every path to re-mount, writable roots first, each group shallowest first. */
-    size_t n = 0, cap = roots->n;
+    size_t n = 0, cap = roots->n + 1;
     for (size_t i = 0; i < roots->n; i++)
         cap += roots->items[i].n_read_only;
     char **paths = xmalloc(cap * sizeof(char *));
@@ -833,6 +865,11 @@ static int apply_mount_layer(const roots_t *roots)
         for (size_t k = 0; k < roots->items[i].n_read_only; k++)
             if (stat(roots->items[i].read_only[k], &st) == 0)
                 paths[n++] = roots->items[i].read_only[k];
+    /* The placeholder locks (see "Protected names that do not exist yet") live under /tmp, a
+     * writable root: a command that could delete them could get its own placeholders removed
+     * while it still runs. */
+    if (placeholder_lock_dir[0] && stat(placeholder_lock_dir, &st) == 0)
+        paths[n++] = placeholder_lock_dir;
     qsort(paths + n_writable, n - n_writable, sizeof(char *), by_depth);
     for (size_t i = 0; i < n; i++) {
         fds[i] = clone_tree(paths[i], i >= n_writable);
@@ -854,10 +891,21 @@ static int apply_mount_layer(const roots_t *roots)
      * terminals, the caller's and every other user's, are not even visible, and a pty the
      * command makes through /dev/ptmx lives in it. Without /dev/pts the host's stays hidden
      * from write by Landlock alone. */
+    int own_tty = clone_own_tty();
     if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-              "newinstance,ptmxmode=0666,mode=0620") == 0)
-        return MOUNTS_WITH_DEVPTS;
-    return MOUNTS_ACTIVE;
+              "newinstance,ptmxmode=0666,mode=0620") != 0) {
+        if (own_tty >= 0)
+            close(own_tty);
+        return MOUNTS_ACTIVE;
+    }
+    /* The command's own terminal now has no name in /dev/pts; give it /dev/console, as
+     * bubblewrap's --dev (the official CLI) does, so ttyname()/`tty` print one. The node is
+     * not writable by path (Landlock), only through the descriptors the command has. */
+    if (own_tty >= 0) {
+        syscall(SYS_move_mount, own_tty, "", AT_FDCWD, "/dev/console", MOVE_MOUNT_F_EMPTY_PATH);
+        close(own_tty); /* best effort: only a name is at stake */
+    }
+    return MOUNTS_WITH_DEVPTS;
 }
 
 /**** Capabilities ****/
@@ -1323,6 +1371,269 @@ static void check_inherited_fds(const policy_t *p)
     }
 }
 
+/**** Placeholders for protected names that do not exist yet (mount mode) ****/
+
+static const char *const PROTECTED_NAMES[] = {".git", ".codex", ".agents"};
+#define N_PROTECTED (sizeof PROTECTED_NAMES / sizeof PROTECTED_NAMES[0])
+
+/* The write end of the pipe on which the command side tells the helper which mount namespace
+ * to wait for (-1: no helper). */
+static int placeholder_ns_fd = -1;
+
+static int project_root_missing_names(const root_t *r)
+{
+    if (!r->project)
+        return 0;
+    for (size_t k = 0; k < N_PROTECTED; k++) {
+        char *path = join(r->path, PROTECTED_NAMES[k]);
+        struct stat st;
+        int missing = lstat(path, &st) != 0 && errno == ENOENT;
+        free(path);
+        if (missing)
+            return 1;
+    }
+    return 0;
+}
+
+/* A directory only we can write (0700, ours, not a symlink), or -1. */
+static int open_lock_dir(void)
+{
+    if (mkdir(placeholder_lock_dir, 0700) != 0 && errno != EEXIST)
+        return -1;
+    int fd = open(placeholder_lock_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+typedef struct {
+    const char *root;
+    int lock;   /* shared while a sandbox of ours runs in this root; exclusive to clean up */
+    int record; /* flock'd exclusively while creating; holds "name dev ino" lines */
+} ph_root_t;
+
+/* Create the missing names of one root as empty directories and note each in the record. */
+static void create_placeholders(ph_root_t *p)
+{
+    if (flock(p->record, LOCK_EX) != 0)
+        return;
+    for (size_t k = 0; k < N_PROTECTED; k++) {
+        char *path = join(p->root, PROTECTED_NAMES[k]);
+        struct stat st;
+        if (mkdir(path, 0755) == 0 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            char line[128];
+            int n = snprintf(line, sizeof line, "%s %llu %llu\n", PROTECTED_NAMES[k],
+                             (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+            if (lseek(p->record, 0, SEEK_END) < 0 || write(p->record, line, (size_t)n) != n)
+                rmdir(path); /* unrecorded, it would never be cleaned up */
+        }
+        free(path);
+    }
+    flock(p->record, LOCK_UN);
+}
+
+/* Last one out (the exclusive lock granted at once): remove the recorded placeholders that
+ * are still the empty directories we made, then forget them. */
+static void remove_placeholders(ph_root_t *p)
+{
+    if (flock(p->lock, LOCK_EX | LOCK_NB) != 0 || flock(p->record, LOCK_EX) != 0)
+        return;
+    char buf[4096];
+    ssize_t len = pread(p->record, buf, sizeof buf - 1, 0);
+    buf[len > 0 ? len : 0] = '\0';
+    for (char *line = buf, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char name[16];
+        unsigned long long dev, ino;
+        if (sscanf(line, "%15s %llu %llu", name, &dev, &ino) != 3)
+            continue;
+        for (size_t k = 0; k < N_PROTECTED; k++) {
+            if (strcmp(name, PROTECTED_NAMES[k]) != 0)
+                continue;
+            char *path = join(p->root, name);
+            struct stat st;
+            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == dev &&
+                st.st_ino == ino)
+                rmdir(path); /* ENOTEMPTY: someone outside put files there; keep them */
+            free(path);
+        }
+    }
+    if (ftruncate(p->record, 0) != 0)
+        return;
+}
+
+/* Every process still in mount namespace (dev, ino): a command's background children keep
+ * its mounts, so the placeholders must stay until they are gone too. Returns how many pidfds
+ * were put in `fds` (at most `cap`), 0 when none is left. */
+static size_t namespace_members(unsigned long long dev, unsigned long long ino, struct pollfd *fds,
+                                size_t cap)
+{
+    DIR *proc = opendir("/proc");
+    size_t n = 0;
+    struct dirent *e;
+    while (proc && n < cap && (e = readdir(proc)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        char path[64];
+        struct stat st;
+        snprintf(path, sizeof path, "/proc/%ld/ns/mnt", pid);
+        if (stat(path, &st) != 0 || st.st_dev != dev || st.st_ino != ino)
+            continue;
+        int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0U);
+        if (fd >= 0)
+            fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+    }
+    if (proc)
+        closedir(proc);
+    return n;
+}
+
+static void wait_readable(struct pollfd *fds, size_t n)
+{
+    while (poll(fds, (nfds_t)n, -1) < 0 && errno == EINTR)
+        ;
+}
+
+/* The helper: outside the command's session and process group (the agent's kill of that
+ * group does not reach it), in the caller's mount namespace (where an rmdir is possible), with
+ * no descriptor of the caller's but two pipes. It holds each root's lock shared for as long as
+ * the command or anything it left behind runs. */
+static void placeholder_helper(const roots_t *roots, pid_t command, int ready, int ns)
+    __attribute__((noreturn));
+
+static void placeholder_helper(const roots_t *roots, pid_t command, int ready, int ns)
+{
+    setsid();
+    static const int quiet[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN,
+                                SIGTTOU, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        signal(quiet[i], SIG_IGN);
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2 && null >= 0; fd++)
+        dup2(null, fd);
+    for (int fd = 3; fd < 1024; fd++)
+        if (fd != ready && fd != ns)
+            close(fd);
+    int pidfd = (int)syscall(SYS_pidfd_open, command, 0U);
+    int dir = pidfd >= 0 ? open_lock_dir() : -1;
+    ph_root_t *ph = xmalloc((roots->n + 1) * sizeof *ph);
+    size_t n = 0;
+    for (size_t i = 0; dir >= 0 && i < roots->n; i++) {
+        struct stat st;
+        if (!project_root_missing_names(&roots->items[i]) || stat(roots->items[i].path, &st))
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "%llu-%llu.lock", (unsigned long long)st.st_dev,
+                 (unsigned long long)st.st_ino);
+        int lock = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        snprintf(name, sizeof name, "%llu-%llu.record", (unsigned long long)st.st_dev,
+                 (unsigned long long)st.st_ino);
+        int record = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (lock < 0 || record < 0 || flock(lock, LOCK_SH) != 0)
+            continue;
+        ph[n] = (ph_root_t){roots->items[i].path, lock, record};
+        create_placeholders(&ph[n++]);
+    }
+    /* Whatever happened, the command may go on: the mount layer covers what exists, and a
+     * name still missing falls back to the no-new-directory rule. */
+    close(ready);
+    char buf[64] = "";
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof buf - 1 &&
+           ((r = read(ns, buf + got, sizeof buf - 1 - got)) > 0 || (r < 0 && errno == EINTR)))
+        got += r > 0 ? (size_t)r : 0;
+    buf[got] = '\0';
+    close(ns);
+    if (pidfd >= 0) {
+        struct pollfd one = {.fd = pidfd, .events = POLLIN};
+        wait_readable(&one, 1);
+    }
+    unsigned long long dev, ino;
+    if (sscanf(buf, "%llu %llu", &dev, &ino) == 2) {
+        struct pollfd members[64];
+        size_t m;
+        while ((m = namespace_members(dev, ino, members, 64)) > 0) {
+            wait_readable(members, m);
+            for (size_t i = 0; i < m; i++)
+                close(members[i].fd);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        remove_placeholders(&ph[i]);
+    _exit(0);
+}
+
+/* Before the mount layer: where a project root lacks .git, .codex or .agents, have a helper
+ * create them as empty directories (which the mount layer then covers read-only) and remove
+ * them once the command and everything it started are gone. Returns after the helper is done
+ * creating; the command keeps its pid, process group, session and exit status. */
+static void start_placeholders(const roots_t *roots)
+{
+    int wanted = 0;
+    for (size_t i = 0; i < roots->n; i++)
+        wanted |= project_root_missing_names(&roots->items[i]);
+    if (!wanted)
+        return;
+    snprintf(placeholder_lock_dir, sizeof placeholder_lock_dir, "/tmp/codex-sandbox-%u",
+             (unsigned)geteuid());
+    int ready[2], ns[2];
+    if (pipe2(ready, O_CLOEXEC) != 0)
+        return;
+    if (pipe2(ns, O_CLOEXEC) != 0) {
+        close(ready[0]);
+        close(ready[1]);
+        return;
+    }
+    pid_t command = getpid();
+    pid_t middle = fork();
+    if (middle == 0) {
+        /* Twice, so the helper is nobody's child we know of: the command never sees a child
+         * it did not start (a shell's wait, make's), and the helper outlives this branch. */
+        if (fork() == 0) {
+            close(ready[0]);
+            close(ns[1]);
+            placeholder_helper(roots, command, ready[1], ns[0]);
+        }
+        _exit(0);
+    }
+    close(ready[1]);
+    close(ns[0]);
+    if (middle < 0) {
+        close(ready[0]);
+        close(ns[1]);
+        return;
+    }
+    while (waitpid(middle, NULL, 0) < 0 && errno == EINTR)
+        ;
+    char c;
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+        ;
+    close(ready[0]);
+    placeholder_ns_fd = ns[1];
+}
+
+/* After the mount layer: tell the helper which mount namespace to outwait (none in
+ * enumeration mode: EOF). */
+static void announce_namespace(int mounts)
+{
+    if (placeholder_ns_fd < 0)
+        return;
+    struct stat st;
+    if (mounts && stat("/proc/self/ns/mnt", &st) == 0)
+        dprintf(placeholder_ns_fd, "%llu %llu\n", (unsigned long long)st.st_dev,
+                (unsigned long long)st.st_ino);
+    close(placeholder_ns_fd);
+    placeholder_ns_fd = -1;
+}
+
 /**** main ****/
 
 static void usage(const char *why)
@@ -1426,7 +1737,10 @@ int main(int argc, char **argv)
             new_session();
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
             die(CODEX_SANDBOX_EXIT_PRIVS, "cannot set no_new_privs: %s", strerror(errno));
+        if (!do_explain && policy.kind == POLICY_WORKSPACE_WRITE)
+            start_placeholders(&roots);
         int mounts = apply_mount_layer(&roots);
+        announce_namespace(mounts);
         if (do_explain) {
             explain(&policy, &roots, kinds[policy.kind], mounts ? "mounts" : "enumeration");
             fflush(stdout);
