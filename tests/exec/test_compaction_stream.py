@@ -168,9 +168,11 @@ def compacted_shapes(home: Path) -> list[list[str]]:
     return out
 
 
-def run_scenario(argv: list[str], name: str, tmp: Path) -> dict[str, Any]:
-    """The facts of one scenario run by the CLI `argv` (ours or the official binary)."""
+def run_scenario(argv: list[str] | list[list[str]], name: str, tmp: Path) -> dict[str, Any]:
+    """The facts of one scenario run by the CLI `argv` (ours or the official binary), or by one
+    CLI per run (a list of argvs: the thread changes hands on resume)."""
     scenario = SCENARIOS[name]
+    argvs = argv if argv and isinstance(argv[0], list) else [argv] * len(scenario.prompts)
     home, repo = tmp / "home", tmp / "repo"
     repo.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
@@ -186,7 +188,7 @@ def run_scenario(argv: list[str], name: str, tmp: Path) -> dict[str, Any]:
             if i:
                 tail.append(prompt)
             proc = subprocess.run(
-                [*argv, *tail],
+                [*argvs[i], *tail],
                 cwd=repo,
                 env=codex_env(home),
                 stdin=subprocess.DEVNULL,
@@ -246,6 +248,23 @@ def test_fixture_facts_say_what_the_issue_says() -> None:
 def test_live_official_still_matches_the_fixture(name: str, tmp_path: Path) -> None:
     official = run_scenario([str(official_binary())], name, tmp_path)
     assert official == load_fixture(name)
+
+
+@needs_git
+@pytest.mark.skipif(official_binary() is None, reason=f"needs the official codex ({INSTALL_HINT})")
+@pytest.mark.parametrize("compactor", ["ours", "official"])
+def test_a_thread_compacted_by_one_cli_is_not_compacted_again_by_the_other(
+    compactor: str, tmp_path: Path
+) -> None:
+    """Run 1 and the compacting resume by one CLI, the third run by the other: the other takes
+    the `compacted` history as it is (no second compaction) and reports the same usage."""
+    official = [str(official_binary())]
+    first, other = (OURS, official) if compactor == "ours" else (official, OURS)
+    got = run_scenario([first, first, other], "resume", tmp_path)
+    expected = load_fixture("resume")
+    assert got["streams"] == expected["streams"]
+    assert [r["kind"] for r in got["requests"]] == ["turn", "compaction", "turn", "turn"]
+    assert got["compacted"] == expected["compacted"]
 
 
 def capture() -> None:
