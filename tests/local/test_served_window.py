@@ -14,7 +14,7 @@ import orjson
 import pytest
 from tests.exec.harness import rollout_files, run_codex
 from tests.support.mock_model_server import MockModelServer
-from tests.support.model_stream import Message, Turn, Usage
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 
 from codex.core.compact import COMPACT_PROMPT
 
@@ -116,11 +116,15 @@ def test_auto_compaction_follows_the_served_window(
     mock_model_server: MockModelServer, home: Path, git_repo: Path
 ) -> None:
     """A 4,096-token server: a reply whose usage reaches 90% of it (3,686) is compacted before
-    the turn goes on; with the fallback window nothing would happen until 244,800."""
+    the turn goes on (it called a tool, so the model has more to do: 0.169 compacts between the
+    two requests); with the fallback window nothing would happen until 244,800."""
     mock_model_server.models = [MODEL]
     mock_model_server.get_json["/api/ps"] = {"models": [{"model": MODEL, "context_length": 4096}]}
     mock_model_server.enqueue(
-        Turn([Message("long answer")], usage=Usage(input_tokens=3600, output_tokens=100)),
+        Turn(
+            [FunctionCall("call_1", "exec_command", {"cmd": "echo hi"})],
+            usage=Usage(input_tokens=3600, output_tokens=100),
+        ),
         Turn([Message("summary of the work")], usage=Usage(input_tokens=900, output_tokens=50)),
         Turn([Message("done")], usage=Usage(input_tokens=400, output_tokens=5)),
     )
