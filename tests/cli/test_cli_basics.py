@@ -34,17 +34,19 @@ def test_help_lists_global_options_and_commands(run_codex: RunCodex) -> None:
     assert "debug" in result.stdout
 
 
-def test_no_subcommand_says_tui_is_pending_and_exits_2(run_codex: RunCodex) -> None:
+def test_no_subcommand_without_a_terminal_is_one_line_exit_1(run_codex: RunCodex) -> None:
+    # No subcommand is the interactive TUI; without a terminal it refuses in one line, exit 1
+    # (0.169: "Error: stdin is not a terminal", exit 1).
     result = run_codex()
-    assert result.returncode == 2
+    assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("codex: ")
-    assert "TUI" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("codex: stdin is not a terminal")
 
 
-def test_unknown_subcommand_is_one_line_exit_2(run_codex: RunCodex) -> None:
+def test_unknown_word_is_the_tui_prompt_one_line_without_a_terminal(run_codex: RunCodex) -> None:
+    # As 0.169: a first word that is no subcommand is the TUI's PROMPT.
     result = run_codex("frobnicate")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
 

@@ -72,6 +72,12 @@ def test_text_answer_imports_no_tool_runtime(
     # The table is real: the session, the turn loop and the router itself were imported.
     assert {"codex.core.session", "codex.core.turn", "codex.tools.runtime.router"} <= names
     assert sorted(names.intersection(TOOL_MODULES)) == []
+    # The interactive TUI and its toolkit stay out of exec (issue 17).
+    assert (
+        sorted(n for n in names if n.split(".")[0] == "textual" or n.startswith("codex.tui")) == []
+    )
+    # The in-process SDK (`from codex import Codex`) is never exec's business.
+    assert sorted(n for n in names if n.startswith("codex.sdk")) == []
     # The tools were still offered to the model, apply_patch and the shell among them.
     tools = {t.get("name") for t in mock_model_server.requests[0].json["tools"]}
     assert {"apply_patch", "exec_command"} <= tools
@@ -108,3 +114,31 @@ def test_tools_load_on_first_call_and_work(
         "codex._native.diff",
     ):
         assert module in names
+
+
+def test_version_imports_neither_the_sdk_nor_core(home: Path, repo: Path, tmp_path: Path) -> None:
+    """`codex --version` pays only for the CLI: `codex/__init__.py`'s lazy SDK names stay unloaded."""
+    res, names = run_exec("--version", home=home, cwd=repo, tmp_path=tmp_path)
+    assert res.rc == 0 and b"0.169.0" in res.stdout
+    assert "codex.cli.main" in names
+    assert sorted(n for n in names if n.startswith(("codex.sdk", "codex.core"))) == []
+
+
+def test_version_and_help_import_no_tui(tmp_path: Path, home: Path, repo: Path) -> None:
+    """`codex --version` and `codex exec --help` never load Textual or codex.tui."""
+    for argv in (["--version"], ["exec", "--help"]):
+        out = tmp_path / "modules.txt"
+        proc = subprocess.run(
+            [sys.executable, "-c", ENTRY, *argv],
+            cwd=repo,
+            env=codex_env(home, {"MODULES_OUT": str(out)}),
+            input=b"",
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        names = set(out.read_text().split("\n"))
+        assert "codex.cli.main" in names  # the table is real
+        assert sorted(n for n in names if n.split(".")[0] in ("textual", "rich")) == []
+        assert sorted(n for n in names if n.startswith("codex.tui")) == []

@@ -34,6 +34,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("logout", "Remove stored authentication credentials", "codex.cli.logout"),
     Command("models", "Local models for --oss: pull, add a GGUF, list", "codex.cli.models"),
     Command("features", "Inspect feature flags, or set one in config.toml", "codex.cli.features"),
+    Command(
+        "resume",
+        "Resume a previous interactive session (picker by default; --last, or an id)",
+        "codex.cli.tui",
+    ),
+    Command("fork", "Fork a previous interactive session into a new one", "codex.cli.tui"),
     Command("archive", "Archive a saved session by id", "codex.cli.sessions"),
     Command("unarchive", "Unarchive a saved session by id", "codex.cli.sessions"),
     Command("delete", "Permanently delete a saved session by id", "codex.cli.sessions"),

@@ -30,10 +30,22 @@ _VALUE_OPTIONS = {
     "--disable",
 }
 
-_TUI_PENDING = (
-    "codex: the interactive TUI is not available in this build yet; "
-    "use `codex exec` or a subcommand (see `codex --help`)"
-)
+# Options of the interactive TUI taking a value (`codex -m MODEL resume`): codex.cli.tui.
+_VALUE_OPTIONS |= {
+    "-m",
+    "--model",
+    "-s",
+    "--sandbox",
+    "-a",
+    "--ask-for-approval",
+    "-C",
+    "--cd",
+    "--add-dir",
+    "-i",
+    "--image",
+}
+# Subcommands that are the TUI itself, parsed by codex.cli.tui.
+_TUI_COMMANDS = ("resume", "fork")
 
 
 def entry() -> NoReturn:
@@ -200,14 +212,21 @@ def _dispatch(argv: list[str]) -> int:
 
     selected = find_subcommand(argv)
     command = commands.find(selected) if selected else None
-    if selected is not None and command is None:
-        sys.stderr.write(_TUI_PENDING + "\n")
-        return 2
+    if command is None and not (selected is None and ("-h" in argv or "--help" in argv)):
+        # No subcommand: the interactive TUI, the first positional word being its PROMPT.
+        from codex.cli.tui import run_argv
+
+        return run_argv(argv, "new")
+    if command is not None and command.name in _TUI_COMMANDS:
+        from codex.cli.tui import run_argv
+
+        at = argv.index(selected)  # type: ignore[arg-type]
+        return run_argv(argv[:at] + argv[at + 1 :], command.name)
     parser = build_parser(selected)
     args = parser.parse_args(argv)
     if command is None:
-        sys.stderr.write(_TUI_PENDING + "\n")
-        return 2
+        parser.print_help()
+        return 0
     ctx = _context(args)
     if ctx.profile is not None:
         from codex.config.profiles import check_profile_flag

@@ -1,0 +1,355 @@
+"""The interactive app: transcript above, composer and status line below, dialogs on top.
+
+It speaks only Op/Event to core through `codex.api`: one worker opens the session and reads
+every event (the classic queue: one reader that keeps up), folds it into the transcript
+(codex.tui.mapper) and asks the user about approvals; keys turn into Ops (UserInput, Interrupt,
+Compact, ExecApproval/PatchApproval, Shutdown). Repaints are coalesced: the first change paints
+at once, later ones at most every `FRAME_INTERVAL` seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from codex.tui.cells import NoticeCell
+from codex.tui.mapper import Mapper
+from codex.tui.transcript import TranscriptView
+from codex.tui.widgets import ApprovalScreen, Composer, StatusLine
+
+FRAME_INTERVAL = 0.1  # at most ~10 repaints a second while text streams
+
+
+@dataclass(slots=True)
+class LaunchOptions:
+    """Everything the app needs from the command line, already resolved."""
+
+    config: Any
+    prompt: str | None = None
+    images: list[str] = field(default_factory=list)
+    add_dirs: list[Path] = field(default_factory=list)
+    resume: Any = None  # a codex.api.Resume, or None for a new session
+    fork: bool = False
+    pick_resume: bool = False  # open the resume picker before any session
+    show_all: bool = False  # the picker lists sessions of every directory
+    trust_prompt: bool = False  # ask whether to trust the folder before the session
+    reload_config: Any = None  # () -> Config, after the trust answer was recorded
+    history: list[str] = field(default_factory=list)
+    version: str = ""
+
+
+class CodexApp(App[int]):
+    CSS = """
+    Screen { layout: vertical; }
+    #queued { height: auto; color: $text-muted; padding: 0 2; }
+    """
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar = [
+        Binding("ctrl+c", "ctrl_c", show=False, priority=True),
+        Binding("ctrl+d", "ctrl_d", show=False, priority=True),
+        Binding("escape", "interrupt", show=False),
+    ]
+
+    def __init__(self, options: LaunchOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.mapper = Mapper()
+        self.session: Any = None
+        self.queued: list[str] = []
+        self._dirty = False
+        self._flush_pending = False
+        self._last_flush = 0.0
+        self._quit_armed = False
+        self._restart = False
+        self._started = False
+        self.exit_message: str | None = None
+        self.first_frame_at: float | None = None
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        cfg = self.options.config
+        self.mapper.status.model = str(cfg.model)
+        self.mapper.status.cwd = str(cfg.cwd)
+        header = NoticeCell(
+            text=f">_ OpenAI Codex (v{self.options.version})\n   model: {cfg.model}\n"
+            f"   directory: {cfg.cwd}",
+            style="bold",
+        )
+        self.mapper.add(header)
+        yield TranscriptView(self.mapper.cells, id="transcript")
+        yield Static(id="queued")
+        yield Composer(recall=self.options.history, id="composer")
+        yield StatusLine(id="status")
+
+    def on_mount(self) -> None:
+        self.query_one(Composer).focus()
+        self._paint()
+        if self.options.trust_prompt:
+            self._ask_trust()
+        else:
+            self._begin()
+
+    def _begin(self) -> None:
+        if self.options.pick_resume:
+            self.open_resume_picker()
+        else:
+            self._start_session()
+
+    def _ask_trust(self) -> None:
+        from codex.tui.trust import TrustScreen, record_trust
+
+        def answered(trusted: bool | None) -> None:
+            record_trust(self.options.config, bool(trusted))
+            if self.options.reload_config is not None:
+                self.options.config = self.options.reload_config()
+            self._begin()
+
+        self.push_screen(TrustScreen(Path(str(self.options.config.cwd))), answered)
+
+    # ---- repaint coalescing ---------------------------------------------------------------
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+        if self._flush_pending:
+            return
+        self._flush_pending = True
+        delay = self._last_flush + FRAME_INTERVAL - time.monotonic()
+        if delay <= 0:
+            self.call_later(self._flush)  # (a zero-length Textual timer divides by zero)
+        else:
+            self.set_timer(delay, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        if self._dirty:
+            self._paint()
+
+    def _paint(self) -> None:
+        self._dirty = False
+        self._last_flush = time.monotonic()
+        self.query_one(TranscriptView).relayout()
+        self.query_one(StatusLine).show(self.mapper.status)
+        queued = self.query_one("#queued", Static)
+        queued.update("\n".join(f"↳ queued: {q}" for q in self.queued))
+
+    # ---- the session ----------------------------------------------------------------------
+
+    async def _session_main(self) -> None:
+        from codex.api import FrontEnd, open_session
+        from codex.protocol.originator import DEFAULT_ORIGINATOR
+
+        front_end = FrontEnd(originator=DEFAULT_ORIGINATOR, source="cli")
+        try:
+            while True:
+                await self._one_session(open_session, front_end)
+                if not self._restart:
+                    break
+                self._restart = False
+                self._reset_transcript()
+        except Exception as err:
+            from codex.errors import CodexError
+
+            if not isinstance(err, CodexError):
+                raise
+            self.exit_message = str(err)
+            self.exit(1)
+            return
+        self.exit(0)
+
+    async def _one_session(self, open_session: Any, front_end: Any) -> None:
+        opts = self.options
+        async with open_session(
+            opts.config, front_end, resume=opts.resume, add_dirs=opts.add_dirs
+        ) as session:
+            self.session = session
+            while True:
+                event = await session.next_event()
+                msg = event.msg
+                tag = msg.TAG
+                if tag == "shutdown_complete":
+                    break
+                if tag in ("exec_approval_request", "apply_patch_approval_request"):
+                    self.mapper.feed(msg)
+                    self._paint()
+                    self.push_screen(ApprovalScreen(msg), self._answer_for(msg))
+                    continue
+                self.mapper.feed(msg)
+                self.mark_dirty()
+                if tag == "session_configured" and (opts.prompt or opts.images):
+                    # The prompt from the command line, once the session (and its id, which
+                    # history.jsonl records) is known.
+                    prompt, images = opts.prompt or "", opts.images
+                    opts.prompt, opts.images = None, []
+                    await self._send(prompt, images)
+                if tag in ("task_complete", "turn_complete", "turn_aborted"):
+                    await self._after_turn()
+        self.session = None
+
+    def _reset_transcript(self) -> None:
+        from codex.tui.mapper import Status
+
+        del self.mapper.cells[1:]
+        old = self.mapper.status
+        self.mapper.status = Status(model=old.model, cwd=old.cwd)
+        self.query_one(TranscriptView).clear_cache()
+        self.mark_dirty()
+
+    async def restart(self, resume: Any) -> None:
+        """Leave this session and open another (/new, /resume): a new one when `resume` is
+        None."""
+        self.options.resume = resume
+        if self.session is None:
+            return
+        from codex.protocol.ops import Shutdown
+
+        self._restart = True
+        await self.session.submit(Shutdown())
+
+    def open_resume_picker(self) -> None:
+        from codex.tui.picker import ResumePicker
+
+        async def chosen(path: str | None) -> None:
+            if path is None:
+                if self.session is None and not self._started:
+                    self.exit(0)
+                return
+            if self._started:
+                await self.restart(Path(path))
+            else:
+                self.options.resume = Path(path)
+                self._start_session()
+
+        self.push_screen(
+            ResumePicker(
+                Path(str(self.options.config.codex_home)),
+                cwd=None if self.options.show_all else str(self.options.config.cwd),
+            ),
+            chosen,
+        )
+
+    def _start_session(self) -> None:
+        self._started = True
+        self.run_worker(self._session_main(), exclusive=True, name="session")
+
+    async def send_text(self, text: str) -> None:
+        if self.session is None or self.mapper.status.running:
+            self.queued.append(text)
+            self.mark_dirty()
+            return
+        await self._send(text, [])
+
+    def _answer_for(self, request: Any) -> Any:
+        async def answer(decision: str | None) -> None:
+            from codex.protocol.ops import ExecApproval, PatchApproval, ReviewDecision
+
+            choice = ReviewDecision(decision or "abort")
+            if request.TAG == "exec_approval_request":
+                approval_id = getattr(request, "approval_id", None) or request.call_id
+                await self.session.submit(ExecApproval(id=approval_id, decision=choice))
+                verb = {"approved": "approved", "approved_for_session": "approved"}.get(
+                    choice.value, "did not approve"
+                )
+                from codex.tui.mapper import command_text
+
+                what = command_text(list(request.command))
+                mark, style = ("✔", "green") if verb == "approved" else ("✗", "red")
+                self.mapper.notice(f"{mark} You {verb} codex to run {what}", style)
+            else:
+                await self.session.submit(PatchApproval(id=request.call_id, decision=choice))
+                ok = choice.value.startswith("approved")
+                self.mapper.notice(
+                    ("✔ You approved" if ok else "✗ You did not approve") + " the edits",
+                    "green" if ok else "red",
+                )
+            self.mark_dirty()
+            self.query_one(Composer).focus()
+
+        return answer
+
+    async def _after_turn(self) -> None:
+        if self.queued:
+            await self._send(self.queued.pop(0), [])
+
+    async def _send(self, text: str, images: list[str]) -> None:
+        from codex.protocol.ops import InputLocalImage, InputText, UserInput
+
+        items: list[Any] = [InputLocalImage(path=p) for p in images]
+        if text:
+            items.append(InputText(text=text))
+        self.mapper.status.running = True
+        await self.session.submit(UserInput(items=items))
+        self._record_history(text)
+        self.mark_dirty()
+
+    def _record_history(self, text: str) -> None:
+        if not text:
+            return
+        from codex.core.message_history import append_history
+
+        cfg = self.options.config
+        persistence = str(getattr(getattr(cfg, "history", None), "persistence", "save-all"))
+        # A history file we cannot write never stops the conversation.
+        with contextlib.suppress(OSError):
+            append_history(
+                Path(cfg.codex_home), self.mapper.status.session_id, text, persistence=persistence
+            )
+
+    # ---- input ----------------------------------------------------------------------------
+
+    async def on_composer_submitted(self, message: Composer.Submitted) -> None:
+        composer = self.query_one(Composer)
+        text = message.text
+        composer.remember(text)
+        composer.load_text("")
+        self._quit_armed = False
+        if text.startswith("/"):
+            from codex.tui.slash import run_slash
+
+            await run_slash(self, text)
+            return
+        await self.send_text(text)
+
+    async def action_interrupt(self) -> None:
+        if self.session is not None and self.mapper.status.running:
+            from codex.protocol.ops import Interrupt
+
+            await self.session.submit(Interrupt())
+
+    async def action_ctrl_c(self) -> None:
+        composer = self.query_one(Composer)
+        if self.mapper.status.running:
+            await self.action_interrupt()
+            return
+        if composer.text:
+            composer.load_text("")
+            return
+        if self._quit_armed:
+            await self.shutdown()
+            return
+        self._quit_armed = True
+        self.query_one(StatusLine).show(self.mapper.status, hint="ctrl + c again to quit")
+
+    async def action_ctrl_d(self) -> None:
+        if not self.query_one(Composer).text:
+            await self.shutdown()
+
+    async def shutdown(self) -> None:
+        if self.session is None:
+            self.exit(0)
+            return
+        from codex.protocol.ops import Shutdown
+
+        await self.session.submit(Shutdown())
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key not in ("ctrl+c",):
+            self._quit_armed = False

@@ -1,0 +1,170 @@
+"""From parsed command-line options to a running TUI: the terminal checks (a TTY, big enough),
+the config with the flags applied, the resume choice, then the app. Textual is imported only
+here, after the checks, so `codex exec` and `codex --version` never load it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codex.errors import CodexError
+
+MIN_COLUMNS = 40
+MIN_ROWS = 10
+
+
+@dataclass(slots=True)
+class TuiRequest:
+    """What `codex [PROMPT]`, `codex resume` and `codex fork` were asked for."""
+
+    prompt: str | None = None
+    images: list[str] = field(default_factory=list)
+    model: str | None = None
+    sandbox: str | None = None
+    approval: str | None = None
+    full_auto: bool = False
+    yolo: bool = False
+    cd: str | None = None
+    add_dirs: list[str] = field(default_factory=list)
+    oss: bool = False
+    search: bool = False
+    no_alt_screen: bool = False
+    mode: str = "new"  # new | resume | fork
+    session_id: str | None = None
+    last: bool = False
+    show_all: bool = False
+
+
+def check_terminal() -> None:
+    """One clear line (exit 1) when there is no terminal to draw on or it is too small."""
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)):
+        try:
+            tty = stream is not None and stream.isatty()
+        except (AttributeError, ValueError):
+            tty = False
+        if not tty:
+            raise CodexError(
+                f"{name} is not a terminal; the interactive TUI needs one "
+                "(use `codex exec` for non-interactive runs)",
+                exit_code=1,
+            )
+    try:
+        size = os.get_terminal_size(sys.stdout.fileno())
+    except OSError:
+        return
+    if size.columns < MIN_COLUMNS or size.lines < MIN_ROWS:
+        raise CodexError(
+            f"the terminal is too small ({size.columns}x{size.lines}); "
+            f"the TUI needs at least {MIN_COLUMNS}x{MIN_ROWS}",
+            exit_code=1,
+        )
+
+
+def flag_overrides(req: TuiRequest) -> dict[str, object]:
+    """The flags as dotted config keys (highest precedence), as upstream's TUI maps them."""
+    flags: dict[str, object] = {}
+    if req.model:
+        flags["model"] = req.model
+    if req.full_auto:
+        flags["sandbox_mode"] = "workspace-write"
+        flags["approval_policy"] = "on-request"
+    if req.yolo:
+        flags["sandbox_mode"] = "danger-full-access"
+        flags["approval_policy"] = "never"
+    if req.sandbox:
+        flags["sandbox_mode"] = req.sandbox
+    if req.approval:
+        flags["approval_policy"] = req.approval
+    if req.oss:
+        flags["model_provider"] = "oss"
+    if req.search:
+        flags["web_search"] = "live"
+    return flags
+
+
+def resolve_dir(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else base / path
+    if not path.is_dir():
+        raise CodexError(f"No such directory: {value}", exit_code=1)
+    return path.resolve()
+
+
+def run_tui(req: TuiRequest, ctx: Any) -> int:
+    check_terminal()
+    cwd = resolve_dir(req.cd, Path.cwd()) if req.cd else Path.cwd().resolve()
+    config = ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req))
+    add_dirs = [resolve_dir(d, cwd) for d in req.add_dirs]
+    images = []
+    for image in req.images:
+        path = Path(image).expanduser()
+        path = path if path.is_absolute() else Path.cwd() / path
+        if not path.is_file():
+            raise CodexError(f"image file not found: {image}", exit_code=1)
+        images.append(str(path))
+    resume = _resume_choice(req, config)
+
+    from codex import __version__
+    from codex.core.message_history import recent_messages
+    from codex.tui.app import CodexApp, LaunchOptions
+
+    options = LaunchOptions(
+        config=config,
+        prompt=req.prompt,
+        images=images,
+        add_dirs=add_dirs,
+        resume=resume,
+        fork=req.mode == "fork",
+        pick_resume=req.mode in ("resume", "fork") and resume is None,
+        show_all=req.show_all,
+        history=recent_messages(Path(str(config.codex_home))),
+        version=__version__,
+        trust_prompt=needs_trust_prompt(config, req),
+        reload_config=lambda: ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req)),
+    )
+    app = CodexApp(options)
+    code = app.run(inline=req.no_alt_screen, inline_no_clear=req.no_alt_screen)
+    if app.exit_message:
+        raise CodexError(app.exit_message, exit_code=1)
+    if app.return_code not in (None, 0):
+        return int(app.return_code or 1)
+    _farewell(app)
+    return int(code or 0)
+
+
+def needs_trust_prompt(config: Any, req: TuiRequest) -> bool:
+    """Upstream asks once per folder whose trust is not recorded, unless flags already chose
+    the sandbox and approvals (-s/-a/--full-auto/--yolo)."""
+    if req.full_auto or req.yolo or req.sandbox or req.approval:
+        return False
+    from codex.tui.trust import trust_recorded
+
+    return not trust_recorded(config)
+
+
+def _resume_choice(req: TuiRequest, config: Any) -> Any:
+    if req.mode == "new":
+        return None
+    from codex.api import Resume
+
+    if req.session_id:
+        return Resume.thread(req.session_id)
+    if req.last:
+        return Resume.newest()
+    return None  # the picker chooses
+
+
+def _farewell(app: Any) -> None:
+    """What upstream prints on the normal screen after leaving: usage and how to resume."""
+    status = app.mapper.status
+    if not status.session_id:
+        return
+    lines = []
+    if status.tokens_used:
+        lines.append(f"Token usage: total={status.tokens_used:,}")
+    lines.append(f"To continue this session, run codex resume {status.session_id}")
+    sys.stdout.write("\n".join(lines) + "\n")

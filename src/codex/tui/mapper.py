@@ -1,0 +1,254 @@
+"""Core events → transcript cells. The one place the TUI interprets the Event stream; it never
+draws (the app asks it for `cells` and `status`) and never talks to the session (approval
+requests are handed back to the caller as they arrive).
+
+Kept free of Textual so tests drive it with recorded events and exports read it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from codex.tui.cells import (
+    AgentCell,
+    Cell,
+    CommandCell,
+    NoticeCell,
+    PatchCell,
+    PlanCell,
+    ReasoningCell,
+    UserCell,
+)
+
+
+@dataclass(slots=True)
+class Status:
+    """What the status line shows."""
+
+    model: str = "loading"
+    cwd: str = ""
+    approval: str = ""
+    sandbox: str = ""
+    session_id: str = ""
+    rollout_path: str | None = None
+    tokens_used: int = 0
+    context_window: int | None = None
+    last_input_tokens: int = 0
+    running: bool = False
+
+    def context_left(self) -> int | None:
+        """Percent of the context window left (as upstream: from the last request's input)."""
+        if not self.context_window:
+            return None
+        used = min(self.last_input_tokens, self.context_window)
+        return max(0, round(100 * (1 - used / self.context_window)))
+
+
+def command_text(command: list[str]) -> str:
+    """The command as a user reads it: the script of `bash -lc SCRIPT`, else shell-joined."""
+    if len(command) == 3 and command[1] in ("-lc", "-c") and command[0].endswith("sh"):
+        return command[2]
+    return shlex.join(command)
+
+
+def sandbox_label(policy: Any) -> str:
+    data = policy if isinstance(policy, dict) else getattr(policy, "to_dict", lambda: {})()
+    if isinstance(policy, str):
+        return policy
+    return str(data.get("type", "")) if isinstance(data, dict) else str(policy)
+
+
+@dataclass(slots=True)
+class Mapper:
+    """Holds the transcript (`cells`) and folds each event into it. `changed` lists the cells
+    touched since the caller last cleared it (new cells are appended to `cells`)."""
+
+    cells: list[Cell] = field(default_factory=list)
+    status: Status = field(default_factory=Status)
+    _agent: AgentCell | None = None
+    _reasoning: ReasoningCell | None = None
+    _commands: dict[str, CommandCell] = field(default_factory=dict)
+    _patches: dict[str, PatchCell] = field(default_factory=dict)
+    _plan: PlanCell | None = None
+    last_diff: str = ""
+
+    def add(self, cell: Cell) -> Cell:
+        self.cells.append(cell)
+        return cell
+
+    def notice(self, text: str, style: str = "dim") -> None:
+        self.add(NoticeCell(text=text, style=style))
+
+    def feed(self, msg: Any) -> None:
+        """Fold one event message (a protocol EventMsg) into the transcript."""
+        handler = getattr(self, "_on_" + str(getattr(msg, "TAG", "")), None)
+        if handler is not None:
+            handler(msg)
+
+    # ---- session --------------------------------------------------------------------------
+
+    def _on_session_configured(self, msg: Any) -> None:
+        s = self.status
+        s.model = msg.model
+        s.cwd = msg.cwd
+        s.approval = str(msg.approval_policy)
+        s.sandbox = sandbox_label(msg.sandbox_policy)
+        s.session_id = msg.session_id
+        s.rollout_path = msg.rollout_path
+        for old in msg.initial_messages or ():
+            self._replay(old)
+
+    def _replay(self, msg: Any) -> None:
+        tag = getattr(msg, "TAG", "")
+        if tag == "user_message":
+            self.add(UserCell(text=msg.message))
+        elif tag == "agent_message":
+            cell = AgentCell()
+            cell.finish(msg.message)
+            self.add(cell)
+
+    def _on_task_started(self, msg: Any) -> None:
+        self.status.running = True
+        if msg.model_context_window:
+            self.status.context_window = msg.model_context_window
+
+    _on_turn_started = _on_task_started
+
+    def _on_task_complete(self, msg: Any) -> None:
+        self._end_turn()
+
+    _on_turn_complete = _on_task_complete
+
+    def _on_turn_aborted(self, msg: Any) -> None:
+        self._end_turn()
+        self.notice("■ Conversation interrupted - tell the model what to do differently.", "red")
+
+    def _end_turn(self) -> None:
+        self.status.running = False
+        if self._agent is not None and not self._agent.done:
+            self._agent.finish()
+        self._agent = None
+        self._reasoning = None
+
+    def _on_token_count(self, msg: Any) -> None:
+        info = msg.info
+        if info is None:
+            return
+        self.status.tokens_used = info.total_token_usage.total_tokens
+        self.status.last_input_tokens = info.last_token_usage.input_tokens
+        if info.model_context_window:
+            self.status.context_window = info.model_context_window
+
+    # ---- messages -------------------------------------------------------------------------
+
+    def _on_user_message(self, msg: Any) -> None:
+        self._agent = None
+        self.add(UserCell(text=msg.message, images=list(msg.local_images or [])))
+
+    def _on_agent_message_delta(self, msg: Any) -> None:
+        if self._agent is None or self._agent.done:
+            self._agent = AgentCell()
+            self.add(self._agent)
+        self._agent.append(msg.delta)
+
+    def _on_agent_message(self, msg: Any) -> None:
+        if self._agent is None or self._agent.done:
+            self._agent = AgentCell()
+            self.add(self._agent)
+        self._agent.finish(msg.message)
+
+    def _on_agent_reasoning_delta(self, msg: Any) -> None:
+        if self._reasoning is None:
+            self._reasoning = ReasoningCell()
+            self.add(self._reasoning)
+        self._reasoning.parts.append(msg.delta)
+        self._reasoning.touch()
+
+    def _on_agent_reasoning(self, msg: Any) -> None:
+        if self._reasoning is None:
+            self._reasoning = ReasoningCell()
+            self.add(self._reasoning)
+        self._reasoning.parts[:] = [msg.text]
+        self._reasoning.touch()
+        self._reasoning = None
+
+    def _on_agent_reasoning_section_break(self, msg: Any) -> None:
+        self._reasoning = None
+
+    # ---- tools ----------------------------------------------------------------------------
+
+    def _on_exec_command_begin(self, msg: Any) -> None:
+        cell = CommandCell(call_id=msg.call_id, command=command_text(list(msg.command)))
+        self._commands[msg.call_id] = cell
+        self._agent = None
+        self.add(cell)
+
+    def _on_exec_command_output_delta(self, msg: Any) -> None:
+        cell = self._commands.get(msg.call_id)
+        if cell is not None:
+            chunk = msg.chunk
+            cell.add_output(chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk)
+
+    def _on_exec_command_end(self, msg: Any) -> None:
+        cell = self._commands.pop(msg.call_id, None)
+        if cell is None:
+            cell = CommandCell(call_id=msg.call_id, command=command_text(list(msg.command)))
+            self.add(cell)
+        duration = msg.duration.seconds if hasattr(msg.duration, "seconds") else 0.0
+        cell.finish(msg.exit_code, duration, msg.aggregated_output or msg.formatted_output)
+
+    def _on_patch_apply_begin(self, msg: Any) -> None:
+        cell = self._patches.get(msg.call_id)
+        if cell is None:
+            cell = PatchCell(call_id=msg.call_id, changes=dict(msg.changes))
+            self._patches[msg.call_id] = cell
+            self._agent = None
+            self.add(cell)
+        cell.touch()
+
+    def _on_patch_apply_end(self, msg: Any) -> None:
+        cell = self._patches.pop(msg.call_id, None)
+        if cell is None:
+            cell = PatchCell(call_id=msg.call_id, changes=dict(msg.changes))
+            self.add(cell)
+        cell.status = "applied" if msg.success else "failed"
+        if not msg.success and msg.stderr:
+            self.notice(msg.stderr.strip(), "red")
+        cell.touch()
+
+    def _on_turn_diff(self, msg: Any) -> None:
+        self.last_diff = msg.unified_diff
+
+    def _on_plan_update(self, msg: Any) -> None:
+        steps = [(item.step, str(item.status)) for item in msg.plan]
+        self._plan = PlanCell(steps=steps, explanation=msg.explanation)
+        self.add(self._plan)
+
+    def _on_web_search_end(self, msg: Any) -> None:
+        self.notice(f"• Searched {msg.query}")
+
+    def _on_mcp_tool_call_end(self, msg: Any) -> None:
+        inv = msg.invocation
+        self.notice(f"• Called {inv.get('server')}.{inv.get('tool')}")
+
+    # ---- problems -------------------------------------------------------------------------
+
+    def _on_error(self, msg: Any) -> None:
+        self.notice(f"■ {msg.message}", "bold red")
+
+    def _on_stream_error(self, msg: Any) -> None:
+        self.notice(f"⚠ {msg.message}", "yellow")
+
+    def _on_warning(self, msg: Any) -> None:
+        self.notice(f"⚠ {msg.message}", "yellow")
+
+    def _on_background_event(self, msg: Any) -> None:
+        self.notice(f"• {msg.message}")
+
+    def _on_context_compacted(self, msg: Any) -> None:
+        self.notice("• Context compacted", "cyan")
+
+    def _on_deprecation_notice(self, msg: Any) -> None:
+        self.notice(f"⚠ {msg.summary}", "yellow")

@@ -1,0 +1,233 @@
+"""Slash commands: the table the popup filters, and what each does. A command acts through the
+app's session (Ops) or writes a notice into the transcript; none reaches into core.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from codex.tui.cells import NoticeCell, PatchCell
+
+if TYPE_CHECKING:
+    from codex.tui.app import CodexApp
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("model", "choose what model to use"),
+    ("approvals", "choose what Codex can do without approval"),
+    ("new", "start a new chat during a conversation"),
+    ("resume", "resume a saved chat"),
+    ("init", "create an AGENTS.md file with instructions for Codex"),
+    ("compact", "summarize conversation to prevent hitting the context limit"),
+    ("diff", "show git diff (including untracked files)"),
+    ("mention", "mention a file"),
+    ("status", "show current session configuration and token usage"),
+    ("mcp", "list configured MCP tools"),
+    ("export", "export the conversation: /export [md|json] [FILE]"),
+    ("logout", "log out of Codex"),
+    ("quit", "exit Codex"),
+    ("exit", "exit Codex"),
+)
+
+APPROVAL_POLICIES = ("untrusted", "on-failure", "on-request", "never")
+
+# What /init asks the model (upstream sends a prompt; the model writes the file with its tools).
+INIT_PROMPT = (
+    "Generate a file named AGENTS.md that serves as a contributor guide for this repository. "
+    "Describe the project structure, build and test commands, coding style and naming "
+    "conventions, testing guidelines, and commit and pull request guidelines. Keep it concise "
+    "(200-400 words) and specific to this repository."
+)
+
+
+def matching(prefix: str) -> list[tuple[str, str]]:
+    """Commands whose name starts with (else contains) `prefix` (without the slash)."""
+    prefix = prefix.lower()
+    starts = [c for c in COMMANDS if c[0].startswith(prefix)]
+    return starts or [c for c in COMMANDS if prefix in c[0]]
+
+
+def export_text(cells: list[Any], fmt: str) -> str:
+    if fmt == "json":
+        data = [cell.to_json() for cell in cells if cell.kind != "notice"]
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    parts = [cell.to_markdown() for cell in cells if cell.kind != "notice"]
+    return "# Codex session\n\n" + "\n\n".join(parts) + "\n"
+
+
+async def run_slash(app: CodexApp, line: str) -> None:
+    name, _, rest = line[1:].strip().partition(" ")
+    rest = rest.strip()
+    found = matching(name)
+    if not name or not found or (found[0][0] != name and len(found) != 1):
+        app.mapper.notice(f"Unrecognized command '/{name}'. Type \"/\" for a list.", "red")
+        app.mark_dirty()
+        return
+    name = found[0][0]
+    handler = globals()["_cmd_" + name]
+    await handler(app, rest)
+    app.mark_dirty()
+
+
+async def _submit(app: CodexApp, op: Any) -> None:
+    if app.session is None:
+        app.mapper.notice("The session is not ready yet.", "yellow")
+        return
+    await app.session.submit(op)
+
+
+async def _cmd_model(app: CodexApp, rest: str) -> None:
+    if not rest:
+        app.mapper.notice(f"Model: {app.mapper.status.model}. Use /model NAME to switch.")
+        return
+    from codex.protocol.ops import OverrideTurnContext
+
+    await _submit(app, OverrideTurnContext(model=rest))
+    app.mapper.status.model = rest
+    app.mapper.notice(f"• Model changed to {rest}")
+
+
+async def _cmd_approvals(app: CodexApp, rest: str) -> None:
+    if rest not in APPROVAL_POLICIES:
+        app.mapper.notice(
+            f"Approval policy: {app.mapper.status.approval}. "
+            f"Use /approvals {{{'|'.join(APPROVAL_POLICIES)}}}."
+        )
+        return
+    from codex.protocol.ops import OverrideTurnContext
+
+    await _submit(app, OverrideTurnContext(approval_policy=rest))
+    app.mapper.status.approval = rest
+    app.mapper.notice(f"• Approval policy set to {rest}")
+
+
+async def _cmd_new(app: CodexApp, rest: str) -> None:
+    await app.restart(resume=None)
+
+
+async def _cmd_resume(app: CodexApp, rest: str) -> None:
+    if not rest:
+        app.open_resume_picker()
+        return
+    from codex.api import Resume
+
+    await app.restart(resume=Resume.thread(rest))
+
+
+async def _cmd_init(app: CodexApp, rest: str) -> None:
+    target = Path(str(app.options.config.cwd)) / "AGENTS.md"
+    if target.exists():
+        app.mapper.notice("AGENTS.md already exists here. Skipping /init to avoid overwriting it.")
+        return
+    await app.send_text(INIT_PROMPT)
+
+
+async def _cmd_compact(app: CodexApp, rest: str) -> None:
+    from codex.protocol.ops import Compact
+
+    await _submit(app, Compact())
+    app.mapper.status.running = True
+
+
+async def _cmd_diff(app: CodexApp, rest: str) -> None:
+    cwd = str(app.options.config.cwd)
+    try:
+        proc = subprocess.run(
+            ["git", "diff", "--no-color", "HEAD"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        app.mapper.notice(f"git diff failed: {err}", "red")
+        return
+    if proc.returncode != 0:
+        app.mapper.notice("`/diff` — not inside a git repository", "yellow")
+        return
+    if not proc.stdout.strip():
+        app.mapper.notice("No changes.")
+        return
+    changes: dict[str, Any] = {}
+    current = None
+    for chunk in proc.stdout.split("\ndiff --git ")[0:]:
+        lines = chunk.splitlines()
+        header = lines[0] if lines else ""
+        current = header.split(" b/")[-1] if " b/" in header else header
+        body = "\n".join(line for line in lines if line[:1] in ("+", "-", " ", "@"))
+        changes[current] = {"type": "update", "unified_diff": body}
+    cell = PatchCell(changes=changes, status="diff")
+    app.mapper.add(cell)
+
+
+async def _cmd_mention(app: CodexApp, rest: str) -> None:
+    from codex.tui.widgets import Composer
+
+    composer = app.query_one(Composer)
+    composer.insert("@")
+    composer.focus()
+
+
+async def _cmd_status(app: CodexApp, rest: str) -> None:
+    s = app.mapper.status
+    left = s.context_left()
+    lines = [
+        "/status",
+        f"  Model:       {s.model}",
+        f"  Directory:   {s.cwd}",
+        f"  Approval:    {s.approval}",
+        f"  Sandbox:     {s.sandbox}",
+        f"  Session:     {s.session_id}",
+        f"  Tokens used: {s.tokens_used:,}",
+    ]
+    if left is not None:
+        lines.append(f"  Context:     {left}% left")
+    app.mapper.add(NoticeCell(text="\n".join(lines), style=""))
+
+
+async def _cmd_mcp(app: CodexApp, rest: str) -> None:
+    servers = getattr(app.options.config, "mcp_servers", None) or {}
+    if not servers:
+        app.mapper.notice("No MCP servers configured. See `codex mcp add`.")
+        return
+    app.mapper.notice("MCP servers:\n" + "\n".join(f"  • {name}" for name in servers))
+
+
+async def _cmd_export(app: CodexApp, rest: str) -> None:
+    words = rest.split()
+    fmt = "md"
+    if words and words[0] in ("md", "markdown", "json"):
+        fmt = "json" if words.pop(0) == "json" else "md"
+    cwd = Path(str(app.options.config.cwd))
+    name = f"codex-session-{app.mapper.status.session_id or 'new'}.{fmt}"
+    target = Path(words[0]) if words else cwd / name
+    if not target.is_absolute():
+        target = cwd / target
+    try:
+        target.write_text(export_text(app.mapper.cells, fmt), encoding="utf-8")
+    except OSError as err:
+        app.mapper.notice(f"Export failed: {err}", "red")
+        return
+    app.mapper.notice(f"• Exported the conversation to {target}", "green")
+
+
+async def _cmd_logout(app: CodexApp, rest: str) -> None:
+    from codex.api.credentials import AuthError, AuthManager
+
+    try:
+        AuthManager.from_config(app.options.config).logout(revoke=True)
+    except AuthError as err:
+        app.mapper.notice(f"Logout failed: {err}", "red")
+        return
+    await app.shutdown()
+
+
+async def _cmd_quit(app: CodexApp, rest: str) -> None:
+    await app.shutdown()
+
+
+_cmd_exit = _cmd_quit

@@ -1,0 +1,93 @@
+"""`TranscriptView`: the conversation, virtualised. A Textual ScrollView on the line API: each
+cell is laid out once per (version, width) into Strips kept in a cache, the view keeps the first
+line of every cell (a prefix sum), and a repaint only crops the strips of the lines on screen.
+So a 10,000-cell session scrolls at the cost of one screen of lines, and a streaming answer
+re-lays out only its own cell.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from codex.tui.cells import Cell
+
+
+class TranscriptView(ScrollView, can_focus=False):
+    DEFAULT_CSS = """
+    TranscriptView { height: 1fr; background: $background; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, cells: list[Cell], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.cells = cells
+        self._cache: dict[Cell, tuple[int, int, list[Strip]]] = {}
+        self._heights: list[int] = []
+        self._starts: list[int] = []
+        self._laid_width = 0
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self._heights = []
+
+    def _strips(self, cell: Cell, width: int) -> list[Strip]:
+        cached = self._cache.get(cell)
+        if cached is not None and cached[0] == cell.version and cached[1] == width:
+            return cached[2]
+        console = self.app.console
+        options = console.options.update(width=width, height=None)
+        lines = console.render_lines(cell.render(), options, pad=False, new_lines=False)
+        strips = [Strip(line) for line in lines]
+        strips.append(Strip([Segment("")]))  # a blank line between cells, as upstream
+        self._cache[cell] = (cell.version, width, strips)
+        return strips
+
+    def relayout(self) -> None:
+        """Lay out new and changed cells; keep the view pinned to the bottom if it was."""
+        width = max(1, self.scrollable_content_region.width or self.size.width or 80)
+        pinned = self.scroll_offset.y >= self.max_scroll_y - 1
+        if width != self._laid_width:
+            self._laid_width = width
+            self._heights = []
+        heights = self._heights
+        cells = self.cells
+        if len(heights) > len(cells):  # the transcript was reset (/new)
+            del heights[len(cells) :]
+        for i, cell in enumerate(cells):
+            if i < len(heights):
+                cached = self._cache.get(cell)
+                if cached is not None and cached[0] == cell.version and cached[1] == width:
+                    continue
+                heights[i] = len(self._strips(cell, width))
+            else:
+                heights.append(len(self._strips(cell, width)))
+        self._starts = [0, *accumulate(heights)]
+        total = self._starts[-1]
+        self.virtual_size = Size(width, total)
+        if pinned:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = scroll_y + y
+        width = self.scrollable_content_region.width
+        starts = self._starts
+        if not starts or line >= starts[-1]:
+            return Strip.blank(width, self.rich_style)
+        index = bisect_right(starts, line) - 1
+        cell = self.cells[index]
+        strips = self._strips(cell, self._laid_width)
+        offset = line - starts[index]
+        strip = strips[offset] if offset < len(strips) else Strip.blank(width)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def on_resize(self) -> None:
+        self.relayout()

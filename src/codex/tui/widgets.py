@@ -1,0 +1,204 @@
+"""The composer (multi-line input with history recall), the status line and the approval
+dialog. Widgets only: what a key means for the session is decided by the app (codex.tui.app).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from codex.tui.cells import render_changes
+from codex.tui.mapper import Status, command_text
+
+PLACEHOLDER = "Ask Codex to do anything"
+
+
+class Composer(TextArea):
+    """Enter sends; Shift+Enter / Ctrl+J insert a newline (as upstream); ↑/↓ on the first/last
+    line walk the message history."""
+
+    DEFAULT_CSS = """
+    Composer { height: auto; max-height: 12; min-height: 1; border: none;
+               padding: 0 1; margin: 1 0 0 0; background: $boost; }
+    Composer:focus { border: none; }
+    """
+
+    class Submitted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, recall: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(
+            soft_wrap=True,
+            show_line_numbers=False,
+            compact=False,
+            placeholder=PLACEHOLDER,
+            highlight_cursor_line=False,
+            **kwargs,
+        )
+        self.recall: list[str] = recall if recall is not None else []
+        self._history_index: int | None = None
+        self._draft = ""
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key == "enter":
+            event.prevent_default()
+            event.stop()
+            text = self.text
+            if text.strip():
+                self.post_message(self.Submitted(text))
+            return
+        if key in ("shift+enter", "ctrl+j"):
+            event.prevent_default()
+            event.stop()
+            self.insert("\n")
+            return
+        if key == "up" and self.cursor_location[0] == 0 and self._recall(-1):
+            event.prevent_default()
+            event.stop()
+            return
+        if key == "down" and self._history_index is not None and self._recall(1):
+            event.prevent_default()
+            event.stop()
+            return
+        await super()._on_key(event)
+
+    def _recall(self, step: int) -> bool:
+        if not self.recall:
+            return False
+        if self._history_index is None:
+            if step > 0:
+                return False
+            self._draft = self.text
+            index = len(self.recall) - 1
+        else:
+            index = self._history_index + step
+        if index < 0:
+            return True  # already at the oldest entry
+        if index >= len(self.recall):
+            self._history_index = None
+            self.load_text(self._draft)
+        else:
+            self._history_index = index
+            self.load_text(self.recall[index])
+        self.move_cursor(self.document.end)
+        return True
+
+    def remember(self, text: str) -> None:
+        if not self.recall or self.recall[-1] != text:
+            self.recall.append(text)
+        self._history_index = None
+        self._draft = ""
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = "StatusLine { height: 2; padding: 0 2; color: $text-muted; }"
+
+    def show(self, status: Status, hint: str = "") -> None:
+        parts = [status.model]
+        if status.cwd:
+            parts.append(status.cwd)
+        if status.approval or status.sandbox:
+            parts.append(f"{status.sandbox}/{status.approval}")
+        left = status.context_left()
+        if status.tokens_used:
+            parts.append(f"{status.tokens_used:,} tokens")
+        if left is not None:
+            parts.append(f"{left}% left")
+        footer = hint or ("Working · esc to interrupt" if status.running else "? for shortcuts")
+        self.update(Text(" · ".join(parts) + "\n" + footer))
+
+
+# (key, label, decision) per choice; a decision "feedback" means abort and let the user type.
+EXEC_CHOICES = (
+    ("y", "Yes, proceed", "approved"),
+    ("a", "Yes, and don't ask again for this command in this session", "approved_for_session"),
+    ("d", "No, continue without running it", "denied"),
+    ("escape", "No, and tell Codex what to do differently", "abort"),
+)
+PATCH_CHOICES = (
+    ("y", "Yes, proceed", "approved"),
+    ("a", "Yes, and don't ask again for these files", "approved_for_session"),
+    ("d", "No, continue without applying it", "denied"),
+    ("escape", "No, and tell Codex what to do differently", "abort"),
+)
+
+
+class ApprovalScreen(ModalScreen[str]):
+    """Asks about one exec or patch request; dismissed with the decision's wire name."""
+
+    DEFAULT_CSS = """
+    ApprovalScreen { align: center bottom; background: $background 60%; }
+    ApprovalScreen > Vertical { height: auto; max-height: 90%; border: round $warning;
+                                padding: 0 1; background: $surface; overflow-y: auto; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("enter", "choose", show=False),
+    ]
+
+    def __init__(self, request: Any) -> None:
+        super().__init__()
+        self.request = request
+        self.is_patch = request.TAG == "apply_patch_approval_request"
+        self.choices = PATCH_CHOICES if self.is_patch else EXEC_CHOICES
+        self.selected = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._question(), id="question")
+            yield Static(id="choices")
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _question(self) -> Any:
+        request = self.request
+        parts: list[Any] = []
+        if self.is_patch:
+            parts.append(Text("Would you like to make the following edits?", style="bold"))
+            if request.reason:
+                parts.append(Text(f"Reason: {request.reason}"))
+            parts.append(render_changes(dict(request.changes), title="Proposed"))
+        else:
+            parts.append(Text("Would you like to run the following command?", style="bold"))
+            if request.reason:
+                parts.append(Text(f"\nReason: {request.reason}"))
+            parts.append(Text(f"\n$ {command_text(list(request.command))}", style="bold cyan"))
+        return Group(*parts)
+
+    def _draw(self) -> None:
+        out = Text()
+        for i, (key, label, _) in enumerate(self.choices):
+            mark = "› " if i == self.selected else "  "
+            shown = "esc" if key == "escape" else key
+            style = "bold cyan" if i == self.selected else ""
+            out.append(f"{mark}{i + 1}. {label} ({shown})\n", style=style)
+        out.append("\nPress enter to confirm or esc to cancel", style="dim")
+        self.query_one("#choices", Static).update(out)
+
+    def action_move(self, step: int) -> None:
+        self.selected = (self.selected + step) % len(self.choices)
+        self._draw()
+
+    def action_choose(self) -> None:
+        self.dismiss(self.choices[self.selected][2])
+
+    def on_key(self, event: events.Key) -> None:
+        for i, (key, _, decision) in enumerate(self.choices):
+            if event.key == key or event.key == str(i + 1):
+                event.stop()
+                self.dismiss(decision)
+                return
