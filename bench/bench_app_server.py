@@ -76,18 +76,18 @@ class Side:
             )
             for _ in range(THREADS)
         ]
-        threads = []
-        for request_id in starts:
-            reply, _ = client.response(request_id)
-            thread_id = reply["result"]["thread"]["id"]
-            threads.append(thread_id)
-            client.start(
-                "turn/start", {"threadId": thread_id, "input": [{"type": "text", "text": "hi"}]}
-            )
-        done = {m["params"]["threadId"] for m in client.seen if m.get("method") == "turn/completed"}
-        while len(done) < THREADS:
+        pending = set(starts)
+        done: set[str] = set()
+        while len(done) < THREADS:  # responses may come in any order
             message = client.next()
-            if message.get("method") == "turn/completed":
+            if message.get("id") in pending and "method" not in message:
+                pending.discard(message["id"])
+                thread_id = message["result"]["thread"]["id"]
+                client.start(
+                    "turn/start",
+                    {"threadId": thread_id, "input": [{"type": "text", "text": "hi"}]},
+                )
+            elif message.get("method") == "turn/completed":
                 done.add(message["params"]["threadId"])
         wall = time.perf_counter() - began
         rss, hwm = rss_mib(client.proc.pid)

@@ -5,9 +5,13 @@ server keeps answering."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from tests.app_server.rpc_client import RpcClient
+from tests.app_server.rpc_client import RpcClient, scratch_env
 from tests.app_server.shapes import official
 
 
@@ -118,3 +122,27 @@ def test_server_requests_answered_with_unknown_ids_are_ignored(ready: RpcClient)
     ready.send({"id": 999, "result": {"decision": "accept"}})
     ready.send_raw(json.dumps({"id": 998, "error": {"code": 1, "message": "x"}}).encode() + b"\n")
     assert ready.call("thread/loaded/list", {})["data"] == []
+
+
+def test_stdout_may_be_a_file_or_dev_null(home: Path, repo: Path, tmp_path: Path) -> None:
+    """uvloop aborted the process (SIGABRT) on a non-pipe stdout; a file works now."""
+    lines = (
+        b'{"id":1,"method":"initialize","params":{"clientInfo":{"name":"a","version":"1"}}}\n'
+        b'{"id":2,"method":"thread/loaded/list"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    for target in (out, Path(os.devnull)):
+        with open(target, "wb") as stdout:
+            done = subprocess.run(
+                [sys.executable, "-m", "codex", "app-server"],
+                input=lines,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                env=scratch_env(home),
+                cwd=repo,
+                timeout=60,
+            )
+        assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["id"] for r in replies] == [1, 2]
+    assert replies[1]["result"] == {"data": [], "nextCursor": None}

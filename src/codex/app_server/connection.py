@@ -49,6 +49,13 @@ class Connection:
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._request_ids = itertools.count(0)
 
+    def hello(self, hello: Any) -> None:
+        """Record the client's `initialize` (codex.app_server.handshake.ClientHello)."""
+        self.client_name, self.client_version = hello.name, hello.version
+        self.experimental = hello.experimental
+        self.opt_out = hello.opt_out
+        self.initialized = True
+
     # ---- outgoing ---------------------------------------------------------------------------
 
     def send(self, message: dict[str, Any]) -> None:

@@ -5,18 +5,17 @@ loop until the client goes away (stdin EOF) or SIGTERM/SIGINT; every thread is t
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
 import os
-import signal
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codex.errors import UsageError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # asyncio and the rest load after the handshake (handshake.py)
+    import asyncio
+    from pathlib import Path
+
     from codex.config import ConfigOverrides
 
 
@@ -34,9 +33,19 @@ def parse_listen(listen: str) -> tuple[str, str | None, int | None]:
 
 def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
     kind, host, port = parse_listen(listen)
-    from codex.config import load_config
+    from codex.config.paths import resolve_paths
 
-    config = load_config(overrides)  # CodexError → the CLI's one-line error
+    # Only the home now (cheap): the config is read when a thread needs it, so `initialize`
+    # is answered before the config, asyncio or the server are imported (handshake.py).
+    codex_home = resolve_paths(overrides).codex_home
+    early: tuple[bytes, object | None] = (b"", None)
+    if kind == "stdio":
+        from codex.app_server.handshake import early_handshake
+
+        early = early_handshake(str(codex_home))
+    import asyncio
+    import logging
+
     logging.basicConfig(
         stream=sys.stderr,
         level=os.environ.get("CODEX_APP_SERVER_LOG", "WARNING").upper(),
@@ -48,14 +57,16 @@ def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
         runner = uvloop.run
     except ImportError:  # pragma: no cover - uvloop is a dependency on unix
         runner = asyncio.run
-    main = _stdio(overrides, Path(config.codex_home))
     if kind == "ws":
         assert host is not None and port is not None
-        main = _ws(overrides, Path(config.codex_home), host, port)
-    return runner(main)
+        return runner(_ws(overrides, codex_home, host, port))
+    return runner(_stdio(overrides, codex_home, *early))
 
 
 async def _until_signal(work: asyncio.Future[None]) -> None:
+    import asyncio
+    import signal
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -64,17 +75,25 @@ async def _until_signal(work: asyncio.Future[None]) -> None:
         await work
 
 
-async def _stdio(overrides: ConfigOverrides, codex_home: Path) -> int:
+async def _stdio(
+    overrides: ConfigOverrides, codex_home: Path, pending: bytes, hello: object | None
+) -> int:
+    import asyncio
+
     from codex.app_server.connection import Connection
     from codex.app_server.server import AppServer
     from codex.app_server.transport_stdio import open_stdio, read_messages
 
     server = AppServer(overrides, codex_home)
     reader, transport = await open_stdio()
+    if pending:
+        reader.feed_data(pending)  # read before the loop started, not handled yet
     # stdout carries protocol only: anything else printing to fd 1 lands on stderr.
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     conn = Connection(transport.write)
+    if hello is not None:
+        conn.hello(hello)
     work = asyncio.ensure_future(server.serve(conn, read_messages(reader)))
     try:
         await _until_signal(work)
@@ -86,6 +105,8 @@ async def _stdio(overrides: ConfigOverrides, codex_home: Path) -> int:
 
 
 async def _ws(overrides: ConfigOverrides, codex_home: Path, host: str, port: int) -> int:
+    import asyncio
+
     from codex.app_server.server import AppServer
     from codex.app_server.transport_ws import serve_ws
 

@@ -10,16 +10,11 @@ the server.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import platform
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex import __version__
 from codex.app_server import errors
 from codex.app_server.errors import RpcError
 from codex.app_server.framing import (
@@ -47,33 +42,6 @@ Handler = Callable[["AppServer", "Connection", dict[str, Any]], Awaitable[Any]]
 
 # Methods whose handler may wait long: run detached so the connection keeps reading.
 DETACHED = frozenset({"command/exec"})
-
-
-def _os_description() -> str:
-    fields: dict[str, str] = {}
-    with contextlib.suppress(OSError), open("/etc/os-release", encoding="utf-8") as f:
-        for line in f:
-            key, _, value = line.strip().partition("=")
-            fields[key] = value.strip('"')
-    if platform.system() != "Linux":
-        return f"{platform.system()} {platform.release()}"
-    name = fields.get("ID", "linux").capitalize()
-    version = fields.get("VERSION_ID", platform.release())
-    if version.replace(".", "").isdigit():
-        version = ".".join([*version.split("."), "0", "0"][:3])
-    return f"{name} {version}"
-
-
-def user_agent(name: str, version: str) -> str:
-    """`<client>/<cli version> (<os> <ver>; <arch>) <terminal> (<client>; <client version>)`,
-    the official form the SDK splits to find the server's version."""
-    terminal = os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown"
-    ua = f"{name}/{__version__} ({_os_description()}; {platform.machine()}) {terminal}"
-    return f"{ua} ({name}; {version})"
-
-
-def _valid_header_value(text: str) -> bool:
-    return all(0x20 <= ord(ch) < 0x7F or ch == "\t" for ch in text)
 
 
 class AppServer:
@@ -194,28 +162,11 @@ class AppServer:
     def initialize(self, conn: Connection, params: Any) -> dict[str, Any]:
         if conn.initialized:
             raise errors.invalid_request("Already initialized")
-        p = obj(params)
-        info = p.get("clientInfo")
-        if not isinstance(info, dict):
-            raise errors.invalid_params("missing field `clientInfo`")
-        name = string(info, "name")
-        version = string(info, "version")
-        if not _valid_header_value(name):
-            raise errors.invalid_request(f"Invalid clientInfo.name: {name!r}")
-        caps = p.get("capabilities") or {}
-        if isinstance(caps, dict):
-            conn.experimental = bool(caps.get("experimentalApi"))
-            opt_out = caps.get("optOutNotificationMethods")
-            if isinstance(opt_out, list):
-                conn.opt_out = frozenset(m for m in opt_out if isinstance(m, str))
-        conn.client_name, conn.client_version = name, version
-        conn.initialized = True
-        return {
-            "userAgent": user_agent(name, version),
-            "codexHome": str(self.codex_home),
-            "platformFamily": "unix" if os.name == "posix" else "windows",
-            "platformOs": {"linux": "linux", "darwin": "macos"}.get(sys.platform, sys.platform),
-        }
+        from codex.app_server.handshake import initialize
+
+        hello, result = initialize(params, str(self.codex_home))
+        conn.hello(hello)
+        return result
 
     async def drop_processes(self, conn: Connection) -> None:
         from codex.app_server.commands import kill_connection_processes

@@ -8,8 +8,11 @@ pipe transport (non-blocking), so a slow reader never stalls the threads' turns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import stat
 import sys
+import threading
 from collections.abc import AsyncIterator
 
 from codex.app_server.errors import PARSE_ERROR, RpcError
@@ -57,13 +60,47 @@ def _too_large() -> Malformed:
 
 
 async def open_stdio() -> tuple[asyncio.StreamReader, asyncio.WriteTransport]:
-    """The process's stdin as a StreamReader and stdout as a non-blocking write transport."""
+    """The process's stdin as a StreamReader and stdout as a non-blocking write transport.
+
+    stdin is read by a daemon thread (blocking reads, each chunk handed to the loop): uvloop
+    aborts the process (SIGABRT) when a read pipe already at EOF is registered beside the
+    stdout write pipe (`echo '{...}' | codex app-server`), and a thread also serves a stdin
+    that is a regular file or a terminal."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=MAX_MESSAGE_BYTES)
-    await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(sys.stdin.fileno(), "rb", 0)
-    )
-    transport, _ = await loop.connect_write_pipe(
-        asyncio.Protocol, os.fdopen(os.dup(sys.stdout.fileno()), "wb", 0)
-    )
+    threading.Thread(target=_pump_stdin, args=(loop, reader), daemon=True).start()
+    fd = os.dup(sys.stdout.fileno())
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        # A regular file or a device (`> log`, `> /dev/null`, a terminal): uvloop's pipe
+        # transport aborts the process on them; plain blocking writes serve them well.
+        return reader, _FileWriter(fd)  # type: ignore[return-value]
+    transport, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(fd, "wb", 0))
     return reader, transport  # type: ignore[return-value]
+
+
+class _FileWriter:
+    """The write-transport surface the server uses, over a blocking file descriptor."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+
+
+def _pump_stdin(loop: asyncio.AbstractEventLoop, reader: asyncio.StreamReader) -> None:
+    fd = sys.stdin.fileno()
+    try:
+        while chunk := os.read(fd, _CHUNK):
+            loop.call_soon_threadsafe(reader.feed_data, chunk)
+    except OSError:
+        pass
+    with contextlib.suppress(RuntimeError):  # the loop is already closed
+        loop.call_soon_threadsafe(reader.feed_eof)
