@@ -42,6 +42,7 @@ FRONT_ENDS = (
     "codex.mcp",
     "codex.viewer",
     "codex.api",
+    "codex.sdk",
 )
 ALLOWED = {
     **{name: (*SHARED, "codex.api", name) for name in FRONT_ENDS},

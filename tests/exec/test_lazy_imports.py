@@ -117,7 +117,7 @@ def test_tools_load_on_first_call_and_work(
 
 
 def test_version_imports_neither_the_sdk_nor_core(home: Path, repo: Path, tmp_path: Path) -> None:
-    """`codex --version` pays only for the CLI: `codex/__init__.py`'s lazy SDK names stay unloaded."""
+    """`codex --version` pays only for the CLI: codex/__init__.py's SDK names stay unloaded."""
     res, names = run_exec("--version", home=home, cwd=repo, tmp_path=tmp_path)
     assert res.rc == 0 and b"0.169.0" in res.stdout
     assert "codex.cli.main" in names

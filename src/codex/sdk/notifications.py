@@ -1,0 +1,262 @@
+"""Core events of one turn → the official SDK's notifications (`turn/started`, `item/started`,
+`item/agentMessage/delta`, `item/completed`, `thread/tokenUsage/updated`, `error`,
+`turn/completed`). A pure state machine over the events' wire dicts: no I/O, no clock except the
+turn's start and end stamps, so the same events always give the same notifications.
+
+Events it does not map produce nothing (the official SDK routes ~85 kinds; a turn's result needs
+only these).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from codex.sdk.types import (
+    AgentMessageDeltaNotification,
+    AgentMessageThreadItem,
+    CommandExecutionThreadItem,
+    ErrorNotification,
+    FileChangeThreadItem,
+    ItemCompletedNotification,
+    ItemStartedNotification,
+    MessagePhase,
+    Notification,
+    ReasoningThreadItem,
+    ThreadItem,
+    ThreadTokenUsage,
+    ThreadTokenUsageUpdatedNotification,
+    TokenUsageBreakdown,
+    Turn,
+    TurnCompletedNotification,
+    TurnError,
+    TurnResult,
+    TurnStartedNotification,
+    TurnStatus,
+)
+
+__all__ = ["TurnTranslator"]
+
+
+def _breakdown(usage: dict[str, Any] | None) -> TokenUsageBreakdown:
+    u = usage or {}
+    return TokenUsageBreakdown(
+        input_tokens=int(u.get("input_tokens") or 0),
+        cached_input_tokens=int(u.get("cached_input_tokens") or 0),
+        output_tokens=int(u.get("output_tokens") or 0),
+        reasoning_output_tokens=int(u.get("reasoning_output_tokens") or 0),
+        total_tokens=int(u.get("total_tokens") or 0),
+    )
+
+
+def command_text(command: Any) -> str:
+    if isinstance(command, str):
+        return command
+    import shlex
+
+    return shlex.join(str(word) for word in command or ())
+
+
+def _changes(changes: Any) -> list[dict[str, Any]]:
+    if not isinstance(changes, dict):
+        return []
+    out = []
+    for path, change in changes.items():
+        kind = change.get("type") if isinstance(change, dict) else None
+        if kind is None and isinstance(change, dict) and len(change) == 1:
+            kind = next(iter(change))
+        out.append({"path": str(path), "kind": kind or "update"})
+    return out
+
+
+class TurnTranslator:
+    """One per turn: feed it each core event's msg dict, get the notifications to yield."""
+
+    def __init__(self, thread_id: str, turn_id: str) -> None:
+        self.thread_id = thread_id
+        self.turn_id = turn_id
+        self.items: list[ThreadItem] = []
+        self.usage: ThreadTokenUsage | None = None
+        self.error: TurnError | None = None
+        self.completed: Turn | None = None
+        self._started_at = int(time.time())
+        self._next_item = 0
+        self._message_id: str | None = None  # the agent message its deltas belong to
+        self._commands: dict[str, CommandExecutionThreadItem] = {}
+        self._patches: dict[str, FileChangeThreadItem] = {}
+
+    def _item_id(self) -> str:
+        self._next_item += 1
+        return f"{self.turn_id}-item-{self._next_item}"
+
+    def _n(self, method: str, payload: Any) -> Notification:
+        return Notification(method, payload)
+
+    def _started(self, item: ThreadItem) -> Notification:
+        return self._n("item/started", ItemStartedNotification(self.thread_id, self.turn_id, item))
+
+    def _completed(self, item: ThreadItem) -> Notification:
+        self.items.append(item)
+        return self._n(
+            "item/completed", ItemCompletedNotification(self.thread_id, self.turn_id, item)
+        )
+
+    def feed(self, msg: dict[str, Any]) -> list[Notification]:
+        """The notifications for one event (`msg`: the event's wire dict, tagged by type)."""
+        handler = getattr(self, "_on_" + str(msg.get("type")), None)
+        return handler(msg) if handler is not None else []
+
+    def _on_task_started(self, msg: dict[str, Any]) -> list[Notification]:
+        turn = Turn(self.turn_id, TurnStatus.in_progress, started_at=self._started_at)
+        return [self._n("turn/started", TurnStartedNotification(self.thread_id, turn))]
+
+    def _on_agent_message_delta(self, msg: dict[str, Any]) -> list[Notification]:
+        if self._message_id is None:
+            self._message_id = self._item_id()
+        delta = AgentMessageDeltaNotification(
+            self.thread_id, self.turn_id, self._message_id, str(msg.get("delta") or "")
+        )
+        return [self._n("item/agentMessage/delta", delta)]
+
+    def _on_agent_message(self, msg: dict[str, Any]) -> list[Notification]:
+        item_id = self._message_id or self._item_id()
+        self._message_id = None
+        phase = msg.get("phase")
+        item = AgentMessageThreadItem(
+            item_id,
+            str(msg.get("message") or ""),
+            MessagePhase(phase) if phase in ("commentary", "final_answer") else None,
+        )
+        return [self._completed(item)]
+
+    def _on_agent_reasoning(self, msg: dict[str, Any]) -> list[Notification]:
+        return [self._completed(ReasoningThreadItem(self._item_id(), [str(msg.get("text"))]))]
+
+    def _on_exec_command_begin(self, msg: dict[str, Any]) -> list[Notification]:
+        item = CommandExecutionThreadItem(
+            str(msg.get("call_id") or self._item_id()),
+            command_text(msg.get("command")),
+            str(msg.get("cwd") or ""),
+            "inProgress",
+        )
+        self._commands[item.id] = item
+        return [self._started(item)]
+
+    def _on_exec_command_end(self, msg: dict[str, Any]) -> list[Notification]:
+        call_id = str(msg.get("call_id"))
+        begun = self._commands.pop(call_id, None)
+        exit_code = msg.get("exit_code")
+        duration = msg.get("duration")
+        item = CommandExecutionThreadItem(
+            call_id,
+            begun.command if begun else command_text(msg.get("command")),
+            begun.cwd if begun else str(msg.get("cwd") or ""),
+            "completed" if exit_code == 0 else "failed",
+            aggregated_output=msg.get("aggregated_output") or msg.get("formatted_output"),
+            exit_code=exit_code,
+            duration_ms=_duration_ms(duration),
+        )
+        return [self._completed(item)]
+
+    def _on_exec_approval_request(self, msg: dict[str, Any]) -> list[Notification]:
+        return []  # answered by the approval handler, not a notification
+
+    def _on_patch_apply_begin(self, msg: dict[str, Any]) -> list[Notification]:
+        item = FileChangeThreadItem(
+            str(msg.get("call_id")), _changes(msg.get("changes")), "inProgress"
+        )
+        self._patches[item.id] = item
+        return [self._started(item)]
+
+    def _on_patch_apply_end(self, msg: dict[str, Any]) -> list[Notification]:
+        call_id = str(msg.get("call_id"))
+        begun = self._patches.pop(call_id, None)
+        changes = begun.changes if begun else _changes(msg.get("changes"))
+        status = "completed" if msg.get("success") else "failed"
+        return [self._completed(FileChangeThreadItem(call_id, changes, status))]
+
+    def _on_token_count(self, msg: dict[str, Any]) -> list[Notification]:
+        info = msg.get("info")
+        if not info:
+            return []
+        self.usage = ThreadTokenUsage(
+            _breakdown(info.get("total_token_usage")),
+            _breakdown(info.get("last_token_usage")),
+            info.get("model_context_window"),
+        )
+        payload = ThreadTokenUsageUpdatedNotification(self.thread_id, self.turn_id, self.usage)
+        return [self._n("thread/tokenUsage/updated", payload)]
+
+    def _on_error(self, msg: dict[str, Any]) -> list[Notification]:
+        self.error = TurnError(str(msg.get("message") or "error"))
+        payload = ErrorNotification(self.thread_id, self.turn_id, self.error)
+        return [self._n("error", payload)]
+
+    def _on_task_complete(self, msg: dict[str, Any]) -> list[Notification]:
+        status = TurnStatus.failed if self.error is not None else TurnStatus.completed
+        return self._end(status)
+
+    _on_turn_complete = _on_task_complete
+
+    def _on_turn_aborted(self, msg: dict[str, Any]) -> list[Notification]:
+        return self._end(TurnStatus.interrupted)
+
+    def _end(self, status: TurnStatus) -> list[Notification]:
+        now = int(time.time())
+        self.completed = Turn(
+            self.turn_id,
+            status,
+            list(self.items),
+            self.error if status is TurnStatus.failed else None,
+            self._started_at,
+            now,
+            (now - self._started_at) * 1000,
+        )
+        payload = TurnCompletedNotification(self.thread_id, self.completed)
+        return [self._n("turn/completed", payload)]
+
+    def end_without_event(self) -> list[Notification]:
+        """The session closed before the turn ended: it counts as interrupted."""
+        return [] if self.completed is not None else self._end(TurnStatus.interrupted)
+
+    def result(self) -> TurnResult:
+        """The official `TurnResult` once the turn ended; a failed turn raises RuntimeError
+        with its error message, as the official `run()` does."""
+        turn = self.completed
+        if turn is None:
+            raise RuntimeError("turn completed event not received")
+        if turn.status is TurnStatus.failed:
+            raise RuntimeError(turn.error.message if turn.error else "turn failed")
+        return TurnResult(
+            id=turn.id,
+            status=turn.status,
+            error=turn.error,
+            started_at=turn.started_at,
+            completed_at=turn.completed_at,
+            duration_ms=turn.duration_ms,
+            final_response=_final_response(self.items),
+            items=list(self.items),
+            usage=self.usage,
+        )
+
+
+def _duration_ms(duration: Any) -> int | None:
+    """Core's duration (a {secs, nanos} dict or seconds) in milliseconds."""
+    if isinstance(duration, dict):
+        return int(duration.get("secs", 0)) * 1000 + int(duration.get("nanos", 0)) // 1_000_000
+    if isinstance(duration, int | float):
+        return int(duration * 1000)
+    return None
+
+
+def _final_response(items: list[ThreadItem]) -> str | None:
+    """The official rule: the last final_answer message, else the last one with no phase."""
+    fallback: str | None = None
+    for item in reversed(items):
+        if not isinstance(item, AgentMessageThreadItem):
+            continue
+        if item.phase is MessagePhase.final_answer:
+            return item.text
+        if item.phase is None and fallback is None:
+            fallback = item.text
+    return fallback
