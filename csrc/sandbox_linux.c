@@ -1380,16 +1380,30 @@ static const char *const PROTECTED_NAMES[] = {".git", ".codex", ".agents"};
  * to wait for (-1: no helper). */
 static int placeholder_ns_fd = -1;
 
-static int project_root_missing_names(const root_t *r)
+/* Whether a placeholder helper must run for root r: a protected name is missing (we create
+ * it), or is an empty directory, which may be another sandbox's placeholder: then we too must
+ * hold the root's lock while we run, or that sandbox's cleanup would remove it under us. */
+static int placeholder_root(const root_t *r)
 {
     if (!r->project)
         return 0;
     for (size_t k = 0; k < N_PROTECTED; k++) {
         char *path = join(r->path, PROTECTED_NAMES[k]);
         struct stat st;
-        int missing = lstat(path, &st) != 0 && errno == ENOENT;
+        int wanted = 0;
+        if (lstat(path, &st) != 0) {
+            wanted = errno == ENOENT;
+        } else if (S_ISDIR(st.st_mode)) {
+            DIR *d = opendir(path);
+            struct dirent *e;
+            wanted = d != NULL;
+            while (wanted && (e = readdir(d)) != NULL)
+                wanted = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+            if (d)
+                closedir(d);
+        }
         free(path);
-        if (missing)
+        if (wanted)
             return 1;
     }
     return 0;
@@ -1527,7 +1541,7 @@ static void placeholder_helper(const roots_t *roots, pid_t command, int ready, i
     size_t n = 0;
     for (size_t i = 0; dir >= 0 && i < roots->n; i++) {
         struct stat st;
-        if (!project_root_missing_names(&roots->items[i]) || stat(roots->items[i].path, &st))
+        if (!placeholder_root(&roots->items[i]) || stat(roots->items[i].path, &st))
             continue;
         char name[96];
         snprintf(name, sizeof name, "%llu-%llu.lock", (unsigned long long)st.st_dev,
@@ -1579,7 +1593,7 @@ static void start_placeholders(const roots_t *roots)
 {
     int wanted = 0;
     for (size_t i = 0; i < roots->n; i++)
-        wanted |= project_root_missing_names(&roots->items[i]);
+        wanted |= placeholder_root(&roots->items[i]);
     if (!wanted)
         return;
     snprintf(placeholder_lock_dir, sizeof placeholder_lock_dir, "/tmp/codex-sandbox-%u",

@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import pty
+import select
 import shutil
 import socket
 import subprocess
@@ -107,10 +108,10 @@ def _driver_argv(world: World, path: str, policy: str, body: str) -> tuple[list[
     env = {"PATH": "/usr/bin:/bin", "HOME": str(world.home), "PYTHONDONTWRITEBYTECODE": "1"}
     if os.environ.get("CODEX_ESCAPE_OFFICIAL"):  # see escape_driver.py
         env["CODEX_ESCAPE_OFFICIAL"] = os.environ["CODEX_ESCAPE_OFFICIAL"]
+    env[LAUNCHER_ENV] = os.fspath(find_linux_launcher())  # the same one for both users
     if world.user == "root":
         return [sys.executable, *map(str, args)], env
     env["PYTHONPATH"] = f"{REPO / 'src'}:{_site_packages()}"
-    env[LAUNCHER_ENV] = os.fspath(find_linux_launcher())
     drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
     return [*drop, SYSTEM_PYTHON, *map(str, args)], env
 
@@ -412,6 +413,8 @@ def test_pty_command_keeps_its_own_terminal(world: World, policy: str) -> None:
     body = """
     def go():
         assert os.isatty(0) and os.isatty(1)
+        # ttyname() finds a name, as in 0.169 (bubblewrap binds the pty on /dev/console)
+        assert os.ttyname(0) == '/dev/console', os.ttyname(0)
         with open('/dev/tty', 'w') as tty:
             tty.write('own-tty-ok\\n')
     attempt(go)
@@ -434,37 +437,152 @@ _CREATE = {
 }
 
 
+def _lock_file(world: World) -> Path:
+    """The launcher's per-root placeholder lock (see sandbox_linux.c)."""
+    st = os.stat(world.ws)
+    return Path(f"/tmp/codex-sandbox-{world.uid}/{st.st_dev}-{st.st_ino}.lock")
+
+
+def wait_for_cleanup(world: World) -> None:
+    """Block until no sandbox of `world`'s user holds the root's placeholder lock: the helper
+    that removes the placeholders holds it from before the command starts until it is done."""
+    lock = _lock_file(world)
+    if not lock.exists():
+        return
+    with open(lock, "rb") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _holders(lock: Path) -> set[int]:
+    """Pids with `lock` open (the placeholder helpers of the sandboxes running in that root)."""
+    out: set[int] = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(lock) for fd in fds):
+                out.add(int(pid))
+        except OSError:
+            continue
+    return out
+
+
+def _wait_gone(pids: set[int]) -> None:
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            select.select([fd], [], [])
+        finally:
+            os.close(fd)
+
+
 @pytest.mark.parametrize("path", ["cli", "agent"])
 @pytest.mark.parametrize("how", sorted(_CREATE))
 def test_missing_protected_name_cannot_be_created(
     world: World, policy: str, path: str, how: str
 ) -> None:
+    """Each missing name is an empty read-only placeholder while the command runs (EEXIST,
+    EROFS, EBUSY as in 0.169) and is gone afterwards; only what it held existed before."""
     if how == "mkdir-git":
         shutil.rmtree(world.ws / ".git")
     outcome = attempt(world, path, policy, f"attempt(lambda: {_CREATE[how]})")
     assert_denied(outcome, "EACCES", "EROFS", "EPERM", "EEXIST", "EBUSY")
-    for name in (".codex", ".agents", ".git"):
-        if how.endswith(name.lstrip(".")):
-            assert not os.path.lexists(world.ws / name), how
+    wait_for_cleanup(world)
+    assert not os.path.lexists(world.ws / ".codex")
+    assert not os.path.lexists(world.ws / ".agents")
+    assert os.path.lexists(world.ws / ".git") == (how != "mkdir-git")
     assert (world.ws / "src" / "movable").is_dir()
 
 
 @pytest.mark.parametrize("path", ["cli", "agent"])
-def test_missing_names_leave_the_rest_writable(world: World, path: str) -> None:
-    """The price of the rule above: new top-level directories wait for approval; files at the
-    top level and anything below it stay writable."""
+def test_missing_names_leave_the_top_level_writable(world: World, path: str) -> None:
+    """Placeholders, not a frozen top level: new top-level directories (build/, .venv,
+    node_modules) and symlinks work with .codex and .agents missing (they failed with EACCES
+    before), and no placeholder is left in the tree afterwards."""
     body = """
     def go():
+        os.mkdir('build')
+        os.mkdir('node_modules')
+        os.symlink('src', 'link')
         open('top.txt', 'x').write('x')
         os.mkdir('src/newdir')
-        open('src/newdir/f.py', 'x').write('x')
-        os.rename('src/movable', 'src/moved')
-        os.unlink('top.txt')
+        os.rename('src/movable', 'moved')
+        assert sorted(n for n in os.listdir('.') if n in ('.codex', '.agents')) == [
+            '.agents', '.codex'], os.listdir('.')
     attempt(go)
     """
     outcome = attempt(world, path, "workspace-write-no-tmp", body)
     assert outcome.returncode == ESCAPED, outcome.output
-    assert (world.ws / "src" / "newdir" / "f.py").exists()
+    assert (world.ws / "build").is_dir() and (world.ws / "moved").is_dir()
+    assert os.readlink(world.ws / "link") == "src"
+    wait_for_cleanup(world)
+    assert not any(os.path.lexists(world.ws / n) for n in (".codex", ".agents"))
+
+
+def test_venv_at_the_top_level(world: World) -> None:
+    """`python -m venv .venv` in a workspace without .codex/.agents (was EACCES)."""
+    outcome = attempt(
+        world,
+        "cli",
+        "workspace-write",
+        "import venv; attempt(lambda: venv.create('.venv', with_pip=False))",
+    )
+    assert outcome.returncode == ESCAPED, outcome.output
+    assert (world.ws / ".venv" / "bin" / "python").exists()
+    wait_for_cleanup(world)
+    assert not os.path.lexists(world.ws / ".codex")
+
+
+def _start_waiting(world: World, body: str) -> subprocess.Popen[str]:
+    """A sandboxed command that prints READY, then waits for a line on stdin before `body`."""
+    argv, env = _driver_argv(world, "cli", "workspace-write", READY_THEN + body)
+    proc = subprocess.Popen(
+        argv, cwd=world.ws, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "READY"
+    return proc
+
+
+READY_THEN = "print('READY', flush=True)\nsys.stdin.readline()\n"
+
+
+def _finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    rest = proc.stdout.read()
+    return proc.wait(timeout=120), rest
+
+
+def test_concurrent_sandboxes_keep_each_others_placeholders(world: World) -> None:
+    """The first sandbox in a root (it made the placeholders) ends while a second, started
+    after it, still runs: the placeholders stay (removing one would lazily detach the mount in
+    the second's namespace), so the second still cannot create .codex. After both: none."""
+    lock = _lock_file(world)
+    first = _start_waiting(world, "attempt(lambda: None)")
+    second = None
+    try:
+        first_helper = _holders(lock)
+        assert first_helper, "the first command's helper holds the root's lock"
+        mkdir = "attempt(lambda: os.mkdir('.codex/x' if os.path.isdir('.codex') else '.codex'))"
+        second = _start_waiting(world, mkdir)
+        assert _holders(lock) > first_helper, "the second one holds it too"
+        code, out = _finish(first)
+        assert code == ESCAPED, out
+        _wait_gone(first_helper)  # the first one's cleanup has run (and must have held off)
+        assert (world.ws / ".codex").is_dir()
+        code, out = _finish(second)
+        assert code == DENIED, out
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    wait_for_cleanup(world)
     assert not any(os.path.lexists(world.ws / n) for n in (".codex", ".agents"))
 
 
