@@ -56,13 +56,16 @@ static int sync_fd(int fd)
 /* Cut bytes after the last '\n' (a line torn by a crash). Returns bytes removed or -errno. */
 static long long repair_tail(int fd)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode) || st.st_size == 0)
+    /* The size from lseek rather than fstat: glibc >= 2.33 binds fstat to a new symbol
+     * version (fstat@GLIBC_2.33), which would make the wheel manylinux_2_34-only. The fd is
+     * O_APPEND, so moving its offset changes no write; a pipe or tty answers ESPIPE. */
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0)
+        return errno == ESPIPE ? 0 : -errno;
+    if (size == 0)
         return 0;
+    off_t end = size;
     char chunk[4096];
-    off_t end = st.st_size;
     while (end > 0) {
         size_t want = end > (off_t)sizeof chunk ? sizeof chunk : (size_t)end;
         off_t start = end - (off_t)want;
@@ -77,11 +80,11 @@ static long long repair_tail(int fd)
         for (size_t i = want; i > 0; i--) {
             if (chunk[i - 1] == '\n') {
                 off_t keep = start + (off_t)i;
-                if (keep == st.st_size)
+                if (keep == size)
                     return 0;
                 if (ftruncate(fd, keep) != 0)
                     return -errno;
-                return (long long)(st.st_size - keep);
+                return (long long)(size - keep);
             }
         }
         end = start;
@@ -89,7 +92,7 @@ static long long repair_tail(int fd)
     /* No newline at all: the whole file is one torn line. */
     if (ftruncate(fd, 0) != 0)
         return -errno;
-    return (long long)st.st_size;
+    return (long long)size;
 }
 
 /**** public API ****/
