@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,10 @@ class AppServer:
         self.names: dict[str, str] = {}
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
+        self._configs: dict[tuple[object, ...], Config] = {}
+        from codex.config.paths import resolve_paths
+
+        self._config_file = resolve_paths(overrides).config_file
         from codex.app_server.methods import METHODS
 
         self.methods: dict[str, Handler] = METHODS
@@ -80,12 +85,32 @@ class AppServer:
         from codex.config import load_config
         from codex.errors import CodexError
 
+        key = (cwd, repr(sorted((flags or {}).items())), self._config_stamp())
+        cached = self._configs.get(key)
+        if cached is not None:
+            return cached
         try:
-            return load_config(
+            config = load_config(
                 self.overrides, cwd=Path(cwd) if cwd else None, flag_overrides=flags or None
             )
         except CodexError as exc:
             raise errors.invalid_request(str(exc)) from None
+        if len(self._configs) > 64:
+            self._configs.clear()
+        self._configs[key] = config
+        return config
+
+    def _config_stamp(self) -> tuple[object, ...]:
+        """What invalidates a cached config: the config file and the home changing (a config
+        write, a profile file added). Configs are immutable values, so sharing one is safe."""
+        stamps: list[object] = []
+        for path in (self._config_file, self.codex_home):
+            try:
+                st = os.stat(path)
+                stamps.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                stamps.append(None)
+        return tuple(stamps)
 
     def thread(self, params: dict[str, Any], key: str = "threadId") -> LiveThread:
         thread_id = string(params, key)
