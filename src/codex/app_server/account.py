@@ -50,7 +50,7 @@ async def account_read(server: AppServer, conn: Connection, p: dict[str, Any]) -
 
     auth = AuthManager.from_config(config).auth()
     if auth is not None:
-        if auth.is_chatgpt():
+        if auth.is_chatgpt:
             account = {"type": "chatgpt", "email": None, "planType": None}
         else:
             account = {"type": "apiKey"}
@@ -98,7 +98,7 @@ async def logout(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
 
 async def rate_limits_read(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
     auth = _auth_manager(server).auth()
-    if auth is None or not auth.is_chatgpt():
+    if auth is None or not auth.is_chatgpt:
         raise errors.invalid_request("codex account authentication required to read rate limits")
     raise errors.invalid_request("rate limits are not available from this server")
 
