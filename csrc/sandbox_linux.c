@@ -10,8 +10,11 @@
  *      A process that already leads its own session (the agent starts every command so; a PTY
  *      command with its own pty as controlling terminal) keeps it: /dev/tty is that pty;
  *   3. prctl(PR_SET_NO_NEW_PRIVS): setuid bits and file capabilities stop working from here on;
- *   4. the read-only mount layer (private mount namespace; see "Carve-outs" below), and a
- *      private devpts instance on /dev/pts: the host's terminals are not even visible;
+ *   4. placeholders for missing protected names (a helper process; see "Protected names that
+ *      do not exist yet"), the read-only mount layer (private mount namespace; see
+ *      "Carve-outs" below), and a private devpts instance on /dev/pts: the host's terminals
+ *      are not even visible; the command's own pty (exec_command tty=true) is bound on
+ *      /dev/console so ttyname()/`tty` print a name for it, as bubblewrap's --dev does;
  *   5. drop every capability (bounding, ambient, effective, permitted, inheritable), so a
  *      sandboxed root is an ordinary user that happens to have uid 0;
  *   6. Landlock: read and execute everywhere, write only beneath writable roots and on the few
@@ -58,19 +61,48 @@
  *       cannot be created or removed. Secure rather than convenient; `--explain` says which.
  *
  * Protected names that do not exist yet. A project root (the cwd, or a root the policy names;
- * not /tmp or $TMPDIR) without `.git`, or without `.codex`/`.agents` directories, has nothing
- * to mount over, and creating one there (a `.codex/config.toml` the next codex run would load)
- * must fail. Such a root is "guarded": in mode (a) R gets every right but MAKE_DIR and
- * MAKE_SYM, each existing child of R gets every right. So `mkdir .codex`, `ln -s src .codex`
- * and `mv src/x .codex` fail with EACCES (rename needs MAKE_DIR on the target's parent),
- * while files at the top level and anything below it stay writable; only a new top-level
- * directory needs approval. A writable root that contains a guarded one (the cwd under /tmp)
- * is granted the same way down the path to it, since Landlock rights flow down the tree. In
- * mode (b) these roots are frozen as above. The official CLI 0.169 instead creates empty
- * placeholder directories in the user's tree, mounts read-only tmpfs over them and removes
- * them afterwards; we do not write to the user's tree (a crash would leave them, and a
- * second sandbox's cleanup unmounts the first one's mask). Known gap: a regular file named
- * `.git` can still be created where none exists (as in 0.169, which leaves `.git` alone).
+ * not /tmp or $TMPDIR) without `.git`, `.codex` or `.agents` has nothing to mount over, and
+ * creating one there must fail: a `.codex/config.toml` the next codex run would load, or a
+ * `.git/config` with core.fsmonitor that the user's next `git status` would run unsandboxed
+ * (so `git init` at the top of a workspace without .git needs approval/escalation, as in
+ * 0.169, which protects a missing .git the same way). In mode (a), as the official CLI 0.169
+ * does, each missing name becomes an empty placeholder directory in the user's tree for the
+ * duration of the run, covered by a read-only mount like any carve-out: `mkdir .codex` gets
+ * EEXIST, anything inside EROFS, a rename onto it EBUSY, and the root's top level keeps every
+ * right (mkdir build, python -m venv .venv, node_modules, target/ all work). The placeholders
+ * belong to a helper process (placeholder_helper) that the launcher forks twice before the
+ * mount layer: it leaves the command's session and process group (the agent's kill of that
+ * group, on timeout or interrupt, does not reach it; the command itself keeps its pid, group,
+ * session, terminal and exit status: it is still this process, exec'd), stays in the
+ * caller's mount namespace (an rmdir in the command's namespace would answer EBUSY), and
+ *   - holds a shared flock on a per-root lock file (/tmp/codex-sandbox-<uid>/<dev>-<ino>.lock,
+ *     a 0700 directory of ours, itself mounted read-only inside the sandbox so a command cannot
+ *     delete the lock), creates the missing names and appends them to a record file
+ *     (name, dev, ino) under an exclusive flock on that record;
+ *   - waits (pidfd) for the command, then for every process left in its mount namespace
+ *     (background children keep the mounts, so they keep the protection);
+ *   - then asks for the exclusive lock without blocking: only the last sandbox out of that
+ *     root gets it, and removes the recorded placeholders that are still the same empty
+ *     directories. Since Linux 3.18 an rmdir lazily detaches mounts on that directory in
+ *     other namespaces, so removing a placeholder while another sandbox of that root runs
+ *     would unprotect it. A launch that finds a protected name as an empty directory (maybe
+ *     another sandbox's placeholder) takes the shared lock too, for that reason.
+ * Cleanup happens just after the command ends (asynchronously: a caller that looks at the
+ * tree at once may still see the empty placeholders for a moment). A SIGKILL of the helper
+ * (not reachable from inside the sandbox on Landlock ABI >= 6, which scopes signals) leaves
+ * at most empty placeholder directories, removed by the next run in that root; it also drops
+ * the helper's lock, so a later sandbox ending in that root may unprotect the still-running
+ * command. The lock files (two small files per root) stay. Locks are per user: sandboxes of
+ * two different users in the same root do not see each other's locks. Where a placeholder
+ * cannot be made (the root is not writable by us, a dangling `.codex` symlink, no
+ * pidfd_open before Linux 5.3), the root is "guarded" instead: R gets every right but
+ * MAKE_DIR and MAKE_SYM, each existing child of R every right (so `mkdir .codex`,
+ * `ln -s src .codex`, `mv src/x .codex` fail with EACCES; files at the top level stay
+ * writable); a writable root that contains a guarded one (the cwd under /tmp) is granted the
+ * same way down the path to it. In mode (b) no mount hides a placeholder, so the roots with
+ * carve-outs are frozen as above (placeholders, if made, are carve-outs there and stay
+ * read-only). Known gap: a regular file named `.git` can still be created where a guarded
+ * root has none (0.169's placeholder blocks it with EEXIST).
  *
  * Failures before the exec print ONE line and exit with a code from sandbox_linux.h; the
  * command is never run without the restrictions the policy asks for. */
@@ -1525,6 +1557,7 @@ static void placeholder_helper(const roots_t *roots, pid_t command, int ready, i
 static void placeholder_helper(const roots_t *roots, pid_t command, int ready, int ns)
 {
     setsid();
+    prctl(PR_SET_NAME, "codex-sbx-clean", 0, 0, 0); /* what ps shows: not the command */
     static const int quiet[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN,
                                 SIGTTOU, SIGUSR1, SIGUSR2};
     for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)

@@ -177,8 +177,9 @@ def test_explain_reports_mount_mode(launcher: str, layout: Layout) -> None:
 
 
 def test_explain_names_guarded_roots(launcher: str, layout: Layout) -> None:
-    """A project root missing .git, .codex or .agents is guarded (no new top-level directories
-    or symlinks); /tmp never is, and a root with all three is not."""
+    """A project root missing .git, .codex or .agents is listed (it gets read-only placeholders
+    in mount mode, a top level without new directories where they cannot be made); /tmp never
+    is, and a root with all three is not."""
     env = {"PATH": "/usr/bin:/bin"}
     policy = SandboxPolicy.workspace_write([str(layout.extra)])
     got = explain(launcher, policy, layout.ws, env)

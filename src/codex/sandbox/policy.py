@@ -66,8 +66,9 @@ def _gitdir_target(root: str, dotgit: str) -> str | None:
 
 def read_only_subpaths(root: str, *, project: bool) -> tuple[str, ...]:
     """A project root (the cwd or a root the policy names) protects `.git`, `.agents` and
-    `.codex` whether or not they exist yet (the launcher refuses to create them); /tmp and
-    $TMPDIR only protect the ones that exist."""
+    `.codex` whether or not they exist yet (the launcher covers a missing one with a read-only
+    placeholder directory while the command runs); /tmp and $TMPDIR only protect the ones that
+    exist."""
     out: list[str] = []
     git = os.path.join(root, ".git")
     if os.path.exists(git) or project:
