@@ -33,7 +33,7 @@ import orjson
 import pytest
 from tests.exec.harness import codex_env, rollout_files, write_config
 from tests.support.mock_model_server import MockModelServer, RecordedRequest
-from tests.support.model_stream import FunctionCall, Message, Reply, Turn, Usage
+from tests.support.model_stream import FunctionCall, HttpError, Message, Reply, Turn, Usage
 from tests.support.official import INSTALL_HINT, official_binary
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "compaction"
@@ -84,6 +84,15 @@ SCENARIOS = {
             Turn([Message("big again")], usage=Usage(110, 0, 5)),
             Turn([Message("summary two")], usage=Usage(50, 0, 5)),
             Turn([Message("third answer")], usage=Usage(30, 0, 3)),
+        ),
+    ),
+    # The compaction request fails: the resumed turn fails with the provider's error (exit 1),
+    # and its input never reaches the model.
+    "failed": Scenario(
+        ("work hard", "next"),
+        (
+            Turn([Message("big answer")], usage=Usage(120, 0, 6)),
+            HttpError(400, {"error": {"message": "bad compaction", "type": "invalid_request"}}),
         ),
     ),
 }
@@ -182,7 +191,7 @@ def run_scenario(argv: list[str] | list[list[str]], name: str, tmp: Path) -> dic
         # A top-level key: it must come before the provider's table.
         config.write_text(f"model_auto_compact_token_limit = {LIMIT}\n" + config.read_text())
         server.enqueue(*scenario.replies)
-        streams = []
+        streams, exit_codes = [], []
         for i, prompt in enumerate(scenario.prompts):
             tail = ["exec", "--json", prompt] if i == 0 else ["exec", "--json", "resume", "--last"]
             if i:
@@ -196,11 +205,12 @@ def run_scenario(argv: list[str] | list[list[str]], name: str, tmp: Path) -> dic
                 timeout=120,
                 check=False,
             )
-            assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+            exit_codes.append(proc.returncode)
             streams.append(stream_shape(proc.stdout))
         requests = [request_shape(r) for r in server.requests]
         unused = server.pending
     return {
+        "exit_codes": exit_codes,
         "streams": streams,
         "requests": requests,
         "compacted": compacted_shapes(home),
@@ -222,6 +232,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_ours_matches_the_official_facts(name: str, tmp_path: Path) -> None:
     expected = load_fixture(name)
     got = run_scenario(OURS, name, tmp_path)
+    assert got["exit_codes"] == expected["exit_codes"]
     assert got["streams"] == expected["streams"]
     assert got["requests"] == expected["requests"]
     assert got["compacted"] == expected["compacted"]
@@ -231,6 +242,7 @@ def test_ours_matches_the_official_facts(name: str, tmp_path: Path) -> None:
 def test_fixture_facts_say_what_the_issue_says() -> None:
     """The captured official facts themselves: silent compaction, usage counted once."""
     resume = load_fixture("resume")
+    assert resume["exit_codes"] == [0, 0, 0]
     for stream in resume["streams"]:
         items = [e["item"] for e in stream if "item" in e]
         assert all(i["type"] == "agent_message" for i in items)
@@ -262,6 +274,7 @@ def test_a_thread_compacted_by_one_cli_is_not_compacted_again_by_the_other(
     first, other = (OURS, official) if compactor == "ours" else (official, OURS)
     got = run_scenario([first, first, other], "resume", tmp_path)
     expected = load_fixture("resume")
+    assert got["exit_codes"] == [0, 0, 0]
     assert got["streams"] == expected["streams"]
     assert [r["kind"] for r in got["requests"]] == ["turn", "compaction", "turn", "turn"]
     assert got["compacted"] == expected["compacted"]
