@@ -80,9 +80,7 @@ class CodexApp(App[int]):
         self.mapper.status.model = str(cfg.model)
         self.mapper.status.cwd = str(cfg.cwd)
         header = NoticeCell(
-            text=f">_ OpenAI Codex (v{self.options.version})\n   model: {cfg.model}\n"
-            f"   directory: {cfg.cwd}",
-            style="bold",
+            text=f">_ OpenAI Codex (v{self.options.version})\n   {cfg.cwd}", style="bold"
         )
         self.mapper.add(header)
         yield TranscriptView(self.mapper.cells, id="transcript")
@@ -91,12 +89,26 @@ class CodexApp(App[int]):
         yield StatusLine(id="status")
 
     def on_mount(self) -> None:
+        self._handle_termination()
         self.query_one(Composer).focus()
         self._paint()
         if self.options.trust_prompt:
             self._ask_trust()
         else:
             self._begin()
+
+    def _handle_termination(self) -> None:
+        """SIGTERM / SIGHUP (a kill, a closed SSH session) leave through the normal exit, so
+        the driver restores the terminal (main screen, cursor, mouse and keyboard modes) and
+        the session flushes its rollout; the default action would leave the terminal in the
+        alternate screen."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit, 128 + sig)
 
     def _begin(self) -> None:
         if self.options.pick_resume:
@@ -108,7 +120,10 @@ class CodexApp(App[int]):
         from codex.tui.trust import TrustScreen, record_trust
 
         def answered(trusted: bool | None) -> None:
-            record_trust(self.options.config, bool(trusted))
+            if not trusted:
+                self.exit(0)
+                return
+            record_trust(self.options.config)
             if self.options.reload_config is not None:
                 self.options.config = self.options.reload_config()
             self._begin()
@@ -184,6 +199,8 @@ class CodexApp(App[int]):
                     continue
                 self.mapper.feed(msg)
                 self.mark_dirty()
+                if tag == "session_configured" and opts.resume is not None and msg.rollout_path:
+                    self.mapper.replay_rollout(msg.rollout_path)
                 if tag == "session_configured" and (opts.prompt or opts.images):
                     # The prompt from the command line, once the session (and its id, which
                     # history.jsonl records) is known.

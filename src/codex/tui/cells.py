@@ -191,10 +191,11 @@ class PatchCell(Cell):
     call_id: str = ""
     changes: dict[str, Any] = field(default_factory=dict)
     status: str = "pending"  # pending | applied | failed | denied
+    cwd: str | None = None
     kind: str = "patch"
 
     def render(self) -> RenderableType:
-        return render_changes(self.changes, title=self._title())
+        return render_changes(self.changes, title=self._title(), cwd=self.cwd)
 
     def _title(self) -> str:
         verb = {"applied": "Edited", "failed": "Failed to edit", "denied": "Rejected edit of"}
@@ -301,8 +302,20 @@ def render_diff(text: str) -> Text:
     return out
 
 
-def render_changes(changes: dict[str, Any], *, title: str) -> RenderableType:
-    diffs = {path: change_diff(path, change) for path, change in changes.items()}
+def display_path(path: str, cwd: str | None) -> str:
+    """`path` relative to `cwd` when inside it (as upstream lists edited files)."""
+    if cwd and path.startswith(cwd.rstrip("/") + "/"):
+        return path[len(cwd.rstrip("/")) + 1 :]
+    return path
+
+
+def render_changes(
+    changes: dict[str, Any], *, title: str, cwd: str | None = None
+) -> RenderableType:
+    diffs = {
+        display_path(path, cwd): change_diff(display_path(path, cwd), change)
+        for path, change in changes.items()
+    }
     total_add = total_del = 0
     per_file = []
     for path, text in diffs.items():

@@ -141,9 +141,9 @@ def needs_trust_prompt(config: Any, req: TuiRequest) -> bool:
     the sandbox and approvals (-s/-a/--full-auto/--yolo)."""
     if req.full_auto or req.yolo or req.sandbox or req.approval:
         return False
-    from codex.tui.trust import trust_recorded
+    from codex.tui.trust import needs_trust
 
-    return not trust_recorded(config)
+    return needs_trust(config)
 
 
 def _resume_choice(req: TuiRequest, config: Any) -> Any:

@@ -20,6 +20,22 @@ from codex.tui.cells import (
     PlanCell,
     ReasoningCell,
     UserCell,
+    format_duration,
+)
+
+# What a resumed thread shows of its past (the rollout's event_msg lines of these types).
+REPLAYED = frozenset(
+    {
+        "user_message",
+        "agent_message",
+        "agent_reasoning",
+        "exec_command_end",
+        "patch_apply_end",
+        "plan_update",
+        "error",
+        "context_compacted",
+        "turn_aborted",
+    }
 )
 
 
@@ -28,6 +44,7 @@ class Status:
     """What the status line shows."""
 
     model: str = "loading"
+    effort: str | None = None
     cwd: str = ""
     approval: str = ""
     sandbox: str = ""
@@ -73,6 +90,7 @@ class Mapper:
     _patches: dict[str, PatchCell] = field(default_factory=dict)
     _plan: PlanCell | None = None
     last_diff: str = ""
+    _turn_started: float | None = None
 
     def add(self, cell: Cell) -> Cell:
         self.cells.append(cell)
@@ -92,6 +110,7 @@ class Mapper:
     def _on_session_configured(self, msg: Any) -> None:
         s = self.status
         s.model = msg.model
+        s.effort = msg.reasoning_effort
         s.cwd = msg.cwd
         s.approval = str(msg.approval_policy)
         s.sandbox = sandbox_label(msg.sandbox_policy)
@@ -99,6 +118,23 @@ class Mapper:
         s.rollout_path = msg.rollout_path
         for old in msg.initial_messages or ():
             self._replay(old)
+
+    def replay_rollout(self, path: str) -> None:
+        """Rebuild the transcript of a resumed thread from its rollout's recorded events."""
+        from pathlib import Path
+
+        from codex.core.threads import recorded_events
+        from codex.protocol.events import parse_event_msg
+
+        for _, kind, payload in recorded_events(Path(path)):
+            if kind != "event_msg" or payload.get("type") not in REPLAYED:
+                continue
+            try:
+                msg = parse_event_msg(payload)
+            except (KeyError, TypeError, ValueError):
+                continue
+            self.feed(msg)
+        self._end_turn()
 
     def _replay(self, msg: Any) -> None:
         tag = getattr(msg, "TAG", "")
@@ -110,6 +146,9 @@ class Mapper:
             self.add(cell)
 
     def _on_task_started(self, msg: Any) -> None:
+        import time
+
+        self._turn_started = time.monotonic()
         self.status.running = True
         if msg.model_context_window:
             self.status.context_window = msg.model_context_window
@@ -118,6 +157,16 @@ class Mapper:
 
     def _on_task_complete(self, msg: Any) -> None:
         self._end_turn()
+        import time
+
+        took = None
+        if msg.duration_ms is not None:
+            took = msg.duration_ms / 1000
+        elif self._turn_started is not None:
+            took = time.monotonic() - self._turn_started
+        if took is not None:
+            worked = "<1s" if took < 1 else format_duration(took).replace(".0s", "s")
+            self.notice(f"  Worked for {worked} • {time.strftime('%H:%M')}")
 
     _on_turn_complete = _on_task_complete
 
@@ -202,7 +251,7 @@ class Mapper:
     def _on_patch_apply_begin(self, msg: Any) -> None:
         cell = self._patches.get(msg.call_id)
         if cell is None:
-            cell = PatchCell(call_id=msg.call_id, changes=dict(msg.changes))
+            cell = PatchCell(call_id=msg.call_id, changes=dict(msg.changes), cwd=self.status.cwd)
             self._patches[msg.call_id] = cell
             self._agent = None
             self.add(cell)
@@ -211,7 +260,7 @@ class Mapper:
     def _on_patch_apply_end(self, msg: Any) -> None:
         cell = self._patches.pop(msg.call_id, None)
         if cell is None:
-            cell = PatchCell(call_id=msg.call_id, changes=dict(msg.changes))
+            cell = PatchCell(call_id=msg.call_id, changes=dict(msg.changes), cwd=self.status.cwd)
             self.add(cell)
         cell.status = "applied" if msg.success else "failed"
         if not msg.success and msg.stderr:

@@ -1,7 +1,8 @@
-"""The trust prompt for a folder Codex has not seen: asked once, the answer recorded in
-config.toml as upstream does (`[projects."<git root or cwd>"] trust_level = "trusted" |
-"untrusted"`), after which the config is loaded again so the trust-based defaults of
-`sandbox_mode` and `approval_policy` apply to the session.
+"""The trust prompt for a repository Codex has not seen (0.169 asks only inside a git
+repository): "Trust and continue" records `[projects."<repo root>"] trust_level = "trusted"` in
+config.toml as upstream does, after which the config is loaded again so the trust-based defaults
+of `sandbox_mode` and `approval_policy` apply to the session; "Quit" (or Esc) leaves, recording
+nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ def trust_recorded(config: Any) -> bool:
     return entry is not None and entry.trust_level is not None
 
 
+def needs_trust(config: Any) -> bool:
+    """0.169 asks only inside a git repository whose trust is not recorded yet."""
+    from codex.config.projects import git_root_for_trust
+
+    return git_root_for_trust(Path(str(config.cwd))) is not None and not trust_recorded(config)
+
+
 def trust_key(cwd: Path) -> Path:
     """The folder the answer is recorded for: the repository's root, else the folder."""
     from codex.config.projects import git_root_for_trust
@@ -29,17 +37,22 @@ def trust_key(cwd: Path) -> Path:
     return git_root_for_trust(cwd) or cwd
 
 
-def record_trust(config: Any, trusted: bool) -> None:
+def record_trust(config: Any) -> None:
     from codex.config.edits import ConfigEdits
 
     key = trust_key(Path(str(config.cwd)))
-    edits = ConfigEdits.for_config(config)
-    edits.set_project_trust_level(key, "trusted" if trusted else "untrusted").apply()
+    ConfigEdits.for_config(config).set_project_trust_level(key, "trusted").apply()
 
 
 CHOICES = (
-    ("Yes, allow Codex to work in this folder without asking for approval", True),
-    ("No, ask me to approve edits and commands", False),
+    ("Trust and continue", True),
+    ("Quit", False),
+)
+# 0.169's words (its second choice leads to its agent command center, which we do not have).
+EXPLANATION = (
+    "Trust this folder? Codex can read, edit, and run files here, subject to your permission "
+    "settings. Folder settings can run code automatically, even without a model request. "
+    "Continue only if you trust these files. Your trust decision will be saved."
 )
 
 
@@ -56,9 +69,8 @@ class TrustScreen(ModalScreen[bool]):
         Binding("enter", "choose", show=False),
         Binding("1", "pick(0)", show=False),
         Binding("2", "pick(1)", show=False),
-        Binding("y", "pick(0)", show=False),
-        Binding("n", "pick(1)", show=False),
         Binding("escape", "pick(1)", show=False),
+        Binding("q", "pick(1)", show=False),
     ]
 
     def __init__(self, cwd: Path) -> None:

@@ -106,7 +106,7 @@ class StatusLine(Static):
     DEFAULT_CSS = "StatusLine { height: 2; padding: 0 2; color: $text-muted; }"
 
     def show(self, status: Status, hint: str = "") -> None:
-        parts = [status.model]
+        parts = [f"{status.model} {status.effort or 'default'}"]
         if status.cwd:
             parts.append(status.cwd)
         if status.approval or status.sandbox:
@@ -117,7 +117,12 @@ class StatusLine(Static):
         if left is not None:
             parts.append(f"{left}% left")
         footer = hint or ("Working · esc to interrupt" if status.running else "? for shortcuts")
-        self.update(Text(" · ".join(parts) + "\n" + footer))
+        self.update(
+            Group(
+                Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"),
+                Text(footer, no_wrap=True, overflow="ellipsis"),
+            )
+        )
 
 
 # (key, label, decision) per choice; a decision "feedback" means abort and let the user type.
@@ -171,7 +176,9 @@ class ApprovalScreen(ModalScreen[str]):
             parts.append(Text("Would you like to make the following edits?", style="bold"))
             if request.reason:
                 parts.append(Text(f"Reason: {request.reason}"))
-            parts.append(render_changes(dict(request.changes), title="Proposed"))
+            cwd = getattr(self.app, "mapper", None)
+            cwd = cwd.status.cwd if cwd is not None else None
+            parts.append(render_changes(dict(request.changes), title="Proposed", cwd=cwd))
         else:
             parts.append(Text("Would you like to run the following command?", style="bold"))
             if request.reason:

@@ -1,0 +1,194 @@
+"""End to end in a real terminal: the `codex` entry point in a private tmux server against the
+loopback mock model server. Screens are read with capture-pane, polled until a condition holds
+(bounded deadline), never after a fixed sleep."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from tests.support.mock_model_server import Hold, MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage, apply_patch_call
+from tests.tui.tmux import Pane, tmux_path
+
+pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
+
+USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
+CODEX = [sys.executable, "-m", "codex"]
+COMPOSER = "Ask Codex to do anything"
+
+
+@pytest.fixture
+def pane(tmp_path: Path) -> Iterator[Pane]:
+    pane = Pane(tmp_path / "tmux.sock")
+    yield pane
+    pane.close()
+
+
+def trusted_home(home: Path, repo: Path) -> Path:
+    with open(home / "config.toml", "a") as f:
+        f.write(f'\n[projects."{repo}"]\ntrust_level = "trusted"\n')
+    return home
+
+
+def env_for(home: Path) -> dict[str, str]:
+    keep = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    return {**keep, "CODEX_HOME": str(home), "MOCK_KEY": "k", "TERM": "xterm-256color"}
+
+
+def launch(pane: Pane, home: Path, repo: Path, *args: str) -> None:
+    pane.start([*CODEX, *args], cwd=repo, env=env_for(home))
+
+
+def test_launch_prompt_streamed_reply(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    mock_model_server.enqueue(
+        Turn([Message("hello from the mock", ["hello ", "from ", "the mock"])], USAGE)
+    )
+    launch(pane, home, repo)
+    pane.wait_text(COMPOSER)
+    screen = pane.wait_text("? for shortcuts")
+    assert ">_ OpenAI Codex" in screen
+    pane.type("say hi")
+    pane.keys("Enter")
+    screen = pane.wait_text("hello from the mock")
+    assert "› say hi" in screen
+    pane.wait_text("Worked for")
+    pane.keys("C-d")
+    screen = pane.wait_text("[exited 0]")
+    assert "To continue this session, run codex resume" in screen
+
+
+def test_trust_prompt_records_trust(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    launch(pane, home, repo)
+    pane.wait_text("Trust and continue")
+    pane.keys("Enter")
+    pane.wait_text(COMPOSER)
+    assert f'[projects."{repo}"]\ntrust_level = "trusted"' in (home / "config.toml").read_text()
+    pane.keys("C-c")
+    pane.wait_text("ctrl + c again to quit")
+    pane.keys("C-c")
+    pane.wait_text("[exited 0]")
+
+
+def test_command_approval(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    args = {
+        "cmd": "touch created_outside_sandbox.txt",
+        "sandbox_permissions": "require_escalated",
+        "justification": "Create a marker file in the repo root?",
+    }
+    mock_model_server.enqueue(
+        Turn([FunctionCall("call_1", "exec_command", args)], USAGE),
+        Turn([Message("Done after tool call.")], USAGE),
+    )
+    launch(pane, home, repo, "-a", "on-request", "please create the marker")
+    screen = pane.wait_text("Would you like to run the following command?")
+    assert "Reason: Create a marker file in the repo root?" in screen
+    assert "$ touch created_outside_sandbox.txt" in screen
+    pane.keys("Enter")
+    screen = pane.wait_text("Done after tool call.")
+    assert "You approved codex to run touch created_outside_sandbox.txt" in screen
+    assert (repo / "created_outside_sandbox.txt").exists()
+
+
+def test_patch_approval_shows_diff(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    patch = "*** Begin Patch\n*** Add File: docs/notes.txt\n+line one\n+line two\n*** End Patch\n"
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("call_p", patch)], USAGE),
+        Turn([Message("Done after tool call.")], USAGE),
+    )
+    launch(pane, home, repo, "-s", "read-only", "-a", "on-request", "write notes")
+    screen = pane.wait_text("Would you like to make the following edits?")
+    assert "docs/notes.txt" in screen and "+line one" in screen and "+line two" in screen
+    pane.keys("y")
+    screen = pane.wait_text("Done after tool call.")
+    assert "Edited 1 file (+2 -0)" in screen
+    assert (repo / "docs" / "notes.txt").read_text() == "line one\nline two\n"
+
+
+def test_escape_interrupts_a_running_turn(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    mock_model_server.enqueue(Hold(Turn([Message("never shown")], USAGE), frames=None))
+    launch(pane, home, repo, "wait for it")
+    pane.wait_text("esc to interrupt")
+    mock_model_server.wait_held()
+    pane.keys("Escape")
+    pane.wait_text("Conversation interrupted")
+    mock_model_server.release()
+    pane.wait_text("? for shortcuts")
+
+
+def test_resume_picker_then_transcript(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    trusted_home(home, repo)
+    mock_model_server.enqueue(Turn([Message("first answer")], USAGE))
+    first = Pane(tmp_path / "first.sock")
+    try:
+        first.start([*CODEX, "remember the tulips"], cwd=repo, env=env_for(home))
+        first.wait_text("first answer")
+        first.keys("C-d")
+        first.wait_text("[exited 0]")
+    finally:
+        first.close()
+    launch(pane, home, repo, "resume")
+    screen = pane.wait_text("Resume a previous session")
+    assert "remember the tulips" in screen
+    pane.type("tulip")
+    pane.keys("Enter")
+    screen = pane.wait_text("first answer")
+    assert "› remember the tulips" in screen
+
+
+def test_compact_and_export(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    mock_model_server.enqueue(
+        Turn([Message("an answer")], USAGE), Turn([Message("the summary")], USAGE)
+    )
+    launch(pane, home, repo, "a question")
+    pane.wait_text("an answer")
+    pane.wait_text("? for shortcuts")
+    pane.type("/compact")
+    pane.keys("Enter")
+    pane.wait_text("Compact task completed")
+    pane.type("/export json session.json")
+    pane.keys("Enter")
+    pane.wait_text("Exported the conversation")
+    data = orjson.loads((repo / "session.json").read_bytes())
+    assert {"type": "user", "text": "a question", "images": []} in data
+
+
+def test_kill_restores_the_terminal(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    launch(pane, home, repo)
+    pane.wait_text(COMPOSER)
+    assert pane.option("#{alternate_on}") == "1"
+    # The pane's shell runs `env ... python -m codex`: env execs python, so the child is codex.
+    shell = pane.pane_pid()
+    child = int(Path(f"/proc/{shell}/task/{shell}/children").read_text().split()[0])
+    os.kill(child, signal.SIGTERM)
+    pane.wait_text("[exited")
+    assert pane.option("#{alternate_on}") == "0"
+    assert pane.option("#{mouse_any_flag}") == "0"
+    assert pane.option("#{cursor_flag}") == "1"
