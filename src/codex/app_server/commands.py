@@ -47,8 +47,8 @@ async def command_exec(server: AppServer, conn: Connection, p: dict[str, Any]) -
             env.pop(key, None)
         else:
             env[str(key)] = str(value)
-    key = (conn.number, process_id) if process_id else None
-    if key is not None and key in server.exec_processes:
+    proc_key = (conn.number, process_id) if process_id else None
+    if proc_key is not None and proc_key in server.exec_processes:
         raise errors.invalid_request(f"duplicate processId: {process_id}")
     try:
         proc = await asyncio.create_subprocess_exec(
@@ -62,16 +62,16 @@ async def command_exec(server: AppServer, conn: Connection, p: dict[str, Any]) -
         )
     except OSError as exc:
         raise errors.invalid_request(f"failed to spawn {argv[0]}: {exc.strerror or exc}") from None
-    if key is not None:
-        server.exec_processes[key] = proc
+    if proc_key is not None:
+        server.exec_processes[proc_key] = proc
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
     except TimeoutError:
         _kill(proc)
         out, err = await proc.communicate()
     finally:
-        if key is not None:
-            server.exec_processes.pop(key, None)
+        if proc_key is not None:
+            server.exec_processes.pop(proc_key, None)
     if cap is not None:
         out, err = out[:cap], err[:cap]
     return {

@@ -72,6 +72,18 @@ class Connection:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self.flush)
 
+    def send_encoded(self, method: str, data: bytes) -> None:
+        """A notification already encoded as one line (the delta hot path)."""
+        if self.closed or (self.opt_out and method in self.opt_out):
+            return
+        if self._per_message:
+            self._write(data)
+            return
+        self._out.append(data)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
     def flush(self) -> None:
         self._flush_scheduled = False
         if not self._out or self.closed:

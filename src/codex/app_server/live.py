@@ -115,10 +115,14 @@ class LiveThread:
             return True
         return False
 
-    def broadcast(self, messages: list[dict[str, Any]]) -> None:
+    def broadcast(self, messages: list[Any]) -> None:
+        """Send to every subscriber: dicts, or (method, line) pairs already encoded."""
         for conn in self.subscribers:
             for message in messages:
-                conn.send(message)
+                if type(message) is tuple:
+                    conn.send_encoded(*message)
+                else:
+                    conn.send(message)
 
     # ---- the pump ---------------------------------------------------------------------------
 
@@ -126,7 +130,7 @@ class LiveThread:
         mapper = self.mapper
         subscription = self._subscription
         while (event := await subscription.next()) is not None:
-            msg = event.msg
+            msg: Any = event.msg
             tag = msg.TAG
             if tag in APPROVAL_EVENTS:
                 self._ask(msg)
@@ -140,13 +144,7 @@ class LiveThread:
                 mapper.begin(tid, content)
             out = mapper.map(msg)
             if out:
-                subscribers = self.subscribers
-                if len(subscribers) == 1:
-                    send = subscribers[0].send
-                    for message in out:
-                        send(message)
-                else:
-                    self.broadcast(out)
+                self.broadcast(out)
             if tag in ("task_complete", "turn_complete", "turn_aborted"):
                 self.updated_at = int(time.time())
                 if not self.pending_turns:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codex.errors import UsageError
 
@@ -51,6 +51,7 @@ def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
         level=os.environ.get("CODEX_APP_SERVER_LOG", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    runner: Any
     try:
         import uvloop
 

@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from codex.app_server.items import (
     agent_message_item,
     now_ms,
@@ -27,6 +29,10 @@ from codex.app_server.items import (
 from codex.thread_events.shell_quote import join as join_argv
 
 Message = dict[str, Any]
+# A notification already encoded as one line: (method, bytes), for the delta hot path.
+Encoded = tuple[str, bytes]
+DELTA = "item/agentMessage/delta"
+_dumps = orjson.dumps
 
 IDLE = {"type": "idle"}
 ACTIVE = {"type": "active", "activeFlags": []}
@@ -132,6 +138,7 @@ class TurnMapper:
         self.error: str | None = None
         self._message_id: str | None = None
         self._message_started = 0
+        self._delta_prefix = b""
         self._last_message: Message | None = None
         self._reasoning_id: str | None = None
         self._reasoning_started = 0
@@ -306,22 +313,24 @@ class TurnMapper:
 
     def _open_message(self) -> list[Message]:
         self._message_id = self._item_id("msg")
+        self._delta_prefix = (
+            _dumps(
+                {
+                    "method": DELTA,
+                    "params": {"threadId": self.thread_id, "turnId": self.turn_id, "itemId": ""},
+                }
+            )[: -len(b'""}}')]
+            + _dumps(self._message_id)
+            + b',"delta":'
+        )
         self._message_started = at = now_ms()
         return [self._started(agent_message_item(self._message_id, "", at, None), at)]
 
-    def _on_message_delta(self, msg: Any) -> list[Message]:
-        out = self._open_message() if self._message_id is None else []
-        out.append(
-            {
-                "method": "item/agentMessage/delta",
-                "params": {
-                    "threadId": self.thread_id,
-                    "turnId": self.turn_id,
-                    "itemId": self._message_id,
-                    "delta": msg.delta,
-                },
-            }
-        )
+    def _on_message_delta(self, msg: Any) -> list[Any]:
+        # The hot path (tens of thousands per long answer): the line is built from a prefix
+        # encoded once per message item, plus the delta's JSON string.
+        out: list[Any] = self._open_message() if self._message_id is None else []
+        out.append((DELTA, self._delta_prefix + _dumps(msg.delta) + b"}}\n"))
         return out
 
     def _on_agent_message(self, msg: Any) -> list[Message]:

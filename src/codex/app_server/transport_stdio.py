@@ -76,7 +76,7 @@ async def open_stdio() -> tuple[asyncio.StreamReader, asyncio.WriteTransport]:
         # transport aborts the process on them; plain blocking writes serve them well.
         return reader, _FileWriter(fd)  # type: ignore[return-value]
     transport, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(fd, "wb", 0))
-    return reader, transport  # type: ignore[return-value]
+    return reader, transport
 
 
 class _FileWriter:
