@@ -98,7 +98,7 @@ class ConfigEdits:
         doc, original = _parse(path)
         for edit in self._edits:
             edit(doc)
-        text = doc.as_string()
+        text: str = doc.as_string()
         # tomlkit leaves a blank line behind a removed last table; don't grow the file's tail.
         if text.endswith("\n\n") and not original.endswith("\n\n"):
             text = text.rstrip("\n") + "\n"

@@ -12,7 +12,7 @@ import contextlib
 import inspect
 import json
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -208,7 +208,7 @@ class AsyncCodex:
     async def thread_start(
         self,
         *,
-        approval_mode: ApprovalMode = ApprovalMode.auto_review,
+        approval_mode: ApprovalMode | None = ApprovalMode.auto_review,
         base_instructions: str | None = None,
         config: JsonObject | None = None,
         cwd: str | None = None,
@@ -223,7 +223,8 @@ class AsyncCodex:
         session_start_source: Any = None,
         thread_source: Any = None,
     ) -> AsyncThread:
-        """A new thread (a started core session; its rollout is written from the first turn)."""
+        """A new thread (a started core session; its rollout is written from the first turn).
+        The official keywords; `approval_mode=None` (ours) keeps the config's approval policy."""
         overrides = self._overrides(
             approval_mode=approval_mode,
             config=config,
@@ -457,7 +458,7 @@ class AsyncTurnHandle:
         self.id: str = core_handle.sub_id
         self._translator = TurnTranslator(thread.id, self.id)
 
-    async def stream(self) -> AsyncIterator[Notification]:
+    async def stream(self) -> AsyncGenerator[Notification, None]:
         """This turn's notifications, ending with `turn/completed`."""
         translator = self._translator
         if translator.completed is not None:

@@ -172,8 +172,10 @@ class TurnTranslator:
         call_id = str(msg.get("call_id"))
         begun = self._patches.pop(call_id, None)
         changes = begun.changes if begun else _changes(msg.get("changes"))
-        status = "completed" if msg.get("success") else "failed"
-        return [self._completed(FileChangeThreadItem(call_id, changes, status))]
+        done = FileChangeThreadItem(
+            call_id, changes, "completed" if msg.get("success") else "failed"
+        )
+        return [self._completed(done)]
 
     def _on_token_count(self, msg: dict[str, Any]) -> list[Notification]:
         info = msg.get("info")

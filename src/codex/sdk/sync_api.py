@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import AsyncGenerator, Coroutine, Iterator
 from typing import Any, TypeVar
 
 from codex.sdk.async_api import AsyncCodex, AsyncThread, AsyncTurnHandle
@@ -131,10 +131,14 @@ class TurnHandle:
         """This turn's notifications, each as soon as core emits it."""
         agen = self._inner.stream()
         call = self._codex._loop.call
+
+        async def next_note(agen: AsyncGenerator[Notification, None]) -> Notification:
+            return await anext(agen)
+
         try:
             while True:
                 try:
-                    yield call(agen.__anext__())
+                    yield call(next_note(agen))
                 except StopAsyncIteration:
                     return
         finally:
