@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.app_server.rpc_client import RpcClient, scratch_env
 from tests.support.mock_model_server import Hold, MockModelServer, scenario
 from tests.support.model_stream import JsonReply, Message, Turn
@@ -204,6 +205,32 @@ def test_a_thread_started_here_resumes_in_codex_exec(
         stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr
+    assert f'"thread_id":"{thread_id}"' in done.stdout
+    texts = mock.requests[-1].message_texts("user")
+    assert "hi" in texts and "what now" in texts
+
+
+def test_a_thread_started_here_resumes_in_the_official_cli(
+    ready: RpcClient, repo: Path, home: Path, mock: MockModelServer
+) -> None:
+    from tests.support.official import INSTALL_HINT, official_binary
+
+    binary = official_binary()
+    if binary is None:
+        pytest.skip(f"the official CLI is not installed: {INSTALL_HINT}")
+    thread_id = _thread_with_turn(ready, repo, mock)
+    ready.close()
+    mock.enqueue(Turn([Message("resumed by the official CLI")]))
+    done = subprocess.run(
+        [str(binary), "exec", "--json", "--skip-git-repo-check", "resume", thread_id, "what now"],
+        capture_output=True,
+        text=True,
+        env=scratch_env(home),
+        cwd=repo,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
     assert f'"thread_id":"{thread_id}"' in done.stdout
     texts = mock.requests[-1].message_texts("user")
     assert "hi" in texts and "what now" in texts
