@@ -59,8 +59,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {}
 # when a listed module no longer needs its exception).
 MAX_LINES = 600
 LONG_MODULES: dict[str, str] = {
-    "codex/sandbox/execpolicy.py": "matching, a Starlark-subset parser and file I/O in one; "
-    "owned by the sandbox work, split there (issue 14 item 7)",
     "codex/core/session.py": "the agent and the state its turn helpers reach into; issue 14 "
     "item 2 (phase B) gives turns and compaction a narrowed handle",
 }
