@@ -30,9 +30,19 @@ from tests.support.mock_model_server import MockModelServer, scenario  # noqa: E
 from tests.support.model_stream import Turn, repeated_deltas  # noqa: E402
 from tests.support.official import official_binary  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from harness import PYCACHE, prepare_bytecode  # noqa: E402
+
 THREADS = 20
 LISTED = 200
 DELTAS = 20_000
+
+
+def bytecode_env() -> dict[str, str]:
+    """Ours runs from compiled bytecode, as an installed wheel does (harness.prepare_bytecode
+    compiles it once into its pycache): never from source recompiled at every spawn, which a
+    PYTHONDONTWRITEBYTECODE environment would otherwise cause."""
+    return {"PYTHONPYCACHEPREFIX": str(PYCACHE), "PYTHONDONTWRITEBYTECODE": ""}
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
@@ -55,7 +65,7 @@ class Side:
         self.repo.mkdir(parents=True, exist_ok=True)
 
     def spawn(self) -> RpcClient:
-        return RpcClient(self.argv, scratch_env(self.home), self.repo)
+        return RpcClient(self.argv, scratch_env(self.home, bytecode_env()), self.repo)
 
     def initialize_ms(self) -> float:
         began = time.perf_counter()
@@ -156,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     binary = official_binary()
+    prepare_bytecode()
     with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
         mock.repeat(scenario("message"))
         sides = [Side("ours", ours_argv(), mock, Path(tmp))]
