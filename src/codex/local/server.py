@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ctx", type=int, default=8192, help="Context window (tokens)")
     parser.add_argument("--threads", type=int, default=0, help="0: all CPUs, at most 8")
     parser.add_argument("--temp", type=float, default=0.0, help="Default sampling temperature")
+    parser.add_argument("--dry-last-n", type=int, default=256, help="DRY penalty window (tokens)")
     parser.add_argument("--parent-pid", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -67,14 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     # Greedy by default: small models wander at higher temperatures, and runs repeat exactly.
     params.sampling.temp = args.temp
     # Greedy decoding of a 135M model loops: on one phrase ("john-john-john-...") and on whole
-    # sentences ("The answer is 3. The answer is 4. ... The answer is 18. The answer is 3. ...").
-    # DRY penalises repeating any sequence seen before, over a window long enough to hold a
-    # looping paragraph (llama.cpp's default 64 tokens is shorter than the loops these models
-    # make); a mild repetition penalty on recent tokens keeps single words from taking over.
+    # sentences ("The answer is 3. The answer is 4. ... The answer is 18. The answer is 3. ...",
+    # a ~100-token loop that ran to the output cap). DRY penalises extending any sequence of 3+
+    # tokens already in the window, and its window must hold such a loop (llama.cpp's default,
+    # 64 tokens, does not), yet stay short: it also covers the prompt, and a command or path
+    # must be copied from it verbatim. No classic repetition penalty, for the same reason: at
+    # 1.1 (with DRY over 1,024 tokens) the model asked to run `echo hello` ran `hello`.
     params.sampling.dry_multiplier = 0.8
-    params.sampling.dry_penalty_last_n = 1024
-    params.sampling.penalty_repeat = 1.1
-    params.sampling.penalty_last_n = 256
+    params.sampling.dry_penalty_last_n = args.dry_last_n
+    params.sampling.penalty_repeat = 1.0
     server = xllamacpp.Server(params)
     line = {"address": server.listening_address, "load_seconds": time.monotonic() - began}
     sys.stdout.write(json.dumps(line) + "\n")
