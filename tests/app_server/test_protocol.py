@@ -146,3 +146,25 @@ def test_stdout_may_be_a_file_or_dev_null(home: Path, repo: Path, tmp_path: Path
     replies = [json.loads(line) for line in out.read_bytes().splitlines()]
     assert [r["id"] for r in replies] == [1, 2]
     assert replies[1]["result"] == {"data": [], "nextCursor": None}
+
+
+def test_a_bad_first_initialize_is_refused_and_a_good_one_then_works(server: RpcClient) -> None:
+    bad = server.start("initialize", {"clientInfo": {"name": "x"}})
+    assert _error(server, bad) == {
+        "code": -32602,
+        "message": "Invalid request: missing field `version`",
+    }
+    assert _error(server, server.start("thread/list", {}))["message"] == "Not initialized"
+    assert server.initialize()["userAgent"].startswith("tests/")
+
+
+def test_opted_out_notifications_are_not_sent(server: RpcClient, repo: Path, mock) -> None:
+    from tests.support.mock_model_server import scenario
+
+    server.initialize(capabilities={"optOutNotificationMethods": ["item/agentMessage/delta"]})
+    mock.enqueue(scenario("message"))
+    thread_id = server.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+    _, messages = server.turn(thread_id, "hi")
+    methods = {m.get("method") for m in messages}
+    assert "item/agentMessage/delta" not in methods
+    assert "item/completed" in methods
