@@ -234,3 +234,23 @@ def test_a_thread_started_here_resumes_in_the_official_cli(
     assert f'"thread_id":"{thread_id}"' in done.stdout
     texts = mock.requests[-1].message_texts("user")
     assert "hi" in texts and "what now" in texts
+
+
+def test_thread_names_persist_in_the_official_session_index(
+    ready: RpcClient, repo: Path, home: Path, mock: MockModelServer
+) -> None:
+    import json
+
+    thread_id = _thread_with_turn(ready, repo, mock)
+    ready.call("thread/name/set", {"threadId": thread_id, "name": "Kept"})
+    ready.close()
+    entries = [json.loads(line) for line in (home / "session_index.jsonl").read_text().splitlines()]
+    assert [(e["id"], e["thread_name"]) for e in entries] == [(thread_id, "Kept")]
+    assert sorted(entries[0]) == ["id", "thread_name", "updated_at"]
+    again = RpcClient(ready.proc.args, scratch_env(home), repo)
+    try:
+        again.initialize()
+        listed = again.call("thread/list", {})["data"]
+        assert [(t["id"], t["name"]) for t in listed] == [(thread_id, "Kept")]
+    finally:
+        again.close()

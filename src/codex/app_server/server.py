@@ -54,7 +54,7 @@ class AppServer:
         self.live: dict[str, LiveThread] = {}
         self._manager: ConversationManager | None = None
         self._index: ThreadIndex | None = None
-        self.names: dict[str, str] = {}
+        self._names: dict[str, str] | None = None
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
         self._configs: dict[tuple[object, ...], Config] = {}
@@ -72,6 +72,24 @@ class AppServer:
 
             self._manager = ConversationManager()
         return self._manager
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Thread names (session_index.jsonl, read once; renames here are written through)."""
+        if self._names is None:
+            from codex.core.threads import read_thread_names
+
+            self._names = read_thread_names(self.codex_home)
+        return self._names
+
+    def rename(self, thread_id: str, name: str) -> None:
+        from codex.core.threads import append_thread_name
+
+        try:
+            append_thread_name(self.codex_home, thread_id, name)
+        except OSError as exc:
+            raise errors.invalid_request(f"cannot save the thread name: {exc}") from None
+        self.names[thread_id] = name
 
     @property
     def index(self) -> ThreadIndex:

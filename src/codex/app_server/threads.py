@@ -177,6 +177,8 @@ async def _open(
         preview=preview,
     )
     live.resumed_turns = turns  # type: ignore[attr-defined]
+    if fork_of is not None and live.name:
+        server.rename(live.thread_id, live.name)  # the fork keeps the name, as upstream
     server.live[live.thread_id] = live
     live.subscribe(conn)
     return live
@@ -375,7 +377,7 @@ async def thread_name_set(server: AppServer, conn: Connection, p: dict[str, Any]
     name = string(p, "name")
     if thread_id not in server.live:
         _find(server, thread_id, archived_ok=True)
-    server.names[thread_id] = name
+    server.rename(thread_id, name)
     live = server.live.get(thread_id)
     if live is not None:
         live.name = name

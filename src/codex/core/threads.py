@@ -219,3 +219,39 @@ def recorded_events(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
         payload = getattr(line, "payload", None)
         if isinstance(payload, dict):
             yield str(getattr(line, "timestamp", "") or ""), str(line.type), payload
+
+
+SESSION_INDEX = "session_index.jsonl"
+
+
+def read_thread_names(codex_home: Path | str) -> dict[str, str]:
+    """Thread names from `$CODEX_HOME/session_index.jsonl` (the official CLI's file: one
+    `{"id", "thread_name", "updated_at"}` line per rename, the last one wins)."""
+    names: dict[str, str] = {}
+    try:
+        with open(Path(codex_home) / SESSION_INDEX, "rb") as f:
+            for raw in f:
+                try:
+                    entry = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    name = entry.get("thread_name")
+                    if isinstance(name, str):
+                        names[entry["id"]] = name
+    except OSError:
+        pass
+    return names
+
+
+def append_thread_name(codex_home: Path | str, thread_id: str, name: str) -> None:
+    """Record a rename as the official CLI does (one line, appended in one write)."""
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    line = orjson.dumps({"id": thread_id, "thread_name": name, "updated_at": stamp}) + b"\n"
+    fd = os.open(Path(codex_home) / SESSION_INDEX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
