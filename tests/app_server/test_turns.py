@@ -166,6 +166,13 @@ def test_thread_list_pages_of_25_with_a_cursor_and_a_cap_of_100(
     assert len(seen) == len(set(seen)) == 130
     created = [t["createdAt"] for t in first["data"]]
     assert created == sorted(created, reverse=True)
+    oldest = ready.call("thread/list", {"sortDirection": "asc", "limit": 10})
+    assert [t["preview"] for t in oldest["data"]] == [f"prompt {i}" for i in range(10)]
+    rest = ready.call("thread/list", {"sortDirection": "asc", "cursor": oldest["nextCursor"]})
+    assert rest["data"][0]["preview"] == "prompt 10"
+    by_update = ready.call("thread/list", {"sortKey": "updated_at", "limit": 200})
+    updated = [t["updatedAt"] for t in by_update["data"]]
+    assert updated == sorted(updated, reverse=True) and len(updated) == 100
 
 
 def _write_rollouts(home: Path, n: int) -> list[str]:

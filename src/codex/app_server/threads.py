@@ -267,6 +267,8 @@ async def thread_list(server: AppServer, conn: Connection, p: dict[str, Any]) ->
             model_providers=providers or None,
             cwds=cwds,
             search=string(p, "searchTerm", required=False),
+            sort_key=one_of(p, "sortKey", ("created_at", "updated_at")) or "created_at",
+            ascending=one_of(p, "sortDirection", ("asc", "desc")) == "asc",
         )
     except ValueError as exc:
         raise errors.invalid_request(str(exc)) from None

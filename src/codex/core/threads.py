@@ -173,9 +173,16 @@ class ThreadIndex:
         model_providers: list[str] | None = None,
         cwds: list[str] | None = None,
         search: str | None = None,
+        sort_key: str = "created_at",
+        ascending: bool = False,
     ) -> tuple[list[ThreadSummary], str | None]:
         """One page newest first, and the cursor of the next page (None: this was the last).
-        Raises ValueError for a cursor this index did not hand out."""
+        Another order (`updated_at`, or ascending) sorts every matching thread first, and
+        pages by position. Raises ValueError for a cursor this index did not hand out."""
+        if sort_key != "created_at" or ascending:
+            return self._sorted_page(
+                limit, cursor, archived, model_providers, cwds, search, sort_key, ascending
+            )
         after: tuple[str, str] | None = None
         if cursor:
             ts, sep, uid = cursor.partition("|")
@@ -200,6 +207,39 @@ class ThreadIndex:
                 continue
             out.append(item)
         return out, None
+
+    def _sorted_page(
+        self,
+        limit: int,
+        cursor: str | None,
+        archived: bool,
+        model_providers: list[str] | None,
+        cwds: list[str] | None,
+        search: str | None,
+        sort_key: str,
+        ascending: bool,
+    ) -> tuple[list[ThreadSummary], str | None]:
+        start = 0
+        if cursor:
+            if not cursor.startswith("at:") or not cursor[3:].isdigit():
+                raise ValueError(f"invalid cursor: {cursor}")
+            start = int(cursor[3:])
+        everything, _ = self.page(
+            limit=1 << 30,
+            archived=archived,
+            model_providers=model_providers,
+            cwds=cwds,
+            search=search,
+        )
+        if sort_key == "updated_at":
+            everything.sort(key=lambda item: (item.updated_at, item.thread_id))
+            if not ascending:
+                everything.reverse()
+        elif ascending:
+            everything.reverse()
+        page = everything[start : start + limit]
+        more = start + limit < len(everything)
+        return page, f"at:{start + limit}" if more else None
 
     def find(self, thread_id: str) -> tuple[Path, bool] | None:
         """The rollout of a thread by id and whether it is archived, or None."""
