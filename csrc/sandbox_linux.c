@@ -99,9 +99,9 @@
  * MAKE_DIR and MAKE_SYM, each existing child of R every right (so `mkdir .codex`,
  * `ln -s src .codex`, `mv src/x .codex` fail with EACCES; files at the top level stay
  * writable); a writable root that contains a guarded one (the cwd under /tmp) is granted the
- * same way down the path to it. In mode (b) no mount hides a placeholder, so the roots with
- * carve-outs are frozen as above (placeholders, if made, are carve-outs there and stay
- * read-only). Known gap: a regular file named `.git` can still be created where a guarded
+ * same way down the path to it. In mode (b) nothing would hide a placeholder: the helper
+ * first asks a throwaway child whether a mount namespace can be had, makes no placeholder
+ * when it cannot, and the roots with carve-outs are frozen as above. Known gap: a regular file named `.git` can still be created where a guarded
  * root has none (0.169's placeholder blocks it with EEXIST).
  *
  * Failures before the exec print ONE line and exit with a code from sandbox_linux.h; the
@@ -1565,11 +1565,28 @@ static void placeholder_helper(const roots_t *roots, pid_t command, int ready, i
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd <= 2 && null >= 0; fd++)
         dup2(null, fd);
-    for (int fd = 3; fd < 1024; fd++)
-        if (fd != ready && fd != ns)
-            close(fd);
+    /* Nothing of the caller's may stay open here (a pipe the agent reads to EOF would wait
+     * for this helper): close all but the two pipes, above 1024 too where close_range exists. */
+    int lo = ready < ns ? ready : ns, hi = ready < ns ? ns : ready;
+    unsigned from[] = {3U, (unsigned)lo + 1, (unsigned)hi + 1}, to[] = {(unsigned)lo - 1,
+                                                                       (unsigned)hi - 1, ~0U};
+    for (size_t i = 0; i < 3; i++) {
+        if (from[i] > to[i] || syscall(SYS_close_range, from[i], to[i], 0U) == 0)
+            continue;
+        for (unsigned fd = from[i]; fd <= to[i] && fd < 1024; fd++)
+            close((int)fd);
+    }
     int pidfd = (int)syscall(SYS_pidfd_open, command, 0U);
-    int dir = pidfd >= 0 ? open_lock_dir() : -1;
+    /* No mount namespace for the command (enumeration mode), nothing would hide a
+     * placeholder: make none there (the top level is frozen instead). A throwaway child asks. */
+    pid_t probe = pidfd >= 0 ? fork() : -1;
+    if (probe == 0)
+        _exit(enter_mount_namespace() == 0 ? 0 : 1);
+    int status = 1;
+    while (probe > 0 && waitpid(probe, &status, 0) < 0 && errno == EINTR)
+        ;
+    int mountable = probe > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    int dir = mountable ? open_lock_dir() : -1;
     ph_root_t *ph = xmalloc((roots->n + 1) * sizeof *ph);
     size_t n = 0;
     for (size_t i = 0; dir >= 0 && i < roots->n; i++) {

@@ -10,6 +10,7 @@ layer and the dropped capabilities must hold for root too.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -243,3 +244,16 @@ def explain(launcher: str, policy: SandboxPolicy, cwd: Path, env: dict[str, str]
         check=True,
     )
     return json.loads(done.stdout)
+
+
+def wait_for_placeholder_cleanup(root: Path, uid: int) -> None:
+    """Block until no sandbox of user `uid` holds `root`'s placeholder lock (sandbox_linux.c:
+    the helper that removes the placeholders for missing .git/.codex/.agents holds it from
+    before the command starts until it is done, just after the command ends)."""
+    st = os.stat(root)
+    lock = Path(f"/tmp/codex-sandbox-{uid}/{st.st_dev}-{st.st_ino}.lock")
+    if not lock.exists():
+        return
+    with open(lock, "rb") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        fcntl.flock(f, fcntl.LOCK_UN)

@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.sandbox.conftest import DENIED, ESCAPED, PRELUDE, SELFTEST
+from tests.sandbox.conftest import (
+    DENIED,
+    ESCAPED,
+    PRELUDE,
+    SELFTEST,
+    wait_for_placeholder_cleanup,
+)
 
 from codex.sandbox.spawn import find_linux_launcher
 
@@ -99,6 +105,7 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
             os.chown(os.path.join(dirpath, name), w.uid, w.uid)
     os.chmod(root, 0o755)
     yield w
+    wait_for_placeholder_cleanup(ws, w.uid)
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -444,14 +451,7 @@ def _lock_file(world: World) -> Path:
 
 
 def wait_for_cleanup(world: World) -> None:
-    """Block until no sandbox of `world`'s user holds the root's placeholder lock: the helper
-    that removes the placeholders holds it from before the command starts until it is done."""
-    lock = _lock_file(world)
-    if not lock.exists():
-        return
-    with open(lock, "rb") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        fcntl.flock(f, fcntl.LOCK_UN)
+    wait_for_placeholder_cleanup(world.ws, world.uid)
 
 
 def _holders(lock: Path) -> set[int]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.sandbox.conftest import PRELUDE, snapshot, ww_policy
+from tests.sandbox.conftest import PRELUDE, snapshot, wait_for_placeholder_cleanup, ww_policy
 
 NOBODY = 65534
 KEYCTL = {"aarch64": 219}.get(platform.machine(), 250)  # x86_64: 250
@@ -40,6 +40,7 @@ def world(launcher: str) -> Iterator[Path]:
             os.chown(os.path.join(dirpath, name), NOBODY, NOBODY)
     os.chmod(root, 0o755)
     yield root
+    wait_for_placeholder_cleanup(root / "ws", NOBODY)  # .codex/.agents placeholders gone
     shutil.rmtree(root)
 
 
