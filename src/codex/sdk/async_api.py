@@ -121,6 +121,7 @@ class AsyncCodex:
         self._approval_handler = approval_handler or _accept_all
         self._stack = contextlib.AsyncExitStack()
         self._threads: dict[str, AsyncThread] = {}
+        self._configs: dict[tuple[Path, tuple[str, ...]], Config] = {}
         self._closed = False
 
     async def __aenter__(self) -> AsyncCodex:
@@ -157,10 +158,18 @@ class AsyncCodex:
 
         where = Path(cwd or self.config.cwd or os.getcwd())
         all_overrides = (*self.config.config_overrides, *overrides)
-        return load_config(
-            ConfigOverrides(config_home=self.config.codex_home, cli_overrides=all_overrides),
-            cwd=where,
-        )
+        key = (where, all_overrides)
+        cached = self._configs.get(key)
+        if cached is None:
+            # Read and validated once per client for each (cwd, overrides): validation is most
+            # of a thread start's cost, and a client's threads share one configuration (as one
+            # app-server process does between config reloads).
+            cached = load_config(
+                ConfigOverrides(config_home=self.config.codex_home, cli_overrides=all_overrides),
+                cwd=where,
+            )
+            self._configs[key] = cached
+        return cached
 
     @staticmethod
     def _overrides(
