@@ -18,7 +18,7 @@ USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
 SIZE = (100, 32)
 
 
-async def until(pilot: Any, condition: Callable[[], bool], deadline: float = 20.0) -> None:
+async def until(pilot: Any, condition: Callable[[], bool], deadline: float = 60.0) -> None:
     """Let the app run until `condition()` holds (fails after `deadline` seconds)."""
     import asyncio
 
@@ -252,3 +252,59 @@ async def test_slash_export_markdown_and_json(
     data = orjson.loads((repo / "out.json").read_bytes())
     assert [d["type"] for d in data] == ["user", "agent"]
     assert data[1]["text"] == "the answer"
+
+
+async def test_slash_popup_filters_and_tab_completes(make_app: Callable[..., Any]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        from codex.tui.widgets import Composer, Popup
+
+        await type_text(pilot, "/ex")
+        popup = app.query_one(Popup)
+        assert [value for value, _ in popup.items] == ["/export", "/exit"]
+        await pilot.press("tab")
+        assert app.query_one(Composer).text == "/export "
+        assert popup.items == []
+        await app.shutdown()
+
+
+async def test_at_file_search_respects_gitignore(make_app: Callable[..., Any], repo: Path) -> None:
+    (repo / ".gitignore").write_text("secret_notes.txt\n")
+    (repo / "src").mkdir()
+    (repo / "src" / "notebook.py").write_text("")
+    (repo / "secret_notes.txt").write_text("")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        from codex.tui.completion import file_candidates
+        from codex.tui.widgets import Composer, Popup
+
+        file_candidates.cache_clear()
+        await type_text(pilot, "read @note")
+        values = [value for value, _ in app.query_one(Popup).items]
+        assert values[0] == "src/notebook.py"
+        assert "secret_notes.txt" not in values
+        await pilot.press("tab")
+        assert app.query_one(Composer).text == "read src/notebook.py "
+        await app.shutdown()
+
+
+async def test_large_paste_is_one_placeholder_sent_whole(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer
+) -> None:
+    from textual import events
+
+    mock_model_server.enqueue(Turn([Message("got it")], USAGE))
+    big = "x" * 3000
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        from codex.tui.widgets import Composer
+
+        await until(pilot, lambda: bool(app.mapper.status.session_id))
+        composer = app.query_one(Composer)
+        composer.post_message(events.Paste(big))
+        await until(pilot, lambda: composer.text == "[Pasted Content 3000 chars]")
+        await pilot.press("enter")
+        await until(pilot, lambda: "got it" in screen_text(app))
+        sent = mock_model_server.requests[0].json["input"][-1]["content"][0]["text"]
+        assert sent == big
+        await app.shutdown()

@@ -57,7 +57,7 @@ class Pane:
         return int(self.option("#{pane_pid}"))
 
     def wait_for(
-        self, pred: Callable[[str], bool], deadline: float = 30.0, poll: float = 0.01
+        self, pred: Callable[[str], bool], deadline: float = 60.0, poll: float = 0.01
     ) -> str:
         """The first captured screen for which `pred` holds; AssertionError with the last
         screen when `deadline` seconds pass first."""
@@ -70,7 +70,7 @@ class Pane:
             time.sleep(poll)  # polling interval, not a timing assumption
         raise AssertionError(f"screen never matched; last screen:\n{text}")
 
-    def wait_text(self, needle: str, deadline: float = 30.0) -> str:
+    def wait_text(self, needle: str, deadline: float = 60.0) -> str:
         return self.wait_for(lambda screen: needle in screen, deadline)
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ from textual.widgets import Static
 from codex.tui.cells import NoticeCell
 from codex.tui.mapper import Mapper
 from codex.tui.transcript import TranscriptView
-from codex.tui.widgets import ApprovalScreen, Composer, StatusLine
+from codex.tui.widgets import ApprovalScreen, Composer, Popup, StatusLine
 
 FRAME_INTERVAL = 0.1  # at most ~10 repaints a second while text streams
 
@@ -64,6 +64,7 @@ class CodexApp(App[int]):
         self.mapper = Mapper()
         self.session: Any = None
         self.queued: list[str] = []
+        self.images: list[str] = []  # attached (pasted paths, -i) to the next message
         self._dirty = False
         self._flush_pending = False
         self._last_flush = 0.0
@@ -86,6 +87,7 @@ class CodexApp(App[int]):
         yield TranscriptView(self.mapper.cells, id="transcript")
         yield Static(id="queued")
         yield Composer(recall=self.options.history, id="composer")
+        yield Popup(id="popup")
         yield StatusLine(id="status")
 
     def on_mount(self) -> None:
@@ -154,7 +156,9 @@ class CodexApp(App[int]):
         self.query_one(TranscriptView).relayout()
         self.query_one(StatusLine).show(self.mapper.status)
         queued = self.query_one("#queued", Static)
-        queued.update("\n".join(f"↳ queued: {q}" for q in self.queued))
+        lines = [f"↳ queued: {q}" for q in self.queued]
+        lines += [f"[image] {path}" for path in self.images]
+        queued.update("\n".join(lines))
 
     # ---- the session ----------------------------------------------------------------------
 
@@ -255,7 +259,8 @@ class CodexApp(App[int]):
 
     def _start_session(self) -> None:
         self._started = True
-        self.run_worker(self._session_main(), exclusive=True, name="session")
+        # After the first frame: importing and starting core must not delay the composer.
+        self.call_after_refresh(self.run_worker, self._session_main(), exclusive=True)
 
     async def send_text(self, text: str) -> None:
         if self.session is None or self.mapper.status.running:
@@ -322,16 +327,49 @@ class CodexApp(App[int]):
 
     # ---- input ----------------------------------------------------------------------------
 
+    @property
+    def cwd(self) -> str:
+        return str(self.options.config.cwd)
+
+    def on_text_area_changed(self, event: Any) -> None:
+        from codex.tui.completion import suggestions
+
+        composer = self.query_one(Composer)
+        if event.text_area is not composer:
+            return
+        row, col = composer.cursor_location
+        if row == 0:
+            kind, items = suggestions(composer.text, col, self.cwd)
+        else:  # an @word on a later line
+            kind, items = suggestions(composer.document.get_line(row), col, self.cwd)
+            if kind == "slash":
+                kind, items = "", []
+        self.query_one(Popup).show(kind, items)
+
+    def on_composer_image_attached(self, message: Composer.ImageAttached) -> None:
+        self.images.append(message.path)
+        self.mark_dirty()
+
     async def on_composer_submitted(self, message: Composer.Submitted) -> None:
         composer = self.query_one(Composer)
-        text = message.text
-        composer.remember(text)
+        text = composer.expand(message.text)
+        composer.remember(message.text)
+        composer.pastes.clear()
         composer.load_text("")
+        self.query_one(Popup).show("", [])
         self._quit_armed = False
         if text.startswith("/"):
             from codex.tui.slash import run_slash
 
             await run_slash(self, text)
+            return
+        images, self.images = self.images, []
+        if images:
+            if self.session is None or self.mapper.status.running:
+                self.queued.append(text)  # (images wait for a turn of their own)
+                self.images = images
+            else:
+                await self._send(text, images)
             return
         await self.send_text(text)
 

@@ -72,7 +72,8 @@ class TranscriptView(ScrollView, can_focus=False):
         total = self._starts[-1]
         self.virtual_size = Size(width, total)
         if pinned:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # After the new virtual size is applied (max_scroll_y follows it on refresh).
+            self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:

@@ -20,6 +20,43 @@ from codex.tui.cells import render_changes
 from codex.tui.mapper import Status, command_text
 
 PLACEHOLDER = "Ask Codex to do anything"
+LARGE_PASTE_CHARS = 1000
+
+
+class Popup(Static):
+    """Suggestions under the composer: slash commands or files (codex.tui.completion)."""
+
+    DEFAULT_CSS = "Popup { height: auto; max-height: 9; padding: 0 2; color: $text-muted; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = ""
+        self.items: list[tuple[str, str]] = []
+        self.index = 0
+
+    def show(self, kind: str, items: list[tuple[str, str]]) -> None:
+        self.kind = kind
+        self.items = items
+        self.index = 0
+        self._draw()
+
+    def move(self, step: int) -> None:
+        if self.items:
+            self.index = (self.index + step) % len(self.items)
+            self._draw()
+
+    def selected(self) -> str | None:
+        return self.items[self.index][0] if self.items else None
+
+    def _draw(self) -> None:
+        out = Text()
+        for i, (value, help_) in enumerate(self.items):
+            style = "bold cyan" if i == self.index else ""
+            out.append(f"{value:<16}", style=style)
+            out.append(f" {help_}\n" if help_ else "\n", style="dim")
+        out.rstrip()
+        self.display = bool(self.items)
+        self.update(out)
 
 
 class Composer(TextArea):
@@ -49,9 +86,15 @@ class Composer(TextArea):
         self.recall: list[str] = recall if recall is not None else []
         self._history_index: int | None = None
         self._draft = ""
+        self.pastes: dict[str, str] = {}
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
+        popup = self._popup()
+        if popup is not None and popup.items and self._popup_key(popup, key):
+            event.prevent_default()
+            event.stop()
+            return
         if key == "enter":
             event.prevent_default()
             event.stop()
@@ -73,6 +116,77 @@ class Composer(TextArea):
             event.stop()
             return
         await super()._on_key(event)
+
+    def _popup(self) -> Popup | None:
+        from textual.css.query import NoMatches
+
+        try:
+            return self.screen.query_one(Popup)
+        except NoMatches:  # a screen without the popup
+            return None
+
+    def _popup_key(self, popup: Popup, key: str) -> bool:
+        """Keys the open popup takes: ↑/↓ move, Tab accepts, Enter accepts (and runs a slash
+        command), Esc closes."""
+        if key in ("up", "down"):
+            popup.move(-1 if key == "up" else 1)
+            return True
+        if key == "escape":
+            popup.show("", [])
+            return True
+        if key not in ("tab", "enter"):
+            return False
+        value = popup.selected()
+        kind = popup.kind
+        popup.show("", [])
+        if value is None:
+            return False
+        if kind == "slash":
+            if key == "enter":
+                self.post_message(self.Submitted(value))
+            else:
+                self.load_text(value + " ")
+                self.move_cursor(self.document.end)
+            return True
+        from codex.tui.completion import at_word
+
+        row, col = self.cursor_location
+        line = self.document.get_line(row)
+        word = at_word(line, col)
+        if word is not None:
+            self.replace(value + " ", (row, word[0]), (row, col))
+        return True
+
+    def expand(self, text: str) -> str:
+        """The text to send: large-paste placeholders replaced by what was pasted."""
+        for placeholder, pasted in self.pastes.items():
+            text = text.replace(placeholder, pasted)
+        return text
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        from codex.tui.completion import image_path
+
+        text = event.text
+        image = image_path(text, str(getattr(self.app, "cwd", ".")))
+        if image is not None:
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.ImageAttached(image))
+            return
+        if len(text) > LARGE_PASTE_CHARS:
+            # As upstream: a large paste shows as one placeholder, expanded when sent.
+            event.prevent_default()
+            event.stop()
+            placeholder = f"[Pasted Content {len(text)} chars]"
+            self.pastes[placeholder] = text
+            self.insert(placeholder)
+            return
+        await super()._on_paste(event)
+
+    class ImageAttached(Message):
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
 
     def _recall(self, step: int) -> bool:
         if not self.recall:

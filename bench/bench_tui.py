@@ -1,0 +1,227 @@
+"""The interactive TUI side by side with the official 0.169 TUI (`--no-daemon`: one process), in
+one run, each in its own private tmux server (100x30), fresh CODEX_HOME and scratch git repo,
+against the in-repo loopback mock model server.
+
+python bench/bench_tui.py [--rounds N] [--only ours|official]
+
+Phases (issue 17's targets in brackets):
+  launch → first frame with the composer (poll capture-pane every 2 ms)   [≤ 250 ms]
+  idle RSS of the TUI process 1 s after the session is ready              [≤ 80 MiB]
+  one reply of 20,000 deltas: Enter → its end marker on screen            [≤ 1 s]
+  keystroke echo after 30 turns (one letter → seen in the pane, 1 ms poll) [≤ 16 ms]
+Medians; ratio = ours / official (< 1: ours is faster / leaner). The load average is printed:
+on a shared machine wall times inflate, so the TUI's CPU time for the stress reply is given too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.support.mock_config import write_mock_config  # noqa: E402
+from tests.support.mock_model_server import MockModelServer  # noqa: E402
+from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
+from tests.support.official import official_binary  # noqa: E402
+from tests.tui.tmux import Pane  # noqa: E402
+
+USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
+END = "END-OF-STRESS"
+# Settings that keep 0.169's onboarding screens (model migration notice) out of the way.
+OFFICIAL_EXTRA = """
+[notice.model_migrations]
+"gpt-5.5" = "gpt-6-sol"
+[tui]
+screen_reader_detection_done = true
+[tui.model_availability_nux]
+"gpt-6.1-sol" = 1
+"""
+
+
+class Side:
+    def __init__(self, name: str, argv: list[str], composer: Callable[[str], bool]) -> None:
+        self.name = name
+        self.argv = argv
+        self.composer = composer
+
+
+def ours() -> Side:
+    return Side(
+        "ours",
+        [sys.executable, "-m", "codex"],
+        lambda s: "Ask Codex to do anything" in s and "? for shortcuts" in s,
+    )
+
+
+def official() -> Side | None:
+    binary = official_binary()
+    if binary is None:
+        return None
+    return Side(
+        "official",
+        [str(binary), "--no-daemon"],
+        lambda s: "? for shortcuts" in s and "›" in s,
+    )
+
+
+def ready(screen: str) -> bool:
+    """Session configured: both TUIs then show the model in the status line."""
+    return "gpt-5.5" in screen.lower() and "loading" not in screen
+
+
+def prepare(work: Path, server: MockModelServer, side: Side) -> tuple[Path, Path]:
+    home = work / f"home-{side.name}"
+    repo = work / f"repo-{side.name}"
+    repo.mkdir(parents=True, exist_ok=True)
+    (repo / ".git").mkdir(exist_ok=True)
+    extra = f'\n[projects."{repo}"]\ntrust_level = "trusted"\n'
+    if side.name == "official":
+        extra += OFFICIAL_EXTRA
+    write_mock_config(home, server.base_url, extra)
+    return home, repo
+
+
+def env_for(home: Path) -> dict[str, str]:
+    keep = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    return {**keep, "CODEX_HOME": str(home), "MOCK_KEY": "k", "TERM": "xterm-256color"}
+
+
+def tui_pid(pane: Pane) -> int:
+    shell = pane.pane_pid()
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    return int(children[0])
+
+
+STRESS_CPU: dict[str, float] = {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of `pid` so far (the machine may be shared: CPU is the steadier
+    figure when wall times are inflated by other load)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def launch(work: Path, server: MockModelServer, side: Side, tag: str) -> tuple[Pane, float]:
+    home, repo = prepare(work, server, side)
+    pane = Pane(work / f"{side.name}-{tag}.sock")
+    t0 = time.perf_counter()
+    pane.start(side.argv, cwd=repo, env=env_for(home))
+    pane.wait_for(side.composer, deadline=30, poll=0.002)
+    return pane, (time.perf_counter() - t0) * 1000
+
+
+def bench_launch(work: Path, server: MockModelServer, side: Side, rounds: int) -> float:
+    times = []
+    for i in range(rounds):
+        pane, ms = launch(work, server, side, f"launch{i}")
+        times.append(ms)
+        pane.close()
+    return statistics.median(times)
+
+
+def bench_idle_rss(work: Path, server: MockModelServer, side: Side) -> float:
+    pane, _ = launch(work, server, side, "rss")
+    try:
+        pane.wait_for(ready, deadline=30)
+        time.sleep(1.0)  # settle: what a user leaves open (not a timing assumption)
+        return rss_mib(tui_pid(pane))
+    finally:
+        pane.close()
+
+
+def bench_stress(work: Path, server: MockModelServer, side: Side, n: int = 20_000) -> float:
+    pane, _ = launch(work, server, side, "stress")
+    try:
+        pane.wait_for(ready, deadline=30)
+        deltas = ["tok "] * n + [END]
+        server.enqueue(Turn([Message("".join(deltas), deltas)], USAGE))
+        pane.type("stress")
+        pid = tui_pid(pane)
+        cpu0 = cpu_seconds(pid)
+        t0 = time.perf_counter()
+        pane.keys("Enter")
+        pane.wait_for(lambda s: END in s, deadline=600, poll=0.005)
+        wall = (time.perf_counter() - t0) * 1000
+        STRESS_CPU[side.name] = (cpu_seconds(pid) - cpu0) * 1000
+        return wall
+    finally:
+        pane.close()
+
+
+def bench_echo(work: Path, server: MockModelServer, side: Side, turns: int = 30) -> float:
+    pane, _ = launch(work, server, side, "echo")
+    try:
+        pane.wait_for(ready, deadline=30)
+        for i in range(turns):
+            server.enqueue(Turn([Message(f"answer-{i:02d}")], USAGE))
+            pane.type(f"msg-{i:02d}")
+            pane.keys("Enter")
+            pane.wait_for(lambda s, i=i: f"answer-{i:02d}" in s, deadline=30)
+        samples = []
+        for letter in "qwertyuiopasdfghjklz":
+            marker = f"{letter}{letter}{letter}"
+            t0 = time.perf_counter()
+            pane.type(marker)
+            pane.wait_for(lambda s, m=marker: m in s, deadline=5, poll=0.001)
+            samples.append((time.perf_counter() - t0) * 1000)
+            pane.keys("C-u")  # clear the composer (both TUIs: delete to line start)
+            pane.wait_for(lambda s, m=marker: m not in s, deadline=5)
+        return statistics.median(samples)
+    finally:
+        pane.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", choices=("ours", "official"))
+    args = parser.parse_args(argv)
+    sides = [ours()]
+    theirs = official()
+    if theirs is None:
+        print("official TUI not found: only ours is measured", file=sys.stderr)
+    else:
+        sides.append(theirs)
+    if args.only:
+        sides = [s for s in sides if s.name == args.only]
+    results: dict[str, dict[str, float]] = {}
+    with MockModelServer() as server, tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for side in sides:
+            r = results[side.name] = {}
+            r["launch → composer (ms)"] = bench_launch(work, server, side, args.rounds)
+            r["idle RSS (MiB)"] = bench_idle_rss(work, server, side)
+            r["20k-delta reply rendered (ms)"] = bench_stress(work, server, side)
+            r["20k-delta reply: TUI CPU (ms)"] = STRESS_CPU[side.name]
+            r["keystroke echo after 30 turns (ms)"] = bench_echo(work, server, side)
+            print(f"{side.name}: {r}", file=sys.stderr)
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    names = list(next(iter(results.values())))
+    print(f"{'metric':40} {'ours':>10} {'official':>10} {'ratio':>7}")
+    for name in names:
+        a = results.get("ours", {}).get(name)
+        b = results.get("official", {}).get(name)
+        ratio = f"{a / b:.2f}" if a is not None and b else "-"
+        fa = f"{a:.1f}" if a is not None else "-"
+        fb = f"{b:.1f}" if b is not None else "-"
+        print(f"{name:40} {fa:>10} {fb:>10} {ratio:>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
