@@ -192,3 +192,40 @@ def test_kill_restores_the_terminal(
     assert pane.option("#{alternate_on}") == "0"
     assert pane.option("#{mouse_any_flag}") == "0"
     assert pane.option("#{cursor_flag}") == "1"
+
+
+def test_fork_continues_in_a_new_thread(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    import re
+
+    trusted_home(home, repo)
+    mock_model_server.enqueue(
+        Turn([Message("first answer")], USAGE), Turn([Message("forked answer")], USAGE)
+    )
+    first = Pane(tmp_path / "first.sock")
+    try:
+        first.start([*CODEX, "remember the tulips"], cwd=repo, env=env_for(home))
+        first.wait_text("first answer")
+        first.keys("C-d")
+        screen = first.wait_text("[exited 0]")
+    finally:
+        first.close()
+    found = re.search(r"codex resume ([0-9a-f-]{36})", screen)
+    assert found is not None, screen
+    original = found.group(1)
+    rollouts = list((home / "sessions").rglob("rollout-*.jsonl"))
+    assert len(rollouts) == 1
+    before = rollouts[0].read_bytes()
+    launch(pane, home, repo, "fork", original)
+    pane.wait_text("› remember the tulips")
+    pane.wait_text(COMPOSER)
+    pane.type("and now?")
+    pane.keys("Enter")
+    pane.wait_text("forked answer")
+    # The model saw the old conversation; a second rollout holds the fork, the first is intact.
+    texts = orjson.dumps(mock_model_server.requests[-1].json["input"]).decode()
+    assert "remember the tulips" in texts and "first answer" in texts
+    after = list((home / "sessions").rglob("rollout-*.jsonl"))
+    assert len(after) == 2
+    assert rollouts[0].read_bytes() == before

@@ -186,9 +186,13 @@ class CodexApp(App[int]):
 
     async def _one_session(self, open_session: Any, front_end: Any) -> None:
         opts = self.options
-        async with open_session(
-            opts.config, front_end, resume=opts.resume, add_dirs=opts.add_dirs
-        ) as session:
+        if opts.fork and opts.resume is not None:
+            opener = self._forked(front_end)
+        else:
+            opener = open_session(
+                opts.config, front_end, resume=opts.resume, add_dirs=opts.add_dirs
+            )
+        async with opener as session:
             self.session = session
             while True:
                 event = await session.next_event()
@@ -214,6 +218,34 @@ class CodexApp(App[int]):
                 if tag in ("task_complete", "turn_complete", "turn_aborted"):
                     await self._after_turn()
         self.session = None
+
+    @contextlib.asynccontextmanager
+    async def _forked(self, front_end: Any) -> Any:
+        """`codex fork`: a new thread (new id, new rollout) starting with the chosen thread's
+        history, shown in the transcript; the original rollout is left as it was."""
+        import uuid
+
+        from codex.api import ConversationManager
+        from codex.core.open import resume_path
+        from codex.core.resume import load_rollout_for_resume
+
+        opts = self.options
+        path = resume_path(opts.config, opts.resume)
+        if path is None:
+            from codex.errors import CodexError
+
+            raise CodexError("no recorded session to fork")
+        history = list(load_rollout_for_resume(path).history)
+        self.mapper.replay_rollout(str(path))
+        opts.resume = None  # a later /new starts fresh
+        opts.fork = False
+        manager = ConversationManager(front_end)
+        try:
+            yield await manager.open(
+                opts.config, add_dirs=opts.add_dirs, fork=(str(uuid.uuid4()), history)
+            )
+        finally:
+            await manager.close_all()
 
     def _reset_transcript(self) -> None:
         from codex.tui.mapper import Status
