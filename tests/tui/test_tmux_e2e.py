@@ -229,3 +229,17 @@ def test_fork_continues_in_a_new_thread(
     after = list((home / "sessions").rglob("rollout-*.jsonl"))
     assert len(after) == 2
     assert rollouts[0].read_bytes() == before
+
+
+def test_inline_mode_keeps_the_scrollback(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    mock_model_server.enqueue(Turn([Message("inline answer")], USAGE))
+    launch(pane, home, repo, "--no-alt-screen", "hi there")
+    pane.wait_text("inline answer")
+    assert pane.option("#{alternate_on}") == "0"
+    pane.keys("C-d")
+    screen = pane.wait_text("[exited 0]")
+    # The conversation stays on the normal screen after leaving.
+    assert "inline answer" in screen and "› hi there" in screen

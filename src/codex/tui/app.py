@@ -91,6 +91,11 @@ class CodexApp(App[int]):
         yield StatusLine(id="status")
 
     def on_mount(self) -> None:
+        if self.is_inline:
+            # Inline (--no-alt-screen): the app is as tall as its content, up to the terminal.
+            view = self.query_one(TranscriptView)
+            view.styles.height = "auto"
+            view.styles.max_height = max(3, self.size.height - 8)
         self._handle_termination()
         self.query_one(Composer).focus()
         self._paint()
