@@ -243,3 +243,37 @@ def test_inline_mode_keeps_the_scrollback(
     screen = pane.wait_text("[exited 0]")
     # The conversation stays on the normal screen after leaving.
     assert "inline answer" in screen and "› hi there" in screen
+
+
+def test_long_streamed_reply_stays_pinned_to_the_bottom(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    deltas = [f"line {i}\n\n" for i in range(3000)] + ["END-OF-REPLY"]
+    mock_model_server.enqueue(Turn([Message("".join(deltas), deltas)], USAGE))
+    launch(pane, home, repo, "stream a lot")
+    pane.wait_text("END-OF-REPLY")
+
+
+def test_hangup_ends_the_process(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    import time
+
+    trusted_home(home, repo)
+    launch(pane, home, repo)
+    pane.wait_text(COMPOSER)
+    shell = pane.pane_pid()
+    child = int(Path(f"/proc/{shell}/task/{shell}/children").read_text().split()[0])
+    pane.close()  # the terminal goes away (SIGHUP), as when an SSH session drops
+    end = time.monotonic() + 60
+    while Path(f"/proc/{child}").exists() and b"Z" not in _state(child):
+        assert time.monotonic() < end, "codex outlived its terminal"
+        time.sleep(0.05)  # polling interval
+
+
+def _state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return b"Z"

@@ -26,6 +26,7 @@ from codex.tui.transcript import TranscriptView
 from codex.tui.widgets import ApprovalScreen, Composer, Popup, StatusLine
 
 FRAME_INTERVAL = 0.1  # at most ~10 repaints a second while text streams
+EXIT_GRACE_S = 5.0  # after SIGTERM/SIGHUP, the normal exit gets this long before a hard exit
 
 
 @dataclass(slots=True)
@@ -115,7 +116,20 @@ class CodexApp(App[int]):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit, 128 + sig)
+                loop.add_signal_handler(sig, self._terminate, sig)
+
+    def _terminate(self, sig: int) -> None:
+        """Leave normally; if that hangs (Textual's writer thread can block for good on a
+        terminal that is gone, e.g. a hung-up SSH session), end the process after a bound."""
+        import os
+        import threading
+
+        def watchdog() -> None:
+            threading.Event().wait(EXIT_GRACE_S)
+            os._exit(128 + sig)
+
+        threading.Thread(target=watchdog, daemon=True, name="codex-exit-watchdog").start()
+        self.exit(128 + sig)
 
     def _begin(self) -> None:
         if self.options.pick_resume:
@@ -258,7 +272,9 @@ class CodexApp(App[int]):
         del self.mapper.cells[1:]
         old = self.mapper.status
         self.mapper.status = Status(model=old.model, cwd=old.cwd)
-        self.query_one(TranscriptView).clear_cache()
+        view = self.query_one(TranscriptView)
+        view.clear_cache()
+        view._follow = True
         self.mark_dirty()
 
     async def restart(self, resume: Any) -> None:

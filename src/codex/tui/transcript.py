@@ -32,6 +32,9 @@ class TranscriptView(ScrollView, can_focus=False):
         self._heights: list[int] = []
         self._starts: list[int] = []
         self._laid_width = 0
+        # Follow the bottom as the conversation grows, until the user scrolls up; scrolling
+        # back to the bottom follows again.
+        self._follow = True
 
     def clear_cache(self) -> None:
         self._cache.clear()
@@ -52,7 +55,7 @@ class TranscriptView(ScrollView, can_focus=False):
     def relayout(self) -> None:
         """Lay out new and changed cells; keep the view pinned to the bottom if it was."""
         width = max(1, self.scrollable_content_region.width or self.size.width or 80)
-        pinned = self.scroll_offset.y >= self.max_scroll_y - 1
+        pinned = self._follow
         if width != self._laid_width:
             self._laid_width = width
             self._heights = []
@@ -89,6 +92,13 @@ class TranscriptView(ScrollView, can_focus=False):
         offset = line - starts[index]
         strip = strips[offset] if offset < len(strips) else Strip.blank(width)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value:
+            self._follow = False
+        elif new_value >= self.max_scroll_y - 1:
+            self._follow = True
 
     def on_resize(self) -> None:
         self.relayout()
