@@ -308,3 +308,36 @@ async def test_large_paste_is_one_placeholder_sent_whole(
         sent = mock_model_server.requests[0].json["input"][-1]["content"][0]["text"]
         assert sent == big
         await app.shutdown()
+
+
+async def test_ten_thousand_cells_scroll_from_the_line_cache(make_app: Callable[..., Any]) -> None:
+    """The view lays each cell out once; scrolling a 10,000-cell transcript only crops cached
+    lines (no cell is rendered again)."""
+    from codex.tui.cells import NoticeCell
+    from codex.tui.transcript import TranscriptView
+
+    renders = 0
+
+    class Counted(NoticeCell):
+        def render(self) -> Any:
+            nonlocal renders
+            renders += 1
+            return NoticeCell.render(self)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(TranscriptView)
+        app.mapper.cells.extend(Counted(text=f"cell {i}") for i in range(10_000))
+        view.relayout()
+        await pilot.pause()
+        laid_out = renders
+        assert laid_out >= 10_000
+        assert view.virtual_size.height >= 20_000  # each cell and its blank line
+        for _ in range(40):
+            view.scroll_page_up(animate=False)
+            await pilot.pause()
+        view.scroll_to(y=view.max_scroll_y // 2, animate=False)
+        await pilot.pause()
+        assert view.scroll_offset.y < view.max_scroll_y
+        assert renders == laid_out
+        await app.shutdown()

@@ -35,6 +35,8 @@ class ToolCall:
     kind: CallKind
     payload: str  # function: the JSON arguments text; custom: the raw input
     item: ResponseItem | None = None
+    # (server, raw tool name) when the call names an MCP server's tool (set by the router)
+    mcp_target: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -108,3 +110,4 @@ class ToolContext:
     # (codex.tools.custom.CustomTool by API name), both from the config.
     hook: Any = None
     custom_tools: dict[str, Any] = field(default_factory=dict)
+    mcp: Any = None  # codex.mcp_client.manager.McpManager, when MCP servers are configured

@@ -99,6 +99,8 @@ async def _intercept_patch(
 async def dispatch(ctx: ToolContext, call: ToolCall) -> ToolResult:
     """Run one call (with `tool_hook_command` and hooks.json hooks before and after it, when
     configured); never raises except for cancellation and TurnAbortedByUser."""
+    if ctx.mcp is not None and call.kind == "function":
+        await ctx.mcp.prepare(call)
     hooks = ctx.hook  # codex.tools.hooks.ToolHooks
     if hooks is None:
         return (await _dispatch(ctx, call))[0]
@@ -123,7 +125,15 @@ async def _dispatch(ctx: ToolContext, call: ToolCall) -> tuple[ToolResult, bool]
     """The result, and whether the call failed before or outside its tool (a hook's `error`)."""
     if call.kind == "local_shell" and not call.call_id:
         return ToolResult("LocalShellCall without call_id or id", success=False), True
-    if call.kind == "function" and call.name in ctx.custom_tools:
+    if call.kind == "function" and ctx.mcp is not None and ctx.mcp.owns(call.name):
+        from codex.mcp_client.calls import handle_mcp_call
+
+        manager = ctx.mcp
+
+        async def handler(c: ToolContext, k: ToolCall, _: Any) -> ToolResult:
+            return await handle_mcp_call(c, k, manager)
+
+    elif call.kind == "function" and call.name in ctx.custom_tools:
         from codex.tools.custom import handle_custom_tool
 
         tool = ctx.custom_tools[call.name]
