@@ -46,8 +46,11 @@ def parsed_or_none(text: str) -> Any:
 def call_payload(call: ToolCall) -> dict[str, Any]:
     """The request as the hook sees it (function / custom / local_shell).
 
-    MCP calls would carry `server`, `tool`, `raw_arguments`; codex-py's core has no MCP tools yet.
+    MCP calls carry `server`, `tool` (the raw names) and `raw_arguments`.
     """
+    if call.mcp_target is not None:
+        server, tool = call.mcp_target
+        return {"type": "mcp", "server": server, "tool": tool, "raw_arguments": call.payload}
     if call.kind == "custom":
         return {"type": "custom", "input": call.payload}
     if call.kind == "local_shell":

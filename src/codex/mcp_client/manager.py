@@ -1,0 +1,178 @@
+"""The session's MCP servers: started in the background, offered to the model when ready, stopped
+with the session.
+
+Starting never waits: `start()` only creates one task per enabled server, and `tool_specs()`
+(called as each model request is built) offers the tools of the servers that are ready by then;
+a server still starting joins the tools of a later request. A server that fails or outlives
+`startup_timeout_sec` is reported once (a warning event and a stderr line) and left out.
+This module must not import the `mcp` SDK at module level (codex.mcp_client.connection does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex.mcp_client.names import qualify, sanitize_schema
+
+if TYPE_CHECKING:
+    from codex.mcp_client.connection import Connection
+
+# Upstream's resource tools, offered once any server is ready (handled in codex.mcp_client.calls).
+RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
+
+
+class McpManager:
+    def __init__(self, servers: dict[str, Any], log_dir: Path | None) -> None:
+        self._configs = servers
+        self._log_dir = log_dir
+        self._conns: dict[str, Connection] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._reported: set[str] = set()
+        # model-visible name -> (server, raw tool name); rebuilt as servers become ready
+        self.routes: dict[str, tuple[str, str]] = {}
+        self._specs: list[dict[str, Any]] = []
+        self._known_ready: frozenset[str] = frozenset()
+        self._started = False
+
+    def start(self) -> None:
+        """Create the servers' tasks (needs the running loop); idempotent, returns at once."""
+        if self._started:
+            return
+        self._started = True
+        from codex.mcp_client.connection import Connection
+
+        for name, table in self._configs.items():
+            conn = Connection(settings_from_config(name, table), self._log_dir)
+            self._conns[name] = conn
+            self._tasks.append(asyncio.create_task(conn.run(), name=f"mcp:{name}"))
+
+    @property
+    def connections(self) -> dict[str, Connection]:
+        return self._conns
+
+    def tool_specs(self, emit: Callable[[Any], None] | None) -> list[dict[str, Any]]:
+        """The function tools of the servers ready now; reports newly failed servers once."""
+        self.start()
+        for name, conn in self._conns.items():
+            if conn.ready.is_set() and conn.error is not None and name not in self._reported:
+                self._reported.add(name)
+                message = f"MCP client for `{name}` failed to start: {conn.error}"
+                print(f"WARNING: {message}", file=sys.stderr, flush=True)
+                if emit is not None:
+                    from codex.protocol.events import WarningEvent
+
+                    emit(WarningEvent(message))
+        self._refresh()
+        return self._specs
+
+    def _refresh(self) -> None:
+        ready = frozenset(n for n, c in self._conns.items() if c.ok)
+        if ready != self._known_ready:
+            self._known_ready = ready
+            self._rebuild(ready)
+
+    async def prepare(self, call: Any) -> None:
+        """Mark `call` as an MCP call when it names a server's tool. A call naming an `mcp__`
+        tool (or a resource tool) while servers are still starting waits for them first: the
+        model may know a tool from an earlier session before this one's server is up."""
+        self.start()
+        name = call.name
+        if name not in self.routes and (name.startswith("mcp__") or name in RESOURCE_TOOLS):
+            pending = [c.ready.wait() for c in self._conns.values() if not c.ready.is_set()]
+            if pending:
+                await asyncio.gather(*pending)
+            self._refresh()
+        call.mcp_target = self.routes.get(name)
+
+    def _rebuild(self, ready: frozenset[str]) -> None:
+        taken: set[str] = set(RESOURCE_TOOLS)
+        routes: dict[str, tuple[str, str]] = {}
+        specs: list[dict[str, Any]] = []
+        for name in sorted(ready):
+            for tool in self._conns[name].tools:
+                try:
+                    parameters = sanitize_schema(tool.input_schema)
+                except ValueError:
+                    continue
+                api_name = qualify(name, tool.name, taken)
+                routes[api_name] = (name, tool.name)
+                specs.append(
+                    {
+                        "type": "function",
+                        "name": api_name,
+                        "description": tool.description or "",
+                        "strict": False,
+                        "parameters": parameters,
+                    }
+                )
+        if ready:
+            from codex.mcp_client.calls import resource_tool_specs
+
+            specs.extend(resource_tool_specs())
+        self.routes = routes
+        self._specs = specs
+
+    def owns(self, name: str) -> bool:
+        return name in self.routes or (bool(self._known_ready) and name in RESOURCE_TOOLS)
+
+    async def close(self) -> None:
+        """Stop every server and wait for its process to go (the SDK escalates to SIGKILL)."""
+        for conn in self._conns.values():
+            conn.stop()
+        for task in self._tasks:
+            if not task.done():
+                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
+                    await asyncio.wait_for(asyncio.shield(task), timeout=5.0)
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self._tasks.clear()
+
+
+def settings_from_config(name: str, table: Any) -> Any:
+    """`[mcp_servers.<name>]` (codex.config.schema.McpServerConfig) as plain connection settings."""
+    from codex.mcp_client.connection import (
+        DEFAULT_STARTUP_TIMEOUT_SEC,
+        DEFAULT_TOOL_TIMEOUT_SEC,
+        ServerSettings,
+        env_for,
+    )
+
+    startup = table.startup_timeout_sec
+    if startup is None and table.startup_timeout_ms is not None:
+        startup = table.startup_timeout_ms / 1000
+    headers = dict(table.http_headers or {})
+    for header, var in (table.env_http_headers or {}).items():
+        if os.environ.get(var):
+            headers[header] = os.environ[var]
+    if table.bearer_token_env_var and os.environ.get(table.bearer_token_env_var):
+        headers["Authorization"] = f"Bearer {os.environ[table.bearer_token_env_var]}"
+    return ServerSettings(
+        name=name,
+        command=table.command,
+        args=list(table.args or []),
+        env=env_for(table.env, list(table.env_vars or [])),
+        cwd=str(table.cwd) if table.cwd else None,
+        url=table.url,
+        headers=headers,
+        startup_timeout=float(startup) if startup is not None else DEFAULT_STARTUP_TIMEOUT_SEC,
+        tool_timeout=float(table.tool_timeout_sec or DEFAULT_TOOL_TIMEOUT_SEC),
+        enabled_tools=list(table.enabled_tools) if table.enabled_tools is not None else None,
+        disabled_tools=list(table.disabled_tools or []),
+    )
+
+
+def manager_for(config: Any) -> McpManager | None:
+    """The session's manager, or None when no enabled server is configured (nothing loads)."""
+    servers = {n: t for n, t in (getattr(config, "mcp_servers", None) or {}).items() if t.enabled}
+    if not servers:
+        return None
+    home = getattr(config, "codex_home", None)
+    return McpManager(servers, Path(home) / "log" if home else None)

@@ -1,0 +1,184 @@
+"""MCP servers as the model's tools, through the real `codex exec --json` against the mock model
+and real MCP peers built from the `mcp` SDK (tests/mcp/peers)."""
+
+from __future__ import annotations
+
+import orjson
+from tests.exec.harness import run_codex, write_config
+from tests.mcp.harness import stdio_table
+from tests.support.model_stream import FunctionCall, Message, Turn
+
+
+def _events(stdout: bytes) -> list[dict]:
+    return [orjson.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_stdio_tool_call_reaches_the_server_and_the_model(tmp_path, mock_model_server):
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "mcp__peer__echo", {"text": "hi"})]),
+        Turn([FunctionCall("c2", "mcp__peer__add", {"a": 2, "b": 3})]),
+        Turn([Message("done")]),
+    )
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    write_config(home, mock_model_server.base_url, stdio_table("peer"))
+    run = run_codex("exec", "--json", "--skip-git-repo-check", "go", home=home, cwd=work)
+    assert run.rc == 0, run.stderr
+    _, second, third = mock_model_server.requests
+
+    # the first call waited for the starting server; later requests offer its tools
+    names = [t.get("name") for t in second.json["tools"]]
+    assert "mcp__peer__echo" in names
+    assert "mcp__peer__write-file_v2" not in names
+    assert "mcp__peer__write_file_v2" in names
+    assert "read_mcp_resource" in names
+    echo = next(t for t in second.json["tools"] if t.get("name") == "mcp__peer__echo")
+    assert echo["parameters"]["type"] == "object"
+    assert echo["parameters"]["properties"]["text"]["type"] == "string"
+
+    out = second.function_call_output("c1")
+    # structured content wins over the text content when the server sends both (as upstream)
+    assert orjson.loads(out["output"]) == {"result": "echo: hi"}
+    out = third.function_call_output("c2")
+    assert orjson.loads(out["output"]) == {"sum": 5}
+
+    events = _events(run.stdout)
+    items = [e["item"] for e in events if e["type"] == "item.completed"]
+    calls = [i for i in items if i["type"] == "mcp_tool_call"]
+    assert [c["tool"] for c in calls] == ["echo", "add"]
+    assert calls[0]["server"] == "peer"
+    assert calls[0]["arguments"] == {"text": "hi"}
+    assert calls[0]["status"] == "completed"
+    assert calls[0]["result"]["content"] == [{"type": "text", "text": "echo: hi"}]
+
+
+def _run(tmp_path, server, tables: str, *turns, extra_argv=()):
+    server.enqueue(*turns)
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    write_config(home, server.base_url, tables)
+    run = run_codex(
+        "exec", "--json", "--skip-git-repo-check", *extra_argv, "go", home=home, cwd=work
+    )
+    return run, home
+
+
+def test_images_errors_and_timeouts(tmp_path, mock_model_server):
+    run, _ = _run(
+        tmp_path,
+        mock_model_server,
+        stdio_table("peer", extra="tool_timeout_sec = 4\n"),
+        Turn(
+            [
+                FunctionCall("img", "mcp__peer__picture", {}),
+                FunctionCall("bad", "mcp__peer__broken", {}),
+                FunctionCall("slow", "mcp__peer__slow", {"seconds": 120}),
+            ]
+        ),
+        Turn([Message("done")]),
+    )
+    assert run.rc == 0, run.stderr
+    second = mock_model_server.requests[1]
+    image = second.function_call_output("img")["output"]
+    assert image[0] == {"type": "input_text", "text": "a red pixel"}
+    assert image[1]["type"] == "input_image"
+    assert image[1]["image_url"].startswith("data:image/png;base64,iVBOR")
+    assert "Error executing tool broken" in second.function_call_output("bad")["output"]
+    assert second.function_call_output("slow")["output"] == "tool call timed out after 4s"
+    items = {
+        i["tool"]: i
+        for e in _events(run.stdout)
+        if e["type"] == "item.completed" and (i := e["item"])["type"] == "mcp_tool_call"
+    }
+    assert items["broken"]["status"] == "failed"
+    assert items["slow"]["status"] == "failed"
+    assert items["slow"]["error"] == {"message": "tool call timed out after 4s"}
+    assert items["picture"]["status"] == "completed"
+
+
+def test_crashing_and_hanging_servers_are_reported_once_and_skipped(tmp_path, mock_model_server):
+    tables = (
+        stdio_table("good")
+        + stdio_table("crashy", mode="crash")
+        + stdio_table("stuck", mode="hang", extra="startup_timeout_sec = 1\n")
+    )
+    run, home = _run(
+        tmp_path,
+        mock_model_server,
+        tables,
+        Turn([FunctionCall("c1", "mcp__good__echo", {"text": "x"})]),
+        Turn([FunctionCall("c2", "mcp__good__echo", {"text": "y"})]),
+        Turn([Message("done")]),
+    )
+    assert run.rc == 0, run.stderr
+    assert run.stderr.count("MCP client for `crashy` failed to start") == 1
+    stuck = "MCP client for `stuck` failed to start: request timed out after 1s"
+    assert run.stderr.count(stuck) == 1
+    errors = [
+        e["item"]["message"]
+        for e in _events(run.stdout)
+        if e["type"] == "item.completed" and e["item"]["type"] == "error"
+    ]
+    assert sum("`crashy`" in m for m in errors) == 1
+    assert sum("`stuck`" in m for m in errors) == 1
+    names = {t.get("name") for t in mock_model_server.requests[2].json["tools"]}
+    assert "mcp__good__echo" in names
+    assert not any(n and n.startswith(("mcp__crashy", "mcp__stuck")) for n in names)
+    # the crashing server's stderr went to its capped log
+    assert "mode=crash" in (home / "log" / "mcp-crashy.log").read_text()
+
+
+def test_enabled_and_disabled_tools_and_disabled_servers(tmp_path, mock_model_server):
+    tables = stdio_table(
+        "peer", extra='enabled_tools = ["echo", "add"]\ndisabled_tools = ["add"]\n'
+    ) + stdio_table("off", extra="enabled = false\n")
+    run, _ = _run(
+        tmp_path,
+        mock_model_server,
+        tables,
+        Turn([FunctionCall("c1", "mcp__peer__echo", {"text": "x"})]),
+        Turn([Message("done")]),
+    )
+    assert run.rc == 0, run.stderr
+    names = [t.get("name") for t in mock_model_server.requests[1].json["tools"]]
+    assert [n for n in names if n and n.startswith("mcp__")] == ["mcp__peer__echo"]
+
+
+def test_resource_tools(tmp_path, mock_model_server):
+    run, _ = _run(
+        tmp_path,
+        mock_model_server,
+        stdio_table("peer"),
+        Turn([FunctionCall("l", "list_mcp_resources", {})]),
+        Turn([FunctionCall("r", "read_mcp_resource", {"server": "peer", "uri": "memo://notes"})]),
+        Turn([Message("done")]),
+    )
+    assert run.rc == 0, run.stderr
+    listed = orjson.loads(mock_model_server.requests[1].function_call_output("l")["output"])
+    assert listed["resources"][0]["server"] == "peer"
+    assert listed["resources"][0]["uri"] == "memo://notes"
+    read = orjson.loads(mock_model_server.requests[2].function_call_output("r")["output"])
+    assert read["contents"][0]["text"] == "remember the milk"
+
+
+def test_tool_hook_gets_server_tool_and_raw_arguments(tmp_path, mock_model_server):
+    log = tmp_path / "hook.jsonl"
+    hook = f'tool_hook_command = ["/bin/sh", "-c", "cat >> {log}; echo >> {log}"]\n'
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "mcp__peer__echo", {"text": "hooked"})]), Turn([Message("ok")])
+    )
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    write_config(home, mock_model_server.base_url, stdio_table("peer"))
+    config = home / "config.toml"  # a top-level key: before the first table
+    config.write_text(hook + config.read_text())
+    run = run_codex("exec", "--json", "--skip-git-repo-check", "go", home=home, cwd=work)
+    assert run.rc == 0, run.stderr
+    docs = [orjson.loads(line) for line in log.read_bytes().splitlines() if line.strip()]
+    before = next(d for d in docs if d["phase"] == "before_execution")
+    assert before["call"]["payload"] == {
+        "type": "mcp",
+        "server": "peer",
+        "tool": "echo",
+        "raw_arguments": '{"text":"hooked"}',
+    }
