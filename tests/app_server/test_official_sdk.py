@@ -154,6 +154,6 @@ def test_approval_round_trip_through_the_low_level_client(
         assert completed.turn.status.value == "completed"
     finally:
         client.close()
-    assert [m for m, _ in asked] == ["item/commandExecution/requestApproval"]
+    assert [m for m, _ in asked] == ["item/commandExecution/requestApproval"], asked
     assert asked[0][1]["command"].endswith("touch approved.txt'")
     assert (repo / "approved.txt").exists()
