@@ -157,3 +157,30 @@ def test_approval_round_trip_through_the_low_level_client(
     assert [m for m, _ in asked] == ["item/commandExecution/requestApproval"], asked
     assert asked[0][1]["command"].endswith("touch approved.txt'")
     assert (repo / "approved.txt").exists()
+
+
+def test_auto_review_threads_never_escalate(codex: Any, mock: MockModelServer, repo: Path) -> None:
+    """The SDK's default reviewer is "auto_review" (a reviewer model, upstream); codex-py has
+    none, so an escalation is declined instead of asked of the SDK, which approves anything."""
+    mock.enqueue(
+        Turn(
+            [
+                FunctionCall(
+                    "call_x",
+                    "exec_command",
+                    {
+                        "cmd": "touch escalated.txt",
+                        "sandbox_permissions": "require_escalated",
+                        "justification": "wants out",
+                    },
+                )
+            ]
+        ),
+        Turn([Message("declined, fine")]),
+    )
+    thread = codex.thread_start(cwd=str(repo))
+    result = thread.run("try")
+    assert result.final_response == "declined, fine"
+    assert not (repo / "escalated.txt").exists()
+    commands = [i for i in result.items if getattr(i.root, "type", None) == "commandExecution"]
+    assert [c.root.status.value for c in commands] == ["declined"]

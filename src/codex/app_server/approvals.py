@@ -6,6 +6,10 @@ Order, as the official server: `thread/status/changed` (waitingOnApproval), `ite
 for the command or patch, the request, then after the answer `serverRequest/resolved`, the
 item's `item/completed` when it will not run (declined), and `thread/status/changed` (active).
 
+A thread whose `approvalsReviewer` is not "user" (the SDK's default "auto_review": the official
+server has a reviewer model answer) is never asked for: codex-py has no reviewer, so the request
+is declined rather than handed to a client that would approve it blindly.
+
 Whatever the client does, the turn goes on: a decision we cannot read (nonsense, `{}`, an
 error answer) declines and marks the item failed; a client that disconnects declines (the
 official server cancels the turn's pending approvals the same way). Nothing is ever approved
@@ -92,7 +96,7 @@ async def ask(live: LiveThread, msg: Any) -> None:
     else:
         method = "item/fileChange/requestApproval"
         params = {**base, "reason": msg.reason, "grantRoot": msg.grant_root}
-    conn = _asker(live)
+    conn = _asker(live) if live.reviewer == "user" else None
     request_id: int | None = None
     status: str | None
     if conn is None:

@@ -54,6 +54,10 @@ class LiveThread:
         self.created_at = created_at if created_at is not None else int(time.time())
         self.updated_at = self.created_at
         self.turn_count = turn_count
+        # Who answers approval requests: "user" (the client, by server→client requests) or a
+        # reviewer codex-py does not have ("auto_review", "guardian_subagent"): then nothing
+        # is asked and nothing escalates (see approvals.ask).
+        self.reviewer = "user"
         self.current_turn: str | None = None  # set by turn/start, cleared at the turn's end
         self.pending_turns: deque[tuple[str, list[dict[str, Any]]]] = deque()
         self.mapper = TurnMapper(self.thread_id)

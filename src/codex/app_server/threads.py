@@ -103,7 +103,7 @@ def start_response(
         "runtimeWorkspaceRoots": [str(settings.cwd)],
         "instructionSources": [],
         "approvalPolicy": settings.approval_policy,
-        "approvalsReviewer": "user",
+        "approvalsReviewer": live.reviewer,
         "sandbox": sandbox,
         "activePermissionProfile": None
         if p and p.get("sandbox")
@@ -175,6 +175,9 @@ async def _open(
         forked_from=fork_of[0] if fork_of else None,
         name=server.names.get(fork_of[0] if fork_of else session.conversation_id),
         preview=preview,
+    )
+    live.reviewer = (
+        one_of(p, "approvalsReviewer", ("user", "auto_review", "guardian_subagent")) or "user"
     )
     live.resumed_turns = turns  # type: ignore[attr-defined]
     if fork_of is not None and live.name:
