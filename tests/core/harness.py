@@ -112,7 +112,13 @@ class ListRecorder:
     def record_turn_context(self, ctx):
         self.contexts.append(ctx)
 
+    def record_compacted(self, message, replacement_history=None):
+        self.events.append({"type": "compacted", "message": message})
+
     def flush(self):
+        self.flushes += 1
+
+    def turn_end(self):
         self.flushes += 1
 
     def close(self):

@@ -41,11 +41,12 @@ def _cli(policy: dict, cwd: str, home: str, command: list[str]) -> None:
 async def _agent(policy: dict, cwd: str, command: list[str], tty: bool) -> int:
     from pathlib import Path
 
+    from codex.protocol.sandbox_policy import SandboxPolicy
     from codex.tools.runtime.process import spawn
-    from codex.tools.runtime.sandboxing import sandbox_env, view, wrap_command
+    from codex.tools.runtime.sandboxing import sandbox_env, wrap_command
 
     where = Path(cwd)
-    seen = view(policy, where)
+    seen = SandboxPolicy.from_json_dict(policy)
     argv = wrap_command(command, seen, where)
     env = sandbox_env(seen, {"PATH": "/usr/bin:/bin", **_passed_env()})
     proc = await spawn(argv, cwd=where, env=env, tty=tty)

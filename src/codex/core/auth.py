@@ -5,7 +5,7 @@ uses, and whether `forced_login_method` / `forced_chatgpt_workspace_id` allow it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from codex._lazy import lazy_exports
 
@@ -59,7 +59,7 @@ _LAZY = {
 __getattr__ = lazy_exports(globals(), _LAZY)
 
 
-def session_auth(config: Config, *, enable_codex_api_key_env: bool) -> Any:
+def session_auth(config: Config, *, enable_codex_api_key_env: bool) -> AuthManager | None:
     """The AuthManager a session uses, or None when the storage cannot be read (the provider's
     env keys still work then). `enable_codex_api_key_env`: honour `CODEX_API_KEY` (exec does,
     whatever originator an embedding SDK announces; the TS SDK passes its `apiKey` that way)."""

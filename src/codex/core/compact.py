@@ -5,17 +5,18 @@ initial context placed before the last of them) and that summary.
 Used by the `compact` Op and by auto-compaction (codex.core.turn: before a turn when the last
 request's usage reached `model_auto_compact_token_limit`, and between two requests of a turn when
 it did and the model still has work to do; never after the turn's final answer). The prompt
-texts below are our own words. Reads and rewrites the session's history; no file I/O
-except through the recorder hook (`record_compacted`).
+texts below are our own words. Reads the history through the turn's narrowed state and returns
+a `Compaction` the state installs (`SessionState.apply_compaction`); no file I/O of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from codex.client import ContextWindowExceeded, Prompt
 from codex.client.events import Completed, OutputItemDone
+from codex.core.history import SUMMARY_PREFIX
+from codex.core.session_state import Compaction, SessionState, TurnSettings
 from codex.protocol.events import AgentMessage, BackgroundEvent, WarningEvent
 from codex.protocol.items import (
     CustomToolCall,
@@ -27,9 +28,6 @@ from codex.protocol.items import (
 )
 from codex.tools.output import TruncationPolicy, truncate_text
 
-if TYPE_CHECKING:
-    from codex.core.turn import TurnRunner
-
 COMPACT_PROMPT = """\
 Pause the task and write a checkpoint summary for whoever continues this work next (another \
 model instance with none of this conversation in view). Include:
@@ -40,10 +38,6 @@ model instance with none of this conversation in view). Include:
 - facts the next agent needs (paths, names, versions, error messages) that would be costly to \
 rediscover.
 Be complete but compact; write plain text, no preamble."""
-
-SUMMARY_PREFIX = """\
-An earlier part of this conversation was compacted. A previous model instance wrote the summary \
-below as a hand-off; use it to continue the work without redoing what is already done:"""
 
 NO_SUMMARY = "(no summary available)"
 USER_MESSAGE_TOKEN_BUDGET = 20_000
@@ -115,7 +109,9 @@ def compacted_history(
     return [*head, *fresh, *last, user_message(summary_text)]
 
 
-async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
+async def compact(
+    state: SessionState, sub_id: str, settings: TurnSettings, *, automatic: bool = False
+) -> bool:
     """Summarize and replace the session's history (the compaction task's body).
 
     Automatic compaction (before a turn whose last request crossed the limit, or between two
@@ -125,16 +121,16 @@ async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
     with a warning, when nothing but the model's own output was recorded since the last
     compaction (compacting again could not shrink the context). Returns whether it compacted.
     """
-    sess = runner.session
+    sess = state
     if not automatic and not sess.new_content_since_compaction:
-        runner.emit(WarningEvent(MANUAL_SKIPPED))
+        sess.emit(sub_id, WarningEvent(MANUAL_SKIPPED))
         return False
     items = sess.history.for_prompt()
     protected = sess.initial_context_len
     trimmed = 0
     summary: str | None = None
     outputs: list[ResponseItem] = []
-    client = sess.client_for(runner.settings.model)
+    client = sess.client_for(settings.model)
     sess.write_through_recorder()  # the history this request carries is on disk before it leaves
     while True:
         prompt = Prompt(
@@ -153,36 +149,34 @@ async def compact(runner: TurnRunner, *, automatic: bool = False) -> bool:
                     if isinstance(item, Message) and item.role == "assistant":
                         summary = item.text()
                 elif type(event) is Completed:
-                    sess.add_usage(runner.sub_id, event.usage)
+                    sess.add_usage(sub_id, event.usage)
             break
         except ContextWindowExceeded:
             if not _drop_oldest(items, protected):
                 raise
             trimmed += 1
     if trimmed:
-        runner.emit(
+        sess.emit(
+            sub_id,
             BackgroundEvent(
                 f"Trimmed {trimmed} older conversation item(s) before compacting so the prompt "
                 "fits the model context window."
-            )
+            ),
         )
     summary_text = f"{SUMMARY_PREFIX}\n{summary or NO_SUMMARY}"
-    fresh = list(sess.fresh_initial_context(runner.settings))
+    fresh = list(sess.fresh_initial_context(settings))
     kept = select_user_texts(real_user_texts(items))
     new_history = compacted_history(fresh, kept, summary_text)
-    sess.history.replace(new_history)
-    sess.initial_context_len = len(fresh) + max(0, len(kept) - 1)
-    recorder = sess.recorder
-    if recorder is not None:
-        # As 0.169: the summarizer's answer is on record (the history never holds it), then the
-        # `compacted` line with the whole new history, which a resume takes as it is.
-        for item in outputs:
-            recorder.record_response_item(item.to_dict())
-        if hasattr(recorder, "record_compacted"):
-            recorder.record_compacted(summary_text, [item.to_dict() for item in new_history])
-    sess.new_content_since_compaction = False
+    sess.apply_compaction(
+        Compaction(
+            history=new_history,
+            initial_context_len=len(fresh) + max(0, len(kept) - 1),
+            summary_text=summary_text,
+            outputs=outputs,
+        )
+    )
     if not automatic:
-        runner.emit(AgentMessage("Compact task completed"))
-        runner.emit(WarningEvent(LONG_CONVERSATION_WARNING))
-    sess.reestimate_usage(runner.sub_id)
+        sess.emit(sub_id, AgentMessage("Compact task completed"))
+        sess.emit(sub_id, WarningEvent(LONG_CONVERSATION_WARNING))
+    sess.reestimate_usage(sub_id)
     return True

@@ -24,6 +24,12 @@ from codex.protocol.items import (
 from codex.tools.output import TruncationPolicy, structured_to_freeform, truncate_text
 
 ABORTED_OUTPUT = "aborted"
+# The first line of the user message that carries a compaction's summary: written by
+# codex.core.compact, recognized when a compacted rollout is resumed (codex.core.resume) and
+# when compaction picks the real user messages.
+SUMMARY_PREFIX = """\
+An earlier part of this conversation was compacted. A previous model instance wrote the summary \
+below as a hand-off; use it to continue the work without redoing what is already done:"""
 _CALL_TYPES = (FunctionCall, CustomToolCall, LocalShellCall)
 _OUTPUT_TYPES = (FunctionCallOutput, CustomToolCallOutput)
 # Item types that only exist for us (undo markers) and never reach the model.

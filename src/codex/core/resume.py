@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from codex.core.compact import SUMMARY_PREFIX
+from codex.core.history import SUMMARY_PREFIX
 
 INITIAL_CONTEXT_MARKER_TEXT = "<codex-py:initial-context>"
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codex.client import ModelError, Prompt
 from codex.client.events import (
@@ -31,6 +31,7 @@ from codex.client.events import (
     Retrying,
 )
 from codex.core.compact import compact
+from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
     AgentMessage,
     AgentMessageDelta,
@@ -42,32 +43,17 @@ from codex.protocol.events import (
     StreamError,
     TaskComplete,
     TaskStarted,
-    TurnDiff,
     UserMessage,
     WebSearchBegin,
     WebSearchEnd,
 )
 from codex.protocol.items import Message, Reasoning, ResponseItem, WebSearchCall
 from codex.tools.output import aborted_output as aborted_text
-from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult
+from codex.tools.runtime.context import SHELL_TOOLS, ToolCall, ToolContext, ToolResult
 from codex.tools.runtime.repeats import RepeatedCallGuard
 from codex.tools.runtime.router import dispatch, is_parallel_safe, tool_call_from_item
 
-if TYPE_CHECKING:
-    from codex.core.session import Session
-
-
-@dataclass(slots=True)
-class TurnSettings:
-    """The per-turn context: where, under which policies, with which model."""
-
-    cwd: Path
-    approval_policy: str
-    sandbox_policy: Any
-    model: str
-    effort: str | None = None
-    summary: str | None = None
-    output_schema: dict[str, Any] | None = None
+__all__ = ["TurnRunner", "TurnSettings", "aborted_output", "end_task"]
 
 
 class _RWLock:
@@ -79,7 +65,7 @@ class _RWLock:
         self._cond = asyncio.Condition()
 
     @contextlib.asynccontextmanager
-    async def shared(self):  # type: ignore[no-untyped-def]
+    async def shared(self) -> AsyncIterator[None]:
         async with self._cond:
             await self._cond.wait_for(lambda: not self._writer)
             self._readers += 1
@@ -91,7 +77,7 @@ class _RWLock:
                 self._cond.notify_all()
 
     @contextlib.asynccontextmanager
-    async def exclusive(self):  # type: ignore[no-untyped-def]
+    async def exclusive(self) -> AsyncIterator[None]:
         async with self._cond:
             await self._cond.wait_for(lambda: not self._writer and self._readers == 0)
             self._writer = True
@@ -110,40 +96,46 @@ class _Running:
     started: float = field(default_factory=time.monotonic)
 
 
-_SHELL_TOOLS = frozenset(
-    {"shell", "shell_command", "exec_command", "local_shell", "container.exec"}
-)
-
-
 def aborted_output(call: ToolCall, seconds: float) -> ToolResult:
-    return ToolResult(aborted_text(seconds, shell_tool=call.name in _SHELL_TOOLS), success=False)
+    return ToolResult(aborted_text(seconds, shell_tool=call.name in SHELL_TOOLS), success=False)
+
+
+def end_task(
+    state: SessionState, sub_id: str, *, error: str | None = None, last_message: str | None = None
+) -> None:
+    """The one way a task ends, failed or not: the error event if any, then its
+    `task_complete`, and the turn boundary on record."""
+    if error is not None:
+        state.emit(sub_id, ErrorEvent(error))
+    state.emit(sub_id, TaskComplete(turn_id=sub_id, last_agent_message=last_message))
+    state.flush_recorder()
 
 
 class TurnRunner:
-    """Runs one task of `session` for the submission `sub_id`."""
+    """Runs one task for the submission `sub_id`, through the session's narrowed state."""
 
-    def __init__(self, session: Session, sub_id: str, settings: TurnSettings) -> None:
-        self.session = session
+    def __init__(self, state: SessionState, sub_id: str, settings: TurnSettings) -> None:
+        self.state = state
         self.sub_id = sub_id
         self.settings = settings
         self.lock = _RWLock()
-        self.tool_ctx: ToolContext = session.make_tool_context(sub_id, settings)
+        self.tool_ctx: ToolContext = state.make_tool_context(sub_id, settings)
         self.pending_items: list[ResponseItem] = []  # output items of the current request
         self.running: list[_Running] = []
         self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
 
     def emit(self, msg: Any) -> None:
-        self.session.emit(self.sub_id, msg)
+        self.state.emit(self.sub_id, msg)
 
     async def run(self, user_items: list[ResponseItem], user_text: str, images: list[str]) -> None:
-        sess = self.session
+        sess = self.state
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
         last_message: str | None = None
         try:
             # Pre-turn (0.169): the last request reached the limit (in this process, or before
             # a resume), so the history is summarized before the new input joins it.
             if sess.should_auto_compact():
-                await compact(self, automatic=True)
+                await compact(sess, self.sub_id, self.settings, automatic=True)
             sess.record_items(user_items)
             if user_text or images:
                 self.emit(UserMessage(user_text, images=images or None))
@@ -161,29 +153,28 @@ class TurnRunner:
                 # Mid-turn (0.169): the model has more to do and the request reached the limit;
                 # summarize (the items are recorded) before asking again.
                 if sess.should_auto_compact():
-                    await compact(self, automatic=True)
+                    await compact(sess, self.sub_id, self.settings, automatic=True)
+            end_task(sess, self.sub_id, last_message=last_message)
         except ModelError as exc:
-            self.emit(ErrorEvent(str(exc)))
-        self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=last_message))
-        sess.flush_recorder()
+            end_task(sess, self.sub_id, error=str(exc), last_message=last_message)
         sess.notify_turn_complete(self.sub_id, self.settings, [user_text], last_message)
 
     async def run_compact(self) -> None:
         """The `compact` Op as its own task."""
-        sess = self.session
+        sess = self.state
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
         try:
-            await compact(self)
-        except ModelError as exc:
-            self.emit(ErrorEvent(f"Error running compact task: {exc}"))
-        self.emit(TaskComplete(turn_id=self.sub_id, last_agent_message=None))
-        sess.flush_recorder()
+            await compact(sess, self.sub_id, self.settings)
+        except Exception as exc:  # a model error, or any bug: the task still ends
+            end_task(sess, self.sub_id, error=f"Error running compact task: {exc}")
+            return
+        end_task(sess, self.sub_id)
 
     def _prompt(self) -> Prompt:
-        sess = self.session
+        sess = self.state
         return Prompt(
-            input=sess.history.for_prompt(freeform_exec_outputs=sess.freeform_apply_patch),
-            tools=sess.tools,
+            input=sess.history.for_prompt(freeform_exec_outputs=sess.setup.freeform_apply_patch),
+            tools=sess.request_tools(self.emit),
             instructions=sess.base_instructions,
             parallel_tool_calls=sess.parallel_tool_calls,
             reasoning=sess.reasoning_for(self.settings),
@@ -193,7 +184,7 @@ class TurnRunner:
 
     async def _sample_once(self) -> tuple[bool, str | None]:
         """One model request and its tool calls; returns (needs follow-up, last agent message)."""
-        sess = self.session
+        sess = self.state
         sess.record_turn_context(self.settings)
         prompt = self._prompt()
         self.pending_items = []
@@ -206,28 +197,27 @@ class TurnRunner:
         sess.write_through_recorder()  # what this request carries is on disk before it leaves
         try:
             async for event in client.stream(prompt):
-                kind = type(event)
-                if kind is OutputTextDelta:
+                if isinstance(event, OutputTextDelta):
                     if deltas:
                         emit(AgentMessageDelta(event.delta))
-                elif kind is OutputItemDone:
+                elif isinstance(event, OutputItemDone):
                     text = self._on_item_done(event.item)
                     if text is not None:
                         last_message = text
-                elif kind is ReasoningSummaryDelta:
+                elif isinstance(event, ReasoningSummaryDelta):
                     if deltas:
                         emit(AgentReasoningDelta(event.delta))
-                elif kind is ReasoningTextDelta:
+                elif isinstance(event, ReasoningTextDelta):
                     if deltas:
                         emit(AgentReasoningRawContentDelta(event.delta))
-                elif kind is ReasoningSummaryPartAdded:
+                elif isinstance(event, ReasoningSummaryPartAdded):
                     if deltas:
                         emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
-                elif kind is Completed:
+                elif isinstance(event, Completed):
                     sess.add_usage(self.sub_id, event.usage)
-                elif kind is RateLimits:
+                elif isinstance(event, RateLimits):
                     sess.rate_limits = event.snapshot
-                elif kind is Retrying:
+                elif isinstance(event, Retrying):
                     if event.scope == "stream":
                         # The retried request starts over: drop what the failed attempt made
                         # (its calls are on record already: they keep an `aborted` answer).
@@ -235,10 +225,10 @@ class TurnRunner:
                         self.pending_items = []
                         last_message = None
                         emit(StreamError(event.message))
-                elif kind is OutputItemAdded:
+                elif isinstance(event, OutputItemAdded):
                     if isinstance(event.item, WebSearchCall):
                         emit(WebSearchBegin(event.item.id or ""))
-                elif kind is Incomplete:
+                elif isinstance(event, Incomplete):
                     emit(ErrorEvent(f"model response incomplete: {event.reason}"))
             outputs = await self._collect_outputs()
         except BaseException:
@@ -257,9 +247,9 @@ class TurnRunner:
             # Write-ahead (as 0.169): the call and the items before it are recorded and on disk
             # before the tool runs, so a crash while it runs resumes with the call (answered
             # `aborted` by history.for_prompt) instead of forgetting the model made it.
-            self.session.record_items(self.pending_items)
+            self.state.record_items(self.pending_items)
             self.pending_items = []
-            self.session.write_through_recorder()
+            self.state.write_through_recorder()
             self.running.append(_Running(call, asyncio.ensure_future(self._run_tool(call))))
             return None
         if isinstance(item, Message) and item.role == "assistant":
@@ -268,9 +258,9 @@ class TurnRunner:
             return text
         if isinstance(item, Reasoning):
             for part in item.summary:
-                text = getattr(part, "text", None)
-                if text:
-                    self.emit(AgentReasoning(text))
+                summary = getattr(part, "text", None)
+                if summary:
+                    self.emit(AgentReasoning(summary))
         elif isinstance(item, WebSearchCall):
             self.emit(WebSearchEnd(item.id or "", item.query or "", item.action))
         return None
@@ -302,18 +292,10 @@ class TurnRunner:
                 result = aborted_output(running.call, time.monotonic() - running.started)
             outputs.append(result.to_item(running.call))
         if keep_partial:
-            self.session.record_items(self.pending_items)
-        self.session.record_items(outputs)  # the calls themselves were recorded when they came
+            self.state.record_items(self.pending_items)
+        self.state.record_items(outputs)  # the calls themselves were recorded when they came
         self.pending_items = []
         self.running = []
 
     def _emit_turn_diff(self) -> None:
-        tracker = self.tool_ctx.diff_tracker
-        if tracker is None:
-            return
-        try:
-            diff = tracker.get_unified_diff()
-        except Exception:  # a diff failure must not fail the turn
-            return
-        if diff:
-            self.emit(TurnDiff(diff))
+        announce_diff(self.tool_ctx.diff_tracker, self.emit)

@@ -23,6 +23,7 @@ from codex.protocol.usage import TokenUsage
 
 if TYPE_CHECKING:
     from codex.protocol.ops import UserTurn
+    from codex.protocol.sandbox_policy import SandboxPolicy
 
 __all__ = ["ApprovalCallback", "SessionSettings", "TurnHandle", "TurnResult"]
 
@@ -37,7 +38,7 @@ class SessionSettings:
 
     cwd: Path
     approval_policy: str
-    sandbox_policy: Any
+    sandbox_policy: SandboxPolicy
     model: str
     effort: str | None
     summary: str

@@ -157,3 +157,19 @@ def policy_from_config(
         exclude_tmpdir_env_var=ww.exclude_tmpdir_env_var,
         exclude_slash_tmp=ww.exclude_slash_tmp,
     )
+
+
+def as_sandbox_policy(value: SandboxPolicy | Mapping[str, object] | str | None) -> SandboxPolicy:
+    """Any accepted spelling of a policy parsed once into a `SandboxPolicy`: the object itself,
+    upstream's JSON form (`{"type": "workspace-write", ...}`, fields it leaves out default), a
+    mode name (`"read-only"`), or None (read-only). Raises ValueError for anything else; past
+    this point nothing handles a policy's JSON."""
+    if isinstance(value, SandboxPolicy):
+        return value
+    if value is None:
+        return SandboxPolicy.read_only()
+    if isinstance(value, str):
+        return SandboxPolicy.from_json_dict({"type": value})
+    if isinstance(value, Mapping):
+        return SandboxPolicy.from_json_dict(dict(value))
+    raise ValueError(f"not a sandbox policy: {value!r}")

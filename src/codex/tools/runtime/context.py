@@ -20,12 +20,20 @@ from codex.protocol.items import (
     ResponseItem,
 )
 from codex.protocol.ops import ReviewDecision
+from codex.protocol.sandbox_policy import SandboxPolicy
 from codex.tools.output import TruncationPolicy
 
 if TYPE_CHECKING:
+    from codex.sandbox.execpolicy import ExecPolicy
     from codex.tools.runtime.unified_exec import UnifiedExecManager
 
 CallKind = Literal["function", "custom", "local_shell"]
+
+# The tools that run a command line (the one list: parallel safety, the `aborted` answer's
+# wording, anything else that asks "is this a shell call").
+SHELL_TOOLS: frozenset[str] = frozenset(
+    {"shell", "shell_command", "exec_command", "local_shell", "container.exec"}
+)
 
 
 @dataclass(slots=True)
@@ -88,12 +96,24 @@ class TurnAbortedByUser(Exception):
     """Raised when the user answers an approval with `abort`: the whole turn stops."""
 
 
+class ExecRules:
+    """The session's exec-policy rules (codex.sandbox.execpolicy.ExecPolicy, or None: no rules),
+    shared by reference between the session and every turn's ToolContext: an approved amendment
+    replaces `policy` here and the running turn's next command sees it, without anyone patching
+    the turn's context."""
+
+    __slots__ = ("policy",)
+
+    def __init__(self, policy: ExecPolicy | None = None) -> None:
+        self.policy = policy
+
+
 @dataclass
 class ToolContext:
     turn_id: str
     cwd: Path
     approval_policy: AskForApproval
-    sandbox_policy: Any  # codex.protocol.sandbox_policy.SandboxPolicy (or its JSON dict)
+    sandbox_policy: SandboxPolicy  # parsed once by the session
     emit: Callable[[Any], None]
     gate: ApprovalGate
     unified_exec: UnifiedExecManager
@@ -102,7 +122,7 @@ class ToolContext:
     truncation: TruncationPolicy = field(default_factory=lambda: TruncationPolicy.tokens(10_000))
     freeform_apply_patch: bool = False
     diff_tracker: Any = None
-    exec_policy: Any = None  # codex.sandbox.execpolicy.ExecPolicy (rules from $CODEX_HOME/rules)
+    rules: ExecRules | None = None  # from $CODEX_HOME/rules
     pending_input: list[ResponseItem] = field(default_factory=list)
     # Set by the session so the apply_patch handler can announce diffs after each patch.
     on_patch_applied: Callable[[], None] | None = None
@@ -111,3 +131,8 @@ class ToolContext:
     hook: Any = None
     custom_tools: dict[str, Any] = field(default_factory=dict)
     mcp: Any = None  # codex.mcp_client.manager.McpManager, when MCP servers are configured
+
+    @property
+    def exec_policy(self) -> ExecPolicy | None:
+        """The rules in force now (None: none)."""
+        return self.rules.policy if self.rules is not None else None

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from codex.protocol.config_types import AskForApproval
 from codex.protocol.ops import ReviewDecision
 from codex.tools.runtime.context import ToolContext, TurnAbortedByUser, is_approval
-from codex.tools.runtime.sandboxing import policy_dict, view
+from codex.tools.runtime.sandboxing import needs_platform_sandbox
 
 T = TypeVar("T")
 
@@ -57,15 +57,6 @@ def escalation_rejection(policy: AskForApproval, *, unified: bool) -> str:
     )
 
 
-def policy_object(policy: Any) -> Any:
-    """The protocol SandboxPolicy for a policy object or its JSON form."""
-    from codex.protocol.sandbox_policy import SandboxPolicy
-
-    if isinstance(policy, SandboxPolicy):
-        return policy
-    return SandboxPolicy.from_json_dict(policy_dict(policy))
-
-
 def requirement_for(
     ctx: ToolContext, argv: Sequence[str], escalated: bool, prefix_rule: Sequence[str] | None
 ) -> Any:
@@ -75,7 +66,7 @@ def requirement_for(
     return decide_exec_approval(
         list(argv),
         approval_policy=ctx.approval_policy,
-        sandbox_policy=policy_object(ctx.sandbox_policy),
+        sandbox_policy=ctx.sandbox_policy,
         sandbox_permissions=(
             SandboxPermissions.REQUIRE_ESCALATED if escalated else SandboxPermissions.USE_DEFAULT
         ),
@@ -102,7 +93,6 @@ async def run_orchestrated(
         return Outcome(rejection=escalation_rejection(approval, unified=unified))
     from codex.sandbox.approval import Requirement
 
-    policy = view(ctx.sandbox_policy, ctx.cwd)
     cache_key = (tuple(argv), str(cwd), escalated)
     requirement = requirement_for(ctx, argv, escalated, prefix_rule)
     if requirement.kind == Requirement.FORBIDDEN:
@@ -128,7 +118,7 @@ async def run_orchestrated(
         first = await attempt(False)
         return Outcome(value=first.value, sandboxed=False)
 
-    sandboxed = policy.needs_platform_sandbox() and not (escalated and approved_by_user)
+    sandboxed = needs_platform_sandbox(ctx.sandbox_policy) and not (escalated and approved_by_user)
     first = await attempt(sandboxed)
     if not sandboxed or first.exit_code is None:
         return Outcome(value=first.value, sandboxed=sandboxed)

@@ -33,7 +33,7 @@ from codex.tools.runtime.context import (
     TurnAbortedByUser,
     is_approval,
 )
-from codex.tools.runtime.sandboxing import view
+from codex.tools.runtime.sandboxing import writable_paths
 
 PATCH_REJECTED_BY_USER = "patch rejected by user"
 OUTSIDE_PROJECT = (
@@ -59,14 +59,14 @@ async def apply_patch(
 ) -> ToolResult:
     """Run one patch end to end; returns the text the model reads."""
     started = time.monotonic()
-    policy = view(ctx.sandbox_policy, ctx.cwd)
+    writable = writable_paths(ctx.sandbox_policy, ctx.cwd)
 
     # The approval decision looks at the paths as the patch names them (lexically, like the
     # official CLI: a link inside the workspace counts as inside). Where a link really leads is
     # the sandbox's business: `can_write` below, checked on real paths at write time.
     def is_writable(path: Path) -> bool:
         absolute = path if path.is_absolute() else cwd / path
-        return policy.is_path_writable(Path(os.path.normpath(absolute)))
+        return writable.allows(Path(os.path.normpath(absolute)))
 
     try:
         parsed = parse_patch(patch) if isinstance(patch, str) else patch
@@ -90,7 +90,8 @@ async def apply_patch(
         ask = False
     elif approval == AskForApproval.NEVER:
         return ToolResult(
-            READ_ONLY_BLOCKED if policy.kind == "read-only" else OUTSIDE_PROJECT, success=False
+            READ_ONLY_BLOCKED if ctx.sandbox_policy.type == "read-only" else OUTSIDE_PROJECT,
+            success=False,
         )
     else:
         ask = True
@@ -117,8 +118,8 @@ async def apply_patch(
         tracker.on_patch_begin(changes)
     # Unsandboxed only when the user approved writing outside the writable roots; otherwise every
     # real write location (links resolved) must be writable, as the official sandbox enforces.
-    unsandboxed = policy.full_write or (user_approved and bool(plan.unwritable))
-    can_write = None if unsandboxed else policy.is_path_writable
+    unsandboxed = writable.everything or (user_approved and bool(plan.unwritable))
+    can_write = None if unsandboxed else writable.allows
     try:
         stdout = apply_plan(plan, allow_unwritable=user_approved, can_write=can_write)
         stderr, exit_code = "", 0

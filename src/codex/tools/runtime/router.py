@@ -14,7 +14,13 @@ from typing import Any
 
 from codex.protocol.items import CustomToolCall, FunctionCall, LocalShellCall, ResponseItem
 from codex.tools.runtime.args import ArgumentError
-from codex.tools.runtime.context import ToolCall, ToolContext, ToolResult, TurnAbortedByUser
+from codex.tools.runtime.context import (
+    SHELL_TOOLS,
+    ToolCall,
+    ToolContext,
+    ToolResult,
+    TurnAbortedByUser,
+)
 
 Handler = Callable[[ToolContext, ToolCall, Any], Awaitable[ToolResult]]
 
@@ -54,17 +60,7 @@ def _handler(table: dict[str, tuple[str, str]], name: str) -> Handler | None:
 
 # Tools that may run at the same time as each other (they take a shared lock); the rest take
 # the lock exclusively, as upstream's parallel tool runtime does.
-PARALLEL_SAFE = frozenset(
-    {
-        "exec_command",
-        "write_stdin",
-        "shell",
-        "container.exec",
-        "shell_command",
-        "local_shell",
-        "view_image",
-    }
-)
+PARALLEL_SAFE = SHELL_TOOLS | {"write_stdin", "view_image"}
 
 
 def tool_call_from_item(item: ResponseItem) -> ToolCall | None:

@@ -34,7 +34,6 @@ from codex.tools.runtime.orchestrator import Attempt, run_orchestrated
 from codex.tools.runtime.sandboxing import (
     SandboxUnavailable,
     sandbox_env,
-    view,
     wrap_command,
 )
 from codex.tools.runtime.unified_exec import (
@@ -84,7 +83,7 @@ def _prepare(
     sandboxed: bool,
     extra_env: dict[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
-    policy = view(ctx.sandbox_policy, ctx.cwd)
+    policy = ctx.sandbox_policy
     env = dict(ctx.env)
     if extra_env:
         env.update(extra_env)

@@ -1,0 +1,33 @@
+"""The rollout hook a session writes through: `Recorder`, what `Session(recorder=...)` takes.
+
+codex.rollout.RolloutRecorder is the real one (the file on disk); tests keep lines in memory.
+A session calls exactly these methods, so a recorder is checked by its type, never probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class Recorder(Protocol):
+    """Append-only sink for a session's rollout lines (codex.rollout.policy decides which
+    reach disk)."""
+
+    def record_response_item(self, item: Mapping[str, Any]) -> object: ...
+
+    def record_event(self, msg: Mapping[str, Any]) -> object: ...
+
+    def record_turn_context(self, ctx: Mapping[str, Any]) -> object: ...
+
+    def record_compacted(
+        self, message: str, replacement_history: list[Mapping[str, Any]] | None = None
+    ) -> object: ...
+
+    def flush(self) -> None:
+        """Queued lines to the OS (before a request leaves or a tool starts)."""
+
+    def turn_end(self) -> None:
+        """A turn boundary: write what is queued, fsync per the recorder's policy."""
+
+    def close(self) -> None: ...
