@@ -74,14 +74,18 @@
  * mount layer: it leaves the command's session and process group (the agent's kill of that
  * group, on timeout or interrupt, does not reach it; the command itself keeps its pid, group,
  * session, terminal and exit status: it is still this process, exec'd), stays in the
- * caller's mount namespace (an rmdir in the command's namespace would answer EBUSY), and
- *   - holds a shared flock on a per-root lock file (/tmp/codex-sandbox-<uid>/<dev>-<ino>.lock,
- *     a 0700 directory of ours, itself mounted read-only inside the sandbox so a command cannot
- *     delete the lock), creates the missing names and appends them to a record file
- *     (name, dev, ino) under an exclusive flock on that record;
- *   - waits (pidfd) for the command, then for every process left in its mount namespace
- *     (background children keep the mounts, so they keep the protection);
- *   - then asks for the exclusive lock without blocking: only the last sandbox out of that
+ * caller's mount namespace (an rmdir in the command's namespace would answer EBUSY). Steps:
+ *   - before the fork the launcher takes a shared flock on a per-root lock file
+ *     (/tmp/codex-sandbox-<uid>/<dev>-<ino>.lock, in a 0700 directory of ours, itself
+ *     mounted read-only inside the sandbox so a command cannot delete the lock); the helper
+ *     shares that open file, so it keeps the lock when the exec closes the launcher's copy;
+ *   - once in its own mount namespace (so never in enumeration mode) the launcher creates the
+ *     missing names and appends them to a record file (name, dev, ino) under an exclusive
+ *     flock on that record, then mounts over them like any carve-out; it never waits for the
+ *     helper;
+ *   - the helper waits (pidfd) for the command, then for every process left in its mount
+ *     namespace (background children keep the mounts, so they keep the protection);
+ *   - then it asks for the exclusive lock without blocking: only the last sandbox out of that
  *     root gets it, and removes the recorded placeholders that are still the same empty
  *     directories. Since Linux 3.18 an rmdir lazily detaches mounts on that directory in
  *     other namespaces, so removing a placeholder while another sandbox of that root runs
@@ -99,9 +103,8 @@
  * MAKE_DIR and MAKE_SYM, each existing child of R every right (so `mkdir .codex`,
  * `ln -s src .codex`, `mv src/x .codex` fail with EACCES; files at the top level stay
  * writable); a writable root that contains a guarded one (the cwd under /tmp) is granted the
- * same way down the path to it. In mode (b) nothing would hide a placeholder: the helper
- * first asks a throwaway child whether a mount namespace can be had, makes no placeholder
- * when it cannot, and the roots with carve-outs are frozen as above. Known gap: a regular file named `.git` can still be created where a guarded
+ * same way down the path to it. In mode (b) nothing would hide a placeholder, so none is
+ * made, and the roots with carve-outs are frozen as above. Known gap: a regular file named `.git` can still be created where a guarded
  * root has none (0.169's placeholder blocks it with EEXIST).
  *
  * Failures before the exec print ONE line and exit with a code from sandbox_linux.h; the
@@ -785,6 +788,7 @@ static void put_json_string(FILE *f, const char *s)
 
 /* Where the placeholder helper keeps its per-root lock and record files ("" when unused). */
 static char placeholder_lock_dir[64];
+static void create_all_placeholders(void);
 
 static int write_file(const char *path, const char *text)
 {
@@ -881,6 +885,7 @@ static int apply_mount_layer(const roots_t *roots)
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         die(CODEX_SANDBOX_EXIT_MOUNTS, "cannot make the mount namespace private: %s",
             strerror(errno));
+    create_all_placeholders(); /* only now: in enumeration mode nothing would hide them */
     /* Every path to re-mount, writable roots first, each group shallowest first. */
     size_t n = 0, cap = roots->n + 1;
     for (size_t i = 0; i < roots->n; i++)
@@ -1547,14 +1552,42 @@ static void wait_readable(struct pollfd *fds, size_t n)
         ;
 }
 
+/* The launcher's side: the roots it holds locks for (shared with the helper: the same open
+ * file descriptions, so the helper keeps the locks after the exec closes ours). */
+static ph_root_t *ph_roots;
+static size_t ph_count;
+static pid_t ph_middle = -1;
+
+/* Close every descriptor but 0-2 and those in keep[] (sorted ascending), above 1024 too. */
+static void close_all_but(const int *keep, size_t n)
+{
+    unsigned from = 3;
+    for (size_t i = 0; i <= n; i++) {
+        unsigned to = i < n ? (unsigned)keep[i] - 1 : ~0U;
+        if (i < n && (unsigned)keep[i] < from) {
+            continue;
+        }
+        if (from <= to && syscall(SYS_close_range, from, to, 0U) != 0)
+            for (unsigned fd = from; fd <= to && fd < 1024; fd++)
+                close((int)fd);
+        if (i < n)
+            from = (unsigned)keep[i] + 1;
+    }
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 /* The helper: outside the command's session and process group (the agent's kill of that
  * group does not reach it), in the caller's mount namespace (where an rmdir is possible), with
- * no descriptor of the caller's but two pipes. It holds each root's lock shared for as long as
- * the command or anything it left behind runs. */
-static void placeholder_helper(const roots_t *roots, pid_t command, int ready, int ns)
-    __attribute__((noreturn));
+ * no descriptor of the caller's but the locks, the command's pidfd and a pipe. It holds each
+ * root's lock shared for as long as the command or anything it left behind runs. */
+static void placeholder_helper(int pidfd, int ns) __attribute__((noreturn));
 
-static void placeholder_helper(const roots_t *roots, pid_t command, int ready, int ns)
+static void placeholder_helper(int pidfd, int ns)
 {
     setsid();
     prctl(PR_SET_NAME, "codex-sbx-clean", 0, 0, 0); /* what ps shows: not the command */
@@ -1566,48 +1599,17 @@ static void placeholder_helper(const roots_t *roots, pid_t command, int ready, i
     for (int fd = 0; fd <= 2 && null >= 0; fd++)
         dup2(null, fd);
     /* Nothing of the caller's may stay open here (a pipe the agent reads to EOF would wait
-     * for this helper): close all but the two pipes, above 1024 too where close_range exists. */
-    int lo = ready < ns ? ready : ns, hi = ready < ns ? ns : ready;
-    unsigned from[] = {3U, (unsigned)lo + 1, (unsigned)hi + 1}, to[] = {(unsigned)lo - 1,
-                                                                       (unsigned)hi - 1, ~0U};
-    for (size_t i = 0; i < 3; i++) {
-        if (from[i] > to[i] || syscall(SYS_close_range, from[i], to[i], 0U) == 0)
-            continue;
-        for (unsigned fd = from[i]; fd <= to[i] && fd < 1024; fd++)
-            close((int)fd);
+     * for this helper). */
+    int *keep = xmalloc((2 * ph_count + 2) * sizeof(int));
+    size_t n_keep = 0;
+    keep[n_keep++] = pidfd;
+    keep[n_keep++] = ns;
+    for (size_t i = 0; i < ph_count; i++) {
+        keep[n_keep++] = ph_roots[i].lock;
+        keep[n_keep++] = ph_roots[i].record;
     }
-    int pidfd = (int)syscall(SYS_pidfd_open, command, 0U);
-    /* No mount namespace for the command (enumeration mode), nothing would hide a
-     * placeholder: make none there (the top level is frozen instead). A throwaway child asks. */
-    pid_t probe = pidfd >= 0 ? fork() : -1;
-    if (probe == 0)
-        _exit(enter_mount_namespace() == 0 ? 0 : 1);
-    int status = 1;
-    while (probe > 0 && waitpid(probe, &status, 0) < 0 && errno == EINTR)
-        ;
-    int mountable = probe > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    int dir = mountable ? open_lock_dir() : -1;
-    ph_root_t *ph = xmalloc((roots->n + 1) * sizeof *ph);
-    size_t n = 0;
-    for (size_t i = 0; dir >= 0 && i < roots->n; i++) {
-        struct stat st;
-        if (!placeholder_root(&roots->items[i]) || stat(roots->items[i].path, &st))
-            continue;
-        char name[96];
-        snprintf(name, sizeof name, "%llu-%llu.lock", (unsigned long long)st.st_dev,
-                 (unsigned long long)st.st_ino);
-        int lock = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-        snprintf(name, sizeof name, "%llu-%llu.record", (unsigned long long)st.st_dev,
-                 (unsigned long long)st.st_ino);
-        int record = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (lock < 0 || record < 0 || flock(lock, LOCK_SH) != 0)
-            continue;
-        ph[n] = (ph_root_t){roots->items[i].path, lock, record};
-        create_placeholders(&ph[n++]);
-    }
-    /* Whatever happened, the command may go on: the mount layer covers what exists, and a
-     * name still missing falls back to the no-new-directory rule. */
-    close(ready);
+    qsort(keep, n_keep, sizeof(int), by_value);
+    close_all_but(keep, n_keep);
     char buf[64] = "";
     size_t got = 0;
     ssize_t r;
@@ -1616,10 +1618,8 @@ static void placeholder_helper(const roots_t *roots, pid_t command, int ready, i
         got += r > 0 ? (size_t)r : 0;
     buf[got] = '\0';
     close(ns);
-    if (pidfd >= 0) {
-        struct pollfd one = {.fd = pidfd, .events = POLLIN};
-        wait_readable(&one, 1);
-    }
+    struct pollfd one = {.fd = pidfd, .events = POLLIN};
+    wait_readable(&one, 1);
     unsigned long long dev, ino;
     if (sscanf(buf, "%llu %llu", &dev, &ino) == 2) {
         struct pollfd members[64];
@@ -1630,15 +1630,15 @@ static void placeholder_helper(const roots_t *roots, pid_t command, int ready, i
                 close(members[i].fd);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        remove_placeholders(&ph[i]);
+    for (size_t i = 0; i < ph_count; i++)
+        remove_placeholders(&ph_roots[i]);
     _exit(0);
 }
 
-/* Before the mount layer: where a project root lacks .git, .codex or .agents, have a helper
- * create them as empty directories (which the mount layer then covers read-only) and remove
- * them once the command and everything it started are gone. Returns after the helper is done
- * creating; the command keeps its pid, process group, session and exit status. */
+/* Before the mount layer, in the caller's namespaces: where a project root lacks .git, .codex
+ * or .agents (or has one as an empty directory, maybe another sandbox's placeholder), take
+ * that root's lock shared and start the helper that will hold it and clean up. The command
+ * keeps its pid, process group, session and exit status; nothing here waits for the helper. */
 static void start_placeholders(const roots_t *roots)
 {
     int wanted = 0;
@@ -1648,44 +1648,73 @@ static void start_placeholders(const roots_t *roots)
         return;
     snprintf(placeholder_lock_dir, sizeof placeholder_lock_dir, "/tmp/codex-sandbox-%u",
              (unsigned)geteuid());
-    int ready[2], ns[2];
-    if (pipe2(ready, O_CLOEXEC) != 0)
-        return;
-    if (pipe2(ns, O_CLOEXEC) != 0) {
-        close(ready[0]);
-        close(ready[1]);
+    int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0U);
+    int dir = pidfd >= 0 ? open_lock_dir() : -1;
+    int ns[2];
+    if (dir < 0 || pipe2(ns, O_CLOEXEC) != 0) {
+        if (pidfd >= 0)
+            close(pidfd);
+        if (dir >= 0)
+            close(dir);
         return;
     }
-    pid_t command = getpid();
-    pid_t middle = fork();
-    if (middle == 0) {
+    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+    ph_roots = xmalloc((roots->n + 1) * sizeof *ph_roots);
+    for (size_t i = 0; i < roots->n; i++) {
+        struct stat st;
+        if (!placeholder_root(&roots->items[i]) || stat(roots->items[i].path, &st))
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "%llu-%llu.lock", (unsigned long long)st.st_dev,
+                 (unsigned long long)st.st_ino);
+        int lock = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        snprintf(name, sizeof name, "%llu-%llu.record", (unsigned long long)st.st_dev,
+                 (unsigned long long)st.st_ino);
+        int record = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (lock < 0 || record < 0 || flock(lock, LOCK_SH) != 0) {
+            if (lock >= 0)
+                close(lock);
+            if (record >= 0)
+                close(record);
+            continue;
+        }
+        ph_roots[ph_count++] = (ph_root_t){roots->items[i].path, lock, record};
+    }
+    close(dir);
+    ph_middle = fork();
+    if (ph_middle == 0) {
         /* Twice, so the helper is nobody's child we know of: the command never sees a child
          * it did not start (a shell's wait, make's), and the helper outlives this branch. */
         if (fork() == 0) {
-            close(ready[0]);
             close(ns[1]);
-            placeholder_helper(roots, command, ready[1], ns[0]);
+            placeholder_helper(pidfd, ns[0]);
         }
         _exit(0);
     }
-    close(ready[1]);
     close(ns[0]);
-    if (middle < 0) {
-        close(ready[0]);
+    close(pidfd);
+    if (ph_middle < 0) { /* no helper: no placeholders (and no locks held for nothing) */
+        for (size_t i = 0; i < ph_count; i++) {
+            close(ph_roots[i].lock);
+            close(ph_roots[i].record);
+        }
+        ph_count = 0;
         close(ns[1]);
         return;
     }
-    while (waitpid(middle, NULL, 0) < 0 && errno == EINTR)
-        ;
-    char c;
-    while (read(ready[0], &c, 1) < 0 && errno == EINTR)
-        ;
-    close(ready[0]);
     placeholder_ns_fd = ns[1];
 }
 
+/* In the mount namespace, before the mount layer looks at what exists: make the missing
+ * names (the helper, started before, will remove them). */
+static void create_all_placeholders(void)
+{
+    for (size_t i = 0; i < ph_count; i++)
+        create_placeholders(&ph_roots[i]);
+}
+
 /* After the mount layer: tell the helper which mount namespace to outwait (none in
- * enumeration mode: EOF). */
+ * enumeration mode: EOF), and reap the intermediate process. */
 static void announce_namespace(int mounts)
 {
     if (placeholder_ns_fd < 0)
@@ -1696,6 +1725,8 @@ static void announce_namespace(int mounts)
                 (unsigned long long)st.st_ino);
     close(placeholder_ns_fd);
     placeholder_ns_fd = -1;
+    while (waitpid(ph_middle, NULL, 0) < 0 && errno == EINTR)
+        ;
 }
 
 /**** main ****/
