@@ -341,3 +341,35 @@ async def test_ten_thousand_cells_scroll_from_the_line_cache(make_app: Callable[
         assert view.scroll_offset.y < view.max_scroll_y
         assert renders == laid_out
         await app.shutdown()
+
+
+async def test_offsets_follow_a_cell_repainted_between_layouts(
+    make_app: Callable[..., Any],
+) -> None:
+    """A streaming cell painted (render_line) at a newer version than the last layout: the
+    next layout must take that cell's new height (it kept the old one, so the end of a long
+    streamed answer fell below the scroll range and never showed)."""
+    from codex.tui.cells import AgentCell
+    from codex.tui.transcript import TranscriptView
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(TranscriptView)
+        cell = AgentCell()
+        cell.append("tok " * 50)
+        app.mapper.cells.append(cell)
+        view.relayout()
+        await pilot.pause()
+        index = app.mapper.cells.index(cell)
+        cell.append("tok " * 2000 + "END-OF-STRESS")  # the stream goes on
+        for y in range(view.size.height):  # a repaint before the next layout
+            view.render_line(y)
+        view.relayout()
+        await pilot.pause()
+        assert view._heights[index] == len(view._cache[cell][2])
+
+        def visible() -> str:
+            return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+        await until(pilot, lambda: "END-OF-STRESS" in visible())
+        await app.shutdown()

@@ -64,13 +64,12 @@ class TranscriptView(ScrollView, can_focus=False):
         if len(heights) > len(cells):  # the transcript was reset (/new)
             del heights[len(cells) :]
         for i, cell in enumerate(cells):
+            # A cached layout of the current version costs one dict lookup.
+            height = len(self._strips(cell, width))
             if i < len(heights):
-                cached = self._cache.get(cell)
-                if cached is not None and cached[0] == cell.version and cached[1] == width:
-                    continue
-                heights[i] = len(self._strips(cell, width))
+                heights[i] = height
             else:
-                heights.append(len(self._strips(cell, width)))
+                heights.append(height)
         self._starts = [0, *accumulate(heights)]
         total = self._starts[-1]
         self.virtual_size = Size(width, total)
@@ -88,7 +87,10 @@ class TranscriptView(ScrollView, can_focus=False):
             return Strip.blank(width, self.rich_style)
         index = bisect_right(starts, line) - 1
         cell = self.cells[index]
-        strips = self._strips(cell, self._laid_width)
+        # The lines laid out by the last relayout (a newer version waits for the next one, so
+        # the line offsets and the lines always agree).
+        cached = self._cache.get(cell)
+        strips = cached[2] if cached is not None else self._strips(cell, self._laid_width)
         offset = line - starts[index]
         strip = strips[offset] if offset < len(strips) else Strip.blank(width)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
