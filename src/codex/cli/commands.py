@@ -24,6 +24,7 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("debug", "Diagnostics: effective configuration and its sources", "codex.cli.debug"),
     Command("exec", "Run Codex non-interactively", "codex.cli.exec", aliases=("e",)),
+    Command("mcp", "Manage external MCP servers for Codex", "codex.cli.mcp"),
     Command("sandbox", "Run a command under the configured sandbox policy", "codex.cli.sandbox"),
     Command("execpolicy", "Check a command against execpolicy rule files", "codex.cli.execpolicy"),
     Command(
