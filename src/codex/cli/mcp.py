@@ -250,7 +250,10 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
 def _table(header: list[str], rows: list[list[str]]) -> str:
     """Columns padded to their widest cell (the last one too), two spaces apart."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
     return "".join(line + "\n" for line in lines)
 
 
