@@ -43,6 +43,7 @@ _VALUE_OPTIONS |= {
     "--add-dir",
     "-i",
     "--image",
+    "--local-provider",
 }
 # Subcommands that are the TUI itself, parsed by codex.cli.tui.
 _TUI_COMMANDS = ("resume", "fork")

@@ -23,6 +23,7 @@ VALUE_OPTIONS = (
     "--add-dir",
     "-i",
     "--image",
+    "--local-provider",
 )
 
 
@@ -39,7 +40,7 @@ def add_tui_options(parser: argparse.ArgumentParser) -> None:
         "-a",
         "--ask-for-approval",
         dest="approval",
-        choices=("untrusted", "on-failure", "on-request", "never"),
+        choices=("on-request", "never"),  # 0.169 accepts only these two
         help="When the model needs your approval before running a command",
     )
     p(
@@ -73,6 +74,11 @@ def add_tui_options(parser: argparse.ArgumentParser) -> None:
         help="Image(s) to attach to the initial prompt",
     )
     p("--oss", action="store_true", help="Use a local open source model provider")
+    p(
+        "--local-provider",
+        metavar="OSS_PROVIDER",
+        help="The local provider for --oss (lmstudio, ollama, embedded)",
+    )
     p("--search", action="store_true", help="Enable live web search for the model")
     p(
         "--no-alt-screen",
@@ -151,6 +157,7 @@ def run_parsed(args: argparse.Namespace, ctx: CliContext, mode: str) -> int:
         cd=ns.get("cd"),
         add_dirs=list(ns.get("add_dirs") or []),
         oss=bool(ns.get("oss")),
+        local_provider=ns.get("local_provider"),
         search=bool(ns.get("search")),
         no_alt_screen=bool(ns.get("no_alt_screen")),
         mode=mode if mode in ("resume", "fork") else "new",

@@ -31,6 +31,7 @@ class TuiRequest:
     cd: str | None = None
     add_dirs: list[str] = field(default_factory=list)
     oss: bool = False
+    local_provider: str | None = None
     search: bool = False
     no_alt_screen: bool = False
     mode: str = "new"  # new | resume | fork
@@ -80,7 +81,7 @@ def flag_overrides(req: TuiRequest) -> dict[str, object]:
     if req.approval:
         flags["approval_policy"] = req.approval
     if req.oss:
-        flags["model_provider"] = "oss"
+        flags["model_provider"] = req.local_provider or "oss"
     if req.search:
         flags["web_search"] = "live"
     return flags

@@ -32,7 +32,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("exit", "exit Codex"),
 )
 
-APPROVAL_POLICIES = ("untrusted", "on-failure", "on-request", "never")
+APPROVAL_POLICIES = ("on-request", "never")  # what 0.169 still accepts
 
 # What /init asks the model (upstream sends a prompt; the model writes the file with its tools).
 INIT_PROMPT = (
