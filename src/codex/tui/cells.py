@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
@@ -94,6 +93,9 @@ class AgentCell(Cell):
         text = self.text
         if not self.done and len(text) > STREAM_MARKDOWN_LIMIT:
             return bulleted(Text(text))
+        # Imported on the first answer: markdown-it is a third of the TUI's start-up imports.
+        from rich.markdown import Markdown
+
         return bulleted(Markdown(text, code_theme="monokai"))
 
     def to_markdown(self) -> str:
