@@ -163,7 +163,8 @@ class MockModelServer:
         # When set, GET .../models answers with these ids (OpenAI list shape) outside the queue.
         self.models: list[str] | None = None
         # GET PATH answers with this JSON outside the queue (servers' native APIs: /props,
-        # /api/ps, ...); an entry for a path wins over `models`.
+        # /api/ps, ...); an entry for a path wins over `models`. While `models` is set (the
+        # server plays a local one), any other GET is a 404 that leaves the queue alone.
         self.get_json: dict[str, Any] = {}
         self._held = 0  # how many Hold replies reached their pause point
         self._released = threading.Event()
@@ -343,6 +344,9 @@ class _Handler(BaseHTTPRequestHandler):
             data = [{"id": m, "object": "model"} for m in mock.models]
             listing = {"object": "list", "data": data}
             self._send_plain(200, orjson.dumps(listing), {})
+            return
+        if mock.models is not None and self.command == "GET":
+            self._send_plain(404, b'{"error": "not found"}', {})
             return
         reply = mock._next_reply(request)
         if mock.on_request is not None:
