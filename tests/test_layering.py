@@ -50,6 +50,14 @@ ALLOWED = {
     "codex.cli": (*SHARED, "codex.cli", *FRONT_ENDS),
     # Pure renderings of core events: the wire vocabulary of protocol, nothing with I/O.
     "codex.thread_events": ("codex.protocol", "codex.thread_events", *HELPERS),
+    # The MCP client is a tool provider beside tools/, not a front end: core starts it.
+    "codex.mcp_client": (
+        "codex.protocol",
+        "codex.config",
+        "codex.tools",
+        "codex.mcp_client",
+        *HELPERS,
+    ),
 }
 # (importing module, imported module) -> why it is allowed anyway. Keep this empty if you can.
 EXCEPTIONS: dict[tuple[str, str], str] = {}
