@@ -58,6 +58,7 @@ class LiveThread:
         # reviewer codex-py does not have ("auto_review", "guardian_subagent"): then nothing
         # is asked and nothing escalates (see approvals.ask).
         self.reviewer = "user"
+        self.resumed_turns: list[dict[str, Any]] = []  # what the rollout held when opened
         self.current_turn: str | None = None  # set by turn/start, cleared at the turn's end
         self.pending_turns: deque[tuple[str, list[dict[str, Any]]]] = deque()
         self.mapper = TurnMapper(self.thread_id)

@@ -179,7 +179,7 @@ async def _open(
     live.reviewer = (
         one_of(p, "approvalsReviewer", ("user", "auto_review", "guardian_subagent")) or "user"
     )
-    live.resumed_turns = turns  # type: ignore[attr-defined]
+    live.resumed_turns = turns
     if fork_of is not None and live.name:
         server.rename(live.thread_id, live.name)  # the fork keeps the name, as upstream
     server.live[live.thread_id] = live
@@ -208,7 +208,7 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
     else:
         live.subscribe(conn)
     exclude = boolean(p, "excludeTurns")
-    turns = [] if exclude else getattr(live, "resumed_turns", [])
+    turns = [] if exclude else live.resumed_turns
     return start_response(live, live.thread(turns), p)
 
 
@@ -217,7 +217,7 @@ async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     path = _find(server, source, archived_ok=True)
     live = await _open(server, conn, p, fork_of=(source, path))
     exclude = boolean(p, "excludeTurns")
-    thread = live.thread([] if exclude else getattr(live, "resumed_turns", []))
+    thread = live.thread([] if exclude else live.resumed_turns)
     return Followed(
         start_response(live, thread, p), [note("thread/started", {"thread": live.thread()})]
     )
