@@ -101,6 +101,7 @@ def start_session(
         auth=session_auth(config, enable_codex_api_key_env=honour_key),
         stream_deltas=front_end.stream_deltas,
         load_exec_rules=front_end.exec_rules,
+        startup_warnings=setup.warnings,
     )
     if setup.usage_base:
         # A resumed thread keeps counting where the last process stopped (0.169 reports
@@ -113,8 +114,6 @@ def start_session(
         from codex.protocol.usage import TokenUsage
 
         session.token_info.last_token_usage = TokenUsage.from_dict(setup.usage_last)
-    # Shown right after session_configured, after the session's own startup warnings.
-    session._startup_warnings.extend(setup.warnings)
     return session
 
 

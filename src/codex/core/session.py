@@ -31,6 +31,8 @@ Constructor (keyword-only after `config`, a codex.config.Config):
                    break / exec_command_output_delta events are built or queued. The final
                    agent_message, agent_reasoning, exec_command_end etc. and the rollout are
                    unchanged (deltas are never persisted, codex.rollout.policy)
+  load_exec_rules  False: ignore `$CODEX_HOME/rules` (`codex exec --ignore-rules`)
+  startup_warnings warnings shown right after session_configured (open_session's resume notes)
 
 Ops: `UserInput` / `UserTurn` (per-turn cwd, policies, model, effort, summary and
 `final_output_json_schema`; images as `InputLocalImage(path)` / `InputImageUrl(url)`; input
@@ -150,6 +152,7 @@ class Session:
         auth: AuthManager | None = None,
         stream_deltas: bool = True,
         load_exec_rules: bool = True,
+        startup_warnings: Iterable[str] = (),
     ) -> None:
         # Every value below depends only on the arguments and on values above it that are
         # computed from them alone; nothing is read back from a half-built session.
@@ -211,6 +214,8 @@ class Session:
             ),
             initial_model=self._settings.model,
         )
+        # Shown right after session_configured, after the session's own (the rules') warnings.
+        self._startup_warnings.extend(startup_warnings)
 
     # ---- what the state holds, for readers of the session ---------------------------------
 
