@@ -24,7 +24,13 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("debug", "Diagnostics: effective configuration and its sources", "codex.cli.debug"),
     Command("exec", "Run Codex non-interactively", "codex.cli.exec", aliases=("e",)),
+    Command("batch", "Run a file of exec tasks concurrently in one process", "codex.batch.command"),
     Command("mcp", "Manage external MCP servers for Codex", "codex.cli.mcp"),
+    Command(
+        "mcp-server",
+        "Run an MCP server over stdio (--shell: the sandboxed shell tool)",
+        "codex.cli.mcp_server",
+    ),
     Command("sandbox", "Run a command under the configured sandbox policy", "codex.cli.sandbox"),
     Command("execpolicy", "Check a command against execpolicy rule files", "codex.cli.execpolicy"),
     Command(
