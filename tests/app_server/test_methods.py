@@ -189,6 +189,21 @@ def test_command_exec(ready: RpcClient, repo: Path) -> None:
     assert slow["exitCode"] != 0
 
 
+def test_command_exec_runs_under_the_server_sandbox(ready: RpcClient, repo: Path) -> None:
+    """As upstream: the configured policy (read-only by default) confines the command unless the
+    client names another policy; a client never gets an unconfined process by omission."""
+    write = ["sh", "-c", "echo x > written.txt"]
+    denied = ready.call("command/exec", {"command": write, "cwd": str(repo)})
+    assert denied["exitCode"] != 0 and not (repo / "written.txt").exists()
+    allowed = ready.call(
+        "command/exec",
+        {"command": write, "cwd": str(repo), "sandboxPolicy": {"type": "workspaceWrite"}},
+    )
+    assert allowed["exitCode"] == 0 and (repo / "written.txt").read_text() == "x\n"
+    bogus = _error(ready, "command/exec", {"command": write, "sandboxPolicy": {"type": "nope"}})
+    assert "unknown variant" in bogus["message"]
+
+
 def test_a_thread_started_here_resumes_in_codex_exec(
     ready: RpcClient, repo: Path, home: Path, mock: MockModelServer
 ) -> None:

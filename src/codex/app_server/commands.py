@@ -2,9 +2,10 @@
 and output once it exits. Process ids are per connection; a connection that closes kills its
 processes (their whole process group), so nothing outlives the client that started it.
 
-The command runs as the server's user without the session sandbox: the client that asks is
-the local user's own editor, with the user's authority (as `codex sandbox` would not be
-consulted for a terminal the editor opens).
+The command runs under the server's sandbox, as upstream's app-server does: the client's
+`sandboxPolicy` when it names one, else the configured policy (`sandbox_mode` and
+`[sandbox_workspace_write]` for the command's cwd). A client cannot get an unconfined process
+without asking for `dangerFullAccess` by name.
 """
 
 from __future__ import annotations
@@ -50,16 +51,18 @@ async def command_exec(server: AppServer, conn: Connection, p: dict[str, Any]) -
     proc_key = (conn.number, process_id) if process_id else None
     if proc_key is not None and proc_key in server.exec_processes:
         raise errors.invalid_request(f"duplicate processId: {process_id}")
+    from codex.api.sandboxing import spawn_under_policy
+    from codex.app_server.turns import sandbox_policy
+    from codex.errors import CodexError
+
+    cwd = string(p, "cwd", required=False)
+    config = server.load_config(cwd=cwd)
+    requested = mapping(p, "sandboxPolicy")
+    policy = sandbox_policy(requested) if requested else None
     try:
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            cwd=string(p, "cwd", required=False),
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-        )
+        proc = await spawn_under_policy(config, argv, cwd=cwd, env=env, policy=policy)
+    except CodexError as exc:
+        raise errors.invalid_request(str(exc)) from None
     except OSError as exc:
         raise errors.invalid_request(f"failed to spawn {argv[0]}: {exc.strerror or exc}") from None
     if proc_key is not None:

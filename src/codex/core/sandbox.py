@@ -1,16 +1,18 @@
-"""The sandbox as the `codex sandbox` and `codex execpolicy` commands reach it: run one command
-under the configured policy, report what this machine offers, and evaluate a command against
-execpolicy rule files. The work is in codex.sandbox; this module only joins it to the config
-and turns its errors into one-line CodexErrors."""
+"""The sandbox as the `codex sandbox` and `codex execpolicy` commands and the app-server's
+`command/exec` reach it: run one command under the configured policy, report what this machine
+offers, and evaluate a command against execpolicy rule files. The work is in codex.sandbox;
+this module only joins it to the config and turns its errors into one-line CodexErrors."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import asyncio
+    from collections.abc import Mapping, Sequence
 
     from codex.config import Config
+    from codex.protocol.sandbox_policy import SandboxPolicy
 
 
 def exec_sandboxed(config: Config, command: list[str], add_dirs: Sequence[str]) -> NoReturn:
@@ -23,6 +25,38 @@ def exec_sandboxed(config: Config, command: list[str], add_dirs: Sequence[str]) 
 
     policy = policy_from_config(config, add_dirs=add_dirs)
     become(command, policy, cwd=os.fspath(config.cwd))
+
+
+async def spawn_under_policy(
+    config: Config,
+    command: Sequence[str],
+    *,
+    cwd: str | None = None,
+    env: Mapping[str, str] | None = None,
+    policy: SandboxPolicy | None = None,
+) -> asyncio.subprocess.Process:
+    """Start `command` for a client outside any turn (app-server `command/exec`), confined like
+    the agent's own commands: by `policy` when the client names one, else by the config's
+    policy, with the config's cwd as the workspace. Its own process group, stdin from /dev/null,
+    stdout and stderr piped. A machine that cannot enforce the policy is a one-line CodexError:
+    the command never runs with less confinement than asked for."""
+    import os
+
+    from codex.errors import CodexError
+    from codex.sandbox.policy import policy_from_config
+    from codex.sandbox.spawn import SandboxUnavailable, spawn
+
+    chosen = policy if policy is not None else policy_from_config(config)
+    try:
+        return await spawn(
+            command,
+            chosen,
+            cwd=cwd or os.fspath(config.cwd),
+            env=env,
+            sandbox_policy_cwd=os.fspath(config.cwd),
+        )
+    except SandboxUnavailable as err:
+        raise CodexError(str(err)) from None
 
 
 def probe_report() -> list[str]:
