@@ -173,7 +173,11 @@ def run_target(target: str, args: argparse.Namespace) -> Result:
         d.mkdir(parents=True, exist_ok=True)
     log = out / "logs" / f"{target}.log"
     before = set(crashes.iterdir())
-    env = {**os.environ, "CODEX_FUZZ_SCRATCH": str(out / "scratch" / target)}
+    # Scratch files on tmpfs: the jsonl target fsyncs, and on disk that cut it from ~500 to
+    # ~30 inputs a second.
+    tmpfs = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    scratch = tempfile.mkdtemp(prefix=f"codex-fuzz-{target}-", dir=tmpfs)
+    env = {**os.environ, "CODEX_FUZZ_SCRATCH": scratch}
     start = time.monotonic()
     with open(log, "w") as f:
         subprocess.run(
@@ -192,7 +196,7 @@ def run_target(target: str, args: argparse.Namespace) -> Result:
     if status:
         result.cov, result.ft, result.corpus = status[-1]
     result.crashes = sorted(set(crashes.iterdir()) - before)
-    shutil.rmtree(out / "scratch" / target, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     return result
 
 

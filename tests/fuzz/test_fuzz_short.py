@@ -14,6 +14,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -29,17 +30,19 @@ def _run(target: str, tmp_path: Path, runs: int) -> None:
     corpus.mkdir()
     crashes.mkdir()
     args = argparse.Namespace(seed=1, seconds=None, runs=runs)
-    env = {**os.environ, "CODEX_FUZZ_SCRATCH": str(tmp_path / "scratch")}
-    done = subprocess.run(
-        command(target, corpus, crashes, args),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=env,
-        timeout=110,
-        check=False,
-    )
+    # Scratch files on tmpfs, as scripts/fuzz does (the jsonl target fsyncs).
+    tmpfs = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="codex-fuzz-", dir=tmpfs) as scratch:
+        done = subprocess.run(
+            command(target, corpus, crashes, args),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            env={**os.environ, "CODEX_FUZZ_SCRATCH": scratch},
+            timeout=110,
+            check=False,
+        )
     log = done.stdout + done.stderr
     assert done.returncode == 0, f"{target} failed; crash inputs in {crashes}:\n{log[-4000:]}"
     assert f"stat::number_of_executed_units: {runs}" in log, log[-2000:]
