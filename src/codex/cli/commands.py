@@ -55,6 +55,11 @@ COMMANDS: tuple[Command, ...] = (
         "Run the app server (JSON-RPC for IDEs and the Python SDK) or its schema tools",
         "codex.cli.app_server",
     ),
+    Command(
+        "completion",
+        "Generate a shell completion script (bash, zsh or fish)",
+        "codex.cli.completion",
+    ),
 )
 
 
