@@ -39,12 +39,22 @@ class McpManager:
         self._specs: list[dict[str, Any]] = []
         self._known_ready: frozenset[str] = frozenset()
         self._started = False
+        self._starter: asyncio.Future[None] | None = None
 
     def start(self) -> None:
-        """Create the servers' tasks (needs the running loop); idempotent, returns at once."""
+        """Begin starting the servers (needs the running loop); idempotent, returns at once.
+
+        The `mcp` SDK is imported in a worker thread (it costs seconds of CPU on a loaded
+        machine): the loop stays free to send the first model request meanwhile."""
         if self._started:
             return
         self._started = True
+        self._starter = asyncio.ensure_future(self._start_all())
+
+    async def _start_all(self) -> None:
+        import importlib
+
+        await asyncio.to_thread(importlib.import_module, "codex.mcp_client.connection")
         from codex.mcp_client.connection import Connection
 
         for name, table in self._configs.items():
@@ -84,6 +94,8 @@ class McpManager:
         self.start()
         name = call.name
         if name not in self.routes and (name.startswith("mcp__") or name in RESOURCE_TOOLS):
+            if self._starter is not None:
+                await self._starter
             pending = [c.ready.wait() for c in self._conns.values() if not c.ready.is_set()]
             if pending:
                 await asyncio.gather(*pending)
@@ -123,6 +135,9 @@ class McpManager:
 
     async def close(self) -> None:
         """Stop every server and wait for its process to go (the SDK escalates to SIGKILL)."""
+        if self._starter is not None:
+            with contextlib.suppress(Exception):
+                await self._starter
         for conn in self._conns.values():
             conn.stop()
         for task in self._tasks:
