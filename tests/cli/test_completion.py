@@ -1,0 +1,84 @@
+"""`codex completion`: scripts generated from the argparse tree, checked by the real shells."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.support.codex_cli import RunCodex
+
+from codex.cli.completion import walk
+from codex.cli.main import build_parser
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _tree() -> tuple[set[str], set[str]]:
+    """Every subcommand name (aliases too) and every long flag of the whole tree."""
+    names: set[str] = set()
+    flags: set[str] = set()
+    for node in walk(build_parser(None, every=True)):
+        names.update(node.children)
+        flags.update(flag for flag, _ in node.flags if flag.startswith("--"))
+    return names, flags
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_script_names_every_subcommand_and_long_flag(run_codex: RunCodex, shell: str) -> None:
+    result = run_codex("completion", shell)
+    assert result.returncode == 0, result.stderr
+    names, flags = _tree()
+    # Spot-check that the walk itself is complete (nested commands and their flags included).
+    assert {"exec", "e", "mcp", "add", "completion", "app-server"} <= names
+    assert {"--json", "--config-home", "--strict-config"} <= flags
+    # fish spells a long flag `-l NAME`.
+    spelled = {f"-l {f[2:]}" if shell == "fish" else f for f in flags}
+    missing = [word for word in names | spelled if word not in result.stdout]
+    assert missing == []
+
+
+def test_default_shell_is_bash(run_codex: RunCodex) -> None:
+    assert run_codex("completion").stdout == run_codex("completion", "bash").stdout
+
+
+def test_unknown_shell_is_one_line_and_exit_2(run_codex: RunCodex) -> None:
+    result = run_codex("completion", "nosh")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("codex: invalid shell 'nosh'")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_shell_accepts_the_syntax(run_codex: RunCodex, tmp_path: Path, shell: str) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    script = tmp_path / f"codex.{shell}"
+    script.write_text(run_codex("completion", shell).stdout)
+    check = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def _complete(script: Path, words: list[str]) -> list[str]:
+    quoted = " ".join(f"'{w}'" for w in words)
+    program = (
+        f"source {script}; complete -p codex; COMP_WORDS=({quoted}); "
+        f"COMP_CWORD={len(words) - 1}; _codex; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    )
+    done = subprocess.run(["bash", "-c", program], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith("-F _codex codex")  # `complete -p codex`: the spec is loaded
+    return lines[1:]
+
+
+def test_bash_round_trip(run_codex: RunCodex, tmp_path: Path) -> None:
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    script = tmp_path / "codex.bash"
+    script.write_text(run_codex("completion", "bash").stdout)
+    assert _complete(script, ["codex", "ex"]) == ["exec", "execpolicy"]
+    assert _complete(script, ["codex", "exec", "--js"]) == ["--json"]
+    # Global option values are skipped, and nested commands are reached through them.
+    assert "add" in _complete(script, ["codex", "-c", "a=b", "mcp", ""])
