@@ -166,3 +166,44 @@ def test_results_resume_with_codex_exec_resume(
     # The resumed request carries the batch turn's history.
     texts = mock_model_server.last_request().message_texts("user")
     assert "remember me" in texts and texts[-1] == "and now?"
+
+
+def test_per_task_failures_before_the_turn(
+    tmp_path: Path, home: Path, repo: Path, plain_dir: Path, mock_model_server: MockModelServer
+) -> None:
+    mock_model_server.repeat(Turn([Message("fine")]))
+    outside = plain_dir
+    tasks = write_tasks(
+        tmp_path / "t.jsonl",
+        {"id": "ok", "prompt": "x"},
+        {"id": "norepo", "prompt": "y", "cwd": str(outside)},
+        {"id": "ghost", "prompt": "z", "resume": "0199a213-81c0-7800-8aa1-bbab2a035a53"},
+        {"id": "noimage", "prompt": "w", "images": ["missing.png"]},
+    )
+    rc, stdout, stderr = run_codex("batch", str(tasks), home=home, cwd=repo)
+    assert rc == 1, stderr
+    results = {r["id"]: r for r in (orjson.loads(line) for line in stdout.splitlines())}
+    assert results["ok"]["status"] == "completed"
+    assert results["norepo"]["status"] == "failed"
+    assert "--skip-git-repo-check" in results["norepo"]["error"]
+    assert results["ghost"]["status"] == "failed"
+    assert results["noimage"]["error"] == "image file not found: missing.png"
+    assert len(mock_model_server.requests) == 1
+
+
+def test_fail_fast_cancels_the_rest(
+    tmp_path: Path, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    mock_model_server.repeat(Turn([Message("fine")]))
+    tasks = write_tasks(
+        tmp_path / "t.jsonl",
+        {"id": "bad", "prompt": "x", "images": ["missing.png"]},
+        *({"id": f"t{i}", "prompt": "y"} for i in range(3)),
+    )
+    rc, stdout, stderr = run_codex(
+        "batch", str(tasks), "--jobs", "1", "--fail-fast", home=home, cwd=repo
+    )
+    assert rc == 1, stderr
+    results = [orjson.loads(line) for line in stdout.splitlines()]
+    assert [(r["id"], r["status"]) for r in results] == [("bad", "failed")]
+    assert mock_model_server.requests == []
