@@ -60,6 +60,12 @@ COMMANDS: tuple[Command, ...] = (
         "Generate a shell completion script (bash, zsh or fish)",
         "codex.cli.completion",
     ),
+    Command(
+        "apply",
+        "Apply the last file-changing turn of a saved session to the work tree (git apply)",
+        "codex.cli.apply",
+        aliases=("a",),
+    ),
 )
 
 
