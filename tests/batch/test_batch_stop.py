@@ -83,3 +83,33 @@ def test_signal_cancels_running_tasks(
     assert rc == 0, stderr
     completed = sorted(r["id"] for r in read_results(out) if r["status"] == "completed")
     assert completed == ["t0", "t1", "t2", "t3"]
+
+
+def test_a_hung_task_times_out_alone(
+    tmp_path: Path, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    tasks = _tasks(tmp_path, 2)
+    out = tmp_path / "results.jsonl"
+    # The first request is never answered, the second is.
+    mock_model_server.enqueue(Hold(OK, frames=None), OK)
+    try:
+        rc, _, stderr = run_codex(
+            "batch",
+            str(tasks),
+            "-o",
+            str(out),
+            "--jobs",
+            "2",
+            "--timeout",
+            "2",
+            home=home,
+            cwd=repo,
+        )
+    finally:
+        mock_model_server.release()
+    assert rc == 1, stderr
+    # Whichever request reached the server first is the one held.
+    results = sorted(read_results(out), key=lambda r: r["status"])
+    assert [r["status"] for r in results] == ["completed", "failed"]
+    assert results[1]["error"] == "timed out after 2 s"
+    assert sorted(r["id"] for r in results) == ["t0", "t1"]

@@ -19,6 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--jobs", type=int, default=4, metavar="N", help="Tasks running at once (default 4)")
     p("--json", action="store_true", help="Stream each task's exec --json events, tagged task_id")
     p("--resume", action="store_true", help="Skip tasks already completed in RESULTS (-o)")
+    p("--timeout", type=float, metavar="SECS", help="Fail a task whose turn runs longer")
     p("--fail-fast", action="store_true", help="Stop (cancel running tasks) at the first failure")
     p("-m", "--model", help="Default model for every task")
     p("-s", "--sandbox", dest="sandbox_mode", choices=SANDBOX_MODES, help="Default sandbox")
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
     if args.resume and not args.output:
         raise UsageError("--resume needs the RESULTS file (-o RESULTS.jsonl)")
     tasks = load_tasks(args.tasks)
@@ -81,6 +84,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             jobs=args.jobs,
             json=args.json,
             fail_fast=args.fail_fast,
+            timeout=args.timeout,
             progress=not args.json and _isatty(sys.stderr) and os.environ.get("TERM") != "dumb",
         )
         return runner.run()

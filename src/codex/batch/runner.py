@@ -70,6 +70,7 @@ class BatchRunner:
     json: bool = False
     fail_fast: bool = False
     progress: bool = False
+    timeout: float | None = None  # seconds per task's turn; then it is interrupted, failed
     counts: Counts = field(default_factory=Counts)
     _stopping: bool = False
     _interrupted: bool = False
@@ -214,15 +215,32 @@ class BatchRunner:
             )
             if self._stopping:  # stopped while the turn was being submitted
                 await _interrupt(session)
-            async for event in handle.events():
-                if processor is not None and event.msg.TAG in processor.handled:
-                    self._emit(task.id, processor.render(event.msg.to_dict()))
+            timed_out = False
+
+            def on_timeout() -> None:
+                nonlocal timed_out
+                timed_out = True
+                asyncio.get_running_loop().create_task(_interrupt(session))
+
+            timer = None
+            if self.timeout is not None:
+                timer = asyncio.get_running_loop().call_later(self.timeout, on_timeout)
+            try:
+                async for event in handle.events():
+                    if processor is not None and event.msg.TAG in processor.handled:
+                        self._emit(task.id, processor.render(event.msg.to_dict()))
+            finally:
+                if timer is not None:
+                    timer.cancel()
         finally:
             self._sessions.pop(task.id, None)
         result = handle.result
         assert result is not None
         if result.usage is not None:
             record["usage"] = _usage_dict(result.usage)
+        if result.aborted and timed_out:
+            record["error"] = f"timed out after {self.timeout:g} s"
+            return
         if result.aborted:
             record["status"] = "cancelled"
             record["error"] = "interrupted"
