@@ -207,3 +207,45 @@ def test_fail_fast_cancels_the_rest(
     results = [orjson.loads(line) for line in stdout.splitlines()]
     assert [(r["id"], r["status"]) for r in results] == [("bad", "failed")]
     assert mock_model_server.requests == []
+
+
+def test_progress_line_on_a_terminal(
+    tmp_path: Path, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.batch.harness import codex_env
+
+    mock_model_server.repeat(Turn([Message("fine")]))
+    tasks = write_tasks(
+        tmp_path / "t.jsonl", {"id": "a", "prompt": "x"}, {"id": "b", "prompt": "y"}
+    )
+    out = tmp_path / "r.jsonl"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codex", "batch", str(tasks), "-o", str(out)],
+        cwd=repo,
+        env=codex_env(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    assert proc.stdout is not None and proc.stdout.read() == b""
+    last = seen.decode().replace("\r\n", "\n").split("\r")[-1]
+    assert "2/2 done · 0 failed · 0 cancelled · 0 running" in last
+    assert len(read_results(out)) == 2

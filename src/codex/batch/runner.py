@@ -58,6 +58,7 @@ class Counts:
     failed: int = 0
     cancelled: int = 0
     running: int = 0
+    tokens: int = 0
 
 
 @dataclass(slots=True)
@@ -123,6 +124,8 @@ class BatchRunner:
             finally:
                 self.counts.running -= 1
             status = record["status"]
+            if record["usage"]:
+                self.counts.tokens += record["usage"]["total_tokens"]
             if status == "completed":
                 self.counts.done += 1
             elif status == "failed":
@@ -284,7 +287,8 @@ class BatchRunner:
         eta = f"{left / rate:.0f}s" if rate > 0 and left else "-"
         line = (
             f"\r\x1b[2K{finished}/{len(self.tasks)} done · {c.failed} failed · "
-            f"{c.cancelled} cancelled · {c.running} running · {rate:.1f} tasks/s · ETA {eta}"
+            f"{c.cancelled} cancelled · {c.running} running · {rate:.1f} tasks/s · "
+            f"{c.tokens} tokens · ETA {eta}"
         )
         sys.stderr.write(line + ("\n" if final else ""))
         sys.stderr.flush()
