@@ -113,3 +113,25 @@ def test_a_hung_task_times_out_alone(
     assert [r["status"] for r in results] == ["completed", "failed"]
     assert results[1]["error"] == "timed out after 2 s"
     assert sorted(r["id"] for r in results) == ["t0", "t1"]
+
+
+def test_resume_over_a_torn_last_line(
+    tmp_path: Path, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """A results file cut mid-line (a crash on a filesystem that split the write): the torn line
+    is ignored, the next result starts on a line of its own."""
+    import orjson
+
+    tasks = _tasks(tmp_path, 2)
+    out = tmp_path / "results.jsonl"
+    done = {"id": "t0", "status": "completed"}
+    out.write_bytes(orjson.dumps(done) + b'\n{"id": "t1", "status": "compl')
+    mock_model_server.repeat(OK)
+    rc, _, stderr = run_codex("batch", str(tasks), "-o", str(out), "--resume", home=home, cwd=repo)
+    assert rc == 0, stderr
+    lines = out.read_bytes().split(b"\n")
+    assert lines[1] == b'{"id": "t1", "status": "compl'
+    assert lines[-1] == b""
+    (new,) = [orjson.loads(line) for line in lines[2:-1]]
+    assert (new["id"], new["status"]) == ("t1", "completed")
+    assert [r.message_texts("user")[-1] for r in mock_model_server.requests] == ["p1"]
