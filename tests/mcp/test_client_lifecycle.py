@@ -63,3 +63,33 @@ def test_servers_stop_with_the_session(tmp_path, mock_model_server: MockModelSer
     assert res.rc == 0, res.stderr
     assert b"mcp_tool_call" in res.stdout  # the server really ran
     assert _pids_with_marker(marker) == []
+
+
+def test_closing_the_session_stops_its_servers_in_a_live_process(
+    tmp_path, mock_model_server: MockModelServer
+):
+    """In-process (codex.api): after the session block is left, while this process lives on,
+    no server process remains (asyncio.run's clean-up cannot be what stopped them)."""
+    import asyncio
+
+    from tests.core.harness import make_config, run_turn
+
+    from codex.api import FrontEnd, open_session
+
+    marker = f"CODEX_MCP_LIVE_MARKER={os.getpid()}-{id(tmp_path)}"
+    key, value = marker.split("=")
+    extra = stdio_table("peer") + f'[mcp_servers.peer.env]\n{key} = "{value}"\n'
+    config = make_config(tmp_path, mock_model_server, extra=extra)
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "mcp__peer__echo", {"text": "x"})]), Turn([Message("done")])
+    )
+
+    async def scenario() -> tuple[list[int], list[int]]:
+        async with open_session(config, FrontEnd("test", "cli")) as session:
+            await run_turn(session, "go")
+            running = _pids_with_marker(marker)
+        return running, _pids_with_marker(marker)
+
+    running, after = asyncio.run(scenario())
+    assert running != []  # the server was up during the session
+    assert after == []
