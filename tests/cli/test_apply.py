@@ -141,3 +141,43 @@ def test_session_without_changes_has_no_diff(
     assert res.rc == 1
     assert res.stderr.endswith("has no turn that changed files\n")
     assert res.stderr.count("\n") == 1
+
+
+def test_absolute_paths_of_the_session_are_rebased(
+    tmp_path: Path, mock_model_server: MockModelServer
+) -> None:
+    """A patch naming files by absolute path (in the session's directory) applies in the clone,
+    not back in the session's repository."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "a.txt").write_text(ORIGINAL)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "init")
+    home = tmp_path / "home"
+    write_config(home, mock_model_server.base_url)
+    patch = PATCH.replace("File: a.txt", f"File: {repo / 'a.txt'}")
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("c1", patch)], Usage()), Turn([Message("patched")], Usage())
+    )
+    assert run_codex("exec", "--full-auto", "patch it", home=home, cwd=repo).rc == 0
+    _git(repo, "checkout", "-q", "a.txt")  # the session's repository back to HEAD
+    clone = _clone(repo, tmp_path / "clone")
+    res = _apply(home, clone)
+    assert res.rc == 0, res.stderr
+    assert (clone / "a.txt").read_text() == "one\nTWO\nthree\nfour\n"
+    assert (repo / "a.txt").read_text() == ORIGINAL
+
+
+def test_replay_never_writes_outside_its_scratch_directory(tmp_path: Path) -> None:
+    from codex.core.session_diff import PatchDoesNotApply, rebuild_diff
+
+    outside = tmp_path / "outside.txt"
+    patch = f"*** Begin Patch\n*** Add File: {outside}\n+x\n*** End Patch\n"
+    with pytest.raises(PatchDoesNotApply):
+        rebuild_diff([patch], lambda _path: None)
+    with pytest.raises(PatchDoesNotApply):
+        rebuild_diff([patch.replace(str(outside), "../outside.txt")], lambda _path: None)
+    assert not outside.exists()

@@ -91,6 +91,10 @@ def rebuild_diff(patches: list[str], baseline: Callable[[str], str | None]) -> s
     from codex.tools.apply_patch.api import apply_patch_text
 
     paths = touched_paths(patches)
+    for path in paths:
+        # The replay must never write outside its scratch directory.
+        if path.startswith("/") or ".." in Path(path).parts:
+            raise PatchDoesNotApply(f"the session changed {path}, outside the repository")
     before = {path: baseline(path) for path in paths}
     with tempfile.TemporaryDirectory(prefix="codex-apply-") as scratch:
         root = Path(scratch)
