@@ -1,6 +1,6 @@
 """The RESULTS file: one JSON line per finished task, appended with one `os.write` on an
-O_APPEND descriptor, so the file holds only whole lines even after a `kill -9` (a line is
-either written entirely or not at all from a reader's point of view of completed writes)."""
+O_APPEND descriptor and fsynced, so a `kill -9` between tasks leaves only whole lines; a line
+torn anyway (a crash mid-write) is skipped by `--resume` and gets its newline back first."""
 
 from __future__ import annotations
 

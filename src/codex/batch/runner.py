@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from codex.core.session import Session
 
 # Batch is exec many times over: the same decisions (nobody answers approvals, no deltas,
-# CODEX_API_KEY honoured), recorded under its own source name.
+# CODEX_API_KEY honoured) and the same originator and `session_meta.source`, so each task's
+# rollout is an exec session to `codex exec resume` here and in the official CLI.
 BATCH = FrontEnd(
     originator="codex_exec",
     source="exec",
