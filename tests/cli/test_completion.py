@@ -82,3 +82,37 @@ def test_bash_round_trip(run_codex: RunCodex, tmp_path: Path) -> None:
     assert _complete(script, ["codex", "exec", "--js"]) == ["--json"]
     # Global option values are skipped, and nested commands are reached through them.
     assert "add" in _complete(script, ["codex", "-c", "a=b", "mcp", ""])
+
+
+def test_fish_round_trip(run_codex: RunCodex, tmp_path: Path) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed")
+    script = tmp_path / "codex.fish"
+    script.write_text(run_codex("completion", "fish").stdout)
+
+    def complete(line: str) -> list[str]:
+        program = f"source {script}; complete -C '{line}'"
+        done = subprocess.run(
+            ["fish", "--no-config", "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        )
+        return [row.split("\t")[0] for row in done.stdout.splitlines()]
+
+    assert {"exec", "execpolicy"} <= set(complete("codex ex"))
+    assert "--json" in complete("codex exec --js")
+    assert "add" in complete("codex -c a=b mcp ")
+
+
+def test_zsh_registers_the_function(run_codex: RunCodex, tmp_path: Path) -> None:
+    if shutil.which("zsh") is None:
+        pytest.skip("zsh is not installed")
+    script = tmp_path / "codex.zsh"
+    script.write_text(run_codex("completion", "zsh").stdout)
+    program = f"autoload -U compinit; compinit -u -D; source {script}; print -r -- $_comps[codex]"
+    done = subprocess.run(
+        ["zsh", "-f", "-c", program], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.strip() == "_codex"
