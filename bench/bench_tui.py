@@ -167,11 +167,19 @@ def bench_echo(work: Path, server: MockModelServer, side: Side, turns: int = 30)
     pane, _ = launch(work, server, side, "echo")
     try:
         pane.wait_for(ready, deadline=30)
+        # Every request gets the same answer: 0.169 also asks the model for a thread title on
+        # the first turn, so replies cannot be scripted one per turn.
+        server.repeat(Turn([Message("an answer")], USAGE))
         for i in range(turns):
-            server.enqueue(Turn([Message(f"answer-{i:02d}")], USAGE))
+            asked = len(server.requests)
             pane.type(f"msg-{i:02d}")
             pane.keys("Enter")
-            pane.wait_for(lambda s, i=i: f"answer-{i:02d}" in s, deadline=30)
+            end = time.monotonic() + 60
+            while len(server.requests) <= asked:  # the turn reached the model
+                assert time.monotonic() < end, "turn never reached the mock"
+                time.sleep(0.005)
+            # ...and the TUI is idle again: empty composer, idle footer.
+            pane.wait_for(lambda s: "Ask Codex to do anything" in s and "? for shortcuts" in s)
         samples = []
         for letter in "qwertyuiopasdfghjklz":
             marker = f"{letter}{letter}{letter}"
@@ -183,6 +191,7 @@ def bench_echo(work: Path, server: MockModelServer, side: Side, turns: int = 30)
             pane.wait_for(lambda s, m=marker: m not in s, deadline=5)
         return statistics.median(samples)
     finally:
+        server.repeat(None)
         pane.close()
 
 

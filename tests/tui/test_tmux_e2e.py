@@ -277,3 +277,18 @@ def _state(pid: int) -> bytes:
         return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
     except OSError:
         return b"Z"
+
+
+def test_messages_typed_back_to_back_stay_apart(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    mock_model_server.repeat(Turn([Message("an answer")], USAGE))
+    launch(pane, home, repo)
+    pane.wait_text(COMPOSER)  # (messages typed before the session is ready wait for it)
+    for i in range(1, 5):  # no wait between messages: what a fast typist or a paste does
+        pane.type(f"msg-0{i}")
+        pane.keys("Enter")
+    pane.wait_for(lambda s: len(mock_model_server.requests) >= 4 and "? for shortcuts" in s)
+    sent = [r.json["input"][-1]["content"][0]["text"] for r in mock_model_server.requests]
+    assert sorted(sent) == ["msg-01", "msg-02", "msg-03", "msg-04"]

@@ -234,6 +234,8 @@ class CodexApp(App[int]):
                     prompt, images = opts.prompt or "", opts.images
                     opts.prompt, opts.images = None, []
                     await self._send(prompt, images)
+                elif tag == "session_configured" and self.queued:
+                    await self._after_turn()  # typed before the session was ready
                 if tag in ("task_complete", "turn_complete", "turn_aborted"):
                     await self._after_turn()
         self.session = None
@@ -404,11 +406,7 @@ class CodexApp(App[int]):
         self.mark_dirty()
 
     async def on_composer_submitted(self, message: Composer.Submitted) -> None:
-        composer = self.query_one(Composer)
-        text = composer.expand(message.text)
-        composer.remember(message.text)
-        composer.pastes.clear()
-        composer.load_text("")
+        text = message.text  # the composer already cleared itself and expanded pastes
         self.query_one(Popup).show("", [])
         self._quit_armed = False
         if text.startswith("/"):

@@ -91,6 +91,18 @@ class Composer(TextArea):
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
         popup = self._popup()
+        if popup is not None and key in ("tab", "enter", "up", "down", "escape"):
+            # Suggestions for the text as it is now: the Changed events that update the popup
+            # may still be queued behind fast typing (Enter would pick a stale suggestion).
+            from codex.tui.completion import suggestions
+
+            row, col = self.cursor_location
+            line = self.text if row == 0 else self.document.get_line(row)
+            kind, items = suggestions(line, col, str(getattr(self.app, "cwd", ".")))
+            if row and kind == "slash":
+                kind, items = "", []
+            if (kind, items) != (popup.kind, popup.items):
+                popup.show(kind, items)
         if popup is not None and popup.items and self._popup_key(popup, key):
             event.prevent_default()
             event.stop()
@@ -100,7 +112,13 @@ class Composer(TextArea):
             event.stop()
             text = self.text
             if text.strip():
-                self.post_message(self.Submitted(text))
+                # Cleared here, before the app sees the message: keys typed meanwhile belong
+                # to the next message (clearing later erased them or glued them on).
+                self.remember(text)
+                sent = self.expand(text)
+                self.pastes.clear()
+                self.load_text("")
+                self.post_message(self.Submitted(sent))
             return
         if key in ("shift+enter", "ctrl+j"):
             event.prevent_default()
@@ -143,6 +161,8 @@ class Composer(TextArea):
             return False
         if kind == "slash":
             if key == "enter":
+                self.remember(value)
+                self.load_text("")
                 self.post_message(self.Submitted(value))
             else:
                 self.load_text(value + " ")
