@@ -116,3 +116,28 @@ def test_zsh_registers_the_function(run_codex: RunCodex, tmp_path: Path) -> None
         ["zsh", "-f", "-c", program], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.strip() == "_codex"
+
+
+def test_zsh_function_walks_the_words(run_codex: RunCodex, tmp_path: Path) -> None:
+    """The completion function itself, outside a widget: compadd stubbed to print what it is
+    given (zsh filters by prefix itself), words/CURRENT set as the completion system would."""
+    if shutil.which("zsh") is None:
+        pytest.skip("zsh is not installed")
+    script = tmp_path / "codex.zsh"
+    script.write_text(run_codex("completion", "zsh").stdout)
+
+    def offered(*words: str) -> list[str]:
+        quoted = " ".join(f"'{w}'" for w in words)
+        program = (
+            "compdef() { :; }; compadd() { print -l -- ${(P)2}; }; "
+            f"source {script}; words=({quoted}); CURRENT={len(words)}; _codex"
+        )
+        done = subprocess.run(
+            ["zsh", "-f", "-c", program], capture_output=True, text=True, check=True
+        )
+        return done.stdout.splitlines()
+
+    assert "exec" in offered("codex", "ex")
+    assert "--json" in offered("codex", "exec", "--js")
+    assert "--json" not in offered("codex", "ex")
+    assert "add" in offered("codex", "-c", "a=b", "mcp", "")
