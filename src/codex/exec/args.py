@@ -130,6 +130,13 @@ def add_options(parser: argparse.ArgumentParser, *, again: bool = False) -> None
         default=dflt or False,
         help="Do not load execpolicy .rules files from $CODEX_HOME/rules",
     )
+    p(
+        "--input-format",
+        default=dflt,
+        choices=("text", "stream-json"),
+        help="stream-json (with --json): a multi-turn conversation, one JSON user message per "
+        'stdin line ({"type":"user","message":{...}} or {"prompt":...}); EOF ends it',
+    )
     # Passed by the TypeScript SDK; accepted so it works unchanged.
     p("--thread-source", default=dflt, help=hidden)
     p("--cyber-access-program", default=dflt, help=hidden)
@@ -233,6 +240,7 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
         strict_config=strict_config,
         ignore_user_config=bool(merged.get("ignore_user_config")),
         ignore_rules=bool(merged.get("ignore_rules")),
+        input_format=merged.get("input_format") or "text",
     )
     prompt_before: str | None = None
     if len(words) >= 2 and words[0] != "resume" and words[1] == "resume":
@@ -264,6 +272,11 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
                 'codex exec takes one PROMPT argument; quote it, e.g. codex exec "fix the bug"'
             )
         request.prompt = words[0] if words else None
+    if request.input_format == "stream-json":
+        if not request.json:
+            raise UsageError("--input-format stream-json requires --json")
+        if request.prompt is not None:
+            raise UsageError("--input-format stream-json reads the prompts from stdin; drop PROMPT")
     return request
 
 

@@ -107,6 +107,10 @@ class ExecDriver:
     add_dirs: list[Path]
     local: LocalModel | None = None
     front_end: FrontEnd = EXEC  # replace(EXEC, exec_rules=False) with --ignore-rules
+    # --input-format stream-json: the turns come from stdin (codex.exec.stream_input), one after
+    # another in this session, until EOF; `prompt` is unused then and `images` go with turn 1.
+    multi_turn: bool = False
+    turns: Any = None  # StreamJsonInput | None (None: fd 0 closed, reads as EOF)
 
     def run(self) -> int:
         try:
@@ -128,11 +132,11 @@ class ExecDriver:
         ) as session:
             return await self._drive(session, self.processor_for(session))
 
-    def _user_turn(self, session: Session) -> Any:
+    def _user_turn(self, session: Session, text: str | None = None, images: bool = True) -> Any:
         from codex.protocol.ops import InputLocalImage, InputText
 
-        items: list[Any] = [InputLocalImage(path=p) for p in self.images]
-        items.append(InputText(text=self.prompt))
+        items: list[Any] = [InputLocalImage(path=p) for p in self.images] if images else []
+        items.append(InputText(text=self.prompt if text is None else text))
         return session.settings.user_turn(items, final_output_json_schema=self.output_schema)
 
     async def _drive(self, session: Session, processor: EventProcessor) -> int:
@@ -146,6 +150,39 @@ class ExecDriver:
         interrupted = False
         loop = asyncio.get_running_loop()
         pending: set[asyncio.Task[Any]] = set()
+        reading: list[asyncio.Task[bool]] = []  # the stdin read in flight (stream-json)
+        turns_sent = 0
+
+        async def next_stream_turn() -> bool:
+            """Submit the next stdin turn; False at EOF. A bad line is one error event."""
+            nonlocal saw_error, turns_sent
+            from codex.exec.stream_input import StreamLineError
+
+            while self.turns is not None:
+                try:
+                    text = await self.turns.next_prompt()
+                except StreamLineError as err:
+                    saw_error = True
+                    _write_fd(1, _error_line(str(err)))
+                    continue
+                if text is None:
+                    break
+                await session.submit(self._user_turn(session, text, images=turns_sent == 0))
+                turns_sent += 1
+                return True
+            return False
+
+        async def advance() -> bool:
+            task = loop.create_task(next_stream_turn())
+            reading.append(task)
+            try:
+                return await task
+            except asyncio.CancelledError:
+                if interrupted:  # Ctrl-C while waiting for stdin: Shutdown is on its way
+                    return True
+                raise
+            finally:
+                reading.remove(task)
 
         def on_sigint() -> None:
             # Ctrl-C: interrupt the turn, shut down, and stop forwarding events (as upstream).
@@ -153,6 +190,8 @@ class ExecDriver:
             if interrupted:
                 return
             interrupted = True
+            for waiting in reading:
+                waiting.cancel()
             task = loop.create_task(_submit_all(session, Interrupt(), Shutdown()))
             pending.add(task)
             task.add_done_callback(pending.discard)
@@ -173,7 +212,11 @@ class ExecDriver:
             _write(processor.render(data), spinner)
             if tag == "session_configured" and not turn_submitted:
                 turn_submitted = True
-                await session.submit(self._user_turn(session))
+                if not self.multi_turn:
+                    await session.submit(self._user_turn(session))
+                elif not await advance():
+                    await session.submit(Shutdown())
+                    continue
                 if spinner is not None:
                     spinner.start()
             elif tag == "error":
@@ -182,6 +225,8 @@ class ExecDriver:
                 final = data.get("last_agent_message")
                 if self.on_turn_end is not None:
                     self.on_turn_end(final)
+                if self.multi_turn and not interrupted and await advance():
+                    continue
                 await session.submit(Shutdown())
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
@@ -203,6 +248,13 @@ def _write(out: Rendered, spinner: _Spinner | None) -> None:
         sys.stderr.flush()
     if out.stdout:
         _write_fd(1, out.stdout)
+
+
+def _error_line(message: str) -> bytes:
+    """A ThreadEvent `error` line (the shape the JSONL processor writes for session errors)."""
+    import orjson
+
+    return orjson.dumps({"type": "error", "message": message}) + b"\n"
 
 
 async def _submit_all(session: Session, *ops: Any) -> None:

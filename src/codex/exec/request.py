@@ -33,3 +33,4 @@ class ExecRequest:
     strict_config: bool = False  # --strict-config given after the prompt
     ignore_user_config: bool = False
     ignore_rules: bool = False
+    input_format: str = "text"  # "stream-json": user turns as JSONL on stdin (exec/stream_input)

@@ -167,14 +167,19 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
     from codex.exec.prompt import PromptError, resolve_prompt
 
     stderr = sys.stderr
+    stream_json = req.input_format == "stream-json"
     try:
         stdin = sys.stdin.buffer if sys.stdin is not None else None
-        prompt = resolve_prompt(
-            req.prompt,
-            stdin,
-            stdin is None or sys.stdin.isatty(),
-            stderr,
-            append_stdin=not req.resume,  # 0.169: resume never reads stdin beside a PROMPT
+        prompt = (
+            None
+            if stream_json
+            else resolve_prompt(
+                req.prompt,
+                stdin,
+                stdin is None or sys.stdin.isatty(),
+                stderr,
+                append_stdin=not req.resume,  # 0.169: resume never reads stdin beside a PROMPT
+            )
         )
     except PromptError as err:
         stderr.write(f"{err}\n")
@@ -221,6 +226,11 @@ def _drive(
         def on_turn_end(final: str | None) -> None:
             write_last_message(path, final, stderr)
 
+    turns = None
+    if req.input_format == "stream-json" and sys.stdin is not None:
+        from codex.exec.stream_input import StreamJsonInput
+
+        turns = StreamJsonInput(sys.stdin.buffer)
     driver = ExecDriver(
         config=config,
         prompt=prompt or "",
@@ -234,6 +244,8 @@ def _drive(
         add_dirs=add_dirs,
         local=local,
         front_end=EXEC if not req.ignore_rules else dataclasses.replace(EXEC, exec_rules=False),
+        turns=turns,
+        multi_turn=req.input_format == "stream-json",
     )
     return driver.run()
 
