@@ -181,3 +181,17 @@ def test_replay_never_writes_outside_its_scratch_directory(tmp_path: Path) -> No
     with pytest.raises(PatchDoesNotApply):
         rebuild_diff([patch.replace(str(outside), "../outside.txt")], lambda _path: None)
     assert not outside.exists()
+
+
+def test_local_edit_next_to_the_change_still_applies(
+    session: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    """An uncommitted edit inside the context a HEAD-based diff would carry (but outside the
+    patch's own context) does not block: the diff is rebuilt on the work tree instead."""
+    home, repo, session_id = session
+    clone = _clone(repo, tmp_path / "clone")
+    (clone / "a.txt").write_text("one\ntwo\nthree\n4\n")
+    res = _apply(home, clone, session_id)
+    assert res.rc == 0, res.stderr
+    assert (clone / "a.txt").read_text() == "one\nTWO\nthree\n4\n"
+    assert (clone / "docs/new.txt").read_text() == "hello\n"

@@ -46,40 +46,48 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CodexError(f"session {session_id} has no turn that changed files")
     patches = [prefix_patch(session_diff.relative_patch(p, session_cwd), prefix) for p in patches]
 
-    # The baseline: HEAD first (its blobs let git check against the index), then the work tree
-    # (a session that built on uncommitted changes).
-    errors = []
-    diff = None
+    # The baseline: HEAD first (the diff then carries the repository's own context), then the
+    # work tree (a session that built on uncommitted changes, or local edits next to the
+    # change). The first diff that `git apply --check` accepts is applied; none: nothing is.
+    problems: list[str] = []
     for baseline in (_head_file(root), _work_file(root)):
         try:
             diff = session_diff.rebuild_diff(patches, baseline)
-            break
         except session_diff.PatchDoesNotApply as err:
-            errors.append(str(err))
-    if diff is None:
-        raise CodexError(f"the diff of session {session_id} does not apply here: {errors[-1]}")
-    if not diff:
-        raise CodexError(f"session {session_id}'s last changes leave no diff to apply")
+            problems.append(f"the diff of session {session_id} does not apply here: {err}")
+            continue
+        if not diff:
+            raise CodexError(f"session {session_id}'s last changes leave no diff to apply")
+        reasons = _apply_checked(diff, root)
+        if reasons is None:
+            break
+        problems.append(f"conflicts, nothing applied: {reasons}")
+    else:
+        # The HEAD attempt's reason names the conflict with the repository's content.
+        raise CodexError(problems[0])
+    files = session_diff.touched_paths(patches)
+    sys.stdout.write(f"Applied the diff of session {session_id} ({len(files)} files):\n")
+    sys.stdout.writelines(f"  {path}\n" for path in files)
+    return 0
 
+
+def _apply_checked(diff: str, root: Path) -> str | None:
+    """Apply `diff` if `git apply --check` accepts it; else git's reasons (one line)."""
     with tempfile.NamedTemporaryFile("w", suffix=".diff", delete=False) as handle:
         handle.write(diff)
     patch_file = Path(handle.name)
     try:
         check = _git(["apply", "--check", str(patch_file)], root)
         if check.returncode != 0:
-            reasons = "; ".join(
+            return "; ".join(
                 line.removeprefix("error: ") for line in check.stderr.splitlines() if line
             )
-            raise CodexError(f"conflicts, nothing applied: {reasons}")
         done = _git(["apply", str(patch_file)], root)
         if done.returncode != 0:
             raise CodexError(f"git apply failed: {done.stderr.strip().splitlines()[0]}")
+        return None
     finally:
         patch_file.unlink(missing_ok=True)
-    files = session_diff.touched_paths(patches)
-    sys.stdout.write(f"Applied the diff of session {session_id} ({len(files)} files):\n")
-    sys.stdout.writelines(f"  {path}\n" for path in files)
-    return 0
 
 
 def prefix_patch(patch: str, prefix: str) -> str:
