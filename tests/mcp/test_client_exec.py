@@ -182,3 +182,20 @@ def test_tool_hook_gets_server_tool_and_raw_arguments(tmp_path, mock_model_serve
         "tool": "echo",
         "raw_arguments": '{"text":"hooked"}',
     }
+
+
+def test_resource_tools_are_the_officials_and_in_the_first_request(tmp_path, mock_model_server):
+    """tests/fixtures/mcp/official_tools.json (python -m tests.mcp.capture_tools): 0.169 offers
+    the three resource tools from the first request on, with these exact specs."""
+    import json
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "mcp" / "official_tools.json"
+    names = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
+    official = [
+        t for t in json.loads(fixture.read_text())["tools_per_request"][0] if t.get("name") in names
+    ]
+    run, _ = _run(tmp_path, mock_model_server, stdio_table("peer"), Turn([Message("done")]))
+    assert run.rc == 0, run.stderr
+    first = mock_model_server.requests[0].json["tools"]
+    assert [t for t in first if t.get("name") in names] == official

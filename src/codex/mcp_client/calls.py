@@ -21,46 +21,83 @@ if TYPE_CHECKING:
 
 
 def resource_tool_specs() -> list[dict[str, Any]]:
-    def fn(name: str, description: str, props: dict[str, Any], required: list[str]) -> Any:
-        return {
-            "type": "function",
-            "name": name,
-            "description": description,
-            "strict": False,
-            "parameters": {
-                "type": "object",
-                "properties": props,
-                "required": required,
-                "additionalProperties": False,
-            },
-        }
-
-    server = {"type": "string", "description": "MCP server name; omit to list from every server."}
-    cursor = {"type": "string", "description": "Opaque cursor from a previous call."}
+    """Upstream's resource tools, as the official 0.169 offers them
+    (tests/fixtures/mcp/official_tools.json)."""
     return [
-        fn(
+        _function(
             "list_mcp_resources",
-            "Lists resources provided by MCP servers. Prefer resources over web search when "
-            "possible.",
-            {"server": server, "cursor": cursor},
-            [],
-        ),
-        fn(
-            "list_mcp_resource_templates",
-            "Lists resource templates provided by MCP servers.",
-            {"server": server, "cursor": cursor},
-            [],
-        ),
-        fn(
-            "read_mcp_resource",
-            "Read a specific resource from an MCP server given the server name and resource URI.",
+            (
+                "Lists resources provided by MCP servers. Resources allow servers to share data"
+                " that provides context to language models, such as files, database schemas, or"
+                " application-specific information. Prefer resources over web search when "
+                "possible."
+            ),
             {
-                "server": {"type": "string", "description": "MCP server name."},
-                "uri": {"type": "string", "description": "Resource URI to read."},
+                "cursor": _string(
+                    "Opaque cursor from a previous list_mcp_resources call; omit for the "
+                    "first page."
+                ),
+                "server": _string(
+                    "MCP server name. Omit to list resources from every configured server."
+                ),
+            },
+            None,
+        ),
+        _function(
+            "list_mcp_resource_templates",
+            (
+                "Lists resource templates provided by MCP servers. Parameterized resource "
+                "templates allow servers to share data that takes parameters and provides "
+                "context to language models, such as files, database schemas, or "
+                "application-specific information. Prefer resource templates over web search "
+                "when possible."
+            ),
+            {
+                "cursor": _string(
+                    "Opaque cursor from a previous list_mcp_resource_templates call; omit "
+                    "for the first page."
+                ),
+                "server": _string(
+                    "MCP server name. Omit to list resource templates from every configured server."
+                ),
+            },
+            None,
+        ),
+        _function(
+            "read_mcp_resource",
+            ("Read a specific resource from an MCP server given the server name and resource URI."),
+            {
+                "server": _string(
+                    "MCP server name exactly as configured. Must match the 'server' field "
+                    "returned by list_mcp_resources."
+                ),
+                "uri": _string(
+                    "Resource URI to read. Must be one of the URIs returned by list_mcp_resources."
+                ),
             },
             ["server", "uri"],
         ),
     ]
+
+
+def _string(description: str) -> dict[str, Any]:
+    return {"type": "string", "description": description}
+
+
+def _function(
+    name: str, description: str, props: dict[str, Any], required: list[str] | None
+) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"type": "object", "properties": props}
+    if required is not None:
+        parameters["required"] = required
+    parameters["additionalProperties"] = False
+    return {
+        "type": "function",
+        "name": name,
+        "description": description,
+        "strict": False,
+        "parameters": parameters,
+    }
 
 
 async def handle_mcp_call(ctx: ToolContext, call: ToolCall, manager: McpManager) -> ToolResult:

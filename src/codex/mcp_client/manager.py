@@ -23,7 +23,7 @@ from codex.mcp_client.names import qualify, sanitize_schema
 if TYPE_CHECKING:
     from codex.mcp_client.connection import Connection
 
-# Upstream's resource tools, offered once any server is ready (handled in codex.mcp_client.calls).
+# Upstream's resource tools, offered whenever servers are configured (codex.mcp_client.calls).
 RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
 
 
@@ -37,7 +37,7 @@ class McpManager:
         # model-visible name -> (server, raw tool name); rebuilt as servers become ready
         self.routes: dict[str, tuple[str, str]] = {}
         self._specs: list[dict[str, Any]] = []
-        self._known_ready: frozenset[str] = frozenset()
+        self._known_ready: frozenset[str] | None = None  # None: specs not built yet
         self._started = False
         self._starter: asyncio.Future[None] | None = None
 
@@ -123,15 +123,15 @@ class McpManager:
                         "parameters": parameters,
                     }
                 )
-        if ready:
-            from codex.mcp_client.calls import resource_tool_specs
+        # Offered from the first request on, as the official does (servers may still start).
+        from codex.mcp_client.calls import resource_tool_specs
 
-            specs.extend(resource_tool_specs())
+        specs.extend(resource_tool_specs())
         self.routes = routes
         self._specs = specs
 
     def owns(self, name: str) -> bool:
-        return name in self.routes or (bool(self._known_ready) and name in RESOURCE_TOOLS)
+        return name in self.routes or name in RESOURCE_TOOLS
 
     async def close(self) -> None:
         """Stop every server and wait for its process to go (the SDK escalates to SIGKILL)."""
