@@ -82,6 +82,10 @@ def test_bash_round_trip(run_codex: RunCodex, tmp_path: Path) -> None:
     assert _complete(script, ["codex", "exec", "--js"]) == ["--json"]
     # Global option values are skipped, and nested commands are reached through them.
     assert "add" in _complete(script, ["codex", "-c", "a=b", "mcp", ""])
+    # Bare `codex` is the TUI, whose options codex.cli.tui parses: they complete too, and the
+    # value of one is skipped on the way to a subcommand.
+    assert _complete(script, ["codex", "--mod"]) == ["--model"]
+    assert "--json" in _complete(script, ["codex", "-m", "gpt", "exec", "--js"])
 
 
 def test_fish_round_trip(run_codex: RunCodex, tmp_path: Path) -> None:

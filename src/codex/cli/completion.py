@@ -36,6 +36,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from codex.cli.main import build_parser
 
     nodes = walk(build_parser(None, every=True))
+    _merge_tui_options(nodes[0])
     sys.stdout.write(_GENERATORS[args.shell](nodes))
     return 0
 
@@ -85,6 +86,17 @@ def walk(parser: argparse.ArgumentParser, path: list[str] | None = None) -> list
         elif action.choices:
             node.words.extend(str(choice) for choice in action.choices)
     return nodes
+
+
+def _merge_tui_options(top: Node) -> None:
+    """Bare `codex` is the TUI, parsed by codex.cli.tui rather than the command tree: its
+    options (`-m`, `--full-auto`, ...) belong to the top level too."""
+    from codex.cli import tui
+
+    known = {flag for flag, _ in top.flags}
+    tui_node = walk(tui.build_parser("new"))[0]
+    top.flags.extend(item for item in tui_node.flags if item[0] not in known)
+    top.value_flags.extend(flag for flag in tui_node.value_flags if flag not in known)
 
 
 def _candidates(node: Node) -> list[str]:
