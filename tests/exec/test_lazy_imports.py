@@ -76,6 +76,9 @@ def test_text_answer_imports_no_tool_runtime(
     assert (
         sorted(n for n in names if n.split(".")[0] == "textual" or n.startswith("codex.tui")) == []
     )
+    # The session viewer's web stack (the `viewer` extra) loads only for `codex viewer`.
+    web = ("fastapi", "starlette", "uvicorn")
+    assert sorted(n for n in names if n.split(".")[0] in web or n.startswith("codex.viewer")) == []
     # The in-process SDK (`from codex import Codex`) is never exec's business.
     assert sorted(n for n in names if n.startswith("codex.sdk")) == []
     # The tools were still offered to the model, apply_patch and the shell among them.

@@ -66,6 +66,11 @@ COMMANDS: tuple[Command, ...] = (
         "codex.cli.apply",
         aliases=("a",),
     ),
+    Command(
+        "viewer",
+        "Browse saved sessions in a local, read-only web viewer",
+        "codex.viewer.command",
+    ),
 )
 
 

@@ -62,6 +62,16 @@ def _user_text(payload: dict[str, Any]) -> str | None:
     if payload.get("type") == "user_message":
         message = payload.get("message")
         return message if isinstance(message, str) else ""
+    # 0.169 records the user's message only as a completed `UserMessage` item.
+    item = payload.get("item")
+    if (
+        payload.get("type") == "item_completed"
+        and isinstance(item, dict)
+        and item.get("type") == "UserMessage"
+        and isinstance(item.get("content"), list)
+    ):
+        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
+        return "".join(t for t in texts if isinstance(t, str))
     return None
 
 
@@ -76,7 +86,11 @@ def read_head(path: Path | str) -> tuple[dict[str, Any] | None, str | None]:
                 read += len(raw)
                 if lineno >= HEAD_MAX_LINES or read > HEAD_MAX_BYTES:
                     break
-                if b'"session_meta"' not in raw and b'"user_message"' not in raw:
+                if (
+                    b'"session_meta"' not in raw
+                    and b'"user_message"' not in raw
+                    and b'"UserMessage"' not in raw
+                ):
                     continue  # most head lines are neither: skip the parse
                 try:
                     obj = orjson.loads(raw)

@@ -1,0 +1,151 @@
+"""The session viewer: a read-only FastAPI app over `$CODEX_HOME/sessions`.
+
+Read-only by construction: every route is a GET; nothing here opens a file for writing. The list
+comes from core's cached thread index (heads parsed once per file), a session is served in pages
+from core's byte-offset line index, and a live page polls `/tail` with the offset it got last.
+Rollout text is untrusted: it is escaped in render.py, and the Content-Security-Policy allows
+only our own script, so even a rendering bug could not run a script from a rollout.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from codex.core import rollout_pages
+from codex.core.threads import ThreadIndex, ThreadSummary
+from codex.viewer import page
+from codex.viewer.render import esc, render_line
+
+PAGE_LINES = 200
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _row(item: ThreadSummary) -> dict[str, Any]:
+    try:
+        stats = rollout_pages.rollout_stats(item.path)
+        size = item.path.stat().st_size
+    except OSError:
+        stats, size = rollout_pages.RolloutStats(0, None), 0
+    meta = item.meta
+    model = stats.model or meta.get("model")
+    return {
+        "id": item.thread_id,
+        "cwd": str(meta.get("cwd", "")),
+        "prompt": item.preview[:300],
+        "model": model or "",
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "turns": stats.turns,
+        "size": size,
+        "archived": item.archived,
+    }
+
+
+def create_app(codex_home: Path | str) -> FastAPI:
+    """The viewer app over one `$CODEX_HOME`."""
+    index = ThreadIndex(codex_home)
+    app = FastAPI(title="codex viewer", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.middleware("http")
+    async def headers(request: Any, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def sessions(q: str, cwd: str, limit: int) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        found, _ = index.page(limit=1 << 30)
+        needle = q.lower()
+        for item in found:
+            meta_cwd = str(item.meta.get("cwd", ""))
+            if cwd and cwd not in meta_cwd:
+                continue
+            haystack = f"{item.preview}\n{meta_cwd}\n{item.thread_id}".lower()
+            if needle and needle not in haystack:
+                continue
+            rows.append(_row(item))
+            if len(rows) >= limit:
+                break
+        return rows
+
+    def rollout(session_id: str) -> Path:
+        if not _UUID.match(session_id):
+            raise HTTPException(404, "no such session")
+        hit = index.find(session_id)
+        if hit is None:
+            raise HTTPException(404, "no such session")
+        return hit[0]
+
+    def lines(path: Path, start: int, count: int) -> dict[str, Any]:
+        raw, total = rollout_pages.read_lines(path, start, count)
+        nxt = start + len(raw)
+        return {
+            "start": start,
+            "lines": [render_line(r) for r in raw],
+            "next": nxt if nxt < total else None,
+            "total": total,
+            "end_offset": rollout_pages.line_index(path).end,
+        }
+
+    @app.get("/", response_class=HTMLResponse)
+    def list_page(q: str = "", cwd: str = "", limit: int = Query(100, ge=1, le=1000)) -> str:
+        return page.list_html(sessions(q, cwd, limit), q, cwd)
+
+    @app.get("/api/sessions")
+    def list_api(q: str = "", cwd: str = "", limit: int = Query(100, ge=1, le=1000)) -> Any:
+        return {"sessions": sessions(q, cwd, limit)}
+
+    @app.get("/go")
+    def go(id: str = "") -> RedirectResponse:
+        session_id = id.strip()
+        if not _UUID.match(session_id):
+            raise HTTPException(404, "not a session id")
+        return RedirectResponse(f"/session/{session_id}", status_code=303)
+
+    @app.get("/session/{session_id}", response_class=HTMLResponse)
+    def session_page(session_id: str, start: int = Query(0, ge=0)) -> str:
+        path = rollout(session_id)
+        data = lines(path, start, PAGE_LINES)
+        return page.session_html(session_id, str(path), data)
+
+    @app.get("/api/sessions/{session_id}/lines")
+    def lines_api(
+        session_id: str,
+        start: int = Query(0, ge=0),
+        count: int = Query(PAGE_LINES, ge=1, le=2000),
+    ) -> Any:
+        return lines(rollout(session_id), start, count)
+
+    @app.get("/api/sessions/{session_id}/tail")
+    def tail_api(session_id: str, offset: int = Query(0, ge=0)) -> Any:
+        path = rollout(session_id)
+        raw, nxt = rollout_pages.read_after(path, offset)
+        return {"lines": [render_line(r) for r in raw], "offset": nxt}
+
+    @app.get("/static/viewer.js")
+    def script() -> Response:
+        return Response(page.SCRIPT, media_type="text/javascript")
+
+    @app.get("/static/viewer.css")
+    def style() -> Response:
+        return Response(page.STYLE, media_type="text/css")
+
+    @app.exception_handler(HTTPException)
+    async def not_found(_request: Any, exc: HTTPException) -> Response:
+        if exc.status_code == 405:
+            return JSONResponse({"detail": "read-only"}, status_code=405)
+        body = f"<!doctype html><title>{exc.status_code}</title><p>{esc(exc.detail)}</p>"
+        return HTMLResponse(body, status_code=exc.status_code)
+
+    return app

@@ -1,0 +1,119 @@
+"""The viewer's HTML pages, its stylesheet and its one script (served from /static so the
+Content-Security-Policy can forbid inline script). Every value from a rollout is escaped."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import quote
+
+from codex.viewer.render import esc
+
+
+def _head(title: str) -> str:
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title>"
+        '<link rel="stylesheet" href="/static/viewer.css">'
+        '<script src="/static/viewer.js" defer></script></head><body>'
+    )
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n:.1f} TB"
+
+
+def list_html(rows: list[dict[str, Any]], q: str, cwd: str) -> str:
+    body = [
+        _head("codex sessions"),
+        "<h1>Sessions</h1>",
+        '<form method="get" action="/"><input name="q" placeholder="text" '
+        f'value="{esc(q)}"> <input name="cwd" placeholder="cwd" value="{esc(cwd)}"> '
+        "<button>filter</button></form>",
+        '<form method="get" action="/go"><input name="id" placeholder="session UUID" size="40">'
+        " <button>open</button></form>",
+        '<table id="sessions"><tr><th>time</th><th>cwd</th><th>first prompt</th>'
+        "<th>model</th><th>turns</th><th>size</th></tr>",
+    ]
+    for r in rows:
+        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["created_at"]))
+        body.append(
+            f'<tr><td><a href="/session/{quote(r["id"])}">{esc(stamp)}</a></td>'
+            f"<td>{esc(r['cwd'])}</td><td>{esc(r['prompt'])}</td><td>{esc(r['model'])}</td>"
+            f"<td>{r['turns']}</td><td>{_size(r['size'])}</td></tr>"
+        )
+    body.append("</table>")
+    if not rows:
+        body.append('<p class="empty">No sessions.</p>')
+    body.append("</body></html>")
+    return "".join(body)
+
+
+def session_html(session_id: str, path: str, data: dict[str, Any]) -> str:
+    nxt = data["next"]
+    return "".join(
+        [
+            _head(f"session {session_id}"),
+            '<p><a href="/">&larr; sessions</a></p>',
+            f"<h1>{esc(session_id)}</h1><p class='path'>{esc(path)} · {data['total']} lines</p>",
+            '<label><input type="checkbox" id="follow"> follow (live tail)</label>',
+            f'<div id="timeline" data-session="{esc(session_id)}" '
+            f'data-next="{"" if nxt is None else nxt}" data-offset="{data["end_offset"]}">',
+            *(line["html"] for line in data["lines"]),
+            "</div>",
+            '<button id="more"' + (" hidden" if nxt is None else "") + ">load more</button>",
+            "</body></html>",
+        ]
+    )
+
+
+STYLE = """
+body{font:14px system-ui,sans-serif;margin:1em 2em;color:#222}
+table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;
+text-align:left;vertical-align:top}
+.line{border-left:4px solid #ccc;margin:6px 0;padding:4px 8px}
+.head{color:#666;font-size:12px}.head .title{color:#222;font-weight:600}
+.k-msg-user{border-color:#3b82f6}.k-msg-assistant{border-color:#10b981}
+.k-reasoning{border-color:#a78bfa}.k-command{border-color:#f59e0b}
+.k-patch{border-color:#ec4899}.k-error,.k-bad{border-color:#ef4444;background:#fef2f2}
+.k-tokens{border-color:#94a3b8}.k-compaction{border-color:#0ea5e9}
+pre{background:#f6f8fa;padding:6px;overflow:auto;max-height:30em;white-space:pre-wrap}
+.diff .add{color:#15803d}.diff .del{color:#b91c1c}.diff .hunk{color:#6d28d9}
+.ok{color:#15803d}.fail{color:#b91c1c}
+"""
+
+SCRIPT = """
+(function(){
+  const tl = document.getElementById('timeline');
+  if (!tl) return;
+  const id = tl.dataset.session;
+  const more = document.getElementById('more');
+  function append(lines){
+    // The HTML is rendered (and escaped) by the server.
+    for (const l of lines) tl.insertAdjacentHTML('beforeend', l.html);
+  }
+  more.addEventListener('click', async () => {
+    const start = tl.dataset.next;
+    if (start === '') return;
+    const r = await fetch(`/api/sessions/${id}/lines?start=${start}`);
+    const d = await r.json();
+    append(d.lines);
+    tl.dataset.next = d.next === null ? '' : d.next;
+    more.hidden = d.next === null;
+  });
+  async function poll(){
+    if (document.getElementById('follow').checked && tl.dataset.next === '') {
+      const r = await fetch(`/api/sessions/${id}/tail?offset=${tl.dataset.offset}`);
+      const d = await r.json();
+      append(d.lines);
+      tl.dataset.offset = d.offset;
+    }
+    setTimeout(poll, 1500);
+  }
+  poll();
+})();
+"""

@@ -1,0 +1,284 @@
+"""One rollout line as an HTML timeline entry.
+
+A rollout is untrusted input (model output, command output, file contents): every string from it
+is HTML-escaped before any markup is added, and the little Markdown rendered (fences, inline
+code, bold, paragraphs) is applied to the escaped text, so no tag or attribute from a rollout
+can reach the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import orjson
+
+from codex.core.rollout_pages import RawLine
+
+_FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)
+_CODE = re.compile(r"`([^`\n]+)`")
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+_EXIT = re.compile(r"^Process exited with code (-?\d+)$", re.M)
+MAX_TEXT = 20_000
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def markdown(text: str) -> str:
+    """Safe Markdown subset: escape first, then add our own tags only."""
+    text = text[:MAX_TEXT]
+    parts: list[str] = []
+    last = 0
+    for m in _FENCE.finditer(text):
+        parts.append(_inline(text[last : m.start()]))
+        parts.append(f"<pre><code>{esc(m.group(1))}</code></pre>")
+        last = m.end()
+    parts.append(_inline(text[last:]))
+    return "".join(parts)
+
+
+def _inline(text: str) -> str:
+    out = []
+    for para in re.split(r"\n{2,}", text):
+        if not para.strip():
+            continue
+        e = esc(para)
+        e = _CODE.sub(r"<code>\1</code>", e)
+        e = _BOLD.sub(r"<strong>\1</strong>", e)
+        out.append("<p>" + e.replace("\n", "<br>") + "</p>")
+    return "".join(out)
+
+
+def pre(text: object, cls: str = "") -> str:
+    s = text if isinstance(text, str) else orjson.dumps(text, option=orjson.OPT_INDENT_2).decode()
+    return f'<pre class="{cls}">{esc(s[:MAX_TEXT])}</pre>'
+
+
+def diff(text: str) -> str:
+    """A patch or unified diff with each line coloured by its sign."""
+    rows = []
+    for line in text[:MAX_TEXT].splitlines():
+        cls = "add" if line.startswith("+") else "del" if line.startswith("-") else ""
+        if line.startswith(("***", "@@", "diff ", "---", "+++")):
+            cls = "hunk"
+        rows.append(f'<span class="{cls}">{esc(line)}</span>')
+    return '<pre class="diff">' + "\n".join(rows) + "</pre>"
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return ""
+    texts = []
+    for part in content:
+        if isinstance(part, dict) and isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        elif isinstance(part, dict) and part.get("type") == "input_image":
+            texts.append("[image]")
+    return "\n\n".join(texts)
+
+
+def _args(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return raw
+    return raw
+
+
+def _function_call(p: dict[str, Any]) -> tuple[str, str, str]:
+    name = str(p.get("name", ""))
+    args = _args(p.get("arguments"))
+    if name in ("exec_command", "shell", "container.exec", "local_shell") and isinstance(
+        args, dict
+    ):
+        cmd = args.get("cmd", args.get("command"))
+        if isinstance(cmd, list):
+            cmd = " ".join(map(str, cmd))
+        return "command", f"$ {cmd}", pre(f"$ {cmd}", "cmd")
+    if name == "update_plan" and isinstance(args, dict):
+        steps = args.get("plan") or []
+        items = "".join(
+            f'<li class="{esc(s.get("status", ""))}">{esc(s.get("step", ""))}'
+            f" <em>{esc(s.get('status', ''))}</em></li>"
+            for s in steps
+            if isinstance(s, dict)
+        )
+        return (
+            "plan",
+            "plan update",
+            f"{markdown(str(args.get('explanation') or ''))}<ul>{items}</ul>",
+        )
+    if name == "apply_patch" and isinstance(args, dict) and isinstance(args.get("input"), str):
+        return "patch", "apply_patch", diff(args["input"])
+    label = "mcp" if "__" in name or p.get("namespace") else "tool"
+    return label, f"{name}()", pre(args)
+
+
+def _thread_item(item: dict[str, Any]) -> tuple[str, str, str]:
+    """A completed item as 0.169 records it (`event_msg` `item_completed`)."""
+    t = str(item.get("type", ""))
+    text = _content_text(item.get("content"))
+    if t == "UserMessage":
+        return "msg-user", "user", markdown(text)
+    if t == "AgentMessage":
+        return "msg-assistant", "agent", markdown(text)
+    if t == "Reasoning":
+        return "reasoning", "reasoning", markdown(text or _content_text(item.get("summary")))
+    if t == "CommandExecution":
+        cmd = item.get("command")
+        cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd or "")
+        code = item.get("exit_code")
+        dur = item.get("duration") if isinstance(item.get("duration"), dict) else {}
+        secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9
+        cls = "ok" if code == 0 else "fail"
+        badge = f'<span class="{cls}">exit {esc(code)}</span> <span>{secs:.2f}s</span>'
+        return "command", f"$ {cmd}", badge + pre(item.get("aggregated_output") or "", "out")
+    if t == "FileChange":
+        return "patch", "file change", pre(item.get("changes"))
+    if t in ("McpToolCall", "DynamicToolCall"):
+        return "mcp", f"{item.get('server', '')} {item.get('tool', '')}", pre(item.get("result"))
+    if t == "WebSearch":
+        return "search", f"web search: {item.get('query', '')}", ""
+    return "item", t, ""
+
+
+def describe(obj: dict[str, Any]) -> tuple[str, str, str]:
+    """(kind, title as plain text, body HTML) of one parsed rollout line."""
+    kind = str(obj.get("type", "?"))
+    p = obj.get("payload")
+    if not isinstance(p, dict):
+        return kind, kind, ""
+    t = str(p.get("type", ""))
+    if kind == "session_meta":
+        return (
+            "meta",
+            "session",
+            pre(
+                {k: p.get(k) for k in ("id", "cwd", "cli_version", "originator", "model_provider")}
+            ),
+        )
+    if kind == "turn_context":
+        return (
+            "turn",
+            f"turn · {p.get('model', '')}",
+            pre(
+                {
+                    k: p.get(k)
+                    for k in ("cwd", "model", "approval_policy", "sandbox_policy", "effort")
+                }
+            ),
+        )
+    if kind == "compacted":
+        return "compaction", "compaction", markdown(str(p.get("message", "")))
+    if kind == "response_item":
+        if t == "message":
+            role = str(p.get("role", ""))
+            return f"msg-{role}", role, markdown(_content_text(p.get("content")))
+        if t == "reasoning":
+            summary = _content_text(p.get("summary"))
+            return "reasoning", "reasoning", markdown(summary) if summary else "<em>hidden</em>"
+        if t == "function_call":
+            return _function_call(p)
+        if t in ("function_call_output", "custom_tool_call_output"):
+            out = p.get("output")
+            if isinstance(out, dict):
+                out = out.get("content", out)
+            text = out if isinstance(out, str) else _args(out)
+            # The shell tools report the exit code in their output's header.
+            code = _EXIT.search(text[:400]) if isinstance(text, str) else None
+            if code is None:
+                return "output", "output", pre(text, "out")
+            cls = "ok" if code.group(1) == "0" else "fail"
+            badge = f'<span class="{cls}">exit {esc(code.group(1))}</span>'
+            return "output", f"output · exit {code.group(1)}", badge + pre(text, "out")
+        if t == "custom_tool_call":
+            body = str(p.get("input", ""))
+            if p.get("name") == "apply_patch":
+                return "patch", "apply_patch", diff(body)
+            return "tool", f"{p.get('name', '')}()", pre(body)
+        if t == "local_shell_call":
+            return "command", "local shell", pre(p.get("action"))
+        if t == "web_search_call":
+            action = p.get("action") if isinstance(p.get("action"), dict) else {}
+            return "search", f"web search: {action.get('query', '')}", ""
+        return "item", t or kind, ""
+    if kind == "event_msg":
+        if t == "user_message":
+            return "msg-user", "user", markdown(str(p.get("message", "")))
+        if t == "agent_message":
+            return "msg-assistant", "agent", markdown(str(p.get("message", "")))
+        if t in ("agent_reasoning", "agent_reasoning_raw_content"):
+            return "reasoning", "reasoning", markdown(str(p.get("text", "")))
+        if t == "exec_command_end":
+            cmd = p.get("command")
+            cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd or "")
+            code = p.get("exit_code")
+            out = p.get("aggregated_output") or p.get("formatted_output") or ""
+            cls = "ok" if code == 0 else "fail"
+            badge = f'<span class="{cls}">exit {esc(code)}</span>'
+            return "command", f"$ {cmd}", badge + pre(out, "out")
+        if t == "patch_apply_end":
+            return (
+                "patch",
+                "patch applied" if p.get("success") else "patch failed",
+                pre((p.get("stdout") or "") + (p.get("stderr") or "")),
+            )
+        if t == "token_count":
+            info = p.get("info") if isinstance(p.get("info"), dict) else {}
+            last = info.get("last_token_usage") or {}
+            total = info.get("total_token_usage") or {}
+            return (
+                "tokens",
+                (
+                    f"tokens: in {last.get('input_tokens', '?')}"
+                    f" · out {last.get('output_tokens', '?')}"
+                    f" · total {total.get('total_tokens', '?')}"
+                ),
+                "",
+            )
+        if t in ("error", "stream_error", "warning"):
+            return "error", t, markdown(str(p.get("message", "")))
+        if t in ("web_search_end", "web_search_begin"):
+            return "search", f"web search: {p.get('query', '')}", ""
+        if t.startswith("mcp_tool_call"):
+            inv = p.get("invocation") or {}
+            return "mcp", f"mcp {inv.get('server', '')}.{inv.get('tool', '')}", pre(p.get("result"))
+        if t in ("context_compacted",):
+            return "compaction", "context compacted", ""
+        if t == "plan_update":
+            return "plan", "plan update", pre(p.get("plan"))
+        if t == "item_completed" and isinstance(p.get("item"), dict):
+            return _thread_item(p["item"])
+        if t in ("task_started", "task_complete", "turn_aborted"):
+            return "turn", t, ""
+        return "event", t, ""
+    return kind, kind, ""
+
+
+def render_line(line: RawLine) -> dict[str, Any]:
+    """A line as the JSON the page appends: its number, offset, and HTML."""
+    try:
+        obj = orjson.loads(line.data) if not line.truncated else None
+    except orjson.JSONDecodeError:
+        obj = None
+    if not isinstance(obj, dict):
+        reason = "line too long, shown cut" if line.truncated else "unreadable line"
+        kind, title, body, stamp = "bad", reason, "", ""
+    else:
+        kind, title, body = describe(obj)
+        stamp = str(obj.get("timestamp", ""))
+    raw = line.data.decode("utf-8", "replace")
+    html_text = (
+        f'<div class="line k-{esc(kind.split()[0])}" id="L{line.number}">'
+        f'<div class="head"><a href="#L{line.number}">#{line.number}</a> '
+        f'<time>{esc(stamp)}</time> <span class="kind">{esc(kind)}</span> '
+        f'<span class="title">{esc(title)}</span></div>'
+        f"{body}<details><summary>raw</summary>{pre(raw, 'raw')}</details></div>"
+    )
+    return {"n": line.number, "offset": line.offset, "kind": kind, "html": html_text}
