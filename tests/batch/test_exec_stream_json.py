@@ -99,3 +99,31 @@ def test_empty_stdin_ends_cleanly(home: Path, repo: Path, mock_model_server: Moc
 def test_requires_json(home: Path, repo: Path):
     rc, _, stderr = run_codex("exec", "--input-format", "stream-json", home=home, cwd=repo)
     assert rc != 0 and "requires --json" in stderr
+
+
+def test_sigint_while_waiting_for_stdin_exits_130(home: Path, repo: Path):
+    """Ctrl-C between turns, with the orchestrator's pipe still open, ends the process."""
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codex", "exec", "--json", "--input-format", "stream-json"],
+        cwd=repo,
+        env=codex_env(home),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    first = orjson.loads(proc.stdout.readline())
+    assert first["type"] == "thread.started"  # the session is open, the read is pending
+    proc.send_signal(signal.SIGINT)
+    try:
+        # stdin stays open: a reader the loop would join at shutdown keeps the process alive.
+        rc = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        rc = None
+    finally:
+        proc.kill()
+        proc.stdin.close()
+        proc.wait()
+    assert rc == 130
