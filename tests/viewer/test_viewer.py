@@ -214,3 +214,19 @@ def test_remote_host_needs_flag(viewer_home: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.decode().strip().endswith("pass --allow-remote to expose sessions")
+
+
+def test_huge_lines_are_cut_and_pages_bounded(viewer_home: Path, start_viewer: Any) -> None:
+    """Lines over 1 MB are served cut (shown as such, never a 500) and a page stops at ~8 MB."""
+    path = place(viewer_home, SID, [meta(SID, "/p"), user("huge")])
+    with open(path, "ab") as f:
+        for i in range(12):
+            f.write(orjson.dumps(agent(f"{i}" + "y" * (2 << 20))) + b"\n")
+    v = start_viewer()
+    data = httpx.get(v.url + f"/api/sessions/{SID}/lines", params={"count": 100}).json()
+    assert data["total"] == 14
+    assert 2 < len(data["lines"]) < 14 and data["next"] == len(data["lines"])
+    assert [line["kind"] for line in data["lines"][2:]] == ["bad"] * (len(data["lines"]) - 2)
+    assert "line too long, shown cut" in data["lines"][2]["html"]
+    rest = httpx.get(v.url + f"/api/sessions/{SID}/lines", params={"start": data["next"]}).json()
+    assert rest["lines"][0]["n"] == data["next"]

@@ -18,7 +18,10 @@ from pathlib import Path
 
 CHUNK = 1 << 20
 # A line longer than this is served cut (a page's memory stays bounded by count * this).
-MAX_LINE_BYTES = 4 << 20
+MAX_LINE_BYTES = 1 << 20
+# A page stops early once it holds this much (at least one line): memory stays bounded even
+# when every line is huge.
+PAGE_BYTES = 8 << 20
 _CACHE_MAX = 64
 
 
@@ -98,18 +101,23 @@ class RawLine:
 
 
 def read_lines(path: Path | str, start: int, count: int) -> tuple[list[RawLine], int]:
-    """Lines [start, start+count) and the total number of complete lines."""
+    """Lines [start, start+count) (fewer past PAGE_BYTES) and the total number of complete
+    lines."""
     index = line_index(path)
     total = len(index)
     out: list[RawLine] = []
     if start < 0:
         start = 0
+    held = 0
     with open(path, "rb") as f:
         for n in range(start, min(total, start + count)):
+            if held >= PAGE_BYTES:
+                break
             begin, stop = index.span(n)
             f.seek(begin)
             length = stop - begin
             data = f.read(min(length, MAX_LINE_BYTES))
+            held += len(data)
             out.append(RawLine(n, begin, data, length > MAX_LINE_BYTES))
     return out, total
 
@@ -127,7 +135,8 @@ def read_after(path: Path | str, offset: int, limit: int = 500) -> tuple[list[Ra
         else:
             hi = mid
     lines, _total = read_lines(path, lo, limit)
-    nxt = index.end if lo + limit >= len(starts) else starts[lo + limit]
+    got = lo + len(lines)
+    nxt = index.end if got >= len(starts) else starts[got]
     return lines, max(nxt, offset)
 
 
