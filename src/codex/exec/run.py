@@ -230,7 +230,7 @@ def _drive(
     if req.input_format == "stream-json" and sys.stdin is not None:
         from codex.exec.stream_input import StreamJsonInput
 
-        turns = StreamJsonInput(sys.stdin.buffer)
+        turns = StreamJsonInput(sys.stdin.fileno())
     driver = ExecDriver(
         config=config,
         prompt=prompt or "",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import BinaryIO
 
 
 class StreamLineError(Exception):
@@ -27,27 +26,43 @@ class StreamLineError(Exception):
 
 @dataclass(slots=True)
 class StreamJsonInput:
-    """Reads user turns one line at a time (a blocking read off the event loop, so the turn's
+    """Reads user turns one line at a time off fd 0 (a read off the event loop, so the turn's
     events keep flowing while the orchestrator decides what to send next)."""
 
-    stdin: BinaryIO
+    fd: int
     line_no: int = 0
+    _buffer: bytes = b""
+    _eof: bool = False
 
     async def next_prompt(self) -> str | None:
         """The next turn's text; None at EOF; raises StreamLineError for a bad line."""
         while True:
-            raw = await _read_line(self.stdin)
-            if not raw:
+            raw = await self._next_line()
+            if raw is None:
                 return None
             self.line_no += 1
             if raw.strip():
                 return parse_line(raw, self.line_no)
 
+    async def _next_line(self) -> bytes | None:
+        while b"\n" not in self._buffer and not self._eof:
+            chunk = await _read_chunk(self.fd)
+            self._eof = not chunk
+            self._buffer += chunk
+        if not self._buffer:
+            return None
+        line, sep, rest = self._buffer.partition(b"\n")
+        self._buffer = rest
+        return line + sep
 
-async def _read_line(stdin: BinaryIO) -> bytes:
-    """One line, read on a daemon thread: Ctrl-C can cancel the wait and the process exits
-    without joining a thread blocked on a pipe nobody writes to (asyncio.to_thread's pool
-    would be joined at loop shutdown)."""
+
+async def _read_chunk(fd: int) -> bytes:
+    """One os.read of fd 0, on a daemon thread: Ctrl-C can cancel the wait and the process exits
+    without joining a thread blocked on a pipe nobody writes to (asyncio.to_thread's pool is
+    joined at loop shutdown). The raw fd, not sys.stdin.buffer: a daemon thread inside the
+    buffered reader holds its lock, and interpreter shutdown aborts on that lock."""
+    import contextlib
+    import os
     import threading
 
     loop = asyncio.get_running_loop()
@@ -63,10 +78,11 @@ async def _read_line(stdin: BinaryIO) -> bytes:
 
     def read() -> None:
         try:
-            data: bytes | BaseException = stdin.readline()
-        except (OSError, ValueError) as err:
+            data: bytes | BaseException = os.read(fd, 1 << 16)
+        except OSError as err:
             data = err
-        loop.call_soon_threadsafe(deliver, data)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the process is exiting
+            loop.call_soon_threadsafe(deliver, data)
 
     threading.Thread(target=read, name="stdin-turns", daemon=True).start()
     return await fut
