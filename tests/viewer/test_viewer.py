@@ -230,3 +230,26 @@ def test_huge_lines_are_cut_and_pages_bounded(viewer_home: Path, start_viewer: A
     assert "line too long, shown cut" in data["lines"][2]["html"]
     rest = httpx.get(v.url + f"/api/sessions/{SID}/lines", params={"start": data["next"]}).json()
     assert rest["lines"][0]["n"] == data["next"]
+
+
+def test_search_within_a_session(viewer_home: Path, start_viewer: Any) -> None:
+    """Every matching line is found, across the scan's 1 MB chunk edges, case folded."""
+    lines = [meta(SID, "/p"), user("search me")]
+    lines += [agent(f"filler {i} " + "z" * 700) for i in range(6000)]  # ~4.5 MB
+    wanted = [7, 1500, 2999, 4444, 6001]
+    for n in wanted:
+        lines[n] = agent(f"the NeedleWord at {n}")
+    place(viewer_home, SID, lines)
+    v = start_viewer()
+    hits = httpx.get(v.url + f"/api/sessions/{SID}/search", params={"q": "needleword"}).json()
+    assert hits["lines"] == wanted
+    limited = httpx.get(
+        v.url + f"/api/sessions/{SID}/search", params={"q": "needleword", "limit": 2}
+    ).json()
+    assert limited["lines"] == wanted[:2]
+    page = httpx.get(v.url + f"/session/{SID}/search", params={"q": "<b>needleword"})
+    assert page.status_code == 200 and "&lt;b&gt;needleword" in page.text
+    html = httpx.get(v.url + f"/session/{SID}/search", params={"q": "NEEDLEWORD"}).text
+    assert f'href="/session/{SID}?start=4444#L4444"' in html
+    jumped = httpx.get(v.url + f"/session/{SID}", params={"start": 4444}).text
+    assert 'id="L4444"' in jumped and "the NeedleWord at 4444" in jumped

@@ -187,3 +187,35 @@ def rollout_stats(path: Path | str) -> RolloutStats:
         _stats.clear()
     _stats[key] = stats
     return stats
+
+
+def search_lines(path: Path | str, needle: str, limit: int = 200) -> list[int]:
+    """Numbers of the lines whose raw JSON contains `needle` (ASCII case folded), first
+    `limit` of them, by one streamed pass: search within a session of any size."""
+    import bisect
+
+    wanted = needle.encode("utf-8").lower()
+    if not wanted:
+        return []
+    index = line_index(path)
+    starts = index.starts
+    found: list[int] = []
+    with open(path, "rb") as f:
+        pos = 0
+        tail = b""
+        while len(found) < limit and pos < index.end:
+            chunk = f.read(min(CHUNK, index.end - pos))
+            if not chunk:
+                break
+            buf = (tail + chunk).lower()
+            base = pos - len(tail)
+            pos += len(chunk)
+            cut = buf.rfind(b"\n") + 1  # whole lines only: a match never spans a chunk edge
+            buf, tail = buf[:cut], (tail + chunk)[cut:]
+            i = buf.find(wanted)
+            while i >= 0 and len(found) < limit:
+                n = bisect.bisect_right(starts, base + i) - 1
+                found.append(n)
+                eol = buf.find(b"\n", i)  # next match on a later line
+                i = buf.find(wanted, eol + 1) if eol >= 0 else -1
+    return found

@@ -133,6 +133,15 @@ def create_app(codex_home: Path | str) -> FastAPI:
         raw, nxt = rollout_pages.read_after(path, offset)
         return {"lines": [render_line(r) for r in raw], "offset": nxt}
 
+    @app.get("/api/sessions/{session_id}/search")
+    def search_api(session_id: str, q: str = "", limit: int = Query(200, ge=1, le=2000)) -> Any:
+        return {"lines": rollout_pages.search_lines(rollout(session_id), q, limit)}
+
+    @app.get("/session/{session_id}/search", response_class=HTMLResponse)
+    def search_page(session_id: str, q: str = "") -> str:
+        hits = rollout_pages.search_lines(rollout(session_id), q)
+        return page.search_html(session_id, q, hits)
+
     @app.get("/static/viewer.js")
     def script() -> Response:
         return Response(page.SCRIPT, media_type="text/javascript")

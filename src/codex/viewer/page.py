@@ -60,6 +60,8 @@ def session_html(session_id: str, path: str, data: dict[str, Any]) -> str:
             _head(f"session {session_id}"),
             '<p><a href="/">&larr; sessions</a></p>',
             f"<h1>{esc(session_id)}</h1><p class='path'>{esc(path)} · {data['total']} lines</p>",
+            f'<form method="get" action="/session/{quote(session_id)}/search">'
+            '<input name="q" placeholder="search this session"> <button>search</button></form>',
             '<label><input type="checkbox" id="follow"> follow (live tail)</label>',
             f'<div id="timeline" data-session="{esc(session_id)}" '
             f'data-next="{"" if nxt is None else nxt}" data-offset="{data["end_offset"]}">',
@@ -68,6 +70,16 @@ def session_html(session_id: str, path: str, data: dict[str, Any]) -> str:
             '<button id="more"' + (" hidden" if nxt is None else "") + ">load more</button>",
             "</body></html>",
         ]
+    )
+
+
+def search_html(session_id: str, q: str, hits: list[int]) -> str:
+    base = f"/session/{quote(session_id)}"
+    links = "".join(f'<li><a href="{base}?start={n}#L{n}">line {n}</a></li>' for n in hits)
+    return (
+        _head(f"search {session_id}")
+        + f'<p><a href="{base}">&larr; session</a></p>'
+        + f'<h1>{len(hits)} lines match {esc(q)!s}</h1><ul id="hits">{links}</ul></body></html>'
     )
 
 
