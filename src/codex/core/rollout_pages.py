@@ -146,6 +146,7 @@ class RolloutStats:
 
     turns: int
     model: str | None
+    partial: bool = False  # the file is over STATS_MAX_BYTES: `turns` counts its head only
 
 
 # A turn is a task: a `task_started` event. Our CLI writes a turn_context per model request and
@@ -154,6 +155,8 @@ _TASK = re.compile(rb'"type":\s*"task_started"')
 _TURN = re.compile(rb'"type":\s*"turn_context"')
 _MODEL = re.compile(rb'"model":\s*"([^"\\]{1,200})"')
 _stats: dict[tuple[str, int, int], RolloutStats] = {}
+# A list of many huge sessions must not scan gigabytes: only this much of each file is counted.
+STATS_MAX_BYTES = 16 << 20
 
 
 def rollout_stats(path: Path | str) -> RolloutStats:
@@ -169,7 +172,7 @@ def rollout_stats(path: Path | str) -> RolloutStats:
     model: str | None = None
     tail = b""
     with open(key_path, "rb") as f:
-        while chunk := f.read(CHUNK):
+        while f.tell() < STATS_MAX_BYTES and (chunk := f.read(CHUNK)):
             # Lines are scanned whole: the partial last line waits for the next chunk.
             buf = tail + chunk
             cut = buf.rfind(b"\n") + 1
@@ -182,7 +185,7 @@ def rollout_stats(path: Path | str) -> RolloutStats:
                     found = _MODEL.search(whole, whole.rfind(b"\n", 0, m.start()) + 1, eol)
                     if found:
                         model = found.group(1).decode("utf-8", "replace")
-    stats = RolloutStats(tasks or turns, model)
+    stats = RolloutStats(tasks or turns, model, st.st_size > STATS_MAX_BYTES)
     if len(_stats) > 4096:
         _stats.clear()
     _stats[key] = stats

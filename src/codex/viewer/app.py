@@ -45,6 +45,7 @@ def _row(item: ThreadSummary) -> dict[str, Any]:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "turns": stats.turns,
+        "turns_partial": stats.partial,
         "size": size,
         "archived": item.archived,
     }

@@ -44,7 +44,8 @@ def list_html(rows: list[dict[str, Any]], q: str, cwd: str) -> str:
         body.append(
             f'<tr><td><a href="/session/{quote(r["id"])}">{esc(stamp)}</a></td>'
             f"<td>{esc(r['cwd'])}</td><td>{esc(r['prompt'])}</td><td>{esc(r['model'])}</td>"
-            f"<td>{r['turns']}</td><td>{_size(r['size'])}</td></tr>"
+            f"<td>{r['turns']}{'+' if r['turns_partial'] else ''}</td>"
+            f"<td>{_size(r['size'])}</td></tr>"
         )
     body.append("</table>")
     if not rows:
