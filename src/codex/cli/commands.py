@@ -51,6 +51,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("unarchive", "Unarchive a saved session by id", "codex.cli.sessions"),
     Command("delete", "Permanently delete a saved session by id", "codex.cli.sessions"),
     Command(
+        "undo",
+        "Restore the files to before a turn of a session (--redo takes it back)",
+        "codex.cli.undo",
+    ),
+    Command(
         "app-server",
         "Run the app server (JSON-RPC for IDEs and the Python SDK) or its schema tools",
         "codex.cli.app_server",
@@ -60,6 +65,7 @@ COMMANDS: tuple[Command, ...] = (
         "Generate a shell completion script (bash, zsh or fish)",
         "codex.cli.completion",
     ),
+    Command("review", "Run a code review non-interactively", "codex.cli.review"),
     Command(
         "apply",
         "Apply the last file-changing turn of a saved session to the work tree (git apply)",

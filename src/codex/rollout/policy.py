@@ -28,6 +28,8 @@ PERSISTED_EVENT_TYPES: frozenset[str] = frozenset(
         "task_complete",
         "item_completed",
         "thread_settings_applied",
+        # codex-py only: work-tree checkpoints for `codex undo` (unknown to the official reader)
+        "codex_py_checkpoint",
     }
 )
 
