@@ -9,11 +9,12 @@ if TYPE_CHECKING:
     import argparse
 
     from codex.cli.context import CliContext
+    from codex.exec.request import ExecRequest
 
 
 # Sub-subcommands exec's own grammar takes from its PROMPT remainder (argparse cannot hold a
 # subparser beside a free positional): the CLI help walker (tests/cli) asks each for --help.
-NESTED_WORDS = ("resume",)
+NESTED_WORDS = ("resume", "review")
 _HELP_FLAGS = ("-h", "--help")
 
 
@@ -27,13 +28,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from codex.exec.args import parse_rest
-    from codex.exec.run import run_exec
 
     rest = list(args.rest or [])
     if rest[:1] == ["resume"] and _asks_help(rest[1:]):
         resume_parser().print_help()
         return 0
+    review = None
+    if rest[:1] == ["review"] and _asks_help(rest[1:]):
+        from codex.cli.review import review_parser
+
+        review_parser("codex exec review").print_help()
+        return 0
+    if rest[:1] == ["review"]:
+        from codex.exec.review import split_review_flags
+
+        review, args.rest = split_review_flags(rest[1:])
     request = parse_rest(args)
+    request.review = review
+    return run_request(request, ctx)
+
+
+def run_request(request: ExecRequest, ctx: CliContext) -> int:
+    """Apply the request's config flags to the context, then run it (also `codex review`)."""
+    from codex.exec.run import run_exec
+
     if request.extra_config:
         ctx.cli_overrides.extend(request.extra_config)
     if request.profile is not None:

@@ -34,3 +34,4 @@ class ExecRequest:
     ignore_user_config: bool = False
     ignore_rules: bool = False
     input_format: str = "text"  # "stream-json": user turns as JSONL on stdin (exec/stream_input)
+    review: object | None = None  # `exec review`: a codex.exec.review.ReviewFlags

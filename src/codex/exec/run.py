@@ -168,6 +168,8 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
 
     stderr = sys.stderr
     stream_json = req.input_format == "stream-json"
+    if req.review is not None:
+        return _run_review(req, ctx)
     try:
         stdin = sys.stdin.buffer if sys.stdin is not None else None
         prompt = (
@@ -199,6 +201,49 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
     return _drive(req, config, prompt, output_schema, images, add_dirs)
 
 
+def _run_review(req: ExecRequest, ctx: ConfigSource) -> int:
+    """`exec review`: the target resolved in core, its user message as the prompt, the review
+    instructions as the developer message, and a read-only sandbox (the reviewer only reads)."""
+    from codex.core.review import resolve_target, review_instructions
+    from codex.exec.args import resolve_dir
+    from codex.exec.prompt import PromptError, resolve_prompt
+    from codex.exec.review import NO_TARGET
+
+    flags: Any = req.review
+    stderr = sys.stderr
+    custom = None
+    if req.prompt is not None:
+        try:
+            stdin = sys.stdin.buffer if sys.stdin is not None else None
+            custom = resolve_prompt(req.prompt, stdin, True, stderr, append_stdin=False)
+        except PromptError as err:
+            stderr.write(f"{err}\n")
+            return 1
+    if custom is None and not (flags.uncommitted or flags.base or flags.commit):
+        raise CodexError(NO_TARGET, exit_code=1)
+    cwd = resolve_dir(req.cd, Path.cwd()) if req.cd else Path.cwd().resolve()
+    overrides = flag_overrides(req)
+    overrides.setdefault("sandbox_mode", "read-only")
+    overrides["developer_instructions"] = review_instructions()
+    try:
+        config = ctx.load_config(cwd=cwd, flag_overrides=overrides)
+    except CodexError as err:
+        raise CodexError(str(err), exit_code=1) from None
+    if not req.skip_git_repo_check and not inside_git_repo(config.cwd):
+        stderr.write(NOT_IN_GIT_REPO + "\n")
+        return 1
+    target = resolve_target(
+        config.cwd,
+        uncommitted=flags.uncommitted,
+        base=flags.base,
+        commit=flags.commit,
+        title=flags.title,
+        instructions=custom,
+    )
+    check_last_message_file(req.output_last_message)
+    return _drive(req, config, target.prompt, None, [], [], hint=target.hint)
+
+
 def _drive(
     req: ExecRequest,
     config: Config,
@@ -206,6 +251,8 @@ def _drive(
     output_schema: Any,
     images: list[str],
     add_dirs: list[Path],
+    *,
+    hint: str | None = None,
 ) -> int:
     import dataclasses
 
@@ -224,6 +271,10 @@ def _drive(
         path = req.output_last_message
 
         def on_turn_end(final: str | None) -> None:
+            if req.review is not None and final is not None:
+                from codex.core.review import render_text
+
+                final = render_text(final)
             write_last_message(path, final, stderr)
 
     turns = None
@@ -236,7 +287,7 @@ def _drive(
         prompt=prompt or "",
         images=images,
         output_schema=output_schema,
-        processor_for=_processor_factory(req, prompt or "", add_dirs, stderr),
+        processor_for=_processor_factory(req, hint or prompt or "", add_dirs, stderr),
         on_turn_end=on_turn_end,
         spinner=not req.json and _isatty(stderr),
         ephemeral=req.ephemeral,
@@ -258,6 +309,14 @@ def _processor_factory(
     color = use_color(req.color, stderr)
 
     def processor_for(session: Session) -> EventProcessor:
+        processor = _plain_processor(session)
+        if req.review is not None:
+            from codex.exec.review import wrap_processor
+
+            return wrap_processor(processor)
+        return processor
+
+    def _plain_processor(session: Session) -> EventProcessor:
         if req.json:
             from codex.thread_events.jsonl import JsonlEventProcessor
 
