@@ -10,6 +10,7 @@ only our own script, so even a rendering bug could not run a script from a rollo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,19 @@ def _row(item: ThreadSummary) -> dict[str, Any]:
     }
 
 
+def _newest_first(index: ThreadIndex, batch: int) -> Iterator[ThreadSummary]:
+    """Summaries newest first, fetched from the index a batch at a time: a list that fills up
+    early never stats the rest of 10,000 sessions."""
+    cursor: str | None = None
+    batch = max(batch, 50)
+    while True:
+        page_items, cursor = index.page(limit=batch, cursor=cursor)
+        yield from page_items
+        if cursor is None:
+            return
+        batch *= 4  # each page walks the tree from the top: few, growing pages
+
+
 def create_app(codex_home: Path | str) -> FastAPI:
     """The viewer app over one `$CODEX_HOME`."""
     index = ThreadIndex(codex_home)
@@ -66,9 +80,10 @@ def create_app(codex_home: Path | str) -> FastAPI:
 
     def sessions(q: str, cwd: str, limit: int) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
-        found, _ = index.page(limit=1 << 30)
         needle = q.lower()
-        for item in found:
+        # Unfiltered, the first page is the answer; filtered, one walk over everything beats
+        # pages that each walk the tree from the top.
+        for item in _newest_first(index, 1 << 30 if (q or cwd) else limit):
             meta_cwd = str(item.meta.get("cwd", ""))
             if cwd and cwd not in meta_cwd:
                 continue
