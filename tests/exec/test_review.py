@@ -99,10 +99,13 @@ def test_commit_names_the_full_sha(
 ) -> None:
     mock_model_server.enqueue(Turn([Message(_verdict(review_repo))]))
     sha = _git(review_repo, "rev-parse", "HEAD")
-    result = run_codex("exec", "review", "--commit", sha[:8], home=home, cwd=review_repo)
+    result = run_codex(
+        "exec", "review", "--commit", sha[:8], "--title", "Fix it", home=home, cwd=review_repo
+    )
     assert result.rc == 0, result.stderr
-    assert f"commit {sha}" in _user_text(mock_model_server)
-    assert f"commit {sha[:7]}" in result.stderr
+    text = _user_text(mock_model_server)
+    assert f"commit {sha}" in text and '"Fix it"' in text
+    assert f"commit {sha[:7]}: Fix it" in result.stderr  # 0.169's header line for the target
 
 
 def test_uncommitted_json_emits_rendered_agent_message(

@@ -164,7 +164,8 @@ def resolve_target(
             f"Review the changes made by commit {sha}{named}; see them with `git show {sha}`. "
             "Report prioritized, actionable findings."
         )
-        return ReviewTarget("commit", prompt, f"commit {sha[:7]}", sha=sha)
+        hint = f"commit {sha[:7]}: {title}" if title else f"commit {sha[:7]}"
+        return ReviewTarget("commit", prompt, hint, sha=sha)
     if instructions is not None:
         return ReviewTarget("custom", instructions, instructions)
     del uncommitted  # the default target
