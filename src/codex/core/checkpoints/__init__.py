@@ -10,6 +10,7 @@ from later hand edits.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ def before_turn(state: Any, turn_id: str, settings: Any) -> CheckpointId | None:
     a missing checkpoint, not a failed task)."""
     if settings.sandbox_policy.to_json_dict().get("type") == "read-only":
         return None
+    if os.environ.get("CODEX_PY_CHECKPOINTS") == "0":
+        return None  # opted out
+    cwd = Path(os.path.realpath(settings.cwd))
+    if cwd == Path(cwd.anchor) or cwd == Path(os.path.realpath(Path.home())):
+        return None  # a whole home or filesystem is not a work tree worth snapshotting
     try:
         store = CheckpointStore(Path(state.config.codex_home), Path(settings.cwd))
         commit = store.checkpoint(f"before turn {turn_id}")
