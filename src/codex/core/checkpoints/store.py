@@ -87,7 +87,7 @@ class CheckpointStore:
             "-c", "core.fileMode=true",
             "-c", "core.fsmonitor=false",
             "-c", "core.excludesFile=" + os.devnull,
-            "-c", "core.untrackedCache=false",
+            "-c", "core.untrackedCache=true",
             "-c", "core.quotePath=false",
             "-c", "gc.auto=0",
             "-c", "safe.directory=*",
