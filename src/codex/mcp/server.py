@@ -1,0 +1,259 @@
+"""`codex mcp-server`: codex itself as a stdio MCP server (upstream's codex-rs/mcp-server, spec
+§8.4), built on the `mcp` SDK's low-level server.
+
+Two tools: `codex` opens a session (kept open in this process's registry, keyed by thread id)
+and runs one turn; `codex-reply` runs another turn on a session `codex` opened. While a turn
+runs every core event goes to the client as a `codex/event` notification shaped as upstream
+sends it (`{"_meta": {"requestId", "threadId"}, "id", "msg": {...}}`); approvals are asked with
+an `elicitation/create` request carrying upstream's `codex_*` fields. A client that cannot
+elicit, declines, or answers with something unreadable gets the command denied, and the turn
+goes on. The tool result is the final agent message as text plus `{threadId, content}`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+from pathlib import Path
+from typing import Any
+
+from codex.mcp.tool_schemas import APPROVAL_POLICIES, SANDBOX_MODES, tool_list
+
+SERVER_NAME = "codex-mcp-server"
+
+
+class ToolError(Exception):
+    """A bad call: answered as an `isError` result with this text, never a crash."""
+
+
+def flag_overrides(args: dict[str, Any]) -> tuple[dict[str, object], str | None, Path | None]:
+    """The `codex` tool's arguments as dotted config keys, the profile and the cwd."""
+    flags: dict[str, object] = {}
+    config = args.get("config") or {}
+    if not isinstance(config, dict):
+        raise ToolError("`config` must be an object of dotted config keys")
+    flags.update({str(k): v for k, v in config.items()})
+    for key, name in (
+        ("model", "model"),
+        ("developer-instructions", "developer_instructions"),
+        ("compact-prompt", "compact_prompt"),
+    ):
+        value = args.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise ToolError(f"`{key}` must be a string")
+            flags[name] = value
+    if (base := args.get("base-instructions")) is not None:
+        if not isinstance(base, str):
+            raise ToolError("`base-instructions` must be a string")
+        flags["instructions"] = base
+    policy = args.get("approval-policy")
+    if policy is not None:
+        if policy not in APPROVAL_POLICIES:
+            raise ToolError(f"`approval-policy` must be one of {', '.join(APPROVAL_POLICIES)}")
+        flags["approval_policy"] = policy
+    sandbox = args.get("sandbox")
+    if sandbox is not None:
+        if sandbox not in SANDBOX_MODES:
+            raise ToolError(f"`sandbox` must be one of {', '.join(SANDBOX_MODES)}")
+        flags["sandbox_mode"] = sandbox
+    profile = args.get("profile")
+    if profile is not None and not isinstance(profile, str):
+        raise ToolError("`profile` must be a string")
+    cwd = args.get("cwd")
+    if cwd is not None:
+        if not isinstance(cwd, str) or not Path(cwd).is_dir():
+            raise ToolError(f"`cwd` is not a directory: {cwd}")
+        cwd = Path(cwd).resolve()
+    return flags, profile, cwd
+
+
+def _prompt(args: dict[str, Any]) -> str:
+    prompt = args.get("prompt")
+    if not isinstance(prompt, str) or not prompt:
+        raise ToolError("`prompt` is required (a non-empty string)")
+    return prompt
+
+
+def exec_elicitation(request: Any, thread_id: str, tool_call_id: Any, event_id: str) -> dict:
+    """Upstream's `elicitation/create` params for a command approval (spec §8.4)."""
+    command = list(request.command)
+    return {
+        "message": f"Allow Codex to run `{shlex.join(command)}` in `{request.cwd}`?",
+        "requestedSchema": {"type": "object", "properties": {}},
+        "threadId": thread_id,
+        "codex_elicitation": "exec-approval",
+        "codex_mcp_tool_call_id": str(tool_call_id),
+        "codex_event_id": event_id,
+        "codex_call_id": request.call_id,
+        "codex_command": command,
+        "codex_cwd": str(request.cwd),
+        "codex_parsed_cmd": request.to_dict().get("parsed_cmd", []),
+    }
+
+
+def patch_elicitation(request: Any, thread_id: str, tool_call_id: Any, event_id: str) -> dict:
+    """Upstream's `elicitation/create` params for a patch approval."""
+    data = request.to_dict()
+    reason = data.get("reason")
+    message = "Allow Codex to apply proposed code changes?"
+    return {
+        "message": f"{reason}\n{message}" if reason else message,
+        "requestedSchema": {"type": "object", "properties": {}},
+        "threadId": thread_id,
+        "codex_elicitation": "patch-approval",
+        "codex_mcp_tool_call_id": str(tool_call_id),
+        "codex_event_id": event_id,
+        "codex_call_id": request.call_id,
+        "codex_reason": reason,
+        "codex_grant_root": data.get("grant_root"),
+        "codex_changes": data.get("changes", {}),
+    }
+
+
+DECISIONS = ("approved", "approved_for_session", "denied", "abort")
+
+
+def decision_of(reply: Any) -> str:
+    """The review decision in an elicitation reply: upstream's `{"decision": ...}`, or a
+    standard MCP `{"action": "accept"}`; anything else is a denial."""
+    if not isinstance(reply, dict):
+        return "denied"
+    decision = reply.get("decision")
+    if decision is None and isinstance(reply.get("content"), dict):
+        decision = reply["content"].get("decision")
+    if decision in DECISIONS:
+        return decision
+    if decision is None and reply.get("action") == "accept":
+        return "approved"
+    return "denied"
+
+
+class CodexServer:
+    """The open sessions of this server process and the two tools over them."""
+
+    def __init__(self, load_config: Any) -> None:
+        self._load_config = load_config  # (cwd, flag_overrides, profile) -> Config
+        self._sessions: dict[str, Any] = {}
+        self._stack = contextlib.AsyncExitStack()
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+
+    async def call(self, ctx: Any, name: str, args: dict[str, Any]) -> Any:
+        from mcp import types
+
+        try:
+            if name == "codex":
+                return await self._codex(ctx, args)
+            if name == "codex-reply":
+                return await self._reply(ctx, args)
+            raise ToolError(f"Unknown tool '{name}'")
+        except ToolError as exc:
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text=str(exc))], is_error=True
+            )
+
+    async def _codex(self, ctx: Any, args: dict[str, Any]) -> Any:
+        from codex.api import FrontEnd, open_session
+        from codex.errors import CodexError
+
+        prompt = _prompt(args)
+        flags, profile, cwd = flag_overrides(args)
+        try:
+            config = self._load_config(cwd, flags, profile)
+            session = await self._stack.enter_async_context(
+                open_session(config, FrontEnd("codex_mcp_server", "mcp"))
+            )
+        except CodexError as exc:
+            raise ToolError(str(exc)) from exc
+        thread_id = session.conversation_id
+        self._sessions[thread_id] = session
+        return await self._turn(ctx, session, thread_id, prompt)
+
+    async def _reply(self, ctx: Any, args: dict[str, Any]) -> Any:
+        prompt = _prompt(args)
+        thread_id = args.get("threadId") or args.get("conversationId")
+        if not isinstance(thread_id, str):
+            raise ToolError("`threadId` is required")
+        session = self._sessions.get(thread_id)
+        if session is None:
+            raise ToolError(f"Session not found for thread_id: {thread_id}")
+        return await self._turn(ctx, session, thread_id, prompt)
+
+    async def _turn(self, ctx: Any, session: Any, thread_id: str, prompt: str) -> Any:
+        from mcp import types
+
+        request_id = ctx.request_id
+
+        async def approve(request: Any) -> str:
+            make = exec_elicitation if request.TAG == "exec_approval_request" else patch_elicitation
+            params = make(request, thread_id, request_id, handle.sub_id)
+            try:
+                reply = await ctx.session._request_outbound.send_raw_request(
+                    "elicitation/create", params
+                )
+            except Exception:  # no elicitation support, an error reply, a closed pipe
+                return "denied"
+            return decision_of(reply)
+
+        try:
+            handle = await session.run_turn(prompt, on_approval=approve)
+        except RuntimeError as exc:  # a turn is already running on this thread
+            raise ToolError(str(exc)) from exc
+        async for event in handle.events():
+            msg = event.msg.to_dict() if hasattr(event.msg, "to_dict") else None
+            if msg is None:
+                continue
+            params = {
+                "_meta": {"requestId": request_id, "threadId": thread_id},
+                "id": event.id,
+                "msg": msg,
+            }
+            with contextlib.suppress(Exception):  # a client gone mid-turn
+                await ctx.session._request_outbound.notify("codex/event", params)
+        result = handle.result
+        text = (result.last_agent_message if result else None) or ""
+        failed = result is not None and result.error is not None and not text
+        if failed:
+            text = result.error or ""
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=text)],
+            structured_content={"threadId": thread_id, "content": text},
+            is_error=failed,
+        )
+
+
+def serve(load_config: Any) -> int:
+    """Serve over stdio until the client goes away."""
+    import anyio
+    from mcp.server.lowlevel import Server
+    from mcp.server.stdio import stdio_server
+
+    from codex import __version__
+
+    codex = CodexServer(load_config)
+
+    async def list_tools(ctx: Any, params: Any) -> Any:
+        return tool_list()
+
+    async def call_tool(ctx: Any, params: Any) -> Any:
+        return await codex.call(ctx, params.name, dict(params.arguments or {}))
+
+    server = Server(
+        SERVER_NAME,
+        version=__version__,
+        title="Codex",
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+    async def main() -> None:
+        try:
+            async with stdio_server() as (read, write):
+                await server.run(read, write, server.create_initialization_options())
+        finally:
+            await codex.close()
+
+    anyio.run(main)
+    return 0

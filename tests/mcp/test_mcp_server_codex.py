@@ -1,0 +1,181 @@
+"""`codex mcp-server`: an `mcp` SDK client drives the real server (a subprocess) against the
+loopback mock model server: tools/list, a `codex` turn with `codex/event` notifications,
+`codex-reply` on the same thread, approvals through elicitation, bad arguments."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Any
+
+from mcp.client.extension import NotificationBinding
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from pydantic import BaseModel, ConfigDict
+from tests.mcp.harness import ROOT
+from tests.support.mock_config import write_mock_config
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
+
+from mcp import types
+
+USAGE = Usage(3, 0, 4)
+
+
+class EventParams(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+def _params(home) -> StdioServerParameters:
+    env = {**os.environ, "CODEX_HOME": str(home), "MOCK_KEY": "sk-mock"}
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "codex", "mcp-server"], env=env, cwd=str(ROOT)
+    )
+
+
+async def _drive(home, script, elicit=None) -> tuple[Any, list[dict]]:
+    """Run `script(client)` against a fresh server; its result and the codex/event params."""
+    events: list[dict] = []
+
+    async def on_event(params: EventParams) -> None:
+        events.append(params.model_dump())
+
+    binding = NotificationBinding(method="codex/event", params_type=EventParams, handler=on_event)
+    async with (
+        stdio_client(_params(home)) as (read, write),
+        ClientSession(
+            read, write, elicitation_callback=elicit, notification_bindings=[binding]
+        ) as client,
+    ):
+        await client.initialize()
+        result = await script(client)
+    return result, events
+
+
+def _home(tmp_path, server):
+    return write_mock_config(tmp_path / "home", server.url)
+
+
+def test_tools_list_shows_codex_and_codex_reply_with_their_schemas(tmp_path, mock_model_server):
+    async def script(client):
+        return await client.list_tools()
+
+    listed, _ = asyncio.run(_drive(_home(tmp_path, mock_model_server), script))
+    tools = {t.name: t for t in listed.tools}
+    assert sorted(tools) == ["codex", "codex-reply"]
+    codex = tools["codex"].input_schema
+    assert codex["required"] == ["prompt"]
+    for name in ("model", "profile", "cwd", "approval-policy", "sandbox", "config"):
+        assert name in codex["properties"]
+    assert "base-instructions" in codex["properties"]
+    assert "developer-instructions" in codex["properties"]
+    assert codex["properties"]["sandbox"]["enum"] == [
+        "read-only",
+        "workspace-write",
+        "danger-full-access",
+    ]
+    reply = tools["codex-reply"].input_schema
+    assert reply["required"] == ["prompt"] and "threadId" in reply["properties"]
+    assert tools["codex"].output_schema["required"] == ["threadId", "content"]
+
+
+def test_codex_runs_a_turn_streams_events_and_codex_reply_continues_it(tmp_path, mock_model_server):
+    mock_model_server.enqueue(
+        Turn([Message("first answer")], USAGE), Turn([Message("second answer")], USAGE)
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+
+    async def script(client):
+        first = await client.call_tool(
+            "codex", {"prompt": "hello there", "cwd": str(work), "model": "gpt-5.5"}
+        )
+        thread = first.structured_content["threadId"]
+        second = await client.call_tool("codex-reply", {"threadId": thread, "prompt": "again"})
+        return first, second
+
+    (first, second), events = asyncio.run(_drive(_home(tmp_path, mock_model_server), script))
+    assert not first.is_error, first
+    assert first.content[0].text == "first answer"
+    thread = first.structured_content["threadId"]
+    assert first.structured_content == {"threadId": thread, "content": "first answer"}
+    assert second.content[0].text == "second answer"
+    assert second.structured_content["threadId"] == thread
+    types_seen = [e["msg"]["type"] for e in events]
+    assert "agent_message" in types_seen and "task_complete" in types_seen
+    assert all(e["_meta"]["threadId"] == thread for e in events)
+    requests = mock_model_server.wait_for_requests(2)
+    assert "hello there" in requests[1].message_texts("user")
+    assert "first answer" in requests[1].message_texts("assistant")
+
+
+def _approval_turns(server, cmd: str) -> None:
+    server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", {"cmd": cmd})], USAGE),
+        Turn([Message("done")], USAGE),
+    )
+
+
+def _run_with_elicit(tmp_path, server, action: str):
+    work = tmp_path / "work"
+    work.mkdir()
+    asked: list[dict] = []
+
+    async def elicit(context, params):
+        asked.append(params.model_dump(by_alias=True))
+        return types.ElicitResult(action=action)
+
+    async def script(client):
+        return await client.call_tool(
+            "codex",
+            {
+                "prompt": "make the marker",
+                "cwd": str(work),
+                "sandbox": "read-only",
+                "approval-policy": "untrusted",
+            },
+        )
+
+    result, _ = asyncio.run(_drive(_home(tmp_path, server), script, elicit))
+    return result, asked, work
+
+
+def test_an_accepted_elicitation_runs_the_command(tmp_path, mock_model_server):
+    _approval_turns(mock_model_server, "touch marker.txt && echo made-it")
+    result, asked, _work = _run_with_elicit(tmp_path, mock_model_server, "accept")
+    assert result.content[0].text == "done"
+    assert len(asked) == 1 and "Allow Codex to run" in asked[0]["message"]
+    output = mock_model_server.wait_for_requests(2)[1].function_call_output("c1")
+    assert output is not None and "made-it" in str(output)
+
+
+def test_a_declined_elicitation_denies_the_command_and_the_turn_goes_on(
+    tmp_path, mock_model_server
+):
+    _approval_turns(mock_model_server, "touch marker.txt && echo made-it")
+    result, asked, work = _run_with_elicit(tmp_path, mock_model_server, "decline")
+    assert result.content[0].text == "done"
+    assert len(asked) == 1
+    output = mock_model_server.wait_for_requests(2)[1].function_call_output("c1")
+    assert output is not None and "made-it" not in str(output)
+    assert not (work / "marker.txt").exists()
+
+
+def test_bad_arguments_are_error_results_not_crashes(tmp_path, mock_model_server):
+    mock_model_server.enqueue(Turn([Message("still alive")], USAGE))
+
+    async def script(client):
+        out = [
+            await client.call_tool("codex", {}),
+            await client.call_tool("codex", {"prompt": "x", "sandbox": "bogus"}),
+            await client.call_tool("codex", {"prompt": "x", "cwd": str(tmp_path / "nope")}),
+            await client.call_tool("codex-reply", {"threadId": "nope", "prompt": "x"}),
+            await client.call_tool("nope", {}),
+        ]
+        out.append(await client.call_tool("codex", {"prompt": "x"}))
+        return out
+
+    results, _ = asyncio.run(_drive(_home(tmp_path, mock_model_server), script))
+    assert all(r.is_error for r in results[:-1]), results
+    assert "Unknown tool 'nope'" in results[4].content[0].text
+    assert results[-1].content[0].text == "still alive"
