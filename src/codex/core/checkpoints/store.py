@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,29 +115,34 @@ class CheckpointStore:
         (self.git_dir / "info" / "exclude").write_text(_EXCLUDE)
         (self.git_dir / "worktree").write_text(str(self.work_tree) + "\n")
 
-    def _large_candidates(self) -> list[str]:
-        """New or modified files over the size limit (the index's stat cache keeps this cheap)."""
+    def _left_out(self) -> tuple[list[str], list[str]]:
+        """New or modified files over the size limit, and nested repositories (git lists those
+        as `dir/`): neither is added. The index's stat cache keeps this listing cheap."""
         out = self._git("ls-files", "-z", "-o", "-m", "--exclude-standard")
-        big = []
+        big: list[str] = []
+        nested: list[str] = []
         for raw in out.split(b"\0"):
             if not raw:
                 continue
             rel = os.fsdecode(raw)
+            if rel.endswith("/"):
+                nested.append(rel.rstrip("/"))
+                continue
             try:
                 st = os.lstat(self.work_tree / rel)
             except OSError:
                 continue
-            if st.st_size > self.size_limit and not os.path.islink(self.work_tree / rel):
+            if st.st_size > self.size_limit and stat.S_ISREG(st.st_mode):
                 big.append(rel)
-        return big
+        return big, nested
 
     # -- public -------------------------------------------------------------------------------
 
     def checkpoint(self, label: str) -> CheckpointId:
         """Snapshot the work tree (untracked files included, ignored and large files left out)."""
         self._ensure()
-        big = self._large_candidates()
-        specs = [".", *(f":(exclude,literal){p}" for p in big)]
+        big, nested = self._left_out()
+        specs = [".", *(f":(exclude,literal){p}" for p in [*big, *nested])]
         self._git(
             "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
             stdin=b"\0".join(os.fsencode(s) for s in specs),
