@@ -179,3 +179,21 @@ def test_bad_arguments_are_error_results_not_crashes(tmp_path, mock_model_server
     assert all(r.is_error for r in results[:-1]), results
     assert "Unknown tool 'nope'" in results[4].content[0].text
     assert results[-1].content[0].text == "still alive"
+
+
+def test_a_client_without_elicitation_gets_the_command_denied(tmp_path, mock_model_server):
+    _approval_turns(mock_model_server, "touch marker.txt && echo made-it")
+    work = tmp_path / "work"
+    work.mkdir()
+
+    async def script(client):
+        args = {"prompt": "p", "cwd": str(work), "approval-policy": "untrusted"}
+        return await client.call_tool("codex", {**args, "sandbox": "read-only"})
+
+    result, events = asyncio.run(_drive(_home(tmp_path, mock_model_server), script))
+    assert result.content[0].text == "done"
+    assert any(e["msg"]["type"] == "exec_approval_request" for e in events)
+    assert all(e["_meta"]["requestId"] is not None for e in events)
+    output = mock_model_server.wait_for_requests(2)[1].function_call_output("c1")
+    assert output is not None and "made-it" not in str(output)
+    assert not (work / "marker.txt").exists()
