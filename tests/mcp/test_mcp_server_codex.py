@@ -9,12 +9,14 @@ import os
 import sys
 from typing import Any
 
+import anyio
 from mcp.client.extension import NotificationBinding
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from pydantic import BaseModel, ConfigDict
 from tests.mcp.harness import ROOT
 from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import Hold
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 
 from mcp import types
@@ -33,9 +35,9 @@ def _params(home) -> StdioServerParameters:
     )
 
 
-async def _drive(home, script, elicit=None) -> tuple[Any, list[dict]]:
+async def _drive(home, script, elicit=None, events=None) -> tuple[Any, list[dict]]:
     """Run `script(client)` against a fresh server; its result and the codex/event params."""
-    events: list[dict] = []
+    events = [] if events is None else events
 
     async def on_event(params: EventParams) -> None:
         events.append(params.model_dump())
@@ -103,6 +105,9 @@ def test_codex_runs_a_turn_streams_events_and_codex_reply_continues_it(tmp_path,
     assert second.structured_content["threadId"] == thread
     types_seen = [e["msg"]["type"] for e in events]
     assert "agent_message" in types_seen and "task_complete" in types_seen
+    configured = [e["msg"] for e in events if e["msg"]["type"] == "session_configured"]
+    assert len(configured) == 1 and configured[0]["session_id"] == thread
+    assert configured[0]["cwd"] == str(work)
     assert all(e["_meta"]["threadId"] == thread for e in events)
     requests = mock_model_server.wait_for_requests(2)
     assert "hello there" in requests[1].message_texts("user")
@@ -197,3 +202,29 @@ def test_a_client_without_elicitation_gets_the_command_denied(tmp_path, mock_mod
     output = mock_model_server.wait_for_requests(2)[1].function_call_output("c1")
     assert output is not None and "made-it" not in str(output)
     assert not (work / "marker.txt").exists()
+
+
+def test_a_cancelled_call_interrupts_the_turn_and_the_thread_takes_a_reply(
+    tmp_path, mock_model_server
+):
+    mock_model_server.enqueue(
+        Hold(Turn([Message("never")], USAGE)), Turn([Message("after")], USAGE)
+    )
+    events: list[dict] = []
+
+    async def script(client):
+        async with anyio.create_task_group() as group:
+            group.start_soon(client.call_tool, "codex", {"prompt": "slow"})
+            await anyio.to_thread.run_sync(mock_model_server.wait_held)
+            group.cancel_scope.cancel()
+        mock_model_server.release()
+        thread = next(e["_meta"]["threadId"] for e in events)
+        return await client.call_tool("codex-reply", {"threadId": thread, "prompt": "next"})
+
+    result, _ = asyncio.run(_drive(_home(tmp_path, mock_model_server), script, events=events))
+    assert not result.is_error, result
+    assert result.content[0].text == "after"
+    # The held turn was interrupted, not finished after the release: its reply is not history.
+    second = mock_model_server.wait_for_requests(2)[1]
+    assert "next" in second.message_texts("user")
+    assert "never" not in second.message_texts("assistant")

@@ -17,9 +17,13 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from codex.mcp.tool_schemas import APPROVAL_POLICIES, SANDBOX_MODES, tool_list
 
 SERVER_NAME = "codex-mcp-server"
+# How long a cancelled call waits for its interrupted turn to end before giving up on it.
+INTERRUPT_GRACE_S = 10.0
 
 
 class ToolError(Exception):
@@ -169,6 +173,9 @@ class CodexServer:
             raise ToolError(str(exc)) from exc
         thread_id = session.conversation_id
         self._sessions[thread_id] = session
+        # open_session emitted session_configured before anyone here could subscribe: the
+        # client gets the same event rebuilt from the session, first, as upstream sends it.
+        await _notify(ctx, thread_id, "", configured_event(session))
         return await self._turn(ctx, session, thread_id, prompt)
 
     async def _reply(self, ctx: Any, args: dict[str, Any]) -> Any:
@@ -201,17 +208,21 @@ class CodexServer:
             handle = await session.run_turn(prompt, on_approval=approve)
         except RuntimeError as exc:  # a turn is already running on this thread
             raise ToolError(str(exc)) from exc
-        async for event in handle.events():
-            msg = event.msg.to_dict() if hasattr(event.msg, "to_dict") else None
-            if msg is None:
-                continue
-            params = {
-                "_meta": {"requestId": request_id, "threadId": thread_id},
-                "id": event.id,
-                "msg": msg,
-            }
-            with contextlib.suppress(Exception):  # a client gone mid-turn
-                await ctx.session._request_outbound.notify("codex/event", params)
+        try:
+            async for event in handle.events():
+                if hasattr(event.msg, "to_dict"):
+                    await _notify(ctx, thread_id, event.id, event.msg.to_dict())
+        except BaseException:
+            # The client cancelled the call (notifications/cancelled cancels this handler) or
+            # the server is going away: interrupt the turn so the thread is free again.
+            from codex.api import Interrupt
+
+            with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
+                await session.submit(Interrupt())
+                # Read to the turn end so a `codex-reply` right after finds the thread idle.
+                with anyio.move_on_after(INTERRUPT_GRACE_S):
+                    await handle.wait()
+            raise
         result = handle.result
         text = (result.last_agent_message if result else None) or ""
         failed = result is not None and result.error is not None and not text
@@ -224,9 +235,37 @@ class CodexServer:
         )
 
 
+def configured_event(session: Any) -> dict[str, Any]:
+    """The session's `session_configured` msg, rebuilt from its settings."""
+    from codex.protocol.events import SessionConfigured
+
+    settings = session.settings
+    return SessionConfigured(
+        session_id=session.conversation_id,
+        model=settings.model,
+        model_provider_id=session.config.model_provider,
+        approval_policy=str(settings.approval_policy),
+        sandbox_policy=settings.sandbox_policy.to_json_dict(),
+        cwd=str(settings.cwd),
+        rollout_path=session.rollout_path,
+        reasoning_effort=settings.effort,
+    ).to_dict()
+
+
+async def _notify(ctx: Any, thread_id: str, event_id: str, msg: dict[str, Any]) -> None:
+    """One `codex/event` notification, tied to the tool call (the SDK's typed notify takes
+    only the spec's notification types, hence the raw outbound)."""
+    params = {
+        "_meta": {"requestId": ctx.request_id, "threadId": thread_id},
+        "id": event_id,
+        "msg": msg,
+    }
+    with contextlib.suppress(Exception):  # a client gone mid-turn
+        await ctx.session._request_outbound.notify("codex/event", params)
+
+
 def serve(load_config: Any) -> int:
     """Serve over stdio until the client goes away."""
-    import anyio
     from mcp.server.lowlevel import Server
     from mcp.server.stdio import stdio_server
 
