@@ -96,20 +96,21 @@ def test_prompt_from_stdin(mock_model_server: MockModelServer, home: Path, repo:
 @pytest.mark.parametrize(
     ("piped", "sent"),
     [
-        (b"git diff output\n", "review\n\n<stdin>\ngit diff output\n</stdin>"),
-        (b"no newline", "review\n\n<stdin>\nno newline\n</stdin>"),
-        (b"two\n\n", "review\n\n<stdin>\ntwo\n\n</stdin>"),
-        (b"  padded  \n", "review\n\n<stdin>\n  padded  \n</stdin>"),
-        (b"", "review"),
-        (b" \n\t\n", "review"),
+        (b"git diff output\n", "summarize\n\n<stdin>\ngit diff output\n</stdin>"),
+        (b"no newline", "summarize\n\n<stdin>\nno newline\n</stdin>"),
+        (b"two\n\n", "summarize\n\n<stdin>\ntwo\n\n</stdin>"),
+        (b"  padded  \n", "summarize\n\n<stdin>\n  padded  \n</stdin>"),
+        (b"", "summarize"),
+        (b" \n\t\n", "summarize"),
     ],
 )
 def test_prompt_argument_plus_piped_stdin_appends_a_stdin_block(
     piped: bytes, sent: str, mock_model_server: MockModelServer, home: Path, repo: Path
 ) -> None:
     # 0.169's rule (the strings were captured from the official binary with the same inputs).
+    # The prompt word is not `review`: that is `exec review`, a subcommand in 0.169.
     mock_model_server.enqueue(Turn([Message("ok")], USAGE))
-    res = run_codex("exec", "--json", "review", home=home, cwd=repo, stdin=piped)
+    res = run_codex("exec", "--json", "summarize", home=home, cwd=repo, stdin=piped)
     assert res.rc == 0, res.stderr
     assert res.stderr.startswith("Reading additional input from stdin...\n")
     assert mock_model_server.single_request().message_texts("user")[-1] == sent
@@ -119,7 +120,7 @@ def test_prompt_argument_plus_piped_stdin_appends_a_stdin_block(
     ("argv", "piped", "message"),
     [
         (
-            ["review"],
+            ["summarize"],
             b"ab\xff",
             "Reading additional input from stdin...\nFailed to read prompt from stdin: input is "
             "not valid UTF-8 (invalid byte at offset 2). Convert it to UTF-8 and retry (e.g., "
@@ -161,7 +162,7 @@ def test_a_non_blocking_stdin_is_one_line_error(home: Path, repo: Path) -> None:
     try:
         os.set_blocking(read_end, False)
         proc = subprocess.run(
-            [sys.executable, "-m", "codex", "exec", "--json", "review"],
+            [sys.executable, "-m", "codex", "exec", "--json", "summarize"],
             cwd=repo,
             env=codex_env(home),
             stdin=read_end,

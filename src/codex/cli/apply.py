@@ -100,14 +100,9 @@ def prefix_patch(patch: str, prefix: str) -> str:
 
 
 def _rollout(home: Path, session: str | None) -> Path:
-    if session is not None:
-        from codex.api import saved_sessions
+    from codex.api.saved_sessions import rollout_of
 
-        return saved_sessions.find_all(home, session)[1][0]
-    newest = max((home / "sessions").rglob("rollout-*.jsonl"), key=lambda p: p.name, default=None)
-    if newest is None:
-        raise CodexError(f"no saved session under {home / 'sessions'}")
-    return newest
+    return rollout_of(home, session)
 
 
 def _git(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -28,19 +28,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _rollout(home: Path, args: argparse.Namespace) -> Path:
-    from codex.rollout import find_session_path, list_sessions
+    from codex.api.saved_sessions import rollout_of
 
     if args.session and args.last:
         raise UsageError("give either SESSION_ID or --last")
-    if args.session:
-        path = find_session_path(home, args.session)
-        if path is None:
-            raise CodexError(f"no rollout found for session {args.session}")
-        return Path(path)
-    page = list_sessions(home, page_size=1)
-    if not page.items:
-        raise CodexError("no saved session to undo")
-    return Path(page.items[0].path)
+    return rollout_of(home, args.session)
 
 
 def _turns(path: Path) -> list[dict[str, Any]]:

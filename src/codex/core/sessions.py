@@ -65,6 +65,19 @@ def find_all(codex_home: Path, session: str) -> tuple[str, list[Path]]:
     return wanted, paths
 
 
+def rollout_of(codex_home: Path, session: str | None) -> Path:
+    """The rollout of `session` (a UUID; active, else archived), or of the newest saved session
+    when None: what `codex apply` and `codex undo` read. One-line CodexError when there is none."""
+    from codex.rollout import list_sessions
+
+    if session is not None:
+        return find_all(codex_home, session)[1][0]
+    page = list_sessions(codex_home, page_size=1)
+    if not page.items:
+        raise CodexError(f"no saved session under {codex_home / 'sessions'}")
+    return Path(page.items[0].path)
+
+
 def delete(codex_home: Path, paths: list[Path]) -> None:
     """Remove a session's rollout files (found by `find_all`)."""
     from codex.rollout import delete_session
