@@ -131,7 +131,7 @@ class TurnRunner:
     async def run(self, user_items: list[ResponseItem], user_text: str, images: list[str]) -> None:
         sess = self.state
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
-        checkpoints.before_turn(sess, self.sub_id, self.settings)  # undo's "before" (issue 23)
+        await checkpoints.before_turn(sess, self.sub_id, self.settings)  # undo: "before" state
         last_message: str | None = None
         try:
             # Pre-turn (0.169): the last request reached the limit (in this process, or before

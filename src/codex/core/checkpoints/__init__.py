@@ -9,6 +9,7 @@ from later hand edits.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import time
@@ -38,9 +39,11 @@ def _record(state: Any, turn_id: str, phase: str, store: CheckpointStore, commit
     state.recorder.record_event(msg)
 
 
-def before_turn(state: Any, turn_id: str, settings: Any) -> CheckpointId | None:
+async def before_turn(state: Any, turn_id: str, settings: Any) -> CheckpointId | None:
     """Checkpoint before a turn that may write; never fails the turn (a broken store is
-    a missing checkpoint, not a failed task)."""
+    a missing checkpoint, not a failed task). The git work runs in a worker thread: a first
+    checkpoint of a large tree takes seconds, and the event loop serves other threads (an
+    app-server's, a batch's) meanwhile; this turn waits, since its tools must not write first."""
     if settings.sandbox_policy.to_json_dict().get("type") == "read-only":
         return None
     if os.environ.get("CODEX_PY_CHECKPOINTS") == "0":
@@ -50,7 +53,7 @@ def before_turn(state: Any, turn_id: str, settings: Any) -> CheckpointId | None:
         return None  # a whole home or filesystem is not a work tree worth snapshotting
     try:
         store = CheckpointStore(Path(state.config.codex_home), Path(settings.cwd))
-        commit = store.checkpoint(f"before turn {turn_id}")
+        commit = await asyncio.to_thread(store.checkpoint, f"before turn {turn_id}")
     except (CheckpointError, OSError):
         return None
     _record(state, turn_id, "before", store, commit)
