@@ -216,6 +216,10 @@ def _int(value: Any, default: int = 0) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def parse_result(text: str) -> ReviewResult:
     """The final answer of a review turn as a `ReviewResult` (never raises)."""
     obj = _json_object(text.strip())
@@ -225,8 +229,8 @@ def parse_result(text: str) -> ReviewResult:
     for item in obj.get("findings") or []:
         if not isinstance(item, dict):
             continue
-        loc = item.get("code_location") if isinstance(item.get("code_location"), dict) else {}
-        rng = loc.get("line_range") if isinstance(loc.get("line_range"), dict) else {}
+        loc: dict[str, Any] = _mapping(item.get("code_location"))
+        rng: dict[str, Any] = _mapping(loc.get("line_range"))
         conf = item.get("confidence_score")
         findings.append(
             Finding(
