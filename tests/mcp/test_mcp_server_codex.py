@@ -204,27 +204,122 @@ def test_a_client_without_elicitation_gets_the_command_denied(tmp_path, mock_mod
     assert not (work / "marker.txt").exists()
 
 
+class _Events(list):
+    """The codex/event params, and a signal when the first one arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first = anyio.Event()
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self.first.set()
+
+
 def test_a_cancelled_call_interrupts_the_turn_and_the_thread_takes_a_reply(
     tmp_path, mock_model_server
 ):
+    # The first turn's model reply is held for the whole test: only an interrupt ends it.
     mock_model_server.enqueue(
         Hold(Turn([Message("never")], USAGE)), Turn([Message("after")], USAGE)
     )
-    events: list[dict] = []
+    events = _Events()
 
     async def script(client):
         async with anyio.create_task_group() as group:
             group.start_soon(client.call_tool, "codex", {"prompt": "slow"})
             await anyio.to_thread.run_sync(mock_model_server.wait_held)
+            await events.first.wait()
             group.cancel_scope.cancel()
-        mock_model_server.release()
-        thread = next(e["_meta"]["threadId"] for e in events)
+        thread = events[0]["_meta"]["threadId"]
         return await client.call_tool("codex-reply", {"threadId": thread, "prompt": "next"})
 
     result, _ = asyncio.run(_drive(_home(tmp_path, mock_model_server), script, events=events))
     assert not result.is_error, result
     assert result.content[0].text == "after"
-    # The held turn was interrupted, not finished after the release: its reply is not history.
     second = mock_model_server.wait_for_requests(2)[1]
     assert "next" in second.message_texts("user")
     assert "never" not in second.message_texts("assistant")
+
+
+def _raw_session(home, work) -> tuple[dict, list[dict]]:
+    """Drive the server with hand-written JSON-RPC lines, as upstream's clients do: answer the
+    exec elicitation with upstream's non-standard `{"decision": "approved"}`."""
+    import json
+    import subprocess
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codex", "mcp-server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=_params(home).env,
+        cwd=str(ROOT),
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def send(obj: dict) -> None:
+        proc.stdin.write(json.dumps(obj) + "\n")
+        proc.stdin.flush()
+
+    try:
+        send(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {"elicitation": {}},
+                    "clientInfo": {"name": "raw", "version": "1"},
+                },
+            }
+        )
+        seen = [json.loads(proc.stdout.readline())]
+        send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        args = {
+            "prompt": "p",
+            "cwd": str(work),
+            "sandbox": "read-only",
+            "approval-policy": "untrusted",
+        }
+        send(
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "method": "tools/call",
+                "params": {"name": "codex", "arguments": args},
+            }
+        )
+        while True:
+            message = json.loads(proc.stdout.readline())
+            seen.append(message)
+            if message.get("method") == "elicitation/create":
+                send({"jsonrpc": "2.0", "id": message["id"], "result": {"decision": "approved"}})
+            if message.get("id") == 2:
+                break
+    finally:
+        proc.stdin.close()  # EOF ends the server
+        proc.wait()
+    return message, seen
+
+
+def test_the_wire_shape_of_events_elicitation_and_result(tmp_path, mock_model_server):
+    _approval_turns(mock_model_server, "touch marker.txt && echo made-it")
+    work = tmp_path / "work"
+    work.mkdir()
+    final, seen = _raw_session(_home(tmp_path, mock_model_server), work)
+    info = seen[0]["result"]["serverInfo"]
+    assert info["name"] == "codex-mcp-server" and info["title"] == "Codex"
+    elicit = next(m for m in seen if m.get("method") == "elicitation/create")["params"]
+    assert elicit["codex_elicitation"] == "exec-approval"
+    assert elicit["codex_mcp_tool_call_id"] == "2" and elicit["codex_call_id"] == "c1"
+    assert elicit["codex_command"][-1] == "touch marker.txt && echo made-it"
+    assert elicit["codex_cwd"] == str(work)
+    assert elicit["message"].startswith("Allow Codex to run `") and str(work) in elicit["message"]
+    event = next(m for m in seen if m.get("method") == "codex/event")["params"]
+    assert event["_meta"]["requestId"] == 2 and "type" in event["msg"] and "id" in event
+    assert final["result"]["content"][0]["text"] == "done"
+    assert final["result"]["structuredContent"]["content"] == "done"
+    output = mock_model_server.wait_for_requests(2)[1].function_call_output("c1")
+    assert output is not None and "made-it" in str(output)

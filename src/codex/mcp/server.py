@@ -139,6 +139,9 @@ class CodexServer:
     def __init__(self, load_config: Any) -> None:
         self._load_config = load_config  # (cwd, flag_overrides, profile) -> Config
         self._sessions: dict[str, Any] = {}
+        # One turn at a time per thread: a call waits for the previous one (a cancelled call
+        # holds the lock until its interrupted turn has ended).
+        self._turn_locks: dict[str, anyio.Lock] = {}
         self._stack = contextlib.AsyncExitStack()
 
     async def close(self) -> None:
@@ -189,6 +192,10 @@ class CodexServer:
         return await self._turn(ctx, session, thread_id, prompt)
 
     async def _turn(self, ctx: Any, session: Any, thread_id: str, prompt: str) -> Any:
+        async with self._turn_locks.setdefault(thread_id, anyio.Lock()):
+            return await self._run_turn(ctx, session, thread_id, prompt)
+
+    async def _run_turn(self, ctx: Any, session: Any, thread_id: str, prompt: str) -> Any:
         from mcp import types
 
         request_id = ctx.request_id
