@@ -105,6 +105,10 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
     add_tui_options(parser)
     configure_session_choice(parser, mode)
     parser.add_argument("prompt", nargs="?", metavar="PROMPT", help="Initial prompt")
+    if mode == "new":  # `codex --config-home DIR --version`: the version after global options too
+        from codex import __version__
+
+        parser.add_argument("-V", "--version", action="version", version=f"codex-cli {__version__}")
     return parser
 
 
