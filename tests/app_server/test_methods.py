@@ -211,7 +211,17 @@ def test_a_thread_started_here_resumes_in_codex_exec(
     ready.close()
     mock.enqueue(Turn([Message("resumed in exec")]))
     done = subprocess.run(
-        [sys.executable, "-m", "codex", "exec", "--json", "resume", thread_id, "what now"],
+        [
+            sys.executable,
+            "-m",
+            "codex",
+            "exec",
+            "--skip-git-repo-check",  # repo is a plain folder; exec checks, as 0.169
+            "--json",
+            "resume",
+            thread_id,
+            "what now",
+        ],
         capture_output=True,
         text=True,
         env=scratch_env(home),
