@@ -77,6 +77,11 @@ COMMANDS: tuple[Command, ...] = (
         "Browse saved sessions in a local, read-only web viewer",
         "codex.viewer.command",
     ),
+    Command(
+        "export",
+        "Export a saved session as Markdown, JSON or a self-contained HTML page",
+        "codex.cli.export",
+    ),
 )
 
 

@@ -9,12 +9,18 @@ indexed from where the last pass stopped; a file that shrank is indexed again.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import threading
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 CHUNK = 1 << 20
 # A line longer than this is served cut (a page's memory stays bounded by count * this).
@@ -34,6 +40,10 @@ class LineIndex:
     mtime_ns: int = 0
     end: int = 0
     starts: array = field(default_factory=lambda: array("q"))
+    # Lines holding a turn start / a token count (found by the same pass, no JSON parse): what
+    # a turn's end needs to show the turn's duration and tokens without reading the turn.
+    turn_lines: array = field(default_factory=lambda: array("q"))
+    token_lines: array = field(default_factory=lambda: array("q"))
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -49,6 +59,24 @@ _cache: dict[str, LineIndex] = {}
 _lock = threading.Lock()
 
 
+# Unescaped quotes occur only around JSON keys and values, never inside a string: a line holding
+# one of these is (almost surely) that event; turn_facts parses the few found to be sure.
+_TURN_MARK = b'"task_started"'
+_TOKEN_MARK = b'"token_count"'
+
+
+def _mark(index: LineIndex, buf: bytes, base: int) -> None:
+    """Record the lines of `buf` (whole lines starting at byte `base`) holding a marker."""
+    starts = index.starts
+    for mark, found in ((_TURN_MARK, index.turn_lines), (_TOKEN_MARK, index.token_lines)):
+        j = buf.find(mark)
+        while j >= 0:
+            n = bisect.bisect_right(starts, base + j) - 1
+            if not found or found[-1] != n:
+                found.append(n)
+            j = buf.find(mark, j + 1)
+
+
 def _extend(index: LineIndex, path: str) -> None:
     """Index the complete lines from `index.end` on, in one streamed pass of CHUNK reads."""
     with open(path, "rb") as f:
@@ -56,16 +84,30 @@ def _extend(index: LineIndex, path: str) -> None:
         pos = index.end
         line_start = index.end
         starts = index.starts
+        carry = b""  # the line still open at the last chunk's end (for the marker search)
+        skipping = False  # that line is over MAX_LINE_BYTES: no marker search in it
         while True:
             chunk = f.read(CHUNK)
             if not chunk:
                 break
             find = chunk.find
             i = find(b"\n")
+            first = i
             while i >= 0:
                 starts.append(line_start)
                 line_start = pos + i + 1
                 i = find(b"\n", i + 1)
+            last = chunk.rfind(b"\n")
+            if last >= 0:
+                if skipping:
+                    _mark(index, chunk[first + 1 : last + 1], pos + first + 1)
+                else:
+                    _mark(index, carry + chunk[: last + 1], pos - len(carry))
+                carry, skipping = chunk[last + 1 :], False
+            elif not skipping:
+                carry += chunk
+                if len(carry) > MAX_LINE_BYTES:
+                    carry, skipping = b"", True
             pos += len(chunk)
         index.end = line_start
 
@@ -98,6 +140,7 @@ class RawLine:
     offset: int
     data: bytes
     truncated: bool = False
+    torn: bool = False  # the file's last line, without its newline (still being written, or cut)
 
 
 def read_lines(path: Path | str, start: int, count: int) -> tuple[list[RawLine], int]:
@@ -138,6 +181,110 @@ def read_after(path: Path | str, offset: int, limit: int = 500) -> tuple[list[Ra
     got = lo + len(lines)
     nxt = index.end if got >= len(starts) else starts[got]
     return lines, max(nxt, offset)
+
+
+def iter_lines(path: Path | str) -> Iterator[RawLine]:
+    """Every line of a rollout in order, in bounded memory (lines over MAX_LINE_BYTES come cut,
+    a last line without its newline comes `torn`): what an export walks."""
+    with open(path, "rb") as f:
+        number = offset = 0
+        while data := f.readline(MAX_LINE_BYTES + 1):
+            length = len(data)
+            if data.endswith(b"\n"):
+                yield RawLine(number, offset, data[:-1])
+            elif length > MAX_LINE_BYTES:
+                while (rest := f.readline(CHUNK)) and not rest.endswith(b"\n"):
+                    length += len(rest)
+                length += len(rest)
+                yield RawLine(number, offset, data[:MAX_LINE_BYTES], truncated=True)
+            else:
+                yield RawLine(number, offset, data, torn=True)
+            number += 1
+            offset += length
+
+
+@dataclass(frozen=True, slots=True)
+class TurnFacts:
+    """What a turn's last line does not say itself: how long the turn took (its first and last
+    lines' timestamps) and the tokens it used (the growth of the cumulative token count)."""
+
+    seconds: float | None
+    tokens: dict[str, int] | None
+
+
+TOKEN_KEYS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "reasoning_output_tokens",
+    "total_tokens",
+)
+
+
+def stamp_seconds(stamp: object) -> float | None:
+    """Seconds since the epoch of a rollout line's ISO timestamp, None if it is not one."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return datetime.fromisoformat(stamp).timestamp()
+    except ValueError:
+        return None
+
+
+def token_totals(payload: dict[str, Any]) -> dict[str, int] | None:
+    """The cumulative usage in a token_count payload."""
+    info = payload.get("info")
+    total = info.get("total_token_usage") if isinstance(info, dict) else None
+    if not isinstance(total, dict):
+        return None
+    return {k: int(v) for k in TOKEN_KEYS if isinstance(v := total.get(k), int)}
+
+
+def token_delta(before: dict[str, int] | None, after: dict[str, int]) -> dict[str, int]:
+    before = before or {}
+    return {k: after.get(k, 0) - before.get(k, 0) for k in TOKEN_KEYS}
+
+
+def _line_obj(path: Path | str, n: int) -> dict[str, Any] | None:
+    lines, _total = read_lines(path, n, 1)
+    if not lines or lines[0].truncated:
+        return None
+    try:
+        obj = orjson.loads(lines[0].data)
+    except orjson.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _totals_before(path: Path | str, token_lines: array, n: int, floor: int) -> dict | None:
+    """The cumulative token usage of the last token_count line before line n (and at or after
+    line `floor`)."""
+    k = bisect.bisect_left(token_lines, n) - 1
+    while k >= 0 and token_lines[k] >= floor:
+        obj = _line_obj(path, token_lines[k])
+        payload = obj.get("payload") if obj else None
+        if isinstance(payload, dict) and payload.get("type") == "token_count":
+            totals = token_totals(payload)
+            if totals is not None:
+                return totals
+        k -= 1
+    return None
+
+
+def turn_facts(path: Path | str, n: int, end_stamp: object) -> TurnFacts:
+    """The duration and token usage of the turn ending at line n (a task_complete or
+    turn_aborted whose timestamp is `end_stamp`), from the index's markers: a few small reads."""
+    index = line_index(path)
+    k = bisect.bisect_left(index.turn_lines, n) - 1
+    start = index.turn_lines[k] if k >= 0 else 0
+    begin = _line_obj(path, start) if k >= 0 else None
+    t0, t1 = stamp_seconds(begin.get("timestamp") if begin else None), stamp_seconds(end_stamp)
+    seconds = t1 - t0 if t0 is not None and t1 is not None and t1 >= t0 else None
+    after = _totals_before(path, index.token_lines, n, start)
+    tokens = None
+    if after is not None:
+        tokens = token_delta(_totals_before(path, index.token_lines, start, 0), after)
+    return TurnFacts(seconds, tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +342,6 @@ def rollout_stats(path: Path | str) -> RolloutStats:
 def search_lines(path: Path | str, needle: str, limit: int = 200) -> list[int]:
     """Numbers of the lines whose raw JSON contains `needle` (ASCII case folded), first
     `limit` of them, by one streamed pass: search within a session of any size."""
-    import bisect
-
     wanted = needle.encode("utf-8").lower()
     if not wanted:
         return []

@@ -18,9 +18,9 @@ from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from codex.core import rollout_pages
+from codex.core.session_render import esc, render_at
 from codex.core.threads import ThreadIndex, ThreadSummary
 from codex.viewer import page
-from codex.viewer.render import esc, render_line
 
 PAGE_LINES = 200
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -108,7 +108,7 @@ def create_app(codex_home: Path | str) -> FastAPI:
         nxt = start + len(raw)
         return {
             "start": start,
-            "lines": [render_line(r) for r in raw],
+            "lines": [render_at(path, r) for r in raw],
             "next": nxt if nxt < total else None,
             "total": total,
             "end_offset": rollout_pages.line_index(path).end,
@@ -147,7 +147,7 @@ def create_app(codex_home: Path | str) -> FastAPI:
     def tail_api(session_id: str, offset: int = Query(0, ge=0)) -> Any:
         path = rollout(session_id)
         raw, nxt = rollout_pages.read_after(path, offset)
-        return {"lines": [render_line(r) for r in raw], "offset": nxt}
+        return {"lines": [render_at(path, r) for r in raw], "offset": nxt}
 
     @app.get("/api/sessions/{session_id}/search")
     def search_api(session_id: str, q: str = "", limit: int = Query(200, ge=1, le=2000)) -> Any:

@@ -7,7 +7,9 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-from codex.viewer.render import esc
+from codex.core.session_render import STYLE, esc
+
+__all__ = ["SCRIPT", "STYLE", "list_html", "search_html", "session_html"]
 
 
 def _head(title: str) -> str:
@@ -83,21 +85,6 @@ def search_html(session_id: str, q: str, hits: list[int]) -> str:
         + f'<h1>{len(hits)} lines match {esc(q)!s}</h1><ul id="hits">{links}</ul></body></html>'
     )
 
-
-STYLE = """
-body{font:14px system-ui,sans-serif;margin:1em 2em;color:#222}
-table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;
-text-align:left;vertical-align:top}
-.line{border-left:4px solid #ccc;margin:6px 0;padding:4px 8px}
-.head{color:#666;font-size:12px}.head .title{color:#222;font-weight:600}
-.k-msg-user{border-color:#3b82f6}.k-msg-assistant{border-color:#10b981}
-.k-reasoning{border-color:#a78bfa}.k-command{border-color:#f59e0b}
-.k-patch{border-color:#ec4899}.k-error,.k-bad{border-color:#ef4444;background:#fef2f2}
-.k-tokens{border-color:#94a3b8}.k-compaction{border-color:#0ea5e9}
-pre{background:#f6f8fa;padding:6px;overflow:auto;max-height:30em;white-space:pre-wrap}
-.diff .add{color:#15803d}.diff .del{color:#b91c1c}.diff .hunk{color:#6d28d9}
-.ok{color:#15803d}.fail{color:#b91c1c}
-"""
 
 SCRIPT = """
 (function(){

@@ -1,4 +1,5 @@
-"""One rollout line as an HTML timeline entry.
+"""One rollout line as an HTML timeline entry: shared by the viewer's pages and the HTML export
+(`codex export --format html`, the TUI's `/export`), so both show a session the same way.
 
 A rollout is untrusted input (model output, command output, file contents): every string from it
 is HTML-escaped before any markup is added, and the little Markdown rendered (fences, inline
@@ -9,18 +10,56 @@ can reach the page.
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import Any
 
 import orjson
 
-from codex.core.rollout_pages import RawLine
+from codex.core.rollout_pages import RawLine, TurnFacts, turn_facts
 
 _FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)
 _CODE = re.compile(r"`([^`\n]+)`")
 _BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
-_EXIT = re.compile(r"^Process exited with code (-?\d+)$", re.M)
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d(?:\.\d{1,3})?)")
+_EXIT = re.compile(r"^(?:Process exited with code|Exit code:) (-?\d+)$", re.M)
+_WALL = re.compile(r"^Wall time: ([0-9.]+) seconds$", re.M)
 MAX_TEXT = 20_000
+
+# One symbol per kind of entry, so a long timeline can be scanned by eye.
+ICONS = {
+    "meta": "\u2699",  # gear
+    "turn": "\u21bb",  # turn start/end
+    "msg-user": "\U0001f464",  # person
+    "msg-assistant": "\U0001f916",  # robot
+    "msg-developer": "\U0001f4c4",  # page: injected context
+    "msg-system": "\U0001f4c4",
+    "reasoning": "\U0001f4ad",  # thought balloon
+    "command": "\u25b6",  # play
+    "output": "\u21b3",  # arrow: a call's output
+    "patch": "\U0001f4dd",  # memo
+    "plan": "\U0001f4cb",  # clipboard
+    "search": "\U0001f50e",  # magnifier
+    "mcp": "\U0001f50c",  # plug
+    "tool": "\U0001f6e0",  # tools
+    "tokens": "\U0001f4ca",  # chart
+    "compaction": "\U0001f5dc",  # clamp
+    "error": "\u26a0",  # warning
+    "bad": "\u26d4",  # no entry
+}
+
+
+def seconds(value: float) -> str:
+    """A duration as people read it: 850 ms, 2.4 s, 3 min 5 s."""
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    if value < 60:
+        return f"{value:.1f} s"
+    return f"{int(value // 60)} min {value % 60:.0f} s"
+
+
+def _dur(value: float | None) -> str:
+    return "" if value is None else f' <span class="dur">{esc(seconds(value))}</span>'
 
 
 def esc(value: object) -> str:
@@ -135,9 +174,9 @@ def _thread_item(item: dict[str, Any]) -> tuple[str, str, str]:
         cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd or "")
         code = item.get("exit_code")
         dur = item.get("duration") if isinstance(item.get("duration"), dict) else {}
-        secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9
+        secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9 if dur else None
         cls = "ok" if code == 0 else "fail"
-        badge = f'<span class="{cls}">exit {esc(code)}</span> <span>{secs:.2f}s</span>'
+        badge = f'<span class="{cls}">exit {esc(code)}</span>{_dur(secs)}'
         return "command", f"$ {cmd}", badge + pre(item.get("aggregated_output") or "", "out")
     if t == "FileChange":
         return "patch", "file change", pre(item.get("changes"))
@@ -148,8 +187,21 @@ def _thread_item(item: dict[str, Any]) -> tuple[str, str, str]:
     return "item", t, ""
 
 
-def describe(obj: dict[str, Any]) -> tuple[str, str, str]:
-    """(kind, title as plain text, body HTML) of one parsed rollout line."""
+def token_text(tokens: dict[str, Any]) -> str:
+    """A turn's token usage in one line."""
+    parts = [f"in {tokens.get('input_tokens', 0)}"]
+    if tokens.get("cached_input_tokens"):
+        parts.append(f"cached {tokens['cached_input_tokens']}")
+    parts.append(f"out {tokens.get('output_tokens', 0)}")
+    if tokens.get("reasoning_output_tokens"):
+        parts.append(f"reasoning {tokens['reasoning_output_tokens']}")
+    parts.append(f"total {tokens.get('total_tokens', 0)}")
+    return "turn tokens: " + " · ".join(parts)
+
+
+def describe(obj: dict[str, Any], turn: TurnFacts | None = None) -> tuple[str, str, str]:
+    """(kind, title as plain text, body HTML) of one parsed rollout line; `turn` (for a turn's
+    end) carries what the line itself does not say: the turn's duration and token usage."""
     kind = str(obj.get("type", "?"))
     p = obj.get("payload")
     if not isinstance(p, dict):
@@ -192,10 +244,12 @@ def describe(obj: dict[str, Any]) -> tuple[str, str, str]:
             text = out if isinstance(out, str) else _args(out)
             # The shell tools report the exit code in their output's header.
             code = _EXIT.search(text[:400]) if isinstance(text, str) else None
+            wall = _WALL.search(text[:400]) if isinstance(text, str) else None
+            took = _dur(float(wall.group(1))) if wall else ""
             if code is None:
-                return "output", "output", pre(text, "out")
+                return "output", "output", took + pre(text, "out")
             cls = "ok" if code.group(1) == "0" else "fail"
-            badge = f'<span class="{cls}">exit {esc(code.group(1))}</span>'
+            badge = f'<span class="{cls}">exit {esc(code.group(1))}</span>{took}'
             return "output", f"output · exit {code.group(1)}", badge + pre(text, "out")
         if t == "custom_tool_call":
             body = str(p.get("input", ""))
@@ -221,7 +275,9 @@ def describe(obj: dict[str, Any]) -> tuple[str, str, str]:
             code = p.get("exit_code")
             out = p.get("aggregated_output") or p.get("formatted_output") or ""
             cls = "ok" if code == 0 else "fail"
-            badge = f'<span class="{cls}">exit {esc(code)}</span>'
+            dur = p.get("duration") if isinstance(p.get("duration"), dict) else None
+            secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9 if dur else None
+            badge = f'<span class="{cls}">exit {esc(code)}</span>{_dur(secs)}'
             return "command", f"$ {cmd}", badge + pre(out, "out")
         if t == "patch_apply_end":
             return (
@@ -253,32 +309,99 @@ def describe(obj: dict[str, Any]) -> tuple[str, str, str]:
             return "compaction", "context compacted", ""
         if t == "plan_update":
             return "plan", "plan update", pre(p.get("plan"))
+        if t == "codex_py_checkpoint":
+            return "turn", f"checkpoint ({p.get('phase', '')})", ""
         if t == "item_completed" and isinstance(p.get("item"), dict):
             return _thread_item(p["item"])
-        if t in ("task_started", "task_complete", "turn_aborted"):
-            return "turn", t, ""
+        if t == "task_started":
+            return "turn", "turn started", ""
+        if t in ("task_complete", "turn_aborted"):
+            title = "turn complete" if t == "task_complete" else "turn aborted"
+            took = p.get("duration_ms")
+            secs = took / 1000 if isinstance(took, (int, float)) else None
+            if secs is None and turn is not None:
+                secs = turn.seconds
+            body = _dur(secs)
+            if turn is not None and turn.tokens:
+                body += f' <span class="turn-tokens">{esc(token_text(turn.tokens))}</span>'
+            return "turn", title, body
         return "event", t, ""
     return kind, kind, ""
 
 
-def render_line(line: RawLine) -> dict[str, Any]:
+def _clock(stamp: str) -> str:
+    """HH:MM:SS.mmm of an ISO timestamp (the date is in the title attribute)."""
+    m = _STAMP.match(stamp)
+    return m.group(1) if m else stamp
+
+
+def bad_reason(line: RawLine) -> str:
+    if line.truncated:
+        return "line too long, shown cut"
+    if line.torn:
+        return "truncated line (no newline at the end of the file)"
+    return "unreadable line (not a JSON object)"
+
+
+_TURN_END = (b'"task_complete"', b'"turn_aborted"')
+
+
+def render_at(path: str | os.PathLike[str], line: RawLine) -> dict[str, Any]:
+    """render_line for a line read from `path`: a turn's end gets its duration and tokens from
+    the file's line index (a few small reads)."""
+    turn = None
+    if not line.truncated and any(m in line.data for m in _TURN_END):
+        try:
+            obj = orjson.loads(line.data)
+        except orjson.JSONDecodeError:
+            obj = None
+        if isinstance(obj, dict):
+            turn = turn_facts(path, line.number, obj.get("timestamp"))
+    return render_line(line, turn)
+
+
+def render_line(line: RawLine, turn: TurnFacts | None = None) -> dict[str, Any]:
     """A line as the JSON the page appends: its number, offset, and HTML."""
     try:
         obj = orjson.loads(line.data) if not line.truncated else None
     except orjson.JSONDecodeError:
         obj = None
     if not isinstance(obj, dict):
-        reason = "line too long, shown cut" if line.truncated else "unreadable line"
-        kind, title, body, stamp = "bad", reason, "", ""
+        kind, title, body, stamp = "bad", bad_reason(line), "", ""
     else:
-        kind, title, body = describe(obj)
+        kind, title, body = describe(obj, turn)
         stamp = str(obj.get("timestamp", ""))
     raw = line.data.decode("utf-8", "replace")
+    icon = ICONS.get(kind, "\u2022")
     html_text = (
         f'<div class="line k-{esc(kind.split()[0])}" id="L{line.number}">'
-        f'<div class="head"><a href="#L{line.number}">#{line.number}</a> '
-        f'<time>{esc(stamp)}</time> <span class="kind">{esc(kind)}</span> '
+        f'<div class="head"><span class="icon" aria-hidden="true">{icon}</span> '
+        f'<a href="#L{line.number}">#{line.number}</a> '
+        f'<time datetime="{esc(stamp)}" title="{esc(stamp)}">{esc(_clock(stamp))}</time> '
+        f'<span class="kind">{esc(kind)}</span> '
         f'<span class="title">{esc(title)}</span></div>'
         f"{body}<details><summary>raw</summary>{pre(raw, 'raw')}</details></div>"
     )
     return {"n": line.number, "offset": line.offset, "kind": kind, "html": html_text}
+
+
+# The stylesheet of the viewer's pages and of an exported HTML page (inlined there).
+STYLE = """
+body{font:14px system-ui,sans-serif;margin:1em 2em;color:#222}
+table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;
+text-align:left;vertical-align:top}
+.line{border-left:4px solid #ccc;margin:6px 0;padding:4px 8px}
+.head{color:#666;font-size:12px}.head .title{color:#222;font-weight:600}
+.k-msg-user{border-color:#3b82f6}.k-msg-assistant{border-color:#10b981}
+.k-reasoning{border-color:#a78bfa}.k-command{border-color:#f59e0b}
+.k-patch{border-color:#ec4899}.k-error,.k-bad{border-color:#ef4444;background:#fef2f2}
+.k-tokens{border-color:#94a3b8}.k-compaction{border-color:#0ea5e9}
+pre{background:#f6f8fa;padding:6px;overflow:auto;max-height:30em;white-space:pre-wrap}
+.diff .add{color:#15803d}.diff .del{color:#b91c1c}.diff .hunk{color:#6d28d9}
+.ok{color:#15803d}.fail{color:#b91c1c}
+.icon{display:inline-block;width:1.4em;text-align:center}
+.dur{color:#555;background:#eef2f7;border-radius:3px;padding:0 4px;margin-left:4px}
+.turn-tokens{color:#475569;margin-left:6px}
+.k-turn{border-color:#64748b;background:#f8fafc}
+mark{background:#fde68a}
+"""
