@@ -210,7 +210,10 @@ def _md_item(item: dict[str, Any], turns: int) -> str:
         if args not in (None, ""):
             shown = args if isinstance(args, str) else orjson.dumps(args).decode()
             text += _fence(shown, "json" if not isinstance(args, str) else "")
-        for key in ("output", "result", "error"):
+        shown_keys = ("output", "result", "error")
+        if item.get("result") is not None:
+            shown_keys = ("result", "error")  # an MCP result: the output repeats it
+        for key in shown_keys:
             value = item.get(key)
             if value not in (None, ""):
                 shown = value if isinstance(value, str) else orjson.dumps(value).decode()
