@@ -166,26 +166,51 @@ def _seconds(stamp: str) -> int | None:
         return None
 
 
+def _millis(stamp: str) -> int:
+    """An RFC 3339 rollout timestamp → epoch milliseconds (0 when unreadable)."""
+    from datetime import datetime
+
+    try:
+        return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        return 0
+
+
 def turns_from_rollout(
     thread_id: str, lines: Iterable[tuple[str, str, dict[str, Any]]]
 ) -> list[dict[str, Any]]:
     """The turns of a recorded thread (`thread/read`, `thread/resume`, `thread/turns/list`),
-    oldest first, with the user and agent messages and reasoning each holds."""
+    oldest first, with the user and agent messages, reasoning and tool items each holds
+    (codex.app_server.rollout_items). A `thread_rolled_back` event drops the turns it names:
+    the thread reads as it was before them."""
+    from codex.app_server.rollout_items import ToolItems
+
     turns: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
+    tools: ToolItems | None = None
     count = 0
+    cwd = ""
 
     def close(status: str, stamp: str) -> None:
-        nonlocal current
+        nonlocal current, tools
         if current is None:
             return
         current["status"] = status
         current["completedAt"] = _seconds(stamp)
         if current["startedAt"] is not None and current["completedAt"] is not None:
             current["durationMs"] = (current["completedAt"] - current["startedAt"]) * 1000
-        current = None
+        if tools is not None:
+            tools.close(status)
+        current = tools = None
 
     for stamp, kind, payload in lines:
+        if kind == "session_meta" or kind == "turn_context":
+            cwd = str(payload.get("cwd") or cwd)
+            continue
+        if kind == "response_item":
+            if tools is not None:
+                tools.response_item(payload, _millis(stamp))
+            continue
         if kind != "event_msg":
             continue
         etype = payload.get("type")
@@ -194,14 +219,35 @@ def turns_from_rollout(
             current = turn_object(
                 turn_id(thread_id, count), items_view="full", started_at=_seconds(stamp)
             )
+            tools = ToolItems(current["items"], cwd)
             count += 1
             turns.append(current)
             continue
+        if etype == "thread_rolled_back":
+            close("interrupted", stamp)
+            dropped = payload.get("num_turns")
+            if isinstance(dropped, int) and dropped > 0:
+                del turns[max(0, len(turns) - dropped) :]
+            continue
         if current is None:
             continue
-        ms = int((_seconds(stamp) or 0) * 1000)
+        ms = _millis(stamp)
         n = len(current["items"])
-        if etype == "user_message":
+        if etype == "item_completed" and tools is not None:
+            item = payload.get("item") if isinstance(payload.get("item"), dict) else {}
+            itype = item.get("type")
+            parts = item.get("content") if isinstance(item.get("content"), list) else []
+            texts = [str(p.get("text", "")) for p in parts if isinstance(p, dict)]
+            if itype == "UserMessage":
+                content = [text_content(t) for t in texts]
+                current["items"].append(user_message_item(str(item.get("id")), content, ms, ms))
+            elif itype == "AgentMessage":
+                current["items"].append(
+                    agent_message_item(str(item.get("id")), "".join(texts), ms, ms)
+                )
+            else:
+                tools.item_completed(payload)
+        elif etype == "user_message":
             content = [text_content(str(payload.get("message", "")))]
             item_id = f"{current['id']}-{n}"
             current["items"].append(user_message_item(item_id, content, ms, ms))
@@ -218,6 +264,8 @@ def turns_from_rollout(
                     "content": [],
                 }
             )
+        elif etype in ("entered_review_mode", "exited_review_mode"):
+            current["items"].append(review_item(etype, payload, f"{current['id']}-{n}", ms))
         elif etype in ("task_complete", "turn_complete"):
             close("completed", stamp)
         elif etype == "turn_aborted":
@@ -225,3 +273,15 @@ def turns_from_rollout(
     if current is not None and current["status"] == "inProgress":
         current["status"] = "interrupted"
     return turns
+
+
+def review_item(etype: str, payload: dict[str, Any], item_id: str, ms: int) -> dict[str, Any]:
+    """enteredReviewMode / exitedReviewMode from their rollout events (codex-py records the
+    shown text as `review`: the target's hint, then the rendered verdict)."""
+    return {
+        "type": "enteredReviewMode" if etype == "entered_review_mode" else "exitedReviewMode",
+        "id": str(payload.get("id") or item_id),
+        "review": str(payload.get("review") or payload.get("user_facing_hint") or ""),
+        "startedAtMs": ms,
+        "completedAtMs": ms,
+    }
