@@ -93,3 +93,39 @@ def test_closing_the_session_stops_its_servers_in_a_live_process(
     running, after = asyncio.run(scenario())
     assert running != []  # the server was up during the session
     assert after == []
+
+
+def test_servers_start_only_once_the_model_answers(tmp_path):
+    """Building a request (tool_specs) never starts a server or loads the SDK: the first request
+    is never held behind them. The turn's first answer (model_answered) starts them."""
+    import asyncio
+    import sys
+
+    from codex.config.schema import McpServerConfig
+    from codex.mcp_client.manager import RESOURCE_TOOLS, McpManager
+    from tests.mcp.harness import ROOT
+
+    table = McpServerConfig(
+        command=sys.executable,
+        args=["-m", "tests.mcp.peers.stdio_server"],
+        cwd=str(ROOT),
+    )
+
+    async def main() -> list[str]:
+        manager = McpManager({"peer": table}, tmp_path / "log")
+        try:
+            specs = manager.tool_specs(None)
+            assert [s["name"] for s in specs] == list(RESOURCE_TOOLS)
+            await asyncio.sleep(0)
+            assert not manager.started
+            assert manager.connections == {}
+            manager.model_answered()
+            assert manager.started
+            call = type("Call", (), {"name": "mcp__peer__echo", "mcp_target": None})()
+            await manager.prepare(call)  # waits for the server to be up
+            return [s["name"] for s in manager.tool_specs(None)]
+        finally:
+            await manager.close()
+
+    names = asyncio.run(main())
+    assert "mcp__peer__echo" in names
