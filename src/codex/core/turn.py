@@ -197,8 +197,14 @@ class TurnRunner:
 
         client = sess.client_for(self.settings.model)
         sess.write_through_recorder()  # what this request carries is on disk before it leaves
+        # MCP servers start once the model answers: the request has left by then, so starting
+        # them (seconds of CPU for the `mcp` SDK) never delays it (codex.mcp_client.manager).
+        mcp = self.tool_ctx.mcp
         try:
             async for event in client.stream(prompt):
+                if mcp is not None:
+                    mcp.model_answered()
+                    mcp = None
                 if isinstance(event, OutputTextDelta):
                     if deltas:
                         emit(AgentMessageDelta(event.delta))
