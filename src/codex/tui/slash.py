@@ -16,8 +16,11 @@ if TYPE_CHECKING:
     from codex.tui.app import CodexApp
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("model", "choose what model to use"),
-    ("approvals", "choose what Codex can do without approval"),
+    ("model", "choose what model and reasoning effort to use"),
+    ("permissions", "choose what Codex is allowed to do"),
+    ("approvals", "choose what Codex is allowed to do (same as /permissions)"),
+    ("review", "review my current changes and find issues"),
+    ("undo", "restore the files as they were before a turn of this session"),
     ("new", "start a new chat during a conversation"),
     ("resume", "resume a saved chat"),
     ("init", "create an AGENTS.md file with instructions for Codex"),
@@ -31,8 +34,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("quit", "exit Codex"),
     ("exit", "exit Codex"),
 )
-
-APPROVAL_POLICIES = ("on-request", "never")  # what 0.169 still accepts
 
 # What /init asks the model (upstream sends a prompt; the model writes the file with its tools).
 INIT_PROMPT = (
@@ -80,28 +81,33 @@ async def _submit(app: CodexApp, op: Any) -> None:
 
 
 async def _cmd_model(app: CodexApp, rest: str) -> None:
-    if not rest:
-        app.mapper.notice(f"Model: {app.mapper.status.model}. Use /model NAME to switch.")
+    from codex.tui.settings import open_model_picker
+
+    open_model_picker(app)
+
+
+async def _cmd_permissions(app: CodexApp, rest: str) -> None:
+    from codex.tui.settings import open_permissions_picker
+
+    open_permissions_picker(app)
+
+
+_cmd_approvals = _cmd_permissions
+
+
+async def _cmd_review(app: CodexApp, rest: str) -> None:
+    from codex.tui.review import open_review_picker, start_review
+
+    if rest:  # `/review TEXT`: custom instructions, no picker
+        start_review(app, instructions=rest)
         return
-    from codex.protocol.ops import OverrideTurnContext
-
-    await _submit(app, OverrideTurnContext(model=rest))
-    app.mapper.status.model = rest
-    app.mapper.notice(f"• Model changed to {rest}")
+    open_review_picker(app)
 
 
-async def _cmd_approvals(app: CodexApp, rest: str) -> None:
-    if rest not in APPROVAL_POLICIES:
-        app.mapper.notice(
-            f"Approval policy: {app.mapper.status.approval}. "
-            f"Use /approvals {{{'|'.join(APPROVAL_POLICIES)}}}."
-        )
-        return
-    from codex.protocol.ops import OverrideTurnContext
+async def _cmd_undo(app: CodexApp, rest: str) -> None:
+    from codex.tui.undo import open_undo_picker
 
-    await _submit(app, OverrideTurnContext(approval_policy=rest))
-    app.mapper.status.approval = rest
-    app.mapper.notice(f"• Approval policy set to {rest}")
+    open_undo_picker(app)
 
 
 async def _cmd_new(app: CodexApp, rest: str) -> None:

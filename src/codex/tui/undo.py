@@ -1,0 +1,250 @@
+"""/undo: a picker over this session's turns (like Claude Code's rewind) that puts the files back
+as they were before the chosen turn, through the checkpoint store (codex.core.checkpoints).
+
+The turns come from the session's rollout, where core records a `codex_py_checkpoint` event
+before each turn that may write (and one when it ends); each row shows the turn's prompt and how
+many files it changed. Restoring is refused while files the agent left were changed by hand since:
+the picker then lists them and asks before overwriting. Every restore is itself checkpointed and
+logged where `codex undo` logs its own (`undo-log.jsonl` beside the store), so `codex undo --redo`
+takes a /undo back. Only files are restored; the conversation keeps its turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from codex.tui.choice import Choice, ChoiceScreen
+
+if TYPE_CHECKING:
+    from codex.tui.app import CodexApp
+
+EVENT_TYPE = "codex_py_checkpoint"
+LISTED = 12  # files named in a notice before "… and N more"
+
+
+@dataclass(slots=True)
+class TurnPoint:
+    number: int  # 1-based, in the session's order
+    turn_id: str
+    cwd: str
+    before: str
+    before_time: float
+    after: str | None = None
+    after_time: float = 0.0
+    prompt: str = ""
+
+
+def session_turns(rollout: Path) -> list[TurnPoint]:
+    """The session's checkpointed turns, in order, each with the prompt that started it (the
+    first user message recorded after its `before` checkpoint)."""
+    from codex.core.threads import recorded_events
+
+    turns: dict[str, TurnPoint] = {}
+    waiting: TurnPoint | None = None  # a turn whose prompt comes next
+    for _, kind, payload in recorded_events(rollout):
+        if kind != "event_msg":
+            continue
+        what = payload.get("type")
+        if what == EVENT_TYPE and isinstance(payload.get("turn_id"), str):
+            turn_id, phase = payload["turn_id"], payload.get("phase")
+            if phase == "before" and turn_id not in turns:
+                waiting = turns[turn_id] = TurnPoint(
+                    number=len(turns) + 1,
+                    turn_id=turn_id,
+                    cwd=str(payload.get("cwd", "")),
+                    before=str(payload.get("checkpoint", "")),
+                    before_time=float(payload.get("time", 0.0)),
+                )
+            elif phase == "after" and turn_id in turns:
+                turns[turn_id].after = str(payload.get("checkpoint", ""))
+                turns[turn_id].after_time = float(payload.get("time", 0.0))
+        elif what == "user_message" and waiting is not None:
+            waiting.prompt = str(payload.get("message", ""))
+            waiting = None
+    return list(turns.values())
+
+
+# ---- the log `codex undo` keeps beside the store -----------------------------------------
+
+
+def _log_path(store: Any) -> Path:
+    return Path(store.git_dir) / "undo-log.jsonl"
+
+
+def read_log(store: Any, session: str) -> list[dict[str, Any]]:
+    try:
+        lines = _log_path(store).read_bytes().splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(entry, dict) and entry.get("session") == session:
+            out.append(entry)
+    return out
+
+
+def append_log(store: Any, entry: dict[str, Any]) -> None:
+    with open(_log_path(store), "ab") as fh:
+        fh.write(orjson.dumps(entry) + b"\n")
+
+
+def expected_tree(turns: list[TurnPoint], log: list[dict[str, Any]]) -> str | None:
+    """The tree as codex last left it: the last turn's end, or a later undo/redo's result.
+    Files that differ from it now were changed by hand."""
+    last = turns[-1]
+    expected = last.after
+    if log and float(log[-1].get("time", 0.0)) >= (last.after_time or last.before_time):
+        expected = str(log[-1]["result"])
+    return expected
+
+
+# ---- the picker -------------------------------------------------------------------------
+
+
+def _listing(paths: list[str]) -> str:
+    shown = [f"  {p}" for p in paths[:LISTED]]
+    if len(paths) > LISTED:
+        shown.append(f"  … and {len(paths) - LISTED} more")
+    return "\n".join(shown)
+
+
+def _summary(turn: TurnPoint, changed: int | None) -> str:
+    when = time.strftime("%H:%M", time.localtime(turn.before_time)) if turn.before_time else ""
+    if changed is None:
+        files = "still running" if turn.after is None else ""
+    else:
+        files = "no file changes" if changed == 0 else f"{changed} file{'s' * (changed != 1)}"
+    return " · ".join(part for part in (f"turn {turn.number}", when, files) if part)
+
+
+def _rows(store: Any, turns: list[TurnPoint]) -> list[Choice]:
+    rows = []
+    for turn in reversed(turns):  # newest first: the usual undo is the last turn
+        changed = len(store.changed(turn.before, turn.after)) if turn.after else None
+        prompt = (turn.prompt.strip().splitlines() or ["(no prompt)"])[0]
+        prompt = prompt if len(prompt) <= 48 else prompt[:47] + "…"
+        rows.append(Choice(prompt, _summary(turn, changed), turn))
+    return rows
+
+
+def _say(app: CodexApp, text: str, style: str = "dim") -> None:
+    app.mapper.notice(text, style)
+    app.mark_dirty()
+
+
+def open_undo_picker(app: CodexApp) -> None:
+    app.run_worker(_open(app), group="undo", exit_on_error=False)
+
+
+async def _open(app: CodexApp) -> None:
+    from codex.core.checkpoints import CheckpointError, CheckpointStore
+
+    status = app.mapper.status
+    if status.running:
+        _say(app, "Wait for the current turn to finish before /undo.", "yellow")
+        return
+    if not status.rollout_path:
+        _say(app, "This session keeps no checkpoints (it is not recorded).", "yellow")
+        return
+    turns = await asyncio.to_thread(session_turns, Path(status.rollout_path))
+    if not turns:
+        _say(app, "No turn of this session changed files yet (read-only turns keep no checkpoint).")
+        return
+    home = Path(str(app.options.config.codex_home))
+    store = CheckpointStore(home, Path(turns[0].cwd))
+    try:
+        rows = await asyncio.to_thread(_rows, store, turns)
+    except CheckpointError as err:
+        _say(app, f"■ The checkpoints of this session cannot be read: {err}", "red")
+        return
+
+    async def chosen(answer: tuple[Any, str] | None) -> None:
+        if answer is not None:
+            app.run_worker(restore(app, store, turns, answer[0]), group="undo")
+
+    app.push_screen(
+        ChoiceScreen(
+            "Undo: restore the files to before a turn",
+            rows,
+            subtitle="Files only: the conversation keeps its turns.",
+        ),
+        chosen,
+    )
+
+
+async def restore(
+    app: CodexApp, store: Any, turns: list[TurnPoint], turn: TurnPoint, *, force: bool = False
+) -> None:
+    """Restore the tree to before `turn`; with hand edits in the way (and not `force`), ask."""
+    from codex.core.checkpoints import CheckpointError
+
+    session = app.mapper.status.session_id
+    expected = expected_tree(turns, read_log(store, session))
+    started = time.perf_counter()
+    try:
+        result = await asyncio.to_thread(store.restore, turn.before, expected=expected, force=force)
+    except (CheckpointError, OSError) as err:
+        _say(app, f"■ Undo failed: {err}", "bold red")
+        return
+    if result.conflicts and not result.applied:
+        _ask_overwrite(app, store, turns, turn, result.conflicts)
+        return
+    if not result.written and not result.deleted:
+        _say(app, f"• Nothing to undo: the files already are as before turn {turn.number}.")
+        return
+    append_log(
+        store,
+        {
+            "session": session,
+            "action": "undo",
+            "before": result.before,
+            "result": turn.before,
+            "time": time.time(),
+        },
+    )
+    ms = (time.perf_counter() - started) * 1000
+    lines = [
+        f"• Restored the files to before turn {turn.number}: {len(result.written)} restored, "
+        f"{len(result.deleted)} deleted ({ms:.0f} ms). `codex undo --redo` takes it back."
+    ]
+    touched = [f"restore {p}" for p in result.written] + [f"delete {p}" for p in result.deleted]
+    lines.append(_listing(touched))
+    _say(app, "\n".join(lines), "green")
+
+
+def _ask_overwrite(
+    app: CodexApp, store: Any, turns: list[TurnPoint], turn: TurnPoint, conflicts: list[str]
+) -> None:
+    _say(
+        app,
+        f"⚠ Not restored: these files were changed by hand since codex last wrote them:\n"
+        f"{_listing(conflicts)}",
+        "yellow",
+    )
+
+    async def chosen(answer: tuple[Any, str] | None) -> None:
+        if answer is not None and answer[0] == "overwrite":
+            await restore(app, store, turns, turn, force=True)
+
+    rows = [
+        Choice("Keep my changes", "restore nothing", "keep"),
+        Choice("Restore anyway", f"overwrite the {len(conflicts)} changed file(s)", "overwrite"),
+    ]
+    app.push_screen(
+        ChoiceScreen(
+            f"Files changed by hand since turn {turn.number}",
+            rows,
+            subtitle=_listing(conflicts),
+        ),
+        chosen,
+    )
