@@ -199,3 +199,53 @@ def test_resource_tools_are_the_officials_and_in_the_first_request(tmp_path, moc
     assert run.rc == 0, run.stderr
     first = mock_model_server.requests[0].json["tools"]
     assert [t for t in first if t.get("name") in names] == official
+
+
+def test_annotated_tools_follow_the_approval_rules(tmp_path, mock_model_server):
+    """As upstream: a destructive tool needs approval, which `codex exec` cannot give (upstream
+    exec cancels the question): the call ends with "user cancelled MCP tool call" and the tool
+    never runs; a read-only tool and an unannotated one run."""
+    target = tmp_path / "touched.txt"
+    run, _ = _run(
+        tmp_path,
+        mock_model_server,
+        stdio_table("peer"),
+        Turn([FunctionCall("c0", "mcp__peer__peek", {"path": str(target)})]),
+        Turn(
+            [
+                FunctionCall("t1", "mcp__peer__touch", {"path": str(target)}),
+                FunctionCall("p1", "mcp__peer__peek", {"path": str(target)}),
+                FunctionCall("e1", "mcp__peer__echo", {"text": "x"}),
+            ]
+        ),
+        Turn([Message("done")]),
+    )
+    assert run.rc == 0, run.stderr
+    assert not target.exists()
+    last = mock_model_server.requests[-1]
+    assert last.function_call_output("t1")["output"] == "user cancelled MCP tool call"
+    assert "missing" in last.function_call_output("p1")["output"]
+    assert "echo: x" in last.function_call_output("e1")["output"]
+    events = _events(run.stdout)
+    items = {e["item"].get("id"): e["item"] for e in events if e["type"] == "item.completed"}
+    touch = next(i for i in items.values() if i.get("tool") == "touch")
+    assert touch["status"] == "failed"
+    assert touch["error"] == {"message": "user cancelled MCP tool call"}
+    started = [e["item"] for e in events if e["type"] == "item.started"]
+    assert any(i.get("tool") == "touch" for i in started)  # begun, then refused
+
+
+def test_full_access_runs_destructive_tools_without_asking(tmp_path, mock_model_server):
+    target = tmp_path / "touched.txt"
+    run, _ = _run(
+        tmp_path,
+        mock_model_server,
+        stdio_table("peer"),
+        Turn([FunctionCall("c0", "mcp__peer__peek", {"path": str(target)})]),
+        Turn([FunctionCall("t1", "mcp__peer__touch", {"path": str(target)})]),
+        Turn([Message("done")]),
+        extra_argv=("--dangerously-bypass-approvals-and-sandbox",),
+    )
+    assert run.rc == 0, run.stderr
+    assert target.read_text() == "touched"
+    assert "touched" in mock_model_server.requests[-1].function_call_output("t1")["output"]

@@ -128,6 +128,12 @@ async def _call_tool(
     ctx.emit(McpToolCallBegin(call.call_id, invocation))
     started = time.monotonic()
     conn = manager.connections[server]
+    refusal = await _approve(ctx, call, server, conn.tool(tool), arguments)
+    if refusal is not None:  # as upstream: begin, then an end with the refusal, zero duration
+        ctx.emit(
+            McpToolCallEnd(call.call_id, invocation, Duration.from_seconds(0), {"Err": refusal})
+        )
+        return ToolResult(refusal, success=False)
     try:
         result = await conn.call_tool(tool, arguments)
     except TimeoutError:
@@ -145,6 +151,34 @@ async def _call_tool(
         )
     )
     return ToolResult(_output(wire), success=not wire.get("isError", False))
+
+
+async def _approve(
+    ctx: ToolContext, call: ToolCall, server: str, tool: Any, arguments: dict[str, Any] | None
+) -> str | None:
+    """None when the call may run; else why not (codex.mcp_client.approval). A front end that
+    can answer is asked through the session's gate (`request_mcp_tool`); one that cannot
+    (`codex exec`) gets upstream's exec outcome, a cancelled call."""
+    from codex.mcp_client import approval
+
+    if not approval.needs_approval(tool, ctx.approval_policy, ctx.sandbox_policy):
+        return None
+    ask = getattr(ctx.gate, "request_mcp_tool", None)
+    if ask is None:
+        return approval.CANCELLED
+    name = getattr(tool, "name", "")
+    decision = await ask(
+        call_id=call.call_id,
+        turn_id=ctx.turn_id,
+        server=server,
+        tool=name,
+        message=approval.question(server, name),
+        description=getattr(tool, "description", None),
+        arguments=arguments,
+    )
+    if decision == "accept":
+        return None
+    return approval.REJECTED if decision == "decline" else approval.CANCELLED
 
 
 # Fields newer SDK revisions add to every result (caching hints, the result kind): not part of the

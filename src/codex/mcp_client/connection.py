@@ -121,6 +121,10 @@ class Connection:
             self.tools = self._filter(await _all_tools(session))
             yield session
 
+    def tool(self, name: str) -> types.Tool | None:
+        """The listed tool of that raw name (its annotations decide approvals)."""
+        return next((t for t in self.tools if t.name == name), None)
+
     def _filter(self, tools: list[types.Tool]) -> list[types.Tool]:
         allowed = self.settings.enabled_tools
         denied = set(self.settings.disabled_tools)

@@ -34,6 +34,7 @@ def main() -> None:
         return
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.utilities.types import Image
+    from mcp.types import ToolAnnotations
 
     server = MCPServer("peer")
 
@@ -61,6 +62,22 @@ def main() -> None:
     @server.tool(name="write-file.v2", description="A tool whose name needs sanitising.")
     def write_file(path: str) -> str:
         return f"would write {path}"
+
+    @server.tool(
+        description="Creates the file at path (destructive: needs approval).",
+        annotations=ToolAnnotations(destructiveHint=True),
+    )
+    def touch(path: str) -> str:
+        with open(path, "w") as f:
+            f.write("touched")
+        return f"touched {path}"
+
+    @server.tool(
+        description="Says whether path exists (read-only: no approval).",
+        annotations=ToolAnnotations(readOnlyHint=True),
+    )
+    def peek(path: str) -> str:
+        return "exists" if os.path.exists(path) else "missing"
 
     @server.resource("memo://notes", description="A short note.")
     def notes() -> str:
