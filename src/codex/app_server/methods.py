@@ -52,6 +52,8 @@ METHODS: dict[str, Handler] = {
     "configRequirements/read": account.config_requirements_read,
     "mcpServerStatus/list": account.mcp_server_status_list,
     "command/exec": commands.command_exec,
+    "command/exec/write": commands.command_write,
+    "command/exec/resize": commands.command_resize,
     "command/exec/terminate": commands.command_terminate,
 }
 
