@@ -177,12 +177,15 @@ def _millis(stamp: str) -> int:
 
 
 def turns_from_rollout(
-    thread_id: str, lines: Iterable[tuple[str, str, dict[str, Any]]]
+    thread_id: str,
+    lines: Iterable[tuple[str, str, dict[str, Any]]],
+    stats: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The turns of a recorded thread (`thread/read`, `thread/resume`, `thread/turns/list`),
     oldest first, with the user and agent messages, reasoning and tool items each holds
     (codex.app_server.rollout_items). A `thread_rolled_back` event drops the turns it names:
-    the thread reads as it was before them."""
+    the thread reads as it was before them. `stats["started"]` gets the number of turns ever
+    started (rolled back ones included): the index the next turn's id derives from."""
     from codex.app_server.rollout_items import ToolItems
 
     turns: list[dict[str, Any]] = []
@@ -272,6 +275,8 @@ def turns_from_rollout(
             close("interrupted", stamp)
     if current is not None and current["status"] == "inProgress":
         current["status"] = "interrupted"
+    if stats is not None:
+        stats["started"] = count
     return turns
 
 

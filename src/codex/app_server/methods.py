@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codex.app_server import account, commands, threads, turns
+from codex.app_server import account, commands, rollback, threads, turns
 from codex.app_server.errors import unsupported
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ METHODS: dict[str, Handler] = {
     "thread/name/set": threads.thread_name_set,
     "thread/unsubscribe": threads.thread_unsubscribe,
     "thread/compact/start": threads.thread_compact_start,
-    "thread/rollback": threads.thread_rollback,
+    "thread/rollback": rollback.thread_rollback,
+    "thread/revert": rollback.thread_revert,
     "thread/shellCommand": threads.thread_shell_command,
     "turn/start": turns.turn_start,
     "turn/steer": turns.turn_steer,

@@ -131,6 +131,7 @@ async def _open(
     from codex.errors import CodexError
 
     turns: list[dict[str, Any]] = []
+    started = 0
     try:
         if fork_of is not None:
             import uuid
@@ -151,7 +152,9 @@ async def _open(
                 config, front_end=front_end, resume=resume, ephemeral=ephemeral
             )
             if resume is not None:
-                turns = _recorded_turns(session.conversation_id, resume)
+                stats: dict[str, int] = {}
+                turns = _recorded_turns(session.conversation_id, resume, stats)
+                started = stats.get("started", len(turns))
     except CodexError as exc:
         raise errors.invalid_request(str(exc)) from None
     preview = next(
@@ -171,7 +174,7 @@ async def _open(
         model_provider=str(config.model_provider),
         originator=originator,
         ephemeral=ephemeral,
-        turn_count=len(turns) if fork_of is None else 0,
+        turn_count=started,
         forked_from=fork_of[0] if fork_of else None,
         name=server.names.get(fork_of[0] if fork_of else session.conversation_id),
         preview=preview,
@@ -187,10 +190,17 @@ async def _open(
     return live
 
 
-def _recorded_turns(thread_id: str, path: Path) -> list[dict[str, Any]]:
+def _recorded_turns(
+    thread_id: str, path: Path, stats: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     from codex.core.threads import recorded_events
 
-    return turns_from_rollout(thread_id, recorded_events(path))
+    return turns_from_rollout(thread_id, recorded_events(path), stats)
+
+
+async def reopen(server: AppServer, conn: Connection, p: dict[str, Any], path: Path) -> LiveThread:
+    """Open a thread again from its rollout (after thread/rollback recorded into it)."""
+    return await _open(server, conn, p, resume=path)
 
 
 async def thread_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
@@ -406,12 +416,6 @@ async def thread_compact_start(server: AppServer, conn: Connection, p: dict[str,
     live.start_turn([])
     await live.session.submit(Compact())
     return {}
-
-
-async def thread_rollback(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    server.thread(p)
-    integer(p, "numTurns", minimum=1)
-    raise errors.invalid_request("thread/rollback is not supported by this server yet")
 
 
 async def thread_shell_command(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
