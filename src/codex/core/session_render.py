@@ -26,26 +26,27 @@ _EXIT = re.compile(r"^(?:Process exited with code|Exit code:) (-?\d+)$", re.M)
 _WALL = re.compile(r"^Wall time: ([0-9.]+) seconds$", re.M)
 MAX_TEXT = 20_000
 
-# One symbol per kind of entry, so a long timeline can be scanned by eye.
+# One symbol per kind of entry, so a long timeline can be scanned by eye. Text symbols that
+# common fonts (DejaVu) cover, not emoji: a machine without an emoji font shows no boxes.
 ICONS = {
     "meta": "\u2699",  # gear
     "turn": "\u21bb",  # turn start/end
-    "msg-user": "\U0001f464",  # person
-    "msg-assistant": "\U0001f916",  # robot
-    "msg-developer": "\U0001f4c4",  # page: injected context
-    "msg-system": "\U0001f4c4",
-    "reasoning": "\U0001f4ad",  # thought balloon
+    "msg-user": "\u263a",  # face
+    "msg-assistant": "\u2726",  # star
+    "msg-developer": "\u2630",  # context injected by the harness
+    "msg-system": "\u2630",
+    "reasoning": "\u2601",  # cloud
     "command": "\u25b6",  # play
-    "output": "\u21b3",  # arrow: a call's output
-    "patch": "\U0001f4dd",  # memo
-    "plan": "\U0001f4cb",  # clipboard
-    "search": "\U0001f50e",  # magnifier
-    "mcp": "\U0001f50c",  # plug
-    "tool": "\U0001f6e0",  # tools
-    "tokens": "\U0001f4ca",  # chart
-    "compaction": "\U0001f5dc",  # clamp
+    "output": "\u21b3",  # a call's output
+    "patch": "\u270e",  # pencil
+    "plan": "\u2713",  # check mark
+    "search": "\u26b2",  # magnifier-like
+    "mcp": "\u21c4",  # to a server and back
+    "tool": "\u2692",  # hammer and pick
+    "tokens": "\u2211",  # sum
+    "compaction": "\u2702",  # scissors
     "error": "\u26a0",  # warning
-    "bad": "\u26d4",  # no entry
+    "bad": "\u2298",  # circled slash
 }
 
 
@@ -181,7 +182,10 @@ def _thread_item(item: dict[str, Any]) -> tuple[str, str, str]:
     if t == "FileChange":
         return "patch", "file change", pre(item.get("changes"))
     if t in ("McpToolCall", "DynamicToolCall"):
-        return "mcp", f"{item.get('server', '')} {item.get('tool', '')}", pre(item.get("result"))
+        dur = item.get("duration") if isinstance(item.get("duration"), dict) else None
+        secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9 if dur else None
+        title = f"{item.get('server', '')} {item.get('tool', '')}"
+        return "mcp", title, _dur(secs) + pre(item.get("result"))
     if t == "WebSearch":
         return "search", f"web search: {item.get('query', '')}", ""
     return "item", t, ""
@@ -388,8 +392,9 @@ def render_line(line: RawLine, turn: TurnFacts | None = None) -> dict[str, Any]:
 # The stylesheet of the viewer's pages and of an exported HTML page (inlined there).
 STYLE = """
 body{font:14px system-ui,sans-serif;margin:1em 2em;color:#222}
-table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;
-text-align:left;vertical-align:top}
+h1{font-size:20px}.path{color:#666}form{margin:4px 0}input{padding:3px 6px}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;
+text-align:left;vertical-align:top}th{background:#f1f5f9}tr:nth-child(even) td{background:#fafafa}
 .line{border-left:4px solid #ccc;margin:6px 0;padding:4px 8px}
 .head{color:#666;font-size:12px}.head .title{color:#222;font-weight:600}
 .k-msg-user{border-color:#3b82f6}.k-msg-assistant{border-color:#10b981}
@@ -399,7 +404,7 @@ text-align:left;vertical-align:top}
 pre{background:#f6f8fa;padding:6px;overflow:auto;max-height:30em;white-space:pre-wrap}
 .diff .add{color:#15803d}.diff .del{color:#b91c1c}.diff .hunk{color:#6d28d9}
 .ok{color:#15803d}.fail{color:#b91c1c}
-.icon{display:inline-block;width:1.4em;text-align:center}
+.icon{display:inline-block;width:1.4em;text-align:center;font-size:15px;color:#334155}
 .dur{color:#555;background:#eef2f7;border-radius:3px;padding:0 4px;margin-left:4px}
 .turn-tokens{color:#475569;margin-left:6px}
 .k-turn{border-color:#64748b;background:#f8fafc}

@@ -162,6 +162,11 @@ def create_app(codex_home: Path | str) -> FastAPI:
     def script() -> Response:
         return Response(page.SCRIPT, media_type="text/javascript")
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        # Browsers ask for it on every page; an answer keeps their consoles free of 404s.
+        return Response(page.FAVICON, media_type="image/svg+xml")
+
     @app.get("/static/viewer.css")
     def style() -> Response:
         return Response(page.STYLE, media_type="text/css")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from codex.core.session_render import STYLE, esc
 
-__all__ = ["SCRIPT", "STYLE", "list_html", "search_html", "session_html"]
+__all__ = ["FAVICON", "SCRIPT", "STYLE", "list_html", "search_html", "session_html"]
 
 
 def _head(title: str) -> str:
@@ -85,6 +85,12 @@ def search_html(session_id: str, q: str, hits: list[int]) -> str:
         + f'<h1>{len(hits)} lines match {esc(q)!s}</h1><ul id="hits">{links}</ul></body></html>'
     )
 
+
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    '<rect width="16" height="16" rx="3" fill="#10b981"/>'
+    '<path d="M4 5l3 3-3 3M8 11h4" stroke="#fff" stroke-width="1.6" fill="none"/></svg>'
+)
 
 SCRIPT = """
 (function(){
