@@ -5,6 +5,8 @@ does (redirect_uri `{issuer}/deviceauth/callback`, no API-key exchange)."""
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import TextIO
 
 from codex import __version__
@@ -31,9 +33,27 @@ def print_prompt(code: oauth.DeviceCode, out: TextIO) -> None:
 def run_device_code_login(
     opts: LoginOptions, out: TextIO | None = None, *, max_wait: float = oauth.DEVICE_CODE_MAX_WAIT
 ) -> None:
-    code = oauth.request_device_code(opts.issuer, opts.client_id)
+    code = request_device_code(opts)
     print_prompt(code, out or sys.stdout)
-    grant = oauth.poll_device_code(opts.issuer, code, max_wait=max_wait)
+    complete_device_code_login(opts, code, max_wait=max_wait)
+
+
+def request_device_code(opts: LoginOptions) -> oauth.DeviceCode:
+    """The URL and one-time code to show (the first half of the flow, for callers that show
+    them their own way: the in-process SDK's login handle)."""
+    return oauth.request_device_code(opts.issuer, opts.client_id)
+
+
+def complete_device_code_login(
+    opts: LoginOptions,
+    code: oauth.DeviceCode,
+    *,
+    max_wait: float = oauth.DEVICE_CODE_MAX_WAIT,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Poll until `code` is approved, exchange it and store the credentials. `sleep` waits
+    between polls; one that raises (LoginCancelled) ends the flow with nothing stored."""
+    grant = oauth.poll_device_code(opts.issuer, code, max_wait=max_wait, sleep=sleep)
     redirect_uri = f"{opts.issuer.rstrip('/')}/deviceauth/callback"
     try:
         tokens = oauth.exchange_code(

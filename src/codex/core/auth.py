@@ -12,7 +12,11 @@ from codex._lazy import lazy_exports
 if TYPE_CHECKING:
     from codex.auth.access_token import login_with_access_token
     from codex.auth.api_key import login_with_api_key, mask_api_key
-    from codex.auth.device_code import run_device_code_login
+    from codex.auth.device_code import (
+        complete_device_code_login,
+        request_device_code,
+        run_device_code_login,
+    )
     from codex.auth.errors import AuthError, LoginCancelled
     from codex.auth.login_server import LoginFlow, LoginOptions
     from codex.auth.manager import AuthManager
@@ -30,11 +34,13 @@ __all__ = [
     "LoginOptions",
     "check_login_method",
     "client_id",
+    "complete_device_code_login",
     "enforce_login_restrictions",
     "issuer",
     "login_with_access_token",
     "login_with_api_key",
     "mask_api_key",
+    "request_device_code",
     "run_device_code_login",
     "session_auth",
 ]
@@ -54,6 +60,8 @@ _LAZY = {
     "LoginOptions": "codex.auth.login_server",
     "LoginFlow": "codex.auth.login_server",
     "run_device_code_login": "codex.auth.device_code",
+    "request_device_code": "codex.auth.device_code",
+    "complete_device_code_login": "codex.auth.device_code",
 }
 
 __getattr__ = lazy_exports(globals(), _LAZY)

@@ -1,6 +1,6 @@
-"""`AsyncCodex`, `AsyncThread`, `AsyncTurnHandle`: the official SDK's async client, run in the
-caller's event loop on core directly (codex.api.open_session): no process, no JSON-RPC. Each
-thread is one core Session; any number of threads run concurrently in one loop.
+"""`AsyncCodex`: the official SDK's async client, run in the caller's event loop on core directly
+(codex.api.open_session): no process, no JSON-RPC. Each thread is one core Session
+(`AsyncThread`, codex.sdk.async_thread); any number of threads run concurrently in one loop.
 
 This module must never spawn a codex process or speak the app-server protocol: the point of it
 is that a turn costs what core costs.
@@ -8,37 +8,35 @@ is that a turn costs what core costs.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import json
 import os
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex.sdk.notifications import TurnTranslator, command_text
+from codex.sdk import account as _account
+from codex.sdk import saved
+from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
+from codex.sdk.errors import CodexError as SdkError
+from codex.sdk.errors import TransportClosedError, invalid_request
+from codex.sdk.notifications import command_text
+from codex.sdk.responses import GetAccountResponse, ModelListResponse, ThreadArchiveResponse
 from codex.sdk.types import (
     ApprovalHandler,
     ApprovalMode,
     CodexConfig,
-    ExternalMessage,
-    ImageInput,
-    Input,
     JsonObject,
-    LocalImageInput,
-    MentionInput,
-    Notification,
-    RunInput,
     Sandbox,
-    SkillInput,
-    TextInput,
     ThreadInfo,
     ThreadListResponse,
-    TurnResult,
 )
 
 if TYPE_CHECKING:
     from codex.api import Config, Session
+    from codex.sdk.account import AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle
 
 __all__ = ["AsyncCodex", "AsyncThread", "AsyncTurnHandle"]
 
@@ -60,6 +58,30 @@ def _accept_all(method: str, params: JsonObject | None) -> JsonObject:
     return {"decision": "accept"}
 
 
+_DEFAULT_LOGIN_PORT = 1455
+
+
+@contextlib.asynccontextmanager
+async def _forked_session(
+    config: Config, front_end: Any, ephemeral: bool, fork: tuple[str, Iterable[Any]]
+) -> AsyncIterator[Session]:
+    """A started session continuing `fork`'s history under a new id and rollout (what
+    open_session does for a resume, with the history given instead of read)."""
+    from codex.core.open import start_session
+
+    with contextlib.ExitStack() as stack:
+        session = start_session(stack, config, front_end, None, ephemeral, (), None, fork=fork)
+        async with session:
+            yield session
+
+
+def _first_user_text(path: Path) -> str:
+    from codex.core.threads import read_head
+
+    _meta, preview = read_head(path)
+    return preview or ""
+
+
 def _toml(value: Any) -> str:
     """A Python value as a TOML value for a `-c key=value` (JSON is TOML for these)."""
     return json.dumps(value)
@@ -73,39 +95,6 @@ def _flatten(prefix: str, value: Any) -> list[str]:
             out += _flatten(f"{prefix}.{key}" if prefix else str(key), inner)
         return out
     return [f"{prefix}={_toml(value)}"]
-
-
-def _core_items(input: Input | str) -> list[Any]:
-    from codex.api import InputImageUrl, InputLocalImage, InputText
-
-    items = input if isinstance(input, list) else [input]
-    out: list[Any] = []
-    for item in items:
-        if isinstance(item, str):
-            out.append(InputText(item))
-        elif isinstance(item, TextInput):
-            out.append(InputText(item.text))
-        elif isinstance(item, ImageInput):
-            out.append(InputImageUrl(item.url))
-        elif isinstance(item, LocalImageInput):
-            out.append(InputLocalImage(item.path))
-        elif isinstance(item, SkillInput | MentionInput):
-            # Core takes skills and mentions as text naming the file (as the TUI's $skill).
-            out.append(InputText(f"[{item.name}]({item.path})"))
-        else:
-            raise TypeError(f"unsupported input item: {type(item)!r}")
-    return out
-
-
-def _run_items(input: RunInput) -> list[Any]:
-    if isinstance(input, ExternalMessage):
-        if not isinstance(input.tool_name, str) or not input.tool_name.strip():
-            raise ValueError("ExternalMessage.tool_name must be a nonempty string")
-        content = input.content if isinstance(input.content, str) else json.dumps(input.content)
-        from codex.api import InputText
-
-        return [InputText(f"<external tool={input.tool_name!r}>\n{content}\n</external>")]
-    return _core_items(input)
 
 
 class AsyncCodex:
@@ -123,6 +112,8 @@ class AsyncCodex:
         self._threads: dict[str, AsyncThread] = {}
         self._configs: dict[tuple[Path, tuple[str, ...]], Config] = {}
         self._closed = False
+        # The ChatGPT login's callback port (the official server's 1455; 1457 when busy).
+        self._login_port = _DEFAULT_LOGIN_PORT
 
     async def __aenter__(self) -> AsyncCodex:
         return self
@@ -198,17 +189,31 @@ class AsyncCodex:
         return out
 
     async def _open(
-        self, config: Config, *, resume: Any = None, ephemeral: bool = False
+        self,
+        config: Config,
+        *,
+        resume: Any = None,
+        ephemeral: bool = False,
+        fork: tuple[str, Iterable[Any]] | None = None,
     ) -> AsyncThread:
         from codex.api import FrontEnd, open_session
+        from codex.errors import CodexError as CoreError
 
         if self._closed:
-            raise RuntimeError("this AsyncCodex is closed")
+            raise TransportClosedError("this AsyncCodex is closed")
         front_end = FrontEnd(originator=ORIGINATOR, source="cli")
-        session = await self._stack.enter_async_context(
+        opening = (
             open_session(config, front_end, resume=resume, ephemeral=ephemeral)
+            if fork is None
+            else _forked_session(config, front_end, ephemeral, fork)
         )
-        thread = AsyncThread(self, session)
+        try:
+            session = await self._stack.enter_async_context(opening)
+        except SdkError:
+            raise
+        except CoreError as exc:  # no such thread, a login restriction: the server's answer
+            raise invalid_request(str(exc)) from None
+        thread = AsyncThread(self, session, ephemeral=ephemeral)
         self._threads[thread.id] = thread
         return thread
 
@@ -280,6 +285,54 @@ class AsyncCodex:
         loaded = self._load_config(cwd=cwd, overrides=overrides)
         return await self._open(loaded, resume=Resume.thread(thread_id))
 
+    async def thread_fork(
+        self,
+        thread_id: str,
+        *,
+        approval_mode: ApprovalMode | None = None,
+        base_instructions: str | None = None,
+        config: JsonObject | None = None,
+        cwd: str | None = None,
+        developer_instructions: str | None = None,
+        ephemeral: bool | None = None,
+        include_turns: bool | None = None,
+        model: str | None = None,
+        model_provider: str | None = None,
+        sandbox: Sandbox | None = None,
+        service_tier: str | None = None,
+        thread_source: Any = None,
+    ) -> AsyncThread:
+        """A new thread that starts from a recorded thread's history (its own id and rollout;
+        the source is left as it is). It keeps the source's name, as the official server does."""
+        import uuid
+
+        from codex.core.resume import load_rollout_for_resume
+
+        home = self._codex_home()
+        source = self._threads.get(thread_id)
+        if source is not None and source._session.rollout_path:
+            path = Path(source._session.rollout_path)  # flushed at every turn end
+        else:
+            path, _archived = saved.find_rollout(home, thread_id)
+        history = await asyncio.to_thread(lambda: list(load_rollout_for_resume(path).history))
+        overrides = self._overrides(
+            approval_mode=approval_mode,
+            config=config,
+            model=model,
+            model_provider=model_provider,
+            sandbox=sandbox,
+            base_instructions=base_instructions,
+            developer_instructions=developer_instructions,
+        )
+        loaded = self._load_config(cwd=cwd, overrides=overrides)
+        fork = (str(uuid.uuid4()), history)
+        thread = await self._open(loaded, ephemeral=bool(ephemeral), fork=fork)
+        thread._forked_from = thread_id
+        name = saved.read_name(home, thread_id)
+        if name and not ephemeral:
+            saved.set_name(home, thread.id, name)
+        return thread
+
     def _codex_home(self) -> Path:
         return Path(self._load_config(cwd=None, overrides=()).codex_home)
 
@@ -288,41 +341,120 @@ class AsyncCodex:
         *,
         archived: bool | None = None,
         cursor: str | None = None,
+        cwd: str | list[str] | None = None,
         limit: int | None = None,
-        **_ignored: Any,
+        model_providers: list[str] | None = None,
+        search_term: str | None = None,
+        section_id: str | None = None,
+        sort_direction: str | None = None,
+        sort_key: str | None = None,
+        source_kinds: list[str] | None = None,
+        use_state_db_only: bool | None = None,
     ) -> ThreadListResponse:
-        """Recorded threads, newest first, a page at a time (`next_cursor` for the next)."""
-        from codex.core.threads import ThreadIndex
-
-        index = ThreadIndex(self._codex_home())
-        summaries, next_cursor = index.page(
-            archived=bool(archived), cursor=cursor, limit=limit or 25
-        )
-        data = [
-            ThreadInfo(
-                id=s.thread_id,
-                preview=s.preview,
-                created_at=int(s.created_at),
-                updated_at=int(s.updated_at),
-                cwd=str(s.meta.get("cwd") or ""),
-                path=str(s.path),
-                model_provider=s.meta.get("model_provider"),
+        """Recorded threads, newest first, a page at a time (`next_cursor` for the next),
+        filtered by cwd, provider and text, sorted by `created_at` or `updated_at`."""
+        try:
+            return saved.list_threads(
+                self._codex_home(),
+                archived=bool(archived),
+                cursor=cursor,
+                limit=max(1, limit or 25),
+                cwds=[cwd] if isinstance(cwd, str) else cwd,
+                model_providers=model_providers,
+                search=search_term,
+                sort_key=str(sort_key or "created_at"),
+                ascending=sort_direction == "asc",
             )
-            for s in summaries
-        ]
-        return ThreadListResponse(data, next_cursor)
+        except ValueError as exc:  # a cursor this home never handed out
+            raise invalid_request(str(exc)) from None
 
-    async def thread_archive(self, thread_id: str) -> JsonObject:
-        from codex.api.saved_sessions import archive
-
-        archive(self._codex_home(), thread_id)
-        return {}
+    async def thread_archive(self, thread_id: str) -> ThreadArchiveResponse:
+        """Move a recorded thread to archived_sessions/ (closed here first if it is open)."""
+        thread = self._threads.pop(thread_id, None)
+        if thread is not None:  # its rollout must be closed before it moves (idempotent close)
+            await thread._session.close()
+        saved.archive(self._codex_home(), thread_id)
+        return ThreadArchiveResponse()
 
     async def thread_unarchive(self, thread_id: str) -> AsyncThread:
-        from codex.api.saved_sessions import unarchive
-
-        unarchive(self._codex_home(), thread_id)
+        """Move an archived thread back and open it."""
+        saved.unarchive(self._codex_home(), thread_id)
         return await self.thread_resume(thread_id)
+
+    async def _thread_info(
+        self, thread_id: str, *, include_turns: bool, live: AsyncThread | None
+    ) -> ThreadInfo:
+        home = self._codex_home()
+        path_text = live._session.rollout_path if live is not None else None
+        if live is not None:
+            s = live._session.settings
+            info = ThreadInfo(
+                id=thread_id,
+                preview="",
+                created_at=live._created_at,
+                updated_at=live._created_at,
+                cwd=str(s.cwd),
+                path=path_text or None,
+                model_provider=str(getattr(live._session.config, "model_provider", "")) or None,
+                name=saved.read_name(home, thread_id),
+                model=s.model,
+                status="active" if live._running else "idle",
+                forked_from_id=live._forked_from,
+                ephemeral=live._ephemeral,
+            )
+        else:
+            info = await asyncio.to_thread(saved.recorded_info, home, thread_id)
+        if include_turns and info.path and Path(info.path).exists():
+            info.turns = await asyncio.to_thread(saved.recorded_turns, thread_id, Path(info.path))
+            if not info.preview:
+                info.preview = _first_user_text(Path(info.path))
+        return info
+
+    async def _set_name(self, thread_id: str, name: str) -> None:
+        home = self._codex_home()
+        if thread_id not in self._threads:
+            saved.find_rollout(home, thread_id)
+        saved.set_name(home, thread_id, name)
+
+    # ---- models and the account --------------------------------------------------------------
+
+    async def models(self, *, include_hidden: bool = False) -> ModelListResponse:
+        """The models a user can pick (core's catalog: the list the official 0.169 CLI offers)."""
+        return _account.model_list(include_hidden=include_hidden)
+
+    async def account(self, *, refresh_token: bool = False) -> GetAccountResponse:
+        """Who is signed in (stored credentials of this client's CODEX_HOME)."""
+        config = self._load_config(cwd=None, overrides=())
+        return await asyncio.to_thread(_account.account, config)
+
+    async def login_api_key(self, api_key: str) -> None:
+        """Store an API key as `codex login --with-api-key` does."""
+        config = self._load_config(cwd=None, overrides=())
+        await asyncio.to_thread(_account.login_api_key, config, api_key)
+
+    async def login_chatgpt(self) -> AsyncChatgptLoginHandle:
+        """Start the browser login: open `handle.auth_url`, then `await handle.wait()`."""
+        import uuid
+
+        config = self._load_config(cwd=None, overrides=())
+        flow = await asyncio.to_thread(_account.start_chatgpt_login, config, self._login_port)
+        return _account.AsyncChatgptLoginHandle(flow, str(uuid.uuid4()), flow.auth_url)
+
+    async def login_chatgpt_device_code(self) -> AsyncDeviceCodeLoginHandle:
+        """Start the device-code login: show `handle.verification_url` and `handle.user_code`,
+        then `await handle.wait()` while the user approves it in a browser elsewhere."""
+        import uuid
+
+        config = self._load_config(cwd=None, overrides=())
+        opts, code = await asyncio.to_thread(_account.start_device_code_login, config)
+        return _account.AsyncDeviceCodeLoginHandle(
+            opts, code, str(uuid.uuid4()), code.verification_url, code.user_code
+        )
+
+    async def logout(self) -> None:
+        """Forget the stored credentials."""
+        config = self._load_config(cwd=None, overrides=())
+        await asyncio.to_thread(_account.logout, config)
 
     # ---- approvals ---------------------------------------------------------------------------
 
@@ -355,161 +487,3 @@ class AsyncCodex:
         decision = answer.get("decision") if isinstance(answer, dict) else None
         # Anything not understood declines, as the official server treats a nonsense answer.
         return _DECISIONS.get(str(decision), "denied")
-
-
-class AsyncThread:
-    """One conversation (one core Session) of an `AsyncCodex`."""
-
-    def __init__(self, codex: AsyncCodex, session: Session) -> None:
-        self._codex = codex
-        self._session = session
-        self.id: str = session.conversation_id
-
-    async def run(self, input: RunInput, **options: Any) -> TurnResult:
-        """Run one turn to its end and collect its result (a failed turn raises RuntimeError
-        with the error, as the official `run`)."""
-        handle = await self.turn(input, **options)
-        return await handle.run()
-
-    async def turn(
-        self,
-        input: RunInput,
-        *,
-        approval_mode: ApprovalMode | None = None,
-        cwd: str | None = None,
-        effort: str | None = None,
-        model: str | None = None,
-        output_schema: JsonObject | None = None,
-        personality: Any = None,
-        sandbox: Sandbox | None = None,
-        service_tier: str | None = None,
-        source: str | None = None,
-        summary: str | None = None,
-        turn_service_tier: str | None = None,
-    ) -> AsyncTurnHandle:
-        """Start a turn and return its handle (read `stream()` or `run()`)."""
-        items = _run_items(input)
-        per_turn = (approval_mode, cwd, effort, model, output_schema, sandbox, summary)
-        if all(value is None for value in per_turn):
-            from codex.api import UserInput
-
-            op: Any = UserInput(items)
-        else:
-            op = self._user_turn(
-                items, approval_mode, cwd, effort, model, output_schema, sandbox, summary
-            )
-        translator: list[TurnTranslator] = []
-
-        async def on_approval(request: Any) -> str:
-            turn_id = translator[0].turn_id if translator else ""
-            return await self._codex._approve(self.id, turn_id, request)
-
-        core_handle = await self._session.run_turn(op, on_approval=on_approval)
-        handle = AsyncTurnHandle(self, core_handle)
-        translator.append(handle._translator)
-        return handle
-
-    def _user_turn(
-        self,
-        items: list[Any],
-        approval_mode: ApprovalMode | None,
-        cwd: str | None,
-        effort: str | None,
-        model: str | None,
-        output_schema: JsonObject | None,
-        sandbox: Sandbox | None,
-        summary: str | None,
-    ) -> Any:
-        from codex.api import UserTurn
-        from codex.protocol.sandbox_policy import SandboxPolicy
-
-        s = self._session.settings
-        policy = s.sandbox_policy
-        if sandbox is not None:
-            policy = {
-                Sandbox.read_only: SandboxPolicy.read_only,
-                Sandbox.workspace_write: SandboxPolicy.workspace_write,
-                Sandbox.full_access: SandboxPolicy.danger_full_access,
-            }[Sandbox(sandbox)]()
-        return UserTurn(
-            items=items,
-            cwd=cwd or str(s.cwd),
-            approval_policy=(
-                ApprovalMode(approval_mode).approval_policy if approval_mode else s.approval_policy
-            ),
-            sandbox_policy=policy,
-            model=model or s.model,
-            effort=effort if effort is not None else s.effort,
-            summary=summary or s.summary,
-            final_output_json_schema=output_schema,
-        )
-
-    async def read(self, *, include_turns: bool = False) -> JsonObject:
-        """What is known of this thread now: its id and settings."""
-        s = self._session.settings
-        return {"thread": {"id": self.id, "cwd": str(s.cwd), "model": s.model}}
-
-    async def compact(self) -> JsonObject:
-        from codex.api import Compact
-
-        await self._session.submit(Compact())
-        return {}
-
-
-class AsyncTurnHandle:
-    """A running turn: `stream()` yields its notifications, `run()` collects its result,
-    `interrupt()` stops it, `steer(input)` adds input to it."""
-
-    def __init__(self, thread: AsyncThread, core_handle: Any) -> None:
-        self._thread = thread
-        self._core = core_handle
-        self.thread_id = thread.id
-        self.id: str = core_handle.sub_id
-        self._translator = TurnTranslator(thread.id, self.id)
-
-    async def stream(self) -> AsyncGenerator[Notification, None]:
-        """This turn's notifications, ending with `turn/completed`."""
-        translator = self._translator
-        if translator.completed is not None:
-            return
-        async for event in self._core.events():
-            msg = event.msg
-            data = msg if isinstance(msg, dict) else _wire(msg)
-            for note in translator.feed(data):
-                yield note
-            if translator.completed is not None:
-                return
-        for note in translator.end_without_event():
-            yield note
-
-    async def run(self) -> TurnResult:
-        async for _ in self.stream():
-            pass
-        return self._translator.result()
-
-    async def interrupt(self) -> JsonObject:
-        from codex.api import Interrupt
-
-        await self._thread._session.submit(Interrupt())
-        return {}
-
-    async def steer(self, input: Input | str) -> JsonObject:
-        from codex.api import UserInput
-
-        await self._thread._session.submit(UserInput(_core_items(input)))
-        return {"turnId": self.id}
-
-
-def _wire(msg: Any) -> dict[str, Any]:
-    """An EventMsg as its wire dict (tagged by type); cheap for the few kinds we map."""
-    tag = getattr(msg, "TAG", None)
-    if tag in _UNMAPPED:
-        return {"type": tag}
-    data: dict[str, Any] = msg.to_dict()
-    return data
-
-
-# Frequent events that map to nothing: skip building their dicts.
-_UNMAPPED = frozenset(
-    {"exec_command_output_delta", "agent_reasoning_delta", "reasoning_content_delta"}
-)

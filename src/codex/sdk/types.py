@@ -334,6 +334,14 @@ class ThreadInfo:
     cwd: str
     path: str | None
     model_provider: str | None = None
+    # What `read()` adds (the official Thread's fields): the user-facing name, the model of an
+    # open thread, its runtime status, the thread it was forked from, and its turns when asked.
+    name: str | None = None
+    model: str | None = None
+    status: Literal["notLoaded", "idle", "active"] = "notLoaded"
+    forked_from_id: str | None = None
+    ephemeral: bool = False
+    turns: list[Turn] = field(default_factory=list)
 
 
 @dataclass(slots=True)

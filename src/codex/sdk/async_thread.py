@@ -1,0 +1,286 @@
+"""`AsyncThread` and `AsyncTurnHandle`: one conversation of an `AsyncCodex` (one core Session in
+this process) and one running turn of it, with the official SDK's methods. A turn's core events
+are translated to the official notifications as they arrive (codex.sdk.notifications).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING, Any
+
+from codex.sdk.notifications import TurnTranslator
+from codex.sdk.responses import (
+    ThreadCompactStartResponse,
+    ThreadReadResponse,
+    ThreadSetNameResponse,
+    TurnInterruptResponse,
+    TurnSteerResponse,
+)
+from codex.sdk.types import (
+    ApprovalMode,
+    ExternalMessage,
+    ImageInput,
+    Input,
+    JsonObject,
+    LocalImageInput,
+    MentionInput,
+    Notification,
+    RunInput,
+    Sandbox,
+    SkillInput,
+    TextInput,
+    TurnResult,
+)
+
+if TYPE_CHECKING:
+    from codex.api import Session
+    from codex.sdk.async_api import AsyncCodex
+
+__all__ = ["AsyncThread", "AsyncTurnHandle"]
+
+
+def _core_items(input: Input | str) -> list[Any]:
+    from codex.api import InputImageUrl, InputLocalImage, InputText
+
+    items = input if isinstance(input, list) else [input]
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(InputText(item))
+        elif isinstance(item, TextInput):
+            out.append(InputText(item.text))
+        elif isinstance(item, ImageInput):
+            out.append(InputImageUrl(item.url))
+        elif isinstance(item, LocalImageInput):
+            out.append(InputLocalImage(item.path))
+        elif isinstance(item, SkillInput | MentionInput):
+            # Core takes skills and mentions as text naming the file (as the TUI's $skill).
+            out.append(InputText(f"[{item.name}]({item.path})"))
+        else:
+            raise TypeError(f"unsupported input item: {type(item)!r}")
+    return out
+
+
+def _run_items(input: RunInput) -> list[Any]:
+    if isinstance(input, ExternalMessage):
+        if not isinstance(input.tool_name, str) or not input.tool_name.strip():
+            raise ValueError("ExternalMessage.tool_name must be a nonempty string")
+        content = input.content if isinstance(input.content, str) else json.dumps(input.content)
+        from codex.api import InputText
+
+        return [InputText(f"<external tool={input.tool_name!r}>\n{content}\n</external>")]
+    return _core_items(input)
+
+
+class AsyncThread:
+    """One conversation (one core Session) of an `AsyncCodex`."""
+
+    def __init__(self, codex: AsyncCodex, session: Session, *, ephemeral: bool = False) -> None:
+        self._codex = codex
+        self._session = session
+        self.id: str = session.conversation_id
+        self._ephemeral = ephemeral
+        self._forked_from: str | None = None
+        self._created_at = int(time.time())
+        self._running = False  # a turn of this thread has started and not ended (read().status)
+
+    async def run(
+        self,
+        input: RunInput,
+        *,
+        approval_mode: ApprovalMode | None = None,
+        cwd: str | None = None,
+        effort: str | None = None,
+        model: str | None = None,
+        output_schema: JsonObject | None = None,
+        personality: Any = None,
+        sandbox: Sandbox | None = None,
+        service_tier: str | None = None,
+        source: str | None = None,
+        summary: str | None = None,
+        turn_service_tier: str | None = None,
+    ) -> TurnResult:
+        """Run one turn to its end and collect its result (a failed turn raises RuntimeError
+        with the error, as the official `run`); the options are `turn()`'s."""
+        handle = await self.turn(
+            input,
+            approval_mode=approval_mode,
+            cwd=cwd,
+            effort=effort,
+            model=model,
+            output_schema=output_schema,
+            personality=personality,
+            sandbox=sandbox,
+            service_tier=service_tier,
+            source=source,
+            summary=summary,
+            turn_service_tier=turn_service_tier,
+        )
+        return await handle.run()
+
+    async def turn(
+        self,
+        input: RunInput,
+        *,
+        approval_mode: ApprovalMode | None = None,
+        cwd: str | None = None,
+        effort: str | None = None,
+        model: str | None = None,
+        output_schema: JsonObject | None = None,
+        personality: Any = None,
+        sandbox: Sandbox | None = None,
+        service_tier: str | None = None,
+        source: str | None = None,
+        summary: str | None = None,
+        turn_service_tier: str | None = None,
+    ) -> AsyncTurnHandle:
+        """Start a turn and return its handle (read `stream()` or `run()`)."""
+        items = _run_items(input)
+        per_turn = (approval_mode, cwd, effort, model, output_schema, sandbox, summary)
+        if all(value is None for value in per_turn):
+            from codex.api import UserInput
+
+            op: Any = UserInput(items)
+        else:
+            op = self._user_turn(
+                items, approval_mode, cwd, effort, model, output_schema, sandbox, summary
+            )
+        translator: list[TurnTranslator] = []
+
+        async def on_approval(request: Any) -> str:
+            turn_id = translator[0].turn_id if translator else ""
+            return await self._codex._approve(self.id, turn_id, request)
+
+        core_handle = await self._session.run_turn(op, on_approval=on_approval)
+        self._running = True
+        handle = AsyncTurnHandle(self, core_handle)
+        translator.append(handle._translator)
+        return handle
+
+    def _user_turn(
+        self,
+        items: list[Any],
+        approval_mode: ApprovalMode | None,
+        cwd: str | None,
+        effort: str | None,
+        model: str | None,
+        output_schema: JsonObject | None,
+        sandbox: Sandbox | None,
+        summary: str | None,
+    ) -> Any:
+        from codex.api import UserTurn
+        from codex.protocol.sandbox_policy import SandboxPolicy
+
+        s = self._session.settings
+        policy = s.sandbox_policy
+        if sandbox is not None:
+            policy = {
+                Sandbox.read_only: SandboxPolicy.read_only,
+                Sandbox.workspace_write: SandboxPolicy.workspace_write,
+                Sandbox.full_access: SandboxPolicy.danger_full_access,
+            }[Sandbox(sandbox)]()
+        return UserTurn(
+            items=items,
+            cwd=cwd or str(s.cwd),
+            approval_policy=(
+                ApprovalMode(approval_mode).approval_policy if approval_mode else s.approval_policy
+            ),
+            sandbox_policy=policy,
+            model=model or s.model,
+            effort=effort if effort is not None else s.effort,
+            summary=summary or s.summary,
+            final_output_json_schema=output_schema,
+        )
+
+    async def read(self, *, include_turns: bool = False) -> ThreadReadResponse:
+        """This thread as the official `thread/read` shows it: id, cwd, model, name, status,
+        and its recorded turns when `include_turns`."""
+        info = await self._codex._thread_info(self.id, include_turns=include_turns, live=self)
+        return ThreadReadResponse(info)
+
+    async def set_name(self, name: str) -> ThreadSetNameResponse:
+        """Name the thread (kept in CODEX_HOME/session_index.jsonl, as the official CLI does)."""
+        await self._codex._set_name(self.id, name)
+        return ThreadSetNameResponse()
+
+    async def compact(self) -> ThreadCompactStartResponse:
+        """Compact the history (a summary replaces it for the next turns). Returns once the
+        compaction ended, so the next `run()` finds the thread idle (in process there is no
+        server to queue the next turn behind it)."""
+        from codex.api import Compact, is_turn_end
+
+        subscription = self._session.subscribe()
+        try:
+            sub_id = await self._session.submit(Compact())
+            async for event in subscription:
+                if event.id == sub_id and is_turn_end(event):
+                    break
+        finally:
+            subscription.close()
+        return ThreadCompactStartResponse()
+
+
+class AsyncTurnHandle:
+    """A running turn: `stream()` yields its notifications, `run()` collects its result,
+    `interrupt()` stops it, `steer(input)` adds input to it."""
+
+    def __init__(self, thread: AsyncThread, core_handle: Any) -> None:
+        self._thread = thread
+        self._core = core_handle
+        self.thread_id = thread.id
+        self.id: str = core_handle.sub_id
+        self._translator = TurnTranslator(thread.id, self.id)
+
+    async def stream(self) -> AsyncGenerator[Notification, None]:
+        """This turn's notifications, ending with `turn/completed`."""
+        translator = self._translator
+        if translator.completed is not None:
+            return
+        async for event in self._core.events():
+            msg = event.msg
+            notes = translator.feed(msg if isinstance(msg, dict) else _wire(msg))
+            if translator.completed is not None:
+                self._thread._running = False
+            for note in notes:
+                yield note
+            if translator.completed is not None:
+                return
+        self._thread._running = False
+        for note in translator.end_without_event():
+            yield note
+
+    async def run(self) -> TurnResult:
+        async for _ in self.stream():
+            pass
+        return self._translator.result()
+
+    async def interrupt(self) -> TurnInterruptResponse:
+        """Stop the turn; its stream ends with `turn/completed` status `interrupted`."""
+        from codex.api import Interrupt
+
+        await self._thread._session.submit(Interrupt())
+        return TurnInterruptResponse()
+
+    async def steer(self, input: Input | str) -> TurnSteerResponse:
+        """Add input to the running turn (the model sees it at its next request)."""
+        from codex.api import UserInput
+
+        await self._thread._session.submit(UserInput(_core_items(input)))
+        return TurnSteerResponse(self.id)
+
+
+def _wire(msg: Any) -> dict[str, Any]:
+    """An EventMsg as its wire dict (tagged by type); cheap for the few kinds we map."""
+    tag = getattr(msg, "TAG", None)
+    if tag in _UNMAPPED:
+        return {"type": tag}
+    data: dict[str, Any] = msg.to_dict()
+    return data
+
+
+# Frequent events that map to nothing: skip building their dicts.
+_UNMAPPED = frozenset(
+    {"exec_command_output_delta", "agent_reasoning_delta", "reasoning_content_delta"}
+)

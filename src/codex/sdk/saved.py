@@ -1,0 +1,148 @@
+"""What the SDK reads from and writes to CODEX_HOME about recorded threads: the list, one
+thread's summary and recorded turns, its name, archive and unarchive. The files are the CLI's
+(rollouts under sessions/, names in session_index.jsonl), so threads written by `codex exec`, the
+TUI or another process show up here and the other way round.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from codex.sdk.errors import invalid_request
+from codex.sdk.notifications import TurnTranslator
+from codex.sdk.types import ThreadInfo, ThreadListResponse, Turn, TurnStatus
+
+__all__ = [
+    "archive",
+    "find_rollout",
+    "list_threads",
+    "read_name",
+    "recorded_info",
+    "recorded_turns",
+    "set_name",
+    "unarchive",
+]
+
+
+def _index(codex_home: Path) -> Any:
+    from codex.core.threads import ThreadIndex
+
+    return ThreadIndex(codex_home)
+
+
+def _info(summary: Any, names: dict[str, str]) -> ThreadInfo:
+    meta = summary.meta
+    return ThreadInfo(
+        id=summary.thread_id,
+        preview=summary.preview,
+        created_at=int(summary.created_at),
+        updated_at=int(summary.updated_at),
+        cwd=str(meta.get("cwd") or ""),
+        path=str(summary.path),
+        model_provider=meta.get("model_provider"),
+        name=names.get(summary.thread_id),
+        forked_from_id=meta.get("forked_from_id"),
+    )
+
+
+def list_threads(codex_home: Path, **page: Any) -> ThreadListResponse:
+    """One page of recorded threads (`page`: ThreadIndex.page's filters and order)."""
+    from codex.core.threads import read_thread_names
+
+    summaries, next_cursor = _index(codex_home).page(**page)
+    names = read_thread_names(codex_home)
+    return ThreadListResponse([_info(s, names) for s in summaries], next_cursor)
+
+
+def find_rollout(codex_home: Path, thread_id: str) -> tuple[Path, bool]:
+    """(rollout path, archived?) of a recorded thread; the official error when there is none."""
+    from codex.protocol.ids import is_uuid
+
+    if not is_uuid(thread_id):
+        raise invalid_request(f"invalid thread id: {thread_id}")
+    found = _index(codex_home).find(thread_id)
+    if found is None:
+        raise invalid_request(f"no rollout found for thread id {thread_id}")
+    path, archived = found
+    return Path(path), bool(archived)
+
+
+def recorded_info(codex_home: Path, thread_id: str) -> ThreadInfo:
+    """The summary of a recorded thread that is not open in this client."""
+    from codex.core.threads import read_thread_names
+
+    path, archived = find_rollout(codex_home, thread_id)
+    stamp = path.name[len("rollout-") : len("rollout-") + 19]
+    summary = _index(codex_home).summary(str(path), stamp, thread_id, archived)
+    if summary is None:
+        raise invalid_request(f"thread not loaded: {thread_id}")
+    return _info(summary, read_thread_names(codex_home))
+
+
+def recorded_turns(thread_id: str, path: Path) -> list[Turn]:
+    """The turns a rollout records, rebuilt by feeding its events through the same translator
+    a live turn uses (so items and statuses read the same as when the turn ran)."""
+    from codex.core.threads import recorded_events
+
+    turns: list[Turn] = []
+    current: TurnTranslator | None = None
+    number = 0
+    for _stamp, kind, payload in recorded_events(path):
+        if kind != "event_msg":
+            continue
+        if payload.get("type") in ("task_started", "turn_started"):
+            if current is not None:  # a turn that never ended (the process died): interrupted
+                current.end_without_event()
+                turns.append(current.completed or Turn(current.turn_id, TurnStatus.interrupted))
+            number += 1
+            turn_id = str(payload.get("turn_id") or f"{thread_id}-turn-{number}")
+            current = TurnTranslator(thread_id, turn_id)
+        if current is None:
+            continue  # events outside any turn (session start, compaction notes)
+        current.feed(payload)
+        if current.completed is not None:
+            turns.append(current.completed)
+            current = None
+    if current is not None:
+        current.end_without_event()
+        if current.completed is not None:
+            turns.append(current.completed)
+    return turns
+
+
+def read_name(codex_home: Path, thread_id: str) -> str | None:
+    from codex.core.threads import read_thread_names
+
+    return read_thread_names(codex_home).get(thread_id)
+
+
+def set_name(codex_home: Path, thread_id: str, name: str) -> None:
+    from codex.core.threads import append_thread_name
+
+    if not name.strip():
+        raise invalid_request("thread name must not be empty")
+    try:
+        append_thread_name(codex_home, thread_id, name)
+    except OSError as exc:
+        raise invalid_request(f"cannot save the thread name: {exc}") from None
+
+
+def archive(codex_home: Path, thread_id: str) -> None:
+    from codex.api.saved_sessions import archive as move
+
+    find_rollout(codex_home, thread_id)
+    try:
+        move(codex_home, thread_id)
+    except Exception as exc:  # CodexError/OSError: the one-line reason, as the server's error
+        raise invalid_request(str(exc)) from None
+
+
+def unarchive(codex_home: Path, thread_id: str) -> None:
+    from codex.api.saved_sessions import unarchive as move
+
+    find_rollout(codex_home, thread_id)
+    try:
+        move(codex_home, thread_id)
+    except Exception as exc:
+        raise invalid_request(str(exc)) from None
