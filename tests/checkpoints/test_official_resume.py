@@ -53,3 +53,29 @@ def test_official_resumes_a_rollout_with_checkpoint_events(
     assert resumed.returncode == 0, resumed.stderr.decode()[-2000:]
     texts = mock_model_server.last_request().message_texts("user")
     assert "first question" in texts and texts[-1] == "second question"
+
+
+def test_official_resumes_the_fork_an_undo_writes(
+    mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    write_config(home, mock_model_server.base_url)
+    work = tmp_path / "work"
+    work.mkdir()
+    mock_model_server.repeat(Turn([Message("answer")], Usage(100, 0, 10)))
+    ours = [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check"]
+    for prompt in ("first question", "second question"):
+        argv = [*ours, "--sandbox", "workspace-write"]
+        argv += ["resume", "--last", prompt] if prompt.startswith("second") else [prompt]
+        done = _run(argv, home, work)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+    undo = _run([sys.executable, "-m", "codex", "undo", "--last"], home, work)
+    assert undo.returncode == 0, undo.stderr.decode()
+    fork_id = undo.stdout.decode().split("new session ")[1].split()[0]
+
+    official = [str(OFFICIAL), "exec", "--skip-git-repo-check", "--json", "resume", fork_id]
+    resumed = _run([*official, "third question"], home, work)
+    assert resumed.returncode == 0, resumed.stderr.decode()[-2000:]
+    texts = mock_model_server.last_request().message_texts("user")
+    assert "first question" in texts and "second question" not in texts
+    assert texts[-1] == "third question"

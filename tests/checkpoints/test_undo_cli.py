@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import orjson
 import pytest
-from tests.exec.harness import run_codex, write_config
+from tests.exec.harness import codex_env, run_codex, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage, apply_patch_call
 
@@ -184,5 +186,143 @@ def test_read_only_turn_has_no_checkpoint(
     plain.mkdir()
     mock_model_server.enqueue(Turn([Message("just looking")], USAGE))
     run_turn(home, plain, "read-only")
-    res = run_codex("undo", "--last", home=home, cwd=plain)
+    res = run_codex("undo", "--last", "--files-only", home=home, cwd=plain)
     assert res.rc == 1 and "no checkpoints" in res.stderr
+    # Without --files-only the conversation half still applies: the turn is dropped in a fork.
+    res = run_codex("undo", "--last", home=home, cwd=plain)
+    assert res.rc == 0, res.stderr
+    assert b"no checkpoints" in res.stdout and b"dropped in a new session" in res.stdout
+
+
+def rollouts(home: Path) -> list[Path]:
+    return sorted((home / "sessions").rglob("rollout-*.jsonl"))
+
+
+def lines(path: Path) -> list[dict]:
+    return [orjson.loads(raw) for raw in path.read_bytes().splitlines()]
+
+
+def test_undo_forks_the_conversation_before_the_turn_and_the_fork_resumes(
+    mock_model_server: MockModelServer, home: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "a.txt").write_text("a0\n")
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", {"cmd": "printf a1 > a.txt", "login": False})]),
+        Turn([Message("first done")], USAGE),
+    )
+    run_turn(home, plain, "workspace-write")
+    (original,) = rollouts(home)
+    session = original.name.removesuffix(".jsonl")[-36:]
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c2", "exec_command", {"cmd": "printf a2 > a.txt", "login": False})]),
+        Turn([Message("second done")], USAGE),
+    )
+    res = run_codex(
+        "exec", "--skip-git-repo-check", "--sandbox", "workspace-write", "resume", session,
+        "second question", home=home, cwd=plain,
+    )  # fmt: skip
+    assert res.rc == 0, res.stderr
+    assert (plain / "a.txt").read_text() == "a2"
+    old_bytes = original.read_bytes()
+
+    undo = run_codex("undo", session, home=home, cwd=plain)
+    assert undo.rc == 0, undo.stderr
+    assert (plain / "a.txt").read_text() == "a1"  # back to before turn 2, not turn 1
+    assert original.read_bytes() == old_bytes  # the old rollout is never rewritten
+    fork = next(p for p in rollouts(home) if p != original)
+    meta = lines(fork)[0]["payload"]
+    assert meta["forked_from_id"] == session and meta["id"] in fork.name
+    kept = [x["payload"].get("type") for x in lines(fork)]
+    assert kept.count("task_started") == 1  # turn 2 and everything after it is gone
+    texts = [
+        c.get("text")
+        for x in lines(fork)
+        if x["payload"].get("type") == "message"
+        for c in x["payload"]["content"]
+    ]
+    assert any("change files" in (t or "") for t in texts)
+    assert not any("second question" in (t or "") for t in texts)
+
+    # The fork resumes: the model sees turn 1 and the new question, never turn 2.
+    mock_model_server.enqueue(Turn([Message("third")], USAGE))
+    res = run_codex(
+        "exec", "--skip-git-repo-check", "resume", meta["id"], "third question",
+        home=home, cwd=plain,
+    )  # fmt: skip
+    assert res.rc == 0, res.stderr
+    seen = mock_model_server.last_request().message_texts("user")
+    assert "change files" in seen and "third question" in seen and "second question" not in seen
+
+    # The fork is now the newest session: redo --last finds the undo it came from.
+    redo = run_codex("undo", "--redo", "--last", home=home, cwd=plain)
+    assert redo.rc == 0, redo.stderr
+    assert (plain / "a.txt").read_text() == "a2"
+
+
+def test_a_tool_call_after_a_write_gets_its_own_checkpoint(
+    mock_model_server: MockModelServer, home: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    seed(plain)
+    enqueue_turn(mock_model_server)  # apply_patch, then a shell command
+    run_turn(home, plain, "workspace-write")
+    (rollout,) = rollouts(home)
+    marks = [
+        x["payload"] for x in lines(rollout) if x["payload"].get("type") == "codex_py_checkpoint"
+    ]
+    assert [m["phase"] for m in marks] == ["before", "before_tool", "after"]
+    assert marks[1]["call_id"] == "s1"  # the patch (the first write) starts from "before"
+    assert len({m["checkpoint"] for m in marks}) == 3
+
+
+def test_two_sessions_in_one_tree_each_undo_only_their_own_files(
+    mock_model_server: MockModelServer, home: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "a.txt").write_text("a0\n")
+    (plain / "b.txt").write_text("b0\n")
+    for name in ("a", "b"):
+        mock_model_server.enqueue(
+            Turn([FunctionCall("c", "exec_command", {"cmd": f"printf {name}1 > {name}.txt"})]),
+            Turn([Message("done")], USAGE),
+        )
+        run_turn(home, plain, "workspace-write")
+    first, _second = rollouts(home)
+    session_a = first.name.removesuffix(".jsonl")[-36:]
+    undo = run_codex("undo", session_a, "--files-only", home=home, cwd=plain)
+    assert undo.rc == 0, undo.stderr
+    assert (plain / "a.txt").read_text() == "a0\n"
+    assert (plain / "b.txt").read_text() == "b1"  # the other session's change stays
+
+
+def test_concurrent_sessions_in_one_tree_all_get_checkpoints(
+    mock_model_server: MockModelServer, home: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for i in range(40):
+        (plain / f"f{i}.txt").write_text(f"{i}\n")
+    mock_model_server.repeat(Turn([Message("done")], USAGE))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--sandbox",
+             "workspace-write", f"task {i}"],
+            cwd=plain, env=codex_env(home), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for i in range(6)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()[-2000:]
+    for rollout in rollouts(home):
+        phases = [
+            x["payload"]["phase"]
+            for x in lines(rollout)
+            if x["payload"].get("type") == "codex_py_checkpoint"
+        ]
+        assert phases == ["before", "after"], rollout  # none lost to git's index.lock

@@ -124,6 +124,7 @@ class TurnRunner:
         self.pending_items: list[ResponseItem] = []  # output items of the current request
         self.running: list[_Running] = []
         self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
+        self.checkpoints: checkpoints.TurnCheckpoints | None = None  # set by a writable turn
 
     def emit(self, msg: Any) -> None:
         self.state.emit(self.sub_id, msg)
@@ -131,8 +132,9 @@ class TurnRunner:
     async def run(self, user_items: list[ResponseItem], user_text: str, images: list[str]) -> None:
         sess = self.state
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
-        await checkpoints.before_turn(sess, self.sub_id, self.settings)  # undo: "before" state
+        self.checkpoints = await checkpoints.before_turn(sess, self.sub_id, self.settings)
         last_message: str | None = None
+        error: str | None = None
         try:
             # Pre-turn (0.169): the last request reached the limit (in this process, or before
             # a resume), so the history is summarized before the new input joins it.
@@ -156,9 +158,18 @@ class TurnRunner:
                 # summarize (the items are recorded) before asking again.
                 if sess.should_auto_compact():
                     await compact(sess, self.sub_id, self.settings, automatic=True)
-            end_task(sess, self.sub_id, last_message=last_message)
         except ModelError as exc:
-            end_task(sess, self.sub_id, error=str(exc), last_message=last_message)
+            error = str(exc)
+        except BaseException:
+            # Interrupted (or a bug): the tree the turn left is checkpointed all the same, on
+            # record before the session reports the abort.
+            if self.checkpoints is not None:
+                with contextlib.suppress(BaseException):
+                    await asyncio.shield(self.checkpoints.after_turn())
+            raise
+        if self.checkpoints is not None:
+            await self.checkpoints.after_turn()  # on record before the turn's end
+        end_task(sess, self.sub_id, error=error, last_message=last_message)
         sess.notify_turn_complete(self.sub_id, self.settings, [user_text], last_message)
 
     async def run_compact(self) -> None:
@@ -276,6 +287,8 @@ class TurnRunner:
     async def _run_tool(self, call: ToolCall) -> ToolResult:
         lock = self.lock.shared() if is_parallel_safe(call) else self.lock.exclusive()
         async with lock:
+            if self.checkpoints is not None:  # undo: the tree before a call that may write
+                await self.checkpoints.before_tool(call.name, call.call_id)
             return await dispatch(self.tool_ctx, call)
 
     async def _collect_outputs(self) -> list[ResponseItem]:

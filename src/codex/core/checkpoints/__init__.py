@@ -1,16 +1,18 @@
-"""Checkpoints of the work tree around each turn, recorded in the rollout (issue 23).
+"""Checkpoints of the work tree around each turn and tool call, recorded in the rollout (issue 23).
 
-`before_turn` is the one call the turn loop makes: when the turn may change files (its sandbox is
-not read-only) it checkpoints the work tree and records a `codex_py_checkpoint` event_msg (a type
-the official CLI does not know; its rollout reader skips lines it cannot parse). The turn's end
-state is checkpointed when the turn boundary is flushed, so an undo can tell the agent's changes
-from later hand edits.
+The turn loop makes three calls: `before_turn` (when the turn may change files, i.e. its sandbox
+is not read-only: checkpoint the tree, record a `codex_py_checkpoint` event_msg, a type the
+official CLI does not know and its rollout reader skips), `TurnCheckpoints.before_tool` (before an
+`apply_patch` or a command, once an earlier call of the turn may have written) and
+`TurnCheckpoints.after_turn` (the tree the turn left, so an undo can tell the agent's changes from
+later hand edits, and one session's changes from another's). The git work runs in a worker
+thread: the event loop keeps serving other threads (an app-server's, a batch's) meanwhile; the
+turn waits, since its tools must not write before the checkpoint is taken.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import time
 from pathlib import Path
@@ -18,32 +20,84 @@ from typing import Any
 
 from codex.core.checkpoints.store import CheckpointError, CheckpointId, CheckpointStore
 
-__all__ = ["EVENT_TYPE", "CheckpointError", "CheckpointId", "CheckpointStore", "before_turn"]
+__all__ = [
+    "EVENT_TYPE",
+    "CheckpointError",
+    "CheckpointId",
+    "CheckpointStore",
+    "TurnCheckpoints",
+    "before_turn",
+]
 
 EVENT_TYPE = "codex_py_checkpoint"
 
-
-def _record(state: Any, turn_id: str, phase: str, store: CheckpointStore, commit: str) -> None:
-    if state.recorder is None:
-        return
-    msg: dict[str, Any] = {
-        "type": EVENT_TYPE,
-        "turn_id": turn_id,
-        "phase": phase,
-        "checkpoint": commit,
-        "cwd": str(store.work_tree),
-        "time": time.time(),
-    }
-    if store.skipped:
-        msg["skipped"] = store.skipped
-    state.recorder.record_event(msg)
+# Tools that may write to the work tree (custom and MCP tools run outside it or under their own
+# rules; read-only tools never need a checkpoint).
+_WRITING_TOOLS = frozenset(
+    {"apply_patch", "shell", "shell_command", "exec_command", "local_shell", "container.exec"}
+)
 
 
-async def before_turn(state: Any, turn_id: str, settings: Any) -> CheckpointId | None:
-    """Checkpoint before a turn that may write; never fails the turn (a broken store is
-    a missing checkpoint, not a failed task). The git work runs in a worker thread: a first
-    checkpoint of a large tree takes seconds, and the event loop serves other threads (an
-    app-server's, a batch's) meanwhile; this turn waits, since its tools must not write first."""
+class TurnCheckpoints:
+    """One writable turn's checkpoints: the state before it, before each writing tool call after
+    the first, and after it. A failed checkpoint is a missing checkpoint, never a failed turn."""
+
+    __slots__ = ("_tool_ran", "last", "state", "store", "turn_id")
+
+    def __init__(self, state: Any, turn_id: str, store: CheckpointStore, first: CheckpointId):
+        self.state = state
+        self.turn_id = turn_id
+        self.store = store
+        self.last = first  # the newest checkpoint this turn recorded
+        self._tool_ran = False  # a writing tool has started since `last` was taken
+
+    def _record(self, phase: str, commit: CheckpointId, **extra: Any) -> None:
+        self.last = commit
+        recorder = self.state.recorder
+        if recorder is None:
+            return
+        msg: dict[str, Any] = {
+            "type": EVENT_TYPE,
+            "turn_id": self.turn_id,
+            "phase": phase,
+            "checkpoint": commit,
+            "cwd": str(self.store.work_tree),
+            "time": time.time(),
+            **extra,
+        }
+        if self.store.skipped:
+            msg["skipped"] = self.store.skipped
+        recorder.record_event(msg)
+
+    async def _take(self, label: str) -> CheckpointId | None:
+        try:
+            return await asyncio.to_thread(self.store.checkpoint, label)
+        except (CheckpointError, OSError):
+            return None
+
+    async def before_tool(self, tool_name: str, call_id: str) -> None:
+        """Before a call that may write: a checkpoint, unless nothing of this turn could have
+        written since the last one (the first call of a turn starts from `before`). Recorded
+        only when the tree changed, so a turn of reads adds no rollout lines."""
+        if tool_name not in _WRITING_TOOLS:
+            return
+        if not self._tool_ran:
+            self._tool_ran = True
+            return
+        commit = await self._take(f"before call {call_id} of turn {self.turn_id}")
+        if commit is not None and commit != self.last:
+            self._record("before_tool", commit, call_id=call_id)
+
+    async def after_turn(self) -> None:
+        """The tree as the turn left it (also when it failed or was interrupted)."""
+        commit = await self._take(f"after turn {self.turn_id}")
+        if commit is not None:
+            self._record("after", commit)
+
+
+async def before_turn(state: Any, turn_id: str, settings: Any) -> TurnCheckpoints | None:
+    """Checkpoint before a turn that may write; None when the turn is read-only, checkpoints are
+    off (`CODEX_PY_CHECKPOINTS=0`), the cwd is `/` or the home directory, or the store fails."""
     if settings.sandbox_policy.to_json_dict().get("type") == "read-only":
         return None
     if os.environ.get("CODEX_PY_CHECKPOINTS") == "0":
@@ -56,20 +110,6 @@ async def before_turn(state: Any, turn_id: str, settings: Any) -> CheckpointId |
         commit = await asyncio.to_thread(store.checkpoint, f"before turn {turn_id}")
     except (CheckpointError, OSError):
         return None
-    _record(state, turn_id, "before", store, commit)
-    _after_on_flush(state, turn_id, store)
-    return commit
-
-
-def _after_on_flush(state: Any, turn_id: str, store: CheckpointStore) -> None:
-    """Wrap this session's turn-boundary flush once, to checkpoint the tree the turn left."""
-    original = state.__dict__.get("_checkpoint_flush_original") or state.flush_recorder
-    state._checkpoint_flush_original = original
-
-    def flush() -> None:
-        state.flush_recorder = original  # once per turn
-        with contextlib.suppress(CheckpointError, OSError):
-            _record(state, turn_id, "after", store, store.checkpoint(f"after turn {turn_id}"))
-        original()
-
-    state.flush_recorder = flush
+    turn = TurnCheckpoints(state, turn_id, store, commit)
+    turn._record("before", commit)
+    return turn

@@ -9,10 +9,13 @@ never read for writing nor touched; a plain directory that is not a repository w
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import stat
 import subprocess
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,60 +112,117 @@ class CheckpointStore:
         if (self.git_dir / "HEAD").exists():
             return
         self.git_dir.mkdir(parents=True, exist_ok=True)
-        self._git("init", "-q")
+        self._git("init", "-q", "--template=")
         self._git("config", "core.bare", "false")
         (self.git_dir / "info").mkdir(exist_ok=True)
         (self.git_dir / "info" / "exclude").write_text(_EXCLUDE)
         (self.git_dir / "worktree").write_text(str(self.work_tree) + "\n")
 
-    def _left_out(self) -> tuple[list[str], list[str]]:
-        """New or modified files over the size limit, and nested repositories (git lists those
-        as `dir/`): neither is added. The index's stat cache keeps this listing cheap."""
-        out = self._git("ls-files", "-z", "-o", "-m", "--exclude-standard")
+    def _ref(self) -> CheckpointId | None:
+        """The newest checkpoint, read from the loose ref file (we never pack refs): one git
+        process less per checkpoint."""
+        try:
+            value = (self.git_dir / "refs" / "heads" / "checkpoints").read_text().strip()
+        except OSError:
+            return None
+        return value or None
+
+    def _scan(self) -> tuple[list[str], list[str], list[str]]:
+        """One pass over the work tree: (paths to stage, large files, nested repositories).
+
+        `ls-files -t -o -m -d` lists untracked (`?`), modified (`C`) and deleted (`R`) files
+        against the shadow index, using its stat cache, so a tree where few files changed costs
+        one stat per file and nothing else. Large files and nested repositories (git lists those
+        as `dir/`) are left out; a large file the index still holds must leave it."""
+        out = self._git("ls-files", "-z", "-t", "-o", "-m", "-d", "--exclude-standard")
+        stage: dict[str, None] = {}
         big: list[str] = []
         nested: list[str] = []
         for raw in out.split(b"\0"):
-            if not raw:
+            if len(raw) < 3:
                 continue
-            rel = os.fsdecode(raw)
-            if rel.endswith("/"):
+            tag, rel = raw[:1], os.fsdecode(raw[2:])
+            if tag == b"?" and rel.endswith("/"):
                 nested.append(rel.rstrip("/"))
                 continue
+            if tag != b"R":
+                try:
+                    st = os.lstat(self.work_tree / rel)
+                except OSError:
+                    st = None  # gone since the scan: staged as a deletion
+                if st is not None and st.st_size > self.size_limit and stat.S_ISREG(st.st_mode):
+                    if rel not in big:
+                        big.append(rel)
+                    continue
+            stage[rel] = None
+        return list(stage), big, nested
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One writer per store at a time: sessions of several processes in one work tree share
+        its index, and git refuses a second writer (`index.lock exists`) instead of waiting."""
+        self.git_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.git_dir / "codex.lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
-                st = os.lstat(self.work_tree / rel)
-            except OSError:
-                continue
-            if st.st_size > self.size_limit and stat.S_ISREG(st.st_mode):
-                big.append(rel)
-        return big, nested
+                self._ensure()
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     # -- public -------------------------------------------------------------------------------
 
     def checkpoint(self, label: str) -> CheckpointId:
-        """Snapshot the work tree (untracked files included, ignored and large files left out)."""
-        self._ensure()
-        big, nested = self._left_out()
-        specs = [".", *(f":(exclude,literal){p}" for p in [*big, *nested])]
-        self._git(
-            "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
-            stdin=b"\0".join(os.fsencode(s) for s in specs),
-        )  # fmt: skip
-        if big:
-            self._git("rm", "-q", "--cached", "--ignore-unmatch", "--", *big)
+        """Snapshot the work tree (untracked files included, ignored and large files left out).
+
+        When nothing changed since the newest checkpoint (the common case before a tool call, or
+        after a turn that only read), that checkpoint is the answer: the index and the newest
+        checkpoint always hold the same tree, since only `checkpoint` writes either, under the
+        store's lock."""
+        with self._locked():
+            return self._checkpoint_locked(label)
+
+    def _checkpoint_locked(self, label: str) -> CheckpointId:
+        stage, big, _nested = self._scan()
         self.skipped = big
+        parent = self._ref()
+        tracked_big = sorted(self._tracked(big)) if big else []
+        if parent is not None and not stage and not tracked_big:
+            return parent
+        if stage:
+            self._git(
+                "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
+                stdin=b"\0".join(os.fsencode(":(literal)" + p) for p in stage),
+            )  # fmt: skip
+        if tracked_big:
+            self._git("rm", "-q", "--cached", "--ignore-unmatch", "--", *tracked_big)
         tree = self._git("write-tree").decode().strip()
-        parent = self._git("rev-parse", "-q", "--verify", "refs/heads/checkpoints", check=False)
-        parent_args = ["-p", parent.decode().strip()] if parent.strip() else []
+        parent_args = ["-p", parent] if parent else []
         note = label + ("\n\nskipped (over size limit): " + ", ".join(big) if big else "")
         commit = self._git("commit-tree", tree, *parent_args, "-m", note).decode().strip()
         self._git("update-ref", "refs/heads/checkpoints", commit)
         return commit
 
+    def _tracked(self, paths: list[str]) -> set[str]:
+        out = self._git("ls-files", "-z", "--", *(":(literal)" + p for p in paths))
+        return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+    def _raw_changes(self, a: CheckpointId, b: CheckpointId) -> list[tuple[str, str, str, str]]:
+        """(status, path, new mode, new blob id) for every file that differs from `a` to `b`."""
+        out = self._git("diff-tree", "-r", "-z", "--no-renames", a, b)
+        parts = out.split(b"\0")
+        changes: list[tuple[str, str, str, str]] = []
+        for i in range(0, len(parts) - 1, 2):
+            meta = parts[i].decode()
+            if not meta.startswith(":"):
+                continue
+            _old_mode, new_mode, _old_id, new_id, status = meta[1:].split(" ")
+            changes.append((status[:1], os.fsdecode(parts[i + 1]), new_mode, new_id))
+        return changes
+
     def changed(self, a: CheckpointId, b: CheckpointId) -> list[tuple[str, str]]:
         """(status letter, path) for every file that differs between two checkpoints."""
-        out = self._git("diff-tree", "-r", "-z", "--no-renames", "--name-status", a, b)
-        parts = [os.fsdecode(p) for p in out.split(b"\0") if p]
-        return [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+        return [(status, path) for status, path, _, _ in self._raw_changes(a, b)]
 
     def diff(self, a: CheckpointId, b: CheckpointId) -> str:
         """A unified diff (binary-safe) from checkpoint `a` to `b`."""
@@ -177,45 +237,90 @@ class CheckpointStore:
         expected: CheckpointId | None = None,
         force: bool = False,
         dry_run: bool = False,
+        paths: Collection[str] | None = None,
     ) -> RestoreResult:
         """Make the work tree equal to `target` (for the files checkpoints cover).
 
         The current tree is checkpointed first (so the restore can itself be taken back). When
         `expected` is given (the tree as the agent left it), files that differ from it now were
         changed by hand: if the restore would overwrite them it refuses (`conflicts`), unless
-        `force`.
+        `force`. `paths` limits the restore to those files (what one session's turns changed,
+        when another session works in the same tree).
         """
-        self._ensure()
-        self._git("cat-file", "-e", f"{target}^{{commit}}")
-        before = self.checkpoint(f"before restore to {target}")
-        result = RestoreResult(before=before)
-        changes = self.changed(before, target)
-        touched = {path for _, path in changes}
-        if expected is not None:
-            hand = {path for _, path in self.changed(expected, before)}
-            result.conflicts = sorted(hand & touched)
-        result.deleted = sorted(p for s, p in changes if s == "D")
-        result.written = sorted(p for s, p in changes if s != "D")
-        if dry_run or (result.conflicts and not force):
-            return result
-        for rel in result.deleted:
-            path = self.work_tree / rel
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-            self._prune_empty_dirs(path.parent)
-        if result.written:
-            tmp_index = self.git_dir / "restore-index"
+        with self._locked():
+            before = self._checkpoint_locked(f"before restore to {target}")
+            result = RestoreResult(before=before)
             try:
-                self._git("read-tree", target, index=tmp_index)
-                self._git(
-                    "checkout-index", "-f", "-z", "--stdin",
-                    stdin=b"\0".join(os.fsencode(p) for p in result.written),
-                    index=tmp_index,
-                )  # fmt: skip
-            finally:
-                tmp_index.unlink(missing_ok=True)
-        result.applied = True
-        return result
+                changes = self._raw_changes(before, target)
+            except CheckpointError as exc:
+                raise CheckpointError(f"no such checkpoint: {target}") from exc
+            if paths is not None:
+                wanted = set(paths)
+                changes = [c for c in changes if c[1] in wanted]
+            touched = {c[1] for c in changes}
+            if expected is not None and expected != before:
+                hand = {path for _, path in self.changed(expected, before)}
+                result.conflicts = sorted(hand & touched)
+            result.deleted = sorted(c[1] for c in changes if c[0] == "D")
+            result.written = sorted(c[1] for c in changes if c[0] != "D")
+            if dry_run or (result.conflicts and not force):
+                return result
+            blocked = self._behind_symlinks(result.written, set(result.deleted))
+            if blocked:
+                raise CheckpointError(
+                    "refusing to write through a symbolic link: " + ", ".join(blocked)
+                )
+            for rel in result.deleted:
+                path = self.work_tree / rel
+                if path.is_symlink() or path.is_file():
+                    path.unlink()
+                self._prune_empty_dirs(path.parent)
+            self._write_blobs([c for c in changes if c[0] != "D"])
+            result.applied = True
+            return result
+
+    def _behind_symlinks(self, written: list[str], deleted: set[str]) -> list[str]:
+        """Files whose parent directory is now a symlink the restore would not remove: writing
+        them would follow the link out of the work tree (git's checkout refuses the same)."""
+        blocked: list[str] = []
+        for rel in written:
+            parts = Path(rel).parts[:-1]
+            for i in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:i])
+                if prefix not in deleted and (self.work_tree / prefix).is_symlink():
+                    blocked.append(rel)
+                    break
+        return blocked
+
+    def _write_blobs(self, changes: list[tuple[str, str, str, str]]) -> None:
+        """Write each file's content from the store: one `cat-file --batch` for all of them, each
+        file replaced atomically (a crash mid-restore leaves whole files, old or new)."""
+        files = [c for c in changes if c[2] != "160000"]  # gitlinks are never stored
+        if not files:
+            return
+        ids = "".join(c[3] + "\n" for c in files).encode()
+        out = self._git("cat-file", "--batch", stdin=ids)
+        pos = 0
+        for _status, rel, mode, _blob in files:
+            header_end = out.index(b"\n", pos)
+            size = int(out[pos:header_end].split(b" ")[2])
+            data = out[header_end + 1 : header_end + 1 + size]
+            pos = header_end + 1 + size + 1
+            path = self.work_tree / rel
+            if path.is_dir() and not path.is_symlink():
+                try:
+                    path.rmdir()  # a directory became a file; its stored files are gone by now
+                except OSError as exc:
+                    raise CheckpointError(f"{rel} is a directory with files left in it") from exc
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.codex-restore-{os.getpid()}")
+            if mode == "120000":
+                os.symlink(os.fsdecode(data), tmp)
+            else:
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, 0o755 if mode == "100755" else 0o644)
+            os.replace(tmp, path)
 
     def _prune_empty_dirs(self, path: Path) -> None:
         """Directories left empty by deleting files the agent created go too."""
