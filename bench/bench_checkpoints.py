@@ -128,7 +128,7 @@ def turn_figures(files: int, rounds: int) -> dict[str, float]:
             os.environ["CODEX_PY_CHECKPOINTS"] = mode
             times: list[float] = []
 
-            async def main() -> None:
+            async def main(config: object = config, times: list[float] = times) -> None:
                 async with Session(config) as s:
                     await s.next_event()
                     await run_turn(s, "warm")  # the first checkpoint of the tree

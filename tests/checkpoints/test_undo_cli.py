@@ -307,13 +307,17 @@ def test_concurrent_sessions_in_one_tree_all_get_checkpoints(
     for i in range(40):
         (plain / f"f{i}.txt").write_text(f"{i}\n")
     mock_model_server.repeat(Turn([Message("done")], USAGE))
+    argv = [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check"]
+    argv += ["--sandbox", "workspace-write"]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check", "--sandbox",
-             "workspace-write", f"task {i}"],
-            cwd=plain, env=codex_env(home), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            [*argv, f"task {i}"],
+            cwd=plain,
+            env=codex_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for i in range(6)
     ]
     for proc in procs:
