@@ -84,6 +84,13 @@ class RecordedRequest:
     body: bytes
     json: Any = None
     wire: Wire | None = None
+    # The client's address ("IP:PORT"): one value per connection, so tests count connections.
+    peer: str = ""
+    # time.monotonic() when the request was read and just before the first byte of its reply
+    # went out (None: not yet, or never), so the client cannot have seen the reply before
+    # `replied_at`: tests compare them with the client's pauses (one clock system-wide).
+    received_at: float = 0.0
+    replied_at: float | None = None
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -333,7 +340,13 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             json=parsed,
             wire=wire,
+            peer=f"{self.client_address[0]}:{self.client_address[1]}",
+            received_at=time.monotonic(),
         )
+        self._request = request
+        self._answer(request, path, wire)
+
+    def _answer(self, request: RecordedRequest, path: str, wire: Wire | None) -> None:
         mock = self.server.mock
         if self.command == "GET" and path in mock.get_json:
             with mock._lock:
@@ -365,7 +378,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_stream(reply, wire or "responses", hold_after)
 
+    def _replying(self) -> None:
+        request: RecordedRequest | None = getattr(self, "_request", None)
+        if request is not None:
+            request.replied_at = time.monotonic()
+
     def _send_plain(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+        self._replying()
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -384,6 +403,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_stream_body(
         self, reply: Turn | RawSSE, frames: list[bytes], hold_after: int | None
     ) -> None:
+        self._replying()
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("cache-control", "no-cache")

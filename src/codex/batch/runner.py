@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,10 @@ BATCH = FrontEnd(
     honour_codex_api_key=True,
     approval_policy="never",
 )
+
+# The progress line is redrawn at most this often (a 10k batch finishes hundreds of tasks a
+# second; a terminal write per event would cost more than the tasks' own bookkeeping).
+PROGRESS_INTERVAL = 0.1
 
 NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
 
@@ -79,6 +84,9 @@ class BatchRunner:
     _sessions: dict[str, Session] = field(default_factory=dict)
     _configs: dict[tuple[Any, ...], Config | Exception] = field(default_factory=dict)
     _started: float = 0.0
+    _drawn: float = 0.0
+    total: int = 0  # tasks in this batch, for the progress line (default: len(tasks))
+    transport: Any = None  # the PausingTransport under the shared client, once started
 
     def run(self) -> int:
         try:
@@ -92,14 +100,62 @@ class BatchRunner:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, self._on_signal)
-        self._started = time.monotonic()
-        gate = asyncio.Semaphore(max(1, self.jobs))
-        await asyncio.gather(*(self._guarded(gate, task) for task in self.tasks))
+        self.start()
+        try:
+            await self.run_tasks(self.tasks, self.sink.write)
+        finally:
+            await self.close()
         if self.progress:
             self._show_progress(final=True)
+        return self.exit_status()
+
+    def exit_status(self) -> int:
         if self._interrupted:
             return 130
         return 1 if self.counts.failed else 0
+
+    def start(self) -> None:
+        """On the running loop: one HTTP client (one connection pool, the 429 gate) for every
+        task; codex.client's model requests pick it up as the loop's shared client."""
+        from codex.batch.pool import batch_client
+        from codex.client.transport import install_shared
+
+        client, self.transport = batch_client(self.jobs, self._paused)
+        install_shared(client)
+        self._started = time.monotonic()
+        self.total = self.total or len(self.tasks)
+
+    def _paused(self, origin: str, seconds: float) -> None:
+        """One stderr line per pool-wide pause (users see why the batch stalls; tests wait
+        for it): cleared progress line first, so the two do not mix."""
+        clear = "\r\x1b[2K" if self.progress else ""
+        sys.stderr.write(
+            f"{clear}codex batch: {origin} answered 429 (rate limited); "
+            f"every task waits {seconds:g} s before its next request to it\n"
+        )
+        sys.stderr.flush()
+        self._drawn = 0.0
+
+    async def close(self) -> None:
+        from codex.client.transport import aclose_shared
+
+        await aclose_shared()
+
+    async def run_tasks(
+        self, tasks: Iterable[Task], deliver: Callable[[dict[str, Any]], None]
+    ) -> None:
+        """Run `tasks`, at most `jobs` at once, handing each result to `deliver` as it finishes.
+        A fixed pool of `jobs` workers takes the next task from one shared iterator, so the
+        cost of waiting tasks is nothing (no coroutine per task of a 10k batch)."""
+        pending = iter(tasks)
+
+        async def worker() -> None:
+            for task in pending:
+                if self._stopping:
+                    return
+                deliver(await self._one(task))
+
+        await asyncio.gather(*(worker() for _ in range(max(1, self.jobs))))
 
     def _on_signal(self) -> None:
         self._interrupted = True
@@ -112,31 +168,31 @@ class BatchRunner:
         for session in list(self._sessions.values()):
             asyncio.get_running_loop().create_task(_interrupt(session))
 
-    async def _guarded(self, gate: asyncio.Semaphore, task: Task) -> None:
-        async with gate:
-            if self._stopping:
-                return
-            self.counts.running += 1
-            self._show_progress()
-            try:
-                record = await self._run_task(task)
-            except Exception as err:  # a bug in one task must not end the batch
-                record = _record(task, "failed", error=_one_line(repr(err)))
-            finally:
-                self.counts.running -= 1
-            status = record["status"]
-            if record["usage"]:
-                self.counts.tokens += record["usage"]["total_tokens"]
-            if status == "completed":
-                self.counts.done += 1
-            elif status == "failed":
-                self.counts.failed += 1
-            else:
-                self.counts.cancelled += 1
-            self.sink.write(record)
-            self._show_progress()
-            if status == "failed" and self.fail_fast:
-                self._stop()
+    async def _one(self, task: Task) -> dict[str, Any]:
+        self.counts.running += 1
+        self._show_progress()
+        try:
+            record = await self._run_task(task)
+        except Exception as err:  # a bug in one task must not end the batch
+            record = _record(task, "failed", error=_one_line(repr(err)))
+        finally:
+            self.counts.running -= 1
+        self.count(record)
+        if record["status"] == "failed" and self.fail_fast:
+            self._stop()
+        return record
+
+    def count(self, record: dict[str, Any]) -> None:
+        status = record["status"]
+        if record["usage"]:
+            self.counts.tokens += record["usage"]["total_tokens"]
+        if status == "completed":
+            self.counts.done += 1
+        elif status == "failed":
+            self.counts.failed += 1
+        else:
+            self.counts.cancelled += 1
+        self._show_progress()
 
     def _config_for(self, task: Task, cwd: Path) -> Config:
         """The config of a task, loaded once per distinct (cwd, model, sandbox, overrides)."""
@@ -280,14 +336,18 @@ class BatchRunner:
     def _show_progress(self, final: bool = False) -> None:
         if not self.progress:
             return
+        now = time.monotonic()
+        if not final and now - self._drawn < PROGRESS_INTERVAL:
+            return
+        self._drawn = now
         c = self.counts
-        elapsed = max(time.monotonic() - self._started, 1e-9)
+        elapsed = max(now - self._started, 1e-9)
         finished = c.done + c.failed + c.cancelled
         rate = finished / elapsed
-        left = len(self.tasks) - finished
+        left = self.total - finished
         eta = f"{left / rate:.0f}s" if rate > 0 and left else "-"
         line = (
-            f"\r\x1b[2K{finished}/{len(self.tasks)} done · {c.failed} failed · "
+            f"\r\x1b[2K{finished}/{self.total} done · {c.failed} failed · "
             f"{c.cancelled} cancelled · {c.running} running · {rate:.1f} tasks/s · "
             f"{c.tokens} tokens · ETA {eta}"
         )

@@ -91,6 +91,12 @@ def shared_client() -> httpx.AsyncClient:
     return client
 
 
+def install_shared(client: httpx.AsyncClient) -> None:
+    """Make `client` this loop's shared client (codex batch: one pool with its own limits and a
+    429 pause gate for all its tasks); `aclose_shared()` closes it."""
+    _clients[asyncio.get_running_loop()] = client
+
+
 async def aclose_shared() -> None:
     """Close this loop's shared client (front ends call it on the way out)."""
     client = _clients.pop(asyncio.get_running_loop(), None)

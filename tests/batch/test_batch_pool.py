@@ -1,0 +1,102 @@
+"""The batch's shared HTTP pool through the real CLI: a 429 pauses the provider for every task
+(no request sent during the pause, one probe after it), and all tasks share keep-alive
+connections instead of opening their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from tests.batch.harness import read_results, run_codex, start_codex, write_tasks
+from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import Hold, MockModelServer
+from tests.support.model_stream import HttpError, Message, Turn
+
+RATE_LIMITED = {"error": {"message": "Rate limit reached", "type": "rate_limit_exceeded"}}
+
+
+def _retrying_home(tmp_path: Path, server: MockModelServer) -> Path:
+    # Retries allowed: the task that gets the 429 retries it, as `exec` does.
+    extra = "request_max_retries = 6\nstream_max_retries = 0\n"
+    return write_mock_config(tmp_path / "codex-home", server.base_url, extra)
+
+
+def test_429_pauses_the_provider_for_the_whole_pool(
+    tmp_path: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    server = mock_model_server
+    home = _retrying_home(tmp_path, server)
+    ok = Turn([Message("ok")])
+    # The first of the four first requests is rate limited for 3 s; the other three are held
+    # (in flight) until the batch has seen the 429. The first request after the pause, the
+    # probe, is rate limited again for 1 s; then the provider recovers.
+    server.enqueue(
+        HttpError(429, RATE_LIMITED, {"Retry-After": "3"}),
+        Hold(ok),
+        Hold(ok),
+        Hold(ok),
+        HttpError(429, RATE_LIMITED, {"Retry-After": "1"}),
+    )
+    server.repeat(ok)
+    tasks = write_tasks(
+        tmp_path / "tasks.jsonl", *({"id": f"t{i}", "prompt": f"task {i}"} for i in range(8))
+    )
+    out = tmp_path / "results.jsonl"
+    argv = ("batch", str(tasks), "-o", str(out), "--jobs", "4")
+    proc = start_codex(*argv, home=home, cwd=repo)
+    try:
+        assert proc.stderr is not None
+        # The batch's notice of the pause: it has taken the 429 in.
+        notice = proc.stderr.readline().decode()
+        assert "429" in notice and "waits 3 s" in notice, notice
+        server.wait_held(3)
+        server.release()  # three tasks finish now; the next ones start during the pause
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, stderr.decode()
+    results = read_results(out)
+    assert sorted(r["status"] for r in results) == ["completed"] * 8
+    seen = [r for r in server.requests if r.path.endswith("/responses")]
+    assert len(seen) == 8 + 2  # each task once, plus the two rate-limited attempts
+    first, held, probe, after = seen[0], seen[1:4], seen[4], seen[5:]
+    assert first.replied_at is not None and probe.replied_at is not None
+    # Nothing was sent while the provider was paused: requests received in the 3 s after the
+    # first 429 are only the three that were in flight already.
+    pause_end = first.replied_at + 3.0
+    during = [r for r in seen if first.replied_at < r.received_at < pause_end]
+    assert len(during) <= len(held)
+    assert all(r in held for r in during)
+    assert probe.received_at >= pause_end
+    assert orjson.loads(probe.body)["input"]  # a real request (the probe), not a stray GET
+    # After the pause one probe went alone; its 429 paused everyone again for 1 s ...
+    assert all(r.received_at >= probe.replied_at + 1.0 for r in after)
+    # ... and after that pause one probe went alone again; the rest followed its success.
+    second_probe, rest = after[0], after[1:]
+    assert second_probe.replied_at is not None
+    assert all(r.received_at >= second_probe.replied_at for r in rest)
+
+
+def test_tasks_share_keep_alive_connections(
+    tmp_path: Path, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """24 tasks at once, 72 in all: at most one connection per running task, reused by the
+    tasks after it (the default pool keeps only 16 idle connections, so a 24-wide batch would
+    close and reopen connections between tasks)."""
+    mock_model_server.repeat(Turn([Message("ok")]))
+    jobs, count = 24, 72
+    tasks = write_tasks(
+        tmp_path / "tasks.jsonl", *({"id": f"t{i}", "prompt": "hi"} for i in range(count))
+    )
+    out = tmp_path / "results.jsonl"
+    rc, _, stderr = run_codex(
+        "batch", str(tasks), "-o", str(out), "--jobs", str(jobs), home=home, cwd=repo
+    )
+    assert rc == 0, stderr
+    assert len(read_results(out)) == count
+    seen = [r for r in mock_model_server.requests if r.path.endswith("/responses")]
+    assert len(seen) == count
+    connections = {r.peer for r in seen}
+    assert len(connections) <= jobs, f"{len(connections)} connections for {jobs} jobs"
