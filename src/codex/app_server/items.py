@@ -281,12 +281,18 @@ def turns_from_rollout(
 
 
 def review_item(etype: str, payload: dict[str, Any], item_id: str, ms: int) -> dict[str, Any]:
-    """enteredReviewMode / exitedReviewMode from their rollout events (codex-py records the
-    shown text as `review`: the target's hint, then the rendered verdict)."""
+    """enteredReviewMode / exitedReviewMode from upstream's rollout events: the target's hint,
+    then the verdict (`review_output`) rendered as it was shown."""
+    text = payload.get("user_facing_hint")
+    output = payload.get("review_output")
+    if isinstance(output, dict):
+        from codex.app_server.review import render_output
+
+        text = render_output(output)
     return {
         "type": "enteredReviewMode" if etype == "entered_review_mode" else "exitedReviewMode",
         "id": str(payload.get("id") or item_id),
-        "review": str(payload.get("review") or payload.get("user_facing_hint") or ""),
+        "review": str(text or ""),
         "startedAtMs": ms,
         "completedAtMs": ms,
     }

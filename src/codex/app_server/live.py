@@ -60,6 +60,9 @@ class LiveThread:
         self.reviewer = "user"
         self.resumed_turns: list[dict[str, Any]] = []  # what the rollout held when opened
         self.current_turn: str | None = None  # set by turn/start, cleared at the turn's end
+        # A running review/start turn (codex.app_server.review) and its reviewer session.
+        self.review_task: asyncio.Task[Any] | None = None
+        self.review_session: Any = None
         self.pending_turns: deque[tuple[str, list[dict[str, Any]]]] = deque()
         self.mapper = TurnMapper(self.thread_id)
         self.subscribers: list[Connection] = []

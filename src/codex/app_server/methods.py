@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codex.app_server import account, commands, rollback, threads, turns
+from codex.app_server import account, commands, review, rollback, threads, turns
 from codex.app_server.errors import unsupported
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ METHODS: dict[str, Handler] = {
     "turn/start": turns.turn_start,
     "turn/steer": turns.turn_steer,
     "turn/interrupt": turns.turn_interrupt,
-    "review/start": turns.review_start,
+    "review/start": review.review_start,
     "model/list": account.model_list,
     "account/read": account.account_read,
     "account/login/start": account.login_start,

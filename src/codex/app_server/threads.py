@@ -198,6 +198,11 @@ def _recorded_turns(
     return turns_from_rollout(thread_id, recorded_events(path), stats)
 
 
+async def reopen_new(server: AppServer, conn: Connection, p: dict[str, Any]) -> LiveThread:
+    """A new thread (review/start's detached delivery)."""
+    return await _open(server, conn, p)
+
+
 async def reopen(server: AppServer, conn: Connection, p: dict[str, Any], path: Path) -> LiveThread:
     """Open a thread again from its rollout (after thread/rollback recorded into it)."""
     return await _open(server, conn, p, resume=path)

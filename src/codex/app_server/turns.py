@@ -1,5 +1,5 @@
 """Turn methods: turn/start (answers at once with the in-progress turn; the thread's pump
-streams the rest), turn/steer, turn/interrupt, review/start.
+streams the rest), turn/steer, turn/interrupt (review/start: codex.app_server.review).
 
 A `turn/start` while a turn runs joins it, as the official server: the input is sent to the
 running turn and the answer names the active turn's id.
@@ -85,6 +85,8 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     live = server.thread(p)
     items = user_input(array(p, "input") or [])
     parts, content = core_inputs(items)
+    if live.review_task is not None:
+        raise errors.invalid_request("a review is running on this thread")
     if live.current_turn is not None:  # join the running turn
         await live.session.submit(UserInput(parts))
         return {"turn": turn_object(live.current_turn)}
@@ -120,6 +122,8 @@ async def turn_steer(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     items = user_input(array(p, "input") or [])
     if live.current_turn is None:
         raise errors.invalid_request("no active turn to steer")
+    if live.review_task is not None:
+        raise errors.invalid_request("cannot steer a review turn")
     if expected != live.current_turn:
         raise errors.invalid_request(
             f"expected active turn id `{expected}` but found `{live.current_turn}`"
@@ -136,14 +140,8 @@ async def turn_interrupt(server: AppServer, conn: Connection, p: dict[str, Any])
     string(p, "turnId")
     if live.current_turn is None:
         raise errors.invalid_request("no active turn to interrupt")
-    await live.session.submit(Interrupt())
+    from codex.app_server.review import interrupt
+
+    if not await interrupt(live):
+        await live.session.submit(Interrupt())
     return {}
-
-
-async def review_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    server.thread(p)
-    if mapping(p, "target") is None:
-        raise errors.invalid_params("missing field `target`")
-    raise errors.invalid_request(
-        "review/start is not supported: codex-py's core has no review mode yet"
-    )
