@@ -90,3 +90,16 @@ def test_approvals_decline_a_write(tmp_path, mock_model_server):
     assert len(asked) == 1
     assert "touch notes.txt" in asked[0] and asked[0].endswith("-> decline")
     assert proc.stdout.splitlines()[-1] == "done"
+
+
+def test_fork_names_and_branches(tmp_path, mock_model_server):
+    home, work = setup(tmp_path, mock_model_server)
+    mock_model_server.enqueue(Turn([Message("Tom")]), Turn([Message("Bartholomew")]))
+    proc = run_example("sdk_fork.py", "a cat name", home=home, cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[:4] == ["default model: GPT-6.1-Sol", "signed in: no", "Tom", "Bartholomew"]
+    assert lines[4].startswith("naming: 1 turn(s) in the fork, forked from ")
+    # The fork's request carried the first exchange; the original thread was not asked again.
+    assert "a cat name" in mock_model_server.requests[1].message_texts("user")
+    assert len(mock_model_server.requests) == 2
