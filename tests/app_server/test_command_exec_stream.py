@@ -9,6 +9,7 @@ import base64
 from typing import Any
 
 from tests.app_server.rpc_client import Message, RpcClient
+from tests.app_server.test_schema import _validator
 
 FULL = {"type": "dangerFullAccess"}
 
@@ -18,6 +19,7 @@ def _deltas(messages: list[Message], process_id: str) -> dict[str, bytes]:
     for m in messages:
         if m.get("method") == "command/exec/outputDelta":
             params = m["params"]
+            _validator("CommandExecOutputDeltaNotification").validate(params)
             assert params["processId"] == process_id
             assert set(params) == {"processId", "stream", "deltaBase64", "capReached"}
             out[params["stream"]] += base64.b64decode(params["deltaBase64"])
@@ -49,6 +51,7 @@ def test_streamed_output_and_stdin(ready: RpcClient) -> None:
         "command/exec/write", {"processId": "p1", "deltaBase64": _b64(b"hey\n"), "closeStdin": True}
     )
     reply, messages = _finish(ready, request)
+    _validator("CommandExecResponse").validate(reply["result"])
     assert reply["result"] == {"exitCode": 0, "stdout": "", "stderr": ""}
     assert any(m.get("id") == write and m.get("result") == {} for m in messages)
     streamed = _deltas(first + messages, "p1")

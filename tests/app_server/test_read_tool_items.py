@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
+from tests.app_server.test_schema import _validator
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, apply_patch_call
@@ -25,9 +26,12 @@ PATCH = (
 VOLATILE = ("id", "startedAtMs", "completedAtMs", "durationMs", "processId")
 
 
-def run_scenario(argv: list[str], tmp: Path) -> list[dict[str, Any]]:
+def run_scenario(
+    argv: list[str], tmp: Path, raw: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """One turn running a shell command and a patch; the items thread/read reports for it,
-    with paths under `tmp` as <tmp> and volatile values dropped."""
+    with paths under `tmp` as <tmp> and volatile values dropped (the whole thread/read
+    result appended to `raw`)."""
     with MockModelServer() as mock:
         home = write_mock_config(tmp / "home", mock.base_url)
         repo = tmp / "repo"
@@ -50,6 +54,8 @@ def run_scenario(argv: list[str], tmp: Path) -> list[dict[str, Any]]:
             read = client.call("thread/read", {"threadId": thread_id, "includeTurns": True})
         finally:
             client.close()
+    if raw is not None:
+        raw.append(read)
     items = read["thread"]["turns"][-1]["items"]
     text = json.dumps(items).replace(str(tmp), "<tmp>")
     out = json.loads(text)
@@ -62,7 +68,9 @@ def run_scenario(argv: list[str], tmp: Path) -> list[dict[str, Any]]:
 
 
 def test_thread_read_includes_command_and_file_change_items(tmp_path: Path) -> None:
-    ours = run_scenario(ours_argv(), tmp_path)
+    raw: list[dict[str, Any]] = []
+    ours = run_scenario(ours_argv(), tmp_path, raw)
+    _validator("ThreadReadResponse").validate(raw[0])
     official = json.loads(FIXTURE.read_text())
     assert [i["type"] for i in ours] == [i["type"] for i in official]
     for mine, theirs in zip(ours, official, strict=True):

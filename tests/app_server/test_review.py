@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from tests.app_server.rpc_client import Message, RpcClient
+from tests.app_server.test_schema import _validator
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message as ModelMessage
 from tests.support.model_stream import Turn
@@ -79,6 +80,10 @@ def test_inline_review_of_uncommitted_changes(
         ready, {"threadId": thread_id, "target": {"type": "uncommittedChanges"}}
     )
     result = reply["result"]
+    _validator("ReviewStartResponse").validate(result)
+    for message in messages:
+        if message.get("method") == "item/completed":
+            _validator("ItemCompletedNotification").validate(message["params"])
     assert result["reviewThreadId"] == thread_id
     turn = result["turn"]
     assert turn["status"] == "inProgress"

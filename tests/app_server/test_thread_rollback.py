@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
+from tests.app_server.test_schema import _validator
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, apply_patch_call
 from tests.support.official import official_binary
@@ -63,6 +64,7 @@ def test_rollback_drops_turns_restores_files_and_resumes_short(
     result = ready.call(
         "thread/rollback", {"threadId": thread_id, "numTurns": 2, "restoreFiles": True}
     )
+    _validator("ThreadRollbackResponse").validate(result)
     assert result["thread"]["id"] == thread_id
     assert _user_texts(result["thread"]) == ["question 0"]
     assert result["restoredFiles"]["deleted"] == ["b.txt"]
@@ -110,6 +112,7 @@ def test_revert_before_turn_id_and_errors(
     assert "error" in reply
 
     reverted = ready.call("thread/revert", {"threadId": thread_id, "beforeTurnId": turns[0]["id"]})
+    _validator("ThreadRevertResponse").validate(reverted)
     assert set(reverted) == {"thread", "turnsBackwardsCursor", "itemsBackwardsCursor"}
     assert reverted["thread"]["turns"] == []
     assert (repo / "a.txt").read_text() == "uno\n"  # files stay unless restoreFiles

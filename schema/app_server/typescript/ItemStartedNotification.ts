@@ -3,8 +3,12 @@
 import type { AgentMessageItem } from "./AgentMessageItem";
 import type { CommandExecutionItem } from "./CommandExecutionItem";
 import type { ContextCompactionItem } from "./ContextCompactionItem";
+import type { EnteredReviewModeItem } from "./EnteredReviewModeItem";
+import type { ExitedReviewModeItem } from "./ExitedReviewModeItem";
 import type { FileChangeItem } from "./FileChangeItem";
+import type { McpToolCallItem } from "./McpToolCallItem";
 import type { ReasoningItem } from "./ReasoningItem";
 import type { UserMessageItem } from "./UserMessageItem";
+import type { WebSearchItem } from "./WebSearchItem";
 
-export type ItemStartedNotification = { item: UserMessageItem | AgentMessageItem | ReasoningItem | CommandExecutionItem | FileChangeItem | ContextCompactionItem, threadId: string, turnId: string, startedAtMs: number, };
+export type ItemStartedNotification = { item: UserMessageItem | AgentMessageItem | ReasoningItem | CommandExecutionItem | FileChangeItem | ContextCompactionItem | McpToolCallItem | WebSearchItem | EnteredReviewModeItem | ExitedReviewModeItem, threadId: string, turnId: string, startedAtMs: number, };

@@ -112,8 +112,11 @@ class CommandExecutionItem(TypedDict):
 
 
 class PatchChangeKind(TypedDict):
+    # Live notifications carry `movePath`; 0.169's thread/read items carry `move_path` on
+    # updates only (as the official server sends them).
     type: Literal["add", "delete", "update"]
-    movePath: str | None
+    movePath: NotRequired[str | None]
+    move_path: NotRequired[str | None]
 
 
 class FileUpdateChange(TypedDict):
@@ -136,6 +139,46 @@ class ContextCompactionItem(TypedDict):
     id: str
 
 
+class McpToolCallItem(TypedDict):
+    type: Literal["mcpToolCall"]
+    id: str
+    server: str
+    tool: str
+    status: ItemStatus
+    arguments: Any
+    result: Any
+    error: Any
+    durationMs: int | None
+    pluginId: str | None
+    appContext: Any
+    mcpAppResourceUri: str | None
+    mcpAppUi: Any
+    readOnlyHint: bool | None
+
+
+class WebSearchItem(TypedDict):
+    type: Literal["webSearch"]
+    id: str
+    query: str
+    action: Any
+
+
+class EnteredReviewModeItem(TypedDict):
+    type: Literal["enteredReviewMode"]
+    id: str
+    review: str
+    startedAtMs: int | None
+    completedAtMs: int | None
+
+
+class ExitedReviewModeItem(TypedDict):
+    type: Literal["exitedReviewMode"]
+    id: str
+    review: str
+    startedAtMs: int | None
+    completedAtMs: int | None
+
+
 ThreadItem = (
     UserMessageItem
     | AgentMessageItem
@@ -143,6 +186,10 @@ ThreadItem = (
     | CommandExecutionItem
     | FileChangeItem
     | ContextCompactionItem
+    | McpToolCallItem
+    | WebSearchItem
+    | EnteredReviewModeItem
+    | ExitedReviewModeItem
 )
 
 
@@ -370,6 +417,109 @@ class ServerRequestResolvedNotification(TypedDict):
     requestId: int
 
 
+class ReviewTargetParams(TypedDict):
+    type: Literal["uncommittedChanges", "baseBranch", "commit", "custom"]
+    branch: NotRequired[str]
+    sha: NotRequired[str]
+    title: NotRequired[str | None]
+    instructions: NotRequired[str]
+
+
+class ReviewStartParams(TypedDict):
+    threadId: str
+    target: ReviewTargetParams
+    # "detached" is codex-py's (upstream's earlier option): the review runs on a new thread
+    delivery: NotRequired[Literal["inline", "detached"] | None]
+
+
+class ReviewStartResponse(TypedDict):
+    turn: Turn
+    reviewThreadId: str
+
+
+class ThreadRollbackParams(TypedDict):
+    threadId: str
+    numTurns: int
+    # codex-py: put back the files the dropped turns changed (checkpoints); `force` overwrites
+    # files changed by hand since
+    restoreFiles: NotRequired[bool]
+    force: NotRequired[bool]
+
+
+class RestoredFiles(TypedDict):
+    written: list[str]
+    deleted: list[str]
+    cwd: str
+
+
+class ThreadRollbackResponse(TypedDict):
+    thread: Thread
+    restoredFiles: NotRequired[RestoredFiles]
+
+
+class ThreadRevertParams(TypedDict):
+    threadId: str
+    beforeTurnId: str
+    restoreFiles: NotRequired[bool]
+    force: NotRequired[bool]
+
+
+class ThreadRevertResponse(TypedDict):
+    thread: Thread
+    turnsBackwardsCursor: str | None
+    itemsBackwardsCursor: str | None
+    restoredFiles: NotRequired[RestoredFiles]
+
+
+class TerminalSize(TypedDict):
+    rows: int
+    cols: int
+
+
+class CommandExecParams(TypedDict):
+    command: list[str]
+    processId: NotRequired[str | None]
+    tty: NotRequired[bool]
+    streamStdin: NotRequired[bool]
+    streamStdoutStderr: NotRequired[bool]
+    outputBytesCap: NotRequired[int | None]
+    disableOutputCap: NotRequired[bool]
+    disableTimeout: NotRequired[bool]
+    timeoutMs: NotRequired[int | None]
+    cwd: NotRequired[str | None]
+    env: NotRequired[dict[str, str | None] | None]
+    size: NotRequired[TerminalSize | None]
+    sandboxPolicy: NotRequired[dict[str, Any] | None]
+
+
+class CommandExecResponse(TypedDict):
+    exitCode: int
+    stdout: str
+    stderr: str
+
+
+class CommandExecWriteParams(TypedDict):
+    processId: str
+    deltaBase64: NotRequired[str | None]
+    closeStdin: NotRequired[bool]
+
+
+class CommandExecResizeParams(TypedDict):
+    processId: str
+    size: TerminalSize
+
+
+class CommandExecTerminateParams(TypedDict):
+    processId: str
+
+
+class CommandExecOutputDeltaNotification(TypedDict):
+    processId: str
+    stream: Literal["stdout", "stderr"]
+    deltaBase64: str
+    capReached: bool
+
+
 # ---- server → client requests --------------------------------------------------------------------
 
 
@@ -411,6 +561,13 @@ REQUESTS: dict[str, tuple[type, type | None]] = {
     "turn/start": (TurnStartParams, TurnStartResponse),
     "turn/steer": (TurnSteerParams, TurnSteerResponse),
     "turn/interrupt": (TurnInterruptParams, None),
+    "review/start": (ReviewStartParams, ReviewStartResponse),
+    "thread/rollback": (ThreadRollbackParams, ThreadRollbackResponse),
+    "thread/revert": (ThreadRevertParams, ThreadRevertResponse),
+    "command/exec": (CommandExecParams, CommandExecResponse),
+    "command/exec/write": (CommandExecWriteParams, None),
+    "command/exec/resize": (CommandExecResizeParams, None),
+    "command/exec/terminate": (CommandExecTerminateParams, None),
 }
 NOTIFICATIONS: dict[str, type] = {
     "thread/started": ThreadStartedNotification,
@@ -423,6 +580,7 @@ NOTIFICATIONS: dict[str, type] = {
     "thread/tokenUsage/updated": ThreadTokenUsageUpdatedNotification,
     "error": ErrorNotification,
     "serverRequest/resolved": ServerRequestResolvedNotification,
+    "command/exec/outputDelta": CommandExecOutputDeltaNotification,
 }
 SERVER_REQUESTS: dict[str, tuple[type, type]] = {
     "item/commandExecution/requestApproval": (

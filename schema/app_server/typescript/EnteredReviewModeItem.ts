@@ -1,0 +1,3 @@
+// GENERATED CODE! DO NOT MODIFY BY HAND! (codex app-server generate-ts)
+
+export type EnteredReviewModeItem = { type: "enteredReviewMode", id: string, review: string, startedAtMs: number | null, completedAtMs: number | null, };
