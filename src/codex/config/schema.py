@@ -336,8 +336,11 @@ class OtelExporterEndpoint(Table):
 
 
 def _known_exporter(exporter: Any) -> Any:
-    if isinstance(exporter, str) and exporter != "none":
-        raise invalid("otel_exporter", 'expected "none" or a table with otlp-http or otlp-grpc')
+    # "statsig" is upstream's metrics default; codex-py accepts it and sends nothing there.
+    if isinstance(exporter, str) and exporter not in ("none", "statsig"):
+        raise invalid(
+            "otel_exporter", 'expected "none", "statsig" or a table with otlp-http or otlp-grpc'
+        )
     if isinstance(exporter, dict) and (
         len(exporter) != 1 or next(iter(exporter)) not in ("otlp-http", "otlp-grpc")
     ):
@@ -352,7 +355,9 @@ OtelExporter = Annotated[str | dict[str, OtelExporterEndpoint], After(_known_exp
 class Otel(Table):
     log_user_prompt: bool = False
     environment: str = "dev"
-    exporter: OtelExporter = "none"
+    exporter: OtelExporter = "none"  # the log events
+    trace_exporter: OtelExporter = "none"  # the spans (upstream: no default, endpoints differ)
+    metrics_exporter: OtelExporter = "statsig"  # accepted; codex-py exports no metrics
 
 
 @table

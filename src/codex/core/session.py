@@ -216,6 +216,15 @@ class Session:
         )
         # Shown right after session_configured, after the session's own (the rules') warnings.
         self._startup_warnings.extend(startup_warnings)
+        if config.otel.exporter != "none" or config.otel.trace_exporter != "none":
+            from codex.core.otel import telemetry_for  # imported only when something is exported
+
+            self.state.telemetry = telemetry_for(
+                config,
+                conversation_id=self.conversation_id,
+                originator=self.originator,
+                model=self._settings.model,
+            )
 
     # ---- what the state holds, for readers of the session ---------------------------------
 
@@ -370,6 +379,8 @@ class Session:
         for subscription in self._subscribers:
             subscription.offer(event)
         self.state.record_event(msg)
+        if self.state.telemetry is not None:
+            self.state.telemetry.observe(msg)
 
     # ---- exec rules ----------------------------------------------------------------------
 
@@ -519,6 +530,8 @@ class Session:
                 self.recorder.flush()
             with contextlib.suppress(Exception):
                 self.recorder.close()
+        if self.state.telemetry is not None:
+            self.state.telemetry.close()
         self.emit(sub_id, ShutdownComplete())
 
 

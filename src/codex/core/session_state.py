@@ -150,6 +150,7 @@ class SessionState:
         initial_model: str,
     ) -> None:
         self.config = config
+        self.telemetry: Any = None  # codex.core.otel.Telemetry when `[otel]` exports something
         self.conversation_id = conversation_id
         self.originator = originator
         self.recorder = recorder

@@ -211,6 +211,11 @@ class TurnRunner:
         # MCP servers start once the model answers: the request has left by then, so starting
         # them (seconds of CPU for the `mcp` SDK) never delays it (codex.mcp_client.manager).
         mcp = self.tool_ctx.mcp
+        telemetry = sess.telemetry
+        request = None
+        if telemetry is not None:  # a span per model request (`[otel]`)
+            request = telemetry.request_started(self.sub_id, self.settings.model)
+        usage = None
         try:
             async for event in client.stream(prompt):
                 if mcp is not None:
@@ -234,6 +239,7 @@ class TurnRunner:
                         emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
                 elif isinstance(event, Completed):
                     sess.add_usage(self.sub_id, event.usage)
+                    usage = event.usage
                 elif isinstance(event, RateLimits):
                     sess.rate_limits = event.snapshot
                 elif isinstance(event, Retrying):
@@ -249,8 +255,13 @@ class TurnRunner:
                         emit(WebSearchBegin(event.item.id or ""))
                 elif isinstance(event, Incomplete):
                     emit(ErrorEvent(f"model response incomplete: {event.reason}"))
+            if request is not None:
+                telemetry.request_finished(request, usage)
+                request = None
             outputs = await self._collect_outputs()
-        except BaseException:
+        except BaseException as exc:
+            if request is not None:
+                telemetry.request_finished(request, usage, str(exc) or type(exc).__name__)
             await self._abandon_calls()
             raise
         sess.record_items(self.pending_items)
@@ -289,7 +300,14 @@ class TurnRunner:
         async with lock:
             if self.checkpoints is not None:  # undo: the tree before a call that may write
                 await self.checkpoints.before_tool(call.name, call.call_id)
-            return await dispatch(self.tool_ctx, call)
+            telemetry = self.state.telemetry
+            if telemetry is None:
+                return await dispatch(self.tool_ctx, call)
+            telemetry.tool_started(self.sub_id, call.name, call.call_id)
+            result = await dispatch(self.tool_ctx, call)
+            output = result.output if isinstance(result.output, str) else str(result.output)
+            telemetry.tool_finished(call.name, call.call_id, call.payload, output, result.success)
+            return result
 
     async def _collect_outputs(self) -> list[ResponseItem]:
         outputs: list[ResponseItem] = []

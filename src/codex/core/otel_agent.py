@@ -1,0 +1,124 @@
+"""The OpenTelemetry export process: `python -m codex.core.otel_agent`, spawned by codex.core.otel.
+
+Why a process of its own: the opentelemetry SDK and its OTLP exporters take ~0.3-0.6 s to import
+(protobuf, requests, grpc), several times a whole `codex exec` turn. Here they load beside the
+session instead of in front of it, and the batches are flushed after the session's process has
+exited, so turning `[otel]` on costs a turn almost nothing. Input: one JSON object per line on
+stdin (the first is the configuration, see codex.core.otel); at end of input every open span is
+ended and both providers are flushed and shut down.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import orjson
+
+
+def _exporters(kind: str, spec: dict[str, Any]) -> Any:
+    """An OTLP exporter for `kind` ("traces" or "logs") from `{"otlp-http"|"otlp-grpc": {...}}`."""
+    (transport, cfg), *_ = spec.items()
+    headers = dict(cfg.get("headers") or {})
+    tls = cfg.get("tls") or {}
+    endpoint = cfg["endpoint"]
+    if transport == "otlp-grpc":
+        if kind == "traces":
+            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+                OTLPSpanExporter as GrpcSpans,
+            )
+
+            return GrpcSpans(
+                endpoint=endpoint, headers=headers, insecure=endpoint.startswith("http://")
+            )
+        from opentelemetry.exporter.otlp.proto.grpc._log_exporter import (
+            OTLPLogExporter as GrpcLogs,
+        )
+
+        return GrpcLogs(endpoint=endpoint, headers=headers, insecure=endpoint.startswith("http://"))
+    options: dict[str, Any] = {
+        "endpoint": endpoint,
+        "headers": headers,
+        "certificate_file": tls.get("ca-certificate"),
+        "client_certificate_file": tls.get("client-certificate"),
+        "client_key_file": tls.get("client-private-key"),
+    }
+    if kind == "traces":
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        return OTLPSpanExporter(**options)
+    from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+
+    return OTLPLogExporter(**options)
+
+
+def run(stream: Any) -> None:
+    init = orjson.loads(stream.readline() or b"{}")
+    from opentelemetry import trace
+    from opentelemetry._logs import LogRecord
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.trace import Status, StatusCode
+
+    resource = Resource.create(init.get("resource") or {})
+    tracer = logger = None
+    providers: list[Any] = []
+    if init.get("traces"):
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        tracer_provider = TracerProvider(resource=resource)
+        tracer_provider.add_span_processor(BatchSpanProcessor(_exporters("traces", init["traces"])))
+        tracer = tracer_provider.get_tracer("codex-py")
+        providers.append(tracer_provider)
+    if init.get("logs"):
+        from opentelemetry.sdk._logs import LoggerProvider
+        from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+
+        logger_provider = LoggerProvider(resource=resource)
+        logger_provider.add_log_record_processor(
+            BatchLogRecordProcessor(_exporters("logs", init["logs"]))
+        )
+        logger = logger_provider.get_logger("codex-py")
+        providers.append(logger_provider)
+
+    spans: dict[int, Any] = {}
+    for line in stream:
+        try:
+            msg = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        kind = msg.get("k")
+        if kind == "start" and tracer is not None:
+            parent = spans.get(msg.get("p") or 0)
+            context = trace.set_span_in_context(parent) if parent is not None else None
+            spans[msg["i"]] = tracer.start_span(
+                msg["n"], context=context, start_time=msg["t"], attributes=msg.get("a")
+            )
+        elif kind == "end":
+            span = spans.pop(msg["i"], None)
+            if span is None:
+                continue
+            if msg.get("a"):
+                span.set_attributes(msg["a"])
+            if msg.get("e"):
+                span.set_status(Status(StatusCode.ERROR, msg["e"]))
+            span.end(end_time=msg["t"])
+        elif kind == "log" and logger is not None:
+            parent = spans.get(msg.get("p") or 0)
+            logger.emit(
+                LogRecord(
+                    timestamp=msg["t"],
+                    context=trace.set_span_in_context(parent) if parent is not None else None,
+                    body=msg["a"].get("event.name"),
+                    event_name=msg["a"].get("event.name"),
+                    attributes=msg["a"],
+                )
+            )
+    for span in spans.values():  # the session ended without closing them (a crash)
+        span.end()
+    for provider in providers:
+        provider.shutdown()  # flushes the batches
+
+
+if __name__ == "__main__":
+    run(sys.stdin.buffer)
