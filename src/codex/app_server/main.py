@@ -40,9 +40,15 @@ def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
     codex_home = resolve_paths(overrides).codex_home
     early: tuple[bytes, object | None] = (b"", None)
     if kind == "stdio":
-        from codex.app_server.handshake import early_handshake
+        from codex.app_server.fast_start import take
 
-        early = early_handshake(str(codex_home))
+        taken = take()  # `initialize` already answered before argparse (fast_start)?
+        if taken is not None and taken[1] is not None:
+            early = taken
+        else:
+            from codex.app_server.handshake import early_handshake
+
+            early = early_handshake(str(codex_home), taken[0] if taken else b"")
     import asyncio
     import logging
 
@@ -86,9 +92,7 @@ async def _stdio(
     from codex.app_server.transport_stdio import open_stdio, read_messages
 
     server = AppServer(overrides, codex_home)
-    reader, transport = await open_stdio()
-    if pending:
-        reader.feed_data(pending)  # read before the loop started, not handled yet
+    reader, transport = await open_stdio(pending)  # `pending`: read early, not handled yet
     # stdout carries protocol only: anything else printing to fd 1 lands on stderr.
     os.dup2(2, 1)
     sys.stdout = sys.stderr

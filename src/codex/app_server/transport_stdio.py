@@ -59,8 +59,9 @@ def _too_large() -> Malformed:
     return Malformed(None, RpcError(PARSE_ERROR, "Parse error: message too large"))
 
 
-async def open_stdio() -> tuple[asyncio.StreamReader, asyncio.WriteTransport]:
-    """The process's stdin as a StreamReader and stdout as a non-blocking write transport.
+async def open_stdio(pending: bytes = b"") -> tuple[asyncio.StreamReader, asyncio.WriteTransport]:
+    """The process's stdin as a StreamReader (starting with `pending`, bytes read before the
+    loop ran) and stdout as a non-blocking write transport.
 
     stdin is read by a daemon thread (blocking reads, each chunk handed to the loop): uvloop
     aborts the process (SIGABRT) when a read pipe already at EOF is registered beside the
@@ -68,6 +69,8 @@ async def open_stdio() -> tuple[asyncio.StreamReader, asyncio.WriteTransport]:
     that is a regular file or a terminal."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=MAX_MESSAGE_BYTES)
+    if pending:  # before the pump starts: it may reach EOF at once, and nothing follows EOF
+        reader.feed_data(pending)
     threading.Thread(target=_pump_stdin, args=(loop, reader), daemon=True).start()
     fd = os.dup(sys.stdout.fileno())
     mode = os.fstat(fd).st_mode

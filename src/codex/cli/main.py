@@ -57,6 +57,10 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] in ("--version", "-V"):
         sys.stdout.write(f"codex-cli {__version__}\n")
         return 0
+    if "app-server" in argv:  # its client waits for `initialize`: answered before argparse
+        from codex.app_server.fast_start import answer_initialize
+
+        answer_initialize(argv)
     from codex.errors import CodexError
 
     try:
