@@ -385,3 +385,27 @@ def test_model_catalog_is_the_one_model_list_serves() -> None:
     ]
     ours = [(m.slug, m.display_name, m.description, m.default_effort, m.efforts) for m in MODELS]
     assert ours == served
+
+
+async def test_slash_command_output_stays_in_view(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer
+) -> None:
+    """Typing a command opens the popup and sending it closes it; the transcript grows back
+    and clamps its scroll offset. The command's output must still be on screen."""
+    from codex.tui.transcript import TranscriptView
+
+    mock_model_server.enqueue(Turn([Message("line\n\n" * 40)], USAGE))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, "long answer please")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Worked for" in screen_text(app))
+        view = app.query_one(TranscriptView)
+        await until(pilot, lambda: view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y)
+        await slash(pilot, "/status")
+        await until(pilot, lambda: "Session:" in screen_text(app))
+        await pilot.pause()  # the pending layouts and callbacks run first
+        assert view._follow
+        assert view.scroll_y == view.max_scroll_y
+        await app.shutdown()

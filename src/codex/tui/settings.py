@@ -86,15 +86,17 @@ def effort_choices(slug: str, current: tuple[str, str | None]) -> tuple[list[Cho
     return rows, highlight
 
 
-def open_model_picker(app: CodexApp) -> None:
-    status = app.mapper.status
-    rows, highlight = model_choices(status.model)
+def model_screen(current: str) -> ChoiceScreen:
+    rows, highlight = model_choices(current)
+    return ChoiceScreen("Select Model and Effort", rows, highlight=highlight)
 
+
+def open_model_picker(app: CodexApp) -> None:
     async def chosen(answer: tuple[Any, str] | None) -> None:
         if answer is not None:
             open_effort_picker(app, str(answer[0]))
 
-    app.push_screen(ChoiceScreen("Select Model and Effort", rows, highlight=highlight), chosen)
+    app.push_screen(model_screen(app.mapper.status.model), chosen)
 
 
 def _effort_footer(choice: Choice) -> str:
@@ -105,13 +107,23 @@ def _effort_footer(choice: Choice) -> str:
     )
 
 
-def open_effort_picker(app: CodexApp, slug: str) -> None:
+def effort_screen(slug: str, current: tuple[str, str | None]) -> ChoiceScreen:
     from codex.core.model_catalog import find_model
 
-    status = app.mapper.status
     info = find_model(slug)
     name = info.display_name if info else slug
-    rows, highlight = effort_choices(slug, (status.model, status.effort))
+    rows, highlight = effort_choices(slug, current)
+    return ChoiceScreen(
+        f"Select Reasoning Level for {name}",
+        rows,
+        highlight=highlight,
+        footer_for=_effort_footer,
+        keys=("s",),
+    )
+
+
+def open_effort_picker(app: CodexApp, slug: str) -> None:
+    status = app.mapper.status
 
     async def chosen(answer: tuple[Any, str] | None) -> None:
         if answer is None:
@@ -123,16 +135,7 @@ def open_effort_picker(app: CodexApp, slug: str) -> None:
             return
         await apply_model(app, slug, str(effort), persist=key != "s")
 
-    app.push_screen(
-        ChoiceScreen(
-            f"Select Reasoning Level for {name}",
-            rows,
-            highlight=highlight,
-            footer_for=_effort_footer,
-            keys=("s",),
-        ),
-        chosen,
-    )
+    app.push_screen(effort_screen(slug, (status.model, status.effort)), chosen)
 
 
 def open_more_picker(app: CodexApp, slug: str) -> None:
@@ -230,23 +233,27 @@ def sandbox_json(config: Any, mode: str) -> dict[str, Any]:
     return policy
 
 
-def open_permissions_picker(app: CodexApp) -> None:
-    status = app.mapper.status
+def permissions_screen(approval: str, sandbox: str) -> ChoiceScreen:
     rows = []
     highlight = 0
     for i, preset in enumerate(PRESETS):
-        current = (status.approval, status.sandbox) == (preset.approval, preset.sandbox)
+        current = (approval, sandbox) == (preset.approval, preset.sandbox)
         if current:
             highlight = i
         rows.append(
             Choice(preset.label + (" (current)" if current else ""), preset.description, preset)
         )
+    return ChoiceScreen("Update Model Permissions", rows, highlight=highlight)
+
+
+def open_permissions_picker(app: CodexApp) -> None:
+    status = app.mapper.status
 
     async def chosen(answer: tuple[Any, str] | None) -> None:
         if answer is not None:
             await apply_preset(app, answer[0])
 
-    app.push_screen(ChoiceScreen("Update Model Permissions", rows, highlight=highlight), chosen)
+    app.push_screen(permissions_screen(status.approval, status.sandbox), chosen)
 
 
 async def apply_preset(app: CodexApp, preset: Preset) -> None:

@@ -59,7 +59,20 @@ def export_text(cells: list[Any], fmt: str) -> str:
     return "# Codex session\n\n" + "\n\n".join(parts) + "\n"
 
 
+def follow_bottom(app: CodexApp) -> None:
+    """Show the end of the transcript again. Typing a command opened the popup and sending it
+    closed it; the taller transcript clamps its scroll offset, which the view reads as the
+    user scrolling up, so the command's output would land below the screen."""
+    from codex.tui.transcript import TranscriptView
+
+    view = app.query_one(TranscriptView)
+    view._follow = True
+    view.scroll_end(animate=False, x_axis=False)
+
+
 async def run_slash(app: CodexApp, line: str) -> None:
+    # After the popup's close is laid out (the clamp happens in that layout).
+    app.call_after_refresh(follow_bottom, app)
     name, _, rest = line[1:].strip().partition(" ")
     rest = rest.strip()
     found = matching(name)

@@ -127,14 +127,20 @@ def _summary(turn: TurnPoint, changed: int | None) -> str:
     return " · ".join(part for part in (f"turn {turn.number}", when, files) if part)
 
 
-def _rows(store: Any, turns: list[TurnPoint]) -> list[Choice]:
+def turn_rows(turns: list[TurnPoint], changed: list[int | None]) -> list[Choice]:
+    """The picker's rows, newest first (the usual undo is the last turn): the turn's prompt,
+    then `turn N · HH:MM · K files` (`changed[i]`: files turn i changed, None while running)."""
     rows = []
-    for turn in reversed(turns):  # newest first: the usual undo is the last turn
-        changed = len(store.changed(turn.before, turn.after)) if turn.after else None
+    for turn, count in reversed(list(zip(turns, changed, strict=True))):
         prompt = (turn.prompt.strip().splitlines() or ["(no prompt)"])[0]
         prompt = prompt if len(prompt) <= 48 else prompt[:47] + "…"
-        rows.append(Choice(prompt, _summary(turn, changed), turn))
+        rows.append(Choice(prompt, _summary(turn, count), turn))
     return rows
+
+
+def _rows(store: Any, turns: list[TurnPoint]) -> list[Choice]:
+    changed = [len(store.changed(t.before, t.after)) if t.after else None for t in turns]
+    return turn_rows(turns, changed)
 
 
 def _say(app: CodexApp, text: str, style: str = "dim") -> None:
@@ -172,14 +178,7 @@ async def _open(app: CodexApp) -> None:
         if answer is not None:
             app.run_worker(restore(app, store, turns, answer[0]), group="undo")
 
-    app.push_screen(
-        ChoiceScreen(
-            "Undo: restore the files to before a turn",
-            rows,
-            subtitle="Files only: the conversation keeps its turns.",
-        ),
-        chosen,
-    )
+    app.push_screen(undo_screen(rows), chosen)
 
 
 async def restore(
@@ -236,15 +235,23 @@ def _ask_overwrite(
         if answer is not None and answer[0] == "overwrite":
             await restore(app, store, turns, turn, force=True)
 
+    app.push_screen(conflict_screen(turn.number, conflicts), chosen)
+
+
+def conflict_screen(number: int, conflicts: list[str]) -> ChoiceScreen:
+    """Asks before overwriting hand edits: keep them (the default row) or restore anyway."""
     rows = [
         Choice("Keep my changes", "restore nothing", "keep"),
         Choice("Restore anyway", f"overwrite the {len(conflicts)} changed file(s)", "overwrite"),
     ]
-    app.push_screen(
-        ChoiceScreen(
-            f"Files changed by hand since turn {turn.number}",
-            rows,
-            subtitle=_listing(conflicts),
-        ),
-        chosen,
+    return ChoiceScreen(
+        f"Files changed by hand since turn {number}", rows, subtitle=_listing(conflicts)
+    )
+
+
+def undo_screen(rows: list[Choice]) -> ChoiceScreen:
+    return ChoiceScreen(
+        "Undo: restore the files to before a turn",
+        rows,
+        subtitle="Files only: the conversation keeps its turns.",
     )
