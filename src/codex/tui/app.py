@@ -74,6 +74,7 @@ class CodexApp(App[int]):
         self._started = False
         self.exit_message: str | None = None
         self.first_frame_at: float | None = None
+        self._queued_shown = ""
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -174,14 +175,19 @@ class CodexApp(App[int]):
         self._last_flush = time.monotonic()
         self.query_one(TranscriptView).relayout()
         self.query_one(StatusLine).show(self.mapper.status)
-        queued = self.query_one("#queued", Static)
         lines = [f"↳ queued: {q}" for q in self.queued]
         lines += [f"[image] {path}" for path in self.images]
-        queued.update("\n".join(lines))
+        text = "\n".join(lines)
+        if text != self._queued_shown:  # (an update re-lays out the screen)
+            self._queued_shown = text
+            self.query_one("#queued", Static).update(text)
 
     # ---- the session ----------------------------------------------------------------------
 
     async def _session_main(self) -> None:
+        from codex.tui.warm import import_in_thread
+
+        await import_in_thread()  # the composer keeps echoing while core is imported
         from codex.api import FrontEnd, open_session
         from codex.protocol.originator import DEFAULT_ORIGINATOR
 
@@ -226,6 +232,10 @@ class CodexApp(App[int]):
                     continue
                 self.mapper.feed(msg)
                 self.mark_dirty()
+                if tag == "session_configured":
+                    from codex.tui.warm import warm_up
+
+                    warm_up()  # the first answer's Markdown and HTTP stack, while idle
                 if tag == "session_configured" and opts.resume is not None and msg.rollout_path:
                     self.mapper.replay_rollout(msg.rollout_path)
                 if tag == "session_configured" and (opts.prompt or opts.images):

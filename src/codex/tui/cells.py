@@ -10,19 +10,17 @@ returns. A cell's `version` grows on every change so the view knows which cached
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
+
+from codex.tui.streaming import Bulleted, StreamLayout
 
 # Live output shown under a running or finished command (upstream shows a short tail).
 OUTPUT_TAIL_LINES = 5
-# Beyond this many characters a streaming answer is shown as plain text until it ends: Markdown
-# layout of a huge growing paragraph on every repaint is what makes the official TUI take 25 s
-# for a 20k-delta reply; the finished answer is laid out once.
-STREAM_MARKDOWN_LIMIT = 4000
 
 
 @dataclass(slots=True, eq=False)
@@ -72,6 +70,7 @@ class AgentCell(Cell):
     parts: list[str] = field(default_factory=list)
     done: bool = False
     kind: str = "agent"
+    _stream: StreamLayout | None = None
 
     @property
     def text(self) -> str:
@@ -87,16 +86,24 @@ class AgentCell(Cell):
         if text is not None:
             self.parts[:] = [text]
         self.done = True
+        self._stream = None
         self.touch()
 
     def render(self) -> RenderableType:
-        text = self.text
-        if not self.done and len(text) > STREAM_MARKDOWN_LIMIT:
-            return bulleted(Text(text))
         # Imported on the first answer: markdown-it is a third of the TUI's start-up imports.
         from rich.markdown import Markdown
 
-        return bulleted(Markdown(text, code_theme="monokai"))
+        return bulleted(Markdown(self.text, code_theme="monokai"))
+
+    def layout_parts(self, width: int) -> list[tuple[Hashable, Callable[[], RenderableType]]]:
+        """The pieces the transcript lays out and caches one by one: while the answer streams,
+        its finished blocks and its tail (codex.tui.streaming), so a repaint lays out only what
+        changed; once done, the whole answer as one Markdown document, laid out once."""
+        if self.done:
+            return [(("done", self.version), self.render)]
+        if self._stream is None:
+            self._stream = StreamLayout()
+        return self._stream.parts(self.text, width)
 
     def to_markdown(self) -> str:
         return "**Codex:**\n\n" + self.text
@@ -244,11 +251,7 @@ class NoticeCell(Cell):
 
 def bulleted(body: RenderableType, bullet: str = "•") -> RenderableType:
     """`• ` then `body` indented under it (how upstream sets the agent's messages)."""
-    grid = Table.grid(padding=0)
-    grid.add_column(width=2, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(bullet, style="dim"), body)
-    return grid
+    return Bulleted(body, bullet)
 
 
 def format_duration(seconds: float) -> str:

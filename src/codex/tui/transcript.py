@@ -1,13 +1,15 @@
 """`TranscriptView`: the conversation, virtualised. A Textual ScrollView on the line API: each
 cell is laid out once per (version, width) into Strips kept in a cache, the view keeps the first
 line of every cell (a prefix sum), and a repaint only crops the strips of the lines on screen.
-So a 10,000-cell session scrolls at the cost of one screen of lines, and a streaming answer
-re-lays out only its own cell.
+So a 10,000-cell session scrolls at the cost of one screen of lines. A cell that comes in pieces
+(`layout_parts`: a streaming answer, codex.tui.streaming) is cached piece by piece, so a repaint
+while it streams lays out only its tail.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Hashable
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from codex.tui.cells import Cell
 
 
@@ -29,6 +33,7 @@ class TranscriptView(ScrollView, can_focus=False):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.cells = cells
         self._cache: dict[Cell, tuple[int, int, list[Strip]]] = {}
+        self._parts: dict[Cell, tuple[int, dict[Hashable, list[Strip]]]] = {}
         self._heights: list[int] = []
         self._starts: list[int] = []
         self._laid_width = 0
@@ -38,19 +43,42 @@ class TranscriptView(ScrollView, can_focus=False):
 
     def clear_cache(self) -> None:
         self._cache.clear()
+        self._parts.clear()
         self._heights = []
 
     def _strips(self, cell: Cell, width: int) -> list[Strip]:
         cached = self._cache.get(cell)
         if cached is not None and cached[0] == cell.version and cached[1] == width:
             return cached[2]
-        console = self.app.console
-        options = console.options.update(width=width, height=None)
-        lines = console.render_lines(cell.render(), options, pad=False, new_lines=False)
-        strips = [Strip(line) for line in lines]
+        layout_parts = getattr(cell, "layout_parts", None)
+        if layout_parts is None:
+            strips = self._lay_out(cell.render(), width)
+        else:
+            # A cell in pieces (a streaming answer): only pieces not laid out before at this
+            # width are rendered; the others come from the previous layout of this cell.
+            before = self._parts.get(cell)
+            known = before[1] if before is not None and before[0] == width else {}
+            now: dict[Hashable, list[Strip]] = {}
+            strips = []
+            for key, make in layout_parts(width):
+                got = known.get(key)
+                if got is None:
+                    got = self._lay_out(make(), width)
+                now[key] = got
+                strips.extend(got)
+            if len(now) > 1:
+                self._parts[cell] = (width, now)
+            else:  # one piece: nothing to reuse next time (a finished answer)
+                self._parts.pop(cell, None)
         strips.append(Strip([Segment("")]))  # a blank line between cells, as upstream
         self._cache[cell] = (cell.version, width, strips)
         return strips
+
+    def _lay_out(self, renderable: RenderableType, width: int) -> list[Strip]:
+        console = self.app.console
+        options = console.options.update(width=width, height=None)
+        lines = console.render_lines(renderable, options, pad=False, new_lines=False)
+        return [Strip(line) for line in lines]
 
     def relayout(self) -> None:
         """Lay out new and changed cells; keep the view pinned to the bottom if it was."""

@@ -33,8 +33,13 @@ class Popup(Static):
         self.kind = ""
         self.items: list[tuple[str, str]] = []
         self.index = 0
+        self.display = False  # (empty, it would still take a row until the first key)
 
     def show(self, kind: str, items: list[tuple[str, str]]) -> None:
+        if kind == self.kind and items == self.items and self.index == 0:
+            # Unchanged (every keystroke of plain text asks for "no popup"): an update would
+            # re-layout the whole screen, transcript included, on each key.
+            return
         self.kind = kind
         self.items = items
         self.index = 0
@@ -238,6 +243,7 @@ class Composer(TextArea):
 
 class StatusLine(Static):
     DEFAULT_CSS = "StatusLine { height: 2; padding: 0 2; color: $text-muted; }"
+    _shown: tuple[str, str] | None = None
 
     def show(self, status: Status, hint: str = "") -> None:
         parts = [f"{status.model} {status.effort or 'default'}"]
@@ -251,9 +257,13 @@ class StatusLine(Static):
         if left is not None:
             parts.append(f"{left}% left")
         footer = hint or ("Working · esc to interrupt" if status.running else "? for shortcuts")
+        shown = (" · ".join(parts), footer)
+        if shown == self._shown:
+            return  # an update re-lays out the screen: only when the line changed
+        self._shown = shown
         self.update(
             Group(
-                Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"),
+                Text(shown[0], no_wrap=True, overflow="ellipsis"),
                 Text(footer, no_wrap=True, overflow="ellipsis"),
             )
         )
