@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codex.app_server import account, commands, review, rollback, threads, turns
-from codex.app_server.errors import unsupported
+from codex.app_server import account, commands, fs, review, rollback, threads, turns
+from codex.app_server.errors import INVALID_REQUEST, RpcError, unsupported
 
 if TYPE_CHECKING:
     from codex.app_server.server import Handler
@@ -21,6 +21,31 @@ def _unsupported(method: str) -> Handler:
     return handler
 
 
+def _not_implemented(method: str) -> Handler:
+    async def handler(server: Any, conn: Any, params: dict[str, Any]) -> Any:
+        raise RpcError(INVALID_REQUEST, f"{method} is not implemented by codex-py's app-server yet")
+
+    return handler
+
+
+def _constant(value: dict[str, Any]) -> Handler:
+    """A method whose local answer is fixed: no plugins or apps are installed here."""
+
+    async def handler(server: Any, conn: Any, params: dict[str, Any]) -> Any:
+        return {key: list(item) if isinstance(item, list) else item for key, item in value.items()}
+
+    return handler
+
+
+async def _permission_profiles(server: Any, conn: Any, params: dict[str, Any]) -> Any:
+    """The built-in permission profiles (what `sandbox` modes select), as 0.169 lists them."""
+    ids = (":read-only", ":workspace", ":danger-full-access")
+    return {
+        "data": [{"id": i, "description": None, "allowed": True} for i in ids],
+        "nextCursor": None,
+    }
+
+
 METHODS: dict[str, Handler] = {
     "thread/start": threads.thread_start,
     "thread/resume": threads.thread_resume,
@@ -30,6 +55,7 @@ METHODS: dict[str, Handler] = {
     "thread/read": threads.thread_read,
     "thread/turns/list": threads.thread_turns_list,
     "thread/archive": threads.thread_archive,
+    "thread/delete": threads.thread_delete,
     "thread/unarchive": threads.thread_unarchive,
     "thread/name/set": threads.thread_name_set,
     "thread/unsubscribe": threads.thread_unsubscribe,
@@ -56,10 +82,51 @@ METHODS: dict[str, Handler] = {
     "command/exec/write": commands.command_write,
     "command/exec/resize": commands.command_resize,
     "command/exec/terminate": commands.command_terminate,
+    "fs/readFile": fs.read_file,
+    "fs/writeFile": fs.write_file,
+    "fs/createDirectory": fs.create_directory,
+    "fs/getMetadata": fs.get_metadata,
+    "fs/readDirectory": fs.read_directory,
+    "fs/remove": fs.remove,
+    "fs/copy": fs.copy,
+    "permissionProfile/list": _permission_profiles,
+    "plugin/list": _constant(
+        {"marketplaces": [], "marketplaceLoadErrors": [], "featuredPluginIds": []}
+    ),
+    "app/list": _constant({"data": [], "nextCursor": None}),
 }
 
 UNSUPPORTED = (
     "account/sendAddCreditsNudgeEmail",
+    "account/gatewayOAuth/read",
+    "account/gatewayOAuth/login",
+    "account/gatewayOAuth/cancel",
+    "account/securitySetup/read",
+    "account/rateLimitResetCredit/consume",
+    "account/usage/read",
+    "account/workspaceMessages/read",
+    "thread/attachment/add",
+    "thread/attachment/list",
+    "thread/attachmentOwner/list",
+    "thread/attachment/remove",
+    "thread/section/move",
+    "threadSection/list",
+    "threadSection/create",
+    "threadSection/update",
+    "threadSection/delete",
+    "marketplace/upgrade",
+    "plugin/installed",
+    "plugin/reconcile",
+    "plugin/read",
+    "plugin/skill/read",
+    "plugin/share/save",
+    "plugin/share/updateTargets",
+    "plugin/share/list",
+    "plugin/share/checkout",
+    "plugin/share/delete",
+    "app/read",
+    "app/installed",
+    "windowsSandbox/readiness",
     "thread/realtime/start",
     "thread/realtime/appendAudio",
     "thread/realtime/appendText",
@@ -67,17 +134,45 @@ UNSUPPORTED = (
     "thread/goal/set",
     "thread/goal/get",
     "thread/goal/clear",
-    "plugin/list",
     "plugin/install",
     "plugin/uninstall",
     "marketplace/add",
     "marketplace/remove",
-    "app/list",
     "feedback/upload",
     "mcpServer/oauth/login",
     "windowsSandbox/setupStart",
     "remoteControl/enable",
     "device/key/create",
 )
+# Methods of the official 0.169 schema a local CLI could serve but codex-py does not yet: a
+# clear -32600 naming them, not "unknown variant".
+NOT_IMPLEMENTED = (
+    "thread/metadata/update",
+    "thread/items/list",
+    "thread/inject_items",
+    "thread/approveGuardianDeniedAction",
+    "skills/list",
+    "skills/extraRoots/set",
+    "skills/config/write",
+    "hooks/list",
+    "fs/watch",
+    "fs/unwatch",
+    "modelProvider/list",
+    "modelProvider/config/write",
+    "modelProvider/capabilities/read",
+    "experimentalFeature/list",
+    "experimentalFeature/enablement/set",
+    "config/mcpServer/reload",
+    "mcpServer/resource/read",
+    "mcpServer/tool/call",
+    "fuzzyFileSearch",
+    "feedback/save",
+    "externalAgentConfig/detect",
+    "externalAgentConfig/import",
+    "externalAgentConfig/import/recordHistory",
+    "externalAgentConfig/import/readHistories",
+)
 for _method in UNSUPPORTED:
     METHODS.setdefault(_method, _unsupported(_method))
+for _method in NOT_IMPLEMENTED:
+    METHODS.setdefault(_method, _not_implemented(_method))

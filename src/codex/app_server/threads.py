@@ -375,6 +375,28 @@ async def thread_archive(server: AppServer, conn: Connection, p: dict[str, Any])
     return Followed({}, [note("thread/archived", {"threadId": thread_id})])
 
 
+async def thread_delete(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    """Unload the thread and delete its rollout (active or archived), as 0.169: its
+    subscribers see it unloaded, then `thread/deleted`."""
+    from codex.core.sessions import delete, find_all
+    from codex.errors import CodexError
+
+    thread_id = string(p, "threadId")
+    _find(server, thread_id, archived_ok=True)
+    live = server.live.get(thread_id)
+    subscribers = list(live.subscribers) if live is not None else [conn]
+    await _unload(server, thread_id)
+    try:
+        delete(server.codex_home, find_all(server.codex_home, thread_id)[1])
+    except CodexError as exc:
+        raise errors.invalid_request(str(exc)) from None
+    deleted = note("thread/deleted", {"threadId": thread_id})
+    for c in subscribers:
+        if c is not conn:
+            c.send(deleted)
+    return Followed({}, [deleted])
+
+
 async def thread_unarchive(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
     from codex.core.sessions import unarchive
     from codex.errors import CodexError
