@@ -64,6 +64,7 @@ def test_notify_runs_after_each_turn_with_the_payload(tmp_path, mock_model_serve
         "thread-id": thread_id,
         "turn-id": first["turn-id"],
         "cwd": str(tmp_path / "work"),
+        "client": "codex_cli_rs",  # the session's originator (Session's default)
         "input-messages": ["hello"],
         "last-assistant-message": "first answer",
     }
@@ -84,3 +85,31 @@ def test_missing_notify_program_does_not_fail_the_turn(tmp_path, mock_model_serv
     events = asyncio.run(main())
     assert events[-1].msg.TAG == "task_complete"
     assert any("could not start" in r.getMessage() for r in caplog.records)
+
+
+def test_exec_names_itself_as_the_client(tmp_path, mock_model_server):
+    """0.169 `codex exec` sends `"client": "codex_exec"` (checked against the official binary)."""
+    from tests.exec.harness import run_codex, write_config
+
+    out = tmp_path / "notified.jsonl"
+    script = tmp_path / "notify.py"
+    script.write_text(
+        f"import sys\nwith open({str(out)!r}, 'a') as f:\n    f.write(sys.argv[-1] + '\\n')\n"
+    )
+    home = tmp_path / "home"
+    write_config(home, mock_model_server.base_url)
+    config = home / "config.toml"
+    notify = orjson.dumps([sys.executable, str(script)]).decode()
+    config.write_text(f"notify = {notify}\n" + config.read_text())
+    mock_model_server.enqueue(Turn([Message("answer")]))
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    res = run_codex("exec", "--skip-git-repo-check", "hi", home=home, cwd=work)
+    assert res.rc == 0, res.stderr
+    (line,) = wait_for_lines(out, 1)
+    payload = orjson.loads(line)
+    assert list(payload) == [
+        "type", "thread-id", "turn-id", "cwd", "client", "input-messages",
+        "last-assistant-message",
+    ]  # fmt: skip
+    assert payload["client"] == "codex_exec" and payload["input-messages"] == ["hi"]

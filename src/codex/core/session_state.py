@@ -382,6 +382,7 @@ class SessionState:
                 cwd=str(settings.cwd),
                 input_messages=[t for t in inputs if t],
                 last_assistant_message=last,
+                client=self.originator,  # as 0.169: codex_exec, the IDE's clientInfo.name, ...
             ),
         )
 
