@@ -237,9 +237,11 @@ def turns_from_rollout(
         ms = _millis(stamp)
         n = len(current["items"])
         if etype == "item_completed" and tools is not None:
-            item = payload.get("item") if isinstance(payload.get("item"), dict) else {}
+            raw_item = payload.get("item")
+            item: dict[str, Any] = raw_item if isinstance(raw_item, dict) else {}
             itype = item.get("type")
-            parts = item.get("content") if isinstance(item.get("content"), list) else []
+            raw_parts = item.get("content")
+            parts: list[Any] = raw_parts if isinstance(raw_parts, list) else []
             texts = [str(p.get("text", "")) for p in parts if isinstance(p, dict)]
             if itype == "UserMessage":
                 content = [text_content(t) for t in texts]

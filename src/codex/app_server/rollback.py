@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,7 @@ def recorded_turns(raw_lines: list[bytes]) -> list[RecordedTurn]:
     return turns
 
 
-def history_before(raw_lines: list[bytes], cut: int) -> list[dict[str, Any]]:
+def history_before(raw_lines: list[bytes], cut: int) -> list[Mapping[str, Any]]:
     """The conversation history a resume would rebuild from the first `cut` lines."""
     from codex.core.resume import is_initial_context_marker, load_rollout_for_resume
 

@@ -25,6 +25,14 @@ _EXIT = re.compile(r"(?:Process exited with code|Exit code:)\s*(-?\d+)")
 _WALL = re.compile(r"Wall time:\s*([0-9.]+)\s*seconds")
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _arguments(payload: dict[str, Any]) -> dict[str, Any]:
     raw = payload.get("arguments")
     if isinstance(raw, dict):
@@ -53,7 +61,7 @@ def _parse_shell_output(text: str) -> tuple[int | None, int | None, str]:
         except ValueError:
             data = None
         if isinstance(data, dict):
-            meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+            meta = _dict(data.get("metadata"))
             code = meta.get("exit_code")
             secs = meta.get("duration_seconds")
             return (
@@ -110,7 +118,7 @@ def patch_changes(patch: str, cwd: str) -> list[dict[str, Any]]:
         else:
             continue
         changes.append({"path": _abs(cwd, hunk.path), "kind": kind, "diff": diff})
-    changes.sort(key=lambda change: change["path"])
+    changes.sort(key=lambda change: str(change["path"]))
     return changes
 
 
@@ -154,7 +162,7 @@ class ToolItems:
             name = str(payload.get("name") or "local_shell")
             args = _arguments(payload)
             if kind == "local_shell_call":
-                action = payload.get("action") if isinstance(payload.get("action"), dict) else {}
+                action = _dict(payload.get("action"))
                 args = {
                     "command": action.get("command"),
                     "workdir": action.get("working_directory"),
@@ -173,11 +181,12 @@ class ToolItems:
             if item is not None:
                 self._finish(item, _output_text(payload), ms)
         elif kind == "web_search_call":
-            action = payload.get("action") if isinstance(payload.get("action"), dict) else None
-            query = str((action or {}).get("query") or "")
+            raw_action = payload.get("action")
+            web_action = raw_action if isinstance(raw_action, dict) else None
+            query = str((web_action or {}).get("query") or "")
             self._add(
                 call_id,
-                {"type": "webSearch", "id": call_id, "query": query, "action": action},
+                {"type": "webSearch", "id": call_id, "query": query, "action": web_action},
             )
 
     def _shell_call(self, call_id: str, args: dict[str, Any], ms: int) -> None:
@@ -242,9 +251,9 @@ class ToolItems:
         if kind == "CommandExecution":
             argv = item.get("command")
             cwd = str(item.get("cwd") or self.cwd).removeprefix("file://")
-            duration = item.get("duration") if isinstance(item.get("duration"), dict) else {}
+            duration = _dict(item.get("duration"))
             new = _command_item(call_id, argv if isinstance(argv, list) else [], "", cwd, 0)
-            actions = item.get("parsed_cmd") if isinstance(item.get("parsed_cmd"), list) else []
+            actions = _list(item.get("parsed_cmd"))
             source = str(item.get("source") or "agent")
             new.update(
                 processId=item.get("process_id"),
@@ -263,7 +272,7 @@ class ToolItems:
                 completedAtMs=completed,
             )
         elif kind == "FileChange":
-            raw = item.get("changes") if isinstance(item.get("changes"), dict) else {}
+            raw = _dict(item.get("changes"))
             changes = []
             for path, change in sorted(raw.items()):
                 change = change if isinstance(change, dict) else {}
