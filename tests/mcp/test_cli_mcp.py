@@ -56,10 +56,3 @@ def test_mcp_cli_matches_live_official(tmp_path):
         )
 
     _compare(run_scenario(_ours, tmp_path / "ours"), run_scenario(official, tmp_path / "theirs"))
-
-
-def test_login_says_it_is_not_implemented(tmp_path):
-    proc = _ours(["mcp", "login", "web"], {"CODEX_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
-    assert proc.returncode != 0
-    assert proc.stderr.count("\n") == 1
-    assert "not implemented" in proc.stderr

@@ -101,9 +101,10 @@ def test_servers_start_only_once_the_model_answers(tmp_path):
     import asyncio
     import sys
 
+    from tests.mcp.harness import ROOT
+
     from codex.config.schema import McpServerConfig
     from codex.mcp_client.manager import RESOURCE_TOOLS, McpManager
-    from tests.mcp.harness import ROOT
 
     table = McpServerConfig(
         command=sys.executable,

@@ -1,7 +1,8 @@
 """`codex mcp …`: list, show, add and remove `[mcp_servers.<name>]` entries of config.toml, with the
 official 0.169 CLI's words and layouts (tests/fixtures/mcp/cli.json holds them). Edits go through
-codex.config.edits, so comments and the rest of the file survive. `login`/`logout` (OAuth for
-HTTP servers) are not implemented yet and say so in one line."""
+codex.config.edits, so comments and the rest of the file survive. `login`/`logout`: OAuth for
+HTTP servers (codex.mcp_client.oauth_login), tokens in the credentials store
+(codex.mcp_client.oauth_store)."""
 
 from __future__ import annotations
 
@@ -35,10 +36,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     remove = sub.add_parser("remove", help="Remove a global MCP server entry")
     remove.add_argument("name", metavar="NAME")
-    for verb in ("login", "logout"):
-        p = sub.add_parser(verb, help=f"OAuth {verb} for a streamable HTTP MCP server")
-        p.add_argument("name", metavar="NAME")
-        p.add_argument("--scopes", metavar="SCOPES")
+    login = sub.add_parser("login", help="Authenticate with a streamable HTTP MCP server (OAuth)")
+    login.add_argument(
+        "name", metavar="NAME", help="Name of the MCP server to authenticate with oauth"
+    )
+    login.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="Print the authorization URL and accept the callback URL without opening a browser",
+    )
+    login.add_argument(
+        "--scopes", metavar="SCOPE,SCOPE", help="Comma-separated list of OAuth scopes to request"
+    )
+    logout = sub.add_parser("logout", help="Remove the stored OAuth credentials of an MCP server")
+    logout.add_argument("name", metavar="NAME", help="Name of the MCP server to deauthenticate")
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -51,10 +62,69 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return _add(ctx, args)
     if command == "remove":
         return _remove(ctx, args.name)
-    raise CodexError(
-        f"codex mcp {command} (OAuth for MCP servers) is not implemented in codex-py yet; "
-        "use bearer_token_env_var or http_headers for now"
-    )
+    if command == "login":
+        return _login(ctx, args)
+    return _logout(ctx, args.name)
+
+
+def _oauth_store(config: Any) -> Any:
+    from codex.mcp_client.oauth_store import OAuthStore
+
+    return OAuthStore(config.codex_home, config.mcp_oauth_credentials_store)
+
+
+def _login(ctx: CliContext, args: argparse.Namespace) -> int:
+    """OAuth for an HTTP server (codex.mcp_client.oauth_login); words as the official 0.169."""
+    import asyncio
+
+    from codex.mcp_client.oauth_login import OAuthLoginError, login
+    from codex.mcp_client.oauth_store import OAuthStoreError
+
+    config = ctx.load_config()
+    server = (config.mcp_servers or {}).get(args.name)
+    if server is None:
+        raise CodexError(f"No MCP server named '{args.name}' found.")
+    if server.url is None:
+        raise CodexError("OAuth login is only supported for streamable HTTP servers.")
+    scopes = [s.strip() for s in (args.scopes or "").split(",") if s.strip()]
+    from codex.mcp_client.manager import http_headers
+
+    try:
+        asyncio.run(
+            login(
+                args.name,
+                server.url,
+                _oauth_store(config),
+                scopes=scopes,
+                headers=http_headers(server, bearer=False),
+                callback_port=getattr(config, "mcp_oauth_callback_port", None),
+                open_browser=not args.no_browser,
+            )
+        )
+    except (OAuthLoginError, OAuthStoreError) as err:
+        raise CodexError(str(err)) from None
+    sys.stdout.write(f"Successfully logged in to MCP server '{args.name}'.\n")
+    return 0
+
+
+def _logout(ctx: CliContext, name: str) -> int:
+    from codex.mcp_client.oauth_store import OAuthStoreError
+
+    config = ctx.load_config()
+    server = (config.mcp_servers or {}).get(name)
+    if server is None:
+        raise CodexError(f"No MCP server named '{name}' found in configuration.")
+    if server.url is None:
+        raise CodexError("OAuth logout is only supported for streamable_http transports.")
+    try:
+        removed = _oauth_store(config).delete(name, server.url)
+    except OAuthStoreError as err:
+        raise CodexError(f"failed to delete OAuth credentials: {err}") from None
+    if removed:
+        sys.stdout.write(f"Removed OAuth credentials for '{name}'.\n")
+    else:
+        sys.stdout.write(f"No OAuth credentials stored for '{name}'.\n")
+    return 0
 
 
 def _servers(ctx: CliContext) -> dict[str, Any]:
@@ -161,15 +231,24 @@ def _transport(server: Any) -> dict[str, Any]:
     }
 
 
-def _auth_status(server: Any) -> str:
+def _auth_status(server: Any, name: str = "", store: Any = None) -> str:
     if server.command is not None:
         return "unsupported"
-    return "bearer_token" if server.bearer_token_env_var else "not_logged_in"
+    if server.bearer_token_env_var:
+        return "bearer_token"
+    if store is not None and server.url:
+        try:
+            if store.load(name, server.url) is not None:
+                return "o_auth"
+        except Exception:  # an unreadable store: not logged in, as far as we can tell
+            pass
+    return "not_logged_in"
 
 
 _AUTH_WORDS = {
     "unsupported": "Unsupported",
     "bearer_token": "Bearer token",
+    "o_auth": "OAuth",
     "not_logged_in": "Not logged in",
 }
 
@@ -191,7 +270,9 @@ def _dump(value: Any) -> None:
 
 
 def _list(ctx: CliContext, *, as_json: bool) -> int:
-    servers = _servers(ctx)
+    config = ctx.load_config()
+    servers = dict(sorted((config.mcp_servers or {}).items()))
+    store = _oauth_store(config) if any(s.url for s in servers.values()) else None
     if as_json:
         _dump(
             [
@@ -202,7 +283,7 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
                     "transport": _transport(server),
                     "startup_timeout_sec": _startup(server),
                     "tool_timeout_sec": _tool_timeout(server),
-                    "auth_status": _auth_status(server),
+                    "auth_status": _auth_status(server, name, store),
                 }
                 for name, server in servers.items()
             ]
@@ -221,7 +302,7 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
             _masked_env(s.env),
             str(s.cwd) if s.cwd else "-",
             "enabled" if s.enabled else "disabled",
-            _AUTH_WORDS[_auth_status(s)],
+            _AUTH_WORDS[_auth_status(s, name, store)],
         ]
         for name, s in servers.items()
         if s.command is not None
@@ -229,10 +310,10 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
     http = [
         [
             name,
-            s.url,
+            s.url or "",
             s.bearer_token_env_var or "-",
             "enabled" if s.enabled else "disabled",
-            _AUTH_WORDS[_auth_status(s)],
+            _AUTH_WORDS[_auth_status(s, name, store)],
         ]
         for name, s in servers.items()
         if s.command is None

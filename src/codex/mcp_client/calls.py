@@ -234,8 +234,8 @@ async def _resource_call(call: ToolCall, manager: McpManager) -> ToolResult:
         if call.name == "read_mcp_resource":
             uri = str(args.get("uri") or "")
             read = await conns[str(server)].read_resource(uri)
-            body = _wire(read)
-            return ToolResult(orjson.dumps({"server": server, "uri": uri, **body}).decode())
+            contents = _wire(read)
+            return ToolResult(orjson.dumps({"server": server, "uri": uri, **contents}).decode())
         key = "resources" if call.name == "list_mcp_resources" else "resourceTemplates"
         listed: list[Any] = []
         next_cursor = None

@@ -16,7 +16,7 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import anyio
 from mcp.client.session import ClientSession
@@ -41,6 +41,7 @@ class ServerSettings:
     cwd: str | None = None
     url: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    auth: Any = None  # an httpx2 auth with the stored OAuth tokens (codex.mcp_client.oauth_login)
     startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_SEC
     tool_timeout: float = DEFAULT_TOOL_TIMEOUT_SEC
     enabled_tools: list[str] | None = None
@@ -103,13 +104,14 @@ class Connection:
                     env=settings.env or None,
                     cwd=settings.cwd,
                 )
-                streams = await stack.enter_async_context(stdio_client(params, errlog.file))
+                errfile = cast(TextIO, errlog.file)  # a text file opened by StderrLog
+                streams = await stack.enter_async_context(stdio_client(params, errfile))
                 errlog.spawned()
             else:
                 import httpx2
 
                 client = await stack.enter_async_context(
-                    httpx2.AsyncClient(headers=settings.headers, timeout=30.0)
+                    httpx2.AsyncClient(headers=settings.headers, auth=settings.auth, timeout=30.0)
                 )
                 streams = await stack.enter_async_context(
                     streamable_http_client(str(settings.url), http_client=client)

@@ -32,9 +32,12 @@ RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp
 
 
 class McpManager:
-    def __init__(self, servers: dict[str, Any], log_dir: Path | None) -> None:
+    def __init__(
+        self, servers: dict[str, Any], log_dir: Path | None, oauth_store: Any = None
+    ) -> None:
         self._configs = servers
         self._log_dir = log_dir
+        self._oauth_store = oauth_store  # codex.mcp_client.oauth_store.OAuthStore
         self._conns: dict[str, Connection] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._reported: set[str] = set()
@@ -75,7 +78,8 @@ class McpManager:
         if self._closing:  # the session ended while the SDK loaded: spawn nothing
             return
         for name, table in self._configs.items():
-            conn = Connection(settings_from_config(name, table), self._log_dir)
+            settings = settings_from_config(name, table, self._oauth_store)
+            conn = Connection(settings, self._log_dir)
             self._conns[name] = conn
             self._tasks.append(asyncio.create_task(conn.run(), name=f"mcp:{name}"))
 
@@ -170,7 +174,19 @@ class McpManager:
         self._tasks.clear()
 
 
-def settings_from_config(name: str, table: Any) -> Any:
+def http_headers(table: Any, *, bearer: bool = True) -> dict[str, str]:
+    """`http_headers`, `env_http_headers` (from our environment) and, unless `bearer` is False,
+    the `bearer_token_env_var` token as `Authorization`."""
+    headers = dict(table.http_headers or {})
+    for header, var in (table.env_http_headers or {}).items():
+        if os.environ.get(var):
+            headers[header] = os.environ[var]
+    if bearer and table.bearer_token_env_var and os.environ.get(table.bearer_token_env_var):
+        headers["Authorization"] = f"Bearer {os.environ[table.bearer_token_env_var]}"
+    return headers
+
+
+def settings_from_config(name: str, table: Any, oauth_store: Any = None) -> Any:
     """`[mcp_servers.<name>]` (codex.config.schema.McpServerConfig) as plain connection settings."""
     from codex.mcp_client.connection import (
         DEFAULT_STARTUP_TIMEOUT_SEC,
@@ -182,12 +198,12 @@ def settings_from_config(name: str, table: Any) -> Any:
     startup = table.startup_timeout_sec
     if startup is None and table.startup_timeout_ms is not None:
         startup = table.startup_timeout_ms / 1000
-    headers = dict(table.http_headers or {})
-    for header, var in (table.env_http_headers or {}).items():
-        if os.environ.get(var):
-            headers[header] = os.environ[var]
-    if table.bearer_token_env_var and os.environ.get(table.bearer_token_env_var):
-        headers["Authorization"] = f"Bearer {os.environ[table.bearer_token_env_var]}"
+    headers = http_headers(table)
+    auth = None
+    if table.url and "Authorization" not in headers and oauth_store is not None:
+        from codex.mcp_client.oauth_login import stored_auth
+
+        auth = stored_auth(name, table.url, oauth_store)
     return ServerSettings(
         name=name,
         command=table.command,
@@ -196,6 +212,7 @@ def settings_from_config(name: str, table: Any) -> Any:
         cwd=str(table.cwd) if table.cwd else None,
         url=table.url,
         headers=headers,
+        auth=auth,
         startup_timeout=float(startup) if startup is not None else DEFAULT_STARTUP_TIMEOUT_SEC,
         tool_timeout=float(table.tool_timeout_sec or DEFAULT_TOOL_TIMEOUT_SEC),
         enabled_tools=list(table.enabled_tools) if table.enabled_tools is not None else None,
@@ -209,4 +226,9 @@ def manager_for(config: Any) -> McpManager | None:
     if not servers:
         return None
     home = getattr(config, "codex_home", None)
-    return McpManager(servers, Path(home) / "log" if home else None)
+    store = None
+    if home and any(t.url for t in servers.values()):
+        from codex.mcp_client.oauth_store import OAuthStore
+
+        store = OAuthStore(Path(home), getattr(config, "mcp_oauth_credentials_store", "auto"))
+    return McpManager(servers, Path(home) / "log" if home else None, store)
