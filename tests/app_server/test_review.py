@@ -179,3 +179,34 @@ def test_results_fit_the_official_sdk_models(
     models.ReviewStartResponse.model_validate(reply["result"])
     read = ready.call("thread/read", {"threadId": thread_id, "includeTurns": True})
     models.ThreadReadResponse.model_validate(read)
+
+
+def test_interrupted_review_leaves_the_thread_usable(
+    ready: RpcClient, mock: MockModelServer, git_repo: Path
+) -> None:
+    from tests.support.mock_model_server import Hold
+
+    thread_id = _thread(ready, git_repo)
+    mock.enqueue(Hold(Turn([ModelMessage(json.dumps(VERDICT))]), frames=None))
+    request = ready.start(
+        "review/start", {"threadId": thread_id, "target": {"type": "uncommittedChanges"}}
+    )
+    turn_id = ready.response(request)[0]["result"]["turn"]["id"]
+    mock.wait_held()
+    busy, _ = ready.response(
+        ready.start("turn/start", {"threadId": thread_id, "input": [{"type": "text", "text": "x"}]})
+    )
+    assert busy["error"]["message"] == "a review is running on this thread"
+    ready.call("turn/interrupt", {"threadId": thread_id, "turnId": turn_id})
+    done = ready.until(lambda m: m.get("method") == "turn/completed")
+    mock.release()
+    assert done[-1]["params"]["turn"]["status"] == "interrupted"
+    assert not any(
+        m.get("params", {}).get("item", {}).get("type") == "exitedReviewMode" for m in done
+    )
+    mock.enqueue(Turn([ModelMessage("after")]))
+    _, messages = ready.turn(thread_id, "next")
+    assert messages[-1]["params"]["turn"]["status"] == "completed"
+    read = ready.call("thread/read", {"threadId": thread_id, "includeTurns": True})["thread"]
+    assert [t["status"] for t in read["turns"]] == ["interrupted", "completed"]
+    assert read["turns"][0]["id"] == turn_id
