@@ -206,6 +206,7 @@ async def test_review_uncommitted_changes_renders_findings(
         await until(pilot, lambda: not app.mapper.status.running)
         text = screen_text(app)
         assert ">> Code review started: current changes <<" in text
+        assert "Review the uncommitted changes" not in text  # the prompt is not shown
         assert "One crash on empty input." in text
         assert "[P1] Guard the empty list — /repo/app.py:2-3" in text
         assert "first() raises IndexError" in text
@@ -408,4 +409,35 @@ async def test_slash_command_output_stays_in_view(
         await pilot.pause()  # the pending layouts and callbacks run first
         assert view._follow
         assert view.scroll_y == view.max_scroll_y
+        await app.shutdown()
+
+
+async def test_escape_interrupts_a_running_review(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer
+) -> None:
+    from tests.support.mock_model_server import Hold
+
+    mock_model_server.enqueue(
+        Hold(Turn([Message("never finished")], USAGE)), Turn([Message("chat ok")], USAGE)
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        chat = app.session
+        await slash(pilot, "/review")
+        await until(pilot, lambda: picker_titled(app, "Select a review preset"))
+        await pilot.press("2")
+        await until(pilot, lambda: app.session is not chat)  # the review is running
+        import asyncio
+
+        await asyncio.to_thread(mock_model_server.wait_held)
+        await pilot.press("escape")
+        await until(pilot, lambda: "Review interrupted." in screen_text(app))
+        await until(pilot, lambda: not app.mapper.status.running)
+        assert app.session is chat
+        assert "never finished" not in screen_text(app)
+        mock_model_server.release()
+        await type_text(pilot, "still there?")  # the chat goes on
+        await pilot.press("enter")
+        await until(pilot, lambda: "chat ok" in screen_text(app))
         await app.shutdown()

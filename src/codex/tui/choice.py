@@ -39,14 +39,14 @@ class ChoiceScreen(ModalScreen[tuple[Any, str] | None]):
     DEFAULT_CSS = """
     ChoiceScreen { align: left bottom; background: $background 0%; }
     ChoiceScreen > Vertical {
-        height: auto; max-height: 100%; width: 100%; padding: 1 1 0 1;
+        height: auto; max-height: 100%; width: 100%; padding: 1 0 0 0;
         background: $background; border-top: solid $accent 40%;
     }
-    ChoiceScreen #choice-title { height: auto; text-style: bold; padding: 0 1; }
-    ChoiceScreen #choice-subtitle { height: auto; color: $text-muted; padding: 0 1; }
-    ChoiceScreen Input { height: 1; border: none; padding: 0 1; background: $background; }
+    ChoiceScreen #choice-title { height: auto; text-style: bold; padding: 0 2; }
+    ChoiceScreen #choice-subtitle { height: auto; color: $text-muted; padding: 0 2; }
+    ChoiceScreen Input { height: 1; border: none; padding: 0 2; background: $background; }
     ChoiceScreen #choice-rows { height: auto; padding: 1 0 0 0; }
-    ChoiceScreen #choice-footer { height: auto; color: $text-muted; padding: 1 1 0 1; }
+    ChoiceScreen #choice-footer { height: auto; color: $text-muted; padding: 1 2 0 2; }
     """
     BINDINGS: ClassVar = [Binding("escape", "cancel", show=False)]
 
@@ -181,12 +181,12 @@ class TextPromptScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     TextPromptScreen { align: left bottom; background: $background 0%; }
     TextPromptScreen > Vertical {
-        height: auto; width: 100%; padding: 1 1 0 1;
+        height: auto; width: 100%; padding: 1 0 0 0;
         background: $background; border-top: solid $accent 40%;
     }
-    TextPromptScreen #prompt-title { height: auto; text-style: bold; padding: 0 1; }
-    TextPromptScreen Input { height: 1; border: none; padding: 0 1; margin-top: 1; }
-    TextPromptScreen #prompt-footer { height: auto; color: $text-muted; padding: 1 1 0 1; }
+    TextPromptScreen #prompt-title { height: auto; text-style: bold; padding: 0 2; }
+    TextPromptScreen Input { height: 1; border: none; padding: 0 2; margin-top: 1; }
+    TextPromptScreen #prompt-footer { height: auto; color: $text-muted; padding: 1 2 0 2; }
     """
     BINDINGS: ClassVar = [Binding("escape", "cancel", show=False)]
 

@@ -182,6 +182,7 @@ def review_config(app: CodexApp) -> Any:
 # What the review session's events must not change in the chat's transcript and status line.
 _SKIPPED = {
     "session_configured",
+    "user_message",  # the review prompt: 0.169 shows the target line instead
     "token_count",
     "agent_message",
     "agent_message_delta",
@@ -190,6 +191,26 @@ _SKIPPED = {
     "turn_aborted",
     "shutdown_complete",
 }
+
+
+class _EscReachesReview:
+    """Stands in for the chat's session while a review runs, so the app's Esc / Ctrl-C
+    (which interrupt `app.session` while a turn runs) stop the review; every other Op still
+    goes to the chat's session."""
+
+    def __init__(self, chat: Any, review: Any) -> None:
+        self._chat = chat
+        self._review = review
+
+    async def submit(self, op: Any) -> str:
+        from codex.protocol.ops import Interrupt
+
+        if isinstance(op, Interrupt):
+            return str(await self._review.submit(op))
+        return str(await self._chat.submit(op))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._chat, name)
 
 
 async def run_review(app: CodexApp, target: Any) -> None:
@@ -205,15 +226,21 @@ async def run_review(app: CodexApp, target: Any) -> None:
     try:
         front_end = FrontEnd(originator=DEFAULT_ORIGINATOR, source="cli")
         async with open_session(review_config(app), front_end, ephemeral=True) as session:
-            handle = await session.run_turn(target.prompt)
-            async for event in handle.events():
-                msg = event.msg
-                if msg.TAG in ("task_complete", "turn_complete", "turn_aborted"):
-                    ended = msg
-                if msg.TAG not in _SKIPPED:
-                    mapper.feed(msg)
-                    mapper.status.running = True
-                    app.mark_dirty()
+            chat = app.session
+            app.session = _EscReachesReview(chat, session)
+            try:
+                handle = await session.run_turn(target.prompt)
+                async for event in handle.events():
+                    msg = event.msg
+                    if msg.TAG in ("task_complete", "turn_complete", "turn_aborted"):
+                        ended = msg
+                    if msg.TAG not in _SKIPPED:
+                        mapper.feed(msg)
+                        mapper.status.running = True
+                        app.mark_dirty()
+            finally:
+                if isinstance(app.session, _EscReachesReview):
+                    app.session = chat
             result = handle.result
             final = result.last_agent_message if result is not None else None
     except Exception as err:  # a review that cannot start is a red line, never a crash
