@@ -34,14 +34,14 @@ def start_codex(*argv: str, home: Path, cwd: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def run_codex(*argv: str, home: Path, cwd: Path) -> tuple[int, bytes, str]:
+def run_codex(*argv: str, home: Path, cwd: Path, timeout: float = 120) -> tuple[int, bytes, str]:
     proc = subprocess.run(
         [sys.executable, "-m", "codex", *argv],
         cwd=cwd,
         env=codex_env(home),
         stdin=subprocess.DEVNULL,
         capture_output=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")

@@ -6,7 +6,6 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from pathlib import Path
     from typing import Any
 
 SANDBOX_MODES = ("read-only", "workspace-write", "danger-full-access")
@@ -28,6 +27,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--output-schema", metavar="FILE", help="Default JSON Schema for the final message")
     p("--skip-git-repo-check", action="store_true", help="Allow running outside a Git repo")
     p("--ephemeral", action="store_true", help="Do not write rollouts")
+    p(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="Spread the tasks over a Ray cluster (ADDRESS, else a local one); needs codex-py[ray]",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -36,7 +42,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from pathlib import Path
 
     from codex.batch.results import ResultSink, completed_ids
-    from codex.batch.runner import BatchRunner, Defaults
+    from codex.batch.runner import BatchRunner, Defaults, config_loader
     from codex.batch.tasks import load_tasks
     from codex.errors import UsageError
 
@@ -46,6 +52,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.resume and not args.output:
         raise UsageError("--resume needs the RESULTS file (-o RESULTS.jsonl)")
+    if args.ray is not None and args.json:
+        raise UsageError("--json is not available with --ray (results stream to RESULTS)")
     tasks = load_tasks(args.tasks)
     schema = _load_schema(args.output_schema)
     base = Path(args.cd).expanduser().resolve() if args.cd else Path.cwd().resolve()
@@ -63,17 +71,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         ephemeral=args.ephemeral,
     )
     overrides = ctx.overrides()
-
-    def load(cwd: Path, flags: dict[str, object], extra: tuple[str, ...]) -> Any:
-        import dataclasses
-
-        from codex.config import load_config
-
-        more = dataclasses.replace(overrides, cli_overrides=(*overrides.cli_overrides, *extra))
-        return load_config(more, cwd=cwd, flag_overrides=flags)
-
+    load = config_loader(overrides)
     # Config errors common to every task (a bad config.toml) stop the batch before it starts.
-    load(base, {}, ())
+    from codex.core.logs import configure_logging
+
+    configure_logging(load(base, {}, ()), ctx.log_target)  # this run's own log file
     sink = ResultSink(args.output)
     try:
         runner = BatchRunner(
@@ -87,6 +89,10 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             timeout=args.timeout,
             progress=not args.json and _isatty(sys.stderr) and os.environ.get("TERM") != "dumb",
         )
+        if args.ray is not None:
+            from codex.batch.ray_runner import RayBatch
+
+            return RayBatch(runner, overrides, args.ray or None, sink).run()
         return runner.run()
     finally:
         sink.close()

@@ -46,6 +46,21 @@ PROGRESS_INTERVAL = 0.1
 NOT_IN_GIT_REPO = "Not inside a trusted directory and --skip-git-repo-check was not specified."
 
 
+def config_loader(overrides: Any) -> Callable[[Path, dict[str, object], tuple[str, ...]], Any]:
+    """(cwd, flag overrides, a task's extra `-c` overrides) -> Config, on top of the command
+    line's global options; Ray workers build theirs from the driver's `overrides`."""
+
+    def load(cwd: Path, flags: dict[str, object], extra: tuple[str, ...]) -> Any:
+        import dataclasses
+
+        from codex.config import load_config
+
+        more = dataclasses.replace(overrides, cli_overrides=(*overrides.cli_overrides, *extra))
+        return load_config(more, cwd=cwd, flag_overrides=flags)
+
+    return load
+
+
 @dataclass(slots=True)
 class Defaults:
     """The command line's settings, applied to every task that does not set its own."""
