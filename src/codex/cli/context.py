@@ -18,6 +18,8 @@ class CliContext:
     feature_toggles: list[tuple[str, bool]] = field(default_factory=list)
     strict_config: bool = False
     ignore_user_config: bool = False
+    # Where this command's log lines go (codex.core.logs): stderr, app-server, tui or batch.
+    log_target: str = "stderr"
 
     def overrides(self) -> ConfigOverrides:
         from codex.config import ConfigOverrides
@@ -35,5 +37,8 @@ class CliContext:
     def load_config(self, **kwargs: object) -> Config:
         """Load and validate the effective config; raises CodexError (exit 2) on bad config."""
         from codex.config import load_config
+        from codex.core.logs import configure_logging
 
-        return load_config(self.overrides(), **kwargs)
+        config = load_config(self.overrides(), **kwargs)
+        configure_logging(config, self.log_target)  # once per process; needs log_dir
+        return config

@@ -233,6 +233,8 @@ def _dispatch(argv: list[str]) -> int:
         parser.print_help()
         return 0
     ctx = _context(args)
+    if command.name in ("app-server", "batch"):
+        ctx.log_target = command.name  # the others log to stderr (codex.core.logs)
     if ctx.profile is not None:
         from codex.config.profiles import check_profile_flag
 

@@ -149,6 +149,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_parsed(args: argparse.Namespace, ctx: CliContext, mode: str) -> int:
     from codex.tui.launch import TuiRequest, run_tui
 
+    ctx.log_target = "tui"  # the screen is the TUI's: its log lines go to codex-tui.log
     ns = vars(args)
     request = TuiRequest(
         prompt=ns.get("prompt"),
