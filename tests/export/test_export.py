@@ -80,7 +80,7 @@ def test_our_exec_session_in_every_format(
     rc, md, err = export(home, sid)  # Markdown is the default
     assert rc == 0, err
     assert md.startswith(f"# Codex session {sid}\n")
-    assert "### 👤 User" in md and "run the echo" in md
+    assert re.search(r"^### . User · \d\d:\d\d:\d\d$", md, re.M) and "run the echo" in md
     assert "```sh\n$ echo export-out\n```" in md and "— exit 0 ·" in md
     assert "all **done** here" in md and "- [x] echo it (completed)" in md
     assert "turn tokens: in 300 · out 30 · total 330" in md

@@ -255,3 +255,30 @@ def test_search_within_a_session(viewer_home: Path, start_viewer: Any) -> None:
     assert f'href="/session/{SID}?start=4444#L4444"' in html
     jumped = httpx.get(v.url + f"/session/{SID}", params={"start": 4444}).text
     assert 'id="L4444"' in jumped and "the NeedleWord at 4444" in jumped
+
+
+def test_filtered_list_sees_new_and_grown_sessions(viewer_home: Path, start_viewer: Any) -> None:
+    """The filter's in-memory catalog follows the disk: a session added to a day already
+    listed or to a new day, and one whose first prompt arrives later, are all found."""
+    sid3, sid4 = SID[:-2] + "c3", SID[:-2] + "c4"
+    place(viewer_home, SID, [meta(SID, "/p/one"), user("alpha one")], "2026-11-24T10-00-00")
+    late = place(viewer_home, SID2, [meta(SID2, "/p/two")], "2026-11-24T11-00-00")
+    v = start_viewer()
+
+    def ids(**params: str) -> list[str]:
+        found = httpx.get(v.url + "/api/sessions", params=params).json()["sessions"]
+        return [r["id"] for r in found]
+
+    assert ids(q="alpha") == [SID]
+    assert ids(cwd="/P/TWO") == []  # no prompt yet: not listed (as the unfiltered list)
+    with open(late, "ab") as f:
+        f.write(orjson.dumps(user("alpha two")) + b"\n")
+    assert ids(q="alpha") == [SID2, SID] and ids(cwd="/P/TWO") == [SID2]
+    place(viewer_home, sid3, [meta(sid3, "/p/3"), user("alpha three")], "2026-11-24T12-00-00")
+    place(viewer_home, sid4, [meta(sid4, "/p/4"), user("alpha four")], "2026-11-25T09-00-00")
+    assert ids(q="ALPHA") == [sid4, sid3, SID2, SID]
+    assert ids(q="alpha", limit="2") == [sid4, sid3]
+    assert httpx.get(v.url + f"/session/{sid4}").status_code == 200
+    next(viewer_home.glob(f"sessions/**/*{sid3}.jsonl")).unlink()
+    assert ids(q="alpha") == [sid4, SID2, SID]
+    assert httpx.get(v.url + f"/session/{sid3}").status_code == 404

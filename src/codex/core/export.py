@@ -15,7 +15,6 @@ session's items, HTML streams.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +35,7 @@ from codex.core.session_render import ICONS, STYLE, esc, render_line, seconds, t
 from codex.errors import CodexError
 
 FORMATS = ("md", "json", "html")
-PathLike = str | os.PathLike[str]
+PathLike = str | Path
 
 # `scheme://user:password@host`: a credential in a URL (a git remote, a proxy setting).
 _URL_CREDENTIALS = re.compile(rb"(?<=://)[^\s/@:\"'\\]+:[^\s/@\"'\\]+@")
@@ -179,7 +178,8 @@ def _md_item(item: dict[str, Any], turns: int) -> str:
             text += _fence(str(item["output"]), "text")
         return text
     if t == "patch":
-        state = {True: " — applied", False: " — failed"}.get(item.get("success"), "")  # type: ignore[call-overload]
+        success = item.get("success")
+        state = "" if success is None else " — applied" if success else " — failed"
         text = f"{ICONS['patch']} **Patch**{_at(item)}{state}\n\n"
         if item.get("patch"):
             text += _fence(str(item["patch"]), "diff")
@@ -210,7 +210,7 @@ def _md_item(item: dict[str, Any], turns: int) -> str:
         if args not in (None, ""):
             shown = args if isinstance(args, str) else orjson.dumps(args).decode()
             text += _fence(shown, "json" if not isinstance(args, str) else "")
-        shown_keys = ("output", "result", "error")
+        shown_keys: tuple[str, ...] = ("output", "result", "error")
         if item.get("result") is not None:
             shown_keys = ("result", "error")  # an MCP result: the output repeats it
         for key in shown_keys:
@@ -270,7 +270,8 @@ def _html(path: PathLike, scrub: _Scrubber) -> Iterator[str]:
         try:
             obj = orjson.loads(first.data)
             if isinstance(obj, dict) and obj.get("type") == "session_meta":
-                meta = obj.get("payload") if isinstance(obj.get("payload"), dict) else {}
+                payload = obj.get("payload")
+                meta = payload if isinstance(payload, dict) else {}
         except orjson.JSONDecodeError:
             pass
     sid = str(meta.get("id", Path(path).stem))
@@ -296,8 +297,10 @@ def _html(path: PathLike, scrub: _Scrubber) -> Iterator[str]:
             elif kind in ("task_complete", "turn_aborted"):
                 t0, t1 = stamp_seconds(turn_start), stamp_seconds(stamp)
                 took = t1 - t0 if t0 is not None and t1 is not None and t1 >= t0 else None
-                used = token_delta(start_totals, totals) if totals != start_totals else None
-                facts = TurnFacts(took, used if totals is not None else None)
+                used = None
+                if totals is not None and totals != start_totals:
+                    used = token_delta(start_totals, totals)
+                facts = TurnFacts(took, used)
         yield render_line(line, facts)["html"]
     yield "</div></body></html>\n"
 

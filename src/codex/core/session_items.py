@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from codex.core.rollout_pages import RawLine, stamp_seconds, token_delta, token_totals
+from codex.core.session_render import duration_seconds
 
 SHELL_TOOLS = ("exec_command", "shell", "container.exec", "local_shell", "shell_command")
 _EXIT = re.compile(r"^(?:Process exited with code|Exit code:) (-?\d+)$", re.M)
@@ -49,6 +50,11 @@ class SessionExport:
 
     def as_json(self) -> dict[str, Any]:
         return {"session": self.meta, "items": self.items}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (rollout fields are untrusted)."""
+    return value if isinstance(value, dict) else {}
 
 
 def content_text(content: Any) -> str:
@@ -82,11 +88,7 @@ def _is_context(payload: dict[str, Any], text: str) -> bool:
     return text.lstrip().startswith(_CONTEXT_PREFIXES)
 
 
-def _duration(value: Any) -> float | None:
-    """Seconds of a `{secs, nanos}` duration."""
-    if not isinstance(value, dict):
-        return None
-    return (value.get("secs") or 0) + (value.get("nanos") or 0) / 1e9
+_duration = duration_seconds
 
 
 def _command_text(cmd: Any) -> str:
@@ -253,11 +255,11 @@ class ItemBuilder:
         elif t in ("function_call_output", "custom_tool_call_output"):
             self._call_output(p, n, stamp)
         elif t == "local_shell_call":
-            action = p.get("action") if isinstance(p.get("action"), dict) else {}
+            action = _mapping(p.get("action"))
             cmd = _command_text(action.get("command"))
             self._call(p.get("call_id"), {"type": "command", "command": cmd}, n, stamp)
         elif t == "web_search_call":
-            action = p.get("action") if isinstance(p.get("action"), dict) else {}
+            action = _mapping(p.get("action"))
             query = str(action.get("query") or "")
             if self._once("web_search", query):
                 self._add({"type": "web_search", "query": query}, n, stamp)
@@ -275,8 +277,8 @@ class ItemBuilder:
                 for s in args.get("plan") or []
                 if isinstance(s, dict)
             ]
-            item = {"type": "plan", "explanation": args.get("explanation") or "", "steps": steps}
-            self._call(call_id, item, n, stamp)
+            plan = {"type": "plan", "explanation": args.get("explanation") or "", "steps": steps}
+            self._call(call_id, plan, n, stamp)
         elif name == "apply_patch" and isinstance(args, dict):
             self._call(call_id, {"type": "patch", "patch": str(args.get("input", ""))}, n, stamp)
         else:

@@ -10,8 +10,8 @@ can reach the page.
 from __future__ import annotations
 
 import html
-import os
 import re
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -61,6 +61,21 @@ def seconds(value: float) -> str:
 
 def _dur(value: float | None) -> str:
     return "" if value is None else f' <span class="dur">{esc(seconds(value))}</span>'
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (rollout fields are untrusted)."""
+    return value if isinstance(value, dict) else {}
+
+
+def duration_seconds(value: Any) -> float | None:
+    """Seconds of a recorded `{secs, nanos}` duration, None if it is not one."""
+    if not isinstance(value, dict):
+        return None
+    secs, nanos = value.get("secs") or 0, value.get("nanos") or 0
+    if not isinstance(secs, (int, float)) or not isinstance(nanos, (int, float)):
+        return None
+    return secs + nanos / 1e9
 
 
 def esc(value: object) -> str:
@@ -174,16 +189,14 @@ def _thread_item(item: dict[str, Any]) -> tuple[str, str, str]:
         cmd = item.get("command")
         cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd or "")
         code = item.get("exit_code")
-        dur = item.get("duration") if isinstance(item.get("duration"), dict) else {}
-        secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9 if dur else None
+        secs = duration_seconds(item.get("duration"))
         cls = "ok" if code == 0 else "fail"
         badge = f'<span class="{cls}">exit {esc(code)}</span>{_dur(secs)}'
         return "command", f"$ {cmd}", badge + pre(item.get("aggregated_output") or "", "out")
     if t == "FileChange":
         return "patch", "file change", pre(item.get("changes"))
     if t in ("McpToolCall", "DynamicToolCall"):
-        dur = item.get("duration") if isinstance(item.get("duration"), dict) else None
-        secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9 if dur else None
+        secs = duration_seconds(item.get("duration"))
         title = f"{item.get('server', '')} {item.get('tool', '')}"
         return "mcp", title, _dur(secs) + pre(item.get("result"))
     if t == "WebSearch":
@@ -263,7 +276,7 @@ def describe(obj: dict[str, Any], turn: TurnFacts | None = None) -> tuple[str, s
         if t == "local_shell_call":
             return "command", "local shell", pre(p.get("action"))
         if t == "web_search_call":
-            action = p.get("action") if isinstance(p.get("action"), dict) else {}
+            action = _mapping(p.get("action"))
             return "search", f"web search: {action.get('query', '')}", ""
         return "item", t or kind, ""
     if kind == "event_msg":
@@ -279,8 +292,7 @@ def describe(obj: dict[str, Any], turn: TurnFacts | None = None) -> tuple[str, s
             code = p.get("exit_code")
             out = p.get("aggregated_output") or p.get("formatted_output") or ""
             cls = "ok" if code == 0 else "fail"
-            dur = p.get("duration") if isinstance(p.get("duration"), dict) else None
-            secs = (dur.get("secs") or 0) + (dur.get("nanos") or 0) / 1e9 if dur else None
+            secs = duration_seconds(p.get("duration"))
             badge = f'<span class="{cls}">exit {esc(code)}</span>{_dur(secs)}'
             return "command", f"$ {cmd}", badge + pre(out, "out")
         if t == "patch_apply_end":
@@ -290,7 +302,7 @@ def describe(obj: dict[str, Any], turn: TurnFacts | None = None) -> tuple[str, s
                 pre((p.get("stdout") or "") + (p.get("stderr") or "")),
             )
         if t == "token_count":
-            info = p.get("info") if isinstance(p.get("info"), dict) else {}
+            info = _mapping(p.get("info"))
             last = info.get("last_token_usage") or {}
             total = info.get("total_token_usage") or {}
             return (
@@ -321,11 +333,11 @@ def describe(obj: dict[str, Any], turn: TurnFacts | None = None) -> tuple[str, s
             return "turn", "turn started", ""
         if t in ("task_complete", "turn_aborted"):
             title = "turn complete" if t == "task_complete" else "turn aborted"
-            took = p.get("duration_ms")
-            secs = took / 1000 if isinstance(took, (int, float)) else None
-            if secs is None and turn is not None:
-                secs = turn.seconds
-            body = _dur(secs)
+            ms = p.get("duration_ms")
+            turn_secs = ms / 1000 if isinstance(ms, (int, float)) else None
+            if turn_secs is None and turn is not None:
+                turn_secs = turn.seconds
+            body = _dur(turn_secs)
             if turn is not None and turn.tokens:
                 body += f' <span class="turn-tokens">{esc(token_text(turn.tokens))}</span>'
             return "turn", title, body
@@ -350,7 +362,7 @@ def bad_reason(line: RawLine) -> str:
 _TURN_END = (b'"task_complete"', b'"turn_aborted"')
 
 
-def render_at(path: str | os.PathLike[str], line: RawLine) -> dict[str, Any]:
+def render_at(path: Path | str, line: RawLine) -> dict[str, Any]:
     """render_line for a line read from `path`: a turn's end gets its duration and tokens from
     the file's line index (a few small reads)."""
     turn = None

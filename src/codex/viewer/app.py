@@ -9,6 +9,7 @@ only our own script, so even a rendering bug could not run a script from a rollo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from codex.core import rollout_pages
 from codex.core.session_render import esc, render_at
 from codex.core.threads import ThreadIndex, ThreadSummary
 from codex.viewer import page
+from codex.viewer.catalog import Catalog
 
 PAGE_LINES = 200
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -65,9 +67,13 @@ def _newest_first(index: ThreadIndex, batch: int) -> Iterator[ThreadSummary]:
         batch *= 4  # each page walks the tree from the top: few, growing pages
 
 
-def create_app(codex_home: Path | str) -> FastAPI:
-    """The viewer app over one `$CODEX_HOME`."""
+def create_app(codex_home: Path | str, *, warm: bool = True) -> FastAPI:
+    """The viewer app over one `$CODEX_HOME`; `warm` reads every session's head for the
+    filtered list in a background thread at once."""
     index = ThreadIndex(codex_home)
+    catalog = Catalog(index)
+    if warm:
+        catalog.warm()
     app = FastAPI(title="codex viewer", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.middleware("http")
@@ -79,25 +85,16 @@ def create_app(codex_home: Path | str) -> FastAPI:
         return response
 
     def sessions(q: str, cwd: str, limit: int) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        needle = q.lower()
-        # Unfiltered, the first page is the answer; filtered, one walk over everything beats
-        # pages that each walk the tree from the top.
-        for item in _newest_first(index, 1 << 30 if (q or cwd) else limit):
-            meta_cwd = str(item.meta.get("cwd", ""))
-            if cwd and cwd not in meta_cwd:
-                continue
-            haystack = f"{item.preview}\n{meta_cwd}\n{item.thread_id}".lower()
-            if needle and needle not in haystack:
-                continue
-            rows.append(_row(item))
-            if len(rows) >= limit:
-                break
-        return rows
+        if q or cwd:  # every session is looked at: from the in-memory catalog
+            return [_row(item) for item in catalog.search(q, cwd, limit)]
+        return [_row(item) for item in itertools.islice(_newest_first(index, limit), limit)]
 
     def rollout(session_id: str) -> Path:
         if not _UUID.match(session_id):
             raise HTTPException(404, "no such session")
+        found = catalog.find(session_id)
+        if found is not None:
+            return found
         hit = index.find(session_id)
         if hit is None:
             raise HTTPException(404, "no such session")
