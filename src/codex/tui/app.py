@@ -45,6 +45,10 @@ class LaunchOptions:
     reload_config: Any = None  # () -> Config, after the trust answer was recorded
     history: list[str] = field(default_factory=list)
     version: str = ""
+    # `config` None: loaded after the first frame (codex.tui.startup.Deferred); `cwd` is then
+    # the launch directory the header shows meanwhile.
+    deferred: Any = None
+    cwd: str = ""
 
 
 class CodexApp(App[int]):
@@ -73,17 +77,21 @@ class CodexApp(App[int]):
         self._restart = False
         self._started = False
         self.exit_message: str | None = None
+        self.exit_message_code = 1
         self.first_frame_at: float | None = None
         self._queued_shown = ""
+        self.early_slash: list[str] = []  # slash commands typed before the config was loaded
 
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         cfg = self.options.config
-        self.mapper.status.model = str(cfg.model)
-        self.mapper.status.cwd = str(cfg.cwd)
+        cwd = self.options.cwd if cfg is None else str(cfg.cwd)
+        if cfg is not None:
+            self.mapper.status.model = str(cfg.model)
+        self.mapper.status.cwd = cwd
         header = NoticeCell(
-            text=f">_ OpenAI Codex (v{self.options.version})\n   {cfg.cwd}", style="bold"
+            text=f">_ OpenAI Codex (v{self.options.version})\n   {cwd}", style="bold"
         )
         self.mapper.add(header)
         yield TranscriptView(self.mapper.cells, id="transcript")
@@ -101,6 +109,15 @@ class CodexApp(App[int]):
         self._handle_termination()
         self.query_one(Composer).focus()
         self._paint()
+        if self.options.config is None:
+            from codex.tui.startup import finish_startup
+
+            # After the first frame: the composer is on screen before the config is read.
+            self.call_after_refresh(self.run_worker, finish_startup(self), group="startup")
+            return
+        self.after_config()
+
+    def after_config(self) -> None:
         if self.options.trust_prompt:
             self._ask_trust()
         else:
@@ -161,11 +178,12 @@ class CodexApp(App[int]):
         self._flush_pending = True
         delay = self._last_flush + FRAME_INTERVAL - time.monotonic()
         if delay <= 0:
-            self.call_later(self._flush)  # (a zero-length Textual timer divides by zero)
+            self.call_later(self._flush_frame)  # (a zero-length Textual timer divides by zero)
         else:
-            self.set_timer(delay, self._flush)
+            self.set_timer(delay, self._flush_frame)
 
-    def _flush(self) -> None:
+    def _flush_frame(self) -> None:
+        # (Not `_flush`: that is Textual's, called with stderr= when a print is captured.)
         self._flush_pending = False
         if self._dirty:
             self._paint()
@@ -394,7 +412,8 @@ class CodexApp(App[int]):
 
     @property
     def cwd(self) -> str:
-        return str(self.options.config.cwd)
+        cfg = self.options.config
+        return self.options.cwd if cfg is None else str(cfg.cwd)
 
     def on_text_area_changed(self, event: Any) -> None:
         from codex.tui.completion import suggestions
@@ -419,6 +438,9 @@ class CodexApp(App[int]):
         text = message.text  # the composer already cleared itself and expanded pastes
         self.query_one(Popup).show("", [])
         self._quit_armed = False
+        if text.startswith("/") and self.options.config is None:
+            self.early_slash.append(text)  # (slash commands read the config)
+            return
         if text.startswith("/"):
             from codex.tui.slash import run_slash
 

@@ -1,6 +1,7 @@
 """From parsed command-line options to a running TUI: the terminal checks (a TTY, big enough),
-the config with the flags applied, the resume choice, then the app. Textual is imported only
-here, after the checks, so `codex exec` and `codex --version` never load it.
+the resume choice, then the app (which loads the config with the flags applied once its first
+frame is drawn: codex.tui.startup). Textual is imported only here, after the checks, so
+`codex exec` and `codex --version` never load it.
 """
 
 from __future__ import annotations
@@ -96,9 +97,11 @@ def resolve_dir(value: str, base: Path) -> Path:
 
 
 def run_tui(req: TuiRequest, ctx: Any) -> int:
+    """The app is started with the composer first: the config (and what depends on it: the
+    message history, the trust check) is loaded once the first frame is drawn
+    (codex.tui.startup); everything checked here needs no config."""
     check_terminal()
     cwd = resolve_dir(req.cd, Path.cwd()) if req.cd else Path.cwd().resolve()
-    config = ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req))
     add_dirs = [resolve_dir(d, cwd) for d in req.add_dirs]
     images = []
     for image in req.images:
@@ -107,14 +110,23 @@ def run_tui(req: TuiRequest, ctx: Any) -> int:
         if not path.is_file():
             raise CodexError(f"image file not found: {image}", exit_code=1)
         images.append(str(path))
-    resume = _resume_choice(req, config)
+    resume = _resume_choice(req)
 
     from codex import __version__
-    from codex.core.message_history import recent_messages
     from codex.tui.app import CodexApp, LaunchOptions
+    from codex.tui.startup import Deferred
+
+    def load() -> Any:
+        return ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req))
 
     options = LaunchOptions(
-        config=config,
+        config=None,
+        deferred=Deferred(
+            load_config=load,
+            needs_trust=lambda config: needs_trust_prompt(config, req),
+            load_history=_history,
+        ),
+        cwd=str(cwd),
         prompt=req.prompt,
         images=images,
         add_dirs=add_dirs,
@@ -122,15 +134,13 @@ def run_tui(req: TuiRequest, ctx: Any) -> int:
         fork=req.mode == "fork",
         pick_resume=req.mode in ("resume", "fork") and resume is None,
         show_all=req.show_all,
-        history=recent_messages(Path(str(config.codex_home))),
         version=__version__,
-        trust_prompt=needs_trust_prompt(config, req),
-        reload_config=lambda: ctx.load_config(cwd=cwd, flag_overrides=flag_overrides(req)),
+        reload_config=load,
     )
     app = CodexApp(options)
     code = app.run(inline=req.no_alt_screen, inline_no_clear=req.no_alt_screen)
     if app.exit_message:
-        raise CodexError(app.exit_message, exit_code=1)
+        raise CodexError(app.exit_message, exit_code=app.exit_message_code)
     if app.return_code not in (None, 0):
         return int(app.return_code or 1)
     _farewell(app)
@@ -147,7 +157,13 @@ def needs_trust_prompt(config: Any, req: TuiRequest) -> bool:
     return needs_trust(config)
 
 
-def _resume_choice(req: TuiRequest, config: Any) -> Any:
+def _history(config: Any) -> list[str]:
+    from codex.core.message_history import recent_messages
+
+    return recent_messages(Path(str(config.codex_home)))
+
+
+def _resume_choice(req: TuiRequest) -> Any:
     if req.mode == "new":
         return None
     from codex.api import Resume
