@@ -223,3 +223,19 @@ def test_command_lines_it_does_not_vouch_for_are_left_to_argparse(
     done = _run(argv, _line(INIT), scratch_env(home), repo)
     assert done.returncode == 2 and done.stdout == b"", done
     assert done.stderr.strip()
+
+
+def test_the_server_does_not_import_the_httpx_command_line_client() -> None:
+    """httpx imports its CLI (click, rich, pygments: ~100 ms) when they are installed; the
+    server stands it in before httpx loads, and httpx still works."""
+    code = (
+        "import sys\n"
+        "from codex.app_server.main import _skip_httpx_cli\n"
+        "_skip_httpx_cli()\n"
+        "import httpx\n"
+        "assert httpx.Client and callable(httpx.main)\n"
+        "print(sorted({'click', 'rich', 'pygments'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == b"[]"

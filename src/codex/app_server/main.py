@@ -49,6 +49,7 @@ def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
             from codex.app_server.handshake import early_handshake
 
             early = early_handshake(str(codex_home), taken[0] if taken else b"")
+    _skip_httpx_cli()
     import asyncio
     import logging
 
@@ -68,6 +69,18 @@ def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
         assert host is not None and port is not None
         return runner(_ws(overrides, codex_home, host, port))
     return runner(_stdio(overrides, codex_home, *early))
+
+
+def _skip_httpx_cli() -> None:
+    """`import httpx` also imports its command-line client (`httpx._main`: click, rich and
+    pygments, ~100 ms) whenever those are installed, and rich is (the TUI uses it). The server
+    never runs that client: an empty stand-in makes httpx take its own fallback (a `main` that
+    says the CLI extras are missing). Must run before anything imports httpx."""
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return
+    import types
+
+    sys.modules["httpx._main"] = types.ModuleType("httpx._main")
 
 
 async def _until_signal(work: asyncio.Future[None]) -> None:
