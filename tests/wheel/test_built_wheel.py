@@ -213,3 +213,34 @@ def test_a_missing_launcher_refuses_to_sandbox_in_one_line(fresh_venv: Path, tmp
     assert len(lines) == 1, lines
     assert lines[0].startswith("codex: cannot sandbox: codex-linux-sandbox is not installed")
     assert "danger-full-access" in lines[0]
+
+
+def test_without_the_probe_extension_the_sandbox_still_denies(fresh_venv: Path, tmp_path: Path):
+    """The sandbox's own C extension (the kernel probe) missing: its twin serves with the one
+    warning line and the command still runs confined (a write outside is denied), never
+    unsandboxed."""
+    native = _package_dir(fresh_venv) / "_native"
+    so = native / "_probe.abi3.so"
+    hidden = native / "_probe.abi3.so.hidden"
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    outside = tmp_path / "outside.txt"
+    argv = [str(fresh_venv / "bin" / "codex"), "sandbox", "-s", "workspace-write"]
+    so.rename(hidden)
+    try:
+        proc = subprocess.run(
+            [*argv, "--", "touch", str(outside), str(work / "inside.txt")],
+            cwd=work,
+            env={**clean_env(fresh_venv), "CODEX_HOME": str(home)},
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        hidden.rename(so)
+    assert proc.returncode != 0
+    assert not outside.exists()
+    warnings = [line for line in proc.stderr.decode().splitlines() if line.startswith("codex:")]
+    assert warnings == [warnings[0]] and "native module 'probe' unavailable" in warnings[0]
