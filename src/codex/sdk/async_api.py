@@ -17,13 +17,10 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex.sdk import account as _account
-from codex.sdk import saved
 from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
 from codex.sdk.errors import CodexError as SdkError
 from codex.sdk.errors import TransportClosedError, invalid_request
 from codex.sdk.notifications import command_text
-from codex.sdk.responses import GetAccountResponse, ModelListResponse, ThreadArchiveResponse
 from codex.sdk.types import (
     ApprovalHandler,
     ApprovalMode,
@@ -37,6 +34,7 @@ from codex.sdk.types import (
 if TYPE_CHECKING:
     from codex.api import Config, Session
     from codex.sdk.account import AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle
+    from codex.sdk.responses import GetAccountResponse, ModelListResponse, ThreadArchiveResponse
 
 __all__ = ["AsyncCodex", "AsyncThread", "AsyncTurnHandle"]
 
@@ -307,6 +305,7 @@ class AsyncCodex:
         import uuid
 
         from codex.core.resume import load_rollout_for_resume
+        from codex.sdk import saved
 
         home = self._codex_home()
         source = self._threads.get(thread_id)
@@ -353,6 +352,8 @@ class AsyncCodex:
     ) -> ThreadListResponse:
         """Recorded threads, newest first, a page at a time (`next_cursor` for the next),
         filtered by cwd, provider and text, sorted by `created_at` or `updated_at`."""
+        from codex.sdk import saved
+
         try:
             return saved.list_threads(
                 self._codex_home(),
@@ -370,6 +371,9 @@ class AsyncCodex:
 
     async def thread_archive(self, thread_id: str) -> ThreadArchiveResponse:
         """Move a recorded thread to archived_sessions/ (closed here first if it is open)."""
+        from codex.sdk import saved
+        from codex.sdk.responses import ThreadArchiveResponse
+
         thread = self._threads.pop(thread_id, None)
         if thread is not None:  # its rollout must be closed before it moves (idempotent close)
             await thread._session.close()
@@ -378,12 +382,16 @@ class AsyncCodex:
 
     async def thread_unarchive(self, thread_id: str) -> AsyncThread:
         """Move an archived thread back and open it."""
+        from codex.sdk import saved
+
         saved.unarchive(self._codex_home(), thread_id)
         return await self.thread_resume(thread_id)
 
     async def _thread_info(
         self, thread_id: str, *, include_turns: bool, live: AsyncThread | None
     ) -> ThreadInfo:
+        from codex.sdk import saved
+
         home = self._codex_home()
         path_text = live._session.rollout_path if live is not None else None
         if live is not None:
@@ -411,6 +419,8 @@ class AsyncCodex:
         return info
 
     async def _set_name(self, thread_id: str, name: str) -> None:
+        from codex.sdk import saved
+
         home = self._codex_home()
         if thread_id not in self._threads:
             saved.find_rollout(home, thread_id)
@@ -420,21 +430,29 @@ class AsyncCodex:
 
     async def models(self, *, include_hidden: bool = False) -> ModelListResponse:
         """The models a user can pick (core's catalog: the list the official 0.169 CLI offers)."""
+        from codex.sdk import account as _account
+
         return _account.model_list(include_hidden=include_hidden)
 
     async def account(self, *, refresh_token: bool = False) -> GetAccountResponse:
         """Who is signed in (stored credentials of this client's CODEX_HOME)."""
+        from codex.sdk import account as _account
+
         config = self._load_config(cwd=None, overrides=())
         return await asyncio.to_thread(_account.account, config)
 
     async def login_api_key(self, api_key: str) -> None:
         """Store an API key as `codex login --with-api-key` does."""
+        from codex.sdk import account as _account
+
         config = self._load_config(cwd=None, overrides=())
         await asyncio.to_thread(_account.login_api_key, config, api_key)
 
     async def login_chatgpt(self) -> AsyncChatgptLoginHandle:
         """Start the browser login: open `handle.auth_url`, then `await handle.wait()`."""
         import uuid
+
+        from codex.sdk import account as _account
 
         config = self._load_config(cwd=None, overrides=())
         flow = await asyncio.to_thread(_account.start_chatgpt_login, config, self._login_port)
@@ -445,6 +463,8 @@ class AsyncCodex:
         then `await handle.wait()` while the user approves it in a browser elsewhere."""
         import uuid
 
+        from codex.sdk import account as _account
+
         config = self._load_config(cwd=None, overrides=())
         opts, code = await asyncio.to_thread(_account.start_device_code_login, config)
         return _account.AsyncDeviceCodeLoginHandle(
@@ -453,6 +473,8 @@ class AsyncCodex:
 
     async def logout(self) -> None:
         """Forget the stored credentials."""
+        from codex.sdk import account as _account
+
         config = self._load_config(cwd=None, overrides=())
         await asyncio.to_thread(_account.logout, config)
 

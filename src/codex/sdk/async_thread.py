@@ -11,13 +11,6 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from codex.sdk.notifications import TurnTranslator
-from codex.sdk.responses import (
-    ThreadCompactStartResponse,
-    ThreadReadResponse,
-    ThreadSetNameResponse,
-    TurnInterruptResponse,
-    TurnSteerResponse,
-)
 from codex.sdk.types import (
     ApprovalMode,
     ExternalMessage,
@@ -37,6 +30,13 @@ from codex.sdk.types import (
 if TYPE_CHECKING:
     from codex.api import Session
     from codex.sdk.async_api import AsyncCodex
+    from codex.sdk.responses import (
+        ThreadCompactStartResponse,
+        ThreadReadResponse,
+        ThreadSetNameResponse,
+        TurnInterruptResponse,
+        TurnSteerResponse,
+    )
 
 __all__ = ["AsyncThread", "AsyncTurnHandle"]
 
@@ -198,11 +198,15 @@ class AsyncThread:
         """This thread as the official `thread/read` shows it: id, cwd, model, name, status,
         and its recorded turns when `include_turns`."""
         info = await self._codex._thread_info(self.id, include_turns=include_turns, live=self)
+        from codex.sdk.responses import ThreadReadResponse
+
         return ThreadReadResponse(info)
 
     async def set_name(self, name: str) -> ThreadSetNameResponse:
         """Name the thread (kept in CODEX_HOME/session_index.jsonl, as the official CLI does)."""
         await self._codex._set_name(self.id, name)
+        from codex.sdk.responses import ThreadSetNameResponse
+
         return ThreadSetNameResponse()
 
     async def compact(self) -> ThreadCompactStartResponse:
@@ -219,6 +223,8 @@ class AsyncThread:
                     break
         finally:
             subscription.close()
+        from codex.sdk.responses import ThreadCompactStartResponse
+
         return ThreadCompactStartResponse()
 
 
@@ -261,6 +267,8 @@ class AsyncTurnHandle:
         from codex.api import Interrupt
 
         await self._thread._session.submit(Interrupt())
+        from codex.sdk.responses import TurnInterruptResponse
+
         return TurnInterruptResponse()
 
     async def steer(self, input: Input | str) -> TurnSteerResponse:
@@ -268,6 +276,8 @@ class AsyncTurnHandle:
         from codex.api import UserInput
 
         await self._thread._session.submit(UserInput(_core_items(input)))
+        from codex.sdk.responses import TurnSteerResponse
+
         return TurnSteerResponse(self.id)
 
 

@@ -9,23 +9,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, Coroutine, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from codex.sdk.account import AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle
 from codex.sdk.async_api import AsyncCodex
 from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
-from codex.sdk.responses import (
-    AccountLoginCompletedNotification,
-    CancelLoginAccountResponse,
-    GetAccountResponse,
-    ModelListResponse,
-    ThreadArchiveResponse,
-    ThreadCompactStartResponse,
-    ThreadReadResponse,
-    ThreadSetNameResponse,
-    TurnInterruptResponse,
-    TurnSteerResponse,
-)
 from codex.sdk.types import (
     ApprovalHandler,
     ApprovalMode,
@@ -38,6 +25,21 @@ from codex.sdk.types import (
     ThreadListResponse,
     TurnResult,
 )
+
+if TYPE_CHECKING:
+    from codex.sdk.account import AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle
+    from codex.sdk.responses import (
+        AccountLoginCompletedNotification,
+        CancelLoginAccountResponse,
+        GetAccountResponse,
+        ModelListResponse,
+        ThreadArchiveResponse,
+        ThreadCompactStartResponse,
+        ThreadReadResponse,
+        ThreadSetNameResponse,
+        TurnInterruptResponse,
+        TurnSteerResponse,
+    )
 
 __all__ = ["ChatgptLoginHandle", "Codex", "DeviceCodeLoginHandle", "Thread", "TurnHandle"]
 
