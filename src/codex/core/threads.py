@@ -11,6 +11,7 @@ while its size only grows (a rollout is append-only; a rewritten file is parsed 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,13 +112,24 @@ def read_head(path: Path | str) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _stamp_seconds(file_timestamp: str) -> float | None:
+    """`YYYY-MM-DDThh-mm-ss` as UTC seconds; by hand: time.strptime costs ~10 ms on its
+    first call (it builds locale regexes) and ~60 µs on every later one."""
     import calendar
-    import time
 
+    t = file_timestamp
+    if len(t) != 19 or t[4] != "-" or t[7] != "-" or t[10] != "T" or t[13] != "-" or t[16] != "-":
+        return None
     try:
-        return float(calendar.timegm(time.strptime(file_timestamp, "%Y-%m-%dT%H-%M-%S")))
+        fields = (int(t[0:4]), int(t[5:7]), int(t[8:10]), int(t[11:13]), int(t[14:16]))
+        second = int(t[17:19])
     except ValueError:
         return None
+    year, month, day, hour, minute = fields
+    if not (1 <= month <= 12 and hour < 24 and minute < 60 and second <= 61):
+        return None
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))
 
 
 class ThreadIndex:
@@ -126,6 +138,34 @@ class ThreadIndex:
     def __init__(self, codex_home: Path | str) -> None:
         self.codex_home = Path(codex_home)
         self._heads: dict[str, _Head] = {}
+        # A day directory's rollouts, newest first, while its mtime stays the same (a file
+        # added, removed or renamed in it changes the directory's mtime).
+        self._days: dict[str, tuple[int, list[tuple[str, str, str]]]] = {}
+
+    def _day(self, day: str) -> list[tuple[str, str, str]]:
+        try:
+            stamp = os.stat(day).st_mtime_ns
+        except OSError:
+            return []
+        cached = self._days.get(day)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        # A directory changed within the last second may change again without its mtime
+        # moving (timestamps are as coarse as the kernel's clock tick): list it, keep nothing.
+        racy = time.time_ns() - stamp < 1_000_000_000
+        try:
+            names = os.listdir(day)
+        except OSError:
+            return []
+        found = []
+        for name in names:
+            parsed = _parse_name(name)
+            if parsed is not None:
+                found.append((parsed[0], parsed[1], os.path.join(day, name)))
+        found.sort(reverse=True)
+        if not racy:
+            self._days[day] = (stamp, found)
+        return found
 
     def _files(self, archived: bool) -> Iterator[tuple[str, str, str]]:
         """(file timestamp, uuid, path) newest first."""
@@ -147,17 +187,7 @@ class ThreadIndex:
         for year in _numeric_dirs_desc(str(sessions_dir(self.codex_home))):
             for month in _numeric_dirs_desc(year):
                 for day in _numeric_dirs_desc(month):
-                    try:
-                        names = os.listdir(day)
-                    except OSError:
-                        continue
-                    day_found = []
-                    for name in names:
-                        parsed = _parse_name(name)
-                        if parsed is not None:
-                            day_found.append((parsed[0], parsed[1], os.path.join(day, name)))
-                    day_found.sort(reverse=True)
-                    yield from day_found
+                    yield from self._day(day)
 
     def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
         """The summary of one rollout file, None while it has no session_meta or no user
