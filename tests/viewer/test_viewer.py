@@ -282,3 +282,37 @@ def test_filtered_list_sees_new_and_grown_sessions(viewer_home: Path, start_view
     next(viewer_home.glob(f"sessions/**/*{sid3}.jsonl")).unlink()
     assert ids(q="alpha") == [sid4, SID2, SID]
     assert httpx.get(v.url + f"/session/{sid3}").status_code == 404
+
+
+def test_turn_end_shows_duration_and_tokens_of_a_long_turn(
+    viewer_home: Path, start_viewer: Any
+) -> None:
+    """A turn spanning several MB (the end looks back over several read blocks): its end line
+    shows the time from its start and the tokens it added to the running total."""
+
+    def ev(stamp: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"timestamp": stamp, "type": "event_msg", "payload": payload}
+
+    def count(total: int) -> dict[str, Any]:
+        usage = {"input_tokens": total, "output_tokens": total // 10, "total_tokens": total * 2}
+        return {"type": "token_count", "info": {"total_token_usage": usage}}
+
+    lines = [meta(SID, "/p"), user("long turn")]
+    lines += [ev("2026-11-24T20:00:00.000Z", {"type": "task_started"}), ev("t", count(1000))]
+    lines += [ev("2026-11-24T20:00:10.000Z", {"type": "task_complete"})]
+    lines += [ev("2026-11-24T20:01:00.000Z", {"type": "task_started", "turn_id": "2"})]
+    lines += [agent(f"filler {i} " + "z" * 1000) for i in range(3000)]  # ~3 MB
+    lines += [ev("t", count(1500)), agent("more " + "q" * 1000), ev("t", count(4000))]
+    lines += [agent("tail " + "w" * 1000) for _ in range(1500)]
+    lines += [ev("2026-11-24T20:03:05.500Z", {"type": "task_complete"})]
+    place(viewer_home, SID, lines)
+    end = len(lines) - 1
+    v = start_viewer()
+    first = httpx.get(v.url + f"/api/sessions/{SID}/lines", params={"start": 4, "count": 1})
+    html = first.json()["lines"][0]["html"]
+    assert '<span class="dur">10.0 s</span>' in html
+    assert "turn tokens: in 1000 · out 100 · total 2000" in html
+    last = httpx.get(v.url + f"/api/sessions/{SID}/lines", params={"start": end, "count": 1})
+    html = last.json()["lines"][0]["html"]
+    assert '<span class="dur">2 min 6 s</span>' in html
+    assert "turn tokens: in 3000 · out 300 · total 6000" in html

@@ -40,10 +40,9 @@ class LineIndex:
     mtime_ns: int = 0
     end: int = 0
     starts: array = field(default_factory=lambda: array("q"))
-    # Lines holding a turn start / a token count (found by the same pass, no JSON parse): what
-    # a turn's end needs to show the turn's duration and tokens without reading the turn.
-    turn_lines: array = field(default_factory=lambda: array("q"))
-    token_lines: array = field(default_factory=lambda: array("q"))
+    # TurnFacts of turn ends already worked out, by line (a complete line never changes: the
+    # file is append-only, and a file that shrank gets a new index).
+    facts: dict[int, TurnFacts] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -59,24 +58,6 @@ _cache: dict[str, LineIndex] = {}
 _lock = threading.Lock()
 
 
-# Unescaped quotes occur only around JSON keys and values, never inside a string: a line holding
-# one of these is (almost surely) that event; turn_facts parses the few found to be sure.
-_TURN_MARK = b'"task_started"'
-_TOKEN_MARK = b'"token_count"'
-
-
-def _mark(index: LineIndex, buf: bytes, base: int) -> None:
-    """Record the lines of `buf` (whole lines starting at byte `base`) holding a marker."""
-    starts = index.starts
-    for mark, found in ((_TURN_MARK, index.turn_lines), (_TOKEN_MARK, index.token_lines)):
-        j = buf.find(mark)
-        while j >= 0:
-            n = bisect.bisect_right(starts, base + j) - 1
-            if not found or found[-1] != n:
-                found.append(n)
-            j = buf.find(mark, j + 1)
-
-
 def _extend(index: LineIndex, path: str) -> None:
     """Index the complete lines from `index.end` on, in one streamed pass of CHUNK reads."""
     with open(path, "rb") as f:
@@ -84,30 +65,16 @@ def _extend(index: LineIndex, path: str) -> None:
         pos = index.end
         line_start = index.end
         starts = index.starts
-        carry = b""  # the line still open at the last chunk's end (for the marker search)
-        skipping = False  # that line is over MAX_LINE_BYTES: no marker search in it
         while True:
             chunk = f.read(CHUNK)
             if not chunk:
                 break
             find = chunk.find
             i = find(b"\n")
-            first = i
             while i >= 0:
                 starts.append(line_start)
                 line_start = pos + i + 1
                 i = find(b"\n", i + 1)
-            last = chunk.rfind(b"\n")
-            if last >= 0:
-                if skipping:
-                    _mark(index, chunk[first + 1 : last + 1], pos + first + 1)
-                else:
-                    _mark(index, carry + chunk[: last + 1], pos - len(carry))
-                carry, skipping = chunk[last + 1 :], False
-            elif not skipping:
-                carry += chunk
-                if len(carry) > MAX_LINE_BYTES:
-                    carry, skipping = b"", True
             pos += len(chunk)
         index.end = line_start
 
@@ -256,35 +223,81 @@ def _line_obj(path: Path | str, n: int) -> dict[str, Any] | None:
     return obj if isinstance(obj, dict) else None
 
 
-def _totals_before(path: Path | str, token_lines: array, n: int, floor: int) -> dict | None:
-    """The cumulative token usage of the last token_count line before line n (and at or after
-    line `floor`)."""
-    k = bisect.bisect_left(token_lines, n) - 1
-    while k >= 0 and token_lines[k] >= floor:
-        obj = _line_obj(path, token_lines[k])
-        payload = obj.get("payload") if obj else None
-        if isinstance(payload, dict) and payload.get("type") == "token_count":
-            totals = token_totals(payload)
-            if totals is not None:
-                return totals
-        k -= 1
-    return None
+# Unescaped quotes occur only around JSON keys and values, never inside a string: a line holding
+# one of these is (almost surely) that event; each one found is parsed to be sure.
+_TURN_MARK = b'"task_started"'
+_TOKEN_MARK = b'"token_count"'
+# How far back a turn's end looks for its start: a bigger turn shows no duration or tokens.
+FACTS_MAX_BYTES = 64 << 20
+
+
+def _event_payload(path: Path | str, n: int, kind: str) -> tuple[dict[str, Any], Any] | None:
+    """(payload, timestamp) of line n if it is an event_msg of this type."""
+    obj = _line_obj(path, n)
+    payload = obj.get("payload") if obj else None
+    if obj is None or not isinstance(payload, dict) or payload.get("type") != kind:
+        return None
+    return payload, obj.get("timestamp")
+
+
+def _scan_back(path: Path | str, index: LineIndex, n: int) -> Iterator[tuple[int, bytes]]:
+    """(line, marker) of each marker in the lines before line n, nearest first, read backwards
+    a CHUNK at a time, at most FACTS_MAX_BYTES."""
+    starts = index.starts
+    stop = starts[n]
+    floor = max(0, stop - FACTS_MAX_BYTES)
+    with open(path, "rb") as f:
+        while stop > floor:
+            begin = max(floor, stop - CHUNK)
+            # Whole lines only: the block starts where its first line does (a line longer
+            # than CHUNK is read whole, down to the floor).
+            begin = max(floor, starts[bisect.bisect_right(starts, begin) - 1])
+            f.seek(begin)
+            block = f.read(stop - begin)
+            found = []
+            for mark in (_TURN_MARK, _TOKEN_MARK):
+                j = block.find(mark)
+                while j >= 0:
+                    found.append((bisect.bisect_right(starts, begin + j) - 1, mark))
+                    j = block.find(mark, j + 1)
+            yield from sorted(set(found), reverse=True)
+            stop = begin
 
 
 def turn_facts(path: Path | str, n: int, end_stamp: object) -> TurnFacts:
     """The duration and token usage of the turn ending at line n (a task_complete or
-    turn_aborted whose timestamp is `end_stamp`), from the index's markers: a few small reads."""
+    turn_aborted whose timestamp is `end_stamp`): the lines before it are scanned backwards for
+    the turn's start and the token counts around it (bounded; cached per line)."""
     index = line_index(path)
-    k = bisect.bisect_left(index.turn_lines, n) - 1
-    start = index.turn_lines[k] if k >= 0 else 0
-    begin = _line_obj(path, start) if k >= 0 else None
-    t0, t1 = stamp_seconds(begin.get("timestamp") if begin else None), stamp_seconds(end_stamp)
+    cached = index.facts.get(n)
+    if cached is not None:
+        return cached
+    start_stamp: Any = None
+    after: dict[str, int] | None = None
+    before: dict[str, int] | None = None
+    started = False
+    for line, mark in _scan_back(path, index, n):
+        if mark == _TURN_MARK and not started:
+            hit = _event_payload(path, line, "task_started")
+            if hit is not None:
+                started, start_stamp = True, hit[1]
+        elif mark == _TOKEN_MARK and (after is None or started):
+            hit = _event_payload(path, line, "token_count")
+            totals = token_totals(hit[0]) if hit is not None else None
+            if totals is None:
+                continue
+            if not started:
+                after = totals
+            else:
+                before = totals
+                break
+    t0, t1 = stamp_seconds(start_stamp), stamp_seconds(end_stamp)
     seconds = t1 - t0 if t0 is not None and t1 is not None and t1 >= t0 else None
-    after = _totals_before(path, index.token_lines, n, start)
-    tokens = None
-    if after is not None:
-        tokens = token_delta(_totals_before(path, index.token_lines, start, 0), after)
-    return TurnFacts(seconds, tokens)
+    tokens = token_delta(before, after) if after is not None and after != before else None
+    facts = TurnFacts(seconds, tokens if started else None)
+    if len(index.facts) < 4096:
+        index.facts[n] = facts
+    return facts
 
 
 @dataclass(frozen=True, slots=True)
