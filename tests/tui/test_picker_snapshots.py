@@ -47,8 +47,9 @@ def test_review_presets(snap_compare: Any) -> None:
 
 def test_review_findings_in_transcript(snap_compare: Any) -> None:
     """What a finished /review leaves: banners around the reviewer's command, then findings."""
-    from codex.core.review import render_text
+    from codex.core.review import parse_result
     from codex.tui.cells import AgentCell
+    from codex.tui.review import findings_markdown
 
     verdict = (
         '{"findings": [{"title": "[P1] Guard the empty list", "body": "first() raises '
@@ -84,7 +85,7 @@ def test_review_findings_in_transcript(snap_compare: Any) -> None:
         app.mapper.feed(parse_event_msg(data))
     app.mapper.notice("<< Code review finished >>", "bold")
     cell = AgentCell()
-    cell.finish(render_text(verdict))
+    cell.finish(findings_markdown(parse_result(verdict)))
     app.mapper.add(cell)
     assert snap_compare(app, terminal_size=SIZE)
 

@@ -441,3 +441,28 @@ async def test_escape_interrupts_a_running_review(
         await pilot.press("enter")
         await until(pilot, lambda: "chat ok" in screen_text(app))
         await app.shutdown()
+
+
+async def test_export_html_is_codex_exports_page(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer, repo: Path
+) -> None:
+    """/export html: the session page `codex export --format html` writes (core.export), named
+    after the session in the work folder by default."""
+    mock_model_server.enqueue(Turn([Message("the answer <b>")], USAGE))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, "question")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Worked for" in screen_text(app))
+        await slash(pilot, "/export html")
+        await until(pilot, lambda: "Exported the conversation" in screen_text(app))
+        session = app.mapper.status.session_id
+        rollout = app.mapper.status.rollout_path
+        await app.shutdown()
+    from codex.core.export import export_session
+
+    page = (repo / f"codex-session-{session}.html").read_text()
+    assert page.lstrip().lower().startswith("<!doctype html")
+    assert "the answer &lt;b&gt;" in page  # escaped, not markup
+    assert page == export_session(rollout, "html")

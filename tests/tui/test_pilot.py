@@ -247,11 +247,12 @@ async def test_slash_export_markdown_and_json(
         await pilot.press("enter")
         await until(pilot, lambda: (repo / "out.json").exists())
         await app.shutdown()
-    markdown = (repo / "out.md").read_text()
+    markdown = (repo / "out.md").read_text()  # codex export's Markdown (core.export)
+    assert f"# Codex session {app.mapper.status.session_id}" in markdown
     assert "question" in markdown and "the answer" in markdown
     data = orjson.loads((repo / "out.json").read_bytes())
-    assert [d["type"] for d in data] == ["user", "agent"]
-    assert data[1]["text"] == "the answer"
+    said = [(i["type"], i["text"]) for i in data["items"] if i["type"].endswith("_message")]
+    assert said == [("user_message", "question"), ("agent_message", "the answer")]
 
 
 async def test_slash_popup_filters_and_tab_completes(make_app: Callable[..., Any]) -> None:

@@ -193,6 +193,22 @@ _SKIPPED = {
 }
 
 
+def findings_markdown(result: Any) -> str:
+    """The verdict as `codex review` words it (codex.core.review.render_result), in Markdown
+    for the transcript: each finding a list item whose body is its own paragraph (indented
+    text right under an item would run into the title's line)."""
+    if result.raw is not None:
+        return str(result.raw)
+    parts = [result.overall_explanation] if result.overall_explanation else []
+    if result.findings:
+        parts.append("Review comment:" if len(result.findings) == 1 else "Review comments:")
+        for f in result.findings:
+            body = "\n".join(f"  {line}" if line else "" for line in f.body.splitlines())
+            item = f"- {f.title} — `{f.path}:{f.start}-{f.end}`"
+            parts.append(item + ("\n\n" + body if body.strip() else ""))
+    return "\n\n".join(parts)
+
+
 class _EscReachesReview:
     """Stands in for the chat's session while a review runs, so the app's Esc / Ctrl-C
     (which interrupt `app.session` while a turn runs) stop the review; every other Op still
@@ -249,10 +265,10 @@ async def run_review(app: CodexApp, target: Any) -> None:
         mapper.notice("■ Review interrupted.", "red")
     mapper.notice("<< Code review finished >>", "bold")
     if final:
-        from codex.core.review import render_text
+        from codex.core.review import parse_result
 
         cell = AgentCell()
-        cell.finish(render_text(final))
+        cell.finish(findings_markdown(parse_result(final)))
         mapper.add(cell)
     if ended is not None and ended.TAG != "turn_aborted":
         mapper.feed(ended)  # "Worked for …", and the turn's end in the status line

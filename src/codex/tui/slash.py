@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from codex.errors import CodexError
 from codex.tui.cells import NoticeCell, PatchCell
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mention", "mention a file"),
     ("status", "show current session configuration and token usage"),
     ("mcp", "list configured MCP tools"),
-    ("export", "export the conversation: /export [md|json] [FILE]"),
+    ("export", "export the conversation: /export [md|json|html] [FILE]"),
     ("logout", "log out of Codex"),
     ("quit", "exit Codex"),
     ("exit", "exit Codex"),
@@ -217,21 +218,40 @@ async def _cmd_mcp(app: CodexApp, rest: str) -> None:
 
 
 async def _cmd_export(app: CodexApp, rest: str) -> None:
+    """`/export [md|json|html] [FILE]`: the session as `codex export` writes it (core's export:
+    the recorded rollout, secrets scrubbed). A session that is not recorded (ephemeral, or not
+    yet started) exports the transcript as shown instead, and says so."""
+    import asyncio
+
     words = rest.split()
     fmt = "md"
-    if words and words[0] in ("md", "markdown", "json"):
-        fmt = "json" if words.pop(0) == "json" else "md"
+    if words and words[0] in ("md", "markdown", "json", "html"):
+        fmt = {"markdown": "md"}.get(words[0], words[0])
+        words.pop(0)
     cwd = Path(str(app.options.config.cwd))
     name = f"codex-session-{app.mapper.status.session_id or 'new'}.{fmt}"
-    target = Path(words[0]) if words else cwd / name
+    target = Path(words[0]).expanduser() if words else cwd / name
     if not target.is_absolute():
         target = cwd / target
+    rollout = app.mapper.status.rollout_path
+    note = ""
     try:
-        target.write_text(export_text(app.mapper.cells, fmt), encoding="utf-8")
-    except OSError as err:
+        if rollout and Path(rollout).is_file():
+            from codex.core.export import write_export
+
+            def write() -> None:
+                with open(target, "w", encoding="utf-8") as out:
+                    write_export(rollout, fmt, out)
+
+            await asyncio.to_thread(write)
+        else:
+            text = export_text(app.mapper.cells, "json" if fmt == "json" else "md")
+            target.write_text(text, encoding="utf-8")
+            note = " (not recorded: the transcript as shown)"
+    except (OSError, CodexError) as err:
         app.mapper.notice(f"Export failed: {err}", "red")
         return
-    app.mapper.notice(f"• Exported the conversation to {target}", "green")
+    app.mapper.notice(f"• Exported the conversation to {target}{note}", "green")
 
 
 async def _cmd_logout(app: CodexApp, rest: str) -> None:
