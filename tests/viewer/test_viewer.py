@@ -316,3 +316,22 @@ def test_turn_end_shows_duration_and_tokens_of_a_long_turn(
     html = last.json()["lines"][0]["html"]
     assert '<span class="dur">2 min 6 s</span>' in html
     assert "turn tokens: in 3000 · out 300 · total 6000" in html
+
+
+def test_filter_finds_official_and_big_headed_sessions(
+    viewer_home: Path, start_viewer: Any
+) -> None:
+    """The filter reads heads its own quick way (one 64 KB read) and falls back to core's reader:
+    a 0.169 rollout (the prompt only as a completed UserMessage item) and a session whose
+    session_meta alone is 200 KB are both found."""
+    sample_id, _ = place_sample(viewer_home, "D.rollout.jsonl")
+    big_meta = meta(SID, "/big/head")
+    big_meta["payload"]["base_instructions"] = {"text": "b" * 200_000}
+    place(viewer_home, SID, [big_meta, user("prompt after a huge head")], "2026-11-24T21-00-00")
+    v = start_viewer()
+    found = httpx.get(v.url + "/api/sessions", params={"q": "create a FILE"}).json()
+    assert [r["id"] for r in found["sessions"]] == [sample_id]
+    found = httpx.get(v.url + "/api/sessions", params={"q": "huge head"}).json()
+    assert [r["id"] for r in found["sessions"]] == [SID]
+    found = httpx.get(v.url + "/api/sessions", params={"cwd": "/big"}).json()
+    assert [r["cwd"] for r in found["sessions"]] == ["/big/head"]
