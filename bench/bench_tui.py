@@ -11,9 +11,9 @@ Phases (issue 17's targets in brackets):
   keystroke echo after 30 turns (one letter → seen in the pane, 1 ms poll) [≤ 16 ms]
 Medians (launches and stress replies: --rounds each); ratio = ours / official (< 1: ours
 is faster / leaner). The load average is printed: on a shared machine wall times inflate, so the
-TUI's CPU time is given too (at the first frame, and for the stress reply). TEXTUAL_SPEEDUPS=0
-in the environment is passed on (Textual without its compiled geometry, to measure what
-textual-speedups gives).
+TUI's CPU time is given too (at the first frame, and for the stress reply). TEXTUAL_SPEEDUPS
+and TEXTUAL_FPS in the environment are passed on (to measure what textual-speedups and the
+TUI's 120 Hz screen timer give: TEXTUAL_SPEEDUPS=0, TEXTUAL_FPS=60).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from tests.tui.tmux import Pane  # noqa: E402
 
 USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
 END = "END-OF-STRESS"
+PASTE_BURST_GAP_S = 0.25
 # Settings that keep 0.169's onboarding screens (model migration notice) out of the way.
 OFFICIAL_EXTRA = """
 [notice.model_migrations]
@@ -94,7 +95,9 @@ def prepare(work: Path, server: MockModelServer, side: Side) -> tuple[Path, Path
 
 def env_for(home: Path) -> dict[str, str]:
     keep = {
-        k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TEXTUAL_SPEEDUPS") if k in os.environ
+        k: os.environ[k]
+        for k in ("PATH", "HOME", "LANG", "TEXTUAL_SPEEDUPS", "TEXTUAL_FPS")
+        if k in os.environ
     }
     return {**keep, "CODEX_HOME": str(home), "MOCK_KEY": "k", "TERM": "xterm-256color"}
 
@@ -166,6 +169,8 @@ def bench_stress(work: Path, server: MockModelServer, side: Side, n: int = 20_00
         deltas = ["tok "] * n + [END]
         server.enqueue(Turn([Message("".join(deltas), deltas)], USAGE))
         pane.type("stress")
+        pane.wait_for(lambda s: "stress" in s)
+        time.sleep(PASTE_BURST_GAP_S)  # (as in bench_echo)
         pid = tui_pid(pane)
         cpu0 = cpu_seconds(pid)
         t0 = time.perf_counter()
@@ -189,6 +194,10 @@ def bench_echo(work: Path, server: MockModelServer, side: Side, turns: int = 30)
         for i in range(turns):
             asked = len(server.requests)
             pane.type(f"msg-{i:02d}")
+            pane.wait_for(lambda s, i=i: f"msg-{i:02d}" in s)
+            # 0.169 takes an Enter that follows fast typing as part of a paste (a newline, the
+            # message is not sent): Enter comes after its paste-burst window.
+            time.sleep(PASTE_BURST_GAP_S)
             pane.keys("Enter")
             end = time.monotonic() + 60
             while len(server.requests) <= asked:  # the turn reached the model
