@@ -172,6 +172,8 @@ def _report(result: Any, args: argparse.Namespace) -> bool:
         out.write(f"restore {rel}\n")
     for rel in result.deleted:
         out.write(f"delete {rel}\n")
+    for rel in getattr(result, "kept", []):
+        out.write(f"keep {rel} (not in the checkpoint: ignored or over the size limit then)\n")
     if result.conflicts and not args.force:
         listing = ", ".join(result.conflicts)
         raise CodexError(f"files changed by hand since the turn (use --force): {listing}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import stat
 import subprocess
@@ -27,6 +28,9 @@ CheckpointId = str  # a commit id in the shadow store
 
 # Always left out: the user's repository, nested repositories, and our own bookkeeping.
 _EXCLUDE = ".git\n.git/\n"
+# The commit message line listing the files a checkpoint left out for their size (JSON).
+_SKIPPED = "skipped (over size limit): "
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
 class CheckpointError(Exception):
@@ -41,7 +45,26 @@ class RestoreResult:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # changed by hand since `expected`
+    # Not in the checkpoint but not the turn's either, so never deleted: files over the size
+    # limit then, and files its `.gitignore` rules ignore (a turn that un-ignored `.env` made
+    # it part of its checkpoint; undoing the turn must not delete the user's `.env`).
+    kept: list[str] = field(default_factory=list)
     applied: bool = False
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would, for every thread)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", "rb") as fh:
+        for line in fh:
+            if line.startswith(b"Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022
+
+
+def _pattern(rel: str) -> str:
+    """An anchored gitignore pattern matching exactly the directory `rel`."""
+    escaped = "".join("\\" + c if c in "*?[]\\!# " else c for c in rel)
+    return "/" + escaped + "/"
 
 
 def store_key(work_tree: Path) -> str:
@@ -60,6 +83,16 @@ class CheckpointStore:
         self.git_dir = Path(codex_home) / "checkpoints" / store_key(self.work_tree)
         self.size_limit = size_limit
         self.skipped: list[str] = []  # large files left out by the last checkpoint
+        self._notes: dict[CheckpointId, list[str]] = {}  # a checkpoint's skipped files
+        # Our own files never go into a checkpoint: with $CODEX_HOME inside the work tree (a
+        # project-local CODEX_HOME, or a session in the home directory) the store would
+        # snapshot itself, and an undo would roll back the session's own rollout and logs.
+        self._exclude = _EXCLUDE
+        home = Path(os.path.realpath(codex_home))
+        if home == self.work_tree or self.work_tree in home.parents:
+            rel = home.relative_to(self.work_tree).as_posix()
+            if "\n" not in rel:
+                self._exclude += "/*\n" if rel == "." else _pattern(rel) + "\n"
         self._env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
             "GIT_DIR": str(self.git_dir),
@@ -109,14 +142,29 @@ class CheckpointStore:
         return proc.stdout
 
     def _ensure(self) -> None:
+        exclude = self.git_dir / "info" / "exclude"
         if (self.git_dir / "HEAD").exists():
+            try:
+                current = exclude.read_text()
+            except OSError:
+                current = ""
+            if current != self._exclude:  # a store made before our home was excluded
+                exclude.parent.mkdir(exist_ok=True)
+                exclude.write_text(self._exclude)
+                self._drop_excluded()
             return
         self.git_dir.mkdir(parents=True, exist_ok=True)
         self._git("init", "-q", "--template=")
         self._git("config", "core.bare", "false")
-        (self.git_dir / "info").mkdir(exist_ok=True)
-        (self.git_dir / "info" / "exclude").write_text(_EXCLUDE)
+        exclude.parent.mkdir(exist_ok=True)
+        exclude.write_text(self._exclude)
         (self.git_dir / "worktree").write_text(str(self.work_tree) + "\n")
+
+    def _drop_excluded(self) -> None:
+        """Files the index holds that the exclude rules now leave out leave the index."""
+        out = self._git("ls-files", "-z", "-c", "-i", "--exclude-standard")
+        if out:
+            self._git("update-index", "-z", "--force-remove", "--stdin", stdin=out)
 
     def _ref(self) -> CheckpointId | None:
         """The newest checkpoint, read from the loose ref file (we never pack refs): one git
@@ -128,34 +176,50 @@ class CheckpointStore:
         return value or None
 
     def _scan(self) -> tuple[list[str], list[str], list[str]]:
-        """One pass over the work tree: (paths to stage, large files, nested repositories).
+        """One pass over the work tree: (paths to add, paths to drop from the index, large
+        files).
 
         `ls-files -t -o -m -d` lists untracked (`?`), modified (`C`) and deleted (`R`) files
         against the shadow index, using its stat cache, so a tree where few files changed costs
         one stat per file and nothing else. Large files and nested repositories (git lists those
-        as `dir/`) are left out; a large file the index still holds must leave it."""
+        as `dir/`) are left out. A file the index holds leaves it when it is gone, too large,
+        now a directory (it may be a nested repository, which `git add` would refuse or store
+        as a gitlink) or beyond a symbolic link (which `git add` refuses): every later
+        checkpoint failed on those."""
         out = self._git("ls-files", "-z", "-t", "-o", "-m", "-d", "--exclude-standard")
-        stage: dict[str, None] = {}
-        big: list[str] = []
-        nested: list[str] = []
+        tags: dict[str, bytes] = {}
         for raw in out.split(b"\0"):
             if len(raw) < 3:
                 continue
             tag, rel = raw[:1], os.fsdecode(raw[2:])
             if tag == b"?" and rel.endswith("/"):
-                nested.append(rel.rstrip("/"))
+                continue  # a nested repository: its own history keeps it
+            tags[rel] = tags.get(rel, b"") + tag
+        add: list[str] = []
+        drop: list[str] = []
+        big: list[str] = []
+        for rel, tag in tags.items():
+            tracked = tag != b"?"
+            if b"R" in tag:  # deleted, or beyond a symlink (git's own verdict)
+                drop.append(rel)
                 continue
-            if tag != b"R":
-                try:
-                    st = os.lstat(self.work_tree / rel)
-                except OSError:
-                    st = None  # gone since the scan: staged as a deletion
-                if st is not None and st.st_size > self.size_limit and stat.S_ISREG(st.st_mode):
-                    if rel not in big:
-                        big.append(rel)
-                    continue
-            stage[rel] = None
-        return list(stage), big, nested
+            try:
+                st = os.lstat(self.work_tree / rel)
+            except OSError:
+                if tracked:
+                    drop.append(rel)  # gone since the scan
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if tracked:
+                    drop.append(rel)  # its files, if any, are listed on their own
+            elif st.st_size > self.size_limit and stat.S_ISREG(st.st_mode):
+                big.append(rel)
+                if tracked:
+                    drop.append(rel)  # the index holds its smaller past
+            else:
+                add.append(rel)
+        big.sort()
+        return add, drop, big
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -183,29 +247,47 @@ class CheckpointStore:
             return self._checkpoint_locked(label)
 
     def _checkpoint_locked(self, label: str) -> CheckpointId:
-        stage, big, _nested = self._scan()
+        add, drop, big = self._scan()
         self.skipped = big
         parent = self._ref()
-        tracked_big = sorted(self._tracked(big)) if big else []
-        if parent is not None and not stage and not tracked_big:
+        if parent is not None and not add and not drop and self.note(parent) == big:
             return parent
-        if stage:
+        if drop:
+            # update-index, not `git rm --cached`: no pathspec magic in the names (a file named
+            # `*` would unstage every file) and no "staged content differs" refusal, which
+            # failed every later checkpoint once a checkpointed file grew over the limit.
+            self._git(
+                "update-index", "-z", "--force-remove", "--stdin",
+                stdin=b"".join(os.fsencode(p) + b"\0" for p in drop),
+            )  # fmt: skip
+        if add:
             self._git(
                 "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
-                stdin=b"\0".join(os.fsencode(":(literal)" + p) for p in stage),
+                stdin=b"\0".join(os.fsencode(":(literal)" + p) for p in add),
             )  # fmt: skip
-        if tracked_big:
-            self._git("rm", "-q", "--cached", "--ignore-unmatch", "--", *tracked_big)
         tree = self._git("write-tree").decode().strip()
         parent_args = ["-p", parent] if parent else []
-        note = label + ("\n\nskipped (over size limit): " + ", ".join(big) if big else "")
+        note = label + ("\n\n" + _SKIPPED + json.dumps(big) if big else "")
         commit = self._git("commit-tree", tree, *parent_args, "-m", note).decode().strip()
         self._git("update-ref", "refs/heads/checkpoints", commit)
+        self._notes[commit] = list(big)
         return commit
 
-    def _tracked(self, paths: list[str]) -> set[str]:
-        out = self._git("ls-files", "-z", "--", *(":(literal)" + p for p in paths))
-        return {os.fsdecode(p) for p in out.split(b"\0") if p}
+    def note(self, commit: CheckpointId) -> list[str]:
+        """The files checkpoint `commit` left out for their size."""
+        if commit not in self._notes:
+            skipped: list[str] = []
+            try:
+                text = self._git("cat-file", "commit", commit).decode(errors="replace")
+            except CheckpointError:
+                text = ""
+            for line in text.split("\n\n", 1)[-1].splitlines():
+                if line.startswith(_SKIPPED):
+                    with contextlib.suppress(ValueError):
+                        value = json.loads(line[len(_SKIPPED) :])
+                        skipped = [v for v in value if isinstance(v, str)]
+            self._notes[commit] = skipped
+        return self._notes[commit]
 
     def _raw_changes(self, a: CheckpointId, b: CheckpointId) -> list[tuple[str, str, str, str]]:
         """(status, path, new mode, new blob id) for every file that differs from `a` to `b`."""
@@ -265,19 +347,67 @@ class CheckpointStore:
             result.written = sorted(c[1] for c in changes if c[0] != "D")
             if dry_run or (result.conflicts and not force):
                 return result
-            blocked = self._behind_symlinks(result.written, set(result.deleted))
+            deleted = set(result.deleted)
+            blocked = self._behind_symlinks(result.written, deleted)
             if blocked:
                 raise CheckpointError(
                     "refusing to write through a symbolic link: " + ", ".join(blocked)
                 )
-            for rel in result.deleted:
-                path = self.work_tree / rel
-                if path.is_symlink() or path.is_file():
-                    path.unlink()
-                self._prune_empty_dirs(path.parent)
+            # Everything that can refuse is checked before the first file changes: a restore
+            # is applied whole or not at all.
+            self._check_dirs_to_replace(result.written, deleted)
+            # Files in the way of a written path (a file that became a directory or back) go
+            # first; the other deletions wait until the `.gitignore` files are restored.
+            written = set(result.written)
+            early = [rel for rel in result.deleted if _in_the_way(rel, written)]
+            for rel in early:
+                self._delete(rel)
             self._write_blobs([c for c in changes if c[0] != "D"])
+            rest = [rel for rel in result.deleted if rel not in set(early)]
+            result.kept = self._kept(target, rest)
+            for rel in rest:
+                if rel not in result.kept:
+                    self._delete(rel)
+            result.deleted = [rel for rel in result.deleted if rel not in set(result.kept)]
             result.applied = True
             return result
+
+    def _delete(self, rel: str) -> None:
+        path = self.work_tree / rel
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        self._prune_empty_dirs(path.parent)
+
+    def _kept(self, target: CheckpointId, candidates: list[str]) -> list[str]:
+        """Of the files the restore would delete, those `target` left out without them being
+        new: over the size limit then, or ignored by its `.gitignore` rules (now restored)."""
+        if not candidates:
+            return []
+        skipped = set(self.note(target))
+        kept = {rel for rel in candidates if rel in skipped}
+        proc_out = self._git(
+            "check-ignore", "--no-index", "-z", "--stdin",
+            stdin=b"".join(os.fsencode(rel) + b"\0" for rel in candidates if rel not in kept),
+            check=False,
+        )  # fmt: skip
+        kept.update(os.fsdecode(p) for p in proc_out.split(b"\0") if p)
+        return sorted(kept & set(candidates))
+
+    def _check_dirs_to_replace(self, written: list[str], deleted: set[str]) -> None:
+        """A directory that must become a file may hold only files the restore deletes; an
+        ignored or nested-repository file in it stops the restore before it starts."""
+        for rel in written:
+            path = self.work_tree / rel
+            if path.is_symlink() or not path.is_dir():
+                continue
+            for dirpath, _dirs, files in os.walk(path):
+                for name in files:
+                    inner = os.path.relpath(os.path.join(dirpath, name), self.work_tree)
+                    if inner not in deleted:
+                        raise CheckpointError(
+                            f"{rel} is a directory holding files no checkpoint has "
+                            f"({inner}); move them away and retry"
+                        )
 
     def _behind_symlinks(self, written: list[str], deleted: set[str]) -> list[str]:
         """Files whose parent directory is now a symlink the restore would not remove: writing
@@ -314,12 +444,17 @@ class CheckpointStore:
                     raise CheckpointError(f"{rel} is a directory with files left in it") from exc
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.codex-restore-{os.getpid()}")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)  # a leftover of a crashed restore (or a planted link)
             if mode == "120000":
                 os.symlink(os.fsdecode(data), tmp)
             else:
-                with open(tmp, "wb") as fh:
+                perms = _file_mode(path, executable=mode == "100755")
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                fd = os.open(tmp, flags, 0o600)
+                with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
-                os.chmod(tmp, 0o755 if mode == "100755" else 0o644)
+                    os.fchmod(fh.fileno(), perms)
             os.replace(tmp, path)
 
     def _prune_empty_dirs(self, path: Path) -> None:
@@ -330,3 +465,27 @@ class CheckpointStore:
             except OSError:
                 return
             path = path.parent
+
+
+def _in_the_way(rel: str, written: set[str]) -> bool:
+    """True when deleting `rel` must come before writing: it is a file where a written path
+    needs a directory (`a` for `a/b`), or inside a directory a written file replaces."""
+    parts = rel.split("/")
+    if any("/".join(parts[:i]) in written for i in range(1, len(parts))):
+        return True
+    prefix = rel + "/"
+    return any(w.startswith(prefix) for w in written)
+
+
+def _file_mode(path: Path, *, executable: bool) -> int:
+    """Permissions for a restored file: those of the file it replaces (a 0600 file stays
+    private), else what git checkout gives (0666 less the umask); the execute bits follow
+    the checkpoint, set where the file is readable."""
+    try:
+        st = os.lstat(path)
+        base = stat.S_IMODE(st.st_mode) & 0o666 if stat.S_ISREG(st.st_mode) else -1
+    except OSError:
+        base = -1
+    if base < 0:
+        base = 0o666 & ~_umask()
+    return base | ((base & 0o444) >> 2) if executable else base
