@@ -192,13 +192,20 @@ def test_secrets_are_never_exported(home: Path) -> None:
             "payload": {"type": "function_call_output", "call_id": "c1", "output": evil_text},
         }
     )
-    place(home, SID, lines)
+    path = place(home, SID, lines)
+    # The same shaped key written JSON-escaped, as a writer may: whole only once parsed.
+    escaped = shaped.replace("p", "\\u0070")
+    with open(path, "ab") as f:
+        f.write(b'{"type": "event_msg", "payload": {"type": "agent_message", "message": "')
+        f.write(f'escaped {escaped}"}}}}\n'.encode())
+    assert "\\u0070" in path.read_text() and shaped not in path.read_text().splitlines()[-1]
     for fmt in ("md", "json", "html"):
         rc, out, err = export(home, SID, "-f", fmt, env={"OPENAI_API_KEY": env_key})
         assert rc == 0, err
         text = html_mod.unescape(out) if fmt == "html" else out
-        for secret in (shaped, github, "t0ken" * 6, env_key, "hunter2pass"):
+        for secret in (shaped, escaped, github, "t0ken" * 6, env_key, "hunter2pass"):
             assert secret not in text, (fmt, secret)
+        assert "escaped [REDACTED]" in text
         assert "[REDACTED]" in text
         assert "git.example.com/repo.git" in text  # only the credential goes
 

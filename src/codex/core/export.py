@@ -61,9 +61,62 @@ class _Scrubber:
         return text if clean == data else clean.decode("utf-8", "replace")
 
 
+# Scrubbing costs a fixed ~10 substring scans per call: lines and output are scrubbed in blocks of
+# about this size (no secret pattern spans a newline or a chunk: each lies inside one value).
+BLOCK = 1 << 20
+
+
 def _clean_lines(path: PathLike, scrub: _Scrubber) -> Iterator[RawLine]:
+    """The rollout's lines with secrets scrubbed, a block of lines per scrub."""
+    batch: list[RawLine] = []
+    size = 0
     for line in iter_lines(path):
-        yield RawLine(line.number, line.offset, scrub.bytes(line.data), line.truncated, line.torn)
+        if b"\\u" in line.data and not line.truncated:
+            line = _unescaped(line)
+        batch.append(line)
+        size += len(line.data)
+        if size >= BLOCK:
+            yield from _scrub_batch(batch, scrub)
+            batch, size = [], 0
+    yield from _scrub_batch(batch, scrub)
+
+
+def _unescaped(line: RawLine) -> RawLine:
+    """The line re-serialized without `\\uXXXX` escapes of printable characters, so that a secret
+    written escaped (`sk-\\u0070roj-...`) is seen by the scrub (and not shown in the raw JSON)."""
+    try:
+        data = orjson.dumps(orjson.loads(line.data))
+    except orjson.JSONDecodeError:
+        return line
+    return RawLine(line.number, line.offset, data, line.truncated, line.torn)
+
+
+def _scrub_batch(batch: list[RawLine], scrub: _Scrubber) -> Iterator[RawLine]:
+    joined = b"\n".join(line.data for line in batch)
+    clean = scrub.bytes(joined)
+    if clean == joined:  # the common case: nothing to hide
+        yield from batch
+        return
+    parts = clean.split(b"\n")
+    if len(parts) != len(batch):  # cannot happen (no replacement holds a newline); be safe
+        parts = [scrub.bytes(line.data) for line in batch]
+    for line, data in zip(batch, parts, strict=True):
+        yield RawLine(line.number, line.offset, data, line.truncated, line.torn)
+
+
+def _scrubbed(chunks: Iterator[str], scrub: _Scrubber) -> Iterator[str]:
+    """The output, scrubbed once more in blocks: a secret that was JSON-escaped in the rollout
+    (`\\u0073k-...`) is only whole once parsed."""
+    buf: list[str] = []
+    size = 0
+    for chunk in chunks:
+        buf.append(chunk)
+        size += len(chunk)
+        if size >= BLOCK:
+            yield scrub.text("".join(buf))
+            buf, size = [], 0
+    if buf:
+        yield scrub.text("".join(buf))
 
 
 def resolve_rollout(codex_home: PathLike, ref: str) -> Path:
@@ -101,8 +154,7 @@ def iter_export(rollout_path: PathLike, fmt: str) -> Iterator[str]:
     scrub = _Scrubber()
     try:
         if fmt == "html":
-            for chunk in _html(rollout_path, scrub):
-                yield scrub.text(chunk)
+            yield from _scrubbed(_html(rollout_path, scrub), scrub)
             return
         session = session_items(_clean_lines(rollout_path, scrub))
     except OSError as err:
@@ -111,8 +163,7 @@ def iter_export(rollout_path: PathLike, fmt: str) -> Iterator[str]:
         data = orjson.dumps(session.as_json(), option=orjson.OPT_INDENT_2) + b"\n"
         yield scrub.bytes(data).decode("utf-8", "replace")
         return
-    for chunk in markdown(session):
-        yield scrub.text(chunk)
+    yield from _scrubbed(markdown(session), scrub)
 
 
 # -- Markdown --------------------------------------------------------------------------------
