@@ -101,14 +101,15 @@ def _turns() -> list[Any]:
 
 
 def test_undo_picker(snap_compare: Any) -> None:
-    from codex.tui.undo import turn_rows, undo_screen
+    from codex.tui.undo import redo_row, turn_rows, undo_screen
 
-    screen = undo_screen(turn_rows(_turns(), [1, 4, 0]))
+    redo = redo_row([{"session": "s", "action": "undo", "before": "d" * 40, "time": 0.0}])
+    screen = undo_screen([redo, *turn_rows(_turns(), [1, 4, 0])])
     assert snap_compare(ScreensApp(CONVERSATION, screen), terminal_size=SIZE)
 
 
 def test_undo_hand_edits_question(snap_compare: Any) -> None:
     from codex.tui.undo import conflict_screen
 
-    screen = conflict_screen(2, ["README.md", "src/helper.py"])
+    screen = conflict_screen("turn 2", ["README.md", "src/helper.py"])
     assert snap_compare(ScreensApp(CONVERSATION, screen), terminal_size=SIZE)

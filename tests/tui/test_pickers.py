@@ -317,15 +317,24 @@ async def test_undo_picker_restores_files_to_before_a_turn(
         assert (repo / "notes.txt").read_text() == "agent notes\n"  # turn 1 kept
         await slash(pilot, "/undo")
         await until(pilot, lambda: picker_titled(app, "Undo: restore the files"))
-        await pilot.press("2")  # before turn 1
+        labels = [r.label for r in picker(app).choices]
+        assert labels == ["Redo: take back the last undo", "edit keep", "add notes"]
+        await pilot.press("3")  # before turn 1
         await until(pilot, lambda: "Restored the files to before turn 1" in screen_text(app))
         assert not (repo / "notes.txt").exists()
+        await slash(pilot, "/undo")
+        await until(pilot, lambda: picker_titled(app, "Undo: restore the files"))
+        await pilot.press("1")  # redo: take the last undo back
+        await until(pilot, lambda: "Took the last undo back" in screen_text(app))
+        assert (repo / "notes.txt").read_text() == "agent notes\n"
+        assert (repo / "keep.txt").read_text() == "original\n"  # the first undo still holds
         session = app.mapper.status.session_id
         await app.shutdown()
     # `codex undo --redo` sees the TUI's undos in the shared log.
     logs = list((home / "checkpoints").glob("*/undo-log.jsonl"))
     entries = [orjson.loads(line) for line in logs[0].read_bytes().splitlines()]
-    assert [(e["session"], e["action"]) for e in entries] == [(session, "undo")] * 2
+    actions = [(e["session"], e["action"]) for e in entries]
+    assert actions == [(session, "undo"), (session, "undo"), (session, "redo")]
 
 
 async def test_undo_lists_hand_edits_and_overwrites_only_when_asked(
@@ -466,3 +475,48 @@ async def test_export_html_is_codex_exports_page(
     assert page.lstrip().lower().startswith("<!doctype html")
     assert "the answer &lt;b&gt;" in page  # escaped, not markup
     assert page == export_session(rollout, "html")
+
+
+async def test_review_base_branch_and_custom_instructions(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer, repo: Path
+) -> None:
+    (repo / "a.txt").write_text("one\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "branch", "-M", "main")
+    git(repo, "checkout", "-qb", "feature")
+    (repo / "a.txt").write_text("two\n")
+    git(repo, "commit", "-qam", "on feature")
+    base = git(repo, "rev-parse", "main").strip()
+    mock_model_server.enqueue(
+        Turn([Message("branch verdict")], USAGE), Turn([Message("custom verdict")], USAGE)
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await slash(pilot, "/review")
+        await until(pilot, lambda: picker_titled(app, "Select a review preset"))
+        await pilot.press("1")
+        await until(pilot, lambda: picker_titled(app, "Select a base branch"))
+        assert picker(app).subtitle == "Current branch: feature"
+        assert [c.label for c in picker(app).choices] == ["feature", "main"]
+        await type_text(pilot, "mai")
+        await until(pilot, lambda: [c.label for c in picker(app).shown] == ["main"])
+        await pilot.press("enter")
+        await until(pilot, lambda: "branch verdict" in screen_text(app))
+        assert ">> Code review started: changes against 'main' <<" in screen_text(app)
+        await until(pilot, lambda: not app.mapper.status.running)
+        await slash(pilot, "/review")
+        await until(pilot, lambda: picker_titled(app, "Select a review preset"))
+        await pilot.press("4")
+        from codex.tui.choice import TextPromptScreen
+
+        await until(pilot, lambda: isinstance(app.screen, TextPromptScreen))
+        await type_text(pilot, "check the error handling")
+        await pilot.press("enter")
+        await until(pilot, lambda: "custom verdict" in screen_text(app))
+        assert ">> Code review started: check the error handling <<" in screen_text(app)
+        await app.shutdown()
+    branch, custom = mock_model_server.requests[:2]
+    assert any(base in t and "'main'" in t for t in branch.message_texts("user"))
+    assert "check the error handling" in custom.message_texts("user")

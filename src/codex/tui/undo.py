@@ -5,8 +5,9 @@ The turns come from the session's rollout, where core records a `codex_py_checkp
 before each turn that may write (and one when it ends); each row shows the turn's prompt and how
 many files it changed. Restoring is refused while files the agent left were changed by hand since:
 the picker then lists them and asks before overwriting. Every restore is itself checkpointed and
-logged where `codex undo` logs its own (`undo-log.jsonl` beside the store), so `codex undo --redo`
-takes a /undo back. Only files are restored; the conversation keeps its turns.
+logged where `codex undo` logs its own (`undo-log.jsonl` beside the store): after an undo the
+picker's first row takes it back (a redo), and `codex undo --redo` can too. Only files are
+restored; the conversation keeps its turns.
 """
 
 from __future__ import annotations
@@ -71,6 +72,25 @@ def session_turns(rollout: Path) -> list[TurnPoint]:
 
 
 # ---- the log `codex undo` keeps beside the store -----------------------------------------
+
+
+@dataclass(slots=True)
+class RedoPoint:
+    """The picker's first row after an undo: take it back (the tree it replaced)."""
+
+    before: str  # the checkpoint taken just before the undo
+    time: float
+
+
+def redo_row(log: list[dict[str, Any]]) -> Choice | None:
+    """A "take the last undo back" row when this session's last undo/redo was an undo."""
+    if not log or log[-1].get("action") != "undo":
+        return None
+    last = log[-1]
+    at = float(last.get("time", 0.0))
+    when = time.strftime(" %H:%M", time.localtime(at)) if at else ""
+    point = RedoPoint(str(last["before"]), at)
+    return Choice("Redo: take back the last undo", f"the files as before the{when} undo", point)
 
 
 def _log_path(store: Any) -> Path:
@@ -170,6 +190,14 @@ async def _open(app: CodexApp) -> None:
     store = CheckpointStore(home, Path(turns[0].cwd))
     try:
         rows = await asyncio.to_thread(_rows, store, turns)
+        log = read_log(store, status.session_id)
+        # An undo followed by another turn is not offered back: redoing it would drop that
+        # turn's changes.
+        last = turns[-1]
+        fresh = bool(log) and float(log[-1].get("time", 0.0)) >= (
+            last.after_time or last.before_time
+        )
+        redo = redo_row(log) if fresh else None
     except CheckpointError as err:
         _say(app, f"■ The checkpoints of this session cannot be read: {err}", "red")
         return
@@ -178,51 +206,66 @@ async def _open(app: CodexApp) -> None:
         if answer is not None:
             app.run_worker(restore(app, store, turns, answer[0]), group="undo")
 
-    app.push_screen(undo_screen(rows), chosen)
+    app.push_screen(undo_screen([redo, *rows] if redo else rows), chosen)
 
 
 async def restore(
-    app: CodexApp, store: Any, turns: list[TurnPoint], turn: TurnPoint, *, force: bool = False
+    app: CodexApp,
+    store: Any,
+    turns: list[TurnPoint],
+    point: TurnPoint | RedoPoint,
+    *,
+    force: bool = False,
 ) -> None:
-    """Restore the tree to before `turn`; with hand edits in the way (and not `force`), ask."""
+    """Restore the tree to before a turn (or, for a RedoPoint, to before the last undo); with
+    hand edits in the way (and not `force`), ask first."""
     from codex.core.checkpoints import CheckpointError
 
     session = app.mapper.status.session_id
     expected = expected_tree(turns, read_log(store, session))
+    redo = isinstance(point, RedoPoint)
+    what = "the undo" if redo else f"turn {point.number}"  # type: ignore[union-attr]
     started = time.perf_counter()
     try:
-        result = await asyncio.to_thread(store.restore, turn.before, expected=expected, force=force)
+        result = await asyncio.to_thread(
+            store.restore, point.before, expected=expected, force=force
+        )
     except (CheckpointError, OSError) as err:
-        _say(app, f"■ Undo failed: {err}", "bold red")
+        _say(app, f"■ {'Redo' if redo else 'Undo'} failed: {err}", "bold red")
         return
     if result.conflicts and not result.applied:
-        _ask_overwrite(app, store, turns, turn, result.conflicts)
+        _ask_overwrite(app, store, turns, point, what, result.conflicts)
         return
     if not result.written and not result.deleted:
-        _say(app, f"• Nothing to undo: the files already are as before turn {turn.number}.")
+        _say(app, f"• Nothing to restore: the files already are as before {what}.")
         return
     append_log(
         store,
         {
             "session": session,
-            "action": "undo",
+            "action": "redo" if redo else "undo",
             "before": result.before,
-            "result": turn.before,
+            "result": point.before,
             "time": time.time(),
         },
     )
     ms = (time.perf_counter() - started) * 1000
-    lines = [
-        f"• Restored the files to before turn {turn.number}: {len(result.written)} restored, "
-        f"{len(result.deleted)} deleted ({ms:.0f} ms). `codex undo --redo` takes it back."
-    ]
+    counts = f"{len(result.written)} restored, {len(result.deleted)} deleted ({ms:.0f} ms)"
+    if redo:
+        head = f"• Took the last undo back: {counts}."
+    else:
+        head = f"• Restored the files to before {what}: {counts}. /undo again offers a redo."
     touched = [f"restore {p}" for p in result.written] + [f"delete {p}" for p in result.deleted]
-    lines.append(_listing(touched))
-    _say(app, "\n".join(lines), "green")
+    _say(app, head + "\n" + _listing(touched), "green")
 
 
 def _ask_overwrite(
-    app: CodexApp, store: Any, turns: list[TurnPoint], turn: TurnPoint, conflicts: list[str]
+    app: CodexApp,
+    store: Any,
+    turns: list[TurnPoint],
+    point: TurnPoint | RedoPoint,
+    what: str,
+    conflicts: list[str],
 ) -> None:
     _say(
         app,
@@ -233,25 +276,26 @@ def _ask_overwrite(
 
     async def chosen(answer: tuple[Any, str] | None) -> None:
         if answer is not None and answer[0] == "overwrite":
-            await restore(app, store, turns, turn, force=True)
+            await restore(app, store, turns, point, force=True)
 
-    app.push_screen(conflict_screen(turn.number, conflicts), chosen)
+    app.push_screen(conflict_screen(what, conflicts), chosen)
 
 
-def conflict_screen(number: int, conflicts: list[str]) -> ChoiceScreen:
+def conflict_screen(what: str, conflicts: list[str]) -> ChoiceScreen:
     """Asks before overwriting hand edits: keep them (the default row) or restore anyway."""
     rows = [
         Choice("Keep my changes", "restore nothing", "keep"),
         Choice("Restore anyway", f"overwrite the {len(conflicts)} changed file(s)", "overwrite"),
     ]
-    return ChoiceScreen(
-        f"Files changed by hand since turn {number}", rows, subtitle=_listing(conflicts)
-    )
+    return ChoiceScreen(f"Files changed by hand since {what}", rows, subtitle=_listing(conflicts))
 
 
 def undo_screen(rows: list[Choice]) -> ChoiceScreen:
+    """The turn list; the newest turn highlighted (below the redo row when there is one)."""
+    redo = bool(rows) and isinstance(rows[0].value, RedoPoint)
     return ChoiceScreen(
         "Undo: restore the files to before a turn",
         rows,
         subtitle="Files only: the conversation keeps its turns.",
+        highlight=1 if redo and len(rows) > 1 else 0,
     )
