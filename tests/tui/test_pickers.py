@@ -520,3 +520,26 @@ async def test_review_base_branch_and_custom_instructions(
     branch, custom = mock_model_server.requests[:2]
     assert any(base in t and "'main'" in t for t in branch.message_texts("user"))
     assert "check the error handling" in custom.message_texts("user")
+
+
+async def test_undo_restores_only_what_the_turns_changed(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer, repo: Path
+) -> None:
+    """A file the undone turns never touched (changed meanwhile by the user or another
+    session) is neither restored nor in the way: only the turns' own files go back."""
+    (repo / "keep.txt").write_text("original\n")
+    (repo / "gone.txt").write_text("to be deleted\n")
+    (repo / "other.txt").write_text("before the session\n")
+    app = make_app(flags={"sandbox_mode": "workspace-write", "approval_policy": "never"})
+    async with app.run_test(size=SIZE) as pilot:
+        await two_turns(pilot, app, mock_model_server)
+        (repo / "other.txt").write_text("another session wrote this\n")
+        await slash(pilot, "/undo")
+        await until(pilot, lambda: picker_titled(app, "Undo: restore the files"))
+        await pilot.press("2")  # before turn 1: both turns undone
+        await until(pilot, lambda: "Restored the files to before turn 1" in screen_text(app))
+        assert not (repo / "notes.txt").exists()
+        assert (repo / "keep.txt").read_text() == "original\n"
+        assert (repo / "gone.txt").read_text() == "to be deleted\n"
+        assert (repo / "other.txt").read_text() == "another session wrote this\n"
+        await app.shutdown()

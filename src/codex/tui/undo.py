@@ -1,10 +1,12 @@
 """/undo: a picker over this session's turns (like Claude Code's rewind) that puts the files back
 as they were before the chosen turn, through the checkpoint store (codex.core.checkpoints).
 
-The turns come from the session's rollout, where core records a `codex_py_checkpoint` event
-before each turn that may write (and one when it ends); each row shows the turn's prompt and how
-many files it changed. Restoring is refused while files the agent left were changed by hand since:
-the picker then lists them and asks before overwriting. Every restore is itself checkpointed and
+The turns come from the session's rollout as core reads them (codex.core.checkpoints.conversation:
+the checkpoints recorded before and after each turn that may write); each row shows the turn's
+prompt and how many files it changed. Undoing turn N restores only the files turns N and later
+changed (what another session or the user changed elsewhere stays), as `codex undo` does. It is
+refused while files the agent left were changed by hand since: the picker then lists them and
+asks before overwriting. Every restore is itself checkpointed and
 logged where `codex undo` logs its own (`undo-log.jsonl` beside the store): after an undo the
 picker's first row takes it back (a redo), and `codex undo --redo` can too. Only files are
 restored; the conversation keeps its turns.
@@ -25,13 +27,15 @@ from codex.tui.choice import Choice, ChoiceScreen
 if TYPE_CHECKING:
     from codex.tui.app import CodexApp
 
-EVENT_TYPE = "codex_py_checkpoint"
 LISTED = 12  # files named in a notice before "… and N more"
 
 
 @dataclass(slots=True)
 class TurnPoint:
-    number: int  # 1-based, in the session's order
+    """A turn /undo can restore to: its number among all the session's turns (as
+    `codex undo --turn N` counts them), its checkpoints and the prompt that started it."""
+
+    number: int
     turn_id: str
     cwd: str
     before: str
@@ -39,36 +43,50 @@ class TurnPoint:
     after: str | None = None
     after_time: float = 0.0
     prompt: str = ""
+    record: Any = None  # the core.checkpoints.conversation.TurnRecord it came from
+
+
+def _prompts(rollout: Path, starts: list[int]) -> list[str]:
+    """Per turn (its first rollout line in `starts`), the first user message recorded after."""
+    prompts = [""] * len(starts)
+    turn = -1
+    for number, raw in enumerate(rollout.read_bytes().splitlines()):
+        while turn + 1 < len(starts) and starts[turn + 1] <= number:
+            turn += 1
+        if turn < 0 or prompts[turn] or b'"user_message"' not in raw:
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue
+        payload = obj.get("payload") if isinstance(obj, dict) else None
+        if isinstance(payload, dict) and payload.get("type") == "user_message":
+            prompts[turn] = str(payload.get("message", ""))
+    return prompts
 
 
 def session_turns(rollout: Path) -> list[TurnPoint]:
-    """The session's checkpointed turns, in order, each with the prompt that started it (the
-    first user message recorded after its `before` checkpoint)."""
-    from codex.core.threads import recorded_events
+    """The session's turns that have a checkpoint (read-only turns changed nothing), in order,
+    read by core (codex.core.checkpoints.conversation), each with its prompt."""
+    from codex.core.checkpoints.conversation import session_turns as recorded_turns
 
-    turns: dict[str, TurnPoint] = {}
-    waiting: TurnPoint | None = None  # a turn whose prompt comes next
-    for _, kind, payload in recorded_events(rollout):
-        if kind != "event_msg":
-            continue
-        what = payload.get("type")
-        if what == EVENT_TYPE and isinstance(payload.get("turn_id"), str):
-            turn_id, phase = payload["turn_id"], payload.get("phase")
-            if phase == "before" and turn_id not in turns:
-                waiting = turns[turn_id] = TurnPoint(
-                    number=len(turns) + 1,
-                    turn_id=turn_id,
-                    cwd=str(payload.get("cwd", "")),
-                    before=str(payload.get("checkpoint", "")),
-                    before_time=float(payload.get("time", 0.0)),
-                )
-            elif phase == "after" and turn_id in turns:
-                turns[turn_id].after = str(payload.get("checkpoint", ""))
-                turns[turn_id].after_time = float(payload.get("time", 0.0))
-        elif what == "user_message" and waiting is not None:
-            waiting.prompt = str(payload.get("message", ""))
-            waiting = None
-    return list(turns.values())
+    records = recorded_turns(rollout)
+    prompts = _prompts(rollout, [r.line for r in records])
+    return [
+        TurnPoint(
+            number=i + 1,
+            turn_id=r.turn_id,
+            cwd=r.cwd or "",
+            before=r.before,
+            before_time=r.before_time,
+            after=r.after,
+            after_time=r.after_time,
+            prompt=prompt,
+            record=r,
+        )
+        for i, (r, prompt) in enumerate(zip(records, prompts, strict=True))
+        if r.before is not None
+    ]
 
 
 # ---- the log `codex undo` keeps beside the store -----------------------------------------
@@ -108,7 +126,7 @@ def read_log(store: Any, session: str) -> list[dict[str, Any]]:
             entry = orjson.loads(line)
         except orjson.JSONDecodeError:
             continue
-        if isinstance(entry, dict) and entry.get("session") == session:
+        if isinstance(entry, dict) and session in (entry.get("session"), entry.get("fork")):
             out.append(entry)
     return out
 
@@ -227,8 +245,17 @@ async def restore(
     what = "the undo" if redo else f"turn {point.number}"  # type: ignore[union-attr]
     started = time.perf_counter()
     try:
+        if isinstance(point, RedoPoint):
+            paths = None  # the whole tree as it was before the undo
+        else:
+            # Only what this turn and the later ones changed: files another session (or the
+            # user, between turns) changed are left alone, as `codex undo` does.
+            from codex.core.checkpoints.conversation import files_changed_by
+
+            undone = [t.record for t in turns if t.number >= point.number and t.record]
+            paths = await asyncio.to_thread(files_changed_by, store, undone)
         result = await asyncio.to_thread(
-            store.restore, point.before, expected=expected, force=force
+            store.restore, point.before, expected=expected, force=force, paths=paths
         )
     except (CheckpointError, OSError) as err:
         _say(app, f"■ {'Redo' if redo else 'Undo'} failed: {err}", "bold red")
@@ -256,6 +283,8 @@ async def restore(
     else:
         head = f"• Restored the files to before {what}: {counts}. /undo again offers a redo."
     touched = [f"restore {p}" for p in result.written] + [f"delete {p}" for p in result.deleted]
+    # Files not in the checkpoint (ignored or over the size limit then) are never deleted.
+    touched += [f"keep {p} (not in the checkpoint)" for p in getattr(result, "kept", [])]
     _say(app, head + "\n" + _listing(touched), "green")
 
 
