@@ -203,6 +203,23 @@ def bench_browser(home: Path, rounds: int) -> None:
         server.close()
 
 
+def bench_export(home: Path) -> None:
+    """`codex export` of the 100 MB session in each format to /dev/null: wall and peak RSS of
+    the process (ru_maxrss from wait4)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
+    env["CODEX_HOME"] = str(home)
+    for fmt in ("md", "json", "html"):
+        argv = [sys.executable, "-m", "codex", "export", BIG, "--format", fmt]
+        t = time.perf_counter()
+        with open(os.devnull, "wb") as sink:
+            proc = subprocess.Popen(argv, env=env, stdout=sink)
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        rss = usage.ru_maxrss / 1024
+        print(f"  export --format {fmt:<5} {wall:6.2f} s   peak RSS {rss:.0f} MiB  rc {status}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sessions", type=int, default=10_000)
@@ -224,6 +241,7 @@ def main() -> None:
         os.sync()
         bench_big(big_home, path, args.rounds)
         bench_browser(big_home, args.rounds)
+        bench_export(big_home)
 
 
 if __name__ == "__main__":

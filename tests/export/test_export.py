@@ -240,3 +240,32 @@ def test_hostile_text_is_escaped_in_html(home: Path) -> None:
     assert rc == 0, err
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert" in page
+
+
+def test_a_message_said_twice_is_exported_twice(home: Path) -> None:
+    """Two records of one message (response item + event, in either order) are one item; the
+    same words said again later in the turn are a second item."""
+    lines = every_kind(SID)[:5]  # meta, turn start, context, the prompt as item + event
+
+    def said(kind: str, text: str) -> dict:
+        if kind == "event":
+            return {"type": "event_msg", "payload": {"type": "agent_message", "message": text}}
+        content = [{"type": "output_text", "text": text}]
+        return {
+            "type": "response_item",
+            "payload": {"type": "message", "role": "assistant", "content": content},
+        }
+
+    lines += [said("event", "Done."), said("response", "Done.")]
+    lines += [said("response", "Checking."), said("event", "Checking.")]
+    lines += [said("response", "Done."), said("event", "Done.")]
+    place(home, SID, lines)
+    rc, out, err = export(home, SID, "-f", "json")
+    assert rc == 0, err
+    said_items = [(i["type"], i.get("text")) for i in items_of(out) if "message" in i["type"]]
+    assert said_items == [
+        ("user_message", "do every thing"),
+        ("agent_message", "Done."),
+        ("agent_message", "Checking."),
+        ("agent_message", "Done."),
+    ]

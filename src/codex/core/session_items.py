@@ -106,7 +106,10 @@ class ItemBuilder:
     def __init__(self) -> None:
         self.out = SessionExport()
         self._calls: dict[str, dict[str, Any]] = {}
-        self._seen: set[tuple[str, str]] = set()  # (type, text) already shown in this turn
+        # The records of each (kind, text hash) this turn, as groups of the sources that
+        # recorded it: see _once.
+        self._seen: dict[tuple[str, int], list[set[str]]] = {}
+        self._source = ""  # where the line being fed comes from: response, event or item
         self._turn: dict[str, Any] | None = None
         self._turn_start_totals: dict[str, int] | None = None
         self._totals: dict[str, int] | None = None
@@ -120,11 +123,15 @@ class ItemBuilder:
         return item
 
     def _once(self, kind: str, text: str) -> bool:
-        """False when this turn already showed this text as this kind."""
-        key = (kind, text.strip())
-        if key in self._seen:
-            return False
-        self._seen.add(key)
+        """False when this is a second record of a message already shown: the same kind and
+        text earlier in this turn from another source (a response item and its event or
+        completed item). The same text twice from one source is said twice, and is shown so."""
+        groups = self._seen.setdefault((kind, hash(text.strip())), [])
+        for group in groups:
+            if self._source not in group:
+                group.add(self._source)
+                return False
+        groups.append({self._source})
         return True
 
     def _call(self, call_id: Any, make: dict[str, Any], line: int, stamp: Any) -> dict[str, Any]:
@@ -165,8 +172,10 @@ class ItemBuilder:
         elif kind == "compacted":
             self._add({"type": "compaction", "message": str(payload.get("message", ""))}, n, stamp)
         elif kind == "response_item":
+            self._source = "response"
             self._response_item(payload, n, stamp)
         elif kind == "event_msg":
+            self._source = "event"
             self._event(payload, n, stamp)
 
     def _malformed(self, line: RawLine) -> None:
@@ -181,7 +190,7 @@ class ItemBuilder:
         self._add(item, line.number, None)
 
     def _open_turn(self, n: int, stamp: Any, turn_id: Any = None) -> dict[str, Any]:
-        self._seen = set()
+        self._seen = {}
         self._turn_start_totals = self._totals
         turn: dict[str, Any] = {"type": "turn_started"}
         if turn_id is not None:
@@ -216,7 +225,7 @@ class ItemBuilder:
             end["reason"] = p["reason"]
         self._add(end, n, stamp)
         self._turn = None
-        self._seen = set()
+        self._seen = {}
 
     def _message(self, role: str, text: str, n: int, stamp: Any, context: bool = False) -> None:
         if context or role in ("developer", "system"):
@@ -349,6 +358,7 @@ class ItemBuilder:
 
     def _completed(self, it: dict[str, Any], n: int, stamp: Any) -> None:
         """A 0.169 completed item: mostly a second record of a response item."""
+        self._source = "item"
         t = it.get("type")
         if t == "UserMessage":
             self._message("user", content_text(it.get("content")), n, stamp)
