@@ -33,6 +33,12 @@ def parse_listen(listen: str) -> tuple[str, str | None, int | None]:
 
 def serve(overrides: ConfigOverrides, listen: str = "stdio://") -> int:
     kind, host, port = parse_listen(listen)
+    import gc
+
+    # Start-up allocates ~100k long-lived objects (modules, classes, the config): collecting
+    # them over and over is wasted work. The collector stays off until the first thread is
+    # open (AppServer.settle_gc), which then freezes them out of every later collection.
+    gc.disable()
     from codex.config.paths import resolve_paths
 
     # Only the home now (cheap): the config is read when a thread needs it, so `initialize`

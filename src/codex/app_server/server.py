@@ -44,6 +44,10 @@ Handler = Callable[["AppServer", "Connection", dict[str, Any]], Awaitable[Any]]
 # Methods whose handler may wait long: run detached so the connection keeps reading.
 DETACHED = frozenset({"command/exec"})
 
+# Requests served while the collector is still off (settle_gc): the handshake and the first
+# thread's opening (most of the imports); it settles after that thread, or before any other.
+GC_WARMUP_METHODS = frozenset({"initialize", "thread/start", "thread/resume", "thread/fork"})
+
 
 class AppServer:
     """State shared by every connection: the config options, the open threads, the index."""
@@ -58,6 +62,7 @@ class AppServer:
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
         self._configs: dict[tuple[object, ...], Config] = {}
+        self._gc_settled = False
         from codex.config.paths import resolve_paths
 
         self._config_file = resolve_paths(overrides).config_file
@@ -172,7 +177,30 @@ class AppServer:
             return
         log.debug("ignoring client notification %s", message.method)
 
+    def settle_gc(self) -> None:
+        """The start-up heap is built (the first thread opened, or the server is idle): move
+        it out of the collector's reach (gc.freeze) and turn collection back on."""
+        if self._gc_settled:
+            return
+        self._gc_settled = True
+        import gc
+
+        gc.freeze()
+        gc.enable()
+
     async def handle(self, conn: Connection, request: Request) -> None:
+        if not self._gc_settled:
+            if request.method not in GC_WARMUP_METHODS:
+                self.settle_gc()
+            elif request.method != "initialize":  # the first thread: settle once it is open
+                try:
+                    await self._handle(conn, request)
+                finally:
+                    self.settle_gc()
+                return
+        await self._handle(conn, request)
+
+    async def _handle(self, conn: Connection, request: Request) -> None:
         try:
             result = await self.call(conn, request.method, request.params)
         except RpcError as exc:
