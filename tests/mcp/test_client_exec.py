@@ -67,7 +67,7 @@ def test_images_errors_and_timeouts(tmp_path, mock_model_server):
     run, _ = _run(
         tmp_path,
         mock_model_server,
-        stdio_table("peer", extra="tool_timeout_sec = 4\n"),
+        stdio_table("peer", extra="tool_timeout_sec = 10\n"),
         Turn(
             [
                 FunctionCall("img", "mcp__peer__picture", {}),
@@ -84,7 +84,7 @@ def test_images_errors_and_timeouts(tmp_path, mock_model_server):
     assert image[1]["type"] == "input_image"
     assert image[1]["image_url"].startswith("data:image/png;base64,iVBOR")
     assert "Error executing tool broken" in second.function_call_output("bad")["output"]
-    assert second.function_call_output("slow")["output"] == "tool call timed out after 4s"
+    assert second.function_call_output("slow")["output"] == "tool call timed out after 10s"
     items = {
         i["tool"]: i
         for e in _events(run.stdout)
@@ -92,7 +92,7 @@ def test_images_errors_and_timeouts(tmp_path, mock_model_server):
     }
     assert items["broken"]["status"] == "failed"
     assert items["slow"]["status"] == "failed"
-    assert items["slow"]["error"] == {"message": "tool call timed out after 4s"}
+    assert items["slow"]["error"] == {"message": "tool call timed out after 10s"}
     assert items["picture"]["status"] == "completed"
 
 

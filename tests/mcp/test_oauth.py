@@ -79,11 +79,13 @@ def _home(tmp_path: Path, port: int, store: str = "file", base_url: str = "") ->
     return home
 
 
-def _login(home: Path, env: dict[str, str] | None = None) -> tuple[int, str, str, str]:
-    """Run `codex mcp login oa`, click through the authorization URL it prints; returns
-    (exit code, stdout, stderr, the callback page's text)."""
+def _login(
+    home: Path, env: dict[str, str] | None = None, argv: tuple[str, ...] = ("login", "oa")
+) -> tuple[int, str, str, str]:
+    """Run `codex mcp login oa` (or `argv`), click through the authorization URL it prints;
+    returns (exit code, stdout, stderr, the callback page's text)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "codex", "mcp", "login", "oa"],
+        [sys.executable, "-m", "codex", "mcp", *argv],
         cwd=home,
         env=codex_env(home, {"BROWSER": "true", **NO_KEYRING, **(env or {})}),
         stdin=subprocess.DEVNULL,
@@ -212,6 +214,43 @@ def test_keyring_store_keeps_the_official_value_and_no_file(tmp_path, oauth_peer
     assert json.loads(listed.stdout)[0]["auth_status"] == "o_auth"
     out = run_codex("mcp", "logout", "oa", home=home, cwd=tmp_path, env=env)
     assert out.stdout == b"Removed OAuth credentials for 'oa'.\n"
+
+
+def test_add_with_a_url_detects_oauth_and_logs_in(tmp_path, oauth_peer):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('mcp_oauth_credentials_store = "file"\n')
+    url = f"http://127.0.0.1:{oauth_peer}/mcp"
+    rc, out, err, _ = _login(home, argv=("add", "oa", "--url", url))
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Added global MCP server 'oa'.",
+        "Detected OAuth support. Starting OAuth flow…",
+        "Authorize `oa` by opening this URL in your browser:",
+    ]
+    assert lines[4:] == ["", "Successfully logged in."]
+    assert store_key("oa", url) in json.loads((home / ".credentials.json").read_text())
+
+
+def test_add_with_a_url_that_does_not_answer(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    res = run_codex(
+        "mcp",
+        "add",
+        "web",
+        "--url",
+        "http://127.0.0.1:9/mcp",
+        home=home,
+        cwd=tmp_path,
+        env=NO_KEYRING,
+    )
+    assert res.rc == 0, res.stderr
+    assert res.stdout.decode().splitlines() == [  # as the official 0.169 answers it
+        "Added global MCP server 'web'.",
+        "MCP server may or may not require login. Run `codex mcp login web` to login.",
+    ]
 
 
 @pytest.mark.parametrize(

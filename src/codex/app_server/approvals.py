@@ -58,9 +58,49 @@ def _asker(live: LiveThread) -> Any:
     return live.subscribers[0] if live.subscribers else None
 
 
+async def ask_elicitation(live: LiveThread, msg: Any) -> None:
+    """An MCP elicitation (upstream 0.169 asks MCP tool approvals so) as the server request
+    `mcpServer/elicitation/request`; the client's `{action}` (accept/decline/cancel) answers it,
+    anything else cancels."""
+    from codex.protocol.ops import ResolveElicitation
+
+    form = dict(msg.request or {})
+    params = {
+        "threadId": live.thread_id,
+        "turnId": live.mapper.turn_id,
+        "serverName": msg.server_name,
+        "mode": form.get("mode", "form"),
+        "_meta": form.get("_meta"),
+        "message": form.get("message", ""),
+        "requestedSchema": form.get("requested_schema") or {"type": "object", "properties": {}},
+    }
+    conn = _asker(live) if live.reviewer == "user" else None
+    decision, request_id = "cancel", None
+    if conn is not None:
+        try:
+            request_id, answer = await conn.request("mcpServer/elicitation/request", params)
+            action = answer.get("action") if isinstance(answer, dict) else None
+            if action in ("accept", "decline", "cancel"):
+                decision = action
+        except ConnectionLost:
+            pass
+        except ClientError as exc:
+            request_id = exc.request_id
+    if request_id is not None:
+        live.broadcast(
+            [note("serverRequest/resolved", {"threadId": live.thread_id, "requestId": request_id})]
+        )
+    await live.session.submit(
+        ResolveElicitation(server_name=msg.server_name, request_id=msg.id, decision=decision)
+    )
+
+
 async def ask(live: LiveThread, msg: Any) -> None:
     from codex.protocol.ops import ExecApproval, PatchApproval, ReviewDecision
 
+    if msg.TAG == "elicitation_request":
+        await ask_elicitation(live, msg)
+        return
     mapper = live.mapper
     is_exec = msg.TAG == "exec_approval_request"
     call_id = str(msg.call_id)

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from codex.app_server.connection import Connection
     from codex.core.session import Session
 
-APPROVAL_EVENTS = frozenset({"exec_approval_request", "apply_patch_approval_request"})
+APPROVAL_EVENTS = frozenset(
+    {"exec_approval_request", "apply_patch_approval_request", "elicitation_request"}
+)
 
 
 class LiveThread:
@@ -42,6 +44,10 @@ class LiveThread:
         created_at: int | None = None,
     ) -> None:
         self.session = session
+        # This front end answers MCP elicitations (mcpServer/elicitation/request): MCP tool
+        # approvals are asked here, not cancelled (codex.core.approvals).
+        if getattr(session, "approvals", None) is not None:
+            session.approvals.answers_elicitations = True
         self.thread_id = session.conversation_id
         self.path = path
         self.cwd = cwd

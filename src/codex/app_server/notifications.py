@@ -145,6 +145,7 @@ class TurnMapper:
         self._summary_index = 0
         self._commands: dict[str, Message] = {}
         self._patches: dict[str, Message] = {}
+        self._mcp: dict[str, Message] = {}
         self._seq = 0
         self._ignored: set[str] = set()  # declined calls: their late end events add nothing
         self.active = False
@@ -160,6 +161,8 @@ class TurnMapper:
             "exec_command_begin": self._on_exec_begin,
             "exec_command_output_delta": self._on_exec_delta,
             "exec_command_end": self._on_exec_end,
+            "mcp_tool_call_begin": self._on_mcp_begin,
+            "mcp_tool_call_end": self._on_mcp_end,
             "patch_apply_begin": self._on_patch_begin,
             "patch_apply_end": self._on_patch_end,
             "turn_diff": self._on_turn_diff,
@@ -518,6 +521,28 @@ class TurnMapper:
             return []
         at = now_ms()
         return [self._completed({**item, "status": status, "completedAtMs": at}, at)]
+
+    def _on_mcp_begin(self, msg: Any) -> list[Message]:
+        """An MCP tool call as an `mcpToolCall` item (its approval, if any, comes after)."""
+        from codex.app_server.rollout_items import _mcp_item
+
+        inv = msg.invocation or {}
+        item = _mcp_item(str(msg.call_id), inv.get("server", ""), inv.get("tool", ""), {})
+        self._mcp[str(msg.call_id)] = item = {**item, "arguments": inv.get("arguments")}
+        return [self._started(item, now_ms())]
+
+    def _on_mcp_end(self, msg: Any) -> list[Message]:
+        item, raw, took = self._mcp.pop(str(msg.call_id), None), msg.result or {}, msg.duration
+        if item is None:
+            return []
+        item["durationMs"] = took.secs * 1000 + took.nanos // 10**6 if took is not None else None
+        ok = raw.get("Ok") or {}
+        item["status"] = "failed" if "Err" in raw or ok.get("isError") else "completed"
+        if "Err" in raw:
+            item["error"] = {"message": str(raw["Err"])}
+        else:
+            item["result"] = {key: ok.get(key) for key in ("content", "structuredContent")}
+        return [self._completed(item, now_ms())]
 
     def _on_patch_begin(self, msg: Any) -> list[Message]:
         if str(msg.call_id) in self._patches or str(msg.call_id) in self._ignored:

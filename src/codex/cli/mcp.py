@@ -1,8 +1,7 @@
 """`codex mcp …`: list, show, add and remove `[mcp_servers.<name>]` entries of config.toml, with the
 official 0.169 CLI's words and layouts (tests/fixtures/mcp/cli.json holds them). Edits go through
 codex.config.edits, so comments and the rest of the file survive. `login`/`logout`: OAuth for
-HTTP servers (codex.mcp_client.oauth_login), tokens in the credentials store
-(codex.mcp_client.oauth_store)."""
+HTTP servers, tokens in the credentials store (through codex.core.mcp_oauth)."""
 
 from __future__ import annotations
 
@@ -67,18 +66,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     return _logout(ctx, args.name)
 
 
-def _oauth_store(config: Any) -> Any:
-    from codex.mcp_client.oauth_store import OAuthStore
-
-    return OAuthStore(config.codex_home, config.mcp_oauth_credentials_store)
-
-
 def _login(ctx: CliContext, args: argparse.Namespace) -> int:
-    """OAuth for an HTTP server (codex.mcp_client.oauth_login); words as the official 0.169."""
-    import asyncio
-
-    from codex.mcp_client.oauth_login import OAuthLoginError, login
-    from codex.mcp_client.oauth_store import OAuthStoreError
+    """OAuth for an HTTP server (codex.core.mcp_oauth); words as the official 0.169."""
+    from codex.core import mcp_oauth
 
     config = ctx.load_config()
     server = (config.mcp_servers or {}).get(args.name)
@@ -87,28 +77,13 @@ def _login(ctx: CliContext, args: argparse.Namespace) -> int:
     if server.url is None:
         raise CodexError("OAuth login is only supported for streamable HTTP servers.")
     scopes = [s.strip() for s in (args.scopes or "").split(",") if s.strip()]
-    from codex.mcp_client.manager import http_headers
-
-    try:
-        asyncio.run(
-            login(
-                args.name,
-                server.url,
-                _oauth_store(config),
-                scopes=scopes,
-                headers=http_headers(server, bearer=False),
-                callback_port=getattr(config, "mcp_oauth_callback_port", None),
-                open_browser=not args.no_browser,
-            )
-        )
-    except (OAuthLoginError, OAuthStoreError) as err:
-        raise CodexError(str(err)) from None
+    mcp_oauth.login(config, args.name, server, scopes=scopes, open_browser=not args.no_browser)
     sys.stdout.write(f"Successfully logged in to MCP server '{args.name}'.\n")
     return 0
 
 
 def _logout(ctx: CliContext, name: str) -> int:
-    from codex.mcp_client.oauth_store import OAuthStoreError
+    from codex.core import mcp_oauth
 
     config = ctx.load_config()
     server = (config.mcp_servers or {}).get(name)
@@ -116,11 +91,7 @@ def _logout(ctx: CliContext, name: str) -> int:
         raise CodexError(f"No MCP server named '{name}' found in configuration.")
     if server.url is None:
         raise CodexError("OAuth logout is only supported for streamable_http transports.")
-    try:
-        removed = _oauth_store(config).delete(name, server.url)
-    except OAuthStoreError as err:
-        raise CodexError(f"failed to delete OAuth credentials: {err}") from None
-    if removed:
+    if mcp_oauth.logout(config, name, server.url):
         sys.stdout.write(f"Removed OAuth credentials for '{name}'.\n")
     else:
         sys.stdout.write(f"No OAuth credentials stored for '{name}'.\n")
@@ -172,6 +143,12 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
         edits.set(("mcp_servers", args.name, "env"), env_table)
     edits.apply()
     sys.stdout.write(f"Added global MCP server '{args.name}'.\n")
+    if args.url is not None and not args.bearer_token_env_var:
+        from codex.core import mcp_oauth
+
+        sys.stdout.flush()
+        config = ctx.load_config()
+        mcp_oauth.login_after_add(config, args.name, (config.mcp_servers or {})[args.name])
     return 0
 
 
@@ -231,17 +208,16 @@ def _transport(server: Any) -> dict[str, Any]:
     }
 
 
-def _auth_status(server: Any, name: str = "", store: Any = None) -> str:
+def _auth_status(server: Any, name: str = "", config: Any = None) -> str:
     if server.command is not None:
         return "unsupported"
     if server.bearer_token_env_var:
         return "bearer_token"
-    if store is not None and server.url:
-        try:
-            if store.load(name, server.url) is not None:
-                return "o_auth"
-        except Exception:  # an unreadable store: not logged in, as far as we can tell
-            pass
+    if config is not None and server.url:
+        from codex.core.mcp_oauth import has_tokens
+
+        if has_tokens(config, name, server.url):
+            return "o_auth"
     return "not_logged_in"
 
 
@@ -272,7 +248,6 @@ def _dump(value: Any) -> None:
 def _list(ctx: CliContext, *, as_json: bool) -> int:
     config = ctx.load_config()
     servers = dict(sorted((config.mcp_servers or {}).items()))
-    store = _oauth_store(config) if any(s.url for s in servers.values()) else None
     if as_json:
         _dump(
             [
@@ -283,7 +258,7 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
                     "transport": _transport(server),
                     "startup_timeout_sec": _startup(server),
                     "tool_timeout_sec": _tool_timeout(server),
-                    "auth_status": _auth_status(server, name, store),
+                    "auth_status": _auth_status(server, name, config),
                 }
                 for name, server in servers.items()
             ]
@@ -302,7 +277,7 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
             _masked_env(s.env),
             str(s.cwd) if s.cwd else "-",
             "enabled" if s.enabled else "disabled",
-            _AUTH_WORDS[_auth_status(s, name, store)],
+            _AUTH_WORDS[_auth_status(s, name, config)],
         ]
         for name, s in servers.items()
         if s.command is not None
@@ -313,7 +288,7 @@ def _list(ctx: CliContext, *, as_json: bool) -> int:
             s.url or "",
             s.bearer_token_env_var or "-",
             "enabled" if s.enabled else "disabled",
-            _AUTH_WORDS[_auth_status(s, name, store)],
+            _AUTH_WORDS[_auth_status(s, name, config)],
         ]
         for name, s in servers.items()
         if s.command is None

@@ -14,7 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from codex.protocol.events import ApplyPatchApprovalRequest, ExecApprovalRequest
+from codex.protocol.events import (
+    ApplyPatchApprovalRequest,
+    ElicitationRequest,
+    ExecApprovalRequest,
+)
 from codex.protocol.ops import ReviewDecision
 
 
@@ -38,6 +42,10 @@ class SessionApprovals:
         self._on_amendment = on_amendment
         self._pending: dict[str, tuple[asyncio.Future[str], list[object]]] = {}
         self._approved: set[object] = set()
+        # Whether the front end answers `elicitation_request` (the app-server sets it); when it
+        # does not (exec, TUI), an MCP tool approval is cancelled without asking, as upstream
+        # exec answers it (codex.mcp_client.approval).
+        self.answers_elicitations = False
 
     def approved_for_session(self, key: object) -> bool:
         return key in self._approved
@@ -76,6 +84,49 @@ class SessionApprovals:
             return ReviewDecision.APPROVED_FOR_SESSION
         request = ApplyPatchApprovalRequest(call_id, turn_id, changes, reason=reason)
         return await self._ask(call_id, request, cache_keys)
+
+    async def request_mcp_tool(
+        self,
+        *,
+        call_id: str,
+        turn_id: str,
+        server: str,
+        tool: str,
+        message: str,
+        description: str | None,
+        arguments: dict[str, Any] | None,
+    ) -> str:
+        """Ask approval of an MCP tool call as upstream 0.169 does: an MCP elicitation (form,
+        `_meta.codex_approval_kind = "mcp_tool_call"`); "accept", "decline" or "cancel"."""
+        if not self.answers_elicitations:
+            return "cancel"
+        request_id = f"mcp_tool_call_approval_{call_id}"
+        meta: dict[str, Any] = {"codex_approval_kind": "mcp_tool_call"}
+        if description:
+            meta["tool_description"] = description
+        if arguments is not None:
+            meta["tool_params"] = arguments
+            meta["tool_params_display"] = [
+                {"name": k, "value": v, "display_name": k} for k, v in sorted(arguments.items())
+            ]
+        form = {
+            "mode": "form",
+            "_meta": meta,
+            "message": message,
+            "requested_schema": {"type": "object", "properties": {}},
+        }
+        event = ElicitationRequest(server, request_id, form, turn_id=turn_id)
+        answer = await self._ask(request_id, event, [])
+        return answer if answer in ("accept", "decline") else "cancel"
+
+    def resolve_elicitation(self, request_id: str, decision: str) -> bool:
+        entry = self._pending.get(request_id)
+        if entry is None:
+            return False
+        future, _ = entry
+        if not future.done():
+            future.set_result(str(decision))
+        return True
 
     async def _ask(self, approval_id: str, request: Any, keys: list[object]) -> str:
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()

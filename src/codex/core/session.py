@@ -432,6 +432,8 @@ class Session:
             await self._abort(TurnAbortReason.INTERRUPTED)
         elif isinstance(op, ops.ExecApproval | ops.PatchApproval):
             self.approvals.resolve(op.id, op.decision)
+        elif isinstance(op, ops.ResolveElicitation):  # an MCP tool approval's answer
+            self.approvals.resolve_elicitation(op.request_id, op.decision)
         elif isinstance(op, ops.OverrideTurnContext):
             self._apply_overrides(op)
         elif isinstance(op, ops.Compact):

@@ -217,6 +217,44 @@ async def login(
     )
 
 
+DISCOVERY_TIMEOUT_SEC = 5.0
+
+
+async def discover(url: str, headers: dict[str, str]) -> bool:
+    """Whether the server advertises OAuth: an authorization-server metadata document found
+    through its protected-resource metadata (RFC 9728) or at the server's origin (RFC 8414).
+    False also when the probe fails: the official then says the server "may or may not
+    require login"."""
+    import httpx2
+
+    parts = urlsplit(url)
+    origin, path = f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
+    async with httpx2.AsyncClient(headers=headers, timeout=DISCOVERY_TIMEOUT_SEC) as http:
+
+        async def document(address: str) -> dict[str, Any] | None:
+            try:
+                response = await http.get(address)
+                body = response.json() if response.status_code == 200 else None
+            except Exception:
+                return None
+            return body if isinstance(body, dict) else None
+
+        issuers = [origin]
+        for candidate in (f"/.well-known/oauth-protected-resource{path}", ""):
+            resource = await document(origin + candidate) if candidate else None
+            if resource and isinstance(resource.get("authorization_servers"), list):
+                issuers = [str(a).rstrip("/") for a in resource["authorization_servers"]] + issuers
+                break
+        for issuer in issuers:
+            at = urlsplit(issuer)
+            base = f"{at.scheme}://{at.netloc}/.well-known/oauth-authorization-server"
+            for address in dict.fromkeys([base + at.path.rstrip("/"), base, base + path]):
+                meta = await document(address)
+                if meta and meta.get("authorization_endpoint") and meta.get("token_endpoint"):
+                    return True
+    return False
+
+
 class _StoreStorage:
     """The SDK's TokenStorage over the credentials store, for a session's connection: the SDK
     refreshes an expired token with the stored refresh token and we save what it got."""

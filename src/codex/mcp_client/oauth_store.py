@@ -17,20 +17,38 @@ removes the file's entry, so one secret never lives in two places.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codex.auth.storage import locked, write_private_file
+from codex._atomic import replace_file
 
 log = logging.getLogger("codex.mcp_client")
 
 KEYRING_SERVICE = "Codex MCP Credentials"
 FALLBACK_FILE = ".credentials.json"
+
+
+LOCK_FILE = ".credentials.json.lock"
+
+
+@contextlib.contextmanager
+def _locked(codex_home: Path) -> Iterator[None]:
+    """Serialize read-modify-write of the fallback file across processes (flock, side file)."""
+    codex_home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(codex_home / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class OAuthStoreError(Exception):
@@ -168,7 +186,7 @@ class OAuthStore:
                 with contextlib.suppress(OAuthStoreError):
                     self._drop_file_entry(key)
                 return
-        with locked(self.codex_home):
+        with _locked(self.codex_home):
             entries = self._read_file()
             entries[key] = tokens.to_file_entry()
             self._write_file(entries)
@@ -209,12 +227,13 @@ class OAuthStore:
                 self.file.unlink()
             return
         try:
-            write_private_file(self.file, json.dumps(entries, separators=(",", ":")))
+            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            replace_file(self.file, json.dumps(entries, separators=(",", ":")).encode(), 0o600)
         except OSError as err:
             raise OAuthStoreError(f"failed to write {self.file}: {err.strerror}") from None
 
     def _drop_file_entry(self, key: str) -> bool:
-        with locked(self.codex_home):
+        with _locked(self.codex_home):
             entries = self._read_file()
             if entries.pop(key, None) is None:
                 return False

@@ -25,6 +25,7 @@ from codex.protocol.items import parse_item
 from codex.protocol.tool_events import (
     ApplyPatchApprovalRequest,
     Duration,
+    ElicitationRequest,
     ExecApprovalRequest,
     ExecCommandBegin,
     ExecCommandEnd,
@@ -64,6 +65,7 @@ __all__ = [
     "ContextCompacted",
     "DeprecationNotice",
     "Duration",
+    "ElicitationRequest",
     "ErrorEvent",
     "Event",
     "EventMsg",
@@ -448,6 +450,7 @@ EventMsg = (
     | ViewImageToolCall
     | ExecApprovalRequest
     | ApplyPatchApprovalRequest
+    | ElicitationRequest
     | DeprecationNotice
     | BackgroundEvent
     | StreamError

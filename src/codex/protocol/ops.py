@@ -43,6 +43,7 @@ __all__ = [
     "OverrideTurnContext",
     "PatchApproval",
     "RawOp",
+    "ResolveElicitation",
     "Review",
     "ReviewDecision",
     "RunUserShellCommand",
@@ -238,6 +239,20 @@ class PatchApproval(WireModel):
     absent: frozenset[str] = absent_field()
 
 
+@wire("resolve_elicitation", omit_none=("content", "meta"))
+@record
+class ResolveElicitation(WireModel):
+    """Answer to `elicitation_request`: `decision` is "accept", "decline" or "cancel"."""
+
+    server_name: str
+    request_id: str
+    decision: str
+    content: Any = None
+    meta: Any = None
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
 @wire("add_to_history")
 @record
 class AddToHistory(WireModel):
@@ -325,6 +340,7 @@ Op = (
     | OverrideTurnContext
     | ExecApproval
     | PatchApproval
+    | ResolveElicitation
     | AddToHistory
     | GetHistoryEntryRequest
     | ListMcpTools
@@ -346,6 +362,7 @@ OP_TYPES: dict[str, type[WireModel]] = {
         OverrideTurnContext,
         ExecApproval,
         PatchApproval,
+        ResolveElicitation,
         AddToHistory,
         GetHistoryEntryRequest,
         ListMcpTools,

@@ -310,6 +310,26 @@ class ApplyPatchApprovalRequest(WireModel):
 
 
 @event(
+    "elicitation_request",
+    omit_none=("turn_id",),
+    order=("turn_id", "server_name", "id", "request"),
+)
+@record
+class ElicitationRequest(WireModel):
+    """An MCP elicitation put to the user; answered by `ResolveElicitation{server_name,
+    request_id: id}`. Upstream 0.169 asks approval of an MCP tool call this way: `id` is
+    `mcp_tool_call_approval_<call_id>`, `request` a form `{mode, _meta, message,
+    requested_schema}` whose `_meta.codex_approval_kind` is "mcp_tool_call"."""
+
+    server_name: str
+    id: str
+    request: dict[str, Any]
+    turn_id: str | None = None
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@event(
     "patch_apply_begin",
     parse={"changes": _parse_changes},
     order=("call_id", "turn_id", "auto_approved", "changes"),

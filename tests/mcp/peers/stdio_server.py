@@ -11,7 +11,6 @@ import argparse
 import base64
 import os
 import sys
-import time
 
 # one red pixel
 PNG = base64.b64decode(
@@ -55,8 +54,11 @@ def main() -> None:
         raise ValueError("this tool is broken")
 
     @server.tool(description="Sleeps for the given seconds.")
-    def slow(seconds: float) -> str:
-        time.sleep(seconds)
+    async def slow(seconds: float) -> str:
+        # asynchronous: a sleeping call must not hold up the server's other calls
+        import anyio
+
+        await anyio.sleep(seconds)
         return "woke up"
 
     @server.tool(name="write-file.v2", description="A tool whose name needs sanitising.")
