@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import select
 import subprocess
 import sys
 import time
@@ -32,6 +33,11 @@ from codex.rollout.redact import Redactor
 __all__ = ["Telemetry", "telemetry_for"]
 
 _OUTPUT_LIMIT = 4096  # characters of a tool's output kept in a `codex.tool_result` event
+# Characters past the cut that are scrubbed with it: a credential straddling the cut is matched
+# whole (and replaced) instead of leaving a prefix too short for the redactor's patterns.
+_SCRUB_MARGIN = 4096
+_BUFFER_LIMIT = 8 << 20  # bytes waiting for a stalled export process; later events are dropped
+_CLOSE_WAIT = 2.0  # seconds the session's end waits for the export process to take the rest
 
 
 def _exporter(value: Any) -> dict[str, Any] | None:
@@ -108,7 +114,9 @@ class Telemetry:
             "terminal.type": os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown",
         }
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "codex.core.otel_agent"],
+            # -P: `-m` would put the cwd (the work tree, which the model writes) first on
+            # sys.path, and a planted `orjson.py` would run outside the sandbox.
+            [sys.executable, "-P", "-m", "codex.core.otel_agent"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -123,7 +131,9 @@ class Telemetry:
             "service.version": __version__,
             "env": str(config.otel.environment),
         }
-        self._send({"resource": resource, "logs": logs, "traces": traces})
+        # Not scrubbed: the exporters' own settings (an `authorization = "Bearer ..."` header
+        # for the collector) go to our own process, and must reach it as written.
+        self._send({"resource": resource, "logs": logs, "traces": traces}, scrub=False)
         self._session = self.start_span("codex.session", None, {})
         self.event(
             "codex.conversation_starts",
@@ -140,8 +150,15 @@ class Telemetry:
 
     # ---- the pipe ------------------------------------------------------------------------
 
-    def _send(self, obj: dict[str, Any]) -> None:
-        self._buffer += self._redactor.scrub(orjson.dumps(obj)) + b"\n"
+    def _send(self, obj: dict[str, Any], *, scrub: bool = True) -> None:
+        line = orjson.dumps(obj)
+        if scrub:
+            line = self._redactor.scrub(line)
+        if len(self._buffer) + len(line) > _BUFFER_LIMIT:
+            self._drain()
+            if len(self._buffer) + len(line) > _BUFFER_LIMIT:
+                return  # the export process is stalled: telemetry is lost, memory is not
+        self._buffer += line + b"\n"
         self._drain()
 
     def _drain(self) -> None:
@@ -160,8 +177,15 @@ class Telemetry:
         for span in [*self._requests, *(s for s, _ in self._tools.values()), *self._turns.values()]:
             self.end_span(span)
         self.end_span(self._session)
-        with contextlib.suppress(OSError):
-            os.set_blocking(self._fd, True)
+        # What the pipe cannot take yet gets a bounded wait, never a blocking write: a stalled
+        # export process (stopped, swapped out) must not hold the session's exit.
+        deadline = time.monotonic() + _CLOSE_WAIT
+        while self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            with contextlib.suppress(OSError, ValueError):
+                select.select([], [self._fd], [], left)
             self._drain()
         with contextlib.suppress(OSError):
             assert self._proc.stdin is not None
@@ -271,12 +295,21 @@ class Telemetry:
                 "arguments": arguments,
                 "duration_ms": duration_ms,
                 "success": "true" if success else "false",
-                "output": output[:_OUTPUT_LIMIT],
+                "output": self._clip(output),
             },
             span,
         )
         if span is not None:
             self.end_span(span, {"success": success}, "" if success else "tool failed")
+
+    def _clip(self, text: str) -> str:
+        """The first `_OUTPUT_LIMIT` characters of a tool's output, scrubbed before the cut."""
+        if len(text) <= _OUTPUT_LIMIT:
+            return text
+        scrubbed = orjson.loads(
+            self._redactor.scrub(orjson.dumps(text[: _OUTPUT_LIMIT + _SCRUB_MARGIN]))
+        )
+        return str(scrubbed)[:_OUTPUT_LIMIT]
 
     def tool_decision(self, name: str, call_id: str, decision: str, source: str) -> None:
         attrs = {"tool_name": name, "call_id": call_id, "decision": decision, "source": source}

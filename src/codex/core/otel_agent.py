@@ -10,10 +10,17 @@ ended and both providers are flushed and shut down.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from typing import Any
 
 import orjson
+
+# Seconds the process may spend flushing after the session ends. The SDK's exporters give up
+# after their own timeouts (~15 s against a collector that never answers, with the defaults),
+# but OTEL_EXPORTER_OTLP_TIMEOUT and friends can raise those without limit: this one cannot.
+FLUSH_DEADLINE = 30.0
 
 
 def _exporters(kind: str, spec: dict[str, Any]) -> Any:
@@ -114,6 +121,9 @@ def run(stream: Any) -> None:
                     attributes=msg["a"],
                 )
             )
+    watchdog = threading.Timer(FLUSH_DEADLINE, os._exit, args=(0,))
+    watchdog.daemon = True  # a finished flush exits at once
+    watchdog.start()
     for span in spans.values():  # the session ended without closing them (a crash)
         span.end()
     for provider in providers:
