@@ -11,8 +11,10 @@ through the rollout redactor first: a key in an error message never reaches a lo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -98,9 +100,21 @@ class _Redacting(logging.Formatter):
 
 
 def _open_log(path: Path) -> logging.Handler:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-    os.chmod(path, 0o600)  # an older file made with a looser mode is tightened
+    """A handler appending to `path`; when it cannot be opened (log_dir not writable, not a
+    directory, the file a symlink) one line on stderr says so and nothing is logged: a log
+    file never stops the TUI or a batch."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_NOFOLLOW: a symlink planted at the log's name (log_dir may sit in a work tree the
+        # model writes) must not be followed to append to, and chmod, another file.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        sys.stderr.write(f"codex: not logging to {path}: {reason}\n")
+        return logging.NullHandler()
+    with contextlib.suppress(OSError):  # someone else's file we may append to keeps its mode
+        os.fchmod(fd, 0o600)  # an older file made with a looser mode is tightened
     return logging.StreamHandler(os.fdopen(fd, "a", encoding="utf-8", buffering=1))
 
 
