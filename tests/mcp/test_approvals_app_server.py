@@ -115,3 +115,24 @@ def test_never_with_full_access_does_not_ask(tmp_path, mock, client):
     post = client.until(lambda m: m.get("method") == "turn/completed")
     assert not any(m.get("method") == "mcpServer/elicitation/request" for m in post)
     assert target.read_text() == "touched"
+
+
+def test_allow_for_the_session_is_remembered(tmp_path, mock, client):
+    """An accept whose `_meta.persist` is "session" (0.169's "Allow for this session") is not
+    asked again for that tool in the thread."""
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    mock.enqueue(
+        Turn([FunctionCall("c0", "mcp__peer__peek", {"path": str(first)})]),
+        Turn([FunctionCall("t1", "mcp__peer__touch", {"path": str(first)})]),
+        Turn([FunctionCall("t2", "mcp__peer__touch", {"path": str(second)})]),
+        Turn([Message("done")]),
+    )
+    _turn(client, tmp_path)
+    pre = client.until(lambda m: m.get("method") == "mcpServer/elicitation/request")
+    assert pre[-1]["params"]["_meta"]["persist"] == ["session", "always"]
+    client.send(
+        {"id": pre[-1]["id"], "result": {"action": "accept", "_meta": {"persist": "session"}}}
+    )
+    post = client.until(lambda m: m.get("method") == "turn/completed")
+    assert not any(m.get("method") == "mcpServer/elicitation/request" for m in post)
+    assert first.exists() and second.exists()

@@ -75,13 +75,13 @@ async def ask_elicitation(live: LiveThread, msg: Any) -> None:
         "requestedSchema": form.get("requested_schema") or {"type": "object", "properties": {}},
     }
     conn = _asker(live) if live.reviewer == "user" else None
-    decision, request_id = "cancel", None
+    decision, request_id, meta = "cancel", None, None
     if conn is not None:
         try:
             request_id, answer = await conn.request("mcpServer/elicitation/request", params)
             action = answer.get("action") if isinstance(answer, dict) else None
             if action in ("accept", "decline", "cancel"):
-                decision = action
+                decision, meta = action, answer.get("_meta")
         except ConnectionLost:
             pass
         except ClientError as exc:
@@ -91,7 +91,9 @@ async def ask_elicitation(live: LiveThread, msg: Any) -> None:
             [note("serverRequest/resolved", {"threadId": live.thread_id, "requestId": request_id})]
         )
     await live.session.submit(
-        ResolveElicitation(server_name=msg.server_name, request_id=msg.id, decision=decision)
+        ResolveElicitation(
+            server_name=msg.server_name, request_id=msg.id, decision=decision, meta=meta
+        )
     )
 
 

@@ -100,8 +100,16 @@ class SessionApprovals:
         `_meta.codex_approval_kind = "mcp_tool_call"`); "accept", "decline" or "cancel"."""
         if not self.answers_elicitations:
             return "cancel"
+        key = ("mcp_tool", server, tool)
+        if key in self._approved:  # "allow for this session" answered before
+            return "accept"
         request_id = f"mcp_tool_call_approval_{call_id}"
-        meta: dict[str, Any] = {"codex_approval_kind": "mcp_tool_call"}
+        # `persist` offers "allow for this session" and "always" (0.169 with
+        # tool_call_mcp_elicitation); codex-py keeps either for the session only.
+        meta: dict[str, Any] = {
+            "codex_approval_kind": "mcp_tool_call",
+            "persist": ["session", "always"],
+        }
         if description:
             meta["tool_description"] = description
         if arguments is not None:
@@ -116,14 +124,19 @@ class SessionApprovals:
             "requested_schema": {"type": "object", "properties": {}},
         }
         event = ElicitationRequest(server, request_id, form, turn_id=turn_id)
-        answer = await self._ask(request_id, event, [])
+        answer = await self._ask(request_id, event, [key])
         return answer if answer in ("accept", "decline") else "cancel"
 
-    def resolve_elicitation(self, request_id: str, decision: str) -> bool:
+    def resolve_elicitation(self, request_id: str, decision: str, meta: Any = None) -> bool:
+        """Deliver an elicitation's answer; an accept whose `_meta.persist` is "session" or
+        "always" is remembered for the rest of the session."""
         entry = self._pending.get(request_id)
         if entry is None:
             return False
-        future, _ = entry
+        future, keys = entry
+        persist = meta.get("persist") if isinstance(meta, dict) else None
+        if decision == "accept" and persist in ("session", "always"):
+            self._approved.update(keys)
         if not future.done():
             future.set_result(str(decision))
         return True

@@ -433,7 +433,7 @@ class Session:
         elif isinstance(op, ops.ExecApproval | ops.PatchApproval):
             self.approvals.resolve(op.id, op.decision)
         elif isinstance(op, ops.ResolveElicitation):  # an MCP tool approval's answer
-            self.approvals.resolve_elicitation(op.request_id, op.decision)
+            self.approvals.resolve_elicitation(op.request_id, op.decision, op.meta)
         elif isinstance(op, ops.OverrideTurnContext):
             self._apply_overrides(op)
         elif isinstance(op, ops.Compact):
