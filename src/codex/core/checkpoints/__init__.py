@@ -13,6 +13,7 @@ turn waits, since its tools must not write before the checkpoint is taken.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -66,8 +67,12 @@ class TurnCheckpoints:
             **extra,
         }
         if self.store.skipped:
-            msg["skipped"] = self.store.skipped
-        recorder.record_event(msg)
+            # A note for people: names that are not UTF-8 are shown escaped (`caf\\xe9.bin`);
+            # their surrogates made the rollout's JSON encoder fail the whole turn.
+            msg["skipped"] = [_printable(p) for p in self.store.skipped]
+        # A checkpoint not on record is a missing checkpoint, never a failed turn.
+        with contextlib.suppress(TypeError, ValueError, OSError):
+            recorder.record_event(msg)
 
     async def _take(self, label: str) -> CheckpointId | None:
         try:
@@ -93,6 +98,10 @@ class TurnCheckpoints:
         commit = await self._take(f"after turn {self.turn_id}")
         if commit is not None:
             self._record("after", commit)
+
+
+def _printable(name: str) -> str:
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 async def before_turn(state: Any, turn_id: str, settings: Any) -> TurnCheckpoints | None:

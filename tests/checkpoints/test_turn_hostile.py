@@ -1,0 +1,83 @@
+"""Checkpoints through the real CLI in trees that fight back: a large file whose name is not
+UTF-8 (its note must not fail the turn) and a project-local CODEX_HOME inside the work tree (an
+undo must leave the session's own rollout alone)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+from tests.exec.harness import rollout_files, run_codex, write_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import Message, Turn, Usage, apply_patch_call
+
+from codex.core.checkpoints.store import SIZE_LIMIT
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+USAGE = Usage(input_tokens=10, output_tokens=1)
+ADD = "*** Begin Patch\n*** Add File: made.txt\n+made by the turn\n*** End Patch"
+
+
+def checkpoint_events(rollout: Path) -> list[dict[str, object]]:
+    out = []
+    for line in rollout.read_bytes().splitlines():
+        obj = orjson.loads(line)
+        if obj["type"] == "event_msg" and obj["payload"]["type"] == "codex_py_checkpoint":
+            out.append(obj["payload"])
+    return out
+
+
+def test_a_large_file_with_a_non_utf8_name_does_not_fail_the_turn(
+    mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    write_config(home, mock_model_server.base_url)
+    big = os.path.join(os.fsencode(work), b"caf\xe9.bin")  # Latin-1 name
+    with open(big, "wb") as fh:
+        fh.truncate(SIZE_LIMIT + 1)  # sparse: over the limit without writing 10 MB
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("p1", ADD)], USAGE), Turn([Message("done")], USAGE)
+    )
+    res = run_codex(
+        "exec", "--skip-git-repo-check", "--sandbox", "workspace-write", "add a file",
+        home=home, cwd=work,
+    )  # fmt: skip
+    assert res.rc == 0, res.stderr  # was: orjson refused the note's surrogates, the turn failed
+    assert (work / "made.txt").exists()
+    (rollout,) = rollout_files(home)
+    events = checkpoint_events(rollout)
+    assert [e["phase"] for e in events] == ["before", "after"]
+    assert events[0]["skipped"] == ["caf\\xe9.bin"]
+    undo = run_codex("undo", "--last", "--files-only", home=home, cwd=work)
+    assert undo.rc == 0, undo.stderr
+    assert not (work / "made.txt").exists() and os.path.exists(big)
+
+
+def test_an_undo_leaves_a_codex_home_inside_the_work_tree_alone(
+    mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    home = work / ".codex"  # a project-local CODEX_HOME
+    write_config(home, mock_model_server.base_url)
+    (work / "a.txt").write_text("a\n")
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("p1", ADD)], USAGE), Turn([Message("done")], USAGE)
+    )
+    res = run_codex(
+        "exec", "--skip-git-repo-check", "--sandbox", "workspace-write", "add a file",
+        home=home, cwd=work,
+    )  # fmt: skip
+    assert res.rc == 0, res.stderr
+    (rollout,) = rollout_files(home)
+    recorded = rollout.read_bytes()
+    undo = run_codex("undo", "--last", "--files-only", home=home, cwd=work)
+    assert undo.rc == 0, undo.stderr
+    assert not (work / "made.txt").exists()
+    assert rollout.read_bytes() == recorded  # was: the rollout cut back to before the turn
+    assert b".codex" not in undo.stdout
