@@ -335,3 +335,27 @@ def test_filter_finds_official_and_big_headed_sessions(
     assert [r["id"] for r in found["sessions"]] == [SID]
     found = httpx.get(v.url + "/api/sessions", params={"cwd": "/big"}).json()
     assert [r["cwd"] for r in found["sessions"]] == ["/big/head"]
+
+
+def test_export_links_serve_core_export(viewer_home: Path, start_viewer: Any) -> None:
+    """The session page links the three exports; each is `codex export`'s output, a download."""
+    place(viewer_home, SID, [meta(SID, "/p"), user("export me"), agent("exported **answer**")])
+    v = start_viewer()
+    page = httpx.get(v.url + f"/session/{SID}").text
+    for fmt in ("md", "json", "html"):
+        assert f'href="/session/{SID}/export?format={fmt}"' in page
+    r = httpx.get(v.url + f"/session/{SID}/export", params={"format": "json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    disposition = r.headers["content-disposition"]
+    assert disposition == f'attachment; filename="codex-session-{SID}.json"'
+    data = r.json()
+    assert [(i["type"], i["text"]) for i in data["items"]] == [
+        ("user_message", "export me"),
+        ("agent_message", "exported **answer**"),
+    ]
+    md = httpx.get(v.url + f"/session/{SID}/export").text  # md by default
+    assert md.startswith(f"# Codex session {SID}") and "exported **answer**" in md
+    html = httpx.get(v.url + f"/session/{SID}/export", params={"format": "html"}).text
+    assert "exported <strong>answer</strong>" in html and "<style>" in html
+    assert httpx.get(v.url + f"/session/{SID}/export", params={"format": "pdf"}).status_code == 422
+    assert httpx.get(v.url + f"/session/{SID2}/export").status_code == 404

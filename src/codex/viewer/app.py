@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from codex.core import rollout_pages
 from codex.core.session_render import esc, render_at
@@ -158,6 +164,20 @@ def create_app(codex_home: Path | str, *, warm: bool = True) -> FastAPI:
     @app.get("/static/viewer.js")
     def script() -> Response:
         return Response(page.SCRIPT, media_type="text/javascript")
+
+    @app.get("/session/{session_id}/export")
+    def export(session_id: str, format: str = Query("md", pattern="^(md|json|html)$")) -> Response:
+        """The session as `codex export` writes it (core's code), as a download."""
+        from codex.core.export import iter_export
+
+        path = rollout(session_id)
+        kind = {"md": "text/markdown", "json": "application/json", "html": "text/html"}[format]
+        name = f"codex-session-{session_id}.{format}"
+        return StreamingResponse(
+            iter_export(path, format),
+            media_type=f"{kind}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.get("/favicon.ico")
     def favicon() -> Response:

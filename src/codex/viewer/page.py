@@ -65,6 +65,12 @@ def session_html(session_id: str, path: str, data: dict[str, Any]) -> str:
             f"<h1>{esc(session_id)}</h1><p class='path'>{esc(path)} · {data['total']} lines</p>",
             f'<form method="get" action="/session/{quote(session_id)}/search">'
             '<input name="q" placeholder="search this session"> <button>search</button></form>',
+            '<p class="export">export: '
+            + " · ".join(
+                f'<a href="/session/{quote(session_id)}/export?format={f}">{f}</a>'
+                for f in ("md", "json", "html")
+            )
+            + "</p>",
             '<label><input type="checkbox" id="follow"> follow (live tail)</label>',
             f'<div id="timeline" data-session="{esc(session_id)}" '
             f'data-next="{"" if nxt is None else nxt}" data-offset="{data["end_offset"]}">',
