@@ -162,8 +162,7 @@ def test_session_with_every_item_kind(viewer_home: Path, start_viewer: Any, page
     assert not raw.is_visible()
     tl.locator("#L4 details summary").click()
     assert raw.is_visible() and orjson.loads(raw.inner_text())["payload"]["type"] == "user_message"
-    page.locator("#L24").scroll_into_view_if_needed()
-    page.goto(v.url + f"/session/{SID}#L3")
+    page.goto(v.url + f"/session/{SID}#L5")  # commands, durations, a diff, a plan
     shot(page, "viewer-session.png")
 
 
