@@ -47,6 +47,15 @@ STEPS: list[Any] = [
     ["mcp", "get", "off"],
     ["mcp", "list", "--json"],
     ("read-config",),
+    (
+        "append-config",
+        '\n[mcp_servers.tuned]\ncommand = "srv"\ndefault_tools_approval_mode = "approve"\n'
+        'enabled_tools = ["a", "b"]\ndisabled_tools = ["b"]\nstartup_timeout_sec = 5\n'
+        'tool_timeout_sec = 7.5\n[mcp_servers.tuned.tools.a]\napproval_mode = "prompt"\n',
+    ),
+    ["mcp", "get", "tuned"],
+    ["mcp", "get", "tuned", "--json"],
+    ["mcp", "list", "--json"],
 ]
 
 

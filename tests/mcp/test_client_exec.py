@@ -249,3 +249,33 @@ def test_full_access_runs_destructive_tools_without_asking(tmp_path, mock_model_
     assert run.rc == 0, run.stderr
     assert target.read_text() == "touched"
     assert "touched" in mock_model_server.requests[-1].function_call_output("t1")["output"]
+
+
+def test_per_tool_approval_modes(tmp_path, mock_model_server):
+    """`[mcp_servers.<s>.tools.<t>] approval_mode`: "approve" runs a destructive tool without
+    asking, "prompt" asks even for an unannotated one (exec cannot answer: cancelled);
+    `default_tools_approval_mode` covers the server's other tools."""
+    target, other = tmp_path / "touched.txt", tmp_path / "other.txt"
+    tables = stdio_table(
+        "peer",
+        extra='[mcp_servers.peer.tools.touch]\napproval_mode = "approve"\n'
+        '[mcp_servers.peer.tools.echo]\napproval_mode = "prompt"\n',
+    ) + stdio_table("free", extra='default_tools_approval_mode = "approve"\n')
+    run, _ = _run(
+        tmp_path,
+        mock_model_server,
+        tables,
+        Turn([FunctionCall("c0", "mcp__peer__peek", {"path": str(target)})]),
+        Turn(
+            [
+                FunctionCall("t1", "mcp__peer__touch", {"path": str(target)}),
+                FunctionCall("e1", "mcp__peer__echo", {"text": "x"}),
+                FunctionCall("t2", "mcp__free__touch", {"path": str(other)}),
+            ]
+        ),
+        Turn([Message("done")]),
+    )
+    assert run.rc == 0, run.stderr
+    last = mock_model_server.requests[-1]
+    assert target.read_text() == "touched" and other.read_text() == "touched"
+    assert last.function_call_output("e1")["output"] == "user cancelled MCP tool call"

@@ -341,6 +341,11 @@ def _get(ctx: CliContext, name: str, *, as_json: bool) -> int:
         sys.stdout.write(f"{name} (disabled)\n")
         return 0
     lines = [name, "  enabled: true"]
+    # The official's order: the tool filters right after `enabled`, then the transport.
+    if server.enabled_tools is not None:
+        lines.append(f"  enabled_tools: {', '.join(server.enabled_tools)}")
+    if server.disabled_tools:
+        lines.append(f"  disabled_tools: {', '.join(server.disabled_tools)}")
     if server.command is not None:
         lines += [
             "  transport: stdio",
@@ -358,17 +363,21 @@ def _get(ctx: CliContext, name: str, *, as_json: bool) -> int:
             f"  env_http_headers: {_env_headers(server.env_http_headers)}",
             "  http_headers_helper: -",
         ]
-    if server.enabled_tools is not None:
-        lines.append(f"  enabled_tools: {', '.join(server.enabled_tools)}")
-    if server.disabled_tools:
-        lines.append(f"  disabled_tools: {', '.join(server.disabled_tools)}")
     if (startup := _startup(server)) is not None:
-        lines.append(f"  startup_timeout_sec: {startup}")
+        lines.append(f"  startup_timeout_sec: {_seconds(startup)}")
     if (tool := _tool_timeout(server)) is not None:
-        lines.append(f"  tool_timeout_sec: {tool}")
+        lines.append(f"  tool_timeout_sec: {_seconds(tool)}")
+    default_mode = (getattr(server, "model_extra", None) or {}).get("default_tools_approval_mode")
+    if default_mode is not None:
+        lines.append(f"  default_tools_approval_mode: {default_mode}")
     lines.append(f"  remove: codex mcp remove {name}")
     sys.stdout.write("".join(line + "\n" for line in lines))
     return 0
+
+
+def _seconds(value: float) -> str:
+    """A float as Rust's Display writes it: 5.0 -> "5", 7.5 -> "7.5"."""
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def _env_headers(headers: dict[str, str] | None) -> str:

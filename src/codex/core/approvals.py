@@ -95,21 +95,21 @@ class SessionApprovals:
         message: str,
         description: str | None,
         arguments: dict[str, Any] | None,
+        remember: bool = True,
     ) -> str:
         """Ask approval of an MCP tool call as upstream 0.169 does: an MCP elicitation (form,
         `_meta.codex_approval_kind = "mcp_tool_call"`); "accept", "decline" or "cancel"."""
         if not self.answers_elicitations:
             return "cancel"
         key = ("mcp_tool", server, tool)
-        if key in self._approved:  # "allow for this session" answered before
+        if remember and key in self._approved:  # "allow for this session" answered before
             return "accept"
         request_id = f"mcp_tool_call_approval_{call_id}"
-        # `persist` offers "allow for this session" and "always" (0.169 with
-        # tool_call_mcp_elicitation); codex-py keeps either for the session only.
-        meta: dict[str, Any] = {
-            "codex_approval_kind": "mcp_tool_call",
-            "persist": ["session", "always"],
-        }
+        meta: dict[str, Any] = {"codex_approval_kind": "mcp_tool_call"}
+        if remember:
+            # "Allow for this session" and "always" (0.169 with tool_call_mcp_elicitation);
+            # codex-py keeps either for the session only. Not offered for approval_mode prompt.
+            meta["persist"] = ["session", "always"]
         if description:
             meta["tool_description"] = description
         if arguments is not None:
@@ -124,7 +124,7 @@ class SessionApprovals:
             "requested_schema": {"type": "object", "properties": {}},
         }
         event = ElicitationRequest(server, request_id, form, turn_id=turn_id)
-        answer = await self._ask(request_id, event, [key])
+        answer = await self._ask(request_id, event, [key] if remember else [])
         return answer if answer in ("accept", "decline") else "cancel"
 
     def resolve_elicitation(self, request_id: str, decision: str, meta: Any = None) -> bool:

@@ -128,7 +128,8 @@ async def _call_tool(
     ctx.emit(McpToolCallBegin(call.call_id, invocation))
     started = time.monotonic()
     conn = manager.connections[server]
-    refusal = await _approve(ctx, call, server, conn.tool(tool), arguments)
+    mode = conn.settings.approval_mode(tool)
+    refusal = await _approve(ctx, call, server, conn.tool(tool), arguments, mode)
     if refusal is not None:  # as upstream: begin, then an end with the refusal, zero duration
         ctx.emit(
             McpToolCallEnd(call.call_id, invocation, Duration.from_seconds(0), {"Err": refusal})
@@ -154,14 +155,19 @@ async def _call_tool(
 
 
 async def _approve(
-    ctx: ToolContext, call: ToolCall, server: str, tool: Any, arguments: dict[str, Any] | None
+    ctx: ToolContext,
+    call: ToolCall,
+    server: str,
+    tool: Any,
+    arguments: dict[str, Any] | None,
+    mode: str = "auto",
 ) -> str | None:
     """None when the call may run; else why not (codex.mcp_client.approval). A front end that
     can answer is asked through the session's gate (`request_mcp_tool`); one that cannot
     (`codex exec`) gets upstream's exec outcome, a cancelled call."""
     from codex.mcp_client import approval
 
-    if not approval.needs_approval(tool, ctx.approval_policy, ctx.sandbox_policy):
+    if not approval.needs_approval(tool, ctx.approval_policy, ctx.sandbox_policy, mode):
         return None
     ask = getattr(ctx.gate, "request_mcp_tool", None)
     if ask is None:
@@ -175,6 +181,7 @@ async def _approve(
         message=approval.question(server, name),
         description=getattr(tool, "description", None),
         arguments=arguments,
+        remember=mode == "auto",  # as upstream: "prompt" asks every time
     )
     if decision == "accept":
         return None

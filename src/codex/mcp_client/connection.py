@@ -46,6 +46,12 @@ class ServerSettings:
     tool_timeout: float = DEFAULT_TOOL_TIMEOUT_SEC
     enabled_tools: list[str] | None = None
     disabled_tools: list[str] = field(default_factory=list)
+    table: Any = None  # the `[mcp_servers.<name>]` table (for per-tool approval modes)
+
+    def approval_mode(self, tool: str) -> str:
+        from codex.mcp_client.approval import approval_mode
+
+        return approval_mode(self.table, tool)
 
 
 class Connection:

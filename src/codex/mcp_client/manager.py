@@ -217,6 +217,7 @@ def settings_from_config(name: str, table: Any, oauth_store: Any = None) -> Any:
         tool_timeout=float(table.tool_timeout_sec or DEFAULT_TOOL_TIMEOUT_SEC),
         enabled_tools=list(table.enabled_tools) if table.enabled_tools is not None else None,
         disabled_tools=list(table.disabled_tools or []),
+        table=table,
     )
 
 
