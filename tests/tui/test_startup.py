@@ -4,6 +4,7 @@ session) follows once it is; a bad config still ends the app with its one-line e
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ async def test_composer_drawn_while_the_config_is_still_loading(
         return CliContext(config_home=str(home)).load_config(cwd=repo, flag_overrides={})
 
     app = deferred_app(home, repo, load)
+    gc.disable()  # as codex.tui.launch starts the app: collection resumes after the first frame
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         composer = app.query_one(Composer)
@@ -74,6 +76,7 @@ async def test_composer_drawn_while_the_config_is_still_loading(
         await until(pilot, lambda: any("answered after loading" in t for t in texts()))
         assert composer.recall[0] == "from history.jsonl"
         assert app.mapper.status.model != "loading"
+        assert gc.isenabled()
         sent = mock_model_server.requests[0].json["input"][-1]["content"][0]["text"]
         assert sent == "early message"
         await app.shutdown()

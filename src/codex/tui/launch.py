@@ -6,6 +6,7 @@ frame is drawn: codex.tui.startup). Textual is imported only here, after the che
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -102,6 +103,17 @@ def run_tui(req: TuiRequest, ctx: Any) -> int:
     message history, the trust check) is loaded once the first frame is drawn
     (codex.tui.startup); everything checked here needs no config."""
     check_terminal()
+    # Start-up allocates ~60,000 objects that all stay alive (modules, classes, styles): the
+    # collections they trigger find nothing (4-10% of the start-up CPU). Collection resumes
+    # once the first frame is drawn (codex.tui.startup), with these objects frozen out of it.
+    gc.disable()
+    try:
+        return _run_tui(req, ctx)
+    finally:
+        gc.enable()
+
+
+def _run_tui(req: TuiRequest, ctx: Any) -> int:
     cwd = resolve_dir(req.cd, Path.cwd()) if req.cd else Path.cwd().resolve()
     add_dirs = [resolve_dir(d, cwd) for d in req.add_dirs]
     images = []

@@ -13,6 +13,7 @@ code, printed once the terminal is restored.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,8 @@ async def finish_startup(app: CodexApp) -> None:
     from codex.errors import CodexError
     from codex.tui.widgets import Composer
 
+    gc.freeze()  # what start-up built lives on: later collections need not walk it
+    gc.enable()  # (codex.tui.launch held collection off until the first frame)
     deferred = app.options.deferred
     try:
         config, trust, history = await asyncio.to_thread(_load, deferred)
