@@ -196,6 +196,11 @@ int codex_jsonl_turn_end(codex_jsonl_writer *w)
     return 0;
 }
 
+int codex_jsonl_sync(const codex_jsonl_writer *w)
+{
+    return sync_fd(w->fd);
+}
+
 size_t codex_jsonl_pending(const codex_jsonl_writer *w)
 {
     return w->len;

@@ -34,6 +34,12 @@ int codex_jsonl_flush(codex_jsonl_writer *w);
 /* Turn boundary: flush, then fsync unless the policy is NEVER. 0 or -errno. */
 int codex_jsonl_turn_end(codex_jsonl_writer *w);
 
+/* fsync the file now, nothing else: it reads only the descriptor, so another thread may run it
+ * while the owner keeps appending and flushing (a write that lands during it is covered by the
+ * next sync). Lets the caller take the turn-end fsync off its event loop: flush() there (whole
+ * lines reach the kernel at once), sync() in a worker. Never concurrently with close. 0 or -errno. */
+int codex_jsonl_sync(const codex_jsonl_writer *w);
+
 /* Bytes queued but not yet written. */
 size_t codex_jsonl_pending(const codex_jsonl_writer *w);
 

@@ -51,6 +51,13 @@ int main(void)
     CHECK(codex_jsonl_append(w, big, sizeof big) == 0); /* bigger than the buffer: goes out now */
     CHECK(slurp(path, got, sizeof got) == 16 + 8 + 100);
     CHECK(codex_jsonl_turn_end(w) == 0);
+    /* sync() only fsyncs: it neither writes what is queued nor changes the buffer. */
+    CHECK(codex_jsonl_append(w, "{\"s\":5}\n", 8) == 0);
+    CHECK(codex_jsonl_sync(w) == 0);
+    CHECK(codex_jsonl_pending(w) == 8);
+    CHECK(slurp(path, got, sizeof got) == 16 + 8 + 100);
+    CHECK(codex_jsonl_flush(w) == 0);
+    CHECK(codex_jsonl_sync(w) == 0);
     CHECK(codex_jsonl_close(w) == 0);
 
     /* A torn tail is cut on open. */
@@ -63,7 +70,7 @@ int main(void)
     CHECK(codex_jsonl_append(w, "{\"d\":4}\n", 8) == 0);
     CHECK(codex_jsonl_close(w) == 0);
     size_t n = slurp(path, got, sizeof got);
-    CHECK(n == 16 + 8 + 100 + 8);
+    CHECK(n == 16 + 8 + 100 + 8 + 8);
     CHECK(memcmp(got + n - 8, "{\"d\":4}\n", 8) == 0);
 
     CHECK(codex_jsonl_open(path, 7, 0, 0600, NULL) == NULL && errno == EINVAL);

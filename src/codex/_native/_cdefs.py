@@ -63,6 +63,7 @@ codex_jsonl_writer *codex_jsonl_open(const char *path, int fsync_policy, size_t 
 int codex_jsonl_append(codex_jsonl_writer *w, const char *data, size_t len);
 int codex_jsonl_flush(codex_jsonl_writer *w);
 int codex_jsonl_turn_end(codex_jsonl_writer *w);
+int codex_jsonl_sync(const codex_jsonl_writer *w);
 size_t codex_jsonl_pending(const codex_jsonl_writer *w);
 int codex_jsonl_close(codex_jsonl_writer *w);
 """

@@ -5,7 +5,13 @@ never loses what the model was sent; a flush with nothing queued makes no syscal
 A crash can tear at most the last line of a file, never one in the middle: lines are buffered
 whole and each flush is one write() of complete lines. Opening a file cuts a torn tail left by an
 earlier crash (the count is in `repaired`). The fsync policy decides durability:
-"never", "turn_end" (default: fsync when a turn ends and on close) or "every_flush".
+"never", "turn_end" (default: fsync after each turn ends and on close) or "every_flush".
+
+Under "turn_end" the turn-end fsync runs in a worker thread (jsonl_sync): `turn_end()` writes the
+lines on the caller's thread as always (a kill -9 loses nothing written), then returns without
+waiting for the disk, which stalled the event loop of every thread in the process. `close()` waits
+for that fsync and fsyncs once more, so a closed writer is durable, as before. "every_flush" stays
+fully synchronous: it is the policy for callers that want each write on disk before going on.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import os
 from typing import Literal, Protocol
 
 from codex._native import load_extension
+from codex._native.jsonl_sync import BackgroundSync
 
 FsyncPolicy = Literal["never", "turn_end", "every_flush"]
 _POLICIES: dict[str, int] = {"never": 0, "turn_end": 1, "every_flush": 2}
@@ -25,6 +32,7 @@ class _Raw(Protocol):
     def append(self, data: bytes) -> None: ...
     def flush(self) -> None: ...
     def turn_end(self) -> None: ...
+    def sync(self) -> None: ...
     @property
     def pending(self) -> int: ...
     def close(self) -> None: ...
@@ -61,6 +69,10 @@ class _NativeRaw:
     def turn_end(self) -> None:
         self._check(self._lib.codex_jsonl_turn_end(self._w))
 
+    def sync(self) -> None:
+        # cffi drops the GIL around the call, so a worker's fsync never holds up the loop.
+        self._check(self._lib.codex_jsonl_sync(self._w))
+
     @property
     def pending(self) -> int:
         return int(self._lib.codex_jsonl_pending(self._w))
@@ -93,6 +105,8 @@ class JsonlWriter:
         else:
             raw = _NativeRaw(ext, self.path, _POLICIES[fsync], buffer_size, mode)
         self._raw: _Raw | None = raw
+        # The turn-end fsync goes to a worker only under "turn_end"; "every_flush" stays inline.
+        self._bg: BackgroundSync | None = BackgroundSync(raw.sync) if fsync == "turn_end" else None
         self.native = ext is not None
         self.repaired: int = raw.repaired
 
@@ -109,8 +123,26 @@ class JsonlWriter:
         self._live().flush()
 
     def turn_end(self) -> None:
-        """Write everything queued and fsync unless the policy is "never"."""
-        self._live().turn_end()
+        """Write everything queued (on this thread) and fsync unless the policy is "never"; under
+        "turn_end" the fsync runs in a worker and this returns once the lines are written. A
+        failed background fsync is raised here (or by close) the next time."""
+        raw = self._live()
+        if self._bg is None:
+            raw.turn_end()
+            return
+        raw.flush()
+        self._bg.request()
+
+    def wait_synced(self) -> None:
+        """Block until the background fsync of what `turn_end()` wrote so far has finished."""
+        if self._bg is not None:
+            self._bg.wait()
+            self._bg.raise_error()
+
+    @property
+    def background_syncs(self) -> int:
+        """How many fsyncs ran in the worker pool (0 unless the policy is "turn_end")."""
+        return self._bg.completed if self._bg is not None else 0
 
     @property
     def pending(self) -> int:
@@ -121,9 +153,17 @@ class JsonlWriter:
         return self._raw is None
 
     def close(self) -> None:
+        """Write what is queued, wait for a background fsync, fsync, close: durable on return."""
         if self._raw is not None:
             raw, self._raw = self._raw, None
-            raw.close()
+            try:
+                if self._bg is not None:
+                    # The worker must be done with the descriptor before close() frees it.
+                    self._bg.wait()
+            finally:
+                raw.close()
+            if self._bg is not None:
+                self._bg.raise_error()
 
     def __del__(self) -> None:
         # A writer dropped without close() still gets its queued lines out (whole lines only).

@@ -4,7 +4,10 @@ Each line is `{"timestamp": "<UTC ms Z>", "type": <kind>, "payload": {...}}`, se
 orjson and handed to the native JSONL writer, which buffers whole lines and writes them at turn
 boundaries (`turn_end()`), so a crash can only lose or tear the tail, never the middle. Core also
 calls `flush()` (write(2), no fsync) before every model request and before a tool call runs, so
-a `kill -9` at any moment leaves every item the model was sent on disk (issue 13). A new
+a `kill -9` at any moment leaves every item the model was sent on disk (issue 13). The turn-end
+fsync (power-loss durability) runs in a worker thread, never on the event loop that called
+`turn_end()`; `close()` returns with everything fsynced, and `aclose()` does the same while the
+loop keeps serving other threads. A new
 session starts with one `session_meta` line; a resumed one appends to the same file and never
 writes `session_meta` again or re-writes the history.
 """
@@ -175,7 +178,8 @@ class RolloutRecorder:
         return self._writer.repaired
 
     def turn_end(self) -> None:
-        """Turn boundary: write everything queued; fsync per policy."""
+        """Turn boundary: write everything queued (here, whole lines); the fsync the policy asks
+        for runs in a worker thread, so this never waits for the disk."""
         self._writer.turn_end()
 
     def flush(self) -> None:
@@ -184,7 +188,19 @@ class RolloutRecorder:
         self._writer.flush()
 
     def close(self) -> None:
+        """Write what is queued, fsync, close: durable on return (waits for the disk)."""
         self._writer.close()
+
+    async def aclose(self) -> None:
+        """`close()` for an event loop: the queued lines are written here, on the loop (a kill -9
+        from now on loses nothing), then the final fsync and close run in a worker thread while
+        the loop serves other threads. Nothing may record to this recorder once it is called."""
+        import asyncio
+
+        if self._writer.closed:
+            return
+        self._writer.flush()
+        await asyncio.to_thread(self._writer.close)
 
     def __enter__(self) -> RolloutRecorder:
         return self

@@ -79,6 +79,11 @@ class RawWriter:
         if self._policy == FSYNC_TURN_END or (self._policy == FSYNC_EVERY_FLUSH and not wrote):
             os.fsync(self._fd)
 
+    def sync(self) -> None:
+        # Touches only the descriptor, like codex_jsonl_sync: safe from a worker thread while the
+        # owner appends; os.fsync releases the GIL.
+        os.fsync(self._fd)
+
     @property
     def pending(self) -> int:
         return len(self._buf)

@@ -1,0 +1,93 @@
+"""Background fsync for JSONL writers: the turn-end fsync off the caller's thread.
+
+Why: core ends a turn on the event loop, and fsync(2) waits for the disk (milliseconds, far more
+under load). With many threads in one process (app-server, batch, the in-process SDK) that wait
+stalled every other thread's turn. The lines themselves are still written (write(2)) on the
+caller's thread before `request()` returns, so a kill -9 loses nothing already written; only
+power-loss durability arrives a moment later, from a small shared pool of worker threads.
+
+Requests coalesce per writer: while an fsync for a file is queued or running, further turn ends
+only raise the wanted generation, and the worker fsyncs again once if writes arrived while it
+ran. So one busy file costs at most one fsync in flight plus one queued, never a backlog.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+# Several workers, not one: fsyncs of different files on the same file system share journal
+# commits, so a few in parallel finish sooner than a strict queue when many turns end together.
+_WORKERS = 4
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's fsync pool, made again in a forked child (the parent's threads are gone)."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="codex-fsync")
+            _pool_pid = os.getpid()
+        return _pool
+
+
+class BackgroundSync:
+    """The fsync state of one writer: request from the owner, run in the pool, wait at close."""
+
+    def __init__(self, sync: Callable[[], None]) -> None:
+        self._sync = sync
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._wanted = 0  # generation of the writes that want an fsync
+        self._busy = False  # a job is queued or running for this writer
+        self._error: OSError | None = None
+        self.completed = 0  # fsyncs done in the background (for tests and diagnostics)
+
+    def request(self) -> None:
+        """Ask for an fsync of everything written so far; returns at once."""
+        self.raise_error()
+        with self._lock:
+            self._wanted += 1
+            if self._busy:  # the queued/running job re-checks `_wanted` before it finishes
+                return
+            self._busy = True
+        try:
+            _executor().submit(self._run)
+        except RuntimeError:  # the interpreter is shutting down: no new threads, sync here
+            self._run()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                target = self._wanted
+            error: OSError | None = None
+            try:
+                self._sync()
+            except OSError as exc:
+                error = exc
+            with self._lock:
+                self.completed += 1
+                if error is not None and self._error is None:
+                    self._error = error
+                if self._wanted == target or self._error is not None:
+                    self._busy = False
+                    self._idle.notify_all()
+                    return
+
+    def wait(self) -> None:
+        """Block until no fsync is queued or running (before close: the fd must stay valid)."""
+        with self._lock:
+            while self._busy:
+                self._idle.wait()
+
+    def raise_error(self) -> None:
+        """Report a background fsync failure to the owner once, at its next turn end or close."""
+        with self._lock:
+            error, self._error = self._error, None
+        if error is not None:
+            raise error
