@@ -81,3 +81,47 @@ def test_an_undo_leaves_a_codex_home_inside_the_work_tree_alone(
     assert not (work / "made.txt").exists()
     assert rollout.read_bytes() == recorded  # was: the rollout cut back to before the turn
     assert b".codex" not in undo.stdout
+
+
+EDIT = "*** Begin Patch\n*** Update File: a.txt\n@@\n-a1\n+a2\n*** End Patch"
+
+
+def test_a_redo_takes_back_only_the_undo_and_never_a_later_hand_edit(
+    mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    write_config(home, mock_model_server.base_url)
+    (work / "a.txt").write_text("a1\n")
+    (work / "b.txt").write_text("b1\n")
+    mock_model_server.enqueue(
+        Turn([apply_patch_call("p1", EDIT)], USAGE), Turn([Message("done")], USAGE)
+    )
+    res = run_codex(
+        "exec", "--skip-git-repo-check", "--sandbox", "workspace-write", "edit a",
+        home=home, cwd=work,
+    )  # fmt: skip
+    assert res.rc == 0, res.stderr
+    assert (work / "a.txt").read_text() == "a2\n"
+
+    def undo() -> None:
+        out = run_codex("undo", "--last", "--files-only", home=home, cwd=work)
+        assert out.rc == 0, out.stderr
+
+    undo()
+    assert (work / "a.txt").read_text() == "a1\n"
+    (work / "b.txt").write_text("b edited by hand after the undo\n")
+    redo = run_codex("undo", "--redo", "--last", home=home, cwd=work)
+    assert redo.rc == 0, redo.stderr
+    assert (work / "a.txt").read_text() == "a2\n"
+    # Was: b.txt back to "b1" without a word (the redo restored the whole tree).
+    assert (work / "b.txt").read_text() == "b edited by hand after the undo\n"
+
+    undo()
+    (work / "a.txt").write_text("a edited by hand after the undo\n")
+    refused = run_codex("undo", "--redo", "--last", home=home, cwd=work)
+    assert refused.rc == 1 and "a.txt" in refused.stderr and "--force" in refused.stderr
+    assert (work / "a.txt").read_text() == "a edited by hand after the undo\n"
+    forced = run_codex("undo", "--redo", "--last", "--force", home=home, cwd=work)
+    assert forced.rc == 0, forced.stderr
+    assert (work / "a.txt").read_text() == "a2\n"

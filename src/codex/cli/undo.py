@@ -155,6 +155,8 @@ def _undo_files(
             "action": "undo",
             "before": result.before,
             "result": target,
+            # What the undo changed: a redo restores these and nothing else.
+            "paths": sorted([*result.written, *result.deleted]),
             "time": time.time(),
         },
     )
@@ -193,9 +195,19 @@ def _redo(home: Path, session: str, turns: list[Any], args: argparse.Namespace) 
     if not mine or mine[-1]["action"] != "undo":
         raise CodexError("nothing to redo")
     target = mine[-1]["before"]
+    # Only the files the undo changed go back, and only if nobody changed them since (the
+    # tree right after the undo held them as `result` had them): a whole-tree restore would
+    # silently take back every edit made after the undo, by hand or by another session.
+    paths = mine[-1].get("paths")
     try:
         started = time.perf_counter()
-        result = store.restore(target, force=args.force, dry_run=args.dry_run)
+        result = store.restore(
+            target,
+            expected=mine[-1]["result"] if paths is not None else None,
+            force=args.force,
+            dry_run=args.dry_run,
+            paths=paths,
+        )
     except CheckpointError as exc:
         raise CodexError(str(exc)) from exc
     if not _report(result, args):

@@ -16,6 +16,7 @@ import json
 import os
 import stat
 import subprocess
+import time
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,7 +245,34 @@ class CheckpointStore:
         checkpoint always hold the same tree, since only `checkpoint` writes either, under the
         store's lock."""
         with self._locked():
-            return self._checkpoint_locked(label)
+            try:
+                return self._checkpoint_locked(label)
+            except CheckpointError:
+                self._repair()  # a corrupt store must not lose every later checkpoint
+                return self._checkpoint_locked(label)
+
+    def _repair(self) -> None:
+        """Make a damaged store usable again: the index is only a cache of the newest
+        checkpoint (rebuilt from the tree), a ref naming no commit is dropped (the next
+        checkpoint starts a new line), and a store git cannot open at all (HEAD or objects
+        gone) is moved aside next to it and started afresh, the lock and the undo log kept."""
+        with contextlib.suppress(OSError):
+            (self.git_dir / "index").unlink()
+        self._notes.clear()
+        ref = self._ref()
+        if self._git("rev-parse", "--git-dir", check=False).strip():
+            if ref is not None:
+                kind = self._git("cat-file", "-t", ref, check=False).strip()
+                if kind != b"commit":
+                    with contextlib.suppress(OSError):
+                        (self.git_dir / "refs" / "heads" / "checkpoints").unlink()
+            return
+        aside = self.git_dir.with_name(f"{self.git_dir.name}.broken-{time.time_ns()}")
+        aside.mkdir(parents=True, exist_ok=True)
+        for entry in self.git_dir.iterdir():
+            if entry.name not in ("codex.lock", "undo-log.jsonl"):
+                os.replace(entry, aside / entry.name)
+        self._ensure()
 
     def _checkpoint_locked(self, label: str) -> CheckpointId:
         add, drop, big = self._scan()
