@@ -216,6 +216,38 @@ def test_keyring_store_keeps_the_official_value_and_no_file(tmp_path, oauth_peer
     assert out.stdout == b"Removed OAuth credentials for 'oa'.\n"
 
 
+def test_no_browser_takes_the_pasted_callback_url(tmp_path, oauth_peer):
+    """`--no-browser`: the official's words, and the callback URL pasted on stdin (the loopback
+    listener is never visited) completes the login."""
+    home = _home(tmp_path, oauth_peer)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codex", "mcp", "login", "oa", "--no-browser"],
+        cwd=home,
+        env=codex_env(home, NO_KEYRING),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    head = [proc.stdout.readline() for _ in range(5)]
+    assert head[0] == "Authorize the MCP server by opening this URL in your browser:\n"
+    assert head[2:] == [
+        "\n",
+        "After signing in, copy the full URL from your browser's address bar.\n",
+        "If the callback page cannot load, paste that URL here anyway.\n",
+    ]
+    redirect = httpx.get(head[1].strip(), follow_redirects=False, timeout=30)
+    assert redirect.status_code == 302
+    proc.stdin.write(redirect.headers["location"] + "\n")
+    proc.stdin.close()
+    out, err = proc.stdout.read(), proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert out == "Successfully logged in to MCP server 'oa'.\n"
+    assert err.startswith("Callback URL (input hidden): ")
+    assert (home / ".credentials.json").exists()
+
+
 def test_add_with_a_url_detects_oauth_and_logs_in(tmp_path, oauth_peer):
     home = tmp_path / "home"
     home.mkdir()

@@ -74,6 +74,33 @@ class _Callback:
             writer.close()
 
 
+PASTE_HINT = (
+    "After signing in, copy the full URL from your browser's address bar.\n"
+    "If the callback page cannot load, paste that URL here anyway.\n"
+)
+
+
+def _read_pasted(callback: _Callback, loop: asyncio.AbstractEventLoop) -> None:
+    """`--no-browser`: a callback URL pasted on stdin answers like the loopback callback does
+    (whichever comes first); a closed stdin leaves the loopback to answer. A daemon thread: a
+    blocked read must not keep the process alive after the login."""
+    import threading
+
+    def read() -> None:
+        line = sys.stdin.readline()
+        sys.stderr.write("\n")
+        query = {k: v[0] for k, v in parse_qs(urlsplit(line.strip()).query).items()}
+        if query and ("code" in query or "error" in query):
+            loop.call_soon_threadsafe(_settle, callback, query)
+
+    threading.Thread(target=read, name="oauth-paste", daemon=True).start()
+
+
+def _settle(callback: _Callback, query: dict[str, str]) -> None:
+    if not callback.result.done():
+        callback.result.set_result(query)
+
+
 def _provider_error(query: dict[str, str]) -> str:
     error, description = query.get("error"), query.get("error_description")
     if error and description:
@@ -145,9 +172,19 @@ async def login(
         redirect_uri = f"http://127.0.0.1:{port}{path}"
 
         async def redirect(auth_url: str) -> None:
+            if not open_browser:  # --no-browser: the official's words, then a pasted URL
+                out.write(
+                    "Authorize the MCP server by opening this URL in your browser:\n"
+                    f"{auth_url}\n\n{PASTE_HINT}"
+                )
+                out.flush()
+                err.write("Callback URL (input hidden): ")
+                err.flush()
+                _read_pasted(callback, asyncio.get_running_loop())
+                return
             out.write(f"Authorize `{name}` by opening this URL in your browser:\n{auth_url}\n\n")
             out.flush()
-            if open_browser and not _open_browser(auth_url):
+            if not _open_browser(auth_url):
                 err.write("(Browser launch failed; please copy the URL above manually.)\n")
                 err.flush()
 
