@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from tests.exec.harness import codex_env, write_config
@@ -197,3 +198,65 @@ def test_a_bad_endpoint_never_fails_the_turn(
     )
     mock_model_server.enqueue(Turn([Message("done")]))
     exec_turn(home, work)
+
+
+def test_the_otlp_grpc_exporters_deliver_a_turn(
+    mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    grpc = pytest.importorskip("grpc", reason="needs grpcio (the otel extra's gRPC exporter)")
+    from concurrent import futures
+
+    from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+
+    seen: dict[str, Any] = {"spans": [], "events": [], "auth": []}
+    changed = threading.Condition()
+
+    class Traces(trace_service_pb2_grpc.TraceServiceServicer):  # type: ignore[misc]
+        def Export(self, request: Any, context: Any) -> Any:
+            with changed:
+                seen["auth"].append(dict(context.invocation_metadata()).get("x-collector"))
+                for rs in request.resource_spans:
+                    for ss in rs.scope_spans:
+                        seen["spans"].extend(s.name for s in ss.spans)
+                changed.notify_all()
+            return trace_service_pb2.ExportTraceServiceResponse()
+
+    class Logs(logs_service_pb2_grpc.LogsServiceServicer):  # type: ignore[misc]
+        def Export(self, request: Any, context: Any) -> Any:
+            with changed:
+                for rl in request.resource_logs:
+                    for sl in rl.scope_logs:
+                        seen["events"].extend(r.event_name for r in sl.log_records)
+                changed.notify_all()
+            return logs_service_pb2.ExportLogsServiceResponse()
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Traces(), server)
+    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(Logs(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        home, work = tmp_path / "home", tmp_path / "work"
+        work.mkdir()
+        url = f"http://127.0.0.1:{port}"
+        grpc_table = (
+            f'{{ otlp-grpc = {{ endpoint = "{url}", headers = {{ "x-collector" = "k" }} }} }}'
+        )
+        write_config(
+            home,
+            mock_model_server.base_url,
+            f"[otel]\ntrace_exporter = {grpc_table}\nexporter = {grpc_table}\n",
+        )
+        mock_model_server.enqueue(Turn([Message("done")]))
+        exec_turn(home, work)
+        with changed:
+            assert changed.wait_for(
+                lambda: (
+                    "session_task.turn" in seen["spans"] and "codex.user_prompt" in seen["events"]
+                ),
+                timeout=60,
+            ), seen
+        assert "codex.session" in seen["spans"] and seen["auth"][0] == "k"
+    finally:
+        server.stop(0)
