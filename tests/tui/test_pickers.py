@@ -543,3 +543,37 @@ async def test_undo_restores_only_what_the_turns_changed(
         assert (repo / "gone.txt").read_text() == "to be deleted\n"
         assert (repo / "other.txt").read_text() == "another session wrote this\n"
         await app.shutdown()
+
+
+async def test_undo_c_rewinds_the_conversation_too(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer, repo: Path
+) -> None:
+    """`c` on a turn: its files restored, and the chat goes on in a new session holding the
+    conversation before that turn (the old rollout untouched), its prompt back in the
+    composer."""
+    from codex.tui.widgets import Composer
+
+    (repo / "keep.txt").write_text("original\n")
+    (repo / "gone.txt").write_text("to be deleted\n")
+    app = make_app(flags={"sandbox_mode": "workspace-write", "approval_policy": "never"})
+    async with app.run_test(size=SIZE) as pilot:
+        await two_turns(pilot, app, mock_model_server)
+        old_session, old_rollout = app.mapper.status.session_id, app.mapper.status.rollout_path
+        old_bytes = Path(old_rollout).read_bytes()
+        mock_model_server.enqueue(Turn([Message("fresh answer")], USAGE))
+        await slash(pilot, "/undo")
+        await until(pilot, lambda: picker_titled(app, "Undo: restore the files"))
+        await pilot.press("c")  # the newest turn, "edit keep"
+        await until(pilot, lambda: app.mapper.status.session_id not in ("", old_session))
+        await until(pilot, lambda: "add notes" in screen_text(app))
+        assert (repo / "keep.txt").read_text() == "original\n"
+        assert (repo / "notes.txt").exists()  # turn 1 kept
+        assert "edit keep" not in screen_text(app)
+        assert app.query_one(Composer).text == "edit keep"
+        await pilot.press("enter")  # resend the prompt, in the rewound conversation
+        await until(pilot, lambda: "fresh answer" in screen_text(app))
+        await until(pilot, lambda: not app.mapper.status.running)
+        await app.shutdown()
+    assert Path(old_rollout).read_bytes() == old_bytes  # never rewritten
+    users = mock_model_server.requests[-1].message_texts("user")
+    assert "add notes" in users and users.count("edit keep") == 1  # only the resent one

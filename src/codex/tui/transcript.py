@@ -111,7 +111,9 @@ class TranscriptView(ScrollView, can_focus=False):
         line = scroll_y + y
         width = self.scrollable_content_region.width
         starts = self._starts
-        if not starts or line >= starts[-1]:
+        # Cells fewer than the last layout knew: the transcript was reset (/new, /resume, a
+        # rewind) and its next relayout is pending; nothing to show until then.
+        if not starts or line >= starts[-1] or len(starts) > len(self.cells) + 1:
             return Strip.blank(width, self.rich_style)
         index = bisect_right(starts, line) - 1
         cell = self.cells[index]

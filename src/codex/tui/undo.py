@@ -8,13 +8,15 @@ changed (what another session or the user changed elsewhere stays), as `codex un
 refused while files the agent left were changed by hand since: the picker then lists them and
 asks before overwriting. Every restore is itself checkpointed and
 logged where `codex undo` logs its own (`undo-log.jsonl` beside the store): after an undo the
-picker's first row takes it back (a redo), and `codex undo --redo` can too. Only files are
-restored; the conversation keeps its turns.
+picker's first row takes it back (a redo), and `codex undo --redo` can too. Enter restores files
+only (the conversation keeps its turns); `c` rewinds the conversation too, into a new session
+forked before the turn, with its prompt back in the composer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +224,8 @@ async def _open(app: CodexApp) -> None:
 
     async def chosen(answer: tuple[Any, str] | None) -> None:
         if answer is not None:
-            app.run_worker(restore(app, store, turns, answer[0]), group="undo")
+            rewind = answer[1] == "c" and isinstance(answer[0], TurnPoint)
+            app.run_worker(restore(app, store, turns, answer[0], rewind=rewind), group="undo")
 
     app.push_screen(undo_screen([redo, *rows] if redo else rows), chosen)
 
@@ -234,9 +237,11 @@ async def restore(
     point: TurnPoint | RedoPoint,
     *,
     force: bool = False,
+    rewind: bool = False,
 ) -> None:
     """Restore the tree to before a turn (or, for a RedoPoint, to before the last undo); with
-    hand edits in the way (and not `force`), ask first."""
+    hand edits in the way (and not `force`), ask first. With `rewind`, the conversation goes
+    back to before the turn too (`rewind_conversation`)."""
     from codex.core.checkpoints import CheckpointError
 
     session = app.mapper.status.session_id
@@ -261,10 +266,12 @@ async def restore(
         _say(app, f"■ {'Redo' if redo else 'Undo'} failed: {err}", "bold red")
         return
     if result.conflicts and not result.applied:
-        _ask_overwrite(app, store, turns, point, what, result.conflicts)
+        _ask_overwrite(app, store, turns, point, what, result.conflicts, rewind)
         return
     if not result.written and not result.deleted:
         _say(app, f"• Nothing to restore: the files already are as before {what}.")
+        if rewind and isinstance(point, TurnPoint):
+            await rewind_conversation(app, point)
         return
     append_log(
         store,
@@ -286,6 +293,41 @@ async def restore(
     # Files not in the checkpoint (ignored or over the size limit then) are never deleted.
     touched += [f"keep {p} (not in the checkpoint)" for p in getattr(result, "kept", [])]
     _say(app, head + "\n" + _listing(touched), "green")
+    if rewind and isinstance(point, TurnPoint):
+        await rewind_conversation(app, point)
+
+
+# Forked rollouts handed to the app's fork path; removed when the process exits.
+_REWIND_DIRS: list[tempfile.TemporaryDirectory[str]] = []
+
+
+async def rewind_conversation(app: CodexApp, point: TurnPoint) -> None:
+    """Continue in a new session holding the conversation up to (not including) `point`, as
+    Claude Code's rewind does: core writes the fork (codex.core.checkpoints.conversation, the
+    old rollout untouched), the app opens it as `codex fork` would, and the turn's prompt is put
+    back in the composer to edit and resend."""
+    from codex.core.checkpoints.conversation import fork_before_turn
+    from codex.protocol.ids import uuid7
+    from codex.tui.widgets import Composer
+
+    rollout = app.mapper.status.rollout_path
+    if not rollout or point.record is None:
+        _say(app, "The conversation cannot be rewound: this session is not recorded.", "yellow")
+        return
+    holder = tempfile.TemporaryDirectory(prefix="codex-rewind-")
+    _REWIND_DIRS.append(holder)
+    fork_id = uuid7()
+    path = Path(holder.name) / f"rollout-{fork_id}.jsonl"
+    try:
+        await asyncio.to_thread(fork_before_turn, Path(rollout), point.record, path, fork_id)
+    except OSError as err:
+        _say(app, f"■ The conversation could not be rewound: {err}", "bold red")
+        return
+    app.options.fork = True
+    await app.restart(resume=path)
+    composer = app.query_one(Composer)
+    composer.load_text(point.prompt)
+    composer.focus()
 
 
 def _ask_overwrite(
@@ -295,6 +337,7 @@ def _ask_overwrite(
     point: TurnPoint | RedoPoint,
     what: str,
     conflicts: list[str],
+    rewind: bool = False,
 ) -> None:
     _say(
         app,
@@ -305,7 +348,7 @@ def _ask_overwrite(
 
     async def chosen(answer: tuple[Any, str] | None) -> None:
         if answer is not None and answer[0] == "overwrite":
-            await restore(app, store, turns, point, force=True)
+            await restore(app, store, turns, point, force=True, rewind=rewind)
 
     app.push_screen(conflict_screen(what, conflicts), chosen)
 
@@ -325,6 +368,15 @@ def undo_screen(rows: list[Choice]) -> ChoiceScreen:
     return ChoiceScreen(
         "Undo: restore the files to before a turn",
         rows,
-        subtitle="Files only: the conversation keeps its turns.",
+        subtitle="enter: files only, the conversation keeps its turns · c: the conversation too",
+        footer="enter restore files · c files and conversation · esc back",
+        footer_for=_undo_footer,
+        keys=("c",),
         highlight=1 if redo and len(rows) > 1 else 0,
     )
+
+
+def _undo_footer(choice: Choice) -> str:
+    if isinstance(choice.value, RedoPoint):
+        return "enter take the undo back · esc back"
+    return "enter restore files · c files and conversation · esc back"
