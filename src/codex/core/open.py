@@ -102,6 +102,7 @@ def start_session(
         stream_deltas=front_end.stream_deltas,
         load_exec_rules=front_end.exec_rules,
         startup_warnings=setup.warnings,
+        user_instructions=setup.user_instructions,
     )
     if setup.usage_base:
         # A resumed thread keeps counting where the last process stopped (0.169 reports

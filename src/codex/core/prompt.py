@@ -127,6 +127,15 @@ def user_instructions(
     return glob or proj
 
 
+@dataclass(frozen=True, slots=True)
+class UserInstructions:
+    """`user_instructions()` as computed for `cwd`, so a session start that needs it twice
+    (session_meta, then the initial context) walks the AGENTS.md tree once."""
+
+    cwd: Path
+    text: str | None
+
+
 def agents_md_message(cwd: Path, instructions: str) -> Message:
     text = "\n".join(
         [

@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING, Any
 
 from codex.core.approvals import SessionApprovals
 from codex.core.model import ModelStreamer, provider_for
-from codex.core.prompt import user_shell_name
+from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
 from codex.core.session_state import SessionState, ToolSupport, TurnSettings
 from codex.core.shell_env import build_env
@@ -153,6 +153,7 @@ class Session:
         stream_deltas: bool = True,
         load_exec_rules: bool = True,
         startup_warnings: Iterable[str] = (),
+        user_instructions: UserInstructions | None = None,
     ) -> None:
         # Every value below depends only on the arguments and on values above it that are
         # computed from them alone; nothing is read back from a half-built session.
@@ -213,6 +214,7 @@ class Session:
                 mcp=_mcp_manager(config),
             ),
             initial_model=self._settings.model,
+            user_instructions=user_instructions,  # AGENTS.md, when setup already read it
         )
         # Shown right after session_configured, after the session's own (the rules') warnings.
         self._startup_warnings.extend(startup_warnings)

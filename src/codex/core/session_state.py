@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from codex.core.history import ContextHistory
 from codex.core.model import ModelStreamer, open_model
-from codex.core.prompt import EnvironmentContext, initial_context, today, user_instructions
+from codex.core.prompt import (
+    EnvironmentContext,
+    UserInstructions,
+    initial_context,
+    today,
+    user_instructions,
+)
 from codex.core.recorder import Recorder
 from codex.protocol.events import ExecCommandOutputDelta, TokenCount, TurnDiff
 from codex.protocol.items import Message, Reasoning, ResponseItem
@@ -148,8 +154,12 @@ class SessionState:
         stream_deltas: bool,
         tooling: ToolSupport,
         initial_model: str,
+        user_instructions: UserInstructions | None = None,
     ) -> None:
         self.config = config
+        # AGENTS.md as read once for this session (by setup, or on first use here): read
+        # again only for another cwd.
+        self._user_instructions = user_instructions
         self.telemetry: Any = None  # codex.core.otel.Telemetry when `[otel]` exports something
         self.conversation_id = conversation_id
         self.originator = originator
@@ -350,17 +360,25 @@ class SessionState:
         self.environment = env
         return [changed.to_message()] if changed is not None else []
 
+    def user_instructions_for(self, cwd: Path) -> str | None:
+        """AGENTS.md (global + project) for `cwd`, read once per session and cwd."""
+        known = self._user_instructions
+        if known is None or known.cwd != cwd:
+            text = user_instructions(
+                Path(self.config.codex_home),
+                cwd,
+                self.config.project_doc_max_bytes,
+                self.config.project_doc_fallback_filenames,
+            )
+            known = self._user_instructions = UserInstructions(cwd, text)
+        return known.text
+
     def fresh_initial_context(self, settings: TurnSettings) -> list[ResponseItem]:
         """Developer instructions, AGENTS.md and the environment, built now."""
         self.environment = self.environment_for(settings)
         return initial_context(
             developer_instructions=self.config.developer_instructions,
-            user_instructions=user_instructions(
-                Path(self.config.codex_home),
-                settings.cwd,
-                self.config.project_doc_max_bytes,
-                self.config.project_doc_fallback_filenames,
-            ),
+            user_instructions=self.user_instructions_for(settings.cwd),
             cwd=settings.cwd,
             environment=self.environment,
         )

@@ -16,6 +16,7 @@ import orjson
 
 if TYPE_CHECKING:
     from codex.config import Config
+    from codex.core.prompt import UserInstructions
 
 
 @dataclass(slots=True)
@@ -28,6 +29,10 @@ class SessionSetup:
     usage_base: dict[str, int] | None = None
     usage_last: dict[str, int] | None = None  # the last request's (auto-compaction's trigger)
     warnings: list[str] = field(default_factory=list)
+    # AGENTS.md for config.cwd when computed here (a new, recorded session: session_meta needs
+    # it), so the initial context reuses it instead of walking the tree a second time. None:
+    # not computed here (resume, ephemeral); the session computes it once itself.
+    user_instructions: UserInstructions | None = None
 
 
 def last_total_usage(path: Path) -> dict[str, int] | None:
@@ -125,22 +130,27 @@ def prepare(
     else:
         conversation_id = new_conversation_id()
     recorder = None
+    instructions = None
     if not ephemeral:
         from codex import __version__
-        from codex.core.prompt import BASE_INSTRUCTIONS, user_instructions
+        from codex.core.prompt import BASE_INSTRUCTIONS, UserInstructions, user_instructions
 
+        instructions = UserInstructions(
+            Path(config.cwd),
+            user_instructions(
+                Path(config.codex_home),
+                Path(config.cwd),
+                config.project_doc_max_bytes,
+                config.project_doc_fallback_filenames,
+            ),
+        )
         meta = SessionMetaParams(
             cwd=str(config.cwd),
             originator=origin,
             cli_version=__version__,
             source=source,
             model_provider=config.model_provider,
-            instructions=user_instructions(
-                Path(config.codex_home),
-                Path(config.cwd),
-                config.project_doc_max_bytes,
-                config.project_doc_fallback_filenames,
-            ),
+            instructions=instructions.text,
             base_instructions=config.instructions or BASE_INSTRUCTIONS,
             git=git_info(Path(config.cwd)),
         )
@@ -155,4 +165,5 @@ def prepare(
         sandbox_policy=policy,
         originator=origin,
         initial_history=history,
+        user_instructions=instructions,
     )
