@@ -224,3 +224,24 @@ def test_a_killed_lock_holder_does_not_block_the_store(tmp_path: Path) -> None:
     holder.wait()
     (root / "a.txt").write_text("two\n")
     assert store.checkpoint("two") != first
+
+
+def test_a_file_where_a_restored_path_needs_a_directory_refuses_up_front(tmp_path: Path) -> None:
+    root = work(tmp_path)
+    (root / "d").mkdir()
+    (root / "d" / "f.txt").write_text("one\n")
+    (root / "z.txt").write_text("z1\n")
+    store = CheckpointStore(tmp_path / "home", root)
+    first = store.checkpoint("one")
+    (root / "d" / "f.txt").write_text("two\n")
+    (root / "z.txt").write_text("z2\n")
+    second = store.checkpoint("two")
+    # Another session (not this restore's paths) turned `d` into a file meanwhile.
+    shutil.rmtree(root / "d")
+    (root / "d").write_text("another session's file\n")
+    state = tree(root)
+    with pytest.raises(
+        CheckpointError, match="needs a directory"
+    ):  # was: FileExistsError, half applied
+        store.restore(first, expected=second, force=True, paths={"d/f.txt", "z.txt"})
+    assert tree(root) == state

@@ -423,8 +423,23 @@ class CheckpointStore:
 
     def _check_dirs_to_replace(self, written: list[str], deleted: set[str]) -> None:
         """A directory that must become a file may hold only files the restore deletes; an
-        ignored or nested-repository file in it stops the restore before it starts."""
+        ignored or nested-repository file in it stops the restore before it starts; so does
+        a file (another session's, or the user's) where a written path needs a directory."""
+        seen: set[str] = set()
         for rel in written:
+            parts = rel.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:i])
+                if prefix in seen or prefix in deleted:
+                    continue
+                seen.add(prefix)
+                with contextlib.suppress(OSError):
+                    mode = os.lstat(self.work_tree / prefix).st_mode
+                    if not stat.S_ISDIR(mode) and not stat.S_ISLNK(mode):
+                        raise CheckpointError(
+                            f"{prefix} is a file where {rel} needs a directory; "
+                            "move it away and retry"
+                        )
             path = self.work_tree / rel
             if path.is_symlink() or not path.is_dir():
                 continue
