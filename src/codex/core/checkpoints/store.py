@@ -299,10 +299,22 @@ class CheckpointStore:
         commit = self._git("commit-tree", tree, *parent_args, "-m", note).decode().strip()
         self._git("update-ref", "refs/heads/checkpoints", commit)
         self._notes[commit] = list(big)
+        # The newest checkpoint's note beside its ref: the next process (each turn opens the
+        # store anew) reads it here instead of running `git cat-file` before every turn.
+        sidecar = self.git_dir / "newest-skipped.json"
+        tmp = sidecar.with_name(f"{sidecar.name}.{os.getpid()}")
+        with contextlib.suppress(OSError):
+            tmp.write_text(json.dumps({"commit": commit, "skipped": big}))
+            os.replace(tmp, sidecar)
         return commit
 
     def note(self, commit: CheckpointId) -> list[str]:
         """The files checkpoint `commit` left out for their size."""
+        if commit not in self._notes:
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                newest = json.loads((self.git_dir / "newest-skipped.json").read_text())
+                if newest["commit"] == commit:
+                    self._notes[commit] = [v for v in newest["skipped"] if isinstance(v, str)]
         if commit not in self._notes:
             skipped: list[str] = []
             try:
