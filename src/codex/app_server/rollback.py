@@ -2,6 +2,9 @@
 successor): drop the last turns of a loaded thread, optionally putting back the files those
 turns changed.
 
+The work (which turns, the history before them, the files, the record) is codex.core.rollback,
+shared with the in-process SDK; this module is the JSON-RPC face of it.
+
 How a rollback is recorded (so a resume, ours or the official CLI's, sees the short history):
 the thread is closed, then its rollout gets upstream's `thread_rolled_back {num_turns}` event
 (thread/read drops those turns from the list, codex.app_server.items) followed by a `compacted`
@@ -19,18 +22,15 @@ their list (error data `conflicts`) unless `force: true`. The answer then carrie
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 from codex.app_server import errors
 from codex.app_server.errors import RpcError
 from codex.app_server.notifications import note
 from codex.app_server.params import boolean, integer, string
+from codex.core import rollback as core_rollback
+from codex.core.rollback import RollbackError
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -38,86 +38,11 @@ if TYPE_CHECKING:
     from codex.app_server.server import AppServer
 
 
-@dataclass(slots=True)
-class RecordedTurn:
-    """One visible turn of a rollout: where it starts and the checkpoints taken around it."""
-
-    line: int  # index of its task_started line
-    core_id: str
-    before: str | None = None
-    after: str | None = None
-    cwd: str | None = None
-
-
-def recorded_turns(raw_lines: list[bytes]) -> list[RecordedTurn]:
-    """The turns thread/read shows for these rollout lines, oldest first (rolled-back turns
-    left out, as codex.app_server.items.turns_from_rollout does)."""
-    turns: list[RecordedTurn] = []
-    everything: list[RecordedTurn] = []  # checkpoints may name a turn already rolled back
-    for index, raw in enumerate(raw_lines):
-        if b'"event_msg"' not in raw:
-            continue
-        try:
-            line = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            continue
-        payload = line.get("payload") if isinstance(line, dict) else None
-        if line.get("type") != "event_msg" or not isinstance(payload, dict):
-            continue
-        kind = payload.get("type")
-        if kind in ("task_started", "turn_started"):
-            turn = RecordedTurn(index, str(payload.get("turn_id") or ""))
-            turns.append(turn)
-            everything.append(turn)
-        elif kind == "thread_rolled_back":
-            dropped = payload.get("num_turns")
-            if isinstance(dropped, int) and dropped > 0:
-                del turns[max(0, len(turns) - dropped) :]
-        elif kind == "codex_py_checkpoint":
-            owner = next(
-                (t for t in reversed(everything) if t.core_id == str(payload.get("turn_id"))),
-                None,
-            )
-            if owner is not None and payload.get("phase") in ("before", "after"):
-                setattr(owner, str(payload["phase"]), str(payload.get("checkpoint") or ""))
-                owner.cwd = str(payload.get("cwd") or owner.cwd or "")
-    return turns
-
-
-def history_before(raw_lines: list[bytes], cut: int) -> list[Mapping[str, Any]]:
-    """The conversation history a resume would rebuild from the first `cut` lines."""
-    from codex.core.resume import is_initial_context_marker, load_rollout_for_resume
-
-    with tempfile.TemporaryDirectory(prefix="codex-rollback-") as tmp:
-        head = Path(tmp) / "head.jsonl"
-        head.write_bytes(b"".join(line + b"\n" for line in raw_lines[:cut]))
-        history = load_rollout_for_resume(head).history
-    return [item for item in history if not is_initial_context_marker(item)]
-
-
-def _restore(codex_home: Path, dropped: list[RecordedTurn], force: bool) -> dict[str, Any]:
-    """Put the files back as they were before the first dropped turn; raises RpcError when
-    the turns have no checkpoint or files were changed by hand (and not `force`)."""
-    from codex.core.checkpoints import CheckpointError, CheckpointStore
-
-    first = next((t for t in dropped if t.before), None)
-    if first is None or not first.cwd:
-        raise errors.invalid_request("the dropped turns have no file checkpoint to restore")
-    last = next((t for t in reversed(dropped) if t.after and t.cwd == first.cwd), None)
-    assert first.before is not None
-    try:
-        store = CheckpointStore(codex_home, Path(first.cwd))
-        result = store.restore(first.before, expected=last.after if last else None, force=force)
-    except (CheckpointError, OSError) as exc:
-        raise errors.invalid_request(f"cannot restore the files: {exc}") from None
-    if result.conflicts and not result.applied:
-        shown = ", ".join(result.conflicts[:20])
-        raise RpcError(
-            errors.INVALID_REQUEST,
-            f"files changed since the turn (pass force to overwrite them): {shown}",
-            {"conflicts": result.conflicts},
-        )
-    return {"written": result.written, "deleted": result.deleted, "cwd": first.cwd}
+def _rpc(exc: RollbackError) -> RpcError:
+    """A core rollback refusal as the JSON-RPC error (hand-edited files in `data.conflicts`)."""
+    if exc.conflicts:
+        return RpcError(errors.INVALID_REQUEST, str(exc), {"conflicts": exc.conflicts})
+    return errors.invalid_request(str(exc))
 
 
 async def roll_back(
@@ -132,19 +57,15 @@ async def roll_back(
     if live.path is None:
         raise errors.invalid_request("an ephemeral thread has no history to roll back")
     path = Path(live.path)
-    raw_lines = path.read_bytes().splitlines()
-    turns = recorded_turns(raw_lines)
-    if num_turns > len(turns):
-        raise errors.invalid_request(
-            f"cannot roll back {num_turns} turns: the thread has {len(turns)}"
-        )
-    dropped = turns[len(turns) - num_turns :]
-    restored = None
-    if boolean(p, "restoreFiles"):
-        restored = await asyncio.to_thread(
-            _restore, server.codex_home, dropped, boolean(p, "force")
-        )
-    history = history_before(raw_lines, dropped[0].line)
+    try:
+        plan = await asyncio.to_thread(core_rollback.plan, path, num_turns)
+        restored = None
+        if boolean(p, "restoreFiles"):
+            restored = await asyncio.to_thread(
+                core_rollback.restore_files, server.codex_home, plan.dropped, boolean(p, "force")
+            )
+    except RollbackError as exc:
+        raise _rpc(exc) from None
 
     # Close the thread (its rollout flushed), record the rollback, open it again.
     subscribers = list(live.subscribers)
@@ -160,14 +81,7 @@ async def roll_back(
     await live.stop()
     for c in subscribers:
         c.send(note("thread/status/changed", {"threadId": live.thread_id, "status": NOT_LOADED}))
-    from codex.rollout.recorder import RolloutRecorder
-
-    recorder = RolloutRecorder.open_existing(path, live.thread_id)
-    try:
-        recorder.record_item("event_msg", {"type": "thread_rolled_back", "num_turns": num_turns})
-        recorder.record_compacted("", replacement_history=history)
-    finally:
-        recorder.close()
+    core_rollback.record(path, live.thread_id, plan)
     fresh = await threads.reopen(server, conn, reopen, path)
     fresh.name = live.name
     fresh.created_at = live.created_at

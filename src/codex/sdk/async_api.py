@@ -194,6 +194,21 @@ class AsyncCodex:
         ephemeral: bool = False,
         fork: tuple[str, Iterable[Any]] | None = None,
     ) -> AsyncThread:
+        session = await self._open_session(config, resume=resume, ephemeral=ephemeral, fork=fork)
+        thread = AsyncThread(self, session, ephemeral=ephemeral)
+        self._threads[thread.id] = thread
+        return thread
+
+    async def _open_session(
+        self,
+        config: Config,
+        *,
+        resume: Any = None,
+        ephemeral: bool = False,
+        fork: tuple[str, Iterable[Any]] | None = None,
+    ) -> Session:
+        """A started core session, shut down when this client closes (or earlier by its
+        thread: a rollback closes it and opens the thread again)."""
         from codex.api import FrontEnd, open_session
         from codex.errors import CodexError as CoreError
 
@@ -211,9 +226,7 @@ class AsyncCodex:
             raise
         except CoreError as exc:  # no such thread, a login restriction: the server's answer
             raise invalid_request(str(exc)) from None
-        thread = AsyncThread(self, session, ephemeral=ephemeral)
-        self._threads[thread.id] = thread
-        return thread
+        return session
 
     # ---- threads ---------------------------------------------------------------------------
 

@@ -5,9 +5,11 @@ are translated to the official notifications as they arrive (codex.sdk.notificat
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.sdk.notifications import TurnTranslator
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from codex.sdk.responses import (
         ThreadCompactStartResponse,
         ThreadReadResponse,
+        ThreadRollbackResponse,
         ThreadSetNameResponse,
         TurnInterruptResponse,
         TurnSteerResponse,
@@ -226,6 +229,45 @@ class AsyncThread:
         from codex.sdk.responses import ThreadCompactStartResponse
 
         return ThreadCompactStartResponse()
+
+    async def rollback(
+        self, num_turns: int, *, restore_files: bool = False, force: bool = False
+    ) -> ThreadRollbackResponse:
+        """Drop the last `num_turns` turns, as the app-server's `thread/rollback` (`numTurns`,
+        `restoreFiles`, `force`) does, with the same core code (codex.core.rollback): the
+        next turn's request no longer holds them, and a resume (ours or the official CLI's)
+        sees the short history. With `restore_files`, the work tree goes back to the checkpoint
+        taken before the first dropped turn; files changed by hand since are never overwritten
+        unless `force` (InvalidRequestError, their list in `.data["conflicts"]`). The session is
+        closed and opened again from the same rollout; this object stays the thread."""
+        from codex.core import rollback as core_rollback
+        from codex.sdk.errors import InvalidRequestError, invalid_request
+
+        if self._running:
+            raise invalid_request("cannot roll back while a turn is running")
+        path_text = self._session.rollout_path
+        if self._ephemeral or not path_text:
+            raise invalid_request("an ephemeral thread has no history to roll back")
+        path = Path(path_text)
+        home = Path(self._session.config.codex_home)
+        try:
+            plan = await asyncio.to_thread(core_rollback.plan, path, num_turns)
+            restored = None
+            if restore_files:
+                restored = await asyncio.to_thread(
+                    core_rollback.restore_files, home, plan.dropped, force
+                )
+        except core_rollback.RollbackError as exc:
+            data = {"conflicts": exc.conflicts} if exc.conflicts else None
+            raise InvalidRequestError(-32600, str(exc), data) from None
+        config = self._session.config
+        await self._session.close()  # the rollout flushed, fsynced and closed
+        await asyncio.to_thread(core_rollback.record, path, self.id, plan)
+        self._session = await self._codex._open_session(config, resume=path)
+        from codex.sdk.responses import ThreadRollbackResponse
+
+        info = await self._codex._thread_info(self.id, include_turns=True, live=self)
+        return ThreadRollbackResponse(info, restored)
 
 
 class AsyncTurnHandle:

@@ -26,6 +26,7 @@ __all__ = [
     "ThreadArchiveResponse",
     "ThreadCompactStartResponse",
     "ThreadReadResponse",
+    "ThreadRollbackResponse",
     "ThreadSetNameResponse",
     "TurnInterruptResponse",
     "TurnSteerResponse",
@@ -122,6 +123,15 @@ class ThreadReadResponse:
 @dataclass(slots=True)
 class ThreadSetNameResponse:
     pass
+
+
+@dataclass(slots=True)
+class ThreadRollbackResponse:
+    """`thread/rollback`'s answer: the thread as it is now (its turns included); with
+    `restore_files`, what was put back: {"written": [...], "deleted": [...], "cwd": ...}."""
+
+    thread: ThreadInfo
+    restored_files: dict[str, object] | None = None
 
 
 @dataclass(slots=True)

@@ -82,7 +82,8 @@ def recorded_info(codex_home: Path, thread_id: str) -> ThreadInfo:
 
 def recorded_turns(thread_id: str, path: Path) -> list[Turn]:
     """The turns a rollout records, rebuilt by feeding its events through the same translator
-    a live turn uses (so items and statuses read the same as when the turn ran)."""
+    a live turn uses (so items and statuses read the same as when the turn ran). Turns a
+    rollback dropped (upstream's `thread_rolled_back` event) are left out, as thread/read does."""
     from codex.core.threads import recorded_events
 
     turns: list[Turn] = []
@@ -90,6 +91,14 @@ def recorded_turns(thread_id: str, path: Path) -> list[Turn]:
     number = 0
     for _stamp, kind, payload in recorded_events(path):
         if kind != "event_msg":
+            continue
+        dropped = payload.get("num_turns")
+        if (
+            payload.get("type") == "thread_rolled_back"
+            and isinstance(dropped, int)
+            and current is None
+        ):
+            del turns[max(0, len(turns) - dropped) :]
             continue
         if payload.get("type") in ("task_started", "turn_started"):
             if current is not None:  # a turn that never ended (the process died): interrupted

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         ThreadArchiveResponse,
         ThreadCompactStartResponse,
         ThreadReadResponse,
+        ThreadRollbackResponse,
         ThreadSetNameResponse,
         TurnInterruptResponse,
         TurnSteerResponse,
@@ -298,6 +299,14 @@ class Thread:
 
     def compact(self) -> ThreadCompactStartResponse:
         return self._codex._loop.call(self._inner.compact())
+
+    def rollback(
+        self, num_turns: int, *, restore_files: bool = False, force: bool = False
+    ) -> ThreadRollbackResponse:
+        """Drop the last turns, optionally restoring their files (`AsyncThread.rollback`)."""
+        return self._codex._loop.call(
+            self._inner.rollback(num_turns, restore_files=restore_files, force=force)
+        )
 
 
 class TurnHandle:
