@@ -79,6 +79,47 @@ def test_initialize_is_answered_before_argparse_asyncio_or_orjson_load(
     assert full.stdout == b""  # the reference path answers only after argparse
 
 
+_NO_ARGPARSE = """
+import sys
+sys.modules["argparse"] = None
+sys.modules["codex.cli.context"] = None
+from codex.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_plain_stdio_command_line_is_served_without_argparse(home: Path, repo: Path) -> None:
+    lines = _line(INIT) + _line({"id": 2, "method": "thread/loaded/list"})
+    argv = ["-c", "model=x", "app-server", "--listen=stdio://", "--config-home", str(home)]
+    prefix = [sys.executable, "-c", _NO_ARGPARSE]
+    done = _run(argv, lines, scratch_env(home), repo, prefix=prefix)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "model"),
+    [
+        (["-c", 'model="before"', "app-server"], "before"),
+        (["-c", 'model="before"', "app-server", "-c", 'model="after"'], "after"),
+        (['--config=model="a"', "app-server", "--config", 'model="b"', "-c", "model=c"], "c"),
+    ],
+)
+def test_config_options_apply_in_command_line_order(
+    argv: list[str], model: str, home: Path, repo: Path
+) -> None:
+    lines = (
+        _line(INIT)
+        + _line({"method": "initialized"})
+        + _line({"id": 2, "method": "thread/start", "params": {"cwd": str(repo)}})
+    )
+    fast, full = _both(argv, lines, scratch_env(home), repo)
+    models = [
+        json.loads(out.splitlines()[1])["result"]["model"] for out in (fast.stdout, full.stdout)
+    ]
+    assert models[0] == models[1] == model
+
+
 @pytest.mark.parametrize(
     "request_line",
     [
@@ -165,7 +206,19 @@ def test_a_first_line_without_newline_at_eof(home: Path, repo: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "how", ["relative", "tilde", "symlink", "dotdot", "trailing-slash", "env-symlink", "default"]
+    "how",
+    [
+        "relative",
+        "tilde",
+        "symlink",
+        "dotdot",
+        "trailing-slash",
+        "env-symlink",
+        "default",
+        "after-wins",
+        "empty-after",
+        "empty-last-before",
+    ],
 )
 def test_codex_home_is_resolved_as_the_config_resolves_it(
     how: str, tmp_path: Path, home: Path, repo: Path
@@ -188,6 +241,13 @@ def test_codex_home_is_resolved_as_the_config_resolves_it(
         argv = ["--config-home", f"{home}//", *argv]
     elif how == "env-symlink":
         env["CODEX_HOME"] = str(link)
+    elif how == "after-wins":
+        argv = ["--config-home", "before", *argv, "--config-home", str(link)]
+    elif how == "empty-after":  # an empty value after the subcommand: the one before counts
+        argv = ["--config-home", str(link), *argv, "--config-home="]
+    elif how == "empty-last-before":  # the last one before counts, though empty: the env's
+        argv = ["--config-home", "before", "--config-home=", *argv]
+        env["CODEX_HOME"] = str(link)
     else:
         env.pop("CODEX_HOME")
     fast, full = _both(argv, _line(INIT), env, repo)
@@ -195,7 +255,7 @@ def test_codex_home_is_resolved_as_the_config_resolves_it(
     assert fast.stdout == full.stdout
     answered = json.loads(fast.stdout)["result"]["codexHome"]
     assert os.path.isabs(answered) and ".." not in answered
-    if how in ("symlink", "env-symlink"):
+    if how in ("symlink", "env-symlink", "after-wins", "empty-after", "empty-last-before"):
         assert answered == str(home.resolve())
 
 

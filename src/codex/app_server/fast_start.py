@@ -6,7 +6,8 @@ before anything else, so the time to that answer is the server's start-up time a
 `app-server` over stdio, this reads the first stdin line with bare `os.read`, and when it is a
 well-formed `initialize` answers it at once, importing nothing but `os`, `sys` and the C JSON
 scanner (no argparse, asyncio, orjson, pathlib or config). The answer and the bytes read after
-the line are kept in `EARLY` for `codex.app_server.main.serve`, which then starts as usual.
+the line are kept in `EARLY` for `codex.app_server.main.serve`, which then starts as usual; a
+command line vetted here is run without argparse too (nothing in it needs it).
 
 Anything unusual (another transport, an option this module does not know, `CODEX_HOME` that
 `resolve_paths` would refuse, a line that is not a clean `initialize`) leaves everything to
@@ -23,6 +24,7 @@ from codex import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 # Set by answer_initialize when it read stdin: (bytes read and not handled, the hello when it
@@ -132,14 +134,19 @@ def take() -> tuple[bytes, ClientHello | None] | None:
     return early
 
 
-def answer_initialize(argv: list[str]) -> None:
-    """See the module docstring. Never raises: any surprise means "not handled here"."""
+def answer_initialize(argv: list[str]) -> Callable[[], int] | None:
+    """See the module docstring. For a command line vetted here, returns what runs the server
+    (argparse would find nothing else in it); None leaves the command line to argparse. Never
+    raises: any surprise means "not handled here"."""
     global EARLY
+    vetted = _vet(argv)
+    if vetted is None:
+        return None
     buffer = b""
     try:
-        home = _codex_home(argv)
+        home = _codex_home(vetted)
         if home is None:
-            return
+            return None
         while b"\n" not in buffer:
             chunk = os.read(0, 65536)
             if not chunk:
@@ -153,15 +160,33 @@ def answer_initialize(argv: list[str]) -> None:
         answered = None
     if answered is None:
         EARLY = (buffer, None) if buffer else None
-        return
-    _write_all(answered[0])
-    EARLY = (rest, answered[1])
+    else:
+        _write_all(answered[0])
+        EARLY = (rest, answered[1])
+    return lambda: _serve(vetted)
 
 
-def _codex_home(argv: list[str]) -> str | None:
-    """CODEX_HOME as `codex.config.paths.resolve_paths` resolves it for this command line, or
-    None when the command line is not a plain stdio `app-server` this module understands."""
-    config_home: str | None = None
+class _Vetted:
+    """A plain stdio `app-server` command line: its config homes (given before / after the
+    subcommand, last one wins at each level) and `-c` values in command-line order."""
+
+    __slots__ = ("home_after", "home_before", "overrides")
+
+    def __init__(self) -> None:
+        self.home_before: str | None = None
+        self.home_after: str | None = None
+        self.overrides: list[str] = []
+
+    @property
+    def config_home(self) -> str | None:
+        # codex.cli.main._context: the subcommand's own value, when non-empty, else the global.
+        return self.home_after or self.home_before
+
+
+def _vet(argv: list[str]) -> _Vetted | None:
+    """The command line as argparse would read it, or None when it holds anything but the
+    subcommand, `--listen stdio://`, `-c`/`--config` and `--config-home`."""
+    vetted = _Vetted()
     seen_command = False
     tokens = iter(argv)
     for token in tokens:
@@ -175,19 +200,42 @@ def _codex_home(argv: list[str]) -> str | None:
             elif eq:
                 return None  # `-c=K=V`: argparse's reading differs; leave it to it
             else:
-                value = next(tokens, None)
-                if value is None or value.startswith("-"):
+                found = next(tokens, None)
+                if found is None or found.startswith("-"):
                     return None
+                value = found
             if option == "--config-home":
-                config_home = value
-            elif option == "--listen" and (not seen_command or value not in _LISTEN_STDIO):
-                return None
+                if seen_command:
+                    vetted.home_after = value
+                else:
+                    vetted.home_before = value
+            elif option == "--listen":
+                if not seen_command or value not in _LISTEN_STDIO:
+                    return None
+            else:
+                vetted.overrides.append(value)
             continue
         return None  # a positional, --help, an option this module does not vouch for
-    if not seen_command:
-        return None
+    return vetted if seen_command else None
+
+
+def _serve(vetted: _Vetted) -> int:
+    """What `codex app-server` runs (codex.cli.app_server.run), minus argparse."""
+    from codex.app_server.main import serve
+    from codex.config import ConfigOverrides
+
+    overrides = ConfigOverrides(
+        config_home=vetted.config_home, cli_overrides=tuple(vetted.overrides)
+    )
+    return serve(overrides, "stdio://")
+
+
+def _codex_home(vetted: _Vetted) -> str | None:
+    """CODEX_HOME as `codex.config.paths.resolve_paths` resolves it, or None when it would
+    refuse (left to it, with its message)."""
     if os.environ.get("CODEX_CONFIG_FILE", "").strip():
         return None  # resolve_paths checks it exists: leave the error to it
+    config_home = vetted.config_home
     if config_home:
         return _absolute(os.path.expanduser(config_home))
     from_env = os.environ.get("CODEX_HOME", "").strip()

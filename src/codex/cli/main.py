@@ -57,14 +57,15 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] in ("--version", "-V"):
         sys.stdout.write(f"codex-cli {__version__}\n")
         return 0
+    fast = None
     if "app-server" in argv:  # its client waits for `initialize`: answered before argparse
         from codex.app_server.fast_start import answer_initialize
 
-        answer_initialize(argv)
+        fast = answer_initialize(argv)  # a plain stdio command line: served without argparse
     from codex.errors import CodexError
 
     try:
-        return _dispatch(argv)
+        return fast() if fast is not None else _dispatch(argv)
     except CodexError as err:
         sys.stderr.write(f"codex: {err}\n")
         return err.exit_code
