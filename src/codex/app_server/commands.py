@@ -77,13 +77,12 @@ async def command_exec(server: AppServer, conn: Connection, p: dict[str, Any]) -
     if proc_key is not None and proc_key in server.exec_processes:
         raise errors.invalid_request(f"duplicate active command/exec process id: {process_id}")
     from codex.app_server.turns import sandbox_policy
-    from codex.sandbox.policy import policy_from_config
-    from codex.sandbox.spawn import SandboxUnavailable
+    from codex.errors import CodexError
 
     cwd = string(p, "cwd", required=False)
     config = server.load_config(cwd=cwd)
     requested = mapping(p, "sandboxPolicy")
-    policy = sandbox_policy(requested) if requested else policy_from_config(config)
+    policy = sandbox_policy(requested) if requested else None  # None: the config's
     process = ExecProcess(
         conn=conn,
         process_id=process_id,
@@ -98,13 +97,13 @@ async def command_exec(server: AppServer, conn: Connection, p: dict[str, Any]) -
         try:
             await process.start(
                 argv,
+                config,
                 policy,
                 cwd=cwd or os.fspath(config.cwd),
-                policy_cwd=os.fspath(config.cwd),
                 env=env,
                 size=size,
             )
-        except SandboxUnavailable as exc:
+        except CodexError as exc:
             raise errors.invalid_request(str(exc)) from None
         except OSError as exc:
             raise errors.invalid_request(

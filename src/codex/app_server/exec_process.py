@@ -67,15 +67,16 @@ class ExecProcess:
     async def start(
         self,
         argv: list[str],
+        config: Any,
         policy: Any,
         *,
         cwd: str,
-        policy_cwd: str,
         env: dict[str, str],
         size: tuple[int, int] | None,
     ) -> None:
-        """Spawn under `policy` (its workspace is `policy_cwd`, the config's cwd)."""
-        from codex.sandbox.spawn import spawn
+        """Spawn under `policy` (None: the config's; its workspace is the config's cwd); a
+        machine that cannot enforce it raises CodexError."""
+        from codex.api.sandboxing import spawn_under_policy
 
         if self.tty:
             master, slave = os.openpty()
@@ -83,9 +84,9 @@ class ExecProcess:
             set_size(master, rows, cols)
             env.setdefault("TERM", "xterm-256color")
             try:
-                self.proc = await spawn(
-                    argv, policy, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave,
-                    sandbox_policy_cwd=policy_cwd,
+                self.proc = await spawn_under_policy(
+                    config, argv, policy=policy, cwd=cwd, env=env,
+                    stdin=slave, stdout=slave, stderr=slave,
                 )  # fmt: skip
             except BaseException:
                 os.close(master)
@@ -94,10 +95,9 @@ class ExecProcess:
                 os.close(slave)
             self.master = master
             return
-        self.proc = await spawn(
-            argv, policy, cwd=cwd, env=env,
+        self.proc = await spawn_under_policy(
+            config, argv, policy=policy, cwd=cwd, env=env,
             stdin=asyncio.subprocess.PIPE if self.stdin_open else asyncio.subprocess.DEVNULL,
-            sandbox_policy_cwd=policy_cwd,
         )  # fmt: skip
 
     # ---- output -----------------------------------------------------------------------------

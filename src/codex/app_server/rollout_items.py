@@ -11,13 +11,12 @@ richer record. The output text formats read here are the ones our tools write (e
 
 from __future__ import annotations
 
-import difflib
 import json
-import os
 import re
 from typing import Any
 
 from codex.app_server.notifications import command_text
+from codex.core.patch_changes import patch_changes
 
 SHELL_TOOLS = frozenset({"exec_command", "shell", "container.exec", "shell_command", "local_shell"})
 PATCH_TOOL = "apply_patch"
@@ -77,49 +76,6 @@ def _parse_shell_output(text: str) -> tuple[int | None, int | None, str]:
         int(float(wall.group(1)) * 1000) if wall else None,
         body if sep else text,
     )
-
-
-def _abs(cwd: str, path: str) -> str:
-    return path if os.path.isabs(path) else os.path.join(cwd, path)
-
-
-def _chunk_diff(old: list[str], new: list[str]) -> str:
-    lines = list(difflib.unified_diff(old, new, lineterm="", n=max(len(old), len(new))))
-    return "".join(line + "\n" for line in lines[2:])  # without the ---/+++ header
-
-
-def patch_changes(patch: str, cwd: str) -> list[dict[str, Any]]:
-    """The `changes` of a fileChange item for an apply_patch input, sorted by path (as the
-    official server lists them). An update's diff is built from the patch's own chunks."""
-    from codex.tools.apply_patch.parser import (
-        AddFile,
-        DeleteFile,
-        ParseError,
-        UpdateFile,
-        parse_patch,
-    )
-
-    try:
-        parsed = parse_patch(patch)
-    except ParseError:
-        return []
-    changes = []
-    for hunk in parsed.hunks:
-        if isinstance(hunk, AddFile):
-            kind: dict[str, Any] = {"type": "add"}
-            diff = hunk.contents
-        elif isinstance(hunk, DeleteFile):
-            kind = {"type": "delete"}
-            diff = ""
-        elif isinstance(hunk, UpdateFile):
-            move = _abs(cwd, hunk.move_path) if hunk.move_path else None
-            kind = {"type": "update", "move_path": move}
-            diff = "".join(_chunk_diff(c.old_lines, c.new_lines) for c in hunk.chunks)
-        else:
-            continue
-        changes.append({"path": _abs(cwd, hunk.path), "kind": kind, "diff": diff})
-    changes.sort(key=lambda change: str(change["path"]))
-    return changes
 
 
 def _command_item(call_id: str, argv: list[str], command: str, cwd: str, ms: int) -> dict:

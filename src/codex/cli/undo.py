@@ -92,9 +92,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if not 1 <= n <= len(turns):
         raise UsageError(f"--turn must be between 1 and {len(turns)}")
     undone = turns[n - 1 :]
-    from codex.rollout.paths import new_conversation_id
+    from codex.core.sessions import new_session_id
 
-    fork_id = None if args.files_only else new_conversation_id()
+    fork_id = None if args.files_only else new_session_id()
     if not args.conversation_only and not _undo_files(home, session, undone, args, fork_id):
         return 0  # a dry run
     if fork_id is not None and not args.dry_run:
@@ -232,6 +232,6 @@ def _redo(home: Path, session: str, turns: list[Any], args: argparse.Namespace) 
 
 def _fork(home: Path, rollout: Path, turn: Any, fork_id: str) -> Path:
     from codex.core.checkpoints.conversation import fork_before_turn
-    from codex.rollout.paths import rollout_path
+    from codex.core.sessions import new_rollout_path
 
-    return fork_before_turn(rollout, turn, rollout_path(home, fork_id), fork_id)
+    return fork_before_turn(rollout, turn, new_rollout_path(home, fork_id), fork_id)

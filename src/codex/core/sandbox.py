@@ -5,6 +5,7 @@ this module only joins it to the config and turns its errors into one-line Codex
 
 from __future__ import annotations
 
+import subprocess
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -34,12 +35,16 @@ async def spawn_under_policy(
     cwd: str | None = None,
     env: Mapping[str, str] | None = None,
     policy: SandboxPolicy | None = None,
+    stdin: int | None = subprocess.DEVNULL,  # the asyncio.subprocess constants are these
+    stdout: int | None = subprocess.PIPE,
+    stderr: int | None = subprocess.PIPE,
 ) -> asyncio.subprocess.Process:
     """Start `command` for a client outside any turn (app-server `command/exec`), confined like
     the agent's own commands: by `policy` when the client names one, else by the config's
-    policy, with the config's cwd as the workspace. Its own process group, stdin from /dev/null,
-    stdout and stderr piped. A machine that cannot enforce the policy is a one-line CodexError:
-    the command never runs with less confinement than asked for."""
+    policy, with the config's cwd as the workspace. Its own process group; stdin from /dev/null
+    and stdout/stderr piped unless given (a pipe, or a pseudo-terminal's fd). A machine that
+    cannot enforce the policy is a one-line CodexError: the command never runs with less
+    confinement than asked for."""
     import os
 
     from codex.errors import CodexError
@@ -53,6 +58,9 @@ async def spawn_under_policy(
             chosen,
             cwd=cwd or os.fspath(config.cwd),
             env=env,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
             sandbox_policy_cwd=os.fspath(config.cwd),
         )
     except SandboxUnavailable as err:

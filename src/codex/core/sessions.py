@@ -87,3 +87,17 @@ def delete(codex_home: Path, paths: list[Path]) -> None:
             delete_session(codex_home, path)
         except OSError as err:
             raise CodexError(f"cannot delete {path}: {err.strerror or err}") from None
+
+
+def new_session_id() -> str:
+    """A new conversation id, as a new session gets (UUIDv7)."""
+    from codex.rollout.paths import new_conversation_id
+
+    return new_conversation_id()
+
+
+def new_rollout_path(codex_home: Path, session: str) -> Path:
+    """Where a new session `session` started now records itself (sessions/YYYY/MM/DD/...)."""
+    from codex.rollout.paths import rollout_path
+
+    return rollout_path(codex_home, session)
