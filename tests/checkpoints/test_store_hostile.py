@@ -245,3 +245,29 @@ def test_a_file_where_a_restored_path_needs_a_directory_refuses_up_front(tmp_pat
     ):  # was: FileExistsError, half applied
         store.restore(first, expected=second, force=True, paths={"d/f.txt", "z.txt"})
     assert tree(root) == state
+
+
+def test_a_checkpoint_that_holds_our_home_never_writes_it_back(tmp_path: Path) -> None:
+    """A store made before $CODEX_HOME was excluded holds the session's rollout in its
+    checkpoints: restoring one must not put that old rollout back."""
+    root = work(tmp_path)
+    home = root / ".codex"
+    (root / "a.txt").write_text("a1\n")
+    store = CheckpointStore(home, root)
+    first = store.checkpoint("one")
+    rollout = home / "sessions" / "rollout.jsonl"
+    rollout.parent.mkdir(parents=True)
+    rollout.write_text("old\n")
+    git = store._git  # what the first version of the store recorded, made by hand
+    blob = git("hash-object", "-w", "--", ".codex/sessions/rollout.jsonl").decode().strip()
+    index = tmp_path / "old-index"
+    git("read-tree", first, index=index)
+    git("update-index", "--add", "--cacheinfo", f"100644,{blob},.codex/sessions/rollout.jsonl",
+        index=index)  # fmt: skip
+    tree_id = git("write-tree", index=index).decode().strip()
+    old = git("commit-tree", tree_id, "-p", first, "-m", "old store").decode().strip()
+    rollout.write_text("old\nnew line of the session\n")
+    (root / "a.txt").write_text("a2\n")
+    result = store.restore(old)
+    assert result.written == ["a.txt"]  # was: the rollout too, cut back to "old"
+    assert rollout.read_text() == "old\nnew line of the session\n"

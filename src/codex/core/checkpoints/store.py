@@ -89,9 +89,10 @@ class CheckpointStore:
         # project-local CODEX_HOME, or a session in the home directory) the store would
         # snapshot itself, and an undo would roll back the session's own rollout and logs.
         self._exclude = _EXCLUDE
+        self._home_rel: str | None = None
         home = Path(os.path.realpath(codex_home))
         if home == self.work_tree or self.work_tree in home.parents:
-            rel = home.relative_to(self.work_tree).as_posix()
+            rel = self._home_rel = home.relative_to(self.work_tree).as_posix()
             if "\n" not in rel:
                 self._exclude += "/*\n" if rel == "." else _pattern(rel) + "\n"
         self._env = {
@@ -379,6 +380,9 @@ class CheckpointStore:
             if paths is not None:
                 wanted = set(paths)
                 changes = [c for c in changes if c[1] in wanted]
+            if self._home_rel is not None:  # a checkpoint taken before our home was excluded
+                home = self._home_rel + "/"
+                changes = [c for c in changes if home != "./" and not c[1].startswith(home)]
             touched = {c[1] for c in changes}
             if expected is not None and expected != before:
                 hand = {path for _, path in self.changed(expected, before)}
