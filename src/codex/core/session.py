@@ -533,7 +533,13 @@ class Session:
             with contextlib.suppress(Exception):
                 self.recorder.flush()
             with contextlib.suppress(Exception):
-                self.recorder.close()
+                # The rollout's final fsync in a worker (RolloutRecorder.aclose): a thread that
+                # ends must not stall the loop every other thread runs on.
+                aclose = getattr(self.recorder, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+                else:
+                    self.recorder.close()
         if self.state.telemetry is not None:
             self.state.telemetry.close()
         self.emit(sub_id, ShutdownComplete())

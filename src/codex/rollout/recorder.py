@@ -200,7 +200,10 @@ class RolloutRecorder:
         if self._writer.closed:
             return
         self._writer.flush()
-        await asyncio.to_thread(self._writer.close)
+        try:
+            await asyncio.to_thread(self._writer.close)
+        except RuntimeError:  # the loop's executor is shut down already: close right here
+            self._writer.close()
 
     def __enter__(self) -> RolloutRecorder:
         return self
