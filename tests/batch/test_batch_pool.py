@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-from tests.batch.harness import read_results, run_codex, start_codex, write_tasks
+from tests.batch.harness import read_results, start_codex, write_tasks
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import HttpError, Message, Turn
@@ -82,20 +82,30 @@ def test_429_pauses_the_provider_for_the_whole_pool(
 def test_tasks_share_keep_alive_connections(
     tmp_path: Path, home: Path, repo: Path, mock_model_server: MockModelServer
 ) -> None:
-    """24 tasks at once, 72 in all: at most one connection per running task, reused by the
-    tasks after it (the default pool keeps only 16 idle connections, so a 24-wide batch would
-    close and reopen connections between tasks)."""
+    """40 tasks at once, twice over: the first 40 replies are held and then released together,
+    so 40 connections go idle at about the same moment. All tasks share the batch's one pool,
+    which keeps up to --jobs idle connections: the next 40 tasks reuse them (at most one
+    connection per running task, never one per task)."""
+    jobs, count = 40, 80
+    mock_model_server.enqueue(*(Hold(Turn([Message("ok")])) for _ in range(jobs)))
     mock_model_server.repeat(Turn([Message("ok")]))
-    jobs, count = 24, 72
     tasks = write_tasks(
         tmp_path / "tasks.jsonl", *({"id": f"t{i}", "prompt": "hi"} for i in range(count))
     )
     out = tmp_path / "results.jsonl"
-    rc, _, stderr = run_codex(
-        "batch", str(tasks), "-o", str(out), "--jobs", str(jobs), home=home, cwd=repo
-    )
-    assert rc == 0, stderr
-    assert len(read_results(out)) == count
+    argv = ("batch", str(tasks), "-o", str(out), "--jobs", str(jobs))
+    proc = start_codex(*argv, home=home, cwd=repo)
+    try:
+        mock_model_server.wait_held(jobs, timeout=120)
+        mock_model_server.release()
+        proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    results = read_results(out)
+    assert proc.returncode == 0, [r["error"] for r in results if r["status"] != "completed"]
+    assert len(results) == count
     seen = [r for r in mock_model_server.requests if r.path.endswith("/responses")]
     assert len(seen) == count
     connections = {r.peer for r in seen}

@@ -299,6 +299,9 @@ class MockModelServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a client opening 24 connections at once
+    # (codex batch --jobs 24) then saw some of them reset.
+    request_queue_size = 128
     mock: MockModelServer
 
 
