@@ -246,7 +246,10 @@ class Mapper:
             cell = CommandCell(call_id=msg.call_id, command=command_text(list(msg.command)))
             self.add(cell)
         duration = msg.duration.seconds if hasattr(msg.duration, "seconds") else 0.0
-        cell.finish(msg.exit_code, duration, msg.aggregated_output or msg.formatted_output)
+        # What the command printed, never the model-facing text (`formatted_output` carries the
+        # unified-exec header "Chunk ID / Wall time / ..."): nothing printed is "(no output)".
+        output = msg.aggregated_output or (msg.stdout or "") + (msg.stderr or "")
+        cell.finish(msg.exit_code, duration, output)
 
     def _on_patch_apply_begin(self, msg: Any) -> None:
         cell = self._patches.get(msg.call_id)
