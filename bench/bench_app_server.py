@@ -287,13 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     metrics = (
         ("init", "spawn → initialize (ms)"),
         ("turns_s", f"{THREADS} thr × 1 turn, fresh (turns/s)"),
-        ("turns_cpu", "  server CPU for it (s)"),
+        ("turns_cpu", "  its server CPU (s)"),
         ("turns_s_warm", f"{THREADS} more, same process (turns/s)"),
         ("rss", f"RSS after {2 * THREADS} threads (MiB)"),
         ("list_first_ms", f"thread/list, {LISTED} thr, 1st call (ms)"),
         ("list_ms", f"thread/list, {LISTED} thr, next 10 (ms)"),
         ("stream_s", f"{DELTAS:,}-delta turn (s)"),
-        ("stream_cpu", "  server CPU for it (s)"),
+        ("stream_cpu", "  the turn's server CPU (s)"),
     )
     print(f"{'metric':<38}{'ours':>10}{'official':>10}{'ratio':>8}")
     for key, label in metrics:

@@ -310,7 +310,7 @@ def _loads(line: bytes) -> Any:
     if not text.startswith(b"{") or b"\\ud" in text.lower():
         return None
     decoded = text.decode("utf-8")
-    value, end = make_scanner(_Context)(decoded, 0)
+    value, end = make_scanner(_Context)(decoded, 0)  # type: ignore[arg-type]  # duck-typed
     if end != len(decoded):
         return None
     return value
