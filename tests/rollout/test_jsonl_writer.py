@@ -41,6 +41,7 @@ ops = st.lists(
         st.tuples(st.just("append"), st.integers(0, 300), st.integers(1, 3)),
         st.tuples(st.just("flush"), st.just(0), st.just(0)),
         st.tuples(st.just("turn_end"), st.just(0), st.just(0)),
+        st.tuples(st.just("sync"), st.just(0), st.just(0)),  # fsync only: no byte changes
     ),
     max_size=40,
 )
