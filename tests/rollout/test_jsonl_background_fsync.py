@@ -130,3 +130,39 @@ def test_recorder_aclose_leaves_a_whole_durable_file(tmp_path: Path) -> None:
     path = asyncio.run(main())
     lines = path.read_bytes().splitlines()
     assert len(lines) == 2 and b"agent_message" in lines[1]
+
+
+def test_a_sync_that_raises_anything_never_leaves_close_waiting() -> None:
+    """A bug in the sync (not an OSError) once left the writer busy forever: close() hung."""
+    import threading
+
+    from codex._native.jsonl_sync import BackgroundSync
+
+    done = threading.Event()
+
+    def broken() -> None:
+        done.set()
+        raise ValueError("not an OSError")
+
+    bg = BackgroundSync(broken)
+    bg.request()
+    assert done.wait(10)
+    assert bg.wait(timeout=10)
+    with pytest.raises(OSError, match="not an OSError"):
+        bg.raise_error()
+
+
+def test_close_waits_for_a_hung_fsync_only_so_long() -> None:
+    """A disk that never answers an fsync must not hang the process at exit."""
+    import threading
+
+    from codex._native.jsonl_sync import BackgroundSync
+
+    release = threading.Event()
+    bg = BackgroundSync(lambda: release.wait(30))
+    bg.request()
+    try:
+        assert bg.wait(timeout=0.2) is False
+    finally:
+        release.set()
+    assert bg.wait(timeout=10)

@@ -156,12 +156,13 @@ class JsonlWriter:
         """Write what is queued, wait for a background fsync, fsync, close: durable on return."""
         if self._raw is not None:
             raw, self._raw = self._raw, None
-            try:
-                if self._bg is not None:
-                    # The worker must be done with the descriptor before close() frees it.
-                    self._bg.wait()
-            finally:
-                raw.close()
+            if self._bg is not None and not self._bg.wait():
+                # The worker must be done with the writer before close() frees it; an fsync
+                # that never returns (a hung disk) leaves the descriptor open instead, with
+                # every line written: freeing it under the worker would crash the process.
+                raw.flush()
+                return
+            raw.close()
             if self._bg is not None:
                 self._bg.raise_error()
 

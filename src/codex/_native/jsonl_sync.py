@@ -24,6 +24,7 @@ _WORKERS = 4
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
+WAIT_LIMIT = 30.0  # seconds a close waits for an fsync in flight (see BackgroundSync.wait)
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -47,6 +48,7 @@ class BackgroundSync:
         self._busy = False  # a job is queued or running for this writer
         self._error: OSError | None = None
         self.completed = 0  # fsyncs done in the background (for tests and diagnostics)
+        self._pid = os.getpid()
 
     def request(self) -> None:
         """Ask for an fsync of everything written so far; returns at once."""
@@ -70,6 +72,8 @@ class BackgroundSync:
                 self._sync()
             except OSError as exc:
                 error = exc
+            except BaseException as exc:  # never leave `_busy` set: close() waits for it
+                error = OSError(f"background fsync failed: {exc!r}")
             with self._lock:
                 self.completed += 1
                 if error is not None and self._error is None:
@@ -79,11 +83,17 @@ class BackgroundSync:
                     self._idle.notify_all()
                     return
 
-    def wait(self) -> None:
-        """Block until no fsync is queued or running (before close: the fd must stay valid)."""
+    def wait(self, timeout: float = WAIT_LIMIT) -> bool:
+        """Block until no fsync is queued or running (before close: the fd must stay valid).
+
+        Bounded: a disk that does not answer an fsync for `timeout` seconds (a hung network
+        file system) must not hang the process at exit; the lines are written already, only
+        their durability is in question. A forked child never waits for its parent's job.
+        Returns whether the writer is idle."""
+        if os.getpid() != self._pid:
+            return True
         with self._lock:
-            while self._busy:
-                self._idle.wait()
+            return self._idle.wait_for(lambda: not self._busy, timeout)
 
     def raise_error(self) -> None:
         """Report a background fsync failure to the owner once, at its next turn end or close."""
