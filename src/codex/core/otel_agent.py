@@ -10,6 +10,7 @@ ended and both providers are flushed and shut down.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -131,4 +132,8 @@ def run(stream: Any) -> None:
 
 
 if __name__ == "__main__":
+    # Below the session in the scheduler: the SDK's import (~0.5 s of CPU) runs beside the
+    # turn, and on a busy machine it must take the spare cycles, not the turn's.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     run(sys.stdin.buffer)
