@@ -1,9 +1,10 @@
 """JSON-RPC error codes and the one exception a handler raises to answer with an error.
 
 The official 0.169 server answers almost every bad request with -32600 ("Invalid request: …",
-including unknown methods and bad params: serde reports them alike); we keep its messages but
-use the specific standard code where JSON-RPC has one, since the SDK maps codes to exception
-classes (-32601 MethodNotFoundError, -32602 InvalidParamsError)."""
+including unknown methods and bad params: serde reports them alike). We answer with the same
+code and messages: the official SDK maps codes to exception classes (-32600
+InvalidRequestError), so a client sees the same exception from our server as from the official
+one. -32601/-32602 stay defined for reading, never sent."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def invalid_request(message: str) -> RpcError:
 
 
 def invalid_params(message: str) -> RpcError:
-    return RpcError(INVALID_PARAMS, f"Invalid request: {message}")
+    return RpcError(INVALID_REQUEST, f"Invalid request: {message}")  # as 0.169, not -32602
 
 
 def unsupported(method: str) -> RpcError:

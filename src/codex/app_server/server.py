@@ -226,7 +226,7 @@ class AppServer:
         handler = self.methods.get(method)
         if handler is None:
             raise RpcError(
-                errors.METHOD_NOT_FOUND, f"Invalid request: unknown variant `{method[:200]}`"
+                errors.INVALID_REQUEST, f"Invalid request: unknown variant `{method[:200]}`"
             )
         return await handler(self, conn, obj(params))
 
