@@ -170,7 +170,9 @@ def test_a_stalled_export_process_never_holds_the_session(tmp_path: Path) -> Non
     )  # fmt: skip
     logs = {"otlp-http": {"endpoint": "http://127.0.0.1:9/v1/logs"}}
     telemetry = Telemetry(config, logs, None, "conv", "codex_exec", "model")
+    telemetry._start()  # as at the end of the first turn
     agent = telemetry._proc
+    assert agent is not None
     os.kill(agent.pid, signal.SIGSTOP)  # stopped: it reads nothing more
     try:
         for i in range(3000):  # far more than a pipe holds (64 KiB)

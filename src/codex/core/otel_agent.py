@@ -60,8 +60,28 @@ def _exporters(kind: str, spec: dict[str, Any]) -> Any:
     return OTLPLogExporter(**options)
 
 
+def _lines(stream: Any) -> Any:
+    """The input's lines, read by a thread from the start: the session's pipe is emptied while
+    the SDK is still importing, so the session never waits on a full pipe at its exit."""
+    import queue
+
+    lines: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def pump() -> None:
+        try:
+            for line in stream:
+                lines.put(line)
+        finally:
+            lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    while (line := lines.get()) is not None:
+        yield line
+
+
 def run(stream: Any) -> None:
-    init = orjson.loads(stream.readline() or b"{}")
+    stream = _lines(stream)
+    init = orjson.loads(next(stream, b"{}") or b"{}")
     from opentelemetry import trace
     from opentelemetry._logs import LogRecord
     from opentelemetry.sdk.resources import Resource
