@@ -408,16 +408,21 @@ class CheckpointStore:
             # Files in the way of a written path (a file that became a directory or back) go
             # first; the other deletions wait until the `.gitignore` files are restored.
             written = set(result.written)
-            early = [rel for rel in result.deleted if _in_the_way(rel, written)]
+            needed_dirs = {
+                "/".join(w.split("/")[:i]) for w in written for i in range(1, w.count("/") + 1)
+            }
+            early = [rel for rel in result.deleted if _in_the_way(rel, written, needed_dirs)]
             for rel in early:
                 self._delete(rel)
             self._write_blobs([c for c in changes if c[0] != "D"])
-            rest = [rel for rel in result.deleted if rel not in set(early)]
+            early_set = set(early)
+            rest = [rel for rel in result.deleted if rel not in early_set]
             result.kept = self._kept(target, rest)
+            kept = set(result.kept)
             for rel in rest:
-                if rel not in result.kept:
+                if rel not in kept:
                     self._delete(rel)
-            result.deleted = [rel for rel in result.deleted if rel not in set(result.kept)]
+            result.deleted = [rel for rel in result.deleted if rel not in kept]
             result.applied = True
             return result
 
@@ -531,14 +536,14 @@ class CheckpointStore:
             path = path.parent
 
 
-def _in_the_way(rel: str, written: set[str]) -> bool:
+def _in_the_way(rel: str, written: set[str], needed_dirs: set[str]) -> bool:
     """True when deleting `rel` must come before writing: it is a file where a written path
-    needs a directory (`a` for `a/b`), or inside a directory a written file replaces."""
-    parts = rel.split("/")
-    if any("/".join(parts[:i]) in written for i in range(1, len(parts))):
+    needs a directory (`a` for `a/b`: `needed_dirs` holds every written path's ancestors), or
+    inside a directory a written file replaces."""
+    if rel in needed_dirs:
         return True
-    prefix = rel + "/"
-    return any(w.startswith(prefix) for w in written)
+    parts = rel.split("/")
+    return any("/".join(parts[:i]) in written for i in range(1, len(parts)))
 
 
 def _file_mode(path: Path, *, executable: bool) -> int:
