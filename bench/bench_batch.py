@@ -24,6 +24,7 @@ Every CLI gets its own fresh CODEX_HOME and runs in a scratch git repository.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -222,6 +223,9 @@ def ray_rows(
     missing = ray_available()
     if missing is not None:
         return [f"Ray: skipped ({missing})"]
+    # The driver must match the loopback cluster, which runs without token auth (its token
+    # would live in ~/.ray/auth_token, shared machine-wide).
+    os.environ["RAY_AUTH_MODE"] = "disabled"
     env = cli_env(bench.root, ours=True)
     started = time.perf_counter()
     with LocalRayCluster(env) as cluster:

@@ -14,6 +14,9 @@ import orjson
 def codex_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
     env.update(CODEX_HOME=str(home), MOCK_KEY="sk-mock-key", NO_COLOR="1")
+    # Ray (codex batch --ray) on the loopback test cluster: no token auth, whose default reads
+    # and writes ~/.ray/auth_token, shared by every cluster on the machine.
+    env["RAY_AUTH_MODE"] = "disabled"
     return env
 
 

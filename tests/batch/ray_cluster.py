@@ -43,7 +43,9 @@ class LocalRayCluster:
     """`with LocalRayCluster(env) as cluster:` ... `cluster.address` ("127.0.0.1:PORT")."""
 
     def __init__(self, env: dict[str, str], num_cpus: int = 1) -> None:
-        self.env = env
+        # No token auth on this loopback cluster: Ray keeps its token in ~/.ray/auth_token,
+        # one file for every cluster on the machine (and the user's home, not ours to write).
+        self.env = {**env, "RAY_AUTH_MODE": "disabled"}
         self.num_cpus = num_cpus
         # Short paths: Ray puts Unix sockets under the temp dir (a 107-byte limit).
         self.root = Path(tempfile.mkdtemp(prefix="cxray-"))

@@ -137,3 +137,33 @@ def test_a_dead_worker_loses_only_its_running_tasks(
     assert sorted(n for n in prompts.values() if n > 1) == [2, 2]
     assert sum(prompts.values()) == count + 2
     assert "results per node" in rest
+
+
+def test_sigint_cancels_the_running_tasks_on_every_worker(
+    tmp_path: Path, repo: Path, cluster: LocalRayCluster
+) -> None:
+    count, jobs = 10, 2
+    task_file = write_tasks(
+        tmp_path / "tasks.jsonl", *({"id": f"t{i}", "prompt": f"task {i}"} for i in range(count))
+    )
+    with EchoServer() as server:
+        server.repeat(Hold(Turn([Message("held")])))  # every request waits: all turns running
+        home = write_mock_config(tmp_path / "home", server.base_url, "request_max_retries = 0\n")
+        out = tmp_path / "results.jsonl"
+        argv = ("batch", str(task_file), "-o", str(out), "--ray", cluster.address,
+                "--jobs", str(jobs), "--config-home", str(home))  # fmt: skip
+        proc = start_codex(*argv, home=home, cwd=repo)
+        try:
+            server.wait_held(2 * jobs, timeout=300)
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=300)
+        finally:
+            server.release()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 130, stderr.decode()
+    results = read_results(out)
+    # The four running turns (two per worker) were interrupted and written; nothing else ran.
+    assert sorted(r["status"] for r in results) == ["cancelled"] * (2 * jobs)
+    assert all(r["error"] == "interrupted" for r in results)
