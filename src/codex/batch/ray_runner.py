@@ -50,7 +50,7 @@ class BatchWorker:
             tasks=[],
             defaults=defaults,
             load_config=config_loader(overrides),
-            sink=None,  # type: ignore[arg-type] - results go back to the driver instead
+            sink=None,  # type: ignore[arg-type]  # results go back to the driver instead
             jobs=jobs,
             timeout=timeout,
         )

@@ -302,7 +302,10 @@ class BatchRunner:
                 timer = asyncio.get_running_loop().call_later(self.timeout, on_timeout)
             try:
                 async for event in handle.events():
-                    if processor is not None and event.msg.TAG in processor.handled:
+                    if processor is None:
+                        continue
+                    tag = getattr(event.msg, "TAG", None)  # a RawEvent has none: not rendered
+                    if isinstance(tag, str) and tag in processor.handled:
                         self._emit(task.id, processor.render(event.msg.to_dict()))
             finally:
                 if timer is not None:
