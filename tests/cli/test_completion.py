@@ -78,7 +78,7 @@ def test_bash_round_trip(run_codex: RunCodex, tmp_path: Path) -> None:
         pytest.skip("bash is not installed")
     script = tmp_path / "codex.bash"
     script.write_text(run_codex("completion", "bash").stdout)
-    assert _complete(script, ["codex", "ex"]) == ["exec", "execpolicy"]
+    assert _complete(script, ["codex", "ex"]) == ["exec", "execpolicy", "export"]
     assert _complete(script, ["codex", "exec", "--js"]) == ["--json"]
     # Global option values are skipped, and nested commands are reached through them.
     assert "add" in _complete(script, ["codex", "-c", "a=b", "mcp", ""])

@@ -72,7 +72,7 @@ def every_kind(sid: str) -> list[dict]:
             "type": "session_meta",
             "payload": {
                 "id": sid,
-                "cwd": "/work/every",
+                "cwd": "/tmp/every",
                 "cli_version": "0.169.0",
                 "originator": "t",
             },

@@ -75,7 +75,7 @@ def test_list_page_filter_and_uuid_box(viewer_home: Path, start_viewer: Any, pag
     assert rows.count() == 2
     assert "do every thing" in rows.nth(0).inner_text() + rows.nth(1).inner_text()
     text = page.locator("#sessions").inner_text()
-    assert "/work/every" in text and "create a file" in text and "gpt-5.5" in text
+    assert "/tmp/every" in text and "create a file" in text and "gpt-5.5" in text
     shot(page, "viewer-list.png")
     # Filter by text, through the form.
     page.fill("input[name=q]", "EVERY THING")

@@ -132,11 +132,10 @@ class BatchRunner:
     def start(self) -> None:
         """On the running loop: one HTTP client (one connection pool, the 429 gate) for every
         task; codex.client's model requests pick it up as the loop's shared client."""
-        from codex.batch.pool import batch_client
-        from codex.client.transport import install_shared
+        from codex.core.shared_http import batch_client, install_shared_client
 
         client, self.transport = batch_client(self.jobs, self._paused)
-        install_shared(client)
+        install_shared_client(client)
         self._started = time.monotonic()
         self.total = self.total or len(self.tasks)
 
@@ -152,9 +151,9 @@ class BatchRunner:
         self._drawn = 0.0
 
     async def close(self) -> None:
-        from codex.client.transport import aclose_shared
+        from codex.core.shared_http import close_shared_client
 
-        await aclose_shared()
+        await close_shared_client()
 
     async def run_tasks(
         self, tasks: Iterable[Task], deliver: Callable[[dict[str, Any]], None]

@@ -1,5 +1,6 @@
-"""The batch's one HTTP client: a single connection pool for every task on the loop, and a
-pool-wide pause per provider origin after a 429.
+"""One HTTP client for many sessions on a loop (`codex batch` installs it): a single connection
+pool for every task, and a pool-wide pause per provider origin after a 429. In core, not in the
+batch front end, because it sits under codex.client, which front ends reach only through core.
 
 Why a pause for the whole pool: with 16 tasks in flight, a provider that answers 429 to one of
 them is rate limiting all of them. If each task only honoured its own `Retry-After`, the other
@@ -134,3 +135,18 @@ def batch_client(
     inner = httpx.AsyncHTTPTransport(verify=LazyTrustContext(), limits=limits, trust_env=True)
     transport = PausingTransport(inner, on_pause)
     return new_client(transport), transport
+
+
+def install_shared_client(client: httpx.AsyncClient) -> None:
+    """Make `client` the running loop's shared client: every model request of every session on
+    this loop goes through it (codex.client.transport)."""
+    from codex.client.transport import install_shared
+
+    install_shared(client)
+
+
+async def close_shared_client() -> None:
+    """Close the running loop's shared client (the batch's end)."""
+    from codex.client.transport import aclose_shared
+
+    await aclose_shared()
