@@ -237,12 +237,21 @@ class CodexApp(App[int]):
             )
         async with opener as session:
             self.session = session
+            if getattr(session, "approvals", None) is not None:
+                # MCP tool approvals are asked here (codex.tui.mcp_approval), not cancelled.
+                session.approvals.answers_elicitations = True
             while True:
                 event = await session.next_event()
                 msg = event.msg
                 tag = msg.TAG
                 if tag == "shutdown_complete":
                     break
+                if tag == "elicitation_request":
+                    from codex.tui.mcp_approval import ask_elicitation
+
+                    self._paint()
+                    await ask_elicitation(self, msg)
+                    continue
                 if tag in ("exec_approval_request", "apply_patch_approval_request"):
                     self.mapper.feed(msg)
                     self._paint()
