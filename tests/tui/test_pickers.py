@@ -577,3 +577,23 @@ async def test_undo_c_rewinds_the_conversation_too(
     assert Path(old_rollout).read_bytes() == old_bytes  # never rewritten
     users = mock_model_server.requests[-1].message_texts("user")
     assert "add notes" in users and users.count("edit keep") == 1  # only the resent one
+
+
+async def test_a_repaint_timer_firing_after_exit_is_harmless(
+    make_app: Callable[..., Any], mock_model_server: MockModelServer
+) -> None:
+    """A repaint timer can fire while the app is exiting, its screens gone: the repaint raised
+    NoMatches ('TranscriptView') there, failing the app's shutdown (flaky under load)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await slash(pilot, "/model")
+        await until(pilot, lambda: picker(app) is not None)
+        app.mapper.notice("painted under the picker")
+        app._dirty = True
+        app._paint()  # the chat's widgets are found under the picker
+        assert app._dirty is False
+        await pilot.press("escape")
+        await until(pilot, lambda: "painted under the picker" in screen_text(app))
+    app._dirty = True
+    app._paint()  # after exit: no screens left; raised NoMatches before

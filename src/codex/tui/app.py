@@ -189,16 +189,30 @@ class CodexApp(App[int]):
             self._paint()
 
     def _paint(self) -> None:
+        from textual.css.query import NoMatches
+
+        # The chat's widgets live on the first screen: `self.query_one` searches the active one,
+        # which is a picker or a dialog while one is open, and nothing once the app is exiting
+        # (a repaint timer can still fire then).
+        if not self.screen_stack:
+            return
+        base = self.screen_stack[0]
+        try:
+            transcript = base.query_one(TranscriptView)
+            status = base.query_one(StatusLine)
+            queued = base.query_one("#queued", Static)
+        except NoMatches:
+            return  # not built yet, or already torn down: the next repaint catches up
         self._dirty = False
         self._last_flush = time.monotonic()
-        self.query_one(TranscriptView).relayout()
-        self.query_one(StatusLine).show(self.mapper.status)
+        transcript.relayout()
+        status.show(self.mapper.status)
         lines = [f"↳ queued: {q}" for q in self.queued]
         lines += [f"[image] {path}" for path in self.images]
         text = "\n".join(lines)
         if text != self._queued_shown:  # (an update re-lays out the screen)
             self._queued_shown = text
-            self.query_one("#queued", Static).update(text)
+            queued.update(text)
 
     # ---- the session ----------------------------------------------------------------------
 
