@@ -1,9 +1,8 @@
-"""A CODEX_HOME pointed at the mock model server, and a git repository to run the batch in."""
+"""A CODEX_HOME pointed at the mock model server, and a git repository to run the batch in
+(`plain_dir`, a directory outside any repository, comes from tests/support/fixtures.py)."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,22 +20,3 @@ def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
 @pytest.fixture
 def repo(git_repo: Path) -> Path:
     return git_repo
-
-
-def _outside_git(path: Path) -> bool:
-    return not any((d / ".git").exists() for d in (path, *path.parents))
-
-
-@pytest.fixture
-def plain_dir(tmp_path: Path) -> Iterator[Path]:
-    """A directory with no `.git` above it (tmp_path, or /dev/shm when /tmp has a `.git`)."""
-    if _outside_git(tmp_path):
-        path = tmp_path / "plain"
-        path.mkdir()
-        yield path
-        return
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or not _outside_git(shm):
-        pytest.skip("no directory outside a git repository available")
-    with tempfile.TemporaryDirectory(dir=shm) as tmp:
-        yield Path(tmp)

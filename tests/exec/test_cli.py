@@ -7,8 +7,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,25 +36,6 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
-
-
-def _outside_git(path: Path) -> bool:
-    return not any((p / ".git").exists() for p in (path, *path.parents))
-
-
-@pytest.fixture
-def plain_dir(tmp_path: Path) -> Iterator[Path]:
-    """A directory with no `.git` above it (tmp_path, or tmpfs when something made /tmp/.git)."""
-    if _outside_git(tmp_path):
-        path = tmp_path / "plain"
-        path.mkdir()
-        yield path
-        return
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or not _outside_git(shm):
-        pytest.skip("no directory outside a git repository available")
-    with tempfile.TemporaryDirectory(dir=shm) as tmp:
-        yield Path(tmp)
 
 
 def test_blank_stdin_is_refused_with_upstream_message(plain_dir: Path, home: Path) -> None:

@@ -1,9 +1,11 @@
-"""Pytest fixtures for the mock model server (re-exported by tests/conftest.py)."""
+"""Pytest fixtures every area shares (re-exported by tests/conftest.py): the mock model server,
+a git repository, and a directory outside any repository."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,3 +29,24 @@ def git_repo(tmp_path: Path) -> Path:
     path.mkdir()
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     return path
+
+
+def _outside_git(path: Path) -> bool:
+    return not any((d / ".git").exists() for d in (path, *path.parents))
+
+
+@pytest.fixture
+def plain_dir(tmp_path: Path) -> Iterator[Path]:
+    """A directory with no `.git` above it, for runs that must happen outside a repository:
+    tmp_path, or a directory on /dev/shm when something made a `.git` above /tmp (a stray
+    /tmp/.git once made such tests pass falsely)."""
+    if _outside_git(tmp_path):
+        path = tmp_path / "plain"
+        path.mkdir()
+        yield path
+        return
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not _outside_git(shm):
+        pytest.skip("no directory outside a git repository available")
+    with tempfile.TemporaryDirectory(dir=shm) as tmp:
+        yield Path(tmp)
