@@ -71,7 +71,9 @@ class LazyTrustContext(ssl.SSLContext):
 
 
 def new_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    from codex.client.pool import install_lean_pool
+
+    client = httpx.AsyncClient(
         verify=LazyTrustContext(),
         limits=LIMITS,
         timeout=httpx.Timeout(CONNECT_TIMEOUT),
@@ -80,6 +82,10 @@ def new_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.Async
         headers={"accept-encoding": "identity"},
         trust_env=True,
     )
+    # httpcore's pool costs O(streams x connections) per request: many concurrent sessions in
+    # one process (the SDK, the app-server) spent half their CPU there (codex.client.pool).
+    install_lean_pool(client)
+    return client
 
 
 def shared_client() -> httpx.AsyncClient:
