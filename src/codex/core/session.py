@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -102,6 +101,7 @@ from codex.protocol.items import InputImage, InputText, Message, ResponseItem, p
 from codex.protocol.originator import resolve_originator
 from codex.protocol.sandbox_policy import SandboxPolicy
 from codex.protocol.usage import TokenUsageInfo
+from codex.protocol.uuid7 import uuid7
 from codex.tools.runtime.context import ExecRules, TurnAbortedByUser
 from codex.tools.runtime.unified_exec import UnifiedExecManager
 
@@ -179,7 +179,6 @@ class Session:
         self._classic_read = False  # next_event() / events() was called
         self._subscribers: list[Subscription] = []
         self._submissions: asyncio.Queue[ops.Submission] = asyncio.Queue()
-        self._ids = itertools.count(1)
         self._task: asyncio.Task[None] | None = None
         self._task_sub: str | None = None
         self._actor: asyncio.Task[None] | None = None
@@ -297,7 +296,10 @@ class Session:
         """Queue an Op (a codex.protocol.ops value or its JSON dict); returns its id."""
         if isinstance(op, dict):
             op = ops.parse_op(op)
-        sub_id = str(next(self._ids))
+        # A UUIDv7 as 0.169 mints (`Uuid::now_v7`): a user turn's id is its submission's id, so
+        # ids must stay unique when a resumed session appends to the same rollout, and sort by
+        # time (a per-process counter restarted at "1" on every resume).
+        sub_id = uuid7()
         await self._submissions.put(ops.Submission(sub_id, op))
         return sub_id
 

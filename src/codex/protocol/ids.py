@@ -6,9 +6,9 @@ Thread ids are random UUIDs (version 4); item ids the client mints use the offic
 
 from __future__ import annotations
 
-import os
-import time
 import uuid
+
+from codex.protocol.uuid7 import uuid7 as _uuid7
 
 __all__ = [
     "is_uuid",
@@ -29,19 +29,13 @@ def new_thread_id() -> str:
 
 
 def uuid7() -> str:
-    """A time-ordered UUID (RFC 9562 version 7): 48-bit Unix milliseconds, then random bits."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76  # version
-    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a (12 bits)
-    value |= 0b10 << 62  # variant
-    value |= rand & ((1 << 62) - 1)  # rand_b (62 bits)
-    return str(uuid.UUID(int=value))
+    """A time-ordered UUID (RFC 9562 version 7), monotonic in this process (see .uuid7)."""
+    return _uuid7()
 
 
 def new_turn_id() -> str:
-    return uuid7()
+    """A turn id as 0.169 mints them: a UUIDv7, unique across resumes, sorting by start time."""
+    return _uuid7()
 
 
 def new_message_id() -> str:
