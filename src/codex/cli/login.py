@@ -16,13 +16,15 @@ from codex.cli.context import CliContext
 
 if TYPE_CHECKING:
     from codex.api.credentials import AuthSettings
+    from codex.config import Config
 
 _EPILOG = """\
 ChatGPT login runs a local callback server on 127.0.0.1:1455 (1457 when 1455 stays busy).
 Environment: CODEX_APP_SERVER_LOGIN_ISSUER and CODEX_APP_SERVER_LOGIN_CLIENT_ID override the OAuth
 issuer and client id (like --experimental_issuer / --experimental_client-id);
 CODEX_REFRESH_TOKEN_URL_OVERRIDE and CODEX_REVOKE_TOKEN_URL_OVERRIDE the refresh and revoke
-endpoints. The login log is $CODEX_HOME/log/codex-login.log (it never contains secrets)."""
+endpoints. The login log is codex-login.log in log_dir (default $CODEX_HOME/log; it never contains
+secrets)."""
 
 PIPE_HINT = "printenv OPENAI_API_KEY | codex login --with-api-key"
 ACCESS_TOKEN_HINT = "printenv CODEX_ACCESS_TOKEN | codex login --with-access-token"
@@ -84,32 +86,42 @@ def auth_settings(ctx: CliContext) -> AuthSettings:
     return AuthSettings.from_config(ctx.load_config())
 
 
-def start_login_log(codex_home: object) -> None:
-    """INFO and above from codex.auth to $CODEX_HOME/log/codex-login.log, warnings to stderr."""
+def echo_auth_warnings() -> None:
+    """Warnings from codex.auth on stderr, as `warning: ...` lines; errors reach the user as the
+    command's own one-line message, so only warnings are echoed."""
     import logging
-    import os
-    from pathlib import Path
 
     logger = logging.getLogger("codex.auth")
     logger.setLevel(logging.INFO)
     logger.propagate = False
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.WARNING)
-    # Errors reach the user as the command's own one-line message; echo only warnings.
     console.addFilter(lambda record: record.levelno == logging.WARNING)
     console.setFormatter(logging.Formatter("warning: %(message)s"))
     logger.addHandler(console)
-    log_dir = Path(str(codex_home)) / "log"
+
+
+def start_login_log(config: Config) -> None:
+    """Warnings from codex.auth to stderr, and INFO and above to `<log_dir>/codex-login.log`
+    (0600; `log_dir` as every log file's, codex.config.log_dir). Only the login flows open it:
+    0.169 writes no login log for `login status` or `logout`."""
+    import logging
+    import os
+
+    from codex.config.paths import log_dir
+
+    echo_auth_warnings()
+    path = log_dir(config) / "codex-login.log"
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        path = log_dir / "codex-login.log"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.close(fd)
-        handler = logging.FileHandler(path, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_NOFOLLOW: a symlink planted at the log's name is not followed and appended to.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+        stream = os.fdopen(os.open(path, flags, 0o600), "a", encoding="utf-8", buffering=1)
     except OSError:
-        return
+        return  # a log that cannot be opened never stops a login
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
+    logging.getLogger("codex.auth").addHandler(handler)
 
 
 def _say(message: str) -> None:
@@ -130,15 +142,14 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             f"given on the command line (shell history, process list); pipe it: `{PIPE_HINT}`."
         )
         return 2
-    if args.action is None and args.with_access_token:
-        config = ctx.load_config()
-        settings = _settings_of(config)
-        start_login_log(settings.codex_home)
-        return _login_access_token(settings, config.chatgpt_base_url)
-    settings = auth_settings(ctx)
-    start_login_log(settings.codex_home)
+    config = ctx.load_config()
+    settings = _settings_of(config)
     if args.action == "status":
+        echo_auth_warnings()
         return _status(settings)
+    start_login_log(config)
+    if args.with_access_token:
+        return _login_access_token(settings, config.chatgpt_base_url)
     if args.with_api_key:
         return _login_api_key(settings)
     return _login_chatgpt(args, settings)

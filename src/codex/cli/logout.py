@@ -14,10 +14,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from codex.api.credentials import AuthError, AuthManager
-    from codex.cli.login import auth_settings, start_login_log
+    from codex.cli.login import auth_settings, echo_auth_warnings
 
     settings = auth_settings(ctx)
-    start_login_log(settings.codex_home)
+    echo_auth_warnings()  # 0.169's logout writes no login log
     try:
         removed = AuthManager.from_settings(settings).logout(revoke=True)
     except AuthError as err:

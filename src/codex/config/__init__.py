@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from codex.config.edits import ConfigEdits
     from codex.config.loader import load_config
     from codex.config.model import Config
-    from codex.config.paths import ConfigPaths, resolve_paths
+    from codex.config.paths import ConfigPaths, log_dir, resolve_paths
     from codex.config.schema import (
         CustomToolConfig,
         McpServerConfig,
@@ -36,6 +36,7 @@ __all__ = [
     "McpServerConfig",
     "ModelProviderConfig",
     "load_config",
+    "log_dir",
     "resolve_paths",
 ]
 
@@ -44,6 +45,7 @@ _LAZY = {
     "ConfigEdits": "codex.config.edits",
     "ConfigPaths": "codex.config.paths",
     "resolve_paths": "codex.config.paths",
+    "log_dir": "codex.config.paths",
     "load_config": "codex.config.loader",
     "CustomToolConfig": "codex.config.schema",
     "McpServerConfig": "codex.config.schema",

@@ -116,7 +116,7 @@ class Config(Table):
     tool_hook_command: ArgvExpanded | None = None
     tool_hook_timeout_ms: int | None = None  # codex-py: bound on one run of tool_hook_command
     notify: list[str] | None = None
-    log_dir: TomlPath | None = None  # default $CODEX_HOME/log (codex.core.logs)
+    log_dir: TomlPath | None = None  # default $CODEX_HOME/log (codex.config.paths.log_dir)
 
     profiles: dict[str, ProfileConfig] = field(default_factory=dict)
     projects: dict[str, ProjectConfig] = field(default_factory=dict)

@@ -3,6 +3,8 @@
 Order for the home: `--config-home` > `$CODEX_HOME` > `~/.codex`. Order for the file:
 `--config-file` > `$CODEX_CONFIG_FILE` > `$CODEX_HOME/config.toml`. Auth, sessions and logs always
 live in the home, even when the config file is elsewhere. Resolving never creates anything.
+`log_dir` is the one rule for where codex's log files go (the TUI's, a batch run's, the login
+log, MCP servers' stderr): every writer of a log file asks it, none spells `$CODEX_HOME/log`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codex.config.overrides import ConfigOverrides
 from codex.errors import UsageError
@@ -58,6 +61,22 @@ def find_codex_home(config_home: str | None, environ: os._Environ[str] | dict[st
             raise UsageError(f"CODEX_HOME points to `{from_env}`, but that path {what}")
         return _absolute(path)
     return _absolute(Path.home() / ".codex")
+
+
+def log_dir(config: Any) -> Path:
+    """Where log files go: config `log_dir`, else `$CODEX_HOME/log`. A relative `log_dir` is
+    taken, as 0.169 takes it, from the directory of the file that set it (so `log_dir = "logs"`
+    in config.toml is `$CODEX_HOME/logs` from any cwd); from `-c` it is taken from the cwd."""
+    configured = getattr(config, "log_dir", None)
+    if not configured:
+        return Path(config.codex_home) / "log"
+    path = Path(configured)
+    if path.is_absolute():
+        return path
+    origin = getattr(config, "origins", {}).get(("log_dir",))
+    where = Path(origin.source.where) if origin is not None else None
+    base = where.parent if where is not None and where.is_absolute() else Path(config.cwd)
+    return base / path
 
 
 def managed_config_files(codex_home: Path) -> tuple[Path, ...]:

@@ -5,8 +5,10 @@ level; upstream's crate names map onto our packages, `codex_core` -> `codex.core
 logger names work as they are); the TUI appends to `<log_dir>/codex-tui.log` (0600; the screen is
 its own), by default `codex_core=info,codex_tui=info,codex_rmcp_client=info`; `codex exec` and the
 app-server log to stderr (warnings by default; `LOG_FORMAT=json` gives the app-server JSON lines);
-`codex batch` writes one file per run. `log_dir` defaults to `$CODEX_HOME/log`. Every line goes
-through the rollout redactor first: a key in an error message never reaches a log.
+`codex batch` writes one file per run. Where the files go is `codex.config.log_dir` (config
+`log_dir`, default `$CODEX_HOME/log`), the rule the login log and MCP servers' stderr logs follow
+too. Every line goes through the rollout redactor first: a key in an error message never reaches
+a log.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["configure_logging", "log_dir", "parse_filter"]
+from codex.config.paths import log_dir
+
+__all__ = ["configure_logging", "parse_filter"]
 
 _LEVELS = {
     "trace": logging.DEBUG,
@@ -62,11 +66,6 @@ def parse_filter(spec: str, default: int) -> tuple[int, dict[str, int]]:
         else:
             base = value
     return base, targets
-
-
-def log_dir(config: Any) -> Path:
-    configured = getattr(config, "log_dir", None)
-    return Path(configured) if configured else Path(config.codex_home) / "log"
 
 
 class _Redacting(logging.Formatter):

@@ -232,4 +232,7 @@ def manager_for(config: Any) -> McpManager | None:
         from codex.mcp_client.oauth_store import OAuthStore
 
         store = OAuthStore(Path(home), getattr(config, "mcp_oauth_credentials_store", "auto"))
-    return McpManager(servers, Path(home) / "log" if home else None, store)
+    from codex.config.paths import log_dir
+
+    # Servers' stderr goes to <log_dir>/mcp-<name>.log, log_dir as every other log file's.
+    return McpManager(servers, log_dir(config) if home else None, store)
