@@ -14,7 +14,7 @@ import weakref
 
 import httpx
 
-LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=16, keepalive_expiry=90.0)
+LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=90.0)
 CONNECT_TIMEOUT = 30.0
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (

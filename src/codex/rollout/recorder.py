@@ -10,6 +10,11 @@ fsync (power-loss durability) runs in a worker thread, never on the event loop t
 loop keeps serving other threads. A new
 session starts with one `session_meta` line; a resumed one appends to the same file and never
 writes `session_meta` again or re-writes the history.
+
+What core records is written in the official 0.169 CLI's shape and order (codex.rollout.shape:
+one turn context per turn, `item_completed` events for messages, reasoning and tool calls, a
+usage record per response, the turn's timing on `task_complete`); every flush writes what the
+shaper held back, so the write-ahead promise above is unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from codex._native.jsonl import FsyncPolicy, JsonlWriter
 from codex.rollout.paths import ensure_dir, new_conversation_id, rollout_path
 from codex.rollout.policy import should_persist_event, should_persist_response_item
 from codex.rollout.redact import Redactor
+from codex.rollout.shape import Line, LineShaper
 
 if TYPE_CHECKING:
     from codex.rollout.reader import ResumedSession
@@ -36,8 +42,13 @@ ROLLOUT_FILE_MODE = 0o600
 
 def utc_timestamp(when: datetime | None = None) -> str:
     """`YYYY-MM-DDThh:mm:ss.mmmZ`, the format of every rollout `timestamp`."""
-    t = (when or datetime.now(UTC)).astimezone(UTC)
-    return f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z"
+    t = datetime.now(UTC) if when is None else when.astimezone(UTC)
+    # Integer fields: strftime through a datetime format spec cost ~3x this, and every rollout
+    # line takes a timestamp.
+    return (
+        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+        f".{t.microsecond // 1000:03d}Z"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +100,13 @@ class RolloutRecorder:
         *,
         redactor: Redactor | None = None,
         next_ordinal: int | None = None,
+        shaper: LineShaper | None = None,
     ) -> None:
         self.path = path
         self.conversation_id = conversation_id
         self._writer = writer
         self._redactor = redactor or Redactor()
+        self._shaper = shaper or LineShaper(conversation_id, new_file=False)
         # Set when appending to a 0.169 "paginated" file: every line then carries the next
         # `ordinal`, which that CLI requires (it refuses to resume a file whose last line lacks
         # one). New files are written in the legacy form without ordinals, which it accepts.
@@ -117,7 +130,13 @@ class RolloutRecorder:
         path = rollout_path(codex_home, conversation_id, now)
         ensure_dir(path.parent)
         writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
-        rec = cls(path, conversation_id, writer, redactor=Redactor(secrets))
+        shaper = LineShaper(
+            conversation_id,
+            new_file=True,
+            source=meta.source,
+            model_provider=meta.model_provider,
+        )
+        rec = cls(path, conversation_id, writer, redactor=Redactor(secrets), shaper=shaper)
         rec._write("session_meta", meta.payload(conversation_id, utc_timestamp(now)))
         rec.flush()
         return rec
@@ -131,22 +150,34 @@ class RolloutRecorder:
         next_ordinal: int | None = None,
         fsync: FsyncPolicy = "turn_end",
         secrets: Iterable[str] = (),
+        session_meta: Mapping[str, Any] | None = None,
     ) -> RolloutRecorder:
         """Append to an existing session file. Nothing is re-written; a line torn by an earlier
         crash is cut off first so that new lines never follow a fragment. Without
-        `next_ordinal`, ordinals continue from the file's last line when it has one."""
+        `next_ordinal`, ordinals continue from the file's last line when it has one; without
+        `session_meta` (its source and provider name the new lines' turns), the first line is
+        read for it."""
         writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
         if next_ordinal is None:
             from codex.rollout.reader import last_line_ordinal  # lazy: a new session never reads
 
             last = last_line_ordinal(Path(path))
             next_ordinal = None if last is None else last + 1
+        meta = session_meta if session_meta is not None else _first_line_meta(Path(path))
+        provider = meta.get("model_provider")
+        shaper = LineShaper(
+            conversation_id,
+            new_file=False,
+            source=meta.get("source"),
+            model_provider=provider if isinstance(provider, str) else None,
+        )
         return cls(
             Path(path),
             conversation_id,
             writer,
             redactor=Redactor(secrets),
             next_ordinal=next_ordinal,
+            shaper=shaper,
         )
 
     @classmethod
@@ -166,6 +197,7 @@ class RolloutRecorder:
             next_ordinal=None if last is None else last + 1,
             fsync=fsync,
             secrets=secrets,
+            session_meta=session.session_meta,
         )
 
     def add_secret(self, value: str) -> None:
@@ -180,16 +212,24 @@ class RolloutRecorder:
     def turn_end(self) -> None:
         """Turn boundary: write everything queued (here, whole lines); the fsync the policy asks
         for runs in a worker thread, so this never waits for the disk."""
+        self._release()
         self._writer.turn_end()
 
     def flush(self) -> None:
         """Write what is queued (whole lines) through to the OS; no fsync. Costs one call and
         no syscall when nothing is queued, so core calls it before every request."""
+        self._release()
         self._writer.flush()
 
     def close(self) -> None:
         """Write what is queued, fsync, close: durable on return (waits for the disk)."""
+        if not self._writer.closed:
+            self._release()
         self._writer.close()
+
+    def _release(self) -> None:
+        """Lines the shaper held back (codex.rollout.shape) join the queue, in order."""
+        self._write_lines(self._shaper.release())
 
     async def aclose(self) -> None:
         """`close()` for an event loop: the queued lines are written here, on the loop (a kill -9
@@ -199,6 +239,7 @@ class RolloutRecorder:
 
         if self._writer.closed:
             return
+        self._release()
         self._writer.flush()
         try:
             await asyncio.to_thread(self._writer.close)
@@ -223,11 +264,15 @@ class RolloutRecorder:
         line = orjson.dumps(record, default=_default, option=orjson.OPT_APPEND_NEWLINE)
         self._writer.append(self._redactor.scrub(line))
 
+    def _write_lines(self, lines: list[Line]) -> None:
+        for kind, payload in lines:
+            self._write(kind, payload)
+
     def record_response_item(self, item: Mapping[str, Any]) -> bool:
         """A ResponseItem dict as sent to / received from the model. Returns whether it was kept."""
         if not should_persist_response_item(item):
             return False
-        self._write("response_item", item)
+        self._write_lines(self._shaper.response_item(item))
         return True
 
     def record_response_items(self, items: Iterable[Mapping[str, Any]]) -> None:
@@ -238,12 +283,13 @@ class RolloutRecorder:
         """An EventMsg dict (`{"type": <snake_case>, ...}`); kept only if the policy says so."""
         if not should_persist_event(msg):
             return False
-        self._write("event_msg", msg)
+        self._write_lines(self._shaper.event(msg))
         return True
 
     def record_turn_context(self, ctx: Mapping[str, Any]) -> None:
-        """`{cwd, approval_policy, sandbox_policy, model, effort?, summary}` per request."""
-        self._write("turn_context", ctx)
+        """`{cwd, approval_policy, sandbox_policy, model, effort?, summary}` per request; on
+        disk once per turn (and again if it changes), naming the turn, as 0.169."""
+        self._write_lines(self._shaper.turn_context(ctx))
 
     def record_compacted(
         self, message: str, replacement_history: list[Mapping[str, Any]] | None = None
@@ -252,6 +298,7 @@ class RolloutRecorder:
         payload: dict[str, Any] = {"message": message}
         if replacement_history is not None:
             payload["replacement_history"] = replacement_history
+        self._write_lines(self._shaper.compacted())
         self._write("compacted", payload)
 
     def record_item(self, kind: str, payload: Mapping[str, Any]) -> None:
@@ -259,3 +306,18 @@ class RolloutRecorder:
         if kind == "session_meta":
             raise ValueError("session_meta is written once, by create()")
         self._write(kind, payload)
+
+
+def _first_line_meta(path: Path) -> dict[str, Any]:
+    """The session_meta payload of a rollout's first line ({} when it has none or is unreadable):
+    what an appending recorder needs to know about the session it continues."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline()
+        obj = orjson.loads(first)
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    payload = obj.get("payload") if isinstance(obj, dict) else None
+    if not isinstance(obj, dict) or obj.get("type") != "session_meta":
+        return {}
+    return payload if isinstance(payload, dict) else {}
