@@ -44,6 +44,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
         review, args.rest = split_review_flags(rest[1:])
     request = parse_rest(args)
+    if review is not None:
+        from codex.cli.review import check_flags
+
+        check_flags(review, request.prompt)
     request.review = review
     return run_request(request, ctx)
 

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     import argparse
 
     from codex.cli.context import CliContext
+    from codex.exec.review import ReviewFlags
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -70,5 +71,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             setattr(flags, name, getattr(more, name))
     flags.uncommitted = flags.uncommitted or more.uncommitted
     request = parse_rest(args)
+    check_flags(flags, request.prompt)
     request.review = flags
     return run_request(request, ctx)
+
+
+def check_flags(flags: ReviewFlags, prompt: str | None) -> None:
+    """0.169's conflicts between the target flags and PROMPT (`codex review` and `exec review`)."""
+    from codex.core.review import check_target_flags
+
+    check_target_flags(
+        uncommitted=flags.uncommitted,
+        base=flags.base,
+        commit=flags.commit,
+        title=flags.title,
+        prompt=prompt is not None,
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codex.errors import CodexError
+from codex.errors import CodexError, UsageError
 
 # The verdict shape the model is asked for (and that `parse_result` reads).
 RESULT_SCHEMA: dict[str, Any] = {
@@ -116,6 +116,28 @@ class ReviewTarget:
     branch: str | None = None
     merge_base: str | None = None
     sha: str | None = None
+
+
+def check_target_flags(
+    *, uncommitted: bool, base: str | None, commit: str | None, title: str | None, prompt: bool
+) -> None:
+    """0.169's argument rules, a usage error (exit 2) before anything runs: `--uncommitted`,
+    `--base`, `--commit` and custom instructions name one target each, so any two conflict;
+    `--title` alone asks for the `--commit` it titles."""
+    given = [
+        name
+        for name, on in (
+            ("--uncommitted", uncommitted),
+            ("--base <BRANCH>", base is not None),
+            ("--commit <SHA>", commit is not None),
+            ("[PROMPT]", prompt),
+        )
+        if on
+    ]
+    if len(given) > 1:
+        raise UsageError(f"the argument '{given[0]}' cannot be used with '{given[1]}'")
+    if title is not None and not given:
+        raise UsageError("the following required arguments were not provided: --commit <SHA>")
 
 
 def _git(cwd: Path, *args: str) -> str | None:

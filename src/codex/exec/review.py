@@ -50,9 +50,8 @@ def split_review_flags(words: list[str]) -> tuple[ReviewFlags, list[str]]:
         else:
             rest.append(word)
         i += 1
-    chosen = [flags.uncommitted, flags.base is not None, flags.commit is not None]
-    if sum(chosen) > 1:
-        raise UsageError("--uncommitted, --base and --commit are mutually exclusive")
+    # Conflicts between the flags and PROMPT are checked once the PROMPT is known
+    # (codex.core.review.check_target_flags).
     return flags, rest
 
 
