@@ -145,3 +145,49 @@ def test_zsh_function_walks_the_words(run_codex: RunCodex, tmp_path: Path) -> No
     assert "--json" in offered("codex", "exec", "--js")
     assert "--json" not in offered("codex", "ex")
     assert "add" in offered("codex", "-c", "a=b", "mcp", "")
+
+
+def test_bash_completes_nested_and_recent_commands(run_codex: RunCodex, tmp_path: Path) -> None:
+    """`codex exec resume|review` are taken by exec's own grammar, not argparse: they and their
+    flags complete too; so do the shells of `codex completion` and the newer commands."""
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    script = tmp_path / "codex.bash"
+    script.write_text(run_codex("completion", "bash").stdout)
+    assert _complete(script, ["codex", "exec", "re"]) == ["resume", "review"]
+    assert _complete(script, ["codex", "e", "review", "--ba"]) == ["--base"]
+    assert _complete(script, ["codex", "exec", "review", "--un"]) == ["--uncommitted"]
+    assert _complete(script, ["codex", "exec", "resume", "--la"]) == ["--last"]
+    assert {"bash", "zsh", "fish"} <= set(_complete(script, ["codex", "completion", ""]))
+    assert _complete(script, ["codex", "review", "--com"]) == ["--commit"]
+    assert _complete(script, ["codex", "mcp", "log"]) == ["login", "logout"]
+    assert _complete(script, ["codex", "undo", "--re"]) == ["--redo"]
+    assert _complete(script, ["codex", "batch", "--ra"]) == ["--ray"]
+    assert _complete(script, ["codex", "exp"]) == ["export"]
+    assert {"list", "enable", "disable"} <= set(_complete(script, ["codex", "features", ""]))
+    assert _complete(script, ["codex", "a", "--la"]) == ["--last"]
+
+
+def test_zsh_and_fish_reach_exec_review(run_codex: RunCodex, tmp_path: Path) -> None:
+    shells = [shell for shell in ("zsh", "fish") if shutil.which(shell)]
+    if not shells:
+        pytest.skip("neither zsh nor fish is installed")
+    for shell in shells:
+        script = tmp_path / f"codex.{shell}"
+        script.write_text(run_codex("completion", shell).stdout)
+        if shell == "zsh":
+            program = (
+                "compdef() { :; }; compadd() { print -l -- ${(P)2}; }; "
+                f"source {script}; words=(codex exec review --ba); CURRENT=4; _codex"
+            )
+            argv = ["zsh", "-f", "-c", program]
+        else:
+            argv = [
+                "fish",
+                "--no-config",
+                "-c",
+                f"source {script}; complete -C 'codex exec review --ba'",
+            ]
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=tmp_path)
+        offered = [row.split("\t")[0] for row in done.stdout.splitlines()]
+        assert "--base" in offered, (shell, offered)

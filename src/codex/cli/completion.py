@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from codex.cli.context import CliContext
 from codex.errors import UsageError
 
 SHELLS = ("bash", "zsh", "fish")
+# An attribute a positional's action may carry: the words to offer for it (see configure()).
+COMPLETION_WORDS = "codex_completion_words"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    shell = parser.add_argument(
         "shell",
         nargs="?",
         default="bash",
         metavar="SHELL",
         help="Shell to generate completions for: bash (default), zsh or fish",
     )
+    # Offered by the scripts (`codex completion <TAB>`) without argparse's `choices`, whose
+    # error would be argparse's multi-line usage instead of run()'s one line.
+    setattr(shell, COMPLETION_WORDS, SHELLS)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -83,9 +89,35 @@ def walk(parser: argparse.ArgumentParser, path: list[str] | None = None) -> list
                 node.flags.append((flag, help_text))
                 if action.nargs != 0:
                     node.value_flags.append(flag)
-        elif action.choices:
-            node.words.extend(str(choice) for choice in action.choices)
+        elif action.choices or hasattr(action, COMPLETION_WORDS):
+            choices = action.choices or getattr(action, COMPLETION_WORDS)
+            node.words.extend(str(choice) for choice in choices)
+    for name, (sub, help_text) in _nested_parsers(parser).items():
+        node.children[name] = (_ident([*path, name]), help_text)
+        nodes.extend(walk(sub, [*path, name]))
     return nodes
+
+
+def _nested_parsers(parser: argparse.ArgumentParser) -> dict[str, tuple[Any, str]]:
+    """The sub-subcommands a command's own grammar takes from its free remainder rather than
+    from argparse (`codex exec resume|review`: `parser.codex_words`, see codex.cli.exec), each
+    with the parser its help is printed from, so their flags complete too."""
+    words = getattr(parser, "codex_words", ())
+    if not words:
+        return {}
+    from codex.cli.exec import resume_parser
+    from codex.cli.review import review_parser
+
+    found: dict[str, tuple[Any, str]] = {}
+    for word in words:
+        if word == "resume":
+            sub = resume_parser()
+        elif word == "review":
+            sub = review_parser("codex exec review")
+        else:
+            continue
+        found[word] = (sub, sub.description or "")
+    return found
 
 
 def _merge_tui_options(top: Node) -> None:
