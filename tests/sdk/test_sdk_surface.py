@@ -74,6 +74,45 @@ def test_methods_and_keywords_match_the_official_classes(name):
         assert missing == [], f"{name}.{method} lacks {missing}"
 
 
+SYNC_FACES = [
+    ("Codex", "AsyncCodex"),
+    ("Thread", "AsyncThread"),
+    ("TurnHandle", "AsyncTurnHandle"),
+    ("ChatgptLoginHandle", "AsyncChatgptLoginHandle"),
+    ("DeviceCodeLoginHandle", "AsyncDeviceCodeLoginHandle"),
+]
+
+
+@pytest.mark.parametrize(("sync_name", "async_name"), SYNC_FACES)
+def test_sync_methods_have_the_async_methods_signatures(sync_name, async_name):
+    """Each sync method is a typed stub that `_blocking` turns into a call of the async method
+    with the same arguments: its parameters (names, kinds, defaults, annotations) must be the
+    async method's, or a user (and mypy) would be told a different signature than runs."""
+    sync_cls, async_cls = getattr(codex, sync_name), getattr(codex, async_name)
+    for method, fn in inspect.getmembers(async_cls, inspect.iscoroutinefunction):
+        if method.startswith("_") or method == "stream":
+            continue
+        mine = getattr(sync_cls, method)
+        assert not inspect.iscoroutinefunction(mine), f"{sync_name}.{method}"
+        want = list(inspect.signature(fn).parameters.values())
+        have = list(inspect.signature(mine).parameters.values())
+        assert have == want, f"{sync_name}.{method}"
+
+
+def test_a_sync_call_passes_exactly_the_given_arguments(tmp_path, mock_model_server):
+    """Options left out keep the async method's defaults; a wrong keyword is refused before
+    anything runs on the loop."""
+    mock_model_server.repeat(Turn([Message("ok")]))
+    with Codex(make_home(tmp_path, mock_model_server)) as client:
+        thread = client.thread_start(ephemeral=True)
+        assert thread.run("hi").final_response == "ok"
+        handle = thread.turn("again")
+        assert handle.run().final_response == "ok"
+        with pytest.raises(TypeError):
+            thread.run("x", no_such_option=1)  # type: ignore[call-arg]
+        assert len(mock_model_server.requests) == 2
+
+
 def test_fork_continues_the_history_in_a_new_thread(tmp_path, mock_model_server):
     mock_model_server.enqueue(
         Turn([Message("first")]), Turn([Message("forked")]), Turn([Message("original")])

@@ -2,14 +2,21 @@
 private event loop runs in a daemon thread per `Codex`; each call hands a coroutine of the async
 client (codex.sdk.async_api) to it and waits. So a sync program needs no asyncio of its own, and
 everything the async client guarantees (one core Session per thread, no process) holds here.
+
+Every sync method is written out with its explicit, typed signature (what users and mypy see)
+and an empty body; `@_blocking` makes it call the async method of the same name with the
+arguments as given, on the client's loop, and wrap what comes back (an `AsyncThread` as a
+`Thread`, ...). tests/sdk/test_sdk_surface.py checks that each signature matches the async one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import threading
-from collections.abc import AsyncGenerator, Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from codex.sdk.async_api import AsyncCodex
 from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
@@ -45,11 +52,8 @@ if TYPE_CHECKING:
 __all__ = ["ChatgptLoginHandle", "Codex", "DeviceCodeLoginHandle", "Thread", "TurnHandle"]
 
 T = TypeVar("T")
-
-
-def _args(scope: dict[str, Any]) -> dict[str, Any]:
-    """A method's arguments (its `locals()` on entry) to pass on to the async client."""
-    return {k: v for k, v in scope.items() if k != "self"}
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class _LoopThread:
@@ -74,15 +78,62 @@ class _LoopThread:
         self.loop.close()
 
 
-class Codex:
+class _Sync:
+    """A sync face of one async object: `_target` (the async object) runs on `_loop`."""
+
+    _target: Any
+    _loop: _LoopThread
+
+
+def _blocking(
+    wrap: Callable[[Any, Any], Any] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn a sync method's stub into a call of the target's async method of the same name
+    on the client's loop, with the arguments exactly as the caller passed them (so the async
+    method's defaults apply; the stub's signature is the documented, type-checked one).
+    `wrap(self, result)` turns the async result into its sync face."""
+
+    def decorate(stub: Callable[P, R]) -> Callable[P, R]:
+        name = stub.__name__
+        signature = inspect.signature(stub)
+
+        @functools.wraps(stub)
+        def method(*args: P.args, **kwargs: P.kwargs) -> R:
+            self: _Sync = args[0]  # type: ignore[assignment]
+            signature.bind(*args, **kwargs)  # a wrong call fails here, as the stub says
+            coro = getattr(self._target, name)(*args[1:], **kwargs)
+            result = self._loop.call(coro)
+            return wrap(self, result) if wrap is not None else result  # type: ignore[no-any-return]
+
+        return method
+
+    return decorate
+
+
+def _thread(owner: Any, inner: AsyncThread) -> Thread:
+    return Thread(owner if isinstance(owner, Codex) else owner._codex, inner)
+
+
+def _turn(owner: Thread, inner: AsyncTurnHandle) -> TurnHandle:
+    return TurnHandle(owner._codex, inner)
+
+
+def _chatgpt_login(owner: Codex, inner: AsyncChatgptLoginHandle) -> ChatgptLoginHandle:
+    return ChatgptLoginHandle(owner, inner)
+
+
+def _device_login(owner: Codex, inner: AsyncDeviceCodeLoginHandle) -> DeviceCodeLoginHandle:
+    return DeviceCodeLoginHandle(owner, inner)
+
+
+class Codex(_Sync):
     """Sync client: `with Codex() as codex: codex.thread_start().run("hi").final_response`."""
 
     def __init__(
         self, config: CodexConfig | None = None, *, approval_handler: ApprovalHandler | None = None
     ) -> None:
         self._loop = _LoopThread()
-        self._async = AsyncCodex(config, approval_handler=approval_handler)
-        self._call = self._loop.call
+        self._async = self._target = AsyncCodex(config, approval_handler=approval_handler)
         self._closed = False
 
     def __enter__(self) -> Codex:
@@ -104,6 +155,7 @@ class Codex:
         finally:
             self._loop.stop()
 
+    @_blocking(_thread)
     def thread_start(
         self,
         *,
@@ -123,8 +175,9 @@ class Codex:
         thread_source: Any = None,
     ) -> Thread:
         """A new thread (`AsyncCodex.thread_start`)."""
-        return Thread(self, self._call(self._async.thread_start(**_args(locals()))))
+        raise AssertionError  # the body is `_blocking`'s
 
+    @_blocking(_thread)
     def thread_resume(
         self,
         thread_id: str,
@@ -142,8 +195,9 @@ class Codex:
         service_tier: str | None = None,
     ) -> Thread:
         """A recorded thread continued by id (`AsyncCodex.thread_resume`)."""
-        return Thread(self, self._call(self._async.thread_resume(**_args(locals()))))
+        raise AssertionError
 
+    @_blocking()
     def thread_list(
         self,
         *,
@@ -160,8 +214,9 @@ class Codex:
         use_state_db_only: bool | None = None,
     ) -> ThreadListResponse:
         """Recorded threads, a page at a time (`AsyncCodex.thread_list`)."""
-        return self._call(self._async.thread_list(**_args(locals())))
+        raise AssertionError
 
+    @_blocking(_thread)
     def thread_fork(
         self,
         thread_id: str,
@@ -180,78 +235,99 @@ class Codex:
         thread_source: Any = None,
     ) -> Thread:
         """A new thread from a recorded thread's history (`AsyncCodex.thread_fork`)."""
-        return Thread(self, self._call(self._async.thread_fork(**_args(locals()))))
+        raise AssertionError
 
+    @_blocking()
     def thread_archive(self, thread_id: str) -> ThreadArchiveResponse:
-        return self._loop.call(self._async.thread_archive(thread_id))
+        """Move a recorded thread to archived_sessions/ (`AsyncCodex.thread_archive`)."""
+        raise AssertionError
 
+    @_blocking(_thread)
     def thread_unarchive(self, thread_id: str) -> Thread:
-        return Thread(self, self._loop.call(self._async.thread_unarchive(thread_id)))
+        """Bring an archived thread back (`AsyncCodex.thread_unarchive`)."""
+        raise AssertionError
 
+    @_blocking()
     def models(self, *, include_hidden: bool = False) -> ModelListResponse:
-        return self._loop.call(self._async.models(include_hidden=include_hidden))
+        """The model catalog (`AsyncCodex.models`)."""
+        raise AssertionError
 
+    @_blocking()
     def account(self, *, refresh_token: bool = False) -> GetAccountResponse:
-        return self._loop.call(self._async.account(refresh_token=refresh_token))
+        """Who is signed in (`AsyncCodex.account`)."""
+        raise AssertionError
 
+    @_blocking()
     def login_api_key(self, api_key: str) -> None:
-        self._loop.call(self._async.login_api_key(api_key))
+        """Store an API key as the credentials (`AsyncCodex.login_api_key`)."""
+        raise AssertionError
 
+    @_blocking(_chatgpt_login)
     def login_chatgpt(self) -> ChatgptLoginHandle:
         """Start the browser login: open `handle.auth_url`, then `handle.wait()`."""
-        return ChatgptLoginHandle(self, self._loop.call(self._async.login_chatgpt()))
+        raise AssertionError
 
+    @_blocking(_device_login)
     def login_chatgpt_device_code(self) -> DeviceCodeLoginHandle:
         """Start the device-code login: show `verification_url` and `user_code`, then
         `handle.wait()` while the user approves it elsewhere."""
-        inner = self._loop.call(self._async.login_chatgpt_device_code())
-        return DeviceCodeLoginHandle(self, inner)
+        raise AssertionError
 
+    @_blocking()
     def logout(self) -> None:
-        self._loop.call(self._async.logout())
+        """Forget the stored credentials (`AsyncCodex.logout`)."""
+        raise AssertionError
 
 
-class ChatgptLoginHandle:
+class ChatgptLoginHandle(_Sync):
     """A live browser login of a sync `Codex` (`login_chatgpt()`)."""
 
     def __init__(self, codex: Codex, inner: AsyncChatgptLoginHandle) -> None:
         self._codex = codex
-        self._inner = inner
+        self._loop = codex._loop
+        self._target = inner
         self.login_id = inner.login_id
         self.auth_url = inner.auth_url
 
+    @_blocking()
     def wait(self) -> AccountLoginCompletedNotification:
-        return self._codex._loop.call(self._inner.wait())
+        raise AssertionError
 
+    @_blocking()
     def cancel(self) -> CancelLoginAccountResponse:
-        return self._codex._loop.call(self._inner.cancel())
+        raise AssertionError
 
 
-class DeviceCodeLoginHandle:
+class DeviceCodeLoginHandle(_Sync):
     """A live device-code login of a sync `Codex` (`login_chatgpt_device_code()`)."""
 
     def __init__(self, codex: Codex, inner: AsyncDeviceCodeLoginHandle) -> None:
         self._codex = codex
-        self._inner = inner
+        self._loop = codex._loop
+        self._target = inner
         self.login_id = inner.login_id
         self.verification_url = inner.verification_url
         self.user_code = inner.user_code
 
+    @_blocking()
     def wait(self) -> AccountLoginCompletedNotification:
-        return self._codex._loop.call(self._inner.wait())
+        raise AssertionError
 
+    @_blocking()
     def cancel(self) -> CancelLoginAccountResponse:
-        return self._codex._loop.call(self._inner.cancel())
+        raise AssertionError
 
 
-class Thread:
+class Thread(_Sync):
     """One conversation of a `Codex` client."""
 
     def __init__(self, codex: Codex, inner: AsyncThread) -> None:
         self._codex = codex
-        self._inner = inner
+        self._loop = codex._loop
+        self._inner = self._target = inner
         self.id = inner.id
 
+    @_blocking()
     def run(
         self,
         input: RunInput,
@@ -269,8 +345,9 @@ class Thread:
         turn_service_tier: str | None = None,
     ) -> TurnResult:
         """Run one turn to its end (`AsyncThread.run`)."""
-        return self.turn(**_args(locals())).run()
+        raise AssertionError
 
+    @_blocking(_turn)
     def turn(
         self,
         input: RunInput,
@@ -288,40 +365,45 @@ class Thread:
         turn_service_tier: str | None = None,
     ) -> TurnHandle:
         """Start a turn; read its `stream()` or `run()` it."""
-        inner = self._codex._call(self._inner.turn(**_args(locals())))
-        return TurnHandle(self._codex, inner)
+        raise AssertionError
 
+    @_blocking()
     def read(self, *, include_turns: bool = False) -> ThreadReadResponse:
-        return self._codex._loop.call(self._inner.read(include_turns=include_turns))
+        """This thread as `thread/read` shows it (`AsyncThread.read`)."""
+        raise AssertionError
 
+    @_blocking()
     def set_name(self, name: str) -> ThreadSetNameResponse:
-        return self._codex._loop.call(self._inner.set_name(name))
+        """Name the thread (`AsyncThread.set_name`)."""
+        raise AssertionError
 
+    @_blocking()
     def compact(self) -> ThreadCompactStartResponse:
-        return self._codex._loop.call(self._inner.compact())
+        """Compact the history (`AsyncThread.compact`)."""
+        raise AssertionError
 
+    @_blocking()
     def rollback(
         self, num_turns: int, *, restore_files: bool = False, force: bool = False
     ) -> ThreadRollbackResponse:
         """Drop the last turns, optionally restoring their files (`AsyncThread.rollback`)."""
-        return self._codex._loop.call(
-            self._inner.rollback(num_turns, restore_files=restore_files, force=force)
-        )
+        raise AssertionError
 
 
-class TurnHandle:
+class TurnHandle(_Sync):
     """A running turn of a sync `Thread`."""
 
     def __init__(self, codex: Codex, inner: AsyncTurnHandle) -> None:
         self._codex = codex
-        self._inner = inner
+        self._loop = codex._loop
+        self._inner = self._target = inner
         self.thread_id = inner.thread_id
         self.id = inner.id
 
     def stream(self) -> Iterator[Notification]:
         """This turn's notifications, each as soon as core emits it."""
         agen = self._inner.stream()
-        call = self._codex._loop.call
+        call = self._loop.call
 
         async def next_note(agen: AsyncGenerator[Notification, None]) -> Notification:
             return await anext(agen)
@@ -335,11 +417,17 @@ class TurnHandle:
         finally:
             call(agen.aclose())
 
+    @_blocking()
     def run(self) -> TurnResult:
-        return self._codex._loop.call(self._inner.run())
+        """Collect the turn's result (`AsyncTurnHandle.run`)."""
+        raise AssertionError
 
+    @_blocking()
     def interrupt(self) -> TurnInterruptResponse:
-        return self._codex._loop.call(self._inner.interrupt())
+        """Stop the turn (`AsyncTurnHandle.interrupt`)."""
+        raise AssertionError
 
+    @_blocking()
     def steer(self, input: Input | str) -> TurnSteerResponse:
-        return self._codex._loop.call(self._inner.steer(input))
+        """Add input to the running turn (`AsyncTurnHandle.steer`)."""
+        raise AssertionError
