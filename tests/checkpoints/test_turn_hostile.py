@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
 import pytest
-from tests.exec.harness import rollout_files, run_codex, write_config
-from tests.support.mock_model_server import MockModelServer
+from tests.exec.harness import codex_env, rollout_files, run_codex, write_config
+from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import Message, Turn, Usage, apply_patch_call
 
 from codex.core.checkpoints.store import SIZE_LIMIT
@@ -125,3 +127,36 @@ def test_a_redo_takes_back_only_the_undo_and_never_a_later_hand_edit(
     forced = run_codex("undo", "--redo", "--last", "--force", home=home, cwd=work)
     assert forced.rc == 0, forced.stderr
     assert (work / "a.txt").read_text() == "a2\n"
+
+
+def test_a_hand_edit_during_a_turn_of_talk_is_not_taken_as_the_turns(
+    mock_model_server: MockModelServer, tmp_path: Path
+) -> None:
+    """A turn that called no tool changed no file: its `after` is its `before`. Was: the
+    after-turn scan took the user's edit made while the model answered as the turn's change,
+    and `codex undo` put the file back without a word."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    write_config(home, mock_model_server.base_url)
+    (work / "a.txt").write_text("a1\n")
+    mock_model_server.enqueue(Hold(Turn([Message("just talk")], USAGE), frames=None))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codex", "exec", "--skip-git-repo-check",
+         "--sandbox", "workspace-write", "say something"],
+        cwd=work, env=codex_env(home), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        mock_model_server.wait_held(timeout=60)  # the turn's `before` is taken by now
+        (work / "a.txt").write_text("edited by hand while the model answered\n")
+    finally:
+        mock_model_server.release()
+        _, stderr = proc.communicate(timeout=90)
+    assert proc.returncode == 0, stderr.decode(errors="replace")
+    (rollout,) = rollout_files(home)
+    events = checkpoint_events(rollout)
+    assert [e["phase"] for e in events] == ["before", "after"]
+    assert events[0]["checkpoint"] == events[1]["checkpoint"]
+    undo = run_codex("undo", "--last", "--files-only", home=home, cwd=work)
+    assert undo.rc == 0, undo.stderr
+    assert (work / "a.txt").read_text() == "edited by hand while the model answered\n"

@@ -43,7 +43,7 @@ class TurnCheckpoints:
     """One writable turn's checkpoints: the state before it, before each writing tool call after
     the first, and after it. A failed checkpoint is a missing checkpoint, never a failed turn."""
 
-    __slots__ = ("_tool_ran", "last", "state", "store", "turn_id")
+    __slots__ = ("_any_call", "_tool_ran", "last", "state", "store", "turn_id")
 
     def __init__(self, state: Any, turn_id: str, store: CheckpointStore, first: CheckpointId):
         self.state = state
@@ -51,6 +51,7 @@ class TurnCheckpoints:
         self.store = store
         self.last = first  # the newest checkpoint this turn recorded
         self._tool_ran = False  # a writing tool has started since `last` was taken
+        self._any_call = False  # any tool call (MCP and custom ones too) has started
 
     def _record(self, phase: str, commit: CheckpointId, **extra: Any) -> None:
         self.last = commit
@@ -84,6 +85,7 @@ class TurnCheckpoints:
         """Before a call that may write: a checkpoint, unless nothing of this turn could have
         written since the last one (the first call of a turn starts from `before`). Recorded
         only when the tree changed, so a turn of reads adds no rollout lines."""
+        self._any_call = True
         if tool_name not in _WRITING_TOOLS:
             return
         if not self._tool_ran:
@@ -94,7 +96,15 @@ class TurnCheckpoints:
             self._record("before_tool", commit, call_id=call_id)
 
     async def after_turn(self) -> None:
-        """The tree as the turn left it (also when it failed or was interrupted)."""
+        """The tree as the turn left it (also when it failed or was interrupted).
+
+        A turn that called no tool changed no file: its `after` is its `before`, without a
+        second scan of the tree (half the checkpoint cost of a turn of talk). What changed
+        meanwhile is someone else's (the user's, another session's), and an undo of this
+        turn leaves it alone; the next turn's `before` has it."""
+        if not self._any_call:
+            self._record("after", self.last)
+            return
         commit = await self._take(f"after turn {self.turn_id}")
         if commit is not None:
             self._record("after", commit)

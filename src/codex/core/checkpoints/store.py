@@ -21,6 +21,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codex.core.checkpoints import fastpath, objects
+
 __all__ = ["SIZE_LIMIT", "CheckpointError", "CheckpointId", "CheckpointStore", "RestoreResult"]
 
 SIZE_LIMIT = 10 * 1024 * 1024  # files larger than this are not checkpointed (noted instead)
@@ -31,6 +33,7 @@ CheckpointId = str  # a commit id in the shadow store
 _EXCLUDE = ".git\n.git/\n"
 # The commit message line listing the files a checkpoint left out for their size (JSON).
 _SKIPPED = "skipped (over size limit): "
+_REF = "refs/heads/checkpoints"
 _BULK = 256  # files staged at once above which their blobs are written as one pack
 
 
@@ -164,6 +167,10 @@ class CheckpointStore:
 
     def _drop_excluded(self) -> None:
         """Files the index holds that the exclude rules now leave out leave the index."""
+        pending = fastpath.load(self.git_dir, self._ref())
+        if pending is not None and pending["files"]:
+            # The index up to the checkpoint first (see `_checkpoint_locked`).
+            self._git("read-tree", "--reset", pending["tree"])
         out = self._git("ls-files", "-z", "-c", "-i", "--exclude-standard")
         if out:
             self._git("update-index", "-z", "--force-remove", "--stdin", stdin=out)
@@ -259,6 +266,7 @@ class CheckpointStore:
         gone) is moved aside next to it and started afresh, the lock and the undo log kept."""
         with contextlib.suppress(OSError):
             (self.git_dir / "index").unlink()
+        fastpath.drop(self.git_dir)  # it describes the index just removed
         self._notes.clear()
         ref = self._ref()
         if self._git("rev-parse", "--git-dir", check=False).strip():
@@ -276,11 +284,37 @@ class CheckpointStore:
         self._ensure()
 
     def _checkpoint_locked(self, label: str) -> CheckpointId:
+        start_ns = time.time_ns()
         add, drop, big = self._scan()
         self.skipped = big
         parent = self._ref()
-        if parent is not None and not add and not drop and self.note(parent) == big:
-            return parent
+        pending = fastpath.load(self.git_dir, parent)
+        if parent is not None and pending is not None:
+            if isinstance(pending.get("skipped"), list):
+                self._notes.setdefault(parent, pending["skipped"])
+            try:
+                tree, files = fastpath.take(
+                    self.work_tree, self.git_dir, pending, add, drop, big,
+                    self.size_limit, start_ns,
+                )  # fmt: skip
+            except (fastpath.Fallback, objects.Missing, OSError):
+                pass  # git takes this one, from the index brought up to `parent`
+            else:
+                if tree == pending["tree"] and self.note(parent) == big:
+                    if files != pending["files"]:
+                        fastpath.save(self.git_dir, parent, tree, files, big)
+                    return parent
+                commit = objects.write_commit(self.git_dir, tree, parent, self._message(label))
+                objects.set_ref(self.git_dir, _REF, commit)
+                fastpath.save(self.git_dir, commit, tree, files, big)
+                self._notes[commit] = list(big)
+                return commit
+            if pending["files"]:
+                # The index back to `parent`'s tree, keeping the stat data of the files that
+                # match it; the side table's files are then re-read from the tree by git.
+                self._git("read-tree", "--reset", pending["tree"])
+                add, drop, big = self._scan()
+                self.skipped = big
         if drop:
             # update-index, not `git rm --cached`: no pathspec magic in the names (a file named
             # `*` would unstage every file) and no "staged content differs" refusal, which
@@ -300,25 +334,35 @@ class CheckpointStore:
                 stdin=b"\0".join(os.fsencode(":(literal)" + p) for p in add),
             )  # fmt: skip
         tree = self._git("write-tree").decode().strip()
-        parent_args = ["-p", parent] if parent else []
-        note = label + ("\n\n" + _SKIPPED + json.dumps(big) if big else "")
-        commit = self._git("commit-tree", tree, *parent_args, "-m", note).decode().strip()
-        self._git("update-ref", "refs/heads/checkpoints", commit)
+        if parent is not None:
+            parent_tree = pending["tree"] if pending is not None else self._tree_of(parent)
+            if not parent_tree:
+                raise CheckpointError(f"the newest checkpoint {parent} is not a commit")
+            if tree == parent_tree and self.note(parent) == big:
+                fastpath.save(self.git_dir, parent, tree, {}, big)
+                return parent
+        commit = objects.write_commit(self.git_dir, tree, parent, self._message(label))
+        objects.set_ref(self.git_dir, _REF, commit)
+        fastpath.save(self.git_dir, commit, tree, {}, big)
         self._notes[commit] = list(big)
-        # The newest checkpoint's note beside its ref: the next process (each turn opens the
-        # store anew) reads it here instead of running `git cat-file` before every turn.
-        sidecar = self.git_dir / "newest-skipped.json"
-        tmp = sidecar.with_name(f"{sidecar.name}.{os.getpid()}")
-        with contextlib.suppress(OSError):
-            tmp.write_text(json.dumps({"commit": commit, "skipped": big}))
-            os.replace(tmp, sidecar)
         return commit
+
+    def _message(self, label: str) -> str:
+        return label + ("\n\n" + _SKIPPED + json.dumps(self.skipped) if self.skipped else "")
+
+    def _tree_of(self, commit: CheckpointId) -> str:
+        out = self._git("rev-parse", "--verify", "-q", commit + "^{tree}", check=False)
+        return out.decode().strip()
 
     def note(self, commit: CheckpointId) -> list[str]:
         """The files checkpoint `commit` left out for their size."""
-        if commit not in self._notes:
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                newest = json.loads((self.git_dir / "newest-skipped.json").read_text())
+        # The newest checkpoint's note is kept in the side table (in a sidecar by a store
+        # written before it).
+        for name in ("pending.json", "newest-skipped.json"):
+            if commit in self._notes:
+                break
+            with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+                newest = json.loads((self.git_dir / name).read_text())
                 if newest["commit"] == commit:
                     self._notes[commit] = [v for v in newest["skipped"] if isinstance(v, str)]
         if commit not in self._notes:
