@@ -13,6 +13,7 @@ import contextlib
 import inspect
 import json
 import os
+import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,19 @@ def _accept_all(method: str, params: JsonObject | None) -> JsonObject:
 
 
 _DEFAULT_LOGIN_PORT = 1455
+
+
+def _skip_httpx_cli() -> None:
+    """`import httpx` also imports its command-line client (`httpx._main`: click, rich and
+    pygments, ~50 ms CPU here) whenever those are installed, and rich is (the TUI uses it).
+    Nothing in this process runs that client: an empty stand-in makes httpx take its own
+    fallback (a `main` saying the CLI extras are missing), as `codex app-server` does. Only
+    when httpx is not imported yet: a program that already has it keeps it as it is."""
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return
+    import types
+
+    sys.modules["httpx._main"] = types.ModuleType("httpx._main")
 
 
 @contextlib.asynccontextmanager
@@ -104,6 +118,7 @@ class AsyncCodex:
     def __init__(
         self, config: CodexConfig | None = None, *, approval_handler: ApprovalHandler | None = None
     ) -> None:
+        _skip_httpx_cli()  # before core (the model client) imports httpx
         self.config = config or CodexConfig()
         self._approval_handler = approval_handler or _accept_all
         self._stack = contextlib.AsyncExitStack()

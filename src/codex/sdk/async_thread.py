@@ -324,15 +324,14 @@ class AsyncTurnHandle:
 
 
 def _wire(msg: Any) -> dict[str, Any]:
-    """An EventMsg as its wire dict (tagged by type); cheap for the few kinds we map."""
+    """An EventMsg as its wire dict (tagged by type). Only the kinds the translator maps are
+    serialized; any other is passed as its bare tag (it yields nothing either way)."""
     tag = getattr(msg, "TAG", None)
-    if tag in _UNMAPPED:
+    if tag not in _MAPPED:
         return {"type": tag}
     data: dict[str, Any] = msg.to_dict()
     return data
 
 
-# Frequent events that map to nothing: skip building their dicts.
-_UNMAPPED = frozenset(
-    {"exec_command_output_delta", "agent_reasoning_delta", "reasoning_content_delta"}
-)
+# The event kinds TurnTranslator has a handler for (`_on_<kind>`).
+_MAPPED = frozenset(name[4:] for name in dir(TurnTranslator) if name.startswith("_on_"))
