@@ -1,8 +1,10 @@
 """The interactive TUI side by side with the official 0.169 TUI (`--no-daemon`: one process), in
 one run, each in its own private tmux server (100x30), fresh CODEX_HOME and scratch git repo,
-against the in-repo loopback mock model server.
+against the in-repo loopback mock model server. A third side, `bare`, is the baseline of the
+launch and RSS phases: a bare Textual app with a TextArea (bench/bare_textual.py), started the
+same way, so what codex's own start-up adds to Textual's shows in the same run.
 
-python bench/bench_tui.py [--rounds N] [--only ours|official] [--phase launch|rss|stress|echo]
+python bench/bench_tui.py [--rounds N] [--only ours|bare|official] [--phase launch|rss|stress|echo]
 
 Phases (issue 17's targets in brackets):
   launch → first frame with the composer (poll capture-pane every 2 ms)   [≤ 250 ms]
@@ -50,11 +52,21 @@ screen_reader_detection_done = true
 """
 
 
+ALL_PHASES = ("launch", "rss", "stress", "echo")
+
+
 class Side:
-    def __init__(self, name: str, argv: list[str], composer: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        composer: Callable[[str], bool],
+        phases: tuple[str, ...] = ALL_PHASES,
+    ) -> None:
         self.name = name
         self.argv = argv
         self.composer = composer
+        self.phases = phases  # what this side can be measured on (the baseline has no model)
 
 
 def ours() -> Side:
@@ -62,6 +74,17 @@ def ours() -> Side:
         "ours",
         [sys.executable, "-m", "codex"],
         lambda s: "Ask Codex to do anything" in s and "? for shortcuts" in s,
+    )
+
+
+def bare() -> Side:
+    """The baseline: Textual alone (no session, so no "ready" state: RSS is taken 1 s after
+    the first frame)."""
+    return Side(
+        "bare",
+        [sys.executable, str(ROOT / "bench" / "bare_textual.py")],
+        lambda s: "Ask Codex to do anything" in s and "? for shortcuts" in s,
+        phases=("launch", "rss"),
     )
 
 
@@ -99,18 +122,42 @@ def env_for(home: Path) -> dict[str, str]:
         for k in ("PATH", "HOME", "LANG", "TEXTUAL_SPEEDUPS", "TEXTUAL_FPS")
         if k in os.environ
     }
-    return {**keep, "CODEX_HOME": str(home), "MOCK_KEY": "k", "TERM": "xterm-256color"}
+    # The pane's shell inherits the tmux server's environment (this process's): a
+    # PYTHONDONTWRITEBYTECODE there would make every launch compile the modules changed since
+    # their last byte-compile, which no installed codex does (pip byte-compiles at install).
+    # Empty means unset to Python.
+    return {
+        **keep,
+        "CODEX_HOME": str(home),
+        "MOCK_KEY": "k",
+        "TERM": "xterm-256color",
+        "PYTHONDONTWRITEBYTECODE": "",
+    }
 
 
-def tui_pid(pane: Pane) -> int:
+def byte_compile() -> None:
+    """Byte-compile the package as an install would (a checkout being edited has stale or no
+    .pyc files for the modules just changed: each launch would compile them)."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "src" / "codex", quiet=1, workers=1)
+
+
+def tui_pid(pane: Pane, deadline: float = 5.0) -> int:
+    """The TUI's process: the pane shell's child (`env` execs the TUI in place)."""
     shell = pane.pane_pid()
-    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
-    return int(children[0])
+    end = time.monotonic() + deadline
+    while True:
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        if children or time.monotonic() > end:
+            return int(children[0])
+        time.sleep(0.001)  # the shell has not forked yet
 
 
 STRESS_CPU: dict[str, list[float]] = {}
 STRESS_WALL: dict[str, list[float]] = {}
 LAUNCH_CPU: dict[str, float] = {}
+FRAME_CPU_MS: list[float] = []  # the TUI's CPU when the last launch's first frame was seen
 
 
 def cpu_seconds(pid: int) -> float:
@@ -132,8 +179,14 @@ def launch(work: Path, server: MockModelServer, side: Side, tag: str) -> tuple[P
     pane = Pane(work / f"{side.name}-{tag}.sock")
     t0 = time.perf_counter()
     pane.start(side.argv, cwd=repo, env=env_for(home))
+    # Found before the frame, so its CPU is read the moment the frame is seen (a look-up
+    # afterwards also counted what the TUI does after its first frame, e.g. loading the config).
+    pid = tui_pid(pane)
     pane.wait_for(side.composer, deadline=30, poll=0.002)
-    return pane, (time.perf_counter() - t0) * 1000
+    ms = (time.perf_counter() - t0) * 1000
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        FRAME_CPU_MS[:] = [cpu_seconds(pid) * 1000]
+    return pane, ms
 
 
 def bench_launch(work: Path, server: MockModelServer, side: Side, rounds: int) -> float:
@@ -142,10 +195,10 @@ def bench_launch(work: Path, server: MockModelServer, side: Side, rounds: int) -
     with the composer was seen (steadier than wall time when other load shares the CPUs)."""
     times, cpus = [], []
     for i in range(rounds):
+        FRAME_CPU_MS.clear()
         pane, ms = launch(work, server, side, f"launch{i}")
         times.append(ms)
-        with contextlib.suppress(OSError, IndexError, ValueError, RuntimeError):
-            cpus.append(cpu_seconds(tui_pid(pane)) * 1000)
+        cpus += FRAME_CPU_MS
         pane.close()
     if cpus:
         LAUNCH_CPU[side.name] = statistics.median(cpus)
@@ -155,7 +208,8 @@ def bench_launch(work: Path, server: MockModelServer, side: Side, rounds: int) -
 def bench_idle_rss(work: Path, server: MockModelServer, side: Side) -> float:
     pane, _ = launch(work, server, side, "rss")
     try:
-        pane.wait_for(ready, deadline=30)
+        if side.name != "bare":
+            pane.wait_for(ready, deadline=30)
         time.sleep(1.0)  # settle: what a user leaves open (not a timing assumption)
         return rss_mib(tui_pid(pane))
     finally:
@@ -232,16 +286,16 @@ def phase(results: dict[str, float], name: str, run: Callable[..., float], *args
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--only", choices=("ours", "official"))
+    parser.add_argument("--only", choices=("ours", "bare", "official"))
     parser.add_argument(
         "--phase",
         action="append",
-        choices=("launch", "rss", "stress", "echo"),
+        choices=ALL_PHASES,
         help="run only this phase (repeatable; default: all)",
     )
     args = parser.parse_args(argv)
-    wanted = set(args.phase or ("launch", "rss", "stress", "echo"))
-    sides = [ours()]
+    wanted = set(args.phase or ALL_PHASES)
+    sides = [ours(), bare()]
     theirs = official()
     if theirs is None:
         print("official TUI not found: only ours is measured", file=sys.stderr)
@@ -250,19 +304,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         sides = [s for s in sides if s.name == args.only]
     results: dict[str, dict[str, float]] = {}
+    byte_compile()
     load_before = os.getloadavg()[0]
     with MockModelServer() as server, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for side in sides:
             r = results[side.name] = {}
-            if "launch" in wanted:
+            todo = wanted & set(side.phases)
+            if "launch" in todo:
                 phase(r, "launch → composer (ms)", bench_launch, work, server, side, args.rounds)
                 r["launch: TUI CPU to that frame (ms)"] = LAUNCH_CPU.get(side.name, float("nan"))
-            if "rss" in wanted:
+            if "rss" in todo:
                 phase(r, "idle RSS (MiB)", bench_idle_rss, work, server, side)
-            for _ in range(args.rounds if "stress" in wanted else 0):
+            for _ in range(args.rounds if "stress" in todo else 0):
                 phase(r, "20k-delta reply rendered (ms)", bench_stress, work, server, side)
-            if "stress" in wanted:
+            if "stress" in todo:
                 nan = [float("nan")]
                 r["20k-delta reply rendered (ms)"] = statistics.median(
                     STRESS_WALL.get(side.name, nan)
@@ -270,22 +326,23 @@ def main(argv: list[str] | None = None) -> int:
                 r["20k-delta reply: TUI CPU (ms)"] = statistics.median(
                     STRESS_CPU.get(side.name, nan)
                 )
-            if "echo" in wanted:
+            if "echo" in todo:
                 phase(r, "keystroke echo after 30 turns (ms)", bench_echo, work, server, side)
             print(f"{side.name}: {r}", file=sys.stderr)
     print(
         f"load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, "
         f"on {os.cpu_count()} CPUs"
     )
-    names = list(next(iter(results.values())))
-    print(f"{'metric':40} {'ours':>10} {'official':>10} {'ratio':>7}")
+    names = list(dict.fromkeys(name for r in results.values() for name in r))
+    print(f"{'metric':40} {'ours':>10} {'bare':>10} {'official':>10} {'ratio':>7}")
     for name in names:
         a = results.get("ours", {}).get(name)
         b = results.get("official", {}).get(name)
         ratio = f"{a / b:.2f}" if a is not None and b else "-"
-        fa = f"{a:.1f}" if a is not None else "-"
-        fb = f"{b:.1f}" if b is not None else "-"
-        print(f"{name:40} {fa:>10} {fb:>10} {ratio:>7}")
+        cells = [results.get(s, {}).get(name) for s in ("ours", "bare", "official")]
+        shown = [f"{v:.1f}" if v is not None else "-" for v in cells]
+        print(f"{name:40} {shown[0]:>10} {shown[1]:>10} {shown[2]:>10} {ratio:>7}")
+    print("ratio = ours / official; bare = a bare Textual app with a TextArea (the floor)")
     return 0
 
 
