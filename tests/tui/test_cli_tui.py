@@ -47,3 +47,26 @@ def test_resume_without_a_terminal_is_one_line(tmp_path: Path) -> None:
         "codex: stdin is not a terminal; the interactive TUI needs one "
         "(use `codex exec` for non-interactive runs)"
     ]
+
+
+def test_plain_codex_reaches_the_tui_without_argparse(tmp_path: Path) -> None:
+    """`codex` with no arguments (the usual launch) goes to the TUI without building the
+    argument parser (part of the time to the first frame); the same error as with options."""
+    probe = (
+        "import sys\n"
+        "from codex.cli.main import main\n"
+        "code = main([])\n"
+        "print(code, 'argparse' in sys.modules, 'textual' in sys.modules)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={"CODEX_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert res.stdout.split() == ["1", "False", "False"], res.stderr
+    assert res.stderr.startswith("codex: stdin is not a terminal;")

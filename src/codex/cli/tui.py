@@ -131,6 +131,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run_argv(argv: list[str], mode: str) -> int:
     """Parse `argv` (the subcommand word already removed) and run the TUI."""
+    if not argv:
+        # Plain `codex` (the usual launch): every option at its default, so the parser is not
+        # built (importing argparse and building it is ~5 ms of the time to the first frame).
+        from types import SimpleNamespace
+
+        from codex.cli.context import CliContext
+
+        return run_parsed(SimpleNamespace(), CliContext(), mode)  # type: ignore[arg-type]
     from codex.cli.main import _context
 
     args = build_parser(mode).parse_args(argv)
