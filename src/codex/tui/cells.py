@@ -45,6 +45,8 @@ class Cell:
 
 @dataclass(slots=True, eq=False)
 class UserCell(Cell):
+    """A message the user sent, with the images attached to it."""
+
     text: str = ""
     images: list[str] = field(default_factory=list)
     kind: str = "user"
@@ -216,6 +218,8 @@ class PatchCell(Cell):
 
 @dataclass(slots=True, eq=False)
 class PlanCell(Cell):
+    """The plan (update_plan) as a checklist."""
+
     steps: list[tuple[str, str]] = field(default_factory=list)
     explanation: str | None = None
     kind: str = "plan"

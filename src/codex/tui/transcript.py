@@ -14,7 +14,8 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -106,15 +107,29 @@ class TranscriptView(ScrollView, can_focus=False):
             self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
         self.refresh()
 
+    _paint_style: Style | None = None  # `rich_style`, during one render_lines
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One style look-up per paint, not one per line: `rich_style` walks every ancestor's
+        # styles and blends their backgrounds on each call (a few ms a full-screen paint).
+        self._paint_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
         starts = self._starts
+        style = self._paint_style
+        if style is None:
+            style = self.rich_style
         # Cells fewer than the last layout knew: the transcript was reset (/new, /resume, a
         # rewind) and its next relayout is pending; nothing to show until then.
         if not starts or line >= starts[-1] or len(starts) > len(self.cells) + 1:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, style)
         index = bisect_right(starts, line) - 1
         cell = self.cells[index]
         # The lines laid out by the last relayout (a newer version waits for the next one, so
@@ -123,7 +138,7 @@ class TranscriptView(ScrollView, can_focus=False):
         strips = cached[2] if cached is not None else self._strips(cell, self._laid_width)
         offset = line - starts[index]
         strip = strips[offset] if offset < len(strips) else Strip.blank(width)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
