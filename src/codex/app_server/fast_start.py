@@ -156,6 +156,7 @@ def answer_initialize(argv: list[str]) -> Callable[[], int] | None:
                 break
         line, newline, rest = buffer.partition(b"\n")
         answered = _answer(line, home) if newline else None
+        vetted.home = home
     except Exception:  # the normal path re-does and reports everything
         answered = None
     if answered is None:
@@ -170,9 +171,10 @@ class _Vetted:
     """A plain stdio `app-server` command line: its config homes (given before / after the
     subcommand, last one wins at each level) and `-c` values in command-line order."""
 
-    __slots__ = ("home_after", "home_before", "overrides")
+    __slots__ = ("home", "home_after", "home_before", "overrides")
 
     def __init__(self) -> None:
+        self.home: str | None = None  # CODEX_HOME as resolved when `initialize` was answered
         self.home_before: str | None = None
         self.home_after: str | None = None
         self.overrides: list[str] = []
@@ -220,7 +222,14 @@ def _vet(argv: list[str]) -> _Vetted | None:
 
 
 def _serve(vetted: _Vetted) -> int:
-    """What `codex app-server` runs (codex.cli.app_server.run), minus argparse."""
+    """What `codex app-server` runs (codex.cli.app_server.run), minus argparse. Once
+    `initialize` is answered, the start-up imports run interleaved with the requests that can
+    be answered without them (codex.app_server.early)."""
+    global EARLY
+    if EARLY is not None and EARLY[1] is not None and vetted.home is not None:
+        from codex.app_server.early import serve_early
+
+        EARLY = (serve_early(EARLY[0], vetted.home), EARLY[1])
     from codex.app_server.main import serve
     from codex.config import ConfigOverrides
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from codex import __version__
+from codex.app_server.listing import thread_object  # noqa: F401  (re-exported)
 
 _TURN_NS = uuid.UUID("6f1c2b8e-5d1a-4c3e-9a7b-0e2f4d6c8a10")
 
@@ -25,68 +25,6 @@ def turn_id(thread_id: str, index: int) -> str:
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def thread_object(
-    *,
-    thread_id: str,
-    cwd: str,
-    model_provider: str,
-    model: str | None,
-    created_at: int,
-    updated_at: int,
-    status: dict[str, Any],
-    path: str | None,
-    preview: str = "",
-    ephemeral: bool = False,
-    source: Any = "vscode",
-    originator: str | None = None,
-    name: str | None = None,
-    forked_from: str | None = None,
-    reasoning_effort: str | None = None,
-    cli_version: str = __version__,
-    loaded: bool = True,
-    turns: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": thread_id,
-        "environments": (
-            [{"environmentId": "local", "cwd": cwd, "runtimeWorkspaceRoots": [cwd]}]
-            if loaded
-            else None
-        ),
-        "extra": None,
-        "sessionId": thread_id,
-        "forkedFromId": forked_from,
-        "attachedToThreadId": None,
-        "parentThreadId": None,
-        "preview": preview,
-        "ephemeral": ephemeral,
-        "section": None,
-        "sectionEnteredAt": None,
-        "projectId": None,
-        "historyMode": "paginated",
-        "modelProvider": model_provider,
-        "model": model,
-        "reasoningEffort": reasoning_effort,
-        "createdAt": created_at,
-        "updatedAt": updated_at,
-        "recencyAt": updated_at,
-        "status": status,
-        "path": path,
-        "cwd": cwd,
-        "cliVersion": cli_version,
-        "originator": originator,
-        "source": source,
-        "canAcceptDirectInput": True if loaded else None,
-        "threadSource": None,
-        "agentNickname": None,
-        "agentRole": None,
-        "gitInfo": None,
-        "name": name,
-        "daybreakEnabled": None,
-        "turns": turns if turns is not None else [],
-    }
 
 
 def turn_object(

@@ -69,6 +69,9 @@ class LiveThread:
         # A running review/start turn (codex.app_server.review) and its reviewer session.
         self.review_task: asyncio.Task[Any] | None = None
         self.review_session: Any = None
+        # A running thread/shellCommand (codex.app_server.shell_command): its own turn.
+        self.shell_task: asyncio.Task[Any] | None = None
+        self.git_info: dict[str, Any] | None = None  # set by thread/metadata/update
         self.pending_turns: deque[tuple[str, list[dict[str, Any]]]] = deque()
         self.mapper = TurnMapper(self.thread_id)
         self.subscribers: list[Connection] = []
@@ -117,6 +120,7 @@ class LiveThread:
             forked_from=self.forked_from,
             reasoning_effort=settings.effort,
             turns=turns,
+            git_info=self.git_info,
         )
 
     def subscribe(self, conn: Connection) -> None:
@@ -181,6 +185,8 @@ class LiveThread:
         """After the session closed: let the pump drain, then cancel what is left."""
         for task in list(self.approval_tasks):
             task.cancel()
+        if self.shell_task is not None:
+            self.shell_task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(self._pump, timeout=5)
         self._subscription.close()

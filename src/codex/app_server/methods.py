@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codex.app_server import account, commands, fs, review, rollback, threads, turns
+from codex.app_server import (
+    account,
+    commands,
+    fs,
+    fs_watch,
+    local_methods,
+    review,
+    rollback,
+    shell_command,
+    thread_extra,
+    threads,
+    turns,
+)
 from codex.app_server.errors import INVALID_REQUEST, RpcError, unsupported
 
 if TYPE_CHECKING:
@@ -62,7 +74,15 @@ METHODS: dict[str, Handler] = {
     "thread/compact/start": threads.thread_compact_start,
     "thread/rollback": rollback.thread_rollback,
     "thread/revert": rollback.thread_revert,
-    "thread/shellCommand": threads.thread_shell_command,
+    "thread/shellCommand": shell_command.thread_shell_command,
+    "thread/metadata/update": thread_extra.thread_metadata_update,
+    "thread/inject_items": thread_extra.thread_inject_items,
+    "fuzzyFileSearch": local_methods.fuzzy_file_search,
+    "modelProvider/list": local_methods.model_provider_list,
+    "modelProvider/capabilities/read": local_methods.model_provider_capabilities_read,
+    "hooks/list": local_methods.hooks_list,
+    "fs/watch": fs_watch.fs_watch,
+    "fs/unwatch": fs_watch.fs_unwatch,
     "turn/start": turns.turn_start,
     "turn/steer": turns.turn_steer,
     "turn/interrupt": turns.turn_interrupt,
@@ -147,25 +167,17 @@ UNSUPPORTED = (
 # Methods of the official 0.169 schema a local CLI could serve but codex-py does not yet: a
 # clear -32600 naming them, not "unknown variant".
 NOT_IMPLEMENTED = (
-    "thread/metadata/update",
     "thread/items/list",
-    "thread/inject_items",
     "thread/approveGuardianDeniedAction",
     "skills/list",
     "skills/extraRoots/set",
     "skills/config/write",
-    "hooks/list",
-    "fs/watch",
-    "fs/unwatch",
-    "modelProvider/list",
     "modelProvider/config/write",
-    "modelProvider/capabilities/read",
     "experimentalFeature/list",
     "experimentalFeature/enablement/set",
     "config/mcpServer/reload",
     "mcpServer/resource/read",
     "mcpServer/tool/call",
-    "fuzzyFileSearch",
     "feedback/save",
     "externalAgentConfig/detect",
     "externalAgentConfig/import",

@@ -33,9 +33,9 @@ from codex.app_server.params import obj, string
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
     from codex.app_server.live import LiveThread
+    from codex.app_server.thread_index import ThreadIndex
     from codex.config import Config, ConfigOverrides
     from codex.core.manager import ConversationManager
-    from codex.core.threads import ThreadIndex
 
 log = logging.getLogger("codex.app_server")
 
@@ -61,6 +61,8 @@ class AppServer:
         self._names: dict[str, str] | None = None
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
+        self.fs_watches: dict[int, dict[str, Any]] = {}  # id(connection) → watch id → task
+        self._git_info: dict[str, dict[str, Any]] | None = None
         self._configs: dict[tuple[object, ...], Config] = {}
         self._gc_settled = False
         from codex.config.paths import resolve_paths
@@ -82,9 +84,11 @@ class AppServer:
     def names(self) -> dict[str, str]:
         """Thread names (session_index.jsonl, read once; renames here are written through)."""
         if self._names is None:
-            from codex.core.threads import read_thread_names
+            self._take_early()
+        if self._names is None:
+            from codex.app_server.thread_index import read_thread_names
 
-            self._names = read_thread_names(self.codex_home)
+            self._names = read_thread_names(str(self.codex_home))
         return self._names
 
     def rename(self, thread_id: str, name: str) -> None:
@@ -99,10 +103,37 @@ class AppServer:
     @property
     def index(self) -> ThreadIndex:
         if self._index is None:
-            from codex.core.threads import ThreadIndex
+            self._take_early()
+        if self._index is None:
+            from codex.app_server.thread_index import ThreadIndex
 
-            self._index = ThreadIndex(self.codex_home)
+            self._index = ThreadIndex(str(self.codex_home))
         return self._index
+
+    @property
+    def git_info(self) -> dict[str, dict[str, Any]]:
+        """Git metadata set by thread/metadata/update, by thread id (read once, written
+        through)."""
+        if self._git_info is None:
+            from codex.app_server.thread_index import read_git_info
+
+            self._git_info = read_git_info(str(self.codex_home))
+        return self._git_info
+
+    def _take_early(self) -> None:
+        """The index and names the start-up phase built (early.py), if it listed threads."""
+        from codex.app_server.early import take_state
+
+        state = take_state(str(self.codex_home))
+        if state is not None:
+            self._index, self._names = state
+
+    def loaded_thread(self, thread_id: str) -> tuple[str | None, dict[str, Any]] | None:
+        """(model, status) of a thread open here, else None (what a listed Thread shows)."""
+        live = self.live.get(thread_id)
+        if live is None:
+            return None
+        return live.session.settings.model, live.status
 
     def load_config(self, *, cwd: str | None = None, flags: dict[str, Any] | None = None) -> Config:
         from codex.config import load_config
@@ -170,6 +201,9 @@ class AppServer:
                 task.cancel()
             for live in self.live.values():
                 live.unsubscribe(conn)
+            from codex.app_server.fs_watch import drop_connection
+
+            drop_connection(self, conn)
             await self.drop_processes(conn)
 
     def notified(self, conn: Connection, message: Notification) -> None:
@@ -250,3 +284,5 @@ class AppServer:
             live = self.live.pop(thread_id)
             await self.manager.remove(thread_id)
             await live.stop()
+        if self._index is not None:
+            self._index.save()

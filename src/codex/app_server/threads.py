@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from codex.app_server import errors
 from codex.app_server.framing import Followed
-from codex.app_server.items import thread_object, turns_from_rollout
+from codex.app_server.items import turns_from_rollout
+from codex.app_server.listing import DEFAULT_PAGE, list_threads, summary_thread
 from codex.app_server.live import LiveThread
 from codex.app_server.notifications import note
 from codex.app_server.params import (
     APPROVAL_POLICIES,
     SANDBOX_MODES,
-    array,
     boolean,
     integer,
     mapping,
@@ -30,9 +30,6 @@ from codex.app_server.params import (
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
     from codex.app_server.server import AppServer
-
-DEFAULT_PAGE = 25
-MAX_PAGE = 100
 
 _V2_SANDBOX = {
     "read-only": "readOnly",
@@ -183,6 +180,7 @@ async def _open(
         one_of(p, "approvalsReviewer", ("user", "auto_review", "guardian_subagent")) or "user"
     )
     live.resumed_turns = turns
+    live.git_info = server.git_info.get(fork_of[0] if fork_of else session.conversation_id)
     if fork_of is not None and live.name:
         server.rename(live.thread_id, live.name)  # the fork keeps the name, as upstream
     server.live[live.thread_id] = live
@@ -246,52 +244,20 @@ def _find(server: AppServer, thread_id: str, *, archived_ok: bool) -> Path:
     found = server.index.find(thread_id)
     if found is None or (found[1] and not archived_ok):
         raise errors.invalid_request(f"no rollout found for thread id {thread_id}")
-    return found[0]
+    return Path(found[0])
 
 
 def _summary_thread(server: AppServer, item: Any) -> dict[str, Any]:
-    meta = item.meta
-    live = server.live.get(item.thread_id)
-    return thread_object(
-        thread_id=item.thread_id,
-        cwd=str(meta.get("cwd") or ""),
-        model_provider=str(meta.get("model_provider") or ""),
-        model=live.session.settings.model if live is not None else None,
-        created_at=int(item.created_at),
-        updated_at=int(item.updated_at),
-        status=live.status if live is not None else {"type": "notLoaded"},
-        path=str(item.path),
-        preview=item.preview,
-        source=meta.get("source") or "unknown",
-        originator=meta.get("originator"),
-        name=server.names.get(item.thread_id),
-        cli_version=str(meta.get("cli_version") or ""),
-        loaded=False,
-    )
+    return summary_thread(item, server.names, server.loaded_thread, server.git_info)
 
 
 async def thread_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    limit = integer(p, "limit")
-    limit = DEFAULT_PAGE if limit is None else max(1, min(limit, MAX_PAGE))
-    cursor = string(p, "cursor", required=False)
-    cwd = p.get("cwd")
-    cwds = [cwd] if isinstance(cwd, str) else cwd if isinstance(cwd, list) else None
-    providers = array(p, "modelProviders", required=False)
-    try:
-        items, next_cursor = server.index.page(
-            limit=limit,
-            cursor=cursor,
-            archived=boolean(p, "archived"),
-            model_providers=providers or None,
-            cwds=cwds,
-            search=string(p, "searchTerm", required=False),
-            sort_key=one_of(p, "sortKey", ("created_at", "updated_at")) or "created_at",
-            ascending=one_of(p, "sortDirection", ("asc", "desc")) == "asc",
-        )
-    except ValueError as exc:
-        raise errors.invalid_request(str(exc)) from None
-    data = [_summary_thread(server, item) for item in items]
-    return {"data": data, "nextCursor": next_cursor, "backwardsCursor": None}
+    result = list_threads(server.index, server.names, server.loaded_thread, p, server.git_info)
+    if server.index.dirty:  # new heads parsed: saved once the answer is out
+        import asyncio
+
+        asyncio.get_running_loop().call_soon(server.index.save)
+    return result
 
 
 async def thread_loaded_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
@@ -443,8 +409,3 @@ async def thread_compact_start(server: AppServer, conn: Connection, p: dict[str,
     live.start_turn([])
     await live.session.submit(Compact())
     return {}
-
-
-async def thread_shell_command(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    server.thread(p)
-    raise errors.invalid_request("thread/shellCommand is not supported by this server yet")

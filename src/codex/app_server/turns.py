@@ -87,6 +87,8 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     parts, content = core_inputs(items)
     if live.review_task is not None:
         raise errors.invalid_request("a review is running on this thread")
+    if live.shell_task is not None:
+        raise errors.invalid_request("a shell command is running on this thread")
     if live.current_turn is not None:  # join the running turn
         await live.session.submit(UserInput(parts))
         return {"turn": turn_object(live.current_turn)}
@@ -122,6 +124,8 @@ async def turn_steer(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     items = user_input(array(p, "input") or [])
     if live.current_turn is None:
         raise errors.invalid_request("no active turn to steer")
+    if live.shell_task is not None:
+        raise errors.invalid_request("cannot steer a shell command")
     if live.review_task is not None:
         raise errors.invalid_request("cannot steer a review turn")
     if expected != live.current_turn:
@@ -140,6 +144,9 @@ async def turn_interrupt(server: AppServer, conn: Connection, p: dict[str, Any])
     string(p, "turnId")
     if live.current_turn is None:
         raise errors.invalid_request("no active turn to interrupt")
+    if live.shell_task is not None:  # thread/shellCommand: its process group is killed
+        live.shell_task.cancel()
+        return {}
     from codex.app_server.review import interrupt
 
     if not await interrupt(live):

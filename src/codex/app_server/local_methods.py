@@ -1,0 +1,192 @@
+"""Local read-only methods of the 0.169 protocol: `fuzzyFileSearch`, `modelProvider/list`,
+`modelProvider/capabilities/read` and `hooks/list`, each answered as the official server
+answers it for the same config (shapes captured from 0.169 through a raw client).
+
+fuzzyFileSearch: upstream walks each root with the `ignore` crate (hidden files and what
+.gitignore excludes are skipped) and ranks file paths with a fuzzy matcher, at most 50 per
+root; here git's own list of a repository (tracked and untracked, not ignored), else a walk
+skipping hidden entries, ranked by a subsequence score that favours matches in the file name
+and consecutive runs. Scores are ours (the official values come from its matcher), the
+indices are the matched characters' positions in `path`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+from codex.app_server import errors
+from codex.app_server.params import array, string
+
+if TYPE_CHECKING:
+    from codex.app_server.connection import Connection
+    from codex.app_server.server import AppServer
+
+LIMIT_PER_ROOT = 50
+MAX_FILES = 100_000
+
+
+# ---- fuzzyFileSearch -------------------------------------------------------------------------
+
+
+def _files(root: str) -> list[str]:
+    """Files under `root`, relative (module docstring)."""
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=root,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        if proc.returncode == 0:
+            names = [n for n in proc.stdout.decode("utf-8", "replace").split("\0") if n]
+            return [n for n in names if not any(p.startswith(".") for p in n.split("/"))][
+                :MAX_FILES
+            ]
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    found: list[str] = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(top, root)
+        for name in files:
+            if not name.startswith("."):
+                found.append(name if rel == "." else os.path.join(rel, name))
+        if len(found) >= MAX_FILES:
+            break
+    return found[:MAX_FILES]
+
+
+def match(query: str, path: str) -> tuple[int, list[int]] | None:
+    """(score, matched positions in `path`) when `query` is a case-blind subsequence of it.
+    The file name is tried first: a query the name alone holds is placed there."""
+    lowered = path.lower()
+    wanted = query.lower()
+    name_start = lowered.rfind("/") + 1
+    for start in (name_start, 0):
+        indices: list[int] = []
+        position = start - 1
+        for ch in wanted:
+            position = lowered.find(ch, position + 1)
+            if position < 0:
+                break
+            indices.append(position)
+        else:
+            score = 0
+            for n, index in enumerate(indices):
+                score += 16 if index >= name_start else 4
+                if n and indices[n - 1] == index - 1:
+                    score += 8
+            return score * 1024 - len(path), indices
+    return None
+
+
+def search_root(query: str, root: str) -> list[dict[str, Any]]:
+    scored = []
+    for path in _files(root):
+        found = match(query, path)
+        if found is not None:
+            scored.append((-found[0], path, found[1]))
+    scored.sort()
+    return [
+        {
+            "root": root,
+            "path": path,
+            "match_type": "file",
+            "file_name": os.path.basename(path),
+            "score": -negative,
+            "indices": indices,
+        }
+        for negative, path, indices in scored[:LIMIT_PER_ROOT]
+    ]
+
+
+async def fuzzy_file_search(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    query = string(p, "query")
+    roots = array(p, "roots") or []
+    string(p, "cancellationToken", required=False)
+    if any(not isinstance(root, str) for root in roots):
+        raise errors.invalid_params("invalid type: expected a string")
+    files: list[dict[str, Any]] = []
+    if query:
+        for root in roots:  # each in a worker thread: a big tree never stalls the loop
+            files.extend(await asyncio.to_thread(search_root, query, root))
+    files.sort(key=lambda f: (-f["score"], f["path"]))
+    return {"files": files}
+
+
+# ---- modelProvider/* -------------------------------------------------------------------------
+
+
+def _auth(provider: Any) -> dict[str, Any]:
+    if provider.env_key:
+        return {"mode": "environmentVariable", "envKey": provider.env_key}
+    if provider.experimental_bearer_token or provider.http_headers or provider.env_http_headers:
+        return {"mode": "externallyConfigured", "envKey": None}
+    return {"mode": "none"}
+
+
+async def model_provider_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    """The user's `[model_providers.*]` (editable) and the built-in `openai`."""
+    config = server.load_config()
+    data = [
+        {
+            "id": provider_id,
+            "name": provider.name,
+            "canEdit": True,
+            "baseUrl": provider.base_url,
+            "settings": {"type": "customGateway", "auth": _auth(provider)},
+        }
+        for provider_id, provider in sorted(config.model_providers.items())
+        if provider_id != "openai"
+    ]
+    data.append(
+        {
+            "id": "openai",
+            "name": "OpenAI",
+            "canEdit": False,
+            "baseUrl": None,
+            "settings": {"type": "openai"},
+        }
+    )
+    return {
+        "data": data,
+        "defaultProviderId": str(config.model_provider),
+        "canChangeDefault": True,
+    }
+
+
+async def model_provider_capabilities_read(
+    server: AppServer, conn: Connection, p: dict[str, Any]
+) -> Any:
+    """What the configured provider can serve of the hosted tools: the Responses API's image
+    generation and web search (0.169 answers both true for the OpenAI and Responses-wire
+    providers)."""
+    config = server.load_config()
+    provider = config.model_providers.get(str(config.model_provider))
+    wire = str(getattr(getattr(provider, "wire_api", None), "value", "responses"))
+    responses = provider is None or wire == "responses"
+    return {"imageGeneration": responses, "webSearch": responses}
+
+
+# ---- hooks/list ------------------------------------------------------------------------------
+
+
+async def hooks_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    """Per cwd, the lifecycle hooks that would run there. codex-py runs none of upstream's
+    hook events (its only hook is the fork's `tool_hook_command` observer, not a hook of this
+    list), so every cwd lists none, as 0.169 does for a config without hooks."""
+    thread_id = string(p, "threadId", required=False)
+    cwds = array(p, "cwds", required=False)
+    if thread_id is not None:
+        if cwds:
+            raise errors.invalid_request("cwds cannot be combined with threadId")
+        cwds = [server.thread(p).cwd]
+    if not cwds:
+        cwds = [os.getcwd()]
+    if any(not isinstance(cwd, str) for cwd in cwds):
+        raise errors.invalid_params("invalid type: expected a string")
+    return {"data": [{"cwd": cwd, "hooks": [], "warnings": [], "errors": []} for cwd in cwds]}

@@ -1,0 +1,535 @@
+"""The app-server's index of recorded threads: what `thread/list`, `thread/read` and the
+thread-by-id lookups read, kept on disk so a freshly spawned server answers its first
+`thread/list` without parsing every rollout head again.
+
+Why persistent: a server is often spawned just to list threads (an IDE opening its history
+pane); parsing 200 rollout heads costs ~4 ms, and every server started over again paid it.
+The heads (a few fields of session_meta and the first user message) and the day
+directories' listings are kept in `$CODEX_HOME/cache/app-server/threads.v1.json`; opening it
+is one read and one JSON parse.
+
+Why it stays correct while other programs write rollouts (the official CLI, `codex exec`, a
+second server): nothing in the file is trusted without the file system agreeing. Every listing
+walks the year/month/day directories, and a day's saved names are reused only while the
+directory's mtime is the one they were listed at, and that listing was taken more than a
+second after it (a file created, removed or renamed in it moves its mtime; within one clock
+tick it might not, so a fresh directory is listed again); so a new rollout is seen by its
+name; every listed rollout is
+`stat`ed, and its cached head is used only while its mtime, size and inode are the ones it
+was parsed at (an append, a rewrite in place or a replacement by rename each change one of
+them: the head is parsed again, which costs tens of µs as it stops at the first user
+message), and only once both the meta and the first user message were found. `updatedAt`
+always comes from that stat. Deleted or moved files drop out of the listing because the walk
+no longer yields them; the file is pruned when saved.
+
+Light on purpose: this module imports only `os` and the C JSON scanner/encoder (no orjson,
+dataclasses, pathlib or re: ~25 ms of imports), so the start-up path (`early.py`) can serve
+`thread/list` before the rest of the server is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+INDEX_FILE = ("cache", "app-server", "threads.v1.json")
+INDEX_VERSION = 1
+HEAD_MAX_LINES = 64
+HEAD_MAX_BYTES = 4 * 1024 * 1024
+# The session_meta fields a thread summary shows; the rest (base instructions: kilobytes) is
+# not kept.
+META_KEYS = ("cwd", "model_provider", "source", "originator", "cli_version")
+
+_NAME_LEN = len("rollout-") + 19 + 1 + 36 + len(".jsonl")
+
+
+def parse_name(name: str) -> tuple[str, str] | None:
+    """(`YYYY-MM-DDThh-mm-ss`, lower-case uuid) of a rollout file name, else None; the rule
+    of codex.rollout.paths.parse_rollout_name, by hand (no `re`; a day of 200 names is
+    parsed on every new server's first listing)."""
+    if (
+        len(name) != _NAME_LEN
+        or not name.startswith("rollout-")
+        or not name.endswith(".jsonl")
+        or name[27] != "-"
+    ):
+        return None
+    ts, uid = name[8:27], name[28:64]
+    if uid[8] != "-" or uid[13] != "-" or uid[18] != "-" or uid[23] != "-" or not _is_stamp(ts):
+        return None
+    digits = uid[:8] + uid[9:13] + uid[14:18] + uid[19:23] + uid[24:]
+    if not (digits.isascii() and digits.isalnum()):  # int() alone takes `_`, `+`, spaces
+        return None
+    try:
+        int(digits, 16)
+    except ValueError:
+        return None
+    return ts, uid.lower()
+
+
+def _is_stamp(t: str) -> bool:
+    return (
+        t[4] == "-"
+        and t[7] == "-"
+        and t[10] == "T"
+        and t[13] == "-"
+        and t[16] == "-"
+        # isdecimal: what `\d` of the rollout name rule matches (and int() reads)
+        and (t[0:4] + t[5:7] + t[8:10] + t[11:13] + t[14:16] + t[17:19]).isdecimal()
+    )
+
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def stamp_seconds(t: str) -> float | None:
+    """`YYYY-MM-DDThh-mm-ss` as UTC seconds (codex.core.threads' rule, without `calendar`)."""
+    if len(t) != 19 or not _is_stamp(t):
+        return None
+    year, month, day = int(t[0:4]), int(t[5:7]), int(t[8:10])
+    hour, minute, second = int(t[11:13]), int(t[14:16]), int(t[17:19])
+    if not (1 <= month <= 12 and hour < 24 and minute < 60 and second <= 61):
+        return None
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= day <= _DAYS[month - 1] + (1 if month == 2 and leap else 0):
+        return None
+    # Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    return float(days * 86400 + hour * 3600 + minute * 60 + second)
+
+
+# ---- JSON without orjson ---------------------------------------------------------------------
+
+
+def loads(text: str) -> Any:
+    """One JSON value (strict, as orjson reads it), or raises ValueError."""
+    from _json import make_scanner
+
+    from codex.app_server.fast_start import _Context
+
+    text = text.strip(" \t\r\n")
+    try:
+        value, end = make_scanner(_Context)(text, 0)  # type: ignore[arg-type]  # duck-typed
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text):
+        raise ValueError("trailing data")
+    return value
+
+
+def _default(value: Any) -> Any:
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON (non-ASCII kept as is, as orjson writes it); ValueError for NaN."""
+    from _json import encode_basestring, make_encoder
+
+    encoder = make_encoder(None, _default, encode_basestring, None, ":", ",", False, False, False)
+    return "".join(encoder(value, 0))
+
+
+def _line_value(raw: bytes) -> Any:
+    """A rollout line's JSON value, None when orjson would refuse it (the index must agree
+    with codex.core.threads: invalid UTF-8 or a lone surrogate makes a line unreadable)."""
+    try:
+        text = raw.decode("utf-8")
+        value = loads(text)
+    except ValueError:
+        return None
+    if b"\\ud" in raw or b"\\uD" in raw:
+        try:  # a lone surrogate survives the scanner; orjson refuses the line
+            dumps(value).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):
+            return None
+    return value
+
+
+# ---- heads -----------------------------------------------------------------------------------
+
+
+def _user_text(payload: dict[str, Any]) -> str | None:
+    if payload.get("type") == "user_message":
+        message = payload.get("message")
+        return message if isinstance(message, str) else ""
+    item = payload.get("item")  # 0.169 records the user's message as a completed item
+    if (
+        payload.get("type") == "item_completed"
+        and isinstance(item, dict)
+        and item.get("type") == "UserMessage"
+        and isinstance(item.get("content"), list)
+    ):
+        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
+        return "".join(t for t in texts if isinstance(t, str))
+    return None
+
+
+def read_head(path: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(the kept session_meta fields, the first user message) from a rollout's first lines."""
+    meta: dict[str, Any] | None = None
+    user: str | None = None
+    read = 0
+    try:
+        with open(path, "rb") as f:
+            for lineno, raw in enumerate(f):
+                read += len(raw)
+                if lineno >= HEAD_MAX_LINES or read > HEAD_MAX_BYTES:
+                    break
+                if (
+                    b'"session_meta"' not in raw
+                    and b'"user_message"' not in raw
+                    and b'"UserMessage"' not in raw
+                ):
+                    continue
+                obj = _line_value(raw)
+                if not isinstance(obj, dict) or not isinstance(obj.get("payload"), dict):
+                    continue
+                payload = obj["payload"]
+                if obj.get("type") == "session_meta" and meta is None:
+                    meta = {k: payload[k] for k in META_KEYS if k in payload}
+                elif obj.get("type") == "event_msg" and user is None:
+                    user = _user_text(payload)
+                if meta is not None and user is not None:
+                    break
+    except OSError:
+        return None, None
+    return meta, user
+
+
+class ThreadSummary:
+    """What a thread list shows of one recorded thread."""
+
+    __slots__ = (
+        "archived",
+        "created_at",
+        "file_timestamp",
+        "meta",
+        "path",
+        "preview",
+        "thread_id",
+        "updated_at",
+    )
+
+    def __init__(
+        self,
+        thread_id: str,
+        path: str,
+        file_timestamp: str,
+        created_at: float,
+        updated_at: float,
+        meta: dict[str, Any],
+        preview: str,
+        archived: bool,
+    ) -> None:
+        self.thread_id = thread_id
+        self.path = path
+        self.file_timestamp = file_timestamp
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.meta = meta
+        self.preview = preview
+        self.archived = archived
+
+
+def _numeric_dirs_desc(path: str) -> list[str]:
+    try:
+        names = [e.name for e in os.scandir(path) if e.name.isdigit() and e.is_dir()]
+    except OSError:
+        return []
+    names.sort(key=int, reverse=True)
+    return [os.path.join(path, n) for n in names]
+
+
+Head = list  # [mtime ns, size, meta or None, first user message or None, inode]
+
+
+class ThreadIndex:
+    """Summaries of the threads recorded under one `$CODEX_HOME` (module docstring)."""
+
+    def __init__(self, codex_home: str) -> None:
+        self.codex_home = str(codex_home)
+        self.file = os.path.join(self.codex_home, *INDEX_FILE)
+        # A day directory's rollouts, newest first, while its mtime stays the same (a file
+        # added, removed or renamed in it changes the directory's mtime).
+        self._days: dict[str, tuple[int, list[tuple[str, str, str]]]] = {}
+        self._heads: dict[str, Head] = self._load()
+        self.dirty = False
+
+    # ---- the file ---------------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Head]:
+        """The saved heads; anything unreadable or of another version counts as empty."""
+        try:
+            with open(self.file, "rb") as f:
+                data = loads(f.read().decode("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+            return {}
+        heads = data.get("heads")
+        if not isinstance(heads, dict):
+            return {}
+        days = data.get("days")
+        if isinstance(days, dict):
+            for day, entry in days.items():
+                if (
+                    isinstance(entry, list)
+                    and len(entry) == 2
+                    and type(entry[0]) is int
+                    and isinstance(entry[1], list)
+                    and all(isinstance(f, list) and len(f) == 3 for f in entry[1])
+                ):
+                    self._days[day] = (entry[0], [(f[0], f[1], f[2]) for f in entry[1]])
+        out: dict[str, Head] = {}
+        for path, head in heads.items():
+            if (
+                isinstance(head, list)
+                and len(head) == 5
+                and type(head[0]) is int
+                and type(head[1]) is int
+                and isinstance(head[2], dict)
+                and isinstance(head[3], str)
+                and type(head[4]) is int
+            ):
+                out[path] = head
+        return out
+
+    def save(self) -> None:
+        """Write the complete heads of files that still exist (atomically: a reader never sees
+        half a file; with two servers, the last writer wins, and either file is valid)."""
+        if not self.dirty:
+            return
+        self.dirty = False
+        heads = {}
+        for path, head in self._heads.items():
+            if head[2] is not None and head[3] is not None and os.path.exists(path):
+                heads[path] = head
+        days = {day: [stamp, files] for day, (stamp, files) in self._days.items()}
+        try:
+            text = dumps({"version": INDEX_VERSION, "heads": heads, "days": days})
+            os.makedirs(os.path.dirname(self.file), exist_ok=True)
+            tmp = f"{self.file}.{os.getpid()}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                data = text.encode("utf-8")
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.file)
+        except (OSError, ValueError, UnicodeEncodeError):
+            pass  # a cache: the next save tries again
+
+    # ---- the walk ---------------------------------------------------------------------------
+
+    def _day(self, day: str) -> list[tuple[str, str, str]]:
+        try:
+            stamp = os.stat(day).st_mtime_ns
+        except OSError:
+            return []
+        cached = self._days.get(day)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        # Changed within the last second: it may change again without its mtime moving (the
+        # kernel's clock tick): list it, keep nothing.
+        racy = time.time_ns() - stamp < 1_000_000_000
+        try:
+            names = os.listdir(day)
+        except OSError:
+            return []
+        found = []
+        for name in names:
+            parsed = parse_name(name)
+            if parsed is not None:
+                found.append((parsed[0], parsed[1], os.path.join(day, name)))
+        found.sort(reverse=True)
+        if not racy:
+            self._days[day] = (stamp, found)
+            self.dirty = True
+        return found
+
+    def _files(self, archived: bool) -> Iterator[tuple[str, str, str]]:
+        """(file timestamp, uuid, path) newest first."""
+        if archived:
+            found = []
+            try:
+                entries = list(os.scandir(os.path.join(self.codex_home, "archived_sessions")))
+            except OSError:
+                return
+            for entry in entries:
+                parsed = parse_name(entry.name)
+                if parsed is not None:
+                    found.append((parsed[0], parsed[1], entry.path))
+            found.sort(reverse=True)
+            yield from found
+            return
+        for year in _numeric_dirs_desc(os.path.join(self.codex_home, "sessions")):
+            for month in _numeric_dirs_desc(year):
+                for day in _numeric_dirs_desc(month):
+                    yield from self._day(day)
+
+    def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
+        """One rollout's summary; None while it has no session_meta or no user message yet
+        (an aborted start is not listed, as upstream)."""
+        path = str(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            if self._heads.pop(path, None) is not None:
+                self.dirty = True
+            return None
+        head = self._heads.get(path)
+        if (
+            head is None
+            or head[1] != st.st_size
+            or head[0] != st.st_mtime_ns
+            or head[4] != st.st_ino
+            or head[3] is None
+        ):
+            meta, preview = read_head(path)
+            head = [st.st_mtime_ns, st.st_size, meta, preview, st.st_ino]
+            self._heads[path] = head
+            if meta is not None and preview is not None:
+                self.dirty = True
+        if head[2] is None or head[3] is None:
+            return None
+        created = stamp_seconds(ts) or st.st_mtime
+        return ThreadSummary(uid, path, ts, created, st.st_mtime, head[2], head[3], archived)
+
+    def page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        archived: bool = False,
+        model_providers: list[str] | None = None,
+        cwds: list[str] | None = None,
+        search: str | None = None,
+        sort_key: str = "created_at",
+        ascending: bool = False,
+    ) -> tuple[list[ThreadSummary], str | None]:
+        """One page newest first and the next page's cursor (None: the last page). Another
+        order sorts every match first and pages by position. ValueError: a cursor this index
+        did not hand out."""
+        if sort_key != "created_at" or ascending:
+            return self._sorted_page(
+                limit, cursor, archived, model_providers, cwds, search, sort_key, ascending
+            )
+        after: tuple[str, str] | None = None
+        if cursor:
+            ts, sep, uid = cursor.partition("|")
+            if not sep:
+                raise ValueError(f"invalid cursor: {cursor}")
+            after = (ts, uid)
+        out: list[ThreadSummary] = []
+        for ts, uid, path in self._files(archived):
+            if after is not None and (ts, uid) >= after:
+                continue
+            if len(out) >= limit:
+                last = out[-1]
+                return out, f"{last.file_timestamp}|{last.thread_id}"
+            item = self.summary(path, ts, uid, archived)
+            if item is None:
+                continue
+            if model_providers and item.meta.get("model_provider") not in model_providers:
+                continue
+            if cwds and item.meta.get("cwd") not in cwds:
+                continue
+            if search and search.lower() not in item.preview.lower():
+                continue
+            out.append(item)
+        return out, None
+
+    def _sorted_page(
+        self,
+        limit: int,
+        cursor: str | None,
+        archived: bool,
+        model_providers: list[str] | None,
+        cwds: list[str] | None,
+        search: str | None,
+        sort_key: str,
+        ascending: bool,
+    ) -> tuple[list[ThreadSummary], str | None]:
+        start = 0
+        if cursor:
+            if not cursor.startswith("at:") or not cursor[3:].isdigit():
+                raise ValueError(f"invalid cursor: {cursor}")
+            start = int(cursor[3:])
+        everything, _ = self.page(
+            limit=1 << 30,
+            archived=archived,
+            model_providers=model_providers,
+            cwds=cwds,
+            search=search,
+        )
+        if sort_key == "updated_at":
+            everything.sort(key=lambda item: (item.updated_at, item.thread_id))
+            if not ascending:
+                everything.reverse()
+        elif ascending:
+            everything.reverse()
+        page = everything[start : start + limit]
+        more = start + limit < len(everything)
+        return page, f"at:{start + limit}" if more else None
+
+    def find(self, thread_id: str) -> tuple[str, bool] | None:
+        """The rollout of a thread by id and whether it is archived, or None."""
+        wanted = thread_id.lower()
+        for archived in (False, True):
+            for _ts, uid, path in self._files(archived):
+                if uid == wanted:
+                    return path, archived
+        return None
+
+
+def read_thread_names(codex_home: str) -> dict[str, str]:
+    """Thread names from `$CODEX_HOME/session_index.jsonl` (the official CLI's file, the last
+    line for an id wins): codex.core.threads.read_thread_names without orjson."""
+    names: dict[str, str] = {}
+    try:
+        with open(os.path.join(codex_home, "session_index.jsonl"), "rb") as f:
+            for raw in f:
+                entry = _line_value(raw)
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    name = entry.get("thread_name")
+                    if isinstance(name, str):
+                        names[entry["id"]] = name
+    except OSError:
+        pass
+    return names
+
+
+GIT_INFO_FILE = ("cache", "app-server", "git-info.v1.json")
+
+
+def read_git_info(codex_home: str) -> dict[str, dict[str, Any]]:
+    """Thread id → the Git metadata thread/metadata/update stored ({sha, branch, originUrl})."""
+    try:
+        with open(os.path.join(codex_home, *GIT_INFO_FILE), "rb") as f:
+            data = loads(f.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def write_git_info(codex_home: str, info: dict[str, dict[str, Any]]) -> None:
+    """Saved atomically (a temporary file renamed over the old one). OSError on failure."""
+    path = os.path.join(codex_home, *GIT_INFO_FILE)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(dumps(info))
+    os.replace(tmp, path)

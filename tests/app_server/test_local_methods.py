@@ -1,0 +1,187 @@
+"""The local methods added for 0.169's protocol, through a raw JSON-RPC client: fuzzyFileSearch,
+modelProvider/list and capabilities/read, hooks/list, fs/watch and fs/unwatch,
+thread/metadata/update and thread/inject_items (shapes and error wordings as the official
+server answers them for the same requests, captured through the same client)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
+from tests.support.mock_model_server import MockModelServer, scenario
+
+
+def _start(ready: RpcClient, repo: Path) -> str:
+    params = {"cwd": str(repo), "approvalPolicy": "never", "sandbox": "read-only"}
+    return str(ready.call("thread/start", params)["thread"]["id"])
+
+
+def _error(ready: RpcClient, method: str, params: dict[str, object]) -> str:
+    reply, _ = ready.response(ready.start(method, params))
+    assert reply["error"]["code"] == -32600, reply
+    return str(reply["error"]["message"])
+
+
+def test_fuzzy_file_search(ready: RpcClient, repo: Path) -> None:
+    (repo / "src").mkdir()
+    for name in ("src/main.py", "src/mainly.txt", "README.md", "ignored.log", ".hidden/main.c"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("x")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".gitignore").write_text("*.log\n")
+    result = ready.call("fuzzyFileSearch", {"query": "main", "roots": [str(repo)]})
+    files = result["files"]
+    assert [f["path"] for f in files] == ["src/main.py", "src/mainly.txt"]
+    assert files[0] == {
+        "root": str(repo),
+        "path": "src/main.py",
+        "match_type": "file",
+        "file_name": "main.py",
+        "score": files[0]["score"],
+        "indices": [4, 5, 6, 7],
+    }
+    assert files[0]["score"] >= files[1]["score"]
+    both = ready.call("fuzzyFileSearch", {"query": "rdm", "roots": [str(repo), str(repo / "src")]})
+    assert [(f["root"], f["path"], f["indices"]) for f in both["files"]] == [
+        (str(repo), "README.md", [0, 3, 4])
+    ]
+    assert ready.call("fuzzyFileSearch", {"query": "log", "roots": [str(repo)]})["files"] == []
+    assert ready.call("fuzzyFileSearch", {"query": "", "roots": [str(repo)]}) == {"files": []}
+    many = repo / "many"
+    many.mkdir()
+    for n in range(70):
+        (many / f"file{n}.txt").write_text("")
+    found = ready.call("fuzzyFileSearch", {"query": "file", "roots": [str(many)]})["files"]
+    assert len(found) == 50  # at most 50 per root, as upstream
+    assert "missing field `roots`" in _error(ready, "fuzzyFileSearch", {"query": "x"})
+
+
+def test_model_providers(ready: RpcClient, mock: MockModelServer) -> None:
+    listed = ready.call("modelProvider/list", {})
+    assert listed == {
+        "data": [
+            {
+                "id": "mock",
+                "name": "Mock Responses",
+                "canEdit": True,
+                "baseUrl": mock.base_url,
+                "settings": {
+                    "type": "customGateway",
+                    "auth": {"mode": "environmentVariable", "envKey": "MOCK_KEY"},
+                },
+            },
+            {
+                "id": "openai",
+                "name": "OpenAI",
+                "canEdit": False,
+                "baseUrl": None,
+                "settings": {"type": "openai"},
+            },
+        ],
+        "defaultProviderId": "mock",
+        "canChangeDefault": True,
+    }
+    capabilities = ready.call("modelProvider/capabilities/read", {})
+    assert capabilities == {"imageGeneration": True, "webSearch": True}
+
+
+def test_hooks_list(ready: RpcClient, repo: Path) -> None:
+    thread_id = _start(ready, repo)
+    empty = {"hooks": [], "warnings": [], "errors": []}
+    assert ready.call("hooks/list", {"cwds": ["/a", "/b"]}) == {
+        "data": [{"cwd": "/a", **empty}, {"cwd": "/b", **empty}]
+    }
+    assert ready.call("hooks/list", {"threadId": thread_id}) == {
+        "data": [{"cwd": str(repo), **empty}]
+    }
+    assert ready.call("hooks/list", {}) == {"data": [{"cwd": str(repo), **empty}]}  # server cwd
+    assert "thread not found" in _error(ready, "hooks/list", {"threadId": "nope"})
+
+
+def test_fs_watch_reports_changes_until_unwatched(ready: RpcClient, repo: Path) -> None:
+    watched = repo / "watched"
+    watched.mkdir()
+    (watched / "old.txt").write_text("old")
+    assert ready.call("fs/watch", {"path": str(watched), "watchId": "w1"}) == {"path": str(watched)}
+    (watched / "new.txt").write_text("new")
+    change = ready.until(lambda m: m.get("method") == "fs/changed")[-1]
+    assert change["params"] == {"watchId": "w1", "changedPaths": [str(watched / "new.txt")]}
+    (watched / "old.txt").unlink()
+    change = ready.until(lambda m: m.get("method") == "fs/changed")[-1]
+    assert change["params"]["changedPaths"] == [str(watched / "old.txt")]
+    file_watch = {"path": str(watched / "new.txt"), "watchId": "w2"}
+    assert ready.call("fs/watch", file_watch)["path"] == str(watched / "new.txt")
+    assert ready.call("fs/unwatch", {"watchId": "w1"}) == {}
+    (watched / "new.txt").write_text("changed, longer")
+    change = ready.until(lambda m: m.get("method") == "fs/changed")[-1]
+    assert change["params"] == {"watchId": "w2", "changedPaths": [str(watched / "new.txt")]}
+    assert ready.call("fs/unwatch", {"watchId": "never"}) == {}
+    assert "without a base path" in _error(ready, "fs/watch", {"path": "rel", "watchId": "w"})
+
+
+def test_thread_metadata_update_persists_git_info(home: Path, ready: RpcClient, repo: Path) -> None:
+    thread_id = _start(ready, repo)
+    thread = ready.call(
+        "thread/metadata/update", {"threadId": thread_id, "gitInfo": {"branch": "b1", "x": 1}}
+    )["thread"]
+    assert thread["id"] == thread_id
+    assert thread["gitInfo"] == {"sha": None, "branch": "b1", "originUrl": None}
+    patched = ready.call(
+        "thread/metadata/update",
+        {"threadId": thread_id, "gitInfo": {"sha": "abc", "originUrl": "u"}},
+    )["thread"]["gitInfo"]
+    assert patched == {"sha": "abc", "branch": "b1", "originUrl": "u"}
+    cleared = ready.call(
+        "thread/metadata/update", {"threadId": thread_id, "gitInfo": {"branch": None}}
+    )["thread"]["gitInfo"]
+    assert cleared == {"sha": "abc", "branch": None, "originUrl": "u"}
+    assert _error(ready, "thread/metadata/update", {"threadId": thread_id}) == (
+        "thread metadata update must include at least one field"
+    )
+    assert _error(
+        ready, "thread/metadata/update", {"threadId": thread_id, "gitInfo": {"bogus": 1}}
+    ) == ("gitInfo must include at least one field")
+    ready.turn(thread_id, "hello")  # listed once it has a user message
+    assert ready.close() == 0
+
+    # Another server: listed (by the start-up phase and by the full server) and read with it.
+    again = RpcClient(ours_argv(), scratch_env(home), repo)
+    try:
+        again.initialize()
+        listed = again.call("thread/list", {})["data"]
+        assert [t["gitInfo"] for t in listed if t["id"] == thread_id] == [cleared]
+        read = again.call("thread/read", {"threadId": thread_id})["thread"]
+        assert read["gitInfo"] == cleared
+        resumed = again.call("thread/resume", {"threadId": thread_id})["thread"]
+        assert resumed["gitInfo"] == cleared
+        listed = again.call("thread/list", {})["data"]
+        assert [t["gitInfo"] for t in listed if t["id"] == thread_id] == [cleared]
+    finally:
+        again.close()
+
+
+def test_thread_inject_items_reach_the_model_and_the_rollout(
+    ready: RpcClient, repo: Path, mock: MockModelServer
+) -> None:
+    thread_id = _start(ready, repo)
+    item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "inj"}]}
+    assert ready.call("thread/inject_items", {"threadId": thread_id, "items": [item]}) == {}
+    mock.repeat(scenario("message"))
+    ready.turn(thread_id, "next")
+    assert "inj" in mock.last_request().message_texts("user")
+    path = Path(ready.call("thread/read", {"threadId": thread_id})["thread"]["path"])
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert any(
+        line["type"] == "response_item" and line["payload"].get("content") == item["content"]
+        for line in lines
+    )
+    message = _error(ready, "thread/inject_items", {"threadId": thread_id, "items": [5]})
+    assert message == (
+        "items[0] is not a valid response item: invalid type: integer `5`, "
+        "expected internally tagged enum ResponseItem"
+    )
+    assert "thread not found" in _error(
+        ready, "thread/inject_items", {"threadId": "x", "items": []}
+    )
