@@ -185,3 +185,29 @@ def test_thread_inject_items_reach_the_model_and_the_rollout(
     assert "thread not found" in _error(
         ready, "thread/inject_items", {"threadId": "x", "items": []}
     )
+
+
+def test_the_new_methods_answers_validate_against_the_committed_schema(
+    ready: RpcClient, repo: Path
+) -> None:
+    from tests.app_server.test_schema import _validator
+
+    (repo / "a.py").write_text("")
+    thread_id = _start(ready, repo)
+    for method, params, name in [
+        ("fuzzyFileSearch", {"query": "a", "roots": [str(repo)]}, "FuzzyFileSearchResponse"),
+        ("modelProvider/list", {}, "ModelProviderListResponse"),
+        ("modelProvider/capabilities/read", {}, "ModelProviderCapabilitiesReadResponse"),
+        ("hooks/list", {"cwds": [str(repo)]}, "HooksListResponse"),
+        ("fs/watch", {"path": str(repo), "watchId": "w"}, "FsWatchResponse"),
+        ("fs/unwatch", {"watchId": "w"}, "EmptyResponse"),
+        (
+            "thread/metadata/update",
+            {"threadId": thread_id, "gitInfo": {"sha": "1"}},
+            "ThreadMetadataUpdateResponse",
+        ),
+        ("thread/inject_items", {"threadId": thread_id, "items": []}, "EmptyResponse"),
+        ("thread/shellCommand", {"threadId": thread_id, "command": "true"}, "EmptyResponse"),
+    ]:
+        _validator(name).validate(ready.call(method, params))
+    ready.until(lambda m: m.get("method") == "turn/completed")

