@@ -5,6 +5,7 @@ writes one file per run, and credentials never reach a log."""
 from __future__ import annotations
 
 import logging
+import re
 import stat
 import subprocess
 import sys
@@ -25,7 +26,12 @@ def test_rust_log_filters_map_upstream_crates_onto_our_packages() -> None:
     assert base == logging.WARNING
     assert targets == {"codex.core": logging.DEBUG, "codex.mcp_client": logging.INFO}
     _, tui = parse_filter(TUI_DEFAULT_FILTER, logging.WARNING)
-    assert tui == {"codex.core": 20, "codex.tui": 20, "codex.mcp_client": 20}
+    assert tui == {
+        "codex.core": 20,
+        "codex.tui": 20,
+        "codex.mcp_client": 20,
+        "codex.realtime_webrtc": 30,  # 0.169's default names it too
+    }
     assert parse_filter("codex.app_server=error", 30)[1] == {"codex.app_server": logging.ERROR}
 
 
@@ -44,12 +50,17 @@ def test_exec_logs_warnings_to_stderr_filtered_by_rust_log(
     work = tmp_path / "work"
     work.mkdir()
     mock_model_server.repeat(Turn([Message("answer")]))
-    res = run_codex("exec", "--skip-git-repo-check", "hi", home=home, cwd=work)
+    # RUST_LOG unset: errors only, as 0.169 (its exec shows no warning by default).
+    default = run_codex("exec", "--skip-git-repo-check", "hi", home=home, cwd=work)
+    assert default.rc == 0 and "codex.core.notify" not in default.stderr
+    res = run_codex(
+        "exec", "--skip-git-repo-check", "hi", home=home, cwd=work, env={"RUST_LOG": "warn"}
+    )
     assert res.rc == 0, res.stderr
     (line,) = [x for x in res.stderr.splitlines() if "codex.core.notify" in x]
-    assert " WARNING codex.core.notify: notify program " in line and line.endswith(
-        "No such file or directory: '/nonexistent/[REDACTED]'"
-    )
+    # tracing's shape: `<UTC time with microseconds>Z  WARN <target>: <message>`
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z  WARN codex\.core\.notify: ", line)
+    assert line.endswith("No such file or directory: '/nonexistent/[REDACTED]'")
     assert SECRET not in res.stderr
     quiet = run_codex(
         "exec", "--skip-git-repo-check", "hi", home=home, cwd=work,

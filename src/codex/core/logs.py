@@ -4,8 +4,9 @@ As upstream: the level comes from `RUST_LOG` (env_logger syntax, `target=level,.
 level; upstream's crate names map onto our packages, `codex_core` -> `codex.core`, and Python
 logger names work as they are); the TUI appends to `<log_dir>/codex-tui.log` (0600; the screen is
 its own), by default `codex_core=info,codex_tui=info,codex_rmcp_client=info`; `codex exec` and the
-app-server log to stderr (warnings by default; `LOG_FORMAT=json` gives the app-server JSON lines);
-`codex batch` writes one file per run. Where the files go is `codex.config.log_dir` (config
+app-server log to stderr (errors only by default, as 0.169; `LOG_FORMAT=json` gives the app-server
+JSON lines); `codex batch` writes one file per run. Levels are spelled as tracing spells them
+(`WARN`, not `WARNING`). Where the files go is `codex.config.log_dir` (config
 `log_dir`, default `$CODEX_HOME/log`), the rule the login log and MCP servers' stderr logs follow
 too. Every line goes through the rollout redactor first: a key in an error message never reaches
 a log.
@@ -36,7 +37,14 @@ _LEVELS = {
 }
 # Upstream crate names -> our packages (a crate not listed maps `codex_x_y` -> `codex.x_y`).
 _CRATES = {"codex_rmcp_client": "codex.mcp_client", "codex_cli": "codex.cli"}
-TUI_DEFAULT_FILTER = "codex_core=info,codex_tui=info,codex_rmcp_client=info"
+# 0.169's TUI default, as its binary spells it (it names a crate we do not have; harmless).
+TUI_DEFAULT_FILTER = (
+    "codex_core=info,codex_tui=info,codex_rmcp_client=info,codex_realtime_webrtc=warn"
+)
+# `codex exec` and the app-server with RUST_LOG unset: errors only (0.169 shows no warning then).
+STDERR_DEFAULT_LEVEL = logging.ERROR
+# tracing's level names: Python's WARNING is WARN there, and there is nothing above ERROR.
+_TRACING_NAMES = {logging.WARNING: "WARN", logging.CRITICAL: "ERROR"}
 _HANDLER_MARK = "_codex_handler"
 
 
@@ -72,7 +80,7 @@ class _Redacting(logging.Formatter):
     """Formats as upstream's tracing lines (UTC time, level, target) and scrubs credentials."""
 
     def __init__(self, json_lines: bool = False) -> None:
-        super().__init__("%(asctime)s %(levelname)5s %(name)s: %(message)s")
+        super().__init__("%(asctime)s %(tracing_level)5s %(name)s: %(message)s")
         from codex.rollout.redact import Redactor
 
         self._redactor = Redactor()
@@ -80,15 +88,17 @@ class _Redacting(logging.Formatter):
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-        return f"{stamp}.{int(record.msecs * 1000):06d}Z"
+        return f"{stamp}.{int(record.created % 1 * 1_000_000):06d}Z"
 
     def format(self, record: logging.LogRecord) -> str:
+        level = _TRACING_NAMES.get(record.levelno, record.levelname)
+        record.tracing_level = level
         if self._json:
             import orjson
 
             data = {
                 "timestamp": self.formatTime(record),
-                "level": record.levelname,
+                "level": level,
                 "target": record.name,
                 "fields": {"message": record.getMessage()},
             }
@@ -135,7 +145,7 @@ def configure_logging(config: Any, target: str) -> Path | None:
         path = log_dir(config) / f"codex-batch-{stamp}-{os.getpid()}.log"
         handler = _open_log(path)
     else:
-        base, targets = parse_filter(env, logging.WARNING)
+        base, targets = parse_filter(env, STDERR_DEFAULT_LEVEL)
         handler = logging.StreamHandler()
     json_lines = target == "app-server" and os.environ.get("LOG_FORMAT") == "json"
     handler.setFormatter(_Redacting(json_lines))
