@@ -13,7 +13,18 @@ Each side gets its own fresh CODEX_HOME (rollouts written, as users have them) u
 cache (not /tmp: the official CLI warns there). A side whose binary or package is missing is
 reported as skipped with the reason. turns/s = turns / wall seconds from the first thread start
 to the last turn's end (process start-up included for the spawning sides; the in-process side
-includes its own first-use imports, measured in a fresh process).
+includes its own first-use imports, measured in a fresh process). "warm" is as many turns again
+through the same client (the official exec side has no warm run). The ratios are in-process ÷
+side, for cold and warm turns/s and for CPU per turn (all of a side's processes, both batches).
+
+The in-process side is what a user writes: `from codex import AsyncCodex, CodexConfig`,
+`thread_start()` and `thread.run()` with the defaults, CODEX_HOME from the environment (as the
+app-server side gets it).
+
+The mock model server is the same for every side: tests/support/mock_model_server.py, real HTTP
+with chunked SSE on 127.0.0.1, running in threads of this process. "mock CPU ms/req" is this
+process's CPU time during a side divided by the requests the side made: it shows the mock is not
+what bounds any side (it is well under a millisecond per request, on the other core).
 """
 
 from __future__ import annotations
@@ -68,25 +79,25 @@ async def batch(codex, n):
     results = await asyncio.gather(*(t.run(f"ping {i}") for i, t in enumerate(threads)))
     assert [r.final_response for r in results] == ["ok"] * n, results[:1]
 
-async def main(n, home, cwd):
-    async with AsyncCodex(CodexConfig(codex_home=home, cwd=cwd)) as codex:
+async def main(n, cwd):
+    async with AsyncCodex(CodexConfig(cwd=cwd)) as codex:
         await batch(codex, n)
         cold = time.perf_counter() - t0
-        t1 = time.perf_counter()
+        c1, t1 = time.process_time(), time.perf_counter()
         await batch(codex, n)
-        print(cold, time.perf_counter() - t1)
+        print(cold, time.perf_counter() - t1, time.process_time() - c1)
 
-asyncio.run(main(int(sys.argv[1]), sys.argv[2], sys.argv[3]))
+asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
 """
 
 
-def run_inprocess(turns: int, home: Path, work: Path) -> tuple[float, float, float]:
+def run_inprocess(turns: int, home: Path, work: Path) -> tuple[float, float, float, float]:
     """Wall seconds for `turns` one-turn threads in one fresh Python process (imports included,
-    interpreter start-up excluded), then for `turns` more in the same, warm client; and the CPU
-    seconds the process used in all."""
+    interpreter start-up excluded), then for `turns` more in the same, warm client; the CPU
+    seconds the process used in all, and in the warm batch."""
     cpu0 = children_cpu()
     proc = subprocess.run(
-        [sys.executable, "-c", INPROCESS, str(turns), str(home), str(work)],
+        [sys.executable, "-c", INPROCESS, str(turns), str(work)],
         env=clean_env(home),
         cwd=work,
         capture_output=True,
@@ -96,8 +107,8 @@ def run_inprocess(turns: int, home: Path, work: Path) -> tuple[float, float, flo
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    cold, warm = proc.stdout.strip().splitlines()[-1].split()
-    return float(cold), float(warm), children_cpu() - cpu0
+    cold, warm, warm_cpu = proc.stdout.strip().splitlines()[-1].split()
+    return float(cold), float(warm), children_cpu() - cpu0, float(warm_cpu)
 
 
 def run_official_exec(
@@ -132,6 +143,13 @@ async def batch(codex):
     results = await asyncio.gather(*(t.run(f"ping {i}") for i, t in enumerate(threads)))
     assert [r.final_response for r in results] == ["ok"] * turns
 
+def cpu_of(server):
+    # The server's CPU so far (all its threads), from /proc: it is not waited for until the end.
+    import os
+    with open(f"/proc/{server.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 async def main():
     t0 = time.perf_counter()
     config = CodexConfig(launch_args_override=argv, cwd=work, env=env)
@@ -140,26 +158,28 @@ async def main():
         await batch(codex)
         cold = time.perf_counter() - t0
         if not warm:
-            return cold, -1.0, server
-        t1 = time.perf_counter()
+            return cold, -1.0, -1.0, server
+        c1, t1 = time.process_time() + cpu_of(server), time.perf_counter()
         await batch(codex)
-        return cold, time.perf_counter() - t1, server
+        warm_wall = time.perf_counter() - t1
+        return cold, warm_wall, time.process_time() + cpu_of(server) - c1, server
 
-cold, warm_wall, server = asyncio.run(main())
+cold, warm_wall, warm_cpu, server = asyncio.run(main())
 # The official client gives a server 2 s to stop, then kills it WITHOUT reaping it: reap it here,
 # or its CPU never reaches this process's children total (the side would look cheaper than it is).
 server.wait()
-print(cold, warm_wall)
+print(cold, warm_wall, warm_cpu)
 """
 
 
 def run_sdk(
     turns: int, home: Path, work: Path, argv: tuple[str, ...], *, warm: bool
-) -> tuple[float, float | None, float]:
+) -> tuple[float, float | None, float, float | None]:
     """The official Python SDK (AsyncCodex) driving an app-server, in a child process of its
     own (so its CPU and the server's are counted together): all threads in flight at once, timed
     from the client's start (the server's spawn included); then as many more through the same,
-    warm server. Returns (cold s, warm s or None, CPU s of client and server together)."""
+    warm server. Returns (cold s, warm s or None, CPU s of client and server together, and in
+    the warm batch or None)."""
     import json
 
     args = [str(turns), str(home), str(work), "1" if warm else "0", json.dumps(argv)]
@@ -175,11 +195,43 @@ def run_sdk(
     )
     if proc.returncode != 0:
         raise RuntimeError((proc.stderr.strip().splitlines() or ["no output"])[-1])
-    cold, warm_wall = (float(x) for x in proc.stdout.split())
-    return cold, (warm_wall if warm else None), children_cpu() - cpu0
+    cold, warm_wall, warm_cpu = (float(x) for x in proc.stdout.split())
+    cpu = children_cpu() - cpu0
+    return cold, (warm_wall if warm else None), cpu, (warm_cpu if warm else None)
 
 
 # ---- the run ----------------------------------------------------------------------------------
+
+
+class Row:
+    """One side's figures: cold/warm wall seconds (None: not run), CPU ms per turn (both
+    batches; the warm batch alone), the mock's CPU ms per request while the side ran, a note."""
+
+    def __init__(
+        self,
+        name: str,
+        cold: float | None = None,
+        warm: float | None = None,
+        cpu_ms: float | None = None,
+        mock_ms: float | None = None,
+        note: str = "",
+        warm_cpu_ms: float | None = None,
+    ) -> None:
+        self.name, self.cold, self.warm, self.cpu_ms = name, cold, warm, cpu_ms
+        self.mock_ms, self.note, self.warm_cpu_ms = mock_ms, note, warm_cpu_ms
+
+
+class MockMeter:
+    """This process's CPU (the mock's threads; the main thread only waits) per request made."""
+
+    def __init__(self, mock: MockModelServer) -> None:
+        self.mock = mock
+        self.cpu0 = time.process_time()
+        self.requests0 = len(mock.requests)
+
+    def ms_per_request(self) -> float | None:
+        made = len(self.mock.requests) - self.requests0
+        return (time.process_time() - self.cpu0) * 1000 / made if made else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,10 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     (CACHE / "work").mkdir(parents=True, exist_ok=True)
-    # (side, cold wall s, warm wall s, CPU ms per turn, note): cold = a fresh process or server,
-    # first-use imports included; warm = as many turns again through the same client; CPU = all
-    # the side's processes, both batches, divided by the turns run (independent of other load).
-    Row = tuple[str, float | None, float | None, float | None, str]
+    load_before = os.getloadavg()
     rows: list[Row] = []
     n = args.turns
     with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=CACHE / "work") as scratch:
@@ -208,69 +257,117 @@ def main(argv: list[str] | None = None) -> int:
             return home, work
 
         home, work = fresh("inprocess")
-        cold, warm_wall, cpu = run_inprocess(n, home, work)
-        rows.append(("in-process (codex.sdk)", cold, warm_wall, cpu * 1000 / (2 * n), ""))
+        meter = MockMeter(mock)
+        cold, warm_wall, cpu, warm_cpu = run_inprocess(n, home, work)
+        mock_ms = meter.ms_per_request()
+        per_turn, warm_per_turn = cpu * 1000 / (2 * n), warm_cpu * 1000 / n
+        name = "in-process (codex.sdk)"
+        rows.append(Row(name, cold, warm_wall, per_turn, mock_ms, "", warm_per_turn))
 
         binary = official_binary()
         exec_name = f"official 0.169 `codex exec` ×{args.parallel} in parallel"
         if args.skip_official:
-            rows.append((exec_name, None, None, None, "skipped (--skip-official)"))
+            rows.append(Row(exec_name, note="skipped (--skip-official)"))
         elif binary is None:
-            rows.append((exec_name, None, None, None, "skipped: official binary not found"))
+            rows.append(Row(exec_name, note="skipped: official binary not found"))
         else:
             home, work = fresh("official")
+            meter = MockMeter(mock)
             wall, cpu = run_official_exec(n, home, work, binary, args.parallel)
-            rows.append((exec_name, wall, None, cpu * 1000 / n, "a new process per run"))
+            per_turn = cpu * 1000 / n
+            rows.append(
+                Row(exec_name, wall, None, per_turn, meter.ms_per_request(), "a process each")
+            )
 
         sides = [("our app-server + official SDK", (sys.executable, "-m", "codex"), True)]
         if binary is not None and not args.skip_official:
             sides.append(("official app-server + official SDK", (str(binary),), False))
         for name, launcher, warm in sides:
             if args.skip_app_server:
-                rows.append((name, None, None, None, "skipped (--skip-app-server)"))
+                rows.append(Row(name, note="skipped (--skip-app-server)"))
                 continue
             try:
                 import openai_codex  # noqa: F401
             except ImportError:
-                rows.append((name, None, None, None, "skipped: openai-codex not installed"))
+                rows.append(Row(name, note="skipped: openai-codex not installed"))
                 continue
             home, work = fresh(name.split()[0] + "-app-server")
             server = (*launcher, "app-server", "--listen", "stdio://")
+            meter = MockMeter(mock)
             try:
-                cold, warm_wall, cpu = run_sdk(n, home, work, server, warm=warm)
+                cold, warm_wall, cpu, warm_cpu = run_sdk(n, home, work, server, warm=warm)
                 per_turn = cpu * 1000 / (2 * n if warm else n)
-                rows.append((name, cold, warm_wall, per_turn, "" if warm else "context only"))
+                warm_ms = None if warm_cpu is None else warm_cpu * 1000 / n
+                note = "" if warm else "context only"
+                mock_ms = meter.ms_per_request()
+                rows.append(Row(name, cold, warm_wall, per_turn, mock_ms, note, warm_ms))
             except Exception as exc:  # a front end still being built: report it, go on
                 msg = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
-                rows.append((name, None, None, None, f"failed: {msg}"))
+                rows.append(Row(name, note=f"failed: {msg}"))
+    load_after = os.getloadavg()
+    print(report(rows, n, load_before, load_after))
+    return 0
 
-    _, ours_cold, ours_warm, ours_cpu, _ = rows[0]
-    assert ours_cold is not None and ours_warm is not None and ours_cpu is not None
+
+def report(
+    rows: list[Row], n: int, load_before: tuple[float, ...], load_after: tuple[float, ...]
+) -> str:
+    """The table (markdown) and the issue's two targets, as measured in this run."""
+    ours = rows[0]
+    assert ours.cold is not None and ours.warm is not None and ours.cpu_ms is not None
 
     def num(value: float | None, fmt: str) -> str:
         return "–" if value is None else format(value, fmt)
 
-    def ratio(ours: float, theirs: float | None) -> str:
-        return "–" if theirs is None else f"{theirs / ours:.1f}×"
+    def rate(wall: float | None) -> float | None:
+        return None if wall is None else n / wall
 
-    print(f"{n} one-turn threads, all in flight, loopback mock (cpus: {os.cpu_count()})\n")
-    print(
+    def ratio(mine: float | None, theirs: float | None) -> str:
+        return "–" if mine is None or theirs is None else f"{mine / theirs:.1f}×"
+
+    loads = "/".join(f"{x:.1f}" for x in load_before)
+    loads_after = "/".join(f"{x:.1f}" for x in load_after)
+    lines = [
+        f"{n} one-turn threads, all in flight, loopback mock; cpus: {os.cpu_count()}; "
+        f"load average (1/5/15 min) {loads} before, {loads_after} after",
+        "",
         "| side | cold s | cold turns/s | in-process ÷ side, cold | warm turns/s "
-        "| CPU ms/turn | in-process ÷ side, CPU |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, cold, warm_wall, cpu_ms, note in rows:
+        "| in-process ÷ side, warm | CPU ms/turn | side ÷ in-process, CPU "
+        "| warm CPU ms/turn | side ÷ in-process, warm CPU | mock CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
         cells = [
-            num(cold, ".2f"),
-            "–" if cold is None else f"{n / cold:.1f}",
-            ratio(ours_cold, cold),
-            "–" if warm_wall is None else f"{n / warm_wall:.1f}",
-            num(cpu_ms, ".1f"),
-            ratio(ours_cpu, cpu_ms),
+            num(row.cold, ".2f"),
+            num(rate(row.cold), ".1f"),
+            ratio(rate(ours.cold), rate(row.cold)),
+            num(rate(row.warm), ".1f"),
+            ratio(rate(ours.warm), rate(row.warm)),
+            num(row.cpu_ms, ".1f"),
+            ratio(row.cpu_ms, ours.cpu_ms),
+            num(row.warm_cpu_ms, ".1f"),
+            ratio(row.warm_cpu_ms, ours.warm_cpu_ms),
+            num(row.mock_ms, ".2f"),
         ]
-        suffix = f" ({note})" if note else ""
-        print(f"| {name}{suffix} | " + " | ".join(cells) + " |")
-    return 0
+        suffix = f" ({row.note})" if row.note else ""
+        lines.append(f"| {row.name}{suffix} | " + " | ".join(cells) + " |")
+    lines.append("")
+    official, app_server = rows[1], rows[2]
+    if official.cold is not None:
+        x = n / ours.cold / (n / official.cold)
+        lines.append(f"target ≥ 10× official exec ×4 (cold turns/s): {x:.1f}× " + _mark(x, 10))
+    if app_server.cold is not None and app_server.warm is not None:
+        cold_x = app_server.cold / ours.cold
+        warm_x = app_server.warm / ours.warm
+        lines.append(
+            f"target ≥ 2× our app-server + official SDK (turns/s): cold {cold_x:.1f}× "
+            f"{_mark(cold_x, 2)}, warm {warm_x:.1f}× {_mark(warm_x, 2)}"
+        )
+    return "\n".join(lines)
+
+
+def _mark(value: float, target: float) -> str:
+    return "(met)" if value >= target else "(not met)"
 
 
 if __name__ == "__main__":
