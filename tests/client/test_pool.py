@@ -124,3 +124,24 @@ def test_pool_timeout_when_every_connection_is_busy() -> None:
                 assert b"response.completed" in await first
 
         asyncio.run(go())
+
+
+def test_a_cancelled_stream_gives_its_connection_slot_back() -> None:
+    with MockModelServer() as server:
+        server.enqueue(Hold(REPLY, frames=1))
+        server.repeat(REPLY)
+        url = server.base_url + "/responses"
+
+        async def go() -> None:
+            async with _client(1, 1) as client:
+                task = asyncio.create_task(_post(client, url))
+                await asyncio.to_thread(server.wait_held, 1)
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+                assert _pool(client)._busy == 0
+                server.release()
+                # The only slot is free again; the half-read connection was not kept.
+                assert b"response.completed" in await _post(client, url)
+
+        asyncio.run(go())
