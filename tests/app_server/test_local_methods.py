@@ -199,6 +199,7 @@ def test_the_new_methods_answers_validate_against_the_committed_schema(
         ("modelProvider/list", {}, "ModelProviderListResponse"),
         ("modelProvider/capabilities/read", {}, "ModelProviderCapabilitiesReadResponse"),
         ("hooks/list", {"cwds": [str(repo)]}, "HooksListResponse"),
+        ("experimentalFeature/list", {}, "ExperimentalFeatureListResponse"),
         ("fs/watch", {"path": str(repo), "watchId": "w"}, "FsWatchResponse"),
         ("fs/unwatch", {"watchId": "w"}, "EmptyResponse"),
         (
@@ -211,3 +212,31 @@ def test_the_new_methods_answers_validate_against_the_committed_schema(
     ]:
         _validator(name).validate(ready.call(method, params))
     ready.until(lambda m: m.get("method") == "turn/completed")
+
+
+def test_experimental_feature_list(home: Path, ready: RpcClient, repo: Path) -> None:
+    from codex.config.features import FEATURE_DEFAULTS
+
+    listed = ready.call("experimentalFeature/list", {})
+    assert listed["nextCursor"] is None
+    by_name = {f["name"]: f for f in listed["data"]}
+    assert set(by_name) == set(FEATURE_DEFAULTS)
+    assert by_name["undo"] == {
+        "name": "undo",
+        "stage": "stable",
+        "displayName": None,
+        "description": None,
+        "announcement": None,
+        "enabled": True,
+        "defaultEnabled": True,
+    }
+    assert by_name["parallel"]["stage"] == "underDevelopment"
+    assert by_name["parallel"]["enabled"] is False
+    first = ready.call("experimentalFeature/list", {"limit": 5})
+    rest = ready.call("experimentalFeature/list", {"cursor": first["nextCursor"]})
+    assert first["data"] + rest["data"] == listed["data"] and rest["nextCursor"] is None
+    # The config's [features] table is what "enabled" reads.
+    with (home / "config.toml").open("a") as f:
+        f.write("\n[features]\nparallel = true\nundo = false\n")
+    again = {f["name"]: f for f in ready.call("experimentalFeature/list", {})["data"]}
+    assert again["parallel"]["enabled"] is True and again["undo"]["enabled"] is False

@@ -190,3 +190,45 @@ async def hooks_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     if any(not isinstance(cwd, str) for cwd in cwds):
         raise errors.invalid_params("invalid type: expected a string")
     return {"data": [{"cwd": cwd, "hooks": [], "warnings": [], "errors": []} for cwd in cwds]}
+
+
+# ---- experimentalFeature/list ------------------------------------------------------------------
+
+_STAGES = {"experimental": "underDevelopment"}  # codex-py's registry word → the protocol's
+
+
+def _stage(stage: str) -> str:
+    return _STAGES.get(stage, stage)
+
+
+async def experimental_feature_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    """codex-py's feature flags (codex.config.features: the `[features]` keys it reads), each
+    with its stage, its default and whether the loaded config enables it; paged by position.
+    No display copy: 0.169 gives one only for its own beta features."""
+    from codex.app_server.params import integer
+    from codex.config.features import FEATURE_DEFAULTS, FEATURE_STAGES
+
+    thread_id = string(p, "threadId", required=False)
+    cwd = server.thread(p).cwd if thread_id is not None else None
+    config = server.load_config(cwd=cwd)
+    names = sorted(FEATURE_DEFAULTS)
+    cursor = string(p, "cursor", required=False)
+    start = int(cursor) if cursor and cursor.isdigit() else 0
+    if cursor and not cursor.isdigit():
+        raise errors.invalid_request(f"invalid cursor: {cursor}")
+    limit = integer(p, "limit") or len(names)
+    page = names[start : start + limit]
+    data = [
+        {
+            "name": name,
+            "stage": _stage(FEATURE_STAGES.get(name, "experimental")),
+            "displayName": None,
+            "description": None,
+            "announcement": None,
+            "enabled": bool(config.features.enabled(name)),
+            "defaultEnabled": FEATURE_DEFAULTS[name],
+        }
+        for name in page
+    ]
+    more = start + limit < len(names)
+    return {"data": data, "nextCursor": str(start + limit) if more else None}

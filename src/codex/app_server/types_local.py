@@ -1,7 +1,7 @@
 """Protocol types of the local methods added after the first set (codex.app_server.types):
 thread/shellCommand, thread/metadata/update, thread/inject_items, fuzzyFileSearch,
-modelProvider/list and capabilities/read, hooks/list, fs/watch and fs/unwatch, and the
-`fs/changed` notification. Registered into types.REQUESTS / NOTIFICATIONS, so
+modelProvider/list and capabilities/read, hooks/list, experimentalFeature/list, fs/watch and
+fs/unwatch, and the `fs/changed` notification. Registered into types.REQUESTS / NOTIFICATIONS, so
 `generate-json-schema` and `generate-ts` describe them with the rest."""
 
 from __future__ import annotations
@@ -117,6 +117,27 @@ class FsChangedNotification(TypedDict):
     changedPaths: list[str]
 
 
+class ExperimentalFeatureListParams(TypedDict):
+    cursor: NotRequired[str | None]
+    limit: NotRequired[int | None]
+    threadId: NotRequired[str | None]
+
+
+class ExperimentalFeature(TypedDict):
+    name: str
+    stage: str
+    displayName: NotRequired[str | None]
+    description: NotRequired[str | None]
+    announcement: NotRequired[str | None]
+    enabled: bool
+    defaultEnabled: bool
+
+
+class ExperimentalFeatureListResponse(TypedDict):
+    data: list[ExperimentalFeature]
+    nextCursor: NotRequired[str | None]
+
+
 REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
     "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
@@ -128,6 +149,7 @@ REQUESTS: dict[str, tuple[type, type | None]] = {
         ModelProviderCapabilitiesReadResponse,
     ),
     "hooks/list": (HooksListParams, HooksListResponse),
+    "experimentalFeature/list": (ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
     "fs/watch": (FsWatchParams, FsWatchResponse),
     "fs/unwatch": (FsUnwatchParams, EmptyResponse),
 }
