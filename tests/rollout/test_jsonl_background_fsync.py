@@ -129,7 +129,7 @@ def test_recorder_aclose_leaves_a_whole_durable_file(tmp_path: Path) -> None:
 
     path = asyncio.run(main())
     lines = path.read_bytes().splitlines()
-    assert len(lines) == 2 and b"agent_message" in lines[1]
+    assert len(lines) == 2 and b"AgentMessage" in lines[1]
 
 
 def test_a_sync_that_raises_anything_never_leaves_close_waiting() -> None:

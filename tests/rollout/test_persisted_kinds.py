@@ -14,7 +14,11 @@ from tests.support.model_stream import FunctionCall, Message, Turn
 
 from codex.core import Session
 from codex.rollout import RolloutRecorder, SessionMetaParams
-from codex.rollout.policy import PERSISTED_EVENT_TYPES, ROLLOUT_ITEM_TYPES
+from codex.rollout.policy import (
+    PERSISTED_EVENT_TYPES,
+    REWRITTEN_EVENT_TYPES,
+    ROLLOUT_ITEM_TYPES,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "rollouts"
 
@@ -51,8 +55,19 @@ def test_a_turn_with_a_command_persists_exactly_the_allowed_events(
     assert emitted - PERSISTED_EVENT_TYPES
     lines = _lines(recorder.path)
     on_disk = {line["payload"]["type"] for line in lines if line["type"] == "event_msg"}
-    # codex_py_checkpoint is written by the recorder-side checkpoint hook, never emitted.
-    assert on_disk - {"codex_py_checkpoint"} == emitted & PERSISTED_EVENT_TYPES
+    # codex_py_checkpoint is written by the recorder-side checkpoint hook, never emitted;
+    # thread_settings_applied by the recorder, as 0.169 writes it; the messages, reasoning and
+    # the command's end become item_completed events (codex.rollout.shape).
+    written = (emitted & PERSISTED_EVENT_TYPES) - REWRITTEN_EVENT_TYPES
+    assert on_disk - {"codex_py_checkpoint", "thread_settings_applied"} == written | {
+        "item_completed"
+    }
+    items = [
+        line["payload"]["item"]["type"]
+        for line in lines
+        if line["type"] == "event_msg" and line["payload"]["type"] == "item_completed"
+    ]
+    assert items == ["UserMessage", "CommandExecution", "AgentMessage"]
     assert {line["type"] for line in lines} <= ROLLOUT_ITEM_TYPES
 
 

@@ -85,10 +85,15 @@ def test_new_session_file_layout_and_line_format(tmp_path: Path) -> None:
     assert [(d["type"], d["payload"].get("type")) for d in got] == [
         ("session_meta", None),
         ("response_item", "message"),
-        ("event_msg", "user_message"),
+        ("event_msg", "item_completed"),  # 0.169 writes the messages as completed items
         ("turn_context", None),
-        ("event_msg", "agent_message"),
+        ("event_msg", "item_completed"),
         ("response_item", "message"),
+    ]
+    items = [d["payload"]["item"] for d in got if d["payload"].get("type") == "item_completed"]
+    assert [(i["type"], i["content"][0]["text"]) for i in items] == [
+        ("UserMessage", "hi"),
+        ("AgentMessage", "hello"),
     ]
     for d in got:
         assert list(d) == ["timestamp", "type", "payload"]
@@ -122,7 +127,7 @@ def test_resume_rebuilds_history_and_appends_without_rewriting(tmp_path: Path) -
     assert resumed.conversation_id == rec.conversation_id
     assert resumed.history == [user_msg("first"), assistant_msg("one")]
     assert resumed.last_turn_context is not None and resumed.last_model == "gpt-5.5"
-    assert [e["type"] for e in resumed.events] == ["user_message", "agent_message"]
+    assert [e["item"]["type"] for e in resumed.events] == ["UserMessage", "AgentMessage"]
     assert resumed.model_change_warning("gpt-5.5") is None
     assert "recorded with model `gpt-5.5` but is resuming with `o3`" in (
         resumed.model_change_warning("o3") or ""

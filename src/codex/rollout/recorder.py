@@ -66,14 +66,19 @@ class SessionMetaParams:
     extra: Mapping[str, Any] = field(default_factory=dict)  # further fields, written as given
 
     def payload(self, conversation_id: str, timestamp: str) -> dict[str, Any]:
+        # Key order and the session_id / runtime_workspace_roots / thread_source fields as
+        # 0.169 writes them (its account_scoped, history_mode and context_window are not).
         meta: dict[str, Any] = {
+            "session_id": conversation_id,
             "id": conversation_id,
             "timestamp": timestamp,
             "cwd": self.cwd,
+            "runtime_workspace_roots": [self.cwd],
             "originator": self.originator,
             "cli_version": self.cli_version,
             "instructions": self.instructions,
             "source": self.source,
+            "thread_source": "user",
             "model_provider": self.model_provider,
         }
         if self.base_instructions is not None:
@@ -212,7 +217,7 @@ class RolloutRecorder:
     def turn_end(self) -> None:
         """Turn boundary: write everything queued (here, whole lines); the fsync the policy asks
         for runs in a worker thread, so this never waits for the disk."""
-        self._release()
+        self._release(final=True)
         self._writer.turn_end()
 
     def flush(self) -> None:
@@ -224,12 +229,12 @@ class RolloutRecorder:
     def close(self) -> None:
         """Write what is queued, fsync, close: durable on return (waits for the disk)."""
         if not self._writer.closed:
-            self._release()
+            self._release(final=True)
         self._writer.close()
 
-    def _release(self) -> None:
+    def _release(self, *, final: bool = False) -> None:
         """Lines the shaper held back (codex.rollout.shape) join the queue, in order."""
-        self._write_lines(self._shaper.release())
+        self._write_lines(self._shaper.release(final=final))
 
     async def aclose(self) -> None:
         """`close()` for an event loop: the queued lines are written here, on the loop (a kill -9
@@ -239,7 +244,7 @@ class RolloutRecorder:
 
         if self._writer.closed:
             return
-        self._release()
+        self._release(final=True)
         self._writer.flush()
         try:
             await asyncio.to_thread(self._writer.close)
