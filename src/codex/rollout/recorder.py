@@ -310,7 +310,7 @@ class RolloutRecorder:
         """Any other line kind (e.g. 0.169's `world_state`, `token_usage_record`), as given."""
         if kind == "session_meta":
             raise ValueError("session_meta is written once, by create()")
-        self._write(kind, payload)
+        self._write_lines(self._shaper.line(kind, payload))
 
 
 def _first_line_meta(path: Path) -> dict[str, Any]:

@@ -210,6 +210,10 @@ class LineShaper:
         self._before_first_turn = []
         return [*head, *out, *held[1:]]
 
+    def line(self, kind: str, payload: Any) -> list[Line]:
+        """Any other line, as given, in its place among the turn's lines."""
+        return self._hold([*self._outside_turn(), (kind, payload)])
+
     def compacted(self) -> list[Line]:
         out: list[Line] = self._outside_turn()
         self._boundary(out)

@@ -55,7 +55,12 @@ def _prompts(rollout: Path, starts: list[int]) -> list[str]:
     for number, raw in enumerate(rollout.read_bytes().splitlines()):
         while turn + 1 < len(starts) and starts[turn + 1] <= number:
             turn += 1
-        if turn < 0 or prompts[turn] or b'"user_message"' not in raw:
+        # 0.169 (and our files since) record the prompt as an item_completed UserMessage.
+        if (
+            turn < 0
+            or prompts[turn]
+            or (b'"user_message"' not in raw and b'"UserMessage"' not in raw)
+        ):
             continue
         try:
             obj = orjson.loads(raw)
@@ -64,6 +69,12 @@ def _prompts(rollout: Path, starts: list[int]) -> list[str]:
         payload = obj.get("payload") if isinstance(obj, dict) else None
         if isinstance(payload, dict) and payload.get("type") == "user_message":
             prompts[turn] = str(payload.get("message", ""))
+        item = payload.get("item") if isinstance(payload, dict) else None
+        if isinstance(item, dict) and item.get("type") == "UserMessage":
+            parts = item.get("content") if isinstance(item.get("content"), list) else []
+            prompts[turn] = "".join(
+                str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("text")
+            )
     return prompts
 
 
