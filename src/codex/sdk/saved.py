@@ -109,7 +109,8 @@ def recorded_turns(thread_id: str, path: Path) -> list[Turn]:
             current = TurnTranslator(thread_id, turn_id)
         if current is None:
             continue  # events outside any turn (session start, compaction notes)
-        current.feed(payload)
+        for event in _legacy_events(payload):
+            current.feed(event)
         if current.completed is not None:
             turns.append(current.completed)
             current = None
@@ -118,6 +119,50 @@ def recorded_turns(thread_id: str, path: Path) -> list[Turn]:
         if current.completed is not None:
             turns.append(current.completed)
     return turns
+
+
+def _legacy_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """A recorded event as the live events the translator reads. Rollouts in the 0.169 shape
+    (ours and the official CLI's) record messages, reasoning and tool calls as `item_completed`
+    events; older ones as `agent_message`, `exec_command_end`, ... (passed as they are)."""
+    if payload.get("type") != "item_completed":
+        return [payload]
+    item = payload.get("item")
+    if not isinstance(item, dict):
+        return []
+    kind = item.get("type")
+    if kind == "AgentMessage":
+        texts = [
+            str(part.get("text") or "")
+            for part in item.get("content") or ()
+            if isinstance(part, dict)
+        ]
+        return [{"type": "agent_message", "message": "".join(texts), "phase": item.get("phase")}]
+    if kind == "Reasoning":
+        return [{"type": "agent_reasoning", "text": str(t)} for t in item.get("summary_text") or ()]
+    if kind == "CommandExecution":
+        cwd = str(item.get("cwd") or "")
+        return [
+            {
+                "type": "exec_command_end",
+                "call_id": item.get("id"),
+                "command": item.get("command"),
+                "cwd": cwd.removeprefix("file://"),
+                "exit_code": item.get("exit_code"),
+                "aggregated_output": item.get("aggregated_output"),
+                "duration": item.get("duration"),
+            }
+        ]
+    if kind == "FileChange":
+        return [
+            {
+                "type": "patch_apply_end",
+                "call_id": item.get("id"),
+                "changes": item.get("changes"),
+                "success": item.get("status") == "completed",
+            }
+        ]
+    return []  # the user's own message: not a thread item of the official SDK's turns
 
 
 def read_name(codex_home: Path, thread_id: str) -> str | None:
