@@ -111,7 +111,7 @@ class TranscriptView(ScrollView, can_focus=False):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # One style look-up per paint, not one per line: `rich_style` walks every ancestor's
-        # styles and blends their backgrounds on each call (a few ms a full-screen paint).
+        # styles and blends their backgrounds on each call (~20 us: ~0.5 ms a 25-line paint).
         self._paint_style = self.rich_style
         try:
             return super().render_lines(crop)
