@@ -147,3 +147,39 @@ def test_a_shell_command_times_out(ready: RpcClient, repo: Path) -> None:
     assert item["status"] == "failed" and item["exitCode"] is None
     assert item["aggregatedOutput"].startswith("before\n")
     assert "timed out" in item["aggregatedOutput"]
+
+
+def test_a_shell_command_during_a_model_turn_joins_it(
+    ready: RpcClient, repo: Path, mock: MockModelServer
+) -> None:
+    """As 0.169: no turn of its own; its item carries the running turn's id, and its result
+    is input of that turn's next request, which the model answers in the same turn."""
+    from tests.support.mock_model_server import Hold
+    from tests.support.model_stream import Message, Turn
+
+    mock.enqueue(Hold(Turn([Message("slow")]), frames=None), Turn([Message("saw it")]))
+    thread_id = _start(ready, repo)
+    turn_id = ready.call(
+        "turn/start", {"threadId": thread_id, "input": [{"type": "text", "text": "hi"}]}
+    )["turn"]["id"]
+    mock.wait_held()
+    request = ready.start("thread/shellCommand", {"threadId": thread_id, "command": "echo during"})
+    messages = ready.until(
+        lambda m: (
+            m.get("method") == "item/completed"
+            and m["params"]["item"]["type"] == "commandExecution"
+        )
+    )
+    reply = next(m for m in messages if m.get("id") == request)
+    assert reply["result"] == {}
+    messages = messages[messages.index(reply) :]
+    assert not any(m.get("method") in ("turn/started", "thread/status/changed") for m in messages)
+    shell = [m for m in messages if m.get("method", "").startswith("item/")]
+    assert {m["params"]["turnId"] for m in shell} == {turn_id}
+    assert messages[-1]["params"]["item"]["aggregatedOutput"] == "during\n"
+    mock.release()
+    done = ready.until(lambda m: m.get("method") == "turn/completed")
+    assert done[-1]["params"]["turn"]["id"] == turn_id
+    assert done[-1]["params"]["turn"]["status"] == "completed"
+    last = mock.wait_for_requests(2)[-1]
+    assert any("<command>\necho during\n</command>" in t for t in last.message_texts("user"))

@@ -6,12 +6,15 @@ is answered `{}` at once; the command then runs as a turn of its own, with the n
 a turn holding one commandExecution item of source `userShell`: `thread/status/changed`
 (active), `turn/started`, `item/started`, `item/commandExecution/outputDelta` per chunk,
 `item/completed` (status completed on exit 0, else failed), `thread/status/changed` (idle),
-`turn/completed`. The model sees it next turn: the result is recorded in the history (and the
-rollout) as the `<user_shell_command>` user message upstream writes, and the rollout holds the
-turn (task_started, the item's `item_completed`, task_complete), so `thread/read` shows it.
+`turn/completed`. Sent while a model turn runs, it joins that turn instead: only its item's
+notifications (with that turn's id), and its result is input of the turn's next request (the
+model answers it), as 0.169 does. The model sees a standalone command's result next turn: it
+is recorded in the history (and the rollout) as the `<user_shell_command>` user message
+upstream writes, and the rollout holds the turn (task_started, the item's `item_completed`,
+task_complete), so `thread/read` shows it.
 
-While it runs, `turn/start` is refused (the thread is busy) and `turn/interrupt` kills it (the
-turn completes `interrupted`). A command started while a model turn is running is refused too.
+While a standalone one runs, `turn/start` and another command are refused (the thread is
+busy) and `turn/interrupt` kills it (the turn completes `interrupted`).
 """
 
 from __future__ import annotations
@@ -45,15 +48,18 @@ async def thread_shell_command(server: AppServer, conn: Connection, p: dict[str,
     timeout_ms = integer(p, "timeoutMs")
     if not command.strip():
         raise errors.invalid_request("command must not be empty")
-    if live.current_turn is not None or live.review_task is not None:
+    if live.shell_task is not None or live.review_task is not None:
         raise errors.invalid_request("cannot run a shell command while a turn is running")
+    timeout_ms = DEFAULT_TIMEOUT_MS if timeout_ms is None else timeout_ms
+    if live.current_turn is not None:  # a model turn runs: the command joins it (as 0.169)
+        task = asyncio.ensure_future(_run(live, live.current_turn, command, timeout_ms, True))
+        live.approval_tasks.add(task)  # cancelled (its process killed) if the thread stops
+        task.add_done_callback(live.approval_tasks.discard)
+        return {}
     tid = live.next_turn_id()
     live.current_turn = tid
     live.turn_done.clear()
-    task = asyncio.ensure_future(
-        _run(live, tid, command, DEFAULT_TIMEOUT_MS if timeout_ms is None else timeout_ms)
-    )
-    live.shell_task = task
+    live.shell_task = asyncio.ensure_future(_run(live, tid, command, timeout_ms, False))
     return {}
 
 
@@ -81,7 +87,9 @@ def _item(
     return item
 
 
-async def _run(live: LiveThread, tid: str, command: str, timeout_ms: int) -> None:
+async def _run(live: LiveThread, tid: str, command: str, timeout_ms: int, joined: bool) -> None:
+    """Run the command as turn `tid` of its own, or as an item of the running turn `tid`
+    (`joined`): then no turn notifications, and its result joins that turn's next request."""
     session = live.session
     shell = getattr(session, "shell_path", None) or os.environ.get("SHELL") or "/bin/bash"
     cwd = str(session.settings.cwd)
@@ -91,24 +99,23 @@ async def _run(live: LiveThread, tid: str, command: str, timeout_ms: int) -> Non
     started_ms = int(time.time() * 1000)
     began = time.monotonic()
     thread_id = live.thread_id
-    live.broadcast(
-        [
-            note("thread/status/changed", {"threadId": thread_id, "status": ACTIVE}),
-            note(
-                "turn/started",
-                {"threadId": thread_id, "turn": turn_object(tid, started_at=started_ms // 1000)},
-            ),
-            note(
-                "item/started",
-                {
-                    "item": _item(item_id, display, command, cwd, started_ms),
-                    "threadId": thread_id,
-                    "turnId": tid,
-                    "startedAtMs": started_ms,
-                },
-            ),
-        ]
+    opening = [
+        note("thread/status/changed", {"threadId": thread_id, "status": ACTIVE}),
+        note(
+            "turn/started",
+            {"threadId": thread_id, "turn": turn_object(tid, started_at=started_ms // 1000)},
+        ),
+    ]
+    item_started = note(
+        "item/started",
+        {
+            "item": _item(item_id, display, command, cwd, started_ms),
+            "threadId": thread_id,
+            "turnId": tid,
+            "startedAtMs": started_ms,
+        },
     )
+    live.broadcast([item_started] if joined else [*opening, item_started])
     output: list[str] = []
     exit_code: int | None = None
     status = "completed"
@@ -135,7 +142,20 @@ async def _run(live: LiveThread, tid: str, command: str, timeout_ms: int) -> Non
         durationMs=took_ms,
         completedAtMs=done_ms,
     )
-    _record(live, tid, item_id, argv, command, cwd, item, took_ms, started_ms, done_ms)
+    _record(live, tid, item_id, argv, command, cwd, item, took_ms, started_ms, done_ms, joined)
+    item_completed = note(
+        "item/completed",
+        {
+            "item": item,
+            "threadId": thread_id,
+            "turnId": tid,
+            "contentTokenCount": None,
+            "completedAtMs": done_ms,
+        },
+    )
+    if joined:
+        live.broadcast([item_completed])
+        return
     turn = turn_object(
         tid,
         status=status,
@@ -149,16 +169,7 @@ async def _run(live: LiveThread, tid: str, command: str, timeout_ms: int) -> Non
     live.turn_done.set()
     live.broadcast(
         [
-            note(
-                "item/completed",
-                {
-                    "item": item,
-                    "threadId": thread_id,
-                    "turnId": tid,
-                    "contentTokenCount": None,
-                    "completedAtMs": done_ms,
-                },
-            ),
+            item_completed,
             note("thread/status/changed", {"threadId": thread_id, "status": IDLE}),
             note("turn/completed", {"threadId": thread_id, "turn": turn}),
         ]
@@ -244,9 +255,11 @@ def _record(
     took_ms: int,
     started_ms: int,
     done_ms: int,
+    joined: bool,
 ) -> None:
     """The turn into the rollout and the command's result into the model's history, as
-    upstream records a user shell command (module docstring)."""
+    upstream records a user shell command (module docstring). `joined`: only the item, and
+    the result as input of the running turn's next request (recorded when it is sent)."""
     from codex.protocol.items import InputText, Message
 
     state = getattr(live.session, "state", None)
@@ -261,7 +274,7 @@ def _record(
     )
     message = Message("user", [InputText(text)])
     recorder = state.recorder
-    if recorder is not None:
+    if recorder is not None and not joined:
         recorder.record_event({"type": "task_started", "turn_id": tid})
         recorder.record_event(
             {
@@ -284,6 +297,9 @@ def _record(
                 "completed_at_ms": done_ms,
             }
         )
+    if joined:
+        state.add_pending_input(message)
+        return
     state.record_items([message])
     if recorder is not None:
         recorder.record_event({"type": "task_complete", "turn_id": tid, "last_agent_message": None})
