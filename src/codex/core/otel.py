@@ -54,6 +54,27 @@ def _exporter(value: Any) -> dict[str, Any] | None:
     return {name: {k: v for k, v in data.items() if v is not None}}
 
 
+_TLS_FILES = ("ca-certificate", "client-certificate", "client-private-key")
+
+
+def _unreadable_tls_file(*specs: dict[str, Any] | None) -> str | None:
+    """0.169's words for the first `[tls]` file of an exporter that cannot be read, if any:
+    checked here, before the export process starts, so a typo is reported instead of every
+    export failing silently in the background."""
+    for spec in specs:
+        for table in (spec or {}).values():
+            for key in _TLS_FILES:
+                path = (table.get("tls") or {}).get(key)
+                if not path:
+                    continue
+                try:
+                    with open(path, "rb"):
+                        pass
+                except OSError as exc:
+                    return f"failed to read {path}: {exc.strerror} (os error {exc.errno})"
+    return None
+
+
 def telemetry_for(
     config: Any, *, conversation_id: str, originator: str, model: str
 ) -> Telemetry | None:
@@ -64,6 +85,14 @@ def telemetry_for(
     logs = _exporter(otel.exporter)
     traces = _exporter(getattr(otel, "trace_exporter", None))
     if logs is None and traces is None:
+        return None
+    problem = _unreadable_tls_file(logs, traces)
+    if problem is not None:
+        # As 0.169: one error, and the session runs without OpenTelemetry (logged, so the
+        # TUI's screen is not written over; exec shows it on stderr).
+        import logging
+
+        logging.getLogger("codex.core.otel").error("Could not create otel exporter: %s", problem)
         return None
     try:
         return Telemetry(config, logs, traces, conversation_id, originator, model)

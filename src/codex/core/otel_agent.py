@@ -31,19 +31,25 @@ def _exporters(kind: str, spec: dict[str, Any]) -> Any:
     tls = cfg.get("tls") or {}
     endpoint = cfg["endpoint"]
     if transport == "otlp-grpc":
+        credentials = _grpc_credentials(tls)
+        secure = {
+            "endpoint": endpoint,
+            "headers": headers,
+            "credentials": credentials,
+            # Plain text only to an http:// endpoint with no [tls] table, as upstream.
+            "insecure": credentials is None and endpoint.startswith("http://"),
+        }
         if kind == "traces":
             from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
                 OTLPSpanExporter as GrpcSpans,
             )
 
-            return GrpcSpans(
-                endpoint=endpoint, headers=headers, insecure=endpoint.startswith("http://")
-            )
+            return GrpcSpans(**secure)
         from opentelemetry.exporter.otlp.proto.grpc._log_exporter import (
             OTLPLogExporter as GrpcLogs,
         )
 
-        return GrpcLogs(endpoint=endpoint, headers=headers, insecure=endpoint.startswith("http://"))
+        return GrpcLogs(**secure)
     options: dict[str, Any] = {
         "endpoint": endpoint,
         "headers": headers,
@@ -58,6 +64,28 @@ def _exporters(kind: str, spec: dict[str, Any]) -> Any:
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 
     return OTLPLogExporter(**options)
+
+
+def _grpc_credentials(tls: dict[str, Any]) -> Any:
+    """gRPC channel credentials from an exporter's `[tls]` table (`ca-certificate`,
+    `client-certificate`, `client-private-key`: PEM files), or None without one. The session
+    checked the files are readable before starting this process (codex.core.otel)."""
+    if not tls:
+        return None
+    import grpc  # type: ignore[import-untyped]
+
+    def pem(key: str) -> bytes | None:
+        path = tls.get(key)
+        if not path:
+            return None
+        with open(path, "rb") as file:
+            return file.read()
+
+    return grpc.ssl_channel_credentials(
+        root_certificates=pem("ca-certificate"),
+        private_key=pem("client-private-key"),
+        certificate_chain=pem("client-certificate"),
+    )
 
 
 def _lines(stream: Any) -> Any:
