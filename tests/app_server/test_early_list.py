@@ -153,3 +153,26 @@ def test_the_early_list_saves_the_index_the_next_server_opens(
     assert all("base_instructions" not in head[2] for head in saved["heads"].values())
     second = _run(["app-server"], lines, scratch_env(listed_home), repo)
     assert first.stdout == second.stdout
+
+
+def test_a_rename_by_another_program_shows_in_the_next_list(listed_home: Path, repo: Path) -> None:
+    """The official CLI (or a second server) renames a thread by appending to
+    session_index.jsonl: a running server's next list shows the new name."""
+    from tests.app_server.rpc_client import RpcClient, ours_argv
+
+    client = RpcClient(ours_argv(), scratch_env(listed_home), repo)
+    try:
+        client.initialize()
+        params = {"modelProviders": ["other"]}
+        (named,) = client.call("thread/list", params)["data"]  # answered during start-up
+        assert named["name"] == "nämed"
+        client.call("thread/loaded/list", {})  # the full server is up
+        assert client.call("thread/list", params)["data"][0]["name"] == "nämed"
+        with (listed_home / "session_index.jsonl").open("a") as f:
+            f.write(json.dumps({"id": named["id"], "thread_name": "renamed", "updated_at": "y"}))
+            f.write("\n")
+        assert client.call("thread/list", params)["data"][0]["name"] == "renamed"
+        read = client.call("thread/read", {"threadId": named["id"]})["thread"]
+        assert read["name"] == "renamed"
+    finally:
+        client.close()

@@ -59,6 +59,7 @@ class AppServer:
         self._manager: ConversationManager | None = None
         self._index: ThreadIndex | None = None
         self._names: dict[str, str] | None = None
+        self._names_stamp: tuple[int, int, int] | bool | None = False  # False: never read
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
         self.fs_watches: dict[int, dict[str, Any]] = {}  # id(connection) → watch id → task
@@ -82,14 +83,25 @@ class AppServer:
 
     @property
     def names(self) -> dict[str, str]:
-        """Thread names (session_index.jsonl, read once; renames here are written through)."""
+        """Thread names (session_index.jsonl, read again whenever its stat changed: another
+        program, such as the official CLI, may rename a thread; renames here are written
+        through)."""
         if self._names is None:
             self._take_early()
-        if self._names is None:
+        stamp = self._names_file_stamp()
+        if self._names is None or stamp != self._names_stamp:
             from codex.app_server.thread_index import read_thread_names
 
             self._names = read_thread_names(str(self.codex_home))
+            self._names_stamp = stamp
         return self._names
+
+    def _names_file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(os.path.join(self.codex_home, "session_index.jsonl"))
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
 
     def rename(self, thread_id: str, name: str) -> None:
         from codex.core.threads import append_thread_name
