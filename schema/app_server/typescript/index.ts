@@ -19,6 +19,8 @@ export type { EnteredReviewModeItem } from "./EnteredReviewModeItem";
 export type { ErrorNotification } from "./ErrorNotification";
 export type { ExitedReviewModeItem } from "./ExitedReviewModeItem";
 export type { ExperimentalFeature } from "./ExperimentalFeature";
+export type { ExperimentalFeatureEnablementSetParams } from "./ExperimentalFeatureEnablementSetParams";
+export type { ExperimentalFeatureEnablementSetResponse } from "./ExperimentalFeatureEnablementSetResponse";
 export type { ExperimentalFeatureListParams } from "./ExperimentalFeatureListParams";
 export type { ExperimentalFeatureListResponse } from "./ExperimentalFeatureListResponse";
 export type { FileChangeItem } from "./FileChangeItem";

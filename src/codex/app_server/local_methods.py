@@ -232,3 +232,27 @@ async def experimental_feature_list(server: AppServer, conn: Connection, p: dict
     ]
     more = start + limit < len(names)
     return {"data": data, "nextCursor": str(start + limit) if more else None}
+
+
+async def experimental_feature_enablement_set(
+    server: AppServer, conn: Connection, p: dict[str, Any]
+) -> Any:
+    """Process-wide: the named features on or off for every config this server loads from
+    now on (threads opened later, experimentalFeature/list), above config.toml; the file is
+    not changed. Answers the entries it applied (unknown names are skipped, not refused)."""
+    from codex.app_server.params import mapping
+    from codex.config.features import FEATURE_DEFAULTS, canonical_feature
+
+    enablement = mapping(p, "enablement")
+    if enablement is None:
+        raise errors.invalid_params("missing field `enablement`")
+    applied: dict[str, bool] = {}
+    for name, value in enablement.items():
+        if not isinstance(value, bool):
+            raise errors.invalid_params("invalid type: expected a boolean")
+        canonical = canonical_feature(name)
+        if canonical is None or canonical not in FEATURE_DEFAULTS:
+            continue  # as 0.169: a feature it does not know is left out of the answer
+        applied[canonical] = value
+    server.feature_overrides.update(applied)
+    return {"enablement": applied}

@@ -62,7 +62,10 @@ class AppServer:
         self._names_stamp: tuple[int, int, int] | bool | None = False  # False: never read
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
-        self.fs_watches: dict[int, dict[str, Any]] = {}  # id(connection) → watch id → task
+        self.fs_watches: dict[int, dict[str, Any]] = {}
+        self.feature_overrides: dict[
+            str, bool
+        ] = {}  # process-wide, as 0.169  # id(connection) → watch id → task
         self._git_info: dict[str, dict[str, Any]] | None = None
         self._configs: dict[tuple[object, ...], Config] = {}
         self._gc_settled = False
@@ -151,6 +154,11 @@ class AppServer:
         from codex.config import load_config
         from codex.errors import CodexError
 
+        if self.feature_overrides:  # experimentalFeature/enablement/set: above the config
+            flags = {
+                **{f"features.{k}": v for k, v in self.feature_overrides.items()},
+                **(flags or {}),
+            }
         key = (cwd, repr(sorted((flags or {}).items())), self._config_stamp())
         cached = self._configs.get(key)
         if cached is not None:

@@ -1,8 +1,9 @@
 """Protocol types of the local methods added after the first set (codex.app_server.types):
 thread/shellCommand, thread/metadata/update, thread/inject_items, fuzzyFileSearch,
-modelProvider/list and capabilities/read, hooks/list, experimentalFeature/list, fs/watch and
-fs/unwatch, and the `fs/changed` notification. Registered into types.REQUESTS / NOTIFICATIONS, so
-`generate-json-schema` and `generate-ts` describe them with the rest."""
+modelProvider/list and capabilities/read, hooks/list, experimentalFeature/list and
+enablement/set, fs/watch and fs/unwatch, and the `fs/changed` notification. Registered into
+types.REQUESTS / NOTIFICATIONS, so `generate-json-schema` and `generate-ts` describe them
+with the rest."""
 
 from __future__ import annotations
 
@@ -138,6 +139,14 @@ class ExperimentalFeatureListResponse(TypedDict):
     nextCursor: NotRequired[str | None]
 
 
+class ExperimentalFeatureEnablementSetParams(TypedDict):
+    enablement: dict[str, bool]
+
+
+class ExperimentalFeatureEnablementSetResponse(TypedDict):
+    enablement: dict[str, bool]
+
+
 REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
     "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
@@ -150,6 +159,10 @@ REQUESTS: dict[str, tuple[type, type | None]] = {
     ),
     "hooks/list": (HooksListParams, HooksListResponse),
     "experimentalFeature/list": (ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
+    "experimentalFeature/enablement/set": (
+        ExperimentalFeatureEnablementSetParams,
+        ExperimentalFeatureEnablementSetResponse,
+    ),
     "fs/watch": (FsWatchParams, FsWatchResponse),
     "fs/unwatch": (FsUnwatchParams, EmptyResponse),
 }
