@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from codex._fieldwise import fields_equal, fields_hash, fields_repr
-from codex.config.types import After, Argv, TomlPath, choice, invalid
+from codex.config.types import After, Argv, Before, TomlPath, choice, invalid
 from codex.protocol.config_types import (
     AskForApproval,
     AuthCredentialsStoreMode,
@@ -327,11 +327,20 @@ class Tui(Table):
     animations: bool = True
 
 
+_OTLP_PROTOCOLS = ("binary", "json")  # OTLP/HTTP's two encodings; 0.169 refuses anything else
+
+
+def _otlp_protocol(value: str) -> str:
+    if value not in _OTLP_PROTOCOLS:
+        raise invalid("choice", "expected one of binary, json, got {got}", {"got": repr(value)})
+    return value
+
+
 @table
 class OtelExporterEndpoint(Table):
     endpoint: str
     headers: dict[str, str] = field(default_factory=dict)
-    protocol: str = "binary"
+    protocol: Annotated[str, After(_otlp_protocol)] = "binary"
     tls: dict[str, Any] | None = None
 
 
@@ -348,7 +357,27 @@ def _known_exporter(exporter: Any) -> Any:
     return exporter
 
 
-OtelExporter = Annotated[str | dict[str, OtelExporterEndpoint], After(_known_exporter)]
+def _exporter_protocol(exporter: Any) -> Any:
+    """`protocol` checked before the union is tried, so a bad one is named as such (the union's
+    own error would only say that the table is not a string)."""
+    if isinstance(exporter, dict):
+        for name, table in exporter.items():
+            # otlp-grpc has no `protocol` (0.169 ignores one there).
+            protocol = (
+                table.get("protocol") if name == "otlp-http" and isinstance(table, dict) else None
+            )
+            if isinstance(protocol, str) and protocol not in _OTLP_PROTOCOLS:
+                raise invalid(
+                    "choice",
+                    "{name}.protocol: expected one of binary, json, got {got}",
+                    {"name": str(name), "got": repr(protocol)},
+                )
+    return exporter
+
+
+OtelExporter = Annotated[
+    str | dict[str, OtelExporterEndpoint], Before(_exporter_protocol), After(_known_exporter)
+]
 
 
 @table
