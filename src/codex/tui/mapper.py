@@ -120,14 +120,32 @@ class Mapper:
             self._replay(old)
 
     def replay_rollout(self, path: str) -> None:
-        """Rebuild the transcript of a resumed thread from its rollout's recorded events."""
+        """Rebuild the transcript of a resumed thread from its rollout's recorded events.
+
+        Reads both shapes: older files (codex-py before 67deaad, official CLIs before 0.169)
+        record `user_message` / `agent_message` / `agent_reasoning` / `exec_command_end` /
+        `patch_apply_end` events; 0.169 (and ours since) records the same things as
+        `item_completed` events (UserMessage, AgentMessage, Reasoning, CommandExecution,
+        FileChange). A file holding both for one thing shows it once (see `_Replayed`)."""
         from pathlib import Path
 
         from codex.core.threads import recorded_events
         from codex.protocol.events import parse_event_msg
 
-        for _, kind, payload in recorded_events(Path(path)):
-            if kind != "event_msg" or payload.get("type") not in REPLAYED:
+        seen = _Replayed()
+        for _, line_type, payload in recorded_events(Path(path)):
+            if line_type != "event_msg":
+                continue
+            kind = payload.get("type")
+            if kind == "task_started":
+                seen.clear()  # the same text may well come again in a later turn
+                continue
+            if kind == "item_completed":
+                item = payload.get("item")
+                if isinstance(item, dict):
+                    self._replay_item(item, seen)
+                continue
+            if kind not in REPLAYED or not seen.first(*_legacy_key(payload)):
                 continue
             try:
                 msg = parse_event_msg(payload)
@@ -135,6 +153,49 @@ class Mapper:
                 continue
             self.feed(msg)
         self._end_turn()
+
+    def _replay_item(self, item: dict[str, Any], seen: _Replayed) -> None:
+        """One 0.169 `item_completed` item as the cell its legacy event would have made."""
+        kind = item.get("type")
+        if kind == "UserMessage":
+            text, images = _user_content(item.get("content"))
+            if seen.first("user", text):
+                self._agent = None
+                self.add(UserCell(text=text, images=images))
+        elif kind == "AgentMessage":
+            text = "".join(_texts(item.get("content")))
+            if seen.first("agent", text):
+                cell = AgentCell()
+                cell.finish(text)
+                self.add(cell)
+                self._agent = None
+        elif kind == "Reasoning":
+            for text in item.get("summary_text") or ():
+                if isinstance(text, str) and seen.first("reasoning", text):
+                    self.add(ReasoningCell(parts=[text]))
+        elif kind == "CommandExecution":
+            call_id = str(item.get("id") or "")
+            if seen.first("command", call_id):
+                command = item.get("command")
+                words = [str(w) for w in command] if isinstance(command, list) else []
+                cell = CommandCell(call_id=call_id, command=command_text(words))
+                code = item.get("exit_code")
+                cell.finish(
+                    code if isinstance(code, int) else -1,
+                    _seconds(item.get("duration")),
+                    str(item.get("aggregated_output") or ""),
+                )
+                self.add(cell)
+        elif kind == "FileChange":
+            call_id = str(item.get("id") or "")
+            changes = item.get("changes")
+            if seen.first("patch", call_id) and isinstance(changes, dict):
+                cell = PatchCell(call_id=call_id, changes=dict(changes), cwd=self.status.cwd)
+                cell.status = "applied" if item.get("status") == "completed" else "failed"
+                self.add(cell)
+                stderr = item.get("stderr")
+                if cell.status == "failed" and isinstance(stderr, str) and stderr.strip():
+                    self.notice(stderr.strip(), "red")
 
     def _replay(self, msg: Any) -> None:
         tag = getattr(msg, "TAG", "")
@@ -304,3 +365,72 @@ class Mapper:
 
     def _on_deprecation_notice(self, msg: Any) -> None:
         self.notice(f"⚠ {msg.summary}", "yellow")
+
+
+class _Replayed:
+    """What a replayed turn has shown already, so a thing recorded both as a legacy event and
+    as an `item_completed` item (a file written across versions) gets one cell."""
+
+    __slots__ = ("_keys",)
+
+    def __init__(self) -> None:
+        self._keys: set[tuple[str, str]] = set()
+
+    def clear(self) -> None:
+        self._keys.clear()
+
+    def first(self, kind: str, key: str) -> bool:
+        """True the first time (kind, key) is seen in this turn."""
+        if not kind:
+            return True
+        if (kind, key) in self._keys:
+            return False
+        self._keys.add((kind, key))
+        return True
+
+
+def _legacy_key(payload: dict[str, Any]) -> tuple[str, str]:
+    """The `_Replayed` key of a legacy event ("" kind: nothing to match against)."""
+    kind = payload.get("type")
+    if kind == "user_message":
+        return "user", str(payload.get("message") or "")
+    if kind == "agent_message":
+        return "agent", str(payload.get("message") or "")
+    if kind == "agent_reasoning":
+        return "reasoning", str(payload.get("text") or "")
+    if kind == "exec_command_end":
+        return "command", str(payload.get("call_id") or "")
+    if kind == "patch_apply_end":
+        return "patch", str(payload.get("call_id") or "")
+    return "", ""
+
+
+def _texts(content: Any) -> list[str]:
+    if not isinstance(content, list):
+        return []
+    return [
+        part["text"]
+        for part in content
+        if isinstance(part, dict) and isinstance(part.get("text"), str)
+    ]
+
+
+def _user_content(content: Any) -> tuple[str, list[str]]:
+    """A UserMessage item's text and its local images' paths."""
+    images = (
+        [
+            str(part.get("path"))
+            for part in content
+            if isinstance(part, dict) and part.get("type") == "local_image"
+        ]
+        if isinstance(content, list)
+        else []
+    )
+    return "".join(_texts(content)), images
+
+
+def _seconds(duration: Any) -> float:
+    """A recorded duration (`{"secs", "nanos"}`, as Rust's Duration serialises) in seconds."""
+    if isinstance(duration, dict):
+        return float(duration.get("secs") or 0) + float(duration.get("nanos") or 0) / 1e9
+    return float(duration) if isinstance(duration, (int, float)) else 0.0
