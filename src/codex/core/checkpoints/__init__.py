@@ -6,8 +6,9 @@ official CLI does not know and its rollout reader skips), `TurnCheckpoints.befor
 `apply_patch` or a command, once an earlier call of the turn may have written) and
 `TurnCheckpoints.after_turn` (the tree the turn left, so an undo can tell the agent's changes from
 later hand edits, and one session's changes from another's). The git work runs in a worker
-thread: the event loop keeps serving other threads (an app-server's, a batch's) meanwhile; the
-turn waits, since its tools must not write before the checkpoint is taken.
+thread: the event loop keeps serving other threads (an app-server's, a batch's) meanwhile. The
+`before` checkpoint is taken while the turn's first model request is under way; a tool call and
+the turn's end wait for it, since no tool may write before it is taken.
 """
 
 from __future__ import annotations
@@ -41,17 +42,48 @@ _WRITING_TOOLS = frozenset(
 
 class TurnCheckpoints:
     """One writable turn's checkpoints: the state before it, before each writing tool call after
-    the first, and after it. A failed checkpoint is a missing checkpoint, never a failed turn."""
+    the first, and after it. A failed checkpoint is a missing checkpoint, never a failed turn.
 
-    __slots__ = ("_any_call", "_tool_ran", "last", "state", "store", "turn_id")
+    The `before` checkpoint is taken while the turn's first model request is under way (a real
+    model takes seconds to answer; the scan of the tree tens of milliseconds): nothing of the
+    turn writes before its first tool call, and every tool call and the turn's end wait for it.
+    """
 
-    def __init__(self, state: Any, turn_id: str, store: CheckpointStore, first: CheckpointId):
+    __slots__ = ("_any_call", "_first", "_tool_ran", "last", "state", "store", "turn_id")
+
+    def __init__(
+        self,
+        state: Any,
+        turn_id: str,
+        store: CheckpointStore,
+        first: asyncio.Future[CheckpointId],
+    ):
         self.state = state
         self.turn_id = turn_id
         self.store = store
-        self.last = first  # the newest checkpoint this turn recorded
+        self.last: CheckpointId | None = None  # the newest checkpoint this turn recorded
+        self._first: asyncio.Future[CheckpointId] | None = first
         self._tool_ran = False  # a writing tool has started since `last` was taken
         self._any_call = False  # any tool call (MCP and custom ones too) has started
+        first.add_done_callback(self._took_first)
+
+    def _took_first(self, first: asyncio.Future[CheckpointId]) -> None:
+        """On record as soon as it is taken (an interrupted turn may never wait for it)."""
+        if first.cancelled() or first.exception() is not None or self._first is None:
+            return
+        if self.last is None:
+            self._record("before", first.result())
+
+    async def _ready(self) -> bool:
+        """Wait for the `before` checkpoint; False when there is none (the store failed: the
+        turn then has no checkpoints at all, as before the overlap)."""
+        if self._first is not None:
+            first = self._first
+            with contextlib.suppress(CheckpointError, OSError):
+                await asyncio.shield(first)
+            self._took_first(first)
+            self._first = None
+        return self.last is not None
 
     def _record(self, phase: str, commit: CheckpointId, **extra: Any) -> None:
         self.last = commit
@@ -86,7 +118,7 @@ class TurnCheckpoints:
         written since the last one (the first call of a turn starts from `before`). Recorded
         only when the tree changed, so a turn of reads adds no rollout lines."""
         self._any_call = True
-        if tool_name not in _WRITING_TOOLS:
+        if not await self._ready() or tool_name not in _WRITING_TOOLS:
             return
         if not self._tool_ran:
             self._tool_ran = True
@@ -102,7 +134,10 @@ class TurnCheckpoints:
         second scan of the tree (half the checkpoint cost of a turn of talk). What changed
         meanwhile is someone else's (the user's, another session's), and an undo of this
         turn leaves it alone; the next turn's `before` has it."""
+        if not await self._ready():
+            return
         if not self._any_call:
+            assert self.last is not None
             self._record("after", self.last)
             return
         commit = await self._take(f"after turn {self.turn_id}")
@@ -115,8 +150,9 @@ def _printable(name: str) -> str:
 
 
 async def before_turn(state: Any, turn_id: str, settings: Any) -> TurnCheckpoints | None:
-    """Checkpoint before a turn that may write; None when the turn is read-only, checkpoints are
-    off (`CODEX_PY_CHECKPOINTS=0`), the cwd is `/` or the home directory, or the store fails."""
+    """Start the checkpoint before a turn that may write (it runs in a worker thread while the
+    turn asks the model); None when the turn is read-only, checkpoints are off
+    (`CODEX_PY_CHECKPOINTS=0`) or the cwd is `/` or the home directory."""
     if settings.sandbox_policy.to_json_dict().get("type") == "read-only":
         return None
     if os.environ.get("CODEX_PY_CHECKPOINTS") == "0":
@@ -126,9 +162,7 @@ async def before_turn(state: Any, turn_id: str, settings: Any) -> TurnCheckpoint
         return None  # a whole home or filesystem is not a work tree worth snapshotting
     try:
         store = CheckpointStore(Path(state.config.codex_home), Path(settings.cwd))
-        commit = await asyncio.to_thread(store.checkpoint, f"before turn {turn_id}")
     except (CheckpointError, OSError):
         return None
-    turn = TurnCheckpoints(state, turn_id, store, commit)
-    turn._record("before", commit)
-    return turn
+    first = asyncio.ensure_future(asyncio.to_thread(store.checkpoint, f"before turn {turn_id}"))
+    return TurnCheckpoints(state, turn_id, store, first)
