@@ -71,6 +71,20 @@ def _append_log(store: Any, entry: dict[str, Any]) -> None:
         fh.write(orjson.dumps(entry) + b"\n")
 
 
+def _session_log(store: Any, session: str) -> list[dict[str, Any]]:
+    """The undo log's entries of this session (undos made from it or in its fork), oldest
+    first."""
+    return [e for e in _log(store) if session in (e.get("session"), e.get("fork"))]
+
+
+def _say_done(action: str, result: Any, started: float) -> None:
+    """The one-line summary of an applied undo or redo."""
+    ms = (time.perf_counter() - started) * 1000
+    sys.stdout.write(
+        f"{action}: {len(result.written)} restored, {len(result.deleted)} deleted ({ms:.0f} ms)\n"
+    )
+
+
 def _session_id(rollout: Path) -> str:
     return rollout.name.removesuffix(".jsonl")[-36:]
 
@@ -130,7 +144,7 @@ def _undo_files(
         sys.stdout.write("files: these turns have no checkpoints (read-only turns change none)\n")
         return not args.dry_run
     store = _store_for(home, with_checkpoint)
-    mine = [e for e in _log(store) if session in (e.get("session"), e.get("fork"))]
+    mine = _session_log(store, session)
     last = with_checkpoint[-1]
     # The tree as codex last left it: the latest of the last turn's end and our last undo/redo.
     expected = last.after
@@ -160,10 +174,7 @@ def _undo_files(
             "time": time.time(),
         },
     )
-    ms = (time.perf_counter() - started) * 1000
-    sys.stdout.write(
-        f"undo: {len(result.written)} restored, {len(result.deleted)} deleted ({ms:.0f} ms)\n"
-    )
+    _say_done("undo", result, started)
     return True
 
 
@@ -191,7 +202,7 @@ def _redo(home: Path, session: str, turns: list[Any], args: argparse.Namespace) 
     store = _store_for(home, turns)
     if store is None:
         raise CodexError("nothing to redo")
-    mine = [e for e in _log(store) if session in (e.get("session"), e.get("fork"))]
+    mine = _session_log(store, session)
     if not mine or mine[-1]["action"] != "undo":
         raise CodexError("nothing to redo")
     target = mine[-1]["before"]
@@ -223,10 +234,7 @@ def _redo(home: Path, session: str, turns: list[Any], args: argparse.Namespace) 
             "time": time.time(),
         },
     )
-    ms = (time.perf_counter() - started) * 1000
-    sys.stdout.write(
-        f"redo: {len(result.written)} restored, {len(result.deleted)} deleted ({ms:.0f} ms)\n"
-    )
+    _say_done("redo", result, started)
     return 0
 
 
