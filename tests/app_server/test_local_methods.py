@@ -208,6 +208,7 @@ def test_the_new_methods_answers_validate_against_the_committed_schema(
             "ThreadMetadataUpdateResponse",
         ),
         ("thread/inject_items", {"threadId": thread_id, "items": []}, "EmptyResponse"),
+        ("thread/items/list", {"threadId": thread_id}, "ThreadItemsListResponse"),
         ("thread/shellCommand", {"threadId": thread_id, "command": "true"}, "EmptyResponse"),
     ]:
         _validator(name).validate(ready.call(method, params))
@@ -262,3 +263,61 @@ def test_experimental_feature_enablement_set_is_process_wide(ready: RpcClient) -
     )
     assert skipped == {"enablement": {"parallel": True}}  # unknown names left out, as 0.169
     assert "missing field `enablement`" in _error(ready, "experimentalFeature/enablement/set", {})
+
+
+def test_thread_items_list_pages_both_ways(
+    ready: RpcClient, repo: Path, mock: MockModelServer
+) -> None:
+    mock.repeat(scenario("message"))
+    thread_id = _start(ready, repo)
+    ready.turn(thread_id, "one")
+    ready.turn(thread_id, "two")
+    everything = ready.call("thread/items/list", {"threadId": thread_id})
+    assert everything["nextCursor"] is None
+    entries = everything["data"]
+    assert [e["item"]["type"] for e in entries] == ["userMessage", "agentMessage"] * 2
+    assert entries[0]["item"]["content"][0]["text"] == "one"
+    assert all(list(e) == ["turnId", "item", "startedAtMs", "completedAtMs"] for e in entries)
+    turns = ready.call("thread/read", {"threadId": thread_id, "includeTurns": True})
+    turn_ids = [t["id"] for t in turns["thread"]["turns"]]
+    assert [e["turnId"] for e in entries] == [turn_ids[0]] * 2 + [turn_ids[1]] * 2
+
+    # Forward one at a time, then back from the last page's first item.
+    seen, cursor = [], None
+    while True:
+        params: dict[str, object] = {"threadId": thread_id, "limit": 1}
+        if cursor is not None:
+            params["cursor"] = cursor
+        page = ready.call("thread/items/list", params)
+        seen += page["data"]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+    assert seen == entries
+    back = ready.call(
+        "thread/items/list",
+        {"threadId": thread_id, "sortDirection": "desc", "cursor": page["backwardsCursor"]},
+    )
+    assert back["data"] == entries[::-1]
+    newest = ready.call("thread/items/list", {"threadId": thread_id, "sortDirection": "desc"})
+    assert newest["data"] == entries[::-1]
+
+    # One turn; an item anchor within it.
+    second = ready.call("thread/items/list", {"threadId": thread_id, "turnId": turn_ids[1]})
+    assert second["data"] == entries[2:]
+    after = ready.call(
+        "thread/items/list",
+        {
+            "threadId": thread_id,
+            "turnId": turn_ids[1],
+            "cursor": {"type": "item", "itemId": entries[2]["item"]["id"]},
+        },
+    )
+    assert after["data"] == entries[3:]
+    anchor = {"type": "item", "itemId": entries[0]["item"]["id"]}
+    assert "requires a non-empty turnId" in _error(
+        ready, "thread/items/list", {"threadId": thread_id, "cursor": anchor}
+    )
+    assert "invalid cursor" in _error(
+        ready, "thread/items/list", {"threadId": thread_id, "cursor": "bogus"}
+    )

@@ -2,4 +2,4 @@
 
 import type { ExperimentalFeature } from "./ExperimentalFeature";
 
-export type ExperimentalFeatureListResponse = { data: Array<ExperimentalFeature>, nextCursor: string | null, };
+export type ExperimentalFeatureListResponse = { data: Array<ExperimentalFeature>, nextCursor?: string | null, };

@@ -1,3 +1,3 @@
 // GENERATED CODE! DO NOT MODIFY BY HAND! (codex app-server generate-ts)
 
-export type ThreadMetadataGitInfoUpdateParams = { sha: string | null, branch: string | null, originUrl: string | null, };
+export type ThreadMetadataGitInfoUpdateParams = { sha?: string | null, branch?: string | null, originUrl?: string | null, };

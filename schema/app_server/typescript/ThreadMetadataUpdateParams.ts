@@ -2,4 +2,4 @@
 
 import type { ThreadMetadataGitInfoUpdateParams } from "./ThreadMetadataGitInfoUpdateParams";
 
-export type ThreadMetadataUpdateParams = { threadId: string, gitInfo: ThreadMetadataGitInfoUpdateParams | null, };
+export type ThreadMetadataUpdateParams = { threadId: string, gitInfo?: ThreadMetadataGitInfoUpdateParams | null, };

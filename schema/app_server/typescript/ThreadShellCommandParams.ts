@@ -1,3 +1,3 @@
 // GENERATED CODE! DO NOT MODIFY BY HAND! (codex app-server generate-ts)
 
-export type ThreadShellCommandParams = { threadId: string, command: string, timeoutMs: number | null, };
+export type ThreadShellCommandParams = { threadId: string, command: string, timeoutMs?: number | null, };

@@ -57,6 +57,10 @@ export type { ServerRequestResolvedNotification } from "./ServerRequestResolvedN
 export type { TerminalSize } from "./TerminalSize";
 export type { Thread } from "./Thread";
 export type { ThreadInjectItemsParams } from "./ThreadInjectItemsParams";
+export type { ThreadItemEntry } from "./ThreadItemEntry";
+export type { ThreadItemsListAnchor } from "./ThreadItemsListAnchor";
+export type { ThreadItemsListParams } from "./ThreadItemsListParams";
+export type { ThreadItemsListResponse } from "./ThreadItemsListResponse";
 export type { ThreadListParams } from "./ThreadListParams";
 export type { ThreadListResponse } from "./ThreadListResponse";
 export type { ThreadMetadataGitInfoUpdateParams } from "./ThreadMetadataGitInfoUpdateParams";

@@ -77,6 +77,7 @@ METHODS: dict[str, Handler] = {
     "thread/shellCommand": shell_command.thread_shell_command,
     "thread/metadata/update": thread_extra.thread_metadata_update,
     "thread/inject_items": thread_extra.thread_inject_items,
+    "thread/items/list": thread_extra.thread_items_list,
     "fuzzyFileSearch": local_methods.fuzzy_file_search,
     "modelProvider/list": local_methods.model_provider_list,
     "modelProvider/capabilities/read": local_methods.model_provider_capabilities_read,
@@ -169,7 +170,6 @@ UNSUPPORTED = (
 # Methods of the official 0.169 schema a local CLI could serve but codex-py does not yet: a
 # clear -32600 naming them, not "unknown variant".
 NOT_IMPLEMENTED = (
-    "thread/items/list",
     "thread/approveGuardianDeniedAction",
     "skills/list",
     "skills/extraRoots/set",

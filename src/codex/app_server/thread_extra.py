@@ -1,4 +1,4 @@
-"""`thread/metadata/update` and `thread/inject_items`.
+"""`thread/metadata/update`, `thread/inject_items` and `thread/items/list`.
 
 metadata/update patches a thread's Git metadata (`gitInfo {sha, branch, originUrl}`: an
 omitted field stays, `null` clears it, a string replaces it), loaded or not, and answers the
@@ -88,3 +88,83 @@ async def thread_inject_items(server: AppServer, conn: Connection, p: dict[str, 
     state.record_items(items)
     state.flush_recorder()
     return {}
+
+
+DEFAULT_ITEMS_PAGE = 100
+
+
+async def thread_items_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    """A thread's items across its turns (or one turn's, `turnId`), oldest first or newest
+    first (`sortDirection`), paged: `{turnId, item, startedAtMs, completedAtMs}` entries as
+    0.169 lists them, rebuilt from the rollout as thread/read rebuilds turns. Cursors are ours
+    (opaque strings): a position in the thread's item order, and whether it is included;
+    `backwardsCursor` reads the other way from the page's first item. An item anchor
+    (`{type: "item", itemId}`, with `turnId`) starts right after that item."""
+    from pathlib import Path
+
+    from codex.app_server.params import integer, one_of
+    from codex.app_server.threads import _find, _recorded_turns
+
+    thread_id = string(p, "threadId")
+    live = server.live.get(thread_id)
+    if live is not None and live.path:
+        path = Path(live.path)
+    else:
+        path = _find(server, thread_id, archived_ok=True)
+    turn_filter = string(p, "turnId", required=False) or None
+    descending = one_of(p, "sortDirection", ("asc", "desc")) == "desc"
+    limit = integer(p, "limit")
+    limit = limit or DEFAULT_ITEMS_PAGE
+    entries = [
+        {
+            "turnId": turn["id"],
+            "item": item,
+            "startedAtMs": item.get("startedAtMs"),
+            "completedAtMs": item.get("completedAtMs"),
+        }
+        for turn in _recorded_turns(thread_id, path)
+        if turn_filter is None or turn["id"] == turn_filter
+        for item in turn["items"]
+    ]
+    anchor, include = _position(p.get("cursor"), entries, turn_filter)
+    step = -1 if descending else 1
+    if anchor is None:
+        start = len(entries) - 1 if descending else 0
+    else:
+        start = anchor if include else anchor + step
+    picked: list[int] = []
+    index = start
+    while 0 <= index < len(entries) and len(picked) < limit:
+        picked.append(index)
+        index += step
+    more = 0 <= index < len(entries)
+    return {
+        "data": [entries[i] for i in picked],
+        "nextCursor": f"items:{picked[-1]}:0" if picked and more else None,
+        "backwardsCursor": f"items:{picked[0]}:1" if picked else None,
+    }
+
+
+def _position(
+    cursor: Any, entries: list[dict[str, Any]], turn_id: str | None
+) -> tuple[int | None, bool]:
+    """(the anchor's index in `entries`, whether the page includes it) of a cursor."""
+    if cursor is None:
+        return None, False
+    if isinstance(cursor, dict):
+        item_id = cursor.get("itemId")
+        if cursor.get("type") != "item" or not isinstance(item_id, str):
+            raise errors.invalid_params("invalid cursor: expected an item anchor")
+        if not turn_id:
+            raise errors.invalid_request("an item anchor requires a non-empty turnId")
+        for index, entry in enumerate(entries):
+            if entry["item"].get("id") == item_id:
+                return index, False
+        raise errors.invalid_request(f"item not found in turn {turn_id}: {item_id}")
+    if not isinstance(cursor, str):
+        raise errors.invalid_params("invalid cursor")
+    kind, _, rest = cursor.partition(":")
+    position, _, included = rest.partition(":")
+    if kind != "items" or not position.isdigit() or included not in ("0", "1"):
+        raise errors.invalid_request(f"invalid cursor: {cursor}")
+    return int(position), included == "1"

@@ -1,12 +1,12 @@
 """Protocol types of the local methods added after the first set (codex.app_server.types):
-thread/shellCommand, thread/metadata/update, thread/inject_items, fuzzyFileSearch,
-modelProvider/list and capabilities/read, hooks/list, experimentalFeature/list and
-enablement/set, fs/watch and fs/unwatch, and the `fs/changed` notification. Registered into
-types.REQUESTS / NOTIFICATIONS, so `generate-json-schema` and `generate-ts` describe them
-with the rest."""
+thread/shellCommand, thread/metadata/update, thread/inject_items, thread/items/list,
+fuzzyFileSearch, modelProvider/list and capabilities/read, hooks/list,
+experimentalFeature/list and enablement/set, fs/watch and fs/unwatch, and the `fs/changed`
+notification. Registered into types.REQUESTS / NOTIFICATIONS, so `generate-json-schema` and
+`generate-ts` describe them with the rest."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as types.py): TypedDict sees NotRequired only in
+# evaluated annotations.
 from typing import Any, NotRequired, TypedDict
 
 from codex.app_server.types import Thread
@@ -147,10 +147,37 @@ class ExperimentalFeatureEnablementSetResponse(TypedDict):
     enablement: dict[str, bool]
 
 
+class ThreadItemsListAnchor(TypedDict):
+    type: str
+    itemId: str
+
+
+class ThreadItemsListParams(TypedDict):
+    threadId: str
+    turnId: NotRequired[str | None]
+    cursor: NotRequired[str | ThreadItemsListAnchor | None]
+    limit: NotRequired[int | None]
+    sortDirection: NotRequired[str | None]
+
+
+class ThreadItemEntry(TypedDict):
+    turnId: str
+    item: dict[str, Any]
+    startedAtMs: int | None
+    completedAtMs: int | None
+
+
+class ThreadItemsListResponse(TypedDict):
+    data: list[ThreadItemEntry]
+    nextCursor: str | None
+    backwardsCursor: str | None
+
+
 REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
     "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
     "thread/inject_items": (ThreadInjectItemsParams, EmptyResponse),
+    "thread/items/list": (ThreadItemsListParams, ThreadItemsListResponse),
     "fuzzyFileSearch": (FuzzyFileSearchParams, FuzzyFileSearchResponse),
     "modelProvider/list": (ModelProviderListParams, ModelProviderListResponse),
     "modelProvider/capabilities/read": (
