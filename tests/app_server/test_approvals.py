@@ -179,7 +179,7 @@ def test_a_client_that_disconnects_while_asked_leaves_nothing_behind(
     assert not (repo / "z.txt").exists()
     lines = path.read_bytes().splitlines()
     assert all(isinstance(json.loads(line), dict) for line in lines)
-    assert any(b'"user_message"' in line for line in lines)
+    assert any(b'"UserMessage"' in line for line in lines)
 
 
 def test_a_client_that_disconnects_mid_turn_kills_the_running_command(

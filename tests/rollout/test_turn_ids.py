@@ -133,3 +133,33 @@ def test_undo_turn_n_counts_turns_across_resumes(
     undo = run_codex("undo", session, "--turn", "3", "--files-only", home=home, cwd=work)
     assert undo.rc == 0, undo.stderr
     assert (work / "a.txt").read_text() == "a2"
+
+
+def test_app_server_turn_ids_are_the_rollouts_uuid7_ids(
+    mock_model_server: MockModelServer, home: Path, tmp_path: Path
+) -> None:
+    """As the official 0.169 app-server: turn/start answers with the UUIDv7 the turn's rollout
+    lines carry, and thread/read reports the same ids (ours were UUIDv5s derived from the
+    thread id and the turn's index, which no rollout line held)."""
+    from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
+
+    work = tmp_path / "work"
+    work.mkdir()
+    mock_model_server.repeat(Turn([Message("hi")], USAGE))
+    client = RpcClient(ours_argv(), scratch_env(home), work)
+    try:
+        client.initialize()
+        thread = client.call("thread/start", {"cwd": str(work)})["thread"]["id"]
+        live = [client.turn(thread, text)[0]["result"]["turn"]["id"] for text in ("one", "two")]
+        read = client.call("thread/read", {"threadId": thread, "includeTurns": True})
+    finally:
+        client.close()
+    assert [uuid.UUID(t).version for t in live] == [7, 7] and live == sorted(live)
+    assert [t["id"] for t in read["thread"]["turns"]] == live
+    (rollout,) = rollout_files(home)
+    started = [
+        x["payload"]["turn_id"]
+        for x in _lines(rollout)
+        if x["type"] == "event_msg" and x["payload"]["type"] == "task_started"
+    ]
+    assert started == live

@@ -23,6 +23,16 @@ def turn_id(thread_id: str, index: int) -> str:
     return str(uuid.uuid5(_TURN_NS, f"{thread_id}/{index}"))
 
 
+def _is_uuid(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -157,9 +167,11 @@ def turns_from_rollout(
         etype = payload.get("type")
         if etype in ("task_started", "turn_started"):
             close("interrupted", stamp)
-            current = turn_object(
-                turn_id(thread_id, count), items_view="full", started_at=_seconds(stamp)
-            )
+            # The id the rollout names the turn with (a UUIDv7, as 0.169's); files whose
+            # turn ids were per-process counters keep their index-derived id.
+            recorded = payload.get("turn_id")
+            tid = recorded if _is_uuid(recorded) else turn_id(thread_id, count)
+            current = turn_object(tid, items_view="full", started_at=_seconds(stamp))
             tools = ToolItems(current["items"], cwd)
             count += 1
             turns.append(current)

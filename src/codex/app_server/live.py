@@ -15,8 +15,9 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from codex.app_server.items import thread_object, turn_id
+from codex.app_server.items import thread_object
 from codex.app_server.notifications import IDLE, TurnMapper, note
+from codex.protocol.uuid7 import uuid7
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -88,9 +89,9 @@ class LiveThread:
         return {"type": "active", "activeFlags": []} if self.current_turn else IDLE
 
     def next_turn_id(self) -> str:
-        tid = turn_id(self.thread_id, self.turn_count)
+        """A new turn's id: a UUIDv7 as 0.169's, the id core and the rollout give the turn."""
         self.turn_count += 1
-        return tid
+        return uuid7()
 
     def start_turn(self, content: list[dict[str, Any]]) -> str:
         """Reserve the id of the turn the next user input starts."""
@@ -157,7 +158,7 @@ class LiveThread:
                 if self.pending_turns:
                     tid, content = self.pending_turns.popleft()
                 else:  # input that joined a turn which ended first started its own
-                    tid, content = self.next_turn_id(), []
+                    tid, content = getattr(msg, "turn_id", "") or self.next_turn_id(), []
                     self.current_turn = tid
                 mapper.begin(tid, content)
             out = mapper.map(msg)

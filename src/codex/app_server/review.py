@@ -284,7 +284,7 @@ def _record(
 
     session = live.session
     recorder = getattr(session, "recorder", None)
-    core_id = f"review-{tid[:8]}"
+    core_id = tid  # thread/read reads the turn's id from its task_started line
     if raw is None:
         if recorder is not None:
             recorder.record_event({"type": "task_started", "turn_id": core_id})

@@ -406,6 +406,6 @@ async def thread_compact_start(server: AppServer, conn: Connection, p: dict[str,
     live = server.thread(p)
     if live.current_turn is not None:
         raise errors.invalid_request("cannot compact while a turn is running")
-    live.start_turn([])
-    await live.session.submit(Compact())
+    tid = live.start_turn([])
+    await live.session.submit(Compact(), sub_id=tid)
     return {}

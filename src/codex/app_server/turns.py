@@ -112,7 +112,7 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
         final_output_json_schema=p.get("outputSchema"),
     )
     tid = live.start_turn(content)
-    await live.session.submit(op)
+    await live.session.submit(op, sub_id=tid)  # the core turn (and its rollout lines) share it
     return {"turn": turn_object(tid)}
 
 

@@ -292,14 +292,15 @@ class Session:
             self.emit("", WarningEvent(warning))
         self._actor = asyncio.ensure_future(self._run())
 
-    async def submit(self, op: Any) -> str:
-        """Queue an Op (a codex.protocol.ops value or its JSON dict); returns its id."""
+    async def submit(self, op: Any, *, sub_id: str | None = None) -> str:
+        """Queue an Op (a codex.protocol.ops value or its JSON dict); returns its id. `sub_id`:
+        the id to give it (the app-server names a turn before it starts), else a new one."""
         if isinstance(op, dict):
             op = ops.parse_op(op)
         # A UUIDv7 as 0.169 mints (`Uuid::now_v7`): a user turn's id is its submission's id, so
         # ids must stay unique when a resumed session appends to the same rollout, and sort by
         # time (a per-process counter restarted at "1" on every resume).
-        sub_id = uuid7()
+        sub_id = sub_id or uuid7()
         await self._submissions.put(ops.Submission(sub_id, op))
         return sub_id
 

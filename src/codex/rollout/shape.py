@@ -118,6 +118,7 @@ class LineShaper:
         self._tools: dict[str, dict[str, Any]] = {}  # call_id -> its item_completed payload
         self._answered: set[str] = set()  # this turn's calls whose output is on record
         self._agent: list[dict[str, Any]] = []  # agent_message items awaiting their response item
+        self._unclaimed: list[str] = []  # assistant texts on record that no event named yet
 
     # ---- what the recorder calls --------------------------------------------------------------
 
@@ -148,6 +149,7 @@ class LineShaper:
                 agent["id"] = item.get("id") or agent["id"]
             else:
                 agent = self._agent_item(text, item.get("id"))
+                self._unclaimed.append(text)  # its agent_message event may follow
             self._item(out, agent)
         elif kind in _OUTPUT_TYPES:
             self._usage_record(out)
@@ -171,8 +173,13 @@ class LineShaper:
             self._item(out, self._user_item(msg))
         elif kind == "agent_message":
             # Its response item follows (with the id); a message that has none (a compaction's
-            # or a review's notice) is written when the request or turn ends.
-            self._agent.append(self._agent_item(str(msg.get("message") or ""), None))
+            # notice) is written when the request or turn ends. One whose response item came
+            # first (a review records the item, then the event) is on record already.
+            text = str(msg.get("message") or "")
+            if text in self._unclaimed:
+                self._unclaimed.remove(text)
+            else:
+                self._agent.append(self._agent_item(text, None))
         elif kind in ("agent_reasoning", "agent_reasoning_raw_content"):
             pass  # written from the reasoning response item, with its id
         elif kind == "exec_command_end":
@@ -311,6 +318,7 @@ class LineShaper:
         for agent in self._agent:
             out.append(("event_msg", self._completed(agent)))
         self._agent.clear()
+        self._unclaimed.clear()
         self._usage_done(out)
 
     def _usage_done(self, out: list[Line]) -> None:
@@ -389,7 +397,7 @@ class LineShaper:
             "process_id": msg.get("process_id"),
             "command": list(msg.get("command") or ()),
             "cwd": f"file://{cwd}" if cwd.startswith("/") else cwd,
-            "parsed_cmd": list(msg.get("parsed_cmd") or ()),
+            "parsed_cmd": list(msg.get("parsed_cmd") or ()) or _unknown_cmd(msg.get("command")),
             "source": msg.get("source"),
             "status": status,
             "aggregated_output": msg.get("aggregated_output", ""),
@@ -471,6 +479,19 @@ class LineShaper:
             "thread_settings": settings,
         }
         return ("event_msg", payload)
+
+
+def _unknown_cmd(command: Any) -> list[dict[str, Any]]:
+    """0.169's `parsed_cmd` for a command it does not classify: the script a `bash -lc` runs
+    (or the argv joined), as one `unknown` action."""
+    import shlex
+
+    words = [str(w) for w in command] if isinstance(command, list | tuple) else []
+    if not words:
+        return []
+    if len(words) == 3 and words[1] in ("-lc", "-c"):
+        return [{"type": "unknown", "cmd": words[2]}]
+    return [{"type": "unknown", "cmd": shlex.join(words)}]
 
 
 def _file_change(change: Any) -> Any:
