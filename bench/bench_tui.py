@@ -11,11 +11,12 @@ Phases (issue 17's targets in brackets):
   idle RSS of the TUI process 1 s after the session is ready              [≤ 80 MiB]
   one reply of 20,000 deltas: Enter → its end marker on screen            [≤ 1 s]
   keystroke echo after 30 turns (one letter → seen in the pane, 1 ms poll) [≤ 16 ms]
-Medians (launches and stress replies: --rounds each); ratio = ours / official (< 1: ours
-is faster / leaner). The load average is printed: on a shared machine wall times inflate, so the
-TUI's CPU time is given too (at the first frame, and for the stress reply). TEXTUAL_SPEEDUPS
-and TEXTUAL_FPS in the environment are passed on (to measure what textual-speedups and the
-TUI's 120 Hz screen timer give: TEXTUAL_SPEEDUPS=0, TEXTUAL_FPS=60).
+Medians (launches and stress replies: --rounds each; the launch rounds alternate between the
+sides); ratio = ours / official (< 1: ours is faster / leaner). The load average is printed: on
+a shared machine wall times inflate, so the TUI's CPU time is given too (at the first frame, and
+for the stress reply). TEXTUAL_SPEEDUPS and TEXTUAL_FPS in the environment are passed on (to
+measure what textual-speedups and the TUI's 120 Hz screen timer give: TEXTUAL_SPEEDUPS=0,
+TEXTUAL_FPS=60).
 """
 
 from __future__ import annotations
@@ -156,7 +157,6 @@ def tui_pid(pane: Pane, deadline: float = 5.0) -> int:
 
 STRESS_CPU: dict[str, list[float]] = {}
 STRESS_WALL: dict[str, list[float]] = {}
-LAUNCH_CPU: dict[str, float] = {}
 FRAME_CPU_MS: list[float] = []  # the TUI's CPU when the last launch's first frame was seen
 
 
@@ -189,20 +189,28 @@ def launch(work: Path, server: MockModelServer, side: Side, tag: str) -> tuple[P
     return pane, ms
 
 
-def bench_launch(work: Path, server: MockModelServer, side: Side, rounds: int) -> float:
-    """Median over `rounds` launches (the first one warms the config cache, as any second
-    start of codex in that home). Also the CPU the TUI process had used when its first frame
-    with the composer was seen (steadier than wall time when other load shares the CPUs)."""
-    times, cpus = [], []
+def bench_launches(
+    work: Path, server: MockModelServer, sides: list[Side], rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Per side, the median over `rounds` launches of the wall time to the first frame with
+    the composer, and of the CPU the TUI process had used when that frame was seen (steadier
+    than wall time when other load shares the CPUs). The rounds alternate between the sides,
+    so a change in the machine's load hits every side alike (the first round of ours warms
+    its config cache, as any second start of codex in that home)."""
+    times: dict[str, list[float]] = {side.name: [] for side in sides}
+    cpus: dict[str, list[float]] = {side.name: [] for side in sides}
     for i in range(rounds):
-        FRAME_CPU_MS.clear()
-        pane, ms = launch(work, server, side, f"launch{i}")
-        times.append(ms)
-        cpus += FRAME_CPU_MS
-        pane.close()
-    if cpus:
-        LAUNCH_CPU[side.name] = statistics.median(cpus)
-    return statistics.median(times)
+        for side in sides:
+            FRAME_CPU_MS.clear()
+            pane, ms = launch(work, server, side, f"launch{i}")
+            times[side.name].append(ms)
+            cpus[side.name] += FRAME_CPU_MS
+            pane.close()
+    nan = [float("nan")]
+    return {
+        name: (statistics.median(times[name]), statistics.median(cpus[name] or nan))
+        for name in times
+    }
 
 
 def bench_idle_rss(work: Path, server: MockModelServer, side: Side) -> float:
@@ -309,11 +317,19 @@ def main(argv: list[str] | None = None) -> int:
     with MockModelServer() as server, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for side in sides:
-            r = results[side.name] = {}
+            results[side.name] = {}
+        if "launch" in wanted:
+            try:
+                launches = bench_launches(work, server, sides, args.rounds)
+            except AssertionError as err:
+                print(f"launch: failed: {str(err).splitlines()[0]}", file=sys.stderr)
+                launches = {}
+            for name, (wall, cpu) in launches.items():
+                results[name]["launch → composer (ms)"] = wall
+                results[name]["launch: TUI CPU to that frame (ms)"] = cpu
+        for side in sides:
+            r = results[side.name]
             todo = wanted & set(side.phases)
-            if "launch" in todo:
-                phase(r, "launch → composer (ms)", bench_launch, work, server, side, args.rounds)
-                r["launch: TUI CPU to that frame (ms)"] = LAUNCH_CPU.get(side.name, float("nan"))
             if "rss" in todo:
                 phase(r, "idle RSS (MiB)", bench_idle_rss, work, server, side)
             for _ in range(args.rounds if "stress" in todo else 0):
