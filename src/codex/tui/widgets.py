@@ -189,24 +189,29 @@ class Composer(TextArea):
         return text
 
     async def _on_paste(self, event: events.Paste) -> None:
+        """All of a paste is handled here, so TextArea's own `_on_paste` (which Textual would
+        also call, walking the MRO) must not run: calling it as well inserted every paste
+        twice."""
         from codex.tui.completion import image_path
 
-        text = event.text
+        event.prevent_default()
+        event.stop()
+        if self.read_only:
+            return
+        # Terminals send a pasted newline as CR (tmux, iTerm2): as upstream, CRLF and CR
+        # become LF, for the placeholder's text too (it is sent as it was pasted).
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
         image = image_path(text, str(getattr(self.app, "cwd", ".")))
         if image is not None:
-            event.prevent_default()
-            event.stop()
             self.post_message(self.ImageAttached(image))
             return
         if len(text) > LARGE_PASTE_CHARS:
             # As upstream: a large paste shows as one placeholder, expanded when sent.
-            event.prevent_default()
-            event.stop()
             placeholder = f"[Pasted Content {len(text)} chars]"
             self.pastes[placeholder] = text
-            self.insert(placeholder)
-            return
-        await super()._on_paste(event)
+            text = placeholder
+        result = self.replace(text, *self.selection)
+        self.move_cursor(result.end_location)
 
     class ImageAttached(Message):
         def __init__(self, path: str) -> None:
