@@ -245,3 +245,25 @@ def test_heads_are_read_as_the_core_index_reads_them(tmp_path: Path) -> None:
         == {"cwd": "/c", "source": "cli"}
         == {k: v for k, v in core.meta.items() if k in saved.META_KEYS}
     )
+
+
+def test_removed_files_and_days_are_pruned_when_saved(tmp_path: Path) -> None:
+    old_day = tmp_path / "sessions" / "2026" / "12" / "05"
+    old_day.mkdir(parents=True)
+    _rollout(old_day, "2026-12-05T10-00-00", "gone")
+    day = _aged_day(tmp_path)
+    _rollout(day, "2026-12-06T10-00-00", "kept")
+    _age(old_day, 60)
+    _age(day, 60)
+    index = saved.ThreadIndex(tmp_path)
+    assert _listed(index) == ["kept", "gone"]
+    index.save()
+    for path in old_day.iterdir():
+        path.unlink()
+    old_day.rmdir()
+    assert _listed(index) == ["kept"]
+    index.dirty = True
+    index.save()
+    data = orjson.loads(Path(index.file).read_bytes())
+    assert list(data["days"]) == [str(day)]
+    assert [Path(p).parent for p in data["heads"]] == [day]

@@ -313,7 +313,11 @@ class ThreadIndex:
         for path, head in self._heads.items():
             if head[2] is not None and head[3] is not None and os.path.exists(path):
                 heads[path] = head
-        days = {day: [stamp, files] for day, (stamp, files) in self._days.items()}
+        days = {
+            day: [stamp, files]
+            for day, (stamp, files) in self._days.items()
+            if os.path.isdir(day)  # a removed day directory is forgotten
+        }
         try:
             text = dumps({"version": INDEX_VERSION, "heads": heads, "days": days})
             os.makedirs(os.path.dirname(self.file), exist_ok=True)
