@@ -8,7 +8,6 @@ A keyring save deletes auth.json (upstream does the same, so one secret never li
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import logging
 import os
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from codex import _filelock
 from codex._atomic import replace_file
 from codex.auth.errors import AuthStorageError
 from codex.auth.record import AuthRecord
@@ -58,9 +58,11 @@ def keyring_account(codex_home: Path) -> str:
 def locked(codex_home: Path) -> Iterator[None]:
     """Serialize read-modify-write of the credentials across processes (flock on a side file)."""
     codex_home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(codex_home / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    # O_CLOEXEC is POSIX; Windows handles are not inherited by default (O_NOINHERIT is moot).
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(codex_home / LOCK_FILE, flags, FILE_MODE)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _filelock.lock(fd)
         yield
     finally:
         os.close(fd)

@@ -17,7 +17,6 @@ removes the file's entry, so one secret never lives in two places.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codex import _filelock
 from codex._atomic import replace_file
 
 log = logging.getLogger("codex.mcp_client")
@@ -43,9 +43,10 @@ LOCK_FILE = ".credentials.json.lock"
 def _locked(codex_home: Path) -> Iterator[None]:
     """Serialize read-modify-write of the fallback file across processes (flock, side file)."""
     codex_home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(codex_home / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)  # O_CLOEXEC: POSIX only
+    fd = os.open(codex_home / LOCK_FILE, flags, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _filelock.lock(fd)
         yield
     finally:
         os.close(fd)

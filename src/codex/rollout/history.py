@@ -7,7 +7,6 @@ turns writing off. `codex exec` never writes here (upstream only does on the TUI
 
 from __future__ import annotations
 
-import fcntl
 import os
 import stat
 import time
@@ -15,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+
+from codex import _filelock
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # POSIX only; Windows handles are not inherited
 
 HISTORY_FILENAME = "history.jsonl"
 HISTORY_FILE_MODE = 0o600
@@ -33,11 +36,11 @@ def history_path(codex_home: Path) -> Path:
     return Path(codex_home) / HISTORY_FILENAME
 
 
-def _lock(fd: int, kind: int) -> None:
+def _lock(fd: int, *, shared: bool) -> None:
     """Take a flock, retrying like upstream (10 tries, 100 ms apart) before giving up."""
     for attempt in range(_LOCK_TRIES):
         try:
-            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+            _filelock.lock(fd, shared=shared, blocking=False)
             return
         except BlockingIOError:
             if attempt == _LOCK_TRIES - 1:
@@ -57,17 +60,17 @@ def append_history(
         {"session_id": session_id, "ts": int(time.time()), "text": text},
         option=orjson.OPT_APPEND_NEWLINE,
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, HISTORY_FILE_MODE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _O_CLOEXEC, HISTORY_FILE_MODE)
     try:
         if stat.S_IMODE(os.fstat(fd).st_mode) != HISTORY_FILE_MODE:
             os.fchmod(fd, HISTORY_FILE_MODE)
-        _lock(fd, fcntl.LOCK_EX)
+        _lock(fd, shared=False)
         try:
             done = os.write(fd, line)
             while done < len(line):
                 done += os.write(fd, line[done:])
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            _filelock.unlock(fd)
     finally:
         os.close(fd)
     return True
@@ -77,7 +80,7 @@ def history_metadata(codex_home: Path) -> tuple[int, int]:
     """(log_id = inode, entry_count = number of newlines); (0, 0) when there is no file."""
     path = history_path(codex_home)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | _O_CLOEXEC)
     except FileNotFoundError:
         return 0, 0
     try:
@@ -100,7 +103,7 @@ def lookup_history_entry(codex_home: Path, log_id: int, offset: int) -> HistoryE
     with f:
         if os.fstat(f.fileno()).st_ino != log_id:
             return None
-        _lock(f.fileno(), fcntl.LOCK_SH)
+        _lock(f.fileno(), shared=True)
         try:
             for index, raw in enumerate(f):
                 if index != offset:
@@ -111,5 +114,5 @@ def lookup_history_entry(codex_home: Path, log_id: int, offset: int) -> HistoryE
                 except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                     return None
         finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            _filelock.unlock(f.fileno())
     return None

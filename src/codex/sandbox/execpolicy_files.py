@@ -3,12 +3,12 @@ approved amendment appended under an advisory lock."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from codex import _filelock
 from codex.sandbox.execpolicy_matching import ExecPolicy
 from codex.sandbox.execpolicy_parser import ExecPolicyError, PolicyParser
 
@@ -66,7 +66,7 @@ def append_allow_prefix_rule(codex_home: str | os.PathLike[str], prefix: Sequenc
     path.parent.mkdir(parents=True, exist_ok=True)
     line = f'prefix_rule(pattern={json.dumps(list(prefix))}, decision="allow")\n'
     with open(path, "a+", encoding="utf-8") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        _filelock.lock(f.fileno())
         try:
             f.seek(0, os.SEEK_END)
             if f.tell() > 0:
@@ -77,5 +77,5 @@ def append_allow_prefix_rule(codex_home: str | os.PathLike[str], prefix: Sequenc
             f.flush()
             os.fsync(f.fileno())
         finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            _filelock.unlock(f.fileno())
     return path

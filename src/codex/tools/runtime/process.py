@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
 import struct
-import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -246,11 +244,13 @@ class ManagedProcess:
 
 
 def _set_nonblocking(fd: int) -> None:
-    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-    fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    os.set_blocking(fd, False)
 
 
 def _make_controlling_tty() -> None:  # runs in the child, after setsid()
+    import fcntl  # POSIX-only, like PTYs: imported here so Windows can import this module
+    import termios
+
     with contextlib.suppress(OSError):
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
@@ -278,6 +278,9 @@ async def spawn(
     stdin_fd: int | None = None
     try:
         if tty:
+            import fcntl  # see _make_controlling_tty
+            import termios
+
             master, slave = os.openpty()
             with contextlib.suppress(OSError):
                 fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
