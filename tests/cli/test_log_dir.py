@@ -6,6 +6,7 @@ when `-c` sets it."""
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -57,10 +58,13 @@ def test_batch_login_and_mcp_logs_land_in_the_configured_log_dir(
     assert run.rc == 0, run.stderr
     assert len(list(logs.glob("codex-batch-*.log"))) == 1
 
-    # The login log (0600, as 0.169's).
+    # The login log (0600, its line in tracing's shape, as 0.169's).
     _login(home, work)
     login_log = logs / "codex-login.log"
     assert stat.S_IMODE(login_log.stat().st_mode) == 0o600
+    assert re.fullmatch(
+        r"\S+Z  INFO codex\.auth: starting api key login flow\n", login_log.read_text()
+    )
 
     assert not (home / "log").exists()
 
@@ -78,12 +82,14 @@ def test_a_relative_log_dir_is_taken_from_config_toml_or_from_the_cwd_for_dash_c
     assert not (work / "rel-logs").exists() and not (home / "log").exists()
 
 
-def test_login_status_and_logout_write_no_login_log(
+def test_login_status_logout_and_an_empty_key_write_no_login_log(
     tmp_path: Path, mock_model_server: MockModelServer
 ) -> None:
-    # 0.169 opens its login log only for the login flows.
+    # 0.169's login log is made by its first line, which only the login flows write.
     home = _home(tmp_path, mock_model_server, str(tmp_path / "logs"))
     for argv in (("login", "status"), ("logout",)):
         run = run_codex(*argv, home=home, cwd=tmp_path)
         assert run.rc in (0, 1), run.stderr
+    run = run_codex("login", "--with-api-key", home=home, cwd=tmp_path, stdin=b"\n")
+    assert run.rc == 1 and "No API key provided via stdin." in run.stderr
     assert not (tmp_path / "logs").exists() and not (home / "log").exists()

@@ -103,25 +103,15 @@ def echo_auth_warnings() -> None:
 
 def start_login_log(config: Config) -> None:
     """Warnings from codex.auth to stderr, and INFO and above to `<log_dir>/codex-login.log`
-    (0600; `log_dir` as every log file's, codex.config.log_dir). Only the login flows open it:
-    0.169 writes no login log for `login status` or `logout`."""
+    (0600, created by its first line; `log_dir` as every log file's, codex.config.log_dir).
+    Only the login flows log there: 0.169 writes no login log for `login status` or `logout`."""
     import logging
-    import os
 
     from codex.config.paths import log_dir
+    from codex.core.logs import LazyLogFile
 
     echo_auth_warnings()
-    path = log_dir(config) / "codex-login.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_NOFOLLOW: a symlink planted at the log's name is not followed and appended to.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
-        stream = os.fdopen(os.open(path, flags, 0o600), "a", encoding="utf-8", buffering=1)
-    except OSError:
-        return  # a log that cannot be opened never stops a login
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("codex.auth").addHandler(handler)
+    logging.getLogger("codex.auth").addHandler(LazyLogFile(log_dir(config) / "codex-login.log"))
 
 
 def _say(message: str) -> None:
@@ -200,6 +190,9 @@ def _login_api_key(settings: AuthSettings) -> int:
     if not key:
         _say("No API key provided via stdin.")
         return 1
+    import logging
+
+    logging.getLogger("codex.auth").info("starting api key login flow")  # 0.169's first line
     try:
         check_login_method("api", settings.forced_login_method)
         login_with_api_key(settings, key)

@@ -24,7 +24,7 @@ from typing import Any
 
 from codex.config.paths import log_dir
 
-__all__ = ["configure_logging", "parse_filter"]
+__all__ = ["LazyLogFile", "configure_logging", "parse_filter"]
 
 _LEVELS = {
     "trace": logging.DEBUG,
@@ -113,18 +113,58 @@ def _open_log(path: Path) -> logging.Handler:
     directory, the file a symlink) one line on stderr says so and nothing is logged: a log
     file never stops the TUI or a batch."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_NOFOLLOW: a symlink planted at the log's name (log_dir may sit in a work tree the
-        # model writes) must not be followed to append to, and chmod, another file.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
-        fd = os.open(path, flags, 0o600)
+        stream = _open_private(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         sys.stderr.write(f"codex: not logging to {path}: {reason}\n")
         return logging.NullHandler()
+    return logging.StreamHandler(stream)
+
+
+def _open_private(path: Path) -> Any:
+    """`path` opened to append, 0600, never through a symlink planted at its name (O_NOFOLLOW:
+    log_dir may sit in a work tree the model writes, and the file must not be followed to
+    append to, and chmod, another); raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+    fd = os.open(path, flags, 0o600)
     with contextlib.suppress(OSError):  # someone else's file we may append to keeps its mode
         os.fchmod(fd, 0o600)  # an older file made with a looser mode is tightened
-    return logging.StreamHandler(os.fdopen(fd, "a", encoding="utf-8", buffering=1))
+    return os.fdopen(fd, "a", encoding="utf-8", buffering=1)
+
+
+class LazyLogFile(logging.Handler):
+    """A log file created by its first line, in upstream's line shape and redacted: the login
+    log, which 0.169 leaves uncreated when a login stops before logging anything (an empty
+    key on stdin). A file that cannot be opened is skipped silently: it never stops a login."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._stream: Any = None
+        self._failed = False
+        self.setFormatter(_Redacting())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._stream is None:
+            if self._failed:
+                return
+            try:
+                self._stream = _open_private(self.path)
+            except OSError:
+                self._failed = True
+                return
+        try:
+            self._stream.write(self.format(record) + "\n")
+        except Exception:  # logging's own contract: report, never raise
+            self.handleError(record)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            with contextlib.suppress(OSError):
+                self._stream.close()
+            self._stream = None
+        super().close()
 
 
 def configure_logging(config: Any, target: str) -> Path | None:
