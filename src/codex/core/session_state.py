@@ -78,8 +78,16 @@ def model_setup(config: Config, model: str, wire_api: str, extra_tools: list[Any
         for name, value in config.features.as_dict().items()
         if isinstance(value, bool) and FEATURE_DEFAULTS.get(name, value) != value
     }
+    # The top-level `web_search` mode (`--search` sets "live"); when set it wins over the
+    # web_search_request feature, as in 0.169 (checked against its request bodies).
+    mode = config.model_extra.get("web_search")
+    web_search = "cached"
+    if mode in ("disabled", "cached", "indexed", "live"):
+        web_search = mode
+        explicit.pop("web_search_request", None)
     tools = build_tools(
-        ToolsConfig.for_model(model, wire_api=wire_api, features=explicit), extra_tools=extra_tools
+        ToolsConfig.for_model(model, wire_api=wire_api, features=explicit, web_search=web_search),
+        extra_tools=extra_tools,
     )
     family = find_model_family(model)
     truncation = family.truncation

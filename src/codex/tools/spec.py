@@ -363,11 +363,11 @@ def view_image_tool() -> dict[str, Any]:
 
 
 def web_search_tool(mode: str) -> dict[str, Any]:
-    return {
-        "type": "web_search",
-        "external_web_access": mode == "live",
-        "search_content_types": ["text", "image"],
-    }
+    tool: dict[str, Any] = {"type": "web_search", "external_web_access": mode != "cached"}
+    if mode == "indexed":  # 0.169's fourth mode: live access plus its index
+        tool["indexed_web_access"] = True
+    tool["search_content_types"] = ["text", "image"]
+    return tool
 
 
 def build_tools(
