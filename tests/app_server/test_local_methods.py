@@ -321,3 +321,58 @@ def test_thread_items_list_pages_both_ways(
     assert "invalid cursor" in _error(
         ready, "thread/items/list", {"threadId": thread_id, "cursor": "bogus"}
     )
+
+
+def test_model_provider_config_write(home: Path, ready: RpcClient) -> None:
+    import tomllib
+
+    def write(settings: dict[str, object]) -> dict:
+        return ready.call("modelProvider/config/write", {"settings": settings})
+
+    added = write(
+        {"type": "customGateway", "name": "My GW", "baseUrl": "http://x/v1", "envKey": "K"}
+    )
+    assert added == {
+        "provider": {
+            "id": "my-gw",
+            "name": "My GW",
+            "canEdit": True,
+            "baseUrl": "http://x/v1",
+            "settings": {
+                "type": "customGateway",
+                "auth": {"mode": "environmentVariable", "envKey": "K"},
+            },
+        }
+    }
+    again = write({"type": "customGateway", "name": "My GW"})
+    assert again["provider"]["id"] == "my-gw-2"
+    patched = write({"type": "customGateway", "providerId": "mock", "baseUrl": None})
+    assert (
+        patched["provider"]["baseUrl"] is None and patched["provider"]["name"] == "Mock Responses"
+    )
+    config = tomllib.loads((home / "config.toml").read_text())
+    assert config["model_providers"]["my-gw"] == {
+        "name": "My GW",
+        "wire_api": "responses",
+        "base_url": "http://x/v1",
+        "env_key": "K",
+    }
+    assert "base_url" not in config["model_providers"]["mock"]
+    listed = [p["id"] for p in ready.call("modelProvider/list", {})["data"]]
+    assert listed == ["mock", "my-gw", "my-gw-2", "openai"]
+    for settings, message, code in [
+        (
+            {"type": "customGateway", "providerId": "openai", "name": "x"},
+            "built-in",
+            "configValidationError",
+        ),
+        (
+            {"type": "customGateway", "providerId": "nope"},
+            "Unknown provider ID.",
+            "configPathNotFound",
+        ),
+        ({"type": "customGateway"}, "Enter a provider name.", "configValidationError"),
+    ]:
+        reply, _ = ready.response(ready.start("modelProvider/config/write", {"settings": settings}))
+        assert message in reply["error"]["message"]
+        assert reply["error"]["data"] == {"config_write_error_code": code}

@@ -43,6 +43,8 @@ export type { ItemCompletedNotification } from "./ItemCompletedNotification";
 export type { ItemStartedNotification } from "./ItemStartedNotification";
 export type { McpToolCallItem } from "./McpToolCallItem";
 export type { ModelProviderCapabilitiesReadResponse } from "./ModelProviderCapabilitiesReadResponse";
+export type { ModelProviderConfigWriteParams } from "./ModelProviderConfigWriteParams";
+export type { ModelProviderConfigWriteResponse } from "./ModelProviderConfigWriteResponse";
 export type { ModelProviderListParams } from "./ModelProviderListParams";
 export type { ModelProviderListResponse } from "./ModelProviderListResponse";
 export type { ModelProviderSummary } from "./ModelProviderSummary";

@@ -256,3 +256,84 @@ async def experimental_feature_enablement_set(
         applied[canonical] = value
     server.feature_overrides.update(applied)
     return {"enablement": applied}
+
+
+# ---- modelProvider/config/write -------------------------------------------------------------
+
+# Provider ids a custom gateway may not take: codex-py's built-ins (codex.client.providers).
+BUILT_IN_PROVIDERS = frozenset({"openai", "ollama", "lmstudio"})
+
+
+def _config_error(message: str, code: str) -> errors.RpcError:
+    return errors.RpcError(errors.INVALID_REQUEST, message, {"config_write_error_code": code})
+
+
+def _new_provider_id(name: str, taken: set[str]) -> str:
+    """`My GW` → `my-gw` (as 0.169 allocates), `-2`, `-3`... when taken."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
+    slug = "-".join(part for part in slug.split("-") if part) or "provider"
+    candidate, n = slug, 1
+    while candidate in taken or candidate in BUILT_IN_PROVIDERS:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+async def model_provider_config_write(
+    server: AppServer, conn: Connection, p: dict[str, Any]
+) -> Any:
+    """Add a custom gateway (`[model_providers.<id>]`: name, base_url, env_key, the Responses
+    wire) or patch one in the user's config.toml: an omitted field stays, `null` clears it.
+    Answers the provider as modelProvider/list shows it. Bedrock and GCP settings (0.169's
+    built-in cloud providers) are not codex-py's: refused."""
+    from codex.app_server.params import mapping
+    from codex.config.edits import ConfigEdits
+    from codex.errors import CodexError
+
+    settings = mapping(p, "settings")
+    if settings is None:
+        raise errors.invalid_params("missing field `settings`")
+    if settings.get("type") != "customGateway":
+        raise errors.invalid_request(
+            f"{settings.get('type')} provider settings are not supported by codex-py"
+        )
+    for key in ("name", "baseUrl", "envKey", "providerId"):
+        value = settings.get(key)
+        if value is not None and not isinstance(value, str):
+            raise errors.invalid_params("invalid type: expected a string")
+    config = server.load_config()
+    providers = dict(config.model_providers)
+    provider_id = settings.get("providerId")
+    if provider_id in BUILT_IN_PROVIDERS:
+        raise _config_error(
+            "A custom provider or gateway cannot use a built-in provider ID.",
+            "configValidationError",
+        )
+    edits = ConfigEdits.for_overrides(server.overrides)
+    if provider_id is None:
+        name = (settings.get("name") or "").strip()
+        if not name:
+            raise _config_error("Enter a provider name.", "configValidationError")
+        provider_id = _new_provider_id(name, set(providers))
+        edits.set(("model_providers", provider_id, "name"), name)
+        edits.set(("model_providers", provider_id, "wire_api"), "responses")
+    elif provider_id not in providers:
+        raise _config_error("Unknown provider ID.", "configPathNotFound")
+    fields = {"name": "name", "baseUrl": "base_url", "envKey": "env_key"}
+    for key, toml_key in fields.items():
+        if key not in settings:
+            continue
+        value = settings[key]
+        if key == "name" and not (value or "").strip():
+            raise _config_error("Enter a provider name.", "configValidationError")
+        if value is None:
+            edits.remove(("model_providers", provider_id, toml_key))
+        else:
+            edits.set(("model_providers", provider_id, toml_key), value)
+    try:
+        edits.apply()
+    except CodexError as exc:
+        raise errors.invalid_request(str(exc)) from None
+    listed = await model_provider_list(server, conn, {})
+    provider = next(item for item in listed["data"] if item["id"] == provider_id)
+    return {"provider": provider}

@@ -1,6 +1,6 @@
 """Protocol types of the local methods added after the first set (codex.app_server.types):
 thread/shellCommand, thread/metadata/update, thread/inject_items, thread/items/list,
-fuzzyFileSearch, modelProvider/list and capabilities/read, hooks/list,
+fuzzyFileSearch, modelProvider/list, config/write and capabilities/read, hooks/list,
 experimentalFeature/list and enablement/set, fs/watch and fs/unwatch, and the `fs/changed`
 notification. Registered into types.REQUESTS / NOTIFICATIONS, so `generate-json-schema` and
 `generate-ts` describe them with the rest."""
@@ -173,6 +173,14 @@ class ThreadItemsListResponse(TypedDict):
     backwardsCursor: str | None
 
 
+class ModelProviderConfigWriteParams(TypedDict):
+    settings: dict[str, Any]
+
+
+class ModelProviderConfigWriteResponse(TypedDict):
+    provider: ModelProviderSummary
+
+
 REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
     "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
@@ -180,6 +188,10 @@ REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/items/list": (ThreadItemsListParams, ThreadItemsListResponse),
     "fuzzyFileSearch": (FuzzyFileSearchParams, FuzzyFileSearchResponse),
     "modelProvider/list": (ModelProviderListParams, ModelProviderListResponse),
+    "modelProvider/config/write": (
+        ModelProviderConfigWriteParams,
+        ModelProviderConfigWriteResponse,
+    ),
     "modelProvider/capabilities/read": (
         ModelProviderListParams,
         ModelProviderCapabilitiesReadResponse,
