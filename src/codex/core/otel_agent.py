@@ -10,6 +10,7 @@ ended and both providers are flushed and shut down.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import sys
@@ -50,6 +51,8 @@ def _exporters(kind: str, spec: dict[str, Any]) -> Any:
         )
 
         return GrpcLogs(**secure)
+    if cfg.get("protocol") == "json":
+        return _OtlpJson(kind, endpoint, headers, tls)
     options: dict[str, Any] = {
         "endpoint": endpoint,
         "headers": headers,
@@ -64,6 +67,70 @@ def _exporters(kind: str, spec: dict[str, Any]) -> Any:
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 
     return OTLPLogExporter(**options)
+
+
+class _OtlpJson:
+    """OTLP/HTTP with `protocol = "json"`: the SDK's exporters speak protobuf only, so a batch is
+    encoded by the SDK's own OTLP encoder and posted in OTLP's JSON mapping (lowerCamelCase
+    names, integer enums, trace and span ids in hex) as `application/json`."""
+
+    def __init__(self, kind: str, endpoint: str, headers: dict[str, str], tls: dict[str, Any]):
+        import requests
+
+        if kind == "traces":
+            from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+            from opentelemetry.sdk.trace.export import SpanExportResult
+
+            self._encode: Any = encode_spans
+            self._results: Any = SpanExportResult
+        else:
+            from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
+            from opentelemetry.sdk._logs import export
+
+            self._encode = encode_logs
+            self._results = getattr(export, "LogRecordExportResult", None) or export.LogExportResult
+        self._endpoint = endpoint
+        self._session = requests.Session()
+        self._session.headers.update({**headers, "Content-Type": "application/json"})
+        if tls.get("ca-certificate"):
+            self._session.verify = tls["ca-certificate"]
+        cert, key = tls.get("client-certificate"), tls.get("client-private-key")
+        if cert:
+            self._session.cert = (str(cert), str(key)) if key else str(cert)
+
+    def export(self, batch: Any) -> Any:
+        import requests
+        from google.protobuf.json_format import MessageToDict  # type: ignore[import-untyped]
+
+        body = MessageToDict(self._encode(batch), use_integers_for_enums=True)
+        _hex_ids(body)
+        try:
+            answer = self._session.post(self._endpoint, data=orjson.dumps(body), timeout=10)
+        except requests.RequestException:
+            return self._results.FAILURE
+        return self._results.SUCCESS if answer.ok else self._results.FAILURE
+
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return True  # nothing is held between exports
+
+    def shutdown(self) -> None:
+        self._session.close()
+
+
+_ID_FIELDS = frozenset({"traceId", "spanId", "parentSpanId"})
+
+
+def _hex_ids(node: Any) -> None:
+    """OTLP/JSON spells ids in hex where protobuf's JSON mapping gives base64 (in place)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _ID_FIELDS and isinstance(value, str):
+                node[key] = base64.b64decode(value).hex()
+            else:
+                _hex_ids(value)
+    elif isinstance(node, list):
+        for value in node:
+            _hex_ids(value)
 
 
 def _grpc_credentials(tls: dict[str, Any]) -> Any:
