@@ -30,8 +30,9 @@ def field_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return table
 
 
-def fields_equal(mine: Any, other: Any) -> Any:
-    """`mine == other` as the generated `__eq__` has it (NotImplemented across classes)."""
+def fields_equal(mine: Any, other: Any) -> bool:
+    """`mine == other` as the generated `__eq__` has it (NotImplemented across classes: typed
+    `bool` as typeshed types `__eq__`, whose NotImplemented is compatible with any return)."""
     if other.__class__ is not mine.__class__:
         return NotImplemented
     for name in field_names(mine.__class__)[0]:

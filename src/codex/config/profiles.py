@@ -67,7 +67,7 @@ def select_profile(
     table = isinstance(profiles, dict) and isinstance(profiles.get(name), dict)
     path = profile_file(paths.codex_home, name) if plain else None
     exists = path is not None and path.exists()
-    if exists and table:
+    if exists and table and path is not None:  # `exists` implies a path: said for mypy
         raise UsageError(
             f"profile `{name}` is defined twice, in {path} and as [profiles.{name}] in "
             f"{paths.config_file}; keep one (0.169 reads only {path.name})"

@@ -9,10 +9,9 @@ so a newer config never breaks us.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
 
 from codex._fieldwise import fields_equal, fields_hash, fields_repr
 from codex.config.types import After, Argv, Before, TomlPath, choice, invalid
@@ -62,20 +61,20 @@ class OssProvider(StrEnum):
     EMBEDDED = "embedded"
 
 
-SandboxModeChoice = choice(SandboxMode)
-ApprovalChoice = choice(AskForApproval)
-CredentialsStoreChoice = choice(AuthCredentialsStoreMode)
-LoginMethodChoice = choice(ForcedLoginMethod)
-EffortChoice = choice(ReasoningEffort)
-SummaryChoice = choice(ReasoningSummary)
-VerbosityChoice = choice(Verbosity)
-WireApiChoice = choice(WireApi)
-TrustChoice = choice(TrustLevel)
-InheritChoice = choice(ShellEnvironmentPolicyInherit)
-PersistenceChoice = choice(HistoryPersistence)
-FileOpenerChoice = choice(UriBasedFileOpener)
-SummaryFormatChoice = choice(ReasoningSummaryFormat)
-OssProviderChoice = choice(OssProvider)
+SandboxModeChoice = Annotated[SandboxMode, choice(SandboxMode)]
+ApprovalChoice = Annotated[AskForApproval, choice(AskForApproval)]
+CredentialsStoreChoice = Annotated[AuthCredentialsStoreMode, choice(AuthCredentialsStoreMode)]
+LoginMethodChoice = Annotated[ForcedLoginMethod, choice(ForcedLoginMethod)]
+EffortChoice = Annotated[ReasoningEffort, choice(ReasoningEffort)]
+SummaryChoice = Annotated[ReasoningSummary, choice(ReasoningSummary)]
+VerbosityChoice = Annotated[Verbosity, choice(Verbosity)]
+WireApiChoice = Annotated[WireApi, choice(WireApi)]
+TrustChoice = Annotated[TrustLevel, choice(TrustLevel)]
+InheritChoice = Annotated[ShellEnvironmentPolicyInherit, choice(ShellEnvironmentPolicyInherit)]
+PersistenceChoice = Annotated[HistoryPersistence, choice(HistoryPersistence)]
+FileOpenerChoice = Annotated[UriBasedFileOpener, choice(UriBasedFileOpener)]
+SummaryFormatChoice = Annotated[ReasoningSummaryFormat, choice(ReasoningSummaryFormat)]
+OssProviderChoice = Annotated[OssProvider, choice(OssProvider)]
 
 
 def _frozen(self: Any, name: str, value: Any = None) -> None:
@@ -105,7 +104,10 @@ class Table:
 
     __pydantic_config__: ClassVar[dict[str, Any]] = {"strict": True, "extra": "ignore"}
     _aliases: ClassVar[dict[str, str]] = {}
-    _check: ClassVar[Callable[[Any], Any] | None] = None
+    if TYPE_CHECKING:
+        # Set by @dataclass (via `table`); declared for mypy, which otherwise reads the name
+        # through `__getattr__` as an instance attribute and refuses `dataclasses.fields(t)`.
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     _extra: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -120,14 +122,19 @@ class Table:
             if alias is not None:
                 item["validation_alias"] = [[alias], [item["name"]]]
         check = cls.__dict__.get("_check")
-        if check is None:
+        if check is None or cls is Table:  # Table's own is the identity: no validator
             return schema
         from pydantic_core import core_schema
 
         return core_schema.no_info_before_validator_function(check.__func__, schema)
 
+    @staticmethod
+    def _check(data: Any) -> Any:
+        """A raw-table check run before the fields; a table that needs one overrides this."""
+        return data
+
     def __eq__(self, other: object) -> bool:
-        return fields_equal(self, other)  # type: ignore[no-any-return]
+        return fields_equal(self, other)
 
     def __hash__(self) -> int:
         return fields_hash(self)

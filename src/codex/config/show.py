@@ -23,8 +23,8 @@ _NAMED_TABLES = ("profiles", "model_providers", "mcp_servers", "custom_tools", "
 def effective_values(config: Config) -> list[tuple[str, Any, str]]:
     """(dotted key, JSON-able value, source) for every leaf of the effective config."""
     dump = _json_value(config.as_dict())
-    for key in _LOCATION_KEYS:
-        dump.pop(key, None)
+    for location in _LOCATION_KEYS:
+        dump.pop(location, None)
     rows = []
     for key, value in _leaves(dump, ()):
         if value is None and key[0] in _NAMED_TABLES:

@@ -9,8 +9,9 @@ walks the tree recursively, so a hostile 5,000-deep file must stop here as one l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from codex.errors import UsageError
 
@@ -19,6 +20,12 @@ _END = re.compile(r"\s*\(at end of document\)$")
 
 MAX_DEPTH = 80
 """Deepest nesting of tables and arrays accepted (0.169: 80 nested arrays parse, 81 do not)."""
+
+
+@overload
+def read_toml(path: Path, *, required: Literal[True]) -> dict[str, Any]: ...
+@overload
+def read_toml(path: Path, *, required: bool) -> dict[str, Any] | None: ...
 
 
 def read_toml(path: Path, *, required: bool) -> dict[str, Any] | None:
@@ -62,6 +69,7 @@ def nested_deeper_than(tree: object, limit: int) -> bool:
     stack: list[tuple[object, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[object]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):

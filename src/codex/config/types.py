@@ -73,8 +73,9 @@ class After:
         return core_schema.no_info_after_validator_function(self.fn, handler(source))
 
 
-def choice(enum: type[E]) -> Any:
-    """An enum field that accepts exactly the upstream spellings and names them on error."""
+def choice(enum: type[E]) -> Before:
+    """The Annotated metadata of an enum field (`Annotated[Enum, choice(Enum)]`, an alias mypy
+    sees as the enum): accepts exactly the upstream spellings and names them on error."""
     allowed = [member.value for member in enum]
 
     def parse(value: Any) -> E:
@@ -90,7 +91,7 @@ def choice(enum: type[E]) -> Any:
             {"allowed": ", ".join(allowed), "got": describe(value)},
         )
 
-    return Annotated[enum, Before(parse)]
+    return Before(parse)
 
 
 def _to_path(value: Any) -> Path:

@@ -25,7 +25,7 @@ class Record:
     __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
-        return fields_equal(self, other)  # type: ignore[no-any-return]
+        return fields_equal(self, other)
 
     __hash__ = None  # type: ignore[assignment]  # mutable values, as @dataclass(eq=True) has it
 
