@@ -74,9 +74,7 @@ def test_trust_prompt_records_trust(
     pane.keys("Enter")
     pane.wait_text(COMPOSER)
     assert f'[projects."{repo}"]\ntrust_level = "trusted"' in (home / "config.toml").read_text()
-    pane.keys("C-c")
-    pane.wait_text("ctrl + c again to quit")
-    pane.keys("C-c")
+    pane.keys("C-c")  # an empty, idle composer: quits at once, as 0.169
     pane.wait_text("[exited 0]")
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -73,7 +72,6 @@ class CodexApp(App[int]):
         self._dirty = False
         self._flush_pending = False
         self._last_flush = 0.0
-        self._quit_armed = False
         self._restart = False
         self._started = False
         self.exit_message: str | None = None
@@ -460,7 +458,6 @@ class CodexApp(App[int]):
     async def on_composer_submitted(self, message: Composer.Submitted) -> None:
         text = message.text  # the composer already cleared itself and expanded pastes
         self.query_one(Popup).show("", [])
-        self._quit_armed = False
         if text.startswith("/") and self.options.config is None:
             self.early_slash.append(text)  # (slash commands read the config)
             return
@@ -493,11 +490,8 @@ class CodexApp(App[int]):
         if composer.text:
             composer.load_text("")
             return
-        if self._quit_armed:
-            await self.shutdown()
-            return
-        self._quit_armed = True
-        self.query_one(StatusLine).show(self.mapper.status, hint="ctrl + c again to quit")
+        # An empty composer and no turn: 0.169 quits at once (no "again to quit" step).
+        await self.shutdown()
 
     async def action_ctrl_d(self) -> None:
         if not self.query_one(Composer).text:
@@ -510,7 +504,3 @@ class CodexApp(App[int]):
         from codex.protocol.ops import Shutdown
 
         await self.session.submit(Shutdown())
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key not in ("ctrl+c",):
-            self._quit_armed = False
