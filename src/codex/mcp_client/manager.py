@@ -83,6 +83,13 @@ class McpManager:
             self._conns[name] = conn
             self._tasks.append(asyncio.create_task(conn.run(), name=f"mcp:{name}"))
 
+    async def wait_started(self) -> None:
+        """Start the servers if need be and wait until each one is spawned (a caller outside
+        a turn, such as the app-server's mcpServer/tool/call, then waits on its `ready`)."""
+        self.start()
+        if self._starter is not None:
+            await self._starter
+
     @property
     def connections(self) -> dict[str, Connection]:
         return self._conns
