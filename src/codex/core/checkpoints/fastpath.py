@@ -31,9 +31,23 @@ from typing import Any
 
 from codex.core.checkpoints import objects
 
-__all__ = ["LIMIT", "RACY_NS", "Pending", "index_key", "load", "save", "take"]
+__all__ = [
+    "BYTES_LIMIT",
+    "LIMIT",
+    "RACY_NS",
+    "Fallback",
+    "Pending",
+    "drop",
+    "index_key",
+    "load",
+    "save",
+    "take",
+]
 
 LIMIT = 256  # files in the side table (and files changed at once) above which git does it all
+# Bytes of the table's files above which the index is brought up to date: git's scan re-reads
+# a file whose stat data differ from the index's and whose size does not, on every checkpoint.
+BYTES_LIMIT = 16 * 1024 * 1024
 # A file modified this close to a scan could change again within the file system's timestamp
 # granularity without its stat data changing (git's "racily clean" problem): its stat key is
 # not kept, so the next checkpoint reads it again.
@@ -172,6 +186,8 @@ def take(
     candidates = added | dropped | set(files)
     if len(candidates) > LIMIT:
         raise Fallback("too many files")
+    if sum(e[2][2] for e in files.values() if e is not None and e[2] is not None) > BYTES_LIMIT:
+        raise Fallback("too many bytes")
     changes: dict[bytes, objects.Change] = {}
     for rel in candidates:
         if rel in dropped:

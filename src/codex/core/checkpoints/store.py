@@ -5,6 +5,9 @@ thanks to the index's stat cache), handles modes and symlinks, and reads `.gitig
 store has its own GIT_DIR and GIT_INDEX_FILE under `$CODEX_HOME/checkpoints/<key>`, and runs with
 no system/global config and no hooks, so the user's `.git` (index, refs, stash, hooks, config) is
 never read for writing nor touched; a plain directory that is not a repository works the same.
+git scans the tree (`ls-files`, with the index as its stat cache and its own `.gitignore`
+rules); a checkpoint that changed few files is then written by codex itself without touching
+the index (codex.core.checkpoints.fastpath), a larger one by `git add` and `write-tree`.
 """
 
 from __future__ import annotations
@@ -249,9 +252,9 @@ class CheckpointStore:
         """Snapshot the work tree (untracked files included, ignored and large files left out).
 
         When nothing changed since the newest checkpoint (the common case before a tool call, or
-        after a turn that only read), that checkpoint is the answer: the index and the newest
-        checkpoint always hold the same tree, since only `checkpoint` writes either, under the
-        store's lock."""
+        after a turn that only read), that checkpoint is the answer. Only `checkpoint` writes
+        the index, the side table and the ref, under the store's lock, so the newest
+        checkpoint's tree is always the index with the side table's files applied."""
         with self._locked():
             try:
                 return self._checkpoint_locked(label)
