@@ -255,7 +255,11 @@ class Mapper:
 
     def _on_user_message(self, msg: Any) -> None:
         self._agent = None
-        self.add(UserCell(text=msg.message, images=list(msg.local_images or [])))
+        # Core lists a local image's path under `images` (with image URLs); a data URL is
+        # not worth showing.
+        images = [*(msg.local_images or ()), *(msg.images or ())]
+        shown = [str(i) for i in images if not str(i).startswith("data:")]
+        self.add(UserCell(text=msg.message, images=shown))
 
     def _on_agent_message_delta(self, msg: Any) -> None:
         if self._agent is None or self._agent.done:

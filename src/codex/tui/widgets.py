@@ -116,10 +116,12 @@ class Composer(TextArea):
             event.prevent_default()
             event.stop()
             text = self.text
-            if text.strip():
+            # An attached image alone is a message too (0.169 sends it).
+            if text.strip() or getattr(self.app, "images", None):
                 # Cleared here, before the app sees the message: keys typed meanwhile belong
                 # to the next message (clearing later erased them or glued them on).
-                self.remember(text)
+                if text.strip():
+                    self.remember(text)
                 sent = self.expand(text)
                 self.pastes.clear()
                 self.load_text("")
