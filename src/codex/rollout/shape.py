@@ -224,6 +224,10 @@ class LineShaper:
     def compacted(self) -> list[Line]:
         out: list[Line] = self._outside_turn()
         self._boundary(out)
+        if self._turn is not None:
+            # The next request's turn context follows the compaction (as upstream): a resume
+            # reads the context the compacted history continues with from it.
+            self._turn.context = None
         return self._hold(out)
 
     def release(self, *, final: bool = False) -> list[Line]:
