@@ -56,3 +56,36 @@ def test_mcp_tool_call(client: RpcClient, tmp_path: Path) -> None:
     assert unknown == {"code": -32603, "message": "unknown MCP server 'nobody'"}
     bad = call("echo", threadId="x")["error"]
     assert bad["code"] == -32600 and bad["message"].startswith("invalid thread id: x")
+
+
+def test_mcp_resource_read(client: RpcClient, tmp_path: Path) -> None:
+    from tests.app_server.test_schema import _validator
+
+    notes = {
+        "contents": [
+            {"uri": "memo://notes", "mimeType": "text/plain", "text": "remember the milk"}
+        ],
+        "originCallId": None,
+    }
+    # No thread: the configured servers, through the server's own manager.
+    read = client.call("mcpServer/resource/read", {"server": "peer", "uri": "memo://notes"})
+    assert read == notes
+    _validator("McpResourceReadResponse").validate(read)
+    thread_id = client.call(
+        "thread/start", {"cwd": str(tmp_path / "repo"), "approvalPolicy": "never"}
+    )["thread"]["id"]
+    params = {"threadId": thread_id, "server": "peer", "uri": "memo://notes"}
+    assert client.call("mcpServer/resource/read", params) == notes
+    reply, _ = client.response(
+        client.start("mcpServer/resource/read", {**params, "uri": "memo://none"})
+    )
+    assert reply["error"] == {
+        "code": -32602,
+        "message": "Unknown resource: memo://none",
+        "data": {"uri": "memo://none"},
+    }
+    reply, _ = client.response(
+        client.start("mcpServer/resource/read", {**params, "server": "nobody"})
+    )
+    assert reply["error"] == {"code": -32603, "message": "unknown MCP server 'nobody'"}
+    assert client.close() == 0  # the server's own manager closed with it

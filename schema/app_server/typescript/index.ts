@@ -41,6 +41,8 @@ export type { InitializeParams } from "./InitializeParams";
 export type { InitializeResponse } from "./InitializeResponse";
 export type { ItemCompletedNotification } from "./ItemCompletedNotification";
 export type { ItemStartedNotification } from "./ItemStartedNotification";
+export type { McpResourceReadParams } from "./McpResourceReadParams";
+export type { McpResourceReadResponse } from "./McpResourceReadResponse";
 export type { McpServerToolCallParams } from "./McpServerToolCallParams";
 export type { McpServerToolCallResponse } from "./McpServerToolCallResponse";
 export type { McpToolCallItem } from "./McpToolCallItem";

@@ -62,10 +62,9 @@ class AppServer:
         self._names_stamp: tuple[int, int, int] | bool | None = False  # False: never read
         self.connections: set[Connection] = set()
         self.exec_processes: dict[tuple[int, str], Any] = {}
-        self.fs_watches: dict[int, dict[str, Any]] = {}
-        self.feature_overrides: dict[
-            str, bool
-        ] = {}  # process-wide, as 0.169  # id(connection) → watch id → task
+        self.fs_watches: dict[int, dict[str, Any]] = {}  # id(connection) → watch id → task
+        self.feature_overrides: dict[str, bool] = {}  # process-wide, as 0.169
+        self._mcp: Any = None  # mcp_manager(): None not made yet, False no server configured
         self._git_info: dict[str, dict[str, Any]] | None = None
         self._configs: dict[tuple[object, ...], Config] = {}
         self._gc_settled = False
@@ -134,6 +133,16 @@ class AppServer:
 
             self._git_info = read_git_info(str(self.codex_home))
         return self._git_info
+
+    def mcp_manager(self) -> Any:
+        """An MCP manager over the configured servers, for requests naming no thread
+        (mcpServer/resource/read); created on first use, closed with the server. None when
+        no server is configured."""
+        if self._mcp is None:
+            from codex.mcp_client.manager import manager_for
+
+            self._mcp = manager_for(self.load_config()) or False
+        return self._mcp or None
 
     def _take_early(self) -> None:
         """The index and names the start-up phase built (early.py), if it listed threads."""
@@ -306,3 +315,5 @@ class AppServer:
             await live.stop()
         if self._index is not None:
             self._index.save()
+        if self._mcp:
+            await self._mcp.close()

@@ -1,7 +1,7 @@
 """Protocol types of the local methods added after the first set (codex.app_server.types):
 thread/shellCommand, thread/metadata/update, thread/inject_items, thread/items/list,
 fuzzyFileSearch, modelProvider/list, config/write and capabilities/read, hooks/list,
-mcpServer/tool/call,
+mcpServer/tool/call and resource/read,
 experimentalFeature/list and enablement/set, fs/watch and fs/unwatch, and the `fs/changed`
 notification. Registered into types.REQUESTS / NOTIFICATIONS, so `generate-json-schema` and
 `generate-ts` describe them with the rest."""
@@ -197,6 +197,17 @@ class McpServerToolCallResponse(TypedDict):
     _meta: NotRequired[Any]
 
 
+class McpResourceReadParams(TypedDict):
+    server: str
+    uri: str
+    threadId: NotRequired[str | None]
+
+
+class McpResourceReadResponse(TypedDict):
+    contents: list[Any]
+    originCallId: NotRequired[str | None]
+
+
 REQUESTS: dict[str, tuple[type, type | None]] = {
     "thread/shellCommand": (ThreadShellCommandParams, EmptyResponse),
     "thread/metadata/update": (ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse),
@@ -214,6 +225,7 @@ REQUESTS: dict[str, tuple[type, type | None]] = {
     ),
     "hooks/list": (HooksListParams, HooksListResponse),
     "mcpServer/tool/call": (McpServerToolCallParams, McpServerToolCallResponse),
+    "mcpServer/resource/read": (McpResourceReadParams, McpResourceReadResponse),
     "experimentalFeature/list": (ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
     "experimentalFeature/enablement/set": (
         ExperimentalFeatureEnablementSetParams,
