@@ -13,7 +13,6 @@ the index (codex.core.checkpoints.fastpath), a larger one by `git add` and `writ
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codex import _filelock
 from codex.core.checkpoints import fastpath, objects
 
 __all__ = ["SIZE_LIMIT", "CheckpointError", "CheckpointId", "CheckpointStore", "RestoreResult"]
@@ -239,12 +239,12 @@ class CheckpointStore:
         its index, and git refuses a second writer (`index.lock exists`) instead of waiting."""
         self.git_dir.mkdir(parents=True, exist_ok=True)
         with open(self.git_dir / "codex.lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            _filelock.lock(fh.fileno())  # fcntl is POSIX-only: Windows locks via msvcrt
             try:
                 self._ensure()
                 yield
             finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                _filelock.unlock(fh.fileno())
 
     # -- public -------------------------------------------------------------------------------
 
