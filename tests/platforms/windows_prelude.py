@@ -74,6 +74,9 @@ def main() -> None:
     for name in POSIX_ONLY:
         sys.modules[name] = None  # type: ignore[assignment]  # import raises ModuleNotFoundError
     sys.modules["msvcrt"] = _msvcrt_stand_in()
+    if sys.argv[1:2] == ["--python"]:  # run this code as Windows would (tests of codex parts)
+        exec(compile(sys.argv[2], "<--python>", "exec"), {"__name__": "__main__"})
+        return
     if sys.argv[1:2] == ["--import"]:  # import these modules, then stop (the static walk)
         for name in sys.argv[2:]:
             importlib.import_module(name)
