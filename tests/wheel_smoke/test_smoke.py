@@ -128,3 +128,48 @@ def test_the_sandbox_denies_a_write(tmp_path):
         check=True,
     )
     assert target.exists()
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows only: elsewhere an OS sandbox exists")
+def test_windows_exec_refuses_a_sandboxed_command_in_one_line(tmp_path):
+    """No OS sandbox on Windows yet: a command under the default read-only sandbox is refused
+    with one line naming `danger-full-access`, never run bare (tests/platforms simulates this on
+    Linux; here it is the real Windows wheel)."""
+    from tests.support.model_stream import FunctionCall
+
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    marker = tmp_path / "ran.txt"
+    cmd = f"{sys.executable} -c \"open({str(marker)!r}, 'w').close()\""
+    with MockModelServer() as server:
+        server.enqueue(
+            Turn([FunctionCall("call_1", "exec_command", {"cmd": cmd})]), Turn([Message("done")])
+        )
+        (home / "config.toml").write_text(
+            'model = "gpt-5.5"\nmodel_provider = "mock"\n[model_providers.mock]\n'
+            f'name = "mock"\nbase_url = "{server.base_url}"\nwire_api = "responses"\n'
+            'env_key = "PATH"\nstream_max_retries = 0\n'
+        )
+        proc = subprocess.run(
+            [*codex_argv(), "exec", "--json", "--skip-git-repo-check", "go"],
+            cwd=work,
+            env=env_for(home),
+            input=b"",
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    [item] = [
+        e["item"]
+        for e in events
+        if e["type"] == "item.completed" and e["item"]["type"] == "command_execution"
+    ]
+    text = item["aggregated_output"].strip()
+    assert "cannot sandbox: no sandbox for win32" in text and "danger-full-access" in text
+    assert "\n" not in text
+    assert not marker.exists()
