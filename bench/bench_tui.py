@@ -344,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if "echo" in todo:
                 phase(r, "keystroke echo after 30 turns (ms)", bench_echo, work, server, side)
-            print(f"{side.name}: {r}", file=sys.stderr)
+            if r:
+                print(f"{side.name}: {r}", file=sys.stderr)
     print(
         f"load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, "
         f"on {os.cpu_count()} CPUs"
