@@ -167,6 +167,12 @@ def _state(
     return [mode, oid, None if racy else key]
 
 
+def _same(old: Any, new: list[Any] | None) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    return bool(old[0] == new[0] and old[1] == new[1])
+
+
 def take(
     work_tree: Path,
     git_dir: Path,
@@ -189,6 +195,7 @@ def take(
     if sum(e[2][2] for e in files.values() if e is not None and e[2] is not None) > BYTES_LIMIT:
         raise Fallback("too many bytes")
     changes: dict[bytes, objects.Change] = {}
+    known: dict[str, Any] = pending["files"]
     for rel in candidates:
         if rel in dropped:
             state = None
@@ -205,6 +212,8 @@ def take(
                 check_parents=rel not in added,
             )
         files[rel] = state
+        if rel in known and _same(known[rel], state):
+            continue  # as the newest checkpoint has it: no tree on its path needs reading
         changes[os.fsencode(rel)] = None if state is None else (state[0].encode(), state[1])
     tree = objects.build_tree(git_dir, pending["tree"], changes) if changes else pending["tree"]
     if tree is None:
