@@ -223,13 +223,13 @@ async def _close_quietly(connection: AsyncConnectionInterface) -> None:
 
 def install_lean_pool(client: httpx.AsyncClient) -> None:
     """Give `client`'s default (no-proxy) transport a `LeanPool`, keeping its settings. A client
-    whose transport is not httpx's own (tests' mock transports, the batch's pausing wrapper)
-    is left as it is."""
+    whose transport is not httpx's own (tests' mock transports, the batch's pausing wrapper), or
+    that speaks HTTP/2, is left as it is."""
     transport = getattr(client, "_transport", None)
     if type(transport) is not httpx.AsyncHTTPTransport:
         return
     pool = getattr(transport, "_pool", None)
-    if type(pool) is not httpcore.AsyncConnectionPool:
-        return
+    if type(pool) is not httpcore.AsyncConnectionPool or pool._http2:
+        return  # HTTP/2 multiplexes requests on a busy connection: httpcore's pool does that
     pool.__class__ = LeanPool
     typing.cast(LeanPool, pool)._lean_init()
