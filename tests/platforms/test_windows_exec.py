@@ -160,3 +160,20 @@ def _module_file(name: str) -> Path | None:
     except ModuleNotFoundError:  # a C extension's inner `lib`/`ffi` objects, not files
         return None
     return Path(spec.origin) if spec and spec.origin else None
+
+
+def test_the_audits_modules_import_on_windows(tmp_path):
+    """The modules issue 18's audit found importing fcntl/termios at top level, exec path or not
+    (the app-server's process runner, the MCP OAuth store, ...), all import under Windows."""
+    modules = [
+        "codex.core.checkpoints.store",
+        "codex.auth.storage",
+        "codex.rollout.history",
+        "codex.tools.runtime.process",
+        "codex.app_server.exec_process",
+        "codex.sandbox.execpolicy_files",
+        "codex.mcp_client.oauth_store",
+    ]
+    out = _run(tmp_path, tmp_path, "--import", *modules)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"imported {len(modules)}"

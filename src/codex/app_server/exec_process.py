@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import fcntl
 import os
 import signal
 import struct
-import termios
 from typing import Any
 
 from codex.app_server.notifications import note
@@ -33,6 +31,9 @@ def exit_code(returncode: int | None) -> int:
 
 
 def set_size(fd: int, rows: int, cols: int) -> None:
+    import fcntl  # POSIX-only (as PTYs are): here, so Windows can import this module
+    import termios
+
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
