@@ -159,7 +159,7 @@ def _state(
     if mode == "120000":
         data = os.fsencode(os.readlink(path))
     else:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | objects.NOFOLLOW)
         with os.fdopen(fd, "rb") as fh:
             data = fh.read()
     oid = objects.hash_blob(git_dir, data)

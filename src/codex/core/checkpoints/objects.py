@@ -17,9 +17,21 @@ import os
 import zlib
 from pathlib import Path
 
-__all__ = ["Missing", "build_tree", "hash_blob", "read_tree", "write_commit", "write_object"]
+__all__ = [
+    "NOFOLLOW",
+    "Missing",
+    "build_tree",
+    "hash_blob",
+    "read_tree",
+    "set_ref",
+    "write_commit",
+    "write_object",
+]
 
 TREE_MODE = b"40000"
+# Not following a planted link, and not leaking the fd into git children (POSIX-only flags:
+# Windows has neither, and its handles are not inherited by default).
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 class Missing(Exception):
@@ -35,7 +47,7 @@ def write_object(git_dir: Path, kind: bytes, data: bytes) -> str:
     if os.path.exists(path):
         return oid
     tmp = f"{folder}/tmp_obj_{os.getpid()}_{oid[2:10]}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW
     try:
         fd = os.open(tmp, flags, 0o444)
     except FileNotFoundError:
