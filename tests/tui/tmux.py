@@ -70,6 +70,30 @@ class Pane:
             time.sleep(poll)  # polling interval, not a timing assumption
         raise AssertionError(f"screen never matched; last screen:\n{text}")
 
+    def pipe_output(self, path: Path) -> None:
+        """Append everything the program writes from now on to `path` (tmux pipe-pane)."""
+        self._tmux("pipe-pane", "-t", "e2e", f"cat >> {shlex.quote(str(path))}")
+
+    def wait_drawn(self, pred: Callable[[str], bool], output: Path, deadline: float = 60.0) -> str:
+        """As `wait_for`, but the pane is captured only when the program wrote something (the
+        file of `pipe_output` grew) or 0.1 s passed: a `capture-pane` every 2 ms spawns 500
+        tmux clients a second, CPU taken from the program being timed on a small machine."""
+        end = time.monotonic() + deadline
+        size, captured, text = -1, 0.0, ""
+        while time.monotonic() < end:
+            try:
+                now_size = output.stat().st_size
+            except FileNotFoundError:
+                now_size = -1
+            now = time.monotonic()
+            if now_size != size or now - captured >= 0.1:
+                size, captured = now_size, now
+                text = self.capture()
+                if pred(text):
+                    return text
+            time.sleep(0.001)  # polling interval, not a timing assumption
+        raise AssertionError(f"screen never matched; last screen:\n{text}")
+
     def wait_text(self, needle: str, deadline: float = 60.0) -> str:
         return self.wait_for(lambda screen: needle in screen, deadline)
 
