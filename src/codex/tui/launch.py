@@ -66,6 +66,11 @@ def check_terminal() -> None:
             f"the TUI needs at least {MIN_COLUMNS}x{MIN_ROWS}",
             exit_code=1,
         )
+    # Textual sizes its screen with shutil.get_terminal_size, which prefers $COLUMNS/$LINES to
+    # the terminal: an exported value laid the TUI out at that size (80x24 in a 100x30 pane),
+    # and kept it on resize. The terminal's own size is the one to use, as 0.169's.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
 
 def flag_overrides(req: TuiRequest) -> dict[str, object]:

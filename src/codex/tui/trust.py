@@ -48,7 +48,8 @@ CHOICES = (
     ("Trust and continue", True),
     ("Quit", False),
 )
-# 0.169's words (its second choice leads to its agent command center, which we do not have).
+# 0.169's words (its second choice, "Back to Agent Command Center", leads to a screen we do
+# not have).
 EXPLANATION = (
     "Trust this folder? Codex can read, edit, and run files here, subject to your permission "
     "settings. Folder settings can run code automatically, even without a model request. "
@@ -61,7 +62,8 @@ class TrustScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     TrustScreen { background: $background; align: left top; }
-    TrustScreen > Vertical { height: auto; padding: 1 2; }
+    TrustScreen > Vertical { height: auto; padding: 1 0; }
+    TrustScreen #head, TrustScreen #foot { padding: 0 2; }
     """
     BINDINGS: ClassVar = [
         Binding("up", "move(-1)", show=False),
@@ -80,27 +82,27 @@ class TrustScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(id="body")
+            yield Static(id="head")
+            yield Static(id="choices")
+            yield Static(id="foot")
 
     def on_mount(self) -> None:
         self._draw()
 
     def _draw(self) -> None:
-        text = Text(f"> You are running Codex in {self.cwd}\n\n", style="bold")
-        text.append(
-            "Since this folder is version controlled, you may wish to allow Codex to work in "
-            "this folder without asking for approval.\n\n"
-            if (trust_key(self.cwd) / ".git").exists()
-            else "Do you trust the files in this folder?\n\n",
-            style="",
-        )
+        # 0.169's screen (tests/fixtures/tui_official_0169/trust_prompt.txt), but for the second
+        # choice: its agent command center does not exist here, so it quits (Esc as well).
+        head = Text("Folder access\n", style="bold")
+        head.append(f"{self.cwd}\n\n", style="dim")
+        head.append(EXPLANATION + "\n")
+        self.query_one("#head", Static).update(head)
+        choices = Text()
         for i, (label, _) in enumerate(CHOICES):
-            mark = "› " if i == self.selected else "  "
-            text.append(
-                f"{mark}{i + 1}. {label}\n", style="bold cyan" if i == self.selected else ""
-            )
-        text.append("\nPress enter to continue", style="dim")
-        self.query_one("#body", Static).update(text)
+            mark = "› " if i == self.selected else "  "  # in the margin, as 0.169
+            style = "bold cyan" if i == self.selected else ""
+            choices.append(f"{mark}{i + 1}. {label}\n", style=style)
+        self.query_one("#choices", Static).update(choices)
+        self.query_one("#foot", Static).update(Text("enter continue · esc quit", style="dim"))
 
     def action_move(self, step: int) -> None:
         self.selected = (self.selected + step) % len(CHOICES)

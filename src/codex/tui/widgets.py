@@ -64,6 +64,33 @@ class Popup(Static):
         self.update(out)
 
 
+# The `?` overlay: 0.169's layout and words (tests/fixtures/tui_official_0169/), listing only
+# the keys this TUI has (0.169 also lists its shell, mode, reasoning, voice, editor, history
+# search, agents and transcript keys).
+SHORTCUTS_COMPOSE = (("/", "Commands"), ("@", "Mention files"), ("^j", "New line"))
+SHORTCUTS_SESSION = (("enter", "Send message"), ("esc", "Interrupt"), ("^c", "Quit"))
+SHORTCUTS_HINT = "? / esc close"
+
+
+class ShortcutsOverlay(Static):
+    """The keyboard shortcuts, shown above the composer while `?` toggles them on."""
+
+    DEFAULT_CSS = "ShortcutsOverlay { height: auto; padding: 1 2 0 2; }"
+
+    def on_mount(self) -> None:
+        out = Text("Keyboard shortcuts\n\n", style="bold")
+        out.append(f"{'Compose':<30}Session\n", style="bold")
+        rows = max(len(SHORTCUTS_COMPOSE), len(SHORTCUTS_SESSION))
+        for i in range(rows):
+            left = SHORTCUTS_COMPOSE[i] if i < len(SHORTCUTS_COMPOSE) else ("", "")
+            right = SHORTCUTS_SESSION[i] if i < len(SHORTCUTS_SESSION) else ("", "")
+            out.append(f"{left[0]:<9}", style="cyan")
+            out.append(f"{left[1]:<21}")
+            out.append(f"{right[0]:<15}", style="cyan")
+            out.append(right[1] + ("\n" if i + 1 < rows else ""))
+        self.update(out)
+
+
 class Composer(TextArea):
     """Enter sends; Shift+Enter / Ctrl+J insert a newline (as upstream); ↑/↓ on the first/last
     line walk the message history."""
@@ -92,6 +119,7 @@ class Composer(TextArea):
         self._history_index: int | None = None
         self._draft = ""
         self.pastes: dict[str, str] = {}
+        self._overlay: ShortcutsOverlay | None = None  # the `?` overlay, while open
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -109,6 +137,10 @@ class Composer(TextArea):
             if (kind, items) != (popup.kind, popup.items):
                 popup.show(kind, items)
         if popup is not None and popup.items and self._popup_key(popup, key):
+            event.prevent_default()
+            event.stop()
+            return
+        if self._shortcuts_key(key):
             event.prevent_default()
             event.stop()
             return
@@ -141,6 +173,32 @@ class Composer(TextArea):
             event.stop()
             return
         await super()._on_key(event)
+
+    def _shortcuts_key(self, key: str) -> bool:
+        """`?` on an empty composer toggles the shortcuts overlay (as 0.169; typed after text
+        it is a "?"); Esc closes it. Any other key closes it and is handled as usual."""
+        overlay = self._overlay
+        if key == "question_mark" and not self.text:
+            if overlay is not None:
+                overlay.remove()
+                self._overlay = None
+            else:
+                self._overlay = ShortcutsOverlay()
+                self.screen.mount(self._overlay, before=self)
+            self._overlay_shown(overlay is None)
+            return True
+        if overlay is not None:
+            overlay.remove()
+            self._overlay = None
+            self._overlay_shown(False)
+            return key == "escape"
+        return False
+
+    def _overlay_shown(self, shown: bool) -> None:
+        """The status line's footer says how to close the overlay while it is open."""
+        for line in self.screen.query(StatusLine):
+            line.overlay_open = shown
+            line.repaint()
 
     def _popup(self) -> Popup | None:
         from textual.css.query import NoMatches
@@ -251,8 +309,17 @@ class Composer(TextArea):
 class StatusLine(Static):
     DEFAULT_CSS = "StatusLine { height: 2; padding: 0 2; color: $text-muted; }"
     _shown: tuple[str, str] | None = None
+    _status: Status | None = None
+    overlay_open = False  # the shortcuts overlay is open: the footer says how to close it
+
+    def repaint(self) -> None:
+        if self._status is not None:
+            self.show(self._status)
 
     def show(self, status: Status, hint: str = "") -> None:
+        self._status = status
+        if not hint and self.overlay_open:
+            hint = SHORTCUTS_HINT
         parts = [f"{status.model} {status.effort or 'default'}"]
         if status.cwd:
             parts.append(status.cwd)
