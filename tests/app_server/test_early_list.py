@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from tests.app_server.rpc_client import scratch_env
 from tests.app_server.test_fast_start import INIT, _both, _line, _run
+from tests.support.mock_model_server import MockModelServer, scenario
 
 
 def _rollout(home: Path, stamp: str, text: str, *, provider: str = "mock", cwd: str = "/w") -> str:
@@ -176,3 +177,23 @@ def test_a_rename_by_another_program_shows_in_the_next_list(listed_home: Path, r
         assert read["name"] == "renamed"
     finally:
         client.close()
+
+
+def test_threads_a_server_ran_are_in_the_index_it_leaves(
+    home: Path, repo: Path, mock: MockModelServer
+) -> None:
+    """The next server lists them from the saved heads, parsing no rollout."""
+    from tests.app_server.rpc_client import RpcClient, ours_argv
+
+    mock.repeat(scenario("message"))
+    client = RpcClient(ours_argv(), scratch_env(home), repo)
+    client.initialize()
+    started = client.call("thread/start", {"cwd": str(repo), "approvalPolicy": "never"})
+    client.turn(started["thread"]["id"], "indexed")
+    ephemeral = client.call("thread/start", {"cwd": str(repo), "ephemeral": True})
+    client.turn(ephemeral["thread"]["id"], "not on disk")
+    assert client.close() == 0
+    saved = json.loads((home / "cache" / "app-server" / "threads.v1.json").read_text())
+    heads = {Path(path).name: head for path, head in saved["heads"].items()}
+    (name,) = heads
+    assert started["thread"]["id"] in name and heads[name][3] == "indexed"

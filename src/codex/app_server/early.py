@@ -92,9 +92,11 @@ WARM = (
 
 # After an answer, how long to wait for the client's next request before the next import
 # step: a client that just got its list often asks again at once (the next page), and a
-# step may take ~10 ms (asyncio). Bounded, so the start-up is delayed by at most this per
-# request answered here.
-LINGER = 0.002
+# step may take ~10 ms (asyncio; several times that on a loaded machine), while a client's
+# own turnaround (decoding a 20 KB page, a thread hand-off) can pass 2 ms under load. Any
+# request arriving meanwhile ends the wait at once, so this only delays the start-up when
+# the client is idle, by at most this per request answered here.
+LINGER = 0.01
 
 # Bytes this phase holds at most: a longer line (or a flood) is left to the full server,
 # whose reader refuses oversized lines without buffering them whole.

@@ -308,11 +308,23 @@ class AppServer:
         await kill_connection_processes(self, conn)
 
     async def close(self) -> None:
-        """Shut every thread down (rollouts flushed and closed, commands killed)."""
+        """Shut every thread down (rollouts flushed and closed, commands killed), then save
+        the thread index with the heads of the threads this server ran: the next server
+        lists them without parsing their rollouts."""
+        ran: list[str] = []
         for thread_id in list(self.live):
             live = self.live.pop(thread_id)
             await self.manager.remove(thread_id)
             await live.stop()
+            if live.path and not live.ephemeral:
+                ran.append(str(live.path))
+        if ran:
+            from codex.app_server.thread_index import parse_name
+
+            for path in ran:
+                parsed = parse_name(os.path.basename(path))
+                if parsed is not None:
+                    self.index.summary(path, parsed[0], parsed[1], False)
         if self._index is not None:
             self._index.save()
         if self._mcp:
