@@ -298,16 +298,23 @@ class TurnRunner:
     async def _run_tool(self, call: ToolCall) -> ToolResult:
         lock = self.lock.shared() if is_parallel_safe(call) else self.lock.exclusive()
         async with lock:
-            if self.checkpoints is not None:  # undo: the tree before a call that may write
-                await self.checkpoints.before_tool(call.name, call.call_id)
-            telemetry = self.state.telemetry
-            if telemetry is None:
-                return await dispatch(self.tool_ctx, call)
-            telemetry.tool_started(self.sub_id, call.name, call.call_id)
-            result = await dispatch(self.tool_ctx, call)
-            output = result.output if isinstance(result.output, str) else str(result.output)
-            telemetry.tool_finished(call.name, call.call_id, call.payload, output, result.success)
-            return result
+            checkpoints = self.checkpoints
+            try:
+                if checkpoints is not None:  # undo: the tree before a call that may write
+                    await checkpoints.before_tool(call.name, call.call_id)
+                telemetry = self.state.telemetry
+                if telemetry is None:
+                    return await dispatch(self.tool_ctx, call)
+                telemetry.tool_started(self.sub_id, call.name, call.call_id)
+                result = await dispatch(self.tool_ctx, call)
+                output = result.output if isinstance(result.output, str) else str(result.output)
+                telemetry.tool_finished(
+                    call.name, call.call_id, call.payload, output, result.success
+                )
+                return result
+            finally:
+                if checkpoints is not None:  # undo: the tree the call left, while the model reads
+                    checkpoints.after_tool()
 
     async def _collect_outputs(self) -> list[ResponseItem]:
         outputs: list[ResponseItem] = []

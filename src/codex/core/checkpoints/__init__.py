@@ -49,7 +49,19 @@ class TurnCheckpoints:
     turn writes before its first tool call, and every tool call and the turn's end wait for it.
     """
 
-    __slots__ = ("_any_call", "_first", "_tool_ran", "last", "state", "store", "turn_id")
+    __slots__ = (
+        "_after",
+        "_after_calls",
+        "_any_call",
+        "_calls",
+        "_first",
+        "_running",
+        "_tool_ran",
+        "last",
+        "state",
+        "store",
+        "turn_id",
+    )
 
     def __init__(
         self,
@@ -65,6 +77,12 @@ class TurnCheckpoints:
         self._first: asyncio.Future[CheckpointId] | None = first
         self._tool_ran = False  # a writing tool has started since `last` was taken
         self._any_call = False  # any tool call (MCP and custom ones too) has started
+        self._calls = 0  # tool calls started
+        self._running = 0  # tool calls started and not ended
+        # The tree as the last tool call left it, taken while the model answers; the turn's
+        # `after` when no call started since (`_after_calls` is `_calls` when it was started).
+        self._after: asyncio.Future[CheckpointId] | None = None
+        self._after_calls = -1
         first.add_done_callback(self._took_first)
 
     def _took_first(self, first: asyncio.Future[CheckpointId]) -> None:
@@ -118,6 +136,8 @@ class TurnCheckpoints:
         written since the last one (the first call of a turn starts from `before`). Recorded
         only when the tree changed, so a turn of reads adds no rollout lines."""
         self._any_call = True
+        self._calls += 1
+        self._running += 1
         if not await self._ready() or tool_name not in _WRITING_TOOLS:
             return
         if not self._tool_ran:
@@ -126,6 +146,20 @@ class TurnCheckpoints:
         commit = await self._take(f"before call {call_id} of turn {self.turn_id}")
         if commit is not None and commit != self.last:
             self._record("before_tool", commit, call_id=call_id)
+
+    def after_tool(self) -> None:
+        """A tool call ended (every `before_tool` is paired with one). Once none is running,
+        the tree is checkpointed in a worker while the model reads the results: if it answers
+        without another call, that is the turn's `after`, and the turn's end does not wait
+        for a scan of the tree."""
+        self._running -= 1
+        if self._running > 0 or self.last is None:
+            return
+        after = asyncio.ensure_future(
+            asyncio.to_thread(self.store.checkpoint, f"after turn {self.turn_id}")
+        )
+        after.add_done_callback(_retrieved)  # a stale one's failure is nobody's concern
+        self._after, self._after_calls = after, self._calls
 
     async def after_turn(self) -> None:
         """The tree as the turn left it (also when it failed or was interrupted).
@@ -140,9 +174,19 @@ class TurnCheckpoints:
             assert self.last is not None
             self._record("after", self.last)
             return
-        commit = await self._take(f"after turn {self.turn_id}")
+        commit = None
+        if self._after is not None and self._after_calls == self._calls and not self._running:
+            with contextlib.suppress(CheckpointError, OSError):
+                commit = await asyncio.shield(self._after)
+        if commit is None:
+            commit = await self._take(f"after turn {self.turn_id}")
         if commit is not None:
             self._record("after", commit)
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # marks it retrieved: no "exception was never retrieved" warning
 
 
 def _printable(name: str) -> str:
