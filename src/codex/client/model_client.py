@@ -34,6 +34,7 @@ from codex.client.errors import (
     UsageLimitReached,
 )
 from codex.client.events import Failed, RateLimits, ResponseEvent, Retrying
+from codex.client.lean_send import send_stream
 from codex.client.providers import ModelProvider
 from codex.client.rate_limits import parse_rate_limits
 from codex.client.request import (
@@ -250,13 +251,17 @@ class ModelClient:
             extra=prompt.extra_headers,
         )
         http = self._http or shared_client()
-        idle = provider.stream_idle_timeout
-        timeout = httpx.Timeout(idle, connect=CONNECT_TIMEOUT)
         if isinstance(body, StreamedJson):
             headers["content-length"] = str(body.length)  # not chunked: same framing as bytes
-        request = http.build_request("POST", url, content=body, headers=headers, timeout=timeout)
         try:
-            response = await http.send(request, stream=True)
+            response = await send_stream(
+                http,
+                url,
+                body,
+                headers,
+                idle=provider.stream_idle_timeout,
+                connect=CONNECT_TIMEOUT,
+            )
         except httpx.TimeoutException as exc:
             raise ConnectionFailed(f"timeout connecting to {url}: {exc}") from exc
         except httpx.TransportError as exc:
