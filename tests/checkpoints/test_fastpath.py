@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from codex.core.checkpoints import CheckpointStore
+from codex.core.checkpoints import CheckpointStore, fastpath
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -156,9 +156,15 @@ def test_a_small_change_leaves_the_index_alone_and_restores(tmp_path: Path) -> N
     assert (root / "f3.txt").stat().st_mode & 0o100
 
 
-def test_a_rewrite_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
-    """A file rewritten within the file system's timestamp granularity keeps its size and
-    mtime: the side table keeps no stat data for a file that new (git's racy-clean rule)."""
+@pytest.mark.parametrize("racy_window", [True, False])
+def test_a_rewrite_that_keeps_size_and_mtime_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, racy_window: bool
+) -> None:
+    """A rewrite keeping the size and (restored) mtime: the side table's stat key has the
+    ctime, and a file modified within RACY_NS of a checkpoint keeps no key at all, so it is
+    read again (git's racy-clean rule). Without the window the key alone must catch it."""
+    if not racy_window:
+        monkeypatch.setattr(fastpath, "RACY_NS", 0)
     root = tmp_path / "work"
     w(root, "a.txt", "aaaa\n")
     w(root, "other.txt", "o\n")
