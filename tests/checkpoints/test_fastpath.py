@@ -193,3 +193,23 @@ def test_two_stores_of_one_tree_share_the_side_table(tmp_path: Path) -> None:
         commit = (one if i % 2 else two).checkpoint(f"round {i}")
         assert git(one, "show", f"{commit}:a.txt") == f"a {i}\n"
         assert git(one, "show", f"{commit}:s{i % 2}.txt") == f"round {i}\n"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"files": {"a.txt": 5}}, {"tree": "not a tree id", "files": {"a.txt": None}}, {"files": []}],
+)
+def test_a_damaged_side_table_falls_back_to_git(tmp_path: Path, damage: dict[str, object]) -> None:
+    import json
+
+    root = tmp_path / "work"
+    w(root, "a.txt", "a\n")
+    w(root, "b.txt", "b\n")
+    store = CheckpointStore(tmp_path / "home", root)
+    store.checkpoint("first")
+    table = store.git_dir / "pending.json"
+    table.write_text(json.dumps({**json.loads(table.read_text()), **damage}))
+    w(root, "a.txt", "a2\n")
+    commit = store.checkpoint("second")  # was: a TypeError out of the checkpoint
+    assert git(store, "show", f"{commit}:a.txt") == "a2\n"
+    assert git(store, "show", f"{commit}:b.txt") == "b\n"

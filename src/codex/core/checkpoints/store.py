@@ -300,8 +300,17 @@ class CheckpointStore:
                     self.work_tree, self.git_dir, pending, add, drop, big,
                     self.size_limit, start_ns,
                 )  # fmt: skip
-            except (fastpath.Fallback, objects.Missing, OSError):
-                pass  # git takes this one, from the index brought up to `parent`
+            except (
+                fastpath.Fallback,
+                objects.Missing,
+                OSError,
+                ValueError,
+                LookupError,
+                TypeError,
+            ):
+                # git takes this one, from the index brought up to `parent` (also when the side
+                # table or a tree object is damaged: only git's path is trusted then)
+                pass
             else:
                 if tree == pending["tree"] and self.note(parent) == big:
                     if files != pending["files"]:
