@@ -139,9 +139,9 @@ class AppServer:
         (mcpServer/resource/read); created on first use, closed with the server. None when
         no server is configured."""
         if self._mcp is None:
-            from codex.mcp_client.manager import manager_for
+            from codex.core.mcp_servers import mcp_manager
 
-            self._mcp = manager_for(self.load_config()) or False
+            self._mcp = mcp_manager(self.load_config()) or False
         return self._mcp or None
 
     def _take_early(self) -> None:

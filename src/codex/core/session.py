@@ -558,11 +558,9 @@ def _tool_hook(config: Config, session_id: str, transcript_path: str | None) -> 
 
 def _mcp_manager(config: Config) -> Any:
     """The `[mcp_servers]` manager, or None (then codex.mcp_client is never imported)."""
-    if not getattr(config, "mcp_servers", None):
-        return None
-    from codex.mcp_client.manager import manager_for
+    from codex.core.mcp_servers import mcp_manager
 
-    return manager_for(config)
+    return mcp_manager(config)
 
 
 def _custom_tools(config: Config) -> dict[str, Any]:
