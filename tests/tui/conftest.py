@@ -4,7 +4,7 @@ builds the app as `codex` would, from the same config loader."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,16 @@ def repo(git_repo: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(home: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    """`make_app(prompt=..., flags=..., **options)` → a CodexApp for `repo` with `home`."""
+def make_app(
+    home: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Any]]:
+    """`make_app(prompt=..., flags=..., **options)` → a CodexApp for `repo` with `home`. The
+    `codex` logger is put back afterwards: loading the config installs the TUI's log handler
+    once per process and stops propagation, which hid later tests' records from caplog."""
+    import logging
+
+    logger = logging.getLogger("codex")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
     monkeypatch.setenv("MOCK_KEY", "test-key")
     monkeypatch.setenv("CODEX_HOME", str(home))
 
@@ -41,7 +49,13 @@ def make_app(home: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> Callabl
         options.setdefault("history", recent_messages(home))
         return CodexApp(LaunchOptions(config=config, version="0.0.0-test", **options))
 
-    return make
+    yield make
+    for handler in list(logger.handlers):
+        if handler not in saved[0]:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.propagate = saved[1]
+    logger.setLevel(saved[2])
 
 
 @pytest.fixture
