@@ -115,3 +115,20 @@ def test_a_thing_recorded_in_both_shapes_shows_once(tmp_path: Path) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(b"\n".join(_line("event_msg", e) for e in events) + b"\n")
     assert _summary(path) == [*LEGACY_CELLS, ("user", "list files", "/r/a.png")]
+
+
+def test_resume_picker_lists_a_0169_rollout_with_its_prompt(tmp_path: Path) -> None:
+    """The picker's list and preview (core.threads, also rollout.listing and the viewer's
+    catalog, each tested on 0.169 files in their own suites) read the UserMessage item."""
+    from codex.rollout.listing import list_sessions
+    from codex.tui.picker import list_sessions as picker_sessions
+
+    raw = OFFICIAL.read_bytes()
+    sid = orjson.loads(raw.splitlines()[0])["payload"]["id"]
+    day = tmp_path / "sessions" / "2026" / "12" / "07"
+    day.mkdir(parents=True)
+    (day / f"rollout-2026-12-07T02-39-38-{sid}.jsonl").write_bytes(raw)
+    [shown] = picker_sessions(tmp_path, cwd=None)
+    assert (shown.thread_id, shown.preview) == (sid, "make a file")
+    [listed] = list_sessions(tmp_path, page_size=10).items
+    assert listed.first_user_message == "make a file"
