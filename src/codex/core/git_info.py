@@ -4,12 +4,20 @@ answer for ordinary repos, ~0.1 ms instead of ~15 ms of startup."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from codex.core.stat_cache import StatCache, Watch
 
-def _git_dir(cwd: Path) -> Path | None:
+# Per process: threads started in the same cwd share the answer while the files that decided it
+# are unchanged (codex.core.stat_cache): a commit or checkout between two threads is seen.
+_cache: StatCache[dict[str, str] | None] = StatCache()
+
+
+def _git_dir(cwd: Path, watch: Watch) -> Path | None:
     for directory in (cwd, *cwd.parents):
         dot_git = directory / ".git"
+        watch.add(dot_git)  # missing now: watched for appearing; a .git file for its target
         if dot_git.is_dir():
             return dot_git
         if dot_git.is_file():  # worktree / submodule: "gitdir: <path>"
@@ -24,7 +32,8 @@ def _git_dir(cwd: Path) -> Path | None:
     return None
 
 
-def _read(path: Path) -> str | None:
+def _read(path: Path, watch: Watch) -> str | None:
+    watch.add(path)  # stamped before it is read (missing paths too: one may appear)
     try:
         return path.read_text(errors="replace")
     except OSError:
@@ -32,24 +41,30 @@ def _read(path: Path) -> str | None:
 
 
 def git_info(cwd: Path) -> dict[str, str] | None:
-    """`{commit_hash?, branch?, repository_url?}` of the repo holding `cwd`, or None."""
-    git_dir = _git_dir(cwd)
+    """`{commit_hash?, branch?, repository_url?}` of the repo holding `cwd`, or None (a new dict
+    per call: the caller may keep or change it)."""
+    info = _cache.get(os.fspath(cwd), lambda watch: _git_info(cwd, watch))
+    return dict(info) if info is not None else None
+
+
+def _git_info(cwd: Path, watch: Watch) -> dict[str, str] | None:
+    git_dir = _git_dir(cwd, watch)
     if git_dir is None:
         return None
     common = git_dir
-    common_file = _read(git_dir / "commondir")
+    common_file = _read(git_dir / "commondir", watch)
     if common_file:
         common = (git_dir / common_file.strip()).resolve()
     info: dict[str, str] = {}
-    head = (_read(git_dir / "HEAD") or "").strip()
+    head = (_read(git_dir / "HEAD", watch) or "").strip()
     commit = None
     if head.startswith("ref:"):
         ref = head[4:].strip()
         if ref.startswith("refs/heads/"):
             info["branch"] = ref[len("refs/heads/") :]
-        commit = (_read(git_dir / ref) or _read(common / ref) or "").strip() or None
+        commit = (_read(git_dir / ref, watch) or _read(common / ref, watch) or "").strip() or None
         if commit is None:
-            for line in (_read(common / "packed-refs") or "").splitlines():
+            for line in (_read(common / "packed-refs", watch) or "").splitlines():
                 parts = line.split(" ", 1)
                 if len(parts) == 2 and parts[1].strip() == ref:
                     commit = parts[0]
@@ -58,7 +73,7 @@ def git_info(cwd: Path) -> dict[str, str] | None:
         commit = head
     if commit:
         info = {"commit_hash": commit, **info}
-    url = _origin_url(_read(common / "config") or "")
+    url = _origin_url(_read(common / "config", watch) or "")
     if url:
         info["repository_url"] = url
     return info or None

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from codex.core.stat_cache import StatCache, Watch
 from codex.protocol.items import InputText, Message, ResponseItem
 
 BASE_INSTRUCTIONS = """\
@@ -54,10 +56,23 @@ def _read_trimmed(path: Path) -> str | None:
     return text or None
 
 
+# The Watch of the `user_instructions` being computed in this context (codex.core.stat_cache):
+# the readers below add every path whose state decides their answer.
+_watch: ContextVar[Watch | None] = ContextVar("codex_prompt_watch", default=None)
+
+
+def _watched(path: Path) -> None:
+    watch = _watch.get()
+    if watch is not None:
+        watch.add(path)
+
+
 def global_instructions(codex_home: Path) -> str | None:
     """`$CODEX_HOME/AGENTS.override.md` if non-empty, else `$CODEX_HOME/AGENTS.md`."""
     for name in _AGENTS_FILENAMES:
-        text = _read_trimmed(codex_home / name)
+        path = codex_home / name
+        _watched(path)
+        text = _read_trimmed(path)
         if text:
             return text
     return None
@@ -65,7 +80,9 @@ def global_instructions(codex_home: Path) -> str | None:
 
 def _git_root(start: Path) -> Path | None:
     for directory in (start, *start.parents):
-        if (directory / ".git").exists():
+        dot_git = directory / ".git"
+        _watched(dot_git)  # missing now: watched for appearing
+        if dot_git.exists():
             return directory
     return None
 
@@ -73,6 +90,7 @@ def _git_root(start: Path) -> Path | None:
 def project_doc_paths(cwd: Path, fallback_names: Sequence[str] = ()) -> list[Path]:
     """The AGENTS.md files that apply to `cwd`: one per directory from the git root down."""
     try:
+        _watched(cwd)  # a symlinked cwd pointed elsewhere changes its identity
         cwd = cwd.resolve()
     except OSError:
         return []
@@ -89,6 +107,7 @@ def project_doc_paths(cwd: Path, fallback_names: Sequence[str] = ()) -> list[Pat
     for directory in dirs:
         for name in names:
             candidate = directory / name
+            _watched(candidate)  # missing ones too: one may appear
             if candidate.is_file():
                 found.append(candidate)
                 break
@@ -116,15 +135,34 @@ def project_docs(cwd: Path, max_bytes: int, fallback_names: Sequence[str] = ()) 
     return "\n\n".join(parts) if parts else None
 
 
-def user_instructions(
-    codex_home: Path, cwd: Path, max_bytes: int, fallback_names: Sequence[str] = ()
+def _compute_user_instructions(
+    codex_home: Path, cwd: Path, max_bytes: int, fallback_names: Sequence[str], watch: Watch
 ) -> str | None:
-    """Global instructions, then the project docs, as upstream merges them."""
-    glob = global_instructions(codex_home)
-    proj = project_docs(cwd, max_bytes, fallback_names)
+    token = _watch.set(watch)
+    try:
+        glob = global_instructions(codex_home)
+        proj = project_docs(cwd, max_bytes, fallback_names)
+    finally:
+        _watch.reset(token)
     if glob and proj:
         return glob + PROJECT_DOC_SEPARATOR + proj
     return glob or proj
+
+
+# Per process: threads started in the same cwd read the same files (codex.core.stat_cache).
+_instructions_cache: StatCache[str | None] = StatCache()
+
+
+def user_instructions(
+    codex_home: Path, cwd: Path, max_bytes: int, fallback_names: Sequence[str] = ()
+) -> str | None:
+    """Global instructions, then the project docs, as upstream merges them. Read again only when
+    a file or directory that decided the answer changed since the last read in this process."""
+    names = tuple(fallback_names)
+    return _instructions_cache.get(
+        (os.fspath(codex_home), os.fspath(cwd), max_bytes, names),
+        lambda watch: _compute_user_instructions(codex_home, cwd, max_bytes, names, watch),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,87 @@
+"""`StatCache`: a value computed from files, kept per key while the files that decided it are
+unchanged, checked by one `stat` each.
+
+Every thread start reads AGENTS.md (every directory from the git root down to cwd) and the git
+facts for `session_meta`. Many threads in one process (the Python API, the app-server) would read
+the same files over and over; the answer is reused instead, but only as long as a stat of every
+path the computation looked at is the same as when it was computed (identity, size, mtime,
+ctime; a path that was missing must still be missing: the caller watches every candidate it
+looked for). So a user who edits or adds AGENTS.md between two threads is seen by the second, as
+before.
+
+Racy stats: a file changed within the filesystem's timestamp granularity of when it was stat'ed
+can change again without its stat changing (git's "racily clean" index entries). An answer whose
+paths changed less than `RACY_NS` before it was computed is therefore not kept.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+RACY_NS = 2_000_000_000  # coarser than any timestamp granularity of a local filesystem (FAT: 2 s)
+MAX_ENTRIES = 64
+
+Stamp = tuple[int, int, int, int, int] | None
+
+
+def stamp(path: str) -> Stamp:
+    """What a change to `path` changes (None: it does not exist or cannot be stat'ed)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class Watch:
+    """The paths a computation looked at, with their stamps taken before it read them."""
+
+    __slots__ = ("paths", "stamps")
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.stamps: list[Stamp] = []
+
+    def add(self, path: str | os.PathLike[str]) -> Stamp:
+        """Watch `path`; its stamp (taken now, before the caller reads it)."""
+        p = os.fspath(path)
+        st = stamp(p)
+        self.paths.append(p)
+        self.stamps.append(st)
+        return st
+
+    def unchanged(self) -> bool:
+        return all(stamp(p) == st for p, st in zip(self.paths, self.stamps, strict=True))
+
+    def racy(self, now_ns: int) -> bool:
+        return any(st is not None and now_ns - max(st[3], st[4]) < RACY_NS for st in self.stamps)
+
+
+class StatCache(Generic[T]):
+    """`get(key, compute)`: `compute(watch)` returns the value, calling `watch.add(path)` for
+    every path whose state decides it (before reading it), found or not."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Hashable, tuple[T, Watch]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[Watch], T]) -> T:
+        entry = self._entries.get(key)
+        if entry is not None and entry[1].unchanged():
+            return entry[0]
+        watch = Watch()
+        value = compute(watch)
+        if watch.racy(time.time_ns()):
+            self._entries.pop(key, None)
+        else:
+            if len(self._entries) >= MAX_ENTRIES and key not in self._entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = (value, watch)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
