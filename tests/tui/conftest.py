@@ -29,13 +29,7 @@ def repo(git_repo: Path) -> Path:
 def make_app(
     home: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., Any]]:
-    """`make_app(prompt=..., flags=..., **options)` → a CodexApp for `repo` with `home`. The
-    `codex` logger is put back afterwards: loading the config installs the TUI's log handler
-    once per process and stops propagation, which hid later tests' records from caplog."""
-    import logging
-
-    logger = logging.getLogger("codex")
-    saved = (list(logger.handlers), logger.propagate, logger.level)
+    """`make_app(prompt=..., flags=..., **options)` → a CodexApp for `repo` with `home`."""
     monkeypatch.setenv("MOCK_KEY", "test-key")
     monkeypatch.setenv("CODEX_HOME", str(home))
 
@@ -50,12 +44,24 @@ def make_app(
         return CodexApp(LaunchOptions(config=config, version="0.0.0-test", **options))
 
     yield make
+
+
+@pytest.fixture(autouse=True)
+def _codex_logger_restored() -> Iterator[None]:
+    """The `codex` logger as it was before the test: loading a config in-process installs the
+    TUI's log handler once per process and stops propagation, which hid every later test's
+    records from caplog (tests/rollout's torn-line warning test failed after these)."""
+    import logging
+
+    logger = logging.getLogger("codex")
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    yield
     for handler in list(logger.handlers):
-        if handler not in saved[0]:
+        if handler not in handlers:
             logger.removeHandler(handler)
             handler.close()
-    logger.propagate = saved[1]
-    logger.setLevel(saved[2])
+    logger.propagate = propagate
+    logger.setLevel(level)
 
 
 @pytest.fixture
