@@ -112,9 +112,43 @@ def test_new_session_file_layout_and_line_format(tmp_path: Path) -> None:
 def test_session_meta_is_on_disk_before_the_first_turn_ends(tmp_path: Path) -> None:
     rec = RolloutRecorder.create(tmp_path, META)
     rec.record_response_item(user_msg("queued"))
-    assert [d["type"] for d in lines(rec.path)] == ["session_meta"]
-    rec.close()
+    rec.flush()  # what core does before every model request (the file is created in a worker)
     assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
+    rec.record_response_item(user_msg("queued"))
+    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
+    rec.close()
+    assert [d["type"] for d in lines(rec.path)] == [
+        "session_meta",
+        "response_item",
+        "response_item",
+    ]
+
+
+def test_new_file_lines_recorded_while_it_is_created_keep_their_order(tmp_path: Path) -> None:
+    # Every line recorded before the worker has created the file follows session_meta, in order,
+    # whether the file was ready at the first flush or not; a recorder dropped without close()
+    # still leaves its file, session_meta first (as when the file was created in create()).
+    rec = RolloutRecorder.create(tmp_path, META)
+    for i in range(50):
+        rec.record_response_item(user_msg(f"m{i}"))
+    rec.flush()
+    rec.record_response_item(user_msg("after"))
+    rec.close()
+    got = lines(rec.path)
+    assert got[0]["type"] == "session_meta"
+    texts = [d["payload"]["content"][0]["text"] for d in got if d["type"] == "response_item"]
+    assert texts == [f"m{i}" for i in range(50)] + ["after"]
+    assert rec.path.stat().st_mode & 0o777 == 0o600
+
+    dropped = RolloutRecorder.create(tmp_path, META)
+    dropped.record_event({"type": "error", "message": "never flushed"})
+    path = dropped.path
+    del dropped
+    import gc
+
+    gc.collect()
+    got = lines(path)
+    assert got[0]["type"] == "session_meta"
 
 
 def test_resume_rebuilds_history_and_appends_without_rewriting(tmp_path: Path) -> None:
