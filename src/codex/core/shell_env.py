@@ -9,9 +9,40 @@ from typing import Any
 _CORE_VARS = ("HOME", "LOGNAME", "PATH", "SHELL", "USER", "USERNAME", "TMPDIR", "TEMP", "TMP")
 
 
+# The last answer, with what decided it: every session builds the same environment (the Python
+# API and the app-server start many in one process), a ~45 us walk of os.environ each time.
+_last: tuple[object, dict[bytes, bytes], dict[str, str]] | None = None
+
+
+def _policy_key(policy: Any) -> object:
+    if policy is None:
+        return None
+    return (
+        str(getattr(policy, "inherit", "all")),
+        bool(getattr(policy, "ignore_default_excludes", False)),
+        tuple(getattr(policy, "exclude", []) or []),
+        tuple((getattr(policy, "set", {}) or {}).items()),
+        tuple(getattr(policy, "include_only", []) or []),
+    )
+
+
 def build_env(config: Any) -> dict[str, str]:
-    """The child environment from `shell_environment_policy` (inherit all/core/none + set)."""
+    """The child environment from `shell_environment_policy` (inherit all/core/none + set): a
+    new dict each call, computed again only when the policy or os.environ changed."""
+    global _last
     policy = getattr(config, "shell_environment_policy", None)
+    key = _policy_key(policy)
+    environ = getattr(os.environ, "_data", None)  # the raw mapping, compared without decoding
+    last = _last
+    if last is not None and environ is not None and last[0] == key and last[1] == environ:
+        return dict(last[2])
+    env = _build_env(policy)
+    if environ is not None:
+        _last = (key, dict(environ), dict(env))
+    return env
+
+
+def _build_env(policy: Any) -> dict[str, str]:
     inherit = str(getattr(policy, "inherit", "all")) if policy is not None else "all"
     if inherit == "none":
         env: dict[str, str] = {}
