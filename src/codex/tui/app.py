@@ -482,7 +482,16 @@ class CodexApp(App[int]):
 
             await self.session.submit(Interrupt())
 
-    async def action_ctrl_c(self) -> None:
+    def action_ctrl_c(self) -> None:
+        # Ctrl-C / Ctrl-D are priority bindings: the app sees them before the composer has
+        # handled the keys typed just before (forwarded to its own queue). Decided after those,
+        # or "keep me" + Ctrl-D would quit with the text still queued.
+        self.query_one(Composer).call_later(self._ctrl_c)
+
+    def action_ctrl_d(self) -> None:
+        self.query_one(Composer).call_later(self._ctrl_d)
+
+    async def _ctrl_c(self) -> None:
         composer = self.query_one(Composer)
         if self.mapper.status.running:
             await self.action_interrupt()
@@ -493,7 +502,7 @@ class CodexApp(App[int]):
         # An empty composer and no turn: 0.169 quits at once (no "again to quit" step).
         await self.shutdown()
 
-    async def action_ctrl_d(self) -> None:
+    async def _ctrl_d(self) -> None:
         if not self.query_one(Composer).text:
             await self.shutdown()
 
