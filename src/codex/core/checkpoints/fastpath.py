@@ -29,7 +29,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from codex.core.checkpoints import objects
+import codex.core.checkpoints.objects as objects
 
 __all__ = [
     "BYTES_LIMIT",

@@ -23,8 +23,10 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import codex.core.checkpoints.fastpath as fastpath
+import codex.core.checkpoints.objects as objects
 from codex import _filelock
-from codex.core.checkpoints import fastpath, objects
+from codex._atomic import default_file_mode
 
 __all__ = ["SIZE_LIMIT", "CheckpointError", "CheckpointId", "CheckpointStore", "RestoreResult"]
 
@@ -37,6 +39,9 @@ _EXCLUDE = ".git\n.git/\n"
 # The commit message line listing the files a checkpoint left out for their size (JSON).
 _SKIPPED = "skipped (over size limit): "
 _REF = "refs/heads/checkpoints"
+# What sends a checkpoint down git's path: the fast path declined, a packed tree, or a damaged
+# side table or tree object (only git's path is trusted then).
+_FALLBACK = (fastpath.Fallback, objects.Missing, OSError, ValueError, LookupError, TypeError)
 _BULK = 256  # files staged at once above which their blobs are written as one pack
 
 
@@ -57,15 +62,6 @@ class RestoreResult:
     # it part of its checkpoint; undoing the turn must not delete the user's `.env`).
     kept: list[str] = field(default_factory=list)
     applied: bool = False
-
-
-def _umask() -> int:
-    """The process umask, read without changing it (os.umask would, for every thread)."""
-    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", "rb") as fh:
-        for line in fh:
-            if line.startswith(b"Umask:"):
-                return int(line.split()[1], 8)
-    return 0o022
 
 
 def _pattern(rel: str) -> str:
@@ -300,17 +296,8 @@ class CheckpointStore:
                     self.work_tree, self.git_dir, pending, add, drop, big,
                     self.size_limit, start_ns,
                 )  # fmt: skip
-            except (
-                fastpath.Fallback,
-                objects.Missing,
-                OSError,
-                ValueError,
-                LookupError,
-                TypeError,
-            ):
-                # git takes this one, from the index brought up to `parent` (also when the side
-                # table or a tree object is damaged: only git's path is trusted then)
-                pass
+            except _FALLBACK:
+                pass  # git takes this one, from the index brought up to `parent`
             else:
                 if tree == pending["tree"] and self.note(parent) == big:
                     if files != pending["files"]:
@@ -322,9 +309,7 @@ class CheckpointStore:
                 self._notes[commit] = list(big)
                 return commit
             if pending["files"]:
-                # The index back to `parent`'s tree, keeping the stat data of the files that
-                # match it; the side table's files are then re-read from the tree by git.
-                self._git("read-tree", "--reset", pending["tree"])
+                self._git("read-tree", "--reset", pending["tree"])  # stat data of equal files kept
                 add, drop, big = self._scan()
                 self.skipped = big
         if drop:
@@ -348,7 +333,7 @@ class CheckpointStore:
         tree = self._git("write-tree").decode().strip()
         if parent is not None:
             parent_tree = pending["tree"] if pending is not None else self._tree_of(parent)
-            if not parent_tree:
+            if not parent_tree:  # (the store repairs itself)
                 raise CheckpointError(f"the newest checkpoint {parent} is not a commit")
             if tree == parent_tree and self.note(parent) == big:
                 fastpath.save(self.git_dir, parent, tree, {}, big)
@@ -368,8 +353,7 @@ class CheckpointStore:
 
     def note(self, commit: CheckpointId) -> list[str]:
         """The files checkpoint `commit` left out for their size."""
-        # The newest checkpoint's note is kept in the side table (in a sidecar by a store
-        # written before it).
+        # The newest checkpoint's note is in the side table (older stores: in a sidecar).
         for name in ("pending.json", "newest-skipped.json"):
             if commit in self._notes:
                 break
@@ -612,5 +596,5 @@ def _file_mode(path: Path, *, executable: bool) -> int:
     except OSError:
         base = -1
     if base < 0:
-        base = 0o666 & ~_umask()
+        base = default_file_mode()  # the umask read without changing it (os.umask would)
     return base | ((base & 0o444) >> 2) if executable else base
