@@ -143,6 +143,7 @@ class TurnMapper:
         self._reasoning_id: str | None = None
         self._reasoning_started = 0
         self._summary_index = 0
+        self._reasoning_text: list[str] = []  # raw reasoning (reasoning_text deltas) of the item
         self._commands: dict[str, Message] = {}
         self._patches: dict[str, Message] = {}
         self._mcp: dict[str, Message] = {}
@@ -158,6 +159,7 @@ class TurnMapper:
             "agent_reasoning_section_break": self._on_section_break,
             "agent_reasoning_delta": self._on_reasoning_delta,
             "agent_reasoning": self._on_reasoning,
+            "agent_reasoning_raw_content_delta": self._on_reasoning_text_delta,
             "exec_command_begin": self._on_exec_begin,
             "exec_command_output_delta": self._on_exec_delta,
             "exec_command_end": self._on_exec_end,
@@ -245,7 +247,11 @@ class TurnMapper:
         if self.error is not None:
             return [self._finished_turn("failed", [], "notLoaded")]
         items = [self._last_message] if self._last_message is not None else []
-        return [self.status(IDLE), self._finished_turn("completed", items, "summary")]
+        return [
+            *self._close_open_reasoning(),
+            self.status(IDLE),
+            self._finished_turn("completed", items, "summary"),
+        ]
 
     def _on_aborted(self, msg: Any) -> list[Message]:
         self._commands.clear()
@@ -353,6 +359,7 @@ class TurnMapper:
         self._reasoning_id = self._item_id("rs")
         self._reasoning_started = at = now_ms()
         self._summary_index = 0
+        self._reasoning_text = []
         item = {"type": "reasoning", "id": self._reasoning_id, "summary": [], "content": []}
         return [self._started(item, at)]
 
@@ -387,17 +394,46 @@ class TurnMapper:
         )
         return out
 
+    def _on_reasoning_text_delta(self, msg: Any) -> list[Message]:
+        """Raw reasoning (a model that streams `reasoning_text`): 0.169 forwards each delta as
+        `item/reasoning/textDelta` and lists the text in the item's `content`."""
+        out = self._open_reasoning() if self._reasoning_id is None else []
+        self._reasoning_text.append(str(msg.delta))
+        out.append(
+            note(
+                "item/reasoning/textDelta",
+                {
+                    "threadId": self.thread_id,
+                    "turnId": self.turn_id,
+                    "itemId": self._reasoning_id,
+                    "delta": msg.delta,
+                    "contentIndex": 0,
+                },
+            )
+        )
+        return out
+
     def _on_reasoning(self, msg: Any) -> list[Message]:
         out = self._open_reasoning() if self._reasoning_id is None else []
+        out.append(self._close_reasoning([str(msg.text)]))
+        return out
+
+    def _close_reasoning(self, summary: list[str]) -> Message:
+        content = ["".join(self._reasoning_text)] if self._reasoning_text else []
         item = {
             "type": "reasoning",
             "id": self._reasoning_id,
-            "summary": [str(msg.text)],
-            "content": [],
+            "summary": summary,
+            "content": content,
         }
         self._reasoning_id = None
-        out.append(self._completed(item, now_ms()))
-        return out
+        self._reasoning_text = []
+        return self._completed(item, now_ms())
+
+    def _close_open_reasoning(self) -> list[Message]:
+        """A reasoning item that streamed only raw text gets no summary event: it completes
+        when the turn does, so no item is left started and never completed."""
+        return [self._close_reasoning([])] if self._reasoning_id is not None else []
 
     # ---- commands and patches -------------------------------------------------------------
 
