@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from codex.app_server.connection import ClientError, ConnectionLost
-from codex.app_server.notifications import ACTIVE, WAITING, command_text, note
+from codex.app_server.item_shapes import command_text
+from codex.app_server.notifications import ACTIVE, WAITING, note
 
 if TYPE_CHECKING:
     from codex.app_server.live import LiveThread

@@ -19,6 +19,15 @@ from typing import Any
 
 import orjson
 
+from codex.app_server.item_shapes import (
+    RATE_LIMITS_EMPTY,
+    command_actions,
+    command_text,
+    field,
+    file_changes,
+    plan_status,
+    usage_counts,
+)
 from codex.app_server.items import (
     agent_message_item,
     now_ms,
@@ -26,7 +35,6 @@ from codex.app_server.items import (
     turn_object,
     user_message_item,
 )
-from codex.thread_events.shell_quote import join as join_argv
 
 Message = dict[str, Any]
 # A notification already encoded as one line: (method, bytes), for the delta hot path.
@@ -42,89 +50,6 @@ SYSTEM_ERROR = {"type": "systemError"}
 
 def note(method: str, params: dict[str, Any]) -> Message:
     return {"method": method, "params": params, "emittedAtMs": int(time.time() * 1000)}
-
-
-def _usage(breakdown: Any) -> dict[str, int]:
-    def get(name: str) -> int:
-        value = getattr(breakdown, name, 0) if breakdown is not None else 0
-        return int(value or 0)
-
-    return {
-        "totalTokens": get("total_tokens"),
-        "inputTokens": get("input_tokens"),
-        "cachedInputTokens": get("cached_input_tokens"),
-        "cacheWriteInputTokens": get("cache_write_input_tokens"),
-        "outputTokens": get("output_tokens"),
-        "reasoningOutputTokens": get("reasoning_output_tokens"),
-    }
-
-
-RATE_LIMITS_EMPTY = {
-    "limitId": "codex",
-    "limitName": None,
-    "normalModelSlug": None,
-    "primary": None,
-    "secondary": None,
-    "credits": None,
-    "individualLimit": None,
-    "spendControlReached": None,
-    "planType": None,
-    "rateLimitReachedType": None,
-}
-
-
-def command_text(command: Any) -> str:
-    if isinstance(command, str):
-        return command
-    return join_argv([str(word) for word in command or ()])
-
-
-def _command_actions(command: Any) -> list[dict[str, Any]]:
-    words = list(command) if isinstance(command, list | tuple) else []
-    if len(words) == 3 and words[1] in ("-lc", "-c"):
-        return [{"type": "unknown", "command": str(words[2])}]
-    return [{"type": "unknown", "command": command_text(command)}]
-
-
-def _change_kind(change: Any) -> dict[str, Any]:
-    kind = "update"
-    move = None
-    if isinstance(change, dict):
-        tag = change.get("type")
-        if tag is None and len(change) == 1:
-            tag = next(iter(change))
-            inner = change[tag]
-            if isinstance(inner, dict):
-                move = inner.get("move_path")
-        else:
-            move = change.get("move_path")
-        if tag in ("add", "delete", "update"):
-            kind = tag
-    return {"type": kind, "movePath": move}
-
-
-def _change_diff(change: Any) -> str:
-    if not isinstance(change, dict):
-        return ""
-    body = change
-    if "type" not in change and len(change) == 1:
-        inner = next(iter(change.values()))
-        body = inner if isinstance(inner, dict) else {}
-    for key in ("unified_diff", "content", "diff"):
-        value = body.get(key)
-        if isinstance(value, str):
-            return value
-    return ""
-
-
-def file_changes(changes: Any) -> list[dict[str, Any]]:
-    if not isinstance(changes, dict):
-        return []
-    out = []
-    for path, change in changes.items():
-        data = change.to_dict() if hasattr(change, "to_dict") else change
-        out.append({"path": str(path), "kind": _change_kind(data), "diff": _change_diff(data)})
-    return out
 
 
 class TurnMapper:
@@ -294,8 +219,8 @@ class TurnMapper:
         if info is None:
             return []
         usage = {
-            "total": _usage(info.total_token_usage),
-            "last": _usage(info.last_token_usage),
+            "total": usage_counts(info.total_token_usage),
+            "last": usage_counts(info.last_token_usage),
             "modelContextWindow": info.model_context_window,
         }
         return [
@@ -450,7 +375,7 @@ class TurnMapper:
             "processId": None,
             "source": "agent",
             "status": status,
-            "commandActions": _command_actions(msg.command),
+            "commandActions": command_actions(msg.command),
             "aggregatedOutput": None,
             "exitCode": None,
             "durationMs": None,
@@ -494,16 +419,17 @@ class TurnMapper:
                 text = base64.b64decode(str(chunk)).decode("utf-8", "replace")
             except ValueError:
                 text = str(chunk)
+        # stamped like every other notification (0.169 sends emittedAtMs on these too)
         return [
-            {
-                "method": "item/commandExecution/outputDelta",
-                "params": {
+            note(
+                "item/commandExecution/outputDelta",
+                {
                     "threadId": self.thread_id,
                     "turnId": self.turn_id,
                     "itemId": str(msg.call_id),
                     "delta": text,
                 },
-            }
+            )
         ]
 
     def _on_exec_end(self, msg: Any) -> list[Message]:
@@ -605,7 +531,7 @@ class TurnMapper:
 
     def _on_plan(self, msg: Any) -> list[Message]:
         plan = [
-            {"step": str(_get(step, "step")), "status": _plan_status(_get(step, "status"))}
+            {"step": str(field(step, "step")), "status": plan_status(field(step, "status"))}
             for step in getattr(msg, "plan", None) or ()
         ]
         return [
@@ -624,12 +550,3 @@ class TurnMapper:
         at = now_ms()
         item = {"type": "contextCompaction", "id": self._item_id("compact")}
         return [self._started(item, at), self._completed(item, at)]
-
-
-def _get(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
-def _plan_status(status: Any) -> str:
-    text = str(getattr(status, "value", status) or "pending")
-    return {"in_progress": "inProgress"}.get(text, text)

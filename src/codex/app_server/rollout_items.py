@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from codex.app_server.notifications import command_text
+from codex.app_server.item_shapes import command_text
 from codex.core.patch_changes import patch_changes
 
 SHELL_TOOLS = frozenset({"exec_command", "shell", "container.exec", "shell_command", "local_shell"})
