@@ -68,7 +68,8 @@ def test_notify_runs_after_each_turn_with_the_payload(tmp_path, mock_model_serve
         "input-messages": ["hello"],
         "last-assistant-message": "first answer",
     }
-    assert second["input-messages"] == ["again"]
+    # every message typed in the thread so far, as 0.169 sends (checked against its binary)
+    assert second["input-messages"] == ["hello", "again"]
     assert second["last-assistant-message"] == "second answer"
     assert first["turn-id"] != second["turn-id"]
 

@@ -11,11 +11,9 @@ a `Compaction` the state installs (`SessionState.apply_compaction`); no file I/O
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from codex.client import ContextWindowExceeded, Prompt
 from codex.client.events import Completed, OutputItemDone
-from codex.core.history import SUMMARY_PREFIX
+from codex.core.history import SUMMARY_PREFIX, real_user_texts
 from codex.core.session_state import Compaction, SessionState, TurnSettings
 from codex.protocol.events import AgentMessage, BackgroundEvent, WarningEvent
 from codex.protocol.items import (
@@ -46,23 +44,6 @@ LONG_CONVERSATION_WARNING = (
     "accurate. Start a new conversation when possible to keep conversations small and targeted."
 )
 MANUAL_SKIPPED = "Nothing to compact: the conversation has not changed since the last compaction."
-_PSEUDO_USER_PREFIXES = (
-    "# AGENTS.md instructions for ",
-    "<environment_context>",
-    "<user_shell_command>",
-    SUMMARY_PREFIX,
-)
-
-
-def real_user_texts(items: Iterable[ResponseItem]) -> list[str]:
-    """What the user actually typed, oldest first (context pseudo-messages and summaries out)."""
-    out: list[str] = []
-    for item in items:
-        if isinstance(item, Message) and item.role == "user":
-            text = item.text()
-            if text and not text.startswith(_PSEUDO_USER_PREFIXES):
-                out.append(text)
-    return out
 
 
 def select_user_texts(

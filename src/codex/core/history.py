@@ -51,6 +51,25 @@ def is_api_item(item: ResponseItem) -> bool:
     return True
 
 
+_PSEUDO_USER_PREFIXES = (
+    "# AGENTS.md instructions for ",
+    "<environment_context>",
+    "<user_shell_command>",
+    SUMMARY_PREFIX,
+)
+
+
+def real_user_texts(items: Iterable[ResponseItem]) -> list[str]:
+    """What the user actually typed, oldest first (context pseudo-messages and summaries out)."""
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, Message) and item.role == "user":
+            text = item.text()
+            if text and not text.startswith(_PSEUDO_USER_PREFIXES):
+                out.append(text)
+    return out
+
+
 class ContextHistory:
     """Items sent to the model on every request of the conversation."""
 

@@ -394,11 +394,18 @@ class SessionState:
     def notify_turn_complete(
         self, turn_id: str, settings: TurnSettings, inputs: list[str], last: str | None
     ) -> None:
-        """`notify`: hand the finished turn to the configured program (fire and forget)."""
+        """`notify`: hand the finished turn to the configured program (fire and forget).
+
+        `input-messages` lists every message the user typed in the thread so far, oldest first
+        (0.169 takes them from the turn's whole input, context messages left out), not only
+        this turn's; `inputs` serves when the history holds none (e.g. it was compacted away)."""
         argv = self.config.notify
         if not argv:
             return
+        from codex.core.history import real_user_texts
         from codex.core.notify import notify, turn_complete_payload
+
+        typed = real_user_texts(self.history) or [t for t in inputs if t]
 
         notify(
             argv,
@@ -406,7 +413,7 @@ class SessionState:
                 thread_id=self.conversation_id,
                 turn_id=turn_id,
                 cwd=str(settings.cwd),
-                input_messages=[t for t in inputs if t],
+                input_messages=typed,
                 last_assistant_message=last,
                 client=self.originator,  # as 0.169: codex_exec, the IDE's clientInfo.name, ...
             ),
