@@ -112,22 +112,16 @@ def test_new_session_file_layout_and_line_format(tmp_path: Path) -> None:
 def test_session_meta_is_on_disk_before_the_first_turn_ends(tmp_path: Path) -> None:
     rec = RolloutRecorder.create(tmp_path, META)
     rec.record_response_item(user_msg("queued"))
-    rec.flush()  # what core does before every model request (the file is created in a worker)
-    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
-    rec.record_response_item(user_msg("queued"))
-    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
+    assert [d["type"] for d in lines(rec.path)] == ["session_meta"]
     rec.close()
-    assert [d["type"] for d in lines(rec.path)] == [
-        "session_meta",
-        "response_item",
-        "response_item",
-    ]
+    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
 
 
-def test_new_file_lines_recorded_while_it_is_created_keep_their_order(tmp_path: Path) -> None:
-    # Every line recorded before the worker has created the file follows session_meta, in order,
-    # whether the file was ready at the first flush or not; a recorder dropped without close()
-    # still leaves its file, session_meta first (as when the file was created in create()).
+def test_new_file_lines_keep_their_order_and_a_dropped_recorder_leaves_its_file(
+    tmp_path: Path,
+) -> None:
+    # Every line recorded follows session_meta, in order, across flushes; a recorder dropped
+    # without close() still leaves its file, session_meta first.
     rec = RolloutRecorder.create(tmp_path, META)
     for i in range(50):
         rec.record_response_item(user_msg(f"m{i}"))

@@ -8,10 +8,8 @@ a `kill -9` at any moment leaves every item the model was sent on disk (issue 13
 fsync (power-loss durability) runs in a worker thread, never on the event loop that called
 `turn_end()`; `close()` returns with everything fsynced, and `aclose()` does the same while the
 loop keeps serving other threads. A new
-session's file is created, with its `session_meta` line, by a worker thread while the thread start
-goes on (its lines wait in memory until then, and the first `flush()` writes them: the promise
-above is unchanged). A new session starts with one `session_meta` line; a resumed one appends
-to the same file and never writes `session_meta` again or re-writes the history.
+session starts with one `session_meta` line; a resumed one appends to the same file and never
+writes `session_meta` again or re-writes the history.
 
 What core records is written in the official 0.169 CLI's shape and order (codex.rollout.shape:
 one turn context per turn, `item_completed` events for messages, reasoning and tool calls, a
@@ -21,9 +19,7 @@ shaper held back, so the write-ahead promise above is unchanged.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,24 +133,18 @@ class RolloutRecorder:
         conversation_id = conversation_id or new_conversation_id()
         now = datetime.now(UTC)
         path = rollout_path(codex_home, conversation_id, now)
-        ensure_dir(path.parent)  # an unwritable CODEX_HOME still fails the start, here
+        ensure_dir(path.parent)
+        writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
         shaper = LineShaper(
             conversation_id,
             new_file=True,
             source=meta.source,
             model_provider=meta.model_provider,
         )
-        redactor = Redactor(secrets)
-        record = {
-            "timestamp": utc_timestamp(now),
-            "type": "session_meta",
-            "payload": meta.payload(conversation_id, utc_timestamp(now)),
-        }
-        first = redactor.scrub(
-            orjson.dumps(record, default=_default, option=orjson.OPT_APPEND_NEWLINE)
-        )
-        writer = _OpeningWriter(path, first, fsync)
-        return cls(path, conversation_id, writer, redactor=redactor, shaper=shaper)  # type: ignore[arg-type]
+        rec = cls(path, conversation_id, writer, redactor=Redactor(secrets), shaper=shaper)
+        rec._write("session_meta", meta.payload(conversation_id, utc_timestamp(now)))
+        rec.flush()
+        return rec
 
     @classmethod
     def open_existing(
@@ -321,89 +311,6 @@ class RolloutRecorder:
         if kind == "session_meta":
             raise ValueError("session_meta is written once, by create()")
         self._write_lines(self._shaper.line(kind, payload))
-
-
-_opener: ThreadPoolExecutor | None = None
-
-
-def _open_with_first_line(path: Path, first: bytes, fsync: FsyncPolicy) -> JsonlWriter:
-    """In a worker: create the file (owner-only) and write its session_meta line through."""
-    writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
-    try:
-        writer.append(first)
-        writer.flush()
-    except BaseException:
-        writer.close()
-        raise
-    return writer
-
-
-class _OpeningWriter:
-    """The JsonlWriter of a new rollout while a worker thread creates its file.
-
-    Creating a file is a kernel call of 0.3-0.7 ms here (a directory entry, an inode), paid by
-    every thread start on the event loop that serves every other thread (bench/
-    bench_inprocess.py). A worker makes it, and writes the session_meta line, while the loop goes
-    on; lines recorded meanwhile wait here, in order, and join the file the first time anything
-    must reach the disk (`flush()`: core calls it before every model request, so a kill -9 still
-    never loses a line the model was sent). An error creating the file is raised there."""
-
-    def __init__(self, path: Path, first: bytes, fsync: FsyncPolicy) -> None:
-        global _opener
-        self._writer: JsonlWriter | None = None
-        self._queued: list[bytes] = []
-        self.path = os.fspath(path)
-        self.repaired = 0  # a new file has nothing to repair
-        if _opener is None:
-            _opener = ThreadPoolExecutor(max_workers=2, thread_name_prefix="codex-rollout-open")
-        self._future: Future[JsonlWriter] = _opener.submit(
-            _open_with_first_line, path, first, fsync
-        )
-
-    def _ready(self) -> JsonlWriter:
-        writer = self._writer
-        if writer is None:
-            writer = self._writer = self._future.result()  # at once, normally: long done
-            for line in self._queued:
-                writer.append(line)
-            self._queued = []
-        return writer
-
-    def append(self, data: bytes) -> None:
-        if self._writer is None:
-            self._queued.append(data)
-        else:
-            self._writer.append(data)
-
-    def flush(self) -> None:
-        self._ready().flush()
-
-    def turn_end(self) -> None:
-        self._ready().turn_end()
-
-    def wait_synced(self) -> None:
-        self._ready().wait_synced()
-
-    @property
-    def closed(self) -> bool:
-        return self._writer is not None and self._writer.closed
-
-    def close(self) -> None:
-        self._ready().close()
-
-    def __getattr__(self, name: str) -> Any:  # the rest of JsonlWriter's surface, once open
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._ready(), name)
-
-    def __del__(self) -> None:
-        # Dropped without close(): the file exists with the lines waiting here, which the
-        # writer's own __del__ writes out, as a JsonlWriter dropped so would.
-        try:
-            if self._writer is None:
-                self._ready()
-        except Exception:  # the file could not be created: nothing left to do
-            pass
 
 
 def _first_line_meta(path: Path) -> dict[str, Any]:
