@@ -207,15 +207,15 @@ async def _execute(
             output.append(text)
             live.broadcast(
                 [
-                    {
-                        "method": "item/commandExecution/outputDelta",
-                        "params": {
+                    note(
+                        "item/commandExecution/outputDelta",
+                        {
                             "threadId": live.thread_id,
                             "turnId": tid,
                             "itemId": item_id,
                             "delta": text,
                         },
-                    }
+                    )
                 ]
             )
         if decoder_tail:
