@@ -135,3 +135,32 @@ def test_user_shell_output_deltas_are_stamped(ready: RpcClient, repo: Path) -> N
     deltas = _of(messages, "item/commandExecution/outputDelta")
     assert deltas and all(isinstance(d.get("emittedAtMs"), int) for d in deltas)
     assert "".join(d["params"]["delta"] for d in deltas) == "a\nb\n"
+
+
+def test_file_change_kinds_have_the_official_shape(
+    ready: RpcClient, repo: Path, mock: MockModelServer
+) -> None:
+    """0.169's live fileChange items: `{"type": "add"}`, `{"type": "delete"}` and
+    `{"type": "update", "move_path": ...}` (snake_case, as in thread/read)."""
+    (repo / "old.txt").write_text("old\n")
+    (repo / "keep.txt").write_text("a\n")
+    patch = (
+        "*** Begin Patch\n*** Add File: new.txt\n+new\n*** Delete File: old.txt\n"
+        "*** Update File: keep.txt\n*** Move to: moved.txt\n@@\n-a\n+b\n*** End Patch\n"
+    )
+    mock.enqueue(Turn([apply_patch_call("call_k", patch)]), Turn([Message("done")]))
+    thread_id = _thread(ready, repo)
+    _, messages = ready.turn(thread_id, "patch")
+    for method in ("item/started", "item/completed"):
+        item = next(
+            m["params"]["item"]
+            for m in _of(messages, method)
+            if m["params"]["item"]["type"] == "fileChange"
+        )
+        kinds = {Path(c["path"]).name: c["kind"] for c in item["changes"]}
+        assert kinds == {
+            "new.txt": {"type": "add"},
+            "old.txt": {"type": "delete"},
+            "keep.txt": {"type": "update", "move_path": str(repo / "moved.txt")},
+        }
+    assert (repo / "moved.txt").read_text() == "b\n"

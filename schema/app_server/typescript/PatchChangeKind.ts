@@ -1,3 +1,3 @@
 // GENERATED CODE! DO NOT MODIFY BY HAND! (codex app-server generate-ts)
 
-export type PatchChangeKind = { type: "add" | "delete" | "update", movePath?: string | null, move_path?: string | null, };
+export type PatchChangeKind = { type: "add" | "delete" | "update", move_path?: string | null, };

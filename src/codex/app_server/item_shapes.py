@@ -65,7 +65,9 @@ def _change_kind(change: Any) -> dict[str, Any]:
             move = change.get("move_path")
         if tag in ("add", "delete", "update"):
             kind = tag
-    return {"type": kind, "movePath": move}
+    # As 0.169 sends them live (and in thread/read): only an update has a move target, under
+    # its snake_case name.
+    return {"type": kind, "move_path": move} if kind == "update" else {"type": kind}
 
 
 def _change_diff(change: Any) -> str:

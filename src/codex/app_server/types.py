@@ -112,10 +112,8 @@ class CommandExecutionItem(TypedDict):
 
 
 class PatchChangeKind(TypedDict):
-    # Live notifications carry `movePath`; 0.169's thread/read items carry `move_path` on
-    # updates only (as the official server sends them).
+    # 0.169 carries `move_path` on updates only, in live notifications and thread/read alike.
     type: Literal["add", "delete", "update"]
-    movePath: NotRequired[str | None]
     move_path: NotRequired[str | None]
 
 
