@@ -113,6 +113,7 @@ def test_diff_output(snap_compare: Any, make_app: Callable[..., Any], repo: Path
     subprocess.run([*git, "commit", "-q", "-m", "a"], check=True)
     (repo / "a.txt").write_text("one\n2\nthree\nfour\n")
     (repo / "b.py").unlink()
+    (repo / "notes.md").write_text("# notes\n\nuntracked, shown as added\n")
 
     async def run_before(pilot: Any) -> None:
         await _ready(pilot)

@@ -201,7 +201,7 @@ class PatchCell(Cell):
 
     call_id: str = ""
     changes: dict[str, Any] = field(default_factory=dict)
-    status: str = "pending"  # pending | applied | failed | denied
+    status: str = "pending"  # pending | applied | failed | denied | diff (/diff)
     cwd: str | None = None
     kind: str = "patch"
 
@@ -209,7 +209,12 @@ class PatchCell(Cell):
         return render_changes(self.changes, title=self._title(), cwd=self.cwd)
 
     def _title(self) -> str:
-        verb = {"applied": "Edited", "failed": "Failed to edit", "denied": "Rejected edit of"}
+        verb = {
+            "applied": "Edited",
+            "failed": "Failed to edit",
+            "denied": "Rejected edit of",
+            "diff": "Uncommitted changes in",  # /diff: nothing is being edited
+        }
         return verb.get(self.status, "Editing")
 
     def to_markdown(self) -> str:

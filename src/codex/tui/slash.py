@@ -152,36 +152,72 @@ async def _cmd_compact(app: CodexApp, rest: str) -> None:
     app.mapper.status.running = True
 
 
+# An untracked file bigger than this (or with a NUL byte) is listed without its content.
+UNTRACKED_SHOWN_BYTES = 256 * 1024
+
+
+def _git(cwd: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        errors="replace",  # (a diff of a file in another encoding must not raise)
+        timeout=10,
+        check=False,
+    )
+
+
+def working_tree_changes(cwd: str) -> dict[str, Any] | None:
+    """What /diff shows, as FileChanges keyed by repository-relative path: tracked changes
+    against HEAD, then the untracked files (not ignored) as additions, as upstream's /diff
+    includes them. None outside a git work tree. A repository with no commit yet is diffed
+    against the empty tree (`git diff HEAD` fails there)."""
+    top = _git(cwd, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return None
+    root = top.stdout.strip()
+    if _git(root, "rev-parse", "--verify", "-q", "HEAD").returncode == 0:
+        base = "HEAD"
+    else:
+        base = _git(root, "hash-object", "-t", "tree", "/dev/null").stdout.strip()
+    proc = _git(root, "diff", "--no-color", base)
+    if proc.returncode != 0:
+        raise OSError(proc.stderr.strip() or f"git diff exited {proc.returncode}")
+    changes: dict[str, Any] = {}
+    if proc.stdout.strip():
+        for chunk in proc.stdout.split("\ndiff --git "):
+            lines = chunk.splitlines()
+            header = lines[0] if lines else ""
+            path = header.split(" b/")[-1] if " b/" in header else header
+            body = "\n".join(line for line in lines if line[:1] in ("+", "-", " ", "@"))
+            changes[path] = {"type": "update", "unified_diff": body}
+    others = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    for name in filter(None, others.stdout.split("\0")):
+        try:
+            with open(Path(root) / name, "rb") as f:  # (not the whole of a huge file)
+                data = f.read(UNTRACKED_SHOWN_BYTES + 1)
+        except OSError:
+            data = b""
+        shown = len(data) <= UNTRACKED_SHOWN_BYTES and b"\0" not in data
+        text = data.decode("utf-8", errors="replace") if shown else ""
+        changes[name] = {"type": "add", "content": text}
+    return changes
+
+
 async def _cmd_diff(app: CodexApp, rest: str) -> None:
-    cwd = str(app.options.config.cwd)
     try:
-        proc = subprocess.run(
-            ["git", "diff", "--no-color", "HEAD"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
+        changes = working_tree_changes(str(app.options.config.cwd))
     except (OSError, subprocess.TimeoutExpired) as err:
         app.mapper.notice(f"git diff failed: {err}", "red")
         return
-    if proc.returncode != 0:
+    if changes is None:
         app.mapper.notice("`/diff` — not inside a git repository", "yellow")
         return
-    if not proc.stdout.strip():
+    if not changes:
         app.mapper.notice("No changes.")
         return
-    changes: dict[str, Any] = {}
-    current = None
-    for chunk in proc.stdout.split("\ndiff --git ")[0:]:
-        lines = chunk.splitlines()
-        header = lines[0] if lines else ""
-        current = header.split(" b/")[-1] if " b/" in header else header
-        body = "\n".join(line for line in lines if line[:1] in ("+", "-", " ", "@"))
-        changes[current] = {"type": "update", "unified_diff": body}
-    cell = PatchCell(changes=changes, status="diff")
-    app.mapper.add(cell)
+    app.mapper.add(PatchCell(changes=changes, status="diff"))
 
 
 async def _cmd_mention(app: CodexApp, rest: str) -> None:
