@@ -1,12 +1,13 @@
 """Snapshot tests (pytest-textual-snapshot) of the screens test_snapshots.py did not cover: the
 slash-command popup filtered by what was typed, the `@` file-search popup, the resume picker
-with recorded sessions (and filtered by a search), `/status` and `/diff` output, and the row of
-a message queued while a turn runs.
+with recorded sessions (and filtered by a search), `/status` and `/diff` output, the row of a
+message queued while a turn runs, the MCP tool approval dialog and the `?` shortcuts overlay.
 
-The popups, /status, /diff and the queued row are the real app (`codex` as launched, against
-the loopback mock model). Their only unstable parts are the temporary repository path (header,
-status line, /status) and the session id (/status): once the session is configured those are
-replaced with fixed values before anything is typed, so the pictures are stable. The picker's
+The popups, /status, /diff, the queued row and the overlay are the real app (`codex` as
+launched, against the loopback mock model). Their only unstable parts are the temporary
+repository path (header, status line, /status) and the session id (/status): once the session
+is configured those are replaced with fixed values before anything is typed, so the pictures
+are stable. The picker's
 "N minutes ago" column reads the wall clock: its rollouts get fixed mtimes and the picker module
 a fixed clock.
 
@@ -30,11 +31,12 @@ pytest.importorskip("pytest_textual_snapshot", reason="needs pytest-textual-snap
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
 from tests.tui.test_pilot import type_text, until
-from tests.tui.test_snapshots import SESSION, SIZE, ScreensApp
+from tests.tui.test_snapshots import CONVERSATION, SESSION, SIZE, ScreensApp
 
 USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
 FIXED_CWD = "/repo"
 FIXED_SESSION = "0199a213-81c0-7800-8aa1-bbab2a035a53"
+SESSION_START = CONVERSATION[:3]  # configured, a turn started, the user's message
 NOW = 1_796_000_000.0  # the picker's clock (2026-11-30), so "… ago" never moves
 
 
@@ -221,3 +223,50 @@ def test_resume_picker_searched(snap_compare: Any, picker_home: Path) -> None:
 
     app = ScreensApp([SESSION], ResumePicker(picker_home, cwd=None))
     assert snap_compare(app, press=list("readme"), terminal_size=SIZE)
+
+
+# ---- dialogs and overlays test_snapshots.py does not cover -------------------------------------
+
+
+def test_mcp_tool_approval_dialog(snap_compare: Any) -> None:
+    """An MCP tool call put to the user, as core asks it (an elicitation with the tool's
+    description and arguments, "allow for this session" offered)."""
+    from codex.mcp_client.approval import question
+    from codex.protocol.events import parse_event_msg
+    from codex.tui.mcp_approval import McpApprovalScreen
+
+    arguments = {"path": "/repo/marker.txt", "mode": "0644"}
+    request = parse_event_msg(
+        {
+            "type": "elicitation_request",
+            "server_name": "peer",
+            "id": "mcp_tool_call_approval_t1",
+            "turn_id": "1",
+            "request": {
+                "mode": "form",
+                "_meta": {
+                    "codex_approval_kind": "mcp_tool_call",
+                    "persist": ["session", "always"],
+                    "tool_description": "Create an empty file (destructive).",
+                    "tool_params": arguments,
+                },
+                "message": question("peer", "touch"),
+                "requested_schema": {"type": "object", "properties": {}},
+            },
+        }
+    )
+    app = ScreensApp(SESSION_START, McpApprovalScreen(request))
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_shortcuts_overlay(snap_compare: Any, make_app: Callable[..., Any]) -> None:
+    """`?` on an empty composer: the shortcuts above it, the footer saying how to close them."""
+
+    async def run_before(pilot: Any) -> None:
+        from codex.tui.widgets import ShortcutsOverlay
+
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: bool(pilot.app.query(ShortcutsOverlay)))
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
