@@ -143,7 +143,10 @@ def test_models_account_and_config(ready: RpcClient, home: Path, tmp_path: Path)
     assert ready.call("account/read", {})["account"] == {"type": "apiKey"}
     assert ready.call("account/logout") == {}
     assert ready.call("account/read", {})["account"] is None
-    assert "not supported" in _error(ready, "account/login/start", {"type": "chatgpt"})["message"]
+    assert (
+        "not supported"
+        in _error(ready, "account/login/start", {"type": "chatgptDeviceCode"})["message"]
+    )
     config = ready.call("config/read", {})["config"]
     assert config["model"] == "gpt-5.5" and config["model_provider"] == "mock"
     written = ready.call(

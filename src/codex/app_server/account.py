@@ -66,6 +66,10 @@ async def login_start(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     kind = one_of(p, "type", ("apiKey", "chatgpt", "chatgptDeviceCode", "chatgptAuthTokens"))
     if kind is None:
         raise errors.invalid_params("missing field `type`")
+    if kind == "chatgpt":
+        from codex.app_server.login import start_chatgpt
+
+        return await start_chatgpt(server, conn)
     if kind != "apiKey":
         raise errors.invalid_request(
             f"login type {kind} is not supported by this server: run `codex login` in a terminal"
@@ -82,8 +86,9 @@ async def login_start(server: AppServer, conn: Connection, p: dict[str, Any]) ->
 
 
 async def login_cancel(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    string(p, "loginId")
-    return {"status": "notFound"}
+    from codex.app_server.login import cancel
+
+    return await cancel(string(p, "loginId"))
 
 
 async def logout(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
