@@ -104,3 +104,35 @@ def test_racy_answers_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_stamp_of_missing_path(tmp_path: Path) -> None:
     assert stat_cache.stamp(os.fspath(tmp_path / "nope")) is None
+
+
+def test_unrelated_files_in_cwd_keep_the_answer(tmp_path: Path) -> None:
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    (cwd / "AGENTS.md").write_text("rules")
+    first = _ui(home, cwd)
+    (cwd / "output.txt").write_text("the agent wrote a file")  # cwd's mtime changes
+    assert _ui(home, cwd) is first
+
+
+def test_a_fresh_cwd_without_docs_is_walked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only missing paths and the cwd's identity decide "no AGENTS.md": nothing racy to wait for,
+    # even in a directory made a moment ago (the benchmarks' case).
+    monkeypatch.setattr(stat_cache, "RACY_NS", 2_000_000_000)
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    walks: list[Path] = []
+    real = prompt.project_doc_paths
+
+    def counting(path: Path, fallback_names=()):  # type: ignore[no-untyped-def]
+        walks.append(path)
+        return real(path, fallback_names)
+
+    monkeypatch.setattr(prompt, "project_doc_paths", counting)
+    assert _ui(home, cwd) is None
+    assert _ui(home, cwd) is None
+    assert len(walks) == 1

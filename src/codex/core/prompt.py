@@ -61,10 +61,10 @@ def _read_trimmed(path: Path) -> str | None:
 _watch: ContextVar[Watch | None] = ContextVar("codex_prompt_watch", default=None)
 
 
-def _watched(path: Path) -> None:
+def _watched(path: Path, *, identity_only: bool = False) -> None:
     watch = _watch.get()
     if watch is not None:
-        watch.add(path)
+        watch.add(path, identity_only=identity_only)
 
 
 def global_instructions(codex_home: Path) -> str | None:
@@ -90,7 +90,7 @@ def _git_root(start: Path) -> Path | None:
 def project_doc_paths(cwd: Path, fallback_names: Sequence[str] = ()) -> list[Path]:
     """The AGENTS.md files that apply to `cwd`: one per directory from the git root down."""
     try:
-        _watched(cwd)  # a symlinked cwd pointed elsewhere changes its identity
+        _watched(cwd, identity_only=True)  # a symlinked cwd pointed elsewhere: another dir
         cwd = cwd.resolve()
     except OSError:
         return []

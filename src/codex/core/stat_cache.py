@@ -47,19 +47,32 @@ class Watch:
         self.paths: list[str] = []
         self.stamps: list[Stamp] = []
 
-    def add(self, path: str | os.PathLike[str]) -> Stamp:
-        """Watch `path`; its stamp (taken now, before the caller reads it)."""
+    def add(self, path: str | os.PathLike[str], *, identity_only: bool = False) -> Stamp:
+        """Watch `path`; its stamp (taken now, before the caller reads it). `identity_only`:
+        only which file or directory the path names matters (a cwd reached through a symlink),
+        not its times: a directory whose files come and go keeps the answer."""
         p = os.fspath(path)
         st = stamp(p)
+        if identity_only and st is not None:
+            st = (st[0], st[1], 0, 0, 0)
         self.paths.append(p)
         self.stamps.append(st)
         return st
 
     def unchanged(self) -> bool:
-        return all(stamp(p) == st for p, st in zip(self.paths, self.stamps, strict=True))
+        for p, st in zip(self.paths, self.stamps, strict=True):
+            now = stamp(p)
+            if st is not None and now is not None and st[2:] == (0, 0, 0):  # identity only
+                now = (now[0], now[1], 0, 0, 0)
+            if now != st:
+                return False
+        return True
 
     def racy(self, now_ns: int) -> bool:
-        return any(st is not None and now_ns - max(st[3], st[4]) < RACY_NS for st in self.stamps)
+        return any(
+            st is not None and st[2:] != (0, 0, 0) and now_ns - max(st[3], st[4]) < RACY_NS
+            for st in self.stamps
+        )
 
 
 class StatCache(Generic[T]):
