@@ -40,6 +40,23 @@ def test_add_outside_git_uses_absolute_paths(tmp_path: Path) -> None:
     )
 
 
+def test_outside_git_paths_under_the_threads_folder_are_relative_to_it(tmp_path: Path) -> None:
+    """0.169's turn/diff/updated names `a/sub/a.txt` for a thread in a plain folder; a file
+    outside the folder keeps its absolute path."""
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    inside = work / "sub" / "a.txt"
+    outside = tmp_path / "elsewhere.txt"
+    t = TurnDiffTracker(work)
+    t.on_patch_begin({str(inside): {"type": "add"}, str(outside): {"type": "add"}})
+    inside.write_text("x\n")
+    outside.write_text("y\n")
+    diff = t.get_unified_diff() or ""
+    assert "diff --git a/sub/a.txt b/sub/a.txt\n" in diff
+    shown = str(outside).replace("\\", "/")
+    assert f"diff --git a/{shown} b/{shown}\n" in diff
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     r = tmp_path / "repo"

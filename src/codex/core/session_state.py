@@ -424,7 +424,7 @@ class SessionState:
         try:
             from codex.core.turn_diff import TurnDiffTracker
 
-            tracker = TurnDiffTracker()
+            tracker = TurnDiffTracker(settings.cwd)
         except ImportError:
             pass
         session_emit = self.emit

@@ -84,7 +84,10 @@ def _is_text(data: bytes | None) -> bool:
 class TurnDiffTracker:
     """One per turn (task): baselines in, the aggregate unified diff out."""
 
-    def __init__(self) -> None:
+    def __init__(self, cwd: str | os.PathLike[str] | None = None) -> None:
+        # Outside a git repository, paths are shown relative to the thread's folder (as
+        # 0.169's `turn/diff/updated` names them: `a/sub/a.txt`), else absolute.
+        self._cwd = Path(os.path.abspath(cwd)) if cwd is not None else None
         self._internal_by_path: dict[Path, int] = {}
         self._origin: dict[int, Path] = {}
         self._current: dict[int, Path] = {}
@@ -135,6 +138,8 @@ class TurnDiffTracker:
 
     def _display(self, path: Path) -> str:
         root = self._git_root(path.parent)
+        if root is None and self._cwd is not None and path.is_relative_to(self._cwd):
+            root = self._cwd
         shown = path.relative_to(root) if root is not None else path
         return str(shown).replace("\\", "/")
 
