@@ -46,22 +46,26 @@ def keys(rollout: list[dict[str, Any]]) -> list[Key]:
 
 
 def canonical(rollout: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The file with each command's completed item right before its call's output. A unified
-    exec call answers as soon as the command's output is in; under load either CLI may see the
-    process exit only after that, and then writes the item after the output (0.169 did here,
-    under load), so the position of that one line is timing, not format."""
+    """The file with each command's and patch's completed item right before its call's output.
+    A unified exec call answers as soon as the command's output is in; under load either CLI may
+    see the process exit only after that, and then writes the item after the output (0.169 did
+    here, under load); a patch's item may likewise land before the response's usage record. The
+    position of those lines is timing, not format."""
     commands = {
         x["payload"]["item"]["id"]: x
         for x in rollout
         if x["payload"].get("type") == "item_completed"
-        and x["payload"]["item"].get("type") == "CommandExecution"
+        and x["payload"]["item"].get("type") in ("CommandExecution", "FileChange")
     }
     out: list[dict[str, Any]] = []
     for line in rollout:
         payload = line["payload"]
         if payload.get("type") == "item_completed" and payload["item"]["id"] in commands:
             continue
-        if payload.get("type") == "function_call_output" and payload["call_id"] in commands:
+        if (
+            payload.get("type") in ("function_call_output", "custom_tool_call_output")
+            and payload["call_id"] in commands
+        ):
             out.append(commands.pop(payload["call_id"]))
         out.append(line)
     return out + list(commands.values())
