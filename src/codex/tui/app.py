@@ -41,6 +41,7 @@ class LaunchOptions:
     pick_resume: bool = False  # open the resume picker before any session
     show_all: bool = False  # the picker lists sessions of every directory
     trust_prompt: bool = False  # ask whether to trust the folder before the session
+    signin_prompt: bool = False  # the sign-in screen first: no credentials (codex.tui.onboarding)
     reload_config: Any = None  # () -> Config, after the trust answer was recorded
     history: list[str] = field(default_factory=list)
     version: str = ""
@@ -116,7 +117,9 @@ class CodexApp(App[int]):
         self.after_config()
 
     def after_config(self) -> None:
-        if self.options.trust_prompt:
+        if self.options.signin_prompt:
+            self._ask_signin()  # before the trust prompt, as 0.169 orders them
+        elif self.options.trust_prompt:
             self._ask_trust()
         else:
             self._begin()
@@ -152,6 +155,18 @@ class CodexApp(App[int]):
             self.open_resume_picker()
         else:
             self._start_session()
+
+    def _ask_signin(self) -> None:
+        from codex.tui.signin import SignInScreen
+
+        def signed_in(done: bool | None) -> None:
+            self.options.signin_prompt = False
+            if done:
+                self.after_config()
+            else:
+                self.exit(0)
+
+        self.push_screen(SignInScreen(self.options.config), signed_in)
 
     def _ask_trust(self) -> None:
         from codex.tui.trust import TrustScreen, record_trust

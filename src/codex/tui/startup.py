@@ -31,9 +31,12 @@ class Deferred:
     load_history: Callable[[Any], list[str]]  # config -> recent messages, oldest first
 
 
-def _load(deferred: Deferred) -> tuple[Any, bool, list[str]]:
+def _load(deferred: Deferred) -> tuple[Any, bool, bool, list[str]]:
+    from codex.tui.onboarding import needs_signin  # (a stat of auth.json)
+
     config = deferred.load_config()
-    return config, deferred.needs_trust(config), deferred.load_history(config)
+    trust = deferred.needs_trust(config)
+    return config, trust, needs_signin(config), deferred.load_history(config)
 
 
 async def finish_startup(app: CodexApp) -> None:
@@ -45,7 +48,7 @@ async def finish_startup(app: CodexApp) -> None:
     gc.enable()  # (codex.tui.launch held collection off until the first frame)
     deferred = app.options.deferred
     try:
-        config, trust, history = await asyncio.to_thread(_load, deferred)
+        config, trust, signin, history = await asyncio.to_thread(_load, deferred)
     except CodexError as err:
         app.exit_message = str(err)
         app.exit_message_code = err.exit_code
@@ -53,6 +56,7 @@ async def finish_startup(app: CodexApp) -> None:
         return
     app.options.config = config
     app.options.trust_prompt = trust
+    app.options.signin_prompt = signin
     if app.mapper.status.model == "loading":
         app.mapper.status.model = str(config.model)
     recall = app.query_one(Composer).recall
