@@ -157,7 +157,9 @@ def _module_file(name: str) -> Path | None:
 
     try:
         spec = importlib.util.find_spec(name)
-    except ModuleNotFoundError:  # a C extension's inner `lib`/`ffi` objects, not files
+    except (ModuleNotFoundError, ValueError):
+        # a C extension's inner `lib`/`ffi` objects, not files (ValueError once this process
+        # has loaded the extension: cffi puts them in sys.modules with no __spec__)
         return None
     return Path(spec.origin) if spec and spec.origin else None
 
