@@ -182,7 +182,7 @@ async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes
     try:
         stdin = document_stdin(data)
     except OSError as exc:
-        log.warning("hook `%s` could not start: no input file: %s", hook.command, exc)
+        log.error("hook `%s` could not start: no input file: %s", hook.command, exc)
         return None, b"", b""
     try:
         process = await asyncio.create_subprocess_exec(
@@ -195,7 +195,7 @@ async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes
             start_new_session=True,
         )
     except OSError as exc:
-        log.warning("hook `%s` could not start: %s", hook.command, exc)
+        log.error("hook `%s` could not start: %s", hook.command, exc)
         return None, b"", b""
     finally:
         os.close(stdin)
@@ -204,14 +204,14 @@ async def _run(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes
     except TimeoutError:
         kill_group_if_running(process)
         await process.wait()
-        log.warning("hook `%s` did not finish within %ss; killed", hook.command, hook.timeout_s)
+        log.error("hook `%s` did not finish within %ss; killed", hook.command, hook.timeout_s)
         return None, b"", b""
     except BaseException:
         kill_group_if_running(process)
         raise
     code = process.returncode
     if code not in (0, BLOCK_EXIT_CODE):
-        log.warning(
+        log.error(
             "hook `%s` exited with status %s: %s",
             hook.command,
             code,

@@ -122,7 +122,7 @@ class ToolHook:
         try:
             stdin = document_stdin(orjson.dumps(document))
         except OSError as exc:
-            log.warning("tool hook %s could not start: no input file: %s", self.argv[0], exc)
+            log.error("tool hook %s could not start: no input file: %s", self.argv[0], exc)
             return
         try:
             process = await asyncio.create_subprocess_exec(
@@ -132,7 +132,7 @@ class ToolHook:
                 start_new_session=True,  # its own group, so a hang is killed with its children
             )
         except OSError as exc:
-            log.warning("tool hook %s could not start: %s", self.argv[0], exc)
+            log.error("tool hook %s could not start: %s", self.argv[0], exc)
             return
         finally:
             os.close(stdin)
@@ -140,7 +140,7 @@ class ToolHook:
             await asyncio.wait_for(process.wait(), self.timeout)
         except TimeoutError:
             kill_group_if_running(process)
-            log.warning(
+            log.error(
                 "tool hook %s did not finish within %d ms; killed",
                 self.argv[0],
                 int(self.timeout * 1000),
@@ -153,7 +153,7 @@ class ToolHook:
                 await asyncio.shield(process.wait())
             raise
         if process.returncode:
-            log.warning("tool hook %s exited with status %s", self.argv[0], process.returncode)
+            log.error("tool hook %s exited with status %s", self.argv[0], process.returncode)
 
 
 class ToolHooks:
