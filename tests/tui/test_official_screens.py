@@ -42,7 +42,10 @@ def test_trust_prompt_as_0169(
     expected = expected.replace("2. Back to Agent Command Center", "2. Quit")
     expected = expected.replace("esc back", "esc quit")
     pane.start(CODEX, cwd=repo, env={**env_for(home), **STALE_SIZE})
-    screen = pane.wait_text("esc quit")
+    pane.wait_text("esc quit")
+    # the settled screen (a capture can land between two paints under load); wait_for fails
+    # with the last screen if it never matches
+    screen = pane.wait_for(lambda s: _trimmed(s) == _trimmed(expected), deadline=10.0)
     assert _trimmed(screen) == _trimmed(expected), screen
     pane.keys("Escape")
     pane.wait_text("[exited")
@@ -57,7 +60,8 @@ def test_question_mark_toggles_the_shortcuts_overlay(
     launch(pane, home, repo)
     pane.wait_text("? for shortcuts")
     pane.type("?")
-    screen = pane.wait_text("Keyboard shortcuts")
+    # the whole overlay, footer included (a capture can land between two paints under load)
+    screen = pane.wait_for(lambda s: "Keyboard shortcuts" in s and "? / esc close" in s)
     lines = screen.splitlines()
     assert "  Keyboard shortcuts" in lines and official[0] == "  Keyboard shortcuts"
     assert official[2] == "  Compose                       Session"
