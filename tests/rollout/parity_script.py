@@ -40,7 +40,7 @@ FIXTURE = (
 )
 PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hi there\n*** End Patch\n"
 # What the captured file says instead of the capture's scratch folder and of long prose.
-ROOT_MARK = "/tmp/codex-parity"
+ROOT_MARK = "/capture/codex-parity"
 LONG = 400
 
 

@@ -35,9 +35,9 @@ def test_turns_of_an_official_0_169_rollout() -> None:
         "/bin/bash -lc 'echo hello'",
         "completed",
     )
-    assert command.cwd == "/tmp/codex-parity/work" and command.exit_code == 0
+    assert command.cwd == "/capture/codex-parity/work" and command.exit_code == 0
     assert isinstance(patch, FileChangeThreadItem) and patch.status == "completed"
-    assert patch.changes == [{"path": "/tmp/codex-parity/work/hello.txt", "kind": "add"}]
+    assert patch.changes == [{"path": "/capture/codex-parity/work/hello.txt", "kind": "add"}]
     assert isinstance(message, AgentMessageThreadItem) and message.text == "all done"
     assert [type(i) for i in second.items] == [AgentMessageThreadItem]
     assert second.items[0].text == "resumed reply"  # type: ignore[union-attr]

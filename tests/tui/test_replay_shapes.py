@@ -44,7 +44,7 @@ def test_official_0169_rollout_replays_every_turn() -> None:
         ("user", "make a file"),
         ("reasoning", "**Thinking** about it"),
         ("command", "echo hello", "0", "hello"),
-        ("patch", "applied", "/tmp/codex-parity/work/hello.txt"),
+        ("patch", "applied", "/capture/codex-parity/work/hello.txt"),
         ("agent", "all done"),
         ("user", "again"),
         ("agent", "resumed reply"),
