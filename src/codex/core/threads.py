@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from codex.core.thread_pages import ThreadPages
+
 HEAD_MAX_LINES = 64
 HEAD_MAX_BYTES = 4 * 1024 * 1024
 
@@ -132,7 +134,7 @@ def _stamp_seconds(file_timestamp: str) -> float | None:
     return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))
 
 
-class ThreadIndex:
+class ThreadIndex(ThreadPages):
     """Summaries of the threads recorded under one `$CODEX_HOME` (see the module docstring)."""
 
     def __init__(self, codex_home: Path | str) -> None:
@@ -208,91 +210,10 @@ class ThreadIndex:
             uid, Path(path), ts, created, st.st_mtime, head.meta, head.preview, archived
         )
 
-    def page(
-        self,
-        *,
-        limit: int,
-        cursor: str | None = None,
-        archived: bool = False,
-        model_providers: list[str] | None = None,
-        cwds: list[str] | None = None,
-        search: str | None = None,
-        sort_key: str = "created_at",
-        ascending: bool = False,
-    ) -> tuple[list[ThreadSummary], str | None]:
-        """One page newest first, and the cursor of the next page (None: this was the last).
-        Another order (`updated_at`, or ascending) sorts every matching thread first, and
-        pages by position. Raises ValueError for a cursor this index did not hand out."""
-        if sort_key != "created_at" or ascending:
-            return self._sorted_page(
-                limit, cursor, archived, model_providers, cwds, search, sort_key, ascending
-            )
-        after: tuple[str, str] | None = None
-        if cursor:
-            ts, sep, uid = cursor.partition("|")
-            if not sep:
-                raise ValueError(f"invalid cursor: {cursor}")
-            after = (ts, uid)
-        out: list[ThreadSummary] = []
-        for ts, uid, path in self._files(archived):
-            if after is not None and (ts, uid) >= after:
-                continue
-            if len(out) >= limit:
-                last = out[-1]
-                return out, f"{last.file_timestamp}|{last.thread_id}"
-            item = self.summary(path, ts, uid, archived)
-            if item is None:
-                continue
-            if model_providers and item.meta.get("model_provider") not in model_providers:
-                continue
-            if cwds and item.meta.get("cwd") not in cwds:
-                continue
-            if search and search.lower() not in item.preview.lower():
-                continue
-            out.append(item)
-        return out, None
-
-    def _sorted_page(
-        self,
-        limit: int,
-        cursor: str | None,
-        archived: bool,
-        model_providers: list[str] | None,
-        cwds: list[str] | None,
-        search: str | None,
-        sort_key: str,
-        ascending: bool,
-    ) -> tuple[list[ThreadSummary], str | None]:
-        start = 0
-        if cursor:
-            if not cursor.startswith("at:") or not cursor[3:].isdigit():
-                raise ValueError(f"invalid cursor: {cursor}")
-            start = int(cursor[3:])
-        everything, _ = self.page(
-            limit=1 << 30,
-            archived=archived,
-            model_providers=model_providers,
-            cwds=cwds,
-            search=search,
-        )
-        if sort_key == "updated_at":
-            everything.sort(key=lambda item: (item.updated_at, item.thread_id))
-            if not ascending:
-                everything.reverse()
-        elif ascending:
-            everything.reverse()
-        page = everything[start : start + limit]
-        more = start + limit < len(everything)
-        return page, f"at:{start + limit}" if more else None
-
     def find(self, thread_id: str) -> tuple[Path, bool] | None:
         """The rollout of a thread by id and whether it is archived, or None."""
-        wanted = thread_id.lower()
-        for archived in (False, True):
-            for _ts, uid, path in self._files(archived):
-                if uid == wanted:
-                    return Path(path), archived
-        return None
+        found = self.find_path(thread_id)
+        return None if found is None else (Path(found[0]), found[1])
 
 
 def recorded_events(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
