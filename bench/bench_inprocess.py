@@ -12,8 +12,11 @@ python bench/bench_inprocess.py [--turns N] [--skip-official] [--skip-app-server
 Each side gets its own fresh CODEX_HOME (rollouts written, as users have them) under the bench
 cache (not /tmp: the official CLI warns there). A side whose binary or package is missing is
 reported as skipped with the reason. turns/s = turns / wall seconds from the first thread start
-to the last turn's end (process start-up included for the spawning sides; the in-process side
-includes its own first-use imports, measured in a fresh process). "warm" is as many turns again
+to the last turn's end. Both SDK sides start their clock at the same point, right after the
+user's `from codex import ...` / `from openai_codex import ...` line (the library import itself
+is the user's program start-up, on both sides): the app-server side then includes spawning and
+initialising its server, the in-process side every first-use import of core (config
+validation, the model client, ...), measured in a fresh process. "warm" is as many turns again
 through the same client (the official exec side has no warm run). The ratios are in-process ÷
 side, for cold and warm turns/s and for CPU per turn (all of a side's processes, both batches).
 
@@ -48,6 +51,9 @@ from tests.support.mock_model_server import MockModelServer  # noqa: E402
 from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
 from tests.support.official import official_binary  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from harness import PYCACHE, prepare_bytecode  # noqa: E402
+
 REPLY = Turn([Message("ok")], usage=Usage(20, 0, 2))
 MOCK_KEY = "sk-mock"
 
@@ -62,8 +68,13 @@ def children_cpu() -> float:
 
 
 def clean_env(home: Path) -> dict[str, str]:
+    """The sides' environment: their own CODEX_HOME, the mock's key, and our package run from
+    compiled bytecode as an installed wheel has it (bench/harness.py compiles it once into the
+    bench's pycache): never from source recompiled at each start, which this machine's
+    PYTHONDONTWRITEBYTECODE would otherwise cause for every edited module."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
     env.update(CODEX_HOME=str(home), MOCK_KEY=MOCK_KEY, NO_COLOR="1")
+    env.update(PYTHONPYCACHEPREFIX=str(PYCACHE), PYTHONDONTWRITEBYTECODE="")
     return env
 
 
@@ -71,8 +82,8 @@ def clean_env(home: Path) -> dict[str, str]:
 
 INPROCESS = """
 import asyncio, sys, time
-t0 = time.perf_counter()
 from codex import AsyncCodex, CodexConfig
+t0 = time.perf_counter()
 
 async def batch(codex, n):
     threads = await asyncio.gather(*(codex.thread_start() for _ in range(n)))
@@ -243,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     (CACHE / "work").mkdir(parents=True, exist_ok=True)
+    prepare_bytecode()
     load_before = os.getloadavg()
     rows: list[Row] = []
     n = args.turns
