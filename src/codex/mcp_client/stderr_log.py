@@ -1,4 +1,5 @@
-"""A stdio MCP server's stderr, kept in `$CODEX_HOME/log/mcp-<server>.log` up to a size cap.
+"""A stdio MCP server's stderr, kept in `<log_dir>/mcp-<server>.log` up to a size cap (the
+config's one log folder rule, `codex.config.log_dir`: `$CODEX_HOME/log` unless `log_dir` says).
 
 The child writes into a pipe; a thread drains it (so a chatty server never blocks on a full
 pipe) and keeps the first `CAP` bytes of each session, then one truncation line.
