@@ -12,7 +12,9 @@ from tests.support.codex_cli import RunCodex
 from codex.cli.completion import walk
 from codex.cli.main import build_parser
 
-SHELLS = ("bash", "zsh", "fish")
+SHELLS = ("bash", "zsh", "fish", "elvish", "powershell")
+# The shells with a syntax-check switch (`-n`); elvish is checked by running it below.
+CHECKABLE = ("bash", "zsh", "fish")
 
 
 def _tree() -> tuple[set[str], set[str]]:
@@ -51,7 +53,7 @@ def test_unknown_shell_is_one_line_and_exit_2(run_codex: RunCodex) -> None:
     assert result.stderr.startswith("codex: invalid shell 'nosh'")
 
 
-@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("shell", CHECKABLE)
 def test_shell_accepts_the_syntax(run_codex: RunCodex, tmp_path: Path, shell: str) -> None:
     if shutil.which(shell) is None:
         pytest.skip(f"{shell} is not installed")
@@ -191,3 +193,63 @@ def test_zsh_and_fish_reach_exec_review(run_codex: RunCodex, tmp_path: Path) -> 
         done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=tmp_path)
         offered = [row.split("\t")[0] for row in done.stdout.splitlines()]
         assert "--base" in offered, (shell, offered)
+
+
+def _elvish_completer(script: str, lines: list[list[str]]) -> list[list[str]]:
+    """Run the elvish script's completer in a real (non-interactive) elvish for each command
+    line. Outside the interactive editor the `edit:` module does not exist, so its two
+    functions are stood in for by ones that print the candidate (or FILES for a file name)
+    and the completer is bound to a variable instead of the editor's table: the walk, the maps
+    and the candidates are the script's own."""
+    program = script.replace("set edit:completion:arg-completer[codex] =", "var completer =")
+    program = program.replace("edit:complex-candidate", "cand")
+    program = program.replace("edit:complete-filename", "file-cand")
+    calls = "".join(
+        "echo '---'\n$completer " + " ".join(f"'{w}'" for w in words) + "\n" for words in lines
+    )
+    program = "fn cand {|w &display=''| echo $w }\nfn file-cand {|w| echo FILES }\n" + program
+    done = subprocess.run(
+        ["elvish", "-norc", "/dev/stdin"],
+        input=program + calls,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [block.split() for block in done.stdout.split("---\n")[1:]]
+
+
+def test_elvish_round_trip(run_codex: RunCodex) -> None:
+    if shutil.which("elvish") is None:
+        pytest.skip("elvish is not installed")
+    script = run_codex("completion", "elvish").stdout
+    top, exec_, value, after_value, nested = _elvish_completer(
+        script,
+        [
+            ["codex", ""],
+            ["codex", "exec", ""],
+            ["codex", "exec", "--model", ""],
+            ["codex", "-m", "gpt", "exec", ""],
+            ["codex", "-c", "a=b", "mcp", ""],
+        ],
+    )
+    assert {"exec", "mcp", "completion", "--model"} <= set(top)
+    assert {"resume", "review", "--json"} <= set(exec_)
+    assert value == ["FILES"]  # an option's value: files, not the command's words
+    assert "--json" in after_value
+    assert {"add", "list"} <= set(nested)
+
+
+def test_powershell_tables_follow_the_tree(run_codex: RunCodex) -> None:
+    """No PowerShell here to run it: check that the script's three tables are the tree's
+    (every subcommand step, every value flag, every command's offers) and that each quoted
+    literal is closed (PowerShell doubles an embedded quote)."""
+    script = run_codex("completion", "powershell").stdout
+    assert "Register-ArgumentCompleter -Native -CommandName 'codex'" in script
+    for node in walk(build_parser(None, every=True)):
+        for name, (child, _) in node.children.items():
+            assert f"'{node.ident},{name}' = '{child}'" in script
+        for flag in node.value_flags:
+            assert f"'{node.ident},{flag}' = 1" in script
+        assert f"    '{node.ident}' = @(" in script
+    for line in script.splitlines():
+        assert line.count("'") % 2 == 0, line

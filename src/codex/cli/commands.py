@@ -62,7 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "completion",
-        "Generate a shell completion script (bash, zsh or fish)",
+        "Generate a shell completion script (bash, zsh, fish, elvish or powershell)",
         "codex.cli.completion",
     ),
     Command("review", "Run a code review non-interactively", "codex.cli.review"),

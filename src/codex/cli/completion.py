@@ -1,6 +1,6 @@
-"""`codex completion [bash|zsh|fish]`: a shell completion script generated from our own argparse
-tree, so every subcommand and flag (including ones added later) is completed without a
-hand-maintained list. The official CLI's clap_complete scripts cannot be reused: their option
+"""`codex completion [bash|zsh|fish|elvish|powershell]`: a shell completion script generated
+from our own argparse tree, so every subcommand and flag (including ones added later) is
+completed without a hand-maintained list. The official CLI's clap_complete scripts cannot be reused: their option
 tables describe the Rust CLI, not ours.
 
 Every script has the same shape: walk the words typed so far, descending into a subcommand when
@@ -17,7 +17,7 @@ from typing import Any
 from codex.cli.context import CliContext
 from codex.errors import UsageError
 
-SHELLS = ("bash", "zsh", "fish")
+SHELLS = ("bash", "zsh", "fish", "elvish", "powershell")
 # An attribute a positional's action may carry: the words to offer for it (see configure()).
 COMPLETION_WORDS = "codex_completion_words"
 
@@ -28,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         default="bash",
         metavar="SHELL",
-        help="Shell to generate completions for: bash (default), zsh or fish",
+        help="Shell to generate completions for: bash (default), zsh, fish, elvish or powershell",
     )
     # Offered by the scripts (`codex completion <TAB>`) without argparse's `choices`, whose
     # error would be argparse's multi-line usage instead of run()'s one line.
@@ -281,4 +281,148 @@ end
 {lines}
 """
 
-_GENERATORS = {"bash": _bash, "zsh": _zsh, "fish": _fish}
+
+
+def _single_quote(text: str) -> str:
+    """A single-quoted literal for elvish and PowerShell: both double an embedded quote."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _walk_tables(nodes: list[Node], pair: str) -> tuple[list[str], list[str]]:
+    """The (command, word) -> child map and the set of (command, value flag) pairs, as map
+    entries spelled by `pair` (a format with the quoted key and value)."""
+    steps = [
+        pair.format(k=_single_quote(f"{node.ident},{name}"), v=_single_quote(child))
+        for node in nodes
+        for name, (child, _) in node.children.items()
+    ]
+    skips = [
+        pair.format(k=_single_quote(f"{node.ident},{flag}"), v="1")
+        for node in nodes
+        for flag in node.value_flags
+    ]
+    return steps, skips
+
+
+def _candidates_with_help(node: Node) -> list[tuple[str, str]]:
+    return [
+        *((name, help_text) for name, (_, help_text) in node.children.items()),
+        *node.flags,
+        *((word, "") for word in node.words),
+    ]
+
+
+def _elvish(nodes: list[Node]) -> str:
+    steps, skips = _walk_tables(nodes, "&{k}={v}")
+    offers = []
+    for node in nodes:
+        cands = " ".join(
+            f"[{_single_quote(word)} {_single_quote(help_text)}]"
+            for word, help_text in _candidates_with_help(node)
+        )
+        offers.append(f"  &{_single_quote(node.ident)}=[{cands}]")
+    return _ELVISH.format(
+        steps="\n  ".join(steps), skips="\n  ".join(skips), offers="\n".join(offers)
+    )
+
+
+_ELVISH = """\
+# elvish completion for codex (codex-py): eval (codex completion elvish | slurp)
+var codex-steps = [
+  {steps}
+]
+var codex-skips = [
+  {skips}
+]
+var codex-offers = [
+{offers}
+]
+set edit:completion:arg-completer[codex] = {{|@words|
+  var cmd = codex
+  var skip = $false
+  # Every word but the command and the one being completed.
+  for w $words[1..(- (count $words) 1)] {{
+    if $skip {{
+      set skip = $false
+      continue
+    }}
+    var key = $cmd','$w
+    if (has-key $codex-steps $key) {{
+      set cmd = $codex-steps[$key]
+    }} elif (has-key $codex-skips $key) {{
+      set skip = $true
+    }}
+  }}
+  if $skip {{
+    edit:complete-filename $words[-1]  # the value of an option
+  }} else {{
+    for pair $codex-offers[$cmd] {{
+      edit:complex-candidate $pair[0] &display=$pair[0]'  '$pair[1]
+    }}
+  }}
+}}
+"""
+
+
+def _powershell(nodes: list[Node]) -> str:
+    steps, skips = _walk_tables(nodes, "{k} = {v}")
+    offers = []
+    for node in nodes:
+        cands = ", ".join(
+            f"@({_single_quote(word)}, {_single_quote(help_text or word)})"
+            for word, help_text in _candidates_with_help(node)
+        )
+        offers.append(f"    {_single_quote(node.ident)} = @({cands})")
+    return _POWERSHELL.format(
+        steps="\n    ".join(steps), skips="\n    ".join(skips), offers="\n".join(offers)
+    )
+
+
+_POWERSHELL = """\
+# PowerShell completion for codex (codex-py):
+#   codex completion powershell | Out-String | Invoke-Expression
+using namespace System.Management.Automation
+$script:CodexSteps = @{{
+    {steps}
+}}
+$script:CodexSkips = @{{
+    {skips}
+}}
+$script:CodexOffers = @{{
+{offers}
+}}
+Register-ArgumentCompleter -Native -CommandName 'codex' -ScriptBlock {{
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $cmd = 'codex'
+    $skip = $false
+    $elements = $commandAst.CommandElements
+    for ($i = 1; $i -lt $elements.Count; $i++) {{
+        $element = $elements[$i]
+        if ($element.Extent.StartOffset -ge $cursorPosition) {{ break }}
+        if ($element.Extent.EndOffset -ge $cursorPosition -and $wordToComplete) {{ break }}
+        if ($skip) {{ $skip = $false; continue }}
+        $key = $cmd + ',' + $element.ToString()
+        if ($script:CodexSteps.ContainsKey($key)) {{
+            $cmd = $script:CodexSteps[$key]
+        }} elseif ($script:CodexSkips.ContainsKey($key)) {{
+            $skip = $true
+        }}
+    }}
+    if ($skip) {{ return }}  # the value of an option: PowerShell completes paths
+    foreach ($pair in $script:CodexOffers[$cmd]) {{
+        if ($pair[0] -like "$wordToComplete*") {{
+            $kind = if ($pair[0].StartsWith('-')) {{ [CompletionResultType]::ParameterName }}
+                    else {{ [CompletionResultType]::ParameterValue }}
+            [CompletionResult]::new($pair[0], $pair[0], $kind, $pair[1])
+        }}
+    }}
+}}
+"""
+
+_GENERATORS = {
+    "bash": _bash,
+    "zsh": _zsh,
+    "fish": _fish,
+    "elvish": _elvish,
+    "powershell": _powershell,
+}
