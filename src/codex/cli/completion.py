@@ -1,7 +1,7 @@
 """`codex completion [bash|zsh|fish|elvish|powershell]`: a shell completion script generated
 from our own argparse tree, so every subcommand and flag (including ones added later) is
-completed without a hand-maintained list. The official CLI's clap_complete scripts cannot be reused: their option
-tables describe the Rust CLI, not ours.
+completed without a hand-maintained list. The official CLI's clap_complete scripts cannot be
+reused: their option tables describe the Rust CLI, not ours.
 
 Every script has the same shape: walk the words typed so far, descending into a subcommand when
 its name (or alias) appears and skipping the value of an option that takes one, then offer the
@@ -280,7 +280,6 @@ end
 
 {lines}
 """
-
 
 
 def _single_quote(text: str) -> str:
