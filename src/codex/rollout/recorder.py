@@ -19,6 +19,7 @@ shaper held back, so the write-ahead promise above is unchanged.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from codex._native.jsonl import FsyncPolicy, JsonlWriter
-from codex.rollout.paths import ensure_dir, new_conversation_id, rollout_path
+from codex.rollout.paths import ensure_dir_once, forget_dir, new_conversation_id, rollout_file
 from codex.rollout.policy import should_persist_event, should_persist_response_item
 from codex.rollout.redact import Redactor
 from codex.rollout.shape import Line, LineShaper
@@ -42,13 +43,42 @@ ROLLOUT_FILE_MODE = 0o600
 
 def utc_timestamp(when: datetime | None = None) -> str:
     """`YYYY-MM-DDThh:mm:ss.mmmZ`, the format of every rollout `timestamp`."""
-    t = datetime.now(UTC) if when is None else when.astimezone(UTC)
-    # Integer fields: strftime through a datetime format spec cost ~3x this, and every rollout
-    # line takes a timestamp.
+    if when is None:
+        return _now_timestamp()
+    t = when.astimezone(UTC)
+    # Integer fields: strftime through a datetime format spec cost ~3x this.
     return (
         f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
         f".{t.microsecond // 1000:03d}Z"
     )
+
+
+# The current time's stamp, formatted once per millisecond: every rollout line takes one, and a
+# turn writes a dozen lines within a few milliseconds. The second's prefix is kept apart so a new
+# millisecond costs one small format, a new second one gmtime. Each cache is one tuple, swapped
+# whole, so a thread never reads one millisecond's number with another's text.
+_ms_cache: tuple[int, str] = (-1, "")
+_second_cache: tuple[int, str] = (-1, "")
+
+
+def _now_timestamp() -> str:
+    global _ms_cache, _second_cache
+    ms = time.time_ns() // 1_000_000
+    cached = _ms_cache
+    if cached[0] == ms:
+        return cached[1]
+    second = ms // 1000
+    known = _second_cache
+    if known[0] != second:
+        t = time.gmtime(second)
+        prefix = (
+            f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+            f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}."
+        )
+        known = _second_cache = (second, prefix)
+    stamp = f"{known[1]}{ms % 1000:03d}Z"
+    _ms_cache = (ms, stamp)
+    return stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +119,11 @@ class SessionMetaParams:
         return meta
 
 
+# Queued bytes that go to the writer without waiting for a flush (the native writer's buffer
+# size: past it, lines were written out before the queue existed too).
+_DRAIN_BYTES = 64 * 1024
+
+
 def _default(obj: object) -> object:
     """orjson fallback: what orjson cannot serialize is a caller's bug, named as such."""
     raise TypeError(f"cannot record {type(obj).__name__} in a rollout")
@@ -116,6 +151,13 @@ class RolloutRecorder:
         # `ordinal`, which that CLI requires (it refuses to resume a file whose last line lacks
         # one). New files are written in the legacy form without ordinals, which it accepts.
         self._next_ordinal = next_ordinal
+        # Serialized lines not yet handed to the writer: scrubbed and appended in one call per
+        # flush (`_drain`), not one per line (each native call releases and retakes the GIL,
+        # and the redaction screen is one pass over the batch). Nothing reads them before they
+        # reach the writer, and every flush point drains them first, so what reaches write(2)
+        # and when is unchanged.
+        self._queued: list[bytes] = []
+        self._queued_bytes = 0
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -132,9 +174,17 @@ class RolloutRecorder:
         """Start a new session file and write its `session_meta` line (flushed at once)."""
         conversation_id = conversation_id or new_conversation_id()
         now = datetime.now(UTC)
-        path = rollout_path(codex_home, conversation_id, now)
-        ensure_dir(path.parent)
-        writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        folder, file = rollout_file(codex_home, conversation_id, now)
+        made = ensure_dir_once(folder)
+        try:
+            writer = JsonlWriter(file, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        except FileNotFoundError:
+            if made:
+                raise
+            forget_dir(folder)  # removed since this process made it: make it again
+            ensure_dir_once(folder)
+            writer = JsonlWriter(file, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        path = Path(file)
         shaper = LineShaper(
             conversation_id,
             new_file=True,
@@ -233,8 +283,20 @@ class RolloutRecorder:
         self._writer.close()
 
     def _release(self, *, final: bool = False) -> None:
-        """Lines the shaper held back (codex.rollout.shape) join the queue, in order."""
+        """Lines the shaper held back (codex.rollout.shape) join the queue, in order, and the
+        queue goes to the writer."""
         self._write_lines(self._shaper.release(final=final))
+        self._drain()
+
+    def _drain(self) -> None:
+        """The queued lines, scrubbed in one pass, to the writer (one native call)."""
+        queued = self._queued
+        if not queued:
+            return
+        data = queued[0] if len(queued) == 1 else b"".join(queued)
+        queued.clear()
+        self._queued_bytes = 0
+        self._writer.append(self._redactor.scrub(data))
 
     async def aclose(self) -> None:
         """`close()` for an event loop: the queued lines are written here, on the loop (a kill -9
@@ -250,6 +312,15 @@ class RolloutRecorder:
             await asyncio.to_thread(self._writer.close)
         except RuntimeError:  # the loop's executor is shut down already: close right here
             self._writer.close()
+
+    def __del__(self) -> None:
+        # A recorder dropped without close(): its queued lines go to the writer, whose own
+        # __del__ writes them (as when each line went straight to the writer).
+        try:  # noqa: SIM105 (module globals may be gone at interpreter shutdown)
+            if self._queued and not self._writer.closed:
+                self._drain()
+        except Exception:  # a dead file system: nothing left to do
+            pass
 
     def __enter__(self) -> RolloutRecorder:
         return self
@@ -267,7 +338,10 @@ class RolloutRecorder:
         record["type"] = kind
         record["payload"] = payload
         line = orjson.dumps(record, default=_default, option=orjson.OPT_APPEND_NEWLINE)
-        self._writer.append(self._redactor.scrub(line))
+        self._queued.append(line)
+        self._queued_bytes += len(line)
+        if self._queued_bytes >= _DRAIN_BYTES:  # as the writer's own buffer: bounded memory
+            self._drain()
 
     def _write_lines(self, lines: list[Line]) -> None:
         for kind, payload in lines:
