@@ -316,7 +316,7 @@ class RolloutRecorder:
     def __del__(self) -> None:
         # A recorder dropped without close(): its queued lines go to the writer, whose own
         # __del__ writes them (as when each line went straight to the writer).
-        try:  # noqa: SIM105 (module globals may be gone at interpreter shutdown)
+        try:  # try/except, not suppress: module globals may be gone at shutdown
             if self._queued and not self._writer.closed:
                 self._drain()
         except Exception:  # a dead file system: nothing left to do
