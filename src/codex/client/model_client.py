@@ -13,9 +13,8 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import orjson
 
 from codex._native.sse import DEFAULT_MAX_EVENT_SIZE, SSEError, SSEParser
@@ -34,7 +33,8 @@ from codex.client.errors import (
     UsageLimitReached,
 )
 from codex.client.events import Failed, RateLimits, ResponseEvent, Retrying
-from codex.client.lean_send import send_stream
+from codex.client.http_errors import is_http_error, transport_failure
+from codex.client.lean_request import lean_post
 from codex.client.providers import ModelProvider
 from codex.client.rate_limits import parse_rate_limits
 from codex.client.request import (
@@ -47,9 +47,16 @@ from codex.client.request import (
 from codex.client.responses_decoder import ResponsesDecoder
 from codex.client.retry import RetryPolicy, parse_retry_after
 from codex.client.streamed_body import StreamedJson, encode_body
-from codex.client.transport import CONNECT_TIMEOUT, shared_client
+from codex.client.transport import CONNECT_TIMEOUT, lean_client, shared_client
 from codex.protocol.items import parse_item
 from codex.protocol.originator import resolve_originator
+
+if TYPE_CHECKING:
+    import httpx
+
+    from codex.client.lean_http import LeanResponse
+
+    Response = httpx.Response | LeanResponse
 
 AuthSource = Any
 """Where stored credentials come from: an object with `async bearer()` (and optionally `async
@@ -179,11 +186,21 @@ class ModelClient:
             extra=prompt.extra_headers,
         )
         headers["accept"] = "application/json"
-        http = self._http or shared_client()
         url = self.provider.url(chatgpt_auth=chatgpt, endpoint="responses/compact")
+        content = orjson.dumps(body)
         try:
-            response = await http.post(url, content=orjson.dumps(body), headers=headers)
-        except httpx.TransportError as exc:
+            response = await self._send_lean(
+                url, content, headers, CONNECT_TIMEOUT, CONNECT_TIMEOUT
+            )
+            if response is not None:
+                await response.aread()
+            else:
+                response = await (self._http or shared_client()).post(
+                    url, content=content, headers=headers
+                )
+        except Exception as exc:
+            if transport_failure(exc) is None:
+                raise
             raise ConnectionFailed(f"error sending request for url ({url}): {exc}") from exc
         if not 200 <= response.status_code < 300:
             error = self._status_error(response, response.text)
@@ -238,7 +255,25 @@ class ModelClient:
         async for batch in self._read(response, length_completes):
             yield batch
 
-    async def _open(self, body: bytes | StreamedJson, prompt: Prompt) -> httpx.Response:
+    async def _send_lean(
+        self,
+        url: str,
+        body: bytes | StreamedJson,
+        headers: dict[str, str],
+        connect: float,
+        timeout: float | None,
+    ) -> LeanResponse | None:
+        """The request on this loop's lean client (codex.client.lean_http), or None when it must
+        take httpx: a client was given to this ModelClient, proxies are configured, or the URL
+        or headers are ones only httpx sends as they are today."""
+        if self._http is not None:
+            return None
+        lean = lean_client()
+        if lean is None:
+            return None
+        return await lean_post(lean, url, body, headers, connect=connect, timeout=timeout)
+
+    async def _open(self, body: bytes | StreamedJson, prompt: Prompt) -> Response:
         provider = self.provider
         bearer = await self._credentials()
         chatgpt = bearer is not None and bearer.chatgpt
@@ -250,33 +285,39 @@ class ModelClient:
             credentials=bearer.headers() if bearer else {},
             extra=prompt.extra_headers,
         )
-        http = self._http or shared_client()
         if isinstance(body, StreamedJson):
             headers["content-length"] = str(body.length)  # not chunked: same framing as bytes
+        idle = provider.stream_idle_timeout
+        response: Response | None
         try:
-            response = await send_stream(
-                http,
-                url,
-                body,
-                headers,
-                idle=provider.stream_idle_timeout,
-                connect=CONNECT_TIMEOUT,
-            )
-        except httpx.TimeoutException as exc:
-            raise ConnectionFailed(f"timeout connecting to {url}: {exc}") from exc
-        except httpx.TransportError as exc:
+            response = await self._send_lean(url, body, headers, CONNECT_TIMEOUT, idle)
+            if response is None:
+                from codex.client.lean_send import send_stream
+
+                http = self._http or shared_client()
+                response = await send_stream(
+                    http, url, body, headers, idle=idle, connect=CONNECT_TIMEOUT
+                )
+        except Exception as exc:
+            failure = transport_failure(exc)
+            if failure is None:
+                raise
+            if failure != "transport":
+                raise ConnectionFailed(f"timeout connecting to {url}: {exc}") from exc
             raise ConnectionFailed(f"error sending request for url ({url}): {exc}") from exc
         if 200 <= response.status_code < 300:
             return response
         try:
             text = (await response.aread()).decode("utf-8", "replace")
-        except httpx.HTTPError:
+        except Exception as exc:
+            if not is_http_error(exc):
+                raise
             text = ""
         finally:
             await response.aclose()
         raise self._status_error(response, text)
 
-    def _status_error(self, response: httpx.Response, text: str) -> Exception:
+    def _status_error(self, response: Response, text: str) -> Exception:
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         if status == 401:
@@ -298,7 +339,7 @@ class ModelClient:
         return UnexpectedStatus(status, text)
 
     async def _read(
-        self, response: httpx.Response, length_completes: bool = False
+        self, response: Response, length_completes: bool = False
     ) -> AsyncIterator[list[Any]]:
         """`length_completes`: an output-limit stop ends the reply instead of failing it."""
         decoder: ChatDecoder | ResponsesDecoder
@@ -325,12 +366,15 @@ class ModelClient:
                 if out:
                     yield out
             yield [decoder.finish()]
-        except httpx.ReadTimeout:
-            raise StreamDisconnected("idle timeout waiting for SSE") from None
-        except httpx.TransportError as exc:
-            raise StreamDisconnected(str(exc) or type(exc).__name__) from None
         except SSEError as exc:
             raise StreamDisconnected(str(exc)) from None
+        except Exception as exc:
+            failure = transport_failure(exc)
+            if failure is None:
+                raise
+            if failure == "read_timeout":
+                raise StreamDisconnected("idle timeout waiting for SSE") from None
+            raise StreamDisconnected(str(exc) or type(exc).__name__) from None
         finally:
             await response.aclose()
 

@@ -1,7 +1,12 @@
-"""The one `httpx.AsyncClient` a process shares (keep-alive, sane limits), per event loop.
+"""The HTTP clients a process shares, per event loop: the lean one and the httpx one.
 
-An AsyncClient is bound to the loop it first ran on, so the shared client is keyed by loop; tests
-and front ends that run several loops in turn each get their own and `aclose_shared()` ends it.
+Model requests take the lean client (codex.client.lean_http) whenever httpx would have taken its
+plain path: no proxy from the environment, no client installed in its place (codex batch). Any
+other request, and every request when that does not hold, goes through the one shared
+`httpx.AsyncClient` (keep-alive, sane limits). httpx is imported only when that client is made.
+
+Clients are bound to the loop they first ran on, so both are keyed by loop; tests and front ends
+that run several loops in turn each get their own and `aclose_shared()` ends them.
 """
 
 from __future__ import annotations
@@ -11,15 +16,39 @@ import os
 import ssl
 import sys
 import weakref
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=90.0)
+    from codex.client.lean_http import LeanHTTP
+
+MAX_CONNECTIONS = 64
+MAX_KEEPALIVE = 64
+KEEPALIVE_EXPIRY = 90.0
 CONNECT_TIMEOUT = 30.0
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
     weakref.WeakKeyDictionary()
 )
+# None: this loop's model requests take httpx (proxies, or an installed client).
+_lean: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LeanHTTP | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LIMITS":  # httpx.Limits, built (and httpx imported) only when someone asks
+        import httpx
+
+        limits = httpx.Limits(
+            max_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=MAX_KEEPALIVE,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+        )
+        globals()["LIMITS"] = limits
+        return limits
+    raise AttributeError(name)
 
 
 class LazyTrustContext(ssl.SSLContext):
@@ -71,11 +100,13 @@ class LazyTrustContext(ssl.SSLContext):
 
 
 def new_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    import httpx
+
     from codex.client.pool import install_lean_pool
 
     client = httpx.AsyncClient(
         verify=LazyTrustContext(),
-        limits=LIMITS,
+        limits=__getattr__("LIMITS"),
         timeout=httpx.Timeout(CONNECT_TIMEOUT),
         transport=transport,
         # SSE must not be buffered or re-encoded on the way: ask for identity bodies.
@@ -99,12 +130,69 @@ def shared_client() -> httpx.AsyncClient:
 
 def install_shared(client: httpx.AsyncClient) -> None:
     """Make `client` this loop's shared client (codex batch: one pool with its own limits and a
-    429 pause gate for all its tasks); `aclose_shared()` closes it."""
-    _clients[asyncio.get_running_loop()] = client
+    429 pause gate for all its tasks); `aclose_shared()` closes it. Model requests on this loop
+    then go through it, not the lean client."""
+    loop = asyncio.get_running_loop()
+    _clients[loop] = client
+    _lean[loop] = None
+
+
+def lean_client() -> LeanHTTP | None:
+    """This loop's lean client, or None when model requests must take the httpx client: a
+    proxy is configured in the environment (httpx would mount a proxy transport, read once per
+    client as httpx reads it), or a client was installed with `install_shared`."""
+    loop = asyncio.get_running_loop()
+    try:
+        lean = _lean[loop]
+    except KeyError:
+        lean = None
+    else:
+        if lean is None or not lean.closed:
+            return lean
+    if _proxies_configured():
+        _lean[loop] = None
+        return None
+    from codex.client.lean_http import LeanHTTP
+
+    lean = _lean[loop] = LeanHTTP(
+        LazyTrustContext,
+        max_connections=MAX_CONNECTIONS,
+        max_keepalive=MAX_KEEPALIVE,
+        keepalive_expiry=KEEPALIVE_EXPIRY,
+    )
+    return lean
+
+
+def _proxies_configured() -> bool:
+    """Whether httpx (`trust_env=True`) would route some request through a proxy: the
+    `http`, `https` or `all` entry of `urllib.request.getproxies()`. Off macOS and Windows that
+    is the environment alone, read here without importing urllib.request."""
+    if sys.platform in ("darwin", "win32"):
+        import urllib.request
+
+        proxies = urllib.request.getproxies()
+    else:
+        proxies = {}
+        for name, value in os.environ.items():  # as urllib.request.getproxies_environment
+            if value and name[-6:].lower() == "_proxy":
+                proxies[name[:-6].lower()] = value
+        if "REQUEST_METHOD" in os.environ:  # CGI: HTTP_PROXY may come from a request header
+            proxies.pop("http", None)
+        for name, value in os.environ.items():
+            if name[-6:] == "_proxy":  # lower-case names win over upper-case ones
+                if value:
+                    proxies[name[:-6].lower()] = value
+                else:
+                    proxies.pop(name[:-6].lower(), None)
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 async def aclose_shared() -> None:
-    """Close this loop's shared client (front ends call it on the way out)."""
-    client = _clients.pop(asyncio.get_running_loop(), None)
+    """Close this loop's shared clients (front ends call it on the way out)."""
+    loop = asyncio.get_running_loop()
+    lean = _lean.pop(loop, None)
+    if lean is not None:
+        await lean.aclose()
+    client = _clients.pop(loop, None)
     if client is not None:
         await client.aclose()
