@@ -38,9 +38,15 @@ _SCALARS = (str, int, float, bool)
 _MISSING = dataclasses.MISSING
 
 
+# Exact types `dump` hands back unchanged (subclasses such as StrEnum members are not in it).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def dump(value: Any) -> Any:
     """Turn a protocol value (dataclass, list, dict, enum, path, bytes) into plain JSON data."""
-    if value is None or isinstance(value, _SCALARS):
+    if value.__class__ in _PLAIN:  # the common case, one set lookup
+        return value
+    if isinstance(value, _SCALARS):
         # StrEnum members are str subclasses: hand them over as plain strings.
         if isinstance(value, Enum):
             return value.value
@@ -77,6 +83,17 @@ class WireModel(Record):
     absent: frozenset[str]
 
     def to_dict(self) -> dict[str, Any]:
+        """The wire dict. Each class runs its own straight-line serializer (`_fast_to_dict`,
+        compiled on first use); a class that overrides this and calls it gets the same."""
+        cls = type(self)
+        fast = cls.__dict__.get("_fast_to_dict")
+        if fast is None:
+            fast = _install_fast_to_dict(cls)
+        return fast(self)  # type: ignore[no-any-return]
+
+    def _generic_to_dict(self) -> dict[str, Any]:
+        """The reference serializer, driven by the class's wire table (what `_fast_to_dict`
+        compiles; also the path for an instance with `absent` fields)."""
         out: dict[str, Any] = {} if self.TAG is None else {"type": self.TAG}
         absent = self.absent
         omit = self._omit_none
@@ -116,6 +133,55 @@ class WireModel(Record):
         if absent:
             kwargs["absent"] = frozenset(absent)
         return cls(**kwargs)
+
+
+def _install_fast_to_dict(cls: type[WireModel]) -> Callable[[WireModel], dict[str, Any]]:
+    """Compile `cls`'s serializer: the wire-table loop of `_generic_to_dict` unrolled into one
+    function per class (no per-field table lookups, and `str`/`int`/`bool`/`float`/None values
+    stored without the `dump` call), which the events and items of every turn go through a
+    dozen times. Compiled lazily, so a class's table edited after `@wire` (Message's order) is
+    what it reads, and import pays nothing. An instance of a subclass goes back to the
+    dispatcher (its class gets its own); one with `absent` fields takes the generic path.
+    Field names are Python identifiers (dataclass fields), so they are safe in source."""
+    lines = [
+        "def to_dict(self):",
+        "    if self.__class__ is not cls:",
+        "        return dispatch(self)",
+        "    if self.absent:",
+        "        return generic(self)",
+        "    out = {}" if cls.TAG is None else f"    out = {{'type': {cls.TAG!r}}}",
+    ]
+    omit = cls._omit_none
+    for name in cls._wire_fields:
+        key = repr(name)
+        lines.append(f"    v = self.{name}")
+        if name in omit:
+            lines.append("    if v is not None:")
+            lines.append(f"        out[{key}] = v if v.__class__ in plain else dump(v)")
+        else:
+            lines.append(f"    out[{key}] = v if v.__class__ in plain else dump(v)")
+    lines += [
+        "    extra = self.extra",
+        "    if extra:",
+        "        out.update(extra)",
+        "    return out",
+    ]
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "generic": WireModel._generic_to_dict,
+        "dispatch": WireModel.to_dict,
+        "plain": _PLAIN,
+        "dump": dump,
+    }
+    exec("\n".join(lines), namespace)  # the source built above
+    fast: Callable[[WireModel], dict[str, Any]] = namespace["to_dict"]
+    fast.__qualname__ = f"{cls.__qualname__}._fast_to_dict"
+    cls._fast_to_dict = fast  # type: ignore[attr-defined]
+    if "to_dict" not in cls.__dict__:
+        # Called directly from now on (a subclass inheriting it is sent back to `dispatch`,
+        # which compiles the subclass's own).
+        cls.to_dict = fast  # type: ignore[method-assign]
+    return fast
 
 
 @dataclasses.dataclass(slots=True)
