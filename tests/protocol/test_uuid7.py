@@ -85,3 +85,12 @@ def test_anything_but_a_v7_is_refused() -> None:
     except ValueError:
         return
     raise AssertionError("a version 4 uuid was read as a v7")
+
+
+def test_the_text_form_is_what_uuid_formats() -> None:
+    mint = Uuid7Generator(Clock(1_795_553_287_254))
+    for _ in range(3000):  # across several blocks of buffered random bytes
+        value = mint.next_int()
+        text = mint()
+        assert text == str(uuid.UUID(text)) and uuid.UUID(text).int > value
+    assert len({mint() for _ in range(3000)}) == 3000

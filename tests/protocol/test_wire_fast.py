@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from enum import Enum
+from enum import IntEnum, StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -34,8 +34,12 @@ def _wire_classes() -> list[type[WireModel]]:
     return sorted(seen, key=lambda c: (c.__module__, c.__qualname__))
 
 
-class _Color(str, Enum):
+class _Color(StrEnum):
     RED = "red"
+
+
+class _Level(IntEnum):
+    HIGH = 3
 
 
 def _value(rng: random.Random, depth: int = 0) -> Any:
@@ -51,6 +55,7 @@ def _value(rng: random.Random, depth: int = 0) -> Any:
         False,
         1.5,
         _Color.RED,
+        _Level.HIGH,
         PurePosixPath("/tmp/x"),
         b"\x00bytes",
         {"k": "v", "n": None},

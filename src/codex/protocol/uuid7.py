@@ -30,9 +30,14 @@ _COUNTER_MAX = (1 << _COUNTER_BITS) - 1
 _MS_MASK = (1 << 48) - 1
 
 
-def _seed() -> int:
+def _seed(random_bytes: bytes) -> int:
     """A random counter start with its top bit clear: at least 2^41 increments before overflow."""
-    return int.from_bytes(os.urandom(6), "big") & (_COUNTER_MAX >> 1)
+    return int.from_bytes(random_bytes, "big") & (_COUNTER_MAX >> 1)
+
+
+# Random bytes are read from the OS in blocks, not 4-10 bytes per id: one getrandom(2) costs
+# more than the rest of minting an id. A forked child drops the block it inherited (`reset`).
+_RANDOM_BLOCK = 4096
 
 
 class Uuid7Generator:
@@ -44,35 +49,50 @@ class Uuid7Generator:
         self._lock = threading.Lock()
         self._last_ms = -1
         self._counter = 0
+        self._random = b""
+        self._random_at = 0
 
     def reset(self) -> None:
         """Forget the sequence (a forked child: the parent may mint the same next ids)."""
         self._lock = threading.Lock()  # the parent may have held it while forking
         self._last_ms = -1
         self._counter = 0
+        self._random = b""  # the parent's unused random bytes would be the child's too
+        self._random_at = 0
+
+    def _take(self, n: int) -> bytes:
+        """`n` fresh random bytes (under the lock)."""
+        at = self._random_at
+        if at + n > len(self._random):
+            self._random, at = os.urandom(_RANDOM_BLOCK), 0
+        self._random_at = at + n
+        return self._random[at : at + n]
 
     def next_int(self) -> int:
         """The next id as a 128-bit integer."""
         ms = self._clock() & _MS_MASK
         with self._lock:
             if ms > self._last_ms:
-                self._last_ms, self._counter = ms, _seed()
+                self._last_ms, self._counter = ms, _seed(self._take(6))
             elif self._counter < _COUNTER_MAX:
                 self._counter += 1  # same millisecond, or the clock stepped back: count on
             else:
-                self._last_ms, self._counter = (self._last_ms + 1) & _MS_MASK, _seed()
+                self._last_ms, self._counter = (self._last_ms + 1) & _MS_MASK, _seed(self._take(6))
             ms, counter = self._last_ms, self._counter
+            tail = self._take(4)
         value = ms << 80
         value |= 0x7 << 76  # version
         value |= (counter >> 30) << 64  # rand_a: the counter's top 12 bits
         value |= 0b10 << 62  # variant
         value |= (counter & ((1 << 30) - 1)) << 32  # rand_b's top 30 bits: the counter's rest
-        value |= int.from_bytes(os.urandom(4), "big")
+        value |= int.from_bytes(tail, "big")
         return value
 
     def __call__(self) -> str:
-        """The next id, in the canonical hyphenated lower-case form (`01a24e55-084d-7b42-…`)."""
-        return str(uuid.UUID(int=self.next_int()))
+        """The next id, in the canonical hyphenated lower-case form (`01a24e55-084d-7b42-…`),
+        formatted directly (what `str(uuid.UUID(int=...))` gives, without the object)."""
+        h = f"{self.next_int():032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 _default = Uuid7Generator()
