@@ -30,9 +30,9 @@ dataclasses, pathlib or re: ~25 ms of imports), so the start-up path (`early.py`
 from __future__ import annotations
 
 import os
-import time
 
 from codex.core.thread_pages import ThreadPages
+from codex.rollout.day_dirs import DayListings, archived_files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -242,15 +242,6 @@ class ThreadSummary:
         self.archived = archived
 
 
-def _numeric_dirs_desc(path: str) -> list[str]:
-    try:
-        names = [e.name for e in os.scandir(path) if e.name.isdigit() and e.is_dir()]
-    except OSError:
-        return []
-    names.sort(key=int, reverse=True)
-    return [os.path.join(path, n) for n in names]
-
-
 Head = list  # [mtime ns, size, meta or None, first user message or None, inode]
 
 
@@ -260,11 +251,12 @@ class ThreadIndex(ThreadPages):
     def __init__(self, codex_home: str) -> None:
         self.codex_home = str(codex_home)
         self.file = os.path.join(self.codex_home, *INDEX_FILE)
-        # A day directory's rollouts, newest first, while its mtime stays the same (a file
-        # added, removed or renamed in it changes the directory's mtime).
-        self._days: dict[str, tuple[int, list[tuple[str, str, str]]]] = {}
+        # Each day directory's rollouts, newest first, kept while its mtime stays the same
+        # (seeded from the saved index; a listing stored since makes the index worth saving).
+        self._listings = DayListings(parse_name)
         self._heads: dict[str, Head] = self._load()
-        self.dirty = False
+        self._listings.changed = False
+        self._heads_changed = False
 
     # ---- the file ---------------------------------------------------------------------------
 
@@ -280,9 +272,10 @@ class ThreadIndex(ThreadPages):
         heads = data.get("heads")
         if not isinstance(heads, dict):
             return {}
-        days = data.get("days")
-        if isinstance(days, dict):
-            for day, entry in days.items():
+        days = self._listings.days
+        saved_days = data.get("days")
+        if isinstance(saved_days, dict):
+            for day, entry in saved_days.items():
                 if (
                     isinstance(entry, list)
                     and len(entry) == 2
@@ -290,7 +283,7 @@ class ThreadIndex(ThreadPages):
                     and isinstance(entry[1], list)
                     and all(isinstance(f, list) and len(f) == 3 for f in entry[1])
                 ):
-                    self._days[day] = (entry[0], [(f[0], f[1], f[2]) for f in entry[1]])
+                    days[day] = (entry[0], [(f[0], f[1], f[2]) for f in entry[1]])
         out: dict[str, Head] = {}
         for path, head in heads.items():
             if (
@@ -317,7 +310,7 @@ class ThreadIndex(ThreadPages):
                 heads[path] = head
         days = {
             day: [stamp, files]
-            for day, (stamp, files) in self._days.items()
+            for day, (stamp, files) in self._listings.days.items()
             if os.path.isdir(day)  # a removed day directory is forgotten
         }
         try:
@@ -338,51 +331,23 @@ class ThreadIndex(ThreadPages):
 
     # ---- the walk ---------------------------------------------------------------------------
 
-    def _day(self, day: str) -> list[tuple[str, str, str]]:
-        try:
-            stamp = os.stat(day).st_mtime_ns
-        except OSError:
-            return []
-        cached = self._days.get(day)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        # Changed within the last second: it may change again without its mtime moving (the
-        # kernel's clock tick): list it, keep nothing.
-        racy = time.time_ns() - stamp < 1_000_000_000
-        try:
-            names = os.listdir(day)
-        except OSError:
-            return []
-        found = []
-        for name in names:
-            parsed = parse_name(name)
-            if parsed is not None:
-                found.append((parsed[0], parsed[1], os.path.join(day, name)))
-        found.sort(reverse=True)
-        if not racy:
-            self._days[day] = (stamp, found)
-            self.dirty = True
-        return found
+    @property
+    def dirty(self) -> bool:
+        """Whether the saved index is behind: a head parsed or dropped, or a day listed."""
+        return self._heads_changed or self._listings.changed
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        self._heads_changed = self._listings.changed = value
 
     def _files(self, archived: bool) -> Iterator[tuple[str, str, str]]:
         """(file timestamp, uuid, path) newest first."""
         if archived:
-            found = []
-            try:
-                entries = list(os.scandir(os.path.join(self.codex_home, "archived_sessions")))
-            except OSError:
-                return
-            for entry in entries:
-                parsed = parse_name(entry.name)
-                if parsed is not None:
-                    found.append((parsed[0], parsed[1], entry.path))
-            found.sort(reverse=True)
-            yield from found
-            return
-        for year in _numeric_dirs_desc(os.path.join(self.codex_home, "sessions")):
-            for month in _numeric_dirs_desc(year):
-                for day in _numeric_dirs_desc(month):
-                    yield from self._day(day)
+            yield from archived_files(
+                os.path.join(self.codex_home, "archived_sessions"), parse_name
+            )
+        else:
+            yield from self._listings.files(os.path.join(self.codex_home, "sessions"))
 
     def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
         """One rollout's summary; None while it has no session_meta or no user message yet
@@ -392,7 +357,7 @@ class ThreadIndex(ThreadPages):
             st = os.stat(path)
         except OSError:
             if self._heads.pop(path, None) is not None:
-                self.dirty = True
+                self._heads_changed = True
             return None
         head = self._heads.get(path)
         if (
@@ -406,7 +371,7 @@ class ThreadIndex(ThreadPages):
             head = [st.st_mtime_ns, st.st_size, meta, preview, st.st_ino]
             self._heads[path] = head
             if meta is not None and preview is not None:
-                self.dirty = True
+                self._heads_changed = True
         if head[2] is None or head[3] is None:
             return None
         created = stamp_seconds(ts) or st.st_mtime

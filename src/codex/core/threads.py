@@ -11,7 +11,6 @@ while its size only grows (a rollout is append-only; a rewritten file is parsed 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import Any
 import orjson
 
 from codex.core.thread_pages import ThreadPages
+from codex.rollout.day_dirs import DayListings, archived_files
+from codex.rollout.listing import user_text
 
 HEAD_MAX_LINES = 64
 HEAD_MAX_BYTES = 4 * 1024 * 1024
@@ -46,36 +47,10 @@ class _Head:
     preview: str | None
 
 
-def _numeric_dirs_desc(path: str) -> list[str]:
-    try:
-        names = [e.name for e in os.scandir(path) if e.name.isdigit() and e.is_dir()]
-    except OSError:
-        return []
-    names.sort(key=int, reverse=True)
-    return [os.path.join(path, n) for n in names]
-
-
 def _parse_name(name: str) -> tuple[str, str] | None:
     from codex.rollout.paths import parse_rollout_name
 
     return parse_rollout_name(name)
-
-
-def _user_text(payload: dict[str, Any]) -> str | None:
-    if payload.get("type") == "user_message":
-        message = payload.get("message")
-        return message if isinstance(message, str) else ""
-    # 0.169 records the user's message only as a completed `UserMessage` item.
-    item = payload.get("item")
-    if (
-        payload.get("type") == "item_completed"
-        and isinstance(item, dict)
-        and item.get("type") == "UserMessage"
-        and isinstance(item.get("content"), list)
-    ):
-        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
-        return "".join(t for t in texts if isinstance(t, str))
-    return None
 
 
 def read_head(path: Path | str) -> tuple[dict[str, Any] | None, str | None]:
@@ -105,7 +80,7 @@ def read_head(path: Path | str) -> tuple[dict[str, Any] | None, str | None]:
                 if obj.get("type") == "session_meta" and meta is None:
                     meta = payload
                 elif obj.get("type") == "event_msg" and user is None:
-                    user = _user_text(payload)
+                    user = user_text(payload)
                 if meta is not None and user is not None:
                     break
     except OSError:
@@ -140,56 +115,17 @@ class ThreadIndex(ThreadPages):
     def __init__(self, codex_home: Path | str) -> None:
         self.codex_home = Path(codex_home)
         self._heads: dict[str, _Head] = {}
-        # A day directory's rollouts, newest first, while its mtime stays the same (a file
-        # added, removed or renamed in it changes the directory's mtime).
-        self._days: dict[str, tuple[int, list[tuple[str, str, str]]]] = {}
-
-    def _day(self, day: str) -> list[tuple[str, str, str]]:
-        try:
-            stamp = os.stat(day).st_mtime_ns
-        except OSError:
-            return []
-        cached = self._days.get(day)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        # A directory changed within the last second may change again without its mtime
-        # moving (timestamps are as coarse as the kernel's clock tick): list it, keep nothing.
-        racy = time.time_ns() - stamp < 1_000_000_000
-        try:
-            names = os.listdir(day)
-        except OSError:
-            return []
-        found = []
-        for name in names:
-            parsed = _parse_name(name)
-            if parsed is not None:
-                found.append((parsed[0], parsed[1], os.path.join(day, name)))
-        found.sort(reverse=True)
-        if not racy:
-            self._days[day] = (stamp, found)
-        return found
+        # Each day directory's rollouts, newest first, kept while its mtime stays the same.
+        self._listings = DayListings(_parse_name)
 
     def _files(self, archived: bool) -> Iterator[tuple[str, str, str]]:
         """(file timestamp, uuid, path) newest first."""
         from codex.rollout.paths import archived_dir, sessions_dir
 
         if archived:
-            found = []
-            try:
-                entries = list(os.scandir(archived_dir(self.codex_home)))
-            except OSError:
-                return
-            for entry in entries:
-                parsed = _parse_name(entry.name)
-                if parsed is not None:
-                    found.append((parsed[0], parsed[1], entry.path))
-            found.sort(reverse=True)
-            yield from found
-            return
-        for year in _numeric_dirs_desc(str(sessions_dir(self.codex_home))):
-            for month in _numeric_dirs_desc(year):
-                for day in _numeric_dirs_desc(month):
-                    yield from self._day(day)
+            yield from archived_files(str(archived_dir(self.codex_home)), _parse_name)
+        else:
+            yield from self._listings.files(str(sessions_dir(self.codex_home)))
 
     def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
         """The summary of one rollout file, None while it has no session_meta or no user

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from codex.protocol.ids import is_uuid
+from codex.rollout.day_dirs import day_dirs_desc
 from codex.rollout.paths import parse_rollout_name, sessions_dir
 from codex.rollout.reader import ASCII_WHITESPACE, mapped
 
@@ -60,44 +61,37 @@ class SessionsPage:
     reached_scan_cap: bool
 
 
-def _numeric_dirs_desc(path: Path) -> list[Path]:
-    try:
-        entries = [e for e in os.scandir(path) if e.is_dir() and e.name.isdigit()]
-    except OSError:
-        return []
-    entries.sort(key=lambda e: int(e.name), reverse=True)
-    return [Path(e.path) for e in entries]
-
-
 def _files_newest_first(codex_home: Path) -> Iterator[tuple[str, str, Path]]:
     """(ts, uuid, path) for every rollout file, ordered (ts desc, uuid desc), lazily per day."""
-    for year in _numeric_dirs_desc(sessions_dir(codex_home)):
-        for month in _numeric_dirs_desc(year):
-            for day in _numeric_dirs_desc(month):
-                found: list[tuple[str, str, Path]] = []
-                try:
-                    entries = list(os.scandir(day))
-                except OSError:
-                    continue
-                for entry in entries:
-                    parsed = parse_rollout_name(entry.name)
-                    if parsed is not None and entry.is_file():
-                        found.append((parsed[0], parsed[1], Path(entry.path)))
-                found.sort(key=lambda t: (t[0], t[1]), reverse=True)
-                yield from found
+    for day in day_dirs_desc(str(sessions_dir(codex_home))):
+        found: list[tuple[str, str, Path]] = []
+        try:
+            entries = list(os.scandir(day))
+        except OSError:
+            continue
+        for entry in entries:
+            parsed = parse_rollout_name(entry.name)
+            if parsed is not None and entry.is_file():
+                found.append((parsed[0], parsed[1], Path(entry.path)))
+        found.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        yield from found
 
 
-def _user_text(kind: str, payload: dict[str, Any]) -> str | None:
-    """The first user message's text, if this line is one (v0.63 event or 0.169 item)."""
-    if kind != "event_msg":
-        return None
+def user_text(payload: dict[str, Any]) -> str | None:
+    """The text of an `event_msg` payload that is a user message (v0.63's `user_message`
+    event, 0.169's completed `UserMessage` item); None for any other event. Every reader of
+    rollout heads (this listing, core's thread index, the viewer's catalog) asks this one."""
     if payload.get("type") == "user_message":
         message = payload.get("message")
         return message if isinstance(message, str) else ""
     item = payload.get("item")
-    is_item = payload.get("type") == "item_completed" and isinstance(item, dict)
-    if is_item and item.get("type") == "UserMessage":
-        texts = [c.get("text", "") for c in item.get("content") or [] if isinstance(c, dict)]
+    if (
+        payload.get("type") == "item_completed"
+        and isinstance(item, dict)
+        and item.get("type") == "UserMessage"
+        and isinstance(item.get("content"), list)
+    ):
+        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
         return "".join(t for t in texts if isinstance(t, str))
     return None
 
@@ -127,8 +121,8 @@ def _read_head(path: Path) -> tuple[dict[str, Any] | None, str | None, str | Non
                     continue
                 if kind == "session_meta" and meta is None:
                     meta = payload
-                elif user is None:
-                    user = _user_text(str(kind), payload)
+                elif user is None and kind == "event_msg":
+                    user = user_text(payload)
                 if meta is not None and user is not None:
                     break
     except OSError:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,28 +23,20 @@ from typing import Any
 import orjson
 
 from codex.core.threads import ThreadIndex, ThreadSummary, read_head
+from codex.rollout.day_dirs import DayListings, day_dirs_desc
+from codex.rollout.listing import user_text
 
 _NAME = re.compile(
     r"^rollout-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})-"
     r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$"
 )
 
-_RACY_NS = 2_000_000_000
 HEAD_BYTES = 64 << 10
 
 
-def _user_text(payload: dict[str, Any]) -> str | None:
-    """The text of a user message event (v0.63 `user_message`, 0.169 `UserMessage` item)."""
-    if payload.get("type") == "user_message":
-        message = payload.get("message")
-        return message if isinstance(message, str) else ""
-    item = payload.get("item")
-    if payload.get("type") != "item_completed" or not isinstance(item, dict):
-        return None
-    if item.get("type") == "UserMessage" and isinstance(item.get("content"), list):
-        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
-        return "".join(t for t in texts if isinstance(t, str))
-    return None
+def _parse(name: str) -> tuple[str, str] | None:
+    match = _NAME.match(name)
+    return (match.group(1), match.group(2)) if match else None
 
 
 def _fast_head(path: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -70,7 +61,7 @@ def _fast_head(path: str) -> tuple[dict[str, Any] | None, str | None]:
             obj = _load(raw)
             payload = obj.get("payload")
             if obj.get("type") == "event_msg" and isinstance(payload, dict):
-                text = _user_text(payload)
+                text = user_text(payload)
                 if text is not None:
                     return meta, text
     return None, None
@@ -95,60 +86,37 @@ class Entry:
     text: str | None = None
 
 
-def _numeric_dirs_desc(path: str) -> list[str]:
-    try:
-        names = [e.name for e in os.scandir(path) if e.name.isdigit() and e.is_dir()]
-    except OSError:
-        return []
-    names.sort(key=int, reverse=True)
-    return [os.path.join(path, n) for n in names]
-
-
 class Catalog:
     """The searchable text of every session under one `$CODEX_HOME/sessions`, newest first."""
 
     def __init__(self, index: ThreadIndex) -> None:
         self.index = index
         self.root = os.path.join(os.fspath(index.codex_home), "sessions")
-        self._days: dict[str, tuple[int, list[Entry]]] = {}
+        self._listings = DayListings(_parse)
+        # Per day: the listing the entries were made from, and the entries.
+        self._days: dict[str, tuple[list[tuple[str, str, str]], list[Entry]]] = {}
         self._by_id: dict[str, Entry] = {}
         self._lock = threading.Lock()
 
     def _day(self, day: str) -> list[Entry]:
-        """A day directory's rollouts newest first, listed again only when it changed."""
-        try:
-            mtime = os.stat(day).st_mtime_ns
-        except OSError:
-            return []
+        """A day directory's rollouts newest first, as entries (kept, with their text, while
+        the directory's listing is the same list: it is listed again only when it changed)."""
+        found = self._listings.listing(day)
         hit = self._days.get(day)
-        if hit is not None and hit[0] == mtime:
+        if hit is not None and hit[0] is found:
             return hit[1]
-        # A listing made while the directory's mtime was this recent may miss a file created in
-        # the same clock tick (same mtime): it is not kept, the next request lists again.
-        racy = time.time_ns() - mtime < _RACY_NS
         old = {e.path: e for e in hit[1]} if hit is not None else {}
         entries: list[Entry] = []
-        try:
-            names = os.listdir(day)
-        except OSError:
-            return []
-        for name in names:
-            m = _NAME.match(name)
-            if m is None:
-                continue
-            path = os.path.join(day, name)
-            entry = old.get(path) or Entry(m.group(1), m.group(2).lower(), path)
+        for ts, uid, path in found:
+            entry = old.get(path) or Entry(ts, uid.lower(), path)
             entries.append(entry)
             self._by_id[entry.uid] = entry
-        entries.sort(key=lambda e: (e.ts, e.uid), reverse=True)
-        self._days[day] = (-1 if racy else mtime, entries)
+        self._days[day] = (found, entries)
         return entries
 
     def entries(self) -> Iterator[Entry]:
-        for year in _numeric_dirs_desc(self.root):
-            for month in _numeric_dirs_desc(year):
-                for day in _numeric_dirs_desc(month):
-                    yield from self._day(day)
+        for day in day_dirs_desc(self.root):
+            yield from self._day(day)
 
     def _read(self, entry: Entry) -> bool:
         """Fill the entry's searchable text from its head; False while it is not listable."""
