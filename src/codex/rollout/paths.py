@@ -42,9 +42,19 @@ def new_conversation_id() -> str:
 
 def rollout_path(codex_home: Path, conversation_id: str, when: datetime | None = None) -> Path:
     """The file a new session writes to; directory and name use the LOCAL clock, as upstream."""
+    return Path(rollout_file(codex_home, conversation_id, when)[1])
+
+
+def rollout_file(
+    codex_home: str | os.PathLike[str], conversation_id: str, when: datetime | None = None
+) -> tuple[str, str]:
+    """(day directory, file) of `rollout_path` as plain strings: a thread start needs nothing
+    else, and strings cost a fraction of the five `Path` joins."""
     local = (when or datetime.now(UTC)).astimezone()
-    day = sessions_dir(codex_home) / f"{local:%Y}" / f"{local:%m}" / f"{local:%d}"
-    return day / f"rollout-{local:%Y-%m-%dT%H-%M-%S}-{conversation_id}.jsonl"
+    year, month, day = f"{local.year:04d}", f"{local.month:02d}", f"{local.day:02d}"
+    folder = os.path.join(os.fspath(codex_home), SESSIONS_SUBDIR, year, month, day)
+    stamp = f"{year}-{month}-{day}T{local.hour:02d}-{local.minute:02d}-{local.second:02d}"
+    return folder, os.path.join(folder, f"rollout-{stamp}-{conversation_id}.jsonl")
 
 
 def parse_rollout_name(name: str) -> tuple[str, str] | None:
@@ -57,3 +67,24 @@ def parse_rollout_name(name: str) -> tuple[str, str] | None:
 
 def ensure_dir(path: Path) -> None:
     os.makedirs(path, exist_ok=True)
+
+
+# Day folders this process made or found (a thread start asks for the same one every time).
+_known_dirs: set[str] = set()
+
+
+def ensure_dir_once(path: str) -> bool:
+    """`ensure_dir(path)` unless this process already did it for `path`; whether it ran. A
+    caller whose open then fails with FileNotFoundError (the folder was removed since) calls
+    `forget_dir` and tries again."""
+    if path in _known_dirs:
+        return False
+    os.makedirs(path, exist_ok=True)
+    if len(_known_dirs) >= 64:
+        _known_dirs.clear()
+    _known_dirs.add(path)
+    return True
+
+
+def forget_dir(path: str) -> None:
+    _known_dirs.discard(path)
