@@ -33,6 +33,7 @@ import os
 
 from codex.core.thread_pages import ThreadPages
 from codex.rollout.day_dirs import DayListings, archived_files
+from codex.rollout.heads import user_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -159,22 +160,6 @@ def _line_value(raw: bytes) -> Any:
 # ---- heads -----------------------------------------------------------------------------------
 
 
-def _user_text(payload: dict[str, Any]) -> str | None:
-    if payload.get("type") == "user_message":
-        message = payload.get("message")
-        return message if isinstance(message, str) else ""
-    item = payload.get("item")  # 0.169 records the user's message as a completed item
-    if (
-        payload.get("type") == "item_completed"
-        and isinstance(item, dict)
-        and item.get("type") == "UserMessage"
-        and isinstance(item.get("content"), list)
-    ):
-        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
-        return "".join(t for t in texts if isinstance(t, str))
-    return None
-
-
 def read_head(path: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the kept session_meta fields, the first user message) from a rollout's first lines."""
     meta: dict[str, Any] | None = None
@@ -199,7 +184,7 @@ def read_head(path: str) -> tuple[dict[str, Any] | None, str | None]:
                 if obj.get("type") == "session_meta" and meta is None:
                     meta = {k: payload[k] for k in META_KEYS if k in payload}
                 elif obj.get("type") == "event_msg" and user is None:
-                    user = _user_text(payload)
+                    user = user_text(payload)
                 if meta is not None and user is not None:
                     break
     except OSError:

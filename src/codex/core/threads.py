@@ -20,7 +20,7 @@ import orjson
 
 from codex.core.thread_pages import ThreadPages
 from codex.rollout.day_dirs import DayListings, archived_files
-from codex.rollout.listing import user_text
+from codex.rollout.heads import user_text
 
 HEAD_MAX_LINES = 64
 HEAD_MAX_BYTES = 4 * 1024 * 1024

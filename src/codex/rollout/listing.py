@@ -18,6 +18,7 @@ import orjson
 
 from codex.protocol.ids import is_uuid
 from codex.rollout.day_dirs import day_dirs_desc
+from codex.rollout.heads import user_text
 from codex.rollout.paths import parse_rollout_name, sessions_dir
 from codex.rollout.reader import ASCII_WHITESPACE, mapped
 
@@ -75,25 +76,6 @@ def _files_newest_first(codex_home: Path) -> Iterator[tuple[str, str, Path]]:
                 found.append((parsed[0], parsed[1], Path(entry.path)))
         found.sort(key=lambda t: (t[0], t[1]), reverse=True)
         yield from found
-
-
-def user_text(payload: dict[str, Any]) -> str | None:
-    """The text of an `event_msg` payload that is a user message (v0.63's `user_message`
-    event, 0.169's completed `UserMessage` item); None for any other event. Every reader of
-    rollout heads (this listing, core's thread index, the viewer's catalog) asks this one."""
-    if payload.get("type") == "user_message":
-        message = payload.get("message")
-        return message if isinstance(message, str) else ""
-    item = payload.get("item")
-    if (
-        payload.get("type") == "item_completed"
-        and isinstance(item, dict)
-        and item.get("type") == "UserMessage"
-        and isinstance(item.get("content"), list)
-    ):
-        texts = [c.get("text") for c in item["content"] if isinstance(c, dict)]
-        return "".join(t for t in texts if isinstance(t, str))
-    return None
 
 
 def _read_head(path: Path) -> tuple[dict[str, Any] | None, str | None, str | None]:

@@ -24,7 +24,7 @@ import orjson
 
 from codex.core.threads import ThreadIndex, ThreadSummary, read_head
 from codex.rollout.day_dirs import DayListings, day_dirs_desc
-from codex.rollout.listing import user_text
+from codex.rollout.heads import user_text
 
 _NAME = re.compile(
     r"^rollout-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})-"
