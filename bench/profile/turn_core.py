@@ -32,8 +32,11 @@ from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
 
 CHILD = r"""
 import asyncio, cProfile, io, json, pstats, sys, time
-n, rounds, profile, top, cwd = sys.argv[1:6]
+n, rounds, profile, top, cwd, src = sys.argv[1:7]
 n, rounds, top = int(n), int(rounds), int(top)
+if src:  # another tree (with its built engines): the editable install's finder steps aside
+    sys.meta_path = [f for f in sys.meta_path if "Redirecting" not in type(f).__name__]
+    sys.path.insert(0, src)
 from codex import AsyncCodex, CodexConfig
 
 class Recording:
@@ -94,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--src", default="", help="run this source tree instead (a copy with its .so files)"
+    )
     args = parser.parse_args(argv)
 
     (CACHE / "work").mkdir(parents=True, exist_ok=True)
@@ -105,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         child_args = [str(args.threads), str(args.rounds), "1" if args.profile else "0"]
         proc = subprocess.run(
-            [sys.executable, "-c", CHILD, *child_args, str(args.top), str(work)],
+            [sys.executable, "-c", CHILD, *child_args, str(args.top), str(work), args.src],
             env=env_for(home),
             cwd=work,
             capture_output=True,
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = out["rounds"]
     print(f"threads {args.threads} × rounds {args.rounds}; load {load}")
     print("rounds (CPU ms per turn, no HTTP): " + " ".join(f"{r:.3f}" for r in rows))
-    print(f"MEDIAN turn CPU without HTTP: {statistics.median(rows):.3f} ms")
+    print(f"MEDIAN turn CPU without HTTP: {statistics.median(rows):.3f} ms (min {min(rows):.3f})")
     for key in ("profile_tottime", "profile_cumulative"):
         if key in out:
             print(f"\n===== {key}")

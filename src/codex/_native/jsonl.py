@@ -109,6 +109,10 @@ class JsonlWriter:
         self._bg: BackgroundSync | None = BackgroundSync(raw.sync) if fsync == "turn_end" else None
         self.native = ext is not None
         self.repaired: int = raw.repaired
+        # Lines were appended since the last write-out: a flush with nothing queued skips the
+        # native call altogether (each one releases and retakes the GIL, which costs tens of
+        # microseconds when other threads want it; core flushes before every request).
+        self._dirty = False
 
     def _live(self) -> _Raw:
         if self._raw is None:
@@ -118,9 +122,13 @@ class JsonlWriter:
     def append(self, data: bytes) -> None:
         """Queue complete lines (`data` must end with a newline)."""
         self._live().append(data)
+        self._dirty = True
 
     def flush(self) -> None:
-        self._live().flush()
+        raw = self._live()
+        if self._dirty:
+            raw.flush()
+            self._dirty = False  # after: a failed write keeps its lines queued and dirty
 
     def turn_end(self) -> None:
         """Write everything queued (on this thread) and fsync unless the policy is "never"; under
@@ -129,8 +137,10 @@ class JsonlWriter:
         raw = self._live()
         if self._bg is None:
             raw.turn_end()
+            self._dirty = False
             return
         raw.flush()
+        self._dirty = False
         self._bg.request()
 
     def wait_synced(self) -> None:
