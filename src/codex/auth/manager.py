@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -37,7 +40,7 @@ from codex.auth.record import (
     AuthRecord,
 )
 from codex.auth.settings import AuthSettings
-from codex.auth.storage import AuthStorage, create_storage, locked
+from codex.auth.storage import STORE_FILE, AuthStorage, FileAuthStorage, create_storage, locked
 
 log = logging.getLogger("codex.auth")
 
@@ -160,17 +163,17 @@ class AuthManager:
         forced_chatgpt_workspace_id: tuple[str, ...] | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        self.codex_home = Path(codex_home)
+        self.codex_home = codex_home if isinstance(codex_home, Path) else Path(codex_home)
         self.store_mode = store_mode
         self.enable_codex_api_key_env = enable_codex_api_key_env
         self.forced_chatgpt_workspace_id = forced_chatgpt_workspace_id
         self._environ = environ
-        self._storage: AuthStorage = create_storage(self.codex_home, store_mode)
+        self._storage: AuthStorage = _storage_for(self.codex_home, store_mode)
         self._lock = threading.RLock()
         self._auth: CodexAuth | None = None
         self._load_error: AuthError | None = None
         self._failed_refresh: tuple[CodexAuth, RefreshTokenFailed] | None = None
-        self._auth, self._load_error = self._load()
+        self._auth, self._load_error = self._load(first=True)
 
     @classmethod
     def from_settings(
@@ -185,10 +188,14 @@ class AuthManager:
 
     @classmethod
     def from_config(cls, config: object, *, enable_codex_api_key_env: bool = False) -> AuthManager:
-        """`codex exec` passes enable_codex_api_key_env=True; every other front end leaves it."""
-        return cls.from_settings(
-            AuthSettings.from_config(config), enable_codex_api_key_env=enable_codex_api_key_env
+        """`codex exec` passes enable_codex_api_key_env=True; every other front end leaves it.
+        The settings depend on the (frozen) config alone: derived once per config object."""
+        from codex._memo import per_config
+
+        auth_settings = per_config.get(
+            config, "auth_settings", lambda: AuthSettings.from_config(config)
         )
+        return cls.from_settings(auth_settings, enable_codex_api_key_env=enable_codex_api_key_env)
 
     def __repr__(self) -> str:
         mode = self._auth.mode if self._auth else None
@@ -209,13 +216,20 @@ class AuthManager:
         """The cached snapshot; no I/O, no refresh."""
         return self._auth
 
-    def _load(self) -> tuple[CodexAuth | None, AuthError | None]:
+    def _load(self, *, first: bool = False) -> tuple[CodexAuth | None, AuthError | None]:
+        """`first`: the load of a new manager (every session start makes one), which may reuse
+        the record parsed from an auth.json whose stat is unchanged (`_file_record`); a reload
+        always reads the storage again."""
         if self.enable_codex_api_key_env:
             key = settings.read_env_key(settings.CODEX_API_KEY_ENV, self._environ)
             if key is not None:
                 return CodexAuth(MODE_API_KEY, f"env:{settings.CODEX_API_KEY_ENV}", None, key), None
         try:
-            record = self._storage.load()
+            storage = self._storage
+            if first and type(storage) is FileAuthStorage:
+                record = _file_record(storage)
+            else:
+                record = storage.load()
             return (CodexAuth.from_record(record) if record else None), None
         except AuthError as err:
             log.info("could not load stored credentials: %s", err)
@@ -359,6 +373,63 @@ class AuthManager:
             removed = self._storage.delete()
             self.reload()
             return removed
+
+
+# ---- what every new manager of the process would read the same way ----------------------------
+
+# File storages are stateless (two paths): one per CODEX_HOME serves every manager.
+_file_storages: dict[str, FileAuthStorage] = {}
+
+
+def _storage_for(codex_home: Path, store_mode: str) -> AuthStorage:
+    if str(store_mode) != STORE_FILE:
+        return create_storage(codex_home, store_mode)
+    key = os.fspath(codex_home)
+    storage = _file_storages.get(key)
+    if storage is None:
+        if len(_file_storages) >= 32:
+            _file_storages.clear()
+        storage = _file_storages[key] = FileAuthStorage(codex_home)
+    return storage
+
+
+# auth.json as last parsed, by path: (stat stamp taken before the read, record). Reused while one
+# stat finds the file unchanged (identity, size, mtime, ctime: any write or chmod changes one),
+# and kept only when its last change is older than the timestamp granularity can tell apart.
+_RACY_NS = 2_000_000_000
+_records: dict[str, tuple[tuple[int, int, int, int, int], AuthRecord | None]] = {}
+
+
+def _file_record(storage: FileAuthStorage) -> AuthRecord | None:
+    """`storage.load()`, answered from `_records` when auth.json did not change since it was
+    last parsed (same record, same mode warning). A missing file is None, as load() says."""
+    path = os.fspath(storage.path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return storage.load()  # its own error for an unreadable path
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    cached = _records.get(path)
+    if cached is not None and cached[0] == stamp:
+        if stat.S_IMODE(st.st_mode) & 0o077:
+            # What load() says on every read of such a file, said on every reuse too.
+            log.warning(
+                "%s is accessible by other users (mode %o); run `chmod 600 %s`",
+                storage.path,
+                stat.S_IMODE(st.st_mode),
+                storage.path,
+            )
+        return cached[1]
+    record = storage.load()
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= _RACY_NS:
+        if len(_records) >= 32:
+            _records.clear()
+        _records[path] = (stamp, record)
+    else:
+        _records.pop(path, None)
+    return record
 
 
 def revoke_record(record: AuthRecord) -> bool:

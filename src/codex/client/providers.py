@@ -241,10 +241,28 @@ def resolve_provider(
         ) from None
 
 
+# The environment variables `built_in_providers` reads: a provider kept for a config is reused
+# only while they are as they were when it was resolved.
+_PROVIDER_ENV = ("OPENAI_BASE_URL", "CODEX_OSS_BASE_URL", "CODEX_OSS_PORT")
+
+
 def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> ModelProvider:
     """The provider a loaded `codex.config.Config` selects (`model_provider` among the built-ins
     and its `model_providers` tables, config tables or plain mappings; a top-level
-    `openai_base_url` key moves the built-in `openai` provider)."""
+    `openai_base_url` key moves the built-in `openai` provider). Against the process
+    environment (`env` None) the answer is kept per config object and the values of the
+    variables it depends on (codex._memo): every thread start of a process asks again, and the
+    frozen provider is the same each time."""
+    if env is not None:
+        return _provider_for_config(config, env)
+    from codex._memo import per_config
+
+    environ = os.environ
+    key = ("provider", *(environ.get(name) for name in _PROVIDER_ENV))
+    return per_config.get(config, key, lambda: _provider_for_config(config, None))
+
+
+def _provider_for_config(config: Any, env: Mapping[str, str] | None) -> ModelProvider:
     tables: dict[str, Mapping[str, Any] | ModelProvider] = {}
     for provider_id, table in (getattr(config, "model_providers", None) or {}).items():
         dump = getattr(table, "as_dict", None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from codex.core.stat_cache import StatCache, Watch
+from codex.core.stat_cache import Stamp, StatCache, Watch
 
 # Per process: threads started in the same cwd share the answer while the files that decided it
 # are unchanged (codex.core.stat_cache): a commit or checkout between two threads is seen.
@@ -40,10 +40,13 @@ def _read(path: Path, watch: Watch) -> str | None:
         return None
 
 
-def git_info(cwd: Path) -> dict[str, str] | None:
+def git_info(
+    cwd: str | os.PathLike[str], *, seen: dict[str, Stamp] | None = None
+) -> dict[str, str] | None:
     """`{commit_hash?, branch?, repository_url?}` of the repo holding `cwd`, or None (a new dict
-    per call: the caller may keep or change it)."""
-    info = _cache.get(os.fspath(cwd), lambda watch: _git_info(cwd, watch))
+    per call: the caller may keep or change it). `seen`: stamps the caller shares between checks
+    (codex.core.stat_cache.Watch.unchanged; AGENTS.md's lookup watches the same `.git` paths)."""
+    info = _cache.get(os.fspath(cwd), lambda watch: _git_info(Path(cwd), watch), seen=seen)
     return dict(info) if info is not None else None
 
 

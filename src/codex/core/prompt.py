@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from codex.core.stat_cache import StatCache, Watch
+from codex.core.stat_cache import Stamp, StatCache, Watch
 from codex.protocol.items import InputText, Message, ResponseItem
 
 BASE_INSTRUCTIONS = """\
@@ -154,14 +154,23 @@ _instructions_cache: StatCache[str | None] = StatCache()
 
 
 def user_instructions(
-    codex_home: Path, cwd: Path, max_bytes: int, fallback_names: Sequence[str] = ()
+    codex_home: str | os.PathLike[str],
+    cwd: str | os.PathLike[str],
+    max_bytes: int,
+    fallback_names: Sequence[str] = (),
+    *,
+    seen: dict[str, Stamp] | None = None,
 ) -> str | None:
     """Global instructions, then the project docs, as upstream merges them. Read again only when
-    a file or directory that decided the answer changed since the last read in this process."""
+    a file or directory that decided the answer changed since the last read in this process.
+    `seen`: stamps the caller shares between checks (codex.core.stat_cache.Watch.unchanged)."""
     names = tuple(fallback_names)
     return _instructions_cache.get(
         (os.fspath(codex_home), os.fspath(cwd), max_bytes, names),
-        lambda watch: _compute_user_instructions(codex_home, cwd, max_bytes, names, watch),
+        lambda watch: _compute_user_instructions(
+            Path(codex_home), Path(cwd), max_bytes, names, watch
+        ),
+        seen=seen,
     )
 
 

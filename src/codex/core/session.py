@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -82,6 +81,7 @@ from codex.core.approvals import SessionApprovals
 from codex.core.model import ModelStreamer, provider_for
 from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
+from codex.core.rules_probe import has_rule_files
 from codex.core.session_state import SessionState, ToolSupport, TurnSettings
 from codex.core.shell_env import build_env
 from codex.core.subscribe import DEFAULT_MAXSIZE, Subscription
@@ -114,18 +114,6 @@ if TYPE_CHECKING:
 from codex.core.session_state import DEFAULT_CONTEXT_WINDOW, EFFECTIVE_WINDOW_PERCENT
 
 __all__ = ["DEFAULT_CONTEXT_WINDOW", "EFFECTIVE_WINDOW_PERCENT", "Session"]
-
-
-def _has_rule_files(codex_home: Path) -> bool:
-    """Whether `$CODEX_HOME/rules` may hold `*.rules` files: without any, the rules parser
-    (codex.sandbox.execpolicy) is never imported. Anything but a missing folder is left to it."""
-    try:
-        with os.scandir(Path(codex_home) / "rules") as entries:
-            return any(entry.name.endswith(".rules") for entry in entries)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True
 
 
 def _as_policy(value: Any, config: Config) -> SandboxPolicy:
@@ -167,7 +155,7 @@ class Session:
             str(getattr(recorder, "path", "")) if recorder is not None else None
         )
         self._settings = TurnSettings(
-            cwd=Path(config.cwd),
+            cwd=config.cwd if isinstance(config.cwd, Path) else Path(config.cwd),
             approval_policy=str(approval_policy or config.approval_policy),
             sandbox_policy=_as_policy(sandbox_policy, config),
             model=config.model,
@@ -393,7 +381,7 @@ class Session:
         """`$CODEX_HOME/rules/*.rules`; a malformed file is reported and ignored (upstream).
         None (the same as an empty policy to codex.sandbox.approval) when there are no rules, or
         when the front end was told to ignore them (`codex exec --ignore-rules`)."""
-        if not self.load_exec_rules or not _has_rule_files(self.config.codex_home):
+        if not self.load_exec_rules or not has_rule_files(self.config.codex_home):
             return None
         from codex.sandbox.execpolicy import load_exec_policy
 

@@ -70,6 +70,21 @@ class ModelSetup:
 
 
 def model_setup(config: Config, model: str, wire_api: str, extra_tools: list[Any]) -> ModelSetup:
+    """The setup for `model` on a `wire_api` provider. Without extra (custom) tools it depends on
+    the frozen config alone, so it is built once per (config object, model, wire API)
+    (codex._memo) and shared: a `ModelSetup` and its tools list are never changed after this."""
+    if extra_tools:
+        return _model_setup(config, model, wire_api, extra_tools)
+    from codex._memo import per_config
+
+    return per_config.get(
+        config,
+        ("model_setup", model, wire_api),
+        lambda: _model_setup(config, model, wire_api, []),
+    )
+
+
+def _model_setup(config: Config, model: str, wire_api: str, extra_tools: list[Any]) -> ModelSetup:
     from codex.config.features import FEATURE_DEFAULTS
     from codex.tools.spec import ToolsConfig, build_tools, find_model_family
 

@@ -17,6 +17,7 @@ import orjson
 if TYPE_CHECKING:
     from codex.config import Config
     from codex.core.prompt import UserInstructions
+    from codex.core.stat_cache import Stamp
 
 
 @dataclass(slots=True)
@@ -135,28 +136,30 @@ def prepare(
         from codex import __version__
         from codex.core.prompt import BASE_INSTRUCTIONS, UserInstructions, user_instructions
 
+        cwd = config.cwd if isinstance(config.cwd, Path) else Path(config.cwd)
+        # One stat per path for both checks below: they watch the same `.git` candidates.
+        seen: dict[str, Stamp] = {}
         instructions = UserInstructions(
-            Path(config.cwd),
+            cwd,
             user_instructions(
-                Path(config.codex_home),
-                Path(config.cwd),
+                config.codex_home,
+                cwd,
                 config.project_doc_max_bytes,
                 config.project_doc_fallback_filenames,
+                seen=seen,
             ),
         )
         meta = SessionMetaParams(
-            cwd=str(config.cwd),
+            cwd=str(cwd),
             originator=origin,
             cli_version=__version__,
             source=source,
             model_provider=config.model_provider,
             instructions=instructions.text,
             base_instructions=config.instructions or BASE_INSTRUCTIONS,
-            git=git_info(Path(config.cwd)),
+            git=git_info(cwd, seen=seen),
         )
-        recorder = RolloutRecorder.create(
-            Path(config.codex_home), meta, conversation_id=conversation_id
-        )
+        recorder = RolloutRecorder.create(config.codex_home, meta, conversation_id=conversation_id)
         for item in history or ():
             recorder.record_response_item(item.to_dict())
     return SessionSetup(

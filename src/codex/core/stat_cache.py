@@ -59,9 +59,17 @@ class Watch:
         self.stamps.append(st)
         return st
 
-    def unchanged(self) -> bool:
+    def unchanged(self, seen: dict[str, Stamp] | None = None) -> bool:
+        """Whether every path still stamps as it did. `seen`: stamps taken moments ago by the
+        same caller (one thread start checks AGENTS.md and the git facts, which watch the same
+        `.git` candidates): a path in it is not stat'ed again, and a path stat'ed here joins it."""
         for p, st in zip(self.paths, self.stamps, strict=True):
-            now = stamp(p)
+            if seen is None:
+                now = stamp(p)
+            elif p in seen:
+                now = seen[p]
+            else:
+                now = seen[p] = stamp(p)
             if st is not None and now is not None and st[2:] == (0, 0, 0):  # identity only
                 now = (now[0], now[1], 0, 0, 0)
             if now != st:
@@ -82,9 +90,17 @@ class StatCache(Generic[T]):
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[T, Watch]] = {}
 
-    def get(self, key: Hashable, compute: Callable[[Watch], T]) -> T:
+    def get(
+        self,
+        key: Hashable,
+        compute: Callable[[Watch], T],
+        *,
+        seen: dict[str, Stamp] | None = None,
+    ) -> T:
+        """The kept value while its paths are unchanged, else `compute(watch)`. `seen`: see
+        `Watch.unchanged` (only the check shares it; a computation stamps afresh)."""
         entry = self._entries.get(key)
-        if entry is not None and entry[1].unchanged():
+        if entry is not None and entry[1].unchanged(seen):
             return entry[0]
         watch = Watch()
         value = compute(watch)

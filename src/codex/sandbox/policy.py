@@ -145,7 +145,20 @@ def policy_from_config(
     config: Config, *, add_dirs: Iterable[str | os.PathLike[str]] = ()
 ) -> SandboxPolicy:
     """The effective policy: `config.sandbox_mode` (flags > profile > top level > trust
-    default) with `[sandbox_workspace_write]`; `--add-dir` entries append writable roots."""
+    default) with `[sandbox_workspace_write]`; `--add-dir` entries append writable roots.
+    Without `add_dirs` it depends on the (frozen) config alone: kept per config object
+    (codex._memo), as every thread start of a process asks for it."""
+    dirs = tuple(add_dirs)
+    if dirs:
+        return _policy_from_config(config, dirs)
+    from codex._memo import per_config
+
+    return per_config.get(config, "sandbox_policy", lambda: _policy_from_config(config, ()))
+
+
+def _policy_from_config(
+    config: Config, add_dirs: tuple[str | os.PathLike[str], ...]
+) -> SandboxPolicy:
     ww = config.sandbox_workspace_write
     cwd = os.fspath(config.cwd)
     roots = [normalize(os.fspath(r), cwd) for r in ww.writable_roots]
