@@ -22,6 +22,7 @@ from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
 from codex.sdk.errors import CodexError as SdkError
 from codex.sdk.errors import TransportClosedError, invalid_request
 from codex.sdk.notifications import command_text
+from codex.sdk.sessions import SessionPool, SessionSlot
 from codex.sdk.types import (
     ApprovalHandler,
     ApprovalMode,
@@ -121,9 +122,13 @@ class AsyncCodex:
         _skip_httpx_cli()  # before core (the model client) imports httpx
         self.config = config or CodexConfig()
         self._approval_handler = approval_handler or _accept_all
-        self._stack = contextlib.AsyncExitStack()
-        self._threads: dict[str, AsyncThread] = {}
+        # The open sessions and the threads the user still holds (codex.sdk.sessions): a
+        # session is closed once nobody can use it, so a long batch stays flat.
+        self._pool = SessionPool()
         self._configs: dict[tuple[Path, tuple[str, ...]], Config] = {}
+        # thread_start's keywords (when hashable) -> its Config: the overrides are built and
+        # looked up once per distinct call, not per thread.
+        self._start_configs: dict[tuple[Any, ...], Config] = {}
         self._closed = False
         # The ChatGPT login's callback port (the official server's 1455; 1457 when busy).
         self._login_port = _DEFAULT_LOGIN_PORT
@@ -147,8 +152,7 @@ class AsyncCodex:
     async def close(self) -> None:
         """Shut every thread down (turns aborted, rollouts flushed and closed)."""
         self._closed = True
-        self._threads.clear()
-        await self._stack.aclose()
+        await self._pool.close_all()
 
     # ---- config ----------------------------------------------------------------------------
 
@@ -209,26 +213,27 @@ class AsyncCodex:
         ephemeral: bool = False,
         fork: tuple[str, Iterable[Any]] | None = None,
     ) -> AsyncThread:
-        session = await self._open_session(config, resume=resume, ephemeral=ephemeral, fork=fork)
-        thread = AsyncThread(self, session, ephemeral=ephemeral)
-        self._threads[thread.id] = thread
+        slot = await self._open_slot(config, resume=resume, ephemeral=ephemeral, fork=fork)
+        thread = AsyncThread(self, slot, ephemeral=ephemeral)
+        self._pool.adopt(thread, slot)
         return thread
 
-    async def _open_session(
+    async def _open_slot(
         self,
         config: Config,
         *,
         resume: Any = None,
         ephemeral: bool = False,
         fork: tuple[str, Iterable[Any]] | None = None,
-    ) -> Session:
-        """A started core session, shut down when this client closes (or earlier by its
-        thread: a rollback closes it and opens the thread again)."""
+    ) -> SessionSlot:
+        """A started core session, shut down when its thread is dropped or this client closes
+        (or earlier by its thread: a rollback closes it and opens the thread again)."""
         from codex.api import FrontEnd, open_session
         from codex.errors import CodexError as CoreError
 
         if self._closed:
             raise TransportClosedError("this AsyncCodex is closed")
+        await self._pool.make_room()
         front_end = FrontEnd(originator=ORIGINATOR, source="cli")
         opening = (
             open_session(config, front_end, resume=resume, ephemeral=ephemeral)
@@ -236,12 +241,11 @@ class AsyncCodex:
             else _forked_session(config, front_end, ephemeral, fork)
         )
         try:
-            session = await self._stack.enter_async_context(opening)
+            return await SessionSlot.open(opening)
         except SdkError:
             raise
         except CoreError as exc:  # no such thread, a login restriction: the server's answer
             raise invalid_request(str(exc)) from None
-        return session
 
     # ---- threads ---------------------------------------------------------------------------
 
@@ -265,16 +269,25 @@ class AsyncCodex:
     ) -> AsyncThread:
         """A new thread (a started core session; its rollout is written from the first turn).
         The official keywords; `approval_mode=None` (ours) keeps the config's approval policy."""
-        overrides = self._overrides(
-            approval_mode=approval_mode,
-            config=config,
-            model=model,
-            model_provider=model_provider,
-            sandbox=sandbox,
-            base_instructions=base_instructions,
-            developer_instructions=developer_instructions,
-        )
-        loaded = self._load_config(cwd=cwd, overrides=overrides)
+        where = cwd or self.config.cwd or os.getcwd()
+        key: tuple[Any, ...] | None = None
+        if config is None:
+            key = (approval_mode, model, model_provider, sandbox)
+            key += (base_instructions, developer_instructions, where)
+        loaded = self._start_configs.get(key) if key is not None else None
+        if loaded is None:
+            overrides = self._overrides(
+                approval_mode=approval_mode,
+                config=config,
+                model=model,
+                model_provider=model_provider,
+                sandbox=sandbox,
+                base_instructions=base_instructions,
+                developer_instructions=developer_instructions,
+            )
+            loaded = self._load_config(cwd=cwd, overrides=overrides)
+            if key is not None:
+                self._start_configs[key] = loaded
         return await self._open(loaded, ephemeral=bool(ephemeral))
 
     async def thread_resume(
@@ -295,8 +308,10 @@ class AsyncCodex:
     ) -> AsyncThread:
         """A recorded thread continued by id (its history is the model's context again). A
         thread already open in this client is returned as it is."""
-        if thread_id in self._threads:
-            return self._threads[thread_id]
+        live = self._pool.live(thread_id)
+        if live is not None:
+            return live
+        await self._pool.settle(thread_id)  # a dropped thread's rollout closed before reading
         from codex.api import Resume
 
         overrides = self._overrides(
@@ -336,7 +351,9 @@ class AsyncCodex:
         from codex.sdk import saved
 
         home = self._codex_home()
-        source = self._threads.get(thread_id)
+        source = self._pool.live(thread_id)
+        if source is None:
+            await self._pool.settle(thread_id)
         if source is not None and source._session.rollout_path:
             path = Path(source._session.rollout_path)  # flushed at every turn end
         else:
@@ -402,9 +419,8 @@ class AsyncCodex:
         from codex.sdk import saved
         from codex.sdk.responses import ThreadArchiveResponse
 
-        thread = self._threads.pop(thread_id, None)
-        if thread is not None:  # its rollout must be closed before it moves (idempotent close)
-            await thread._session.close()
+        # Its rollout must be closed before it moves (held or only still closing).
+        await self._pool.close_thread(thread_id)
         saved.archive(self._codex_home(), thread_id)
         return ThreadArchiveResponse()
 
@@ -450,7 +466,7 @@ class AsyncCodex:
         from codex.sdk import saved
 
         home = self._codex_home()
-        if thread_id not in self._threads:
+        if not self._pool.is_open(thread_id):
             saved.find_rollout(home, thread_id)
         saved.set_name(home, thread_id, name)
 

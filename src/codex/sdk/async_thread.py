@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         TurnInterruptResponse,
         TurnSteerResponse,
     )
+    from codex.sdk.sessions import SessionSlot
 
 __all__ = ["AsyncThread", "AsyncTurnHandle"]
 
@@ -80,14 +81,18 @@ def _run_items(input: RunInput) -> list[Any]:
 class AsyncThread:
     """One conversation (one core Session) of an `AsyncCodex`."""
 
-    def __init__(self, codex: AsyncCodex, session: Session, *, ephemeral: bool = False) -> None:
+    def __init__(self, codex: AsyncCodex, slot: SessionSlot, *, ephemeral: bool = False) -> None:
         self._codex = codex
-        self._session = session
-        self.id: str = session.conversation_id
+        self._slot = slot  # its open core session (codex.sdk.sessions)
+        self.id: str = slot.session.conversation_id
         self._ephemeral = ephemeral
         self._forked_from: str | None = None
         self._created_at = int(time.time())
         self._running = False  # a turn of this thread has started and not ended (read().status)
+
+    @property
+    def _session(self) -> Session:
+        return self._slot.session
 
     async def run(
         self,
@@ -151,12 +156,17 @@ class AsyncThread:
                 items, approval_mode, cwd, effort, model, output_schema, sandbox, summary
             )
         translator: list[TurnTranslator] = []
+        # The callback must not hold this thread: the core turn outlives a dropped thread
+        # (its session is closed only after the turn ends, codex.sdk.sessions).
+        codex, thread_id = self._codex, self.id
 
         async def on_approval(request: Any) -> str:
             turn_id = translator[0].turn_id if translator else ""
-            return await self._codex._approve(self.id, turn_id, request)
+            return await codex._approve(thread_id, turn_id, request)
 
-        core_handle = await self._session.run_turn(op, on_approval=on_approval)
+        slot = self._slot
+        core_handle = await slot.session.run_turn(op, on_approval=on_approval)
+        slot.turn = core_handle
         self._running = True
         handle = AsyncTurnHandle(self, core_handle)
         translator.append(handle._translator)
@@ -261,9 +271,10 @@ class AsyncThread:
             data = {"conflicts": exc.conflicts} if exc.conflicts else None
             raise InvalidRequestError(-32600, str(exc), data) from None
         config = self._session.config
-        await self._session.close()  # the rollout flushed, fsynced and closed
+        await self._slot.close()  # the rollout flushed, fsynced and closed
         await asyncio.to_thread(core_rollback.record, path, self.id, plan)
-        self._session = await self._codex._open_session(config, resume=path)
+        self._slot = await self._codex._open_slot(config, resume=path)
+        self._codex._pool.replace(self.id, self._slot)
         from codex.sdk.responses import ThreadRollbackResponse
 
         info = await self._codex._thread_info(self.id, include_turns=True, live=self)
@@ -293,16 +304,24 @@ class AsyncTurnHandle:
                 self._thread._running = False
             for note in notes:
                 yield note
-            if translator.completed is not None:
-                return
+            # No return at the turn end: core's event reader ends by itself right after it,
+            # and must reach its end to unsubscribe from the session (else every later event
+            # of the thread is still copied to this turn's queue).
         self._thread._running = False
         for note in translator.end_without_event():
             yield note
 
     async def run(self) -> TurnResult:
-        async for _ in self.stream():
-            pass
-        return self._translator.result()
+        """The turn's result, read straight from core's events: the same state `stream()`
+        builds (items, usage, error, the end), without the notifications nobody reads."""
+        translator = self._translator
+        if translator.completed is None:
+            collect = translator.collect
+            async for event in self._core.events():
+                collect(event.msg)
+            self._thread._running = False
+            translator.end_without_event()
+        return translator.result()
 
     async def interrupt(self) -> TurnInterruptResponse:
         """Stop the turn; its stream ends with `turn/completed` status `interrupted`."""

@@ -106,6 +106,36 @@ class TurnTranslator:
         handler = getattr(self, "_on_" + str(msg.get("type")), None)
         return handler(msg) if handler is not None else []
 
+    def collect(self, msg: Any) -> None:
+        """`run()`'s reading of one event (`msg`: core's EventMsg, or a wire dict): the same
+        items, usage, error and end as `feed`, without building notifications. The kinds every
+        turn has are read from the event's attributes (no wire dict); the rare ones go
+        through `feed` itself, so both readings cannot drift apart."""
+        tag = msg.get("type") if isinstance(msg, dict) else getattr(msg, "TAG", None)
+        if tag not in _COLLECTED or isinstance(msg, dict):
+            if tag in _FED:
+                self.feed(msg if isinstance(msg, dict) else msg.to_dict())
+            return
+        if tag == "agent_message_delta":
+            if self._message_id is None:
+                self._message_id = self._item_id()  # as `feed`: the id its deltas would carry
+        elif tag == "agent_message":
+            self._add_message(msg.message, msg.phase)
+        elif tag == "token_count":
+            info = msg.info
+            if info is not None:
+                self.usage = ThreadTokenUsage(
+                    _breakdown_of(info.total_token_usage),
+                    _breakdown_of(info.last_token_usage),
+                    info.model_context_window,
+                )
+        elif tag == "error":
+            self.error = TurnError(str(msg.message or "error"))
+        elif tag == "turn_aborted":
+            self._finish(TurnStatus.interrupted)
+        else:  # task_complete, turn_complete
+            self._finish(TurnStatus.failed if self.error is not None else TurnStatus.completed)
+
     def _on_task_started(self, msg: dict[str, Any]) -> list[Notification]:
         turn = Turn(self.turn_id, TurnStatus.in_progress, started_at=self._started_at)
         return [self._n("turn/started", TurnStartedNotification(self.thread_id, turn))]
@@ -119,15 +149,21 @@ class TurnTranslator:
         return [self._n("item/agentMessage/delta", delta)]
 
     def _on_agent_message(self, msg: dict[str, Any]) -> list[Notification]:
+        item = self._add_message(msg.get("message"), msg.get("phase"))
+        return [
+            self._n("item/completed", ItemCompletedNotification(self.thread_id, self.turn_id, item))
+        ]
+
+    def _add_message(self, text: Any, phase: Any) -> AgentMessageThreadItem:
         item_id = self._message_id or self._item_id()
         self._message_id = None
-        phase = msg.get("phase")
         item = AgentMessageThreadItem(
             item_id,
-            str(msg.get("message") or ""),
+            str(text or ""),
             MessagePhase(phase) if phase in ("commentary", "final_answer") else None,
         )
-        return [self._completed(item)]
+        self.items.append(item)
+        return item
 
     def _on_agent_reasoning(self, msg: dict[str, Any]) -> list[Notification]:
         return [self._completed(ReasoningThreadItem(self._item_id(), [str(msg.get("text"))]))]
@@ -204,6 +240,10 @@ class TurnTranslator:
         return self._end(TurnStatus.interrupted)
 
     def _end(self, status: TurnStatus) -> list[Notification]:
+        payload = TurnCompletedNotification(self.thread_id, self._finish(status))
+        return [self._n("turn/completed", payload)]
+
+    def _finish(self, status: TurnStatus) -> Turn:
         now = int(time.time())
         self.completed = Turn(
             self.turn_id,
@@ -214,8 +254,7 @@ class TurnTranslator:
             now,
             (now - self._started_at) * 1000,
         )
-        payload = TurnCompletedNotification(self.thread_id, self.completed)
-        return [self._n("turn/completed", payload)]
+        return self.completed
 
     def end_without_event(self) -> list[Notification]:
         """The session closed before the turn ended: it counts as interrupted."""
@@ -242,6 +281,35 @@ class TurnTranslator:
         )
 
 
+def _breakdown_of(usage: Any) -> TokenUsageBreakdown:
+    """`_breakdown` of a TokenUsage object (the same values its wire dict gives)."""
+    if usage is None:
+        return _breakdown(None)
+    return TokenUsageBreakdown(
+        input_tokens=int(usage.input_tokens or 0),
+        cached_input_tokens=int(usage.cached_input_tokens or 0),
+        output_tokens=int(usage.output_tokens or 0),
+        reasoning_output_tokens=int(usage.reasoning_output_tokens or 0),
+        total_tokens=int(usage.total_tokens or 0),
+    )
+
+
+# The kinds `collect` reads from the event object; the other kinds `feed` maps go to `feed`.
+_COLLECTED = frozenset(
+    {
+        "agent_message_delta",
+        "agent_message",
+        "token_count",
+        "error",
+        "task_complete",
+        "turn_complete",
+        "turn_aborted",
+    }
+)
+# Kinds that only make notifications (no result state): `collect` skips them.
+_NOTIFY_ONLY = frozenset({"task_started", "exec_approval_request"})
+
+
 def _duration_ms(duration: Any) -> int | None:
     """Core's duration (a {secs, nanos} dict or seconds) in milliseconds."""
     if isinstance(duration, dict):
@@ -262,3 +330,7 @@ def _final_response(items: list[ThreadItem]) -> str | None:
         if item.phase is None and fallback is None:
             fallback = item.text
     return fallback
+
+
+# The kinds `feed` maps that `collect` hands to it (every handler but the notify-only ones).
+_FED = frozenset(name[4:] for name in dir(TurnTranslator) if name.startswith("_on_")) - _NOTIFY_ONLY

@@ -1,0 +1,200 @@
+"""Which core sessions an `AsyncCodex` keeps open, and for how long.
+
+Each thread is one core Session, which holds an open rollout file, a task and the thread's
+history. Were they all kept until the client closes (as one `AsyncExitStack` once did), a
+program pushing 10,000 one-turn threads through one client would hold 10,000 file descriptors
+(EMFILE under macOS's default limit of 256) and ever more memory, and every turn would get
+slower as the garbage collector walked the live objects.
+
+So a session lives exactly as long as someone can still use it: while the user holds its
+`AsyncThread` (or a turn handle of it), and while a turn of it runs. Once the `AsyncThread` is
+unreachable and its turn (if one was left running) ended, the session is closed as
+`AsyncCodex.close()` closes it (turn ended, rollout flushed, fsynced and closed). Nothing is
+lost: the thread is on disk like any saved thread, `thread_list` sees it, and
+`thread_resume(id)` opens it again from its rollout (an ephemeral thread has no rollout: once
+unreachable it is gone, as it would be after `close()`).
+
+The drop is noticed with a weak reference whose callback may run in any OS thread (the sync
+`Codex` drops its `Thread` objects in the caller's thread): the callback only schedules the
+release on the client's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codex.api import Session
+    from codex.sdk.async_thread import AsyncThread
+
+__all__ = ["SessionPool", "SessionSlot"]
+
+# Sessions still closing (rollout fsync in a worker) before a new one waits for some to finish:
+# closes must keep up with starts, or a fast batch would pile up open files all the same.
+MAX_RETIRING = 32
+
+
+class SessionSlot:
+    """One opened core session and the context that opened it (closed once, however many
+    callers ask: the close is one shared task)."""
+
+    __slots__ = ("_closing", "_opening", "session", "turn")
+
+    def __init__(self, opening: Any, session: Session) -> None:
+        self._opening = opening  # the entered async context manager (open_session's)
+        self.session = session
+        self.turn: Any = None  # the last core TurnHandle started on it (its end is awaited)
+        self._closing: asyncio.Future[Any] | None = None
+
+    @classmethod
+    async def open(cls, opening: Any) -> SessionSlot:
+        """Enter `opening` (an async context manager yielding a started Session)."""
+        session = await opening.__aenter__()
+        return cls(opening, session)
+
+    @property
+    def closed(self) -> bool:
+        return self._closing is not None
+
+    async def close(self) -> None:
+        """Shut the session down (turn aborted, commands killed, rollout flushed and closed),
+        through the context that opened it, so whatever it entered is left too."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._opening.__aexit__(None, None, None))
+        # Shielded: one caller cancelled must not cancel the close others wait on.
+        await asyncio.shield(self._closing)
+
+    async def retire(self) -> None:
+        """Close once the turn left running (if any) has ended: a user who dropped a thread
+        mid-turn gets the turn finished and recorded, as before."""
+        turn = self.turn
+        self.turn = None
+        if turn is not None and turn.result is None:
+            with contextlib.suppress(Exception):
+                await turn.wait()
+        await self.close()
+
+
+class SessionPool:
+    """The open sessions of one client (by thread id) and the live `AsyncThread` of each.
+
+    `_refs` holds a weak reference per thread the user may still hold; its callback retires
+    the thread's slot. `_open` holds every slot not yet closed, including those being retired
+    (so a resume of the same id waits for the rollout to be closed before reading it)."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, SessionSlot] = {}
+        self._refs: dict[str, weakref.ref[AsyncThread]] = {}
+        self._retiring: dict[str, asyncio.Task[None]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def __len__(self) -> int:
+        """Sessions open now (those being retired included)."""
+        return len(self._open)
+
+    async def make_room(self) -> None:
+        """Before a session opens: wait while too many dropped ones are still closing."""
+        while len(self._retiring) > MAX_RETIRING:
+            await asyncio.wait(list(self._retiring.values()), return_when=asyncio.FIRST_COMPLETED)
+
+    def adopt(self, thread: AsyncThread, slot: SessionSlot) -> None:
+        """Track `thread` (its session `slot`): retired when the thread is unreachable."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        thread_id = thread.id
+        self._open[thread_id] = slot
+        self._refs[thread_id] = weakref.ref(thread, self._callback(thread_id))
+
+    def replace(self, thread_id: str, slot: SessionSlot) -> None:
+        """The thread's session was reopened (a rollback): track the new one."""
+        self._open[thread_id] = slot
+
+    def _callback(self, thread_id: str) -> Callable[[Any], None]:
+        def dropped(_ref: Any) -> None:
+            self._dropped(thread_id)
+
+        return dropped
+
+    def live(self, thread_id: str) -> AsyncThread | None:
+        """The `AsyncThread` of `thread_id` if the user can still reach it."""
+        ref = self._refs.get(thread_id)
+        return ref() if ref is not None else None
+
+    def is_open(self, thread_id: str) -> bool:
+        return thread_id in self._open
+
+    def _dropped(self, thread_id: str) -> None:
+        """The weak reference's callback: runs in whatever OS thread dropped the last
+        reference (or in the garbage collector), so it only schedules the release."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            if asyncio._get_running_loop() is loop:
+                loop.call_soon(self.release, thread_id)
+            else:
+                loop.call_soon_threadsafe(self.release, thread_id)
+        except RuntimeError:  # the loop closed meanwhile: close() has handled every slot
+            pass
+
+    def release(self, thread_id: str) -> asyncio.Task[None] | None:
+        """Retire `thread_id`'s session if nobody holds its thread any more (on the loop);
+        the retiring task, or None when there is nothing to retire."""
+        task = self._retiring.get(thread_id)
+        if task is not None:
+            return task
+        ref = self._refs.get(thread_id)
+        if ref is not None and ref() is not None:
+            return None  # reachable again (or a new thread of the same id)
+        self._refs.pop(thread_id, None)
+        slot = self._open.get(thread_id)
+        if slot is None:
+            return None
+        task = asyncio.ensure_future(self._retire(thread_id, slot))
+        self._retiring[thread_id] = task
+        return task
+
+    async def _retire(self, thread_id: str, slot: SessionSlot) -> None:
+        try:
+            await slot.retire()
+        finally:
+            if self._open.get(thread_id) is slot:
+                del self._open[thread_id]
+            self._retiring.pop(thread_id, None)
+
+    async def settle(self, thread_id: str) -> None:
+        """Wait until a session of `thread_id` that nobody holds any more is closed (its
+        rollout complete on disk), so it can be read or reopened."""
+        task = self.release(thread_id)
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(task)
+
+    async def close_thread(self, thread_id: str) -> None:
+        """Close `thread_id`'s session now, held or not (archiving moves its rollout)."""
+        self._refs.pop(thread_id, None)
+        task = self._retiring.get(thread_id)
+        slot = self._open.pop(thread_id, None)
+        if slot is not None:
+            await slot.close()
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(task)
+
+    async def close_all(self) -> None:
+        """Close every session (the client is closing); the first error is raised after
+        all were closed."""
+        self._refs.clear()
+        slots = list(self._open.values())
+        self._open.clear()
+        retiring = list(self._retiring.values())
+        results = await asyncio.gather(
+            *(slot.close() for slot in slots), *retiring, return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
