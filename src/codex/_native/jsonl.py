@@ -96,6 +96,7 @@ class JsonlWriter:
         if fsync not in _POLICIES:
             raise ValueError(f"unknown fsync policy {fsync!r}; expected one of {list(_POLICIES)}")
         self.path = os.fspath(path)
+        self._buffer_size = buffer_size or 64 * 1024  # as the engines read 0
         ext = load_extension("jsonl")
         raw: _Raw
         if ext is None:
@@ -120,9 +121,10 @@ class JsonlWriter:
         return self._raw
 
     def append(self, data: bytes) -> None:
-        """Queue complete lines (`data` must end with a newline)."""
+        """Queue complete lines (`data` must end with a newline). Lines longer than the buffer
+        are written at once, with whatever was queued before them (one write)."""
         self._live().append(data)
-        self._dirty = True
+        self._dirty = len(data) <= self._buffer_size  # else nothing is left queued
 
     def flush(self) -> None:
         raw = self._live()

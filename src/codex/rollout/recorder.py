@@ -122,6 +122,10 @@ class SessionMetaParams:
 # Queued bytes that go to the writer without waiting for a flush (the native writer's buffer
 # size: past it, lines were written out before the queue existed too).
 _DRAIN_BYTES = 64 * 1024
+# The recorder queues lines itself (`_queued`) and hands them over only when they are to be
+# written, so its writer keeps no buffer: each hand-over is written at once, one native call
+# (append and write together) instead of two.
+_WRITE_THROUGH = 1
 
 
 def _default(obj: object) -> object:
@@ -177,13 +181,17 @@ class RolloutRecorder:
         folder, file = rollout_file(codex_home, conversation_id, now)
         made = ensure_dir_once(folder)
         try:
-            writer = JsonlWriter(file, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+            writer = JsonlWriter(
+                file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH
+            )
         except FileNotFoundError:
             if made:
                 raise
             forget_dir(folder)  # removed since this process made it: make it again
             ensure_dir_once(folder)
-            writer = JsonlWriter(file, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+            writer = JsonlWriter(
+                file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH
+            )
         path = Path(file)
         shaper = LineShaper(
             conversation_id,
@@ -212,7 +220,7 @@ class RolloutRecorder:
         `next_ordinal`, ordinals continue from the file's last line when it has one; without
         `session_meta` (its source and provider name the new lines' turns), the first line is
         read for it."""
-        writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE)
+        writer = JsonlWriter(path, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH)
         if next_ordinal is None:
             from codex.rollout.reader import last_line_ordinal  # lazy: a new session never reads
 
