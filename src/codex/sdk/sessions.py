@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,8 @@ __all__ = ["SessionPool", "SessionSlot"]
 # Sessions still closing (rollout fsync in a worker) before a new one waits for some to finish:
 # closes must keep up with starts, or a fast batch would pile up open files all the same.
 MAX_RETIRING = 32
+
+_log = logging.getLogger(__name__)
 
 
 class SessionSlot:
@@ -161,6 +164,9 @@ class SessionPool:
     async def _retire(self, thread_id: str, slot: SessionSlot) -> None:
         try:
             await slot.retire()
+        except Exception:  # nobody awaits a background retire: say it, never drop it silently
+            _log.warning("closing the session of thread %s failed", thread_id, exc_info=True)
+            raise
         finally:
             if self._open.get(thread_id) is slot:
                 del self._open[thread_id]
