@@ -163,6 +163,10 @@ def is_model_output(item: ResponseItem) -> bool:
 class SessionState:
     """History, recorder, usage, compaction state and model setup of one session."""
 
+    # What `environment_update` last built `environment` from, with that environment (so an
+    # environment set elsewhere, e.g. by `fresh_initial_context`, is never taken for it).
+    _environment_key: tuple[tuple[Any, ...], EnvironmentContext] | None = None
+
     def __init__(
         self,
         config: Config,
@@ -377,10 +381,26 @@ class SessionState:
 
     def environment_update(self, settings: TurnSettings) -> list[ResponseItem]:
         """The `<environment_context>` message for what changed since the last turn (or
-        nothing), remembering the new environment."""
+        nothing), remembering the new environment.
+
+        The message depends only on the settings and the shell (`EnvironmentContext.diff`
+        leaves the date and time zone out), so a turn whose settings equal those the remembered
+        environment was built from says nothing without building one (the local date and time
+        zone cost more than the rest of the turn's bookkeeping); the remembered environment then
+        keeps its date, which nothing compares."""
+        key = (
+            settings.cwd,
+            settings.approval_policy,
+            settings.sandbox_policy,
+            self.tooling.shell_name,
+        )
+        known = self._environment_key
+        if known is not None and known[1] is self.environment and known[0] == key:
+            return []
         env = self.environment_for(settings)
         changed = self.environment.diff(env) if self.environment is not None else None
         self.environment = env
+        self._environment_key = (key, env)
         return [changed.to_message()] if changed is not None else []
 
     def user_instructions_for(self, cwd: Path) -> str | None:

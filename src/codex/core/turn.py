@@ -58,12 +58,19 @@ __all__ = ["TurnRunner", "TurnSettings", "aborted_output", "end_task"]
 
 
 class _RWLock:
-    """Shared/exclusive lock for parallel tool execution."""
+    """Shared/exclusive lock for parallel tool execution. Its condition is made by the first
+    tool call: most turns call none."""
 
     def __init__(self) -> None:
         self._readers = 0
         self._writer = False
-        self._cond = asyncio.Condition()
+        self._condition: asyncio.Condition | None = None
+
+    @property
+    def _cond(self) -> asyncio.Condition:
+        if self._condition is None:
+            self._condition = asyncio.Condition()
+        return self._condition
 
     @contextlib.asynccontextmanager
     async def shared(self) -> AsyncIterator[None]:

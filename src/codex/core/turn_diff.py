@@ -86,13 +86,21 @@ class TurnDiffTracker:
 
     def __init__(self, cwd: str | os.PathLike[str] | None = None) -> None:
         # Outside a git repository, paths are shown relative to the thread's folder (as
-        # 0.169's `turn/diff/updated` names them: `a/sub/a.txt`), else absolute.
-        self._cwd = Path(os.path.abspath(cwd)) if cwd is not None else None
+        # 0.169's `turn/diff/updated` names them: `a/sub/a.txt`), else absolute. Resolved when
+        # first needed: every turn makes a tracker, few turns change a file.
+        self._cwd_arg = cwd
+        self._cwd_path: Path | None = None
         self._internal_by_path: dict[Path, int] = {}
         self._origin: dict[int, Path] = {}
         self._current: dict[int, Path] = {}
         self._baseline: dict[int, _Snapshot] = {}
         self._git_roots: dict[Path, Path | None] = {}
+
+    @property
+    def _cwd(self) -> Path | None:
+        if self._cwd_path is None and self._cwd_arg is not None:
+            self._cwd_path = Path(os.path.abspath(self._cwd_arg))
+        return self._cwd_path
 
     def _track(self, path: Path) -> int:
         internal = self._internal_by_path.get(path)
