@@ -70,7 +70,7 @@ def _parse_target(url: str) -> Target | None:
     except ValueError:
         return None
     scheme = parts.scheme
-    host = parts.netloc.rpartition(":")[0] if port is not None else parts.netloc
+    host = (parts.netloc.rpartition(":")[0] if port is not None else parts.netloc).lower()
     if (
         scheme not in _DEFAULT_PORTS
         or parts.fragment
@@ -91,9 +91,7 @@ def _parse_target(url: str) -> Target | None:
     return Target(scheme, connect_host, default if port is None else port, netloc, request_target)
 
 
-def request_head(
-    method: str, where: Target, headers: list[tuple[str, str]]
-) -> bytes | None:
+def request_head(method: str, where: Target, headers: list[tuple[str, str]]) -> bytes | None:
     """The request line and headers (`headers` in wire order, Host not included), or None when a
     name or value is one h11 would refuse or httpx would re-encode (the httpx path then sends it
     and reports it exactly as before)."""
@@ -140,7 +138,8 @@ class ResponseParser:
     """Feed response bytes; get the head once complete, then body pieces as they arrive.
 
     `feed(data)` returns the body bytes `data` completed (possibly none); `head` is set once the
-    final head is in (1xx interim heads are skipped); `done` once the body is complete;
+    final head is in (1xx interim heads are skipped), and body bytes that arrived with it come
+    out of the next `feed` (`feed(b"")` will do); `done` once the body is complete;
     `feed_eof()` at the connection's end completes a close-delimited body or raises.
     `reusable` says whether the connection may carry another request afterwards.
     """
@@ -183,14 +182,16 @@ class ResponseParser:
                 self._trailing = True  # bytes nobody asked for: never reuse this connection
             return []
         if self.head is None:
+            # Body bytes that came with the head wait in the buffer for the next feed: a body
+            # error belongs to reading the body, not to receiving the response (as with h11).
             self._buf += data
-            if not self._parse_heads():
-                return []
-            if self.done or not self._buf:
-                return []
+            self._parse_heads()
+            return []
+        framing = self._framing
+        if self._buf and framing != _CHUNKED:
+            self._buf += data
             data = bytes(self._buf)
             self._buf.clear()
-        framing = self._framing
         if framing == _CLOSE:
             return [data] if data else []
         if framing == _LENGTH:
@@ -223,8 +224,7 @@ class ResponseParser:
                 f"(received {self._expected - self._remaining} bytes, expected {self._expected})"
             )
         raise RemoteProtocolError(
-            "peer closed connection without sending complete message body "
-            "(incomplete chunked read)"
+            "peer closed connection without sending complete message body (incomplete chunked read)"
         )
 
     @property

@@ -175,20 +175,18 @@ class LeanResponse:
     """A streamed response (the parts of httpx.Response the model client reads): status_code,
     headers (lower-cased names), aiter_bytes() (Content-Encoding decoded), aread(), aclose()."""
 
-    __slots__ = ("_body", "_conn", "_decoder", "_first", "_parser", "_pool", "_read", "_timeout")
+    __slots__ = ("_body", "_conn", "_decoder", "_parser", "_pool", "_read", "_timeout")
 
     def __init__(
         self,
         pool: LeanHTTP,
         conn: _Connection,
         parser: ResponseParser,
-        first: list[bytes],
         read_timeout: float | None,
     ) -> None:
         self._pool = pool
         self._conn: _Connection | None = conn
         self._parser = parser
-        self._first = first
         self._timeout = read_timeout
         self._body: bytes | None = None
         self._read = False
@@ -217,7 +215,7 @@ class LeanResponse:
         decode = self._decoder
         parser = self._parser
         try:
-            pieces, self._first = self._first, []
+            pieces = parser.feed(b"")  # what came with the head
             while True:
                 for piece in pieces:
                     if decode is not None:
@@ -502,12 +500,11 @@ class LeanHTTP:
                 if chunked:
                     await conn.send(b"0\r\n\r\n", write_timeout)
             parser = ResponseParser()
-            first: list[bytes] = []
             while parser.head is None:
                 data = await conn.recv(read_timeout)
                 if not data:
                     parser.feed_eof()
-                first = parser.feed(data)
+                parser.feed(data)
         except BaseException:
             if conn is not None:
                 self._drop(conn)
@@ -515,7 +512,7 @@ class LeanHTTP:
             raise
         if close:
             parser.head.keep_alive = False
-        return LeanResponse(self, conn, parser, first, read_timeout)
+        return LeanResponse(self, conn, parser, read_timeout)
 
     async def aclose(self) -> None:
         self.closed = True
