@@ -219,3 +219,13 @@ int codex_jsonl_close(codex_jsonl_writer *w)
     free(w);
     return rc;
 }
+
+int codex_jsonl_close_synced(codex_jsonl_writer *w)
+{
+    int rc = codex_jsonl_flush(w);
+    if (close(w->fd) != 0 && rc == 0)
+        rc = -errno;
+    free(w->buf);
+    free(w);
+    return rc;
+}

@@ -46,4 +46,9 @@ size_t codex_jsonl_pending(const codex_jsonl_writer *w);
 /* Flush, fsync unless NEVER, close and free. 0 or -errno (the writer is freed either way). */
 int codex_jsonl_close(codex_jsonl_writer *w);
 
+/* Flush (fsync only under EVERY_FLUSH, as codex_jsonl_flush), close and free, without the final
+ * fsync: for a caller that knows every byte written is already synced (its last sync() ran after
+ * its last write). 0 or -errno (the writer is freed either way). */
+int codex_jsonl_close_synced(codex_jsonl_writer *w);
+
 #endif

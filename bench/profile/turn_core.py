@@ -67,19 +67,21 @@ async def main():
         client = first._session.state.client_for(model)
         clients(first)[model] = Recording(client, events)
         assert (await first.run("cold")).final_response == "ok"
-        rows = []
+        rows, loop_rows = [], []
         for _ in range(rounds):
             threads = await asyncio.gather(*(codex.thread_start() for _ in range(n)))
             for t in threads:
                 clients(t)[model] = Replay(model, events)
-            c0 = time.process_time()
+            c0 = time.process_time(); t0 = time.thread_time()
             if profile == "1": prof.enable()
             results = await asyncio.gather(*(t.run(f"ping {i}") for i, t in enumerate(threads)))
             if profile == "1": prof.disable()
-            c1 = time.process_time()
+            c1 = time.process_time(); t1 = time.thread_time()
             assert all(r.final_response == "ok" for r in results)
             rows.append((c1 - c0) * 1000 / n)
+            loop_rows.append((t1 - t0) * 1000 / n)
         out["rounds"] = rows
+        out["loop_rounds"] = loop_rows
     if profile == "1":
         for order in ("tottime", "cumulative"):
             buf = io.StringIO()
@@ -127,7 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = out["rounds"]
     print(f"threads {args.threads} × rounds {args.rounds}; load {load}")
     print("rounds (CPU ms per turn, no HTTP): " + " ".join(f"{r:.3f}" for r in rows))
-    print(f"MEDIAN turn CPU without HTTP: {statistics.median(rows):.3f} ms (min {min(rows):.3f})")
+    loop = out["loop_rounds"]
+    print(
+        f"MEDIAN turn CPU without HTTP: {statistics.median(rows):.3f} ms (min {min(rows):.3f}); "
+        f"event-loop thread alone {statistics.median(loop):.3f} ms (min {min(loop):.3f})"
+    )
     for key in ("profile_tottime", "profile_cumulative"):
         if key in out:
             print(f"\n===== {key}")

@@ -73,6 +73,15 @@ int main(void)
     CHECK(n == 16 + 8 + 100 + 8 + 8);
     CHECK(memcmp(got + n - 8, "{\"d\":4}\n", 8) == 0);
 
+    /* close_synced writes what is queued (no final fsync) and frees the writer. */
+    w = codex_jsonl_open(path, CODEX_JSONL_FSYNC_TURN_END, 0, 0600, &repaired);
+    CHECK(w != NULL);
+    CHECK(codex_jsonl_append(w, "{\"e\":5}\n", 8) == 0);
+    CHECK(codex_jsonl_close_synced(w) == 0);
+    n = slurp(path, got, sizeof got);
+    CHECK(n == 16 + 8 + 100 + 8 + 8 + 8);
+    CHECK(memcmp(got + n - 8, "{\"e\":5}\n", 8) == 0);
+
     CHECK(codex_jsonl_open(path, 7, 0, 0600, NULL) == NULL && errno == EINVAL);
     CHECK(codex_jsonl_open("/nonexistent-dir/x.jsonl", 1, 0, 0600, NULL) == NULL && errno == ENOENT);
 

@@ -66,6 +66,7 @@ int codex_jsonl_turn_end(codex_jsonl_writer *w);
 int codex_jsonl_sync(const codex_jsonl_writer *w);
 size_t codex_jsonl_pending(const codex_jsonl_writer *w);
 int codex_jsonl_close(codex_jsonl_writer *w);
+int codex_jsonl_close_synced(codex_jsonl_writer *w);
 """
 
 # module name -> (cdef, C source prepended to the generated wrapper)

@@ -96,3 +96,10 @@ class RawWriter:
                 self.turn_end()
         finally:
             os.close(self._fd)
+
+    def close_synced(self) -> None:
+        """codex_jsonl_close_synced: flush and close, no final fsync."""
+        try:
+            self.flush()
+        finally:
+            os.close(self._fd)
