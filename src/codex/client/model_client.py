@@ -188,12 +188,12 @@ class ModelClient:
         headers["accept"] = "application/json"
         url = self.provider.url(chatgpt_auth=chatgpt, endpoint="responses/compact")
         content = orjson.dumps(body)
+        response: Response
         try:
-            response = await self._send_lean(
-                url, content, headers, CONNECT_TIMEOUT, CONNECT_TIMEOUT
-            )
-            if response is not None:
-                await response.aread()
+            lean = await self._send_lean(url, content, headers, CONNECT_TIMEOUT, CONNECT_TIMEOUT)
+            if lean is not None:
+                await lean.aread()
+                response = lean
             else:
                 response = await (self._http or shared_client()).post(
                     url, content=content, headers=headers
