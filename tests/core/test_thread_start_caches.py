@@ -217,21 +217,32 @@ def test_a_thread_starts_checks_share_their_stats(
         return user_instructions(home, repo, 32 * 1024, seen=seen), git_info(repo, seen=seen), seen
 
     assert start()[:2] == ("rules", {"commit_hash": "a" * 40, "branch": "main"})
-    stats: list[str] = []
-    real = os.stat
+    looked: list[str] = []  # every stat(2) and access(2) of the checks
+    stat_calls: list[str] = []
+    real_stat, real_access = os.stat, os.access
 
-    def counting(path: str, *args: object, **kwargs: object) -> os.stat_result:
-        stats.append(os.fspath(path))
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+    def counting_stat(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        looked.append(os.fspath(path))
+        stat_calls.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(stat_cache.os, "stat", counting)
+    def counting_access(path: str, mode: int, **kwargs: object) -> bool:
+        looked.append(os.fspath(path))
+        return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stat_cache.os, "stat", counting_stat)
+    monkeypatch.setattr(stat_cache.os, "access", counting_access)
     text, info, seen = start()
     assert (text, info) == ("rules", {"commit_hash": "a" * 40, "branch": "main"})
-    assert len(stats) == len(set(stats)) == len(seen)  # no path stat'ed twice
+    assert len(looked) == len(set(looked)) == len(seen)  # no path looked up twice
     assert str(git) in seen  # watched by both checks
+    # A candidate that was missing is checked with access(2), no failed stat(2).
+    assert str(home / "AGENTS.md") in seen and seen[str(home / "AGENTS.md")] is None
+    assert str(home / "AGENTS.md") not in stat_calls
 
     # A change is still seen by both (a new commit; an edited AGENTS.md).
-    monkeypatch.setattr(stat_cache.os, "stat", real)
+    monkeypatch.setattr(stat_cache.os, "stat", real_stat)
+    monkeypatch.setattr(stat_cache.os, "access", real_access)
     (git / "refs" / "heads" / "main").write_text("b" * 40 + "\n")
     (repo / "AGENTS.md").write_text("rules, edited")
     text, info, _ = start()

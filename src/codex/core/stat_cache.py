@@ -38,6 +38,18 @@ def stamp(path: str) -> Stamp:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def _exists(path: str) -> bool:
+    """Whether `path` names something a stat could stamp (False wherever `stamp` says None)."""
+    try:
+        # Looked up with the effective ids, as stat(2) does (differs only in a setuid process).
+        return os.access(path, os.F_OK, effective_ids=_EFFECTIVE)
+    except ValueError:  # an embedded NUL: stamp() says None too
+        return False
+
+
+_EFFECTIVE = os.access in os.supports_effective_ids
+
+
 class Watch:
     """The paths a computation looked at, with their stamps taken before it read them."""
 
@@ -64,12 +76,15 @@ class Watch:
         same caller (one thread start checks AGENTS.md and the git facts, which watch the same
         `.git` candidates): a path in it is not stat'ed again, and a path stat'ed here joins it."""
         for p, st in zip(self.paths, self.stamps, strict=True):
-            if seen is None:
-                now = stamp(p)
-            elif p in seen:
+            if seen is not None and p in seen:
                 now = seen[p]
             else:
-                now = seen[p] = stamp(p)
+                # Most watched paths are candidates that were missing (AGENTS.md in each
+                # directory, `.git` above the repo): one access(2) tells that they still are,
+                # without the exception a failed stat raises in Python (a third of its cost).
+                now = stamp(p) if st is not None or _exists(p) else None
+                if seen is not None:
+                    seen[p] = now
             if st is not None and now is not None and st[2:] == (0, 0, 0):  # identity only
                 now = (now[0], now[1], 0, 0, 0)
             if now != st:
