@@ -339,7 +339,11 @@ def test_cancelled_mid_stream_connection_is_not_reused() -> None:
 
 
 def test_concurrent_streams_stay_within_the_pool() -> None:
-    with RawServer(_serve(*[ok_response()] * 20, close=False)) as server:
+    def handler(conn: RawConnection) -> None:
+        while conn.read_request() is not None:
+            conn.send(ok_response())
+
+    with RawServer(handler) as server:
 
         async def main() -> list[bytes]:
             lean = LeanHTTP(LazyTrustContext, max_connections=4, max_keepalive=4)
