@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
 def replace_file(path: Path, data: bytes, mode: int) -> None:
     """Atomically make `path` hold `data` with permission bits `mode`. Raises OSError; a failed
     attempt leaves no temp file behind."""
+    import tempfile  # here, not at import: auth storage (every session start) imports this
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, mode)

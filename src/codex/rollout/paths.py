@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import time
 import uuid
 from datetime import UTC, datetime
@@ -31,7 +30,9 @@ def archived_dir(codex_home: Path) -> Path:
 def new_conversation_id() -> str:
     """A UUIDv7 (time-ordered, as upstream's ConversationId::new)."""
     ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(secrets.token_bytes(10), "big")
+    # os.urandom is what secrets.token_bytes returns (that module, and hmac behind it, stay
+    # off a thread start's imports).
+    rand = int.from_bytes(os.urandom(10), "big")
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version 7
     value |= ((rand >> 62) & 0xFFF) << 64  # rand_a (12 bits)

@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,6 +97,8 @@ def document_stdin(data: bytes) -> int:
     try:
         fd = os.memfd_create("codex-hook-input", os.MFD_CLOEXEC)
     except (AttributeError, OSError):  # not Linux, or memfd refused: a nameless temporary file
+        import tempfile  # only here: every session imports this module
+
         fd, path = tempfile.mkstemp(prefix="codex-hook-")
         os.unlink(path)
     try:

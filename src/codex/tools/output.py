@@ -10,7 +10,7 @@ and `apply_patch` (Exit code / Wall time / Output text). Pure string functions, 
 from __future__ import annotations
 
 import math
-import secrets
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -139,7 +139,8 @@ def _tenths(seconds: float) -> float:
 
 
 def new_chunk_id() -> str:
-    return secrets.token_hex(3)
+    # secrets.token_hex(3) is this; `secrets` (and hmac) stay off a thread start's imports.
+    return os.urandom(3).hex()
 
 
 def format_exec_command_output(
