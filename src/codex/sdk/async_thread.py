@@ -46,6 +46,8 @@ __all__ = ["AsyncThread", "AsyncTurnHandle"]
 
 
 def _core_items(input: Input | str) -> list[Any]:
+    if type(input) is str:  # the common case: one text, no import machinery per turn
+        return [_ops().InputText(input)]
     from codex.api import InputImageUrl, InputLocalImage, InputText
 
     items = input if isinstance(input, list) else [input]
@@ -65,6 +67,19 @@ def _core_items(input: Input | str) -> list[Any]:
         else:
             raise TypeError(f"unsupported input item: {type(item)!r}")
     return out
+
+
+_OPS: Any = None
+
+
+def _ops() -> Any:
+    """codex.protocol.ops, imported on the first turn (not when `codex.sdk` is imported)."""
+    global _OPS
+    if _OPS is None:
+        from codex.protocol import ops
+
+        _OPS = ops
+    return _OPS
 
 
 def _run_items(input: RunInput) -> list[Any]:
@@ -111,22 +126,34 @@ class AsyncThread:
         turn_service_tier: str | None = None,
     ) -> TurnResult:
         """Run one turn to its end and collect its result (a failed turn raises RuntimeError
-        with the error, as the official `run`); the options are `turn()`'s."""
-        handle = await self.turn(
-            input,
-            approval_mode=approval_mode,
-            cwd=cwd,
-            effort=effort,
-            model=model,
-            output_schema=output_schema,
-            personality=personality,
-            sandbox=sandbox,
-            service_tier=service_tier,
-            source=source,
-            summary=summary,
-            turn_service_tier=turn_service_tier,
-        )
-        return await handle.run()
+        with the error, as the official `run`); the options are `turn()`'s.
+
+        Nobody sees this turn's streaming output, so core is told not to build it (no delta
+        event per token, no live command output): the result is made of the completed items,
+        which are the same either way, and deltas are never recorded in the rollout."""
+        state = self._session.state
+        quiet = getattr(state, "stream_deltas", None) is True
+        if quiet:
+            state.stream_deltas = False
+        try:
+            handle = await self.turn(
+                input,
+                approval_mode=approval_mode,
+                cwd=cwd,
+                effort=effort,
+                model=model,
+                output_schema=output_schema,
+                personality=personality,
+                sandbox=sandbox,
+                service_tier=service_tier,
+                source=source,
+                summary=summary,
+                turn_service_tier=turn_service_tier,
+            )
+            return await handle.run()
+        finally:
+            if quiet:
+                state.stream_deltas = True
 
     async def turn(
         self,
@@ -146,11 +173,16 @@ class AsyncThread:
     ) -> AsyncTurnHandle:
         """Start a turn and return its handle (read `stream()` or `run()`)."""
         items = _run_items(input)
-        per_turn = (approval_mode, cwd, effort, model, output_schema, sandbox, summary)
-        if all(value is None for value in per_turn):
-            from codex.api import UserInput
-
-            op: Any = UserInput(items)
+        if (
+            approval_mode is None
+            and cwd is None
+            and effort is None
+            and model is None
+            and output_schema is None
+            and sandbox is None
+            and summary is None
+        ):
+            op: Any = _ops().UserInput(items)
         else:
             op = self._user_turn(
                 items, approval_mode, cwd, effort, model, output_schema, sandbox, summary

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -94,15 +95,37 @@ class SessionPool:
         self._refs: dict[str, weakref.ref[AsyncThread]] = {}
         self._retiring: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._room_waiters: deque[asyncio.Future[None]] = deque()
 
     def __len__(self) -> int:
         """Sessions open now (those being retired included)."""
         return len(self._open)
 
     async def make_room(self) -> None:
-        """Before a session opens: wait while too many dropped ones are still closing."""
+        """Before a session opens: wait while too many dropped ones are still closing (each
+        finished close wakes one waiter: no per-waiter callbacks on every closing task)."""
+        waited = False
         while len(self._retiring) > MAX_RETIRING:
-            await asyncio.wait(list(self._retiring.values()), return_when=asyncio.FIRST_COMPLETED)
+            waited = True
+            waiter = asyncio.get_running_loop().create_future()
+            self._room_waiters.append(waiter)
+            try:
+                await waiter
+            except BaseException:  # cancelled: a wake-up it got goes to the next waiter
+                if waiter.done() and not waiter.cancelled():
+                    self._wake_one()
+                waiter.cancel()
+                raise
+        if waited:
+            self._wake_one()  # room enough: the next waiter may find some too
+
+    def _wake_one(self) -> None:
+        waiters = self._room_waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     def adopt(self, thread: AsyncThread, slot: SessionSlot) -> None:
         """Track `thread` (its session `slot`): retired when the thread is unreachable."""
@@ -166,11 +189,11 @@ class SessionPool:
             await slot.retire()
         except Exception:  # nobody awaits a background retire: say it, never drop it silently
             _log.warning("closing the session of thread %s failed", thread_id, exc_info=True)
-            raise
         finally:
             if self._open.get(thread_id) is slot:
                 del self._open[thread_id]
             self._retiring.pop(thread_id, None)
+            self._wake_one()
 
     async def settle(self, thread_id: str) -> None:
         """Wait until a session of `thread_id` that nobody holds any more is closed (its
