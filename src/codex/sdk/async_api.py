@@ -9,12 +9,11 @@ is that a turn costs what core costs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +33,7 @@ from codex.sdk.types import (
 )
 
 if TYPE_CHECKING:
-    from codex.api import Config, Session
+    from codex.api import Config
     from codex.sdk.account import AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle
     from codex.sdk.responses import GetAccountResponse, ModelListResponse, ThreadArchiveResponse
 
@@ -74,18 +73,17 @@ def _skip_httpx_cli() -> None:
     sys.modules["httpx._main"] = types.ModuleType("httpx._main")
 
 
-@contextlib.asynccontextmanager
-async def _forked_session(
-    config: Config, front_end: Any, ephemeral: bool, fork: tuple[str, Iterable[Any]]
-) -> AsyncIterator[Session]:
-    """A started session continuing `fork`'s history under a new id and rollout (what
-    open_session does for a resume, with the history given instead of read)."""
-    from codex.core.open import start_session
+_FRONT_END: Any = None
 
-    with contextlib.ExitStack() as stack:
-        session = start_session(stack, config, front_end, None, ephemeral, (), None, fork=fork)
-        async with session:
-            yield session
+
+def _front_end() -> Any:
+    """How the SDK's sessions present themselves (one immutable value for every thread)."""
+    global _FRONT_END
+    if _FRONT_END is None:
+        from codex.api import FrontEnd
+
+        _FRONT_END = FrontEnd(originator=ORIGINATOR, source="cli")
+    return _FRONT_END
 
 
 def _first_user_text(path: Path) -> str:
@@ -228,20 +226,15 @@ class AsyncCodex:
     ) -> SessionSlot:
         """A started core session, shut down when its thread is dropped or this client closes
         (or earlier by its thread: a rollback closes it and opens the thread again)."""
-        from codex.api import FrontEnd, open_session
         from codex.errors import CodexError as CoreError
 
         if self._closed:
             raise TransportClosedError("this AsyncCodex is closed")
         await self._pool.make_room()
-        front_end = FrontEnd(originator=ORIGINATOR, source="cli")
-        opening = (
-            open_session(config, front_end, resume=resume, ephemeral=ephemeral)
-            if fork is None
-            else _forked_session(config, front_end, ephemeral, fork)
-        )
         try:
-            return await SessionSlot.open(opening)
+            return await SessionSlot.start(
+                config, _front_end(), resume=resume, ephemeral=ephemeral, fork=fork
+            )
         except SdkError:
             raise
         except CoreError as exc:  # no such thread, a login restriction: the server's answer

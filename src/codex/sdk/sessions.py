@@ -26,7 +26,7 @@ import contextlib
 import logging
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,22 +43,45 @@ _log = logging.getLogger(__name__)
 
 
 class SessionSlot:
-    """One opened core session and the context that opened it (closed once, however many
-    callers ask: the close is one shared task)."""
+    """One started core session and what its start entered (a local model's server), closed
+    once however many callers ask (the close is one shared task).
 
-    __slots__ = ("_closing", "_opening", "session", "turn")
+    It does what `codex.core.open.open_session` does (core's `start_session`, then the
+    session's start; at the end its close, then the stack), without a generator-based context
+    manager per thread: a batch opens and closes thousands."""
 
-    def __init__(self, opening: Any, session: Session) -> None:
-        self._opening = opening  # the entered async context manager (open_session's)
+    __slots__ = ("_closing", "_stack", "session", "turn")
+
+    def __init__(self, stack: contextlib.ExitStack, session: Session) -> None:
+        self._stack = stack
         self.session = session
         self.turn: Any = None  # the last core TurnHandle started on it (its end is awaited)
-        self._closing: asyncio.Future[Any] | None = None
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
-    async def open(cls, opening: Any) -> SessionSlot:
-        """Enter `opening` (an async context manager yielding a started Session)."""
-        session = await opening.__aenter__()
-        return cls(opening, session)
+    async def start(
+        cls,
+        config: Any,
+        front_end: Any,
+        *,
+        resume: Any = None,
+        ephemeral: bool = False,
+        fork: tuple[str, Iterable[Any]] | None = None,
+    ) -> SessionSlot:
+        """A started session (session_configured emitted): new, resumed (`resume`: a Resume
+        or a rollout path) or forked (`fork`: the new id and the history it continues)."""
+        from codex.core.open import start_session
+
+        stack = contextlib.ExitStack()
+        try:
+            session = start_session(
+                stack, config, front_end, resume, ephemeral, (), None, fork=fork
+            )
+            await session.start()
+        except BaseException:
+            stack.close()
+            raise
+        return cls(stack, session)
 
     @property
     def closed(self) -> bool:
@@ -66,11 +89,17 @@ class SessionSlot:
 
     async def close(self) -> None:
         """Shut the session down (turn aborted, commands killed, rollout flushed and closed),
-        through the context that opened it, so whatever it entered is left too."""
+        then leave what its start entered."""
         if self._closing is None:
-            self._closing = asyncio.ensure_future(self._opening.__aexit__(None, None, None))
+            self._closing = asyncio.ensure_future(self._shutdown())
         # Shielded: one caller cancelled must not cancel the close others wait on.
         await asyncio.shield(self._closing)
+
+    async def _shutdown(self) -> None:
+        try:
+            await self.session.close()
+        finally:
+            self._stack.close()
 
     async def retire(self) -> None:
         """Close once the turn left running (if any) has ended: a user who dropped a thread
