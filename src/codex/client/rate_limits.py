@@ -48,9 +48,15 @@ def _credits(headers: Mapping[str, str]) -> CreditsSnapshot | None:
     return CreditsSnapshot(has_credits=has, unlimited=unlimited, balance=balance or None)
 
 
+def _empty() -> RateLimitSnapshot:
+    return RateLimitSnapshot(primary=None, secondary=None, credits=None)
+
+
 def parse_rate_limits(headers: Mapping[str, str]) -> RateLimitSnapshot:
     """Always a snapshot; every part is None when its headers are absent or malformed.
     `headers` must look names up case-insensitively (httpx.Headers) or be lower-cased."""
+    if not any(name[:8].lower() == "x-codex-" for name in headers):
+        return _empty()  # most providers send none: skip the dozen lookups
     return RateLimitSnapshot(
         primary=_window(headers, "primary"),
         secondary=_window(headers, "secondary"),
