@@ -244,6 +244,7 @@ def resolve_provider(
 # The environment variables `built_in_providers` reads: a provider kept for a config is reused
 # only while they are as they were when it was resolved.
 _PROVIDER_ENV = ("OPENAI_BASE_URL", "CODEX_OSS_BASE_URL", "CODEX_OSS_PORT")
+_PROVIDER_ENV_RAW = tuple(os.fsencode(name) for name in _PROVIDER_ENV)
 
 
 def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> ModelProvider:
@@ -257,8 +258,13 @@ def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> Mo
         return _provider_for_config(config, env)
     from codex._memo import per_config
 
-    environ = os.environ
-    key = ("provider", *(environ.get(name) for name in _PROVIDER_ENV))
+    # The raw (bytes) environment where CPython has it: a lookup of an unset variable through
+    # os.environ raises and catches a KeyError each time.
+    raw = getattr(os.environ, "_data", None)
+    if isinstance(raw, dict):
+        key: tuple[object, ...] = ("provider", *(raw.get(name) for name in _PROVIDER_ENV_RAW))
+    else:
+        key = ("provider", *(os.environ.get(name) for name in _PROVIDER_ENV))
     return per_config.get(config, key, lambda: _provider_for_config(config, None))
 
 
