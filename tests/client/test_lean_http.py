@@ -438,11 +438,12 @@ def test_huge_headers_are_refused_with_bounded_memory() -> None:
 
 
 def test_bad_gzip_is_a_broken_stream_not_a_crash() -> None:
-    # Before: httpx raised its DecodingError (not a TransportError) out of ModelClient.stream.
+    # Before: httpx raised its DecodingError (not a TransportError) out of ModelClient.stream,
+    # a raw traceback instead of a retried broken stream; now both paths retry it.
     bad = ok_response(b"not gzip at all", extra=b"content-encoding: gzip\r\n")
-    with RawServer(_serve(bad)) as server:
-        out = stream_all(_model(server.url, **NO_RETRY))
-    assert isinstance(out.error, StreamDisconnected)
+    lean, httpx = _both(_serve(bad), **NO_RETRY)
+    _same_failure(lean, httpx)
+    assert isinstance(lean.error, StreamDisconnected) and lean.error.retryable
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])

@@ -71,9 +71,9 @@ class RemoteProtocolError(HTTPTransportError):
 
 
 class DecodingError(HTTPTransportError):
-    """A Content-Encoding body that does not decode. (httpx raises its DecodingError, which is
-    not a TransportError and so escaped the model client as a raw exception; here it is a
-    broken stream like any other.)"""
+    """A Content-Encoding body that does not decode: a broken stream like any other. (httpx's
+    DecodingError is no TransportError and used to escape the model client as a raw exception;
+    `transport_failure` now counts it too.)"""
 
 
 Failure = Literal["read_timeout", "timeout", "transport"]
@@ -86,8 +86,8 @@ def transport_failure(exc: BaseException) -> Failure | None:
             return "read_timeout"
         return "timeout" if isinstance(exc, TransportTimeout) else "transport"
     httpx = sys.modules.get("httpx")
-    if httpx is None or not isinstance(exc, httpx.TransportError):
-        return None
+    if httpx is None or not isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+        return None  # (a body that does not decode is a broken stream on both paths)
     if isinstance(exc, httpx.ReadTimeout):
         return "read_timeout"
     return "timeout" if isinstance(exc, httpx.TimeoutException) else "transport"
