@@ -36,8 +36,24 @@ if TYPE_CHECKING:
 __all__ = ["SessionPool", "SessionSlot"]
 
 # Sessions still closing (rollout fsync in a worker) before a new one waits for some to finish:
-# closes must keep up with starts, or a fast batch would pile up open files all the same.
-MAX_RETIRING = 32
+# closes must keep up with starts, or a fast batch would pile up open files all the same. A
+# session holds about two descriptors (its rollout, its model connection), so an eighth of the
+# open-file limit leaves room for the user's own threads and files: 32 under macOS's 256.
+MIN_RETIRING = 32
+
+
+def max_retiring() -> int:
+    """How many closes may be in flight before a start waits (RLIMIT_NOFILE's soft limit / 8,
+    at least MIN_RETIRING): a start waits only when descriptors could actually run short."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows: no such limit on handles
+        return 512
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft <= 0:
+        return 512
+    return max(MIN_RETIRING, soft // 8)
+
 
 _log = logging.getLogger(__name__)
 
@@ -125,6 +141,7 @@ class SessionPool:
         self._retiring: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._room_waiters: deque[asyncio.Future[None]] = deque()
+        self._max_retiring: int | None = None  # read from the limit at the first start
 
     def __len__(self) -> int:
         """Sessions open now (those being retired included)."""
@@ -134,7 +151,9 @@ class SessionPool:
         """Before a session opens: wait while too many dropped ones are still closing (each
         finished close wakes one waiter: no per-waiter callbacks on every closing task)."""
         waited = False
-        while len(self._retiring) > MAX_RETIRING:
+        if self._max_retiring is None:
+            self._max_retiring = max_retiring()
+        while len(self._retiring) > self._max_retiring:
             waited = True
             waiter = asyncio.get_running_loop().create_future()
             self._room_waiters.append(waiter)
