@@ -235,3 +235,30 @@ def test_the_sync_client_retires_dropped_threads(tmp_path, mock_model_server):
                 client._loop.call(pool.settle(thread_id))
         assert list(pool._open) == [kept.id]
         assert kept.run("again").final_response == "ok"
+
+
+def test_dropped_source_and_fork_keep_working_by_id(tmp_path, mock_model_server):
+    """A fork of a thread nobody holds reads its closed rollout; a dropped fork reopened by
+    thread_resume still says where it was forked from."""
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> None:
+        async with AsyncCodex(config) as client:
+            source = await client.thread_start()
+            await source.run("remember 42")
+            source_id = source.id
+            del source
+            gc.collect()
+            fork = await client.thread_fork(source_id)
+            fork_id = fork.id
+            await fork.run("what number?")
+            del fork
+            gc.collect()
+            await client._pool.settle(fork_id)
+            again = await client.thread_resume(fork_id)
+            assert (await again.read()).thread.forked_from_id == source_id
+
+    asyncio.run(main())
+    texts = mock_model_server.requests[1].message_texts("user")
+    assert "remember 42" in texts and texts[-1] == "what number?"

@@ -127,6 +127,9 @@ class AsyncCodex:
         # thread_start's keywords (when hashable) -> its Config: the overrides are built and
         # looked up once per distinct call, not per thread.
         self._start_configs: dict[tuple[Any, ...], Config] = {}
+        # Fork id -> source id for threads forked here: a dropped fork reopened by
+        # thread_resume still tells where it came from (the rollout does not say).
+        self._forks: dict[str, str] = {}
         self._closed = False
         # The ChatGPT login's callback port (the official server's 1455; 1457 when busy).
         self._login_port = _DEFAULT_LOGIN_PORT
@@ -213,6 +216,8 @@ class AsyncCodex:
     ) -> AsyncThread:
         slot = await self._open_slot(config, resume=resume, ephemeral=ephemeral, fork=fork)
         thread = AsyncThread(self, slot, ephemeral=ephemeral)
+        if self._forks:
+            thread._forked_from = self._forks.get(thread.id)
         self._pool.adopt(thread, slot)
         return thread
 
@@ -364,7 +369,7 @@ class AsyncCodex:
         loaded = self._load_config(cwd=cwd, overrides=overrides)
         fork = (str(uuid.uuid4()), history)
         thread = await self._open(loaded, ephemeral=bool(ephemeral), fork=fork)
-        thread._forked_from = thread_id
+        thread._forked_from = self._forks[thread.id] = thread_id  # kept if it is reopened
         name = saved.read_name(home, thread_id)
         if name and not ephemeral:
             saved.set_name(home, thread.id, name)
