@@ -262,3 +262,18 @@ def test_dropped_source_and_fork_keep_working_by_id(tmp_path, mock_model_server)
     asyncio.run(main())
     texts = mock_model_server.requests[1].message_texts("user")
     assert "remember 42" in texts and texts[-1] == "what number?"
+
+
+def test_threads_with_their_own_instructions_do_not_keep_every_config(tmp_path, mock_model_server):
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> None:
+        async with AsyncCodex(config) as client:
+            for i in range(80):
+                thread = await client.thread_start(developer_instructions=f"you are #{i}")
+                await thread.run("hi")
+            assert len(client._configs) <= 64 and len(client._start_configs) <= 64
+
+    asyncio.run(main())
+    assert "you are #79" in json.dumps(mock_model_server.requests[-1].to_json())

@@ -73,6 +73,17 @@ def _skip_httpx_cli() -> None:
     sys.modules["httpx._main"] = types.ModuleType("httpx._main")
 
 
+# Configurations a client keeps: a batch giving every thread its own instructions must not
+# keep every thread's Config (the oldest is dropped; it is only read again).
+_CONFIGS_KEPT = 64
+
+
+def _bounded_put(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CONFIGS_KEPT:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
 _FRONT_END: Any = None
 
 
@@ -177,7 +188,7 @@ class AsyncCodex:
                 ConfigOverrides(config_home=self.config.codex_home, cli_overrides=all_overrides),
                 cwd=where,
             )
-            self._configs[key] = cached
+            _bounded_put(self._configs, key, cached)
         return cached
 
     @staticmethod
@@ -285,7 +296,7 @@ class AsyncCodex:
             )
             loaded = self._load_config(cwd=cwd, overrides=overrides)
             if key is not None:
-                self._start_configs[key] = loaded
+                _bounded_put(self._start_configs, key, loaded)
         return await self._open(loaded, ephemeral=bool(ephemeral))
 
     async def thread_resume(
