@@ -174,6 +174,11 @@ def test_turns_leave_no_reader_subscribed_to_the_session(tmp_path, mock_model_se
                 methods = [note.method async for note in handle.stream()]
                 assert methods[-1] == "turn/completed"
                 assert thread._session._subscribers == []
+                handle = await thread.turn(f"stream and stop {i}")
+                async for note in handle.stream():
+                    if note.method == "turn/completed":
+                        break  # the generator is left suspended there
+                assert thread._session._subscribers == []
 
     asyncio.run(main())
 

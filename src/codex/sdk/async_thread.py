@@ -329,16 +329,20 @@ class AsyncTurnHandle:
         translator = self._translator
         if translator.completed is not None:
             return
-        async for event in self._core.events():
+        events = self._core.events()
+        async for event in events:
             msg = event.msg
             notes = translator.feed(msg if isinstance(msg, dict) else _wire(msg))
             if translator.completed is not None:
                 self._thread._running = False
+                # Core's reader ends right after the turn end, and must reach its end to
+                # unsubscribe from the session (else every later event of the thread is still
+                # copied to this turn's queue): let it, before a caller who stops reading at
+                # `turn/completed` gets the chance to leave this generator suspended.
+                async for _ in events:
+                    pass
             for note in notes:
                 yield note
-            # No return at the turn end: core's event reader ends by itself right after it,
-            # and must reach its end to unsubscribe from the session (else every later event
-            # of the thread is still copied to this turn's queue).
         self._thread._running = False
         for note in translator.end_without_event():
             yield note
