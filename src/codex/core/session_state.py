@@ -388,12 +388,7 @@ class SessionState:
         environment was built from says nothing without building one (the local date and time
         zone cost more than the rest of the turn's bookkeeping); the remembered environment then
         keeps its date, which nothing compares."""
-        key = (
-            settings.cwd,
-            settings.approval_policy,
-            settings.sandbox_policy,
-            self.tooling.shell_name,
-        )
+        key = self._environment_inputs(settings)
         known = self._environment_key
         if known is not None and known[1] is self.environment and known[0] == key:
             return []
@@ -402,6 +397,15 @@ class SessionState:
         self.environment = env
         self._environment_key = (key, env)
         return [changed.to_message()] if changed is not None else []
+
+    def _environment_inputs(self, settings: TurnSettings) -> tuple[Any, ...]:
+        """What an environment's update message is built from (see `environment_update`)."""
+        return (
+            settings.cwd,
+            settings.approval_policy,
+            settings.sandbox_policy,
+            self.tooling.shell_name,
+        )
 
     def user_instructions_for(self, cwd: Path) -> str | None:
         """AGENTS.md (global + project) for `cwd`, read once per session and cwd."""
@@ -418,7 +422,8 @@ class SessionState:
 
     def fresh_initial_context(self, settings: TurnSettings) -> list[ResponseItem]:
         """Developer instructions, AGENTS.md and the environment, built now."""
-        self.environment = self.environment_for(settings)
+        self.environment = env = self.environment_for(settings)
+        self._environment_key = (self._environment_inputs(settings), env)
         return initial_context(
             developer_instructions=self.config.developer_instructions,
             user_instructions=self.user_instructions_for(settings.cwd),

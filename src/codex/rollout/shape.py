@@ -146,7 +146,7 @@ class LineShaper:
             text = "".join(_texts(item.get("content")))
             if self._agent and self._agent[0]["content"][0]["text"] == text:
                 agent = self._agent.pop(0)
-                agent["id"] = item.get("id") or agent["id"]
+                agent["id"] = item.get("id") or agent["id"] or f"msg_{uuid7()}"
             else:
                 agent = self._agent_item(text, item.get("id"))
                 self._unclaimed.append(text)  # its agent_message event may follow
@@ -179,7 +179,8 @@ class LineShaper:
             if text in self._unclaimed:
                 self._unclaimed.remove(text)
             else:
-                self._agent.append(self._agent_item(text, None))
+                # Its id comes with the response item; one is minted only if none does.
+                self._agent.append(self._agent_item(text, None, mint=False))
         elif kind in ("agent_reasoning", "agent_reasoning_raw_content"):
             pass  # written from the reasoning response item, with its id
         elif kind == "exec_command_end":
@@ -320,6 +321,8 @@ class LineShaper:
         """A response is over (the next request, a compaction, the turn's end): its usage, and
         any agent message that had no response item."""
         for agent in self._agent:
+            if agent["id"] is None:  # no response item named it
+                agent["id"] = f"msg_{uuid7()}"
             out.append(("event_msg", self._completed(agent)))
         self._agent.clear()
         self._unclaimed.clear()
@@ -371,10 +374,10 @@ class LineShaper:
             content.append({"type": "local_image", "path": str(path)})
         return {"type": "UserMessage", "id": uuid7(), "content": content}
 
-    def _agent_item(self, text: str, item_id: Any) -> dict[str, Any]:
+    def _agent_item(self, text: str, item_id: Any, *, mint: bool = True) -> dict[str, Any]:
         return {
             "type": "AgentMessage",
-            "id": item_id or f"msg_{uuid7()}",
+            "id": item_id or (f"msg_{uuid7()}" if mint else None),
             "content": [{"type": "Text", "text": text}],
         }
 
