@@ -12,6 +12,7 @@ import json
 import os
 import resource
 import sys
+import time
 
 
 def fds() -> int:
@@ -73,6 +74,7 @@ def main() -> None:
         asyncio.run(run_async(int(total), int(wave), cwd, out))
     else:
         run_sync(int(total), cwd, out)
+    out["cpu_s"] = round(time.process_time(), 2)
     print(json.dumps(out))
 
 
