@@ -113,11 +113,15 @@ class Subscription:
         return event
 
     def __aiter__(self) -> AsyncIterator[Event]:
-        return self._iterate()
+        # The subscription is its own iterator (no async generator frame between each event
+        # and its reader); iterating it again continues where the last reader stopped.
+        return self
 
-    async def _iterate(self) -> AsyncIterator[Event]:
-        while (event := await self.next()) is not None:
-            yield event
+    async def __anext__(self) -> Event:
+        event = await self.next()
+        if event is None:
+            raise StopAsyncIteration
+        return event
 
     def close(self) -> None:
         """Stop receiving; events already queued are still read, then the stream ends."""

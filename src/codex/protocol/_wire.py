@@ -89,7 +89,7 @@ class WireModel(Record):
         fast = cls.__dict__.get("_fast_to_dict")
         if fast is None:
             fast = _install_fast_to_dict(cls)
-        return fast(self)  # type: ignore[no-any-return]
+        return fast(self)
 
     def _generic_to_dict(self) -> dict[str, Any]:
         """The reference serializer, driven by the class's wire table (what `_fast_to_dict`
@@ -180,7 +180,7 @@ def _install_fast_to_dict(cls: type[WireModel]) -> Callable[[WireModel], dict[st
     if "to_dict" not in cls.__dict__:
         # Called directly from now on (a subclass inheriting it is sent back to `dispatch`,
         # which compiles the subclass's own).
-        cls.to_dict = fast  # type: ignore[method-assign]
+        cls.to_dict = fast  # type: ignore[method-assign,assignment]
     return fast
 
 

@@ -45,7 +45,7 @@ class Uuid7Generator:
     `clock` returns Unix milliseconds."""
 
     def __init__(self, clock: Callable[[], int] | None = None) -> None:
-        self._clock = clock or (lambda: time.time_ns() // 1_000_000)
+        self._clock = clock
         self._lock = threading.Lock()
         self._last_ms = -1
         self._counter = 0
@@ -70,7 +70,8 @@ class Uuid7Generator:
 
     def next_int(self) -> int:
         """The next id as a 128-bit integer."""
-        ms = self._clock() & _MS_MASK
+        clock = self._clock
+        ms = (time.time_ns() // 1_000_000 if clock is None else clock()) & _MS_MASK
         with self._lock:
             if ms > self._last_ms:
                 self._last_ms, self._counter = ms, _seed(self._take(6))
