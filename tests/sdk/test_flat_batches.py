@@ -77,7 +77,7 @@ def test_async_batch_of_2000_one_turn_threads_stays_flat_under_256_open_files(tm
 
 def test_sync_batch_of_600_one_turn_threads_stays_flat_under_256_open_files(tmp_path):
     out = _batch(tmp_path, "sync", 600, 1)
-    _assert_flat(out, bound_sessions=5)
+    _assert_flat(out, bound_sessions=20)  # 16 dropped ones kept open under a 256-file limit
     assert out["end"]["fds"] - out["start"]["fds"] <= 40, out
 
 
@@ -282,3 +282,50 @@ def test_threads_with_their_own_instructions_do_not_keep_every_config(tmp_path, 
 
     asyncio.run(main())
     assert "you are #79" in json.dumps(mock_model_server.requests[-1].to_json())
+
+
+def test_a_thread_resumed_soon_after_its_drop_gets_its_session_back(tmp_path, mock_model_server):
+    """The most recently dropped threads keep their session open for a while (bounded): a
+    resume by id then continues the very same session, as when the client held every thread."""
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> None:
+        async with AsyncCodex(config) as client:
+            thread = await client.thread_start(ephemeral=True)
+            await thread.run("remember 42")
+            thread_id, session, created = thread.id, thread._session, thread._created_at
+            del thread
+            gc.collect()
+            await asyncio.sleep(0)
+            assert client._pool.is_open(thread_id)
+            again = await client.thread_resume(thread_id)
+            assert again._session is session and again._ephemeral
+            assert again._created_at == created
+            await again.run("what number?")
+
+    asyncio.run(main())
+    texts = mock_model_server.requests[-1].message_texts("user")
+    assert "remember 42" in texts
+
+
+def test_dropped_sessions_left_open_are_bounded(tmp_path, mock_model_server, monkeypatch):
+    from codex.sdk import sessions
+
+    monkeypatch.setattr(sessions, "limits", lambda: (3, 32))
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> None:
+        async with AsyncCodex(config) as client:
+            kept = await client.thread_start()
+            for _ in range(8):
+                await (await client.thread_start()).run("hi")
+                await asyncio.sleep(0)
+            pool = client._pool
+            assert len(pool._lingering) == 3
+            for task in list(pool._retiring.values()):
+                await task
+            assert len(pool) == 1 + 3 and pool.is_open(kept.id)
+
+    asyncio.run(main())

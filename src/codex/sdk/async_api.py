@@ -226,9 +226,15 @@ class AsyncCodex:
         fork: tuple[str, Iterable[Any]] | None = None,
     ) -> AsyncThread:
         slot = await self._open_slot(config, resume=resume, ephemeral=ephemeral, fork=fork)
-        thread = AsyncThread(self, slot, ephemeral=ephemeral)
+        return self._adopt(slot)
+
+    def _adopt(self, slot: SessionSlot) -> AsyncThread:
+        """The user's `AsyncThread` over an open session (new, or revived after a drop)."""
+        thread = AsyncThread(self, slot)
         if self._forks:
             thread._forked_from = self._forks.get(thread.id)
+        turn = slot.turn
+        thread._running = turn is not None and turn.result is None
         self._pool.adopt(thread, slot)
         return thread
 
@@ -320,6 +326,9 @@ class AsyncCodex:
         live = self._pool.live(thread_id)
         if live is not None:
             return live
+        slot = self._pool.revive(thread_id)
+        if slot is not None:  # dropped lately and still open: the same session, as before
+            return self._adopt(slot)
         await self._pool.settle(thread_id)  # a dropped thread's rollout closed before reading
         from codex.api import Resume
 
@@ -362,7 +371,7 @@ class AsyncCodex:
         home = self._codex_home()
         source = self._pool.live(thread_id)
         if source is None:
-            await self._pool.settle(thread_id)
+            await self._pool.settle(thread_id)  # dropped: its rollout closed, then read
         if source is not None and source._session.rollout_path:
             path = Path(source._session.rollout_path)  # flushed at every turn end
         else:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,13 +95,13 @@ def _run_items(input: RunInput) -> list[Any]:
 class AsyncThread:
     """One conversation (one core Session) of an `AsyncCodex`."""
 
-    def __init__(self, codex: AsyncCodex, slot: SessionSlot, *, ephemeral: bool = False) -> None:
+    def __init__(self, codex: AsyncCodex, slot: SessionSlot) -> None:
         self._codex = codex
         self._slot = slot  # its open core session (codex.sdk.sessions)
         self.id: str = slot.session.conversation_id
-        self._ephemeral = ephemeral
+        self._ephemeral = slot.ephemeral
         self._forked_from: str | None = None
-        self._created_at = int(time.time())
+        self._created_at = slot.created_at
         self._running = False  # a turn of this thread has started and not ended (read().status)
 
     @property
@@ -306,6 +305,7 @@ class AsyncThread:
         await self._slot.close()  # the rollout flushed, fsynced and closed
         await asyncio.to_thread(core_rollback.record, path, self.id, plan)
         self._slot = await self._codex._open_slot(config, resume=path)
+        self._slot.created_at = self._created_at
         self._codex._pool.replace(self.id, self._slot)
         from codex.sdk.responses import ThreadRollbackResponse
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -35,24 +36,32 @@ if TYPE_CHECKING:
 
 __all__ = ["SessionPool", "SessionSlot"]
 
-# Sessions still closing (rollout fsync in a worker) before a new one waits for some to finish:
-# closes must keep up with starts, or a fast batch would pile up open files all the same. A
-# session holds about two descriptors (its rollout, its model connection), so an eighth of the
-# open-file limit leaves room for the user's own threads and files: 32 under macOS's 256.
-MIN_RETIRING = 32
+# A session holds about two descriptors (its rollout, its model connection). Two bounds, from
+# the open-file soft limit, so a batch stays well inside it (macOS's 256 gives 16 and 32):
+# - dropped sessions left open (LINGER): the most recently dropped threads keep their session
+#   for a while, so a `thread_resume(id)` soon after gets the very same session back, and the
+#   closes of one batch are not paid inside the next one; the oldest beyond the bound close;
+# - closes in flight (RETIRE) before a new start waits for some: closes must keep up with
+#   starts, or a fast batch would pile up open files all the same.
+MAX_LINGER = 128
 
 
-def max_retiring() -> int:
-    """How many closes may be in flight before a start waits (RLIMIT_NOFILE's soft limit / 8,
-    at least MIN_RETIRING): a start waits only when descriptors could actually run short."""
+def _soft_nofile() -> int | None:
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows: no such limit on handles
-        return 512
+        return None
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY or soft <= 0:
-        return 512
-    return max(MIN_RETIRING, soft // 8)
+    return None if soft == resource.RLIM_INFINITY or soft <= 0 else int(soft)
+
+
+def limits() -> tuple[int, int]:
+    """(dropped sessions kept open, closes in flight before a start waits): a sixteenth and an
+    eighth of the open-file limit, at least 16 and 32; at most MAX_LINGER kept open."""
+    soft = _soft_nofile()
+    if soft is None:
+        return MAX_LINGER, 512
+    return min(MAX_LINGER, max(16, soft // 16)), max(32, soft // 8)
 
 
 _log = logging.getLogger(__name__)
@@ -66,11 +75,13 @@ class SessionSlot:
     session's start; at the end its close, then the stack), without a generator-based context
     manager per thread: a batch opens and closes thousands."""
 
-    __slots__ = ("_closing", "_stack", "session", "turn")
+    __slots__ = ("_closing", "_stack", "created_at", "ephemeral", "session", "turn")
 
-    def __init__(self, stack: contextlib.ExitStack, session: Session) -> None:
+    def __init__(self, stack: contextlib.ExitStack, session: Session, ephemeral: bool) -> None:
         self._stack = stack
         self.session = session
+        self.ephemeral = ephemeral
+        self.created_at = int(time.time())  # the thread's, kept if a new AsyncThread revives it
         self.turn: Any = None  # the last core TurnHandle started on it (its end is awaited)
         self._closing: asyncio.Future[None] | None = None
 
@@ -97,7 +108,7 @@ class SessionSlot:
         except BaseException:
             stack.close()
             raise
-        return cls(stack, session)
+        return cls(stack, session, ephemeral)
 
     @property
     def closed(self) -> bool:
@@ -131,29 +142,36 @@ class SessionSlot:
 class SessionPool:
     """The open sessions of one client (by thread id) and the live `AsyncThread` of each.
 
-    `_refs` holds a weak reference per thread the user may still hold; its callback retires
-    the thread's slot. `_open` holds every slot not yet closed, including those being retired
-    (so a resume of the same id waits for the rollout to be closed before reading it)."""
+    `_refs` holds a weak reference per thread the user may still hold; its callback moves the
+    thread to `_lingering` (dropped, session still open, most recent last), whose oldest are
+    retired beyond the bound. `_open` holds every slot not yet closed, lingering and retiring
+    ones included (so a resume of the same id waits for the rollout to be closed before
+    reading it)."""
 
     def __init__(self) -> None:
         self._open: dict[str, SessionSlot] = {}
         self._refs: dict[str, weakref.ref[AsyncThread]] = {}
+        self._lingering: dict[str, None] = {}
         self._retiring: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._room_waiters: deque[asyncio.Future[None]] = deque()
-        self._max_retiring: int | None = None  # read from the limit at the first start
+        self._limits: tuple[int, int] | None = None  # read from the limit at the first start
 
     def __len__(self) -> int:
-        """Sessions open now (those being retired included)."""
+        """Sessions open now (those lingering or being retired included)."""
         return len(self._open)
+
+    def _bounds(self) -> tuple[int, int]:
+        if self._limits is None:
+            self._limits = limits()
+        return self._limits
 
     async def make_room(self) -> None:
         """Before a session opens: wait while too many dropped ones are still closing (each
         finished close wakes one waiter: no per-waiter callbacks on every closing task)."""
         waited = False
-        if self._max_retiring is None:
-            self._max_retiring = max_retiring()
-        while len(self._retiring) > self._max_retiring:
+        most = self._bounds()[1]
+        while len(self._retiring) > most:
             waited = True
             waiter = asyncio.get_running_loop().create_future()
             self._room_waiters.append(waiter)
@@ -215,16 +233,35 @@ class SessionPool:
         except RuntimeError:  # the loop closed meanwhile: close() has handled every slot
             pass
 
-    def release(self, thread_id: str) -> asyncio.Task[None] | None:
-        """Retire `thread_id`'s session if nobody holds its thread any more (on the loop);
-        the retiring task, or None when there is nothing to retire."""
+    def release(self, thread_id: str) -> None:
+        """`thread_id`'s thread is unreachable (on the loop): its session lingers, and the
+        oldest lingering beyond the bound are retired."""
+        ref = self._refs.get(thread_id)
+        if ref is None or ref() is not None:
+            return  # handled already, or reachable again (a new thread of the same id)
+        del self._refs[thread_id]
+        if thread_id not in self._open or thread_id in self._retiring:
+            return
+        self._lingering[thread_id] = None
+        most = self._bounds()[0]
+        while len(self._lingering) > most:
+            self._retire_now(next(iter(self._lingering)))
+
+    def revive(self, thread_id: str) -> SessionSlot | None:
+        """The still open session of a dropped thread, taken back (`thread_resume` gives it a
+        new `AsyncThread`: the same session, as if it had never been dropped), else None."""
+        self.release(thread_id)  # a drop whose callback has not run yet
+        if thread_id not in self._lingering:
+            return None
+        del self._lingering[thread_id]
+        return self._open[thread_id]  # a lingering session is open and not being closed
+
+    def _retire_now(self, thread_id: str) -> asyncio.Task[None] | None:
+        """Start closing a dropped thread's session (once its turn, if any, ended)."""
         task = self._retiring.get(thread_id)
         if task is not None:
             return task
-        ref = self._refs.get(thread_id)
-        if ref is not None and ref() is not None:
-            return None  # reachable again (or a new thread of the same id)
-        self._refs.pop(thread_id, None)
+        self._lingering.pop(thread_id, None)
         slot = self._open.get(thread_id)
         if slot is None:
             return None
@@ -244,9 +281,12 @@ class SessionPool:
             self._wake_one()
 
     async def settle(self, thread_id: str) -> None:
-        """Wait until a session of `thread_id` that nobody holds any more is closed (its
-        rollout complete on disk), so it can be read or reopened."""
-        task = self.release(thread_id)
+        """Close now the session of `thread_id` if nobody holds its thread any more, and wait
+        until it is closed (its rollout complete on disk), so it can be read or reopened."""
+        self.release(thread_id)
+        if thread_id in self._refs:
+            return  # held: it stays open
+        task = self._retire_now(thread_id)
         if task is not None:
             with contextlib.suppress(Exception):
                 await asyncio.shield(task)
@@ -254,6 +294,7 @@ class SessionPool:
     async def close_thread(self, thread_id: str) -> None:
         """Close `thread_id`'s session now, held or not (archiving moves its rollout)."""
         self._refs.pop(thread_id, None)
+        self._lingering.pop(thread_id, None)
         task = self._retiring.get(thread_id)
         slot = self._open.pop(thread_id, None)
         if slot is not None:
@@ -266,6 +307,7 @@ class SessionPool:
         """Close every session (the client is closing); the first error is raised after
         all were closed."""
         self._refs.clear()
+        self._lingering.clear()
         slots = list(self._open.values())
         self._open.clear()
         retiring = list(self._retiring.values())
