@@ -50,3 +50,28 @@ def test_buffered_lines_still_reach_disk_at_flush_and_turn_end(tmp_path: Path, e
     w.append(b'{"d":4}\n')
     w.close()
     assert path.read_bytes().endswith(b'{"c":3}\n{"d":4}\n')
+
+
+def test_close_if_synced_closes_only_what_is_synced(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "c.jsonl"
+    w = JsonlWriter(path, buffer_size=1)
+    assert not w.close_if_synced()  # nothing was ever synced: close() must fsync
+    w.append(b'{"a":1}\n')
+    w.turn_end()
+    w.wait_synced()
+    w.append(b'{"b":2}\n')  # written after the fsync: not synced
+    assert not w.close_if_synced() and not w.closed
+    w.turn_end()
+    w.wait_synced()
+    assert w.close_if_synced() and w.closed
+    assert w.close_if_synced()  # closed already: nothing to do
+    assert path.read_bytes() == b'{"a":1}\n{"b":2}\n'
+
+
+def test_close_if_synced_leaves_other_policies_to_close(tmp_path: Path, engine: str) -> None:
+    for policy in ("never", "every_flush"):
+        w = JsonlWriter(tmp_path / f"{policy}.jsonl", fsync=policy)  # type: ignore[arg-type]
+        w.append(b"{}\n")
+        w.turn_end()
+        assert not w.close_if_synced()  # no background fsync to rely on: close() decides
+        w.close()

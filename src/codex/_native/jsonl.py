@@ -204,6 +204,19 @@ class JsonlWriter:
             else:
                 raw.close_synced()
 
+    def close_if_synced(self) -> bool:
+        """Close now, on the caller's thread, if that cannot wait for the disk: no fsync is in
+        flight, none failed, and everything written was synced by the last one (see `close`).
+        Returns whether it closed; if not, nothing changed (call `close`, e.g. in a worker)."""
+        raw, bg = self._raw, self._bg
+        if raw is None:
+            return True
+        if bg is None or self._unsynced or self._dirty or not bg.idle():
+            return False
+        self._raw = None
+        raw.close_synced()
+        return True
+
     def __del__(self) -> None:
         # A writer dropped without close() still gets its queued lines out (whole lines only).
         # try/except rather than contextlib.suppress: module globals may be gone at shutdown.

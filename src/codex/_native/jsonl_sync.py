@@ -95,6 +95,11 @@ class BackgroundSync:
         with self._lock:
             return self._idle.wait_for(lambda: not self._busy, timeout)
 
+    def idle(self) -> bool:
+        """No fsync queued or running, and none failed unreported (never blocks)."""
+        with self._lock:
+            return not self._busy and self._error is None
+
     def raise_error(self) -> None:
         """Report a background fsync failure to the owner once, at its next turn end or close."""
         with self._lock:

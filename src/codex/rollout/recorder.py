@@ -316,6 +316,8 @@ class RolloutRecorder:
             return
         self._release(final=True)
         self._writer.flush()
+        if self._writer.close_if_synced():
+            return  # the turn end's fsync covered everything and is done: no wait, no worker
         try:
             await asyncio.to_thread(self._writer.close)
         except RuntimeError:  # the loop's executor is shut down already: close right here
