@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import os
 
+from codex.core.rollout_walk import DayListings, archived_files, user_text
 from codex.core.thread_pages import ThreadPages
-from codex.rollout.day_dirs import DayListings, archived_files
-from codex.rollout.heads import user_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -22,9 +22,8 @@ from typing import Any
 
 import orjson
 
+from codex.core.rollout_walk import DayListings, day_dirs_desc, user_text
 from codex.core.threads import ThreadIndex, ThreadSummary, read_head
-from codex.rollout.day_dirs import DayListings, day_dirs_desc
-from codex.rollout.heads import user_text
 
 _NAME = re.compile(
     r"^rollout-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})-"
