@@ -59,8 +59,12 @@ class PerObject:
 
 
 def is_frozen(obj: object) -> bool:
-    """Whether `obj` is an instance of a frozen dataclass (a `Config` and its tables are)."""
-    params = getattr(type(obj), "__dataclass_params__", None)
+    """Whether `obj` is an instance of a frozen dataclass, or of a class that says it is frozen
+    (`__frozen__`: a `Config` and its tables, codex.config.schema.table)."""
+    kind = type(obj)
+    if getattr(kind, "__frozen__", False) is True:
+        return True
+    params = getattr(kind, "__dataclass_params__", None)
     return bool(getattr(params, "frozen", False))
 
 

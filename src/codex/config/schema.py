@@ -83,13 +83,29 @@ def _frozen(self: Any, name: str, value: Any = None) -> None:
     )
 
 
+def _set_once(self: Any, name: str, value: Any) -> None:
+    """A field is set once, while the instance is built (`__init__`, unpickling, pydantic);
+    any later assignment is the frozen error."""
+    if name in type(self).__dataclass_fields__:
+        try:
+            object.__getattribute__(self, name)
+        except AttributeError:  # an empty slot: being built
+            object.__setattr__(self, name, value)
+            return
+    _frozen(self, name)
+
+
 def table(cls: type[T]) -> type[T]:
     """A config table: a frozen, slotted dataclass whose frozen error says so. `__eq__`,
     `__hash__` and `__repr__` are `Table`'s (one shared implementation, not generated per
-    class: that saves the `exec()` of each at import)."""
-    made: Any = dataclass(frozen=True, slots=True, eq=False, repr=False)(cls)
-    made.__setattr__ = _frozen
+    class: that saves the `exec()` of each at import). Frozen by `_set_once` / `_frozen` rather
+    than by `dataclass(frozen=True)`, whose generated `__setattr__` and `__delattr__` (two
+    `exec()`s per table, a third of the module's import) were replaced right away anyway;
+    `__frozen__` says so to codex._memo."""
+    made: Any = dataclass(slots=True, eq=False, repr=False)(cls)
+    made.__setattr__ = _set_once
     made.__delattr__ = _frozen
+    made.__frozen__ = True
     return made  # type: ignore[no-any-return]
 
 
