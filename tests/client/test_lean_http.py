@@ -509,3 +509,20 @@ def _prompt() -> Any:
     from codex.protocol.items import user_message
 
     return Prompt(input=[user_message("hi")])
+
+
+def _reset(conn: RawConnection) -> None:
+    """Close with an RST (SO_LINGER 0) instead of a FIN."""
+    import struct
+
+    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def test_connection_reset_like_httpx() -> None:
+    def handler(conn: RawConnection) -> None:
+        conn.read_request()
+        _reset(conn)
+
+    lean, httpx = _both(handler, **NO_RETRY)
+    _same_failure(lean, httpx)
+    assert _message(lean) == _message(httpx)

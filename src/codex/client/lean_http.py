@@ -121,7 +121,9 @@ class _Connection(asyncio.Protocol):
     async def send(self, data: bytes, timeout: float | None) -> None:
         transport = self.transport
         if transport is None or self.eof or transport.is_closing():
-            raise WriteError(str(self._error) if self._error else "connection closed")
+            # No message, as httpx's (anyio's BrokenResourceError has none): the user sees
+            # the same "error sending request for url (...): " either way.
+            raise WriteError()
         transport.write(data)
         if self._drain is not None:
             await self._wait(self._drain, timeout, WriteTimeout)
@@ -132,7 +134,7 @@ class _Connection(asyncio.Protocol):
         while not chunks:
             if self.eof:
                 if self._error is not None:
-                    raise ReadError(str(self._error))
+                    raise ReadError() from self._error  # no message, as httpx's
                 return b""
             waiter = self._waiter = self.loop.create_future()
             await self._wait(waiter, timeout, ReadTimeout)
