@@ -526,3 +526,32 @@ def test_connection_reset_like_httpx() -> None:
     lean, httpx = _both(handler, **NO_RETRY)
     _same_failure(lean, httpx)
     assert _message(lean) == _message(httpx)
+
+
+def test_keep_alive_holds_with_descriptors_past_1024() -> None:
+    """A busy process (the app-server with many sessions) has sockets numbered past select()'s
+    FD_SETSIZE: the idle check must still see a live connection as live."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("the descriptor limit is below 1200")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    null = os.open(os.devnull, os.O_RDONLY)
+    held = [os.dup(null) for _ in range(1100)]
+    try:
+        with RawServer(_serve(ok_response(), ok_response(), close=False)) as server:
+
+            async def main() -> None:
+                lean = LeanHTTP(LazyTrustContext)
+                for _ in range(2):
+                    assert (await _fetch(lean, server.url))[1] == SSE
+                await lean.aclose()
+
+            run(main())
+            assert server.connections == 1
+    finally:
+        for fd in [*held, null]:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

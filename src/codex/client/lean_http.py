@@ -40,6 +40,7 @@ from codex.client.http_errors import (
 
 __all__ = ["LeanHTTP", "LeanResponse"]
 
+_POLL = hasattr(select, "poll")  # not on Windows, where select() has no descriptor limit
 _READ_HIGH = 256 * 1024  # buffered unread bytes before the socket stops being read
 _WRITE_CHUNK = 64 * 1024
 
@@ -113,6 +114,10 @@ class _Connection(asyncio.Protocol):
         if sock is None:
             return False
         try:
+            if _POLL:  # poll, not select: select refuses descriptors past FD_SETSIZE (1024)
+                poller = select.poll()
+                poller.register(sock.fileno(), select.POLLIN)
+                return bool(poller.poll(0))
             readable, _, _ = select.select([sock.fileno()], [], [], 0)
         except (OSError, ValueError):
             return True
@@ -161,7 +166,10 @@ class _Connection(asyncio.Protocol):
     def close(self) -> None:
         transport = self.transport
         if transport is not None:
-            transport.abort() if self.eof else transport.close()
+            if self.eof:
+                transport.abort()  # the peer is gone: nothing left to flush
+            else:
+                transport.close()
 
 
 class _Expired(Exception):
@@ -407,7 +415,9 @@ class LeanHTTP:
             self._drop(conn)
         return None
 
-    async def _connect(self, where: Target, key: tuple[str, str, int], timeout: float | None):
+    async def _connect(
+        self, where: Target, key: tuple[str, str, int], timeout: float | None
+    ) -> _Connection:
         loop = asyncio.get_running_loop()
         tls = self._tls() if where.scheme == "https" else None
         conn = _Connection(loop, key)
