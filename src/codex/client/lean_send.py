@@ -1,5 +1,7 @@
 """`send_stream`: one streamed POST through an `httpx.AsyncClient`, without the per-request
-machinery the model requests never use.
+machinery the model requests never use. Model requests take it only when the lean client
+(codex.client.lean_http) does not apply: a client given to the ModelClient or installed for the
+loop, a proxy in the environment, a URL or header only httpx sends as it is today.
 
 `client.build_request` + `client.send` merge params, cookies and base URL, run the auth flow
 (a generator even with no auth), the redirect loop, the event hooks, and parse every response's
