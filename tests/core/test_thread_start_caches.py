@@ -266,3 +266,26 @@ def test_day_folder_made_again_when_removed(tmp_path: Path) -> None:
     line = json.loads(second.path.read_text().splitlines()[0])
     assert line["type"] == "session_meta"
     assert line["payload"]["id"] == second.conversation_id
+
+
+# ---- a front end's forced approval policy ------------------------------------------------------
+
+
+def test_forced_approval_policy_derives_one_config_per_config_object(tmp_path: Path) -> None:
+    import contextlib
+
+    from codex.core.front_end import FrontEnd
+    from codex.core.open import start_session
+
+    config = _config(tmp_path, 'model = "gpt-5.5"\napproval_policy = "on-request"\n')
+    exec_like = FrontEnd(originator="codex_exec", source="exec", approval_policy="never")
+    with contextlib.ExitStack() as stack:
+        first = start_session(stack, config, exec_like, None, True, (), None)
+        second = start_session(stack, config, exec_like, None, True, (), None)
+    assert str(first.config.approval_policy) == "never"
+    assert first.config is second.config  # derived once: what hangs off it is shared too
+    assert str(config.approval_policy) == "on-request"  # type: ignore[attr-defined]
+    other = evolve(config, model="o3")
+    with contextlib.ExitStack() as stack:
+        third = start_session(stack, other, exec_like, None, True, (), None)
+    assert third.config is not first.config and third.config.model == "o3"

@@ -69,10 +69,7 @@ def start_session(
     from codex.core.setup import prepare
 
     if front_end.approval_policy is not None:
-        from codex.config.schema import evolve
-        from codex.protocol.config_types import AskForApproval
-
-        config = evolve(config, approval_policy=AskForApproval(front_end.approval_policy))
+        config = _with_approval_policy(config, front_end.approval_policy)
     honour_key = front_end.honour_codex_api_key
     enforce_login_restrictions(config, enable_codex_api_key_env=honour_key)
     local = local or LocalModel()
@@ -116,6 +113,22 @@ def start_session(
 
         session.token_info.last_token_usage = TokenUsage.from_dict(setup.usage_last)
     return session
+
+
+def _with_approval_policy(config: Config, policy: str) -> Config:
+    """`config` with the front end's forced approval policy: one derived config per (config,
+    policy) (codex._memo), so the sessions of such a front end (batch runs many in a process)
+    share what is derived per config object instead of each deriving it for a new copy."""
+    from codex._memo import per_config
+    from codex.config.schema import evolve
+    from codex.protocol.config_types import AskForApproval
+
+    base = config
+    return per_config.get(
+        base,
+        ("approval_policy", policy),
+        lambda: evolve(base, approval_policy=AskForApproval(policy)),
+    )
 
 
 def resume_path(config: Config, resume: Resume | Path | None) -> Path | None:
