@@ -229,3 +229,54 @@ int codex_jsonl_close_synced(codex_jsonl_writer *w)
     free(w);
     return rc;
 }
+
+static int starts(const char *p, const char *end, const char *lit, size_t n)
+{
+    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+int codex_jsonl_has_trigger(const char *data, size_t len)
+{
+    const char *end = data + len;
+    for (const char *p = data; p < end; p++) {
+        switch (*p) {
+        case 's':
+            if (starts(p, end, "sk-", 3))
+                return 1;
+            break;
+        case 'g':
+            if (end - p >= 4 && p[1] == 'h' && p[3] == '_' &&
+                (p[2] == 'p' || p[2] == 'o' || p[2] == 'u' || p[2] == 's' || p[2] == 'r'))
+                return 1;
+            if (starts(p, end, "github_pat_", 11))
+                return 1;
+            break;
+        case 'x':
+            if (starts(p, end, "xox", 3))
+                return 1;
+            break;
+        case 'A':
+            if (starts(p, end, "AKIA", 4))
+                return 1;
+            break;
+        case 'e':
+            if (starts(p, end, "eyJ", 3))
+                return 1;
+            break;
+        case 'B':
+            if (starts(p, end, "Bearer ", 7))
+                return 1;
+            break;
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
+int codex_jsonl_append_clean(codex_jsonl_writer *w, const char *data, size_t len)
+{
+    if (codex_jsonl_has_trigger(data, len))
+        return 1;
+    return codex_jsonl_append(w, data, len);
+}

@@ -46,6 +46,17 @@ size_t codex_jsonl_pending(const codex_jsonl_writer *w);
 /* Flush, fsync unless NEVER, close and free. 0 or -errno (the writer is freed either way). */
 int codex_jsonl_close(codex_jsonl_writer *w);
 
+/* Whether `data` holds any of the prefixes every credential shape of codex.rollout.redact starts
+ * with ("sk-", "gh[pousr]_", "github_pat_", "xox", "AKIA", "eyJ", "Bearer "): the redaction
+ * screen, one pass in C. 1 or 0. The Python list (redact._TRIGGERS) and this one must agree;
+ * tests/rollout/test_redact_fast.py checks them against each other. */
+int codex_jsonl_has_trigger(const char *data, size_t len);
+
+/* codex_jsonl_append for lines that hold no trigger: 1 (and nothing appended) when they hold
+ * one, so the caller redacts them and appends the result; else as codex_jsonl_append. One call
+ * screens and writes the common, clean case. */
+int codex_jsonl_append_clean(codex_jsonl_writer *w, const char *data, size_t len);
+
 /* Flush (fsync only under EVERY_FLUSH, as codex_jsonl_flush), close and free, without the final
  * fsync: for a caller that knows every byte written is already synced (its last sync() ran after
  * its last write). 0 or -errno (the writer is freed either way). */

@@ -82,6 +82,29 @@ int main(void)
     CHECK(n == 16 + 8 + 100 + 8 + 8 + 8);
     CHECK(memcmp(got + n - 8, "{\"e\":5}\n", 8) == 0);
 
+    /* The redaction screen, and append_clean, which appends only lines without a trigger. */
+    CHECK(codex_jsonl_has_trigger("", 0) == 0);
+    CHECK(codex_jsonl_has_trigger("a sk and gh_ and xo and AKI and ey and Bearer", 45) == 0);
+    CHECK(codex_jsonl_has_trigger("key sk-", 7) == 1);
+    CHECK(codex_jsonl_has_trigger("key sk-", 6) == 0); /* cut before the '-' */
+    CHECK(codex_jsonl_has_trigger("ghs_", 4) == 1);
+    CHECK(codex_jsonl_has_trigger("ghx_", 4) == 0);
+    CHECK(codex_jsonl_has_trigger("github_pat_", 11) == 1);
+    CHECK(codex_jsonl_has_trigger("github_pat", 10) == 0);
+    CHECK(codex_jsonl_has_trigger("xoxb", 4) == 1);
+    CHECK(codex_jsonl_has_trigger("AKIAX", 5) == 1);
+    CHECK(codex_jsonl_has_trigger(".eyJ", 4) == 1);
+    CHECK(codex_jsonl_has_trigger("Bearer x", 8) == 1);
+    CHECK(codex_jsonl_has_trigger("Bearer", 6) == 0);
+    w = codex_jsonl_open(path, CODEX_JSONL_FSYNC_NEVER, 1, 0600, &repaired);
+    CHECK(w != NULL);
+    CHECK(codex_jsonl_append_clean(w, "{\"k\":\"sk-1\"}\n", 13) == 1);
+    CHECK(codex_jsonl_append_clean(w, "{\"f\":6}\n", 8) == 0);
+    CHECK(codex_jsonl_close(w) == 0);
+    n = slurp(path, got, sizeof got);
+    CHECK(n == 16 + 8 + 100 + 8 + 8 + 8 + 8);
+    CHECK(memcmp(got + n - 8, "{\"f\":6}\n", 8) == 0);
+
     CHECK(codex_jsonl_open(path, 7, 0, 0600, NULL) == NULL && errno == EINVAL);
     CHECK(codex_jsonl_open("/nonexistent-dir/x.jsonl", 1, 0, 0600, NULL) == NULL && errno == ENOENT);
 

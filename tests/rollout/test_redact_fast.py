@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 import pytest
@@ -146,3 +147,61 @@ def test_cached_timestamp_is_the_current_millisecond() -> None:
         previous = got
     when = datetime(2026, 12, 7, 5, 6, 7, 891_999, tzinfo=UTC)
     assert recorder_mod.utc_timestamp(when) == "2026-12-07T05:06:07.891Z"
+
+
+def _native_screen() -> object:
+    from codex._native import load_extension
+
+    ext = load_extension("jsonl")
+    if ext is None:
+        pytest.skip("the C engines are not built here")
+    return ext
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_native_screen_agrees_with_the_prefixes(seed: int) -> None:
+    lib = _native_screen().lib  # type: ignore[attr-defined]
+    rng = random.Random(3000 + seed)
+    hits = 0
+    for _ in range(5000):
+        data = _random_text(rng, secrets=rng.random() < 0.2).encode()
+        expected = any(t in data for t in _TRIGGERS)
+        assert bool(lib.codex_jsonl_has_trigger(data, len(data))) == expected, data
+        for cut in (len(data) // 2, max(len(data) - 1, 0)):  # a prefix cut inside a trigger
+            part = data[:cut]
+            want = any(t in part for t in _TRIGGERS)
+            assert bool(lib.codex_jsonl_has_trigger(data, cut)) == want, part
+        hits += expected
+    assert 0 < hits < 5000
+
+
+@pytest.mark.parametrize("native", ["1", "0"], ids=["c", "twin"])
+def test_recorder_file_is_scrubbed_as_before(
+    tmp_path: Path, native: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines written through the screen-and-write call equal the reference scrub of each line."""
+    from codex.rollout.recorder import RolloutRecorder, SessionMetaParams
+
+    monkeypatch.setenv("CODEX_PY_NATIVE", native)
+    meta = SessionMetaParams(cwd="/w", originator="t", cli_version="0", source="exec",
+                             model_provider="mock")  # fmt: skip
+    rec = RolloutRecorder.create(tmp_path, meta, secrets=["my-provider-secret-value"])
+    assert rec._writer.native == (native == "1")
+    rng = random.Random(99)
+    texts = [_random_text(rng, secrets=True) for _ in range(300)]
+    for i, text in enumerate(texts):
+        rec.record_item("note", {"text": text + (" my-provider-secret-value" if i % 7 else "")})
+        if i % 10 == 0:
+            rec.flush()
+    rec.close()
+    lines = rec.path.read_bytes().splitlines(keepends=True)[1:]
+    assert len(lines) == len(texts)
+    redactor = Redactor(["my-provider-secret-value"])
+    for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
+        record = orjson.loads(line)
+        payload = {"text": text + (" my-provider-secret-value" if i % 7 else "")}
+        expected = orjson.dumps(
+            {"timestamp": record["timestamp"], "type": "note", "payload": payload},
+            option=orjson.OPT_APPEND_NEWLINE,
+        )
+        assert line == _reference_scrub(redactor, expected)

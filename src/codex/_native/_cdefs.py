@@ -67,6 +67,8 @@ int codex_jsonl_sync(const codex_jsonl_writer *w);
 size_t codex_jsonl_pending(const codex_jsonl_writer *w);
 int codex_jsonl_close(codex_jsonl_writer *w);
 int codex_jsonl_close_synced(codex_jsonl_writer *w);
+int codex_jsonl_has_trigger(const char *data, size_t len);
+int codex_jsonl_append_clean(codex_jsonl_writer *w, const char *data, size_t len);
 """
 
 # module name -> (cdef, C source prepended to the generated wrapper)

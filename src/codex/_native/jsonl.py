@@ -30,6 +30,7 @@ class _Raw(Protocol):
     repaired: int
 
     def append(self, data: bytes) -> None: ...
+    def append_clean(self, data: bytes) -> int: ...
     def flush(self) -> None: ...
     def turn_end(self) -> None: ...
     def sync(self) -> None: ...
@@ -63,6 +64,14 @@ class _NativeRaw:
             if rc == -22:  # EINVAL: a partial line, same message as the twin
                 raise OSError(22, "jsonl: data must be complete lines ending in a newline")
             self._check(rc)
+
+    def append_clean(self, data: bytes) -> int:
+        rc = int(self._lib.codex_jsonl_append_clean(self._w, data, len(data)))
+        if rc < 0:
+            if rc == -22:
+                raise OSError(22, "jsonl: data must be complete lines ending in a newline")
+            self._check(rc)
+        return rc
 
     def flush(self) -> None:
         self._check(self._lib.codex_jsonl_flush(self._w))
@@ -134,6 +143,16 @@ class JsonlWriter:
         self._live().append(data)
         self._dirty = len(data) <= self._buffer_size  # else nothing is left queued
         self._unsynced = True
+
+    def append_clean(self, data: bytes) -> bool:
+        """`append(data)` if it holds none of the redaction triggers (codex.rollout.redact):
+        the screen and the write in one native call. False (nothing appended) if it holds one:
+        the caller redacts it and appends the result."""
+        if self._live().append_clean(data):
+            return False
+        self._dirty = len(data) <= self._buffer_size
+        self._unsynced = True
+        return True
 
     def flush(self) -> None:
         raw = self._live()

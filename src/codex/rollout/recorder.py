@@ -31,7 +31,7 @@ import orjson
 from codex._native.jsonl import FsyncPolicy, JsonlWriter
 from codex.rollout.paths import ensure_dir_once, forget_dir, new_conversation_id, rollout_file
 from codex.rollout.policy import should_persist_event, should_persist_response_item
-from codex.rollout.redact import Redactor
+from codex.rollout.redact import Redactor, scrub_patterns
 from codex.rollout.shape import Line, LineShaper
 
 if TYPE_CHECKING:
@@ -297,14 +297,18 @@ class RolloutRecorder:
         self._drain()
 
     def _drain(self) -> None:
-        """The queued lines, scrubbed in one pass, to the writer (one native call)."""
+        """The queued lines, scrubbed, to the writer: exact secrets here, then one native call
+        screens the batch for credential shapes and writes it when it holds none (the common
+        case); a batch that holds one is redacted here (codex.rollout.redact) and written."""
         queued = self._queued
         if not queued:
             return
         data = queued[0] if len(queued) == 1 else b"".join(queued)
         queued.clear()
         self._queued_bytes = 0
-        self._writer.append(self._redactor.scrub(data))
+        data = self._redactor.scrub_exact(data)
+        if not self._writer.append_clean(data):
+            self._writer.append(scrub_patterns(data))
 
     async def aclose(self) -> None:
         """`close()` for an event loop: the queued lines are written here, on the loop (a kill -9

@@ -60,14 +60,29 @@ class Redactor:
         if len(value) >= _MIN_SECRET_LEN:
             self._exact.add(orjson.dumps(value)[1:-1])
 
+    def scrub_exact(self, line: bytes) -> bytes:
+        """`line` with the exact known secrets replaced (the first half of `scrub`)."""
+        for secret in self._exact:
+            if secret in line:
+                line = line.replace(secret, REDACTED)
+        return line
+
     def scrub(self, line: bytes) -> bytes:
         """`line` with every secret replaced. Also takes several whole lines at once (the
         recorder scrubs what it writes in one call per flush): no secret or pattern spans a
         newline (a serialized JSON string holds none raw), so scrubbing lines joined is the same
         as joining them scrubbed."""
-        for secret in self._exact:
-            if secret in line:
-                line = line.replace(secret, REDACTED)
-        if _SCREEN.search(line) is None:
-            return line
-        return _PATTERN.sub(REDACTED, line)
+        return scrub_patterns(self.scrub_exact(line))
+
+
+def has_trigger(data: bytes) -> bool:
+    """Whether `data` holds a prefix some credential shape starts with (the screen `scrub` runs
+    before its substitution; the native writer has the same one, codex_jsonl_has_trigger)."""
+    return _SCREEN.search(data) is not None
+
+
+def scrub_patterns(line: bytes) -> bytes:
+    """`line` with every credential-shaped token replaced (the second half of `scrub`)."""
+    if _SCREEN.search(line) is None:
+        return line
+    return _PATTERN.sub(REDACTED, line)

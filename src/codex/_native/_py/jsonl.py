@@ -70,6 +70,15 @@ class RawWriter:
         else:
             self._write_out(data)
 
+    def append_clean(self, data: bytes) -> int:
+        """codex_jsonl_append_clean: 1 (nothing appended) if `data` holds a redaction trigger."""
+        from codex.rollout.redact import has_trigger
+
+        if has_trigger(data):
+            return 1
+        self.append(data)
+        return 0
+
     def flush(self) -> None:
         self._write_out()
 
