@@ -7,6 +7,8 @@ mock, bytecode cached), but each warm thread's model client is swapped, after `t
 for a replay of the events the real client yielded on the cold turn. The HTTP request (another
 part's job) then costs nothing, and what is measured is the rest of the turn: the actor, the
 turn loop, events and their readers, the rollout lines and their write(2)s, the SDK's result.
+Every thread stays referenced to the end, so no session is closed inside a measured round (an
+SDK that closes dropped threads' sessions would otherwise bill a close to the next round).
 Same process, same files, same events as a real turn; only the model's bytes are not fetched.
 """
 
@@ -68,8 +70,10 @@ async def main():
         clients(first)[model] = Recording(client, events)
         assert (await first.run("cold")).final_response == "ok"
         rows, loop_rows = [], []
+        keep = []  # every thread stays referenced: no session closes inside a measured round
         for _ in range(rounds):
             threads = await asyncio.gather(*(codex.thread_start() for _ in range(n)))
+            keep.extend(threads)
             for t in threads:
                 clients(t)[model] = Replay(model, events)
             c0 = time.process_time(); t0 = time.thread_time()
