@@ -169,6 +169,8 @@ class Session:
         self._submissions: asyncio.Queue[ops.Submission] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._task_sub: str | None = None
+        self._queued_turn: str | None = None  # run_turn's submission the actor has not started
+        self._turn_deltas: dict[str, bool] = {}  # run_turn's per-turn stream_deltas, by sub id
         self._actor: asyncio.Task[None] | None = None
         self._closed = False
         self._initial_history = list(initial_history) if initial_history is not None else None
@@ -339,20 +341,41 @@ class Session:
             summary=s.summary or str(self.config.model_reasoning_summary),
         )
 
-    async def run_turn(self, op: Any, *, on_approval: ApprovalCallback | None = None) -> TurnHandle:
+    async def run_turn(
+        self,
+        op: Any,
+        *,
+        on_approval: ApprovalCallback | None = None,
+        stream_deltas: bool | None = None,
+    ) -> TurnHandle:
         """Start a turn: `op` is a UserInput / UserTurn (or a plain string, sent as a
-        UserInput with the current settings). Refused while a turn runs (input sent then joins
-        the running turn: use `submit`). `on_approval` answers this turn's approval requests."""
+        UserInput with the current settings). Refused while a turn runs or is queued to start
+        (input sent then joins the running turn: use `submit`). `on_approval` answers this
+        turn's approval requests; `stream_deltas=False` makes this turn alone quiet (no delta
+        events, no live command output), whatever the session's setting."""
         if isinstance(op, str):
             op = ops.UserInput([ops.InputText(op)])
         elif isinstance(op, dict):
             op = ops.parse_op(op)
         if not isinstance(op, ops.UserInput | ops.UserTurn):
             raise TypeError(f"run_turn takes user input, not {type(op).__name__}")
-        if self._task is not None and not self._task.done():
+        # A turn submitted but not yet started by the actor counts as running: else a second
+        # run_turn in that window queued input that joined the first turn as pending input,
+        # and its handle waited for a turn end of its own that never came.
+        if self._queued_turn is not None or (self._task is not None and not self._task.done()):
             raise RuntimeError("a turn is running: submit() joins input to it")
         subscription = self.subscribe()
-        sub_id = await self.submit(op)
+        sub_id = uuid7()
+        self._queued_turn = sub_id
+        if stream_deltas is not None:
+            self._turn_deltas[sub_id] = stream_deltas
+        try:
+            await self.submit(op, sub_id=sub_id)
+        except BaseException:
+            self._queued_turn = None
+            self._turn_deltas.pop(sub_id, None)
+            subscription.close()
+            raise
         return TurnHandle(sub_id, subscription, self.submit, on_approval)
 
     async def close(self) -> None:
@@ -464,6 +487,9 @@ class Session:
         )
 
     async def _on_user_input(self, sub_id: str, op: Any) -> None:
+        if self._queued_turn == sub_id:
+            self._queued_turn = None
+        deltas = self._turn_deltas.pop(sub_id, None) if self._turn_deltas else None
         message, text, images = _user_message(op.items)
         if self._task is not None and not self._task.done():
             self.state.add_pending_input(message)  # joins the running task's next request
@@ -472,7 +498,7 @@ class Session:
             self._apply_overrides(op)
         settings = self._turn_settings(getattr(op, "final_output_json_schema", None))
         items = [*self.state.environment_update(settings), message]
-        runner = TurnRunner(self.state, sub_id, settings)
+        runner = TurnRunner(self.state, sub_id, settings, deltas)
         self._start(sub_id, runner.run(items, text, images))
 
     def _on_compact(self, sub_id: str) -> None:

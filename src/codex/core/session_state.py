@@ -459,7 +459,11 @@ class SessionState:
             ),
         )
 
-    def make_tool_context(self, sub_id: str, settings: TurnSettings) -> ToolContext:
+    def make_tool_context(
+        self, sub_id: str, settings: TurnSettings, stream_deltas: bool | None = None
+    ) -> ToolContext:
+        """`stream_deltas`: this turn's own choice (a quiet turn, `Session.run_turn`); None:
+        the session's."""
         tracker = None
         try:
             from codex.core.turn_diff import TurnDiffTracker
@@ -468,7 +472,7 @@ class SessionState:
         except ImportError:
             pass
         session_emit = self.emit
-        if self.stream_deltas:
+        if self.stream_deltas if stream_deltas is None else stream_deltas:
 
             def emit(msg: Any) -> None:
                 session_emit(sub_id, msg)

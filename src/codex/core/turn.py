@@ -122,12 +122,21 @@ def end_task(
 class TurnRunner:
     """Runs one task for the submission `sub_id`, through the session's narrowed state."""
 
-    def __init__(self, state: SessionState, sub_id: str, settings: TurnSettings) -> None:
+    def __init__(
+        self,
+        state: SessionState,
+        sub_id: str,
+        settings: TurnSettings,
+        stream_deltas: bool | None = None,
+    ) -> None:
         self.state = state
         self.sub_id = sub_id
         self.settings = settings
+        # Decided once per turn (None: the session's), so a quiet turn never changes what
+        # another turn of the same session streams.
+        self.stream_deltas = state.stream_deltas if stream_deltas is None else stream_deltas
         self.lock = _RWLock()
-        self.tool_ctx: ToolContext = state.make_tool_context(sub_id, settings)
+        self.tool_ctx: ToolContext = state.make_tool_context(sub_id, settings, self.stream_deltas)
         self.pending_items: list[ResponseItem] = []  # output items of the current request
         self.running: list[_Running] = []
         self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
@@ -211,7 +220,7 @@ class TurnRunner:
         self.running = []
         last_message: str | None = None
         emit = self.emit
-        deltas = sess.stream_deltas
+        deltas = self.stream_deltas
 
         client = sess.client_for(self.settings.model)
         sess.write_through_recorder()  # what this request carries is on disk before it leaves

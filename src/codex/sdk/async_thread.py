@@ -129,30 +129,23 @@ class AsyncThread:
 
         Nobody sees this turn's streaming output, so core is told not to build it (no delta
         event per token, no live command output): the result is made of the completed items,
-        which are the same either way, and deltas are never recorded in the rollout."""
-        state = self._session.state
-        quiet = getattr(state, "stream_deltas", None) is True
-        if quiet:
-            state.stream_deltas = False
-        try:
-            handle = await self.turn(
-                input,
-                approval_mode=approval_mode,
-                cwd=cwd,
-                effort=effort,
-                model=model,
-                output_schema=output_schema,
-                personality=personality,
-                sandbox=sandbox,
-                service_tier=service_tier,
-                source=source,
-                summary=summary,
-                turn_service_tier=turn_service_tier,
-            )
-            return await handle.run()
-        finally:
-            if quiet:
-                state.stream_deltas = True
+        which are the same either way, and deltas are never recorded in the rollout.
+
+        The quiet choice is this turn's own (passed with its submission to core): flipping
+        the session's setting instead made a turn another caller streamed on the same thread
+        lose its deltas when it started inside run()'s window."""
+        handle = await self._start(
+            input,
+            False,
+            approval_mode=approval_mode,
+            cwd=cwd,
+            effort=effort,
+            model=model,
+            output_schema=output_schema,
+            sandbox=sandbox,
+            summary=summary,
+        )
+        return await handle.run()
 
     async def turn(
         self,
@@ -171,6 +164,33 @@ class AsyncThread:
         turn_service_tier: str | None = None,
     ) -> AsyncTurnHandle:
         """Start a turn and return its handle (read `stream()` or `run()`)."""
+        return await self._start(
+            input,
+            None,
+            approval_mode=approval_mode,
+            cwd=cwd,
+            effort=effort,
+            model=model,
+            output_schema=output_schema,
+            sandbox=sandbox,
+            summary=summary,
+        )
+
+    async def _start(
+        self,
+        input: RunInput,
+        stream_deltas: bool | None,
+        *,
+        approval_mode: ApprovalMode | None,
+        cwd: str | None,
+        effort: str | None,
+        model: str | None,
+        output_schema: JsonObject | None,
+        sandbox: Sandbox | None,
+        summary: str | None,
+    ) -> AsyncTurnHandle:
+        """Start a turn (`stream_deltas`: False for a turn nobody streams, None: the
+        session's setting)."""
         items = _run_items(input)
         if (
             approval_mode is None
@@ -196,7 +216,12 @@ class AsyncThread:
             return await codex._approve(thread_id, turn_id, request)
 
         slot = self._slot
-        core_handle = await slot.session.run_turn(op, on_approval=on_approval)
+        if stream_deltas is None:
+            core_handle = await slot.session.run_turn(op, on_approval=on_approval)
+        else:
+            core_handle = await slot.session.run_turn(
+                op, on_approval=on_approval, stream_deltas=stream_deltas
+            )
         slot.turn = core_handle
         self._running = True
         handle = AsyncTurnHandle(self, core_handle)

@@ -221,17 +221,19 @@ class SessionPool:
 
     def _dropped(self, thread_id: str) -> None:
         """The weak reference's callback: runs in whatever OS thread dropped the last
-        reference (or in the garbage collector), so it only schedules the release."""
+        reference (or in the garbage collector), so it only schedules the release.
+
+        Always with `call_soon_threadsafe`, on the loop's thread too: a collection can run
+        this inside the loop's own code after it decided nothing was ready (the selector
+        allocates before it blocks), and a plain `call_soon` then left the release queued
+        behind a select() with no timeout: the loop slept with work ready (a start waiting
+        for closes hung). The threadsafe call also wakes the selector."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        try:
-            if asyncio._get_running_loop() is loop:
-                loop.call_soon(self.release, thread_id)
-            else:
-                loop.call_soon_threadsafe(self.release, thread_id)
-        except RuntimeError:  # the loop closed meanwhile: close() has handled every slot
-            pass
+        # RuntimeError: the loop closed meanwhile (close() has handled every slot).
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self.release, thread_id)
 
     def release(self, thread_id: str) -> None:
         """`thread_id`'s thread is unreachable (on the loop): its session lingers, and the
