@@ -189,7 +189,8 @@ web_search = false
     config = load(home, text, profile="p", flag_overrides={"features.undo": True})
     features = config.features
     assert features.unified_exec is False  # [features] beats the legacy top-level boolean
-    assert features.web_search_request is False  # profile's legacy alias beats [tools]
+    # [tools] web_search does not turn the feature on (0.169), and the profile says false.
+    assert features.web_search_request is False
     assert features.view_image_tool is False
     assert features.parallel is True
     assert features.undo is True  # flag beats everything

@@ -38,7 +38,7 @@ FEATURE_STAGES: dict[str, str] = {
     "shell_tool": "stable",
     "exec_policy": "stable",
     "apply_patch_freeform": "beta",
-    "web_search_request": "beta",
+    "web_search_request": "deprecated",
     "unified_exec": "experimental",
     "rmcp_client": "experimental",
     "experimental_sandbox_command_assessment": "experimental",
@@ -56,13 +56,13 @@ LEGACY_ALIASES: dict[str, str] = {
     "web_search": "web_search_request",
 }
 
+# `[tools] web_search` (and a profile's `tools_web_search`) no longer turn the feature on: 0.169
+# keeps cached search with either (tests/fixtures/web_search_official.json, `features list`).
 _TOP_LEVEL_LEGACY: dict[Key, str] = {
     ("experimental_sandbox_command_assessment",): "experimental_sandbox_command_assessment",
     ("experimental_use_freeform_apply_patch",): "apply_patch_freeform",
     ("experimental_use_unified_exec_tool",): "unified_exec",
     ("experimental_use_rmcp_client",): "rmcp_client",
-    ("tools", "web_search"): "web_search_request",
-    ("tools", "web_search_request"): "web_search_request",
     ("tools", "view_image"): "view_image_tool",
 }
 
@@ -72,7 +72,6 @@ _PROFILE_LEGACY: dict[Key, str] = {
     ("experimental_use_freeform_apply_patch",): "apply_patch_freeform",
     ("experimental_use_unified_exec_tool",): "unified_exec",
     ("experimental_use_rmcp_client",): "rmcp_client",
-    ("tools_web_search",): "web_search_request",
     ("tools_view_image",): "view_image_tool",
 }
 

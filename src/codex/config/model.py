@@ -39,6 +39,7 @@ from codex.config.schema import (
     Tui,
     UriBasedFileOpener,
     VerbosityChoice,
+    WebSearchChoice,
     table,
 )
 from codex.config.types import After, ArgvExpanded, TomlPath
@@ -95,6 +96,10 @@ class Config(Table):
     sandbox_mode: SandboxModeChoice = SandboxMode.READ_ONLY
     sandbox_workspace_write: SandboxWorkspaceWrite = field(default_factory=SandboxWorkspaceWrite)
     shell_environment_policy: ShellEnvironmentPolicy = field(default_factory=ShellEnvironmentPolicy)
+
+    web_search: WebSearchChoice | None = None
+    """The web_search tool's mode (`--search`: live); unset: cached, or live with the
+    deprecated `web_search_request` feature, as 0.169."""
 
     instructions: str | None = None
     """Parsed but ignored, as upstream."""

@@ -54,6 +54,16 @@ class ReasoningSummaryFormat(StrEnum):
     EXPERIMENTAL = "experimental"
 
 
+class WebSearchMode(StrEnum):
+    """The top-level `web_search` (and a profile's): 0.169 refuses any other value, or a
+    boolean, when it loads config.toml."""
+
+    DISABLED = "disabled"
+    CACHED = "cached"
+    INDEXED = "indexed"
+    LIVE = "live"
+
+
 class OssProvider(StrEnum):
     LMSTUDIO = "lmstudio"
     OLLAMA = "ollama"
@@ -75,6 +85,7 @@ PersistenceChoice = Annotated[HistoryPersistence, choice(HistoryPersistence)]
 FileOpenerChoice = Annotated[UriBasedFileOpener, choice(UriBasedFileOpener)]
 SummaryFormatChoice = Annotated[ReasoningSummaryFormat, choice(ReasoningSummaryFormat)]
 OssProviderChoice = Annotated[OssProvider, choice(OssProvider)]
+WebSearchChoice = Annotated[WebSearchMode, choice(WebSearchMode)]
 
 
 def _frozen(self: Any, name: str, value: Any = None) -> None:
@@ -450,6 +461,9 @@ class ProfileConfig(Table):
     experimental_sandbox_command_assessment: bool | None = None
     tools_web_search: bool | None = None
     tools_view_image: bool | None = None
+    # Checked as 0.169 checks it, but not applied: 0.169's exec sends the top-level mode (or
+    # cached) whatever the profile says (tests/fixtures/web_search_official.json).
+    web_search: WebSearchChoice | None = None
     features: dict[str, bool] | None = None
     oss_provider: OssProviderChoice | None = None
 

@@ -95,10 +95,10 @@ def _model_setup(config: Config, model: str, wire_api: str, extra_tools: list[An
     }
     # The top-level `web_search` mode (`--search` sets "live"); when set it wins over the
     # web_search_request feature, as in 0.169 (checked against its request bodies).
-    mode = config.model_extra.get("web_search")
+    mode = config.web_search
     web_search = "cached"
-    if mode in ("disabled", "cached", "indexed", "live"):
-        web_search = mode
+    if mode is not None:
+        web_search = str(mode)
         explicit.pop("web_search_request", None)
     tools = build_tools(
         ToolsConfig.for_model(model, wire_api=wire_api, features=explicit, web_search=web_search),
