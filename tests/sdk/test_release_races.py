@@ -167,3 +167,51 @@ def test_resume_while_the_dropped_threads_close_is_in_flight(tmp_path, mock_mode
     ]
     assert users == ["first", "second"]
     assert sum(1 for line in lines if line["type"] == "session_meta") >= 1
+
+
+def _fds_on(path: Path) -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") == str(path):
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+def test_two_resumes_racing_open_one_writer(tmp_path, mock_model_server):
+    """Two thread_resume(id) at once, while the dropped thread's close is in flight: one
+    session (the same thread for both), one descriptor writing its rollout (before: two
+    sessions appended to the one file, the first one's left untracked by the client)."""
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> Path:
+        async with AsyncCodex(config) as client:
+            client._pool._limits = (0, 512)
+            thread = await client.thread_start()
+            await thread.run("first")
+            thread_id, rollout = thread.id, Path(thread._session.rollout_path or "")
+            del thread
+            gc.collect()
+            client._pool.release(thread_id)  # what the drop scheduled: the close starts
+            one, two = await asyncio.wait_for(
+                asyncio.gather(client.thread_resume(thread_id), client.thread_resume(thread_id)),
+                GUARD,
+            )
+            assert one is two
+            assert _fds_on(rollout) == 1
+            await asyncio.wait_for(one.run("second"), GUARD)
+            return rollout
+
+    rollout = asyncio.run(main())
+    lines = [json.loads(line) for line in rollout.read_text().splitlines()]
+    users = [
+        part["text"]
+        for line in lines
+        if line["type"] == "response_item" and line["payload"].get("role") == "user"
+        for part in line["payload"]["content"]
+        if not part["text"].startswith("<")
+    ]
+    assert users == ["first", "second"]

@@ -141,6 +141,9 @@ class AsyncCodex:
         # Fork id -> source id for threads forked here: a dropped fork reopened by
         # thread_resume still tells where it came from (the rollout does not say).
         self._forks: dict[str, str] = {}
+        # Thread id -> its reopening in flight (thread_resume): a second resume of the same id
+        # meanwhile waits for it and gets the same thread, never a second writer on its rollout.
+        self._reopening: dict[str, asyncio.Task[AsyncThread]] = {}
         self._closed = False
         # The ChatGPT login's callback port (the official server's 1455; 1457 when busy).
         self._login_port = _DEFAULT_LOGIN_PORT
@@ -329,18 +332,37 @@ class AsyncCodex:
         slot = self._pool.revive(thread_id)
         if slot is not None:  # dropped lately and still open: the same session, as before
             return self._adopt(slot)
+        # One reopening per id at a time: two resumes racing (say while the dropped thread's
+        # close is in flight) each opened a session appending to the one rollout file.
+        task = self._reopening.get(thread_id)
+        if task is None:
+            overrides = self._overrides(
+                approval_mode=approval_mode,
+                config=config,
+                model=model,
+                model_provider=model_provider,
+                sandbox=sandbox,
+                base_instructions=base_instructions,
+                developer_instructions=developer_instructions,
+            )
+            task = asyncio.ensure_future(self._reopen(thread_id, cwd, overrides))
+            self._reopening[thread_id] = task
+            task.add_done_callback(self._reopened(thread_id))
+        return await asyncio.shield(task)
+
+    def _reopened(self, thread_id: str) -> Any:
+        def done(task: asyncio.Task[AsyncThread]) -> None:
+            if self._reopening.get(thread_id) is task:
+                del self._reopening[thread_id]
+            if not task.cancelled():
+                task.exception()  # retrieved: a caller cancelled meanwhile is not told
+
+        return done
+
+    async def _reopen(self, thread_id: str, cwd: str | None, overrides: list[str]) -> AsyncThread:
         await self._pool.settle(thread_id)  # a dropped thread's rollout closed before reading
         from codex.api import Resume
 
-        overrides = self._overrides(
-            approval_mode=approval_mode,
-            config=config,
-            model=model,
-            model_provider=model_provider,
-            sandbox=sandbox,
-            base_instructions=base_instructions,
-            developer_instructions=developer_instructions,
-        )
         loaded = self._load_config(cwd=cwd, overrides=overrides)
         return await self._open(loaded, resume=Resume.thread(thread_id))
 
