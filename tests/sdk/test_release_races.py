@@ -215,3 +215,39 @@ def test_two_resumes_racing_open_one_writer(tmp_path, mock_model_server):
         if not part["text"].startswith("<")
     ]
     assert users == ["first", "second"]
+
+
+def test_a_start_waiting_for_closes_when_the_client_closes(tmp_path, mock_model_server):
+    """A thread_start waiting for closes to catch up when close() runs: it is refused as any
+    start after close() (before: it went on once the closes ended and left a session open,
+    rollout and all, that nothing would close)."""
+    from codex.sdk.errors import TransportClosedError
+
+    mock_model_server.enqueue(Hold(Turn([Message("late")]), frames=1))
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> object:
+        client = AsyncCodex(config)
+        client._pool._limits = (0, 0)  # a start waits while any close is in flight
+        thread = await client.thread_start()
+        handle = await thread.turn("long")
+        await asyncio.to_thread(mock_model_server.wait_held)
+        thread_id = thread.id
+        del thread, handle
+        gc.collect()
+        client._pool.release(thread_id)  # its close waits for the held turn to end
+        start = asyncio.ensure_future(client.thread_start())
+        for _ in range(100):  # loop passes (not time) until the start reached its wait
+            if client._pool._room_waiters:
+                break
+            await asyncio.sleep(0)
+        assert client._pool._room_waiters
+        closing = asyncio.ensure_future(client.close())
+        mock_model_server.release()
+        await asyncio.wait_for(closing, GUARD)
+        outcome = (await asyncio.wait_for(asyncio.gather(start, return_exceptions=True), GUARD))[0]
+        assert len(client._pool) == 0
+        return outcome
+
+    assert isinstance(asyncio.run(main()), TransportClosedError)

@@ -256,14 +256,20 @@ class AsyncCodex:
         if self._closed:
             raise TransportClosedError("this AsyncCodex is closed")
         await self._pool.make_room()
+        if self._closed:  # closed while this start waited for closes to catch up
+            raise TransportClosedError("this AsyncCodex is closed")
         try:
-            return await SessionSlot.start(
+            slot = await SessionSlot.start(
                 config, _front_end(), resume=resume, ephemeral=ephemeral, fork=fork
             )
         except SdkError:
             raise
         except CoreError as exc:  # no such thread, a login restriction: the server's answer
             raise invalid_request(str(exc)) from None
+        if self._closed:  # close() ran while it started: nothing would ever close it
+            await slot.close()
+            raise TransportClosedError("this AsyncCodex is closed")
+        return slot
 
     # ---- threads ---------------------------------------------------------------------------
 
