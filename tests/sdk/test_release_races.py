@@ -251,3 +251,32 @@ def test_a_start_waiting_for_closes_when_the_client_closes(tmp_path, mock_model_
         return outcome
 
     assert isinstance(asyncio.run(main()), TransportClosedError)
+
+
+def test_a_cancelled_runs_reader_does_not_outlive_its_turn(tmp_path, mock_model_server):
+    """run() cancelled mid-turn: once the next turn starts, the cancelled turn's subscription
+    is gone (before: it stayed on the session, copying every later event, up to 4096 kept)."""
+    mock_model_server.enqueue(Hold(Turn([Message("late")]), frames=1))
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = _config(tmp_path, mock_model_server)
+
+    async def main() -> None:
+        async with AsyncCodex(config) as client:
+            thread = await client.thread_start()
+            session = thread._session
+            task = asyncio.ensure_future(thread.run("long"))
+            await asyncio.to_thread(mock_model_server.wait_held)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            watch = session.subscribe(maxsize=None)
+            mock_model_server.release()
+            while True:  # the cancelled run's turn ends in core
+                event = await asyncio.wait_for(watch.next(), GUARD)
+                assert event is not None
+                if event.msg.TAG == "task_complete":
+                    break
+            watch.close()
+            assert (await asyncio.wait_for(thread.run("next"), GUARD)).final_response == "ok"
+            assert session._subscribers == []
+
+    asyncio.run(main())

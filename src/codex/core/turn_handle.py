@@ -120,6 +120,12 @@ class TurnHandle:
         assert self._result is not None
         return self._result
 
+    def close(self) -> None:
+        """Stop receiving the session's events (those queued are still read): for a handle
+        whose reader went away before the turn end (a cancelled caller) once its turn is
+        over, else its subscription kept copying every later event of the session."""
+        self._subscription.close()
+
     async def _observe(self, event: Event) -> None:
         msg: Any = event.msg
         tag = getattr(msg, "TAG", None)

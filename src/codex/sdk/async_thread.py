@@ -222,7 +222,11 @@ class AsyncThread:
             core_handle = await slot.session.run_turn(
                 op, on_approval=on_approval, stream_deltas=stream_deltas
             )
-        slot.turn = core_handle
+        previous, slot.turn = slot.turn, core_handle
+        if previous is not None and previous.result is None:
+            # Its reader went away before the turn end (a cancelled run()); core started this
+            # turn, so that one is over: stop its subscription copying every event from now.
+            previous.close()
         self._running = True
         handle = AsyncTurnHandle(self, core_handle)
         translator.append(handle._translator)
