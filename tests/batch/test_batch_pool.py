@@ -1,13 +1,20 @@
 """The batch's shared HTTP pool through the real CLI: a 429 pauses the provider for every task
 (no request sent during the pause, one probe after it), and all tasks share keep-alive
-connections instead of opening their own."""
+connections instead of opening their own.
+
+The 429 gate runs on both of the batch's paths: the lean client (the default: the batch process
+never imports httpx, which proves its model requests took the lean client) and the httpx client
+(taken when a proxy is configured)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
-from tests.batch.harness import read_results, start_codex, write_tasks
+import pytest
+from tests.batch.harness import codex_env, read_results, start_codex, write_tasks
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import HttpError, Message, Turn
@@ -21,8 +28,43 @@ def _retrying_home(tmp_path: Path, server: MockModelServer) -> Path:
     return write_mock_config(tmp_path / "codex-home", server.base_url, extra)
 
 
+# `python -m codex` that writes, at exit, which of httpx and its stack the process imported.
+CHILD = """
+import atexit, os, sys
+
+def held():
+    mods = [m for m in ("httpx", "httpcore", "h11", "anyio") if m in sys.modules]
+    with open(os.environ["HELD_MODULES_OUT"], "w") as out:
+        out.write(",".join(mods) or "none")
+
+atexit.register(held)
+from codex.cli.main import entry
+entry()
+"""
+
+# A proxy for https only, which 127.0.0.1 is exempt from (and never used): the batch then
+# takes its httpx client, as httpx would mount a proxy transport.
+PROXY_ENV = {"HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1"}
+
+
+def _start_reporting(
+    *argv: str, home: Path, cwd: Path, held: Path, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    child_env = {k: v for k, v in codex_env(home).items() if not k.lower().endswith("_proxy")}
+    child_env.update(env, HELD_MODULES_OUT=str(held))
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, *argv],
+        cwd=cwd,
+        env=child_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.parametrize("path", ["lean", "httpx"])
 def test_429_pauses_the_provider_for_the_whole_pool(
-    tmp_path: Path, repo: Path, mock_model_server: MockModelServer
+    tmp_path: Path, repo: Path, mock_model_server: MockModelServer, path: str
 ) -> None:
     server = mock_model_server
     home = _retrying_home(tmp_path, server)
@@ -43,7 +85,9 @@ def test_429_pauses_the_provider_for_the_whole_pool(
     )
     out = tmp_path / "results.jsonl"
     argv = ("batch", str(tasks), "-o", str(out), "--jobs", "4")
-    proc = start_codex(*argv, home=home, cwd=repo)
+    held = tmp_path / "held-modules"
+    env = PROXY_ENV if path == "httpx" else {}
+    proc = _start_reporting(*argv, home=home, cwd=repo, held=held, env=env)
     try:
         assert proc.stderr is not None
         # The batch's notice of the pause: it has taken the 429 in.
@@ -57,6 +101,12 @@ def test_429_pauses_the_provider_for_the_whole_pool(
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, stderr.decode()
+    # Which client carried the requests: the lean one never imports httpx.
+    if path == "lean":
+        assert held.read_text() == "none"
+    else:
+        assert "httpx" in held.read_text().split(",")
+    assert stderr.decode().count("answered 429") == 1  # the probe's: one more notice
     results = read_results(out)
     assert sorted(r["status"] for r in results) == ["completed"] * 8
     seen = [r for r in server.requests if r.path.endswith("/responses")]

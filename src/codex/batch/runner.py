@@ -101,7 +101,7 @@ class BatchRunner:
     _started: float = 0.0
     _drawn: float = 0.0
     total: int = 0  # tasks in this batch, for the progress line (default: len(tasks))
-    transport: Any = None  # the PausingTransport under the shared client, once started
+    gates: Any = None  # the per-origin 429 gates of the shared HTTP setup, once started
 
     def run(self) -> int:
         try:
@@ -130,12 +130,12 @@ class BatchRunner:
         return 1 if self.counts.failed else 0
 
     def start(self) -> None:
-        """On the running loop: one HTTP client (one connection pool, the 429 gate) for every
-        task; codex.client's model requests pick it up as the loop's shared client."""
-        from codex.core.shared_http import batch_client, install_shared_client
+        """On the running loop: one HTTP setup (one connection pool, the 429 gates) for every
+        task; codex.client's model requests pick it up as the loop's shared clients (the lean
+        one where it applies, so a batch imports no httpx, as `exec` does not)."""
+        from codex.core.shared_http import install_batch_http
 
-        client, self.transport = batch_client(self.jobs, self._paused)
-        install_shared_client(client)
+        self.gates = install_batch_http(self.jobs, self._paused)
         self._started = time.monotonic()
         self.total = self.total or len(self.tasks)
 

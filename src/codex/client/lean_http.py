@@ -24,7 +24,7 @@ import ssl
 import zlib
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from codex.client.http11 import ResponseHead, ResponseParser, Target
 from codex.client.http_errors import (
@@ -38,7 +38,7 @@ from codex.client.http_errors import (
     WriteTimeout,
 )
 
-__all__ = ["LeanHTTP", "LeanResponse"]
+__all__ = ["LeanHTTP", "LeanResponse", "RequestGate"]
 
 _POLL = hasattr(select, "poll")  # not on Windows, where select() has no descriptor limit
 _READ_HIGH = 256 * 1024  # buffered unread bytes before the socket stops being read
@@ -348,6 +348,17 @@ def _httpx_decoder(name: str) -> Any:
     return None if cls is None else _HttpxDecoder(cls())
 
 
+class RequestGate(Protocol):
+    """A hook around every request of a pool (codex batch's pool-wide pause after a 429,
+    codex.core.shared_http): `enter` before the request takes a slot (it may wait there), its
+    result handed to `leave` with the response head once it is in, or None when the request
+    failed or was cancelled before that."""
+
+    async def enter(self, where: Target) -> Any: ...
+
+    def leave(self, ticket: Any, head: ResponseHead | None) -> None: ...
+
+
 class LeanHTTP:
     """The lean client of one event loop: the pool and `request`. `ssl_context` is used for
     https:// origins (the caller's, built as httpx would build it)."""
@@ -359,7 +370,9 @@ class LeanHTTP:
         max_connections: int = 64,
         max_keepalive: int = 64,
         keepalive_expiry: float = 90.0,
+        gate: RequestGate | None = None,
     ) -> None:
+        self.gate = gate
         self._ssl_factory = ssl_context
         self._ssl: ssl.SSLContext | None = None
         self._max_connections = max_connections
@@ -487,8 +500,16 @@ class LeanHTTP:
     ) -> LeanResponse:
         """Send one request and return its response once the head is in (body unread).
         `body` is sent as is (with `chunked`, in chunked framing); `close`: the request said
-        `Connection: close`, so the connection is not kept."""
-        await self._acquire(pool_timeout)
+        `Connection: close`, so the connection is not kept. With a `gate`, the request passes
+        it first and it learns the answer (the head) or the failure."""
+        gate = self.gate
+        ticket = None if gate is None else await gate.enter(where)
+        try:
+            await self._acquire(pool_timeout)
+        except BaseException:
+            if gate is not None:
+                gate.leave(ticket, None)
+            raise
         key = (where.scheme, where.host, where.port)
         conn: _Connection | None = None
         try:
@@ -521,9 +542,13 @@ class LeanHTTP:
             if conn is not None:
                 self._drop(conn)
             self._release_slot()
+            if gate is not None:
+                gate.leave(ticket, None)
             raise
         if close:
             parser.head.keep_alive = False
+        if gate is not None:
+            gate.leave(ticket, parser.head)
         return LeanResponse(self, conn, parser, read_timeout)
 
     async def aclose(self) -> None:

@@ -1,7 +1,8 @@
 """The HTTP clients a process shares, per event loop: the lean one and the httpx one.
 
 Model requests take the lean client (codex.client.lean_http) whenever httpx would have taken its
-plain path: no proxy from the environment, no client installed in its place (codex batch). Any
+plain path: no proxy from the environment, no httpx client installed in its place (codex batch
+installs its own lean client, with its 429 gates, codex.core.shared_http). Any
 other request, and every request when that does not hold, goes through the one shared
 `httpx.AsyncClient` (keep-alive, sane limits). httpx is imported only when that client is made.
 
@@ -16,6 +17,7 @@ import os
 import ssl
 import sys
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,6 +37,11 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient
 _lean: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LeanHTTP | None] = (
     weakref.WeakKeyDictionary()
 )
+# How a loop's shared httpx client is made when first needed (codex batch: its limits and 429
+# gates); default new_client.
+_factories: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, Callable[[], httpx.AsyncClient]
+] = weakref.WeakKeyDictionary()
 
 
 def __getattr__(name: str) -> Any:
@@ -124,23 +131,35 @@ def shared_client() -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None or client.is_closed:
-        client = _clients[loop] = new_client()
+        client = _clients[loop] = _factories.get(loop, new_client)()
     return client
 
 
-def install_shared(client: httpx.AsyncClient) -> None:
-    """Make `client` this loop's shared client (codex batch: one pool with its own limits and a
-    429 pause gate for all its tasks); `aclose_shared()` closes it. Model requests on this loop
-    then go through it, not the lean client."""
+def install_shared(
+    client: httpx.AsyncClient | None = None,
+    *,
+    factory: Callable[[], httpx.AsyncClient] | None = None,
+    lean: LeanHTTP | None = None,
+) -> None:
+    """Install this loop's shared clients (codex batch: one pool with its own limits and a 429
+    pause gate for all its tasks): the httpx `client`, or a `factory` making it when first
+    needed (so a loop whose requests all take the lean client never imports httpx), and `lean`,
+    the lean client for the model requests that can take it (unless a proxy is configured, as
+    `lean_client` decides); without `lean` they all go through the httpx client.
+    `aclose_shared()` closes them."""
     loop = asyncio.get_running_loop()
-    _clients[loop] = client
-    _lean[loop] = None
+    if factory is not None:
+        _factories[loop] = factory
+        _clients.pop(loop, None)
+    if client is not None:
+        _clients[loop] = client
+    _lean[loop] = None if lean is None or _proxies_configured() else lean
 
 
 def lean_client() -> LeanHTTP | None:
     """This loop's lean client, or None when model requests must take the httpx client: a
     proxy is configured in the environment (httpx would mount a proxy transport, read once per
-    client as httpx reads it), or a client was installed with `install_shared`."""
+    client as httpx reads it), or a client was installed with `install_shared` without one."""
     loop = asyncio.get_running_loop()
     try:
         lean = _lean[loop]
@@ -190,6 +209,7 @@ def _proxies_configured() -> bool:
 async def aclose_shared() -> None:
     """Close this loop's shared clients (front ends call it on the way out)."""
     loop = asyncio.get_running_loop()
+    _factories.pop(loop, None)
     lean = _lean.pop(loop, None)
     if lean is not None:
         await lean.aclose()

@@ -1,4 +1,4 @@
-"""One HTTP client for many sessions on a loop (`codex batch` installs it): a single connection
+"""One HTTP setup for many sessions on a loop (`codex batch` installs it): a single connection
 pool for every task, and a pool-wide pause per provider origin after a 429. In core, not in the
 batch front end, because it sits under codex.client, which front ends reach only through core.
 
@@ -11,11 +11,16 @@ without one); requests of any task wait at the gate instead of being sent. When 
 request goes first as a probe; the others follow only once the probe got an answer that is not
 a 429 (another 429 closes the gate again, with the rest still waiting).
 
-The gate sits in an httpx transport under the shared client, so the model client and its
-per-task retry logic are unchanged: the task that got the 429 still sees it and retries as
-`exec` does, every other task merely waits. Failures stay per task: a broken connection or an
-error status belongs to the request that got it. Origins (scheme, host, port) stand for
-providers: two providers on one host share its rate limit anyway.
+The gate sits under the model client, in both of the loop's transports: the lean client's
+request hook (`LeanGate`, codex.client.lean_http's `RequestGate`) for the model requests that
+take it, and an httpx transport (codex.core.shared_httpx) for the rest (proxies, URLs only httpx
+sends as they are). Both share one `Gates` registry, so an origin has one gate whichever path a
+request takes. The model client and its per-task retry logic are unchanged: the task that got
+the 429 still sees it and retries as `exec` does, every other task merely waits. Failures stay
+per task: a broken connection or an error status belongs to the request that got it. Origins
+(scheme, host, port) stand for providers: two providers on one host share its rate limit anyway.
+
+httpx is not imported here: a batch whose requests all take the lean client never loads it.
 """
 
 from __future__ import annotations
@@ -24,13 +29,28 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from codex.client.retry import parse_retry_after
 
+if TYPE_CHECKING:
+    from codex.client.http11 import ResponseHead, Target
+
 # The pause after a 429 that names no Retry-After.
 DEFAULT_PAUSE = 1.0
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+OnPause = Callable[[str, float], None]
+"""(origin as `scheme://netloc`, seconds): called each time a 429 closes an open gate."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PausingTransport":  # the httpx side, imported (with httpx) only when asked
+        from codex.core.shared_httpx import PausingTransport
+
+        return PausingTransport
+    raise AttributeError(name)
 
 
 @dataclass(slots=True)
@@ -83,70 +103,113 @@ class Gate:
         return opened
 
 
-class PausingTransport(httpx.AsyncBaseTransport):
-    """`inner`, with every request passing its origin's `Gate` first."""
+class Gates:
+    """Every origin's `Gate` on one loop, whichever transport sends its requests, and the
+    callback told of each pause."""
 
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport,
-        on_pause: Callable[[str, float], None] | None = None,
-    ) -> None:
-        self._inner = inner
-        self._on_pause = on_pause  # (origin, seconds) each time a 429 closes an open gate
-        self.gates: dict[tuple[bytes, bytes, int | None], Gate] = {}
+    __slots__ = ("_gates", "on_pause")
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        key = (url.raw_scheme, url.raw_host, url.port)
-        gate = self.gates.get(key)
+    def __init__(self, on_pause: OnPause | None = None) -> None:
+        self.on_pause = on_pause
+        self._gates: dict[tuple[str, str, int], Gate] = {}
+
+    def gate(self, scheme: str, host: str, port: int | None) -> Gate:
+        """The gate of an origin; `host` without IPv6 brackets, lower case; `port` None: the
+        scheme's default (httpx's URL leaves it out, the lean client's Target fills it in)."""
+        if port is None:
+            port = _DEFAULT_PORTS.get(scheme, 0)
+        key = (scheme, host, port)
+        gate = self._gates.get(key)
         if gate is None:
-            gate = self.gates[key] = Gate()
-        probe, epoch = await gate.enter()
-        status: int | None = None
-        retry_after: float | None = None
-        try:
-            response = await self._inner.handle_async_request(request)
-            status = response.status_code
-            if status == 429:
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            return response
-        finally:
-            paused = gate.leave(probe, epoch, status, retry_after)
-            if paused is not None and self._on_pause is not None:
-                self._on_pause(f"{url.scheme}://{url.netloc.decode()}", paused)
+            gate = self._gates[key] = Gate()
+        return gate
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    def settle(
+        self,
+        gate: Gate,
+        origin: str,
+        ticket: tuple[bool, int],
+        status: int | None,
+        retry_after: str | None,
+    ) -> None:
+        """`gate.leave` for a request sent with `ticket` (from `gate.enter`); tells `on_pause`
+        when the answer closed the gate."""
+        seconds = None if status != 429 else parse_retry_after(retry_after)
+        paused = gate.leave(ticket[0], ticket[1], status, seconds)
+        if paused is not None and self.on_pause is not None:
+            self.on_pause(origin, paused)
+
+    def values(self) -> list[Gate]:
+        return list(self._gates.values())
 
 
-def batch_client(
-    jobs: int, on_pause: Callable[[str, float], None] | None = None
-) -> tuple[httpx.AsyncClient, PausingTransport]:
-    """The client every task of a batch shares: keep-alive for at least `jobs` connections (one
-    stream per running task), so a batch wider than the default pool does not close and reopen
-    connections between tasks."""
-    from codex.client.transport import LIMITS, LazyTrustContext, new_client
+class LeanGate:
+    """The lean client's request hook (codex.client.lean_http.RequestGate) onto `gates`: a
+    request waits at its origin's gate before it takes a pool slot, and its response head (or
+    its failure) is the answer the gate learns from, exactly where PausingTransport sees them."""
 
-    limits = httpx.Limits(
-        max_connections=max(LIMITS.max_connections or 0, jobs + 16),
-        max_keepalive_connections=max(LIMITS.max_keepalive_connections or 0, jobs),
-        keepalive_expiry=LIMITS.keepalive_expiry,
+    __slots__ = ("gates",)
+
+    def __init__(self, gates: Gates) -> None:
+        self.gates = gates
+
+    async def enter(self, where: Target) -> tuple[Gate, str, tuple[bool, int]]:
+        host = where.host[1:-1] if where.host.startswith("[") else where.host
+        gate = self.gates.gate(where.scheme, host, where.port)
+        ticket = await gate.enter()
+        return gate, f"{where.scheme}://{where.netloc}", ticket
+
+    def leave(self, ticket: tuple[Gate, str, tuple[bool, int]], head: ResponseHead | None) -> None:
+        gate, origin, sent = ticket
+        if head is None:
+            self.gates.settle(gate, origin, sent, None, None)
+        else:
+            self.gates.settle(gate, origin, sent, head.status, head.headers.get("retry-after"))
+
+
+def install_batch_http(jobs: int, on_pause: OnPause | None = None) -> Gates:
+    """On the running loop: the HTTP setup every task of a batch shares, with one 429 gate per
+    origin across it. Model requests take a lean client sized for `jobs` (keep-alive for at
+    least `jobs` connections, one stream per running task, so a batch wider than the default
+    pool does not close and reopen connections between tasks); the rest take an httpx client
+    with the same limits and gates, made (and httpx imported) only when first needed. With a
+    proxy configured every request takes the httpx client (codex.client.transport decides)."""
+    from codex.client.lean_http import LeanHTTP
+    from codex.client.transport import (
+        KEEPALIVE_EXPIRY,
+        MAX_CONNECTIONS,
+        MAX_KEEPALIVE,
+        LazyTrustContext,
+        install_shared,
     )
-    inner = httpx.AsyncHTTPTransport(verify=LazyTrustContext(), limits=limits, trust_env=True)
-    transport = PausingTransport(inner, on_pause)
-    return new_client(transport), transport
+
+    gates = Gates(on_pause)
+    max_connections, max_keepalive = pool_limits(jobs, MAX_CONNECTIONS, MAX_KEEPALIVE)
+    lean = LeanHTTP(
+        LazyTrustContext,
+        max_connections=max_connections,
+        max_keepalive=max_keepalive,
+        keepalive_expiry=KEEPALIVE_EXPIRY,
+        gate=LeanGate(gates),
+    )
+
+    def make_httpx_client() -> Any:
+        from codex.core.shared_httpx import batch_client
+
+        return batch_client(jobs, gates)
+
+    install_shared(factory=make_httpx_client, lean=lean)
+    return gates
 
 
-def install_shared_client(client: httpx.AsyncClient) -> None:
-    """Make `client` the running loop's shared client: every model request of every session on
-    this loop goes through it (codex.client.transport)."""
-    from codex.client.transport import install_shared
-
-    install_shared(client)
+def pool_limits(jobs: int, max_connections: int, max_keepalive: int) -> tuple[int, int]:
+    """(connections, idle kept) for a batch of `jobs` workers: the defaults, raised so every
+    worker has a stream and a kept connection (plus room for side requests)."""
+    return max(max_connections, jobs + 16), max(max_keepalive, jobs)
 
 
 async def close_shared_client() -> None:
-    """Close the running loop's shared client (the batch's end)."""
+    """Close the running loop's shared clients (the batch's end)."""
     from codex.client.transport import aclose_shared
 
     await aclose_shared()
