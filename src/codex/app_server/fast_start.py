@@ -77,7 +77,9 @@ def os_description() -> str:
 def user_agent(name: str, version: str) -> str:
     """`<client>/<cli version> (<os> <ver>; <arch>) <terminal> (<client>; <client version>)`,
     the official form the SDK splits to find the server's version."""
-    terminal = os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown"
+    from codex.protocol.terminal import terminal_token
+
+    terminal = terminal_token()
     ua = f"{name}/{__version__} ({os_description()}; {os.uname().machine}) {terminal}"
     ua = f"{ua} ({name}; {version})"
     return "".join(ch if 0x20 <= ord(ch) < 0x7F else "_" for ch in ua)

@@ -3,7 +3,6 @@ official CLI sends (spec-core §1.2-1.4, §1.9; rust-anchor §3.1). Pure functio
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 from collections.abc import Mapping, Sequence
@@ -302,8 +301,10 @@ def _os_description() -> str:
 
 def user_agent(origin: str, version: str = __version__) -> str:
     """`{originator}/{version} ({os} {os_version}; {arch}) {terminal} ({originator}; {version})`
-    with characters a header cannot carry replaced by `_`."""
-    terminal = os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown"
+    with characters a header cannot carry replaced by `_`; the terminal as 0.169 detects it."""
+    from codex.protocol.terminal import terminal_token
+
+    terminal = terminal_token()
     ua = f"{origin}/{version} ({_os_description()}; {platform.machine()}) {terminal}"
     ua += f" ({origin}; {version})"
     return _UA_INVALID.sub("_", ua)

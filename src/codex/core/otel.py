@@ -127,6 +127,7 @@ class Telemetry:
         model: str,
     ) -> None:
         from codex import __version__
+        from codex.protocol.terminal import terminal_token
 
         self._redactor = Redactor()
         self._log_prompt = bool(config.otel.log_user_prompt)
@@ -141,7 +142,7 @@ class Telemetry:
             "originator": originator,
             "model": model,
             "slug": model,
-            "terminal.type": os.environ.get("TERM_PROGRAM") or os.environ.get("TERM") or "unknown",
+            "terminal.type": terminal_token(),  # the User-Agent's terminal token
         }
         # The export process starts when the first turn ends (or the session does, or much is
         # waiting): its start-up (~0.6 s of CPU for Python and the SDK) then never competes
