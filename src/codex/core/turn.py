@@ -141,6 +141,7 @@ class TurnRunner:
         self.running: list[_Running] = []
         self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
         self.checkpoints: checkpoints.TurnCheckpoints | None = None  # set by a writable turn
+        self._headers: dict[str, str] | None = None  # codex.core.turn_metadata, once per turn
 
     def emit(self, msg: Any) -> None:
         self.state.emit(self.sub_id, msg)
@@ -209,7 +210,20 @@ class TurnRunner:
             reasoning=sess.reasoning_for(self.settings),
             verbosity=sess.verbosity,
             output_schema=self.settings.output_schema,
+            extra_headers=self._turn_headers(),
         )
+
+    def _turn_headers(self) -> dict[str, str]:
+        """0.169's per-turn request headers, built at the turn's first request (the same for
+        all its requests, as 0.169's turn metadata)."""
+        headers = self._headers
+        if headers is None:
+            from codex.core.turn_metadata import turn_headers
+
+            sess = self.state
+            reasoning = sess.reasoning_for(self.settings)
+            headers = self._headers = turn_headers(sess, self.sub_id, self.settings, reasoning)
+        return headers
 
     async def _sample_once(self) -> tuple[bool, str | None]:
         """One model request and its tool calls; returns (needs follow-up, last agent message)."""

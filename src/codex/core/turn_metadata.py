@@ -1,0 +1,278 @@
+"""The per-turn headers 0.169 sends with every model request: `x-codex-beta-features`,
+`x-codex-window-id`, `x-codex-turn-metadata` (one JSON object describing the thread, the turn,
+the sandbox and the workspace) and, for a review, `x-openai-subagent` and
+`x-codex-parent-thread-id`.
+
+Facts captured from 0.169 (tests/fixtures/turn_metadata_official.json):
+- the thread's facts are fixed for a session: the installation id (`$CODEX_HOME/installation_id`,
+  a UUIDv4 without newline, mode 0644, shared with 0.169), the context window id (a UUIDv7),
+  `history_initialization` ("new", or "cold_resume" for a thread resumed from its rollout);
+- `agent_name` is the agent's path in the multi-agent tree: "/root" for the thread the user
+  talks to (a review too);
+- `thread_source`/`turn_trigger` come from the front end: exec sends "user"/"exec", the
+  app-server neither, a review thread "subagent" and no trigger;
+- `sandbox` is the platform's sandbox kind ("seccomp" on Linux, "none" without a sandbox),
+  `sandbox_mode` the policy's name;
+- `workspaces` is keyed by the repository root (omitted outside a repository) with
+  `associated_remote_urls` (every remote, by name), `latest_git_commit_hash` and `has_changes`.
+
+Cost: the thread's part is built once per session; a turn adds its ids, the git facts (from a
+stat cache: a few `stat` calls, no `git` process) and one `json.dumps`. `has_changes` needs a
+`git status`, which no turn of ours runs, so it is left out (0.169 leaves it out too when the
+status cannot be had).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from codex.core.stat_cache import StatCache, Watch
+from codex.protocol.uuid7 import uuid7
+
+__all__ = ["describe_thread", "installation_id", "turn_headers", "workspace_git"]
+
+BETA_FEATURES = "remote_compaction_v2"
+ROOT_AGENT = "/root"
+
+# front end source (codex.core.front_end.FrontEnd.source) -> (thread_source, turn_trigger)
+_TRIGGERS: dict[str, tuple[str | None, str | None]] = {
+    "exec": ("user", "exec"),
+}
+
+_installation_ids: dict[str, str] = {}
+
+
+def installation_id(codex_home: str | os.PathLike[str]) -> str:
+    """The id `$CODEX_HOME/installation_id` holds, created (as 0.169 does: a UUIDv4, no
+    newline) when missing or not a UUID, so both CLIs report one installation. Read once per
+    process and home."""
+    home = os.fspath(codex_home)
+    known = _installation_ids.get(home)
+    if known is not None:
+        return known
+    path = os.path.join(home, "installation_id")
+    value: str | None = None
+    try:
+        with open(path, encoding="utf-8") as f:
+            # 0.169 takes the text trimmed, any case (sent lowercase), and leaves it as it is.
+            value = str(uuid.UUID(f.read().strip()))
+        if os.stat(path).st_mode & 0o777 != 0o644:
+            os.chmod(path, 0o644)  # as 0.169: the file is made world-readable
+    except (OSError, ValueError):
+        pass
+    if value is None:  # missing or not a UUID: a new one replaces it
+        value = str(uuid.uuid4())
+        try:
+            os.makedirs(home, exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(value)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # an unwritable home: the id still names this process's requests
+    _installation_ids[home] = value
+    return value
+
+
+# ---- git facts from .git files (no git process) -------------------------------------------
+
+_git_cache: StatCache[tuple[str, dict[str, Any]] | None] = StatCache()
+
+
+def workspace_git(cwd: str | os.PathLike[str]) -> tuple[str, dict[str, Any]] | None:
+    """`(repo root, {associated_remote_urls?, latest_git_commit_hash?})` of the repository
+    holding `cwd`, None outside one; answers stay cached while the files that decided them
+    are unchanged (codex.core.stat_cache)."""
+    return _git_cache.get(os.fspath(cwd), lambda watch: _workspace(Path(cwd), watch))
+
+
+def _read(path: Path, watch: Watch) -> str | None:
+    watch.add(path)
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return None
+
+
+def _workspace(cwd: Path, watch: Watch) -> tuple[str, dict[str, Any]] | None:
+    root = git_dir = None
+    for directory in (cwd, *cwd.parents):
+        dot_git = directory / ".git"
+        watch.add(dot_git)
+        if dot_git.is_dir():
+            root, git_dir = directory, dot_git
+            break
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = (_read(dot_git, watch) or "").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            target = Path(text[7:].strip())
+            root, git_dir = directory, target if target.is_absolute() else directory / target
+            break
+    if root is None or git_dir is None:
+        return None
+    common = git_dir
+    common_file = _read(git_dir / "commondir", watch)
+    if common_file:
+        common = git_dir / common_file.strip()
+    facts: dict[str, Any] = {}
+    remotes = _remotes(_read(common / "config", watch) or "")
+    if remotes:
+        facts["associated_remote_urls"] = remotes
+    head = (_read(git_dir / "HEAD", watch) or "").strip()
+    commit = None
+    if head.startswith("ref:"):
+        ref = head[4:].strip()
+        commit = (_read(git_dir / ref, watch) or _read(common / ref, watch) or "").strip() or None
+        if commit is None:
+            for line in (_read(common / "packed-refs", watch) or "").splitlines():
+                parts = line.split(" ", 1)
+                if len(parts) == 2 and parts[1].strip() == ref:
+                    commit = parts[0]
+                    break
+    elif head:
+        commit = head
+    if commit:
+        facts["latest_git_commit_hash"] = commit
+    return str(root), facts
+
+
+def _remotes(config_text: str) -> dict[str, str]:
+    """Every `[remote "name"] url = ...` of a git config, by name (sorted, as 0.169 sends)."""
+    remotes: dict[str, str] = {}
+    name: str | None = None
+    for raw in config_text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            section = line.strip("[]").strip()
+            name = None
+            if section.startswith("remote ") and section.endswith('"'):
+                name = section[len("remote ") :].strip().strip('"')
+            continue
+        if name is not None and "=" in line:
+            key, _, value = line.partition("=")
+            if key.strip() == "url" and name not in remotes:
+                remotes[name] = value.strip()
+    return dict(sorted(remotes.items()))
+
+
+def describe_thread(state: Any, source: str, *, resumed: bool) -> None:
+    """What the front end knows of a session's thread (codex.core.open): its source
+    (codex.core.front_end.FrontEnd.source) and whether its history came from a rollout."""
+    state.front_source = source
+    state.resumed = resumed
+
+
+# ---- the headers ---------------------------------------------------------------------------
+
+
+class _ThreadFacts:
+    """What every turn of one session shares, built at its first turn."""
+
+    __slots__ = ("analytics", "head", "installation", "review", "thread_id", "window_id")
+
+    def __init__(self, state: Any) -> None:
+        config = state.config
+        self.installation = installation_id(config.codex_home)
+        self.thread_id: str = state.conversation_id
+        self.window_id = f"{self.thread_id}:0"
+        analytics = config.model_extra.get("analytics")
+        enabled = analytics.get("enabled", True) if isinstance(analytics, dict) else True
+        self.analytics = enabled is not False
+        self.review = _is_review(config)
+        resumed = bool(getattr(state, "resumed", False))
+        source = getattr(state, "front_source", None)
+        # The dict every turn copies: keys in 0.169's order, the turn's filled in later.
+        head: dict[str, Any] = {
+            "installation_id": self.installation,
+            "session_id": self.thread_id,
+            "thread_id": self.thread_id,
+            "agent_name": ROOT_AGENT,
+            "turn_id": None,
+            "window_id": self.window_id,
+            "window_number": 0,
+            "context_window_id": uuid7(),
+            "request_kind": "turn",
+            "history_initialization": "cold_resume" if resumed else "new",
+        }
+        if self.review:
+            # A review runs as a sub-thread of the user's thread in 0.169: its own thread id,
+            # the user's thread as parent.
+            sub_thread = uuid7()
+            head["thread_id"] = sub_thread
+            head["window_id"] = self.window_id = f"{sub_thread}:0"
+            head["parent_thread_id"] = self.thread_id
+            head["parent_turn_id"] = None
+            head["root_turn_id"] = None
+            head["subagent_kind"] = "review"
+            head["thread_source"] = "subagent"
+        else:
+            head["root_turn_id"] = None
+            thread_source, trigger = _TRIGGERS.get(source or "", (None, None))
+            if thread_source is not None:
+                head["thread_source"] = thread_source
+            if trigger is not None:
+                head["turn_trigger"] = trigger
+        self.head = head
+
+
+def _is_review(config: Any) -> bool:
+    developer = config.developer_instructions
+    if not developer:
+        return False
+    from codex.core.review import review_instructions
+
+    return bool(developer == review_instructions())
+
+
+def _default_effort(model: str) -> str:
+    """The effort a turn runs with when none is configured: the catalog's default for the
+    model, else "medium" (what 0.169 reports for a model its catalog does not list)."""
+    from codex.core.model_catalog import find_model
+
+    info = find_model(model)
+    return info.default_effort if info is not None else "medium"
+
+
+def turn_headers(state: Any, turn_id: str, settings: Any, reasoning: Any) -> dict[str, str]:
+    """The headers of a model request of the turn `turn_id` (see the module docstring)."""
+    facts: _ThreadFacts | None = getattr(state, "_turn_facts", None)
+    if facts is None:
+        facts = _ThreadFacts(state)
+        state._turn_facts = facts
+    meta = dict(facts.head)
+    if facts.review:
+        meta["turn_id"] = uuid7()
+        meta["parent_turn_id"] = meta["root_turn_id"] = turn_id
+    else:
+        meta["turn_id"] = meta["root_turn_id"] = turn_id
+    policy = settings.sandbox_policy
+    mode = str(policy.type)
+    meta["sandbox"] = "none" if mode in ("danger-full-access", "external-sandbox") else "seccomp"
+    meta["sandbox_mode"] = mode
+    meta["auto_review_enabled"] = False
+    meta["node_repl_auto_review_required"] = False
+    meta["node_repl_disabled"] = False
+    git = workspace_git(settings.cwd)
+    if git is not None and git[1]:
+        meta["workspaces"] = {git[0]: git[1]}
+    meta["turn_started_at_unix_ms"] = time.time_ns() // 1_000_000
+    meta["analytics_enabled"] = facts.analytics
+    meta["model"] = settings.model
+    meta["reasoning_effort"] = (reasoning or {}).get("effort") or _default_effort(settings.model)
+    headers = {
+        "x-codex-beta-features": BETA_FEATURES,
+        "x-codex-window-id": facts.window_id,
+        "x-codex-turn-metadata": json.dumps(meta, separators=(",", ":"), ensure_ascii=False),
+    }
+    if facts.review:
+        headers["x-codex-parent-thread-id"] = facts.thread_id
+        headers["x-openai-subagent"] = "review"
+        headers["x-client-request-id"] = headers["thread-id"] = meta["thread_id"]
+    return headers
