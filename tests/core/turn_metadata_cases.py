@@ -16,13 +16,14 @@ import re
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
-from tests.support.model_stream import Message, Turn, Usage
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "turn_metadata_official.json"
 REVIEW_ANSWER = (
@@ -44,6 +45,8 @@ HEADERS = (
 )
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EXEC = ["exec", "--skip-git-repo-check"]
+COMPACT_LIMIT = "model_auto_compact_token_limit = 100\n"
+ECHO = FunctionCall("call_1", "exec_command", {"cmd": "echo hi", "login": False})
 
 
 class _Normaliser:
@@ -104,13 +107,21 @@ def run_exec(
     extra_config: str = "",
     base: Path | None = None,
     prepare_home: Callable[[Path], None] | None = None,
+    replies: list[Turn] | None = None,
+    config_prefix: str = "",
 ) -> dict[str, Any]:
     """`runs` (each an argument list after argv0) in one scratch home and repo, in order; the
     normalised requests, the exit codes and the installation id file's text."""
     with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=base) as tmp:
         root = Path(tmp).resolve()
-        mock.repeat(Turn([Message(REVIEW_ANSWER)], Usage(10, 0, 1)))
+        if replies is not None:
+            mock.enqueue(*replies)
+        else:
+            mock.repeat(Turn([Message(REVIEW_ANSWER)], Usage(10, 0, 1)))
         home = write_mock_config(root / "home", mock.base_url, extra_config)
+        if config_prefix:  # top-level keys go before the provider's table
+            config = home / "config.toml"
+            config.write_text(config_prefix + config.read_text())
         if prepare_home is not None:
             prepare_home(home)
         repo = root / "repo"
@@ -183,6 +194,31 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "exec_analytics_off": {"runs": [[*EXEC, "-c", "analytics.enabled=false", "hi"]]},
     "exec_workspace_write": {"runs": [[*EXEC, "--sandbox", "workspace-write", "hi"]]},
     "exec_full_access": {"runs": [[*EXEC, "--dangerously-bypass-approvals-and-sandbox", "hi"]]},
+    # a tool call's request crosses the limit: compaction between the turn's two requests
+    "exec_compact_mid_turn": {
+        "runs": [[*EXEC, "hi"]],
+        "config_prefix": COMPACT_LIMIT,
+        "replies": [
+            Turn([ECHO], usage=Usage(120, 0, 6)),
+            Turn([Message("the summary")], usage=Usage(50, 0, 5)),
+            Turn([Message("done")], usage=Usage(40, 0, 4)),
+        ],
+    },
+    # the first answer crosses it: the resumed turn compacts first, the third run goes on
+    "exec_compact_pre_turn": {
+        "runs": [
+            [*EXEC, "hi"],
+            [*EXEC, "resume", "--last", "again"],
+            [*EXEC, "resume", "--last", "third"],
+        ],
+        "config_prefix": COMPACT_LIMIT,
+        "replies": [
+            Turn([Message("big answer")], usage=Usage(120, 0, 6)),
+            Turn([Message("the summary")], usage=Usage(50, 0, 5)),
+            Turn([Message("continued")], usage=Usage(40, 0, 4)),
+            Turn([Message("third answer")], usage=Usage(30, 0, 3)),
+        ],
+    },
 }
 
 
@@ -200,6 +236,11 @@ if __name__ == "__main__":
     if binary is None:
         raise SystemExit("the official binary is not installed")
     result = capture([str(binary)], base=Path.home() / ".cache")
+    for scenario in result.values():
+        raw = scenario.get("installation_id_file")
+        if raw is not None:  # volatile: kept as its shape (tests check ours has the same)
+            new_v4 = len(raw) == 36 and uuid.UUID(raw).version == 4
+            scenario["installation_id_file"] = "<uuid4, 36 chars>" if new_v4 else raw
     result["_about"] = (
         "codex 0.169.0's model request headers (tests/core/turn_metadata_cases.py): ids as "
         "<idN> by first appearance, times <ms>, the scratch dir <root>, the HEAD commit <HEAD>"

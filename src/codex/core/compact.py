@@ -11,6 +11,8 @@ a `Compaction` the state installs (`SessionState.apply_compaction`); no file I/O
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from codex.client import ContextWindowExceeded, Prompt
 from codex.client.events import Completed, OutputItemDone
 from codex.core.history import SUMMARY_PREFIX, real_user_texts
@@ -91,7 +93,12 @@ def compacted_history(
 
 
 async def compact(
-    state: SessionState, sub_id: str, settings: TurnSettings, *, automatic: bool = False
+    state: SessionState,
+    sub_id: str,
+    settings: TurnSettings,
+    *,
+    automatic: bool = False,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> bool:
     """Summarize and replace the session's history (the compaction task's body).
 
@@ -119,6 +126,7 @@ async def compact(
             tools=[],
             instructions=sess.base_instructions,
             parallel_tool_calls=False,
+            extra_headers=extra_headers or {},  # the turn's metadata (codex.core.turn_metadata)
         )
         try:
             summary = None

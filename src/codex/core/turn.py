@@ -30,7 +30,7 @@ from codex.client.events import (
     ReasoningTextDelta,
     Retrying,
 )
-from codex.core import checkpoints
+from codex.core import checkpoints, turn_metadata
 from codex.core.compact import compact
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
@@ -141,7 +141,8 @@ class TurnRunner:
         self.running: list[_Running] = []
         self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
         self.checkpoints: checkpoints.TurnCheckpoints | None = None  # set by a writable turn
-        self._headers: dict[str, str] | None = None  # codex.core.turn_metadata, once per turn
+        self._headers: dict[str, str] | None = None  # codex.core.turn_metadata, once per window
+        self._started_ms: int | None = None  # when the turn's first request was built
 
     def emit(self, msg: Any) -> None:
         self.state.emit(self.sub_id, msg)
@@ -156,7 +157,7 @@ class TurnRunner:
             # Pre-turn (0.169): the last request reached the limit (in this process, or before
             # a resume), so the history is summarized before the new input joins it.
             if sess.should_auto_compact():
-                await compact(sess, self.sub_id, self.settings, automatic=True)
+                await self._auto_compact("pre_turn")
             sess.record_items(user_items)
             if user_text or images:
                 self.emit(UserMessage(user_text, images=images or None))
@@ -174,7 +175,7 @@ class TurnRunner:
                 # Mid-turn (0.169): the model has more to do and the request reached the limit;
                 # summarize (the items are recorded) before asking again.
                 if sess.should_auto_compact():
-                    await compact(sess, self.sub_id, self.settings, automatic=True)
+                    await self._auto_compact("mid_turn")
         except ModelError as exc:
             error = str(exc)
         except BaseException:
@@ -194,11 +195,22 @@ class TurnRunner:
         sess = self.state
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
         try:
-            await compact(sess, self.sub_id, self.settings)
+            compacted = await compact(sess, self.sub_id, self.settings)
         except Exception as exc:  # a model error, or any bug: the task still ends
             end_task(sess, self.sub_id, error=f"Error running compact task: {exc}")
             return
+        if compacted:
+            turn_metadata.next_window(sess)
         end_task(sess, self.sub_id)
+
+    async def _auto_compact(self, phase: str) -> None:
+        """An automatic compaction ("pre_turn" or "mid_turn"); the requests after it belong to
+        the thread's next context window (codex.core.turn_metadata)."""
+        sess = self.state
+        headers = self._metadata_headers(turn_metadata.auto_compaction(phase))
+        if await compact(sess, self.sub_id, self.settings, automatic=True, extra_headers=headers):
+            turn_metadata.next_window(sess)
+            self._headers = None
 
     def _prompt(self) -> Prompt:
         sess = self.state
@@ -214,16 +226,21 @@ class TurnRunner:
         )
 
     def _turn_headers(self) -> dict[str, str]:
-        """0.169's per-turn request headers, built at the turn's first request (the same for
-        all its requests, as 0.169's turn metadata)."""
+        """0.169's per-turn request headers, built at the turn's first request and again
+        after a compaction (a new context window), the same for the requests in between."""
         headers = self._headers
         if headers is None:
-            from codex.core.turn_metadata import turn_headers
-
-            sess = self.state
-            reasoning = sess.reasoning_for(self.settings)
-            headers = self._headers = turn_headers(sess, self.sub_id, self.settings, reasoning)
+            headers = self._headers = self._metadata_headers(None)
         return headers
+
+    def _metadata_headers(self, compaction: dict[str, str] | None) -> dict[str, str]:
+        if self._started_ms is None:
+            self._started_ms = turn_metadata.now_ms()
+        sess = self.state
+        reasoning = sess.reasoning_for(self.settings) if compaction is None else None
+        return turn_metadata.turn_headers(
+            sess, self.sub_id, self.settings, reasoning, self._started_ms, compaction=compaction
+        )
 
     async def _sample_once(self) -> tuple[bool, str | None]:
         """One model request and its tool calls; returns (needs follow-up, last agent message)."""

@@ -34,7 +34,15 @@ from typing import Any
 from codex.core.stat_cache import StatCache, Watch
 from codex.protocol.uuid7 import uuid7
 
-__all__ = ["describe_thread", "installation_id", "turn_headers", "workspace_git"]
+__all__ = [
+    "auto_compaction",
+    "describe_thread",
+    "installation_id",
+    "next_window",
+    "now_ms",
+    "turn_headers",
+    "workspace_git",
+]
 
 BETA_FEATURES = "remote_compaction_v2"
 ROOT_AGENT = "/root"
@@ -175,12 +183,23 @@ def describe_thread(state: Any, source: str, *, resumed: bool) -> None:
 class _ThreadFacts:
     """What every turn of one session shares, built at its first turn."""
 
-    __slots__ = ("analytics", "head", "installation", "review", "thread_id", "window_id")
+    __slots__ = (
+        "analytics",
+        "head",
+        "installation",
+        "review",
+        "thread_id",
+        "window_id",
+        "window_number",
+        "window_thread",
+    )
 
     def __init__(self, state: Any) -> None:
         config = state.config
         self.installation = installation_id(config.codex_home)
         self.thread_id: str = state.conversation_id
+        self.window_thread = self.thread_id  # whose windows these are (a review: its own)
+        self.window_number = 0
         self.window_id = f"{self.thread_id}:0"
         analytics = config.model_extra.get("analytics")
         enabled = analytics.get("enabled", True) if isinstance(analytics, dict) else True
@@ -205,7 +224,7 @@ class _ThreadFacts:
             # A review runs as a sub-thread of the user's thread in 0.169: its own thread id,
             # the user's thread as parent.
             sub_thread = uuid7()
-            head["thread_id"] = sub_thread
+            head["thread_id"] = self.window_thread = sub_thread
             head["window_id"] = self.window_id = f"{sub_thread}:0"
             head["parent_thread_id"] = self.thread_id
             head["parent_turn_id"] = None
@@ -221,6 +240,27 @@ class _ThreadFacts:
                 head["turn_trigger"] = trigger
         self.head = head
 
+    def next_window(self) -> None:
+        """A compaction replaced the context: the next requests are the thread's next window,
+        with a new context window id (0.169: `<thread>:1` after the first compaction)."""
+        self.window_number += 1
+        self.window_id = f"{self.window_thread}:{self.window_number}"
+        self.head["window_id"] = self.window_id
+        self.head["window_number"] = self.window_number
+        self.head["context_window_id"] = uuid7()
+
+
+def _facts(state: Any) -> _ThreadFacts:
+    facts: _ThreadFacts | None = getattr(state, "_turn_facts", None)
+    if facts is None:
+        facts = state._turn_facts = _ThreadFacts(state)
+    return facts
+
+
+def next_window(state: Any) -> None:
+    """After a compaction of the session `state` (see `_ThreadFacts.next_window`)."""
+    _facts(state).next_window()
+
 
 def _is_review(config: Any) -> bool:
     developer = config.developer_instructions
@@ -229,6 +269,22 @@ def _is_review(config: Any) -> bool:
     from codex.core.review import review_instructions
 
     return bool(developer == review_instructions())
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def auto_compaction(phase: str) -> dict[str, str]:
+    """The `compaction` member of an automatic compaction's request as 0.169 sends it; `phase`
+    "pre_turn" (before the turn's input joins the history) or "mid_turn"."""
+    return {
+        "trigger": "auto",
+        "reason": "context_limit",
+        "implementation": "responses",
+        "phase": phase,
+        "strategy": "memento",
+    }
 
 
 def _default_effort(model: str) -> str:
@@ -240,13 +296,22 @@ def _default_effort(model: str) -> str:
     return info.default_effort if info is not None else "medium"
 
 
-def turn_headers(state: Any, turn_id: str, settings: Any, reasoning: Any) -> dict[str, str]:
-    """The headers of a model request of the turn `turn_id` (see the module docstring)."""
-    facts: _ThreadFacts | None = getattr(state, "_turn_facts", None)
-    if facts is None:
-        facts = _ThreadFacts(state)
-        state._turn_facts = facts
+def turn_headers(
+    state: Any,
+    turn_id: str,
+    settings: Any,
+    reasoning: Any,
+    started_ms: int,
+    *,
+    compaction: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The headers of a model request of the turn `turn_id`, started at `started_ms` (see the
+    module docstring). `compaction`: the request summarizes the context (0.169 then says
+    `request_kind` "compaction" and how, and leaves out the model and effort)."""
+    facts = _facts(state)
     meta = dict(facts.head)
+    if compaction is not None:
+        meta["request_kind"] = "compaction"
     if facts.review:
         meta["turn_id"] = uuid7()
         meta["parent_turn_id"] = meta["root_turn_id"] = turn_id
@@ -262,10 +327,14 @@ def turn_headers(state: Any, turn_id: str, settings: Any, reasoning: Any) -> dic
     git = workspace_git(settings.cwd)
     if git is not None and git[1]:
         meta["workspaces"] = {git[0]: git[1]}
-    meta["turn_started_at_unix_ms"] = time.time_ns() // 1_000_000
+    meta["turn_started_at_unix_ms"] = started_ms
     meta["analytics_enabled"] = facts.analytics
-    meta["model"] = settings.model
-    meta["reasoning_effort"] = (reasoning or {}).get("effort") or _default_effort(settings.model)
+    if compaction is not None:
+        meta["compaction"] = compaction
+    else:
+        meta["model"] = settings.model
+        effort = (reasoning or {}).get("effort") or _default_effort(settings.model)
+        meta["reasoning_effort"] = effort
     headers = {
         "x-codex-beta-features": BETA_FEATURES,
         "x-codex-window-id": facts.window_id,
