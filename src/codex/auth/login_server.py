@@ -24,7 +24,7 @@ from codex.auth.persist import persist_chatgpt_login
 from codex.auth.pkce import PkceCodes, generate_pkce, generate_state
 from codex.auth.restrictions import check_workspace
 from codex.auth.settings import AuthSettings
-from codex.protocol.originator import resolve_originator
+from codex.protocol.originator import DEFAULT_ORIGINATOR, resolve_originator
 
 log = logging.getLogger("codex.auth")
 
@@ -43,6 +43,9 @@ class LoginOptions:
     # Used when `port` stays busy; upstream falls back to 1457 only from the default port.
     fallback_port: int | None = None
     force_state: str | None = None
+    # Who asks, for the authorize URL's `originator` (the TUI says codex-tui, `codex login`
+    # codex_cli_rs); CODEX_INTERNAL_ORIGINATOR_OVERRIDE still wins.
+    originator: str = DEFAULT_ORIGINATOR
 
     def effective_fallback(self) -> int | None:
         if self.fallback_port is not None:
@@ -61,7 +64,7 @@ def build_authorize_url(opts: LoginOptions, redirect_uri: str, pkce: PkceCodes, 
         ("scope", SCOPE),
         ("id_token_add_organizations", "true"),
         ("codex_cli_simplified_flow", "true"),
-        ("originator", resolve_originator()),
+        ("originator", resolve_originator(opts.originator)),
     ]
     workspaces = opts.auth_settings.forced_chatgpt_workspace_id
     if workspaces:

@@ -1,9 +1,10 @@
 """Who this process says it is: the `originator` header and User-Agent prefix sent to the model
 provider and to the OAuth issuer, and `session_meta.originator` in the rollout.
 
-Each front end has its own name (`codex_exec`, `codex_cli_rs`, ...); an embedding SDK may replace
-it through `CODEX_INTERNAL_ORIGINATOR_OVERRIDE` (the TS SDK sends `codex_sdk_ts`), which wins
-(upstream's rule). Resolve once where the front end starts and pass the result on.
+Each front end has its own name (`codex_exec`, `codex-tui`, `codex_cli_rs`, ...); an embedding
+SDK may replace it through `CODEX_INTERNAL_ORIGINATOR_OVERRIDE` (the TS SDK sends
+`codex_sdk_ts`), which wins (upstream's rule). Resolve once where the front end starts and pass
+the result on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ import os
 from collections.abc import Mapping
 
 DEFAULT_ORIGINATOR = "codex_cli_rs"
+# The interactive TUI's own name and the `session_meta.source` it records, as 0.169's TUI says them
+# (captured against the loopback mock: requests' `originator`, User-Agent, rollout, and the
+# sign-in URL of its onboarding). 0.169's TUI runs on the app-server protocol and so records its
+# sessions as an app client's, "vscode"; `codex login` and library users stay `codex_cli_rs`.
+TUI_ORIGINATOR = "codex-tui"
+TUI_SOURCE = "vscode"
 ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE"
 
 

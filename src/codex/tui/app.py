@@ -234,9 +234,9 @@ class CodexApp(App[int]):
 
         await import_in_thread()  # the composer keeps echoing while core is imported
         from codex.api import FrontEnd, open_session
-        from codex.protocol.originator import DEFAULT_ORIGINATOR
+        from codex.protocol.originator import TUI_ORIGINATOR, TUI_SOURCE
 
-        front_end = FrontEnd(originator=DEFAULT_ORIGINATOR, source="cli")
+        front_end = FrontEnd(originator=TUI_ORIGINATOR, source=TUI_SOURCE)
         try:
             while True:
                 await self._one_session(open_session, front_end)

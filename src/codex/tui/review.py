@@ -231,7 +231,7 @@ class _EscReachesReview:
 
 async def run_review(app: CodexApp, target: Any) -> None:
     from codex.api import FrontEnd, open_session
-    from codex.protocol.originator import DEFAULT_ORIGINATOR
+    from codex.protocol.originator import TUI_ORIGINATOR, TUI_SOURCE
     from codex.tui.cells import AgentCell
 
     mapper = app.mapper
@@ -240,7 +240,7 @@ async def run_review(app: CodexApp, target: Any) -> None:
     final: str | None = None
     ended: Any = None
     try:
-        front_end = FrontEnd(originator=DEFAULT_ORIGINATOR, source="cli")
+        front_end = FrontEnd(originator=TUI_ORIGINATOR, source=TUI_SOURCE)
         async with open_session(review_config(app), front_end, ephemeral=True) as session:
             chat = app.session
             app.session = _EscReachesReview(chat, session)

@@ -277,6 +277,7 @@ class SignInScreen(ModalScreen[bool]):
 
     def _options(self) -> Any:
         from codex.api import credentials as auth
+        from codex.protocol.originator import TUI_ORIGINATOR
 
         port = auth.DEFAULT_PORT if self.login_port is None else self.login_port
         return auth.LoginOptions(
@@ -284,6 +285,7 @@ class SignInScreen(ModalScreen[bool]):
             issuer=auth.issuer(None),
             client_id=auth.client_id(None),
             port=port,
+            originator=TUI_ORIGINATOR,  # 0.169's TUI sign-in URL says originator=codex-tui
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
