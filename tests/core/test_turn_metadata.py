@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from tests.core.turn_metadata_cases import FIXTURE, SCENARIOS, run_app_server, run_exec
+from tests.support.model_stream import Message, Turn, Usage
 from tests.support.official import official_binary
 
 from codex.core import turn_metadata
@@ -182,3 +183,38 @@ def _run_pair(argvs: list[list[str]], args: list[str], base: Path) -> list[dict[
             {"x-codex-turn-metadata": json.loads(r.headers["x-codex-turn-metadata"])}
             for r in mock.requests
         ]
+
+
+@pytest.mark.parametrize(
+    ("front_end", "expected"),
+    [
+        # 0.169's TUI (captured with tmux against the mock): thread_source and trigger "user"
+        (("codex-tui", "vscode"), {"thread_source": "user", "turn_trigger": "user"}),
+        (("codex_exec", "exec"), {"thread_source": "user", "turn_trigger": "exec"}),
+        # an app-server client (0.169 sends neither), and a library front end
+        (("my_client", "vscode"), {}),
+        (("my_tool", "cli"), {}),
+    ],
+)
+def test_thread_source_and_trigger_by_front_end(
+    front_end: tuple[str, str], expected: dict[str, str], tmp_path: Path, mock_model_server: Any
+) -> None:
+    import asyncio
+
+    from tests.core.harness import make_config, run_turn
+
+    from codex.core.front_end import FrontEnd
+    from codex.core.open import open_session
+
+    mock_model_server.repeat(Turn([Message("ok")], Usage(10, 0, 1)))
+    config = make_config(tmp_path, mock_model_server)
+
+    async def main() -> None:
+        async with open_session(config, FrontEnd(*front_end)) as session:
+            await run_turn(session, "go")
+
+    asyncio.run(main())
+    meta = json.loads(mock_model_server.single_request().header("x-codex-turn-metadata"))
+    got = {k: meta[k] for k in ("thread_source", "turn_trigger") if k in meta}
+    assert got == expected
+    assert list(meta).index("root_turn_id") < list(meta).index("sandbox")

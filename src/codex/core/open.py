@@ -103,7 +103,12 @@ def start_session(
     )
     from codex.core.turn_metadata import describe_thread  # the turn metadata headers' facts
 
-    describe_thread(session.state, front_end.source, resumed=setup.initial_history is not None)
+    describe_thread(
+        session.state,
+        front_end.source,
+        front_end.originator,
+        resumed=setup.initial_history is not None,
+    )
     if setup.usage_base:
         # A resumed thread keeps counting where the last process stopped (0.169 reports
         # thread-cumulative usage, and records it so in the rollout's token_count lines).

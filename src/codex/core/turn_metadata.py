@@ -47,9 +47,12 @@ __all__ = [
 BETA_FEATURES = "remote_compaction_v2"
 ROOT_AGENT = "/root"
 
-# front end source (codex.core.front_end.FrontEnd.source) -> (thread_source, turn_trigger)
-_TRIGGERS: dict[str, tuple[str | None, str | None]] = {
+# A front end (its FrontEnd.source, or its own originator name) -> (thread_source, turn_trigger)
+# as 0.169's says them: exec "user"/"exec", the TUI "user"/"user"; the app-server's clients
+# send neither (nor does a library front end here).
+_TRIGGERS: dict[str, tuple[str, str]] = {
     "exec": ("user", "exec"),
+    "codex-tui": ("user", "user"),
 }
 
 _installation_ids: dict[str, str] = {}
@@ -170,10 +173,11 @@ def _remotes(config_text: str) -> dict[str, str]:
     return dict(sorted(remotes.items()))
 
 
-def describe_thread(state: Any, source: str, *, resumed: bool) -> None:
-    """What the front end knows of a session's thread (codex.core.open): its source
-    (codex.core.front_end.FrontEnd.source) and whether its history came from a rollout."""
-    state.front_source = source
+def describe_thread(state: Any, source: str, name: str, *, resumed: bool) -> None:
+    """What the front end knows of a session's thread (codex.core.open): its `source` and
+    `name` (codex.core.front_end.FrontEnd's source and originator) and whether its history came
+    from a rollout."""
+    state.front_trigger = _TRIGGERS.get(source) or _TRIGGERS.get(name)
     state.resumed = resumed
 
 
@@ -206,7 +210,7 @@ class _ThreadFacts:
         self.analytics = enabled is not False
         self.review = _is_review(config)
         resumed = bool(getattr(state, "resumed", False))
-        source = getattr(state, "front_source", None)
+        trigger: tuple[str, str] | None = getattr(state, "front_trigger", None)
         # The dict every turn copies: keys in 0.169's order, the turn's filled in later.
         head: dict[str, Any] = {
             "installation_id": self.installation,
@@ -233,11 +237,8 @@ class _ThreadFacts:
             head["thread_source"] = "subagent"
         else:
             head["root_turn_id"] = None
-            thread_source, trigger = _TRIGGERS.get(source or "", (None, None))
-            if thread_source is not None:
-                head["thread_source"] = thread_source
             if trigger is not None:
-                head["turn_trigger"] = trigger
+                head["thread_source"], head["turn_trigger"] = trigger
         self.head = head
 
     def next_window(self) -> None:
