@@ -218,3 +218,10 @@ def test_thread_source_and_trigger_by_front_end(
     got = {k: meta[k] for k in ("thread_source", "turn_trigger") if k in meta}
     assert got == expected
     assert list(meta).index("root_turn_id") < list(meta).index("sandbox")
+
+
+def test_metadata_is_ascii_json() -> None:
+    """A header value is ASCII: non-ASCII text is escaped as 0.169's is (the request with a
+    raw UTF-8 value failed before: exit 1, no request)."""
+    assert turn_metadata._json({"p": "/r\u00e9po", "n": 0}) == '{"p":"/r\\u00e9po","n":0}'
+    assert turn_metadata._json({"p": "/repo"}) == '{"p":"/repo"}'

@@ -109,6 +109,7 @@ def run_exec(
     prepare_home: Callable[[Path], None] | None = None,
     replies: list[Turn] | None = None,
     config_prefix: str = "",
+    repo_name: str = "repo",
 ) -> dict[str, Any]:
     """`runs` (each an argument list after argv0) in one scratch home and repo, in order; the
     normalised requests, the exit codes and the installation id file's text."""
@@ -124,7 +125,7 @@ def run_exec(
             config.write_text(config_prefix + config.read_text())
         if prepare_home is not None:
             prepare_home(home)
-        repo = root / "repo"
+        repo = root / repo_name
         repo.mkdir()
         head = None
         if git:
@@ -190,6 +191,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     # a second process resuming it
     "exec_resume": {"runs": [[*EXEC, "hi"], [*EXEC, "resume", "--last", "again"]]},
     "exec_not_git": {"runs": [[*EXEC, "hi"]], "git": False},
+    # a header value is ASCII: 0.169 escapes the path's é as \u00e9
+    "exec_non_ascii_path": {"runs": [[*EXEC, "hi"]], "repo_name": "r\u00e9po"},
     "exec_review": {"runs": [["exec", "review", "--uncommitted"]]},
     "exec_analytics_off": {"runs": [[*EXEC, "-c", "analytics.enabled=false", "hi"]]},
     "exec_workspace_write": {"runs": [[*EXEC, "--sandbox", "workspace-write", "hi"]]},

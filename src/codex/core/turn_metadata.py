@@ -24,12 +24,13 @@ status cannot be had).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from codex.core.stat_cache import StatCache, Watch
 from codex.protocol.uuid7 import uuid7
@@ -272,6 +273,16 @@ def _is_review(config: Any) -> bool:
     return bool(developer == review_instructions())
 
 
+def _json(meta: dict[str, Any]) -> str:
+    """Compact JSON, ASCII only (a header value): 0.169 sends a non-ASCII path as `\u00e9`."""
+    text = orjson.dumps(meta).decode()
+    if not text.isascii():  # rare: orjson writes UTF-8, json escapes as 0.169 does
+        import json
+
+        text = json.dumps(meta, separators=(",", ":"))
+    return text
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -339,7 +350,7 @@ def turn_headers(
     headers = {
         "x-codex-beta-features": BETA_FEATURES,
         "x-codex-window-id": facts.window_id,
-        "x-codex-turn-metadata": json.dumps(meta, separators=(",", ":"), ensure_ascii=False),
+        "x-codex-turn-metadata": _json(meta),
     }
     if facts.review:
         headers["x-codex-parent-thread-id"] = facts.thread_id
