@@ -53,7 +53,7 @@ def test_one_gate_per_origin_across_the_lean_and_httpx_clients() -> None:
 
     async def main(url: str, port: int) -> None:
         lean = _lean(gates)
-        client = batch_client(4, gates)
+        client = batch_client(64, 64, gates)
         try:
             assert await _post_lean(lean, url) == 429
             gate = gates.gate("http", "127.0.0.1", port)

@@ -45,14 +45,6 @@ OnPause = Callable[[str, float], None]
 """(origin as `scheme://netloc`, seconds): called each time a 429 closes an open gate."""
 
 
-def __getattr__(name: str) -> Any:
-    if name == "PausingTransport":  # the httpx side, imported (with httpx) only when asked
-        from codex.core.shared_httpx import PausingTransport
-
-        return PausingTransport
-    raise AttributeError(name)
-
-
 @dataclass(slots=True)
 class Gate:
     """The pause state of one origin, used from one event loop."""
@@ -194,9 +186,10 @@ def install_batch_http(jobs: int, on_pause: OnPause | None = None) -> Gates:
     )
 
     def make_httpx_client() -> Any:
+        # The one import of the httpx side (which must not import this module back).
         from codex.core.shared_httpx import batch_client
 
-        return batch_client(jobs, gates)
+        return batch_client(max_connections, max_keepalive, gates)
 
     install_shared(factory=make_httpx_client, lean=lean)
     return gates

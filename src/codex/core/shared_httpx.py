@@ -7,17 +7,33 @@ when such a request is made.
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import httpx
 
-from codex.core.shared_http import Gates, pool_limits
-
 __all__ = ["PausingTransport", "batch_client"]
+
+
+class GateRegistry(Protocol):
+    """What this transport needs of codex.core.shared_http.Gates (named structurally: the
+    two modules must not import each other)."""
+
+    def gate(self, scheme: str, host: str, port: int | None) -> Any: ...
+
+    def settle(
+        self,
+        gate: Any,
+        origin: str,
+        ticket: tuple[bool, int],
+        status: int | None,
+        retry_after: str | None,
+    ) -> None: ...
 
 
 class PausingTransport(httpx.AsyncBaseTransport):
     """`inner`, with every request passing its origin's gate in `gates` first."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, gates: Gates) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, gates: GateRegistry) -> None:
         self._inner = inner
         self.gates = gates
 
@@ -40,14 +56,13 @@ class PausingTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def batch_client(jobs: int, gates: Gates) -> httpx.AsyncClient:
+def batch_client(
+    max_connections: int, max_keepalive: int, gates: GateRegistry
+) -> httpx.AsyncClient:
     """The httpx client every task of a batch shares (sized as the lean one, see
     shared_http.install_batch_http)."""
     from codex.client.transport import LIMITS, LazyTrustContext, new_client
 
-    max_connections, max_keepalive = pool_limits(
-        jobs, LIMITS.max_connections or 0, LIMITS.max_keepalive_connections or 0
-    )
     limits = httpx.Limits(
         max_connections=max_connections,
         max_keepalive_connections=max_keepalive,
