@@ -82,9 +82,12 @@ def test_resume_keeps_thread_window_and_installation(tmp_path: Path) -> None:
     assert first["turn_id"] != second["turn_id"]
 
 
-def test_app_server_turn_has_no_source_or_trigger(tmp_path: Path) -> None:
-    ours = run_app_server([*OURS, "app-server"], base=tmp_path)
-    official = OFFICIAL["app_server"]
+@pytest.mark.parametrize("compact", [False, True])
+def test_app_server_headers_equal_0169(compact: bool, tmp_path: Path) -> None:
+    """No thread_source/turn_trigger; thread/compact/start's request says a manual compaction
+    and the next turn is window 1."""
+    ours = run_app_server([*OURS, "app-server"], base=tmp_path, compact=compact)
+    official = OFFICIAL["app_server_compact" if compact else "app_server"]
     # the client names itself: originator "tests" on both sides
     assert _comparable(ours["requests"], UNMATCHED) == _comparable(official["requests"], UNMATCHED)
 

@@ -164,8 +164,11 @@ def run_exec(
         }
 
 
-def run_app_server(argv: list[str], base: Path | None = None) -> dict[str, Any]:
-    """One thread, one turn through a raw JSON-RPC client (no git repo)."""
+def run_app_server(
+    argv: list[str], base: Path | None = None, *, compact: bool = False
+) -> dict[str, Any]:
+    """One thread, one turn through a raw JSON-RPC client (no git repo); `compact`: then
+    thread/compact/start (the `compact` Op) and one more turn."""
     from tests.app_server.rpc_client import RpcClient, scratch_env
 
     with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=base) as tmp:
@@ -178,7 +181,12 @@ def run_app_server(argv: list[str], base: Path | None = None) -> dict[str, Any]:
         try:
             client.initialize()
             thread = client.call("thread/start", {"cwd": str(repo)})
-            client.turn(thread["thread"]["id"], "hi")
+            thread_id = thread["thread"]["id"]
+            client.turn(thread_id, "hi")
+            if compact:
+                client.call("thread/compact/start", {"threadId": thread_id})
+                client.until(lambda m: m.get("method") == "turn/completed")
+                client.turn(thread_id, "after")
         finally:
             client.close()
         norm = _Normaliser(root, None)
@@ -228,6 +236,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 def capture(argv0: list[str], base: Path | None = None) -> dict[str, Any]:
     out = {name: run_exec(argv0, **spec, base=base) for name, spec in SCENARIOS.items()}
     out["app_server"] = run_app_server([*argv0, "app-server"], base=base)
+    out["app_server_compact"] = run_app_server([*argv0, "app-server"], base=base, compact=True)
     return out
 
 

@@ -194,8 +194,9 @@ class TurnRunner:
         """The `compact` Op as its own task."""
         sess = self.state
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
+        headers = self._metadata_headers(turn_metadata.MANUAL_COMPACTION)
         try:
-            compacted = await compact(sess, self.sub_id, self.settings)
+            compacted = await compact(sess, self.sub_id, self.settings, extra_headers=headers)
         except Exception as exc:  # a model error, or any bug: the task still ends
             end_task(sess, self.sub_id, error=f"Error running compact task: {exc}")
             return

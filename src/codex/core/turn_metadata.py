@@ -36,6 +36,7 @@ from codex.core.stat_cache import StatCache, Watch
 from codex.protocol.uuid7 import uuid7
 
 __all__ = [
+    "MANUAL_COMPACTION",
     "auto_compaction",
     "describe_thread",
     "installation_id",
@@ -297,6 +298,16 @@ def auto_compaction(phase: str) -> dict[str, str]:
         "phase": phase,
         "strategy": "memento",
     }
+
+
+# The `compact` Op (`/compact`, the app-server's thread/compact/start) as 0.169 says it.
+MANUAL_COMPACTION = {
+    "trigger": "manual",
+    "reason": "user_requested",
+    "implementation": "responses",
+    "phase": "standalone_turn",
+    "strategy": "memento",
+}
 
 
 def _default_effort(model: str) -> str:
