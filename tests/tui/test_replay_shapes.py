@@ -125,6 +125,8 @@ def test_resume_picker_lists_a_0169_rollout_with_its_prompt(tmp_path: Path) -> N
 
     raw = OFFICIAL.read_bytes()
     sid = orjson.loads(raw.splitlines()[0])["payload"]["id"]
+    # An exec session; 0.169's picker lists only interactive ones (the TUI records "vscode").
+    raw = raw.replace(b'"source":"exec"', b'"source":"vscode"', 1)
     day = tmp_path / "sessions" / "2026" / "12" / "07"
     day.mkdir(parents=True)
     (day / f"rollout-2026-12-07T02-39-38-{sid}.jsonl").write_bytes(raw)

@@ -148,3 +148,95 @@ def test_signin_url_says_codex_tui_as_0169(tmp_path: Path, monkeypatch: pytest.M
 def test_signin_url_takes_the_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CODEX_INTERNAL_ORIGINATOR_OVERRIDE", "embedder")
     assert _signin_url(tmp_path).endswith("&originator=embedder")
+
+
+# ---- which recorded sessions the TUI offers to resume, by session_meta.source -----------------
+
+
+def _seed(home: Path, cwd: Path, sources: list[Any], mock: MockModelServer) -> list[str]:
+    """One real `codex exec` session, copied once per source (oldest first; `None`: no source
+    key), each with its own id, prompt `prompt-from-<n>` and a later file timestamp. Returns
+    their prompts."""
+    import datetime as dt
+    import subprocess
+    import uuid
+
+    env = {k: v for k, v in _env(home).items()}
+    mock.enqueue(Turn([Message("seed reply")], Usage(10, 0, 1)))
+    proc = subprocess.run(
+        [*CODEX, "exec", "--skip-git-repo-check", "seed-prompt"],
+        cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=90,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (seed,) = (home / "sessions").rglob("rollout-*.jsonl")
+    old_id = json.loads(seed.read_text().splitlines()[0])["payload"]["id"]
+    stamp = dt.datetime.strptime(
+        seed.name[len("rollout-") : len("rollout-") + 19], "%Y-%m-%dT%H-%M-%S"
+    )
+    prompts = []
+    for i, source in enumerate(sources):
+        new_id = str(uuid.uuid4())
+        prompt = f"prompt-from-{i}-{source or 'none'}"
+        lines = seed.read_text().replace(old_id, new_id).replace("seed-prompt", prompt).splitlines()
+        first = json.loads(lines[0])
+        if source is None:
+            del first["payload"]["source"]
+        else:
+            first["payload"]["source"] = source
+        lines[0] = json.dumps(first)
+        when = (stamp + dt.timedelta(seconds=i + 1)).strftime("%Y-%m-%dT%H-%M-%S")
+        path = seed.with_name(f"rollout-{when}-{new_id}.jsonl")
+        path.write_text("\n".join(lines) + "\n")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+        prompts.append(prompt)
+    seed.unlink()
+    return prompts
+
+
+def test_picker_lists_the_sessions_0169_lists(
+    home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """0.169's picker (also with --all) lists cli, vscode and source-less sessions, newest first,
+    never exec, mcp, unknown or a subagent's (tests/fixtures/tui_identity_official.json)."""
+    from codex.tui.picker import list_sessions
+
+    facts = OFFICIAL["by_source"]
+    omits, lists = facts["resume_picker_omits"], facts["resume_picker_lists"]
+    sources = [omits[0], lists[2], omits[1], lists[1], omits[2], lists[0], omits[3]]  # mixed
+    prompts = _seed(home, repo, sources, mock_model_server)
+    listed = [item.preview for item in list_sessions(home, str(repo))]
+    wanted = [p for p, s in zip(prompts, sources, strict=True) if s in facts["resume_picker_lists"]]
+    assert listed == wanted[::-1]
+
+
+@needs_tmux
+def test_resume_last_passes_over_exec_sessions_as_0169(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    _trust(home, repo)
+    prompts = _seed(home, repo, ["exec", "vscode", "exec", "mcp"], mock_model_server)
+    pane.start([*CODEX, "resume", "--last"], cwd=repo, env=_env(home))
+    screen = pane.wait_text(prompts[1])  # the newest interactive session's history
+    assert prompts[3] not in screen and prompts[2] not in screen
+    pane.keys("C-c")
+    pane.keys("C-c")
+    pane.wait_text("[exited")
+
+
+def test_exec_resume_last_takes_a_tui_session(
+    home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """`codex exec resume --last` takes the newest session whatever its source, as 0.169's."""
+    import subprocess
+
+    prompts = _seed(home, repo, ["exec", "vscode"], mock_model_server)
+    mock_model_server.enqueue(Turn([Message("ok")], Usage(10, 0, 1)))
+    before = len(mock_model_server.requests)
+    proc = subprocess.run(
+        [*CODEX, "exec", "--skip-git-repo-check", "resume", "--last", "again"],
+        cwd=repo, env=_env(home), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=90,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    body = mock_model_server.requests[before].body.decode()
+    assert prompts[1] in body and prompts[0] not in body

@@ -48,6 +48,9 @@ class Resume:
     path: Path | None = None
     thread_id: str | None = None
     last: bool = False
+    # With `last`: only sessions whose session_meta.source is one of these (None: any source;
+    # a None inside: sessions recorded without a source).
+    sources: tuple[str | None, ...] | None = None
 
     @classmethod
     def file(cls, path: str | Path) -> Resume:
@@ -60,9 +63,10 @@ class Resume:
         return cls(thread_id=thread_id)
 
     @classmethod
-    def newest(cls) -> Resume:
-        """The newest recorded session (a new one if there is none)."""
-        return cls(last=True)
+    def newest(cls, sources: tuple[str | None, ...] | None = None) -> Resume:
+        """The newest recorded session (of one of `sources` when given; a new one if there is
+        none)."""
+        return cls(last=True, sources=sources)
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,4 +155,5 @@ def resume_path(config: Config, resume: Resume | Path | None) -> Path | None:
         model_provider=str(config.model_provider),
         last=resume.last,
         thread_id=resume.thread_id,
+        sources=resume.sources,
     )

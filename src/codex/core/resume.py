@@ -9,7 +9,7 @@ the initial context belongs and `Session.start` replaces the marker with a fresh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +70,18 @@ def has_initial_context_marker(items: Iterable[Any]) -> bool:
 
 
 def find_resume_path(
-    codex_home: Path, *, model_provider: str, last: bool, thread_id: str | None
+    codex_home: Path,
+    *,
+    model_provider: str,
+    last: bool,
+    thread_id: str | None,
+    sources: Sequence[str | None] | None = None,
 ) -> Path | None:
     """The rollout to continue: the newest session of `model_provider` (`last`), or the one of
-    `thread_id`. As the official 0.169 CLI: `last` with no recorded session and an id that is not
-    a UUID give None (a new session); a UUID with no rollout is an error."""
+    `thread_id`; with `sources`, `last` considers only sessions of those (the TUI's
+    interactive ones, codex.protocol.originator.INTERACTIVE_SOURCES). As the official 0.169
+    CLI: `last` with no recorded session and an id that is not a UUID give None (a new
+    session); a UUID with no rollout is an error."""
     from codex.errors import CodexError
     from codex.protocol.ids import is_uuid
     from codex.rollout import find_session_path, list_sessions
@@ -85,6 +92,7 @@ def find_resume_path(
             page_size=1,
             model_providers=[model_provider],
             default_provider=model_provider,
+            allowed_sources=sources,
         )
         return Path(page.items[0].path) if page.items else None
     assert thread_id is not None

@@ -19,6 +19,11 @@ DEFAULT_ORIGINATOR = "codex_cli_rs"
 # sessions as an app client's, "vscode"; `codex login` and library users stay `codex_cli_rs`.
 TUI_ORIGINATOR = "codex-tui"
 TUI_SOURCE = "vscode"
+# The sessions 0.169's TUI offers to resume (its picker, also with --all, and `codex resume
+# --last`): an interactive front end's, "cli" or "vscode", or one whose session_meta has no source
+# (0.169 reads that as "vscode"); not "exec", "mcp", "unknown" or a subagent's. `codex exec resume
+# --last` takes any. As `allowed_sources` of codex.rollout.list_sessions (None: no source key).
+INTERACTIVE_SOURCES: tuple[str | None, ...] = ("cli", "vscode", None)
 ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE"
 
 

@@ -202,7 +202,9 @@ def _resume_choice(req: TuiRequest) -> Any:
     if req.session_id:
         return Resume.thread(req.session_id)
     if req.last:
-        return Resume.newest()
+        from codex.protocol.originator import INTERACTIVE_SOURCES
+
+        return Resume.newest(sources=INTERACTIVE_SOURCES)  # as 0.169: no exec session
     return None  # the picker chooses
 
 

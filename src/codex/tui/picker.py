@@ -21,10 +21,13 @@ LIMIT = 500
 
 
 def list_sessions(codex_home: Path, cwd: str | None) -> list[Any]:
-    """Summaries of recorded sessions (in `cwd` unless None), most recently updated first."""
+    """Summaries of recorded sessions (in `cwd` unless None), most recently updated first; as
+    0.169's picker, only interactive ones (no `codex exec` session: INTERACTIVE_SOURCES)."""
     from codex.core.threads import ThreadIndex
+    from codex.protocol.originator import INTERACTIVE_SOURCES
 
     items, _ = ThreadIndex(codex_home).page(limit=LIMIT, cwds=[cwd] if cwd else None)
+    items = [item for item in items if item.meta.get("source") in INTERACTIVE_SOURCES]
     return sorted(items, key=lambda item: item.updated_at, reverse=True)
 
 
