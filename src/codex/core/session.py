@@ -87,6 +87,7 @@ from codex.core.shell_env import build_env
 from codex.core.subscribe import DEFAULT_MAXSIZE, Subscription
 from codex.core.turn import TurnRunner, end_task
 from codex.core.turn_handle import ApprovalCallback, SessionSettings, TurnHandle
+from codex.core.user_input import user_message
 from codex.protocol import ops
 from codex.protocol.events import (
     ErrorEvent,
@@ -97,7 +98,7 @@ from codex.protocol.events import (
     TurnAbortReason,
     WarningEvent,
 )
-from codex.protocol.items import InputImage, InputText, Message, ResponseItem, parse_item
+from codex.protocol.items import ResponseItem, parse_item
 from codex.protocol.originator import resolve_originator
 from codex.protocol.sandbox_policy import SandboxPolicy
 from codex.protocol.usage import TokenUsageInfo
@@ -490,7 +491,7 @@ class Session:
         if self._queued_turn == sub_id:
             self._queued_turn = None
         deltas = self._turn_deltas.pop(sub_id, None) if self._turn_deltas else None
-        message, text, images = _user_message(op.items)
+        message, text, images = user_message(op.items)
         if self._task is not None and not self._task.done():
             self.state.add_pending_input(message)  # joins the running task's next request
             return
@@ -584,28 +585,3 @@ def _custom_tools(config: Config) -> dict[str, Any]:
     from codex.tools.custom import load_custom_tools
 
     return load_custom_tools(config)
-
-
-def _user_message(inputs: list[Any]) -> tuple[Message, str, list[str]]:
-    content: list[Any] = []
-    texts: list[str] = []
-    images: list[str] = []
-    for part in inputs:
-        if isinstance(part, ops.InputText):
-            content.append(InputText(part.text))
-            texts.append(part.text)
-        elif isinstance(part, ops.InputImageUrl):
-            content.append(InputImage(part.image_url))
-            images.append(part.image_url)
-        elif isinstance(part, ops.InputLocalImage):
-            from codex.tools.runtime.misc import image_data_url  # lazy: only with images
-
-            path = Path(part.path)
-            try:
-                content.append(InputImage(image_data_url(path)))
-            except (OSError, ValueError) as exc:
-                content.append(
-                    InputText(f"Codex could not read the local image at `{path}`: {exc}")
-                )
-            images.append(str(path))
-    return Message("user", content), "\n".join(texts), images

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,7 @@ from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
 from codex.sdk.errors import CodexError as SdkError
 from codex.sdk.errors import TransportClosedError, invalid_request
 from codex.sdk.notifications import command_text
+from codex.sdk.overrides import thread_overrides
 from codex.sdk.sessions import SessionPool, SessionSlot
 from codex.sdk.types import (
     ApprovalHandler,
@@ -104,21 +104,6 @@ def _first_user_text(path: Path) -> str:
     return preview or ""
 
 
-def _toml(value: Any) -> str:
-    """A Python value as a TOML value for a `-c key=value` (JSON is TOML for these)."""
-    return json.dumps(value)
-
-
-def _flatten(prefix: str, value: Any) -> list[str]:
-    """{"a": {"b": 1}} -> ["a.b=1"]: the official `config=` dict as `-c` overrides."""
-    if isinstance(value, dict):
-        out: list[str] = []
-        for key, inner in value.items():
-            out += _flatten(f"{prefix}.{key}" if prefix else str(key), inner)
-        return out
-    return [f"{prefix}={_toml(value)}"]
-
-
 class AsyncCodex:
     """Async client: `async with AsyncCodex() as codex: thread = await codex.thread_start()`.
 
@@ -193,32 +178,6 @@ class AsyncCodex:
             )
             _bounded_put(self._configs, key, cached)
         return cached
-
-    @staticmethod
-    def _overrides(
-        *,
-        approval_mode: ApprovalMode | None,
-        config: JsonObject | None,
-        model: str | None,
-        model_provider: str | None,
-        sandbox: Sandbox | None,
-        base_instructions: str | None,
-        developer_instructions: str | None,
-    ) -> list[str]:
-        out = _flatten("", config or {})
-        if approval_mode is not None:
-            out.append(f"approval_policy={_toml(ApprovalMode(approval_mode).approval_policy)}")
-        if sandbox is not None:
-            out.append(f"sandbox_mode={_toml(Sandbox(sandbox).sandbox_mode)}")
-        if model is not None:
-            out.append(f"model={_toml(model)}")
-        if model_provider is not None:
-            out.append(f"model_provider={_toml(model_provider)}")
-        if base_instructions is not None:
-            out.append(f"base_instructions={_toml(base_instructions)}")
-        if developer_instructions is not None:
-            out.append(f"developer_instructions={_toml(developer_instructions)}")
-        return out
 
     async def _open(
         self,
@@ -300,7 +259,7 @@ class AsyncCodex:
             key += (base_instructions, developer_instructions, where)
         loaded = self._start_configs.get(key) if key is not None else None
         if loaded is None:
-            overrides = self._overrides(
+            overrides = thread_overrides(
                 approval_mode=approval_mode,
                 config=config,
                 model=model,
@@ -342,7 +301,7 @@ class AsyncCodex:
         # close is in flight) each opened a session appending to the one rollout file.
         task = self._reopening.get(thread_id)
         if task is None:
-            overrides = self._overrides(
+            overrides = thread_overrides(
                 approval_mode=approval_mode,
                 config=config,
                 model=model,
@@ -405,7 +364,7 @@ class AsyncCodex:
         else:
             path, _archived = saved.find_rollout(home, thread_id)
         history = await asyncio.to_thread(lambda: list(load_rollout_for_resume(path).history))
-        overrides = self._overrides(
+        overrides = thread_overrides(
             approval_mode=approval_mode,
             config=config,
             model=model,
