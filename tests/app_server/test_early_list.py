@@ -26,9 +26,9 @@ def _rollout(home: Path, stamp: str, text: str, *, provider: str = "mock", cwd: 
             "payload": {
                 "id": thread_id,
                 "cwd": cwd,
-                "originator": "codex_exec",
+                "originator": "codex-tui",
                 "cli_version": "0.169.0",
-                "source": "exec",
+                "source": "vscode",  # listed by default: an interactive (TUI) session
                 "model_provider": provider,
                 "base_instructions": {"text": "long " * 100},
             },
@@ -116,7 +116,7 @@ def test_the_default_list_shows_the_recorded_threads(listed_home: Path, repo: Pa
     data = json.loads(done.stdout.splitlines()[1])["result"]["data"]
     assert len(data) == 31  # 30 tasks + the named one; not the archived, not the unstarted
     assert data[-1]["name"] == "nämed" and data[-1]["modelProvider"] == "other"
-    assert data[0]["preview"].startswith("task ") and data[0]["source"] == "exec"
+    assert data[0]["preview"].startswith("task ") and data[0]["source"] == "vscode"
 
 
 # Blocks what the full server needs before it can read a request: a `thread/list` answered

@@ -67,7 +67,9 @@ def test_twenty_processes_one_home(
     lister = RpcClient(ours_argv(), codex_env(home), repo)
     try:
         lister.initialize()
-        listed = lister.call("thread/list", {"limit": 200})["data"]
+        # exec and batch threads are listed when asked for (0.169 lists interactive ones only)
+        params = {"limit": 200, "sourceKinds": ["exec", "vscode"]}
+        listed = lister.call("thread/list", params)["data"]
     finally:
         lister.close()
     assert expected <= {t["id"] for t in listed}

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
+from tests.support.seed_sessions import seed_sessions
 from tests.tui.tmux import Pane, tmux_path
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "tui_identity_official.json"
@@ -154,42 +155,9 @@ def test_signin_url_takes_the_override(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def _seed(home: Path, cwd: Path, sources: list[Any], mock: MockModelServer) -> list[str]:
-    """One real `codex exec` session, copied once per source (oldest first; `None`: no source
-    key), each with its own id, prompt `prompt-from-<n>` and a later file timestamp. Returns
-    their prompts."""
-    import datetime as dt
-    import subprocess
-    import uuid
-
-    env = {k: v for k, v in _env(home).items()}
-    mock.enqueue(Turn([Message("seed reply")], Usage(10, 0, 1)))
-    proc = subprocess.run(
-        [*CODEX, "exec", "--skip-git-repo-check", "seed-prompt"],
-        cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=90,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    (seed,) = (home / "sessions").rglob("rollout-*.jsonl")
-    old_id = json.loads(seed.read_text().splitlines()[0])["payload"]["id"]
-    stamp = dt.datetime.strptime(
-        seed.name[len("rollout-") : len("rollout-") + 19], "%Y-%m-%dT%H-%M-%S"
-    )
-    prompts = []
-    for i, source in enumerate(sources):
-        new_id = str(uuid.uuid4())
-        prompt = f"prompt-from-{i}-{source or 'none'}"
-        lines = seed.read_text().replace(old_id, new_id).replace("seed-prompt", prompt).splitlines()
-        first = json.loads(lines[0])
-        if source is None:
-            del first["payload"]["source"]
-        else:
-            first["payload"]["source"] = source
-        lines[0] = json.dumps(first)
-        when = (stamp + dt.timedelta(seconds=i + 1)).strftime("%Y-%m-%dT%H-%M-%S")
-        path = seed.with_name(f"rollout-{when}-{new_id}.jsonl")
-        path.write_text("\n".join(lines) + "\n")
-        os.utime(path, (1_000_000 + i, 1_000_000 + i))
-        prompts.append(prompt)
-    seed.unlink()
+    """One session per source, oldest first; returns their first prompts."""
+    prompts = [f"prompt-from-{i}-{source or 'none'}" for i, source in enumerate(sources)]
+    seed_sessions(home, cwd, mock, list(zip(prompts, sources, strict=True)), _env(home))
     return prompts
 
 

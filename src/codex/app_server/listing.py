@@ -10,6 +10,7 @@ from __future__ import annotations
 from codex import __version__
 from codex.app_server import errors
 from codex.app_server.params import array, boolean, integer, one_of, string
+from codex.protocol.session_source import INTERACTIVE_KINDS, SOURCE_KINDS, wire_source
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def summary_thread(
         status=live[1] if live is not None else {"type": "notLoaded"},
         path=str(item.path),
         preview=item.preview,
-        source=meta.get("source") or "unknown",
+        source=wire_source(meta),
         originator=meta.get("originator"),
         name=names.get(item.thread_id),
         cli_version=str(meta.get("cli_version") or ""),
@@ -129,6 +130,11 @@ def list_threads(
     cwd = p.get("cwd")
     cwds = [cwd] if isinstance(cwd, str) else cwd if isinstance(cwd, list) else None
     providers = array(p, "modelProviders", required=False)
+    kinds = array(p, "sourceKinds", required=False)
+    for kind in kinds or ():
+        if kind not in SOURCE_KINDS:
+            expected = ", ".join(f"`{k}`" for k in SOURCE_KINDS)
+            raise errors.invalid_params(f"unknown variant `{kind}`, expected one of {expected}")
     try:
         items, next_cursor = index.page(
             limit=limit,
@@ -139,6 +145,8 @@ def list_threads(
             search=string(p, "searchTerm", required=False),
             sort_key=one_of(p, "sortKey", ("created_at", "updated_at")) or "created_at",
             ascending=one_of(p, "sortDirection", ("asc", "desc")) == "asc",
+            # As 0.169: no kind asked for (absent or []) lists the interactive sessions only.
+            source_kinds=kinds or INTERACTIVE_KINDS,
         )
     except ValueError as exc:
         raise errors.invalid_request(str(exc)) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
     from typing import Any
 
 
@@ -38,20 +38,25 @@ class ThreadPages:
         search: str | None = None,
         sort_key: str = "created_at",
         ascending: bool = False,
+        source_kinds: Sequence[str] | None = None,
     ) -> tuple[list[Any], str | None]:
         """One page newest first, and the cursor of the next page (None: this was the last).
+        `source_kinds`: only sessions of those kinds (codex.protocol.session_source).
         Another order (`updated_at`, or ascending) sorts every matching thread first, and
         pages by position. Raises ValueError for a cursor this index did not hand out."""
         if sort_key != "created_at" or ascending:
             return self._sorted_page(
-                limit, cursor, archived, model_providers, cwds, search, sort_key, ascending
-            )
+                limit, cursor, archived, model_providers, cwds, search, sort_key, ascending,
+                source_kinds,
+            )  # fmt: skip
         after: tuple[str, str] | None = None
         if cursor:
             ts, sep, uid = cursor.partition("|")
             if not sep:
                 raise ValueError(f"invalid cursor: {cursor}")
             after = (ts, uid)
+        if source_kinds:  # a small module, loaded only when a listing filters by source
+            from codex.protocol.session_source import meta_matches
         out: list[Any] = []
         for ts, uid, path in self._files(archived):
             if after is not None and (ts, uid) >= after:
@@ -68,6 +73,8 @@ class ThreadPages:
                 continue
             if search and search.lower() not in item.preview.lower():
                 continue
+            if source_kinds and not meta_matches(item.meta, source_kinds):
+                continue
             out.append(item)
         return out, None
 
@@ -81,6 +88,7 @@ class ThreadPages:
         search: str | None,
         sort_key: str,
         ascending: bool,
+        source_kinds: Sequence[str] | None,
     ) -> tuple[list[Any], str | None]:
         start = 0
         if cursor:
@@ -93,6 +101,7 @@ class ThreadPages:
             model_providers=model_providers,
             cwds=cwds,
             search=search,
+            source_kinds=source_kinds,
         )
         if sort_key == "updated_at":
             everything.sort(key=lambda item: (item.updated_at, item.thread_id))

@@ -21,10 +21,10 @@ process.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._/-]")
+# Header-safe characters; no `re`: the app-server answers `initialize` before loading it.
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-")
 
 # (hint variables, token, variable holding the version) in 0.169's order.
 _EMULATOR_HINTS: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
@@ -69,7 +69,7 @@ def _raw(env: Mapping[str, str]) -> str:
 
 def detect(env: Mapping[str, str]) -> str:
     """The sanitized terminal token for environment `env`."""
-    return _UNSAFE.sub("_", _raw(env))
+    return "".join(ch if ch in _SAFE else "_" for ch in _raw(env))
 
 
 def terminal_token() -> str:
