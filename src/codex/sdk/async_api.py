@@ -401,9 +401,16 @@ class AsyncCodex:
         use_state_db_only: bool | None = None,
     ) -> ThreadListResponse:
         """Recorded threads, newest first, a page at a time (`next_cursor` for the next),
-        filtered by cwd, provider and text, sorted by `created_at` or `updated_at`."""
+        filtered by cwd, provider, text and session source, sorted by `created_at` or
+        `updated_at`. As the official SDK through 0.169's app-server: without `source_kinds`
+        only interactive sessions (TUI, SDK) are listed, not `codex exec` runs."""
+        from codex.protocol.session_source import INTERACTIVE_KINDS, SOURCE_KINDS
         from codex.sdk import saved
 
+        for kind in source_kinds or ():
+            if kind not in SOURCE_KINDS:
+                expected = ", ".join(f"`{k}`" for k in SOURCE_KINDS)
+                raise invalid_request(f"unknown variant `{kind}`, expected one of {expected}")
         try:
             return saved.list_threads(
                 self._codex_home(),
@@ -415,6 +422,7 @@ class AsyncCodex:
                 search=search_term,
                 sort_key=str(sort_key or "created_at"),
                 ascending=sort_direction == "asc",
+                source_kinds=source_kinds or INTERACTIVE_KINDS,
             )
         except ValueError as exc:  # a cursor this home never handed out
             raise invalid_request(str(exc)) from None
