@@ -35,6 +35,8 @@ ALLOWED: dict[str, str] = {
     "/home/user/project": "a cwd value in a protocol serialization test, never opened",
     "/opt/npm": "an argv[0] the execpolicy resolves by basename, never executed",
     "/root/suid.txt": "part of a command line classified as unsafe, never run",
+    "/root": "0.169's agent_name of a thread's root agent in x-codex-turn-metadata (a position in "
+    "its agent tree, not a file path), sent as a header value and captured in a fixture",
 }
 
 
