@@ -14,30 +14,54 @@ from codex.core.stat_cache import Stamp, StatCache, Watch
 _cache: StatCache[dict[str, str] | None] = StatCache()
 
 
-def _git_dir(cwd: Path, watch: Watch) -> Path | None:
+def find_repo(cwd: Path, watch: Watch) -> tuple[Path, Path] | None:
+    """(work tree root, git dir) of the repository holding `cwd`, None outside one. A `.git`
+    file (worktree, submodule) names its git dir as "gitdir: <path>". Every `.git` looked at is
+    watched, missing ones too (one may appear)."""
     for directory in (cwd, *cwd.parents):
         dot_git = directory / ".git"
-        watch.add(dot_git)  # missing now: watched for appearing; a .git file for its target
+        watch.add(dot_git)
         if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # worktree / submodule: "gitdir: <path>"
-            try:
-                text = dot_git.read_text().strip()
-            except OSError:
-                return None
+            return directory, dot_git
+        if dot_git.is_file():
+            text = (read_file(dot_git, watch) or "").strip()
             if text.startswith("gitdir:"):
                 target = Path(text[7:].strip())
-                return target if target.is_absolute() else (directory / target).resolve()
+                git_dir = target if target.is_absolute() else (directory / target).resolve()
+                return directory, git_dir
             return None
     return None
 
 
-def _read(path: Path, watch: Watch) -> str | None:
-    watch.add(path)  # stamped before it is read (missing paths too: one may appear)
+def read_file(path: Path, watch: Watch) -> str | None:
+    """A file's text, None when it cannot be read; stamped before it is read (a missing path
+    too: it may appear)."""
+    watch.add(path)
     try:
         return path.read_text(errors="replace")
     except OSError:
         return None
+
+
+def head_commit(git_dir: Path, watch: Watch) -> tuple[Path, str | None, str | None]:
+    """(common dir, the ref HEAD names or None when detached, the commit HEAD is at or None):
+    from HEAD, the loose ref (in the git dir, else the common dir of a worktree), else
+    packed-refs."""
+    common = git_dir
+    common_file = read_file(git_dir / "commondir", watch)
+    if common_file:
+        common = (git_dir / common_file.strip()).resolve()
+    head = (read_file(git_dir / "HEAD", watch) or "").strip()
+    if not head.startswith("ref:"):
+        return common, None, head or None
+    ref = head[4:].strip()
+    commit = (read_file(git_dir / ref, watch) or read_file(common / ref, watch) or "").strip()
+    if not commit:
+        for line in (read_file(common / "packed-refs", watch) or "").splitlines():
+            parts = line.split(" ", 1)
+            if len(parts) == 2 and parts[1].strip() == ref:
+                return common, ref, parts[0]
+    return common, ref, commit or None
 
 
 def git_info(
@@ -51,32 +75,16 @@ def git_info(
 
 
 def _git_info(cwd: Path, watch: Watch) -> dict[str, str] | None:
-    git_dir = _git_dir(cwd, watch)
-    if git_dir is None:
+    repo = find_repo(cwd, watch)
+    if repo is None:
         return None
-    common = git_dir
-    common_file = _read(git_dir / "commondir", watch)
-    if common_file:
-        common = (git_dir / common_file.strip()).resolve()
+    common, ref, commit = head_commit(repo[1], watch)
     info: dict[str, str] = {}
-    head = (_read(git_dir / "HEAD", watch) or "").strip()
-    commit = None
-    if head.startswith("ref:"):
-        ref = head[4:].strip()
-        if ref.startswith("refs/heads/"):
-            info["branch"] = ref[len("refs/heads/") :]
-        commit = (_read(git_dir / ref, watch) or _read(common / ref, watch) or "").strip() or None
-        if commit is None:
-            for line in (_read(common / "packed-refs", watch) or "").splitlines():
-                parts = line.split(" ", 1)
-                if len(parts) == 2 and parts[1].strip() == ref:
-                    commit = parts[0]
-                    break
-    elif head:
-        commit = head
     if commit:
-        info = {"commit_hash": commit, **info}
-    url = _origin_url(_read(common / "config", watch) or "")
+        info["commit_hash"] = commit
+    if ref is not None and ref.startswith("refs/heads/"):
+        info["branch"] = ref[len("refs/heads/") :]
+    url = _origin_url(read_file(common / "config", watch) or "")
     if url:
         info["repository_url"] = url
     return info or None

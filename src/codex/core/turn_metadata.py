@@ -32,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from codex.core.git_info import find_repo, head_commit, read_file
 from codex.core.stat_cache import StatCache, Watch
 from codex.protocol.uuid7 import uuid7
 
@@ -105,52 +106,16 @@ def workspace_git(cwd: str | os.PathLike[str]) -> tuple[str, dict[str, Any]] | N
     return _git_cache.get(os.fspath(cwd), lambda watch: _workspace(Path(cwd), watch))
 
 
-def _read(path: Path, watch: Watch) -> str | None:
-    watch.add(path)
-    try:
-        return path.read_text(errors="replace")
-    except OSError:
-        return None
-
-
 def _workspace(cwd: Path, watch: Watch) -> tuple[str, dict[str, Any]] | None:
-    root = git_dir = None
-    for directory in (cwd, *cwd.parents):
-        dot_git = directory / ".git"
-        watch.add(dot_git)
-        if dot_git.is_dir():
-            root, git_dir = directory, dot_git
-            break
-        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = (_read(dot_git, watch) or "").strip()
-            if not text.startswith("gitdir:"):
-                return None
-            target = Path(text[7:].strip())
-            root, git_dir = directory, target if target.is_absolute() else directory / target
-            break
-    if root is None or git_dir is None:
+    repo = find_repo(cwd, watch)
+    if repo is None:
         return None
-    common = git_dir
-    common_file = _read(git_dir / "commondir", watch)
-    if common_file:
-        common = git_dir / common_file.strip()
+    root, git_dir = repo
+    common, _ref, commit = head_commit(git_dir, watch)
     facts: dict[str, Any] = {}
-    remotes = _remotes(_read(common / "config", watch) or "")
+    remotes = _remotes(read_file(common / "config", watch) or "")
     if remotes:
         facts["associated_remote_urls"] = remotes
-    head = (_read(git_dir / "HEAD", watch) or "").strip()
-    commit = None
-    if head.startswith("ref:"):
-        ref = head[4:].strip()
-        commit = (_read(git_dir / ref, watch) or _read(common / ref, watch) or "").strip() or None
-        if commit is None:
-            for line in (_read(common / "packed-refs", watch) or "").splitlines():
-                parts = line.split(" ", 1)
-                if len(parts) == 2 and parts[1].strip() == ref:
-                    commit = parts[0]
-                    break
-    elif head:
-        commit = head
     if commit:
         facts["latest_git_commit_hash"] = commit
     return str(root), facts
