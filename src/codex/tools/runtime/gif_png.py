@@ -51,7 +51,7 @@ def _palette(raw: bytes) -> list[tuple[int, int, int]]:
 
 def _lzw_decode(data: bytes, min_size: int, count: int) -> bytearray:
     """GIF's variable-width LSB-first LZW; returns up to `count` palette indices."""
-    if not 2 <= min_size <= 11:
+    if not 2 <= min_size <= 8:  # the spec's range: palette indices are at most 8 bits
         raise GifError("bad LZW code size")
     clear, end = 1 << min_size, (1 << min_size) + 1
     size = min_size + 1
