@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import ssl
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from tests.client._raw_server import SSE
 from tests.client.conftest import CONVERSATION_ID, stream_all
+from tests.support.tls_server import serve_tls
 
 from codex.client import ModelClient, ModelProvider, OutputItemDone, RetryPolicy
 from codex.client.transport import new_client
@@ -40,24 +39,8 @@ class _SSE(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SSE)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}/v1", cert
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_tls(tmp_path, _SSE) as (port, cert):
+        yield f"https://127.0.0.1:{port}/v1", cert
 
 
 def _client(base_url: str, http: object = None) -> ModelClient:
