@@ -37,6 +37,7 @@ from codex.client.http_errors import (
     WriteError,
     WriteTimeout,
 )
+from codex.client.slots import Slots
 
 __all__ = ["LeanHTTP", "LeanResponse", "RequestGate"]
 
@@ -375,46 +376,21 @@ class LeanHTTP:
         self.gate = gate
         self._ssl_factory = ssl_context
         self._ssl: ssl.SSLContext | None = None
-        self._max_connections = max_connections
         self._max_keepalive = max_keepalive
         self._expiry = keepalive_expiry
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._idle_count = 0
         self._open: set[_Connection] = set()
-        self._busy = 0
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._slots = Slots(max_connections)
         self.closed = False
 
     # -- slots
 
     async def _acquire(self, timeout: float | None) -> None:
-        if self._busy < self._max_connections and not self._waiters:
-            self._busy += 1
-            return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
         try:
-            if timeout is None:
-                await waiter
-            else:
-                async with asyncio.timeout(timeout):
-                    await waiter
+            await self._slots.acquire(timeout)
         except TimeoutError:
             raise PoolTimeout() from None
-        except BaseException:
-            if waiter.done() and not waiter.cancelled():
-                self._release_slot()  # handed over just as we gave up: pass it on
-            else:
-                waiter.cancel()
-            raise
-
-    def _release_slot(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return
-        self._busy -= 1
 
     # -- connections
 
@@ -481,7 +457,7 @@ class LeanHTTP:
                         self._idle_count -= 1
                         break
         finally:
-            self._release_slot()
+            self._slots.release()
 
     # -- requests
 
@@ -541,7 +517,7 @@ class LeanHTTP:
         except BaseException:
             if conn is not None:
                 self._drop(conn)
-            self._release_slot()
+            self._slots.release()
             if gate is not None:
                 gate.leave(ticket, None)
             raise
@@ -560,4 +536,4 @@ class LeanHTTP:
         self._idle_count = 0
 
     def __repr__(self) -> str:
-        return f"<LeanHTTP [{self._busy} active | {self._idle_count} idle]>"
+        return f"<LeanHTTP [{self._slots.busy} active | {self._idle_count} idle]>"

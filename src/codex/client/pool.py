@@ -17,14 +17,14 @@ uses it; proxied requests keep httpx's own transports.
 
 from __future__ import annotations
 
-import asyncio
 import typing
-from collections import deque
 
 import httpcore
 import httpx
 from httpcore._async.interfaces import AsyncConnectionInterface
 from httpcore._synchronization import AsyncShieldCancellation
+
+from codex.client.slots import Slots
 
 __all__ = ["LeanPool", "install_lean_pool"]
 
@@ -37,14 +37,12 @@ class LeanPool(httpcore.AsyncConnectionPool):
     # Set by `_lean_init` (an existing pool is converted in place, keeping httpcore's fields).
     _idle: dict[tuple[bytes, bytes, int], list[AsyncConnectionInterface]]
     _open: set[AsyncConnectionInterface]
-    _busy: int
-    _waiters: deque[asyncio.Future[None]]
+    _slots: Slots
 
     def _lean_init(self) -> None:
         self._idle = {}
         self._open = set()
-        self._busy = 0
-        self._waiters = deque()
+        self._slots = Slots(self._max_connections)
 
     @property
     def connections(self) -> list[httpcore.AsyncConnectionInterface]:
@@ -52,30 +50,14 @@ class LeanPool(httpcore.AsyncConnectionPool):
 
     async def _acquire_slot(self, timeout: float | None) -> None:
         """Wait for a free slot among `max_connections` (FIFO, as httpcore's queue)."""
-        if self._busy < self._max_connections and not self._waiters:
-            self._busy += 1
-            return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
         try:
-            await asyncio.wait_for(waiter, timeout)
+            await self._slots.acquire(timeout)
         except TimeoutError:
             raise httpcore.PoolTimeout("timed out waiting for a connection") from None
-        except BaseException:
-            if waiter.done() and not waiter.cancelled():
-                self._release_slot()  # the slot was handed over as we were cancelled
-            else:
-                waiter.cancel()
-            raise
-        # The releaser counted the slot as ours when it woke us.
 
-    def _release_slot(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)  # the slot passes straight to the waiter
-                return
-        self._busy -= 1
+    @property
+    def _busy(self) -> int:
+        return self._slots.busy
 
     async def _checkout(self, origin: httpcore.Origin) -> AsyncConnectionInterface:
         idle = self._idle.get(_key(origin))
@@ -143,7 +125,7 @@ class LeanPool(httpcore.AsyncConnectionPool):
                     raise
                 break
         except BaseException:
-            self._release_slot()
+            self._slots.release()
             raise
         assert isinstance(response.stream, typing.AsyncIterable)
         return httpcore.Response(
@@ -203,7 +185,7 @@ class _LeanStream:
                     await closer()
         finally:
             closing = pool._checkin(self._origin, self._connection)
-            pool._release_slot()
+            pool._slots.release()
             for connection in closing:
                 await _close_quietly(connection)
 
