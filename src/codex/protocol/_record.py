@@ -3,15 +3,16 @@
 `@dataclass` compiles a fresh `__init__`, `__repr__` and `__eq__` with `exec()` for each class;
 on the ~100 event, item, op and exec-event classes `codex exec` imports at start that costs
 ~0.27 ms a class. Only `__init__` must be per class: `Record` takes equality and repr from the
-field table (`codex._fieldwise`), with the generated methods' results.
+field table (`codex._fieldwise`), with the generated methods' results, and the `__init__` comes
+from codex._dataclass (a template per shape of class, not an `exec()` per class).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
 
+from codex._dataclass import dataclass
 from codex._fieldwise import fields_equal, fields_repr
 
 __all__ = ["Record", "record"]
@@ -51,7 +52,7 @@ def record(cls: type[T] | None = None, /, *, kw_only: bool = False) -> Any:
         undocumented = klass.__dict__.get("__doc__") is None
         if undocumented:
             klass.__doc__ = "-"
-        made = dataclasses.dataclass(klass, slots=True, repr=False, eq=False, kw_only=kw_only)
+        made = dataclass(klass, slots=True, repr=False, eq=False, kw_only=kw_only)
         if undocumented:
             made.__doc__ = None
         return made

@@ -1,0 +1,390 @@
+"""`dataclass`: the stdlib decorator with the same results, without an `exec()` per method.
+
+On CPython 3.11 and 3.12 `@dataclass` writes the source of `__init__`, `__repr__`, `__eq__`,
+`__hash__`, and for frozen classes `__setattr__` and `__delattr__`, and compiles each with
+`exec()`: ~0.14 ms for a slotted class's `__init__` alone, ~0.5 ms for a frozen one with eq and
+repr. The first thread of the in-process API creates ~160 dataclasses (protocol records, config
+tables, core's values), and that compiling was a third of its first-use cost.
+
+Here the stdlib still does everything but the methods (fields, `__dataclass_fields__`,
+`__dataclass_params__`, `__match_args__`, slots, the errors), called with init, repr, eq and
+frozen off; then:
+
+- `__init__` comes from a template compiled once per *shape* (how many positional and keyword
+  parameters, which fields take a default factory, frozen, `__post_init__`), its code renamed
+  to the class's field names (`code.replace`), defaults and annotations set as the generated
+  one has them: the same signature, the same bytecode, the same errors;
+- `__repr__`, `__eq__`, `__hash__`, `__setattr__` and `__delattr__` are closures over the
+  field names, returning what the generated ones return (`__repr__` with the same recursion
+  guard; frozen checks against the class as the stdlib's closure sees it, i.e. the class before
+  slots were added);
+- `__dataclass_params__` is set back to what was asked for.
+
+Options it does not cover (order, unsafe_hash, weakref_slot, a class defining its own
+`__eq__`, `__hash__`, `__setattr__` or `__delattr__`, a frozen class with dataclass bases, a
+non-frozen one with a frozen base) and other Python versions (3.13 compiles one `exec()` per
+class already) go to `dataclasses.dataclass` unchanged. tests/protocol/test_fast_dataclass.py
+compares both on every shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from _thread import get_ident
+from collections.abc import Callable
+from dataclasses import MISSING, FrozenInstanceError
+from operator import attrgetter
+from types import FunctionType
+from typing import Any, TypeVar, dataclass_transform, overload
+
+__all__ = ["FAST", "dataclass"]
+
+T = TypeVar("T")
+
+_HAS_DEFAULT_FACTORY: Any = getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None)
+_FIELD: Any = getattr(dataclasses, "_FIELD", None)
+_FIELD_INITVAR: Any = getattr(dataclasses, "_FIELD_INITVAR", None)
+_GETSTATE: Any = getattr(dataclasses, "_dataclass_getstate", None)
+_SETSTATE: Any = getattr(dataclasses, "_dataclass_setstate", None)
+
+# The versions whose generated methods this module reproduces (checked by the tests).
+FAST = (3, 11) <= sys.version_info[:2] <= (3, 12) and None not in (
+    _HAS_DEFAULT_FACTORY,
+    _FIELD,
+    _FIELD_INITVAR,
+    _GETSTATE,
+    _SETSTATE,
+)
+
+# Body operations of a template `__init__`, per field (see _shape).
+_PARAM, _FACTORY_OR_PARAM, _FACTORY, _CONSTANT = range(4)
+
+# shape -> the compiled `__create_fn__` returning a fresh `__init__` over its closure values.
+_templates: dict[tuple[Any, ...], Any] = {}
+
+
+@overload
+def dataclass(
+    cls: type[T],
+    /,
+    *,
+    init: bool = True,
+    repr: bool = True,
+    eq: bool = True,
+    order: bool = False,
+    unsafe_hash: bool = False,
+    frozen: bool = False,
+    match_args: bool = True,
+    kw_only: bool = False,
+    slots: bool = False,
+    weakref_slot: bool = False,
+) -> type[T]: ...
+@overload
+def dataclass(
+    cls: None = None,
+    /,
+    *,
+    init: bool = True,
+    repr: bool = True,
+    eq: bool = True,
+    order: bool = False,
+    unsafe_hash: bool = False,
+    frozen: bool = False,
+    match_args: bool = True,
+    kw_only: bool = False,
+    slots: bool = False,
+    weakref_slot: bool = False,
+) -> Callable[[type[T]], type[T]]: ...
+
+
+@dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
+def dataclass(
+    cls: type[T] | None = None,
+    /,
+    *,
+    init: bool = True,
+    repr: bool = True,
+    eq: bool = True,
+    order: bool = False,
+    unsafe_hash: bool = False,
+    frozen: bool = False,
+    match_args: bool = True,
+    kw_only: bool = False,
+    slots: bool = False,
+    weakref_slot: bool = False,
+) -> Any:
+    """`dataclasses.dataclass`, same arguments, same class (see the module docstring)."""
+    options = {
+        "init": init,
+        "repr": repr,
+        "eq": eq,
+        "order": order,
+        "unsafe_hash": unsafe_hash,
+        "frozen": frozen,
+        "match_args": match_args,
+        "kw_only": kw_only,
+        "slots": slots,
+        "weakref_slot": weakref_slot,
+    }
+
+    def wrap(klass: type[T]) -> type[T]:
+        if not _covered(klass, options):
+            return dataclasses.dataclass(klass, **options)
+        return _build(klass, options)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _covered(klass: type, options: dict[str, bool]) -> bool:
+    if not FAST or options["order"] or options["unsafe_hash"] or options["weakref_slot"]:
+        return False
+    own = klass.__dict__
+    if "__eq__" in own or "__hash__" in own:
+        return False
+    frozen = options["frozen"]
+    if frozen and ("__setattr__" in own or "__delattr__" in own):
+        return False
+    for base in klass.__mro__[1:]:
+        # The stdlib checks frozen against the dataclass bases; leave any mix to it.
+        params = getattr(base, "__dataclass_params__", None)
+        if params is not None and (frozen or params.frozen):
+            return False
+    return True
+
+
+def _build(klass: type[T], options: dict[str, bool]) -> type[T]:
+    undocumented = not klass.__dict__.get("__doc__")
+    if undocumented:
+        # The stdlib would render the signature of an `__init__` not there yet; done below.
+        klass.__doc__ = "-"
+    made: Any = dataclasses.dataclass(
+        klass,
+        init=False,
+        repr=False,
+        eq=False,
+        frozen=False,
+        match_args=options["match_args"],
+        kw_only=options["kw_only"],
+        slots=options["slots"],
+    )
+    frozen = options["frozen"]
+    all_fields = made.__dataclass_fields__
+    init_fields = [f for f in all_fields.values() if f._field_type in (_FIELD, _FIELD_INITVAR)]
+    fields = [f for f in all_fields.values() if f._field_type is _FIELD]
+    own = made.__dict__
+    if options["init"]:
+        init = _init_fn(made, init_fields, frozen, options["slots"])
+        if "__init__" not in own:
+            made.__init__ = init
+    if options["repr"] and "__repr__" not in own:
+        made.__repr__ = _repr_fn(made, [f.name for f in fields if f.repr])
+    if options["eq"]:
+        made.__eq__ = _eq_fn(made, [f.name for f in fields if f.compare])
+        if frozen:
+            hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
+            made.__hash__ = _hash_fn(made, hashed)
+        else:
+            made.__hash__ = None
+    if frozen:
+        names = tuple(f.name for f in fields)
+        made.__setattr__, made.__delattr__ = _frozen_fns(made, klass, names)
+        if options["slots"]:
+            if "__getstate__" not in klass.__dict__:
+                made.__getstate__ = _GETSTATE
+            if "__setstate__" not in klass.__dict__:
+                made.__setstate__ = _SETSTATE
+    params = made.__dataclass_params__
+    params.init, params.repr, params.eq, params.frozen = (
+        options["init"],
+        options["repr"],
+        options["eq"],
+        frozen,
+    )
+    if undocumented:
+        try:
+            import inspect
+
+            text_sig = str(inspect.signature(made)).replace(" -> None", "")
+        except (TypeError, ValueError):
+            text_sig = ""
+        made.__doc__ = made.__name__ + text_sig
+    return made
+
+
+def _qualify(cls: type, fn: Any) -> Any:
+    fn.__qualname__ = f"{cls.__qualname__}.{fn.__name__}"
+    return fn
+
+
+def _init_fn(cls: type, fields: list[Any], frozen: bool, slots: bool) -> Any:
+    """The `__init__` the stdlib's `_init_fn` writes for `fields`, built from a template."""
+    std = [f for f in fields if f.init and not f.kw_only]
+    kw = [f for f in fields if f.init and f.kw_only]
+    seen_default = False
+    for f in std:
+        if not (f.default is MISSING and f.default_factory is MISSING):
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    params = std + kw
+    index = {f.name: i for i, f in enumerate(params)}
+    ops: list[tuple[int, int]] = []  # (operation, parameter index or -1)
+    attrs: list[str] = []
+    values: list[Any] = []
+    for f in fields:
+        if f.default_factory is not MISSING:
+            op, value = (_FACTORY_OR_PARAM if f.init else _FACTORY), f.default_factory
+        elif f.init:
+            op, value = _PARAM, None
+        elif slots and f.default is not MISSING:
+            op, value = _CONSTANT, f.default
+        else:
+            continue
+        if f._field_type is _FIELD_INITVAR:
+            continue
+        ops.append((op, index.get(f.name, -1)))
+        attrs.append(f.name)
+        if op != _PARAM:
+            values.append(value)
+    post_init = None
+    if hasattr(cls, "__post_init__"):
+        post_init = tuple(index[f.name] for f in fields if f._field_type is _FIELD_INITVAR)
+    shape = (len(std), len(kw), tuple(ops), frozen, post_init)
+    maker = _templates.get(shape)
+    if maker is None:
+        maker = _templates[shape] = _compile(shape)
+    inner = maker(_HAS_DEFAULT_FACTORY, object, *values)
+    code = inner.__code__
+    self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
+    rename = {f"a{i}": name for i, name in enumerate(attrs)}
+    if frozen:
+        code = code.replace(co_consts=tuple(rename.get(c, c) for c in code.co_consts))
+    else:
+        code = code.replace(co_names=tuple(rename.get(n, n) for n in code.co_names))
+    code = code.replace(co_varnames=(self_name, *(f.name for f in params)))
+    module = sys.modules.get(cls.__module__)
+    fn: Any = FunctionType(
+        code, module.__dict__ if module else {}, "__init__", None, inner.__closure__
+    )
+    defaults = [_default_of(f) for f in std]
+    while defaults and defaults[0] is MISSING:
+        defaults.pop(0)
+    fn.__defaults__ = tuple(defaults) or None
+    kw_defaults = {f.name: _default_of(f) for f in kw if _default_of(f) is not MISSING}
+    fn.__kwdefaults__ = kw_defaults or None
+    annotations = {f.name: f.type for f in params}
+    annotations["return"] = None
+    fn.__annotations__ = annotations
+    return _qualify(cls, fn)
+
+
+def _default_of(f: Any) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:
+        return _HAS_DEFAULT_FACTORY
+    return MISSING
+
+
+def _compile(shape: tuple[Any, ...]) -> Any:
+    """`__create_fn__(_HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, d0, ...)` for one
+    shape: parameters p<i>, attributes a<j> (names in the non-frozen form, string constants in
+    the frozen one), renamed per class by `_init_fn`."""
+    n_std, n_kw, ops, frozen, post_init = shape
+    args = [f"p{i}" for i in range(n_std)]
+    if n_kw:
+        args += ["*", *(f"p{i}" for i in range(n_std, n_std + n_kw))]
+    body = []
+    closure: list[str] = []
+    for j, (op, i) in enumerate(ops):
+        if op == _PARAM:
+            value = f"p{i}"
+        else:
+            d = f"d{len(closure)}"
+            closure.append(d)
+            value = {
+                _FACTORY_OR_PARAM: f"{d}() if p{i} is _HAS_DEFAULT_FACTORY else p{i}",
+                _FACTORY: f"{d}()",
+                _CONSTANT: d,
+            }[op]
+        if frozen:
+            body.append(f"__dataclass_builtins_object__.__setattr__(self,'a{j}',{value})")
+        else:
+            body.append(f"self.a{j}={value}")
+    if post_init is not None:
+        body.append(f"self.__post_init__({','.join(f'p{i}' for i in post_init)})")
+    lines = "\n".join(f"  {line}" for line in body or ["pass"])
+    outer = ", ".join(["_HAS_DEFAULT_FACTORY", "__dataclass_builtins_object__", *closure])
+    text = (
+        f"def __create_fn__({outer}):\n def __init__({','.join(['self', *args])}):\n"
+        f"{lines}\n return __init__"
+    )
+    namespace: dict[str, Any] = {}
+    exec(text, {}, namespace)  # our own template text, as dataclasses does
+    return namespace["__create_fn__"]
+
+
+def _repr_fn(cls: type, names: list[str]) -> Any:
+    running: set[tuple[int, int]] = set()
+    pairs = [(f"{name}=", attrgetter(name)) for name in names]
+
+    def __repr__(self: Any) -> str:
+        key = id(self), get_ident()
+        if key in running:
+            return "..."
+        running.add(key)
+        try:
+            shown = ", ".join([label + repr(get(self)) for label, get in pairs])
+        finally:
+            running.discard(key)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    return _qualify(cls, __repr__)
+
+
+def _as_tuple(names: list[str]) -> Any:
+    """A getter of the fields as a tuple (attrgetter alone gives a scalar for one name)."""
+    if not names:
+        return lambda obj: ()
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return attrgetter(*names)
+
+
+def _eq_fn(cls: type, names: list[str]) -> Any:
+    values = _as_tuple(names)
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return values(self) == values(other)
+        return NotImplemented
+
+    return _qualify(cls, __eq__)
+
+
+def _hash_fn(cls: type, names: list[str]) -> Any:
+    values = _as_tuple(names)
+
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
+
+    return _qualify(cls, __hash__)
+
+
+def _frozen_fns(made: type, cls: Any, names: tuple[str, ...]) -> tuple[Any, Any]:
+    """The frozen `__setattr__`/`__delattr__`; `cls` is the class the stdlib's closure holds
+    (the one before slots were added), so even its quirks match."""
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return _qualify(made, __setattr__), _qualify(made, __delattr__)
