@@ -166,8 +166,14 @@ def test_debug_config_and_exec_agree_on_a_bad_override(
 def test_a_cache_hit_never_skips_a_new_override(server: MockModelServer, tmp_path: Path) -> None:
     """The validated-config cache answers a repeat run; a new `-c` is a new key, validated."""
     home = tmp_path / "home"
+    # Valid, but declined by the pydantic-free fast path (an int for a float beyond the floats'
+    # exact range): only what pydantic validated is cached.
+    top = (
+        "mcp_servers.big = "
+        '{ command = "true", enabled = false, startup_timeout_sec = 9007199254740993 }'
+    )
     for _ in range(2):  # the second run is served by the cache
-        ok = _run(OURS, home, tmp_path, server, "exec", "--skip-git-repo-check", "hi")
+        ok = _run(OURS, home, tmp_path, server, "exec", "--skip-git-repo-check", "hi", top=top)
         assert ok.rc == 0, ok.stderr
     assert list((home / "cache" / "config").glob("*.pickle"))
     bad = _run(
@@ -180,6 +186,7 @@ def test_a_cache_hit_never_skips_a_new_override(server: MockModelServer, tmp_pat
         "exec",
         "--skip-git-repo-check",
         "hi",
+        top=top,
     )
     _assert_one_line_failure(bad, "approval_policy")
 

@@ -1,6 +1,8 @@
-"""The validated-config cache: a repeat run with the same effective configuration gets its
-`Config` without importing pydantic; any change of input is a new validation; errors are never
-cached; a broken cache is ignored. Real CLI runs in a scratch HOME (`codex debug config`)."""
+"""The validated-config cache: a repeat run of a configuration pydantic had to validate (one the
+pydantic-free fast path declines) gets its `Config` without importing pydantic; any change of
+input is a new validation; errors are never cached; a broken cache is ignored. Real CLI runs in
+a scratch HOME (`codex debug config`). The common case never reaches the cache
+(test_fast_validate.py)."""
 
 from __future__ import annotations
 
@@ -17,12 +19,19 @@ from tests.support.codex_cli import RunCodex
 from codex.config import ConfigOverrides, load_config
 from codex.config.cache import KEEP, cache_dir
 
+# Valid, but declined by the fast path (an int for a float beyond the floats' exact range is
+# left to pydantic's rounding): pydantic validates it, and the cache remembers that.
+DECLINED = (
+    "mcp_servers.big = "
+    '{ command = "true", enabled = false, startup_timeout_sec = 9007199254740993 }\n'
+)
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     path = tmp_path / "codex-home"
     path.mkdir()
-    (path / "config.toml").write_text('model = "first"\n')
+    (path / "config.toml").write_text(DECLINED + 'model = "first"\n')
     return path
 
 
@@ -76,15 +85,15 @@ def test_editing_config_toml_is_seen_and_validated_again(
     scratch_env: dict[str, str], tmp_path: Path, home: Path
 ) -> None:
     assert value(show(scratch_env, tmp_path, home), "model").startswith('"first"')
-    (home / "config.toml").write_text('model = "second"\n')
+    (home / "config.toml").write_text(DECLINED + 'model = "second"\n')
     again = show(scratch_env, tmp_path, home)
     assert value(again, "model").startswith('"second"')
     assert "pydantic" in pydantic_modules(again)
-    (home / "config.toml").write_text('model = "first"\n')  # back to a cached configuration
+    (home / "config.toml").write_text(DECLINED + 'model = "first"\n')  # back to a cached one
     back = show(scratch_env, tmp_path, home)
     assert value(back, "model").startswith('"first"')
     assert pydantic_modules(back) == []
-    (home / "config.toml").write_text("model = 5\n")
+    (home / "config.toml").write_text(DECLINED + "model = 5\n")
     bad = show(scratch_env, tmp_path, home)
     assert bad.returncode == 2
     assert (
@@ -102,7 +111,7 @@ def test_c_override_is_part_of_the_key_and_origins_are_this_runs(
     other = show(scratch_env, tmp_path, home, "-c", "model=y")
     assert value(other, "model").startswith('"y"')
     # The same effective tree from the file instead of `-c`: a cache hit, but its own origins.
-    (home / "config.toml").write_text('model = "x"\n')
+    (home / "config.toml").write_text(DECLINED + 'model = "x"\n')
     from_file = show(scratch_env, tmp_path, home)
     assert pydantic_modules(from_file) == []
     assert value(from_file, "model").endswith(f"# {home / 'config.toml'}")

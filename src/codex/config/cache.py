@@ -1,5 +1,9 @@
-"""The validated-config cache: a run whose effective configuration was validated before reuses
+"""The validated-config cache: a run whose configuration pydantic had to validate before reuses
 that `Config` (pickled) instead of importing pydantic and building its validators again.
+
+Consulted only for what the pydantic-free fast path (codex.config.fast_validate) declines: that
+path builds a valid configuration in less time than a lookup here takes, and storing its result
+would put a file into every fresh CODEX_HOME for nothing (~5 ms on a cold first thread start).
 
 One file per configuration under `$CODEX_HOME/cache/config/<key>.pickle` (directory 0700, files
 0600, written atomically, read only when owned by us and not group/world-writable). The key is a
@@ -29,7 +33,15 @@ log = logging.getLogger(__name__)
 KEEP = 32
 """How many cached configurations to keep (the most recently used)."""
 
-_MODULES = ("types.py", "schema.py", "features.py", "model.py", "layers.py", "validate.py")
+_MODULES = (
+    "types.py",
+    "schema.py",
+    "features.py",
+    "model.py",
+    "layers.py",
+    "validate.py",
+    "fast_validate.py",
+)
 
 
 class _Uncacheable(Exception):

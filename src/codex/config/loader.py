@@ -5,7 +5,8 @@ Layers, lowest first (spec-core §6.1–6.3): the config file (or `--config-file
 raw tree), the managed config. Then a legacy `[profiles.NAME]` table's keys override the top
 level, command-line flags override everything, and what is still unset gets
 upstream's defaults (trust-based for `sandbox_mode` and `approval_policy`). Reads only, but
-for the validated-config cache (codex.config.cache) that spares a repeat run pydantic.
+for the validated-config cache (codex.config.cache), which spares a repeat run pydantic where
+the pydantic-free validation of the common case (codex.config.fast_validate) declined.
 """
 
 from __future__ import annotations
@@ -216,31 +217,49 @@ def _resolve_relative_paths(effective: LayeredTree, cwd: Path) -> None:
 def _validate(
     layers: LayeredTree, effective: LayeredTree, paths: ConfigPaths, cwd: Path, profile: str | None
 ) -> Config:
-    """pydantic validates; a configuration validated before comes from the cache instead.
-
-    Two trees are validated: every value as written (`layers`: file, profile file, `-c`,
+    """Both trees validated: every value as written (`layers`: file, profile file, `-c`,
     managed), then the effective one (profile applied, flags on top). The first is what 0.169
     deserializes before anything overrides it: a bad `approval_policy` in config.toml or `-c` is
-    an error even when `codex exec` (which forces `never`) or a profile replaces it. The cache
-    key covers both trees, so a hit means exactly these values were validated before.
+    an error even when `codex exec` (which forces `never`) or a profile replaces it.
+
+    A valid configuration is built without pydantic (codex.config.fast_validate, ~2 ms cold).
+    Only what that path declines goes to pydantic (codex.config.validate), which reports every
+    error; a valid configuration pydantic had to judge is remembered by the validated-config
+    cache, whose key covers both trees, so a repeat run skips pydantic for it too.
     """
-    from codex.config import cache
+    from codex.config.fast_validate import fast_config
 
     where = {"codex_home": paths.codex_home, "config_file": paths.config_file, "cwd": cwd}
     raw = {**layers.tree, **where}
     data = {**effective.tree, **where, "profile": profile}
+    config = fast_config(data) if fast_config(raw) is not None else None
+    if config is None:
+        config = _validate_declined(layers, effective, paths, raw, data)
+    for name in config.unknown_keys:
+        log.debug("unknown config key `%s` ignored", name)
+    object.__setattr__(config, "_origins", dict(effective.origins))
+    return config
+
+
+def _validate_declined(
+    layers: LayeredTree,
+    effective: LayeredTree,
+    paths: ConfigPaths,
+    raw: dict[str, Any],
+    data: dict[str, Any],
+) -> Config:
+    """The trees the fast path declined: from the cache when validated before, else pydantic
+    (the one-line error of the first problem; a valid result is stored)."""
+    from codex.config import cache
+    from codex.config.validate import validate_config
+
     key = cache.cache_key({"as_written": raw, "effective": data})
     config = None if key is None else cache.load(paths.codex_home, key)
     if config is None:
-        from codex.config.validate import validate_config
-
         validate_config(raw, layers, str(paths.config_file))
         config = validate_config(data, effective, str(paths.config_file))
         if key is not None:
             cache.store(paths.codex_home, key, config)
-    for name in config.unknown_keys:
-        log.debug("unknown config key `%s` ignored", name)
-    object.__setattr__(config, "_origins", dict(effective.origins))
     return config
 
 

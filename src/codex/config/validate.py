@@ -1,26 +1,30 @@
-"""pydantic, the validator of config: the effective raw tree → one frozen `Config`, or the one-line
-error a user reads. The only config module that imports pydantic (it is imported lazily, and not
-at all when the validated-config cache answers)."""
+"""Config validation: the effective raw tree → one frozen `Config`, or the one-line error a user
+reads. A valid tree is built without pydantic (codex.config.fast_validate); pydantic, the
+authority, judges whatever that path is not sure of and reports every error. The only config
+module that imports pydantic, lazily: a valid config (or one from the validated-config cache)
+never loads it."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from codex.config.errors import config_error
 from codex.config.layers import LayeredTree
 from codex.config.model import Config
 from codex.config.schema import Table
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
 
 
 def adapter(kind: type[Any]) -> TypeAdapter[Any]:
-    """The (built once) validator of a table type."""
+    """The (built once) pydantic validator of a table type."""
     found = _ADAPTERS.get(kind)
     if found is None:
+        from pydantic import TypeAdapter
+
         found = _ADAPTERS[kind] = TypeAdapter(kind)
     return found
 
@@ -28,6 +32,21 @@ def adapter(kind: type[Any]) -> TypeAdapter[Any]:
 def validate_config(data: dict[str, Any], layers: LayeredTree, config_file: str) -> Config:
     """`data` (the effective tree plus codex_home, config_file, cwd, profile) as a `Config`.
     Raises `UsageError` naming the file (or -c option) and key of the first problem."""
+    from codex.config.fast_validate import fast_config
+
+    config = fast_config(data)
+    if config is not None:
+        return config
+    return pydantic_config(data, layers, config_file)
+
+
+def pydantic_config(data: dict[str, Any], layers: LayeredTree, config_file: str) -> Config:
+    """`validate_config` by pydantic alone (the fall-back, and the reference the fast path is
+    tested against)."""
+    from pydantic import ValidationError
+
+    from codex.config.errors import config_error
+
     try:
         config: Config = adapter(Config).validate_python(data)
     except ValidationError as err:
