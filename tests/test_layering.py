@@ -25,6 +25,7 @@ HELPERS = (
     "codex._lazy",
     "codex._atomic",
     "codex._fieldwise",
+    "codex._dataclass",
     "codex._filelock",
     "codex.__version__",
 )

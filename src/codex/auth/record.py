@@ -7,10 +7,11 @@ Secrets (keys, tokens) are excluded from every repr.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.auth.errors import AuthStorageError
 from codex.auth.jwt import IdTokenInfo, JwtError
 

@@ -9,8 +9,7 @@ and the body ended. `Retrying` announces each new attempt so front ends can show
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from codex._dataclass import dataclass
 from codex.client.errors import ModelError
 from codex.protocol.items import ResponseItem
 from codex.protocol.usage import RateLimitSnapshot, TokenUsage

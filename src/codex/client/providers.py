@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from codex import __version__
+from codex._dataclass import dataclass
 from codex.client.errors import EnvVarError
 
 WireApi = Literal["responses", "chat"]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import platform
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any
 
 from codex import __version__
+from codex._dataclass import dataclass
 from codex.client.errors import UnsupportedOperation
 
 OUTPUT_SCHEMA_NAME = "codex_output_schema"

@@ -7,7 +7,9 @@ import asyncio
 import random
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from codex._dataclass import dataclass
 
 INITIAL_DELAY = 0.2
 BACKOFF_FACTOR = 2.0

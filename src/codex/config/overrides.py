@@ -9,9 +9,9 @@ no pydantic here: the CLI builds a `ConfigOverrides` on every run.
 from __future__ import annotations
 
 from collections.abc import MutableMapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.errors import UsageError
 
 

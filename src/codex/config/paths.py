@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.config.overrides import ConfigOverrides
 from codex.errors import UsageError
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from codex._dataclass import dataclass
 from codex.config.layers import LayeredTree
 from codex.config.overrides import ConfigOverrides
 from codex.config.paths import ConfigPaths

@@ -9,10 +9,11 @@ so a newer config never breaks us.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
 
+from codex._dataclass import dataclass
 from codex._fieldwise import fields_equal, fields_hash, fields_repr
 from codex.config.types import After, Argv, Before, TomlPath, choice, invalid
 from codex.protocol.config_types import (

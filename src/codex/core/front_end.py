@@ -8,9 +8,9 @@ approval policy) is a field here, set once by the front end that owns it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from codex._dataclass import dataclass
 from codex.protocol.originator import DEFAULT_ORIGINATOR
 
 __all__ = ["FrontEnd", "LocalModel", "Resume"]

@@ -6,7 +6,7 @@ listed here can still be used by name (`-m`, `model = ...`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from codex._dataclass import dataclass
 
 __all__ = ["EFFORT_DESCRIPTIONS", "EFFORT_LABELS", "MODELS", "ModelInfo", "find_model"]
 

@@ -12,9 +12,9 @@ import datetime as _dt
 import os
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 
+from codex._dataclass import dataclass
 from codex.core.stat_cache import Stamp, StatCache, Watch
 from codex.protocol.items import InputText, Message, ResponseItem
 

@@ -12,10 +12,10 @@ history wholesale. Never does I/O itself except through the recorder and the mod
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codex._dataclass import dataclass
 from codex.core.history import ContextHistory
 from codex.core.model import ModelStreamer, open_model
 from codex.core.prompt import (

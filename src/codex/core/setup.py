@@ -8,11 +8,13 @@ Front ends never call this module: they call open_session.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
+from codex._dataclass import dataclass
 
 if TYPE_CHECKING:
     from codex.config import Config

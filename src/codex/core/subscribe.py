@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from codex._dataclass import dataclass
 from codex.protocol.events import Event, ShutdownComplete
 
 __all__ = ["DEFAULT_MAXSIZE", "EventsDropped", "Subscription", "is_turn_end"]

@@ -14,9 +14,10 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.client import ModelError, Prompt
 from codex.client.events import (
     Completed,

@@ -19,8 +19,9 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from codex._dataclass import dataclass
 
 ZERO_OID = "0" * 40
 DEV_NULL = "/dev/null"

@@ -13,10 +13,10 @@ front end answers with `Session.submit(ExecApproval(...) / PatchApproval(...))` 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codex._dataclass import dataclass
 from codex.core.subscribe import EventsDropped, Subscription, is_turn_end
 from codex.protocol.events import Event
 from codex.protocol.usage import TokenUsage

@@ -19,6 +19,7 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
 
+from codex._dataclass import dataclass
 from codex.protocol._record import Record
 
 __all__ = [
@@ -184,7 +185,7 @@ def _install_fast_to_dict(cls: type[WireModel]) -> Callable[[WireModel], dict[st
     return fast
 
 
-@dataclasses.dataclass(slots=True)
+@dataclass(slots=True)
 class RawWire:
     """A message of a type we do not model (a newer event, an unknown op), kept verbatim so it
     round-trips unchanged. `RawEvent` and `RawOp` subclass it to keep the two kinds apart."""

@@ -14,10 +14,10 @@ spells out the union for type checkers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.protocol._event_registry import EVENT_TYPES, event
 from codex.protocol._record import record
 from codex.protocol._wire import RawWire, WireModel, absent_field, extra_field, parse_sandbox_policy

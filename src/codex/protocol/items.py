@@ -10,9 +10,10 @@ Pure data: no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.protocol._record import record
 from codex.protocol._wire import (
     WireModel,

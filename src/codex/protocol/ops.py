@@ -10,10 +10,11 @@ Pure data, no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.protocol._record import record
 from codex.protocol._wire import (
     RawWire,

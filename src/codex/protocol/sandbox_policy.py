@@ -7,9 +7,10 @@ read-only carve-outs) is `codex.sandbox.policy`; how it is enforced is `codex.sa
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from codex._dataclass import dataclass
 
 
 class SandboxPolicyType(StrEnum):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from codex._dataclass import dataclass
 from codex.protocol.config_types import SandboxMode
 from codex.protocol.sandbox_policy import SandboxPolicy, SandboxPolicyType
 

@@ -12,9 +12,11 @@ Nothing here does I/O.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any, Literal, TypeAlias
+
+from codex._dataclass import dataclass
 
 JsonObject: TypeAlias = dict[str, Any]
 

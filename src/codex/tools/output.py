@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from enum import StrEnum
 
 import orjson
 
+from codex._dataclass import dataclass
 from codex.protocol.usage import approx_token_count
 
 __all__ = [

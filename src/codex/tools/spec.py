@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
+from codex._dataclass import dataclass
 from codex.tools.apply_patch.grammar import APPLY_PATCH_LARK_GRAMMAR
 from codex.tools.output import TruncationPolicy
 

@@ -9,10 +9,11 @@ exec sessions. Handlers never reach past this object into the session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from codex._dataclass import dataclass
 from codex.protocol.config_types import AskForApproval
 from codex.protocol.items import (
     CustomToolCallOutput,

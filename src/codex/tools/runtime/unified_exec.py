@@ -14,9 +14,9 @@ import contextlib
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from codex._dataclass import dataclass
 from codex.tools.output import format_exec_command_output, new_chunk_id
 
 if TYPE_CHECKING:
