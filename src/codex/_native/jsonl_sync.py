@@ -43,7 +43,10 @@ class BackgroundSync:
     def __init__(self, sync: Callable[[], None]) -> None:
         self._sync = sync
         self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
+        # Made by the first wait() that finds a job in flight (a close racing its turn end's
+        # fsync, rare): a Condition per writer cost every thread start 4 more objects for the
+        # collector to track and three AttributeErrors raised inside its constructor.
+        self._idle: threading.Condition | None = None
         self._wanted = 0  # generation of the writes that want an fsync
         self._busy = False  # a job is queued or running for this writer
         self._error: OSError | None = None
@@ -80,7 +83,8 @@ class BackgroundSync:
                     self._error = error
                 if self._wanted == target or self._error is not None:
                     self._busy = False
-                    self._idle.notify_all()
+                    if self._idle is not None:
+                        self._idle.notify_all()
                     return
 
     def wait(self, timeout: float = WAIT_LIMIT) -> bool:
@@ -93,6 +97,10 @@ class BackgroundSync:
         if os.getpid() != self._pid:
             return True
         with self._lock:
+            if not self._busy:
+                return True
+            if self._idle is None:  # under the lock: the worker notifies it once it exists
+                self._idle = threading.Condition(self._lock)
             return self._idle.wait_for(lambda: not self._busy, timeout)
 
     def idle(self) -> bool:
