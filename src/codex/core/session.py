@@ -164,7 +164,10 @@ class Session:
             summary=None,
         )
         self._startup_warnings: list[str] = []
-        self._events: asyncio.Queue[Event] | None = asyncio.Queue()  # None: turned off
+        # The classic queue (next_event()), made by its first reader; events wait in `_backlog`
+        # until then (most sessions are read through subscribe(), which turns it off for good).
+        self._events: asyncio.Queue[Event] | None = None
+        self._backlog: list[Event] | None = []
         self._classic_read = False  # next_event() / events() was called
         self._subscribers: list[Subscription] = []
         self._submissions: asyncio.Queue[ops.Submission] = asyncio.Queue()
@@ -310,17 +313,24 @@ class Session:
                 return
 
     def _classic(self) -> asyncio.Queue[Event]:
-        if self._events is None:
-            raise RuntimeError(
-                "this session is read through subscribe()/run_turn(); next_event() is off"
-            )
-        return self._events
+        queue = self._events
+        if queue is None:
+            backlog = self._backlog
+            if backlog is None:
+                raise RuntimeError(
+                    "this session is read through subscribe()/run_turn(); next_event() is off"
+                )
+            queue = self._events = asyncio.Queue()
+            for event in backlog:
+                queue.put_nowait(event)
+            self._backlog = None
+        return queue
 
     def subscribe(self, maxsize: int | None = DEFAULT_MAXSIZE) -> Subscription:
         """A new reader of every event from now on (codex.core.subscribe; `maxsize=None`:
         unbounded, for a reader that keeps up). Close it (or read to shutdown) when done."""
         if not self._classic_read:
-            self._events = None  # nobody reads the classic queue: stop filling it
+            self._events = self._backlog = None  # nobody reads the classic queue: stop filling it
         subscription = Subscription(maxsize, on_close=self._unsubscribe)
         self._subscribers.append(subscription)
         return subscription
@@ -393,6 +403,8 @@ class Session:
         event = Event(sub_id, msg)
         if self._events is not None:
             self._events.put_nowait(event)
+        elif self._backlog is not None:
+            self._backlog.append(event)
         for subscription in self._subscribers:
             subscription.offer(event)
         self.state.record_event(msg)
