@@ -6,19 +6,19 @@ On CPython 3.11 and 3.12 `@dataclass` writes the source of `__init__`, `__repr__
 repr. The first thread of the in-process API creates ~160 dataclasses (protocol records, config
 tables, core's values), and that compiling was a third of its first-use cost.
 
-Here the stdlib still does everything but the methods (fields, `__dataclass_fields__`,
-`__dataclass_params__`, `__match_args__`, slots, the errors), called with init, repr, eq and
-frozen off; then:
+Here `_build` takes the stdlib's `_process_class` steps in the same order, with its own helpers
+where they are cheap or rare (`Field`, `_get_field` for ClassVar/InitVar/KW_ONLY annotations,
+`_add_slots`, the params), but:
 
+- a plain annotation (a string whose leading name is none of ClassVar, InitVar, KW_ONLY) is
+  looked at once, not by three regular-expression tests;
 - `__init__` comes from a template compiled once per *shape* (how many positional and keyword
   parameters, which fields take a default factory, frozen, `__post_init__`), its code renamed
   to the class's field names (`code.replace`), defaults and annotations set as the generated
   one has them: the same signature, the same bytecode, the same errors;
 - `__repr__`, `__eq__`, `__hash__`, `__setattr__` and `__delattr__` are closures over the
   field names, returning what the generated ones return (`__repr__` with the same recursion
-  guard; frozen checks against the class as the stdlib's closure sees it, i.e. the class before
-  slots were added);
-- `__dataclass_params__` is set back to what was asked for.
+  guard; frozen ones closed over the class before slots are added, as the stdlib's are).
 
 Options it does not cover (order, unsafe_hash, weakref_slot, a class defining its own
 `__eq__`, `__hash__`, `__setattr__` or `__delattr__`, a frozen class with dataclass bases, a
@@ -29,14 +29,15 @@ compares both on every shape.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import sys
 from _thread import get_ident
 from collections.abc import Callable
-from dataclasses import MISSING, FrozenInstanceError
+from dataclasses import MISSING, Field, FrozenInstanceError, field
 from operator import attrgetter
-from types import FunctionType
-from typing import Any, TypeVar, dataclass_transform, overload
+from types import FunctionType, MemberDescriptorType
+from typing import Any, ClassVar, TypeVar, _GenericAlias, dataclass_transform, overload  # type: ignore[attr-defined]
 
 __all__ = ["FAST", "dataclass"]
 
@@ -45,16 +46,24 @@ T = TypeVar("T")
 _HAS_DEFAULT_FACTORY: Any = getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None)
 _FIELD: Any = getattr(dataclasses, "_FIELD", None)
 _FIELD_INITVAR: Any = getattr(dataclasses, "_FIELD_INITVAR", None)
-_GETSTATE: Any = getattr(dataclasses, "_dataclass_getstate", None)
-_SETSTATE: Any = getattr(dataclasses, "_dataclass_setstate", None)
+_ADD_SLOTS: Any = getattr(dataclasses, "_add_slots", None)
+_DataclassParams: Any = getattr(dataclasses, "_DataclassParams", None)
+_MODULE_IDENTIFIER_RE: Any = getattr(dataclasses, "_MODULE_IDENTIFIER_RE", None)
+_get_field: Any = getattr(dataclasses, "_get_field", None)
+_is_kw_only: Any = getattr(dataclasses, "_is_kw_only", None)
+_is_type: Any = getattr(dataclasses, "_is_type", None)
 
 # The versions whose generated methods this module reproduces (checked by the tests).
 FAST = (3, 11) <= sys.version_info[:2] <= (3, 12) and None not in (
     _HAS_DEFAULT_FACTORY,
     _FIELD,
     _FIELD_INITVAR,
-    _GETSTATE,
-    _SETSTATE,
+    _ADD_SLOTS,
+    _DataclassParams,
+    _MODULE_IDENTIFIER_RE,
+    _get_field,
+    _is_kw_only,
+    _is_type,
 )
 
 # Body operations of a template `__init__`, per field (see _shape).
@@ -154,62 +163,131 @@ def _covered(klass: type, options: dict[str, bool]) -> bool:
 
 
 def _build(klass: type[T], options: dict[str, bool]) -> type[T]:
-    undocumented = not klass.__dict__.get("__doc__")
-    if undocumented:
-        # The stdlib would render the signature of an `__init__` not there yet; done below.
-        klass.__doc__ = "-"
-    made: Any = dataclasses.dataclass(
-        klass,
-        init=False,
-        repr=False,
-        eq=False,
-        frozen=False,
-        match_args=options["match_args"],
-        kw_only=options["kw_only"],
-        slots=options["slots"],
-    )
-    frozen = options["frozen"]
-    all_fields = made.__dataclass_fields__
+    """The stdlib's `_process_class` for the covered options, step for step, with the methods
+    made here instead of compiled."""
+    cls: Any = klass
+    init, frozen, slots = options["init"], options["frozen"], options["slots"]
+    cls.__dataclass_params__ = _params(options)
+    all_fields: dict[str, Any] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        base_fields = getattr(base, "__dataclass_fields__", None)
+        if base_fields is not None:
+            for f in base_fields.values():
+                all_fields[f.name] = f
+    annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - as the stdlib reads it
+    own_fields = _own_fields(cls, annotations, options["kw_only"])
+    for f in own_fields:
+        all_fields[f.name] = f
+        if isinstance(getattr(cls, f.name, None), Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    for name, value in cls.__dict__.items():
+        if isinstance(value, Field) and name not in annotations:
+            raise TypeError(f"{name!r} is a field but has no type annotation")
+    cls.__dataclass_fields__ = all_fields
     init_fields = [f for f in all_fields.values() if f._field_type in (_FIELD, _FIELD_INITVAR)]
     fields = [f for f in all_fields.values() if f._field_type is _FIELD]
-    own = made.__dict__
-    if options["init"]:
-        init = _init_fn(made, init_fields, frozen, options["slots"])
+    own = cls.__dict__
+    if init:
+        made_init = _init_fn(cls, init_fields, frozen, slots)
         if "__init__" not in own:
-            made.__init__ = init
+            cls.__init__ = made_init
     if options["repr"] and "__repr__" not in own:
-        made.__repr__ = _repr_fn(made, [f.name for f in fields if f.repr])
+        cls.__repr__ = _repr_fn(cls, [f.name for f in fields if f.repr])
     if options["eq"]:
-        made.__eq__ = _eq_fn(made, [f.name for f in fields if f.compare])
+        cls.__eq__ = _eq_fn(cls, [f.name for f in fields if f.compare])
+    if frozen:
+        cls.__setattr__, cls.__delattr__ = _frozen_fns(cls, tuple(f.name for f in fields))
+    if options["eq"]:
         if frozen:
             hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
-            made.__hash__ = _hash_fn(made, hashed)
+            cls.__hash__ = _hash_fn(cls, hashed)
         else:
-            made.__hash__ = None
-    if frozen:
-        names = tuple(f.name for f in fields)
-        made.__setattr__, made.__delattr__ = _frozen_fns(made, klass, names)
-        if options["slots"]:
-            if "__getstate__" not in klass.__dict__:
-                made.__getstate__ = _GETSTATE
-            if "__setstate__" not in klass.__dict__:
-                made.__setstate__ = _SETSTATE
-    params = made.__dataclass_params__
-    params.init, params.repr, params.eq, params.frozen = (
-        options["init"],
-        options["repr"],
-        options["eq"],
-        frozen,
-    )
-    if undocumented:
+            cls.__hash__ = None
+    if not cls.__doc__:
         try:
             import inspect
 
-            text_sig = str(inspect.signature(made)).replace(" -> None", "")
+            text_sig = str(inspect.signature(cls)).replace(" -> None", "")
         except (TypeError, ValueError):
             text_sig = ""
-        made.__doc__ = made.__name__ + text_sig
-    return made
+        cls.__doc__ = cls.__name__ + text_sig
+    if options["match_args"] and "__match_args__" not in own:
+        match_args = tuple(f.name for f in init_fields if f.init and not f.kw_only)
+        setattr(cls, "__match_args__", match_args)  # noqa: B010 - mypy refuses the attribute
+    if slots:
+        cls = _ADD_SLOTS(cls, frozen, False)
+    abc.update_abstractmethods(cls)
+    return cls
+
+
+def _params(options: dict[str, bool]) -> Any:
+    values = [options[name] for name in ("init", "repr", "eq", "order", "unsafe_hash", "frozen")]
+    if sys.version_info >= (3, 12):
+        values += [options[name] for name in ("match_args", "kw_only", "slots", "weakref_slot")]
+    return _DataclassParams(*values)
+
+
+def _own_fields(cls: Any, annotations: dict[str, Any], kw_only: bool) -> list[Any]:
+    """The stdlib's field collection: a plain annotation (the usual case, a string naming no
+    ClassVar, InitVar or KW_ONLY) becomes its Field here, once; anything else takes the
+    stdlib's own steps (`_get_field`, the KW_ONLY marker)."""
+    module = sys.modules.get(cls.__module__)
+    namespace = module.__dict__ if module is not None else None
+    fields = []
+    kw_only_seen = False
+    for name, annotation in annotations.items():
+        if namespace is not None and isinstance(annotation, str):
+            match = _MODULE_IDENTIFIER_RE.match(annotation)
+            plain = match is None or (
+                not match.group(1) and not _special(namespace.get(match.group(2)))
+            )
+        else:
+            plain = False
+        if plain:
+            default = getattr(cls, name, MISSING)
+            if isinstance(default, Field):
+                f: Any = default
+            else:
+                if isinstance(default, MemberDescriptorType):
+                    default = MISSING  # a slot of a base: no default
+                f = field(default=default)
+            f.name = name
+            f.type = annotation
+            f._field_type = _FIELD
+            if f.kw_only is MISSING:
+                f.kw_only = kw_only
+            if f.default.__class__.__hash__ is None:
+                raise ValueError(
+                    f"mutable default {type(f.default)} for field {f.name} is not allowed:"
+                    " use default_factory"
+                )
+            fields.append(f)
+        elif _is_kw_only(annotation, dataclasses) or (
+            isinstance(annotation, str)
+            and _is_type(annotation, cls, dataclasses, dataclasses.KW_ONLY, _is_kw_only)
+        ):
+            if kw_only_seen:
+                raise TypeError(f"{name!r} is KW_ONLY, but KW_ONLY has already been specified")
+            kw_only_seen = True
+            kw_only = True
+        else:
+            fields.append(_get_field(cls, name, annotation, kw_only))
+    return fields
+
+
+def _special(value: Any) -> bool:
+    """Whether a name an annotation starts with is ClassVar, InitVar or KW_ONLY (the stdlib's
+    `_is_classvar`, `_is_initvar` and `_is_kw_only` tests)."""
+    return (
+        value is ClassVar
+        or (type(value) is _GenericAlias and value.__origin__ is ClassVar)
+        or value is dataclasses.InitVar
+        or type(value) is dataclasses.InitVar
+        or value is dataclasses.KW_ONLY
+    )
 
 
 def _qualify(cls: type, fn: Any) -> Any:
@@ -373,9 +451,9 @@ def _hash_fn(cls: type, names: list[str]) -> Any:
     return _qualify(cls, __hash__)
 
 
-def _frozen_fns(made: type, cls: Any, names: tuple[str, ...]) -> tuple[Any, Any]:
-    """The frozen `__setattr__`/`__delattr__`; `cls` is the class the stdlib's closure holds
-    (the one before slots were added), so even its quirks match."""
+def _frozen_fns(cls: Any, names: tuple[str, ...]) -> tuple[Any, Any]:
+    """The frozen `__setattr__`/`__delattr__`, closed over the class before slots are added, as
+    the stdlib's are (so even their quirks match)."""
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
         if type(self) is cls or name in names:
@@ -387,4 +465,4 @@ def _frozen_fns(made: type, cls: Any, names: tuple[str, ...]) -> tuple[Any, Any]
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
-    return _qualify(made, __setattr__), _qualify(made, __delattr__)
+    return _qualify(cls, __setattr__), _qualify(cls, __delattr__)
