@@ -306,31 +306,31 @@ def _table(kind: type[Any]) -> Validator:
 def _compile_table(kind: type[Any]) -> Validator:
     """A dict → instance of the table `kind`, as pydantic's dataclass schema with Table's hook:
     a dict (not an instance) is the input, the `_check` runs first, the alias of a field wins
-    over its name, unknown keys are ignored then kept in `_extra` (keep_unknown_keys)."""
+    over its name, unknown keys are ignored then kept in `_extra` (keep_unknown_keys). A field's
+    type is resolved when a tree first sets it: most of `Config`'s sixty are seldom written."""
     if kind.__dict__.get("__get_pydantic_core_schema__", None) is not None and kind is not Table:
         raise Unsupported(f"{kind.__name__} has its own pydantic schema hook")
     if dict(getattr(kind, "__pydantic_config__", {})) != _TABLE_CONFIG:
         raise Unsupported(f"{kind.__name__}'s pydantic config")
     module = sys.modules[kind.__module__].__dict__
     aliases: dict[str, str] = dict(kind._aliases)
-    by_key: dict[str, tuple[str, Validator]] = {}
+    annotations: dict[str, Any] = {}  # field name -> its annotation
+    by_key: dict[str, str] = {}  # a key of the raw table -> the field it sets
     required: list[str] = []
     not_init: set[str] = set()
-    names: set[str] = set()
     for item in dataclasses.fields(kind):
         if not item.init:
             not_init.add(item.name)
             continue
         if item.name.startswith("_"):
             raise Unsupported(f"{kind.__name__}.{item.name}: an init field named with _")
-        names.add(item.name)
-        entry = (item.name, _field_validator(item.type, module))
-        by_key[item.name] = entry
+        annotations[item.name] = item.type
+        by_key[item.name] = item.name
         if item.name in aliases:
-            by_key[aliases[item.name]] = entry
+            by_key[aliases[item.name]] = item.name
         if item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING:
             required.append(item.name)
-    if set(aliases) - names or set(aliases.values()) & (names | not_init):
+    if set(aliases) - set(annotations) or set(aliases.values()) & (set(annotations) | not_init):
         raise Unsupported(f"{kind.__name__}'s aliases")
     # As keep_unknown_keys has it: the names of the fields not named with `_`, and the aliases.
     known = frozenset(
@@ -338,6 +338,7 @@ def _compile_table(kind: type[Any]) -> Validator:
     ) | frozenset(aliases.values())
     check = kind.__dict__.get("_check") if kind is not Table else None
     check_fn: Validator | None = None if check is None else check.__func__
+    compiled: dict[str, Validator] = {}
 
     def build(raw: Any) -> Any:
         if type(raw) is not dict:
@@ -347,15 +348,17 @@ def _compile_table(kind: type[Any]) -> Validator:
             _fallback()
         values: dict[str, Any] = {}
         for key, value in data.items():
-            entry = by_key.get(key)
-            if entry is None:
+            name = by_key.get(key)
+            if name is None:
                 if key in not_init:  # pydantic's handling of these is not mirrored
                     _fallback()
                 continue
-            name, validate = entry
             alias = aliases.get(key)
             if alias is not None and alias in data:
                 continue  # the alias is read first; the name's value is not even looked at
+            validate = compiled.get(name)
+            if validate is None:
+                validate = compiled[name] = _field_validator(annotations[name], module)
             values[name] = validate(value)
         for name in required:
             if name not in values:
@@ -367,4 +370,14 @@ def _compile_table(kind: type[Any]) -> Validator:
     return build
 
 
-__all__ = ["Fallback", "Unsupported", "compile_type", "fast_config"]
+def field_validators(kind: type[Any]) -> dict[str, Validator]:
+    """Every init field's validator, compiled now (tests: no field type is unsupported)."""
+    module = sys.modules[kind.__module__].__dict__
+    return {
+        item.name: _field_validator(item.type, module)
+        for item in dataclasses.fields(kind)
+        if item.init
+    }
+
+
+__all__ = ["Fallback", "Unsupported", "compile_type", "fast_config", "field_validators"]
