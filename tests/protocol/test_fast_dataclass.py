@@ -15,11 +15,17 @@ import re
 import sys
 import textwrap
 import types
+from importlib.machinery import SourceFileLoader
+from importlib.util import module_from_spec, spec_from_loader
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codex import _dataclass
+from codex import _dataclass, _dataclass_init, _dataclass_templates
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src"
 
 CASES: dict[str, tuple[str, str, list[tuple[tuple[Any, ...], dict[str, Any]]]]] = {
     # name: (decorator arguments, class body, constructor calls to compare)
@@ -264,25 +270,38 @@ def test_same_class_as_stdlib(case: str, documented: bool) -> None:
 
 
 @pytest.mark.skipif(not _dataclass.FAST, reason="fast path only on CPython 3.11/3.12")
-def test_fast_path_compiles_once_per_shape() -> None:
-    """Two classes of one shape share a template; the stdlib would compile each."""
-    before = len(_dataclass._templates)
-    _make(
-        "shape1",
-        _dataclass.dataclass,
-        "slots=True",
-        "a: int\nb: list = field(default_factory=list)\nc1: int = 0",
-        True,
-    )
-    middle = len(_dataclass._templates)
-    _make(
-        "shape2",
-        _dataclass.dataclass,
-        "slots=True",
-        "x: str\ny: dict = field(default_factory=dict)\nz: int = 5",
-        True,
-    )
-    assert len(_dataclass._templates) == middle <= before + 1
+def test_one_template_per_shape() -> None:
+    """Two classes of one shape share a template (the stdlib compiles an `__init__` for each);
+    the two `__init__`s differ only in names."""
+    made = [
+        _make(
+            name,
+            _dataclass.dataclass,
+            "slots=True",
+            f"{a}: int\n{b}: list = field(default_factory=list)\n{c}: int = 0",
+            True,
+        )
+        for name, (a, b, c) in {"shape1": "abc", "shape2": "xyz"}.items()
+    ]
+    first, second = (cls.__init__.__code__ for cls in made)
+    assert first.co_code == second.co_code
+    assert first.co_names == ("a", "b", "c") and second.co_names == ("x", "y", "z")
+    shape = (3, 0, ((0, 0), (1, 1), (0, 2)), False, None)
+    assert shape in _dataclass_init.used
+
+
+def test_pregenerated_templates_are_what_the_script_writes() -> None:
+    """codex._dataclass_templates holds exactly what scripts/dataclass-templates writes for its
+    shapes (a shape it lacks is compiled at run time; a stale template would be wrong)."""
+    path = str(ROOT / "scripts/dataclass-templates")
+    spec = spec_from_loader("dc_script", SourceFileLoader("dc_script", path))
+    assert spec is not None and spec.loader is not None
+    script = module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert _dataclass_templates.FORMAT == _dataclass_init.FORMAT
+    shapes = list(_dataclass_templates.TEMPLATES)
+    assert len(shapes) > 30
+    assert script.render(shapes) == (SRC / "codex/_dataclass_templates.py").read_text()
 
 
 def test_inheritance_and_fallbacks_match() -> None:
