@@ -15,9 +15,22 @@ if TYPE_CHECKING:
     from codex.config import Config
     from codex.local.models import InstalledModel
 
-__all__ = ["add_model", "installed_models", "local_provider_session", "models_dir", "pull_model"]
+__all__ = [
+    "add_model",
+    "installed_models",
+    "local_provider_session",
+    "models_dir",
+    "pull_model",
+    "runs_locally",
+]
 
 _LOCAL_PROVIDERS = ("oss", "embedded")
+
+
+def runs_locally(config: Config, *, oss: bool) -> bool:
+    """Whether the session runs on a local model (`local_provider_session` then has work to
+    do, and something to undo when the session ends)."""
+    return oss or str(config.model_provider) in _LOCAL_PROVIDERS
 
 
 def local_provider_session(
@@ -27,7 +40,7 @@ def local_provider_session(
     model are checked (or the embedded server runs for the context's lifetime); any other
     provider gets `config` back unchanged. `oss`: chosen by --oss (which ignores the configured
     model) rather than by `model_provider` in config.toml."""
-    if not (oss or str(config.model_provider) in _LOCAL_PROVIDERS):
+    if not runs_locally(config, oss=oss):
         return contextlib.nullcontext(config)
     from codex.local.oss import oss_session
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["open_session"]
 
+_NOT_LOCAL = LocalModel()  # no --oss, no --local-provider: the config alone decides
+
 
 @contextlib.asynccontextmanager
 async def open_session(
@@ -64,7 +66,7 @@ def start_session(
     entered on `stack`). `fork`: (conversation id, history) to continue in a new rollout
     (ConversationManager.resume_conversation)."""
     from codex.core.auth import enforce_login_restrictions, session_auth
-    from codex.core.local import local_provider_session
+    from codex.core.local import local_provider_session, runs_locally
     from codex.core.session import Session
     from codex.core.setup import prepare
 
@@ -72,12 +74,13 @@ def start_session(
         config = _with_approval_policy(config, front_end.approval_policy)
     honour_key = front_end.honour_codex_api_key
     enforce_login_restrictions(config, enable_codex_api_key_env=honour_key)
-    local = local or LocalModel()
-    config = stack.enter_context(
-        local_provider_session(
-            config, oss=local.oss, local_provider=local.provider, model_flag=local.model_flag
+    local = local or _NOT_LOCAL
+    if runs_locally(config, oss=local.oss):  # else nothing to enter, nor to leave at the end
+        config = stack.enter_context(
+            local_provider_session(
+                config, oss=local.oss, local_provider=local.provider, model_flag=local.model_flag
+            )
         )
-    )
     setup = prepare(
         config,
         add_dirs=list(add_dirs),

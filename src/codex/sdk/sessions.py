@@ -77,8 +77,10 @@ class SessionSlot:
 
     __slots__ = ("_closing", "_stack", "created_at", "ephemeral", "session", "turn")
 
-    def __init__(self, stack: contextlib.ExitStack, session: Session, ephemeral: bool) -> None:
-        self._stack = stack
+    def __init__(
+        self, stack: contextlib.ExitStack | None, session: Session, ephemeral: bool
+    ) -> None:
+        self._stack = stack  # None: the start entered nothing (no local model)
         self.session = session
         self.ephemeral = ephemeral
         self.created_at = int(time.time())  # the thread's, kept if a new AsyncThread revives it
@@ -97,6 +99,7 @@ class SessionSlot:
     ) -> SessionSlot:
         """A started session (session_configured emitted): new, resumed (`resume`: a Resume
         or a rollout path) or forked (`fork`: the new id and the history it continues)."""
+        from codex.core.local import runs_locally
         from codex.core.open import start_session
 
         stack = contextlib.ExitStack()
@@ -108,7 +111,9 @@ class SessionSlot:
         except BaseException:
             stack.close()
             raise
-        return cls(stack, session, ephemeral)
+        # Kept only when the start entered something (a local model's server): an empty stack
+        # per thread was five more objects for the collector until the thread closed.
+        return cls(stack if runs_locally(config, oss=False) else None, session, ephemeral)
 
     @property
     def closed(self) -> bool:
@@ -126,7 +131,8 @@ class SessionSlot:
         try:
             await self.session.close()
         finally:
-            self._stack.close()
+            if self._stack is not None:
+                self._stack.close()
 
     async def retire(self) -> None:
         """Close once the turn left running (if any) has ended: a user who dropped a thread
