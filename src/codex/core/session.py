@@ -78,6 +78,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.approvals import SessionApprovals
+from codex.core.mailbox import Mailbox
 from codex.core.model import ModelStreamer, provider_for
 from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
@@ -170,7 +171,7 @@ class Session:
         self._backlog: list[Event] | None = []
         self._classic_read = False  # next_event() / events() was called
         self._subscribers: list[Subscription] = []
-        self._submissions: asyncio.Queue[ops.Submission] = asyncio.Queue()
+        self._submissions: Mailbox[ops.Submission] = Mailbox()
         self._task: asyncio.Task[None] | None = None
         self._task_sub: str | None = None
         self._queued_turn: str | None = None  # run_turn's submission the actor has not started
@@ -295,7 +296,7 @@ class Session:
         # ids must stay unique when a resumed session appends to the same rollout, and sort by
         # time (a per-process counter restarted at "1" on every resume).
         sub_id = sub_id or uuid7()
-        await self._submissions.put(ops.Submission(sub_id, op))
+        self._submissions.put(ops.Submission(sub_id, op))
         return sub_id
 
     async def next_event(self) -> Event:
