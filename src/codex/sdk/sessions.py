@@ -27,7 +27,7 @@ import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -156,7 +156,13 @@ class SessionPool:
 
     def __init__(self) -> None:
         self._open: dict[str, SessionSlot] = {}
-        self._refs: dict[str, weakref.ref[AsyncThread]] = {}
+        # Each weak reference carries its thread's id (`key`) for the one drop callback.
+        self._refs: dict[str, weakref.KeyedRef[str, AsyncThread]] = {}
+        # Drops the weak references reported and the loop has not released yet; one wake-up
+        # of the loop is in flight for all of them while `_drop_scheduled` (a batch of threads
+        # dropped at once costs one self-pipe write, not one each).
+        self._drops: deque[str] = deque()
+        self._drop_scheduled = False
         self._lingering: dict[str, None] = {}
         self._retiring: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -205,17 +211,14 @@ class SessionPool:
             self._loop = asyncio.get_running_loop()
         thread_id = thread.id
         self._open[thread_id] = slot
-        self._refs[thread_id] = weakref.ref(thread, self._callback(thread_id))
+        self._refs[thread_id] = weakref.KeyedRef(thread, self._on_drop, thread_id)
 
     def replace(self, thread_id: str, slot: SessionSlot) -> None:
         """The thread's session was reopened (a rollback): track the new one."""
         self._open[thread_id] = slot
 
-    def _callback(self, thread_id: str) -> Callable[[Any], None]:
-        def dropped(_ref: Any) -> None:
-            self._dropped(thread_id)
-
-        return dropped
+    def _on_drop(self, ref: weakref.KeyedRef[str, AsyncThread]) -> None:
+        self._dropped(ref.key)
 
     def live(self, thread_id: str) -> AsyncThread | None:
         """The `AsyncThread` of `thread_id` if the user can still reach it."""
@@ -237,9 +240,23 @@ class SessionPool:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
+        # Queued first, the flag read after: a drain that already reset the flag either sees
+        # this id or leaves the flag clear for this call to schedule another (the GIL orders
+        # the deque and the flag between OS threads).
+        self._drops.append(thread_id)
+        if self._drop_scheduled:
+            return
+        self._drop_scheduled = True
         # RuntimeError: the loop closed meanwhile (close() has handled every slot).
         with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(self.release, thread_id)
+            loop.call_soon_threadsafe(self._release_drops)
+
+    def _release_drops(self) -> None:
+        """On the loop: release every thread dropped since the last wake-up."""
+        self._drop_scheduled = False
+        drops = self._drops
+        while drops:
+            self.release(drops.popleft())
 
     def release(self, thread_id: str) -> None:
         """`thread_id`'s thread is unreachable (on the loop): its session lingers, and the
