@@ -48,6 +48,22 @@ _VALUE_OPTIONS |= {
 # Subcommands that are the TUI itself, parsed by codex.cli.tui.
 _TUI_COMMANDS = ("resume", "fork")
 
+# Options whose value is a path: like 0.169 (whose paths are OS strings), any bytes are allowed.
+_PATH_OPTIONS = frozenset(
+    {
+        "-C",
+        "--cd",
+        "--add-dir",
+        "-i",
+        "--image",
+        "-o",
+        "--output-last-message",
+        "--output-schema",
+        "--config-home",
+        "--config-file",
+    }
+)
+
 
 def entry() -> NoReturn:
     sys.exit(main(sys.argv[1:]))
@@ -64,6 +80,11 @@ def main(argv: list[str]) -> int:
         fast = answer_initialize(argv)  # a plain stdio command line: served without argparse
     from codex.errors import CodexError
 
+    if not _arguments_are_text(argv):
+        # 0.169 (clap) refuses these before anything runs; a prompt or `-c` value with stray
+        # bytes would otherwise fail deep inside (a request body or a config error report).
+        sys.stderr.write("codex: invalid UTF-8 was detected in one or more arguments\n")
+        return 2
     try:
         return fast() if fast is not None else _dispatch(argv)
     except CodexError as err:
@@ -73,6 +94,27 @@ def main(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 141
+
+
+def _arguments_are_text(argv: list[str]) -> bool:
+    """Whether every argument is valid UTF-8 (Python hands other bytes over as surrogates),
+    except path values and what follows `--` (a command line to run, which may be any bytes)."""
+    path_value = False
+    for token in argv:
+        if token == "--":
+            return True
+        if path_value or token.isascii():
+            path_value = token in _PATH_OPTIONS
+            continue
+        name = token.split("=", 1)[0]
+        path_value = token in _PATH_OPTIONS
+        if name in _PATH_OPTIONS:
+            continue
+        try:
+            token.encode()
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 def find_subcommand(argv: list[str]) -> str | None:
