@@ -300,15 +300,26 @@ def _os_description() -> str:
     return f"{system} {platform.release()}"
 
 
+# Built User-Agents by (originator, version, terminal): the rest is fixed for the process
+# (os description and machine are cached), and every model request asks for one.
+_user_agents: dict[tuple[str, str, str], str] = {}
+
+
 def user_agent(origin: str, version: str = __version__) -> str:
     """`{originator}/{version} ({os} {os_version}; {arch}) {terminal} ({originator}; {version})`
     with characters a header cannot carry replaced by `_`; the terminal as 0.169 detects it."""
     from codex.protocol.terminal import terminal_token
 
-    terminal = terminal_token()
-    ua = f"{origin}/{version} ({_os_description()}; {platform.machine()}) {terminal}"
-    ua += f" ({origin}; {version})"
-    return _UA_INVALID.sub("_", ua)
+    terminal = terminal_token()  # read each time: the environment it comes from may change
+    key = (origin, version, terminal)
+    ua = _user_agents.get(key)
+    if ua is None:
+        ua = f"{origin}/{version} ({_os_description()}; {platform.machine()}) {terminal}"
+        ua += f" ({origin}; {version})"
+        ua = _UA_INVALID.sub("_", ua)
+        if len(_user_agents) < 64:
+            _user_agents[key] = ua
+    return ua
 
 
 def request_headers(
