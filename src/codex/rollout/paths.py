@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,7 +37,10 @@ def new_conversation_id() -> str:
     value |= ((rand >> 62) & 0xFFF) << 64  # rand_a (12 bits)
     value |= 0b10 << 62  # RFC 4122 variant
     value |= rand & ((1 << 62) - 1)  # rand_b
-    return str(uuid.UUID(int=value))
+    # The canonical hyphenated lower-case form, formatted directly (what str(uuid.UUID(int=
+    # value)) gives, without building the object).
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def rollout_path(codex_home: Path, conversation_id: str, when: datetime | None = None) -> Path:
