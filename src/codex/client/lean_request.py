@@ -34,10 +34,15 @@ def _httpx_user_agent() -> str:
 
 def wire_headers(
     headers: Mapping[str, str], body: bytes | AsyncIterable[bytes]
-) -> tuple[list[tuple[str, str]], bool] | None:
-    """The headers after Host in the order httpx sends them, and whether the body goes chunked;
-    None when the body framing asked for is one this client does not send the way httpx would."""
+) -> tuple[list[tuple[str, str]], bool, bool] | None:
+    """The headers after Host in the order httpx sends them, whether the body goes chunked, and
+    whether the request asks to close the connection after it (its own `Connection` header
+    says `close`: the default one says keep-alive); None when the body framing asked for is
+    one this client does not send the way httpx would."""
     names = {name.lower() for name in headers}
+    close = "connection" in names and any(
+        k.lower() == "connection" and "close" in v.lower() for k, v in headers.items()
+    )
     wire: list[tuple[str, str]] = []
     if "accept" not in names:
         wire.append(("Accept", "*/*"))
@@ -61,7 +66,7 @@ def wire_headers(
     elif "content-length" not in names:
         wire.append(("Transfer-Encoding", "chunked"))
         chunked = True
-    return wire, chunked
+    return wire, chunked, close
 
 
 async def lean_post(
@@ -82,11 +87,10 @@ async def lean_post(
     framed = wire_headers(headers, body)
     if framed is None:
         return None
-    wire, chunked = framed
+    wire, chunked, close = framed
     head = request_head("POST", where, wire)
     if head is None:
         return None
-    close = any(k.lower() == "connection" and "close" in v.lower() for k, v in wire)
     return await lean.request(
         where,
         head,
