@@ -105,7 +105,9 @@ class TurnHandle:
             # A drop marker stands for events of any turn, this one's included.
             if event.id != self.sub_id and not _is_marker(event):
                 continue
-            await self._observe(event)
+            request = self._observe(event)
+            if request is not None:  # an approval request this handle answers
+                await self._answer(request)
             yield event
             if is_turn_end(event):
                 break
@@ -126,7 +128,9 @@ class TurnHandle:
         over, else its subscription kept copying every later event of the session."""
         self._subscription.close()
 
-    async def _observe(self, event: Event) -> None:
+    def _observe(self, event: Event) -> Any:
+        """Take in what `event` says about the outcome; an approval request this handle must
+        answer is returned (answered by the caller: most events need no coroutine)."""
         msg: Any = event.msg
         tag = getattr(msg, "TAG", None)
         if tag == "token_count":
@@ -144,7 +148,8 @@ class TurnHandle:
             "exec_approval_request",
             "apply_patch_approval_request",
         ):
-            await self._answer(msg)
+            return msg
+        return None
 
     async def _answer(self, request: Any) -> None:
         from codex.protocol.ops import ExecApproval, PatchApproval, ReviewDecision
