@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from codex.cli.context import CliContext
 
 # Global options taking a value, so the subcommand can be found without a full parse.
-_VALUE_OPTIONS = {
+_GLOBAL_VALUE_OPTIONS = {
     "-c",
     "--config",
     "--config-home",
@@ -31,7 +31,7 @@ _VALUE_OPTIONS = {
 }
 
 # Options of the interactive TUI taking a value (`codex -m MODEL resume`): codex.cli.tui.
-_VALUE_OPTIONS |= {
+_VALUE_OPTIONS = _GLOBAL_VALUE_OPTIONS | {
     "-m",
     "--model",
     "-s",
@@ -119,8 +119,13 @@ def _arguments_are_text(argv: list[str]) -> bool:
 
 def find_subcommand(argv: list[str]) -> str | None:
     """The first positional token, skipping global options and their values."""
+    at = _subcommand_at(argv)
+    return None if at is None else argv[at]
+
+
+def _subcommand_at(argv: list[str]) -> int | None:
     skip = False
-    for token in argv:
+    for at, token in enumerate(argv):
         if skip:
             skip = False
             continue
@@ -131,7 +136,7 @@ def find_subcommand(argv: list[str]) -> str | None:
             continue
         if token.startswith("-"):
             continue
-        return token
+        return at
     return None
 
 
@@ -258,18 +263,23 @@ def _context(args: argparse.Namespace) -> CliContext:
 def _dispatch(argv: list[str]) -> int:
     from codex.cli import commands
 
-    selected = find_subcommand(argv)
+    at = _subcommand_at(argv)
+    selected = None if at is None else argv[at]
     command = commands.find(selected) if selected else None
     if command is None and not (selected is None and ("-h" in argv or "--help" in argv)):
         # No subcommand: the interactive TUI, the first positional word being its PROMPT.
         from codex.cli.tui import run_argv
 
         return run_argv(argv, "new")
-    if command is not None and command.name in _TUI_COMMANDS:
+    if command is not None and at is not None and command.name in _TUI_COMMANDS:
         from codex.cli.tui import run_argv
 
-        at = argv.index(selected)  # type: ignore[arg-type]
         return run_argv(argv[:at] + argv[at + 1 :], command.name)
+    if command is not None and at:
+        # `codex -m MODEL exec ...`: the TUI's options before another subcommand, as 0.169.
+        from codex.cli.root_options import fold_root_options
+
+        argv = fold_root_options(argv, at, command.name, _GLOBAL_VALUE_OPTIONS)
     parser = build_parser(selected)
     args = parser.parse_args(argv)
     if command is None:
