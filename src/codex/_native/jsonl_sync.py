@@ -13,8 +13,10 @@ ran. So one busy file costs at most one fsync in flight plus one queued, never a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -35,6 +37,50 @@ def _executor() -> ThreadPoolExecutor:
             _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="codex-fsync")
             _pool_pid = os.getpid()
         return _pool
+
+
+# Writers whose fsync waits for a worker, and how many pool jobs are draining them. A turn end
+# queues its writer and submits a job only when fewer than _WORKERS drain already: when many
+# turns end together (a busy app-server, a batch of in-process threads) almost none submits,
+# where a ThreadPoolExecutor job per turn end cost ~4 µs on the caller's thread (the event
+# loop) and as much again in the worker. Same order (first queued, first synced), same
+# parallelism (at most _WORKERS fsyncs at once).
+_waiting: deque[BackgroundSync] = deque()
+_drain_lock = threading.Lock()
+_draining = 0
+_drain_pid = 0
+
+
+def _schedule(job: BackgroundSync) -> None:
+    """Have `job._run()` called in the pool (or here, once the pool is shut down)."""
+    global _draining, _drain_pid
+    with _drain_lock:
+        pid = os.getpid()
+        if _drain_pid != pid:  # a forked child: the parent's queue and drainers are not its own
+            _waiting.clear()
+            _drain_pid, _draining = pid, 0
+        _waiting.append(job)
+        if _draining >= _WORKERS:
+            return  # a drainer will take it
+        _draining += 1
+    try:
+        _executor().submit(_drain)
+    except RuntimeError:  # the interpreter is shutting down: no new threads, sync here
+        _drain()
+
+
+def _drain() -> None:
+    """One drainer: run queued jobs until none is left (it leaves under the lock, so a job
+    queued after it found the queue empty counts it gone and starts another)."""
+    global _draining
+    while True:
+        with _drain_lock:
+            if not _waiting:
+                _draining -= 1
+                return
+            job = _waiting.popleft()
+        with contextlib.suppress(BaseException):  # _run catches everything itself already
+            job._run()
 
 
 class BackgroundSync:
@@ -61,10 +107,7 @@ class BackgroundSync:
             if self._busy:  # the queued/running job re-checks `_wanted` before it finishes
                 return
             self._busy = True
-        try:
-            _executor().submit(self._run)
-        except RuntimeError:  # the interpreter is shutting down: no new threads, sync here
-            self._run()
+        _schedule(self)
 
     def _run(self) -> None:
         while True:
