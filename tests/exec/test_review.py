@@ -119,6 +119,9 @@ def test_uncommitted_json_emits_rendered_agent_message(
     assert result.types() == ["thread.started", "turn.started", "item.completed", "turn.completed"]
     item = result.events()[2]["item"]
     assert item["type"] == "agent_message" and item["text"] == _expected(review_repo)
+    # 0.169's review requests offer no web_search tool (a plain exec turn does).
+    tools = [t.get("name") or t["type"] for t in mock_model_server.single_request().json["tools"]]
+    assert "web_search" not in tools and "exec_command" in tools
 
 
 def test_custom_instructions_are_the_user_message(

@@ -226,11 +226,11 @@ class _Complete:
 
 async def _open_reviewer(server: AppServer, live: LiveThread) -> Any:
     from codex.core.front_end import FrontEnd
-    from codex.core.review import review_instructions
+    from codex.core.review import review_settings
 
     settings = live.session.settings
     flags = {
-        "developer_instructions": review_instructions(),
+        **review_settings(),
         "sandbox_mode": "read-only",
         "approval_policy": "never",
         "model": settings.model,

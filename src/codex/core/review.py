@@ -105,6 +105,13 @@ def review_instructions() -> str:
     return _INSTRUCTIONS
 
 
+def review_settings() -> dict[str, str]:
+    """The config values of every review run, whichever front end starts it (as `-c` values):
+    the review instructions, and no web search (0.169's review requests offer no web_search
+    tool; the reviewer reads the diff, not the web)."""
+    return {"developer_instructions": _INSTRUCTIONS, "web_search": "disabled"}
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewTarget:
     """What to review, resolved against the repository: `prompt` is the user message naming the

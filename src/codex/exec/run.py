@@ -204,7 +204,7 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
 def _run_review(req: ExecRequest, ctx: ConfigSource) -> int:
     """`exec review`: the target resolved in core, its user message as the prompt, the review
     instructions as the developer message, and a read-only sandbox (the reviewer only reads)."""
-    from codex.core.review import resolve_target, review_instructions
+    from codex.core.review import resolve_target, review_settings
     from codex.exec.args import resolve_dir
     from codex.exec.prompt import PromptError, resolve_prompt
     from codex.exec.review import NO_TARGET
@@ -224,7 +224,7 @@ def _run_review(req: ExecRequest, ctx: ConfigSource) -> int:
     cwd = resolve_dir(req.cd, Path.cwd()) if req.cd else Path.cwd().resolve()
     overrides = flag_overrides(req)
     overrides.setdefault("sandbox_mode", "read-only")
-    overrides["developer_instructions"] = review_instructions()
+    overrides.update(review_settings())
     try:
         config = ctx.load_config(cwd=cwd, flag_overrides=overrides)
     except CodexError as err:

@@ -162,13 +162,16 @@ def start_review(app: CodexApp, **target: Any) -> None:
 def review_config(app: CodexApp) -> Any:
     """The chat's config with the reviewer's instructions, a read-only sandbox, no approvals,
     and the model and effort the chat uses now (after any /model)."""
-    from codex.core.review import review_instructions
+    from codex.config.schema import WebSearchMode
+    from codex.core.review import review_settings
     from codex.protocol.config_types import AskForApproval, SandboxMode
 
     config = app.options.config
     status = app.mapper.status
+    settings = review_settings()
     changes: dict[str, Any] = {
-        "developer_instructions": review_instructions(),
+        "developer_instructions": settings["developer_instructions"],
+        "web_search": WebSearchMode(settings["web_search"]),
         "sandbox_mode": SandboxMode.READ_ONLY,
         "approval_policy": AskForApproval.NEVER,
     }
