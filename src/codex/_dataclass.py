@@ -310,7 +310,9 @@ def _special(value: Any) -> bool:
 
 
 def _qualify(cls: type, fn: Any) -> Any:
+    """Named as the stdlib names its methods (compiled in the class's module)."""
     fn.__qualname__ = f"{cls.__qualname__}.{fn.__name__}"
+    fn.__module__ = cls.__module__
     return fn
 
 

@@ -203,7 +203,7 @@ def _surface(cls: type) -> dict[str, Any]:
         "hash_attr": getattr(cls.__dict__.get("__hash__", "-"), "__qualname__", "none-or-absent")
         + repr(cls.__dict__.get("__hash__", "-") in (None, "-")),
         "methods": sorted(
-            (name, getattr(value, "__qualname__", None))
+            (name, getattr(value, "__qualname__", None), getattr(value, "__module__", None))
             for name, value in cls.__dict__.items()
             if callable(value) and name.startswith("__") and name != "__class_getitem__"
         ),
