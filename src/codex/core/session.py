@@ -165,8 +165,7 @@ class Session:
             summary=None,
         )
         self._startup_warnings: list[str] = []
-        # The classic queue (next_event()), made by its first reader; events wait in `_backlog`
-        # until then (most sessions are read through subscribe(), which turns it off for good).
+        # The classic queue (next_event()), made by its first reader; events wait in `_backlog`.
         self._events: asyncio.Queue[Event] | None = None
         self._backlog: list[Event] | None = []
         self._classic_read = False  # next_event() / events() was called
@@ -453,6 +452,7 @@ class Session:
                 self.emit(
                     sub.id, ErrorEvent(f"failed to handle {getattr(sub.op, 'TAG', 'op')}: {exc}")
                 )
+            del sub  # not kept (with its input) while the actor waits for the next one
 
     async def _handle(self, sub: ops.Submission) -> None:
         op = sub.op
