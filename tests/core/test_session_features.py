@@ -293,7 +293,7 @@ def test_reasoning_events_and_echo(tmp_path, mock_model_server):
     echoed = mock_model_server.requests[1].inputs_of_type("reasoning")
     assert echoed and echoed[0]["encrypted_content"] == "enc-1"
     body = mock_model_server.requests[0].json
-    assert body["reasoning"]["summary"] == "auto"
+    assert body["reasoning"] == {"effort": "medium"}  # 0.169 for gpt-5.5: no summary by default
     assert body["include"] == ["reasoning.encrypted_content"]
 
 

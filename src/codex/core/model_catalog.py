@@ -33,11 +33,18 @@ _NO_ULTRA = _ALL[:5]
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
+    """One catalog model. The request defaults are 0.169's for its bundled models (captured in
+    tests/fixtures/request_reasoning_official.json): its default effort, no reasoning summary
+    unless one is configured, `text.verbosity` "low" unless configured, and for the newer
+    families `reasoning.context` "all_turns"."""
+
     slug: str
     display_name: str
     description: str
     default_effort: str
     efforts: tuple[str, ...]
+    reasoning_context: str | None = "all_turns"
+    default_verbosity: str = "low"
 
 
 MODELS: tuple[ModelInfo, ...] = (
@@ -75,7 +82,7 @@ MODELS: tuple[ModelInfo, ...] = (
     ModelInfo(
         "gpt-5.6-luna", "GPT-5.6-Luna", "Older fast and efficient model.", "medium", _NO_ULTRA
     ),
-    ModelInfo("gpt-5.5", "GPT-5.5", "Legacy coding model.", "medium", _ALL[:4]),
+    ModelInfo("gpt-5.5", "GPT-5.5", "Legacy coding model.", "medium", _ALL[:4], None),
 )
 
 

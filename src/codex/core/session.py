@@ -349,7 +349,7 @@ class Session:
             sandbox_policy=s.sandbox_policy,
             model=s.model,
             effort=s.effort,
-            summary=s.summary or str(self.config.model_reasoning_summary),
+            summary=self.state.summary_for(s.model, s.summary),
         )
 
     async def run_turn(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from codex._dataclass import dataclass
 from codex.core.history import ContextHistory
 from codex.core.model import ModelStreamer, open_model
+from codex.core.model_catalog import find_model
 from codex.core.prompt import (
     EnvironmentContext,
     UserInstructions,
@@ -200,6 +201,12 @@ class SessionState:
         self.setup = self._setup_for(initial_model)
         self.base_instructions: str = config.instructions or _base_instructions()
         self.verbosity = str(config.model_verbosity) if config.model_verbosity else None
+        # A summary the user chose (config, profile, -c); the default depends on the model.
+        self._configured_summary = (
+            str(config.model_reasoning_summary)
+            if config.origin("model_reasoning_summary") != "default"
+            else None
+        )
         self.parallel_tool_calls = False
         self.history = ContextHistory(self.setup.truncation)
         window = config.model_context_window or DEFAULT_CONTEXT_WINDOW
@@ -251,17 +258,42 @@ class SessionState:
         return client
 
     def reasoning_for(self, settings: TurnSettings) -> dict[str, Any] | None:
-        """`reasoning` for the request: only for families that reason (upstream's rule)."""
-        supports = self.config.model_supports_reasoning_summaries
-        if supports is None:
-            supports = self.setup.family.family in ("codex", "gpt-5.x", "codex-mini")
-        if not supports:
+        """`reasoning` for the request, as 0.169 builds it (tests/fixtures/
+        request_reasoning_official.json): the effort (configured, else the catalog model's
+        default), the summary when one applies ("none" never goes: a catalog model has none
+        unless configured, any other model "auto"), then the catalog's `context`. An explicit
+        `model_supports_reasoning_summaries = false` leaves it out (0.169 ignores that key)."""
+        if self.config.model_supports_reasoning_summaries is False:
             return None
+        info = find_model(settings.model)
         out: dict[str, Any] = {}
-        if settings.effort:
-            out["effort"] = settings.effort
-        out["summary"] = settings.summary or str(self.config.model_reasoning_summary)
+        effort = settings.effort or (info.default_effort if info is not None else None)
+        if effort:
+            out["effort"] = effort
+        summary = self.summary_for(settings.model, settings.summary)
+        if summary != "none":
+            out["summary"] = summary
+        if info is not None and info.reasoning_context is not None:
+            out["context"] = info.reasoning_context
         return out
+
+    def summary_for(self, model: str, chosen: str | None = None) -> str:
+        """The reasoning summary a turn on `model` asks for: `chosen` (a turn's own), else the
+        configured one, else the model's default: "none" for a catalog model, "auto" for any
+        other (0.169's fallback metadata)."""
+        if chosen:
+            return chosen
+        if self._configured_summary is not None:
+            return self._configured_summary
+        return "none" if find_model(model) is not None else "auto"
+
+    def verbosity_for(self, model: str) -> str | None:
+        """`text.verbosity`: a catalog model's (configured, else its default); other models
+        get none, a configured one being dropped as 0.169 drops it."""
+        info = find_model(model)
+        if info is None:
+            return None
+        return self.verbosity or info.default_verbosity
 
     # ---- history and the rollout ---------------------------------------------------------
 

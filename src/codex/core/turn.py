@@ -222,7 +222,7 @@ class TurnRunner:
             instructions=sess.base_instructions,
             parallel_tool_calls=sess.parallel_tool_calls,
             reasoning=sess.reasoning_for(self.settings),
-            verbosity=sess.verbosity,
+            verbosity=sess.verbosity_for(self.settings.model),
             output_schema=self.settings.output_schema,
             extra_headers=self._turn_headers(),
         )
