@@ -205,6 +205,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "exec_analytics_off": {"runs": [[*EXEC, "-c", "analytics.enabled=false", "hi"]]},
     "exec_workspace_write": {"runs": [[*EXEC, "--sandbox", "workspace-write", "hi"]]},
     "exec_full_access": {"runs": [[*EXEC, "--dangerously-bypass-approvals-and-sandbox", "hi"]]},
+    # a model the catalog does not list, no effort configured: no reasoning_effort key
+    "exec_unknown_model": {"runs": [[*EXEC, "-m", "unknown-model", "hi"]]},
     # a tool call's request crosses the limit: compaction between the turn's two requests
     "exec_compact_mid_turn": {
         "runs": [[*EXEC, "hi"]],

@@ -275,15 +275,6 @@ MANUAL_COMPACTION = {
 }
 
 
-def _default_effort(model: str) -> str:
-    """The effort a turn runs with when none is configured: the catalog's default for the
-    model, else "medium" (what 0.169 reports for a model its catalog does not list)."""
-    from codex.core.model_catalog import find_model
-
-    info = find_model(model)
-    return info.default_effort if info is not None else "medium"
-
-
 def turn_headers(
     state: Any,
     turn_id: str,
@@ -321,8 +312,11 @@ def turn_headers(
         meta["compaction"] = compaction
     else:
         meta["model"] = settings.model
-        effort = (reasoning or {}).get("effort") or _default_effort(settings.model)
-        meta["reasoning_effort"] = effort
+        # The request's effort (configured, else the catalog model's): none for a model the
+        # catalog does not list and no configured effort, where 0.169 leaves the key out.
+        effort = (reasoning or {}).get("effort")
+        if effort:
+            meta["reasoning_effort"] = effort
     headers = {
         "x-codex-beta-features": BETA_FEATURES,
         "x-codex-window-id": facts.window_id,
