@@ -86,6 +86,22 @@ class _Normaliser:
                 out[name] = self.text(lower[name])
         return out
 
+    def request(self, request: Any) -> dict[str, Any]:
+        """The headers, then the body's `client_metadata` (keys sorted: 0.169 writes them in
+        hash-map order, which varies; its turn metadata string parsed like the header's)."""
+        out = self.headers(dict(request.headers.items()))
+        body = request.json if isinstance(request.json, dict) else {}
+        metadata = body.get("client_metadata")
+        if isinstance(metadata, dict):
+            plain = {}
+            for key in sorted(metadata):
+                value = metadata[key]
+                if key == "x-codex-turn-metadata":
+                    value = {k: self.value(k, v) for k, v in json.loads(value).items()}
+                plain[key] = self.value(key, value)
+            out["client_metadata"] = plain
+        return out
+
 
 def _git(cwd: Path, script: str) -> None:
     subprocess.run(script, shell=True, cwd=cwd, check=True, capture_output=True)
@@ -152,7 +168,7 @@ def run_exec(
             )
             codes.append(proc.returncode)
         norm = _Normaliser(root, head)
-        requests = [norm.headers(dict(r.headers.items())) for r in mock.requests]
+        requests = [norm.request(r) for r in mock.requests]
         id_file = home / "installation_id"
         return {
             "codes": codes,
@@ -190,7 +206,7 @@ def run_app_server(
         finally:
             client.close()
         norm = _Normaliser(root, None)
-        return {"requests": [norm.headers(dict(r.headers.items())) for r in mock.requests]}
+        return {"requests": [norm.request(r) for r in mock.requests]}
 
 
 SCENARIOS: dict[str, dict[str, Any]] = {

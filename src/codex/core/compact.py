@@ -17,6 +17,7 @@ from codex.client import ContextWindowExceeded, Prompt
 from codex.client.events import Completed, OutputItemDone
 from codex.core.history import SUMMARY_PREFIX, real_user_texts
 from codex.core.session_state import Compaction, SessionState, TurnSettings
+from codex.core.turn_metadata import client_metadata
 from codex.protocol.events import AgentMessage, BackgroundEvent, WarningEvent
 from codex.protocol.items import (
     CustomToolCall,
@@ -127,6 +128,7 @@ async def compact(
             instructions=sess.base_instructions,
             parallel_tool_calls=False,
             extra_headers=extra_headers or {},  # the turn's metadata (codex.core.turn_metadata)
+            client_metadata=None if extra_headers is None else client_metadata(extra_headers),
         )
         try:
             summary = None

@@ -143,6 +143,7 @@ class TurnRunner:
         self.repeats = RepeatedCallGuard()  # ends a turn stuck on one identical call
         self.checkpoints: checkpoints.TurnCheckpoints | None = None  # set by a writable turn
         self._headers: dict[str, str] | None = None  # codex.core.turn_metadata, once per window
+        self._client_metadata: dict[str, str] | None = None
         self._started_ms: int | None = None  # when the turn's first request was built
 
     def emit(self, msg: Any) -> None:
@@ -216,6 +217,7 @@ class TurnRunner:
 
     def _prompt(self) -> Prompt:
         sess = self.state
+        headers = self._turn_headers()
         return Prompt(
             input=sess.history.for_prompt(freeform_exec_outputs=sess.setup.freeform_apply_patch),
             tools=sess.request_tools(self.emit),
@@ -224,15 +226,18 @@ class TurnRunner:
             reasoning=sess.reasoning_for(self.settings),
             verbosity=sess.verbosity_for(self.settings.model),
             output_schema=self.settings.output_schema,
-            extra_headers=self._turn_headers(),
+            client_metadata=self._client_metadata,
+            extra_headers=headers,
         )
 
     def _turn_headers(self) -> dict[str, str]:
         """0.169's per-turn request headers, built at the turn's first request and again
-        after a compaction (a new context window), the same for the requests in between."""
+        after a compaction (a new context window), the same for the requests in between; the
+        body's `client_metadata` with them."""
         headers = self._headers
         if headers is None:
             headers = self._headers = self._metadata_headers(None)
+            self._client_metadata = turn_metadata.client_metadata(headers)
         return headers
 
     def _metadata_headers(self, compaction: dict[str, str] | None) -> dict[str, str]:

@@ -327,3 +327,35 @@ def turn_headers(
         headers["x-openai-subagent"] = "review"
         headers["x-client-request-id"] = headers["thread-id"] = meta["thread_id"]
     return headers
+
+
+def client_metadata(headers: dict[str, str] | Any) -> dict[str, str] | None:
+    """The body's `client_metadata` 0.169 sends beside these turn headers (checked against its
+    requests in tests/fixtures/turn_metadata_official.json): the turn's ids, the installation,
+    the window, the metadata string itself, and a review's parent ids."""
+    raw = headers.get("x-codex-turn-metadata")
+    if raw is None:
+        return None
+    meta = orjson.loads(raw)
+    out: dict[str, str] = {}
+    for key, name in _CLIENT_IDS:
+        value = meta.get(key)
+        if value is not None:
+            out[name] = value
+    out["x-codex-window-id"] = headers["x-codex-window-id"]
+    out["x-codex-turn-metadata"] = raw
+    for name in ("x-codex-parent-thread-id", "x-openai-subagent"):
+        if name in headers:
+            out[name] = headers[name]
+    return out
+
+
+# (key in the turn metadata, key in client_metadata)
+_CLIENT_IDS = (
+    ("session_id", "session_id"),
+    ("thread_id", "thread_id"),
+    ("turn_id", "turn_id"),
+    ("root_turn_id", "root_turn_id"),
+    ("parent_turn_id", "parent_turn_id"),
+    ("installation_id", "x-codex-installation-id"),
+)
