@@ -276,8 +276,34 @@ def user_shell_name() -> tuple[str, str]:
 
 
 def today() -> tuple[str, str]:
+    """The local date (TZ honoured) and the system's time zone name, as 0.169 writes them in
+    `<environment_context>`: the IANA name of /etc/localtime (`Etc/UTC`, `Europe/Berlin`),
+    whatever TZ says, like the iana-time-zone crate it uses."""
     now = _dt.datetime.now().astimezone()
-    return now.date().isoformat(), now.tzname() or "UTC"
+    zone = _ZONE[0]
+    if zone is None:
+        zone = _ZONE[0] = system_zone_name() or now.tzname() or "UTC"
+    return now.date().isoformat(), zone
+
+
+_ZONE: list[str | None] = [None]  # the system's zone name, read once per process
+
+
+def system_zone_name(localtime: str = "/etc/localtime", timezone: str = "/etc/timezone") -> str:
+    """The IANA name of the system time zone: where the /etc/localtime link points below a
+    `zoneinfo/` folder (Linux, macOS), else Debian's /etc/timezone; "" when neither says."""
+    try:
+        target = os.readlink(localtime)
+    except OSError:
+        target = ""
+    marker = "zoneinfo/"
+    if marker in target:
+        return target[target.rindex(marker) + len(marker) :]
+    try:
+        with open(timezone, encoding="utf-8") as file:
+            return file.read().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def initial_context(
