@@ -258,9 +258,11 @@ def test_day_folder_made_again_when_removed(tmp_path: Path) -> None:
         cwd=str(tmp_path), originator="t", cli_version="0", source="exec", model_provider="openai"
     )
     first = RolloutRecorder.create(home, meta)
+    first.materialize()  # a new file is made by its first turn: made here without one
     first.close()
     shutil.rmtree(home / "sessions")
     second = RolloutRecorder.create(home, meta)
+    second.materialize()
     second.close()
     assert second.path.exists()
     line = json.loads(second.path.read_text().splitlines()[0])

@@ -110,19 +110,26 @@ def test_new_session_file_layout_and_line_format(tmp_path: Path) -> None:
 
 
 def test_session_meta_is_on_disk_before_the_first_turn_ends(tmp_path: Path) -> None:
+    # The file is made by the first turn's first flush, as 0.169 makes it (not at create).
     rec = RolloutRecorder.create(tmp_path, META)
-    rec.record_response_item(user_msg("queued"))
-    assert [d["type"] for d in lines(rec.path)] == ["session_meta"]
+    rec.record_response_item(user_msg("initial context"))
+    rec.flush()
+    assert not rec.path.exists()
+    rec.record_event({"type": "task_started", "turn_id": "t1"})
+    rec.flush()
+    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "event_msg"]
     rec.close()
-    assert [d["type"] for d in lines(rec.path)] == ["session_meta", "response_item"]
+    assert [d["type"] for d in lines(rec.path)][2] == "response_item"
 
 
 def test_new_file_lines_keep_their_order_and_a_dropped_recorder_leaves_its_file(
     tmp_path: Path,
 ) -> None:
     # Every line recorded follows session_meta, in order, across flushes; a recorder dropped
-    # without close() still leaves its file, session_meta first.
+    # without close() with a line queued still leaves its file, session_meta first (one with
+    # nothing to write leaves none: its file is made by a line to write).
     rec = RolloutRecorder.create(tmp_path, META)
+    rec.materialize()  # made at once (else by the first turn; these items are of none)
     for i in range(50):
         rec.record_response_item(user_msg(f"m{i}"))
     rec.flush()
@@ -135,14 +142,14 @@ def test_new_file_lines_keep_their_order_and_a_dropped_recorder_leaves_its_file(
     assert rec.path.stat().st_mode & 0o777 == 0o600
 
     dropped = RolloutRecorder.create(tmp_path, META)
-    dropped.record_event({"type": "error", "message": "never flushed"})
+    dropped.record_item("note", {"text": "never flushed"})
     path = dropped.path
     del dropped
     import gc
 
     gc.collect()
     got = lines(path)
-    assert got[0]["type"] == "session_meta"
+    assert [d["type"] for d in got] == ["session_meta", "note"]
 
 
 def test_resume_rebuilds_history_and_appends_without_rewriting(tmp_path: Path) -> None:
@@ -323,6 +330,7 @@ def test_find_by_id_and_archive_roundtrip(tmp_path: Path) -> None:
 def test_secrets_are_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "live-key-from-env-123456")
     rec = RolloutRecorder.create(tmp_path, META, secrets=["my-provider-secret-value"])
+    rec.materialize()  # made at once (else by the first turn; this item is of none)
     rec.add_secret('quote"and\\slash-secret')
     leaks = [
         "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789",
@@ -371,6 +379,7 @@ def test_resume_continues_ordinals_of_a_paginated_file(tmp_path: Path) -> None:
     assert ords == list(range(len(ords)))
     # A legacy file (ours, no ordinals) stays without them.
     legacy = RolloutRecorder.create(tmp_path, META)
+    legacy.materialize()  # a new file is made by its first turn: made here without one
     legacy.close()
     with RolloutRecorder.resume(load_rollout(legacy.path)) as rec:
         record_turn(rec, "q", "a")

@@ -186,7 +186,8 @@ def test_recorder_file_is_scrubbed_as_before(
     meta = SessionMetaParams(cwd="/w", originator="t", cli_version="0", source="exec",
                              model_provider="mock")  # fmt: skip
     rec = RolloutRecorder.create(tmp_path, meta, secrets=["my-provider-secret-value"])
-    assert rec._writer.native == (native == "1")
+    rec.materialize()  # the writer exists once the file is made
+    assert rec._writer is not None and rec._writer.native == (native == "1")
     rng = random.Random(99)
     texts = [_random_text(rng, secrets=True) for _ in range(300)]
     for i, text in enumerate(texts):

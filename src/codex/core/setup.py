@@ -162,8 +162,12 @@ def prepare(
             git=git_info(cwd, seen=seen),
         )
         recorder = RolloutRecorder.create(config.codex_home, meta, conversation_id=conversation_id)
-        for item in history or ():
-            recorder.record_response_item(item.to_dict())
+        if fork is not None:
+            # A fork is on record from the start (its copied history); a new thread's file is
+            # made by its first turn, as 0.169 makes it.
+            for item in history or ():
+                recorder.record_response_item(item.to_dict())
+            recorder.materialize()
     return SessionSetup(
         conversation_id=conversation_id,
         recorder=recorder,

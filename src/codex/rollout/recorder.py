@@ -8,8 +8,15 @@ a `kill -9` at any moment leaves every item the model was sent on disk (issue 13
 fsync (power-loss durability) runs in a worker thread, never on the event loop that called
 `turn_end()`; `close()` returns with everything fsynced, and `aclose()` does the same while the
 loop keeps serving other threads. A new
-session starts with one `session_meta` line; a resumed one appends to the same file and never
-writes `session_meta` again or re-writes the history.
+session's file starts with one `session_meta` line; a resumed one appends to the same file and
+never writes `session_meta` again or re-writes the history.
+
+A new session's file is made lazily, as 0.169 makes it: `create()` names the path (the thread
+start's local time) and keeps the `session_meta` payload (timestamped at the thread start), but
+the day folders, the file and its first line are written only by the first flush that has a
+line to write after it, which is the first turn's (before its first model request, so the
+write-ahead promise holds). A thread closed without a turn leaves no file; `materialize()`
+forces it (a fork, whose copied history is on record from the start).
 
 What core records is written in the official 0.169 CLI's shape and order (codex.rollout.shape:
 one turn context per turn, `item_completed` events for messages, reasoning and tool calls, a
@@ -140,7 +147,7 @@ class RolloutRecorder:
         self,
         path: Path,
         conversation_id: str,
-        writer: JsonlWriter,
+        writer: JsonlWriter | None,
         *,
         redactor: Redactor | None = None,
         next_ordinal: int | None = None,
@@ -148,7 +155,9 @@ class RolloutRecorder:
     ) -> None:
         self.path = path
         self.conversation_id = conversation_id
-        self._writer = writer
+        # None until a lazily made file is written (see `_materialize`).
+        self._writer: JsonlWriter | None = writer
+        self._pending: _PendingFile | None = None
         self._redactor = redactor or Redactor()
         self._shaper = shaper or LineShaper(conversation_id, new_file=False)
         # Set when appending to a 0.169 "paginated" file: every line then carries the next
@@ -175,34 +184,62 @@ class RolloutRecorder:
         fsync: FsyncPolicy = "turn_end",
         secrets: Iterable[str] = (),
     ) -> RolloutRecorder:
-        """Start a new session file and write its `session_meta` line (flushed at once)."""
+        """A new session's recorder: the path is named now, the file and its `session_meta`
+        line are written by the first flush with a line to follow them (the first turn's), or
+        by `materialize()`. Nothing touches the disk here."""
         conversation_id = conversation_id or new_conversation_id()
         now = datetime.now(UTC)
         folder, file = rollout_file(codex_home, conversation_id, now)
-        made = ensure_dir_once(folder)
-        try:
-            writer = JsonlWriter(
-                file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH
-            )
-        except FileNotFoundError:
-            if made:
-                raise
-            forget_dir(folder)  # removed since this process made it: make it again
-            ensure_dir_once(folder)
-            writer = JsonlWriter(
-                file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH
-            )
-        path = Path(file)
         shaper = LineShaper(
             conversation_id,
             new_file=True,
             source=meta.source,
             model_provider=meta.model_provider,
         )
-        rec = cls(path, conversation_id, writer, redactor=Redactor(secrets), shaper=shaper)
-        rec._write("session_meta", meta.payload(conversation_id, utc_timestamp(now)))
-        rec.flush()
+        rec = cls(Path(file), conversation_id, None, redactor=Redactor(secrets), shaper=shaper)
+        rec._pending = _PendingFile(
+            folder, file, fsync, meta.payload(conversation_id, utc_timestamp(now))
+        )
         return rec
+
+    @property
+    def materialized(self) -> bool:
+        """Whether the file exists (always, but for a new session before its first turn)."""
+        return self._writer is not None
+
+    def materialize(self) -> None:
+        """Write the file now, with its `session_meta` line and what is queued (a no-op once
+        it exists; nothing once closed)."""
+        if self._writer is None:
+            if self._pending is None:
+                return
+            self._open_pending()
+        self.flush()
+
+    def _open_pending(self) -> JsonlWriter:
+        """Make the day folders and the file, and queue `session_meta` first. Its line is
+        stamped now (0.169 stamps it when the file is written); its payload keeps the thread
+        start's time."""
+        pending = self._pending
+        assert pending is not None, "a recorder without a writer has a pending file"
+        made = ensure_dir_once(pending.folder)
+        try:
+            writer = _open_writer(pending.file, pending.fsync)
+        except FileNotFoundError:
+            if made:
+                raise
+            forget_dir(pending.folder)  # removed since this process made it: make it again
+            ensure_dir_once(pending.folder)
+            writer = _open_writer(pending.file, pending.fsync)
+        self._pending = None
+        self._writer = writer
+        queued = self._queued
+        self._queued = []
+        self._queued_bytes = 0
+        self._write("session_meta", pending.meta)
+        self._queued.extend(queued)
+        self._queued_bytes += sum(len(line) for line in queued)
+        return writer
 
     @classmethod
     def open_existing(
@@ -270,45 +307,62 @@ class RolloutRecorder:
     @property
     def repaired_bytes(self) -> int:
         """Bytes of a torn last line cut off when the file was opened (0 normally)."""
-        return self._writer.repaired
+        return 0 if self._writer is None else self._writer.repaired
 
     def turn_end(self) -> None:
         """Turn boundary: write everything queued (here, whole lines); the fsync the policy asks
         for runs in a worker thread, so this never waits for the disk."""
         self._release(final=True)
-        self._writer.turn_end()
+        if self._writer is not None:
+            self._writer.turn_end()
 
     def flush(self) -> None:
         """Write what is queued (whole lines) through to the OS; no fsync. Costs one call and
         no syscall when nothing is queued, so core calls it before every request."""
         self._release()
-        self._writer.flush()
+        if self._writer is not None:
+            self._writer.flush()
 
     def close(self) -> None:
-        """Write what is queued, fsync, close: durable on return (waits for the disk)."""
-        if not self._writer.closed:
+        """Write what is queued, fsync, close: durable on return (waits for the disk). A file
+        never written stays unwritten (a thread that ran no turn leaves nothing)."""
+        writer = self._writer
+        if writer is None or not writer.closed:
             self._release(final=True)
-        self._writer.close()
+            writer = self._writer
+        self._pending = None
+        if writer is not None:
+            writer.close()
 
     def _release(self, *, final: bool = False) -> None:
         """Lines the shaper held back (codex.rollout.shape) join the queue, in order, and the
-        queue goes to the writer."""
+        queue goes to the writer. A new file before its first turn stays unmade: the initial
+        context the shaper holds waits for the turn (or for any other line, which makes it)."""
+        if self._writer is None and self._shaper.awaits_first_turn:
+            return
         self._write_lines(self._shaper.release(final=final))
         self._drain()
 
     def _drain(self) -> None:
         """The queued lines, scrubbed, to the writer: exact secrets here, then one native call
         screens the batch for credential shapes and writes it when it holds none (the common
-        case); a batch that holds one is redacted here (codex.rollout.redact) and written."""
+        case); a batch that holds one is redacted here (codex.rollout.redact) and written. The
+        first lines of a lazily made file make it (`_open_pending`)."""
         queued = self._queued
         if not queued:
             return
+        writer = self._writer
+        if writer is None:
+            if self._pending is None:
+                return  # closed before its file was made: nothing may be written any more
+            writer = self._open_pending()
+            queued = self._queued
         data = queued[0] if len(queued) == 1 else b"".join(queued)
         queued.clear()
         self._queued_bytes = 0
         data = self._redactor.scrub_exact(data)
-        if not self._writer.append_clean(data):
-            self._writer.append(scrub_patterns(data))
+        if not writer.append_clean(data):
+            writer.append(scrub_patterns(data))
 
     async def aclose(self) -> None:
         """`close()` for an event loop: the queued lines are written here, on the loop (a kill -9
@@ -316,22 +370,27 @@ class RolloutRecorder:
         the loop serves other threads. Nothing may record to this recorder once it is called."""
         import asyncio
 
-        if self._writer.closed:
+        if self._writer is not None and self._writer.closed:
             return
         self._release(final=True)
-        self._writer.flush()
-        if self._writer.close_if_synced():
+        self._pending = None
+        writer = self._writer
+        if writer is None:
+            return  # no turn ran: no file, nothing to close
+        writer.flush()
+        if writer.close_if_synced():
             return  # the turn end's fsync covered everything and is done: no wait, no worker
         try:
-            await asyncio.to_thread(self._writer.close)
+            await asyncio.to_thread(writer.close)
         except RuntimeError:  # the loop's executor is shut down already: close right here
-            self._writer.close()
+            writer.close()
 
     def __del__(self) -> None:
         # A recorder dropped without close(): its queued lines go to the writer, whose own
-        # __del__ writes them (as when each line went straight to the writer).
+        # __del__ writes them (as when each line went straight to the writer); queued lines
+        # make a file not made yet, as a flush would.
         try:  # try/except, not suppress: module globals may be gone at shutdown
-            if self._queued and not self._writer.closed:
+            if self._queued and (self._writer is None or not self._writer.closed):
                 self._drain()
         except Exception:  # a dead file system: nothing left to do
             pass
@@ -397,8 +456,22 @@ class RolloutRecorder:
     def record_item(self, kind: str, payload: Mapping[str, Any]) -> None:
         """Any other line kind (e.g. 0.169's `world_state`, `token_usage_record`), as given."""
         if kind == "session_meta":
-            raise ValueError("session_meta is written once, by create()")
+            raise ValueError("session_meta is written once, with the new file")
         self._write_lines(self._shaper.line(kind, payload))
+
+
+@dataclass(slots=True)
+class _PendingFile:
+    """A new session's file before its first turn: where it goes and what its first line says."""
+
+    folder: str
+    file: str
+    fsync: FsyncPolicy
+    meta: dict[str, Any]
+
+
+def _open_writer(file: str, fsync: FsyncPolicy) -> JsonlWriter:
+    return JsonlWriter(file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH)
 
 
 def _first_line_meta(path: Path) -> dict[str, Any]:

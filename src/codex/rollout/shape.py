@@ -120,6 +120,12 @@ class LineShaper:
         self._agent: list[dict[str, Any]] = []  # agent_message items awaiting their response item
         self._unclaimed: list[str] = []  # assistant texts on record that no event named yet
 
+    @property
+    def awaits_first_turn(self) -> bool:
+        """A new file's shaper that holds nothing but its initial context, deferred to the
+        first turn (no turn and no line of no turn yet): a file made lazily is not made yet."""
+        return self._defer_initial
+
     # ---- what the recorder calls --------------------------------------------------------------
 
     def response_item(self, item: Mapping[str, Any]) -> list[Line]:
