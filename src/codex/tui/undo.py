@@ -83,6 +83,8 @@ def session_turns(rollout: Path) -> list[TurnPoint]:
     read by core (codex.core.checkpoints.conversation), each with its prompt."""
     from codex.core.checkpoints.conversation import session_turns as recorded_turns
 
+    if not rollout.exists():
+        return []  # the file is made by the session's first turn (as 0.169): none ran yet
     records = recorded_turns(rollout)
     prompts = _prompts(rollout, [r.line for r in records])
     return [
