@@ -5,8 +5,9 @@ tests/support/official.py) rewrites tests/fixtures/rollout_lazy_official.json.
 One scenario, run the same way against either binary (`lazy_facts(argv)`): a thread started
 and read but never run, then run once; a thread never run, resumed and forked in the same
 server and, after the server shut down, from a new one; a thread read with its turns before it
-ran; a fork of a thread that ran. Each fact is a boolean, a count, a line kind or an error
-reply with the thread id replaced by `<id>`, so the file compares across runs.
+ran; a thread given items (thread/inject_items) before it ran; a fork of a thread that ran.
+Each fact is a boolean, a count, a line kind or an error reply with the thread id replaced by
+`<id>`, so the file compares across runs.
 
 The capture waits between steps (`gap` seconds) so that a timestamp tells which call it was
 taken at; the test runs with no gap (its facts hold either way).
@@ -111,6 +112,12 @@ def lazy_facts(argv: list[str], gap: float = 0.0) -> dict[str, Any]:
             )
             facts["read_include_turns_never_run"] = _error(with_turns, c["id"])
             facts["read_include_turns_never_run_made_file"] = Path(c["path"]).exists()
+
+            d = client.call("thread/start", {"cwd": str(repo)})["thread"]
+            text = [{"type": "input_text", "text": "injected"}]
+            injected = {"type": "message", "role": "user", "content": text}
+            client.call("thread/inject_items", {"threadId": d["id"], "items": [injected]})
+            facts["inject_items_never_run_made_file"] = Path(d["path"]).exists()
 
             fork = client.call("thread/fork", {"threadId": a["id"]})["thread"]
             facts["fork_of_run_thread_file_at_once"] = Path(fork["path"]).exists()

@@ -87,6 +87,9 @@ async def thread_inject_items(server: AppServer, conn: Connection, p: dict[str, 
         raise errors.invalid_request("this thread's history cannot be changed")
     state.record_items(items)
     state.flush_recorder()
+    materialize = getattr(live.session.recorder, "materialize", None)
+    if materialize is not None:
+        materialize()  # 0.169 writes a thread's file when items are injected, turn or not
     return {}
 
 

@@ -193,6 +193,8 @@ def _recorded_turns(
 ) -> list[dict[str, Any]]:
     from codex.core.threads import recorded_events
 
+    if not path.exists():
+        return []  # a loaded thread's file is made by its first turn (as 0.169): none yet
     return turns_from_rollout(thread_id, recorded_events(path), stats)
 
 
