@@ -185,6 +185,16 @@ def test_thread_inject_items_reach_the_model_and_the_rollout(
     assert "thread not found" in _error(
         ready, "thread/inject_items", {"threadId": "x", "items": []}
     )
+    # 0.169's answers (code -32600 each): an empty list, and null for the required list.
+    empty = {"threadId": thread_id, "items": []}
+    assert _error(ready, "thread/inject_items", empty) == "items must not be empty"
+    null = {"threadId": thread_id, "items": None}
+    assert _error(ready, "thread/inject_items", null) == (
+        "Invalid request: invalid type: null, expected a sequence"
+    )
+
+
+_USER_ITEM = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "x"}]}
 
 
 def test_the_new_methods_answers_validate_against_the_committed_schema(
@@ -207,7 +217,11 @@ def test_the_new_methods_answers_validate_against_the_committed_schema(
             {"threadId": thread_id, "gitInfo": {"sha": "1"}},
             "ThreadMetadataUpdateResponse",
         ),
-        ("thread/inject_items", {"threadId": thread_id, "items": []}, "EmptyResponse"),
+        (
+            "thread/inject_items",
+            {"threadId": thread_id, "items": [_USER_ITEM]},
+            "EmptyResponse",
+        ),
         ("thread/items/list", {"threadId": thread_id}, "ThreadItemsListResponse"),
         ("thread/shellCommand", {"threadId": thread_id, "command": "true"}, "EmptyResponse"),
     ]:
