@@ -58,6 +58,27 @@ REPLY = Turn([Message("ok")], usage=Usage(20, 0, 2))
 MOCK_KEY = "sk-mock"
 
 
+def create_cost_us(folder: Path, files: int = 200) -> float:
+    """Median µs to create (and close) an empty file in a new subfolder of `folder`: the kernel
+    cost every thread's rollout file pays. On this machine's ext4 it ranges from ~15 to ~800 µs
+    with where a new folder lands, enough to move either side's rate by tens of percent, so the
+    report prints it beside the figures."""
+    import statistics
+
+    probe = Path(tempfile.mkdtemp(dir=folder))
+    times = []
+    try:
+        for i in range(files):
+            t0 = time.perf_counter()
+            os.close(os.open(probe / f"f{i}", os.O_CREAT | os.O_WRONLY, 0o600))
+            times.append(time.perf_counter() - t0)
+    finally:
+        for i in range(files):
+            (probe / f"f{i}").unlink(missing_ok=True)
+        probe.rmdir()
+    return statistics.median(times) * 1e6
+
+
 def children_cpu() -> float:
     """CPU seconds (user + system) of every child process waited for so far, their own waited
     children included: the load-independent cost of a side (the machine may be shared)."""
@@ -264,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=CACHE / "work") as scratch:
         mock.repeat(REPLY)
         root = Path(scratch)
+        create_us = create_cost_us(root)
 
         def fresh(name: str) -> tuple[Path, Path]:
             home = write_mock_config(root / f"home-{name}", mock.base_url)
@@ -351,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
                     msg = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
                     rows.append(Row(name, note=f"failed: {msg}"))
     load_after = os.getloadavg()
-    print(report(rows, n, load_before, load_after))
+    print(report(rows, n, load_before, load_after, create_us))
     return 0
 
 
@@ -373,7 +395,11 @@ def _medians(
 
 
 def report(
-    rows: list[Row], n: int, load_before: tuple[float, ...], load_after: tuple[float, ...]
+    rows: list[Row],
+    n: int,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+    create_us: float,
 ) -> str:
     """The table (markdown) and the issue's two targets, as measured in this run."""
     ours = rows[0]
@@ -392,7 +418,8 @@ def report(
     loads_after = "/".join(f"{x:.1f}" for x in load_after)
     lines = [
         f"{n} one-turn threads, all in flight, loopback mock; cpus: {os.cpu_count()}; "
-        f"load average (1/5/15 min) {loads} before, {loads_after} after",
+        f"load average (1/5/15 min) {loads} before, {loads_after} after; creating a file in "
+        f"the scratch folder: {create_us:.0f} µs (median)",
         "",
         "| side | cold s | cold turns/s | in-process ÷ side, cold | warm turns/s "
         "| in-process ÷ side, warm | CPU ms/turn | side ÷ in-process, CPU "
