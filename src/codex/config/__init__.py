@@ -2,9 +2,10 @@
 one validated, frozen `Config`; and `ConfigEdits`, the one way to change config.toml (keeping
 comments).
 
-Loading writes nothing but the validated-config cache (`codex.config.cache`, under
-`$CODEX_HOME/cache/config`, only in a CODEX_HOME that already holds something), so a repeat run
-gets its `Config` without importing pydantic, which validates (`codex.config.validate`). Names
+A valid tree is built without pydantic (`codex.config.fast_validate`); pydantic judges what that
+declines and words every error (`codex.config.validate`). Loading writes nothing but the
+validated-config cache for such declined configurations (`codex.config.cache`, under
+`$CODEX_HOME/cache/config`, only in a CODEX_HOME that already holds something). Names
 are imported lazily so that `from codex.config import ConfigOverrides` (the CLI's hand-over)
 stays cheap.
 """

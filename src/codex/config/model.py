@@ -3,8 +3,9 @@
 Fields are named exactly as the config.toml keys (spec-core §6.1). `approval_policy`,
 `sandbox_mode` and `features` hold EFFECTIVE values (flags > profile > top level > defaults,
 including the project-trust defaults). Paths are absolute. Unknown keys stay in `model_extra`.
-A plain frozen dataclass: codex.config.validate builds it (with pydantic), or the
-validated-config cache (codex.config.cache) hands back a pickled one without pydantic.
+A plain frozen dataclass: codex.config.fast_validate builds it from a valid tree, pydantic
+(codex.config.validate) from one the fast path declines (then the validated-config cache,
+codex.config.cache, keeps it for the next run).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The tables of config.toml as frozen dataclasses, named exactly as the TOML keys (spec-core §6.1).
 
-pydantic validates them (codex.config.validate) but is not imported here: a config served from
-the validated-config cache never loads it. Strict: TOML already has types, so a string where a
+codex.config.fast_validate builds them from a valid tree; pydantic (codex.config.validate)
+judges what it declines and words every error, and is not imported here: a valid config never
+loads it. Strict: TOML already has types, so a string where a
 boolean belongs is an error, not a guess. Unknown keys are kept (in `model_extra`) and ignored,
 so a newer config never breaks us.
 """

@@ -2,10 +2,10 @@
 what is allowed, paths with `~` expanded. Errors use stable `type` names that `errors.py` turns
 into one line.
 
-The tables are plain dataclasses; pydantic (the validator, codex.config.validate) reads the
-metadata objects below through `__get_pydantic_core_schema__`. Nothing here imports pydantic:
-pydantic_core is imported inside those hooks and inside the error path only, so a config that
-comes from the validated-config cache never loads it.
+The tables are plain dataclasses; codex.config.fast_validate applies the metadata objects below
+directly, and pydantic (codex.config.validate, for what the fast path declines) reads them
+through `__get_pydantic_core_schema__`. Nothing here imports pydantic: pydantic_core is imported
+inside those hooks and inside the error path only, so a valid config never loads it.
 """
 
 from __future__ import annotations
