@@ -15,8 +15,9 @@ Medians; ratio = ours / official (< 1: ours is faster / leaner; for turns/s > 1 
 
 Fairness of the harness (the same for both servers):
 - Before the timed phases each server runs one throwaway thread + turn in its home: what a
-  server writes there on its very first start (ours: the validated-config cache; the official:
-  its own first-run files) is in place, as in any user's CODEX_HOME after the first run.
+  server writes there on its very first start (ours: its installation id and day folders; the
+  official: its own first-run files) is in place, as in any user's CODEX_HOME after the first
+  run.
 - The mock model server's listen backlog is raised from socketserver's 5 to 128: with 5, most
   of 20 simultaneous connects were dropped and retried after the kernel's 1 s SYN timeout, so
   the fresh batch measured TCP retransmission, for both servers alike.

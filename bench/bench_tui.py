@@ -199,8 +199,8 @@ def bench_launches(
     """Per side, the median over `rounds` launches of the wall time to the first frame with
     the composer, and of the CPU the TUI process had used when that frame was seen (steadier
     than wall time when other load shares the CPUs). The rounds alternate between the sides,
-    so a change in the machine's load hits every side alike (the first round of ours warms
-    its config cache, as any second start of codex in that home)."""
+    so a change in the machine's load hits every side alike (the first round of each writes
+    its first-run files, as any second start of codex in that home finds them)."""
     times: dict[str, list[float]] = {side.name: [] for side in sides}
     cpus: dict[str, list[float]] = {side.name: [] for side in sides}
     for i in range(rounds):
