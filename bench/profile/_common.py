@@ -3,14 +3,18 @@ repository root on sys.path, as every script here sets it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import Message, Turn, Usage
 
 # This machine exports PYTHONDONTWRITEBYTECODE=1; an installed wheel has its .pyc files, so the
 # profiles run with a bytecode cache outside the tree (filled by the first run).
@@ -27,6 +31,22 @@ class Sample:
 
 def make_home(root: Path, name: str, base_url: str) -> Path:
     return write_mock_config(root / name, base_url)
+
+
+@contextlib.contextmanager
+def ok_mock_scratch() -> Iterator[tuple[Path, Path]]:
+    """(CODEX_HOME, an empty work folder) pointed at a loopback mock that answers every request
+    with the message "ok", in a scratch folder under the bench cache (file creation in this
+    machine's /tmp is ~10× slower than in the home file system); all gone on exit."""
+    from bench._paths import CACHE
+
+    (CACHE / "work").mkdir(parents=True, exist_ok=True)
+    with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=CACHE / "work") as scratch:
+        mock.repeat(Turn([Message("ok")], usage=Usage(20, 0, 2)))
+        home = write_mock_config(Path(scratch) / "home", mock.base_url)
+        work = Path(scratch) / "work"
+        work.mkdir()
+        yield home, work
 
 
 def env_for(home: Path) -> dict[str, str]:

@@ -23,17 +23,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import env_for  # noqa: E402
-from bench._paths import CACHE  # noqa: E402
-from tests.support.mock_config import write_mock_config  # noqa: E402
-from tests.support.mock_model_server import MockModelServer  # noqa: E402
-from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
+from _common import env_for, ok_mock_scratch  # noqa: E402
 
 CHILD = r"""
 import asyncio, cProfile, io, json, pstats, statistics, sys, time
@@ -104,13 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     import json
     import statistics
 
-    (CACHE / "work").mkdir(parents=True, exist_ok=True)
-    reply = Turn([Message("ok")], usage=Usage(20, 0, 2))
-    with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=CACHE / "work") as scratch:
-        mock.repeat(reply)
-        home = write_mock_config(Path(scratch) / "home", mock.base_url)
-        work = Path(scratch) / "work"
-        work.mkdir()
+    with ok_mock_scratch() as (home, work):
         child_args = [
             str(args.threads),
             str(args.rounds),

@@ -23,7 +23,6 @@ import importlib.util
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,11 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import env_for  # noqa: E402
-from bench._paths import CACHE  # noqa: E402
-from tests.support.mock_config import write_mock_config  # noqa: E402
-from tests.support.mock_model_server import MockModelServer  # noqa: E402
-from tests.support.model_stream import Message, Turn, Usage  # noqa: E402
+from _common import env_for, ok_mock_scratch  # noqa: E402
 
 _CALLS = (
     "record_response_item",
@@ -98,14 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fsync", default="turn_end", help="the writer's fsync policy")
     args = parser.parse_args(argv)
-    (CACHE / "work").mkdir(parents=True, exist_ok=True)
-    reply = Turn([Message("ok")], usage=Usage(20, 0, 2))
-    with MockModelServer() as mock, tempfile.TemporaryDirectory(dir=CACHE / "work") as scratch:
-        mock.repeat(reply)
-        home = write_mock_config(Path(scratch) / "home", mock.base_url)
+    with ok_mock_scratch() as (home, work):
         os.environ.update(env_for(home))
-        work = Path(scratch) / "work"
-        work.mkdir()
         meta, calls = capture(work)
         from codex.rollout import recorder as mod
 
@@ -120,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(calls)} recorder calls per turn ({', '.join(kinds)})")
         rows = []
         for r in range(args.rounds):
-            out = Path(scratch) / f"r{r}"
+            out = work.parent / f"r{r}"  # the scratch folder, beside work/
             c0 = time.process_time()
             for _ in range(args.threads):
                 rec = mod.RolloutRecorder.create(out, meta, fsync=args.fsync)
