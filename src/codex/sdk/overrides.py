@@ -40,17 +40,15 @@ def thread_overrides(
     """The official keyword arguments of thread_start/resume/fork as `-c` overrides: the
     `config=` dict first, then each named keyword, so a keyword wins over the same key given
     in `config=` (later overrides win)."""
+    policy = None if approval_mode is None else ApprovalMode(approval_mode).approval_policy
+    named = (
+        ("approval_policy", policy),
+        ("sandbox_mode", None if sandbox is None else Sandbox(sandbox).sandbox_mode),
+        ("model", model),
+        ("model_provider", model_provider),
+        ("base_instructions", base_instructions),
+        ("developer_instructions", developer_instructions),
+    )
     out = _flatten("", config or {})
-    if approval_mode is not None:
-        out.append(f"approval_policy={_toml(ApprovalMode(approval_mode).approval_policy)}")
-    if sandbox is not None:
-        out.append(f"sandbox_mode={_toml(Sandbox(sandbox).sandbox_mode)}")
-    if model is not None:
-        out.append(f"model={_toml(model)}")
-    if model_provider is not None:
-        out.append(f"model_provider={_toml(model_provider)}")
-    if base_instructions is not None:
-        out.append(f"base_instructions={_toml(base_instructions)}")
-    if developer_instructions is not None:
-        out.append(f"developer_instructions={_toml(developer_instructions)}")
+    out.extend(f"{key}={_toml(value)}" for key, value in named if value is not None)
     return out
