@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
+from tests.tui.tmux import Pane
 
 pytest.importorskip("textual", reason="the TUI tests need textual (the `test` extra)")
 
@@ -23,6 +24,15 @@ def home(tmp_path: Path, mock_model_server: MockModelServer) -> Path:
 @pytest.fixture
 def repo(git_repo: Path) -> Path:
     return git_repo
+
+
+@pytest.fixture
+def pane(tmp_path: Path) -> Iterator[Pane]:
+    """A tmux session of its own (Pane's default size), killed after the test; a module that
+    needs another size defines its own."""
+    pane = Pane(tmp_path / "tmux.sock")
+    yield pane
+    pane.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ an empty composer (ours showed the older trust wording, and `?` only typed a "?"
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,6 @@ from tests.tui.tmux import Pane, tmux_path
 pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
 STALE_SIZE = {"COLUMNS": "80", "LINES": "24"}
 OFFICIAL = Path(__file__).resolve().parents[1] / "fixtures" / "tui_official_0169"
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    pane = Pane(tmp_path / "tmux.sock")
-    yield pane
-    pane.close()
 
 
 def _trimmed(screen: str) -> list[str]:

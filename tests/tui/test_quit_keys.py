@@ -5,7 +5,6 @@ does nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,6 @@ from tests.tui.test_tmux_e2e import COMPOSER, launch, trusted_home
 from tests.tui.tmux import Pane, tmux_path
 
 pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    pane = Pane(tmp_path / "tmux.sock")
-    yield pane
-    pane.close()
 
 
 def test_ctrl_c_on_an_empty_idle_composer_quits_at_once(

@@ -12,7 +12,6 @@ import socket
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -55,13 +54,6 @@ def _lines(screen: str) -> list[str]:
     while lines and not lines[-1]:
         lines.pop()
     return lines
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    pane = Pane(tmp_path / "tmux.sock")
-    yield pane
-    pane.close()
 
 
 # ---- the decision ---------------------------------------------------------------------------

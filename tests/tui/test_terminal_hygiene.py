@@ -6,7 +6,6 @@ exit 1."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from tests.tui.tmux import Pane, tmux_path
 
 pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    pane = Pane(tmp_path / "tmux.sock")
-    yield pane
-    pane.close()
 
 
 def test_an_exception_in_the_app_restores_the_terminal(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not install
 USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
 CODEX = [sys.executable, "-m", "codex"]
 COMPOSER = "Ask Codex to do anything"
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    pane = Pane(tmp_path / "tmux.sock")
-    yield pane
-    pane.close()
 
 
 def trusted_home(home: Path, repo: Path) -> Path:

@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,13 +24,6 @@ OFFICIAL: dict[str, Any] = json.loads(FIXTURE.read_text())
 CODEX = [sys.executable, "-m", "codex"]
 COMPOSER = "Ask Codex to do anything"
 needs_tmux = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    pane = Pane(tmp_path / "tmux.sock")
-    yield pane
-    pane.close()
 
 
 def _env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
