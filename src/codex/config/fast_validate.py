@@ -75,22 +75,16 @@ def _fallback() -> typing.NoReturn:
 # --- scalars: exact TOML types, as strict pydantic with no subclass doubt ---------------------
 
 
-def _str(value: Any) -> Any:
-    if type(value) is str:
-        return value
-    _fallback()
+def _exact(kind: type[Any]) -> Validator:
+    """A value of exactly `kind` (no subclass: a bool is no int here, as strict pydantic has
+    it, and a str subclass is left to pydantic), handed back as it is."""
 
+    def check(value: Any) -> Any:
+        if type(value) is kind:
+            return value
+        _fallback()
 
-def _bool(value: Any) -> Any:
-    if type(value) is bool:
-        return value
-    _fallback()
-
-
-def _int(value: Any) -> Any:
-    if type(value) is int:
-        return value
-    _fallback()
+    return check
 
 
 def _float(value: Any) -> Any:
@@ -102,23 +96,16 @@ def _float(value: Any) -> Any:
     _fallback()
 
 
-def _path(value: Any) -> Any:
-    # Strict `Path` is an instance check that hands the input back.
-    if type(value) is _PATH:
-        return value
-    _fallback()
-
-
 def _any(value: Any) -> Any:
     return value
 
 
 _SCALARS: dict[Any, Validator] = {
-    str: _str,
-    bool: _bool,
-    int: _int,
+    str: _exact(str),
+    bool: _exact(bool),
+    int: _exact(int),
     float: _float,
-    Path: _path,
+    Path: _exact(_PATH),  # strict `Path` is an instance check that hands the input back
     Any: _any,
 }
 
