@@ -56,6 +56,12 @@ def test_fuzzy_file_search(ready: RpcClient, repo: Path) -> None:
     found = ready.call("fuzzyFileSearch", {"query": "file", "roots": [str(many)]})["files"]
     assert len(found) == 50  # at most 50 per root, as upstream
     assert "missing field `roots`" in _error(ready, "fuzzyFileSearch", {"query": "x"})
+    # null for a required list is a type error, as 0.169 words it (same for turn/start's input,
+    # command/exec's command, config/batchWrite's edits: one params.array rule)
+    null_roots = {"query": "x", "roots": None}
+    assert _error(ready, "fuzzyFileSearch", null_roots) == (
+        "Invalid request: invalid type: null, expected a sequence"
+    )
 
 
 def test_model_providers(ready: RpcClient, mock: MockModelServer) -> None:

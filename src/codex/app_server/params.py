@@ -74,10 +74,11 @@ def integer(p: dict[str, Any], key: str, *, minimum: int = 0) -> int | None:
 
 def array(p: dict[str, Any], key: str, *, required: bool = True) -> list[Any] | None:
     value = p.get(key, _MISSING)
-    if value is _MISSING or value is None:
+    if value is _MISSING or (value is None and not required):
         if required:
             raise invalid_params(f"missing field `{key}`")
         return None
+    # A required list given null is a type error, as 0.169 words it (not a missing field).
     if not isinstance(value, list):
         raise invalid_params(f"invalid type: {_describe(value)}, expected a sequence")
     return value

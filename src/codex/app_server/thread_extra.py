@@ -65,8 +65,6 @@ async def thread_inject_items(server: AppServer, conn: Connection, p: dict[str, 
     from codex.protocol.items import parse_item
 
     live = server.thread(p)
-    if "items" in p and p["items"] is None:  # a required list: null is a type error (0.169)
-        raise errors.invalid_params("invalid type: null, expected a sequence")
     raw = array(p, "items") or []
     if not raw:
         raise errors.invalid_request("items must not be empty")
