@@ -86,6 +86,10 @@ MODELS: tuple[ModelInfo, ...] = (
 )
 
 
+_BY_SLUG: dict[str, ModelInfo] = {m.slug: m for m in MODELS}
+
+
 def find_model(slug: str) -> ModelInfo | None:
-    """The catalog entry of `slug`, or None for a model the catalog does not list."""
-    return next((m for m in MODELS if m.slug == slug), None)
+    """The catalog entry of `slug`, or None for a model the catalog does not list (a dict
+    lookup: every model request asks, for its reasoning, verbosity and turn metadata)."""
+    return _BY_SLUG.get(slug)

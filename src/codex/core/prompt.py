@@ -9,6 +9,7 @@ again only when the turn's environment changes), never per request or per delta.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -280,13 +281,13 @@ def today() -> tuple[str, str]:
     `<environment_context>`: the IANA name of /etc/localtime (`Etc/UTC`, `Europe/Berlin`),
     whatever TZ says, like the iana-time-zone crate it uses."""
     now = _dt.datetime.now().astimezone()
-    zone = _ZONE[0]
-    if zone is None:
-        zone = _ZONE[0] = system_zone_name() or now.tzname() or "UTC"
-    return now.date().isoformat(), zone
+    return now.date().isoformat(), _system_zone() or now.tzname() or "UTC"
 
 
-_ZONE: list[str | None] = [None]  # the system's zone name, read once per process
+@functools.cache
+def _system_zone() -> str:
+    """The system's zone name, read once per process."""
+    return system_zone_name()
 
 
 def system_zone_name(localtime: str = "/etc/localtime", timezone: str = "/etc/timezone") -> str:
