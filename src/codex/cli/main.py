@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from codex import __version__
+from codex.cli.tui import VALUE_OPTIONS as TUI_VALUE_OPTIONS
 
 # typing costs ~4 ms of import time; annotations are strings here anyway.
 TYPE_CHECKING = False
@@ -30,21 +31,8 @@ _GLOBAL_VALUE_OPTIONS = {
     "--disable",
 }
 
-# Options of the interactive TUI taking a value (`codex -m MODEL resume`): codex.cli.tui.
-_VALUE_OPTIONS = _GLOBAL_VALUE_OPTIONS | {
-    "-m",
-    "--model",
-    "-s",
-    "--sandbox",
-    "-a",
-    "--ask-for-approval",
-    "-C",
-    "--cd",
-    "--add-dir",
-    "-i",
-    "--image",
-    "--local-provider",
-}
+# With the interactive TUI's options taking a value (`codex -m MODEL resume`).
+_VALUE_OPTIONS = _GLOBAL_VALUE_OPTIONS | set(TUI_VALUE_OPTIONS)
 # Subcommands that are the TUI itself, parsed by codex.cli.tui.
 _TUI_COMMANDS = ("resume", "fork")
 
