@@ -220,7 +220,7 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
     if live is None:
         path = _find(server, thread_id, archived_ok=False)
         live = await _open(server, conn, p, resume=path)
-    elif _never_run(live):  # 0.169 resumes from the file, which its first turn makes
+    elif live.session.rollout_pending:  # 0.169 resumes from the file, which its first turn makes
         raise errors.invalid_request(f"no rollout found for thread id {thread_id}")
     else:
         live.subscribe(conn)
@@ -238,11 +238,6 @@ async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     return Followed(
         start_response(live, thread, p), [note("thread/started", {"thread": live.thread()})]
     )
-
-
-def _never_run(live: LiveThread) -> bool:
-    """A loaded thread whose rollout file its first turn has not made yet."""
-    return getattr(live.session.recorder, "materialized", True) is False
 
 
 def _find(server: AppServer, thread_id: str, *, archived_ok: bool) -> Path:
@@ -280,7 +275,7 @@ async def thread_read(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     if live is not None:
         turns = None
         if include:
-            if _never_run(live):
+            if live.session.rollout_pending:
                 # 0.169 writes the file of a thread read with its turns before its first turn,
                 # then refuses the read.
                 live.session.recorder.materialize()

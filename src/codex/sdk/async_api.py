@@ -293,13 +293,13 @@ class AsyncCodex:
         thread already open in this client is returned as it is."""
         live = self._pool.live(thread_id)
         if live is not None:
-            if _never_run(live._session):  # 0.169 resumes from the file its first turn makes
+            if live._session.rollout_pending:  # 0.169 resumes from the file its first turn makes
                 raise _no_rollout(thread_id)
             return live
         slot = self._pool.revive(thread_id)
         if slot is not None:  # dropped lately and still open: the same session, as before
             thread = self._adopt(slot)
-            if _never_run(thread._session):
+            if thread._session.rollout_pending:
                 raise _no_rollout(thread_id)  # `thread`, dropped again, lingers as before
             return thread
         # One reopening per id at a time: two resumes racing (say while the dropped thread's
@@ -364,7 +364,7 @@ class AsyncCodex:
         source = self._pool.live(thread_id)
         if source is None:
             await self._pool.settle(thread_id)  # dropped: its rollout closed, then read
-        if source is not None and _never_run(source._session):
+        if source is not None and source._session.rollout_pending:
             raise _no_rollout(thread_id)  # no file before its first turn, as 0.169
         if source is not None and source._session.rollout_path:
             path = Path(source._session.rollout_path)  # flushed at every turn end
@@ -457,7 +457,7 @@ class AsyncCodex:
         from codex.sdk import saved
 
         home = self._codex_home()
-        if include_turns and live is not None and _never_run(live._session):
+        if include_turns and live is not None and live._session.rollout_pending:
             # 0.169 writes the file of a thread read with its turns before its first turn,
             # then refuses the read.
             from codex.sdk.errors import MethodNotFoundError
@@ -580,11 +580,6 @@ class AsyncCodex:
         decision = answer.get("decision") if isinstance(answer, dict) else None
         # Anything not understood declines, as the official server treats a nonsense answer.
         return _DECISIONS.get(str(decision), "denied")
-
-
-def _never_run(session: Any) -> bool:
-    """A thread whose rollout file its first turn has not made yet (0.169 makes it then)."""
-    return getattr(session.recorder, "materialized", True) is False
 
 
 def _no_rollout(thread_id: str) -> Exception:
