@@ -155,7 +155,7 @@ class RolloutRecorder:
     ) -> None:
         self.path = path
         self.conversation_id = conversation_id
-        # None until a lazily made file is written (see `_materialize`).
+        # None until a lazily made file is written (see `_open_pending`).
         self._writer: JsonlWriter | None = writer
         self._pending: _PendingFile | None = None
         self._redactor = redactor or Redactor()
