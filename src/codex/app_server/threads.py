@@ -26,6 +26,7 @@ from codex.app_server.params import (
     one_of,
     string,
 )
+from codex.core.recorder import rollout_pending
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -220,7 +221,7 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
     if live is None:
         path = _find(server, thread_id, archived_ok=False)
         live = await _open(server, conn, p, resume=path)
-    elif live.session.rollout_pending:  # 0.169 resumes from the file, which its first turn makes
+    elif rollout_pending(live.session.recorder):  # 0.169 resumes from the file a turn makes
         raise errors.invalid_request(f"no rollout found for thread id {thread_id}")
     else:
         live.subscribe(conn)
@@ -275,7 +276,7 @@ async def thread_read(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     if live is not None:
         turns = None
         if include:
-            if live.session.rollout_pending:
+            if rollout_pending(live.session.recorder):
                 # 0.169 writes the file of a thread read with its turns before its first turn,
                 # then refuses the read.
                 live.session.recorder.materialize()

@@ -31,3 +31,10 @@ class Recorder(Protocol):
         """A turn boundary: write what is queued, fsync per the recorder's policy."""
 
     def close(self) -> None: ...
+
+
+def rollout_pending(recorder: object) -> bool:
+    """Whether `recorder` (a session's, or None) holds a new thread's rollout file that its
+    first turn has not made yet (0.169 makes it then): there is no file to resume, fork or read
+    its turns from, and front ends answer as 0.169 does."""
+    return getattr(recorder, "materialized", True) is False

@@ -340,13 +340,6 @@ class Session:
             self._subscribers.remove(subscription)
 
     @property
-    def rollout_pending(self) -> bool:
-        """A new thread whose rollout file its first turn has not made yet (0.169 makes it
-        then): there is no file to resume, fork or read its turns from (front ends answer
-        as 0.169 does)."""
-        return getattr(self.recorder, "materialized", True) is False
-
-    @property
     def settings(self) -> SessionSettings:
         """A read-only snapshot of what the next turn runs with."""
         s = self._settings

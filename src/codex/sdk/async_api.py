@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codex.core.recorder import rollout_pending
 from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
 from codex.sdk.errors import CodexError as SdkError
 from codex.sdk.errors import TransportClosedError, invalid_request
@@ -293,13 +294,14 @@ class AsyncCodex:
         thread already open in this client is returned as it is."""
         live = self._pool.live(thread_id)
         if live is not None:
-            if live._session.rollout_pending:  # 0.169 resumes from the file its first turn makes
+            # 0.169 resumes from the file the thread's first turn makes
+            if rollout_pending(live._session.recorder):
                 raise _no_rollout(thread_id)
             return live
         slot = self._pool.revive(thread_id)
         if slot is not None:  # dropped lately and still open: the same session, as before
             thread = self._adopt(slot)
-            if thread._session.rollout_pending:
+            if rollout_pending(thread._session.recorder):
                 raise _no_rollout(thread_id)  # `thread`, dropped again, lingers as before
             return thread
         # One reopening per id at a time: two resumes racing (say while the dropped thread's
@@ -364,7 +366,7 @@ class AsyncCodex:
         source = self._pool.live(thread_id)
         if source is None:
             await self._pool.settle(thread_id)  # dropped: its rollout closed, then read
-        if source is not None and source._session.rollout_pending:
+        if source is not None and rollout_pending(source._session.recorder):
             raise _no_rollout(thread_id)  # no file before its first turn, as 0.169
         if source is not None and source._session.rollout_path:
             path = Path(source._session.rollout_path)  # flushed at every turn end
@@ -457,7 +459,7 @@ class AsyncCodex:
         from codex.sdk import saved
 
         home = self._codex_home()
-        if include_turns and live is not None and live._session.rollout_pending:
+        if include_turns and live is not None and rollout_pending(live._session.recorder):
             # 0.169 writes the file of a thread read with its turns before its first turn,
             # then refuses the read.
             from codex.sdk.errors import MethodNotFoundError
