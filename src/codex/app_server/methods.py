@@ -20,6 +20,7 @@ from codex.app_server import (
     thread_extra,
     threads,
     turns,
+    turns_list,
 )
 from codex.app_server.errors import INVALID_REQUEST, RpcError, unsupported
 
@@ -66,7 +67,7 @@ METHODS: dict[str, Handler] = {
     "thread/list": threads.thread_list,
     "thread/loaded/list": threads.thread_loaded_list,
     "thread/read": threads.thread_read,
-    "thread/turns/list": threads.thread_turns_list,
+    "thread/turns/list": turns_list.thread_turns_list,
     "thread/archive": threads.thread_archive,
     "thread/delete": threads.thread_delete,
     "thread/unarchive": threads.thread_unarchive,

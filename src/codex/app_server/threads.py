@@ -1,4 +1,4 @@
-"""Thread methods: start, resume, fork, read, list, loaded/list, turns/list, archive,
+"""Thread methods: start, resume, fork, read, list, loaded/list, archive,
 unarchive, name/set, unsubscribe, rollback, compact/start.
 
 A thread is opened through core's ConversationManager (the rollout is the file `codex exec`
@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, Any
 from codex.app_server import errors
 from codex.app_server.framing import Followed
 from codex.app_server.items import turns_from_rollout
-from codex.app_server.listing import DEFAULT_PAGE, list_threads, summary_thread
+from codex.app_server.listing import list_threads, summary_thread
 from codex.app_server.live import LiveThread
 from codex.app_server.notifications import note
 from codex.app_server.params import (
     APPROVAL_POLICIES,
     SANDBOX_MODES,
     boolean,
-    integer,
     mapping,
     one_of,
     string,
@@ -298,24 +297,6 @@ async def thread_read(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     if include:
         thread["turns"] = _recorded_turns(thread_id, path)
     return {"thread": thread}
-
-
-async def thread_turns_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    thread_id = string(p, "threadId")
-    live = server.live.get(thread_id)
-    path = Path(live.path) if live is not None and live.path else None
-    if path is None:
-        path = _find(server, thread_id, archived_ok=True)
-    turns = _recorded_turns(thread_id, path)
-    turns.reverse()  # newest first, as the official server pages them
-    for turn in turns:
-        turn["itemsView"] = "summary"
-    limit = integer(p, "limit") or DEFAULT_PAGE
-    cursor = string(p, "cursor", required=False)
-    start = int(cursor) if cursor and cursor.isdigit() else 0
-    page = turns[start : start + limit]
-    more = start + limit < len(turns)
-    return {"data": page, "nextCursor": str(start + limit) if more else None}
 
 
 async def _unload(server: AppServer, thread_id: str) -> None:
