@@ -1,0 +1,190 @@
+"""Finding and loading skills under each root, as 0.169 does, and caching the answer.
+
+The walk is breadth-first from each root, in name order, at most 6 levels below it and 2000
+directories per root. Names starting with `.` are skipped (the root itself may be hidden, as
+`.system` is). Symlinked directories are followed for user, repo and admin roots, never for the
+system root (Codex writes that one itself); symlinked files are not read. Every `SKILL.md` file
+found is parsed; a failure becomes a SkillError, except under the system root, whose files are
+Codex's own. A file reached twice (through a symlink, or from two roots) is one skill, from the
+first root that reached it.
+
+The answer is kept per (codex home, home, cwd, extra roots) in a StatCache watching every path
+the scan looked at (roots, directories, SKILL.md and openai.yaml files, config.toml, the project
+markers), so any change on disk is seen by the next call; `force_reload` skips the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+
+from codex.core.skills import config_rules
+from codex.core.skills.frontmatter import MAX_NAME_LEN, FrontmatterError, parse, sanitize
+from codex.core.skills.metadata import load_metadata
+from codex.core.skills.model import ScopeName, Skill, SkillError, SkillsOutcome
+from codex.core.skills.roots import ADMIN_SKILLS_ROOT, SkillRoot, home_dir, skill_roots
+from codex.core.stat_cache import StatCache, Watch
+
+SKILL_FILE = "SKILL.md"
+MAX_SCAN_DEPTH = 6
+MAX_DIRS_PER_ROOT = 2000
+_SCOPE_RANK: dict[ScopeName, int] = {"repo": 0, "user": 1, "system": 2, "admin": 3}
+
+_cache: StatCache[SkillsOutcome] = StatCache()
+
+
+def forget() -> None:
+    """Drop every cached answer (after this process changed what decides them)."""
+    _cache.clear()
+
+
+def load_skills(
+    codex_home: Path,
+    cwd: Path,
+    *,
+    extra_roots: Sequence[Path] = (),
+    force_reload: bool = False,
+) -> SkillsOutcome:
+    """Every skill 0.169 would offer in `cwd`, with `enabled` after config.toml's
+    `[[skills.config]]`, and the SKILL.md files that failed to load."""
+    codex_home = Path(os.path.abspath(codex_home))
+    cwd = Path(os.path.abspath(cwd))
+    extras = tuple(Path(os.path.abspath(p)) for p in extra_roots)
+    home = home_dir()
+    admin = ADMIN_SKILLS_ROOT
+    key = (codex_home, home, cwd, extras, admin)
+
+    def compute(watch: Watch) -> SkillsOutcome:
+        return _scan(codex_home, cwd, extras, home, admin, watch)
+
+    if force_reload:
+        _cache.clear()
+    return _cache.get(key, compute)
+
+
+def _scan(
+    codex_home: Path,
+    cwd: Path,
+    extras: tuple[Path, ...],
+    home: Path | None,
+    admin: Path,
+    watch: Watch,
+) -> SkillsOutcome:
+    config = config_rules.config_file(codex_home)
+    watch.add(config)
+    roots = skill_roots(codex_home, cwd, extras, home=home, admin_root=admin, watch_add=watch.add)
+    found: list[Skill] = []
+    errors: list[SkillError] = []
+    for root in roots:
+        _scan_root(root, found, errors, watch)
+    seen: set[Path] = set()
+    unique = [s for s in found if not (s.path in seen or seen.add(s.path))]  # type: ignore[func-returns-value]
+    off = config_rules.disabled_paths(config_rules.read_rules(codex_home), unique)
+    skills = [_with_enabled(s, str(s.path) not in off) for s in unique]
+    skills.sort(key=lambda s: (_SCOPE_RANK[s.scope], s.name.encode(), os.fsencode(s.path)))
+    return SkillsOutcome(tuple(skills), tuple(errors))
+
+
+def _with_enabled(skill: Skill, enabled: bool) -> Skill:
+    if skill.enabled == enabled:
+        return skill
+    return Skill(
+        skill.name, skill.description, skill.short_description, skill.path, skill.scope,
+        enabled, skill.interface, skill.dependencies, skill.allow_implicit_invocation,
+    )  # fmt: skip
+
+
+def _scan_root(root: SkillRoot, found: list[Skill], errors: list[SkillError], watch: Watch) -> None:
+    start = _canonical(root.path)
+    watch.add(root.path)
+    if not start.is_dir():
+        return
+    follow = root.scope != "system"
+    visited = {start}
+    queue: deque[tuple[Path, int]] = deque([(start, 0)])
+    while queue:
+        directory, depth = queue.popleft()
+        watch.add(directory)
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = directory / name
+            if path.is_symlink():
+                if follow and path.is_dir():
+                    _enqueue(queue, visited, _canonical(path), depth + 1)
+                continue
+            if path.is_dir():
+                _enqueue(queue, visited, _canonical(path), depth + 1)
+            elif name == SKILL_FILE and path.is_file():
+                _load(path, root.scope, found, errors, watch)
+
+
+def _enqueue(queue: deque[tuple[Path, int]], visited: set[Path], path: Path, depth: int) -> None:
+    if depth > MAX_SCAN_DEPTH or len(visited) >= MAX_DIRS_PER_ROOT or path in visited:
+        return
+    visited.add(path)
+    queue.append((path, depth))
+
+
+def _load(
+    path: Path, scope: ScopeName, found: list[Skill], errors: list[SkillError], watch: Watch
+) -> None:
+    watch.add(path)
+    try:
+        skill = _parse_skill(path, scope, watch)
+    except FrontmatterError as err:
+        if scope != "system":
+            errors.append(SkillError(path, str(err)))
+        return
+    found.append(skill)
+
+
+def _parse_skill(path: Path, scope: ScopeName, watch: Watch) -> Skill:
+    try:
+        contents = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise FrontmatterError("failed to read file: stream did not contain valid UTF-8") from None
+    except OSError as err:
+        raise FrontmatterError(f"failed to read file: {_io_message(err)}") from None
+    fm = parse(contents)
+    name = sanitize(fm.name) if fm.name is not None else ""
+    if not name:
+        name = sanitize(path.parent.name) or "skill"
+    description = sanitize(fm.description) if fm.description is not None else ""
+    short = sanitize(fm.short_description) if fm.short_description is not None else ""
+    meta = load_metadata(path.parent, watch.add)
+    if len(name) > MAX_NAME_LEN:
+        raise FrontmatterError(f"invalid name: exceeds maximum length of {MAX_NAME_LEN} characters")
+    if not description:
+        raise FrontmatterError("missing field `description`")
+    return Skill(
+        name=name,
+        description=description,
+        short_description=short or None,
+        path=_canonical(path),
+        scope=scope,
+        enabled=True,
+        interface=meta.interface,
+        dependencies=meta.dependencies,
+        allow_implicit_invocation=meta.allow_implicit_invocation,
+    )
+
+
+def _canonical(path: Path) -> Path:
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except OSError:
+        return path
+
+
+def _io_message(err: OSError) -> str:
+    """Rust's io::Error text: `<strerror> (os error N)`."""
+    if err.errno is None:
+        return str(err)
+    return f"{os.strerror(err.errno)} (os error {err.errno})"

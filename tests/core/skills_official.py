@@ -1,0 +1,252 @@
+"""The skills scenarios the tests share, and how to capture the official 0.169's answer to
+them (stored in tests/fixtures/skills_official.json; recapture with
+`.venv/bin/python -m tests.core.skills_official` when the anchor binary is installed).
+
+Every scenario is built from real files under a scratch root; paths in captured answers are
+stored with that root replaced by `<root>`. The official binary unpacks its bundled skills into
+`$CODEX_HOME/skills/.system` on first run: captures keep only their names (never their text),
+and the comparisons leave system-scope skills out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "skills_official.json"
+
+
+def _skill(d: Path, body: str) -> None:
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "SKILL.md").write_text(body, encoding="utf-8", newline="")
+
+
+def _fm(name: str, description: str, extra: str = "") -> str:
+    return f"---\nname: {name}\ndescription: {description}\n{extra}---\n"
+
+
+def build_tree(root: Path) -> tuple[Path, Path, Path]:
+    """The discovery scenario: (codex home, $HOME, cwd). Every rule the loader has gets a case:
+    scopes, nesting, depth, hidden dirs, symlinks, duplicates, openai.yaml, errors."""
+    ch, home, repo = root / "codex-home", root / "home", root / "repo"
+    (repo / "sub" / "deeper").mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    u = ch / "skills"
+    short = "metadata:\n  short-description: short A\n"
+    _skill(u / "alpha", _fm("alpha", "Alpha does things", short))
+    _skill(u / "broken", "no frontmatter\n")
+    _skill(u / "nodesc", "---\nname: nodesc\n---\nbody\n")
+    _skill(u / "longname", "---\nname: " + "n" * 65 + "\ndescription: d\n---\n")
+    _skill(u / "longdesc", "---\nname: longdesc\ndescription: " + "d" * 1025 + "\n---\n")
+    _skill(u / "badyaml", "---\nname: [unclosed\ndescription: x\n---\n")
+    _skill(u / "noname-dir", "---\ndescription: Named after its dir\n---\n")
+    _skill(u / ".hidden", "---\nname: hidden\ndescription: h\n---\n")
+    _skill(u / "d1/d2/d3/d4/d5/d6", "---\nname: depth6\ndescription: at depth six\n---\n")
+    _skill(u / "e1/e2/e3/e4/e5/e6/e7", "---\nname: depth7\ndescription: at depth seven\n---\n")
+    _skill(root / "outside" / "linked-skill", _fm("linked", "Through a symlink"))
+    os.symlink(root / "outside" / "linked-skill", u / "link")
+    multi = "---\nname: '  multi   word '\ndescription: |\n  line one\n    line two\n---\n"
+    _skill(u / "multi", multi)
+    _skill(u / "emptyfm", "---\n---\nbody\n")
+    _skill(u / "crlf", "---\r\nname: crlf\r\ndescription: CRLF file\r\n---\r\nbody\r\n")
+    w = u / "withmeta"
+    _skill(w, "---\nname: withmeta\ndescription: Has openai.yaml\n---\n")
+    (w / "agents").mkdir()
+    (w / "assets").mkdir()
+    (w / "assets" / "i.svg").write_text("<svg/>")
+    (w / "agents" / "openai.yaml").write_text(
+        'interface:\n  display_name: "With Meta"\n  short_description: "meta short"\n'
+        '  icon_small: ./assets/i.svg\n  icon_large: ../x.png\n  brand_color: "#12ab9F"\n'
+        '  default_prompt: "Use $withmeta"\n'
+        "dependencies:\n  tools:\n    - type: mcp\n      value: some-server\n"
+        "      description: needs it\n      transport: streamable_http\n"
+        "      url: https://example.invalid/mcp\n"
+        "    - type: env_var\n      value: API_TOKEN\n    - value: missing-type\n"
+        "policy:\n  allow_implicit_invocation: false\n"
+    )
+    _skill(u / "badmeta", "---\nname: badmeta\ndescription: Broken openai.yaml\n---\n")
+    (u / "badmeta" / "agents").mkdir()
+    (u / "badmeta" / "agents" / "openai.yaml").write_text("interface: [\n")
+    _skill(
+        home / ".agents/skills/beta", "---\nname: beta\ndescription: Beta desc\n---\nBeta body\n"
+    )
+    _skill(repo / ".agents/skills/gamma", "---\nname: gamma\ndescription: Gamma\n---\n")
+    _skill(repo / ".agents/skills/alpha", "---\nname: alpha\ndescription: Repo alpha\n---\n")
+    _skill(repo / "sub/.agents/skills/epsilon", _fm("epsilon", "Nested repo root"))
+    _skill(repo / "sub/deeper/nope/.agents/skills/zeta", _fm("zeta", "below cwd"))
+    _skill(repo / ".codex/skills/delta", "---\nname: delta\ndescription: Project layer\n---\n")
+    return ch, home, repo / "sub" / "deeper"
+
+
+# One SKILL.md per case, each alone in a user root: how 0.169 reads odd frontmatter.
+FRONTMATTER_CASES: dict[str, str] = {
+    "y1": "---\nname: [unclosed\ndescription: x\n---\n",
+    "y2": '---\nname: y2\ndescription: "unterminated\n---\n',
+    "y3": "---\nname: a: b\ndescription: x\n---\n",
+    "y4": "---\n:::\n---\n",
+    "y5": "---\nname: y5\ndescription: x\nfoo: [1, 2\n---\n",
+    "y6": "---\nname: 123\ndescription: 456\n---\n",
+    "y7": "---\nname: y7\ndescription: [a, b]\n---\n",
+    "y8": "---\nname: y8\ndescription: {a: b}\n---\n",
+    "y9": "---\n- a\n- b\n---\n",
+    "y10": "---\nname: y10\ndescription: x\nmetadata: 5\n---\n",
+    "y11": "---\nname: y11\ndescription: x\nmetadata:\n  short-description: ''\n---\n",
+    "y12": "---\nname: y12\ndescription: x\nmetadata:\n  short-description: "
+    + "s" * 1025
+    + "\n---\n",
+    "y13": "---\nname: y13\ndescription: " + "d" * 5000 + "\n---\n",
+    "y14": "---\nname: " + "é" * 64 + "\ndescription: x\n---\n",
+    "y15": "---\nname: ''\ndescription: x\n---\n",
+    "y16": "  ---  \nname: y16\ndescription: x\n ---\n",
+    "y17": "---\nname: y17\ndescription: x\n",
+    "y18": "\n---\nname: y18\ndescription: x\n---\n",
+    "y19": "---\nname: y19\ndescription: ''\n---\n",
+    "y20": "---\nname: y20\ndescription: x\nname: dup\n---\n",
+    "y21": "---\nname: y21\ndescription: null\n---\n",
+    "y22": "---\nname: y22\n\tdescription: tab\n---\n",
+    "y23": "---\nname: y23\ndescription: >\n  folded\n  text\n---\n",
+    "y24": "\ufeff---\nname: y24\ndescription: x\n---\n",
+    "y25": "---\nname: y25\ndescription: true\n---\n",
+    "y26": "---\r\nname: y26\r\ndescription: x\r\n---\r\n",
+    "y27": "---\nname: y27 # comment\ndescription: 'quoted # not'\n---\n",
+    "y28": "---\nname: " + "é" * 65 + "\ndescription: x\n---\n",
+}
+
+
+def build_frontmatter_cases(root: Path) -> tuple[Path, Path, Path]:
+    ch, home = root / "codex-home", root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    for name, body in FRONTMATTER_CASES.items():
+        _skill(ch / "skills" / name, body)
+    return ch, home, root
+
+
+def normalize(value: Any, root: Path) -> Any:
+    """`value` with the scratch root spelled `<root>` (JSON round trip)."""
+    return json.loads(json.dumps(value).replace(str(root), "<root>"))
+
+
+def strip_system(listing: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "skills": [s for s in listing["skills"] if s["scope"] != "system"],
+        "errors": listing["errors"],
+    }
+
+
+# ---- capturing from the official binary ------------------------------------------------------
+
+
+def official_env(ch: Path, home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
+    env.update(CODEX_HOME=str(ch), HOME=str(home), MOCK_KEY="k", NO_COLOR="1")
+    return env
+
+
+def official_app_server(
+    binary: Path, ch: Path, home: Path, cwd: Path, calls: list[tuple[str, Any]]
+) -> list[Any]:
+    """Run the official `app-server`, make `calls` in order, return each response."""
+    proc = subprocess.Popen(
+        [str(binary), "app-server"], cwd=cwd, env=official_env(ch, home),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    out = []
+    try:
+
+        def call(i: int, method: str, params: Any) -> Any:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps({"id": i, "method": method, "params": params}) + "\n")
+            proc.stdin.flush()
+            while True:
+                msg = json.loads(proc.stdout.readline())
+                if msg.get("id") == i and "method" not in msg:
+                    return msg
+
+        call(0, "initialize", {"clientInfo": {"name": "skills-capture", "version": "1"}})
+        proc.stdin.write(json.dumps({"method": "initialized"}) + "\n")
+        for i, (method, params) in enumerate(calls, 1):
+            out.append(call(i, method, params))
+    finally:
+        proc.stdin.close()
+        proc.kill()
+        proc.wait()
+    return out
+
+
+def capture_listing(binary: Path, build: Any) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ch, home, cwd = build(root)
+        ch.mkdir(parents=True, exist_ok=True)
+        (ch / "config.toml").write_text("")
+        [resp] = official_app_server(binary, ch, home, cwd, [("skills/list", {"cwds": [str(cwd)]})])
+        data = resp["result"]["data"][0]
+        listing = normalize({"skills": data["skills"], "errors": data["errors"]}, root)
+        system = sorted(s["name"] for s in listing["skills"] if s["scope"] == "system")
+        return {"system_skill_names": system, **strip_system(listing)}
+
+
+# `skills/config/write` calls in order (paths relative to the scenario root), then a listing.
+CONFIG_CALLS: list[dict[str, Any]] = [
+    {"path": "codex-home/skills/alpha/SKILL.md", "enabled": False},
+    {"name": "beta", "enabled": False},
+    {"name": "gamma", "enabled": False},
+    {"name": "gamma", "enabled": False},
+    {"name": "nosuch", "enabled": False},
+    {"path": "codex-home/skills/alpha/SKILL.md", "enabled": True},
+    {"name": "beta", "path": "codex-home/skills/alpha/SKILL.md", "enabled": False},
+    {"enabled": True},
+    {"path": "codex-home/skills/link/SKILL.md", "enabled": False},
+]
+CONFIG_START = '# my settings\nmodel = "gpt-5.5" # pinned\n'
+
+
+def config_params(call: dict[str, Any], root: Path) -> dict[str, Any]:
+    return {k: (str(root / v) if k == "path" else v) for k, v in call.items()}
+
+
+def capture_config_write(binary: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ch, home, cwd = build_tree(root)
+        (ch / "config.toml").write_text(CONFIG_START)
+        calls = [("skills/config/write", config_params(c, root)) for c in CONFIG_CALLS]
+        calls.append(("skills/list", {"cwds": [str(cwd)]}))
+        responses = official_app_server(binary, ch, home, cwd, calls)
+        listing = responses[-1]["result"]["data"][0]
+        enabled = {s["path"]: s["enabled"] for s in listing["skills"] if s["scope"] != "system"}
+        return normalize(
+            {
+                "responses": [r.get("result", r.get("error")) for r in responses[:-1]],
+                "config": (ch / "config.toml").read_text(),
+                "enabled": enabled,
+            },
+            root,
+        )
+
+
+def capture_all(binary: Path) -> dict[str, Any]:
+    return {
+        "version": "0.169.0",
+        "discovery": capture_listing(binary, build_tree),
+        "frontmatter": capture_listing(binary, build_frontmatter_cases),
+        "config_write": capture_config_write(binary),
+    }
+
+
+if __name__ == "__main__":
+    from tests.support.official import official_binary
+
+    found = official_binary()
+    if found is None:
+        raise SystemExit("official 0.169 binary not installed")
+    current = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else {}
+    current.update(capture_all(found))
+    FIXTURE.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {FIXTURE}")
