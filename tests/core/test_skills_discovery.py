@@ -96,3 +96,25 @@ def test_admin_root_is_scanned_last(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         ("user", "user one"),
         ("admin", "admin one"),
     ]
+
+
+def test_skill_roots_lists_what_load_skills_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codex.core.skills import skill_roots
+
+    ch, home, cwd = build_tree(tmp_path)
+    monkeypatch.setenv("HOME", str(home))
+    repo = tmp_path / "repo"
+    assert skill_roots(ch, cwd, extra_roots=[tmp_path / "x"]) == (
+        cwd / ".codex/skills",
+        repo / "sub/.codex/skills",
+        repo / ".codex/skills",
+        ch / "skills",
+        home / ".agents/skills",
+        ch / "skills/.system",
+        Path("/etc/codex/skills"),
+        tmp_path / "x",
+        repo / ".agents/skills",
+        repo / "sub/.agents/skills",
+    )

@@ -188,3 +188,18 @@ def _io_message(err: OSError) -> str:
     if err.errno is None:
         return str(err)
     return f"{os.strerror(err.errno)} (os error {err.errno})"
+
+
+def skill_root_paths(
+    codex_home: Path, cwd: Path, *, extra_roots: Sequence[Path] = ()
+) -> tuple[Path, ...]:
+    """The folders `load_skills` scans for `cwd`, existing or not (repo `.agents/skills` folders
+    only when they exist, as 0.169 decides): what a watcher for skill changes should watch."""
+    roots = skill_roots(
+        Path(os.path.abspath(codex_home)),
+        Path(os.path.abspath(cwd)),
+        tuple(Path(os.path.abspath(p)) for p in extra_roots),
+        home=home_dir(),
+        admin_root=ADMIN_SKILLS_ROOT,
+    )
+    return tuple(r.path for r in roots)
