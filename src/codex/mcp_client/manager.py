@@ -162,6 +162,42 @@ class McpManager:
     def owns(self, name: str) -> bool:
         return name in self.routes or name in RESOURCE_TOOLS
 
+    async def reconfigure(self, servers: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """Apply a re-read `[mcp_servers]` (enabled tables by name) in place, so a turn holding
+        this manager sees it too: a server whose table is unchanged keeps its connection
+        (unless it failed: that one is retried), a removed or changed one is stopped, a new or
+        changed one is started (servers start now: whoever reloads wants them up). Returns
+        (kept, started) names, in config order."""
+        import importlib
+
+        self.start()
+        if self._starter is not None:
+            await self._starter
+        await asyncio.to_thread(importlib.import_module, "codex.mcp_client.connection")
+        from codex.mcp_client.connection import Connection
+
+        def keep(name: str, table: Any) -> bool:
+            conn = self._conns.get(name)
+            failed = conn is not None and conn.ready.is_set() and conn.error is not None
+            return conn is not None and not failed and self._configs.get(name) == table
+
+        kept = [name for name, table in servers.items() if keep(name, table)]
+        for name in [n for n in self._conns if n not in kept]:
+            self._conns.pop(name).stop()
+            self._reported.discard(name)
+        self._tasks = [task for task in self._tasks if not task.done()]
+        started: list[str] = []
+        for name, table in servers.items():
+            if name in kept:
+                continue
+            conn = Connection(settings_from_config(name, table, self._oauth_store), self._log_dir)
+            self._conns[name] = conn
+            self._tasks.append(asyncio.create_task(conn.run(), name=f"mcp:{name}"))
+            started.append(name)
+        self._configs = dict(servers)
+        self._known_ready = None  # the tools offered follow the new set at the next request
+        return kept, started
+
     async def close(self) -> None:
         """Stop every server and wait for its process to go (the SDK escalates to SIGKILL)."""
         self._closing = True
