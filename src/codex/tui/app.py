@@ -80,6 +80,7 @@ class CodexApp(App[int]):
         self.first_frame_at: float | None = None
         self._queued_shown = ""
         self.early_slash: list[str] = []  # slash commands typed before the config was loaded
+        self._picks: dict[str, dict[str, str]] = {}  # a sent text -> its skills picked in `$`
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -425,7 +426,14 @@ class CodexApp(App[int]):
 
         items: list[Any] = [InputLocalImage(path=p) for p in images]
         if text:
-            items.append(InputText(text=text))
+            picks = self._picks.pop(text, {})
+            if "$" in text:  # skills it mentions go along as `skill` items (codex.tui.skills)
+                from codex.tui.skills import skill_inputs, text_elements
+
+                items.append(InputText(text=text, text_elements=text_elements(text, picks)))
+                items += skill_inputs(text, str(self.codex_home), self.cwd, picks)
+            else:
+                items.append(InputText(text=text))
         self.mapper.status.running = True
         await self.session.submit(UserInput(items=items))
         self._record_history(text)
@@ -451,6 +459,12 @@ class CodexApp(App[int]):
         cfg = self.options.config
         return self.options.cwd if cfg is None else str(cfg.cwd)
 
+    @property
+    def codex_home(self) -> str | None:
+        """Where skills and their settings live; None until the config is loaded."""
+        cfg = self.options.config
+        return None if cfg is None else str(cfg.codex_home)
+
     def on_text_area_changed(self, event: Any) -> None:
         from codex.tui.completion import suggestions
 
@@ -459,9 +473,10 @@ class CodexApp(App[int]):
             return
         row, col = composer.cursor_location
         if row == 0:
-            kind, items = suggestions(composer.text, col, self.cwd)
-        else:  # an @word on a later line
-            kind, items = suggestions(composer.document.get_line(row), col, self.cwd)
+            kind, items = suggestions(composer.text, col, self.cwd, self.codex_home)
+        else:  # an @word (or $word) on a later line
+            line = composer.document.get_line(row)
+            kind, items = suggestions(line, col, self.cwd, self.codex_home)
             if kind == "slash":
                 kind, items = "", []
         self.query_one(Popup).show(kind, items)
@@ -473,6 +488,8 @@ class CodexApp(App[int]):
     async def on_composer_submitted(self, message: Composer.Submitted) -> None:
         text = message.text  # the composer already cleared itself and expanded pastes
         self.query_one(Popup).show("", [])
+        if message.picks:
+            self._picks[text] = message.picks
         if text.startswith("/") and self.options.config is None:
             self.early_slash.append(text)  # (slash commands read the config)
             return

@@ -1,7 +1,7 @@
-"""What the composer's popup offers: slash commands for `/…` at the start, and files for an
+"""What the composer's popup offers: slash commands for `/…` at the start, files for an
 `@…` word (fuzzy, respecting .gitignore: the list is git's own when the folder is a repository,
-else a walk that skips hidden and common build folders). Pure functions plus one cache; the
-popup widget lives in codex.tui.widgets.
+else a walk that skips hidden and common build folders), and the enabled skills for a `$…` word
+(codex.tui.skills). Pure functions plus one cache; the popup widget lives in codex.tui.widgets.
 """
 
 from __future__ import annotations
@@ -76,24 +76,35 @@ def fuzzy_files(query: str, cwd: str, limit: int = POPUP_ROWS) -> list[str]:
     return [candidate for _, candidate in scored[:limit]]
 
 
-def at_word(text: str, offset: int) -> tuple[int, str] | None:
-    """(start, query) of the `@word` that ends at `offset` in `text`, if any."""
+def at_word(text: str, offset: int, sigil: str = "@") -> tuple[int, str] | None:
+    """(start, query) of the `@word` (or `$word`: `sigil`) that ends at `offset` in `text`."""
     start = offset
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     word = text[start:offset]
-    if word.startswith("@"):
+    if word.startswith(sigil):
         return start, word[1:]
     return None
 
 
-def suggestions(text: str, offset: int, cwd: str) -> tuple[str, list[tuple[str, str]]]:
-    """("slash" | "file" | "", [(value, description)]) for the composer's text and cursor."""
+def suggestions(
+    text: str, offset: int, cwd: str, codex_home: str | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """("slash" | "file" | "skill" | "", [(value, description)]) for the composer's text and
+    cursor. A skill row is (`$name`, its SKILL.md path); with `codex_home` None (no config yet)
+    there are none."""
     if text.startswith("/") and " " not in text and "\n" not in text:
         return "slash", [(f"/{name}", help_) for name, help_ in matching(text[1:])]
     word = at_word(text, offset)
     if word is not None:
         return "file", [(path, "") for path in fuzzy_files(word[1], cwd)]
+    word = at_word(text, offset, "$")
+    if word is not None and codex_home is not None:
+        from codex.tui.skills import popup_items
+
+        items = popup_items(word[1], codex_home, cwd)
+        if items is not None:  # (None: no skill is enabled, and 0.169 shows no popup)
+            return "skill", items
     return "", []
 
 

@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("model", "choose what model and reasoning effort to use"),
     ("permissions", "choose what Codex is allowed to do"),
     ("approvals", "choose what Codex is allowed to do (same as /permissions)"),
+    ("skills", "use skills to improve how Codex performs specific tasks"),
     ("review", "review my current changes and find issues"),
     ("undo", "restore the files as they were before a turn of this session"),
     ("new", "start a new chat during a conversation"),
@@ -107,6 +108,12 @@ async def _cmd_permissions(app: CodexApp, rest: str) -> None:
 
 
 _cmd_approvals = _cmd_permissions
+
+
+async def _cmd_skills(app: CodexApp, rest: str) -> None:
+    from codex.tui.skills import open_skills_menu
+
+    open_skills_menu(app)
 
 
 async def _cmd_review(app: CodexApp, rest: str) -> None:

@@ -24,7 +24,8 @@ LARGE_PASTE_CHARS = 1000
 
 
 class Popup(Static):
-    """Suggestions under the composer: slash commands or files (codex.tui.completion)."""
+    """Suggestions under the composer: slash commands, files or skills (codex.tui.completion;
+    the skills' rows are drawn as 0.169 draws them, codex.tui.skills)."""
 
     DEFAULT_CSS = "Popup { height: auto; max-height: 9; padding: 0 2; color: $text-muted; }"
 
@@ -54,6 +55,16 @@ class Popup(Static):
         return self.items[self.index][0] if self.items else None
 
     def _draw(self) -> None:
+        if self.kind == "skill":  # (shown with no rows too: it then says "no matches")
+            from codex.tui.skills import POPUP_ROWS, popup_text
+
+            self.styles.padding = 0
+            self.styles.max_height = POPUP_ROWS + 4
+            self.display = True
+            self.update(popup_text(self.items, self.index))
+            return
+        self.styles.padding = (0, 2)
+        self.styles.max_height = 9
         out = Text()
         for i, (value, help_) in enumerate(self.items):
             style = "bold cyan" if i == self.index else ""
@@ -102,9 +113,10 @@ class Composer(TextArea):
     """
 
     class Submitted(Message):
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, picks: dict[str, str] | None = None) -> None:
             super().__init__()
             self.text = text
+            self.picks = picks or {}  # skill name -> SKILL.md path, picked in the `$` popup
 
     def __init__(self, recall: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(
@@ -120,6 +132,7 @@ class Composer(TextArea):
         self._draft = ""
         self.pastes: dict[str, str] = {}
         self._overlay: ShortcutsOverlay | None = None  # the `?` overlay, while open
+        self.picks: dict[str, str] = {}  # `$name` inserted from the popup -> SKILL.md path
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -131,12 +144,14 @@ class Composer(TextArea):
 
             row, col = self.cursor_location
             line = self.text if row == 0 else self.document.get_line(row)
-            kind, items = suggestions(line, col, str(getattr(self.app, "cwd", ".")))
+            cwd, home = str(getattr(self.app, "cwd", ".")), getattr(self.app, "codex_home", None)
+            kind, items = suggestions(line, col, cwd, home)
             if row and kind == "slash":
                 kind, items = "", []
             if (kind, items) != (popup.kind, popup.items):
                 popup.show(kind, items)
-        if popup is not None and popup.items and self._popup_key(popup, key):
+        open_popup = popup is not None and (popup.items or popup.kind == "skill")
+        if popup is not None and open_popup and self._popup_key(popup, key):
             event.prevent_default()
             event.stop()
             return
@@ -155,9 +170,15 @@ class Composer(TextArea):
                 if text.strip():
                     self.remember(text)
                 sent = self.expand(text)
+                picks = {n: p for n, p in self.picks.items() if f"${n}" in sent}
                 self.pastes.clear()
+                self.picks.clear()
                 self.load_text("")
-                self.post_message(self.Submitted(sent))
+                self.post_message(self.Submitted(sent, picks))
+            return
+        if key == "backspace" and self._delete_mention():
+            event.prevent_default()
+            event.stop()
             return
         if key in ("shift+enter", "ctrl+j"):
             event.prevent_default()
@@ -221,6 +242,7 @@ class Composer(TextArea):
             return False
         value = popup.selected()
         kind = popup.kind
+        detail = popup.items[popup.index][1] if value is not None else ""
         popup.show("", [])
         if value is None:
             return False
@@ -237,10 +259,32 @@ class Composer(TextArea):
 
         row, col = self.cursor_location
         line = self.document.get_line(row)
-        word = at_word(line, col)
+        word = at_word(line, col, "$" if kind == "skill" else "@")
         if word is not None:
             self.replace(value + " ", (row, word[0]), (row, col))
+            if kind == "skill":
+                from codex.tui.skills import record_use
+
+                self.picks[value[1:]] = detail  # (a skill row's detail is its path)
+                home = getattr(self.app, "codex_home", None)
+                if home is not None:
+                    record_use(home, detail)
         return True
+
+    def _delete_mention(self) -> bool:
+        """Backspace right after a `$name` picked from the popup deletes all of it (0.169
+        treats the inserted mention as one element)."""
+        row, col = self.cursor_location
+        if self.selection.start != self.selection.end:
+            return False
+        before = self.document.get_line(row)[:col]
+        for name in self.picks:
+            mention = f"${name}"
+            start = col - len(mention)
+            if before.endswith(mention) and (start == 0 or before[start - 1].isspace()):
+                self.replace("", (row, start), (row, col))
+                return True
+        return False
 
     def expand(self, text: str) -> str:
         """The text to send: large-paste placeholders replaced by what was pasted."""
