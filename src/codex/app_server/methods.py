@@ -18,6 +18,7 @@ from codex.app_server import (
     review,
     rollback,
     shell_command,
+    skills,
     thread_extra,
     threads,
     turns,
@@ -90,6 +91,9 @@ METHODS: dict[str, Handler] = {
     "mcpServer/resource/read": mcp_methods.mcp_resource_read,
     "experimentalFeature/list": local_methods.experimental_feature_list,
     "experimentalFeature/enablement/set": local_methods.experimental_feature_enablement_set,
+    "skills/list": skills.skills_list,
+    "skills/config/write": skills.skills_config_write,
+    "skills/extraRoots/set": skills.skills_extra_roots_set,
     "fs/watch": fs_watch.fs_watch,
     "fs/unwatch": fs_watch.fs_unwatch,
     "turn/start": turns.turn_start,
@@ -178,9 +182,6 @@ UNSUPPORTED = (
 # clear -32600 naming them, not "unknown variant".
 NOT_IMPLEMENTED = (
     "thread/approveGuardianDeniedAction",
-    "skills/list",
-    "skills/extraRoots/set",
-    "skills/config/write",
     "feedback/save",
     "externalAgentConfig/detect",
     "externalAgentConfig/import",

@@ -185,6 +185,9 @@ async def _open(
         server.rename(live.thread_id, live.name)  # the fork keeps the name, as upstream
     server.live[live.thread_id] = live
     live.subscribe(conn)
+    from codex.app_server.skills_watch import thread_opened
+
+    thread_opened(server, live.cwd)  # 0.169 watches the skill roots of a thread's cwd
     return live
 
 
