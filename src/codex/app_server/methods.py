@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from codex.app_server import (
     account,
     commands,
+    feedback,
     fs,
     fs_watch,
     local_methods,
@@ -112,6 +113,7 @@ METHODS: dict[str, Handler] = {
     "configRequirements/read": account.config_requirements_read,
     "mcpServerStatus/list": account.mcp_server_status_list,
     "config/mcpServer/reload": mcp_reload.config_mcp_server_reload,
+    "feedback/save": feedback.feedback_save,
     "command/exec": commands.command_exec,
     "command/exec/write": commands.command_write,
     "command/exec/resize": commands.command_resize,
@@ -182,7 +184,6 @@ UNSUPPORTED = (
 # clear -32600 naming them, not "unknown variant".
 NOT_IMPLEMENTED = (
     "thread/approveGuardianDeniedAction",
-    "feedback/save",
     "externalAgentConfig/detect",
     "externalAgentConfig/import",
     "externalAgentConfig/import/recordHistory",
