@@ -1,0 +1,186 @@
+"""What 0.169's `thread/goal/set|get|clear` do (facts only; codex-py does not serve them yet):
+`python -m tests.app_server.capture_goals` (needs the anchor, tests/support/official.py)
+rewrites tests/fixtures/thread_goal_official.json.
+
+Recorded per step: the reply and the notifications up to it (thread ids, turn ids and times
+replaced by placeholders), plus where the goal is kept: the rollout's `event_msg` lines of
+type `thread_goal_updated`, the table of `$CODEX_HOME/goals_1.sqlite`, what a new server
+answers, and what the model is sent on the turn a goal starts (its tool names with "goal" in
+them, the `turn_trigger`, and the first line of the synthetic user message).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient, scratch_env
+from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import Message, Turn
+from tests.support.official import official_binary
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "thread_goal_official.json"
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_KEEP = ("thread/goal/", "turn/started", "turn/completed")
+
+
+def _norm(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in ("createdAt", "updatedAt", "emittedAtMs", "startedAt", "completedAt") or (
+                key.endswith("_at_ms")
+            ):
+                out[key] = None if item is None else "<time>"
+            elif key in ("durationMs", "startedAtMs", "completedAtMs"):
+                out[key] = None if item is None else "<ms>"
+            else:
+                out[key] = _norm(item, names)
+        return out
+    if isinstance(value, list):
+        return [_norm(item, names) for item in value]
+    if isinstance(value, str):
+        for raw, name in names.items():
+            value = value.replace(raw, name)
+        return _UUID.sub("<uuid>", value)
+    return value
+
+
+def goal_facts(argv: list[str]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")]))
+        home = write_mock_config(Path(tmp) / "home", mock.base_url)
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        client = RpcClient(argv, scratch_env(home), repo)
+        names: dict[str, str] = {}
+
+        def step(name: str, method: str, params: dict[str, Any]) -> None:
+            reply, before = client.response(client.start(method, params))
+            kept = [m for m in before if str(m.get("method", "")).startswith(_KEEP)]
+            facts[name] = _norm(
+                {"before": kept, "reply": reply.get("result", reply.get("error"))}, names
+            )
+
+        try:
+            client.initialize()
+            thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+            tid = thread["id"]
+            names[tid] = "<thread>"
+            step("get_none", "thread/goal/get", {"threadId": tid})
+            step(
+                "set_status_without_goal", "thread/goal/set", {"threadId": tid, "status": "paused"}
+            )
+            step(
+                "set_objective_idle_thread",
+                "thread/goal/set",
+                {"threadId": tid, "objective": "ship it"},
+            )
+            step("get_after_set", "thread/goal/get", {"threadId": tid})
+            step("set_paused", "thread/goal/set", {"threadId": tid, "status": "paused"})
+            step(
+                "set_budget_origin_user",
+                "thread/goal/set",
+                {"threadId": tid, "tokenBudget": 1000, "origin": "user"},
+            )
+            step("set_empty_objective", "thread/goal/set", {"threadId": tid, "objective": ""})
+            step("set_nothing", "thread/goal/set", {"threadId": tid})
+            step("set_bad_status", "thread/goal/set", {"threadId": tid, "status": "weird"})
+            if not any(m.get("method") == "turn/completed" for m in client.seen):
+                client.until(lambda m: m.get("method") == "turn/completed")
+            goal_turn = next(
+                (r for r in mock.requests if "goal" in json.dumps(r.json.get("input", []))), None
+            )
+            if goal_turn is not None:
+                body = goal_turn.json
+                tools = [str(t.get("name") or t.get("type")) for t in body.get("tools", [])]
+                facts["goal_turn_request"] = {
+                    "goal_tools": [t for t in tools if "goal" in t],
+                    "goal_user_message_first_line": next(
+                        (
+                            part["text"].splitlines()[0]
+                            for item in body["input"]
+                            if item.get("role") == "user"
+                            for part in item.get("content") or []
+                            if "goal" in part.get("text", "")
+                        ),
+                        None,
+                    ),
+                }
+            step("clear", "thread/goal/clear", {"threadId": tid})
+            step("clear_again", "thread/goal/clear", {"threadId": tid})
+            step("get_after_clear", "thread/goal/get", {"threadId": tid})
+            step(
+                "set_complete",
+                "thread/goal/set",
+                {"threadId": tid, "objective": "second goal", "status": "complete"},
+            )
+            unknown = "00000000-0000-0000-0000-000000000000"
+            step("get_unknown_thread", "thread/goal/get", {"threadId": unknown})
+            step("set_unknown_thread", "thread/goal/set", {"threadId": unknown, "objective": "x"})
+            step("get_bad_id", "thread/goal/get", {"threadId": "nope"})
+            facts["get_bad_id"]["reply"]["message"] = facts["get_bad_id"]["reply"]["message"].split(
+                ":"
+            )[0]
+        finally:
+            facts["exit_code"] = client.close()
+        rollout = Path(thread["path"])
+        lines = (
+            [json.loads(x) for x in rollout.read_text().splitlines()] if rollout.exists() else []
+        )
+        facts["rollout_goal_lines"] = _norm(
+            [x["payload"] for x in lines if "goal" in str(x.get("payload", {}).get("type", ""))],
+            names,
+        )
+        facts["rollout_turn_triggers"] = [
+            x["payload"].get("turn_attribution", {}).get("turn_trigger")
+            for x in lines
+            if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
+        ]
+        db = home / "goals_1.sqlite"
+        if db.exists():
+            con = sqlite3.connect(db)
+            rows = con.execute("select * from thread_goals")
+            columns = [d[0] for d in rows.description]
+            facts["goals_db"] = {
+                "tables": sorted(
+                    r[0] for r in con.execute("select name from sqlite_master where type='table'")
+                ),
+                "thread_goals_columns": columns,
+                "thread_goals_rows": _norm(
+                    [dict(zip(columns, r, strict=True)) for r in rows], names
+                ),
+            }
+            con.close()
+        again = RpcClient(argv, scratch_env(home), repo)
+        try:
+            again.initialize()
+            reply, _ = again.response(again.start("thread/goal/get", {"threadId": tid}))
+            facts["new_server_get_not_loaded"] = _norm(
+                reply.get("result", reply.get("error")), names
+            )
+        finally:
+            again.close()
+    return facts
+
+
+def main() -> int:
+    binary = official_binary()
+    if binary is None:
+        print("the official 0.169 binary is not installed", file=sys.stderr)
+        return 1
+    facts = goal_facts([str(binary), "app-server"])
+    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
+    print(FIXTURE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
