@@ -224,13 +224,16 @@ def text_elements(text: str, picks: dict[str, str]) -> list[dict[str, Any]] | No
 # ---- /skills ------------------------------------------------------------------------------
 
 
-def open_skills_menu(app: CodexApp) -> None:
+def menu_screen() -> ChoiceScreen:
     """0.169's menu: List skills (the `$` popup) or Enable/Disable Skills (the checklist)."""
     rows = [
         Choice("List skills", "Tip: press $ to open this list directly", "list"),
         Choice("Enable/Disable Skills", "Enable or disable skills", "toggle"),
     ]
+    return ChoiceScreen(MENU_TITLE, rows, subtitle=MENU_SUBTITLE)
 
+
+def open_skills_menu(app: CodexApp) -> None:
     def chosen(result: tuple[Any, str] | None) -> None:
         if result is None:
             return
@@ -243,7 +246,7 @@ def open_skills_menu(app: CodexApp) -> None:
         else:
             open_toggles(app)
 
-    app.push_screen(ChoiceScreen(MENU_TITLE, rows, subtitle=MENU_SUBTITLE), chosen)
+    app.push_screen(menu_screen(), chosen)
 
 
 def open_toggles(app: CodexApp) -> None:
