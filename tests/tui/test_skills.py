@@ -107,6 +107,22 @@ def _official_popup(screen: list[str]) -> list[str]:
     return screen[: screen.index("  enter insert · esc close") + 1]
 
 
+def _colored(pane: Pane) -> str:
+    """The screen with its colours (SGR escapes)."""
+    return pane._tmux("capture-pane", "-p", "-e", "-t", "e2e")
+
+
+def _fg_before(line: str, text: str) -> str | None:
+    """The last foreground colour set before `text` in `line` (an SGR `38;…` or `3N`)."""
+    head = line[: line.index(text)]
+    colors = re.findall(r"\x1b\[([0-9;]*)m", head)
+    for sgr in reversed(colors):
+        match = re.search(r"(?:^|;)(38;5;\d+|38;2;\d+;\d+;\d+|3[0-79])(?:;|$)", sgr)
+        if match:
+            return match.group(1)
+    return None
+
+
 def _norm(text: str, home: Path, repo: Path) -> str:
     return text.replace(str(home), "{codex_home}").replace(str(repo), "{repo}")
 
@@ -303,6 +319,9 @@ def test_backspace_takes_a_picked_mention_whole_and_esc_keeps_the_text(
     pane.wait_text("enter insert")
     pane.keys("Enter")  # Enter inserts too (it does not send)
     pane.wait_for(lambda s: "try $repo-lint" in s and "enter insert" not in s)
+    # drawn in another colour than the typed text (0.169: cyan), an element of its own
+    line = next(x for x in _colored(pane).splitlines() if "$repo-lint" in x)
+    assert _fg_before(line, "$repo-lint") not in (None, _fg_before(line, "try")), repr(line)
     pane.keys("BSpace")  # the trailing space
     pane.keys("BSpace")  # then the whole mention
     screen = pane.wait_for(lambda s: "$repo" not in s)

@@ -209,6 +209,16 @@ def skill_inputs(
     return [InputSkill(name=s.name, path=str(s.path)) for s in ordered]
 
 
+def mention_spans(line: str, names: Any) -> list[tuple[int, int]]:
+    """Byte ranges of the `$name` mentions of `names` in `line` (how the composer colours the
+    picked ones, as 0.169 draws its mention elements)."""
+    return [
+        (len(line[: m.start()].encode()), len(line[: m.end()].encode()))
+        for m in MENTION.finditer(line)
+        if m.group(1) in names
+    ]
+
+
 def text_elements(text: str, picks: dict[str, str]) -> list[dict[str, Any]] | None:
     """The byte ranges of the mentions picked from the popup (0.169 sends them as the text's
     elements, placeholder = the mention); None when there are none."""

@@ -20,6 +20,7 @@ from codex.tui.cells import render_changes
 from codex.tui.mapper import Status, command_text
 
 PLACEHOLDER = "Ask Codex to do anything"
+MENTION_HIGHLIGHT = "codex.skill_mention"  # the composer's highlight name for a picked `$name`
 LARGE_PASTE_CHARS = 1000
 
 
@@ -266,10 +267,28 @@ class Composer(TextArea):
                 from codex.tui.skills import record_use
 
                 self.picks[value[1:]] = detail  # (a skill row's detail is its path)
+                self._build_highlight_map()  # (the edit above built it before the pick)
                 home = getattr(self.app, "codex_home", None)
                 if home is not None:
                     record_use(home, detail)
         return True
+
+    def _build_highlight_map(self) -> None:
+        """TextArea's own highlights, plus the `$name` mentions picked from the popup: 0.169
+        draws them in cyan (SGR 38;5;6), typed ones stay plain."""
+        super()._build_highlight_map()
+        theme = getattr(self, "_theme", None)
+        picks = getattr(self, "picks", None)  # (TextArea builds the map before __init__ ends)
+        if not picks or theme is None:
+            return
+        from rich.style import Style
+
+        from codex.tui.skills import mention_spans
+
+        theme.syntax_styles.setdefault(MENTION_HIGHLIGHT, Style(color="color(6)"))
+        for row, line in enumerate(self.document.lines):
+            for start, end in mention_spans(line, picks):
+                self._highlights[row].append((start, end, MENTION_HIGHLIGHT))
 
     def _delete_mention(self) -> bool:
         """Backspace right after a `$name` picked from the popup deletes all of it (0.169
