@@ -188,3 +188,50 @@ def test_the_official_python_sdk_parses_our_replies(home: Path, repo: Path) -> N
     ]
     assert wrote.effective_enabled is False
     assert [(s.name, s.enabled) for s in again.data[0].skills] == [("ours", False), ("mine", True)]
+
+
+def _validators(bundle_dir: Path, names: list[str]) -> dict[str, Any]:
+    """Draft-7 validators of `names`, from one folder of per-type schema files."""
+    import jsonschema
+
+    return {
+        n: jsonschema.Draft7Validator(json.loads((bundle_dir / f"{n}.json").read_text()))
+        for n in names
+    }
+
+
+REPLIES = {
+    "skills/list": "SkillsListResponse",
+    "skills/config/write": "SkillsConfigWriteResponse",
+    "skills/extraRoots/set": "SkillsExtraRootsSetResponse",
+}
+
+
+@pytest.mark.parametrize("source", ["ours", "0.169"])
+def test_our_replies_validate_against_the_schema(
+    ours: dict[str, Any], tmp_path: Path, source: str
+) -> None:
+    """Every skills reply of the scenario against our committed schema, and against the one
+    0.169 itself generates (`codex app-server generate-json-schema`)."""
+    if source == "ours":
+        folder = Path(__file__).resolve().parents[2] / "schema" / "app_server" / "json"
+    else:
+        from tests.support.official import official_binary
+
+        binary = official_binary()
+        if binary is None:
+            pytest.skip("the official 0.169 binary is not installed (tests/support/official.py)")
+        subprocess.run(
+            [str(binary), "app-server", "generate-json-schema", "--out", str(tmp_path)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        folder = tmp_path / "v2" if (tmp_path / "v2").is_dir() else tmp_path
+    validators = _validators(folder, sorted(set(REPLIES.values())))
+    checked = 0
+    for step in ours["steps"]:
+        if "result" in step:
+            validators[REPLIES[step["method"]]].validate(step["result"])
+            checked += 1
+    assert checked >= 20

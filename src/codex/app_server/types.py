@@ -592,3 +592,8 @@ from codex.app_server import types_local  # noqa: E402  (its types build on the 
 
 REQUESTS.update(types_local.REQUESTS)
 NOTIFICATIONS.update(types_local.NOTIFICATIONS)
+
+from codex.app_server import types_skills  # noqa: E402
+
+REQUESTS.update(types_skills.REQUESTS)
+NOTIFICATIONS.update(types_skills.NOTIFICATIONS)
