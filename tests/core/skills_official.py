@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -231,12 +232,185 @@ def capture_config_write(binary: Path) -> dict[str, Any]:
         )
 
 
+# ---- what reaches the model ------------------------------------------------------------------
+
+# Disables gamma by name (a disabled skill is neither listed nor injected).
+REQUEST_CONFIG = '\n[[skills.config]]\nname = "gamma"\nenabled = false\n'
+# alpha exists twice (repo and user), so `$alpha` alone is ambiguous; the link picks one.
+MENTION_PROMPT = (
+    "use $beta and [$alpha](<root>/codex-home/skills/alpha/SKILL.md) and $gamma and "
+    "$withmeta and $BETA and $HOME and $epsilon."
+)
+# turn/start input of the structured case: beta and alpha (under another name) are injected,
+# gamma is disabled, the last path is no skill; `$beta` in the text adds nothing.
+SKILL_ITEMS: list[dict[str, Any]] = [
+    {"type": "text", "text": "do it with $beta"},
+    {"type": "skill", "name": "beta", "path": "<root>/home/.agents/skills/beta/SKILL.md"},
+    {"type": "skill", "name": "gamma", "path": "<root>/repo/.agents/skills/gamma/SKILL.md"},
+    {"type": "skill", "name": "whatever", "path": "<root>/codex-home/skills/alpha/SKILL.md"},
+    {"type": "skill", "name": "nope", "path": "<root>/nope/SKILL.md"},
+]
+
+
+def request_facts(body: dict[str, Any], prompt_text: str) -> dict[str, Any]:
+    """What a first request says about skills: the developer message's parts (first lines),
+    the listed skills as (name, absolute SKILL.md path) in order, whether system skills lead,
+    and the texts of the messages after the user's prompt."""
+    items = body["input"]
+    dev = next(
+        i
+        for i in items
+        if i.get("role") == "developer"
+        and any("<skills_instructions>" in c.get("text", "") for c in i["content"])
+    )
+    part_heads = [c["text"].split("\n", 1)[0] for c in dev["content"]]
+    text = next(c["text"] for c in dev["content"] if c["text"].startswith("<skills_instructions>"))
+    listed = parse_listing(text)
+    at = next(
+        n
+        for n, i in enumerate(items)
+        if i.get("role") == "user" and i["content"][0].get("text") == prompt_text
+    )
+    after = [i["content"][0]["text"] for i in items[at + 1 :] if i.get("type") == "message"]
+    return {
+        "developer_parts": part_heads,
+        "ends_with_close_tag": text.rstrip().endswith("</skills_instructions>"),
+        "listed": listed,
+        "injected": after,
+    }
+
+
+def parse_listing(text: str) -> list[list[str]]:
+    r"""[name, absolute path] per `- name: description (file: path)` line, aliases (`rN/...`,
+    defined by `- \`rN\` = \`/root\`` lines) expanded."""
+    aliases = dict(re.findall(r"^- `(r\d+)` = `([^`]+)`$", text, re.M))
+    out = []
+    for name, path in re.findall(r"^- (.+?): .*?\(file: ([^)]+)\)$", text, re.M):
+        head, _, rest = path.partition("/")
+        out.append([name, f"{aliases[head]}/{rest}" if head in aliases else path])
+    return out
+
+
+def capture_exec_request(binary: Path) -> dict[str, Any]:
+    from tests.support.mock_config import write_mock_config
+    from tests.support.mock_model_server import MockModelServer
+    from tests.support.model_stream import Message, Turn, Usage
+
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        root = Path(tmp)
+        ch, home, cwd = build_tree(root)
+        write_mock_config(ch, mock.base_url, REQUEST_CONFIG)
+        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
+        prompt = MENTION_PROMPT.replace("<root>", str(root))
+        subprocess.run(
+            [str(binary), "exec", "--json", "--skip-git-repo-check", prompt],
+            cwd=cwd, env=official_env(ch, home), stdin=subprocess.DEVNULL,
+            capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+        facts = request_facts(mock.requests[0].json, prompt)
+        system = ["/skills/.system/" in entry[1] for entry in facts["listed"]]
+        # Bundled skills are listed before all others (their names only are kept here).
+        facts["system_listed_first"] = system == sorted(system, reverse=True)
+        facts["listed"] = [e for e in facts["listed"] if "/skills/.system/" not in e[1]]
+        facts["rollout"] = rollout_turn_shape(ch)
+        return normalize(facts, root)
+
+
+def rollout_turn_shape(ch: Path) -> list[str]:
+    """The first turn's lines from the user's prompt on: `type/payload type[/role:first line]`."""
+    [path] = list((ch / "sessions").rglob("rollout-*.jsonl"))
+    shape = []
+    started = False
+    for line in path.read_text().splitlines():
+        rec = json.loads(line)
+        payload = rec["payload"]
+        tag = f"{rec['type']}/{payload.get('type')}"
+        if rec["type"] == "response_item" and payload.get("type") == "message":
+            first = payload["content"][0].get("text", "").split("\n", 1)[0]
+            if payload["role"] == "user" and not first.startswith("<"):
+                started = True
+                first = "<prompt>"
+            tag += f"/{payload['role']}:{first}"
+        if started:
+            shape.append(tag)
+    return shape
+
+
+def capture_skill_items(binary: Path) -> dict[str, Any]:
+    """`turn/start` with SKILL_ITEMS on the official app-server: what the model got after the
+    user's message, and the turn's userMessage item (skill entries kept in its content)."""
+    from tests.support.mock_config import write_mock_config
+    from tests.support.mock_model_server import MockModelServer
+    from tests.support.model_stream import Message, Turn, Usage
+
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        root = Path(tmp)
+        ch, home, cwd = build_tree(root)
+        write_mock_config(ch, mock.base_url, REQUEST_CONFIG)
+        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
+        items = json.loads(json.dumps(SKILL_ITEMS).replace("<root>", str(root)))
+        proc = subprocess.Popen(
+            [str(binary), "app-server"], cwd=cwd, env=official_env(ch, home),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+
+        def send(msg: dict[str, Any]) -> None:
+            stdin.write(json.dumps(msg) + "\n")
+            stdin.flush()
+
+        def until(pred: Any) -> dict[str, Any]:
+            while True:
+                msg: dict[str, Any] = json.loads(stdout.readline())
+                if pred(msg):
+                    return msg
+
+        try:
+            send(
+                {
+                    "id": 0,
+                    "method": "initialize",
+                    "params": {"clientInfo": {"name": "c", "version": "1"}},
+                }
+            )
+            until(lambda m: m.get("id") == 0)
+            send({"method": "initialized"})
+            send({"id": 1, "method": "thread/start", "params": {"cwd": str(cwd)}})
+            tid = until(lambda m: m.get("id") == 1)["result"]["thread"]["id"]
+            send({"id": 2, "method": "turn/start", "params": {"threadId": tid, "input": items}})
+            done = until(
+                lambda m: (
+                    m.get("method") == "item/completed"
+                    and m["params"]["item"]["type"] == "userMessage"
+                )
+            )
+            until(lambda m: m.get("method") == "turn/completed")
+        finally:
+            stdin.close()
+            proc.kill()
+            proc.wait()
+        body = mock.requests[0].json
+        user = [i for i in body["input"] if i.get("role") == "user"]
+        at = next(n for n, i in enumerate(user) if i["content"][0]["text"] == items[0]["text"])
+        return normalize(
+            {
+                "user_message": user[at]["content"],
+                "injected": [i["content"][0]["text"] for i in user[at + 1 :]],
+                "user_message_item_content": done["params"]["item"]["content"],
+            },
+            root,
+        )
+
+
 def capture_all(binary: Path) -> dict[str, Any]:
     return {
         "version": "0.169.0",
         "discovery": capture_listing(binary, build_tree),
         "frontmatter": capture_listing(binary, build_frontmatter_cases),
         "config_write": capture_config_write(binary),
+        "exec_request": capture_exec_request(binary),
+        "skill_items": capture_skill_items(binary),
     }
 
 

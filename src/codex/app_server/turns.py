@@ -34,7 +34,7 @@ _SANDBOX_TYPES = {
 
 def core_inputs(items: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]]]:
     """(core input parts, the userMessage content echoed to the client)."""
-    from codex.protocol.ops import InputImageUrl, InputLocalImage, InputText
+    from codex.protocol.ops import InputImageUrl, InputLocalImage, InputSkill, InputText
 
     parts: list[Any] = []
     content: list[dict[str, Any]] = []
@@ -49,7 +49,10 @@ def core_inputs(items: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, 
         elif kind == "localImage":
             parts.append(InputLocalImage(item["path"]))
             content.append({"type": "localImage", "path": item["path"]})
-        else:  # skill / mention: named to the model as text
+        elif kind == "skill":  # core resolves it by path and hands its SKILL.md to the model
+            parts.append(InputSkill(item["name"], item["path"]))
+            content.append(dict(item))
+        else:  # mention: named to the model as text
             text = f"[{kind}: {item['name']}]({item['path']})"
             parts.append(InputText(text))
             content.append(dict(item))

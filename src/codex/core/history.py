@@ -55,6 +55,7 @@ _PSEUDO_USER_PREFIXES = (
     "# AGENTS.md instructions for ",
     "<environment_context>",
     "<user_shell_command>",
+    "<skill>",
     SUMMARY_PREFIX,
 )
 

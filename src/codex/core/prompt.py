@@ -313,11 +313,14 @@ def initial_context(
     user_instructions: str | None,
     cwd: Path,
     environment: EnvironmentContext,
+    skills_instructions: str | None = None,
 ) -> list[ResponseItem]:
-    """The items recorded once at the start of a new conversation, in upstream's order."""
+    """The items recorded once at the start of a new conversation, in upstream's order. The
+    skills list (codex.core.skills) is a part of the developer message, as 0.169 sends it."""
     items: list[ResponseItem] = []
-    if developer_instructions:
-        items.append(Message("developer", [InputText(developer_instructions)]))
+    texts = [t for t in (developer_instructions, skills_instructions) if t]
+    if texts:
+        items.append(Message("developer", [InputText(t) for t in texts]))
     if user_instructions:
         items.append(agents_md_message(cwd, user_instructions))
     items.append(environment.to_message())

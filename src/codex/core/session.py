@@ -511,7 +511,7 @@ class Session:
         if isinstance(op, ops.UserTurn):
             self._apply_overrides(op)
         settings = self._turn_settings(getattr(op, "final_output_json_schema", None))
-        items = [*self.state.environment_update(settings), message]
+        items = self.state.turn_items(settings, message, op.items)
         runner = TurnRunner(self.state, sub_id, settings, deltas)
         self._start(sub_id, runner.run(items, text, images))
 

@@ -37,6 +37,7 @@ _CONTEXT_PREFIXES = (
     "# AGENTS.md",
     "<user_shell_command>",
     "<turn_aborted>",
+    "<skill>",
 )
 EXCERPT = 200
 

@@ -456,12 +456,29 @@ class SessionState:
         """Developer instructions, AGENTS.md and the environment, built now."""
         self.environment = env = self.environment_for(settings)
         self._environment_key = (self._environment_inputs(settings), env)
+        from codex.core.skills.turn import session_skills_instructions
+
         return initial_context(
             developer_instructions=self.config.developer_instructions,
             user_instructions=self.user_instructions_for(settings.cwd),
             cwd=settings.cwd,
             environment=self.environment,
+            skills_instructions=session_skills_instructions(
+                Path(self.config.codex_home), settings.cwd
+            ),
         )
+
+    def turn_items(
+        self, settings: TurnSettings, message: ResponseItem, inputs: list[Any]
+    ) -> list[ResponseItem]:
+        """The items a new turn opens with (what changed in the environment, the user's
+        message). The instructions of skills the input names are queued to follow the user's
+        message once it is on record, where 0.169 puts them (after the message's item event)."""
+        from codex.core.skills.turn import turn_skill_messages
+
+        for item in turn_skill_messages(Path(self.config.codex_home), settings.cwd, inputs):
+            self.add_pending_input(item)
+        return [*self.environment_update(settings), message]
 
     def notify_turn_complete(
         self, turn_id: str, settings: TurnSettings, inputs: list[str], last: str | None

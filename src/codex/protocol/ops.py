@@ -36,6 +36,7 @@ __all__ = [
     "GetHistoryEntryRequest",
     "InputImageUrl",
     "InputLocalImage",
+    "InputSkill",
     "InputText",
     "Interrupt",
     "ListCustomPrompts",
@@ -91,6 +92,18 @@ class InputLocalImage(WireModel):
     absent: frozenset[str] = absent_field()
 
 
+@wire("skill")
+@record
+class InputSkill(WireModel):
+    """A skill the user picked: its SKILL.md goes to the model with the turn (codex.core.skills
+    resolves it by path; the name is what the user saw)."""
+
+    name: str
+    path: str
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
 @dataclass(slots=True)
 class _RawInput:
     data: dict[str, Any]
@@ -99,9 +112,15 @@ class _RawInput:
         return self.data
 
 
-UserInputItem = InputText | InputImageUrl | InputLocalImage
+UserInputItem = InputText | InputImageUrl | InputLocalImage | InputSkill
 _parse_input = tagged_parser(
-    {"text": InputText, "image": InputImageUrl, "local_image": InputLocalImage}, _RawInput
+    {
+        "text": InputText,
+        "image": InputImageUrl,
+        "local_image": InputLocalImage,
+        "skill": InputSkill,
+    },
+    _RawInput,
 )
 _parse_inputs = parse_list(_parse_input)
 

@@ -60,8 +60,10 @@ def _core_items(input: Input | str) -> list[Any]:
             out.append(InputImageUrl(item.url))
         elif isinstance(item, LocalImageInput):
             out.append(InputLocalImage(item.path))
-        elif isinstance(item, SkillInput | MentionInput):
-            # Core takes skills and mentions as text naming the file (as the TUI's $skill).
+        elif isinstance(item, SkillInput):  # core hands the skill's SKILL.md to the model
+            out.append(_ops().InputSkill(item.name, item.path))
+        elif isinstance(item, MentionInput):
+            # Core takes mentions as text naming the file.
             out.append(InputText(f"[{item.name}]({item.path})"))
         else:
             raise TypeError(f"unsupported input item: {type(item)!r}")
