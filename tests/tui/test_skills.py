@@ -112,6 +112,10 @@ def _colored(pane: Pane) -> str:
     return pane._tmux("capture-pane", "-p", "-e", "-t", "e2e")
 
 
+def _plain(line: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", line)
+
+
 def _fg_before(line: str, text: str) -> str | None:
     """The last foreground colour set before `text` in `line` (an SGR `38;…` or `3N`)."""
     head = line[: line.index(text)]
@@ -196,6 +200,9 @@ def test_dollar_popup_filters_inserts_and_the_skill_reaches_the_model(
     pane.wait_text("$pdf-tools summarize")
     pane.keys("Enter")
     pane.wait_text("done with pdf")
+    # in the transcript too, the picked mention has a colour of its own (0.169: 147)
+    line = next(x for x in _colored(pane).splitlines() if "$pdf-tools summarize" in _plain(x))
+    assert _fg_before(line, "$pdf-tools") not in (None, _fg_before(line, "summarize")), line
     request = _turn_request(mock_model_server, "$pdf-tools summarize")
     sent = json.loads(
         _norm(json.dumps(_after_user_text(request, "$pdf-tools summarize")), home, repo)
@@ -320,7 +327,7 @@ def test_backspace_takes_a_picked_mention_whole_and_esc_keeps_the_text(
     pane.keys("Enter")  # Enter inserts too (it does not send)
     pane.wait_for(lambda s: "try $repo-lint" in s and "enter insert" not in s)
     # drawn in another colour than the typed text (0.169: cyan), an element of its own
-    line = next(x for x in _colored(pane).splitlines() if "$repo-lint" in x)
+    line = next(x for x in _colored(pane).splitlines() if "try $repo-lint" in _plain(x))
     assert _fg_before(line, "$repo-lint") not in (None, _fg_before(line, "try")), repr(line)
     pane.keys("BSpace")  # the trailing space
     pane.keys("BSpace")  # then the whole mention

@@ -431,6 +431,8 @@ class CodexApp(App[int]):
                 from codex.tui.skills import skill_inputs, text_elements
 
                 items.append(InputText(text=text, text_elements=text_elements(text, picks)))
+                if picks:
+                    self.mapper.mentions[text] = tuple(f"${name}" for name in picks)
                 items += skill_inputs(text, str(self.codex_home), self.cwd, picks)
             else:
                 items.append(InputText(text=text))

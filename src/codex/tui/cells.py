@@ -50,10 +50,13 @@ class UserCell(Cell):
     text: str = ""
     images: list[str] = field(default_factory=list)
     kind: str = "user"
+    mentions: tuple[str, ...] = ()  # `$name` skill mentions picked in the popup: coloured
 
     def render(self) -> RenderableType:
         body = Text("› ", style="bold")
         body.append(self.text)
+        if self.mentions:  # (0.169 draws its mention elements in a colour of their own)
+            body.highlight_words(self.mentions, style="color(147)")
         for image in self.images:
             body.append(f"\n  [image] {image}", style="dim")
         return body

@@ -91,6 +91,8 @@ class Mapper:
     _plan: PlanCell | None = None
     last_diff: str = ""
     _turn_started: float | None = None
+    # A message being sent -> its `$name` mentions picked in the popup (drawn as such).
+    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, cell: Cell) -> Cell:
         self.cells.append(cell)
@@ -259,7 +261,8 @@ class Mapper:
         # not worth showing.
         images = [*(msg.local_images or ()), *(msg.images or ())]
         shown = [str(i) for i in images if not str(i).startswith("data:")]
-        self.add(UserCell(text=msg.message, images=shown))
+        mentions = self.mentions.pop(msg.message, ())
+        self.add(UserCell(text=msg.message, images=shown, mentions=mentions))
 
     def _on_agent_message_delta(self, msg: Any) -> None:
         if self._agent is None or self._agent.done:
