@@ -81,6 +81,12 @@ def build_tree(root: Path) -> tuple[Path, Path, Path]:
     _skill(repo / "sub/.agents/skills/epsilon", _fm("epsilon", "Nested repo root"))
     _skill(repo / "sub/deeper/nope/.agents/skills/zeta", _fm("zeta", "below cwd"))
     _skill(repo / ".codex/skills/delta", "---\nname: delta\ndescription: Project layer\n---\n")
+    # A symlinked SKILL.md file (not a folder) and one SKILL.md reached from two roots: the
+    # project's .codex/skills root is scanned before the user root.
+    _skill(root / "outside" / "file-skill", _fm("filelinked", "Through a file symlink"))
+    (u / "filelink").mkdir()
+    os.symlink(root / "outside" / "file-skill" / "SKILL.md", u / "filelink" / "SKILL.md")
+    os.symlink(u / "crlf", repo / ".codex/skills/shared")
     return ch, home, repo / "sub" / "deeper"
 
 
