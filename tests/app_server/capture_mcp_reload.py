@@ -5,7 +5,8 @@ rewrites tests/fixtures/mcp_reload_official.json.
 One scenario, run the same way against either binary (`reload_facts(argv)`): a thread whose
 two servers (tests/mcp/peers) are up (a tool call on each waits for them), then config.toml
 edited and reloaded: unchanged, one server changed to one that crashes, the crashed one left
-as it is, one renamed, bad params, a config that does not parse, the file gone. Each reload
+as it is, one renamed, bad params, a config that does not parse, the file gone; then a
+thread that started with no server given one. Each reload
 is recorded as its reply and, per server, the `mcpServer/startupStatus/updated` statuses the
 thread got from the request until every configured server reported ready or failed (in
 order per server; whether a status comes before or after the reply varies between 0.169 runs,
@@ -126,6 +127,20 @@ def reload_facts(argv: list[str]) -> dict[str, Any]:
             facts["calls_after_removal"] = {"other": r.call("other")}
         finally:
             facts["exit_code"] = client.close()
+        # A thread that started with no server at all, given one by a reload.
+        write_mock_config(home, "http://127.0.0.1:9/v1")
+        bare = RpcClient(argv, scratch_env(home), repo)
+        try:
+            bare.initialize()
+            start = {"cwd": str(repo), "approvalPolicy": "never"}
+            thread_id = bare.call("thread/start", start)["thread"]["id"]
+            r = Reloader(bare, home, thread_id)
+            facts["bare_thread_call_before"] = r.call("peer")
+            r.write(stdio_table("peer"))
+            facts["bare_thread_server_added"] = r.reload(["peer"])
+            facts["bare_thread_call_after"] = r.call("peer")
+        finally:
+            bare.close()
     return facts
 
 

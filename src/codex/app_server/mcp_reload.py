@@ -75,17 +75,17 @@ async def _reload_thread(server: AppServer, live: LiveThread) -> None:
     config = _load(server, str(cwd) if cwd else None)
     servers = _enabled(config)
     state = live.session.state
-    manager = state.tooling.mcp
-    if manager is None:
-        if not servers:
+    manager: Any = state.tooling.mcp
+    kept: list[str] = []
+    if manager is not None:
+        kept, started = await manager.reconfigure(servers)
+    else:  # the thread started with no server configured: give it a manager now
+        manager = manager_for(config) if servers else None
+        if manager is None:
             return
-        manager = manager_for(config)
         state.tooling.mcp = manager
-        kept: list[str] = []
         await manager.wait_started()
         started = list(manager.connections)
-    else:
-        kept, started = await manager.reconfigure(servers)
     notes = [status_note(live.thread_id, n, manager.connections.get(n)) for n in kept]
     notes += [status_note(live.thread_id, n, None) for n in started]
     live.broadcast(notes)

@@ -90,7 +90,7 @@ def positioned_turns(thread_id: str, path: Path) -> list[tuple[int, dict[str, An
         if kind == "event_msg" and payload.get("type") in _TURN_STARTS:
             # The same id rule as turns_from_rollout: the recorded UUID, else index-derived.
             recorded = payload.get("turn_id")
-            tid = recorded if _is_uuid(recorded) else turn_id(thread_id, started)
+            tid = str(recorded) if _is_uuid(recorded) else turn_id(thread_id, started)
             starts[tid] = ordinal
             started += 1
     turns = turns_from_rollout(thread_id, events)
