@@ -125,6 +125,43 @@ FRONTMATTER_CASES: dict[str, str] = {
 }
 
 
+# One agents/openai.yaml per case (beside a plain SKILL.md): limits, kinds, fail-open rules.
+METADATA_CASES: dict[str, str] = {
+    "m1": 'interface:\n  display_name: "'
+    + "D" * 65
+    + '"\n  short_description: "'
+    + "s" * 1025
+    + '"\n  default_prompt: "'
+    + "p" * 1025
+    + '"\n  brand_color: "#12345"\n'
+    "  icon_small: /abs/x.svg\n  icon_large: other/x.png\n",
+    "m2": 'interface:\n  display_name: "' + "D" * 64 + '"\n  short_description: ""\n'
+    '  icon_small: assets\n  icon_large: ./assets/../assets/x.png\n  brand_color: " #ABCDEF "\n',
+    "m3": 'dependencies:\n  tools:\n    - type: "' + "t" * 65 + '"\n      value: v\n'
+    '    - type: mcp\n      value: "' + "v" * 1025 + '"\n    - type: mcp\n      value: ok\n'
+    '      transport: "' + "x" * 65 + '"\n      command: run\n',
+    "m4": "interface:\n  display_name: 5\n  default_prompt: true\n",
+    "m5": "- just\n- a list\n",
+    "m6": "interface: {}\ndependencies:\n  tools: []\n",
+    "m7": 'interface:\n  display_name: "Ok"\n  unknown: 1\n'
+    'policy:\n  allow_implicit_invocation: "no"\n',
+    "m8": "interface:\n  display_name: yes\n  default_prompt: 0x1F\n"
+    "policy:\n  allow_implicit_invocation: False\n",
+    "m9": "interface: 5\n",
+}
+
+
+def build_metadata_cases(root: Path) -> tuple[Path, Path, Path]:
+    ch, home = root / "codex-home", root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    for name, body in METADATA_CASES.items():
+        _skill(ch / "skills" / name, _fm(name, "d"))
+        (ch / "skills" / name / "agents").mkdir()
+        (ch / "skills" / name / "assets").mkdir()
+        (ch / "skills" / name / "agents" / "openai.yaml").write_text(body)
+    return ch, home, root
+
+
 def build_frontmatter_cases(root: Path) -> tuple[Path, Path, Path]:
     ch, home = root / "codex-home", root / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -414,6 +451,7 @@ def capture_all(binary: Path) -> dict[str, Any]:
         "version": "0.169.0",
         "discovery": capture_listing(binary, build_tree),
         "frontmatter": capture_listing(binary, build_frontmatter_cases),
+        "metadata": capture_listing(binary, build_metadata_cases),
         "config_write": capture_config_write(binary),
         "exec_request": capture_exec_request(binary),
         "skill_items": capture_skill_items(binary),

@@ -14,6 +14,7 @@ import pytest
 from tests.core.skills_official import (
     FIXTURE,
     build_frontmatter_cases,
+    build_metadata_cases,
     build_tree,
     normalize,
     strip_system,
@@ -118,3 +119,11 @@ def test_skill_roots_lists_what_load_skills_scans(
         repo / ".agents/skills",
         repo / "sub/.agents/skills",
     )
+
+
+def test_openai_yaml_cases_match_0169(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """agents/openai.yaml: limits, scalar kinds, and a wrong-shaped known field dropping the
+    whole file, as 0.169 lists them."""
+    got = ours(tmp_path, build_metadata_cases, monkeypatch)
+    assert got["skills"] == OFFICIAL["metadata"]["skills"]
+    assert got["errors"] == OFFICIAL["metadata"]["errors"] == []

@@ -48,20 +48,90 @@ def load_metadata(skill_dir: Path, watch_add: Any = None) -> SkillMetadata:
         return NONE
 
     try:
-        doc = yaml.safe_load(text)
+        # BaseLoader: scalars stay the text written (`yes`, `0x1f` are strings, as serde reads
+        # them); booleans and nulls are told apart below where a field wants them.
+        doc = yaml.load(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError:
         return NONE
-    if doc is None:
-        return NONE
-    if not isinstance(doc, dict):
-        return NONE
-    policy = doc.get("policy")
-    implicit = policy.get("allow_implicit_invocation") if isinstance(policy, dict) else None
+    if not _well_formed(doc):
+        return NONE  # 0.169 drops the whole file when any known field has the wrong shape
+    doc = _nulls_out(doc)
+    policy = doc.get("policy") or {}
     return SkillMetadata(
         _interface(doc.get("interface"), skill_dir),
         _dependencies(doc.get("dependencies")),
-        implicit is not False,
+        _flag(policy.get("allow_implicit_invocation")) is not False,
     )
+
+
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_INTERFACE_FIELDS = (
+    "display_name",
+    "short_description",
+    "icon_small",
+    "icon_large",
+    "brand_color",
+    "default_prompt",
+)
+
+
+def _flag(raw: Any) -> bool | None:
+    return True if raw in _TRUE else False if raw in _FALSE else None
+
+
+def _is_null(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and raw in _NULL)
+
+
+def _scalar_or_null(raw: Any) -> bool:
+    return not isinstance(raw, dict | list)
+
+
+def _well_formed(doc: Any) -> bool:
+    """Whether serde would read `doc` into 0.169's metadata struct: a mapping (or nothing)
+    whose known keys hold the kinds of value it declares."""
+    if _is_null(doc):
+        return True
+    if not isinstance(doc, dict):
+        return False
+    interface = doc.get("interface")
+    if not _is_null(interface):
+        if not isinstance(interface, dict):
+            return False
+        if not all(_scalar_or_null(interface.get(k)) for k in _INTERFACE_FIELDS):
+            return False
+    deps = doc.get("dependencies")
+    if not _is_null(deps):
+        if not isinstance(deps, dict):
+            return False
+        tools = deps.get("tools")
+        if not _is_null(tools):
+            if not isinstance(tools, list) or not all(isinstance(t, dict) for t in tools):
+                return False
+            if not all(_scalar_or_null(v) for t in tools for v in t.values()):
+                return False
+    policy = doc.get("policy")
+    if not _is_null(policy):
+        if not isinstance(policy, dict):
+            return False
+        implicit = policy.get("allow_implicit_invocation")
+        if not _is_null(implicit) and _flag(implicit) is None:
+            return False
+        products = policy.get("products")
+        if not _is_null(products) and not isinstance(products, list):
+            return False
+    return True
+
+
+def _nulls_out(node: Any) -> Any:
+    """`node` with YAML nulls as None (BaseLoader keeps them as their text)."""
+    if isinstance(node, dict):
+        return {k: _nulls_out(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_nulls_out(v) for v in node]
+    return None if _is_null(node) else node
 
 
 def _interface(raw: Any, skill_dir: Path) -> dict[str, Any] | None:
@@ -107,14 +177,8 @@ def _text(raw: Any, limit: int) -> str | None:
     """A one-line string within `limit` characters, else None (empty and too long are dropped)."""
     if raw is None or isinstance(raw, dict | list):
         return None
-    text = sanitize(raw if isinstance(raw, str) else _scalar(raw))
+    text = sanitize(str(raw))
     return text if text and len(text) <= limit else None
-
-
-def _scalar(raw: Any) -> str:
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    return str(raw)
 
 
 def _color(raw: Any) -> str | None:
