@@ -21,7 +21,7 @@ from tests.support.model_stream import Message, Turn, Usage
 from tests.tui.test_tmux_e2e import CODEX, COMPOSER, env_for, trusted_home
 from tests.tui.tmux import Pane, tmux_path
 
-pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
+needs_tmux = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "tui_skills_official.json"
 OFFICIAL: dict[str, Any] = json.loads(FIXTURE.read_text())
@@ -153,6 +153,7 @@ def _after_user_text(request: RecordedRequest, text: str) -> list[dict[str, Any]
     ]
 
 
+@needs_tmux
 def test_skills_command_menu_and_list(
     pane: Pane, repo: Path, skills_home: dict[str, str], mock_model_server: MockModelServer
 ) -> None:
@@ -171,6 +172,7 @@ def test_skills_command_menu_and_list(
     assert " $" in _lines(screen)[_lines(screen).index(_popup(screen)[0]) - 1]
 
 
+@needs_tmux
 def test_dollar_popup_filters_inserts_and_the_skill_reaches_the_model(
     pane: Pane,
     home: Path,
@@ -210,6 +212,7 @@ def test_dollar_popup_filters_inserts_and_the_skill_reaches_the_model(
     assert sent == OFFICIAL["model_request"]["input_tail"]
 
 
+@needs_tmux
 def test_a_picked_skill_wins_over_a_namesake_and_a_typed_one_takes_the_first(
     pane: Pane,
     home: Path,
@@ -263,6 +266,7 @@ def test_a_picked_skill_wins_over_a_namesake_and_a_typed_one_takes_the_first(
     assert paths == [str(repo / ".codex" / "skills" / "repo-lint" / "SKILL.md")]
 
 
+@needs_tmux
 def test_enable_disable_checklist_writes_config_and_hides_the_skill(
     pane: Pane,
     home: Path,
@@ -312,6 +316,7 @@ def test_enable_disable_checklist_writes_config_and_hides_the_skill(
     assert len(tail) == 1  # the user's message alone: a disabled skill is not sent
 
 
+@needs_tmux
 def test_backspace_takes_a_picked_mention_whole_and_esc_keeps_the_text(
     pane: Pane, repo: Path, skills_home: dict[str, str], mock_model_server: MockModelServer
 ) -> None:
@@ -333,3 +338,38 @@ def test_backspace_takes_a_picked_mention_whole_and_esc_keeps_the_text(
     pane.keys("BSpace")  # then the whole mention
     screen = pane.wait_for(lambda s: "$repo" not in s)
     assert any(line.strip() == "try" for line in _lines(screen)), screen
+
+
+def test_checklist_summary_words_as_0169() -> None:
+    from codex.tui.skills import change_summary
+
+    said = re.findall(r"'(• [^']+)'", TOGGLE["on_close"])
+    assert said == [
+        "• Disabled 1 skill",
+        "• Disabled 2 skills",
+        "• Enabled 2 skills, disabled 1 skill",
+    ]
+    assert [change_summary(0, 1), change_summary(0, 2), change_summary(2, 1)] == said
+    assert change_summary(0, 0) == ""  # nothing changed: nothing said
+
+
+def test_popup_order_picked_first_then_best_match() -> None:
+    """0.169 with `$el` and repo-lint picked before: both repo-lints (picked) ahead of delta
+    (`el` adjacent) ahead of agent-skill (`e…l` spread), though a-g-… sorts first."""
+    from types import SimpleNamespace
+
+    from codex.tui.skills import ranked
+
+    def skill(name: str, path: str) -> SimpleNamespace:
+        return SimpleNamespace(name=name, path=Path(path), enabled=True, interface=None)
+
+    skills = [
+        skill("agent-skill", "/r/a"),
+        skill("repo-lint", "/r/b"),
+        skill("delta", "/u/d"),
+        skill("repo-lint", "/u/r"),
+        skill("gamma", "/u/g"),
+    ]
+    order = [s.path.name for s in ranked("el", skills, used=["/r/b", "/u/r"])]
+    assert order == ["b", "r", "d", "a"]
+    assert [s.path.name for s in ranked("", skills, used=[])] == ["a", "d", "g", "b", "r"]

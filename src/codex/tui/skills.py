@@ -222,12 +222,11 @@ def mention_spans(line: str, names: Any) -> list[tuple[int, int]]:
 def text_elements(text: str, picks: dict[str, str]) -> list[dict[str, Any]] | None:
     """The byte ranges of the mentions picked from the popup (0.169 sends them as the text's
     elements, placeholder = the mention); None when there are none."""
-    out = []
-    for match in MENTION.finditer(text):
-        if match.group(1) in picks:
-            start = len(text[: match.start()].encode())
-            end = start + len(match.group(0).encode())
-            out.append({"byte_range": {"start": start, "end": end}, "placeholder": match.group(0)})
+    data = text.encode()
+    out = [
+        {"byte_range": {"start": start, "end": end}, "placeholder": data[start:end].decode()}
+        for start, end in mention_spans(text, picks)
+    ]
     return out or None
 
 
