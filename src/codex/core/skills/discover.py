@@ -21,8 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from codex.core.skills import config_rules
-from codex.core.skills.frontmatter import MAX_NAME_LEN, FrontmatterError, parse, sanitize
-from codex.core.skills.metadata import load_metadata
 from codex.core.skills.model import ScopeName, Skill, SkillError, SkillsOutcome
 from codex.core.skills.roots import ADMIN_SKILLS_ROOT, SkillRoot, home_dir, skill_roots
 from codex.core.stat_cache import StatCache, Watch
@@ -135,6 +133,9 @@ def _enqueue(queue: deque[tuple[Path, int]], visited: set[Path], path: Path, dep
 def _load(
     path: Path, scope: ScopeName, found: list[Skill], errors: list[SkillError], watch: Watch
 ) -> None:
+    # Parsing pulls in PyYAML: imported only once a SKILL.md turns up.
+    from codex.core.skills.frontmatter import FrontmatterError
+
     watch.add(path)
     try:
         skill = _parse_skill(path, scope, watch)
@@ -146,6 +147,9 @@ def _load(
 
 
 def _parse_skill(path: Path, scope: ScopeName, watch: Watch) -> Skill:
+    from codex.core.skills.frontmatter import MAX_NAME_LEN, FrontmatterError, parse, sanitize
+    from codex.core.skills.metadata import load_metadata
+
     try:
         contents = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
