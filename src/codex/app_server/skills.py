@@ -96,8 +96,10 @@ async def skills_list(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     extra = skills.extra_roots
     jobs = [(cwd, skills.needs_reload(os.path.abspath(cwd), force)) for cwd in cwds]
     home = server.codex_home
-    # Scanning reads many small files: off the event loop, so other connections keep going.
-    data = await asyncio.to_thread(lambda: [_entry(home, c, extra, r) for c, r in jobs])
+    # Scanning reads many small files: off the event loop, so other connections keep going;
+    # one scan at a time (the skills cache is shared), as lists of two connections may overlap.
+    async with skills.lock:
+        data = await asyncio.to_thread(lambda: [_entry(home, c, extra, r) for c, r in jobs])
     return {"data": data}
 
 

@@ -52,6 +52,7 @@ class SkillsState:
         self.thread_roots: dict[str, tuple[Path, ...]] = {}  # cwd → its skill roots
         self._task: asyncio.Task[None] | None = None
         self._snaps: dict[Path, Snapshot] = {}  # watched root → its last walk
+        self.lock = asyncio.Lock()  # skills/list scans one at a time
         self._last_sent = -THROTTLE_S
         self._pending = False
 
