@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from codex.app_server.connection import Connection
     from codex.app_server.server import AppServer
 
+# Sent as -32602 (invalid params): one of the few errors 0.169 does not send as -32600.
 SELECTOR_ERROR = "skills/config/write requires exactly one of path or name"
 RELATIVE_ERROR = "AbsolutePathBuf deserialized without a base path"
 
