@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import subprocess
 import sys
 import tempfile
@@ -190,24 +191,94 @@ def skills_facts(argv: list[str]) -> dict[str, Any]:
         return {"steps": s.steps, "system_skills": sorted(s.system_skills)}
 
 
+def websocket_facts(argv: list[str]) -> dict[str, Any]:
+    """Three WebSocket connections to one server (`argv` + `--listen ws://127.0.0.1:0`): A sets
+    extra roots, B (no capabilities) lists, C opted out of skills/changed lists. Whether the
+    roots are the server's or A's, and who is told."""
+    import asyncio
+
+    import websockets
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name).resolve()
+        home = tmp / "home"
+        write_mock_config(home, "http://127.0.0.1:9/v1")
+        extra = tmp / "extra"
+        write_skill(extra / "ex-a", skill_text("ex-a", "Extra-root skill"))
+        proc = subprocess.Popen(
+            [*argv, "--listen", "ws://127.0.0.1:0"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=scratch_env(home),
+            cwd=tmp,
+        )
+        assert proc.stderr is not None
+        url = ""
+        for raw in proc.stderr:  # each server says where it listens among its first lines
+            found = re.search(r"ws://127\.0\.0\.1:\d+", raw.decode(errors="replace"))
+            if found:
+                url = found.group(0)
+                break
+
+        async def call(ws: Any, request_id: int, method: str, params: Any) -> tuple[Any, list]:
+            await ws.send(json.dumps({"id": request_id, "method": method, "params": params}))
+            seen = []
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
+                if message.get("id") == request_id and "method" not in message:
+                    return message, seen
+                seen.append(message.get("method"))
+
+        async def scenario() -> dict[str, Any]:
+            async with (
+                websockets.connect(url) as a,
+                websockets.connect(url) as b,
+                websockets.connect(url) as c,
+            ):
+                hello = {"clientInfo": {"name": "ws", "version": "1"}}
+                for ws, extra_hello in ((a, {}), (b, {}), (c, {"capabilities": OPT_OUT})):
+                    await call(ws, 1, "initialize", {**hello, **extra_hello})
+                    await ws.send(json.dumps({"method": "initialized"}))
+                _, seen_a = await call(a, 2, "skills/extraRoots/set", {"extraRoots": [str(extra)]})
+                listed, seen_b = await call(b, 3, "skills/list", {"cwds": [str(tmp)]})
+                _, seen_c = await call(c, 4, "skills/list", {"cwds": [str(tmp)]})
+            skills = listed["result"]["data"][0]["skills"]
+            return {
+                "other_connection_lists_extra_root_skills": [
+                    [x["name"], x["scope"]] for x in skills if x["scope"] != "system"
+                ],
+                "setter_notified_before_reply": CHANGED in seen_a,
+                "other_connection_notified": CHANGED in seen_b,
+                "opted_out_connection_notified": CHANGED in seen_c,
+            }
+
+        try:
+            return asyncio.run(scenario())
+        finally:
+            proc.terminate()
+            proc.wait(timeout=WAIT)
+
+
+OPT_OUT = {"optOutNotificationMethods": [CHANGED]}
+
 ABOUT = (
     "0.169 `codex app-server` skills methods (tests/app_server/capture_skills.py), one scenario "
-    "over a scratch CODEX_HOME (<tmp>/home) and git repo (<tmp>/repo, the server's cwd). "
+    "over a scratch CODEX_HOME (<tmp>/home) and git repo (<tmp>/repo, the server's cwd), and "
+    "one over three WebSocket connections to one server (websocket). "
     "System-scope skills (0.169 installs them in CODEX_HOME/skills/.system at start) are left "
-    "out of every list; their names are under system_skills. Captured by hand over WebSocket "
-    "(two connections, same server): extraRoots set on one connection apply to skills/list on "
-    "the other, and both receive the skills/changed it causes (server_wide_facts)."
+    "out of every list; their names are under system_skills. observed_by_hand: what runs by "
+    "hand showed about the watcher (its 10 s window is no test material)."
 )
 
-SERVER_WIDE = {
-    "extra_roots_scope": "server",
-    "skills_changed_sent_to": "every connection",
+OBSERVED_BY_HAND = {
     "skills_changed_needs_experimental_api": False,
     "skills_changed_on_config_write": False,
     "skills_changed_on_extra_roots_set": "always, before the reply",
     "skills_changed_on_file_change": (
-        "only for the skill roots of a started thread's cwd and the extra roots; the first "
-        "change at once, further changes within 10 s coalesced into one more notification"
+        "only under the skill roots of a started thread's cwd and the extra roots (a new "
+        "SKILL.md under CODEX_HOME/skills before any thread: nothing); the first change at "
+        "once, further changes within 10 s coalesced into one more notification"
     ),
 }
 
@@ -217,8 +288,14 @@ def main() -> int:
     if binary is None:
         sys.stderr.write("the official binary is not installed (tests/support/official.py)\n")
         return 1
-    facts = skills_facts([str(binary), "app-server"])
-    doc = {"_about": ABOUT, "server_wide_facts": SERVER_WIDE, **facts}
+    argv = [str(binary), "app-server"]
+    facts = skills_facts(argv)
+    doc = {
+        "_about": ABOUT,
+        "observed_by_hand": OBSERVED_BY_HAND,
+        "websocket": websocket_facts(argv),
+        **facts,
+    }
     FIXTURE.write_text(json.dumps(doc, indent=1) + "\n")
     return 0
 

@@ -9,7 +9,6 @@ parsing our replies with its own models."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -17,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.app_server.capture_skills import FIXTURE, skill_text, skills_facts, write_skill
+from tests.app_server.capture_skills import (
+    FIXTURE,
+    skill_text,
+    skills_facts,
+    websocket_facts,
+    write_skill,
+)
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
 
 OFFICIAL = json.loads(FIXTURE.read_text())
@@ -98,50 +103,11 @@ def test_a_change_under_an_extra_root_is_reported_and_opt_out_silences_it(
         loud.close()
 
 
-def test_extra_roots_are_shared_by_every_connection(home: Path, repo: Path) -> None:
-    """0.169 keeps one set of extra roots per server and tells every connection (captured
-    over WebSocket: OFFICIAL["server_wide_facts"])."""
-    websockets = pytest.importorskip("websockets", reason="websockets is not installed (ws)")
-    assert OFFICIAL["server_wide_facts"]["extra_roots_scope"] == "server"
-    extra = home.parent / "extra"
-    write_skill(extra / "ex-a", skill_text("ex-a", "extra"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "codex", "app-server", "--listen", "ws://127.0.0.1:0"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=scratch_env(home),
-        cwd=repo,
-    )
-    assert proc.stderr is not None
-    url = proc.stderr.readline().decode().split()[-1]
-
-    async def call(ws: Any, request_id: int, method: str, params: Any) -> tuple[Any, list[str]]:
-        await ws.send(json.dumps({"id": request_id, "method": method, "params": params}))
-        seen = []
-        while True:
-            message = json.loads(await asyncio.wait_for(ws.recv(), 60))
-            if message.get("id") == request_id and "method" not in message:
-                return message, seen
-            seen.append(message.get("method"))
-
-    async def main() -> tuple[Any, list[str], list[str]]:
-        async with websockets.connect(url) as a, websockets.connect(url) as b:
-            for ws in (a, b):
-                await call(ws, 1, "initialize", {"clientInfo": {"name": "ws", "version": "1"}})
-                await ws.send(json.dumps({"method": "initialized"}))
-            _, seen_a = await call(a, 2, "skills/extraRoots/set", {"extraRoots": [str(extra)]})
-            listed, seen_b = await call(b, 3, "skills/list", {"cwds": [str(repo)]})
-            return listed, seen_a, seen_b
-
-    try:
-        listed, seen_a, seen_b = asyncio.run(main())
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    assert "skills/changed" in seen_a and "skills/changed" in seen_b
-    skills = listed["result"]["data"][0]["skills"]
-    assert [(s["name"], s["scope"]) for s in skills] == [("ex-a", "user")]
+def test_extra_roots_are_shared_by_every_connection_as_0169() -> None:
+    """0.169 keeps one set of extra roots per server and tells every connection that did not
+    opt out (three WebSocket connections: capture_skills.websocket_facts)."""
+    pytest.importorskip("websockets", reason="websockets is not installed (ws extra)")
+    assert websocket_facts(ours_argv()) == OFFICIAL["websocket"]
 
 
 def test_the_official_python_sdk_parses_our_replies(home: Path, repo: Path) -> None:
