@@ -4,8 +4,8 @@ The official 0.169 server answers almost every bad request with -32600 ("Invalid
 including unknown methods and bad params: serde reports them alike). We answer with the same
 code and messages: the official SDK maps codes to exception classes (-32600
 InvalidRequestError), so a client sees the same exception from our server as from the official
-one. -32602 stays defined for reading, never sent; -32601 only where 0.169 sends it (thread/read
-with its turns of a thread that never ran)."""
+one. -32602 only where 0.169 sends it (skills/config/write with neither or both selectors);
+-32601 only where 0.169 sends it (thread/read with its turns of a thread that never ran)."""
 
 from __future__ import annotations
 
