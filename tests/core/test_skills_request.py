@@ -27,7 +27,8 @@ from tests.exec.harness import run_codex, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
 
-from codex.core import Session
+from codex.core.front_end import LIBRARY
+from codex.core.open import open_session
 from codex.protocol import ops
 
 OFFICIAL = json.loads(FIXTURE.read_text())
@@ -102,11 +103,24 @@ def test_skill_input_items_inject_as_0169(
         for i in items
     ]
 
-    async def go() -> None:
-        async with Session(config, originator="codex_exec") as session:
+    async def go() -> str:
+        async with open_session(config, LIBRARY) as session:
             await run_turn(session, "", op=ops.UserInput(parts))
+            return str(session.rollout_path)
 
-    asyncio.run(go())
+    rollout = Path(asyncio.run(go()))
+    # The rollout's UserMessage item keeps the skill inputs, as 0.169's does.
+    records = [json.loads(line) for line in rollout.read_text().splitlines()]
+    [item] = [
+        r["payload"]["item"]
+        for r in records
+        if r["payload"].get("type") == "item_completed"
+        and r["payload"]["item"]["type"] == "UserMessage"
+    ]
+    content = json.loads(json.dumps(item["content"]).replace(str(config.codex_home), "<ch>"))
+    assert normalize(content, tmp_path / "t") == json.loads(
+        json.dumps(want["user_message_item_content"]).replace("<root>/codex-home", "<ch>")
+    )
     body = mock_model_server.requests[0].json
     user = [i for i in body["input"] if i.get("role") == "user"]
     at = next(n for n, i in enumerate(user) if i["content"][0]["text"] == items[0]["text"])

@@ -94,6 +94,11 @@ def _model_setup(config: Config, model: str, wire_api: str, extra_tools: list[An
         for name, value in config.features.as_dict().items()
         if isinstance(value, bool) and FEATURE_DEFAULTS.get(name, value) != value
     }
+    if config.developer_instructions:  # a review thread: 0.169 offers it no goal tools
+        from codex.core.turn_metadata import _is_review
+
+        if _is_review(config):
+            explicit["goals"] = False
     # The top-level `web_search` mode (`--search` sets "live"); when set it wins over the
     # web_search_request feature, as in 0.169 (checked against its request bodies).
     mode = config.web_search
@@ -142,6 +147,7 @@ class ToolSupport:
     hook: Any = None  # codex.tools.hooks.ToolHook
     custom_tools: dict[str, Any] | None = None
     mcp: Any = None  # codex.mcp_client.manager.McpManager (None: no MCP servers configured)
+    goals: Any = None  # codex.core.goals.GoalRuntime (the thread's goal)
 
 
 def announce_diff(tracker: Any, emit: Callable[[Any], None]) -> None:
@@ -219,6 +225,7 @@ class SessionState:
         self.new_content_since_compaction = True
         self.environment: EnvironmentContext | None = None
         self._pending_input: list[ResponseItem] = []
+        self._turn_skill_inputs: list[dict[str, Any]] = []  # the next turn's, for its item
 
     # ---- model ---------------------------------------------------------------------------
 
@@ -475,10 +482,21 @@ class SessionState:
         message). The instructions of skills the input names are queued to follow the user's
         message once it is on record, where 0.169 puts them (after the message's item event)."""
         from codex.core.skills.turn import turn_skill_messages
+        from codex.protocol.ops import InputSkill
 
         for item in turn_skill_messages(Path(self.config.codex_home), settings.cwd, inputs):
             self.add_pending_input(item)
+        self._turn_skill_inputs = [
+            {"type": "skill", "name": p.name, "path": p.path}
+            for p in inputs
+            if isinstance(p, InputSkill)
+        ]
         return [*self.environment_update(settings), message]
+
+    def take_turn_skill_inputs(self) -> list[dict[str, Any]]:
+        """The skill inputs of the turn that just started (for its user-message item)."""
+        skills, self._turn_skill_inputs = self._turn_skill_inputs, []
+        return skills
 
     def notify_turn_complete(
         self, turn_id: str, settings: TurnSettings, inputs: list[str], last: str | None
@@ -551,6 +569,7 @@ class SessionState:
             hook=tooling.hook,
             custom_tools=tooling.custom_tools or {},
             mcp=tooling.mcp,
+            goals=tooling.goals,
         )
 
 

@@ -251,13 +251,16 @@ class AgentMessageDelta(WireModel):
     absent: frozenset[str] = absent_field()
 
 
-@event("user_message", omit_none=("images", "local_images", "text_elements"))
+@event("user_message", omit_none=("images", "local_images", "text_elements", "skills"))
 @record
 class UserMessage(WireModel):
     message: str
     images: list[str] | None = None
     local_images: list[str] | None = None
     text_elements: list[Any] | None = None
+    # The turn's skill inputs ({"type": "skill", "name", "path"}): 0.169 keeps them in the
+    # rollout's UserMessage item.
+    skills: list[dict[str, Any]] | None = None
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
