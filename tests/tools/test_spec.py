@@ -44,12 +44,24 @@ def test_default_family_matches_the_official_tool_list() -> None:
         "update_plan",
         "apply_patch",
         "view_image",
+        "get_goal",
+        "create_goal",
+        "update_goal",
         "web_search",
     ]
     shared = [n for n in names if n in by_name]
     # update_plan is ours (0.169 no longer offers it); everything else must be identical in
     # shape — same keys in the same order, same types, enums, required lists — descriptions aside.
-    assert shared == ["exec_command", "write_stdin", "apply_patch", "view_image", "web_search"]
+    assert shared == [
+        "exec_command",
+        "write_stdin",
+        "apply_patch",
+        "view_image",
+        "get_goal",
+        "create_goal",
+        "update_goal",
+        "web_search",
+    ]
     official_order = [tool_name(t) for t in official]
     assert shared == sorted(shared, key=official_order.index)
     for tool in ours:
@@ -97,6 +109,9 @@ def test_other_models_get_shell_and_json_apply_patch() -> None:
         "update_plan",
         "apply_patch",
         "view_image",
+        "get_goal",
+        "create_goal",
+        "update_goal",
         "web_search",
     ]
     patch = next(t for t in tools if t["name"] == "apply_patch")
@@ -122,6 +137,9 @@ def test_chat_completions_providers_get_function_tools_only() -> None:
         "update_plan",
         "apply_patch",
         "view_image",
+        "get_goal",
+        "create_goal",
+        "update_goal",
     ]
     local = build_tools(ToolsConfig.for_model("codex-mini-latest", wire_api="chat"))
     assert tool_name(local[0]) == "shell"
@@ -177,3 +195,14 @@ def test_update_plan_schema() -> None:
     assert list(params["properties"]) == ["explanation", "plan"]
     item = params["properties"]["plan"]["items"]
     assert item["required"] == ["step", "status"] and item["additionalProperties"] is False
+
+
+def test_goal_tools_follow_the_goals_feature() -> None:
+    """0.169 offers the goal tools with `features.goals` on (its default), to every model."""
+    on = [tool_name(t) for t in build_tools(ToolsConfig.for_model("gpt-4.1"))]
+    off = [
+        tool_name(t)
+        for t in build_tools(ToolsConfig.for_model("gpt-5.5", features={"goals": False}))
+    ]
+    assert {"get_goal", "create_goal", "update_goal"} <= set(on)
+    assert not {"get_goal", "create_goal", "update_goal"} & set(off)

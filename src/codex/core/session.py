@@ -78,6 +78,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.approvals import SessionApprovals
+from codex.core.goals.runtime import GoalRuntime
+from codex.core.goals.turn import GoalContinue, start_goal_turn
 from codex.core.mailbox import Mailbox
 from codex.core.model import ModelStreamer, provider_for
 from codex.core.prompt import UserInstructions, user_shell_name
@@ -205,9 +207,14 @@ class Session:
                 hook=_tool_hook(config, self.conversation_id, self.rollout_path),
                 custom_tools=_custom_tools(config),
                 mcp=_mcp_manager(config),
+                goals=GoalRuntime(config.codex_home, self.conversation_id, self.emit),
             ),
             initial_model=self._settings.model,
             user_instructions=user_instructions,  # AGENTS.md, when setup already read it
+        )
+        # A goal turn is started by the actor, like any turn (codex.core.goals.turn).
+        self.state.tooling.goals.wake = lambda: self._submissions.put(
+            ops.Submission(uuid7(), GoalContinue())
         )
         # Shown right after session_configured, after the session's own (the rules') warnings.
         self._startup_warnings.extend(startup_warnings)
@@ -468,6 +475,8 @@ class Session:
             self._apply_overrides(op)
         elif isinstance(op, ops.Compact):
             self._on_compact(sub.id)
+        elif isinstance(op, GoalContinue):
+            start_goal_turn(self, sub.id)
         else:
             kind = getattr(op, "TAG", None) or getattr(op, "type", "unknown")
             self.emit(sub.id, ErrorEvent(f"unsupported operation: {kind}"))
@@ -540,6 +549,7 @@ class Session:
         except Exception as exc:  # never let a bug kill the actor silently
             error = f"internal error: {type(exc).__name__}: {exc}"
             end_task(self.state, sub_id, error=error)
+        self.state.tooling.goals.idle()  # an active goal goes on (when the front end wants it)
 
     async def _abort(self, reason: TurnAbortReason) -> None:
         task = self._task

@@ -94,6 +94,11 @@ def _model_setup(config: Config, model: str, wire_api: str, extra_tools: list[An
         for name, value in config.features.as_dict().items()
         if isinstance(value, bool) and FEATURE_DEFAULTS.get(name, value) != value
     }
+    if config.developer_instructions:  # a review thread: 0.169 offers it no goal tools
+        from codex.core.turn_metadata import _is_review
+
+        if _is_review(config):
+            explicit["goals"] = False
     # The top-level `web_search` mode (`--search` sets "live"); when set it wins over the
     # web_search_request feature, as in 0.169 (checked against its request bodies).
     mode = config.web_search
@@ -142,6 +147,7 @@ class ToolSupport:
     hook: Any = None  # codex.tools.hooks.ToolHook
     custom_tools: dict[str, Any] | None = None
     mcp: Any = None  # codex.mcp_client.manager.McpManager (None: no MCP servers configured)
+    goals: Any = None  # codex.core.goals.GoalRuntime (the thread's goal)
 
 
 def announce_diff(tracker: Any, emit: Callable[[Any], None]) -> None:
@@ -563,6 +569,7 @@ class SessionState:
             hook=tooling.hook,
             custom_tools=tooling.custom_tools or {},
             mcp=tooling.mcp,
+            goals=tooling.goals,
         )
 
 

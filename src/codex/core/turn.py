@@ -33,6 +33,7 @@ from codex.client.events import (
 )
 from codex.core import checkpoints, turn_metadata
 from codex.core.compact import compact
+from codex.core.goals.turn import request_began, tool_done, turn_began, turn_ended
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
     AgentMessage,
@@ -145,13 +146,23 @@ class TurnRunner:
         self._headers: dict[str, str] | None = None  # codex.core.turn_metadata, once per window
         self._client_metadata: dict[str, str] | None = None
         self._started_ms: int | None = None  # when the turn's first request was built
+        self.trigger: str | None = None  # "goal": a turn the session started for its goal
 
     def emit(self, msg: Any) -> None:
         self.state.emit(self.sub_id, msg)
 
     async def run(self, user_items: list[ResponseItem], user_text: str, images: list[str]) -> None:
         sess = self.state
-        self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
+        attribution = {"turn_trigger": self.trigger} if self.trigger else None
+        self.emit(
+            TaskStarted(
+                turn_id=self.sub_id,
+                model_context_window=sess.context_window,
+                turn_attribution=attribution,
+            )
+        )
+        turn_began(sess, self.sub_id)
+        error_kind: str | None = None
         self.checkpoints = await checkpoints.before_turn(sess, self.sub_id, self.settings)
         last_message: str | None = None
         error: str | None = None
@@ -181,7 +192,9 @@ class TurnRunner:
                     await self._auto_compact("mid_turn")
         except ModelError as exc:
             error = str(exc)
+            error_kind = exc.codex_error_info
         except BaseException:
+            turn_ended(sess, aborted=True)  # an interrupt pauses the goal
             # Interrupted (or a bug): the tree the turn left is checkpointed all the same, on
             # record before the session reports the abort.
             if self.checkpoints is not None:
@@ -190,6 +203,7 @@ class TurnRunner:
             raise
         if self.checkpoints is not None:
             await self.checkpoints.after_turn()  # on record before the turn's end
+        turn_ended(sess, error_kind=error_kind)
         end_task(sess, self.sub_id, error=error, last_message=last_message)
         sess.notify_turn_complete(self.sub_id, self.settings, [user_text], last_message)
 
@@ -254,6 +268,7 @@ class TurnRunner:
         """One model request and its tool calls; returns (needs follow-up, last agent message)."""
         sess = self.state
         sess.record_turn_context(self.settings)
+        request_began(sess)
         prompt = self._prompt()
         self.pending_items = []
         self.running = []
@@ -377,6 +392,7 @@ class TurnRunner:
             result = await running.task
             self.repeats.observe(running.call, result)
             outputs.append(result.to_item(running.call))
+            tool_done(self.state, running.call.name, self.tool_ctx.pending_input)
         return outputs
 
     async def _abandon_calls(self, *, keep_partial: bool = True) -> None:

@@ -265,12 +265,14 @@ class LineShaper:
         out = self._turn_end(None) if self._turn is not None else []
         turn_id = str(msg.get("turn_id") or uuid7())
         turn = self._turn = _Turn(turn_id)
+        # A turn the thread started for its goal says so (0.169: "goal"); else the file's.
+        trigger = (msg.get("turn_attribution") or {}).get("turn_trigger") or self._trigger
         self._defer_initial = False
         payload: dict[str, Any] = {
             "type": "task_started",
             "turn_attribution": {
                 "turn_id": turn_id,
-                "turn_trigger": self._trigger,
+                "turn_trigger": trigger,
                 "parent_turn_id": None,
                 "initiating_agent_path": None,
                 "root_turn_id": turn_id,

@@ -109,6 +109,7 @@ class ToolsConfig:
     web_search: str | None = "cached"  # None, "cached" or "live"
     view_image: bool = True
     update_plan: bool = True
+    goals: bool = True  # 0.169's `features.goals` (on by default)
     function_tools_only: bool = False  # Chat Completions providers
 
     @classmethod
@@ -145,6 +146,7 @@ class ToolsConfig:
             web_search=web_search,
             view_image=feats.get("view_image_tool", True),
             update_plan=feats.get("update_plan", True),
+            goals=feats.get("goals", True),
         )
         if wire_api == "chat":
             config = config.function_only()
@@ -394,6 +396,10 @@ def build_tools(
         tools.append(apply_patch_function_tool())
     if config.view_image:
         tools.append(view_image_tool())
+    if config.goals:
+        from codex.tools.goal_spec import goal_tools
+
+        tools.extend(goal_tools())
     if config.web_search and not config.function_tools_only:
         tools.append(web_search_tool(config.web_search))
     tools.extend(extra_tools or ())

@@ -132,6 +132,7 @@ class ToolContext:
     hook: Any = None
     custom_tools: dict[str, Any] = field(default_factory=dict)
     mcp: Any = None  # codex.mcp_client.manager.McpManager, when MCP servers are configured
+    goals: Any = None  # codex.core.goals.GoalRuntime: the thread's goal, for the goal tools
 
     @property
     def exec_policy(self) -> ExecPolicy | None:

@@ -37,6 +37,9 @@ FUNCTION_HANDLERS: dict[str, tuple[str, str]] = {
     "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_function"),
     "update_plan": ("codex.tools.runtime.misc", "handle_update_plan"),
     "view_image": ("codex.tools.runtime.view_image", "handle_view_image"),
+    "get_goal": ("codex.tools.runtime.goals", "handle_get_goal"),
+    "create_goal": ("codex.tools.runtime.goals", "handle_create_goal"),
+    "update_goal": ("codex.tools.runtime.goals", "handle_update_goal"),
 }
 CUSTOM_HANDLERS: dict[str, tuple[str, str]] = {
     "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_custom")

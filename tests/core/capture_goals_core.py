@@ -1,0 +1,194 @@
+"""Facts of 0.169's goals as core sees them (the app-server's side is in
+tests/fixtures/thread_goal_official.json): `python -m tests.core.capture_goals_core` (needs the
+anchor, tests/support/official.py) rewrites tests/fixtures/goals_core_official.json.
+
+Recorded: the schema of `$CODEX_HOME/goals_1.sqlite` and its `_sqlx_migrations` rows (what a
+CODEX_HOME shared with 0.169 must hold for 0.169 to accept a file we created); which tools
+`codex exec` offers with and without `--ephemeral`; what the goal tools answer the model
+(create_goal with a budget, get_goal, update_goal complete, a second create_goal) and the
+rollout lines they leave; how many requests a goal created by the model leads to in `exec`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
+from tests.support.official import official_binary
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "goals_core_official.json"
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: ("<time>" if k in ("createdAt", "updatedAt") and v is not None else _norm(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    if isinstance(value, str):
+        return _UUID.sub("<uuid>", value)
+    return value
+
+
+def _exec(binary: Path, home: Path, work: Path, *extra: str) -> int | None:
+    """exec's exit code, or None when it was still running after a minute (killed)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEX_")}
+    env.update(CODEX_HOME=str(home), MOCK_KEY="sk-mock")
+    try:
+        return subprocess.run(
+            [str(binary), "exec", "--json", "--skip-git-repo-check", *extra, "go"],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).returncode
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def _tool_names(body: dict[str, Any]) -> list[str]:
+    return [str(t.get("name") or t.get("type")) for t in body.get("tools", [])]
+
+
+def _outputs(requests: list[Any], call_ids: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for request in requests:
+        for call_id in call_ids:
+            found = request.function_call_output(call_id)
+            if found is not None and call_id not in out:
+                text = found.get("output")
+                try:
+                    out[call_id] = _norm(json.loads(text))
+                except (TypeError, ValueError):
+                    out[call_id] = _norm(text)
+    return out
+
+
+def _db_facts(db: Path) -> dict[str, Any]:
+    con = sqlite3.connect(db)
+    try:
+        schema = [
+            r[0]
+            for r in con.execute("select sql from sqlite_master where sql is not null order by name")
+        ]
+        migrations = [
+            {"version": r[0], "description": r[1], "success": r[2], "checksum": r[3].hex()}
+            for r in con.execute(
+                "select version, description, success, checksum from _sqlx_migrations"
+            )
+        ]
+        pragmas = {
+            "journal_mode": con.execute("pragma journal_mode").fetchone()[0],
+            "user_version": con.execute("pragma user_version").fetchone()[0],
+        }
+    finally:
+        con.close()
+    return {"schema": schema, "migrations": migrations, "pragmas": pragmas}
+
+
+def core_facts(binary: Path) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        work = root / "work"
+        work.mkdir()
+        # 1. tools offered by exec, ephemeral or not
+        for name, extra in (("exec", ()), ("exec_ephemeral", ("--ephemeral",))):
+            with MockModelServer() as mock:
+                mock.repeat(Turn([Message("ok")]))
+                home = write_mock_config(root / f"home-{name}", mock.base_url)
+                proc = _exec(binary, home, work, *extra)
+                facts[f"tools_{name}"] = {
+                    "rc": proc,
+                    "tool_names": [_tool_names(r.json) for r in mock.requests],
+                }
+        # 2. the model drives the goal tools in exec
+        with MockModelServer() as mock:
+            big = Usage(input_tokens=400, output_tokens=100)
+            mock.enqueue(
+                Turn([FunctionCall("g1", "get_goal", {})], usage=big),
+                Turn(
+                    [FunctionCall("c1", "create_goal", {"objective": "  write tests ", "token_budget": 5000})],
+                    usage=big,
+                ),
+                Turn([FunctionCall("c2", "create_goal", {"objective": "again"})], usage=big),
+                Turn([FunctionCall("c3", "create_goal", {"objective": "x", "token_budget": 0})], usage=big),
+                Turn([FunctionCall("u0", "update_goal", {"status": "active"})], usage=big),
+                Turn([FunctionCall("g2", "get_goal", {})], usage=big),
+                Turn([FunctionCall("u1", "update_goal", {"status": "complete"})], usage=big),
+                Turn([Message("done")], usage=big),
+            )
+            mock.repeat(Turn([Message("more")], usage=big))
+            home = write_mock_config(root / "home-tools", mock.base_url)
+            proc = _exec(binary, home, work)
+            requests = list(mock.requests)
+            facts["model_tools"] = {
+                "rc": proc,
+                "requests": len(requests),
+                "outputs": _outputs(requests, ["g1", "c1", "c2", "c3", "u0", "g2", "u1"]),
+            }
+            rollouts = sorted((home / "sessions").rglob("rollout-*.jsonl"))
+            lines = [json.loads(x) for x in rollouts[0].read_text().splitlines()] if rollouts else []
+            facts["model_tools"]["rollout_goal_events"] = _norm(
+                [
+                    {k: v for k, v in x["payload"].items() if k != "goal"}
+                    | {"goal": {k: v for k, v in x["payload"]["goal"].items()}}
+                    for x in lines
+                    if x.get("payload", {}).get("type") == "thread_goal_updated"
+                ]
+            )
+            db = home / "goals_1.sqlite"
+            if db.exists():
+                facts["goals_db"] = _db_facts(db)
+        # 3. a goal created by the model and never finished: does exec go on by itself?
+        with MockModelServer() as mock:
+            mock.enqueue(
+                Turn([FunctionCall("c1", "create_goal", {"objective": "keep going"})]),
+                Turn([Message("first answer")]),
+            )
+            mock.repeat(Turn([Message("again")]))
+            home = write_mock_config(root / "home-continue", mock.base_url)
+            proc = _exec(binary, home, work)
+            requests = list(mock.requests)
+            continuation = None
+            for request in requests[2:3]:
+                for text in request.message_texts("user"):
+                    if "codex_internal_context" in text:
+                        continuation = text
+            facts["exec_goal_continues"] = {
+                "rc": proc,
+                "requests": len(requests),
+                "third_request_has_goal_context": continuation is not None,
+                "continuation_first_line": continuation.splitlines()[0] if continuation else None,
+                "continuation_lines": len(continuation.splitlines()) if continuation else None,
+            }
+    return facts
+
+
+def main() -> int:
+    binary = official_binary()
+    if binary is None:
+        print("the official 0.169 binary is not installed", file=sys.stderr)
+        return 1
+    FIXTURE.write_text(json.dumps(core_facts(binary), indent=1) + "\n")
+    print(FIXTURE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
