@@ -70,8 +70,6 @@ def _scan(
     admin: Path,
     watch: Watch,
 ) -> SkillsOutcome:
-    config = config_rules.config_file(codex_home)
-    watch.add(config)
     roots = skill_roots(codex_home, cwd, extras, home=home, admin_root=admin, watch_add=watch.add)
     found: list[Skill] = []
     errors: list[SkillError] = []
@@ -79,6 +77,12 @@ def _scan(
         _scan_root(root, found, errors, watch)
     seen: set[Path] = set()
     unique = [s for s in found if not (s.path in seen or seen.add(s.path))]  # type: ignore[func-returns-value]
+    if not unique:
+        # No skill, nothing for config.toml's rules to decide: it is not watched either, so an
+        # edit of it (a model switch, or one made within the racy window of a fresh home)
+        # keeps this answer cached for every thread start that follows.
+        return SkillsOutcome((), tuple(errors))
+    watch.add(config_rules.config_file(codex_home))
     off = config_rules.disabled_paths(config_rules.read_rules(codex_home), unique)
     skills = [_with_enabled(s, str(s.path) not in off) for s in unique]
     skills.sort(key=lambda s: (_SCOPE_RANK[s.scope], s.name.encode(), os.fsencode(s.path)))
