@@ -81,6 +81,9 @@ class CodexApp(App[int]):
         self._queued_shown = ""
         self.early_slash: list[str] = []  # slash commands typed before the config was loaded
         self._picks: dict[str, dict[str, str]] = {}  # a sent text -> its skills picked in `$`
+        # Set by /fork, /cd, /archive, /delete (codex.tui.thread_cmds) for the next restart.
+        self.fork_hook: Any = None
+        self.after_close: Any = None
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -245,6 +248,9 @@ class CodexApp(App[int]):
                     break
                 self._restart = False
                 self._reset_transcript()
+                after, self.after_close = self.after_close, None
+                if after is not None:
+                    after()
         except Exception as err:
             from codex.errors import CodexError
 
@@ -322,14 +328,20 @@ class CodexApp(App[int]):
 
             raise CodexError("no recorded session to fork")
         history = list(load_rollout_for_resume(path).history)
+        hook, self.fork_hook = self.fork_hook, None
+        if hook is not None:
+            hook.before(self)
         self.mapper.replay_rollout(str(path))
         opts.resume = None  # a later /new starts fresh
         opts.fork = False
         manager = ConversationManager(front_end)
         try:
-            yield await manager.open(
+            session = await manager.open(
                 opts.config, add_dirs=opts.add_dirs, fork=(str(uuid.uuid4()), history)
             )
+            if hook is not None:
+                hook.after(self, session)
+            yield session
         finally:
             await manager.close_all()
 

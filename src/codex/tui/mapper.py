@@ -54,6 +54,7 @@ class Status:
     context_window: int | None = None
     last_input_tokens: int = 0
     running: bool = False
+    thread_name: str = ""  # /rename (codex.tui.thread_cmds)
 
     def context_left(self) -> int | None:
         """Percent of the context window left (as upstream: from the last request's input)."""

@@ -22,19 +22,27 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("approvals", "choose what Codex is allowed to do (same as /permissions)"),
     ("skills", "use skills to improve how Codex performs specific tasks"),
     ("review", "review my current changes and find issues"),
+    ("rename", "rename the current thread"),
     ("undo", "restore the files as they were before a turn of this session"),
     ("new", "start a new chat during a conversation"),
+    ("archive", "archive this session"),
+    ("delete", "permanently delete this session"),
     ("resume", "resume a saved chat"),
+    ("fork", "fork the current chat"),
     ("init", "create an AGENTS.md file with instructions for Codex"),
     ("compact", "summarize conversation to prevent hitting the context limit"),
     ("diff", "show git diff (including untracked files)"),
     ("mention", "mention a file"),
     ("status", "show current session configuration and token usage"),
+    ("cd", "change the current working directory"),
+    ("pwd", "show the current working directory"),
     ("mcp", "list configured MCP tools"),
+    ("copy", "copy the last response or part of it"),
     ("export", "export the conversation: /export [md|json|html] [FILE]"),
     ("logout", "log out of Codex"),
     ("quit", "exit Codex"),
     ("exit", "exit Codex"),
+    ("clear", "clear the terminal and start a new chat"),
 )
 
 # What /init asks the model (upstream sends a prompt; the model writes the file with its tools).
@@ -313,3 +321,52 @@ async def _cmd_quit(app: CodexApp, rest: str) -> None:
 
 
 _cmd_exit = _cmd_quit
+
+
+# The commands on the thread as a whole (codex.tui.thread_cmds) and /copy (codex.tui.copy_cmd).
+async def _cmd_rename(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import rename
+
+    await rename(app, rest)
+
+
+async def _cmd_fork(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import fork
+
+    await fork(app, rest)
+
+
+async def _cmd_clear(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import clear
+
+    await clear(app, rest)
+
+
+async def _cmd_cd(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import cd
+
+    await cd(app, rest)
+
+
+async def _cmd_pwd(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import pwd
+
+    await pwd(app, rest)
+
+
+async def _cmd_archive(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import archive
+
+    await archive(app, rest)
+
+
+async def _cmd_delete(app: CodexApp, rest: str) -> None:
+    from codex.tui.thread_cmds import delete
+
+    await delete(app, rest)
+
+
+async def _cmd_copy(app: CodexApp, rest: str) -> None:
+    from codex.tui.copy_cmd import open_copy
+
+    open_copy(app)

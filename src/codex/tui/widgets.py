@@ -386,6 +386,8 @@ class StatusLine(Static):
         parts = [f"{status.model} {status.effort or 'default'}"]
         if status.cwd:
             parts.append(status.cwd)
+        if status.thread_name:  # after the directory, as 0.169's status line
+            parts.append(status.thread_name)
         if status.approval or status.sandbox:
             parts.append(f"{status.sandbox}/{status.approval}")
         left = status.context_left()
