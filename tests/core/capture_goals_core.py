@@ -84,7 +84,9 @@ def _db_facts(db: Path) -> dict[str, Any]:
     try:
         schema = [
             r[0]
-            for r in con.execute("select sql from sqlite_master where sql is not null order by name")
+            for r in con.execute(
+                "select sql from sqlite_master where sql is not null order by name"
+            )
         ]
         migrations = [
             {"version": r[0], "description": r[1], "success": r[2], "checksum": r[3].hex()}
@@ -123,11 +125,20 @@ def core_facts(binary: Path) -> dict[str, Any]:
             mock.enqueue(
                 Turn([FunctionCall("g1", "get_goal", {})], usage=big),
                 Turn(
-                    [FunctionCall("c1", "create_goal", {"objective": "  write tests ", "token_budget": 5000})],
+                    [
+                        FunctionCall(
+                            "c1",
+                            "create_goal",
+                            {"objective": "  write tests ", "token_budget": 5000},
+                        )
+                    ],
                     usage=big,
                 ),
                 Turn([FunctionCall("c2", "create_goal", {"objective": "again"})], usage=big),
-                Turn([FunctionCall("c3", "create_goal", {"objective": "x", "token_budget": 0})], usage=big),
+                Turn(
+                    [FunctionCall("c3", "create_goal", {"objective": "x", "token_budget": 0})],
+                    usage=big,
+                ),
                 Turn([FunctionCall("u0", "update_goal", {"status": "active"})], usage=big),
                 Turn([FunctionCall("g2", "get_goal", {})], usage=big),
                 Turn([FunctionCall("u1", "update_goal", {"status": "complete"})], usage=big),
@@ -143,7 +154,9 @@ def core_facts(binary: Path) -> dict[str, Any]:
                 "outputs": _outputs(requests, ["g1", "c1", "c2", "c3", "u0", "g2", "u1"]),
             }
             rollouts = sorted((home / "sessions").rglob("rollout-*.jsonl"))
-            lines = [json.loads(x) for x in rollouts[0].read_text().splitlines()] if rollouts else []
+            lines = (
+                [json.loads(x) for x in rollouts[0].read_text().splitlines()] if rollouts else []
+            )
             facts["model_tools"]["rollout_goal_events"] = _norm(
                 [
                     {k: v for k, v in x["payload"].items() if k != "goal"}

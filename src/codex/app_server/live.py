@@ -15,6 +15,7 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from codex.app_server.goals import enable_continuation, goal_notice
 from codex.app_server.items import thread_object
 from codex.app_server.notifications import IDLE, TurnMapper, note
 from codex.protocol.uuid7 import uuid7
@@ -80,6 +81,7 @@ class LiveThread:
         self.turn_done: asyncio.Event = asyncio.Event()
         self.turn_done.set()
         self._subscription = session.subscribe(maxsize=None)  # the pump keeps up
+        enable_continuation(session)  # an active goal goes on by itself (codex.core.goals)
         self._pump = asyncio.ensure_future(self._run())
 
     # ---- state ------------------------------------------------------------------------------
@@ -153,6 +155,9 @@ class LiveThread:
             tag = msg.TAG
             if tag in APPROVAL_EVENTS:
                 self._ask(msg)
+                continue
+            if tag == "thread_goal_updated":
+                self.broadcast([goal_notice(self.thread_id, msg)])
                 continue
             if tag == "task_started" or tag == "turn_started":
                 if self.pending_turns:

@@ -216,6 +216,10 @@ class Session:
         self.state.tooling.goals.wake = lambda: self._submissions.put(
             ops.Submission(uuid7(), GoalContinue())
         )
+        # A goal turn is started by the actor, like any turn (codex.core.goals.turn).
+        self.state.tooling.goals.wake = lambda: self._submissions.put(
+            ops.Submission(uuid7(), GoalContinue())  # type: ignore[arg-type]  # core's own op
+        )
         # Shown right after session_configured, after the session's own (the rules') warnings.
         self._startup_warnings.extend(startup_warnings)
         if config.otel.exporter != "none" or config.otel.trace_exporter != "none":

@@ -99,5 +99,5 @@ def wire_status(value: str) -> str:
     db = WIRE_TO_DB.get(value)
     if db is None:
         expected = ", ".join(f"`{name}`" for name in WIRE_TO_DB)
-        raise GoalError(f"Invalid request: unknown variant `{value}`, expected one of {expected}")
+        raise GoalError(f"unknown variant `{value}`, expected one of {expected}")
     return db

@@ -1,0 +1,261 @@
+"""thread/goal/set|get|clear of our app-server, step by step against what 0.169 answered in the
+same session (tests/fixtures/thread_goal_official.json, `python -m tests.app_server.capture_goals`):
+replies, errors, the goal notifications before each reply, the rollout's thread_goal_updated
+lines, the goals_1.sqlite row, a restarted server's answer, and the goal turn an active goal
+starts on an idle thread. Then what the capture cannot show in one run: a goal turn followed by
+another until the model completes the goal, and the token budget that stops it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
+from tests.support.mock_model_server import Hold, MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "thread_goal_official.json"
+OFFICIAL = json.loads(FIXTURE.read_text())
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TIMES = ("createdAt", "updatedAt", "emittedAtMs", "startedAt", "completedAt")
+GOAL_OPEN = '<codex_internal_context source="goal">'
+
+
+def _norm(value: Any, names: dict[str, str]) -> Any:
+    """As the capture normalizes: thread id named, other ids and times replaced."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _TIMES or key.endswith("_at_ms"):
+                out[key] = None if item is None else "<time>"
+            elif key in ("durationMs", "startedAtMs", "completedAtMs", "timeUsedSeconds"):
+                out[key] = None if item is None else "<ms>"
+            else:
+                out[key] = _norm(item, names)
+        return out
+    if isinstance(value, list):
+        return [_norm(item, names) for item in value]
+    if isinstance(value, str):
+        for raw, name in names.items():
+            value = value.replace(raw, name)
+        return _UUID.sub("<uuid>", value)
+    return value
+
+
+def _goal_notes(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The goal notifications a client's change makes (not the running turn's accounting, whose
+    seconds depend on how long the machine took: `turnId` names a turn)."""
+    return [
+        m
+        for m in messages
+        if str(m.get("method", "")).startswith("thread/goal/")
+        and m.get("params", {}).get("turnId") is None
+    ]
+
+
+def _goal_requests(mock: MockModelServer) -> list[Any]:
+    return [r for r in mock.requests if any(GOAL_OPEN in text for text in r.message_texts("user"))]
+
+
+def _start(home: Path, repo: Path) -> RpcClient:
+    client = RpcClient(ours_argv(), scratch_env(home), repo)
+    client.initialize()
+    return client
+
+
+def test_goal_methods_as_0169(mock: MockModelServer, home: Path, repo: Path) -> None:
+    # The goal turn's request is held until the goal is paused, as 0.169's turn was still
+    # running then (its turn/started came before the pause's reply, its end after).
+    mock.enqueue(Hold(Turn([Message("ok")])))
+    mock.repeat(Turn([Message("ok")]))
+    client = _start(home, repo)
+    names: dict[str, str] = {}
+    seen_turns: list[dict[str, Any]] = []
+
+    def step(name: str, method: str, params: dict[str, Any]) -> None:
+        reply, before = client.response(client.start(method, params))
+        seen_turns.extend(m for m in before if str(m.get("method", "")).startswith("turn/"))
+        ours = _norm(
+            {"before": _goal_notes(before), "reply": reply.get("result", reply.get("error"))}, names
+        )
+        official = OFFICIAL[name]
+        theirs = _norm({"before": _goal_notes(official["before"]), "reply": official["reply"]}, {})
+        if name == "get_bad_id":
+            ours["reply"]["message"] = ours["reply"]["message"].split(":")[0]
+        assert ours == theirs, name
+
+    try:
+        thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+        tid = thread["id"]
+        names[tid] = "<thread>"
+        step("get_none", "thread/goal/get", {"threadId": tid})
+        step("set_status_without_goal", "thread/goal/set", {"threadId": tid, "status": "paused"})
+        step(
+            "set_objective_idle_thread",
+            "thread/goal/set",
+            {"threadId": tid, "objective": "ship it"},
+        )
+        step("get_after_set", "thread/goal/get", {"threadId": tid})
+        mock.wait_held()  # the goal turn has asked the model
+        step("set_paused", "thread/goal/set", {"threadId": tid, "status": "paused"})
+        step(
+            "set_budget_origin_user",
+            "thread/goal/set",
+            {"threadId": tid, "tokenBudget": 1000, "origin": "user"},
+        )
+        step("set_empty_objective", "thread/goal/set", {"threadId": tid, "objective": ""})
+        step("set_nothing", "thread/goal/set", {"threadId": tid})
+        step("set_bad_status", "thread/goal/set", {"threadId": tid, "status": "weird"})
+        mock.release()
+        if not any(m.get("method") == "turn/completed" for m in seen_turns):
+            seen_turns.extend(client.until(lambda m: m.get("method") == "turn/completed"))
+        # One goal turn, announced like 0.169's (no user item: its input is hidden).
+        started = [m for m in seen_turns if m.get("method") == "turn/started"]
+        assert [_norm(m, names) for m in started] == _norm(
+            [m for m in OFFICIAL["set_paused"]["before"] if m["method"] == "turn/started"], names
+        )
+        goal_requests = _goal_requests(mock)
+        assert len(goal_requests) == 1
+        body = goal_requests[0].json
+        tools = [str(t.get("name") or t.get("type")) for t in body["tools"]]
+        official_turn = OFFICIAL["goal_turn_request"]
+        assert [t for t in tools if "goal" in t] == official_turn["goal_tools"]
+        texts = [t for t in goal_requests[0].message_texts("user") if GOAL_OPEN in t]
+        assert texts[0].splitlines()[0] == official_turn["goal_user_message_first_line"]
+        assert "ship it" in texts[0]
+        step("clear", "thread/goal/clear", {"threadId": tid})
+        step("clear_again", "thread/goal/clear", {"threadId": tid})
+        step("get_after_clear", "thread/goal/get", {"threadId": tid})
+        step(
+            "set_complete",
+            "thread/goal/set",
+            {"threadId": tid, "objective": "second goal", "status": "complete"},
+        )
+        unknown = "00000000-0000-0000-0000-000000000000"
+        step("get_unknown_thread", "thread/goal/get", {"threadId": unknown})
+        step("set_unknown_thread", "thread/goal/set", {"threadId": unknown, "objective": "x"})
+        step("get_bad_id", "thread/goal/get", {"threadId": "nope"})
+    finally:
+        assert client.close() == OFFICIAL["exit_code"]
+    # The rollout: the goal lines and the one goal-triggered turn.
+    lines = [json.loads(x) for x in Path(thread["path"]).read_text().splitlines()]
+    goal_lines = [
+        x["payload"] for x in lines if "goal" in str(x.get("payload", {}).get("type", ""))
+    ]
+    assert _norm(goal_lines, names) == _norm(OFFICIAL["rollout_goal_lines"], {})
+    triggers = [
+        x["payload"].get("turn_attribution", {}).get("turn_trigger")
+        for x in lines
+        if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
+    ]
+    assert triggers == OFFICIAL["rollout_turn_triggers"]
+    # goals_1.sqlite, as 0.169 leaves it.
+    con = sqlite3.connect(home / "goals_1.sqlite")
+    try:
+        tables = sorted(
+            r[0] for r in con.execute("select name from sqlite_master where type='table'")
+        )
+        rows = con.execute("select * from thread_goals")
+        columns = [d[0] for d in rows.description]
+        found = [dict(zip(columns, r, strict=True)) for r in rows]
+    finally:
+        con.close()
+    official_db = OFFICIAL["goals_db"]
+    assert tables == official_db["tables"]
+    assert columns == official_db["thread_goals_columns"]
+    assert _norm(found, names) == official_db["thread_goals_rows"]
+    # A new server (nothing loaded) reads the goal from the file.
+    again = _start(home, repo)
+    try:
+        reply, _ = again.response(again.start("thread/goal/get", {"threadId": tid}))
+        assert _norm(reply["result"], names) == _norm(OFFICIAL["new_server_get_not_loaded"], {})
+    finally:
+        again.close()
+
+
+def _until_idle_goal(client: RpcClient, tid: str, status: str) -> list[dict[str, Any]]:
+    """Messages up to the turn/completed that follows a goal notification with `status`."""
+    out: list[dict[str, Any]] = []
+    reached = False
+    while True:
+        message = client.next()
+        out.append(message)
+        if message.get("method") == "thread/goal/updated":
+            reached = message["params"]["goal"]["status"] == status
+        if reached and message.get("method") == "turn/completed":
+            return out
+
+
+def test_goal_turns_go_on_until_the_model_completes_the_goal(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    mock.enqueue(
+        Turn([Message("first step done")]),
+        Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]),
+        Turn([Message("all done")]),
+    )
+    client = _start(home, repo)
+    try:
+        tid = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+        client.call("thread/goal/set", {"threadId": tid, "objective": "finish the work"})
+        messages = _until_idle_goal(client, tid, "complete")
+        started = [m["params"]["turn"]["id"] for m in messages if m.get("method") == "turn/started"]
+        assert len(started) == 2  # the first goal turn, and the one that completes it
+        done = [m for m in messages if m.get("method") == "thread/goal/updated"][-1]["params"]
+        assert done["turnId"] == started[1]  # the model's update, in its turn
+        assert done["goal"]["status"] == "complete"
+        output = mock.requests[2].function_call_output("u1")
+        assert output is not None and json.loads(output["output"])["goal"]["status"] == "complete"
+        goal = client.call("thread/goal/get", {"threadId": tid})["goal"]
+        assert goal["status"] == "complete"
+        thread = client.call("thread/read", {"threadId": tid})["thread"]
+    finally:
+        client.close()
+    # Three requests: nothing after the goal was complete.
+    assert len(mock.requests) == 3
+    assert len(_goal_requests(mock)) == 3
+    lines = [json.loads(x) for x in Path(thread["path"]).read_text().splitlines()]
+    triggers = [
+        x["payload"]["turn_attribution"]["turn_trigger"]
+        for x in lines
+        if x["payload"].get("type") == "task_started"
+    ]
+    assert triggers == ["goal", "goal"]
+
+
+def test_a_spent_token_budget_stops_the_goal(mock: MockModelServer, home: Path, repo: Path) -> None:
+    used = Usage(input_tokens=400, output_tokens=100)  # 500 goal tokens a request
+    mock.enqueue(
+        Turn([FunctionCall("g1", "get_goal", {})], usage=used),
+        Turn([FunctionCall("g2", "get_goal", {})], usage=used),
+        Turn([FunctionCall("g3", "get_goal", {})], usage=used),
+        Turn([Message("wrapping up")], usage=used),
+    )
+    client = _start(home, repo)
+    try:
+        tid = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+        client.call("thread/goal/set", {"threadId": tid, "objective": "spend", "tokenBudget": 600})
+        messages = _until_idle_goal(client, tid, "budgetLimited")
+        goal = client.call("thread/goal/get", {"threadId": tid})["goal"]
+    finally:
+        client.close()
+    # Charged when a tool finishes (the requests before it) and at the turn's end.
+    assert goal["status"] == "budgetLimited"
+    assert goal["tokensUsed"] == 2000 and goal["tokenBudget"] == 600
+    updates = [m["params"]["goal"] for m in messages if m.get("method") == "thread/goal/updated"]
+    # (A charge of seconds alone may come between them on a slow machine.)
+    charged = [(u["tokensUsed"], u["status"]) for u in updates[1:]]
+    charged = [c for n, c in enumerate(charged) if n == 0 or c != charged[n - 1]]
+    assert charged == [(500, "active"), (1000, "budgetLimited"), (2000, "budgetLimited")]
+    # The model was told once, in the same turn, before its next request; no turn after it.
+    told = [
+        i
+        for i, r in enumerate(mock.requests)
+        if any("budget is spent" in t for t in r.message_texts("user"))
+    ]
+    assert told[0] == 3
+    assert len(mock.requests) == 4
+    assert len([m for m in messages if m.get("method") == "turn/started"]) == 1
