@@ -214,10 +214,6 @@ class Session:
         )
         # A goal turn is started by the actor, like any turn (codex.core.goals.turn).
         self.state.tooling.goals.wake = lambda: self._submissions.put(
-            ops.Submission(uuid7(), GoalContinue())
-        )
-        # A goal turn is started by the actor, like any turn (codex.core.goals.turn).
-        self.state.tooling.goals.wake = lambda: self._submissions.put(
             ops.Submission(uuid7(), GoalContinue())  # type: ignore[arg-type]  # core's own op
         )
         # Shown right after session_configured, after the session's own (the rules') warnings.
