@@ -56,6 +56,7 @@ _PSEUDO_USER_PREFIXES = (
     "<environment_context>",
     "<user_shell_command>",
     "<skill>",
+    '<codex_internal_context source="goal">',  # a goal turn's input (core.goals)
     SUMMARY_PREFIX,
 )
 

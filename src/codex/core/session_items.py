@@ -38,6 +38,7 @@ _CONTEXT_PREFIXES = (
     "<user_shell_command>",
     "<turn_aborted>",
     "<skill>",
+    "<codex_internal_context",  # a goal turn's hidden input (codex.core.goals)
 )
 EXCERPT = 200
 
