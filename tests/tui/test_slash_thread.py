@@ -1,0 +1,182 @@
+"""The slash commands on the thread as a whole, driven in a real terminal (tmux) against the
+loopback mock: /rename, /fork, /pwd, /cd, /archive, /delete, /clear. What each shows and
+writes was captured from 0.169's TUI (tests/fixtures/tui_official_0169/slash_*.txt):
+
+- /rename NAME (or the "Name thread" prompt) appends `{"id","thread_name","updated_at"}` to
+  session_index.jsonl and the status line shows the name; nothing goes into the transcript.
+- /fork: "• Thread forked from NAME (ID)" (unnamed: "… from ID") above the replayed history,
+  "• Fork created. You can continue here." below it; a new thread (rollout) holding the old
+  history, the name carried over in session_index.jsonl; the old rollout is left alone. A
+  thread with no turn yet cannot be forked (0.169: "no rollout found for thread id …").
+- /pwd: "• Current working directory: DIR"; /cd DIR: "• Working directory changed to: DIR",
+  later requests carry `<cwd>DIR</cwd>`; a missing DIR: "■ Cannot access directory DIR: No such
+  file or directory (os error 2)".
+- /archive and /delete ask first ("Archive this session?" / "Delete this session?", No first)
+  and then move the rollout to archived_sessions/ or delete it; /clear starts a new thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import Message, Turn, Usage
+from tests.tui.test_tmux_e2e import COMPOSER, launch, trusted_home
+from tests.tui.tmux import Pane, tmux_path
+
+pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
+USAGE = Usage(input_tokens=100, cached_input_tokens=0, output_tokens=10)
+OFFICIAL = Path(__file__).resolve().parents[1] / "fixtures" / "tui_official_0169"
+
+
+def _names(home: Path) -> list[dict[str, str]]:
+    path = home / "session_index.jsonl"
+    if not path.exists():
+        return []
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def _rollouts(home: Path) -> list[Path]:
+    return sorted((home / "sessions").rglob("rollout-*.jsonl"))
+
+
+def _thread_id(rollout: Path) -> str:
+    return str(orjson.loads(rollout.read_bytes().splitlines()[0])["payload"]["id"])
+
+
+def _ask(pane: Pane, text: str, answer: str) -> str:
+    pane.type(text)
+    pane.keys("Enter")
+    return pane.wait_for(lambda s: answer in s and COMPOSER in s)
+
+
+def _run(pane: Pane, line: str, expect: str) -> str:
+    pane.type(line)
+    pane.keys("Enter")
+    return pane.wait_text(expect)
+
+
+def _start(pane: Pane, home: Path, repo: Path, server: MockModelServer, *replies: str) -> None:
+    trusted_home(home, repo)
+    server.enqueue(*(Turn([Message(text)], USAGE) for text in replies))
+    pane.width = 160  # (the status line is cut to the width; the session's part must show)
+    launch(pane, home, repo)
+    pane.wait_text("workspace-write/")  # the session is configured
+
+
+def test_rename_then_fork_carries_the_name(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    _start(pane, home, repo, mock_model_server, "first answer", "answer in the fork")
+    pane.type("/fork")
+    pane.keys("Enter")  # before any turn: nothing recorded to fork
+    screen = pane.wait_text("Failed to fork current session: no rollout found for thread id")
+    _ask(pane, "first question", "first answer")
+    [original] = _rollouts(home)
+    thread_id = _thread_id(original)
+
+    screen = _run(pane, "/rename Before", "· Before")
+    assert "Before" not in screen.split(COMPOSER)[0]  # no transcript line, as 0.169
+    pane.type("/rename")
+    pane.keys("Enter")
+    pane.wait_text("Name thread")  # 0.169's prompt
+    pane.type("My Thread")
+    pane.keys("Enter")
+    pane.wait_text("· My Thread")
+    assert [(e["id"], e["thread_name"]) for e in _names(home)] == [
+        (thread_id, "Before"),
+        (thread_id, "My Thread"),
+    ]
+
+    before = original.read_bytes()
+    pane.type("/fork")
+    pane.keys("Enter")
+    screen = pane.wait_text("Fork created. You can continue here.")
+    assert f"• Thread forked from My Thread ({thread_id})" in screen
+    lines = screen.splitlines()
+    banner = next(i for i, line in enumerate(lines) if "Thread forked from" in line)
+    question = next(i for i, line in enumerate(lines) if "› first question" in line)
+    created = next(i for i, line in enumerate(lines) if "Fork created" in line)
+    assert banner < question < created  # the old history between the two, as 0.169
+    assert "· My Thread" in screen  # the fork keeps the name
+    _ask(pane, "in the fork", "answer in the fork")
+
+    fork = next(p for p in _rollouts(home) if p != original)
+    fork_id = _thread_id(fork)
+    assert fork_id != thread_id
+    assert (fork_id, "My Thread") == tuple(map(_names(home)[-1].get, ("id", "thread_name")))
+    assert original.read_bytes() == before  # the source thread is left as it was
+    second = mock_model_server.requests[-1].message_texts("user")
+    assert "first question" in second and "in the fork" in second  # the history went along
+
+
+def test_pwd_and_cd_move_later_turns(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    (repo / "sub").mkdir()
+    _start(pane, home, repo, mock_model_server, "one", "two")
+    _ask(pane, "before", "one")
+    _run(pane, "/pwd", f"• Current working directory: {repo}")
+    screen = _run(pane, "/cd sub", f"• Working directory changed to: {repo / 'sub'}")
+    assert f"· {repo / 'sub'} ·" in screen  # the status line follows
+    _run(pane, "/pwd", f"• Current working directory: {repo / 'sub'}")
+    _run(
+        pane,
+        "/cd nope",
+        f"■ Cannot access directory {repo / 'sub' / 'nope'}: No such file or directory "
+        "(os error 2)",
+    )
+    _ask(pane, "after", "two")
+    body = orjson.dumps(mock_model_server.requests[-1].json).decode()
+    assert f"<cwd>{repo / 'sub'}</cwd>" in body  # the model is told
+    [rollout] = _rollouts(home)
+    contexts = [
+        line["payload"]["cwd"]
+        for line in map(orjson.loads, rollout.read_bytes().splitlines())
+        if line["type"] == "turn_context"
+    ]
+    assert contexts == [str(repo), str(repo / "sub")]
+
+
+def test_archive_delete_and_clear(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    official = (OFFICIAL / "slash_archive_confirm.txt").read_text()
+    _start(pane, home, repo, mock_model_server, "keep me", "delete me", "cleared")
+    _ask(pane, "to archive", "keep me")
+    [first] = _rollouts(home)
+    pane.type("/archive")
+    pane.keys("Enter")
+    screen = pane.wait_text("Archive this session now")
+    for line in ("Archive this session?", "Are you sure? This will archive the current session"):
+        assert line in official and line in screen
+    assert "› 1. No, don't archive" in screen
+    pane.keys("Escape")  # changed my mind: nothing happens
+    pane.wait_for(lambda s: "Archive this session?" not in s)
+    assert first.exists()
+    pane.type("/archive")
+    pane.keys("Enter")
+    pane.wait_text("Archive this session now")
+    pane.keys("2")
+    screen = pane.wait_text(f"• Archived session {_thread_id(first)}")
+    assert "to archive" not in screen  # a new thread
+    assert not first.exists()
+    assert (home / "archived_sessions" / first.name).is_file()
+
+    _ask(pane, "to delete", "delete me")
+    [second] = _rollouts(home)
+    pane.type("/delete")
+    pane.keys("Enter")
+    pane.wait_text("Delete this session?")
+    pane.keys("2")
+    pane.wait_text(f"• Deleted session {_thread_id(second)}")
+    assert not second.exists() and _rollouts(home) == []
+
+    _ask(pane, "before clear", "cleared")
+    pane.type("/clear")
+    pane.keys("Enter")
+    pane.wait_for(lambda s: "before clear" not in s and COMPOSER in s)
+    _ask(pane, "/pwd", "• Current working directory:")  # the new thread answers commands
+    assert len(_rollouts(home)) == 1  # (a new thread writes its file with its first turn)
