@@ -231,7 +231,10 @@ def test_a_picked_skill_wins_over_a_namesake_and_a_typed_one_takes_the_first(
     mock_model_server.enqueue(Turn([Message("second done")], Usage(10, 0, 1)))
     _start(pane, repo, skills_home)
     pane.type("$repo")
-    screen = pane.wait_for(lambda s: "User copy of repo-lint" in s and "enter insert" in s)
+    # the popup for `$rep`: just the two (the one for `$` or `$re` is drawn on the way)
+    screen = pane.wait_for(
+        lambda s: "enter insert" in s and sum(bool(ROW.match(r)) for r in _popup(s)) == 2
+    )
     rows = _popup(screen)
     assert rows[0].startswith("› repo-lint") and rows[1].startswith("  repo-lint")
     assert rows[1].endswith("[Skill] User copy of repo-lint")

@@ -177,14 +177,18 @@ class Composer(TextArea):
                 self.load_text("")
                 self.post_message(self.Submitted(sent, picks))
             return
-        if key == "backspace" and self._delete_mention():
-            event.prevent_default()
-            event.stop()
-            return
         if key in ("shift+enter", "ctrl+j"):
             event.prevent_default()
             event.stop()
             self.insert("\n")
+            return
+        if key == "backspace":
+            # Here, not through TextArea's binding: a binding runs when the key has bubbled up
+            # to the app, after keys typed right behind it were inserted ("ab⌫c" fast gave
+            # "ac" or "a"); and a picked `$name` goes whole (action_delete_left).
+            event.prevent_default()
+            event.stop()
+            self.action_delete_left()
             return
         if key == "up" and self.cursor_location[0] == 0 and self._recall(-1):
             event.prevent_default()
@@ -290,9 +294,13 @@ class Composer(TextArea):
             for start, end in mention_spans(line, picks):
                 self._highlights[row].append((start, end, MENTION_HIGHLIGHT))
 
-    def _delete_mention(self) -> bool:
-        """Backspace right after a `$name` picked from the popup deletes all of it (0.169
+    def action_delete_left(self) -> None:
+        """Backspace; right after a `$name` picked from the popup it deletes all of it (0.169
         treats the inserted mention as one element)."""
+        if not self._delete_mention():
+            super().action_delete_left()
+
+    def _delete_mention(self) -> bool:
         row, col = self.cursor_location
         if self.selection.start != self.selection.end:
             return False
