@@ -42,6 +42,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("logout", "log out of Codex"),
     ("quit", "exit Codex"),
     ("exit", "exit Codex"),
+    ("ps", "list background terminals"),
+    ("stop", "stop all background terminals"),
     ("clear", "clear the terminal and start a new chat"),
 )
 
@@ -370,3 +372,15 @@ async def _cmd_copy(app: CodexApp, rest: str) -> None:
     from codex.tui.copy_cmd import open_copy
 
     open_copy(app)
+
+
+async def _cmd_ps(app: CodexApp, rest: str) -> None:
+    from codex.tui.bg_cmds import ps
+
+    await ps(app, rest)
+
+
+async def _cmd_stop(app: CodexApp, rest: str) -> None:
+    from codex.tui.bg_cmds import stop
+
+    await stop(app, rest)

@@ -206,5 +206,12 @@ class UnifiedExecManager:
             with contextlib.suppress(Exception):
                 await entry.process.terminate()
 
+    def running(self) -> list[tuple[int, str]]:
+        """(session id, command) of each kept process still running, oldest first: the
+        background terminals the TUI's /ps lists."""
+        return [
+            (sid, e.command) for sid, e in self._sessions.items() if e.process.returncode is None
+        ]
+
     def pids(self) -> list[int]:
         return [e.process.pid for e in self._sessions.values()]
