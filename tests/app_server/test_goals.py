@@ -259,3 +259,65 @@ def test_a_spent_token_budget_stops_the_goal(mock: MockModelServer, home: Path, 
     assert told[0] == 3
     assert len(mock.requests) == 4
     assert len([m for m in messages if m.get("method") == "turn/started"]) == 1
+
+
+MORE = json.loads(
+    (
+        Path(__file__).resolve().parents[1] / "fixtures" / "goals_appserver_more_official.json"
+    ).read_text()
+)
+
+
+def test_a_goal_the_model_creates_goes_on_as_0169s(tmp_path: Path) -> None:
+    """tests/fixtures/goals_appserver_more_official.json (`python -m
+    tests.app_server.capture_goals_more`): a user turn whose model creates a goal, then one goal
+    turn in which it completes it; the notifications, requests and rollout lines as 0.169's."""
+    from tests.app_server.capture_goals_more import model_goal
+
+    assert model_goal(ours_argv(), tmp_path) == MORE["model_goal"]
+
+
+def test_an_interrupted_goal_turn_leaves_the_goal_active_as_0169s(tmp_path: Path) -> None:
+    from tests.app_server.capture_goals_more import interrupt
+
+    assert interrupt(ours_argv(), tmp_path) == MORE["interrupt"]
+
+
+def test_a_goal_set_on_an_unloaded_thread_goes_on_when_it_is_resumed(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    official = MORE["unloaded"]
+    mock.repeat(Turn([Message("ok")]))
+    client = _start(home, repo)
+    try:
+        thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+        client.turn(thread["id"], "hello")
+    finally:
+        client.close()
+    rollout = Path(thread["path"])
+    lines = len(rollout.read_text().splitlines())
+    again = _start(home, repo)
+    try:
+        reply, before = again.response(
+            again.start("thread/goal/set", {"threadId": thread["id"], "objective": "later"})
+        )
+        assert reply["result"]["goal"]["status"] == official["set_reply_status"]
+        assert _goal_notes(before) == official["notifications_before_reply"] == []
+        # Not loaded: the goal is in goals_1.sqlite only, no line in the rollout (0.169 neither).
+        assert (
+            len(rollout.read_text().splitlines()) - lines == official["rollout_lines_added_by_set"]
+        )
+        assert len(mock.requests) == 1
+        again.call("thread/resume", {"threadId": thread["id"]})
+        messages = again.until(lambda m: m.get("method") == "turn/completed")
+        assert any(m.get("method") == "turn/started" for m in messages)
+    finally:
+        again.close()
+    assert any(GOAL_OPEN in t for t in mock.requests[1].message_texts("user"))
+    lines_now = [json.loads(x) for x in rollout.read_text().splitlines()]
+    triggers = [
+        x["payload"].get("turn_attribution", {}).get("turn_trigger")
+        for x in lines_now
+        if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
+    ]
+    assert triggers[:2] == official["rollout"]["turn_triggers"] == [None, "goal"]

@@ -168,7 +168,7 @@ def test_runtime_charges_fresh_input_and_output(tmp_path: Path) -> None:
     ]
 
 
-def test_runtime_stops_the_goal_of_a_failed_or_interrupted_turn(tmp_path: Path) -> None:
+def test_runtime_after_a_failed_or_interrupted_turn(tmp_path: Path) -> None:
     runtime = GoalRuntime(tmp_path, TID, _Events())
     runtime.store.replace(TID, "x", "active", None)
     runtime.turn_started("t1", None)
@@ -181,10 +181,19 @@ def test_runtime_stops_the_goal_of_a_failed_or_interrupted_turn(tmp_path: Path) 
     runtime.turn_started("t3", None)
     runtime.turn_finished(None, error_kind="other")
     assert runtime.store.get(TID).status == "blocked"  # type: ignore[union-attr]
+    # Interrupted: the goal stays active (0.169), but no goal turn follows at once.
     runtime.store.update(TID, status="active")
+    woken: list[int] = []
+    runtime.continuation, runtime.wake = True, lambda: woken.append(1)
     runtime.turn_started("t4", None)
     runtime.turn_finished(None, aborted=True)
-    assert runtime.store.get(TID).status == "paused"  # type: ignore[union-attr]
+    runtime.idle()
+    assert runtime.store.get(TID).status == "active"  # type: ignore[union-attr]
+    assert woken == []
+    runtime.turn_started("t5", None)
+    runtime.turn_finished(None)
+    runtime.idle()
+    assert woken == [1]
 
 
 def test_continuation_only_for_a_front_end_that_wants_it(tmp_path: Path) -> None:

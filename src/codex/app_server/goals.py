@@ -177,8 +177,10 @@ def goal_notice(thread_id: str, msg: Any) -> dict[str, Any]:
 
 
 def enable_continuation(session: Any) -> None:
-    """A loaded thread of this server goes on with its active goal by itself (0.169)."""
+    """A loaded thread of this server goes on with its active goal by itself (0.169), from the
+    moment it is loaded: a resumed thread whose goal is active starts a goal turn."""
     goals = getattr(getattr(session, "state", None), "tooling", None)
     goals = getattr(goals, "goals", None)
     if goals is not None:
         goals.continuation = True
+        goals.idle()

@@ -13,7 +13,10 @@ the thread's goal is active, the session starts a new turn by itself, carrying t
 message of codex.core.goals.steering. It stops when the goal is no longer active: complete or
 blocked (update_goal), paused or cleared (the user), budget-limited (its budget is spent),
 usage-limited (the account's limit), blocked (a turn that failed: no loop of failing turns).
-An interrupted turn pauses the goal, so the user's interrupt is not undone by a new turn.
+An interrupted turn leaves the goal active (0.169, tests/fixtures/goals_appserver_more_official
+.json) but starts no goal turn after it: the user's interrupt is not undone at once; the goal
+goes on after the user's next turn. A thread loaded again (resumed) with an active goal goes on
+by itself, as 0.169's does.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ class GoalRuntime:
         self._clock_goal: str | None = None  # the goal whose active time is being counted
         self._clock_since = time.monotonic()
         self._budget_told: str | None = None  # the goal already told its budget is spent
+        self._interrupted = False  # the last turn was interrupted: no goal turn after it
 
     # ---- events -------------------------------------------------------------------------
 
@@ -100,6 +104,7 @@ class GoalRuntime:
 
     def turn_started(self, turn_id: str, usage: Any) -> None:
         self.turn_id = turn_id
+        self._interrupted = False
         self._tokens_now = self._tokens_charged = goal_tokens(usage)
         goal = self._read()
         active = goal is not None and goal.status in ACTIVE_ONLY
@@ -150,18 +155,19 @@ class GoalRuntime:
         self, usage: Any, *, error_kind: str | None = None, aborted: bool = False
     ) -> None:
         """The turn ended: charge it; a failed turn stops its goal (usage-limited for the
-        account's limit, blocked otherwise), an interrupted one pauses it."""
+        account's limit, blocked otherwise); after an interrupted one, no goal turn."""
         self._tokens_now = goal_tokens(usage)
         goal_id = self.turn_goal
         self.charge(final=True)
         turn_id = self.turn_id
         self.turn_id = None
         self.turn_goal = None
-        if goal_id is None or (error_kind is None and not aborted):
+        self._interrupted = aborted
+        if goal_id is None or error_kind is None:
             return
         if error_kind == "server_overloaded":
             return  # capacity: not the goal's fault; it goes on with the next turn
-        status = "paused" if aborted else "blocked"
+        status = "blocked"
         if error_kind == "usage_limit_exceeded":
             status = "usage_limited"
         try:
@@ -190,7 +196,7 @@ class GoalRuntime:
 
     def idle(self) -> None:
         """A turn ended and nothing else runs: go on with an active goal."""
-        if self.continuation and self.wake is not None and self._active():
+        if self.continuation and not self._interrupted and self.wake is not None and self._active():
             self.wake()
 
     def _active(self) -> bool:
