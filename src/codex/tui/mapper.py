@@ -94,6 +94,7 @@ class Mapper:
     _turn_started: float | None = None
     # A message being sent -> its `$name` mentions picked in the popup (drawn as such).
     mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # retained for /warnings
 
     def add(self, cell: Cell) -> Cell:
         self.cells.append(cell)
@@ -364,6 +365,7 @@ class Mapper:
 
     def _on_warning(self, msg: Any) -> None:
         self.notice(f"⚠ {msg.message}", "yellow")
+        self.warnings.append(str(msg.message))
 
     def _on_background_event(self, msg: Any) -> None:
         self.notice(f"• {msg.message}")

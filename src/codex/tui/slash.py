@@ -34,6 +34,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("diff", "show git diff (including untracked files)"),
     ("mention", "mention a file"),
     ("status", "show current session configuration and token usage"),
+    ("warnings", "view retained warnings and diagnostic details"),
     ("cd", "change the current working directory"),
     ("pwd", "show the current working directory"),
     ("mcp", "list configured MCP tools"),
@@ -384,3 +385,9 @@ async def _cmd_stop(app: CodexApp, rest: str) -> None:
     from codex.tui.bg_cmds import stop
 
     await stop(app, rest)
+
+
+async def _cmd_warnings(app: CodexApp, rest: str) -> None:
+    from codex.tui.warnings_cmd import open_warnings
+
+    open_warnings(app)
