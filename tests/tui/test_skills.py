@@ -376,3 +376,55 @@ def test_popup_order_picked_first_then_best_match() -> None:
     order = [s.path.name for s in ranked("el", skills, used=["/r/b", "/u/r"])]
     assert order == ["b", "r", "d", "a"]
     assert [s.path.name for s in ranked("", skills, used=[])] == ["a", "d", "g", "b", "r"]
+
+
+@needs_tmux
+def test_more_skills_than_rows_scroll_as_0169(
+    pane: Pane,
+    home: Path,
+    repo: Path,
+    skills_home: dict[str, str],
+    mock_model_server: MockModelServer,
+) -> None:
+    """13 skills, some picked before: the checklist and the `$` popup show 8 rows, ↓ then ↑
+    where 0.169 puts them, and the name column as wide as the widest name of all rows."""
+    many = OFFICIAL["many_skills"]
+    for where, text in many["skill_files"].items():
+        path = Path(where.replace("{codex_home}", str(home)).replace("{repo}", str(repo)))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    used = many["mention_usage_json"].replace("{codex_home}", str(home))
+    (home / "mention_usage.json").write_text(used.replace("{repo}", str(repo)))
+    _start(pane, repo, skills_home)
+    pane.type("/skills")
+    pane.wait_text("use skills to improve")
+    pane.keys("Enter")
+    pane.wait_text("enter select · esc back")
+    pane.keys("Down")
+    pane.keys("Enter")
+    first, last = many["checklist_top"][0], many["checklist_top"][-1]
+    screen = pane.wait_text("space/enter toggle · esc close")
+    assert _block(screen, first, last) == many["checklist_top"]
+    pane.keys(*["Down"] * 12)
+    screen = pane.wait_text("› [x] Skill Installer")
+    assert _block(screen, first, last) == many["checklist_bottom"]
+    pane.keys("Escape")
+    pane.wait_for(lambda s: "Enable/Disable" not in s)
+    pane.type("$")
+    screen = pane.wait_text("enter insert · esc close")
+    assert _popup_rows(screen) == many["popup_top"]
+    pane.keys(*["Down"] * 12)
+    screen = pane.wait_text("› delta")
+    assert _popup_rows(screen) == many["popup_bottom"]
+
+
+def _popup_rows(screen: str) -> list[str]:
+    """The `$` popup from its first row (or ↑) to its key hints."""
+    lines = _lines(screen)
+    end = lines.index("  enter insert · esc close")
+    start = end
+    while start > 0 and (ROW.match(lines[start - 1]) or lines[start - 1] in ("↑", "↓", "")):
+        start -= 1
+    while lines[start] == "":
+        start += 1
+    return lines[start : end + 1]

@@ -34,8 +34,8 @@ from codex.tui.choice import Choice, ChoiceScreen
 if TYPE_CHECKING:
     from codex.tui.app import CodexApp
 
-POPUP_ROWS = 8  # 0.169 shows 8 skills at a time, with ↑/↓ markers when there are more
-TOGGLE_ROWS = 10
+ROWS = 8  # 0.169 shows 8 skills at a time (popup and checklist), ↑/↓ marking hidden ones
+POPUP_ROWS = ROWS
 POPUP_FOOTER = "enter insert · esc close"
 NO_MATCHES = "no matches"
 MENU_TITLE = "Skills"
@@ -158,24 +158,24 @@ def popup_items(query: str, codex_home: str, cwd: str) -> list[tuple[str, str]] 
 
 def popup_text(items: Sequence[tuple[str, str]], index: int) -> Text:
     """The popup as 0.169 draws it: `› ` on the selected row, the shown name padded to the
-    longest + 2, `[Skill] ` and the description; ↑/↓ when rows are hidden; the key hints."""
+    longest of all the rows + 2, `[Skill] ` and the description; a `↑` line above the rows
+    when some are hidden there, `↓` instead of the blank line before the key hints when some
+    are hidden below."""
     out = Text()
     if not items:
         out.append(NO_MATCHES + "\n", style="dim")
-    start = max(0, min(index - POPUP_ROWS + 1, len(items) - POPUP_ROWS))
-    shown = list(items[start : start + POPUP_ROWS])
-    rows = [(_by_path.get(path), value) for value, path in shown]
+    rows = [(_by_path.get(path), value) for value, path in items]
     width = max((len(label(s) if s else v) for s, v in rows), default=0) + 2
+    start = max(0, min(index - ROWS + 1, len(items) - ROWS))
     if start > 0:
         out.append("↑\n", style="dim")
-    for offset, (skill, value) in enumerate(rows):
+    for offset, (skill, value) in enumerate(rows[start : start + ROWS]):
         selected = start + offset == index
         style = "bold cyan" if selected else ""
         out.append("› " if selected else "  ", style=style)
         out.append((label(skill) if skill else value).ljust(width), style=style)
         out.append(f"[Skill] {blurb(skill) if skill else ''}\n", style="" if selected else "dim")
-    if start + POPUP_ROWS < len(items):
-        out.append("↓\n", style="dim")
+    out.append("↓" if start + ROWS < len(items) else "", style="dim")
     out.append(f"\n  {POPUP_FOOTER}", style="dim")
     return out
 
@@ -304,7 +304,7 @@ class SkillToggleScreen(ModalScreen[str]):
     SkillToggleScreen #toggle-title { height: auto; text-style: bold; padding: 0 2; }
     SkillToggleScreen #toggle-subtitle { height: auto; color: $text-muted; padding: 0 2; }
     SkillToggleScreen #toggle-search { height: auto; padding: 1 2 0 2; }
-    SkillToggleScreen #toggle-rows { height: auto; padding: 1 0 0 0; }
+    SkillToggleScreen #toggle-rows { height: auto; }
     SkillToggleScreen #toggle-footer { height: auto; color: $text-muted; padding: 0 2; }
     """
     BINDINGS: ClassVar = [Binding("escape", "close", show=False)]
@@ -345,24 +345,21 @@ class SkillToggleScreen(ModalScreen[str]):
     def _draw(self) -> None:
         search = Text(self.needle) if self.needle else Text(TOGGLE_PLACEHOLDER, style="dim")
         self.query_one("#toggle-search", Static).update(search)
-        out = Text()
+        # 0.169's lines: a blank (or ↑), the rows (or "no matches"), a blank (or ↓), two blanks
+        start = max(0, min(self.index - ROWS + 1, len(self.shown) - ROWS))
+        out = Text("↑\n" if start > 0 else "\n", style="dim")
         if not self.shown:
             out.append(NO_MATCHES + "\n", style="dim")
-        start = max(0, min(self.index - TOGGLE_ROWS + 1, len(self.shown) - TOGGLE_ROWS))
-        rows = self.shown[start : start + TOGGLE_ROWS]
-        width = max((len(label(s)) for s in rows), default=0) + 2
-        if start > 0:
-            out.append("↑\n", style="dim")
-        for offset, skill in enumerate(rows):
+        width = max((len(label(s)) for s in self.shown), default=0) + 2
+        for offset, skill in enumerate(self.shown[start : start + ROWS]):
             selected = start + offset == self.index
             style = "bold cyan" if selected else ""
             mark = "[x] " if self.state[str(skill.path)] else "[ ] "
             out.append(("› " if selected else "  ") + mark, style=style)
             out.append(label(skill).ljust(width), style=style)
             out.append(blurb(skill) + "\n", style="" if selected else "dim")
-        if start + TOGGLE_ROWS < len(self.shown):
-            out.append("↓\n", style="dim")
-        out.append("\n\n")  # (0.169 leaves this gap above its key hints)
+        out.append("↓\n" if start + ROWS < len(self.shown) else "\n", style="dim")
+        out.append("\n")
         self.query_one("#toggle-rows", Static).update(out)
 
     def _toggle(self) -> None:
