@@ -2,7 +2,8 @@
 (tests/fixtures/tui_official_0169/slash_ps.txt, slash_stop.txt): a command the model started
 with `exec_command` that outlived its yield time is a background terminal; /ps lists it under
 "Background terminals", /stop says "• Stopping all background terminals." and kills it, and
-/ps then says "• No background terminals running."."""
+/ps then says "• No background terminals running.". While one runs, the line "1 background
+terminal running · /ps to view · /stop to close" sits above the composer."""
 
 from __future__ import annotations
 
@@ -38,7 +39,12 @@ def test_ps_lists_and_stop_kills_background_terminals(
     mock_model_server.enqueue(Turn([call], USAGE), Turn([Message("started it")], USAGE))
     _ask(pane, "/ps", "• No background terminals running.")
     _ask(pane, "start it", "started it")
-    pid = int((repo / "bg.pid").read_text())
+    running = "1 background terminal running · /ps to view · /stop to close"
+    assert running in (OFFICIAL / "slash_bg_running.txt").read_text()
+    pane.wait_text(running)
+    pid_file = repo / "bg.pid"  # (written once the login shell is up: may be after the turn)
+    pane.wait_for(lambda _: pid_file.exists() and pid_file.read_text().strip().isdigit())
+    pid = int(pid_file.read_text())
     assert _alive(pid)
     screen = _run(pane, "/ps", f"  • {COMMAND}")
     assert "Background terminals" in official_ps and "Background terminals" in screen
@@ -47,6 +53,7 @@ def test_ps_lists_and_stop_kills_background_terminals(
     assert stopping in official_stop
     _run(pane, "/stop", stopping)
     pane.wait_for(lambda _: not _alive(pid))  # (polled: another process's state)
+    pane.wait_for(lambda s: running not in s)
     pane.type("/ps")
     pane.keys("Enter")
     pane.wait_for(lambda s: s.count("• No background terminals running.") == 2)

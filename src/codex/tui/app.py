@@ -226,6 +226,10 @@ class CodexApp(App[int]):
         status.show(self.mapper.status)
         lines = [f"↳ queued: {q}" for q in self.queued]
         lines += [f"[image] {path}" for path in self.images]
+        if self.session is not None:  # (codex.tui.bg_cmds: what /ps would list)
+            from codex.tui.bg_cmds import indicator
+
+            lines += indicator(self.session)
         text = "\n".join(lines)
         if text != self._queued_shown:  # (an update re-lays out the screen)
             self._queued_shown = text

@@ -5,7 +5,8 @@ outlived its yield time, kept for `write_stdin`), listed and stopped as 0.169's 
     Background terminals                  • Stopping all background terminals.
       • sleep 300        (none: "  • No background terminals running.")
 
-They live in the session's unified-exec manager (`Session.unified_exec`), which the TUI reads
+While any runs, a line above the composer says so (`indicator`). They live in the session's
+unified-exec manager (`Session.unified_exec`), which the TUI reads
 through the session object it already holds.
 """
 
@@ -17,6 +18,16 @@ from codex.tui.cells import NoticeCell
 
 if TYPE_CHECKING:
     from codex.tui.app import CodexApp
+
+
+def indicator(session: Any) -> list[str]:
+    """The line 0.169 keeps above the composer while background terminals run."""
+    manager = getattr(session, "unified_exec", None)
+    count = len(manager.running()) if manager is not None else 0
+    if not count:
+        return []
+    noun = "terminal" if count == 1 else "terminals"
+    return [f"{count} background {noun} running · /ps to view · /stop to close"]
 
 
 def _manager(app: CodexApp) -> Any:
