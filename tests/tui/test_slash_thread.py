@@ -6,7 +6,8 @@ writes was captured from 0.169's TUI (tests/fixtures/tui_official_0169/slash_*.t
   session_index.jsonl and the status line shows the name; nothing goes into the transcript.
 - /fork: "• Thread forked from NAME (ID)" (unnamed: "… from ID") above the replayed history,
   "• Fork created. You can continue here." below it; a new thread (rollout) holding the old
-  history, the name carried over in session_index.jsonl; the old rollout is left alone. A
+  history, the name carried over in session_index.jsonl; the old rollout is left alone (and
+  shows its name again when resumed). A
   thread with no turn yet cannot be forked (0.169: "no rollout found for thread id …").
 - /pwd: "• Current working directory: DIR"; /cd DIR: "• Working directory changed to: DIR",
   later requests carry `<cwd>DIR</cwd>`; a missing DIR: "■ Cannot access directory DIR: No such
@@ -110,6 +111,9 @@ def test_rename_then_fork_carries_the_name(
     assert original.read_bytes() == before  # the source thread is left as it was
     second = mock_model_server.requests[-1].message_texts("user")
     assert "first question" in second and "in the fork" in second  # the history went along
+
+    _run(pane, "/rename Forked", "· Forked")
+    _run(pane, f"/resume {thread_id}", "· My Thread")  # a resumed thread shows its name
 
 
 def test_pwd_and_cd_move_later_turns(

@@ -303,6 +303,9 @@ class CodexApp(App[int]):
                     warm_up()  # the first answer's Markdown and HTTP stack, while idle
                 if tag == "session_configured" and opts.resume is not None and msg.rollout_path:
                     self.mapper.replay_rollout(msg.rollout_path)
+                    from codex.tui.thread_cmds import show_saved_name
+
+                    show_saved_name(self)  # a resumed thread's /rename name
                 if tag == "session_configured" and (opts.prompt or opts.images):
                     # The prompt from the command line, once the session (and its id, which
                     # history.jsonl records) is known.

@@ -70,6 +70,15 @@ def set_thread_name(app: CodexApp, name: str) -> None:
     app.mark_dirty()
 
 
+def show_saved_name(app: CodexApp) -> None:
+    """The status line shows a resumed thread's name, as saved by /rename (or the app-server's
+    thread/name/set, or 0.169)."""
+    from codex.core.threads import read_thread_names
+
+    status = app.mapper.status
+    status.thread_name = read_thread_names(_codex_home(app)).get(status.session_id, "")
+
+
 async def rename(app: CodexApp, rest: str) -> None:
     if app.session is None or not app.mapper.status.session_id:
         app.mapper.notice("The session is not ready yet.", "yellow")
