@@ -12,6 +12,8 @@ writes was captured from 0.169's TUI (tests/fixtures/tui_official_0169/slash_*.t
 - /pwd: "• Current working directory: DIR"; /cd DIR: "• Working directory changed to: DIR",
   later requests carry `<cwd>DIR</cwd>`; a missing DIR: "■ Cannot access directory DIR: No such
   file or directory (os error 2)".
+- While a turn runs, /fork, /cd, /clear, /archive and /delete refuse, as 0.169's commands
+  that leave the thread: "■ '/fork' is disabled while a task is in progress.".
 - /archive and /delete ask first ("Archive this session?" / "Delete this session?", No first)
   and then move the rollout to archived_sessions/ or delete it; /clear starts a new thread.
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.support.mock_model_server import MockModelServer
+from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
 from tests.tui.test_tmux_e2e import COMPOSER, launch, trusted_home
 from tests.tui.tmux import Pane, tmux_path
@@ -184,3 +186,19 @@ def test_archive_delete_and_clear(
     pane.wait_for(lambda s: "before clear" not in s and COMPOSER in s)
     _ask(pane, "/pwd", "• Current working directory:")  # the new thread answers commands
     assert len(_rollouts(home)) == 1  # (a new thread writes its file with its first turn)
+
+
+def test_thread_commands_wait_for_the_running_turn(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    _start(pane, home, repo, mock_model_server)
+    mock_model_server.enqueue(Hold(Turn([Message("finally")], USAGE), frames=None))
+    pane.type("hold on")
+    pane.keys("Enter")
+    pane.wait_text("esc to interrupt")
+    mock_model_server.wait_held()
+    for name in ("fork", "cd", "clear", "archive", "delete"):
+        _run(pane, f"/{name}", f"■ '/{name}' is disabled while a task is in progress.")
+    mock_model_server.release()
+    pane.wait_text("finally")
+    assert len(_rollouts(home)) == 1  # still the one thread

@@ -27,7 +27,7 @@ FORK_CREATED = "• Fork created. You can continue here."
 def _busy(app: CodexApp, name: str) -> bool:
     """A command that leaves this thread must not cut a running turn short."""
     if app.mapper.status.running:
-        app.mapper.notice(f"'/{name}' is disabled while a task is in progress.", "red")
+        app.mapper.notice(f"■ '/{name}' is disabled while a task is in progress.", "red")
         return True
     if app.session is None or not app.mapper.status.session_id:
         app.mapper.notice("The session is not ready yet.", "yellow")
