@@ -69,7 +69,7 @@ async def _watch(live: LiveThread, names: list[str], manager: Any) -> None:
 
 
 async def _reload_thread(server: AppServer, live: LiveThread) -> None:
-    from codex.mcp_client.manager import manager_for
+    from codex.core.mcp_servers import mcp_manager
 
     cwd = getattr(live.session.settings, "cwd", None)
     config = _load(server, str(cwd) if cwd else None)
@@ -80,7 +80,7 @@ async def _reload_thread(server: AppServer, live: LiveThread) -> None:
     if manager is not None:
         kept, started = await manager.reconfigure(servers)
     else:  # the thread started with no server configured: give it a manager now
-        manager = manager_for(config) if servers else None
+        manager = mcp_manager(config) if servers else None
         if manager is None:
             return
         state.tooling.mcp = manager

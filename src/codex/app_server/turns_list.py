@@ -73,20 +73,13 @@ def parse_cursor(raw: str, thread_id: str) -> tuple[int, bool]:
 def positioned_turns(thread_id: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(rollout ordinal, turn) of each turn the thread reads as having (rolled back turns
     left out), oldest first."""
-    from codex.rollout import iter_rollout
+    from codex.core.threads import positioned_events
 
     events: list[tuple[str, str, dict[str, Any]]] = []
     starts: dict[str, int] = {}
-    index = 0
     started = 0
-    for line in iter_rollout(path):
-        ordinal = line.ordinal if isinstance(line.ordinal, int) else index
-        index += 1
-        payload = line.payload
-        if not isinstance(payload, dict):
-            continue
-        kind = str(line.type)
-        events.append((str(line.timestamp or ""), kind, payload))
+    for ordinal, stamp, kind, payload in positioned_events(path):
+        events.append((stamp, kind, payload))
         if kind == "event_msg" and payload.get("type") in _TURN_STARTS:
             # The same id rule as turns_from_rollout: the recorded UUID, else index-derived.
             recorded = payload.get("turn_id")

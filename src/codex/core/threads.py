@@ -154,12 +154,21 @@ class ThreadIndex(ThreadPages):
 
 def recorded_events(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(timestamp, line type, payload) of every readable line of a rollout, in order."""
+    for _, stamp, kind, payload in positioned_events(path):
+        yield stamp, kind, payload
+
+
+def positioned_events(path: Path) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
+    """`recorded_events` with each line's position: its recorded `ordinal`, else its index among
+    the readable lines (a file written before ordinals existed). Paging cursors name these."""
     from codex.rollout import iter_rollout
 
-    for line in iter_rollout(Path(path)):
+    for index, line in enumerate(iter_rollout(Path(path))):
         payload = getattr(line, "payload", None)
         if isinstance(payload, dict):
-            yield str(getattr(line, "timestamp", "") or ""), str(line.type), payload
+            ordinal = getattr(line, "ordinal", None)
+            position = ordinal if isinstance(ordinal, int) else index
+            yield position, str(getattr(line, "timestamp", "") or ""), str(line.type), payload
 
 
 SESSION_INDEX = "session_index.jsonl"
