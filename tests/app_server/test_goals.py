@@ -321,3 +321,80 @@ def test_a_goal_set_on_an_unloaded_thread_goes_on_when_it_is_resumed(
         if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
     ]
     assert triggers[:2] == official["rollout"]["turn_triggers"] == [None, "goal"]
+
+
+GOAL_TYPES = {
+    "thread/goal/set": "ThreadGoalSetResponse",
+    "thread/goal/get": "ThreadGoalGetResponse",
+    "thread/goal/clear": "ThreadGoalClearResponse",
+    "thread/goal/updated": "ThreadGoalUpdatedNotification",
+    "thread/goal/cleared": "ThreadGoalClearedNotification",
+}
+
+
+def _schema_folder(source: str, tmp_path: Path) -> Path:
+    import subprocess
+
+    import pytest
+
+    if source == "ours":
+        return Path(__file__).resolve().parents[2] / "schema" / "app_server" / "json"
+    from tests.support.official import official_binary
+
+    binary = official_binary()
+    if binary is None:
+        pytest.skip("the official 0.169 binary is not installed (tests/support/official.py)")
+    out = tmp_path / "schema169"
+    subprocess.run(
+        [str(binary), "app-server", "generate-json-schema", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out / "v2" if (out / "v2").is_dir() else out
+
+
+def _goal_traffic(mock: MockModelServer, home: Path, repo: Path) -> list[tuple[str, Any]]:
+    """(method, reply or notification params) of a short goal session: set with a budget,
+    a goal turn whose model completes the goal, get, clear, get."""
+    mock.enqueue(Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]))
+    mock.repeat(Turn([Message("done")]))
+    client = _start(home, repo)
+    seen: list[tuple[str, Any]] = []
+    try:
+        tid = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+        params = {"threadId": tid, "objective": "o", "tokenBudget": 50_000}
+        seen.append(("thread/goal/set", client.call("thread/goal/set", params)))
+        messages = _until_idle_goal(client, tid, "complete")
+        for method, params in (
+            ("thread/goal/get", {"threadId": tid}),
+            ("thread/goal/clear", {"threadId": tid}),
+            ("thread/goal/get", {"threadId": tid}),
+        ):
+            reply, before = client.response(client.start(method, params))
+            messages += before
+            seen.append((method, reply["result"]))
+    finally:
+        client.close()
+    seen += [(m["method"], m["params"]) for m in _goal_notes_all(messages)]
+    return seen
+
+
+def _goal_notes_all(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [m for m in messages if str(m.get("method", "")).startswith("thread/goal/")]
+
+
+def test_goal_traffic_validates_against_the_schemas(
+    mock: MockModelServer, home: Path, repo: Path, tmp_path: Path
+) -> None:
+    """Every goal reply and notification against our committed schema and against the one
+    0.169 itself generates (`codex app-server generate-json-schema`)."""
+    import jsonschema
+
+    traffic = _goal_traffic(mock, home, repo)
+    assert {method for method, _ in traffic} == set(GOAL_TYPES)
+    for source in ("ours", "0.169"):
+        folder = _schema_folder(source, tmp_path)
+        for method, value in traffic:
+            schema = json.loads((folder / f"{GOAL_TYPES[method]}.json").read_text())
+            jsonschema.Draft7Validator(schema).validate(value)

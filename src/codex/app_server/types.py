@@ -597,3 +597,8 @@ from codex.app_server import types_skills  # noqa: E402
 
 REQUESTS.update(types_skills.REQUESTS)
 NOTIFICATIONS.update(types_skills.NOTIFICATIONS)
+
+from codex.app_server import types_goals  # noqa: E402
+
+REQUESTS.update(types_goals.REQUESTS)
+NOTIFICATIONS.update(types_goals.NOTIFICATIONS)
