@@ -361,6 +361,7 @@ class History(Table):
 class Tui(Table):
     notifications: bool | list[str] = True
     animations: bool = True
+    terminal_title: list[str] | None = None  # the TUI's /title items (None: its default)
 
 
 _OTLP_PROTOCOLS = ("binary", "json")  # OTLP/HTTP's two encodings; 0.169 refuses anything else

@@ -224,6 +224,9 @@ class CodexApp(App[int]):
         self._last_flush = time.monotonic()
         transcript.relayout()
         status.show(self.mapper.status)
+        from codex.tui.title import update_title
+
+        update_title(self)  # the terminal title follows (/title)
         lines = [f"↳ queued: {q}" for q in self.queued]
         lines += [f"[image] {path}" for path in self.images]
         if self.session is not None:  # (codex.tui.bg_cmds: what /ps would list)

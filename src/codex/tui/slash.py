@@ -31,12 +31,14 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fork", "fork the current chat"),
     ("init", "create an AGENTS.md file with instructions for Codex"),
     ("compact", "summarize conversation to prevent hitting the context limit"),
+    ("goal", "set or view the goal for a long-running task"),
     ("diff", "show git diff (including untracked files)"),
     ("mention", "mention a file"),
     ("status", "show current session configuration and token usage"),
     ("warnings", "view retained warnings and diagnostic details"),
     ("cd", "change the current working directory"),
     ("pwd", "show the current working directory"),
+    ("title", "configure which items appear in the terminal title"),
     ("mcp", "list configured MCP tools"),
     ("copy", "copy the last response or part of it"),
     ("export", "export the conversation: /export [md|json|html] [FILE]"),
@@ -125,6 +127,12 @@ async def _cmd_skills(app: CodexApp, rest: str) -> None:
     from codex.tui.skills import open_skills_menu
 
     open_skills_menu(app)
+
+
+async def _cmd_goal(app: CodexApp, rest: str) -> None:
+    from codex.tui.goal_cmd import run_goal
+
+    await run_goal(app, rest)
 
 
 async def _cmd_review(app: CodexApp, rest: str) -> None:
@@ -391,3 +399,9 @@ async def _cmd_warnings(app: CodexApp, rest: str) -> None:
     from codex.tui.warnings_cmd import open_warnings
 
     open_warnings(app)
+
+
+async def _cmd_title(app: CodexApp, rest: str) -> None:
+    from codex.tui.title import open_title
+
+    open_title(app)
