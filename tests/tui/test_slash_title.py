@@ -1,7 +1,8 @@
 """The terminal title and /title in a real terminal (tmux: the pane's title is what the program
 set with OSC 0), as 0.169 does them (tests/fixtures/tui_official_0169/slash_title.txt and
 slash_notes.md): by default "thread name | project" (the name omitted while unnamed), a braille
-spinner in front while a turn runs; /title's checklist saves `[tui] terminal_title` and the
+spinner in front while a turn runs, "[ ! ] Action Required | repo" while an approval waits
+(0.169 in tmux, captured 2026-12-07); /title's checklist saves `[tui] terminal_title` and the
 title follows at once."""
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from tests.support.mock_model_server import Hold, MockModelServer
-from tests.support.model_stream import Message, Turn, Usage
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 from tests.tui.test_slash_thread import _run, _start
+from tests.tui.test_tmux_e2e import launch, trusted_home
 from tests.tui.tmux import Pane, tmux_path
 
 pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
@@ -72,3 +74,20 @@ def test_title_follows_the_thread_and_title_saves_the_items(
     assert 'terminal_title = ["activity", "thread-name", "app-name", "project-name"]' in config, (
         config
     )
+
+
+def test_title_says_action_required_while_an_approval_waits(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    trusted_home(home, repo)
+    args = {"cmd": "touch x.txt", "sandbox_permissions": "require_escalated"}
+    mock_model_server.enqueue(
+        Turn([FunctionCall("call_1", "exec_command", args)], USAGE),
+        Turn([Message("ran it")], USAGE),
+    )
+    launch(pane, home, repo, "-a", "on-request", "touch it")
+    pane.wait_text("Would you like to run the following command?")
+    _titles(pane, lambda seen: seen[-1] == "[ ! ] Action Required | repo")
+    pane.keys("Enter")
+    pane.wait_text("ran it")
+    _titles(pane, lambda seen: seen[-1] == "repo")
