@@ -91,3 +91,6 @@ def test_title_says_action_required_while_an_approval_waits(
     pane.keys("Enter")
     pane.wait_text("ran it")
     _titles(pane, lambda seen: seen[-1] == "repo")
+    pane.keys("C-c")  # leaving clears the title, as 0.169
+    pane.wait_text("[exited 0]")
+    _titles(pane, lambda seen: seen[-1] == "")

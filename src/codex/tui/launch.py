@@ -158,12 +158,22 @@ def _run_tui(req: TuiRequest, ctx: Any) -> int:
     _frame_rate()
     app = CodexApp(options)
     code = app.run(inline=req.no_alt_screen, inline_no_clear=req.no_alt_screen)
+    clear_title(app)
     if app.exit_message:
         raise CodexError(app.exit_message, exit_code=app.exit_message_code)
     if app.return_code not in (None, 0):
         return int(app.return_code or 1)
     _farewell(app)
     return int(code or 0)
+
+
+def clear_title(app: Any) -> None:
+    """0.169 leaves the terminal with an empty title (codex.tui.title set one)."""
+    from codex.tui.title import written_title
+
+    if written_title(app):
+        sys.stdout.write("\x1b]0;\x07")
+        sys.stdout.flush()
 
 
 def _frame_rate() -> None:

@@ -128,6 +128,11 @@ def title_text(app: CodexApp, items: list[str], *, blocked: bool, frame: int) ->
 _state: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
+def written_title(app: CodexApp) -> bool:
+    """Whether this app set the terminal's title (so leaving should clear it)."""
+    return bool(_state.get(app, {}).get("title"))
+
+
 def update_title(app: CodexApp) -> None:
     """Write the title if it changed (called with every repaint); while a turn runs, a timer
     turns the spinner (it rewrites only the title, not the screen)."""
