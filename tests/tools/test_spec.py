@@ -25,7 +25,10 @@ OFFICIAL = OFFICIAL_SAMPLES / "official-0.169-tools.json"
 def _blank_descriptions(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            k: ("<omitted>" if k == "description" else _blank_descriptions(v))
+            # (a property *named* description, as request_user_input's options have, stays)
+            k: (
+                "<omitted>" if k == "description" and isinstance(v, str) else _blank_descriptions(v)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list):
@@ -41,6 +44,7 @@ def test_default_family_matches_the_official_tool_list() -> None:
     assert names == [
         "exec_command",
         "write_stdin",
+        "request_user_input",
         "update_plan",
         "apply_patch",
         "view_image",
@@ -55,6 +59,7 @@ def test_default_family_matches_the_official_tool_list() -> None:
     assert shared == [
         "exec_command",
         "write_stdin",
+        "request_user_input",
         "apply_patch",
         "view_image",
         "get_goal",
@@ -106,6 +111,7 @@ def test_other_models_get_shell_and_json_apply_patch() -> None:
     tools = build_tools(ToolsConfig.for_model("gpt-4.1"))
     assert [tool_name(t) for t in tools] == [
         "shell",
+        "request_user_input",  # 0.169 offers it to every model (request_user_input_official)
         "update_plan",
         "apply_patch",
         "view_image",
@@ -134,6 +140,7 @@ def test_chat_completions_providers_get_function_tools_only() -> None:
     assert [tool_name(t) for t in tools] == [
         "exec_command",
         "write_stdin",
+        "request_user_input",
         "update_plan",
         "apply_patch",
         "view_image",

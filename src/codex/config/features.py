@@ -28,6 +28,8 @@ FEATURE_DEFAULTS: dict[str, bool] = {
     "remote_compaction": True,
     "parallel": False,
     "shell_tool": True,
+    # 0.169: lets request_user_input ask in Default mode (else the model reads "unavailable")
+    "default_mode_request_user_input": False,
 }
 
 # Lifecycle stage of each feature, as `codex features list` shows it (upstream's registry of the
@@ -45,6 +47,7 @@ FEATURE_STAGES: dict[str, str] = {
     "enable_experimental_windows_sandbox": "experimental",
     "remote_compaction": "experimental",
     "parallel": "experimental",
+    "default_mode_request_user_input": "under development",
 }
 
 # Old spellings accepted inside `[features]` and as top-level/profile booleans.
@@ -92,6 +95,7 @@ class Features(Table):
     remote_compaction: bool = True
     parallel: bool = False
     shell_tool: bool = True
+    default_mode_request_user_input: bool = False
 
     @staticmethod
     def _check(data: Any) -> Any:

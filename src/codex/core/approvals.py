@@ -46,6 +46,13 @@ class SessionApprovals:
         # does not (exec, TUI), an MCP tool approval is cancelled without asking, as upstream
         # exec answers it (codex.mcp_client.approval).
         self.answers_elicitations = False
+        # Whether a front end answers `request_user_input` questions (the app-server sets it);
+        # when none does (exec), the tool answers the model with no answers, as 0.169's exec.
+        self.answers_user_input = False
+        # 0.169's `features.default_mode_request_user_input`: codex-py runs every turn in
+        # Default mode, where the tool refuses unless this is on (set by the session).
+        self.user_input_default_mode = False
+        self._questions: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     def approved_for_session(self, key: object) -> bool:
         return key in self._approved
@@ -166,8 +173,38 @@ class SessionApprovals:
             future.set_result(text)
         return True
 
+    async def request_user_input(
+        self, *, call_id: str, turn_id: str, questions: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
+        """Put `questions` to the front end and wait for its `UserInputAnswer`; None when no
+        front end answers questions."""
+        if not self.answers_user_input:
+            return None
+        from codex.protocol.user_input import RequestUserInput
+
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._questions[call_id] = future
+        self._emit(RequestUserInput(call_id, turn_id, questions))
+        try:
+            return await future
+        finally:
+            self._questions.pop(call_id, None)
+
+    def resolve_user_input(self, call_id: str, response: Any) -> bool:
+        """Deliver a `request_user_input` answer; False if nothing waits under `call_id`."""
+        future = self._questions.get(call_id)
+        if future is None:
+            return False
+        if not future.done():
+            future.set_result(response if isinstance(response, dict) else {})
+        return True
+
     def cancel_all(self) -> None:
         for future, _ in list(self._pending.values()):
             if not future.done():
                 future.cancel()
         self._pending.clear()
+        for question in list(self._questions.values()):
+            if not question.done():
+                question.cancel()
+        self._questions.clear()

@@ -183,6 +183,7 @@ class Session:
         self.approvals = SessionApprovals(
             lambda msg: self.emit(self._task_sub or "", msg), on_amendment=self._allow_prefix
         )
+        self.approvals.user_input_default_mode = config.features.default_mode_request_user_input
         self.unified_exec = UnifiedExecManager()
         self.shell_path, self.shell_name = user_shell_name()
         self.env = build_env(config)
@@ -471,6 +472,8 @@ class Session:
             self.approvals.resolve(op.id, op.decision)
         elif isinstance(op, ops.ResolveElicitation):  # an MCP tool approval's answer
             self.approvals.resolve_elicitation(op.request_id, op.decision, op.meta)
+        elif isinstance(op, ops.UserInputAnswer):  # a request_user_input answer
+            self.approvals.resolve_user_input(op.id, op.response)
         elif isinstance(op, ops.OverrideTurnContext):
             self._apply_overrides(op)
         elif isinstance(op, ops.Compact):

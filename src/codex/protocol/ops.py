@@ -26,6 +26,7 @@ from codex.protocol._wire import (
     tagged_parser,
     wire,
 )
+from codex.protocol.user_input import UserInputAnswer  # the request_user_input answer
 
 __all__ = [
     "OP_TYPES",
@@ -53,6 +54,7 @@ __all__ = [
     "Submission",
     "Undo",
     "UserInput",
+    "UserInputAnswer",
     "UserInputItem",
     "UserTurn",
     "parse_decision",
@@ -370,6 +372,7 @@ Op = (
     | Review
     | Shutdown
     | RunUserShellCommand
+    | UserInputAnswer
     | RawOp
 )
 
@@ -392,6 +395,7 @@ OP_TYPES: dict[str, type[WireModel]] = {
         Review,
         Shutdown,
         RunUserShellCommand,
+        UserInputAnswer,
     )
 }
 

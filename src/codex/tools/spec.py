@@ -110,6 +110,8 @@ class ToolsConfig:
     view_image: bool = True
     update_plan: bool = True
     goals: bool = True  # 0.169's `features.goals` (on by default)
+    request_user_input: bool = True  # 0.169 offers it to every model
+    user_input_default_mode: bool = False  # `features.default_mode_request_user_input`
     function_tools_only: bool = False  # Chat Completions providers
 
     @classmethod
@@ -147,6 +149,7 @@ class ToolsConfig:
             view_image=feats.get("view_image_tool", True),
             update_plan=feats.get("update_plan", True),
             goals=feats.get("goals", True),
+            user_input_default_mode=feats.get("default_mode_request_user_input", False),
         )
         if wire_api == "chat":
             config = config.function_only()
@@ -388,6 +391,10 @@ def build_tools(
         tools.append(shell_tool())
     elif shell is ShellToolType.LOCAL:
         tools.append({"type": "local_shell"})
+    if config.request_user_input:
+        from codex.tools.user_input_spec import request_user_input_tool
+
+        tools.append(request_user_input_tool(config.user_input_default_mode))
     if config.update_plan:
         tools.append(update_plan_tool())
     if config.apply_patch is ApplyPatchToolType.FREEFORM:

@@ -37,6 +37,7 @@ FUNCTION_HANDLERS: dict[str, tuple[str, str]] = {
     "apply_patch": ("codex.tools.runtime.patch", "handle_apply_patch_function"),
     "update_plan": ("codex.tools.runtime.misc", "handle_update_plan"),
     "view_image": ("codex.tools.runtime.view_image", "handle_view_image"),
+    "request_user_input": ("codex.tools.runtime.user_input", "handle_request_user_input"),
     "get_goal": ("codex.tools.runtime.goals", "handle_get_goal"),
     "create_goal": ("codex.tools.runtime.goals", "handle_create_goal"),
     "update_goal": ("codex.tools.runtime.goals", "handle_update_goal"),

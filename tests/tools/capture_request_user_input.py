@@ -1,0 +1,232 @@
+"""What 0.169 does when the model calls `request_user_input` (facts only):
+`python -m tests.tools.capture_request_user_input` (needs the anchor, tests/support/official.py)
+rewrites tests/fixtures/request_user_input_official.json.
+
+Scenarios, each against the mock model server scripted to call the tool once and then answer
+"done": `codex exec --json` with the default config and with
+`features.default_mode_request_user_input`; `codex app-server` in Default mode, with the feature,
+and in Plan mode (turn/start `collaborationMode`), the client answering, answering with an
+error, answering `{}`, and closing stdin. Recorded: the tool definition sent to gpt-5.5, the
+`function_call_output` text the model reads next, the server request and the notifications
+around it (ids and times replaced), exec's JSONL, and the rollout lines of the call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient, scratch_env
+from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn
+from tests.support.official import official_binary
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "request_user_input_official.json"
+FEATURE = "[features]\ndefault_mode_request_user_input = true\n"
+QUESTIONS = {
+    "questions": [
+        {
+            "id": "color",
+            "header": "Color",
+            "question": "Which color?",
+            "options": [
+                {"label": "Red (Recommended)", "description": "warm"},
+                {"label": "Blue", "description": "cool"},
+            ],
+        },
+        {
+            "id": "size",
+            "header": "Size",
+            "question": "Which size?",
+            "options": [
+                {"label": "Small", "description": "less"},
+                {"label": "Large", "description": "more"},
+            ],
+        },
+    ]
+}
+NO_OPTIONS = {"questions": [{"id": "q", "header": "Q", "question": "Why?", "options": []}]}
+ANSWER = {"answers": {"color": {"answers": ["Blue"]}, "size": {"answers": ["Large", "x"]}}}
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_SKIP = ("mcpServer", "account/", "remoteControl", "skills/", "thread/tokenUsage", "item/agent")
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                "<time>"
+                if k in ("emittedAtMs", "startedAtMs", "completedAtMs", "startedAt", "completedAt")
+                and v is not None
+                else _norm(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    if isinstance(value, str):
+        return _UUID.sub("<uuid>", value)
+    return value
+
+
+def _rollout(home: Path) -> list[dict[str, Any]]:
+    """The rollout payloads that concern the call (its function_call, its output, any event
+    mentioning request_user_input)."""
+    out = []
+    for path in sorted((home / "sessions").rglob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            payload = record.get("payload", {})
+            kind = payload.get("type")
+            if kind in ("function_call", "function_call_output") or (
+                record["type"] == "event_msg"
+                and "user_input" in str(kind)  # no such event was seen in 0.169
+            ):
+                payload = {
+                    k: v
+                    for k, v in payload.items()
+                    if k not in ("internal_chat_message_metadata_passthrough", "metadata", "id")
+                }
+                out.append({"type": record["type"], "payload": _norm(payload)})
+    return out
+
+
+def _tool_output(mock: MockModelServer) -> Any:
+    if len(mock.requests) < 2:
+        return {"model_requests": len(mock.requests)}
+    return mock.requests[1].function_call_output("c1")["output"]
+
+
+def exec_case(binary: Path, extra: str, args: dict[str, Any]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        mock.enqueue(Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")]))
+        home = write_mock_config(Path(tmp) / "home", mock.base_url, extra)
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        run = subprocess.run(
+            [str(binary), "exec", "--json", "--skip-git-repo-check", "hi"],
+            cwd=repo,
+            env=scratch_env(home),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        lines = [json.loads(x) for x in run.stdout.splitlines() if x.strip()]
+        tool = next(
+            t for t in mock.requests[0].json["tools"] if t.get("name") == "request_user_input"
+        )
+        return {
+            "exit_code": run.returncode,
+            "jsonl": [
+                _norm(x)
+                for x in lines
+                if not (x.get("item", {}).get("type") == "error")  # the unstable-feature notice
+            ],
+            "tool_names": [t.get("name") or t.get("type") for t in mock.requests[0].json["tools"]],
+            "tool": tool,
+            "tool_output": _tool_output(mock),
+            "rollout": _rollout(home),
+        }
+
+
+def app_server_case(
+    binary: Path, extra: str, mode: str, reply: str, args: dict[str, Any] = QUESTIONS
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        mock.enqueue(Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")]))
+        home = write_mock_config(Path(tmp) / "home", mock.base_url, extra)
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        client = RpcClient([str(binary), "app-server"], scratch_env(home), repo)
+        facts: dict[str, Any] = {}
+        client.initialize(capabilities={"experimentalApi": True})
+        thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+        params: dict[str, Any] = {
+            "threadId": thread["id"],
+            "input": [{"type": "text", "text": "hi"}],
+        }
+        if mode == "plan":
+            params["collaborationMode"] = {"mode": "plan", "settings": {"model": "gpt-5.5"}}
+        client.start("turn/start", params)
+        seen: list[dict[str, Any]] = []
+        closed = False
+        while True:
+            message = client.next()
+            method = str(message.get("method", ""))
+            if method and not method.startswith(_SKIP):
+                seen.append({"method": method, "params": message.get("params")})
+            if method == "item/tool/requestUserInput":
+                seen[-1]["id"] = message["id"]
+                if reply == "answer":
+                    client.send({"id": message["id"], "result": ANSWER})
+                elif reply == "error":
+                    client.send({"id": message["id"], "error": {"code": -32000, "message": "no"}})
+                elif reply == "empty":
+                    client.send({"id": message["id"], "result": {}})
+                else:
+                    facts["exit_code_after_close"] = client.close()
+                    closed = True
+                    break
+            if method == "turn/completed":
+                break
+        if not closed:
+            client.close()
+        facts["messages"] = _norm(
+            [m for m in seen if m["method"] not in ("thread/started", "thread/settings/updated")]
+        )
+        facts["tool_output"] = _tool_output(mock)
+        facts["tool_description"] = next(
+            t["description"]
+            for t in mock.requests[0].json["tools"]
+            if t.get("name") == "request_user_input"
+        )
+        facts["rollout"] = _rollout(home)
+        return facts
+
+
+def main() -> int:
+    binary = official_binary()
+    if binary is None:
+        print("the official 0.169 binary is not installed", file=sys.stderr)
+        return 1
+    facts: dict[str, Any] = {
+        "note": (
+            "0.169 offers request_user_input to gpt-5.5 on every turn; in Default mode (all "
+            "codex exec runs, app-server turns without collaborationMode) a call returns "
+            "'request_user_input is unavailable in Default mode' unless "
+            "features.default_mode_request_user_input (under development, off) is set. When "
+            "allowed, the app-server asks the client with item/tool/requestUserInput; exec's "
+            "in-process client refuses it, so the model reads {\"answers\":{}}. No item/* "
+            "notification, no exec JSONL item and no rollout event_msg for the call. The answer's "
+            "JSON keeps no fixed question order (a hash map in 0.169)."
+        ),
+        "answer_sent": ANSWER,
+        "exec_default": exec_case(binary, "", QUESTIONS),
+        "exec_feature": exec_case(binary, FEATURE, QUESTIONS),
+        "exec_default_no_options": exec_case(binary, "", NO_OPTIONS),
+        "exec_feature_no_options": exec_case(binary, FEATURE, NO_OPTIONS),
+        "exec_feature_bad_arguments": exec_case(binary, FEATURE, {"questions": "nope"}),
+        "app_server_default": app_server_case(binary, "", "default", "answer"),
+        "app_server_feature_answer": app_server_case(binary, FEATURE, "default", "answer"),
+        "app_server_plan_answer": app_server_case(binary, "", "plan", "answer"),
+        "app_server_plan_error": app_server_case(binary, "", "plan", "error"),
+        "app_server_plan_empty_result": app_server_case(binary, "", "plan", "empty"),
+        "app_server_plan_disconnect": app_server_case(binary, "", "plan", "close"),
+    }
+    for case in ("exec_feature", "exec_default_no_options", "exec_feature_no_options"):
+        facts[case].pop("tool")  # the same definition as exec_default's, descriptions aside
+        facts[case].pop("tool_names")
+    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
+    print(FIXTURE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
