@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from codex.core.session import Session
 
 APPROVAL_EVENTS = frozenset(
-    {"exec_approval_request", "apply_patch_approval_request", "elicitation_request"}
+    {
+        "exec_approval_request",
+        "apply_patch_approval_request",
+        "elicitation_request",
+        "request_user_input",  # codex.app_server.user_input
+    }
 )
 
 
@@ -50,6 +55,7 @@ class LiveThread:
         # approvals are asked here, not cancelled (codex.core.approvals).
         if getattr(session, "approvals", None) is not None:
             session.approvals.answers_elicitations = True
+            session.approvals.answers_user_input = True  # item/tool/requestUserInput
         self.thread_id = session.conversation_id
         self.path = path
         self.cwd = cwd
@@ -179,8 +185,10 @@ class LiveThread:
 
     def _ask(self, msg: Any) -> None:
         from codex.app_server.approvals import ask
+        from codex.app_server.user_input import ask_user_input
 
-        task = asyncio.ensure_future(ask(self, msg))
+        asking = ask_user_input if msg.TAG == "request_user_input" else ask
+        task = asyncio.ensure_future(asking(self, msg))
         self.approval_tasks.add(task)
         task.add_done_callback(self.approval_tasks.discard)
 
