@@ -112,6 +112,10 @@ def start_session(
         front_end.originator,
         resumed=setup.initial_history is not None,
     )
+    from codex.protocol.originator import TUI_SOURCE
+
+    if front_end.source == TUI_SOURCE:  # 0.169's TUI goes on with an active goal by itself
+        session.state.tooling.goals.continuation = True
     if setup.usage_base:
         # A resumed thread keeps counting where the last process stopped (0.169 reports
         # thread-cumulative usage, and records it so in the rollout's token_count lines).

@@ -218,6 +218,7 @@ class GoalRuntime:
 
     def after_external_set(self, goal: ThreadGoal) -> None:
         if goal.status == "active":
+            self._interrupted = False  # set (or resumed) by the user: it goes on
             if self.turn_id is not None:
                 self.turn_goal = goal.goal_id
                 self._tokens_charged = self._tokens_now
