@@ -248,12 +248,17 @@ def _format_tree(root: Path, count: int, desc_len: int) -> tuple[Path, Path, Pat
     return ch, home, cwd
 
 
-def list_format(argv: list[str], count: int, desc_len: int) -> dict[str, Any]:
+def list_format(
+    argv: list[str], count: int, desc_len: int, system: list[list[Any]] | None = None
+) -> dict[str, Any]:
     """`exec` with `count` user skills of `desc_len`-character descriptions (plus repo ones):
-    the list's structure and the description length each skill line kept."""
+    the list's structure and the description length each skill line kept. `system`: [name,
+    description length] of stand-ins for 0.169's bundled skills (ours has none of its own)."""
     with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
         root = Path(tmp)
         ch, home, cwd = _format_tree(root, count, desc_len)
+        for name, length in system or ():
+            skill(ch / "skills" / ".system" / name, name, "d" * length)
         write_mock_config(ch, mock.base_url)
         mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
         subprocess.run(
@@ -263,21 +268,28 @@ def list_format(argv: list[str], count: int, desc_len: int) -> dict[str, Any]:
         )  # fmt: skip
         text = _skills_text(mock.requests[0].json).replace(str(root), "<root>")
     shape = structure(text)
-    system_aliases = [a.split("`")[1] for a in shape["aliases"] if SYSTEM in a]
-    lines = [s for s in shape["skills"] if not any(f"(file: {a}/" in s for a in system_aliases)]
+    system_aliases = [a.split("`")[1] for a in shape["aliases"] if "/skills/.system`" in a]
+    lines, system = [], []
+    for line in shape["skills"]:
+        m = re.match(r"^- (.+?): (.*) \(file: ([^/)]+)/[^)]*\)$", line)
+        if m and m.group(3) in system_aliases:
+            # Bundled skills: only their names and how much description was kept.
+            system.append([m.group(1), len(m.group(2))])
+        else:
+            lines.append(line)
     kept = []
     for line in lines:
-        m = re.match(r"^- (.+?): (.*) \(file: [^)]+\)$", line)
-        if m and m.group(1).startswith("s") and m.group(1)[1:].isdigit():
+        m = re.match(r"^- (s\d\d): (.*) \(file: [^)]+\)$", line)
+        if m:
             kept.append(len(m.group(2)))
     return {
         "headings": shape["headings"],
-        "aliases": [a for a in shape["aliases"] if SYSTEM not in a],
+        "aliases": shape["aliases"],
         "system_alias_count": len(system_aliases),
         "skill_lines": lines if count <= 3 else lines[:4] + lines[-2:],
+        "system_skills_kept_description_chars": system,
         "description_lengths": kept,
         "total_chars": len(text),
-        "system_lines_chars": sum(len(s) + 1 for s in shape["skills"] if s not in lines),
     }
 
 

@@ -35,18 +35,42 @@ def test_no_offered_skill_means_no_instructions() -> None:
     assert skills_instructions(SkillsOutcome((), ())) is None
 
 
-def test_system_skills_lead_then_discovery_order() -> None:
+def test_order_is_system_admin_repo_user_then_name() -> None:
+    """0.169's order (tests/fixtures/skills_followup_official.json format_small)."""
     outcome = SkillsOutcome(
-        (skill("r", "repo"), skill("u", "user"), skill("s", "system"), skill("a", "admin")), ()
+        (
+            skill("r", "repo"),
+            skill("u2", "user"),
+            skill("u1", "user"),
+            skill("s", "system"),
+            skill("a", "admin"),
+        ),
+        (),
     )
     text = skills_instructions(outcome)
     assert text is not None
     assert text.startswith("<skills_instructions>\n") and text.endswith("</skills_instructions>")
     assert listed(text) == [
         "- s: does things (file: /s/system/s/SKILL.md)",
-        "- r: does things (file: /s/repo/r/SKILL.md)",
-        "- u: does things (file: /s/user/u/SKILL.md)",
         "- a: does things (file: /s/admin/a/SKILL.md)",
+        "- r: does things (file: /s/repo/r/SKILL.md)",
+        "- u1: does things (file: /s/user/u1/SKILL.md)",
+        "- u2: does things (file: /s/user/u2/SKILL.md)",
+    ]
+
+
+def test_roots_become_aliases_of_the_roots_in_use() -> None:
+    outcome = SkillsOutcome(
+        (skill("u"), skill("r", "repo"), skill("x", path="/elsewhere/x/SKILL.md")), ()
+    )
+    roots = [Path("/s/repo"), Path("/s/admin"), Path("/s/user")]
+    text = skills_instructions(outcome, roots=roots)
+    assert text is not None
+    assert "### Skill roots\n- `r0` = `/s/repo`\n- `r1` = `/s/user`\n### Available skills" in text
+    assert listed(text) == [
+        "- r: does things (file: r0/r/SKILL.md)",
+        "- u: does things (file: r1/u/SKILL.md)",
+        "- x: does things (file: /elsewhere/x/SKILL.md)",
     ]
 
 
@@ -55,7 +79,16 @@ def test_over_budget_descriptions_shrink_but_every_skill_stays() -> None:
     lines = listed(skills_instructions(SkillsOutcome(many, ()), budget=8000))
     assert [line.split(":", 1)[0] for line in lines] == [f"- k{i:02}" for i in range(40)]
     assert sum(len(line) + 1 for line in lines) <= 8000
-    assert all("... (file: " in line for line in lines)
+    kept = {len(line.split(": ", 1)[1].rsplit(" (file: ", 1)[0]) for line in lines}
+    assert len(kept) <= 2 and max(kept) < 1000  # cut equally (round robin), no ellipsis
+    assert not any("..." in line for line in lines)
+
+
+def test_bare_lines_over_budget_keep_the_first_that_fit() -> None:
+    many = tuple(skill(f"k{i:02}") for i in range(10))
+    bare = len("- k00: (file: /s/user/k00/SKILL.md)") + 1
+    lines = listed(skills_instructions(SkillsOutcome(many, ()), budget=bare * 3))
+    assert lines == [f"- k{i:02}: (file: /s/user/k{i:02}/SKILL.md)" for i in range(3)]
 
 
 def test_text_mentions() -> None:

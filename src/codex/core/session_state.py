@@ -471,7 +471,9 @@ class SessionState:
             cwd=settings.cwd,
             environment=self.environment,
             skills_instructions=session_skills_instructions(
-                Path(self.config.codex_home), settings.cwd
+                Path(self.config.codex_home),
+                settings.cwd,
+                self.config.model_context_window or DEFAULT_CONTEXT_WINDOW,
             ),
         )
 

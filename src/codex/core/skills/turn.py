@@ -2,7 +2,9 @@
 conversation, and the messages a turn's skill mentions add after the user's message.
 
 Both load skills through the cached `load_skills`, so a conversation in a folder without skills
-costs a few stats and changes nothing in the request."""
+costs a few stats and changes nothing in the request. Both include the process's extra roots
+(`set_session_extra_roots`): 0.169's app-server offers the skills of its `skills/extraRoots/set`
+roots to the model and injects them on a mention, in every thread it runs."""
 
 from __future__ import annotations
 
@@ -12,12 +14,36 @@ from typing import Any
 
 from codex.core.skills.discover import load_skills
 from codex.core.skills.mentions import injections, select
-from codex.core.skills.render import skills_instructions
+from codex.core.skills.render import budget_for, skills_instructions
+from codex.core.skills.roots import skill_roots
+
+# The extra roots every session of this process scans (one set per process, as 0.169's
+# app-server shares them across its connections). Empty unless a front end sets them.
+_extra_roots: tuple[Path, ...] = ()
 
 
-def session_skills_instructions(codex_home: Path, cwd: Path) -> str | None:
-    """The `<skills_instructions>` text for a conversation in `cwd`; None without skills."""
-    return skills_instructions(load_skills(codex_home, cwd))
+def set_session_extra_roots(roots: Sequence[Path]) -> None:
+    """Scan `roots` too (as user skills) in every session's skills list and mentions."""
+    global _extra_roots
+    _extra_roots = tuple(roots)
+
+
+def session_extra_roots() -> tuple[Path, ...]:
+    return _extra_roots
+
+
+def session_skills_instructions(
+    codex_home: Path, cwd: Path, context_window: int | None = None
+) -> str | None:
+    """The `<skills_instructions>` text for a conversation in `cwd`; None without skills.
+    `context_window`: the model's, which sizes the list's budget (0.169: 2% of it)."""
+    outcome = load_skills(codex_home, cwd, extra_roots=_extra_roots)
+    if not outcome.skills:
+        return None
+    from codex.core.skills.roots import home_dir
+
+    roots = [r.path for r in skill_roots(codex_home, cwd, _extra_roots, home=home_dir())]
+    return skills_instructions(outcome, budget_for(context_window), roots=roots)
 
 
 def turn_skill_messages(codex_home: Path, cwd: Path, inputs: Sequence[Any]) -> list[Any]:
@@ -28,5 +54,11 @@ def turn_skill_messages(codex_home: Path, cwd: Path, inputs: Sequence[Any]) -> l
     texts = [p.text for p in inputs if isinstance(p, ops.InputText)]
     if not picks and not any("$" in t for t in texts):
         return []  # nothing names a skill: no need to look at the disk
-    outcome = load_skills(codex_home, cwd)
+    outcome = load_skills(codex_home, cwd, extra_roots=_extra_roots)
     return injections(select(picks, texts, outcome.skills))
+
+
+def load_error_lines(codex_home: Path, cwd: Path) -> list[tuple[str, str]]:
+    """(path, message) of every SKILL.md under `cwd`'s roots that failed to load."""
+    outcome = load_skills(codex_home, cwd, extra_roots=_extra_roots)
+    return [(str(e.path), e.message) for e in outcome.errors]
