@@ -127,5 +127,8 @@ async def skills_extra_roots_set(server: AppServer, conn: Connection, p: dict[st
     roots = tuple(_absolute(root) for root in array(p, "extraRoots") or [])
     skills = state(server)
     skills.set_extra_roots(roots)
+    from codex.core.skills import set_session_extra_roots
+
+    set_session_extra_roots(roots)  # threads list and inject their skills too, as 0.169
     skills.broadcast()  # before the reply, to every connection, as 0.169
     return {}

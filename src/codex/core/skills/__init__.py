@@ -1,6 +1,7 @@
 """Codex skills: SKILL.md folders the model can be pointed at, found on disk as 0.169 finds
 them. Front ends use only what is exported here (see /tmp/skills-api.md for the contract)."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from codex.core.skills.discover import forget as clear_skills_cache
@@ -20,6 +21,15 @@ def set_skill_enabled(
     return write(codex_home, enabled=enabled, path=path, name=name)
 
 
+def set_session_extra_roots(roots: Sequence[Path]) -> None:
+    """Also scan `roots` (user scope) for every session of this process: their skills are
+    listed to the model and injected on a mention, as 0.169's app-server does with the roots
+    of `skills/extraRoots/set` (codex.core.skills.turn)."""
+    from codex.core.skills.turn import set_session_extra_roots as set_roots
+
+    set_roots(roots)
+
+
 __all__ = [
     "ScopeName",
     "Skill",
@@ -28,6 +38,7 @@ __all__ = [
     "clear_skills_cache",
     "error_wire",
     "load_skills",
+    "set_session_extra_roots",
     "set_skill_enabled",
     "skill_roots",
     "skill_wire",
