@@ -105,7 +105,9 @@ def _tool_output(mock: MockModelServer) -> Any:
 
 def exec_case(binary: Path, extra: str, args: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.enqueue(Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")]))
+        mock.enqueue(
+            Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")])
+        )
         home = write_mock_config(Path(tmp) / "home", mock.base_url, extra)
         repo = Path(tmp) / "repo"
         repo.mkdir()
@@ -124,10 +126,12 @@ def exec_case(binary: Path, extra: str, args: dict[str, Any]) -> dict[str, Any]:
         )
         return {
             "exit_code": run.returncode,
-            "jsonl": [
-                _norm(x)
+            "jsonl": [_norm(x) for x in lines if x.get("item", {}).get("type") != "error"],
+            # 0.169 reports an under-development feature as an `error` item first
+            "error_items": [
+                x["item"]["message"].split(" in /")[0]
                 for x in lines
-                if not (x.get("item", {}).get("type") == "error")  # the unstable-feature notice
+                if x.get("item", {}).get("type") == "error"
             ],
             "tool_names": [t.get("name") or t.get("type") for t in mock.requests[0].json["tools"]],
             "tool": tool,
@@ -140,7 +144,9 @@ def app_server_case(
     binary: Path, extra: str, mode: str, reply: str, args: dict[str, Any] = QUESTIONS
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.enqueue(Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")]))
+        mock.enqueue(
+            Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")])
+        )
         home = write_mock_config(Path(tmp) / "home", mock.base_url, extra)
         repo = Path(tmp) / "repo"
         repo.mkdir()
@@ -191,6 +197,25 @@ def app_server_case(
         return facts
 
 
+def offered_to(binary: Path, models: tuple[str, ...]) -> dict[str, list[str]]:
+    """The tool names each model is sent on its first request (`exec -m MODEL`)."""
+    out = {}
+    for model in models:
+        with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+            mock.repeat(Turn([Message("done")]))
+            home = write_mock_config(Path(tmp) / "home", mock.base_url)
+            subprocess.run(
+                [str(binary), "exec", "-m", model, "--skip-git-repo-check", "hi"],
+                cwd=tmp,
+                env=scratch_env(home),
+                capture_output=True,
+                timeout=120,
+                stdin=subprocess.DEVNULL,
+            )
+            out[model] = [t.get("name") or t.get("type") for t in mock.requests[0].json["tools"]]
+    return out
+
+
 def main() -> int:
     binary = official_binary()
     if binary is None:
@@ -203,7 +228,7 @@ def main() -> int:
             "'request_user_input is unavailable in Default mode' unless "
             "features.default_mode_request_user_input (under development, off) is set. When "
             "allowed, the app-server asks the client with item/tool/requestUserInput; exec's "
-            "in-process client refuses it, so the model reads {\"answers\":{}}. No item/* "
+            'in-process client refuses it, so the model reads {"answers":{}}. No item/* '
             "notification, no exec JSONL item and no rollout event_msg for the call. The answer's "
             "JSON keeps no fixed question order (a hash map in 0.169)."
         ),
@@ -213,6 +238,8 @@ def main() -> int:
         "exec_default_no_options": exec_case(binary, "", NO_OPTIONS),
         "exec_feature_no_options": exec_case(binary, FEATURE, NO_OPTIONS),
         "exec_feature_bad_arguments": exec_case(binary, FEATURE, {"questions": "nope"}),
+        "exec_default_bad_arguments": exec_case(binary, "", {"questions": "nope"}),
+        "tools_by_model": offered_to(binary, ("gpt-4.1", "gpt-5", "gpt-5.1", "codex-mini-latest")),
         "app_server_default": app_server_case(binary, "", "default", "answer"),
         "app_server_feature_answer": app_server_case(binary, FEATURE, "default", "answer"),
         "app_server_plan_answer": app_server_case(binary, "", "plan", "answer"),
@@ -220,7 +247,13 @@ def main() -> int:
         "app_server_plan_empty_result": app_server_case(binary, "", "plan", "empty"),
         "app_server_plan_disconnect": app_server_case(binary, "", "plan", "close"),
     }
-    for case in ("exec_feature", "exec_default_no_options", "exec_feature_no_options"):
+    for case in (
+        "exec_feature",
+        "exec_default_no_options",
+        "exec_feature_no_options",
+        "exec_feature_bad_arguments",
+        "exec_default_bad_arguments",
+    ):
         facts[case].pop("tool")  # the same definition as exec_default's, descriptions aside
         facts[case].pop("tool_names")
     FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")

@@ -190,6 +190,13 @@ class SessionApprovals:
         finally:
             self._questions.pop(call_id, None)
 
+    def answer(self, op: Any) -> bool:
+        """Deliver a question's answer op: an MCP elicitation's (`resolve_elicitation`) or a
+        request_user_input's (`user_input_answer`)."""
+        if op.TAG == "user_input_answer":
+            return self.resolve_user_input(op.id, op.response)
+        return self.resolve_elicitation(op.request_id, op.decision, op.meta)
+
     def resolve_user_input(self, call_id: str, response: Any) -> bool:
         """Deliver a `request_user_input` answer; False if nothing waits under `call_id`."""
         future = self._questions.get(call_id)

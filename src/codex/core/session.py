@@ -470,10 +470,8 @@ class Session:
             await self._abort(TurnAbortReason.INTERRUPTED)
         elif isinstance(op, ops.ExecApproval | ops.PatchApproval):
             self.approvals.resolve(op.id, op.decision)
-        elif isinstance(op, ops.ResolveElicitation):  # an MCP tool approval's answer
-            self.approvals.resolve_elicitation(op.request_id, op.decision, op.meta)
-        elif isinstance(op, ops.UserInputAnswer):  # a request_user_input answer
-            self.approvals.resolve_user_input(op.id, op.response)
+        elif isinstance(op, ops.ResolveElicitation | ops.UserInputAnswer):  # answers to questions
+            self.approvals.answer(op)
         elif isinstance(op, ops.OverrideTurnContext):
             self._apply_overrides(op)
         elif isinstance(op, ops.Compact):
