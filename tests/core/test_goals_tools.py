@@ -177,3 +177,19 @@ def test_exec_ends_with_its_turn_even_with_an_active_goal(
         ]
     finally:
         con.close()
+
+
+def test_features_goals_false_offers_no_goal_tools(
+    tmp_path: Path, work: Path, mock_model_server: MockModelServer
+) -> None:
+    """`[features] goals = false` (0.169's switch, on by default): no goal tools."""
+    mock_model_server.repeat(Turn([Message("ok")]))
+    home = write_mock_config(
+        tmp_path / "home", mock_model_server.base_url, "[features]\ngoals = false\n"
+    )
+    run = _exec(home, work)
+    assert run.returncode == 0, run.stderr
+    names = [
+        str(t.get("name") or t.get("type")) for t in mock_model_server.requests[0].json["tools"]
+    ]
+    assert "view_image" in names and not [n for n in names if "goal" in n]

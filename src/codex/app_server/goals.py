@@ -181,6 +181,7 @@ def enable_continuation(session: Any) -> None:
     moment it is loaded: a resumed thread whose goal is active starts a goal turn."""
     goals = getattr(getattr(session, "state", None), "tooling", None)
     goals = getattr(goals, "goals", None)
-    if goals is not None:
+    features = getattr(getattr(session, "config", None), "features", None)
+    if goals is not None and getattr(features, "goals", True):  # off: `features.goals = false`
         goals.continuation = True
         goals.idle()

@@ -28,6 +28,7 @@ FEATURE_DEFAULTS: dict[str, bool] = {
     "remote_compaction": True,
     "parallel": False,
     "shell_tool": True,
+    "goals": True,  # thread goals and their tools (0.169: stable, on)
     # 0.169: lets request_user_input ask in Default mode (else the model reads "unavailable")
     "default_mode_request_user_input": False,
 }
@@ -38,6 +39,7 @@ FEATURE_STAGES: dict[str, str] = {
     "undo": "stable",
     "view_image_tool": "stable",
     "shell_tool": "stable",
+    "goals": "stable",
     "exec_policy": "stable",
     "apply_patch_freeform": "beta",
     "web_search_request": "deprecated",
@@ -95,6 +97,7 @@ class Features(Table):
     remote_compaction: bool = True
     parallel: bool = False
     shell_tool: bool = True
+    goals: bool = True
     default_mode_request_user_input: bool = False
 
     @staticmethod

@@ -101,7 +101,7 @@ def start_session(
         auth=session_auth(config, enable_codex_api_key_env=honour_key),
         stream_deltas=front_end.stream_deltas,
         load_exec_rules=front_end.exec_rules,
-        startup_warnings=setup.warnings,
+        startup_warnings=[*setup.warnings, *_skill_load_warnings(config, front_end)],
         user_instructions=setup.user_instructions,
     )
     from codex.core.turn_metadata import describe_thread  # the turn metadata headers' facts
@@ -114,8 +114,8 @@ def start_session(
     )
     from codex.protocol.originator import TUI_SOURCE
 
-    if front_end.source == TUI_SOURCE:  # 0.169's TUI goes on with an active goal by itself
-        session.state.tooling.goals.continuation = True
+    if front_end.source == TUI_SOURCE and config.features.goals:  # 0.169's TUI goes on
+        session.state.tooling.goals.continuation = True  # with an active goal by itself
     if setup.usage_base:
         # A resumed thread keeps counting where the last process stopped (0.169 reports
         # thread-cumulative usage, and records it so in the rollout's token_count lines).
@@ -128,6 +128,15 @@ def start_session(
 
         session.token_info.last_token_usage = TokenUsage.from_dict(setup.usage_last)
     return session
+
+
+def _skill_load_warnings(config: Config, front_end: FrontEnd) -> list[str]:
+    """SKILL.md files that fail to load: logged for every front end, warnings for some."""
+    from codex.core.skills.turn import load_error_warnings
+
+    return load_error_warnings(
+        Path(config.codex_home), Path(config.cwd), as_warnings=front_end.skill_load_warnings
+    )
 
 
 def _with_approval_policy(config: Config, policy: str) -> Config:
