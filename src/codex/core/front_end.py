@@ -33,6 +33,9 @@ class FrontEnd:
     """Load `$CODEX_HOME/rules/*.rules` (False for `codex exec --ignore-rules`)."""
     approval_policy: str | None = None
     """Forced on every turn whatever the config says ("never" for exec: nobody can answer)."""
+    skill_load_warnings: bool = False
+    """Report SKILL.md files that fail to load as startup `warning` events (0.169's TUI lists
+    them among its startup warnings; its exec and app-server only log them)."""
 
 
 # A library embedding core with no front end of its own (tests, scripts, `codex.api` users

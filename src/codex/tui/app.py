@@ -247,7 +247,8 @@ class CodexApp(App[int]):
         from codex.api import FrontEnd, open_session
         from codex.protocol.originator import TUI_ORIGINATOR, TUI_SOURCE
 
-        front_end = FrontEnd(originator=TUI_ORIGINATOR, source=TUI_SOURCE)
+        # skill_load_warnings: a broken SKILL.md is a startup warning, as 0.169's TUI shows it.
+        front_end = FrontEnd(originator=TUI_ORIGINATOR, source=TUI_SOURCE, skill_load_warnings=True)
         try:
             while True:
                 await self._one_session(open_session, front_end)

@@ -58,7 +58,18 @@ def turn_skill_messages(codex_home: Path, cwd: Path, inputs: Sequence[Any]) -> l
     return injections(select(picks, texts, outcome.skills))
 
 
-def load_error_lines(codex_home: Path, cwd: Path) -> list[tuple[str, str]]:
-    """(path, message) of every SKILL.md under `cwd`'s roots that failed to load."""
+def load_error_warnings(codex_home: Path, cwd: Path, *, as_warnings: bool) -> list[str]:
+    """The SKILL.md files under `cwd`'s roots that failed to load, at session start: each is
+    logged as 0.169's core logs it (an error line, `failed to load skill <path>: <message>`,
+    which `codex exec` and the app-server print on stderr and the TUI writes to its log); with
+    `as_warnings` also returned as `<path>: <message>` startup warnings (0.169's TUI lists them
+    so; its exec and app-server send no event or notification for them)."""
     outcome = load_skills(codex_home, cwd, extra_roots=_extra_roots)
-    return [(str(e.path), e.message) for e in outcome.errors]
+    if not outcome.errors:
+        return []
+    import logging
+
+    log = logging.getLogger("codex.core.session")  # 0.169's target: codex_core::session
+    for error in outcome.errors:
+        log.error("failed to load skill %s: %s", error.path, error.message)
+    return [f"{e.path}: {e.message}" for e in outcome.errors] if as_warnings else []
