@@ -112,3 +112,9 @@ def test_a_malformed_answer_counts_as_no_answers(tmp_path, mock_model_server):
         front_end=True,
     )
     assert _output(mock_model_server) == '{"answers":{}}'
+
+
+def test_default_mode_refuses_before_reading_the_arguments(tmp_path, mock_model_server):
+    _script(mock_model_server, {"questions": "nope"})
+    _run(make_config(tmp_path, mock_model_server), front_end=True)
+    assert _output(mock_model_server) == FACTS["exec_default_bad_arguments"]["tool_output"]
