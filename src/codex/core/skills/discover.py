@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 
-from codex.core.skills import config_rules
+import codex.core.skills.config_rules as config_rules
 from codex.core.skills.model import ScopeName, Skill, SkillError, SkillsOutcome
 from codex.core.skills.roots import ADMIN_SKILLS_ROOT, SkillRoot, home_dir, skill_roots
 from codex.core.stat_cache import StatCache, Watch
