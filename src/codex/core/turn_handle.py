@@ -7,7 +7,9 @@ end can build a `UserTurn` (or send a plain `UserInput`) without rebuilding them
 
 Approvals: with an `on_approval` callback, the handle answers each approval request of its
 turn itself (the callback gets the request event and returns a decision); without one, the
-front end answers with `Session.submit(ExecApproval(...) / PatchApproval(...))` as before.
+front end answers with `Session.submit(ExecApproval(...) / PatchApproval(...))` as before. A
+`request_user_input` question goes to the same callback, which returns the answers
+(`{"answers": {id: {"answers": [...]}}}`) instead of a decision.
 """
 
 from __future__ import annotations
@@ -147,6 +149,7 @@ class TurnHandle:
         elif self._on_approval is not None and tag in (
             "exec_approval_request",
             "apply_patch_approval_request",
+            "request_user_input",  # the callback returns the answers dict
         ):
             return msg
         return None
@@ -156,6 +159,12 @@ class TurnHandle:
 
         assert self._on_approval is not None
         decision = await self._on_approval(request)
+        if request.TAG == "request_user_input":
+            from codex.protocol.ops import UserInputAnswer
+
+            answer = decision if isinstance(decision, dict) else {}
+            await self._submit(UserInputAnswer(id=request.call_id, response=answer))
+            return
         if isinstance(decision, str):
             decision = ReviewDecision(decision)
         if request.TAG == "exec_approval_request":

@@ -108,6 +108,8 @@ class SessionSlot:
                 stack, config, front_end, resume, ephemeral, (), None, fork=fork
             )
             await session.start()
+            # every SDK turn answers its questions through the approval handler (core TurnHandle)
+            session.approvals.answers_user_input = True
         except BaseException:
             stack.close()
             raise
