@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
 from tests.support.mock_config import write_mock_config
@@ -19,6 +20,7 @@ from tests.support.official import SAMPLES
 
 FACTS = json.loads((SAMPLES.parent / "request_user_input_official.json").read_text())
 QUESTIONS = json.loads(FACTS["exec_default"]["rollout"][0]["payload"]["arguments"])
+SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "app_server" / "json"
 FEATURE = "[features]\ndefault_mode_request_user_input = true\n"
 # What 0.169 sends from the turn's start to its end, leaving out what is not about the call.
 _ABOUT = ("thread/status/changed", "item/tool/requestUserInput", "serverRequest/resolved")
@@ -72,6 +74,11 @@ def test_the_request_and_an_answer_reach_the_model(client, mock: MockModelServer
     assert params["threadId"] == thread_id and params["itemId"] == "c1"
     assert params["questions"] == official["params"]["questions"]
     assert (params["isBlocking"], params["autoResolutionMs"]) == (True, None)
+    # valid by 0.169's schema and by ours (schema/app_server/json)
+    ours_schema = json.loads((SCHEMA / "ToolRequestUserInputParams.json").read_text())
+    jsonschema.validate(params, FACTS["schemas"]["ToolRequestUserInputParams"])
+    jsonschema.validate(params, ours_schema)
+    jsonschema.validate(FACTS["answer_sent"], FACTS["schemas"]["ToolRequestUserInputResponse"])
     rpc.send({"id": request["id"], "result": FACTS["answer_sent"]})
     after = _finish(rpc)
     ours = [m for m in after if m.get("method") in _ABOUT]

@@ -216,6 +216,22 @@ def offered_to(binary: Path, models: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
+def official_schemas(binary: Path) -> dict[str, Any]:
+    """0.169's `generate-json-schema` of the server request's params and response."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [str(binary), "app-server", "generate-json-schema", "--out", tmp],
+            env=scratch_env(Path(tmp) / "home"),
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
+        return {
+            name: json.loads((Path(tmp) / f"{name}.json").read_text())
+            for name in ("ToolRequestUserInputParams", "ToolRequestUserInputResponse")
+        }
+
+
 def main() -> int:
     binary = official_binary()
     if binary is None:
@@ -240,6 +256,7 @@ def main() -> int:
         "exec_feature_bad_arguments": exec_case(binary, FEATURE, {"questions": "nope"}),
         "exec_default_bad_arguments": exec_case(binary, "", {"questions": "nope"}),
         "tools_by_model": offered_to(binary, ("gpt-4.1", "gpt-5", "gpt-5.1", "codex-mini-latest")),
+        "schemas": official_schemas(binary),
         "app_server_default": app_server_case(binary, "", "default", "answer"),
         "app_server_feature_answer": app_server_case(binary, FEATURE, "default", "answer"),
         "app_server_plan_answer": app_server_case(binary, "", "plan", "answer"),

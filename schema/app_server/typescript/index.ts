@@ -110,6 +110,11 @@ export type { ThreadStatusChangedNotification } from "./ThreadStatusChangedNotif
 export type { ThreadTokenUsage } from "./ThreadTokenUsage";
 export type { ThreadTokenUsageUpdatedNotification } from "./ThreadTokenUsageUpdatedNotification";
 export type { TokenUsageBreakdown } from "./TokenUsageBreakdown";
+export type { ToolRequestUserInputAnswer } from "./ToolRequestUserInputAnswer";
+export type { ToolRequestUserInputOption } from "./ToolRequestUserInputOption";
+export type { ToolRequestUserInputParams } from "./ToolRequestUserInputParams";
+export type { ToolRequestUserInputQuestion } from "./ToolRequestUserInputQuestion";
+export type { ToolRequestUserInputResponse } from "./ToolRequestUserInputResponse";
 export type { Turn } from "./Turn";
 export type { TurnCompletedNotification } from "./TurnCompletedNotification";
 export type { TurnError } from "./TurnError";

@@ -602,3 +602,7 @@ from codex.app_server import types_goals  # noqa: E402
 
 REQUESTS.update(types_goals.REQUESTS)
 NOTIFICATIONS.update(types_goals.NOTIFICATIONS)
+
+from codex.app_server import types_user_input  # noqa: E402
+
+SERVER_REQUESTS.update(types_user_input.SERVER_REQUESTS)

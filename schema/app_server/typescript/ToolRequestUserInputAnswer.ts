@@ -1,0 +1,3 @@
+// GENERATED CODE! DO NOT MODIFY BY HAND! (codex app-server generate-ts)
+
+export type ToolRequestUserInputAnswer = { answers: Array<string>, };
