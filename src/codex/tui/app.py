@@ -282,12 +282,19 @@ class CodexApp(App[int]):
             if getattr(session, "approvals", None) is not None:
                 # MCP tool approvals are asked here (codex.tui.mcp_approval), not cancelled.
                 session.approvals.answers_elicitations = True
+                session.approvals.answers_user_input = True  # codex.tui.user_input
             while True:
                 event = await session.next_event()
                 msg = event.msg
                 tag = msg.TAG
                 if tag == "shutdown_complete":
                     break
+                if tag == "request_user_input":
+                    from codex.tui.user_input import ask_user_input
+
+                    self._paint()
+                    await ask_user_input(self, msg)
+                    continue
                 if tag == "elicitation_request":
                     from codex.tui.mcp_approval import ask_elicitation
 
