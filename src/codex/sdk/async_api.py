@@ -557,7 +557,9 @@ class AsyncCodex:
         """Ask the handler about one core approval request; core's decision word (for a
         request_user_input question: the handler's answer, `{"answers": {...}}`)."""
         if request.TAG == "request_user_input":
-            return await self._ask_user(thread_id, turn_id, request)
+            from codex.sdk.user_input import ask_user
+
+            return await ask_user(self._approval_handler, thread_id, turn_id, request)
         data = request.to_dict()
         if request.TAG == "exec_approval_request":
             method = "item/commandExecution/requestApproval"
@@ -585,33 +587,6 @@ class AsyncCodex:
         decision = answer.get("decision") if isinstance(answer, dict) else None
         # Anything not understood declines, as the official server treats a nonsense answer.
         return _DECISIONS.get(str(decision), "denied")
-
-    async def _ask_user(self, thread_id: str, turn_id: str, request: Any) -> Any:
-        """A request_user_input question as the app-server's `item/tool/requestUserInput`
-        (the same params); the handler's result is the answer (the default handler's
-        `{"decision": "accept"}` has no answers: the model reads `{"answers":{}}`)."""
-        params: JsonObject = {
-            "threadId": thread_id,
-            "turnId": turn_id or request.turn_id,
-            "itemId": request.call_id,
-            "questions": [
-                {
-                    "id": q.get("id", ""),
-                    "header": q.get("header", ""),
-                    "question": q.get("question", ""),
-                    "isOther": bool(q.get("is_other", False)),
-                    "isSecret": bool(q.get("is_secret", False)),
-                    "options": q.get("options"),
-                }
-                for q in request.questions
-            ],
-            "isBlocking": True,
-            "autoResolutionMs": None,
-        }
-        answer = self._approval_handler("item/tool/requestUserInput", params)
-        if inspect.isawaitable(answer):
-            answer = await answer
-        return answer
 
 
 def _no_rollout(thread_id: str) -> Exception:
