@@ -213,7 +213,7 @@ class AsyncThread:
         # (its session is closed only after the turn ends, codex.sdk.sessions).
         codex, thread_id = self._codex, self.id
 
-        async def on_approval(request: Any) -> str:
+        async def on_approval(request: Any) -> Any:  # a decision, or a question's answers
             turn_id = translator[0].turn_id if translator else ""
             return await codex._approve(thread_id, turn_id, request)
 
