@@ -78,7 +78,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.approvals import SessionApprovals
-from codex.core.goals.runtime import GoalRuntime
 from codex.core.goals.turn import GoalContinue, start_goal_turn
 from codex.core.mailbox import Mailbox
 from codex.core.model import ModelStreamer, provider_for
@@ -86,6 +85,7 @@ from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
 from codex.core.rules_probe import has_rule_files
 from codex.core.session_state import SessionState, ToolSupport, TurnSettings
+from codex.core.session_tooling import custom_tools, goal_runtime, mcp_manager, tool_hook
 from codex.core.shell_env import build_env
 from codex.core.subscribe import DEFAULT_MAXSIZE, Subscription
 from codex.core.turn import TurnRunner, end_task
@@ -205,10 +205,10 @@ class Session:
                 shell_path=self.shell_path,
                 shell_name=self.shell_name,
                 rules=self.exec_rules,
-                hook=_tool_hook(config, self.conversation_id, self.rollout_path),
-                custom_tools=_custom_tools(config),
-                mcp=_mcp_manager(config),
-                goals=GoalRuntime(config.codex_home, self.conversation_id, self.emit),
+                hook=tool_hook(config, self.conversation_id, self.rollout_path),
+                custom_tools=custom_tools(config),
+                mcp=mcp_manager(config),
+                goals=goal_runtime(config, self.conversation_id, self.emit),
             ),
             initial_model=self._settings.model,
             user_instructions=user_instructions,  # AGENTS.md, when setup already read it
@@ -477,7 +477,10 @@ class Session:
         elif isinstance(op, ops.Compact):
             self._on_compact(sub.id)
         elif isinstance(op, GoalContinue):
-            start_goal_turn(self, sub.id)
+            busy = self._task is not None and not self._task.done()
+            start_goal_turn(
+                self.state, sub.id, busy=busy, settings=self._turn_settings, start=self._start
+            )
         else:
             kind = getattr(op, "TAG", None) or getattr(op, "type", "unknown")
             self.emit(sub.id, ErrorEvent(f"unsupported operation: {kind}"))
@@ -585,27 +588,3 @@ class Session:
         if self.state.telemetry is not None:
             self.state.telemetry.close()
         self.emit(sub_id, ShutdownComplete())
-
-
-def _tool_hook(config: Config, session_id: str, transcript_path: str | None) -> Any:
-    from codex.tools.hooks import hook_from_config
-
-    return hook_from_config(
-        config, session_id=session_id, transcript_path=transcript_path, cwd=str(config.cwd)
-    )
-
-
-def _mcp_manager(config: Config) -> Any:
-    """The `[mcp_servers]` manager, or None (then codex.mcp_client is never imported)."""
-    from codex.core.mcp_servers import mcp_manager
-
-    return mcp_manager(config)
-
-
-def _custom_tools(config: Config) -> dict[str, Any]:
-    """`[custom_tools.<name>]` by API name; a bad table raises CodexError (lazy: only if set)."""
-    if not getattr(config, "custom_tools", None):
-        return {}
-    from codex.tools.custom import load_custom_tools
-
-    return load_custom_tools(config)

@@ -33,7 +33,7 @@ from codex.client.events import (
 )
 from codex.core import checkpoints, turn_metadata
 from codex.core.compact import compact
-from codex.core.goals.turn import request_began, tool_done, turn_began, turn_ended
+from codex.core.goals.hooks import request_began, tool_done, turn_began, turn_ended
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
     AgentMessage,
