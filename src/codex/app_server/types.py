@@ -588,21 +588,10 @@ SERVER_REQUESTS: dict[str, tuple[type, type]] = {
     "item/fileChange/requestApproval": (FileChangeRequestApprovalParams, ApprovalResponse),
 }
 
-from codex.app_server import types_local  # noqa: E402  (its types build on the ones above)
+# The shapes of later method families, each in a module of its own (they build on the above).
+from codex.app_server import types_goals, types_local, types_skills, types_user_input  # noqa: E402
 
-REQUESTS.update(types_local.REQUESTS)
-NOTIFICATIONS.update(types_local.NOTIFICATIONS)
-
-from codex.app_server import types_skills  # noqa: E402
-
-REQUESTS.update(types_skills.REQUESTS)
-NOTIFICATIONS.update(types_skills.NOTIFICATIONS)
-
-from codex.app_server import types_goals  # noqa: E402
-
-REQUESTS.update(types_goals.REQUESTS)
-NOTIFICATIONS.update(types_goals.NOTIFICATIONS)
-
-from codex.app_server import types_user_input  # noqa: E402
-
-SERVER_REQUESTS.update(types_user_input.SERVER_REQUESTS)
+for _family in (types_local, types_skills, types_goals, types_user_input):
+    REQUESTS.update(getattr(_family, "REQUESTS", {}))
+    NOTIFICATIONS.update(getattr(_family, "NOTIFICATIONS", {}))
+    SERVER_REQUESTS.update(getattr(_family, "SERVER_REQUESTS", {}))
