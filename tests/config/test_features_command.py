@@ -4,6 +4,7 @@ config.toml in place, keeping what they do not touch, and refuse unknown names u
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.support.codex_cli import RunCodex
@@ -14,7 +15,8 @@ from codex.config.features import FEATURE_DEFAULTS, FEATURE_STAGES
 def listing(run_codex: RunCodex, home: Path, *args: str) -> dict[str, tuple[str, str]]:
     res = run_codex("--config-home", str(home), "features", "list", *args)
     assert res.returncode == 0, res.stderr
-    rows = [line.split() for line in res.stdout.splitlines()]
+    # Columns are padded with two spaces or more; a stage may be two words ("under development").
+    rows = [re.split(r"\s{2,}", line.strip()) for line in res.stdout.splitlines()]
     assert all(len(row) == 3 for row in rows), res.stdout
     return {name: (stage, state) for name, stage, state in rows}
 
