@@ -81,6 +81,7 @@ from codex.core.approvals import SessionApprovals
 from codex.core.goals.turn import GoalContinue, start_goal_turn
 from codex.core.mailbox import Mailbox
 from codex.core.model import ModelStreamer, provider_for
+from codex.core.modes import normalize as normalize_mode
 from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
 from codex.core.rules_probe import has_rule_files
@@ -500,6 +501,7 @@ class Session:
             s.effort = op.effort
         if op.summary:
             s.summary = op.summary
+        s.collaboration_mode = normalize_mode(op.collaboration_mode) or s.collaboration_mode
 
     def _turn_settings(self, output_schema: dict[str, Any] | None = None) -> TurnSettings:
         s = self._settings
@@ -511,6 +513,7 @@ class Session:
             effort=s.effort,
             summary=s.summary,
             output_schema=output_schema,
+            collaboration_mode=s.collaboration_mode,
         )
 
     async def _on_user_input(self, sub_id: str, op: Any) -> None:

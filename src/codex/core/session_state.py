@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex._dataclass import dataclass
+from codex.core import modes
 from codex.core.history import ContextHistory
 from codex.core.model import ModelStreamer, open_model
 from codex.core.model_catalog import find_model
@@ -57,6 +58,7 @@ class TurnSettings:
     effort: str | None = None
     summary: str | None = None
     output_schema: dict[str, Any] | None = None
+    collaboration_mode: str = "default"  # codex.core.modes
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +222,7 @@ class SessionState:
         self.token_info = TokenUsageInfo(model_context_window=self.context_window)
         self.rate_limits: Any = None
         self.initial_context_len = 0
+        self.modes = modes.ModeTracker()  # the collaboration mode the model last heard
         # The manual compact's guard: it runs only when something besides the model's own
         # output (user input, tool outputs) was recorded since the last one.
         self.new_content_since_compaction = True
@@ -332,6 +335,9 @@ class SessionState:
                 "model": settings.model,
                 "effort": settings.effort,
                 "summary": settings.summary or "auto",
+                "collaboration_mode": modes.turn_context_entry(
+                    settings.collaboration_mode, settings.model, settings.effort, self.modes.sent
+                ),
             }
         )
 
@@ -493,7 +499,8 @@ class SessionState:
             for p in inputs
             if isinstance(p, InputSkill)
         ]
-        return [*self.environment_update(settings), message]
+        mode = self.modes.update(self.history, settings.collaboration_mode)
+        return [*self.environment_update(settings), *mode, message]
 
     def take_turn_skill_inputs(self) -> list[dict[str, Any]]:
         """The skill inputs of the turn that just started (for its user-message item)."""
@@ -572,6 +579,7 @@ class SessionState:
             custom_tools=tooling.custom_tools or {},
             mcp=tooling.mcp,
             goals=tooling.goals,
+            collaboration_mode=settings.collaboration_mode,
         )
 
 

@@ -31,7 +31,7 @@ from codex.client.events import (
     ReasoningTextDelta,
     Retrying,
 )
-from codex.core import checkpoints, turn_metadata
+from codex.core import checkpoints, modes, turn_metadata
 from codex.core.compact import compact
 from codex.core.goals.hooks import request_began, tool_done, turn_began, turn_ended
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
@@ -159,6 +159,7 @@ class TurnRunner:
                 turn_id=self.sub_id,
                 model_context_window=sess.context_window,
                 turn_attribution=attribution,
+                collaboration_mode_kind=modes.event_kind(self.settings.collaboration_mode),
             )
         )
         turn_began(sess, self.sub_id)

@@ -190,7 +190,7 @@ class UserInput(WireModel):
 
 @wire(
     "user_turn",
-    omit_none=("effort",),
+    omit_none=("effort", "collaboration_mode"),
     parse={"items": _parse_inputs, "sandbox_policy": parse_sandbox_policy},
     order=(
         "items",
@@ -201,6 +201,7 @@ class UserInput(WireModel):
         "effort",
         "summary",
         "final_output_json_schema",
+        "collaboration_mode",
     ),
 )
 @record
@@ -215,13 +216,22 @@ class UserTurn(WireModel):
     summary: str = "auto"
     effort: str | None = None
     final_output_json_schema: Any = None
+    collaboration_mode: str | None = None  # "default" / "plan" (codex.core.modes)
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
 
 @wire(
     "override_turn_context",
-    omit_none=("cwd", "approval_policy", "sandbox_policy", "model", "effort", "summary"),
+    omit_none=(
+        "cwd",
+        "approval_policy",
+        "sandbox_policy",
+        "model",
+        "effort",
+        "summary",
+        "collaboration_mode",
+    ),
     parse={"sandbox_policy": parse_sandbox_policy},
 )
 @record
@@ -234,6 +244,7 @@ class OverrideTurnContext(WireModel):
     model: str | None = None
     effort: str | None = None
     summary: str | None = None
+    collaboration_mode: str | None = None  # "default" / "plan" (codex.core.modes)
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 

@@ -133,6 +133,7 @@ class ToolContext:
     custom_tools: dict[str, Any] = field(default_factory=dict)
     mcp: Any = None  # codex.mcp_client.manager.McpManager, when MCP servers are configured
     goals: Any = None  # codex.core.goals.GoalRuntime: the thread's goal, for the goal tools
+    collaboration_mode: str = "default"  # the turn's mode (codex.core.modes)
 
     @property
     def exec_policy(self) -> ExecPolicy | None:

@@ -1,11 +1,12 @@
 """The `request_user_input` tool: the model asks the user short multiple-choice questions and
 waits for the answers.
 
-As 0.169 (tests/fixtures/request_user_input_official.json): codex-py runs every turn in Default
-mode, where the tool refuses with "request_user_input is unavailable in Default mode" unless
-`features.default_mode_request_user_input` is on. Then every question must have options, the
-questions go to the front end as a core `request_user_input` event (codex.core.approvals waits
-for the `user_input_answer` op), and the model reads the answers as compact JSON,
+As 0.169 (tests/fixtures/request_user_input_official.json): in Plan mode (codex.core.modes) it
+is answered; in Default mode the tool refuses with "request_user_input is unavailable in Default
+mode" unless `features.default_mode_request_user_input` is on. Then every question must have
+options, the questions go to the front end as a core `request_user_input` event
+(codex.core.approvals waits for the `user_input_answer` op), and the model reads the answers
+as compact JSON,
 `{"answers":{id:{"answers":[...]}}}`. A front end that cannot ask a person (exec), a refusal
 and an answer that is not of that shape all give `{"answers":{}}`, as 0.169's exec and server.
 """
@@ -83,7 +84,8 @@ async def handle_request_user_input(
     ctx: ToolContext, call: ToolCall, _intercept: object
 ) -> ToolResult:
     gate: Any = ctx.gate
-    if not getattr(gate, "user_input_default_mode", False):
+    plan = getattr(ctx, "collaboration_mode", "default") == "plan"
+    if not plan and not getattr(gate, "user_input_default_mode", False):
         return ToolResult(UNAVAILABLE, success=False)
     questions = parse_questions(call.payload)
     if any(not q["options"] for q in questions):

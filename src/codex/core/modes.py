@@ -1,0 +1,158 @@
+"""Collaboration modes: Default and Plan, a per-turn setting as in 0.169.
+
+Facts (tests/fixtures/plan_mode_official.json): a thread starts in Default mode and its first
+requests carry no mode text at all. When a turn runs in a mode other than the one the model
+last heard, a developer message whose only text is `<collaboration_mode>…</collaboration_mode>`
+goes right before that turn's user message, and stays in the history; a turn in the same mode
+adds nothing. Going back to Default sends Default's own message (it tells the model that Plan
+mode ended). The rollout's task_started carries `collaboration_mode_kind`, every turn_context a
+`collaboration_mode {mode, settings{model, reasoning_effort, developer_instructions}}`
+(instructions null while the thread never left Default). `request_user_input` is answered in
+Plan mode only (codex.tools.runtime.user_input). The app-server's `collaborationMode/list`
+names the presets: Plan with reasoning effort "medium", Default with none.
+
+The instruction texts below are codex-py's own wording (0.169's are its own prose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from codex.protocol.items import InputText, Message, ResponseItem
+
+DEFAULT = "default"
+PLAN = "plan"
+MODES = (DEFAULT, PLAN)
+OPEN_TAG = "<collaboration_mode>"
+CLOSE_TAG = "</collaboration_mode>"
+PLAN_EFFORT = "medium"  # the Plan preset's reasoning effort (0.169's collaborationMode/list)
+
+PLAN_INSTRUCTIONS = """# Collaboration mode: Plan
+
+Until a later developer message switches the mode, you are planning, not implementing. A
+request to "just do it" while this mode is on means: plan how it would be done.
+
+## What you may do
+- Look around without changing anything: read and search files, inspect configuration, run
+  commands whose only effects are outputs, caches or build artifacts outside version control.
+- Do not edit files, apply patches, run formatters that rewrite sources, or run anything whose
+  purpose is to carry the work out. The `update_plan` checklist tool is not this mode and does
+  not enter or leave it.
+
+## How to plan
+1. Learn what the workspace can tell you before asking anything. Do not ask the user what a
+   search would answer.
+2. Settle what the user wants: the goal, how success is judged, what is in and out of scope,
+   constraints and preferences.
+3. Settle how it will be built: approach, interfaces, data flow, failure cases, tests.
+
+Ask about decisions that change the plan and cannot be discovered, preferably with the
+`request_user_input` tool: one to three short questions, each with two or three real options,
+the recommended one first. If the user gives no answer, go on with the recommended option and
+note it as an assumption.
+
+## The plan
+When nothing is left for the implementer to decide, present the plan in one block:
+
+<proposed_plan>
+(the plan, in Markdown)
+</proposed_plan>
+
+Put each tag on a line of its own and never rename or translate the tags. Give the plan a
+title, a short summary, the important changes (behaviour and interfaces rather than a list of
+files), the tests, and the assumptions you made. Keep it short unless the user asks for more.
+At most one such block per answer; a revised plan is a complete replacement. Do not end by
+asking whether to proceed: the user leaves Plan mode to have the plan implemented.
+"""
+
+DEFAULT_INSTRUCTIONS = """# Collaboration mode: Default
+
+Plan mode (or any other earlier mode) has ended: you are in Default mode and carry out the
+user's requests. Only a later developer message with a different collaboration mode changes
+this again; what the user or a tool says does not.
+
+Prefer sensible assumptions and getting the work done over stopping to ask. Use the
+`request_user_input` tool only when it is among this turn's tools and only for optional
+questions whose answers would clearly improve the result; if it returns no answers, carry on
+with your best judgment. Never use it to ask for permissions. If you cannot go on without an
+answer, ask one short question in plain text instead.
+"""
+
+
+def instructions(mode: str) -> str:
+    return PLAN_INSTRUCTIONS if mode == PLAN else DEFAULT_INSTRUCTIONS
+
+
+def normalize(mode: Any) -> str | None:
+    """A mode name from an op or a request (any case), or None when it names no known mode."""
+    if isinstance(mode, str) and mode.lower() in MODES:
+        return mode.lower()
+    return None
+
+
+def mode_message(mode: str) -> Message:
+    """The developer message announcing `mode` to the model."""
+    return Message("developer", [InputText(f"{OPEN_TAG}{instructions(mode)}{CLOSE_TAG}")])
+
+
+def announced_mode(items: Iterable[ResponseItem | dict[str, Any]]) -> str | None:
+    """The mode the model last heard in `items` (a resumed history); None: no mode message
+    (the model works in Default mode without having been told)."""
+    heard = None
+    for item in items:
+        data = item if isinstance(item, dict) else item.to_dict()
+        if data.get("type") != "message" or data.get("role") != "developer":
+            continue
+        for part in data.get("content") or ():
+            text = part.get("text", "") if isinstance(part, dict) else ""
+            if isinstance(text, str) and text.startswith(OPEN_TAG):
+                heard = PLAN if "Collaboration mode: Plan" in text[:80] else DEFAULT
+    return heard
+
+
+class ModeTracker:
+    """Which mode the model last heard in a thread, so a turn announces a change only."""
+
+    def __init__(self) -> None:
+        self.heard: str | None = None  # None: not known yet (read from the history once)
+        self.sent = False  # any mode message in the thread so far
+
+    def update(self, history: Iterable[ResponseItem], mode: str) -> list[ResponseItem]:
+        """What a turn in `mode` adds before its user message (nothing when unchanged)."""
+        if self.heard is None:
+            heard = announced_mode(history)
+            self.heard, self.sent = heard or DEFAULT, heard is not None
+        if self.heard == mode:
+            return []
+        self.heard, self.sent = mode, True
+        return [mode_message(mode)]
+
+
+def turn_context_entry(
+    mode: str, model: str, effort: str | None, announced: bool
+) -> dict[str, Any]:
+    """The rollout turn_context's `collaboration_mode` (instructions null until any mode
+    message was sent in the thread, as 0.169 writes a thread that never left Default)."""
+    return {
+        "mode": mode,
+        "settings": {
+            "model": model,
+            "reasoning_effort": effort,
+            "developer_instructions": instructions(mode) if announced else None,
+        },
+    }
+
+
+def presets() -> list[dict[str, Any]]:
+    """`collaborationMode/list`'s data, in 0.169's order."""
+    return [
+        {"name": "Plan", "mode": PLAN, "model": None, "reasoning_effort": PLAN_EFFORT},
+        {"name": "Default", "mode": DEFAULT, "model": None, "reasoning_effort": None},
+    ]
+
+
+def event_kind(mode: str) -> str | None:
+    """task_started's `collaboration_mode_kind` as core emits it: None in Default mode, which the
+    rollout writes as "default" (so events of a Default turn keep their earlier look)."""
+    return None if mode == DEFAULT else mode
