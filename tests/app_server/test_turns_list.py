@@ -23,14 +23,9 @@ def _official() -> dict[str, Any]:
 
 
 OFFICIAL = _official()
-# 0.169 lists a fork's turns through its lineage (the parent's turns up to the fork, read from
-# the parent's rollout, then its own); our fork rollout copies the parent's history as plain
-# response items with no turn markers and no record of the parent, so a fork lists its own
-# turns only. Left for the rollout owners; the own-turns part is checked below.
-KNOWN_GAPS = {"fork"}
 
 
-@pytest.mark.parametrize("name", sorted(set(OFFICIAL) - KNOWN_GAPS))
+@pytest.mark.parametrize("name", sorted(OFFICIAL))
 def test_turns_list_matches_the_official_facts(facts: dict[str, Any], name: str) -> None:
     assert facts[name] == OFFICIAL[name]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from codex.app_server import errors
 from codex.app_server.framing import Followed
 from codex.app_server.items import turns_from_rollout
+from codex.app_server.lineage import Finder, finder, first_user_text, forked_from, lineage_turns
 from codex.app_server.listing import list_threads, summary_thread
 from codex.app_server.live import LiveThread
 from codex.app_server.notifications import note
@@ -141,16 +142,16 @@ async def _open(
                 config,
                 front_end=front_end,
                 ephemeral=ephemeral,
-                fork=(str(uuid.uuid4()), list(history)),
+                fork=(str(uuid.uuid4()), list(history), path),
             )
-            turns = _recorded_turns(source_id, path)
+            turns = _recorded_turns(source_id, path, find=finder(server))
         else:
             session = await server.manager.open(
                 config, front_end=front_end, resume=resume, ephemeral=ephemeral
             )
             if resume is not None:
                 stats: dict[str, int] = {}
-                turns = _recorded_turns(session.conversation_id, resume, stats)
+                turns = _recorded_turns(session.conversation_id, resume, stats, find=finder(server))
                 started = stats.get("started", len(turns))
     except CodexError as exc:
         raise errors.invalid_request(str(exc)) from None
@@ -172,7 +173,7 @@ async def _open(
         originator=originator,
         ephemeral=ephemeral,
         turn_count=started,
-        forked_from=fork_of[0] if fork_of else None,
+        forked_from=fork_of[0] if fork_of else forked_from(resume),
         name=server.names.get(fork_of[0] if fork_of else session.conversation_id),
         preview=preview,
     )
@@ -192,12 +193,20 @@ async def _open(
 
 
 def _recorded_turns(
-    thread_id: str, path: Path, stats: dict[str, int] | None = None
+    thread_id: str,
+    path: Path,
+    stats: dict[str, int] | None = None,
+    *,
+    find: Finder | None = None,
 ) -> list[dict[str, Any]]:
+    """The thread's recorded turns; with `find`, through its fork lineage (a fork lists its
+    parent's turns first, as 0.169: codex.app_server.lineage)."""
     from codex.core.threads import recorded_events
 
     if not path.exists():
         return []  # a loaded thread's file is made by its first turn (as 0.169): none yet
+    if find is not None:
+        return lineage_turns(thread_id, path, find, stats)
     return turns_from_rollout(thread_id, recorded_events(path), stats)
 
 
@@ -283,7 +292,11 @@ async def thread_read(server: AppServer, conn: Connection, p: dict[str, Any]) ->
                 # then refuses the read.
                 live.session.recorder.materialize()
                 raise errors.RpcError(errors.METHOD_NOT_FOUND, "list_turns is not supported yet")
-            turns = _recorded_turns(thread_id, Path(live.path)) if live.path else []
+            turns = (
+                _recorded_turns(thread_id, Path(live.path), find=finder(server))
+                if live.path
+                else []
+            )
         return {"thread": live.thread(turns)}
     from codex.protocol.ids import is_uuid
 
@@ -297,8 +310,15 @@ async def thread_read(server: AppServer, conn: Connection, p: dict[str, Any]) ->
     if summary is None:
         raise errors.invalid_request(f"thread not loaded: {thread_id}")
     thread = _summary_thread(server, summary)
-    if include:
-        thread["turns"] = _recorded_turns(thread_id, path)
+    # thread/read names a fork's parent (thread/list does not) and previews the lineage's
+    # first message, as 0.169 (the fork's own file starts after it).
+    thread["forkedFromId"] = parent = forked_from(path)
+    if include or parent:
+        turns = _recorded_turns(thread_id, path, find=finder(server))
+        if parent:
+            thread["preview"] = first_user_text(turns) or thread["preview"]
+        if include:
+            thread["turns"] = turns
     return {"thread": thread}
 
 

@@ -144,7 +144,9 @@ async def thread_turns_list(server: AppServer, conn: Connection, p: dict[str, An
     anchor = parse_cursor(raw_cursor, thread_id) if raw_cursor is not None else None
     size = DEFAULT_PAGE if limit is None else max(1, limit)  # 0.169 answers limit 0 with one
 
-    rows = positioned_turns(thread_id, path) if path.exists() else []
+    from codex.app_server.lineage import finder, lineage_rows  # a fork: its parent's turns first
+
+    rows = lineage_rows(thread_id, path, finder(server)) if path.exists() else []
     for _, turn in rows[-1:]:
         # The rollout cannot tell a turn still running from one cut off (it reads as
         # interrupted); the live thread can.

@@ -38,7 +38,7 @@ class ConversationManager:
         add_dirs: Sequence[Path] = (),
         local: LocalModel | None = None,
         front_end: FrontEnd | None = None,
-        fork: tuple[str, Iterable[Any]] | None = None,
+        fork: tuple[Any, ...] | None = None,
     ) -> Session:
         """Open a thread as `open_session` does and keep it until `remove` / `close_all`."""
         from codex.core.open import start_session

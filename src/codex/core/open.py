@@ -15,7 +15,7 @@ resume warnings (emitted as `warning` events right after `session_configured`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +60,7 @@ def start_session(
     add_dirs: Sequence[Path],
     local: LocalModel | None,
     *,
-    fork: tuple[str, Iterable[Any]] | None = None,
+    fork: tuple[Any, ...] | None = None,
 ) -> Session:
     """The not yet started Session of `open_session` (what a local model needs kept alive is
     entered on `stack`). `fork`: (conversation id, history) to continue in a new rollout

@@ -16,6 +16,10 @@ import orjson
 
 from codex._dataclass import dataclass
 
+# What `prepare(fork=...)` takes: (conversation id, history), and for a fork of a recorded
+# thread the rollout that history came from (its lineage goes into session_meta).
+Fork = tuple[str, Iterable[Any]] | tuple[str, Iterable[Any], Path]
+
 if TYPE_CHECKING:
     from codex.config import Config
     from codex.core.prompt import UserInstructions
@@ -87,13 +91,14 @@ def prepare(
     resume_path: Path | None,
     originator: str,
     source: str,
-    fork: tuple[str, Iterable[Any]] | None = None,
+    fork: Fork | None = None,
 ) -> SessionSetup:
     """The policy, recorder, history and usage for a new session, or for continuing the
     rollout at `resume_path`. `originator` is the front end's default (`resolve_originator`
     may replace it); `source` is what `session_meta` records (`exec`, `cli`, `vscode`, ...).
     `fork`: (conversation id, history) of a thread held in memory, continued in a new rollout
-    that starts with that history (so it can be resumed from the file later)."""
+    that starts with that history (so it can be resumed from the file later); a third item,
+    the rollout the history came from, makes the new one a fork of that thread on record."""
     from codex.core.git_info import git_info
     from codex.protocol.originator import resolve_originator
     from codex.rollout import RolloutRecorder, SessionMetaParams, new_conversation_id
@@ -125,11 +130,16 @@ def prepare(
             warnings=warnings,
         )
     history = None
+    lineage: dict[str, Any] = {}
     if fork is not None:
         from codex.protocol.items import parse_item
 
         conversation_id = fork[0]
         history = [parse_item(i) if isinstance(i, dict) else i for i in fork[1]]
+        if len(fork) > 2:  # a fork of a recorded thread: its session_meta names the parent
+            from codex.core.lineage import fork_lineage
+
+            lineage = fork_lineage(Path(fork[2]))
     else:
         conversation_id = new_conversation_id()
     recorder = None
@@ -160,6 +170,7 @@ def prepare(
             instructions=instructions.text,
             base_instructions=config.instructions or BASE_INSTRUCTIONS,
             git=git_info(cwd, seen=seen),
+            lineage=lineage,
         )
         recorder = RolloutRecorder.create(config.codex_home, meta, conversation_id=conversation_id)
         if fork is not None:

@@ -101,6 +101,9 @@ class SessionMetaParams:
     base_instructions: str | None = None  # model base instructions (0.169 stores them here)
     git: Mapping[str, str] | None = None  # {commit_hash?, branch?, repository_url?}
     extra: Mapping[str, Any] = field(default_factory=dict)  # further fields, written as given
+    # A fork's `forked_from_id` / `forked_from_ordinal_exclusive` (codex.core.lineage), written
+    # right after `id` as 0.169 writes them; empty for a thread that is not a fork.
+    lineage: Mapping[str, Any] = field(default_factory=dict)
 
     def payload(self, conversation_id: str, timestamp: str) -> dict[str, Any]:
         # Key order and the session_id / runtime_workspace_roots / thread_source fields as
@@ -108,6 +111,7 @@ class SessionMetaParams:
         meta: dict[str, Any] = {
             "session_id": conversation_id,
             "id": conversation_id,
+            **self.lineage,
             "timestamp": timestamp,
             "cwd": self.cwd,
             "runtime_workspace_roots": [self.cwd],

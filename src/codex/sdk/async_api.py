@@ -12,7 +12,7 @@ import asyncio
 import inspect
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,7 +186,7 @@ class AsyncCodex:
         *,
         resume: Any = None,
         ephemeral: bool = False,
-        fork: tuple[str, Iterable[Any]] | None = None,
+        fork: tuple[Any, ...] | None = None,
     ) -> AsyncThread:
         slot = await self._open_slot(config, resume=resume, ephemeral=ephemeral, fork=fork)
         return self._adopt(slot)
@@ -207,7 +207,7 @@ class AsyncCodex:
         *,
         resume: Any = None,
         ephemeral: bool = False,
-        fork: tuple[str, Iterable[Any]] | None = None,
+        fork: tuple[Any, ...] | None = None,
     ) -> SessionSlot:
         """A started core session, shut down when its thread is dropped or this client closes
         (or earlier by its thread: a rollback closes it and opens the thread again)."""
@@ -383,7 +383,7 @@ class AsyncCodex:
             developer_instructions=developer_instructions,
         )
         loaded = self._load_config(cwd=cwd, overrides=overrides)
-        fork = (str(uuid.uuid4()), history)
+        fork = (str(uuid.uuid4()), history, path)  # the path: session_meta names the parent
         thread = await self._open(loaded, ephemeral=bool(ephemeral), fork=fork)
         thread._forked_from = self._forks[thread.id] = thread_id  # kept if it is reopened
         name = saved.read_name(home, thread_id)

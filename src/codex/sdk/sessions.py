@@ -27,7 +27,6 @@ import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ class SessionSlot:
         *,
         resume: Any = None,
         ephemeral: bool = False,
-        fork: tuple[str, Iterable[Any]] | None = None,
+        fork: tuple[Any, ...] | None = None,
     ) -> SessionSlot:
         """A started session (session_configured emitted): new, resumed (`resume`: a Resume
         or a rollout path) or forked (`fork`: the new id and the history it continues)."""

@@ -61,6 +61,7 @@ class CodexApp(App[int]):
         Binding("ctrl+c", "ctrl_c", show=False, priority=True),
         Binding("ctrl+d", "ctrl_d", show=False, priority=True),
         Binding("escape", "interrupt", show=False),
+        Binding("shift+tab", "cycle_mode", show=False, priority=True),  # codex.tui.modes
     ]
 
     def __init__(self, options: LaunchOptions) -> None:
@@ -306,6 +307,11 @@ class CodexApp(App[int]):
                     self._paint()
                     self.push_screen(ApprovalScreen(msg), self._answer_for(msg))
                     continue
+                if tag == "agent_message":  # a proposed plan is a cell of its own
+                    from codex.tui.modes import on_agent_message
+
+                    if (msg := on_agent_message(self, msg)) is None:
+                        continue
                 self.mapper.feed(msg)
                 self.mark_dirty()
                 if tag == "session_configured":
@@ -326,6 +332,9 @@ class CodexApp(App[int]):
                 elif tag == "session_configured" and self.queued:
                     await self._after_turn()  # typed before the session was ready
                 if tag in ("task_complete", "turn_complete", "turn_aborted"):
+                    from codex.tui.modes import after_turn
+
+                    after_turn(self)  # "Implement this plan?"
                     await self._after_turn()
         self.session = None
 
@@ -355,7 +364,7 @@ class CodexApp(App[int]):
         manager = ConversationManager(front_end)
         try:
             session = await manager.open(
-                opts.config, add_dirs=opts.add_dirs, fork=(str(uuid.uuid4()), history)
+                opts.config, add_dirs=opts.add_dirs, fork=(str(uuid.uuid4()), history, path)
             )
             if hook is not None:
                 hook.after(self, session)
@@ -539,6 +548,11 @@ class CodexApp(App[int]):
                 await self._send(text, images)
             return
         await self.send_text(text)
+
+    async def action_cycle_mode(self) -> None:
+        from codex.tui.modes import cycle
+
+        await cycle(self)
 
     async def action_interrupt(self) -> None:
         if self.session is not None and self.mapper.status.running:
