@@ -262,7 +262,7 @@ async def test_slash_popup_filters_and_tab_completes(make_app: Callable[..., Any
 
         await type_text(pilot, "/ex")
         popup = app.query_one(Popup)
-        assert [value for value, _ in popup.items] == ["/export", "/exit"]
+        assert [value for value, _ in popup.items] == ["/export", "/exit", "/experimental"]
         await pilot.press("tab")
         assert app.query_one(Composer).text == "/export "
         assert popup.items == []

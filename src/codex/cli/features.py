@@ -56,7 +56,7 @@ def _set(ctx: CliContext, name: str, *, on: bool) -> int:
     """As 0.169: enable writes `true`; disable writes `false`, or drops the key of a feature
     that is off by default."""
     from codex.config.edits import ConfigEdits
-    from codex.config.features import FEATURE_DEFAULTS, canonical_feature
+    from codex.config.features import canonical_feature, set_feature
 
     if ctx.profile is not None:
         raise CodexError(
@@ -67,11 +67,7 @@ def _set(ctx: CliContext, name: str, *, on: bool) -> int:
     if feature is None:
         raise CodexError(f"unknown feature flag: {name} (`codex features list` lists them)")
     edits = ConfigEdits.for_overrides(ctx.overrides())
-    key = ("features", feature)
-    if on or FEATURE_DEFAULTS[feature]:
-        edits.set(key, on)
-    else:
-        edits.remove(key)
+    set_feature(edits, feature, on=on)
     edits.apply()
     sys.stdout.write(f"{'Enabled' if on else 'Disabled'} feature `{feature}` in config.toml.\n")
     return 0

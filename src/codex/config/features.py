@@ -177,10 +177,23 @@ def resolve_features(
     return values, origins
 
 
+def set_feature(edits: Any, feature: str, *, on: bool) -> None:
+    """Stage turning `feature` (a canonical name) on or off in `edits` (a
+    codex.config.edits.ConfigEdits), as 0.169's `codex features enable|disable` and its TUI's
+    /experimental both do: on writes `[features] NAME = true`; off writes `false`, or drops the
+    key of a feature that is off by default (so the file says only what differs)."""
+    key = ("features", feature)
+    if on or FEATURE_DEFAULTS[feature]:
+        edits.set(key, on)
+    else:
+        edits.remove(key)
+
+
 __all__ = [
     "FEATURE_DEFAULTS",
     "FEATURE_STAGES",
     "Features",
     "canonical_feature",
     "resolve_features",
+    "set_feature",
 ]

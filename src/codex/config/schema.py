@@ -362,6 +362,7 @@ class Tui(Table):
     notifications: bool | list[str] = True
     animations: bool = True
     terminal_title: list[str] | None = None  # the TUI's /title items (None: its default)
+    status_line: list[str] | None = None  # the TUI's /statusline items (None: its own line)
 
 
 _OTLP_PROTOCOLS = ("binary", "json")  # OTLP/HTTP's two encodings; 0.169 refuses anything else

@@ -55,6 +55,9 @@ class Status:
     last_input_tokens: int = 0
     running: bool = False
     thread_name: str = ""  # /rename (codex.tui.thread_cmds)
+    mode: str = ""  # the collaboration mode (codex.tui.modes)
+    total_input_tokens: int = 0  # (the /statusline items, codex.tui.statusline_cmd)
+    total_output_tokens: int = 0
 
     def context_left(self) -> int | None:
         """Percent of the context window left (as upstream: from the last request's input)."""
@@ -252,6 +255,8 @@ class Mapper:
             return
         self.status.tokens_used = info.total_token_usage.total_tokens
         self.status.last_input_tokens = info.last_token_usage.input_tokens
+        self.status.total_input_tokens = info.total_token_usage.input_tokens
+        self.status.total_output_tokens = info.total_token_usage.output_tokens
         if info.model_context_window:
             self.status.context_window = info.model_context_window
 

@@ -31,6 +31,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fork", "fork the current chat"),
     ("init", "create an AGENTS.md file with instructions for Codex"),
     ("compact", "summarize conversation to prevent hitting the context limit"),
+    ("plan", "switch to Plan mode"),
     ("goal", "set or view the goal for a long-running task"),
     ("diff", "show git diff (including untracked files)"),
     ("mention", "mention a file"),
@@ -39,6 +40,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("cd", "change the current working directory"),
     ("pwd", "show the current working directory"),
     ("title", "configure which items appear in the terminal title"),
+    ("statusline", "configure which items appear in the status line"),
+    ("experimental", "toggle experimental features"),
     ("mcp", "list configured MCP tools"),
     ("copy", "copy the last response or part of it"),
     ("export", "export the conversation: /export [md|json|html] [FILE]"),
@@ -127,6 +130,12 @@ async def _cmd_skills(app: CodexApp, rest: str) -> None:
     from codex.tui.skills import open_skills_menu
 
     open_skills_menu(app)
+
+
+async def _cmd_plan(app: CodexApp, rest: str) -> None:
+    from codex.tui.modes import PLAN, set_mode
+
+    await set_mode(app, PLAN)
 
 
 async def _cmd_goal(app: CodexApp, rest: str) -> None:
@@ -405,3 +414,16 @@ async def _cmd_title(app: CodexApp, rest: str) -> None:
     from codex.tui.title import open_title
 
     open_title(app)
+
+
+# Settings pages (codex.tui.experimental_cmd, codex.tui.statusline_cmd).
+async def _cmd_experimental(app: CodexApp, rest: str) -> None:
+    from codex.tui.experimental_cmd import open_experimental
+
+    open_experimental(app)
+
+
+async def _cmd_statusline(app: CodexApp, rest: str) -> None:
+    from codex.tui.statusline_cmd import open_statusline
+
+    open_statusline(app)

@@ -403,7 +403,13 @@ class StatusLine(Static):
             parts.append(f"{status.tokens_used:,} tokens")
         if left is not None:
             parts.append(f"{left}% left")
+        from codex.tui.statusline_cmd import configured_parts  # ([tui] status_line, /statusline)
+
+        custom = configured_parts(self, status)
+        parts = parts if custom is None else custom
         footer = hint or ("Working · esc to interrupt" if status.running else "? for shortcuts")
+        if status.mode == "plan" and not hint:
+            footer += "   Plan mode (shift+tab to cycle)"  # codex.tui.modes
         shown = (" · ".join(parts), footer)
         if shown == self._shown:
             return  # an update re-lays out the screen: only when the line changed
