@@ -31,6 +31,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fork", "fork the current chat"),
     ("init", "create an AGENTS.md file with instructions for Codex"),
     ("compact", "summarize conversation to prevent hitting the context limit"),
+    ("plan", "switch to Plan mode"),
     ("goal", "set or view the goal for a long-running task"),
     ("diff", "show git diff (including untracked files)"),
     ("mention", "mention a file"),
@@ -129,6 +130,12 @@ async def _cmd_skills(app: CodexApp, rest: str) -> None:
     from codex.tui.skills import open_skills_menu
 
     open_skills_menu(app)
+
+
+async def _cmd_plan(app: CodexApp, rest: str) -> None:
+    from codex.tui.modes import PLAN, set_mode
+
+    await set_mode(app, PLAN)
 
 
 async def _cmd_goal(app: CodexApp, rest: str) -> None:

@@ -408,6 +408,8 @@ class StatusLine(Static):
         custom = configured_parts(self, status)
         parts = parts if custom is None else custom
         footer = hint or ("Working · esc to interrupt" if status.running else "? for shortcuts")
+        if status.mode == "plan" and not hint:
+            footer += "   Plan mode (shift+tab to cycle)"  # codex.tui.modes
         shown = (" · ".join(parts), footer)
         if shown == self._shown:
             return  # an update re-lays out the screen: only when the line changed
