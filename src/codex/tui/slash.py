@@ -42,6 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("title", "configure which items appear in the terminal title"),
     ("statusline", "configure which items appear in the status line"),
     ("experimental", "toggle experimental features"),
+    ("hooks", "view lifecycle hooks"),
     ("mcp", "list configured MCP tools"),
     ("copy", "copy the last response or part of it"),
     ("export", "export the conversation: /export [md|json|html] [FILE]"),
@@ -427,3 +428,9 @@ async def _cmd_statusline(app: CodexApp, rest: str) -> None:
     from codex.tui.statusline_cmd import open_statusline
 
     open_statusline(app)
+
+
+async def _cmd_hooks(app: CodexApp, rest: str) -> None:
+    from codex.tui.hooks_cmd import open_hooks
+
+    open_hooks(app)
