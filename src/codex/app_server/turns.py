@@ -83,9 +83,11 @@ def sandbox_policy(value: dict[str, Any]) -> Any:
 
 
 async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    from codex.app_server.modes import turn_mode
     from codex.protocol.ops import UserInput, UserTurn
 
     live = server.thread(p)
+    mode, mode_settings = turn_mode(conn, p)  # experimental `collaborationMode`
     items = user_input(array(p, "input") or [])
     parts, content = core_inputs(items)
     if live.review_task is not None:
@@ -109,10 +111,13 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
         cwd=string(p, "cwd", required=False) or str(settings.cwd),
         approval_policy=policy or settings.approval_policy,
         sandbox_policy=sandbox_policy(sandbox) if sandbox is not None else settings.sandbox_policy,
-        model=string(p, "model", required=False) or settings.model,
-        effort=string(p, "effort", required=False) or settings.effort,
+        model=string(p, "model", required=False) or mode_settings.get("model") or settings.model,
+        effort=string(p, "effort", required=False)
+        or mode_settings.get("reasoning_effort")
+        or settings.effort,
         summary=string(p, "summary", required=False) or settings.summary,
         final_output_json_schema=p.get("outputSchema"),
+        collaboration_mode=mode,
     )
     tid = live.start_turn(content)
     await live.session.submit(op, sub_id=tid)  # the core turn (and its rollout lines) share it
