@@ -194,7 +194,14 @@ def turns_from_rollout(
             parts: list[Any] = raw_parts if isinstance(raw_parts, list) else []
             texts = [str(p.get("text", "")) for p in parts if isinstance(p, dict)]
             if itype == "UserMessage":
-                content = [text_content(t) for t in texts]
+                # Skill parts read back as skill entries (0.169's thread/read shows them).
+                content = [
+                    {"type": "skill", "name": p.get("name"), "path": p.get("path")}
+                    if isinstance(p, dict) and p.get("type") == "skill"
+                    else text_content(str(p.get("text", "")))
+                    for p in parts
+                    if isinstance(p, dict)
+                ]
                 current["items"].append(user_message_item(str(item.get("id")), content, ms, ms))
             elif itype == "AgentMessage":
                 current["items"].append(

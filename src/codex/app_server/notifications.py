@@ -60,6 +60,8 @@ class TurnMapper:
         self.turn_id = ""
         self.started_ms = 0
         self.input_content: list[dict[str, Any]] = []
+        # What turn/steer sent, in order: each steered user message item echoes one.
+        self.steered: list[list[dict[str, Any]]] = []
         self.error: str | None = None
         self._message_id: str | None = None
         self._message_started = 0
@@ -235,9 +237,12 @@ class TurnMapper:
 
     def _on_user_message(self, msg: Any) -> list[Message]:
         at = now_ms()
-        content = self.input_content or [
-            {"type": "text", "text": str(msg.message), "text_elements": []}
-        ]
+        steered = self.steered.pop(0) if self.steered and not self.input_content else None
+        content = (
+            self.input_content
+            or steered
+            or [{"type": "text", "text": str(msg.message), "text_elements": []}]
+        )
         self.input_content = []
         item_id = self._item_id("user")
         return [

@@ -95,6 +95,7 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     if live.shell_task is not None:
         raise errors.invalid_request("a shell command is running on this thread")
     if live.current_turn is not None:  # join the running turn
+        live.mapper.steered.append(content)  # its user message item shows what was sent
         await live.session.submit(UserInput(parts))
         return {"turn": turn_object(live.current_turn)}
     settings = live.session.settings
@@ -140,7 +141,8 @@ async def turn_steer(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
         raise errors.invalid_request(
             f"expected active turn id `{expected}` but found `{live.current_turn}`"
         )
-    parts, _ = core_inputs(items)
+    parts, content = core_inputs(items)
+    live.mapper.steered.append(content)  # its user message item shows what was sent
     await live.session.submit(UserInput(parts))
     return {"turnId": live.current_turn}
 

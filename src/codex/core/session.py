@@ -91,7 +91,7 @@ from codex.core.shell_env import build_env
 from codex.core.subscribe import DEFAULT_MAXSIZE, Subscription
 from codex.core.turn import TurnRunner, end_task
 from codex.core.turn_handle import ApprovalCallback, SessionSettings, TurnHandle
-from codex.core.user_input import user_message
+from codex.core.user_input import steered_message, user_message
 from codex.protocol import ops
 from codex.protocol.events import (
     ErrorEvent,
@@ -523,6 +523,8 @@ class Session:
         message, text, images = user_message(op.items)
         if self._task is not None and not self._task.done():
             self.state.add_pending_input(message)  # joins the running task's next request
+            if steered := steered_message(op.items, text, images):  # its item, as 0.169's
+                self.emit(self._task_sub or sub_id, steered)
             return
         if isinstance(op, ops.UserTurn):
             self._apply_overrides(op)

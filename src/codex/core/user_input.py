@@ -8,7 +8,7 @@ from typing import Any
 from codex.protocol import ops
 from codex.protocol.items import InputImage, InputText, Message
 
-__all__ = ["user_message"]
+__all__ = ["steered_message", "user_message"]
 
 
 def user_message(inputs: list[Any]) -> tuple[Message, str, list[str]]:
@@ -37,3 +37,19 @@ def user_message(inputs: list[Any]) -> tuple[Message, str, list[str]]:
                 )
             images.append(str(path))
     return Message("user", content), "\n".join(texts), images
+
+
+def steered_message(inputs: list[Any], text: str, images: list[str]) -> Any:
+    """The `UserMessage` event of input that joins a running turn (turn/steer), or None when
+    it holds nothing to show. 0.169 makes it a user message item of that turn when the input
+    is accepted, skill parts included, as it does for a turn's own input."""
+    from codex.protocol.events import UserMessage
+
+    skills = [
+        {"type": "skill", "name": p.name, "path": p.path}
+        for p in inputs
+        if isinstance(p, ops.InputSkill)
+    ]
+    if not (text or images or skills):
+        return None
+    return UserMessage(text, images=images or None, skills=skills or None)
