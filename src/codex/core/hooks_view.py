@@ -44,7 +44,7 @@ def configured_hooks(config: Any) -> list[HookEntry]:
             found[event].append(HookEntry(event, "", command, timeout / 1000, "tool_hook_command"))
     home = getattr(config, "codex_home", None)
     loaded = ClaudeHooks.load(Path(home)) if home is not None else None
-    if loaded is not None:
+    if loaded is not None and home is not None:
         source = str(Path(home) / HOOKS_FILE)
         for event, hooks in (("PreToolUse", loaded.pre), ("PostToolUse", loaded.post)):
             for hook in hooks:
