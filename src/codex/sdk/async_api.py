@@ -196,6 +196,11 @@ class AsyncCodex:
         thread = AsyncThread(self, slot)
         if self._forks:
             thread._forked_from = self._forks.get(thread.id)
+        if thread._forked_from is None and thread._session.rollout_path:
+            from codex.core.lineage import read_fork_origin  # a fork resumed from its file
+
+            origin = read_fork_origin(Path(thread._session.rollout_path))
+            thread._forked_from = origin[0] if origin else None
         turn = slot.turn
         thread._running = turn is not None and turn.result is None
         self._pool.adopt(thread, slot)
