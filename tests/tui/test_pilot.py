@@ -262,9 +262,10 @@ async def test_slash_popup_filters_and_tab_completes(make_app: Callable[..., Any
 
         await type_text(pilot, "/ex")
         popup = app.query_one(Popup)
-        assert [value for value, _ in popup.items] == ["/export", "/exit", "/experimental"]
+        # (0.169's popup order: /experimental before /export, /exit later)
+        assert [value for value, _ in popup.items] == ["/experimental", "/export", "/exit"]
         await pilot.press("tab")
-        assert app.query_one(Composer).text == "/export "
+        assert app.query_one(Composer).text == "/experimental "
         assert popup.items == []
         await app.shutdown()
 
