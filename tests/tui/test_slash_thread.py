@@ -121,12 +121,19 @@ def test_rename_then_fork_carries_the_name(
 def test_pwd_and_cd_move_later_turns(
     pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
 ) -> None:
+    """/cd of a recorded thread forks it into the new directory, as 0.169 (new id,
+    `forked_from_id` the previous one, the name copied); the fork's next request has the old
+    `<cwd>` in its history and the new one after it."""
     (repo / "sub").mkdir()
     _start(pane, home, repo, mock_model_server, "one", "two")
     _ask(pane, "before", "one")
+    [original] = _rollouts(home)
+    thread_id = _thread_id(original)
+    _run(pane, "/rename Moving", "· Moving")
     _run(pane, "/pwd", f"• Current working directory: {repo}")
     screen = _run(pane, "/cd sub", f"• Working directory changed to: {repo / 'sub'}")
-    assert f"· {repo / 'sub'} ·" in screen  # the status line follows
+    screen = pane.wait_text(f"· {repo / 'sub'} ·")  # the status line follows
+    assert "Thread forked from" not in screen  # /cd says nothing of the fork, as 0.169
     _run(pane, "/pwd", f"• Current working directory: {repo / 'sub'}")
     _run(
         pane,
@@ -135,15 +142,23 @@ def test_pwd_and_cd_move_later_turns(
         "(os error 2)",
     )
     _ask(pane, "after", "two")
-    body = orjson.dumps(mock_model_server.requests[-1].json).decode()
-    assert f"<cwd>{repo / 'sub'}</cwd>" in body  # the model is told
-    [rollout] = _rollouts(home)
+    texts = mock_model_server.requests[-1].message_texts("user")
+    cwds = [t for t in texts if "<cwd>" in t]
+    assert [f"<cwd>{repo}</cwd>" in cwds[0], f"<cwd>{repo / 'sub'}</cwd>" in cwds[-1]] == [
+        True,
+        True,
+    ]
+    assert texts.index(cwds[-1]) < texts.index("after")  # told before the new message
+    fork = next(r for r in _rollouts(home) if r != original)
+    meta = orjson.loads(fork.read_bytes().splitlines()[0])["payload"]
+    assert meta["forked_from_id"] == thread_id and meta["cwd"] == str(repo / "sub")
+    assert (meta["id"], "Moving") == tuple(map(_names(home)[-1].get, ("id", "thread_name")))
     contexts = [
         line["payload"]["cwd"]
-        for line in map(orjson.loads, rollout.read_bytes().splitlines())
+        for line in map(orjson.loads, fork.read_bytes().splitlines())
         if line["type"] == "turn_context"
     ]
-    assert contexts == [str(repo), str(repo / "sub")]
+    assert contexts == [str(repo / "sub")]
 
 
 def test_archive_delete_and_clear(

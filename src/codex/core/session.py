@@ -266,6 +266,7 @@ class Session:
             return
         state = self.state
         if self._initial_history is not None:
+            from codex.core.history_env import seed_environment
             from codex.core.resume import has_initial_context_marker, splice_initial_context
 
             items = [parse_item(i) if isinstance(i, dict) else i for i in self._initial_history]
@@ -273,6 +274,8 @@ class Session:
                 # A locally compacted rollout: the current initial context goes where it was.
                 fresh = state.fresh_initial_context(self._settings)
                 items, state.initial_context_len = splice_initial_context(items, fresh)
+            else:  # its next turn says so if the thread goes on in another directory
+                seed_environment(state, self._turn_settings(), items)
             state.history.record(items)
         else:
             context = state.fresh_initial_context(self._settings)

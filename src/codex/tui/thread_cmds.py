@@ -107,6 +107,7 @@ class ForkHook:
     source_id: str
     name: str
     banner: bool  # /fork says so
+    notice: str = ""  # /cd: said once the fork is open
 
     def before(self, app: CodexApp) -> None:
         if self.banner:
@@ -122,14 +123,16 @@ class ForkHook:
             app.mapper.status.thread_name = self.name
         if self.banner:
             app.mapper.notice(FORK_CREATED, "")
+        if self.notice:
+            app.mapper.notice(self.notice, "")
 
 
-async def _fork_into(app: CodexApp, source: Path, *, banner: bool) -> None:
+async def _fork_into(app: CodexApp, source: Path, *, banner: bool, notice: str = "") -> None:
     from codex.core.threads import read_thread_names
 
     status = app.mapper.status
     name = status.thread_name or read_thread_names(_codex_home(app)).get(status.session_id, "")
-    app.fork_hook = ForkHook(status.session_id, name, banner)
+    app.fork_hook = ForkHook(status.session_id, name, banner, notice)
     app.options.fork = True
     await app.restart(source)
 
@@ -157,9 +160,10 @@ async def cd(app: CodexApp, rest: str) -> None:
     turns (their tools, sandbox and the model's `<environment_context>`) and later threads
     (/new, /clear) use it, and the status line shows it.
 
-    0.169 forks the thread into the new directory (new id, name kept); here the same thread
-    goes on in it (an OverrideTurnContext), because a forked codex-py session does not tell
-    the model about a directory other than the one its history recorded."""
+    As 0.169, a recorded thread is forked into the new directory (new id, `forked_from_id`
+    the previous one, name kept, no fork banner); the fork's next request tells the model the
+    new cwd after the old one in its history (codex.core.history_env). A thread with nothing
+    recorded yet has nothing to fork: it goes on in the new directory itself."""
     from codex.protocol.ops import OverrideTurnContext
 
     if _busy(app, "cd"):
@@ -174,10 +178,15 @@ async def cd(app: CodexApp, rest: str) -> None:
         reason = f"{err.strerror} (os error {err.errno})" if err.strerror else str(err)
         app.mapper.notice(f"■ Cannot access directory {target}: {reason}", "red")
         return
-    await app.session.submit(OverrideTurnContext(cwd=str(target)))
+    changed = f"• Working directory changed to: {target}"
+    source = _recorded(app)
     app.options.config = dataclasses.replace(app.options.config, cwd=target)
     app.mapper.status.cwd = str(target)
-    app.mapper.notice(f"• Working directory changed to: {target}", "")
+    if source is not None:
+        await _fork_into(app, source, banner=False, notice=changed)
+        return
+    await app.session.submit(OverrideTurnContext(cwd=str(target)))
+    app.mapper.notice(changed, "")
 
 
 # ---- /clear, /archive, /delete ------------------------------------------------------------
