@@ -109,6 +109,8 @@ def test_rename_then_fork_carries_the_name(
     fork = next(p for p in _rollouts(home) if p != original)
     fork_id = _thread_id(fork)
     assert fork_id != thread_id
+    meta = orjson.loads(fork.read_bytes().splitlines()[0])["payload"]
+    assert meta["forked_from_id"] == thread_id  # the lineage on record, as 0.169's
     assert (fork_id, "My Thread") == tuple(map(_names(home)[-1].get, ("id", "thread_name")))
     assert original.read_bytes() == before  # the source thread is left as it was
     second = mock_model_server.requests[-1].message_texts("user")
