@@ -1,8 +1,8 @@
 """The slash commands that act on the current thread as a whole, as 0.169's TUI does them:
 /rename (the name goes to `$CODEX_HOME/session_index.jsonl`, as the app-server's
 thread/name/set writes it), /fork (a new thread holding this one's history; the transcript
-stays and the name carries over), /clear (a new thread, cleared screen), /pwd and /cd (later
-turns run in the new directory),
+stays and the name carries over), /clear (a new thread, cleared screen), /pwd and /cd (a fork
+of the thread in the new directory, where later turns run),
 /archive and /delete (after a confirmation; 0.169 then shows its agent command center, which
 this TUI does not have, so a new thread starts instead).
 
