@@ -29,6 +29,7 @@ class Prompt:
     parallel_tool_calls: bool = False
     reasoning: Mapping[str, Any] | None = None
     verbosity: str | None = None
+    service_tier: str | None = None  # the body's `service_tier` (codex.core.service_tier)
     output_schema: Mapping[str, Any] | None = None
     client_metadata: Mapping[str, Any] | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
@@ -54,6 +55,8 @@ def responses_body(
     if azure:
         _attach_item_ids(items, prompt.input)
     body["stream"] = True
+    if prompt.service_tier is not None:
+        body["service_tier"] = prompt.service_tier
     body["input"] = items
     body["tools"] = list(prompt.tools)
     body["tool_choice"] = "auto"

@@ -86,6 +86,8 @@ class Config(Table):
     model_reasoning_effort: EffortChoice | None = None
     model_reasoning_summary: SummaryChoice = ReasoningSummary.AUTO
     model_verbosity: VerbosityChoice | None = None
+    service_tier: str | None = None
+    """The tier requests ask for ("fast" = "priority", "flex", ...): codex.core.service_tier."""
     model_supports_reasoning_summaries: bool | None = None
     model_reasoning_summary_format: SummaryFormatChoice | None = None
     oss_provider: OssProviderChoice | None = None

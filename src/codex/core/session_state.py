@@ -28,6 +28,7 @@ from codex.core.prompt import (
     user_instructions,
 )
 from codex.core.recorder import Recorder
+from codex.core.service_tier import configured_tier
 from codex.protocol.events import ExecCommandOutputDelta, TokenCount, TurnDiff
 from codex.protocol.items import Message, Reasoning, ResponseItem
 from codex.protocol.sandbox_policy import SandboxPolicy
@@ -209,6 +210,8 @@ class SessionState:
         self.setup = self._setup_for(initial_model)
         self.base_instructions: str = config.instructions or _base_instructions()
         self.verbosity = str(config.model_verbosity) if config.model_verbosity else None
+        # The tier requests ask for (codex.core.service_tier; the app-server and /fast set it).
+        self.service_tier: str | None = configured_tier(config.service_tier)
         # A summary the user chose (config, profile, -c); the default depends on the model.
         self._configured_summary = (
             str(config.model_reasoning_summary)

@@ -34,6 +34,7 @@ from codex.client.events import (
 from codex.core import checkpoints, modes, turn_metadata
 from codex.core.compact import compact
 from codex.core.goals.hooks import request_began, tool_done, turn_began, turn_ended
+from codex.core.service_tier import request_tier, tier_warning
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
     AgentMessage,
@@ -47,6 +48,7 @@ from codex.protocol.events import (
     TaskComplete,
     TaskStarted,
     UserMessage,
+    WarningEvent,
     WebSearchBegin,
     WebSearchEnd,
 )
@@ -163,6 +165,8 @@ class TurnRunner:
             )
         )
         turn_began(sess, self.sub_id)
+        if tier_note := tier_warning(sess.service_tier, self.settings.model):
+            self.emit(WarningEvent(tier_note))  # 0.169: the turn's requests go without it
         error_kind: str | None = None
         self.checkpoints = await checkpoints.before_turn(sess, self.sub_id, self.settings)
         last_message: str | None = None
@@ -241,6 +245,7 @@ class TurnRunner:
             parallel_tool_calls=sess.parallel_tool_calls,
             reasoning=sess.reasoning_for(self.settings),
             verbosity=sess.verbosity_for(self.settings.model),
+            service_tier=request_tier(sess.service_tier, self.settings.model),
             output_schema=self.settings.output_schema,
             client_metadata=self._client_metadata,
             extra_headers=headers,

@@ -1,0 +1,210 @@
+"""How 0.169 handles the service tier (facts for tests/exec/test_service_tier.py and
+tests/app_server/test_service_tier.py): `python -m tests.exec.capture_service_tier` (needs the
+anchor, tests/support/official.py) rewrites tests/fixtures/service_tier_official.json.
+
+Recorded per case: the request body's `service_tier` (None when absent) and the key it follows,
+exec's stderr lines that mention the tier, the --json events that do, and the exit code; for the
+app-server, the `serviceTier` thread/start and thread/resume report and what each turn's request
+carried after turn/start with `serviceTier`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient, scratch_env
+from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import Message, Turn, Usage
+from tests.support.official import official_binary
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "service_tier_official.json"
+
+# (args before the prompt, top-level config.toml lines)
+EXEC_CASES: list[tuple[list[str], str]] = [
+    ([], ""),
+    (["-c", "service_tier=fast"], ""),
+    (["-c", "service_tier=priority"], ""),
+    (["-c", "service_tier=flex"], ""),
+    (["-c", "service_tier=default"], ""),
+    (["-c", "service_tier=bogus"], ""),
+    (["-c", "service_tier=Fast"], ""),
+    ([], 'service_tier = "fast"\n'),
+    ([], 'service_tier = "flex"\n'),
+    (["-c", "service_tier=default"], 'service_tier = "fast"\n'),
+    (["-m", "gpt-6.1-sol", "-c", "service_tier=fast"], ""),
+    (["-m", "gpt-6-sol"], ""),
+    (["-m", "gpt-daybreak-blue-latest", "-c", "service_tier=fast"], ""),
+    (["-m", "gpt-daybreak-blue-latest", "-c", "service_tier=flex"], ""),
+    (["-m", "not-in-catalog", "-c", "service_tier=fast"], ""),
+    (["-m", "not-in-catalog", "-c", "service_tier=flex"], ""),
+    (["-m", "not-in-catalog", "-c", "service_tier=bogus"], ""),
+]
+ERROR_CASES: list[tuple[list[str], str]] = [
+    (["-c", "service_tier=1"], ""),
+    ([], "service_tier = true\n"),
+]
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
+    env.update(CODEX_HOME=str(home), MOCK_KEY="sk-mock-key", NO_COLOR="1")
+    return env
+
+
+def _tier_of(body: dict[str, Any]) -> dict[str, Any]:
+    keys = list(body)
+    if "service_tier" not in body:
+        return {"service_tier": None}
+    return {"service_tier": body["service_tier"], "after": keys[keys.index("service_tier") - 1]}
+
+
+def exec_case(binary: str, args: list[str], top: str, *, json_mode: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
+        home = Path(tmp) / "home"
+        write_mock_config(home, mock.base_url)
+        config = home / "config.toml"
+        config.write_text(top + config.read_text())  # top-level keys before any table
+        argv = [binary, "exec", "--skip-git-repo-check", *(["--json"] if json_mode else []), *args]
+        proc = subprocess.run(
+            [*argv, "hi"], cwd=tmp, env=_env(home), capture_output=True, timeout=120, check=False
+        )
+        stderr = proc.stderr.decode().replace(tmp, "{tmp}")
+        out: dict[str, Any] = {"args": args, "config": top, "rc": proc.returncode}
+        out["stderr"] = [
+            line for line in stderr.splitlines() if "tier" in line or "service_tier" in line
+        ]
+        if json_mode:
+            events = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
+            out["json_events"] = [e for e in events if "tier" in json.dumps(e)]
+        bodies = [r.json for r in mock.requests]
+        out["requests"] = [_tier_of(b) for b in bodies if isinstance(b, dict)]
+        for f in (home / "sessions").rglob("rollout-*.jsonl"):
+            lines = [json.loads(x) for x in f.read_text().splitlines()]
+            ctx = [x["payload"] for x in lines if x["type"] == "turn_context"]
+            out["turn_context_tier_keys"] = sorted(
+                {k for c in ctx for k in c if "tier" in k or "service" in k}
+            )
+        return out
+
+
+def app_server_facts(argv: list[str]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
+        home = write_mock_config(Path(tmp) / "home", mock.base_url)
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        client = RpcClient(argv, scratch_env(home), repo)
+        try:
+            client.initialize()
+            base = {"cwd": str(repo), "approvalPolicy": "never", "sandbox": "danger-full-access"}
+
+            def start(extra: dict[str, Any]) -> Any:
+                reply, _ = client.response(client.start("thread/start", {**base, **extra}))
+                if "error" in reply:
+                    return {"error": reply["error"]}
+                return reply["result"]
+
+            def tier_of_turn(thread_id: str, params: dict[str, Any]) -> Any:
+                before = len(mock.requests)
+                rid = client.start(
+                    "turn/start",
+                    {"threadId": thread_id, "input": [{"type": "text", "text": "hi"}], **params},
+                )
+                reply, _ = client.response(rid)
+                if "error" in reply:
+                    return {"error": reply["error"]}
+                client.until(
+                    lambda m: (
+                        m.get("method") == "turn/completed" and m["params"]["threadId"] == thread_id
+                    )
+                )
+                return [_tier_of(r.json) for r in mock.requests[before:]]
+
+            for name, extra in [
+                ("none", {}),
+                ("fast", {"serviceTier": "fast"}),
+                ("priority", {"serviceTier": "priority"}),
+                ("flex", {"serviceTier": "flex"}),
+                ("default", {"serviceTier": "default"}),
+                ("bogus", {"serviceTier": "bogus"}),
+                ("null", {"serviceTier": None}),
+                ("config_fast", {"config": {"service_tier": "fast"}}),
+            ]:
+                result = start(extra)
+                if "error" in result:
+                    facts[f"thread_start_{name}"] = result
+                    continue
+                tid = result["thread"]["id"]
+                facts[f"thread_start_{name}"] = {
+                    "serviceTier": result["serviceTier"],
+                    "turn": tier_of_turn(tid, {}),
+                }
+            tid = start({})["thread"]["id"]
+            facts["turn_start"] = {
+                "fast": tier_of_turn(tid, {"serviceTier": "fast"}),
+                "next_without": tier_of_turn(tid, {}),
+                "flex": tier_of_turn(tid, {"serviceTier": "flex"}),
+                "null": tier_of_turn(tid, {"serviceTier": None}),
+                "bogus": tier_of_turn(tid, {"serviceTier": "bogus"}),
+                "for_turn_fast": tier_of_turn(tid, {"serviceTierForTurn": "fast"}),
+                "after_for_turn": tier_of_turn(tid, {}),
+            }
+            resumed = client.call("thread/resume", {"threadId": tid})
+            facts["thread_resume_after_turn_tiers"] = resumed["serviceTier"]
+            tid2 = start({"serviceTier": "fast"})["thread"]["id"]
+            tier_of_turn(tid2, {})
+            client.call("thread/unsubscribe", {"threadId": tid2})
+            resumed = client.response(client.start("thread/resume", {"threadId": tid2}))[0]
+            facts["thread_resume_of_fast_thread"] = resumed.get("result", {}).get(
+                "serviceTier", resumed.get("error")
+            )
+            models = client.call("model/list", {})
+            facts["model_list"] = {
+                m["id"]: {
+                    "serviceTiers": m["serviceTiers"],
+                    "defaultServiceTier": m["defaultServiceTier"],
+                    "additionalSpeedTiers": m["additionalSpeedTiers"],
+                }
+                for m in models["data"]
+            }
+            caps = client.response(client.start("modelProvider/capabilities/read", {}))[0]
+            facts["model_provider_capabilities"] = caps.get("result", caps.get("error"))
+        finally:
+            facts["exit_code"] = client.close()
+    return facts
+
+
+def main() -> int:
+    binary = official_binary()
+    if binary is None:
+        print("the official 0.169 binary is not installed", file=sys.stderr)
+        return 1
+    facts: dict[str, Any] = {
+        "about": "service tier handling of the official 0.169.0 CLI against the loopback mock "
+        "(config: tests/support/mock_config.py, model gpt-5.5), captured by "
+        "tests/exec/capture_service_tier.py",
+        "exec": [exec_case(str(binary), a, t, json_mode=False) for a, t in EXEC_CASES],
+        "exec_json": [
+            exec_case(str(binary), a, t, json_mode=True)
+            for a, t in EXEC_CASES
+            if "bogus" in a or "not-in-catalog" in a
+        ],
+        "exec_errors": [exec_case(str(binary), a, t, json_mode=False) for a, t in ERROR_CASES],
+    }
+    facts["app_server"] = app_server_facts([str(binary), "app-server"])
+    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
+    print(FIXTURE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
