@@ -30,6 +30,15 @@ def test_si_counts_as_0169_shows_them() -> None:
     assert [si(678), si(12345), si(13023), si(258000)] == ["678", "12.3K", "13K", "258K"]
 
 
+def test_status_line_is_read_from_config_toml(home: Path, repo: Path) -> None:
+    from codex.cli.context import CliContext
+
+    config = home / "config.toml"
+    config.write_text(config.read_text() + '\n[tui]\nstatus_line = ["model", "thread-id"]\n')
+    loaded = CliContext(config_home=str(home)).load_config(cwd=repo)
+    assert loaded.tui.status_line == ["model", "thread-id"]
+
+
 def test_statusline_saves_the_items_and_the_line_follows(
     pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
 ) -> None:
