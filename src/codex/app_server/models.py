@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from codex.core.service_tier import DEFAULT_PRIORITY, FAST_DESCRIPTIONS, PRIORITY
+
 _EFFORTS = {
     "low": "Fast responses with lighter reasoning",
     "medium": "Balances speed and reasoning depth for everyday tasks",
@@ -75,9 +77,11 @@ def model_entries() -> list[dict[str, Any]]:
                 "defaultReasoningEffort": default,
                 "inputModalities": ["text", "image"],
                 "supportsPersonality": False,
-                "additionalSpeedTiers": [],
-                "serviceTiers": [],
-                "defaultServiceTier": None,
+                "additionalSpeedTiers": ["fast"],
+                "serviceTiers": [
+                    {"id": PRIORITY, "name": "Fast", "description": FAST_DESCRIPTIONS[slug]}
+                ],
+                "defaultServiceTier": PRIORITY if slug in DEFAULT_PRIORITY else None,
                 "availableAccessPrograms": None,
                 "isDefault": index == 0,
             }

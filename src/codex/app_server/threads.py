@@ -27,6 +27,7 @@ from codex.app_server.params import (
     string,
 )
 from codex.core.recorder import rollout_pending
+from codex.core.service_tier import reported_tier, thread_tier
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -70,6 +71,8 @@ def _flags(p: dict[str, Any]) -> dict[str, Any]:
         value = string(p, key, required=False)
         if value is not None:
             flags[dotted] = value
+    if "serviceTier" in p and p["serviceTier"] is None:
+        flags["service_tier"] = "default"  # an explicit null asks for the default tier (0.169)
     policy = p.get("approvalPolicy")
     if isinstance(policy, dict):
         pass  # granular policies are experimental: the config's policy stands
@@ -95,7 +98,7 @@ def start_response(
         "thread": thread,
         "model": settings.model,
         "modelProvider": live.model_provider,
-        "serviceTier": None,
+        "serviceTier": reported_tier(live.session.state.service_tier, settings.model),
         "disabledPluginIds": [],
         "cwd": str(settings.cwd),
         "runtimeWorkspaceRoots": [str(settings.cwd)],
@@ -155,6 +158,9 @@ async def _open(
                 started = stats.get("started", len(turns))
     except CodexError as exc:
         raise errors.invalid_request(str(exc)) from None
+    # The thread keeps only a tier its model advertises (codex.core.service_tier.thread_tier).
+    if config.service_tier is not None:
+        session.state.service_tier = thread_tier(config.service_tier, config.model)
     preview = next(
         (
             c.get("text", "")

@@ -19,6 +19,7 @@ from codex.app_server.params import (
     string,
     user_input,
 )
+from codex.core.service_tier import thread_tier
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -120,6 +121,9 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
         final_output_json_schema=p.get("outputSchema"),
         collaboration_mode=mode,
     )
+    if "serviceTier" in p:  # for this and later turns, as 0.169
+        tier = thread_tier(string(p, "serviceTier", required=False), op.model)
+        live.session.state.service_tier = tier
     tid = live.start_turn(content)
     await live.session.submit(op, sub_id=tid)  # the core turn (and its rollout lines) share it
     return {"turn": turn_object(tid)}

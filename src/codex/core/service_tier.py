@@ -15,12 +15,14 @@ from codex.core.model_catalog import find_model
 
 __all__ = [
     "DEFAULT",
+    "DEFAULT_PRIORITY",
     "FAST_DESCRIPTIONS",
     "PRIORITY",
     "advertised",
     "configured_tier",
     "reported_tier",
     "request_tier",
+    "thread_tier",
     "tier_warning",
 ]
 
@@ -87,3 +89,10 @@ def reported_tier(tier: str | None, model: str) -> str | None:
     if tier is None:
         return None
     return tier if tier == DEFAULT or _sendable(tier, model) else None
+
+
+def thread_tier(value: str | None, model: str) -> str | None:
+    """The tier an app-server thread keeps for a `serviceTier` it was given (thread/start,
+    turn/start): an explicit null is "default", and a tier `model` does not advertise is
+    dropped at once (0.169 then reports null and the requests carry none)."""
+    return reported_tier(configured_tier(value) if value is not None else DEFAULT, model)
