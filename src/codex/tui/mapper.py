@@ -55,6 +55,7 @@ class Status:
     last_input_tokens: int = 0
     running: bool = False
     thread_name: str = ""  # /rename (codex.tui.thread_cmds)
+    fast: bool = False  # the priority service tier (/fast, codex.tui.fast_cmd)
     mode: str = ""  # the collaboration mode (codex.tui.modes)
     total_input_tokens: int = 0  # (the /statusline items, codex.tui.statusline_cmd)
     total_output_tokens: int = 0

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("model", "choose what model and reasoning effort to use"),
+    ("fast", "1.5x speed, increased usage"),
     ("permissions", "choose what Codex is allowed to do"),
     ("approvals", "choose what Codex is allowed to do (same as /permissions)"),
     ("skills", "use skills to improve how Codex performs specific tasks"),
@@ -409,6 +410,12 @@ async def _cmd_warnings(app: CodexApp, rest: str) -> None:
     from codex.tui.warnings_cmd import open_warnings
 
     open_warnings(app)
+
+
+async def _cmd_fast(app: CodexApp, rest: str) -> None:
+    from codex.tui.fast_cmd import toggle_fast
+
+    await toggle_fast(app, rest)
 
 
 async def _cmd_title(app: CodexApp, rest: str) -> None:

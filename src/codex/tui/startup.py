@@ -59,6 +59,7 @@ async def finish_startup(app: CodexApp) -> None:
     app.options.signin_prompt = signin
     if app.mapper.status.model == "loading":
         app.mapper.status.model = str(config.model)
+    app.mapper.status.fast = config.service_tier in ("fast", "priority")  # (/fast)
     recall = app.query_one(Composer).recall
     recall[:0] = history  # before anything sent while loading
     app.mark_dirty()

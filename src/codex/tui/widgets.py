@@ -391,7 +391,7 @@ class StatusLine(Static):
         self._status = status
         if not hint and self.overlay_open:
             hint = SHORTCUTS_HINT
-        parts = [f"{status.model} {status.effort or 'default'}"]
+        parts = [f"{status.model} {status.effort or 'default'}" + (" Fast" if status.fast else "")]
         if status.cwd:
             parts.append(status.cwd)
         if status.thread_name:  # after the directory, as 0.169's status line
