@@ -222,7 +222,8 @@ class RolloutRecorder:
 
     def _open_pending(self) -> JsonlWriter:
         """Make the day folders and the file, and queue `session_meta` first. Its line is
-        stamped now (0.169 stamps it when the file is written); its payload keeps the thread
+        stamped now (0.169 stamps it when the file is written), or with the first queued line's
+        stamp, so no line of the file is older than its first; its payload keeps the thread
         start's time."""
         pending = self._pending
         assert pending is not None, "a recorder without a writer has a pending file"
@@ -240,7 +241,10 @@ class RolloutRecorder:
         queued = self._queued
         self._queued = []
         self._queued_bytes = 0
-        self._write("session_meta", pending.meta)
+        # Stamped no later than the lines queued before the file existed (they follow it): the
+        # file's first timestamp is the thread's creation, never after its other lines'.
+        first = orjson.loads(queued[0]).get("timestamp") if queued else None
+        self._write("session_meta", pending.meta, timestamp=first)
         self._queued.extend(queued)
         self._queued_bytes += sum(len(line) for line in queued)
         return writer
@@ -407,8 +411,8 @@ class RolloutRecorder:
 
     # ---- recording ---------------------------------------------------------------------------
 
-    def _write(self, kind: str, payload: object) -> None:
-        record: dict[str, object] = {"timestamp": utc_timestamp()}
+    def _write(self, kind: str, payload: object, timestamp: str | None = None) -> None:
+        record: dict[str, object] = {"timestamp": timestamp or utc_timestamp()}
         if self._next_ordinal is not None:
             record["ordinal"] = self._next_ordinal
             self._next_ordinal += 1
