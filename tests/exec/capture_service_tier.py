@@ -65,11 +65,22 @@ def _tier_of(body: dict[str, Any]) -> dict[str, Any]:
     return {"service_tier": body["service_tier"], "after": keys[keys.index("service_tier") - 1]}
 
 
-def exec_case(binary: str, args: list[str], top: str, *, json_mode: bool) -> dict[str, Any]:
+# (args, the text of CODEX_HOME/f.config.toml: the profile file `-p f` selects)
+PROFILE_CASES: list[tuple[list[str], str]] = [
+    (["-p", "f"], 'service_tier = "flex"\n'),
+    (["-p", "f", "-c", "service_tier=fast"], 'service_tier = "flex"\n'),
+]
+
+
+def exec_case(
+    binary: str, args: list[str], top: str, *, json_mode: bool, profile: str | None = None
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
         mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
         home = Path(tmp) / "home"
         write_mock_config(home, mock.base_url)
+        if profile is not None:
+            (home / "f.config.toml").write_text(profile)
         config = home / "config.toml"
         config.write_text(top + config.read_text())  # top-level keys before any table
         argv = [binary, "exec", "--skip-git-repo-check", *(["--json"] if json_mode else []), *args]
@@ -78,6 +89,8 @@ def exec_case(binary: str, args: list[str], top: str, *, json_mode: bool) -> dic
         )
         stderr = proc.stderr.decode().replace(tmp, "{tmp}")
         out: dict[str, Any] = {"args": args, "config": top, "rc": proc.returncode}
+        if profile is not None:
+            out["profile_file"] = profile
         out["stderr"] = [
             line for line in stderr.splitlines() if "tier" in line or "service_tier" in line
         ]
@@ -199,6 +212,9 @@ def main() -> int:
             if "bogus" in a or "not-in-catalog" in a
         ],
         "exec_errors": [exec_case(str(binary), a, t, json_mode=False) for a, t in ERROR_CASES],
+        "exec_profile": [
+            exec_case(str(binary), a, "", json_mode=False, profile=f) for a, f in PROFILE_CASES
+        ],
     }
     facts["app_server"] = app_server_facts([str(binary), "app-server"])
     FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")

@@ -2,7 +2,7 @@
 case with what the official 0.169 binary did (tests/fixtures/service_tier_official.json, from
 tests/exec/capture_service_tier.py): the request body's `service_tier` and the key before it,
 the warning line (human output) or error item (--json) when the model does not advertise the
-tier, and a refused non-string value."""
+tier, a refused non-string value, and a tier set in a profile file (`-p`)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ def _run(
     home = write_mock_config(tmp_path / "home", mock.base_url)
     config = home / "config.toml"
     config.write_text(case["config"] + config.read_text())  # top-level keys before any table
+    if "profile_file" in case:  # the profile file `-p f` selects
+        (home / "f.config.toml").write_text(case["profile_file"])
     res = run_codex(
         "exec", "--skip-git-repo-check", *json_flag, *case["args"], "hi", home=home, cwd=repo
     )
@@ -75,3 +77,12 @@ def test_a_tier_that_is_no_string_is_refused(
     assert tiers == case["requests"] == []
     # Our one-line error names the key as 0.169's does (`in \`service_tier\``).
     assert "service_tier: expected a string" in res.stderr
+
+
+@pytest.mark.parametrize("case", FACTS["exec_profile"], ids=_ids(FACTS["exec_profile"]))
+def test_a_profile_file_sets_the_tier_as_0169(
+    mock_model_server: MockModelServer, tmp_path: Path, repo: Path, case: dict[str, Any]
+) -> None:
+    res, tiers = _run(mock_model_server, tmp_path, repo, case)
+    assert res.rc == case["rc"], res.stderr
+    assert tiers == case["requests"]
