@@ -2,7 +2,8 @@
 case with what the official 0.169 binary did (tests/fixtures/service_tier_official.json, from
 tests/exec/capture_service_tier.py): the request body's `service_tier` and the key before it,
 the warning line (human output) or error item (--json) when the model does not advertise the
-tier, a refused non-string value, and a tier set in a profile file (`-p`)."""
+tier, a refused non-string value, a tier set in a profile file (`-p`), and no tier in the
+rollout's turn_context."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ def _tier_of(body: dict[str, Any]) -> dict[str, Any]:
     return {"service_tier": body["service_tier"], "after": keys[keys.index("service_tier") - 1]}
 
 
+def _turn_context_tier_keys(home: Path) -> list[str]:
+    keys: set[str] = set()
+    for rollout in (home / "sessions").rglob("rollout-*.jsonl"):
+        for line in rollout.read_text().splitlines():
+            entry = json.loads(line)
+            if entry["type"] == "turn_context":
+                keys |= {k for k in entry["payload"] if "tier" in k or "service" in k}
+    return sorted(keys)
+
+
 def _run(
     mock: MockModelServer, tmp_path: Path, repo: Path, case: dict[str, Any], *json_flag: str
 ) -> tuple[Any, list[dict[str, Any]]]:
@@ -56,6 +67,8 @@ def test_request_tier_and_warning_match_0169(
     assert res.rc == case["rc"], res.stderr
     assert tiers == case["requests"]
     assert [line for line in res.stderr.splitlines() if "service tier" in line] == case["stderr"]
+    # 0.169's rollout records no tier in turn_context (nor anywhere else we looked).
+    assert _turn_context_tier_keys(tmp_path / "home") == case["turn_context_tier_keys"]
 
 
 @pytest.mark.parametrize("case", FACTS["exec_json"], ids=_ids(FACTS["exec_json"]))
