@@ -9,7 +9,6 @@ tiers, and modelProvider/capabilities/read (which names no tier)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
