@@ -325,7 +325,7 @@ def request_facts(body: dict[str, Any], prompt_text: str) -> dict[str, Any]:
 
 def parse_listing(text: str) -> list[list[str]]:
     r"""[name, absolute path] per `- name: description (file: path)` line, aliases (`rN/...`,
-    defined by `- \`rN\` = \`/root\`` lines) expanded."""
+    defined by `- \`rN\` = \`<folder>\`` lines) expanded."""
     aliases = dict(re.findall(r"^- `(r\d+)` = `([^`]+)`$", text, re.M))
     out = []
     for name, path in re.findall(r"^- (.+?): .*?\(file: ([^)]+)\)$", text, re.M):

@@ -123,7 +123,7 @@ def _table_cost(table: Sequence[str], budget: Budget) -> int:
 
 
 def _aliases(skills: Sequence[Skill], roots: Sequence[Path]) -> tuple[list[str], list[str]]:
-    """Each skill's path as the model sees it, and the roots table (`- \\`rN\\` = \\`/root\\``)
+    """Each skill's path as the model sees it, and the roots table (`- \\`rN\\` = \\`<folder>\\``)
     of the roots that hold at least one of them, in scan order. A skill under no root keeps
     its absolute path."""
     spelled = [(root, _prefixes(root)) for root in roots]
