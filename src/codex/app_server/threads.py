@@ -8,6 +8,7 @@ list comes from core's ThreadIndex (cached heads, one stat per listed file).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +99,7 @@ def start_response(
         "thread": thread,
         "model": settings.model,
         "modelProvider": live.model_provider,
-        "serviceTier": reported_tier(live.session.state.service_tier, settings.model),
+        "serviceTier": reported_tier(settings.service_tier, settings.model),
         "disabledPluginIds": [],
         "cwd": str(settings.cwd),
         "runtimeWorkspaceRoots": [str(settings.cwd)],
@@ -133,6 +134,10 @@ async def _open(
 
     turns: list[dict[str, Any]] = []
     started = 0
+    # The thread keeps only a tier its model advertises (codex.core.service_tier.thread_tier).
+    if config.service_tier is not None:
+        tier = thread_tier(config.service_tier, config.model)
+        config = dataclasses.replace(config, service_tier=tier)
     try:
         if fork_of is not None:
             import uuid
@@ -158,9 +163,6 @@ async def _open(
                 started = stats.get("started", len(turns))
     except CodexError as exc:
         raise errors.invalid_request(str(exc)) from None
-    # The thread keeps only a tier its model advertises (codex.core.service_tier.thread_tier).
-    if config.service_tier is not None:
-        session.state.service_tier = thread_tier(config.service_tier, config.model)
     preview = next(
         (
             c.get("text", "")

@@ -108,22 +108,24 @@ async def turn_start(server: AppServer, conn: Connection, p: dict[str, Any]) -> 
     sandbox = mapping(p, "sandboxPolicy")
     if not parts:
         raise errors.invalid_params("input must not be empty")
+    model = string(p, "model", required=False) or mode_settings.get("model") or settings.model
     op = UserTurn(
         items=parts,
         cwd=string(p, "cwd", required=False) or str(settings.cwd),
         approval_policy=policy or settings.approval_policy,
         sandbox_policy=sandbox_policy(sandbox) if sandbox is not None else settings.sandbox_policy,
-        model=string(p, "model", required=False) or mode_settings.get("model") or settings.model,
+        model=model,
         effort=string(p, "effort", required=False)
         or mode_settings.get("reasoning_effort")
         or settings.effort,
         summary=string(p, "summary", required=False) or settings.summary,
         final_output_json_schema=p.get("outputSchema"),
         collaboration_mode=mode,
+        # For this and later turns, as 0.169 ("" clears: a tier the model does not advertise).
+        service_tier=(thread_tier(string(p, "serviceTier", required=False), model) or "")
+        if "serviceTier" in p
+        else None,
     )
-    if "serviceTier" in p:  # for this and later turns, as 0.169
-        tier = thread_tier(string(p, "serviceTier", required=False), op.model)
-        live.session.state.service_tier = tier
     tid = live.start_turn(content)
     await live.session.submit(op, sub_id=tid)  # the core turn (and its rollout lines) share it
     return {"turn": turn_object(tid)}

@@ -362,6 +362,7 @@ class Session:
             model=s.model,
             effort=s.effort,
             summary=self.state.summary_for(s.model, s.summary),
+            service_tier=self.state.service_tier,
         )
 
     async def run_turn(
@@ -505,6 +506,7 @@ class Session:
         if op.summary:
             s.summary = op.summary
         s.collaboration_mode = normalize_mode(op.collaboration_mode) or s.collaboration_mode
+        self.state.override_service_tier(op.service_tier)
 
     def _turn_settings(self, output_schema: dict[str, Any] | None = None) -> TurnSettings:
         s = self._settings

@@ -210,7 +210,7 @@ class SessionState:
         self.setup = self._setup_for(initial_model)
         self.base_instructions: str = config.instructions or _base_instructions()
         self.verbosity = str(config.model_verbosity) if config.model_verbosity else None
-        # The tier requests ask for (codex.core.service_tier; the app-server and /fast set it).
+        # The tier requests ask for (codex.core.service_tier); ops override it.
         self.service_tier: str | None = configured_tier(config.service_tier)
         # A summary the user chose (config, profile, -c); the default depends on the model.
         self._configured_summary = (
@@ -299,6 +299,11 @@ class SessionState:
         if self._configured_summary is not None:
             return self._configured_summary
         return "none" if find_model(model) is not None else "auto"
+
+    def override_service_tier(self, tier: str | None) -> None:
+        """An op's `service_tier` (codex.protocol.ops): None leaves the tier, "" clears it."""
+        if tier is not None:
+            self.service_tier = tier or None
 
     def verbosity_for(self, model: str) -> str | None:
         """`text.verbosity`: a catalog model's (configured, else its default); other models

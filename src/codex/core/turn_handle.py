@@ -44,6 +44,7 @@ class SessionSettings:
     model: str
     effort: str | None
     summary: str
+    service_tier: str | None = None  # the tier requests ask for (codex.core.service_tier)
 
     def user_turn(self, items: list[Any], *, final_output_json_schema: Any = None) -> UserTurn:
         """A `UserTurn` op carrying these settings unchanged (for the per-turn output schema,

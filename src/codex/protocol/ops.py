@@ -190,7 +190,7 @@ class UserInput(WireModel):
 
 @wire(
     "user_turn",
-    omit_none=("effort", "collaboration_mode"),
+    omit_none=("effort", "collaboration_mode", "service_tier"),
     parse={"items": _parse_inputs, "sandbox_policy": parse_sandbox_policy},
     order=(
         "items",
@@ -202,6 +202,7 @@ class UserInput(WireModel):
         "summary",
         "final_output_json_schema",
         "collaboration_mode",
+        "service_tier",
     ),
 )
 @record
@@ -217,6 +218,8 @@ class UserTurn(WireModel):
     effort: str | None = None
     final_output_json_schema: Any = None
     collaboration_mode: str | None = None  # "default" / "plan" (codex.core.modes)
+    # The tier requests ask for from now on (codex.core.service_tier): None leaves it, "" clears it.
+    service_tier: str | None = None
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 
@@ -231,6 +234,7 @@ class UserTurn(WireModel):
         "effort",
         "summary",
         "collaboration_mode",
+        "service_tier",
     ),
     parse={"sandbox_policy": parse_sandbox_policy},
 )
@@ -245,6 +249,8 @@ class OverrideTurnContext(WireModel):
     effort: str | None = None
     summary: str | None = None
     collaboration_mode: str | None = None  # "default" / "plan" (codex.core.modes)
+    # The tier requests ask for from now on (codex.core.service_tier): None leaves it, "" clears it.
+    service_tier: str | None = None
     extra: dict[str, Any] | None = extra_field()
     absent: frozenset[str] = absent_field()
 

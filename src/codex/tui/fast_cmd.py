@@ -33,7 +33,9 @@ async def toggle_fast(app: CodexApp, rest: str) -> None:
         app.options.config = dataclasses.replace(cfg, service_tier=written)
     session = app.session
     if session is not None:  # this session's next requests (a new one reads the config)
-        session.state.service_tier = configured_tier(written)
+        from codex.protocol.ops import OverrideTurnContext
+
+        await session.submit(OverrideTurnContext(service_tier=configured_tier(written) or ""))
     app.mapper.status.fast = on
     app.mapper.notice(f"• Service tier set to {PRIORITY if on else DEFAULT}", "")
     app.mark_dirty()
