@@ -8,7 +8,9 @@
 - `collaborationMode/list` names the presets (Plan at "medium" effort, Default); without the
   experimental API: -32600 "collaborationMode/list requires experimentalApi capability".
 
-Not here: thread/resume's `collaborationMode` (0.169 reports the thread's last mode there).
+- `thread/resume` reports `collaborationMode {mode, settings{model, reasoning_effort: null,
+  developer_instructions}}`: the mode the thread goes on in (a thread reopened from its rollout:
+  the mode its history last announced).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from codex.app_server import errors
-from codex.core.modes import normalize, presets
+from codex.core.modes import normalize, presets, resume_entry
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -45,3 +47,9 @@ def turn_mode(conn: Connection, p: dict[str, Any]) -> tuple[str | None, dict[str
 async def collaboration_mode_list(server: AppServer, conn: Connection, p: Any) -> Any:
     _require_experimental(conn, "collaborationMode/list")
     return {"data": presets()}
+
+
+def with_resume_mode(result: dict[str, Any], session: Any) -> dict[str, Any]:
+    """thread/resume's result with the thread's `collaborationMode` (as 0.169's)."""
+    result["collaborationMode"] = resume_entry(session)
+    return result

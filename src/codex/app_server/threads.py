@@ -246,7 +246,9 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
         live.subscribe(conn)
     exclude = boolean(p, "excludeTurns")
     turns = [] if exclude else live.resumed_turns
-    return start_response(live, live.thread(turns), p)
+    from codex.app_server.modes import with_resume_mode
+
+    return with_resume_mode(start_response(live, live.thread(turns), p), live.session)
 
 
 async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:

@@ -156,3 +156,23 @@ def event_kind(mode: str) -> str | None:
     """task_started's `collaboration_mode_kind` as core emits it: None in Default mode, which the
     rollout writes as "default" (so events of a Default turn keep their earlier look)."""
     return None if mode == DEFAULT else mode
+
+
+def thread_mode(session: Any) -> str:
+    """The mode `session`'s next turn runs in: its setting, or, while that is Default, the
+    mode its (resumed) history last announced, so a thread reopened from its rollout goes on
+    in the mode it was left in."""
+    mode = str(getattr(session._settings, "collaboration_mode", DEFAULT))
+    if mode == DEFAULT and session.state.modes.heard is None:
+        mode = announced_mode(session.state.history) or DEFAULT
+        session._settings.collaboration_mode = mode  # the next turn continues in it
+    return mode
+
+
+def resume_entry(session: Any) -> dict[str, Any]:
+    """thread/resume's `collaborationMode`, shaped as 0.169 reports it: the mode, the model,
+    reasoning_effort null (what the client sent, which is nothing) and the mode's instructions
+    (null while the thread never heard any mode message)."""
+    mode = thread_mode(session)
+    announced = announced_mode(session.state.history) is not None
+    return turn_context_entry(mode, session._settings.model, None, announced)
