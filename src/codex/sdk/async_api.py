@@ -21,7 +21,7 @@ from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
 from codex.sdk.errors import CodexError as SdkError
 from codex.sdk.errors import TransportClosedError, invalid_request
 from codex.sdk.notifications import command_text
-from codex.sdk.overrides import thread_overrides
+from codex.sdk.overrides import thread_overrides, with_tier
 from codex.sdk.sessions import SessionPool, SessionSlot
 from codex.sdk.types import (
     ApprovalHandler,
@@ -277,7 +277,7 @@ class AsyncCodex:
             loaded = self._load_config(cwd=cwd, overrides=overrides)
             if key is not None:
                 _bounded_put(self._start_configs, key, loaded)
-        return await self._open(loaded, ephemeral=bool(ephemeral))
+        return await self._open(with_tier(loaded, service_tier), ephemeral=bool(ephemeral))
 
     async def thread_resume(
         self,
@@ -387,7 +387,7 @@ class AsyncCodex:
             base_instructions=base_instructions,
             developer_instructions=developer_instructions,
         )
-        loaded = self._load_config(cwd=cwd, overrides=overrides)
+        loaded = with_tier(self._load_config(cwd=cwd, overrides=overrides), service_tier)
         fork = (str(uuid.uuid4()), history, path)  # the path: session_meta names the parent
         thread = await self._open(loaded, ephemeral=bool(ephemeral), fork=fork)
         thread._forked_from = self._forks[thread.id] = thread_id  # kept if it is reopened

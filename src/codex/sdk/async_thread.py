@@ -6,12 +6,14 @@ are translated to the official notifications as they arrive (codex.sdk.notificat
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.sdk.notifications import TurnTranslator
+from codex.sdk.overrides import turn_tier
 from codex.sdk.types import (
     ApprovalMode,
     ExternalMessage,
@@ -145,6 +147,7 @@ class AsyncThread:
             model=model,
             output_schema=output_schema,
             sandbox=sandbox,
+            service_tier=service_tier,
             summary=summary,
         )
         return await handle.run()
@@ -175,6 +178,7 @@ class AsyncThread:
             model=model,
             output_schema=output_schema,
             sandbox=sandbox,
+            service_tier=service_tier,
             summary=summary,
         )
 
@@ -189,6 +193,7 @@ class AsyncThread:
         model: str | None,
         output_schema: JsonObject | None,
         sandbox: Sandbox | None,
+        service_tier: str | None,
         summary: str | None,
     ) -> AsyncTurnHandle:
         """Start a turn (`stream_deltas`: False for a turn nobody streams, None: the
@@ -201,6 +206,7 @@ class AsyncThread:
             and model is None
             and output_schema is None
             and sandbox is None
+            and service_tier is None
             and summary is None
         ):
             op: Any = _ops().UserInput(items)
@@ -208,6 +214,8 @@ class AsyncThread:
             op = self._user_turn(
                 items, approval_mode, cwd, effort, model, output_schema, sandbox, summary
             )
+            if service_tier is not None:  # this and later turns' tier, as turn/start's
+                op = dataclasses.replace(op, service_tier=turn_tier(service_tier, op.model))
         translator: list[TurnTranslator] = []
         # The callback must not hold this thread: the core turn outlives a dropped thread
         # (its session is closed only after the turn ends, codex.sdk.sessions).

@@ -4,12 +4,16 @@ same rules as `codex -c ...` on the command line."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codex.sdk.types import ApprovalMode, JsonObject, Sandbox
 
-__all__ = ["thread_overrides"]
+if TYPE_CHECKING:
+    from codex.api import Config
+
+__all__ = ["thread_overrides", "turn_tier", "with_tier"]
 
 
 def _toml(value: Any) -> str:
@@ -52,3 +56,28 @@ def thread_overrides(
     out = _flatten("", config or {})
     out.extend(f"{key}={_toml(value)}" for key, value in named if value is not None)
     return out
+
+
+def with_tier(config: Config, service_tier: str | None) -> Config:
+    """`config` with the service tier a thread keeps, as the app-server's thread/start decides
+    it for `serviceTier` (the official SDK sends it only when given): the keyword, else the
+    configured tier, through codex.core.service_tier.thread_tier ("fast" is "priority", a tier
+    the model does not advertise is dropped)."""
+    from codex.core.service_tier import thread_tier
+
+    value = service_tier if service_tier is not None else config.service_tier
+    if value is None:
+        return config
+    return dataclasses.replace(config, service_tier=thread_tier(value, config.model))
+
+
+def turn_tier(service_tier: str | None, model: str) -> str | None:
+    """A turn's `service_tier` keyword as the UserTurn op's field, as turn/start's
+    `serviceTier`: None leaves the thread's tier; a tier is kept for this and later turns;
+    one `model` does not advertise clears it (""). `turn_service_tier` (turn/start's
+    `serviceTierForTurn`) changes nothing in 0.169's app-server, so it has no counterpart."""
+    from codex.core.service_tier import thread_tier
+
+    if service_tier is None:
+        return None
+    return thread_tier(service_tier, model) or ""
