@@ -23,7 +23,7 @@ from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Reasoning, Turn, Usage
 
 from codex import AsyncCodex, CodexConfig, CommandExecutionThreadItem
-from codex.sdk.types import AgentMessageThreadItem, ReasoningThreadItem
+from codex.sdk.types import AgentMessageThreadItem, ReasoningThreadItem, UserMessageThreadItem
 
 CHILD = Path(__file__).with_name("_batch_child.py")
 LIMIT = 256  # open files: macOS's default soft limit
@@ -204,6 +204,7 @@ def test_run_collects_the_same_result_stream_builds(tmp_path, mock_model_server)
 
     ran, streamed = asyncio.run(main())
     assert [type(i) for i in ran.items] == [
+        UserMessageThreadItem,  # the turn's input, as the official SDK gets it
         ReasoningThreadItem,
         CommandExecutionThreadItem,
         AgentMessageThreadItem,

@@ -24,6 +24,7 @@ from codex import (
     CommandExecutionThreadItem,
     Sandbox,
     TurnStatus,
+    UserMessageThreadItem,
 )
 
 
@@ -75,7 +76,7 @@ def test_sync_run_returns_the_final_response_items_and_usage(tmp_path, mock_mode
         result = thread.run("What is 2+2?")
     assert result.final_response == "the answer"
     assert result.status is TurnStatus.completed and result.error is None
-    assert [type(i) for i in result.items] == [AgentMessageThreadItem]
+    assert [type(i) for i in result.items] == [UserMessageThreadItem, AgentMessageThreadItem]
     assert result.usage is not None and result.usage.total.total_tokens == 7
     request = mock_model_server.single_request()
     assert "What is 2+2?" in request.message_texts("user")

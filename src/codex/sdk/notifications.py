@@ -33,6 +33,7 @@ from codex.sdk.types import (
     TurnResult,
     TurnStartedNotification,
     TurnStatus,
+    UserMessageThreadItem,
 )
 
 __all__ = ["TurnTranslator"]
@@ -139,6 +140,12 @@ class TurnTranslator:
     def _on_task_started(self, msg: dict[str, Any]) -> list[Notification]:
         turn = Turn(self.turn_id, TurnStatus.in_progress, started_at=self._started_at)
         return [self._n("turn/started", TurnStartedNotification(self.thread_id, turn))]
+
+    def _on_user_message(self, msg: dict[str, Any]) -> list[Notification]:
+        """The turn's input (or steered input) as a userMessage item, started and completed at
+        once, as the official SDK gets it from the app-server (its run() result lists it)."""
+        item = UserMessageThreadItem(self._item_id(), _user_content(msg))
+        return [self._started(item), self._completed(item)]
 
     def _on_agent_message_delta(self, msg: dict[str, Any]) -> list[Notification]:
         if self._message_id is None:
@@ -308,6 +315,20 @@ _COLLECTED = frozenset(
 )
 # Kinds that only make notifications (no result state): `collect` skips them.
 _NOTIFY_ONLY = frozenset({"task_started", "exec_approval_request"})
+
+
+def _user_content(msg: dict[str, Any]) -> list[dict[str, Any]]:
+    """A user_message event as the app-server's userMessage content: the text (core joined
+    the input's texts), then its images, local images and skills."""
+    content: list[dict[str, Any]] = []
+    text = str(msg.get("message") or "")
+    if text:
+        elements = msg.get("text_elements") or []
+        content.append({"type": "text", "text": text, "text_elements": elements})
+    content += [{"type": "image", "url": str(url)} for url in msg.get("images") or ()]
+    content += [{"type": "localImage", "path": str(p)} for p in msg.get("local_images") or ()]
+    content += [dict(skill) for skill in msg.get("skills") or ()]
+    return content
 
 
 def _duration_ms(duration: Any) -> int | None:
