@@ -129,6 +129,37 @@ class ModeTracker:
         return [mode_message(mode)]
 
 
+def turn_items(state: Any, mode: str) -> list[ResponseItem]:
+    """What a turn in `mode` adds before its user message. A thread's first turn in a mode
+    other than Default adds nothing: the mode text becomes one more part of the opening
+    developer message instead (as 0.169 sends it), in the history and in the rollout's
+    initial context while that is not written yet (else: its own message, as later turns)."""
+    tracker: ModeTracker = state.modes
+    items = tracker.update(state.history, mode)
+    if items and tracker.heard != DEFAULT and _into_opening(state, items[0]):
+        return []
+    return items
+
+
+def _into_opening(state: Any, message: ResponseItem) -> bool:
+    history = state.history.items
+    if not state.initial_context_len or len(history) != state.initial_context_len:
+        return False  # not the first turn of a new thread
+    at = next((i for i, m in enumerate(history) if getattr(m, "role", None) == "developer"), None)
+    old = history[at] if at is not None else None  # none: the mode opens the context alone
+    assert isinstance(message, Message) and (old is None or isinstance(old, Message))
+    new = Message("developer", [*old.content, *message.content]) if old else message
+    recorder = state.recorder
+    if recorder is not None:
+        amend = getattr(recorder, "amend_initial_item", None)
+        if amend is None or not amend(old.to_dict() if old else None, new.to_dict()):
+            return False
+    at = at if at is not None else 0
+    state.history.replace([*history[:at], new, *history[at + (old is not None) :]])
+    state.initial_context_len += old is None
+    return True
+
+
 def turn_context_entry(
     mode: str, model: str, effort: str | None, announced: bool
 ) -> dict[str, Any]:

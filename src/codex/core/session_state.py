@@ -507,7 +507,7 @@ class SessionState:
             for p in inputs
             if isinstance(p, InputSkill)
         ]
-        mode = self.modes.update(self.history, settings.collaboration_mode)
+        mode = modes.turn_items(self, settings.collaboration_mode)
         return [*self.environment_update(settings), *mode, message]
 
     def take_turn_skill_inputs(self) -> list[dict[str, Any]]:

@@ -435,6 +435,11 @@ class RolloutRecorder:
         self._write_lines(self._shaper.response_item(item))
         return True
 
+    def amend_initial_item(self, old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:
+        """Replace an initial-context item not written yet (None: add `new` before the first);
+        only in a new file before its first turn; False when it is on its way to disk."""
+        return self._shaper.amend_initial(old, new)
+
     def record_response_items(self, items: Iterable[Mapping[str, Any]]) -> None:
         for item in items:
             self.record_response_item(item)

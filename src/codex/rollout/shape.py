@@ -259,6 +259,17 @@ class LineShaper:
         out, self._before_first_turn = self._before_first_turn, []
         return out
 
+    def amend_initial(self, old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:
+        """Put `new` in place of the held initial-context item `old` (None: before its first
+        item): a first turn's setting that 0.169 writes into the opening context. False once
+        that context is out."""
+        held = self._before_first_turn
+        for i, (kind, item) in enumerate(held):
+            if kind == "response_item" and (old is None or item == old):
+                held[i : i + 1] = [(kind, new)] if old is not None else [(kind, new), held[i]]
+                return True
+        return False
+
     # ---- turns ----------------------------------------------------------------------------------
 
     def _task_started(self, msg: Mapping[str, Any]) -> list[Line]:
