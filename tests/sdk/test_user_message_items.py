@@ -14,6 +14,7 @@ from tests.sdk.test_service_tier_sdk import _codex_bin
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn
 
+import codex
 from codex import Codex
 
 
@@ -27,20 +28,43 @@ def _shape(item: Any) -> tuple[str, Any]:
     return (str(item.type), getattr(item, "text", None))
 
 
-def _scenario(client: Any) -> dict[str, Any]:
+def _scenario(client: Any, sdk: Any) -> dict[str, Any]:
     thread = client.thread_start()
     result = thread.run("hi there")
+    several = [sdk.TextInput("a"), sdk.TextInput("b"), sdk.ImageInput(IMAGE), sdk.TextInput("c")]
+    mixed = thread.run(several)
     stream = []
     for note in thread.turn("stream me").stream():
         item = getattr(note.payload, "item", None)
         if item is not None:
             stream.append((note.method, _shape(item)))
-    return {"run": [_shape(i) for i in result.items], "stream": stream}
+    return {
+        "run": [_shape(i) for i in result.items],
+        "several": [_shape(i) for i in mixed.items],
+        "stream": stream,
+    }
+
+
+IMAGE = "data:image/png;base64,iVBORw0KGgo="
+TEXT = {"type": "text", "text_elements": []}
 
 
 EXPECTED = {
     "run": [
         ("userMessage", [{"type": "text", "text": "hi there", "text_elements": []}]),
+        ("agentMessage", "ok"),
+    ],
+    # One content entry per input item, in order (core itself joins the texts).
+    "several": [
+        (
+            "userMessage",
+            [
+                {**TEXT, "text": "a"},
+                {**TEXT, "text": "b"},
+                {"type": "image", "url": IMAGE},
+                {**TEXT, "text": "c"},
+            ],
+        ),
         ("agentMessage", "ok"),
     ],
     "stream": [
@@ -60,7 +84,7 @@ EXPECTED = {
 def test_sdk_yields_user_message_items(tmp_path: Path, mock_model_server: MockModelServer) -> None:
     mock_model_server.repeat(Turn([Message("ok")]))
     with Codex(make_home(tmp_path, mock_model_server)) as client:
-        assert _scenario(client) == EXPECTED
+        assert _scenario(client, codex) == EXPECTED
 
 
 def test_official_sdk_on_our_app_server_agrees(
@@ -75,7 +99,7 @@ def test_official_sdk_on_our_app_server_agrees(
     env.update(CODEX_HOME=str(ours.codex_home), HOME=str(fake_home))
     config = official.CodexConfig(codex_bin=_codex_bin(), cwd=ours.cwd, env=env)
     with official.Codex(config) as client:
-        got = _scenario(client)
+        got = _scenario(client, official)
     # The official stream also starts the agent message (item/started) before its deltas: ours
     # does not (not this change), so only the userMessage items and the completions are compared.
     got["stream"] = [

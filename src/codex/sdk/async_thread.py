@@ -12,7 +12,7 @@ from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex.sdk.notifications import TurnTranslator
+from codex.sdk.notifications import TurnTranslator, input_content
 from codex.sdk.overrides import turn_tier
 from codex.sdk.types import (
     ApprovalMode,
@@ -239,6 +239,9 @@ class AsyncThread:
             previous.close()
         self._running = True
         handle = AsyncTurnHandle(self, core_handle)
+        content = input_content(input)  # echoed in the turn's userMessage item
+        if content is not None:
+            handle._translator.inputs.append(content)
         translator.append(handle._translator)
         return handle
 
@@ -411,7 +414,11 @@ class AsyncTurnHandle:
         """Add input to the running turn (the model sees it at its next request)."""
         from codex.api import UserInput
 
-        await self._thread._session.submit(UserInput(_core_items(input)))
+        items = _core_items(input)
+        content = input_content(input)
+        if content is not None:  # echoed in the steered input's userMessage item
+            self._translator.inputs.append(content)
+        await self._thread._session.submit(UserInput(items))
         from codex.sdk.responses import TurnSteerResponse
 
         return TurnSteerResponse(self.id)

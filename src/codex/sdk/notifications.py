@@ -18,11 +18,17 @@ from codex.sdk.types import (
     CommandExecutionThreadItem,
     ErrorNotification,
     FileChangeThreadItem,
+    ImageInput,
     ItemCompletedNotification,
     ItemStartedNotification,
+    JsonObject,
+    LocalImageInput,
+    MentionInput,
     MessagePhase,
     Notification,
     ReasoningThreadItem,
+    SkillInput,
+    TextInput,
     ThreadItem,
     ThreadTokenUsage,
     ThreadTokenUsageUpdatedNotification,
@@ -36,7 +42,29 @@ from codex.sdk.types import (
     UserMessageThreadItem,
 )
 
-__all__ = ["TurnTranslator"]
+__all__ = ["TurnTranslator", "input_content"]
+
+
+def input_content(input: Any) -> list[JsonObject] | None:
+    """The SDK's input (a str, one input item or a list of them) as the app-server echoes it
+    in a userMessage item: one entry per item. None for an ExternalMessage (its event says)."""
+    if isinstance(input, str):
+        return [{"type": "text", "text": input, "text_elements": []}]
+    out: list[JsonObject] = []
+    for item in input if isinstance(input, list) else [input]:
+        if isinstance(item, str | TextInput):
+            text = item if isinstance(item, str) else item.text
+            out.append({"type": "text", "text": text, "text_elements": []})
+        elif isinstance(item, ImageInput):
+            out.append({"type": "image", "url": item.url})
+        elif isinstance(item, LocalImageInput):
+            out.append({"type": "localImage", "path": item.path})
+        elif isinstance(item, SkillInput | MentionInput):
+            kind = "skill" if isinstance(item, SkillInput) else "mention"
+            out.append({"type": kind, "name": item.name, "path": item.path})
+        else:
+            return None
+    return out
 
 
 def _breakdown(usage: dict[str, Any] | None) -> TokenUsageBreakdown:
@@ -85,6 +113,9 @@ class TurnTranslator:
         self._message_id: str | None = None  # the agent message its deltas belong to
         self._commands: dict[str, CommandExecutionThreadItem] = {}
         self._patches: dict[str, FileChangeThreadItem] = {}
+        # What the user sent, per input in order (the turn's, then steered ones): echoed in
+        # the userMessage items as the app-server echoes turn/start's input (`input_content`).
+        self.inputs: list[list[JsonObject]] = []
 
     def _item_id(self) -> str:
         self._next_item += 1
@@ -144,7 +175,8 @@ class TurnTranslator:
     def _on_user_message(self, msg: dict[str, Any]) -> list[Notification]:
         """The turn's input (or steered input) as a userMessage item, started and completed at
         once, as the official SDK gets it from the app-server (its run() result lists it)."""
-        item = UserMessageThreadItem(self._item_id(), _user_content(msg))
+        content = self.inputs.pop(0) if self.inputs else _user_content(msg)
+        item = UserMessageThreadItem(self._item_id(), content)
         return [self._started(item), self._completed(item)]
 
     def _on_agent_message_delta(self, msg: dict[str, Any]) -> list[Notification]:
