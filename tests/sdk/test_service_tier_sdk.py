@@ -3,7 +3,8 @@ official SDK (which sends `serviceTier` only when given): thread_start's and thr
 become the thread's tier ("fast" is "priority", "default" or a tier the model does not
 advertise means none), run()/turn()'s holds for this and the later turns, and
 `turn_service_tier` (turn/start's `serviceTierForTurn`) changes nothing, as 0.169 (facts in
-tests/fixtures/service_tier_official.json). Asserted on the mock model server's request bodies,
+tests/fixtures/service_tier_official.json); thread_resume's is the tier of a thread reopened
+from its rollout. Asserted on the mock model server's request bodies,
 and compared with openai-codex 0.163 driving our `codex app-server` through the same calls."""
 
 from __future__ import annotations
@@ -38,7 +39,18 @@ EXPECTED: list[tuple[str, str | None]] = [
     ("turn() fast", "priority"),
     ("turn() next without", "priority"),
     ("fork flex", "flex"),
+    ("resume (another client) flex", "flex"),
 ]
+
+
+def _turn(
+    seen: list[tuple[str, str | None]], mock: MockModelServer, label: str, thread: Any, **kw: Any
+) -> None:
+    before = len(mock.requests)
+    thread.run("hi", **kw)
+    tiers = [r.json.get("service_tier") for r in mock.requests[before:]]
+    assert len(tiers) == 1, (label, tiers)
+    seen.append((label, tiers[0]))
 
 
 def _scenario(client: Any, mock: MockModelServer) -> list[tuple[str, str | None]]:
@@ -46,11 +58,7 @@ def _scenario(client: Any, mock: MockModelServer) -> list[tuple[str, str | None]
     seen: list[tuple[str, str | None]] = []
 
     def turn(label: str, thread: Any, **kw: Any) -> None:
-        before = len(mock.requests)
-        thread.run("hi", **kw)
-        tiers = [r.json.get("service_tier") for r in mock.requests[before:]]
-        assert len(tiers) == 1, (label, tiers)
-        seen.append((label, tiers[0]))
+        _turn(seen, mock, label, thread, **kw)
 
     for name in ("none", "fast", "priority", "flex", "default", "bogus"):
         kw = {} if name == "none" else {"service_tier": name}
@@ -68,13 +76,25 @@ def _scenario(client: Any, mock: MockModelServer) -> list[tuple[str, str | None]
     seen.append(("turn() fast", mock.requests[before].json.get("service_tier")))
     turn("turn() next without", other)
     turn("fork flex", client.thread_fork(thread.id, service_tier="flex"))
+    seen.append(("thread", thread.id))  # resumed by another client (_resume)
     return seen
+
+
+def _resume(client: Any, mock: MockModelServer, seen: list[tuple[str, str | None]]) -> None:
+    """A thread reopened from its rollout by a new client takes thread_resume's tier."""
+    _label, thread_id = seen.pop()
+    thread = client.thread_resume(thread_id, service_tier="flex")
+    _turn(seen, mock, "resume (another client) flex", thread)
 
 
 def test_sdk_service_tiers(tmp_path: Path, mock_model_server: MockModelServer) -> None:
     mock_model_server.repeat(Turn([Message("ok")]))
-    with Codex(make_home(tmp_path, mock_model_server)) as client:
-        assert _scenario(client, mock_model_server) == EXPECTED
+    config = make_home(tmp_path, mock_model_server)
+    with Codex(config) as client:
+        seen = _scenario(client, mock_model_server)
+    with Codex(config) as client:
+        _resume(client, mock_model_server, seen)
+    assert seen == EXPECTED
 
 
 def _codex_bin() -> str:
@@ -99,4 +119,7 @@ def test_official_sdk_on_our_app_server_agrees(
     env.update(CODEX_HOME=str(ours.codex_home), HOME=str(fake_home))
     config = official.CodexConfig(codex_bin=_codex_bin(), cwd=ours.cwd, env=env)
     with official.Codex(config) as client:
-        assert _scenario(client, mock_model_server) == EXPECTED
+        seen = _scenario(client, mock_model_server)
+    with official.Codex(config) as client:
+        _resume(client, mock_model_server, seen)
+    assert seen == EXPECTED

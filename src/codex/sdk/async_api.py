@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from codex.core.recorder import rollout_pending
 from codex.sdk.async_thread import AsyncThread, AsyncTurnHandle
 from codex.sdk.errors import CodexError as SdkError
-from codex.sdk.errors import TransportClosedError, invalid_request
+from codex.sdk.errors import TransportClosedError, invalid_request, no_rollout
 from codex.sdk.notifications import command_text
 from codex.sdk.overrides import thread_overrides, with_tier
 from codex.sdk.sessions import SessionPool, SessionSlot
@@ -301,13 +301,13 @@ class AsyncCodex:
         if live is not None:
             # 0.169 resumes from the file the thread's first turn makes
             if rollout_pending(live._session.recorder):
-                raise _no_rollout(thread_id)
+                raise no_rollout(thread_id)
             return live
         slot = self._pool.revive(thread_id)
         if slot is not None:  # dropped lately and still open: the same session, as before
             thread = self._adopt(slot)
             if rollout_pending(thread._session.recorder):
-                raise _no_rollout(thread_id)  # `thread`, dropped again, lingers as before
+                raise no_rollout(thread_id)  # `thread`, dropped again, lingers as before
             return thread
         # One reopening per id at a time: two resumes racing (say while the dropped thread's
         # close is in flight) each opened a session appending to the one rollout file.
@@ -322,7 +322,7 @@ class AsyncCodex:
                 base_instructions=base_instructions,
                 developer_instructions=developer_instructions,
             )
-            task = asyncio.ensure_future(self._reopen(thread_id, cwd, overrides))
+            task = asyncio.ensure_future(self._reopen(thread_id, cwd, overrides, service_tier))
             self._reopening[thread_id] = task
             task.add_done_callback(self._reopened(thread_id))
         return await asyncio.shield(task)
@@ -336,11 +336,13 @@ class AsyncCodex:
 
         return done
 
-    async def _reopen(self, thread_id: str, cwd: str | None, overrides: list[str]) -> AsyncThread:
+    async def _reopen(
+        self, thread_id: str, cwd: str | None, overrides: list[str], service_tier: str | None
+    ) -> AsyncThread:
         await self._pool.settle(thread_id)  # a dropped thread's rollout closed before reading
         from codex.api import Resume
 
-        loaded = self._load_config(cwd=cwd, overrides=overrides)
+        loaded = with_tier(self._load_config(cwd=cwd, overrides=overrides), service_tier)
         return await self._open(loaded, resume=Resume.thread(thread_id))
 
     async def thread_fork(
@@ -372,7 +374,7 @@ class AsyncCodex:
         if source is None:
             await self._pool.settle(thread_id)  # dropped: its rollout closed, then read
         if source is not None and rollout_pending(source._session.recorder):
-            raise _no_rollout(thread_id)  # no file before its first turn, as 0.169
+            raise no_rollout(thread_id)  # no file before its first turn, as 0.169
         if source is not None and source._session.rollout_path:
             path = Path(source._session.rollout_path)  # flushed at every turn end
         else:
@@ -592,9 +594,3 @@ class AsyncCodex:
         decision = answer.get("decision") if isinstance(answer, dict) else None
         # Anything not understood declines, as the official server treats a nonsense answer.
         return _DECISIONS.get(str(decision), "denied")
-
-
-def _no_rollout(thread_id: str) -> Exception:
-    from codex.sdk.errors import invalid_request
-
-    return invalid_request(f"no rollout found for thread id {thread_id}")

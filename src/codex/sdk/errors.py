@@ -29,6 +29,7 @@ __all__ = [
     "ServerBusyError",
     "TransportClosedError",
     "is_retryable_error",
+    "no_rollout",
     "retry_on_overload",
 ]
 
@@ -88,6 +89,11 @@ class RetryLimitExceededError(ServerBusyError):
 def invalid_request(message: str) -> InvalidRequestError:
     """What the official server answers for a refused request (code -32600)."""
     return InvalidRequestError(-32600, message)
+
+
+def no_rollout(thread_id: str) -> InvalidRequestError:
+    """0.169's answer to a resume or fork of a thread whose rollout file does not exist yet."""
+    return invalid_request(f"no rollout found for thread id {thread_id}")
 
 
 def _overloaded(data: Any) -> bool:
