@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tests.sdk.test_sdk import make_home
 from tests.sdk.test_service_tier_sdk import _codex_bin
-from tests.support.mock_model_server import MockModelServer
+from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import Message, Turn
 
 import codex
@@ -106,3 +106,46 @@ def test_official_sdk_on_our_app_server_agrees(
         s for s in got["stream"] if s[0] == "item/completed" or s[1][0] == "userMessage"
     ]
     assert got == EXPECTED
+
+
+def _steered(client: Any, sdk: Any, mock: MockModelServer) -> list[Any]:
+    """The userMessage items of a turn steered while its first model reply is held."""
+    mock.enqueue(Hold(Turn([Message("one")]), frames=1), Turn([Message("two")]))
+    handle = client.thread_start().turn("first")
+    users = []
+    for note in handle.stream():
+        item = getattr(note.payload, "item", None)
+        if note.method == "item/completed" and _shape(item)[0] == "userMessage":
+            users.append(_shape(item))
+            if len(users) == 1:
+                mock.wait_held()
+                handle.steer([sdk.TextInput("more"), sdk.TextInput("yet")])
+                mock.release()
+    return users
+
+
+STEERED = [
+    ("userMessage", [{**TEXT, "text": "first"}]),
+    ("userMessage", [{**TEXT, "text": "more"}, {**TEXT, "text": "yet"}]),
+]
+
+
+def test_steered_input_is_a_user_message(
+    tmp_path: Path, mock_model_server: MockModelServer
+) -> None:
+    with Codex(make_home(tmp_path, mock_model_server)) as client:
+        assert _steered(client, codex, mock_model_server) == STEERED
+
+
+def test_official_sdk_steered_input_agrees(
+    tmp_path: Path, mock_model_server: MockModelServer
+) -> None:
+    official = pytest.importorskip("openai_codex", reason="openai-codex (test extra) not installed")
+    ours = make_home(tmp_path, mock_model_server)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEX_")}
+    fake_home = tmp_path / "fakehome"
+    fake_home.mkdir()
+    env.update(CODEX_HOME=str(ours.codex_home), HOME=str(fake_home))
+    config = official.CodexConfig(codex_bin=_codex_bin(), cwd=ours.cwd, env=env)
+    with official.Codex(config) as client:
+        assert _steered(client, official, mock_model_server) == STEERED
