@@ -323,6 +323,9 @@ class CodexApp(App[int]):
                     from codex.tui.thread_cmds import show_saved_name
 
                     show_saved_name(self)  # a resumed thread's /rename name
+                    from codex.tui.modes import on_resumed
+
+                    await on_resumed(self, msg.rollout_path)  # the footer's Plan mode, if so
                 if tag == "session_configured" and (opts.prompt or opts.images):
                     # The prompt from the command line, once the session (and its id, which
                     # history.jsonl records) is known.

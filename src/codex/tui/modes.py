@@ -67,6 +67,34 @@ async def set_mode(app: Any, mode: str) -> None:
     app.mark_dirty()
 
 
+def recorded_mode(rollout_path: str) -> str:
+    """The mode a thread's last recorded turn ran in (its task_started's kind; Default when
+    none says otherwise)."""
+    from pathlib import Path
+
+    from codex.core.threads import recorded_events
+
+    mode = DEFAULT
+    for _, line_type, payload in recorded_events(Path(rollout_path)):
+        if line_type == "event_msg" and payload.get("type") == "task_started":
+            mode = payload.get("collaboration_mode_kind") or DEFAULT
+    return PLAN if mode == PLAN else DEFAULT
+
+
+async def on_resumed(app: Any, rollout_path: str) -> None:
+    """A resumed thread goes on in the mode it was left in: core hears it before the next
+    turn, and the footer shows it (no "Model changed" line: nothing changed)."""
+    from codex.protocol.ops import OverrideTurnContext
+
+    if recorded_mode(rollout_path) != PLAN or app.session is None:
+        return
+    await app.session.submit(OverrideTurnContext(collaboration_mode=PLAN, effort=PLAN_EFFORT))
+    app.collaboration_mode = PLAN
+    app.mapper.status.mode = PLAN
+    app.mapper.status.effort = PLAN_EFFORT
+    app.mark_dirty()
+
+
 async def cycle(app: Any) -> None:
     """Shift+Tab: the other mode (0.169 has two to cycle through)."""
     await set_mode(app, DEFAULT if current(app) == PLAN else PLAN)
