@@ -1,15 +1,17 @@
 """Collaboration modes: Default and Plan, a per-turn setting as in 0.169.
 
 Facts (tests/fixtures/plan_mode_official.json): a thread starts in Default mode and its first
-requests carry no mode text at all. When a turn runs in a mode other than the one the model
-last heard, a developer message whose only text is `<collaboration_mode>…</collaboration_mode>`
-goes right before that turn's user message, and stays in the history; a turn in the same mode
-adds nothing. Going back to Default sends Default's own message (it tells the model that Plan
-mode ended). The rollout's task_started carries `collaboration_mode_kind`, every turn_context a
-`collaboration_mode {mode, settings{model, reasoning_effort, developer_instructions}}`
-(instructions null while the thread never left Default). `request_user_input` is answered in
-Plan mode only (codex.tools.runtime.user_input). The app-server's `collaborationMode/list`
-names the presets: Plan with reasoning effort "medium", Default with none.
+requests carry no mode text at all. When a turn runs in a mode other than the one the model last
+heard, a developer message whose only text is `<collaboration_mode>…</collaboration_mode>` goes
+right before that turn's user message, and stays in the history; a turn in the same mode adds
+nothing. A thread's first turn in Plan mode carries the text as one more part of the opening
+developer message instead (`turn_items`). Going back to Default sends Default's own message (it
+tells the model that Plan mode ended). The rollout's task_started carries
+`collaboration_mode_kind`, every turn_context a `collaboration_mode {mode, settings{model,
+reasoning_effort, developer_instructions}}` (instructions null while the thread never left
+Default). `request_user_input` is answered in Plan mode only (codex.tools.runtime.user_input).
+The app-server's `collaborationMode/list` names the presets: Plan with reasoning effort
+"medium", Default with none.
 
 The instruction texts below are codex-py's own wording (0.169's are its own prose).
 """
