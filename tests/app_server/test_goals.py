@@ -8,6 +8,7 @@ another until the model completes the goal, and the token budget that stops it."
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -345,10 +346,13 @@ def _schema_folder(source: str, tmp_path: Path) -> Path:
     if binary is None:
         pytest.skip("the official 0.169 binary is not installed (tests/support/official.py)")
     out = tmp_path / "schema169"
+    home = tmp_path / "official-home"  # never the user's ~/.codex (it writes tmp/ there)
+    home.mkdir(exist_ok=True)
     subprocess.run(
         [str(binary), "app-server", "generate-json-schema", "--out", str(out)],
         check=True,
         capture_output=True,
+        env={**os.environ, "CODEX_HOME": str(home)},
         timeout=120,
     )
     return out / "v2" if (out / "v2").is_dir() else out

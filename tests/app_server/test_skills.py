@@ -10,6 +10,7 @@ parsing our replies with its own models."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -187,10 +188,13 @@ def test_our_replies_validate_against_the_schema(
         binary = official_binary()
         if binary is None:
             pytest.skip("the official 0.169 binary is not installed (tests/support/official.py)")
+        home = tmp_path / "official-home"  # never the user's ~/.codex (it writes tmp/ there)
+        home.mkdir()
         subprocess.run(
             [str(binary), "app-server", "generate-json-schema", "--out", str(tmp_path)],
             check=True,
             capture_output=True,
+            env={**os.environ, "CODEX_HOME": str(home)},
             timeout=120,
         )
         folder = tmp_path / "v2" if (tmp_path / "v2").is_dir() else tmp_path
