@@ -101,7 +101,7 @@ def test_an_early_list_is_byte_identical_to_the_full_servers(
         + _line({"method": "initialized"})
         + _line(request)
         + _line(again)
-        + _line({"id": 4, "method": "thread/loaded/list"})
+        + _line({"id": 4, "method": "thread/loaded/list", "params": {}})
     )
     fast, full = _both(["app-server"], lines, scratch_env(listed_home), repo)
     assert fast.returncode == full.returncode == 0, (fast.stderr, full.stderr)

@@ -89,7 +89,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_a_plain_stdio_command_line_is_served_without_argparse(home: Path, repo: Path) -> None:
-    lines = _line(INIT) + _line({"id": 2, "method": "thread/loaded/list"})
+    lines = _line(INIT) + _line({"id": 2, "method": "thread/loaded/list", "params": {}})
     argv = ["-c", "model=x", "app-server", "--listen=stdio://", "--config-home", str(home)]
     prefix = [sys.executable, "-c", _NO_ARGPARSE]
     done = _run(argv, lines, scratch_env(home), repo, prefix=prefix)
@@ -146,7 +146,7 @@ def test_the_fast_answer_is_byte_identical_to_the_full_one(
     home = tmp_path / 'hö me "x"\\'
     home.mkdir()
     env = scratch_env(home, {"TERM": 'xterm "é"'})
-    after = _line({"id": 2, "method": "thread/loaded/list"})
+    after = _line({"id": 2, "method": "thread/loaded/list", "params": {}})
     fast, full = _both(["app-server"], _line(request_line) + after, env, repo)
     assert fast.returncode == full.returncode == 0, (fast.stderr, full.stderr)
     assert fast.stdout == full.stdout
@@ -162,7 +162,7 @@ def test_initialize_answered_early_then_served_in_the_same_write(home: Path, rep
         _line(INIT)
         + _line({"method": "initialized"})
         + _line({"id": 2, "method": "initialize", "params": INIT["params"]})
-        + _line({"id": 3, "method": "thread/loaded/list"})
+        + _line({"id": 3, "method": "thread/loaded/list", "params": {}})
     )
     fast = _run(
         ["-c", "model=x", "app-server", "--listen", "stdio://"], lines, scratch_env(home), repo
@@ -193,7 +193,9 @@ def test_initialize_answered_early_then_served_in_the_same_write(home: Path, rep
     ],
 )
 def test_odd_first_lines_get_what_the_full_path_gives(first: bytes, home: Path, repo: Path) -> None:
-    then = _line({**INIT, "id": 9}) + _line({"id": 10, "method": "thread/loaded/list"})
+    then = _line({**INIT, "id": 9}) + _line(
+        {"id": 10, "method": "thread/loaded/list", "params": {}}
+    )
     fast, full = _both(["app-server"], first + then, scratch_env(home), repo)
     assert fast.returncode == full.returncode == 0, (fast.stderr, full.stderr)
     assert fast.stdout == full.stdout

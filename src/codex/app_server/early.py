@@ -169,9 +169,7 @@ def _answer(line: bytes, codex_home: str) -> bool:
     params = message.get("params")
     if isinstance(msg_id, bool) or not isinstance(msg_id, int | str):
         return False
-    if params is None:
-        params = {}
-    if not isinstance(params, dict):
+    if not isinstance(params, dict):  # absent params are an error the full server words
         return False
     from codex.app_server.errors import RpcError
     from codex.app_server.listing import list_threads

@@ -17,7 +17,10 @@ __all__ = ["ClientHello", "early_handshake", "initialize"]
 
 
 def initialize(params: Any, codex_home: str) -> tuple[ClientHello, dict[str, Any]]:
-    """(the client's hello, the result). Raises RpcError for bad params."""
+    """(the client's hello, the result). Raises RpcError for bad params (absent ones too, as
+    0.169: "missing field `params`")."""
+    if params is None:
+        raise errors.invalid_params("missing field `params`")
     p = obj(params)
     info = p.get("clientInfo")
     if not isinstance(info, dict):

@@ -282,15 +282,20 @@ class AppServer:
         conn.send(response(request.id, result))
 
     async def call(self, conn: Connection, method: str, params: Any) -> Any:
+        from codex.app_server.request_params import check_params
+
         if method == "initialize":
+            check_params(method, params)
             return self.initialize(conn, params)
-        if not conn.initialized:
-            raise errors.invalid_request("Not initialized")
+        # As 0.169: the request is decoded (method, then params) before the handshake counts.
         handler = self.methods.get(method)
         if handler is None:
             raise RpcError(
                 errors.INVALID_REQUEST, f"Invalid request: unknown variant `{method[:200]}`"
             )
+        check_params(method, params)
+        if not conn.initialized:
+            raise errors.invalid_request("Not initialized")
         return await handler(self, conn, obj(params))
 
     def initialize(self, conn: Connection, params: Any) -> dict[str, Any]:
