@@ -5,13 +5,14 @@ items, joined with " · ", and token counts as 0.169 writes them ("12.3K in").""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
 from tests.support.mock_model_server import MockModelServer
 from tests.tui.test_slash_thread import _ask, _run, _start
-from tests.tui.test_tmux_e2e import COMPOSER
+from tests.tui.test_tmux_e2e import COMPOSER, launch, trusted_home
 from tests.tui.tmux import Pane, tmux_path
 
 pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
@@ -75,6 +76,51 @@ def test_statusline_saves_the_items_and_the_line_follows(
     screen = pane.wait_text(f"{model} · 110 used · 100 in · 10 out")
     tokens = ["used-tokens", "total-input-tokens", "total-output-tokens"]
     assert _status_line(home) == [*saved, *tokens]
+
+
+def _bold_at(line: str, text: str) -> bool:
+    """Whether `text` in `line` (a `capture-pane -e` line) is drawn bold: the SGR escapes before
+    it, replayed (1 sets bold; 0, 22 or a bare reset clear it)."""
+    bold = False
+    for sgr in re.findall(r"\x1b\[([0-9;]*)m", line[: line.index(text)]):
+        for param in sgr.split(";"):
+            if param == "1":
+                bold = True
+            elif param in ("", "0", "22"):
+                bold = False
+    return bold
+
+
+def test_statusline_drops_unknown_and_repeated_items_and_bolds_the_highlighted_item(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """As 0.169 (tried in tmux 2026-12-07): an item it does not offer is not listed and not saved
+    back, a repeated one is listed once (0.169 saved `status_line = ["bogus-item", "model"]` as
+    `["model"]`), and the highlighted row's item is drawn bold, its description not (0.169:
+    SGR 1;7 over `› [x] model  `, then 7). Ours kept "bogus-item" in the saved list, listed
+    "model" twice and drew the highlighted item plain, unlike /title's checklist."""
+    config = home / "config.toml"
+    config.write_text(
+        config.read_text() + '\n[tui]\nstatus_line = ["bogus-item", "model", "model"]\n'
+    )
+    trusted_home(home, repo)
+    launch(pane, home, repo)
+    pane.wait_text(COMPOSER)
+    pane.type("/statusline")
+    pane.keys("Enter")
+    screen = pane.wait_text(FOOTER)
+    assert "bogus-item" not in screen
+    assert [line.strip() for line in screen.splitlines() if "] model  " in line] == [
+        "› [x] model                 Current model name"
+    ], screen
+    colored = pane._tmux("capture-pane", "-p", "-e", "-t", "e2e").splitlines()
+    row = next(line for line in colored if "] model " in line)
+    assert _bold_at(row, "model") and not _bold_at(row, "Current model name"), repr(row)
+    pane.keys("Enter")
+    pane.wait_for(lambda s: FOOTER not in s and COMPOSER in s)
+    # (the save runs after the checklist closes: the file is read until it changes)
+    saved = pane.wait_for(lambda _: _status_line(home) != ["bogus-item", "model", "model"])
+    assert _status_line(home) == ["model"], saved
 
 
 def _status_model(screen: str, repo: Path) -> str:

@@ -1,11 +1,12 @@
 """/statusline, and the status line's items when `[tui] status_line` chooses them, as 0.169.
 
-0.169's "Configure Status Line" (tests/fixtures/tui_official_0169/slash_statusline.txt) is a
-searchable checklist like /title's: space toggles, ←/→ move the highlighted item, Enter saves
-`[tui] status_line = [...]` (in the order shown), Esc cancels; a preview line joins the chosen
-items with " · ". Its default is model-with-reasoning, current-dir, thread-name. The values, as
-0.169 rendered them with every item on (slash_statusline_all.txt, slash_statusline_tokens.txt):
-"GPT-5.5 default", the directory, "GPT-5.5", the name, "default", "repo", the host name,
+0.169's "Configure Status Line" (tests/fixtures/tui_official_0169/slash_statusline.txt) is the
+searchable checklist of /title (codex.tui.ordered_checklist): space toggles, ←/→ move the
+highlighted item, Enter saves `[tui] status_line = [...]` (in the order shown), Esc cancels; a
+preview line joins the chosen items with " · ". Its default is model-with-reasoning,
+current-dir, thread-name. The values, as 0.169 rendered them with every item on
+(slash_statusline_all.txt, slash_statusline_tokens.txt): "GPT-5.5 default", the directory,
+"GPT-5.5", the name, "default", "repo", the host name,
 "master", "Ready", "Workspace", "Ask for approval", "Context 100% left", "Context 0% used",
 "0.169.0", "258K window", "13K used" (omitted at zero), "12.3K in", "678 out", the thread id,
 the title, "provider: mock". Token counts use 3 significant digits with K/M/G.
@@ -21,17 +22,10 @@ The permission and approval labels other than "Workspace" / "Ask for approval" w
 
 from __future__ import annotations
 
-import dataclasses
 import socket
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import events
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from codex.tui.ordered_checklist import ChecklistSpec, open_checklist
 
 if TYPE_CHECKING:
     from codex.tui.app import CodexApp
@@ -75,11 +69,19 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("provider", "Model provider for the active thread"),
 )  # fmt: skip
 DEFAULT = ("model-with-reasoning", "current-dir", "thread-name")
-HEAD = "Configure Status Line"
-SUBTITLE = "Select which items to display in the status line."
-FOOTER = "space toggle · ←/→ reorder · enter save · esc cancel"
 # The preview's stand-ins for values that are empty now (0.169's sample words).
 SAMPLES = {"thread-name": "thread name", "git-branch": "feat/awesome-feature"}
+# 0.169's "Configure Status Line" (codex.tui.ordered_checklist draws it).
+CHECKLIST = ChecklistSpec(
+    id_prefix="sl",
+    head="Configure Status Line",
+    subtitle="Select which items to display in the status line.",
+    items=ITEMS,
+    samples=SAMPLES,
+    separator=" · ",
+    config_key="status_line",
+    noun="the status line",
+)
 PERMISSIONS = {
     "workspace-write": "Workspace",
     "read-only": "Read only",
@@ -165,144 +167,7 @@ def configured_parts(widget: Any, status: Status) -> list[str] | None:
     return [v for v in (values.get(item, "") for item in items) if v]
 
 
-class StatusLineScreen(ModalScreen[list[str] | None]):
-    """The checklist (dismissed with the chosen items in order, or None on Esc)."""
-
-    DEFAULT_CSS = """
-    StatusLineScreen { align: left bottom; background: $background 0%; }
-    StatusLineScreen > Vertical { height: auto; width: 100%; padding: 1 0 0 0;
-                                  background: $background; }
-    StatusLineScreen #sl-head { height: auto; padding: 0 2; }
-    StatusLineScreen #sl-search { height: 1; padding: 0 2; margin-top: 1; }
-    StatusLineScreen #sl-rows { height: auto; padding: 1 0 0 0; }
-    StatusLineScreen #sl-preview { height: auto; padding: 1 2 0 2; }
-    StatusLineScreen #sl-footer { height: auto; color: $text-muted; padding: 0 2; }
-    """
-    BINDINGS: ClassVar = [
-        Binding("escape", "cancel", show=False),
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("space", "flip", show=False),
-        Binding("left", "reorder(-1)", show=False),
-        Binding("right", "reorder(1)", show=False),
-        Binding("enter", "save", show=False),
-        Binding("backspace", "erase", show=False),
-    ]
-    VISIBLE = 8
-
-    def __init__(self, current: list[str], values: dict[str, str]) -> None:
-        super().__init__()
-        self.values = values
-        known = dict(ITEMS)
-        # (an item this version does not know stays in the saved list, in its place)
-        self.order = list(current) + [i for i, _ in ITEMS if i not in current]
-        self.known = known
-        self.on = set(current)
-        self.index = 0
-        self.needle = ""
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            head = Text(HEAD + "\n", style="bold")
-            head.append(SUBTITLE, style="dim")
-            yield Static(head, id="sl-head")
-            yield Static(id="sl-search")
-            yield Static(id="sl-rows")
-            yield Static(id="sl-preview")
-            yield Static(FOOTER, id="sl-footer")
-
-    def on_mount(self) -> None:
-        self._render_rows()
-
-    @property
-    def shown(self) -> list[str]:
-        return [i for i in self.order if i in self.known and self.needle in i]
-
-    def _render_rows(self) -> None:
-        rows = self.shown
-        self.index = max(0, min(self.index, len(rows) - 1))
-        start = max(0, min(self.index - self.VISIBLE + 1, len(rows) - self.VISIBLE))
-        visible = rows[start : start + self.VISIBLE]
-        width = max((len(i) for i in visible), default=0) + 2
-        text = Text()
-        if start > 0:
-            text.append("↑\n", style="dim")
-        for n in range(start, min(len(rows), start + self.VISIBLE)):
-            item, here = rows[n], n == self.index
-            mark = "[x]" if item in self.on else "[ ]"
-            text.append(f"{'› ' if here else '  '}{mark} {item.ljust(width)}", style="")
-            text.append(self.known[item] + "\n", style="cyan" if here else "dim")
-        if start + self.VISIBLE < len(rows):
-            text.append("↓\n", style="dim")
-        text.rstrip()
-        self.query_one("#sl-rows", Static).update(text)
-        search = Text(self.needle) if self.needle else Text("Type to search", style="dim")
-        self.query_one("#sl-search", Static).update(search)
-        picked = [self.values.get(i) or SAMPLES.get(i, "") for i in self.order if i in self.on]
-        self.query_one("#sl-preview", Static).update(" · ".join(p for p in picked if p))
-
-    def action_move(self, step: int) -> None:
-        rows = self.shown
-        if rows:
-            self.index = (self.index + step) % len(rows)
-            self._render_rows()
-
-    def action_flip(self) -> None:
-        rows = self.shown
-        if rows:
-            self.on.symmetric_difference_update({rows[self.index]})
-            self._render_rows()
-
-    def action_reorder(self, step: int) -> None:
-        rows = self.shown
-        if not rows:
-            return
-        at = self.order.index(rows[self.index])
-        to = at + step
-        if 0 <= to < len(self.order):
-            self.order[at], self.order[to] = self.order[to], self.order[at]
-            self.index = self.shown.index(self.order[to])
-            self._render_rows()
-
-    def action_save(self) -> None:
-        self.dismiss([i for i in self.order if i in self.on])
-
-    def on_key(self, event: events.Key) -> None:
-        char = event.character
-        if char and char.isprintable() and char != " " and len(char) == 1:
-            event.stop()
-            self.needle += char.lower()
-            self.index = 0
-            self._render_rows()
-
-    def action_erase(self) -> None:
-        self.needle = self.needle[:-1]
-        self.index = 0
-        self._render_rows()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 def open_statusline(app: CodexApp) -> None:
-    def saved(items: list[str] | None) -> None:
-        from codex.config.edits import ConfigEdits
-        from codex.tui.thread_cmds import refocus
-
-        refocus(app)
-        if items is None:
-            return
-        cfg = app.options.config
-        try:
-            ConfigEdits.for_config(cfg).set(("tui", "status_line"), items).apply()
-        except OSError as err:
-            app.mapper.notice(f"Could not save the status line: {err}", "red")
-            return
-        tui = dataclasses.replace(cfg.tui, status_line=items)
-        app.options.config = dataclasses.replace(cfg, tui=tui)
-        app.mark_dirty()
-
     current = chosen(app)
-    every = [i for i, _ in ITEMS]
-    values = item_values(app, app.mapper.status, every)
-    app.push_screen(StatusLineScreen(list(DEFAULT) if current is None else current, values), saved)
+    values = item_values(app, app.mapper.status, [i for i, _ in ITEMS])
+    open_checklist(app, CHECKLIST, list(DEFAULT) if current is None else current, values)

@@ -13,21 +13,14 @@ project-name. /title saves the choice as `[tui] terminal_title = [...]` in confi
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import time
 import weakref
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import events
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from codex.tui.ordered_checklist import ChecklistSpec, open_checklist
 
 if TYPE_CHECKING:
     from codex.tui.app import CodexApp
@@ -163,149 +156,21 @@ def update_title(app: CodexApp) -> None:
 
 # ---- /title ---------------------------------------------------------------------------------
 
-
-class TitleScreen(ModalScreen[list[str] | None]):
-    """0.169's "Configure Terminal Title": a searchable checklist, space toggles, ←/→ move the
-    highlighted item earlier or later, Enter saves, Esc cancels; a preview line shows the title
-    with sample values."""
-
-    DEFAULT_CSS = """
-    TitleScreen { align: left bottom; background: $background 0%; }
-    TitleScreen > Vertical { height: auto; width: 100%; padding: 1 0 0 0; background: $background; }
-    TitleScreen #title-head { height: auto; padding: 0 2; }
-    TitleScreen #title-search { height: 1; padding: 0 2; margin-top: 1; }
-    TitleScreen #title-rows { height: auto; padding: 1 0 0 0; }
-    TitleScreen #title-preview { height: auto; padding: 1 2 0 2; }
-    TitleScreen #title-footer { height: auto; color: $text-muted; padding: 0 2; }
-    """
-    # (The search line is drawn here, not an Input: space, ←/→ and Enter are the list's keys.)
-    BINDINGS: ClassVar = [
-        Binding("escape", "cancel", show=False),
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("space", "flip", show=False),
-        Binding("left", "reorder(-1)", show=False),
-        Binding("right", "reorder(1)", show=False),
-        Binding("enter", "save", show=False),
-        Binding("backspace", "erase", show=False),
-    ]
-    VISIBLE = 8
-
-    def __init__(self, current: list[str], values: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.values = values or {}
-        known = dict(ITEMS)
-        order = [i for i in current if i in known] + [i for i, _ in ITEMS if i not in current]
-        self.order = order
-        self.on = set(current)
-        self.index = 0
-        self.needle = ""
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            head = Text("Configure Terminal Title\n", style="bold")
-            head.append("Select which items to display in the terminal title.", style="dim")
-            yield Static(head, id="title-head")
-            yield Static(id="title-search")
-            yield Static(id="title-rows")
-            yield Static(id="title-preview")
-            yield Static("space toggle · ←/→ reorder · enter save · esc cancel", id="title-footer")
-
-    def on_mount(self) -> None:
-        self._render_rows()
-
-    @property
-    def shown(self) -> list[str]:
-        return [i for i in self.order if self.needle in i]
-
-    def _render_rows(self) -> None:
-        rows = self.shown
-        self.index = max(0, min(self.index, len(rows) - 1))
-        start = max(0, min(self.index - self.VISIBLE + 1, len(rows) - self.VISIBLE))
-        visible = rows[start : start + self.VISIBLE]
-        width = max((len(i) for i in visible), default=0) + 2  # (as 0.169: the rows shown)
-        described = dict(ITEMS)
-        text = Text()
-        if start > 0:
-            text.append("↑\n", style="dim")
-        for n in range(start, min(len(rows), start + self.VISIBLE)):
-            item = rows[n]
-            here = n == self.index
-            style = "bold cyan" if here else ""
-            mark = "[x]" if item in self.on else "[ ]"
-            text.append(f"{'› ' if here else '  '}{mark} {item.ljust(width)}", style=style)
-            text.append(described[item] + "\n", style="cyan" if here else "dim")
-        if start + self.VISIBLE < len(rows):
-            text.append("↓\n", style="dim")
-        text.rstrip()
-        self.query_one("#title-rows", Static).update(text)
-        search = Text(self.needle) if self.needle else Text("Type to search", style="dim")
-        self.query_one("#title-search", Static).update(search)
-        picked = [self.values.get(i) or SAMPLES.get(i, "") for i in self.order if i in self.on]
-        self.query_one("#title-preview", Static).update(" | ".join(p for p in picked if p))
-
-    def action_move(self, step: int) -> None:
-        rows = self.shown
-        if rows:
-            self.index = (self.index + step) % len(rows)
-            self._render_rows()
-
-    def action_flip(self) -> None:
-        rows = self.shown
-        if rows:
-            self.on.symmetric_difference_update({rows[self.index]})
-            self._render_rows()
-
-    def action_reorder(self, step: int) -> None:
-        rows = self.shown
-        if not rows:
-            return
-        at = self.order.index(rows[self.index])
-        to = at + step
-        if 0 <= to < len(self.order):
-            self.order[at], self.order[to] = self.order[to], self.order[at]
-            self.index = self.shown.index(self.order[to])
-            self._render_rows()
-
-    def action_save(self) -> None:
-        self.dismiss([i for i in self.order if i in self.on])
-
-    def on_key(self, event: events.Key) -> None:
-        char = event.character
-        if char and char.isprintable() and char != " " and len(char) == 1:
-            event.stop()
-            self.needle += char.lower()
-            self.index = 0
-            self._render_rows()
-
-    def action_erase(self) -> None:
-        self.needle = self.needle[:-1]
-        self.index = 0
-        self._render_rows()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+# 0.169's "Configure Terminal Title" (codex.tui.ordered_checklist draws it); the preview shows
+# the title with this thread's values and the sample words.
+CHECKLIST = ChecklistSpec(
+    id_prefix="title",
+    head="Configure Terminal Title",
+    subtitle="Select which items to display in the terminal title.",
+    items=ITEMS,
+    samples=SAMPLES,
+    separator=" | ",
+    config_key="terminal_title",
+    noun="the terminal title",
+)
 
 
 def open_title(app: CodexApp) -> None:
-    from codex.config.edits import ConfigEdits
-
-    def saved(items: list[str] | None) -> None:
-        from codex.tui.thread_cmds import refocus
-
-        refocus(app)
-        if items is None:
-            return
-        cfg = app.options.config
-        try:
-            ConfigEdits.for_config(cfg).set(("tui", "terminal_title"), items).apply()
-        except OSError as err:
-            app.mapper.notice(f"Could not save the terminal title: {err}", "red")
-            return
-        tui = dataclasses.replace(cfg.tui, terminal_title=items)
-        app.options.config = dataclasses.replace(cfg, tui=tui)
-        app.mark_dirty()
-
     values = item_values(app, [i for i, _ in ITEMS if i != "git-branch"])
     values["activity"] = BLOCKED  # (the preview shows how a blocked turn would look)
-    app.push_screen(TitleScreen(chosen(app), values), saved)
+    open_checklist(app, CHECKLIST, chosen(app), values)
