@@ -39,7 +39,11 @@ def recorded_cwd(items: Iterable[Any]) -> str | None:
 
 def seed_environment(state: Any, settings: Any, items: Iterable[Any]) -> None:
     """Make `state` (a SessionState) know the environment the history recorded: today's,
-    with the recorded cwd. No environment context on record: left unknown, as before."""
+    with the recorded cwd. No environment context on record: left unknown, as before. The
+    permissions part the history last told the model is remembered too, so the next turn
+    re-states it only if it changed (codex.core.permissions_prompt)."""
+    items = list(items)
+    state.permissions.seed(items)
     cwd = recorded_cwd(items)
     if cwd:
         state.environment = dataclasses.replace(state.environment_for(settings), cwd=Path(cwd))

@@ -314,11 +314,13 @@ def initial_context(
     cwd: Path,
     environment: EnvironmentContext,
     skills_instructions: str | None = None,
+    permissions: str | None = None,
 ) -> list[ResponseItem]:
     """The items recorded once at the start of a new conversation, in upstream's order. The
-    skills list (codex.core.skills) is a part of the developer message, as 0.169 sends it."""
+    skills list (codex.core.skills) and then the permissions part (codex.core.
+    permissions_prompt) are parts of the developer message, as 0.169 sends them."""
     items: list[ResponseItem] = []
-    texts = [t for t in (developer_instructions, skills_instructions) if t]
+    texts = [t for t in (developer_instructions, skills_instructions, permissions) if t]
     if texts:
         items.append(Message("developer", [InputText(t) for t in texts]))
     if user_instructions:

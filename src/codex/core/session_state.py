@@ -27,6 +27,7 @@ from codex.core.prompt import (
     today,
     user_instructions,
 )
+from codex.core.permissions_prompt import PermissionsTracker
 from codex.core.recorder import Recorder
 from codex.core.service_tier import configured_tier
 from codex.protocol.events import ExecCommandOutputDelta, TokenCount, TurnDiff
@@ -226,6 +227,7 @@ class SessionState:
         self.rate_limits: Any = None
         self.initial_context_len = 0
         self.modes = modes.ModeTracker()  # the collaboration mode the model last heard
+        self.permissions = PermissionsTracker()  # the sandbox/approval part it last heard
         # The manual compact's guard: it runs only when something besides the model's own
         # output (user input, tool outputs) was recorded since the last one.
         self.new_content_since_compaction = True
@@ -484,6 +486,7 @@ class SessionState:
             user_instructions=self.user_instructions_for(settings.cwd),
             cwd=settings.cwd,
             environment=self.environment,
+            permissions=self.permissions.initial(settings),
             skills_instructions=session_skills_instructions(
                 Path(self.config.codex_home),
                 settings.cwd,
@@ -508,7 +511,8 @@ class SessionState:
             if isinstance(p, InputSkill)
         ]
         mode = modes.turn_items(self, settings.collaboration_mode)
-        return [*self.environment_update(settings), *mode, message]
+        changed = self.permissions.update(settings)  # before the environment, as 0.169
+        return [*changed, *self.environment_update(settings), *mode, message]
 
     def take_turn_skill_inputs(self) -> list[dict[str, Any]]:
         """The skill inputs of the turn that just started (for its user-message item)."""

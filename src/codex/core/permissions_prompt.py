@@ -1,0 +1,196 @@
+"""The permissions part: what the model is told about its sandbox and approval policy.
+
+Facts (tests/fixtures/permissions_official.json, captured from 0.169 by
+tests/core/capture_permissions.py): the opening developer message of a thread carries, after the
+developer instructions and the skills list, one part wrapped in `<permissions instructions>` …
+`</permissions instructions>` that states the sandbox mode and what it lets commands do, whether
+the network is reachable, the approval policy and what it means for asking to run a command
+outside the sandbox (with a guide to such requests under `on-request`), and, for
+`workspace-write`, the writable roots (sorted, duplicates dropped). When the part a turn would
+state differs from the one the model last heard (another sandbox, network, approval policy, or
+a cwd that changes the writable roots), the turn opens with a developer message holding only the
+new part, before its `<environment_context>` update and its user message; a turn that changes
+nothing else (a cwd change under full access) sends none.
+
+The wording below is codex-py's own; only the tags and the facts follow 0.169.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from codex.protocol.items import InputText, Message, ResponseItem
+from codex.protocol.sandbox_policy import SandboxPolicy, SandboxPolicyType
+
+OPEN_TAG = "<permissions instructions>"
+CLOSE_TAG = "</permissions instructions>"
+
+_SANDBOX_LINES = {
+    SandboxPolicyType.READ_ONLY: (
+        "Sandbox mode: `read-only`. Commands may read files anywhere but cannot write any."
+    ),
+    SandboxPolicyType.WORKSPACE_WRITE: (
+        "Sandbox mode: `workspace-write`. Commands may read files anywhere and write files in "
+        "the working directory and the other writable roots; writing anywhere else needs the "
+        "user's approval."
+    ),
+    SandboxPolicyType.DANGER_FULL_ACCESS: (
+        "Sandbox mode: `danger-full-access`. There is no filesystem sandbox: every command may "
+        "read and write anything."
+    ),
+    SandboxPolicyType.EXTERNAL_SANDBOX: (
+        "Sandbox mode: `danger-full-access`. Codex applies no filesystem sandbox of its own: "
+        "the environment it runs in sets the limits."
+    ),
+}
+
+_NEVER = (
+    "Approval policy: `never`. Nobody will be asked to approve anything: do not set "
+    "`sandbox_permissions` to ask for a command to run outside the sandbox, such a command is "
+    "refused. Work within the limits above."
+)
+_UNTRUSTED = (
+    "Approval policy: `untrusted`. Every command needs the user's approval before it runs, "
+    "except those an exec policy rule explicitly allows."
+)
+_ON_FAILURE = (
+    "Approval policy: `on-failure`. Commands run in the sandbox first; when one fails there, "
+    "the user is asked whether to run it again without the sandbox. Do not set "
+    "`sandbox_permissions` yourself."
+)
+_ON_REQUEST = """\
+Approval policy: `on-request`. A command runs outside the sandbox when the user approves it \
+or when a rule the user approved earlier allows it.
+
+## How commands are checked
+Before the check, a command line is cut into separate commands wherever a shell control \
+operator joins them: pipes (`|`), `&&` and `||`, `;`, and subshells (`( … )`, `$( … )`). \
+Each piece is checked against the sandbox and the rules on its own: `make build | tee log.txt` \
+is the two commands `["make", "build"]` and `["tee", "log.txt"]`. A command that uses \
+redirection (`>`, `>>`, `<`), substitution, variable assignments (`NAME=value`) or wildcards \
+(`*`, `?`) is never matched against a rule, so an approved rule stays narrow.
+
+## Asking to run outside the sandbox
+- Call the command tool with `sandbox_permissions` set to `"require_escalated"`.
+- Put a short question for the user in `justification`, such as "Allow installing this \
+project's dependencies from the network?".
+- You may add a `prefix_rule`: the user can then approve every later command that starts \
+with that prefix, in this and future sessions.
+Ask through these parameters straight away; do not ask in a chat message first.
+
+## When to ask
+- A command must write somewhere the sandbox does not allow (a test writing under /var, say).
+- A command opens a graphical program (xdg-open, open, osascript and the like).
+- A command the task depends on failed because of the sandbox, or with what looks like a \
+blocked network (name resolution, a package index, a download): run it again with \
+`"require_escalated"` and a justification.
+- You are about to do something destructive the user did not ask for, such as `rm` or \
+`git reset`.
+Ask only when the task needs it, and never route around a refusal with another tool.
+
+## Choosing a prefix_rule
+Pick a prefix that covers the same kind of request next time without asking again: a \
+category of commands, not this exact command line. Never suggest a prefix that would let \
+arbitrary code run (`["python3"]`, `["bash", "-c"]`, `["node", "-e"]`), never one for a \
+destructive command such as `rm`, and never one for a command that uses a heredoc or a \
+here-string. Good prefixes look like `["pytest"]`, `["make", "check"]` or \
+`["git", "fetch"]`."""
+
+_APPROVAL_LINES = {
+    "never": _NEVER,
+    "untrusted": _UNTRUSTED,
+    "on-failure": _ON_FAILURE,
+    "on-request": _ON_REQUEST,
+}
+
+
+def writable_roots_for(
+    policy: SandboxPolicy, cwd: Path, env: Mapping[str, str] | None = None
+) -> list[str]:
+    """The roots a `workspace-write` command may write, sorted as 0.169 lists them (the
+    sandbox's own list, codex.sandbox.policy, in path order); empty for other modes."""
+    from codex.sandbox.policy import writable_roots
+
+    return sorted({root.root for root in writable_roots(policy, str(cwd), env)})
+
+
+def permissions_text(
+    policy: SandboxPolicy,
+    approval_policy: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """The whole part, tags included."""
+    network = "enabled" if policy.has_full_network_access() else "restricted"
+    lines = [OPEN_TAG, f"{_SANDBOX_LINES[policy.type]} Network access: {network}."]
+    lines.append(
+        _APPROVAL_LINES.get(approval_policy)
+        or f"Approval policy: `{approval_policy}`. Ask for escalation only as it allows."
+    )
+    roots = writable_roots_for(policy, cwd, env)
+    if roots:
+        lines.append("Writable roots: " + ", ".join(f"`{root}`" for root in roots) + ".")
+    lines.append(CLOSE_TAG)
+    return "\n".join(lines)
+
+
+def permissions_message(text: str) -> Message:
+    """The developer message a turn opens with when the permissions changed."""
+    return Message("developer", [InputText(text)])
+
+
+def recorded_permissions(items: Iterable[Any]) -> str | None:
+    """The last permissions part in a recorded history (None: the model never heard one)."""
+    found: str | None = None
+    for item in items:
+        data = item if isinstance(item, dict) else None
+        role = data.get("role") if data is not None else getattr(item, "role", None)
+        if role != "developer":
+            continue
+        parts = data.get("content") if data is not None else getattr(item, "content", None)
+        for part in parts or ():
+            text = part.get("text") if isinstance(part, dict) else getattr(part, "text", None)
+            if isinstance(text, str) and text.startswith(OPEN_TAG):
+                found = text
+    return found
+
+
+class PermissionsTracker:
+    """The permissions part the model last heard in a thread, so a turn re-states it only when
+    it changed. `heard` None: unknown (a resumed history from before the part existed), and
+    the first turn takes the current part as known without sending it, as the environment
+    context does for such a history."""
+
+    def __init__(self) -> None:
+        self.heard: str | None = None
+        self._key: tuple[Any, ...] | None = None  # what `heard` was built from
+
+    def _text(self, settings: Any) -> str:
+        tmpdir = os.environ.get("TMPDIR", "")
+        key = (settings.sandbox_policy, settings.approval_policy, settings.cwd, tmpdir)
+        if key == self._key and self.heard is not None:
+            return self.heard
+        text = permissions_text(settings.sandbox_policy, settings.approval_policy, settings.cwd)
+        self._key = key
+        return text
+
+    def initial(self, settings: Any) -> str:
+        """The part for a new thread's opening developer message (now the one heard)."""
+        self.heard = self._text(settings)
+        return self.heard
+
+    def seed(self, items: Iterable[Any]) -> None:
+        """Know what a resumed history last told the model."""
+        self.heard, self._key = recorded_permissions(items), None
+
+    def update(self, settings: Any) -> list[ResponseItem]:
+        """What a turn under `settings` opens with: the new part, or nothing."""
+        known = self.heard
+        text = self._text(settings)
+        self.heard = text
+        if known is None or known == text:
+            return []
+        return [permissions_message(text)]
