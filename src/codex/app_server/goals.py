@@ -168,6 +168,35 @@ def _record(live: LiveThread, payload: dict[str, Any]) -> None:
         state.write_through_recorder()
 
 
+def fork_deferral(conn: Connection, p: dict[str, Any]) -> bool:
+    """thread/fork's `deferGoalContinuation` (experimental API only, never with `ephemeral`;
+    0.169's words and order), checked before the fork is made."""
+    from codex.app_server.params import boolean
+
+    if not boolean(p, "deferGoalContinuation"):
+        return False
+    if not conn.experimental:
+        raise errors.invalid_request(
+            "thread/fork.deferGoalContinuation requires experimentalApi capability"
+        )
+    if boolean(p, "ephemeral"):
+        raise errors.invalid_request("`deferGoalContinuation` cannot be combined with `ephemeral`")
+    return True
+
+
+def carry_goal(server: AppServer, source_id: str, fork_id: str) -> list[dict[str, Any]]:
+    """A deferred fork takes its source's goal as it is (same goal id, usage and times), with
+    its continuation deferred until its first explicit turn (codex.core.goals.runtime); the
+    notification that follows the fork's reply (none when the source has no goal), as 0.169.
+    An ordinary fork starts without a goal."""
+    goal = _store(server).copy(source_id, fork_id, defer=True)
+    if goal is None:
+        return []
+    return [
+        note("thread/goal/updated", {"threadId": fork_id, "turnId": None, "goal": goal.to_wire()})
+    ]
+
+
 def goal_notice(thread_id: str, msg: Any) -> dict[str, Any]:
     """The notification for core's ThreadGoalUpdated (the model's goal tools, accounting)."""
     return note(

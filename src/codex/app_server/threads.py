@@ -252,13 +252,18 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
 
 
 async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    from codex.app_server.goals import carry_goal, fork_deferral
+
     source = string(p, "threadId")
     path = _find(server, source, archived_ok=True)
+    defer = fork_deferral(conn, p)
     live = await _open(server, conn, p, fork_of=(source, path))
     exclude = boolean(p, "excludeTurns")
     thread = live.thread([] if exclude else live.resumed_turns)
+    carried = carry_goal(server, source, live.thread_id) if defer else []
     return Followed(
-        start_response(live, thread, p), [note("thread/started", {"thread": live.thread()})]
+        start_response(live, thread, p),
+        [note("thread/started", {"thread": live.thread()}), *carried],
     )
 
 

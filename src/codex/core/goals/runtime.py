@@ -13,6 +13,9 @@ the thread's goal is active, the session starts a new turn by itself, carrying t
 message of codex.core.goals.steering. It stops when the goal is no longer active: complete or
 blocked (update_goal), paused or cleared (the user), budget-limited (its budget is spent),
 usage-limited (the account's limit), blocked (a turn that failed: no loop of failing turns).
+A fork that carried its parent's goal with `deferGoalContinuation` (0.169's thread/fork) does
+not go on by itself (not even when a client sets the goal active) until an explicit turn has
+begun on it: that turn ends the deferral, and the goal goes on after it as usual.
 An interrupted turn leaves the goal active (0.169, tests/fixtures/goals_appserver_more_official
 .json) but starts no goal turn after it: the user's interrupt is not undone at once; the goal
 goes on after the user's next turn. A thread loaded again (resumed) with an active goal goes on
@@ -21,6 +24,7 @@ by itself, as 0.169's does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -107,6 +111,8 @@ class GoalRuntime:
         self._interrupted = False
         self._tokens_now = self._tokens_charged = goal_tokens(usage)
         goal = self._read()
+        if goal is not None:
+            self._end_deferral()  # this explicit turn takes the goal back (a deferred fork)
         active = goal is not None and goal.status in ACTIVE_ONLY
         self.turn_goal = goal.goal_id if active and goal is not None else None
         if self.turn_goal is not None:
@@ -188,7 +194,7 @@ class GoalRuntime:
         if not self.continuation:
             return None
         goal = self._read()
-        if goal is None or goal.status != "active":
+        if goal is None or goal.status != "active" or self._deferred():
             self._clock_start(None)
             return None
         self._clock_start(goal.goal_id)
@@ -201,7 +207,18 @@ class GoalRuntime:
 
     def _active(self) -> bool:
         goal = self._read()
-        return goal is not None and goal.status == "active"
+        return goal is not None and goal.status == "active" and not self._deferred()
+
+    def _deferred(self) -> bool:
+        """A fork made with `deferGoalContinuation` waits for its first explicit turn."""
+        try:
+            return self.store.deferred(self.thread_id)
+        except Exception:
+            return False
+
+    def _end_deferral(self) -> None:
+        with contextlib.suppress(Exception):  # a locked or broken file must not fail the turn
+            self.store.take_deferral(self.thread_id)
 
     def _read(self) -> ThreadGoal | None:
         try:

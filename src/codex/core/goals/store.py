@@ -107,6 +107,13 @@ def _row(row: Any) -> ThreadGoal | None:
     )
 
 
+def _deferral(con: sqlite3.Connection, thread_id: str) -> bool:
+    row = con.execute(
+        "SELECT 1 FROM thread_goal_continuation_deferrals WHERE thread_id = ?", (thread_id,)
+    ).fetchone()
+    return row is not None
+
+
 def limited(status: str, tokens_used: int, budget: int | None) -> str:
     """An active goal whose budget is spent is budget-limited instead."""
     if status == "active" and budget is not None and tokens_used >= budget:
@@ -273,6 +280,46 @@ class GoalStore:
             if goal is not None:
                 con.execute("DELETE FROM thread_goals WHERE thread_id = ?", (thread_id,))
             return goal
+
+    # ---- forks and continuation deferrals ---------------------------------------------------
+
+    def copy(self, source: str, target: str, *, defer: bool) -> ThreadGoal | None:
+        """The source thread's goal, as it is (same goal id, usage and times), made the target
+        thread's too; with `defer`, the target's continuation is deferred (0.169's thread/fork
+        `deferGoalContinuation`). None (nothing written) when the source has no goal."""
+        with self._open(create=False) as con:
+            if con is None:
+                return None
+            goal = self._get(con, source)
+            if goal is None:
+                return None
+            con.execute(
+                f"INSERT OR REPLACE INTO thread_goals ({_COLUMNS}) "
+                f"SELECT ?, {_COLUMNS.split(', ', 1)[1]} FROM thread_goals WHERE thread_id = ?",
+                (target, source),
+            )
+            if defer:
+                con.execute(
+                    "INSERT OR IGNORE INTO thread_goal_continuation_deferrals (thread_id) "
+                    "VALUES (?)",
+                    (target,),
+                )
+            return self._get(con, target)
+
+    def deferred(self, thread_id: str) -> bool:
+        """Whether the thread's goal must not go on by itself until its next explicit turn."""
+        with self._open(create=False) as con:
+            return con is not None and _deferral(con, thread_id)
+
+    def take_deferral(self, thread_id: str) -> bool:
+        """End the thread's deferral (its explicit turn began); whether there was one."""
+        with self._open(create=False) as con:
+            if con is None or not _deferral(con, thread_id):
+                return False
+            con.execute(
+                "DELETE FROM thread_goal_continuation_deferrals WHERE thread_id = ?", (thread_id,)
+            )
+            return True
 
     def account(
         self,

@@ -1,0 +1,500 @@
+"""What 0.169 does with a thread's goal around the thread's own life, beyond
+tests/fixtures/thread_goal_official.json and goals_appserver_more_official.json:
+`python -m tests.app_server.capture_goals_lifecycle` (needs the anchor) rewrites
+tests/fixtures/goals_lifecycle_official.json.
+
+- fork: thread/fork of a thread whose goal is set: the fork's goal (thread/goal/get), the rows
+  of goals_1.sqlite (`thread_goals`, `thread_goal_continuation_deferrals`), whether the fork
+  starts a goal turn by itself, and what a user turn on the fork does after it;
+- delete: thread/delete of a thread with a goal: the rows left, thread/goal/get after it;
+- origin: thread/goal/set|clear with `origin` user, automatic or none: the rollout lines each
+  adds and what the model is sent on the next turn.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient, scratch_env
+from tests.support.mock_config import write_mock_config
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn
+from tests.support.official import official_binary
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "goals_lifecycle_official.json"
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TIME_KEYS = ("createdAt", "updatedAt", "timestamp", "emittedAtMs", "create_time")
+QUIET = 5.0  # a capture (never a test) waits this long to see that nothing more comes
+
+
+def _norm(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _TIME_KEYS or key.endswith("_at_ms"):
+                out[key] = None if item is None else "<time>"
+            else:
+                out[key] = _norm(item, names)
+        return out
+    if isinstance(value, list):
+        return [_norm(item, names) for item in value]
+    if isinstance(value, str):
+        for raw, name in names.items():
+            value = value.replace(raw, name)
+        return _UUID.sub("<uuid>", value)
+    return value
+
+
+def _db(home: Path, names: dict[str, str]) -> dict[str, Any]:
+    path = home / "goals_1.sqlite"
+    if not path.exists():
+        return {"exists": False}
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("select * from thread_goals order by thread_id")
+        columns = [d[0] for d in rows.description]
+        goals = [dict(zip(columns, r, strict=True)) for r in rows]
+        deferrals = [r[0] for r in con.execute("select thread_id from " + _DEFERRALS)]
+    finally:
+        con.close()
+    return _norm({"thread_goals": goals, "deferrals": sorted(deferrals)}, names)
+
+
+_DEFERRALS = "thread_goal_continuation_deferrals"
+
+
+def _differs(home: Path, a: str, b: str) -> list[str] | None:
+    """The columns in which thread b's goal row differs from thread a's (None: a row is missing)."""
+    con = sqlite3.connect(home / "goals_1.sqlite")
+    try:
+        cur = con.execute("select * from thread_goals where thread_id in (?, ?)", (a, b))
+        columns = [d[0] for d in cur.description]
+        rows = {r[0]: r for r in cur}
+    finally:
+        con.close()
+    if a not in rows or b not in rows:
+        return None
+    return [c for c, x, y in zip(columns, rows[a], rows[b], strict=True) if x != y]
+
+
+def _quiet(client: RpcClient) -> list[dict[str, Any]]:
+    """Whatever the server sends in the next QUIET seconds (capture only)."""
+    out = []
+    while True:
+        try:
+            out.append(client.next(timeout=QUIET))
+        except queue.Empty:
+            return out
+
+
+def _methods(messages: list[dict[str, Any]]) -> list[str]:
+    return [str(m["method"]) for m in messages if "method" in m]
+
+
+def _lines(path: str) -> list[dict[str, Any]]:
+    p = Path(path)
+    return [json.loads(x) for x in p.read_text().splitlines()] if p.exists() else []
+
+
+def _shape(line: dict[str, Any]) -> Any:
+    """A rollout line in short: its type and payload (without the session_meta bulk)."""
+    payload = line.get("payload") or {}
+    if line.get("type") == "session_meta":
+        return ["session_meta"]
+    if line.get("type") == "turn_context":
+        return ["turn_context"]
+    if payload.get("type") == "thread_settings_applied":  # its settings are another matter
+        return [line.get("type"), {"type": "thread_settings_applied"}]
+    return [line.get("type"), payload]
+
+
+def _user_inputs(request: Any) -> list[Any]:
+    """The texts of a model request's user-role messages, but its environment context."""
+    out = []
+    for item in request.input():
+        if item.get("type") == "message" and item.get("role") == "user":
+            texts = [p.get("text", "") for p in item.get("content") or [] if isinstance(p, dict)]
+            if not any(t.startswith("<environment_context>") for t in texts):
+                out.append(texts)
+    return out
+
+
+def _goal_events(messages: list[dict[str, Any]], names: dict[str, str]) -> list[Any]:
+    return _norm(
+        [
+            [m["method"], (m["params"].get("goal") or {}).get("status")]
+            for m in messages
+            if str(m.get("method", "")).startswith(("turn/", "thread/goal/"))
+        ],
+        names,
+    )
+
+
+def _until_idle(client: RpcClient, seen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`seen` plus what follows until no turn runs and nothing more comes (capture only)."""
+    out = list(seen)
+    while True:
+        started = sum(m.get("method") == "turn/started" for m in out)
+        done = sum(m.get("method") == "turn/completed" for m in out)
+        if started > done:
+            out.append(client.next())
+            continue
+        more = _quiet(client)
+        if not more:
+            return out
+        out += more
+
+
+def fork(argv: list[str], root: Path, *, defer: bool | None) -> dict[str, Any]:
+    """thread/fork of an unloaded thread whose goal is active, with `deferGoalContinuation`
+    as given (None: left out); then the fork is resumed by a new server, then a user turn."""
+    facts: dict[str, Any] = {}
+    with MockModelServer() as mock:
+        mock.enqueue(
+            Turn([Message("hello back")]),  # the parent's turn
+            Turn([Message("fork turn")]),  # the user's turn on the fork
+            Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]),
+            Turn([Message("done")]),
+        )
+        mock.repeat(Turn([Message("extra")]))
+        home = write_mock_config(root / f"home-fork-{defer}", mock.base_url)
+        repo = root / "repo"
+        repo.mkdir(exist_ok=True)
+        names: dict[str, str] = {}
+        first = RpcClient(argv, scratch_env(home), repo)
+        try:
+            first.initialize()
+            parent = first.call("thread/start", {"cwd": str(repo)})["thread"]
+            names[parent["id"]] = "<parent>"
+            first.turn(parent["id"], "hello")
+        finally:
+            first.close()
+        # The parent's goal, set while no server has it loaded: no goal turn; usage on it.
+        client = RpcClient(argv, scratch_env(home), repo)
+        forked: dict[str, Any] = {}
+        try:
+            client.initialize(capabilities={"experimentalApi": True})
+            client.call(
+                "thread/goal/set",
+                {"threadId": parent["id"], "objective": "fork me", "tokenBudget": 100000},
+            )
+            con = sqlite3.connect(home / "goals_1.sqlite")
+            with con:
+                con.execute(
+                    "update thread_goals set tokens_used = 37, time_used_seconds = 11 "
+                    "where thread_id = ?",
+                    (parent["id"],),
+                )
+            con.close()
+            facts["db_before_fork"] = _db(home, names)
+            params: dict[str, Any] = {"threadId": parent["id"]}
+            if defer is not None:
+                params["deferGoalContinuation"] = defer
+            reply, before = client.response(client.start("thread/fork", params))
+            if "error" in reply:
+                facts["fork_error"] = reply["error"]
+                return facts
+            forked = reply["result"]["thread"]
+            names[forked["id"]] = "<fork>"
+            after = _until_idle(client, [])
+            facts["fork_notifications"] = [
+                m for m in _methods(before + after) if m != "deprecationNotice"
+            ]
+            facts["fork_goal_notifications"] = _norm(
+                [m for m in before + after if m.get("method") == "thread/goal/updated"], names
+            )
+            facts["requests_after_fork"] = len(mock.requests) - 1
+            facts["db_after_fork"] = _db(home, names)
+            facts["fork_row_differs_from_parent_in"] = _differs(home, parent["id"], forked["id"])
+            facts["fork_goal_get"] = _norm(
+                client.call("thread/goal/get", {"threadId": forked["id"]}), names
+            )
+            facts["fork_rollout_goal_lines"] = _norm(
+                [
+                    x["payload"]
+                    for x in _lines(forked["path"])
+                    if "goal" in str(x.get("payload", {}).get("type", ""))
+                ],
+                names,
+            )
+        finally:
+            facts["exit_code"] = client.close()
+        again = RpcClient(argv, scratch_env(home), repo)
+        try:
+            again.initialize()
+            reply, before = again.response(again.start("thread/resume", {"threadId": forked["id"]}))
+            facts["resume_ok"] = "result" in reply
+            facts["after_resume"] = _goal_events(_until_idle(again, before), names)
+            facts["db_after_resume"] = _db(home, names)
+            count = len(mock.requests)
+            _reply, turn_messages = again.turn(forked["id"], "on the fork")
+            facts["db_right_after_user_turn"] = _db(home, names)
+            facts["after_user_turn"] = _goal_events(_until_idle(again, turn_messages), names)
+            facts["requests_from_user_turn"] = len(mock.requests) - count
+            facts["db_after_user_turn"] = _db(home, names)
+        finally:
+            again.close()
+    return facts
+
+
+def fork_loaded(argv: list[str], root: Path) -> dict[str, Any]:
+    """A deferred fork of a loaded thread whose goal is paused; then the fork's goal is set
+    active by a client (no user turn)."""
+    facts: dict[str, Any] = {}
+    with MockModelServer() as mock:
+        mock.enqueue(
+            Turn([Message("hello back")]),
+            Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]),
+            Turn([Message("done")]),
+        )
+        mock.repeat(Turn([Message("extra")]))
+        home = write_mock_config(root / "home-fork-loaded", mock.base_url)
+        repo = root / "repo"
+        repo.mkdir(exist_ok=True)
+        names: dict[str, str] = {}
+        client = RpcClient(argv, scratch_env(home), repo)
+        try:
+            client.initialize(capabilities={"experimentalApi": True})
+            parent = client.call("thread/start", {"cwd": str(repo)})["thread"]
+            names[parent["id"]] = "<parent>"
+            client.turn(parent["id"], "hello")
+            client.call(
+                "thread/goal/set",
+                {"threadId": parent["id"], "objective": "paused work", "status": "paused"},
+            )
+            reply, before = client.response(
+                client.start(
+                    "thread/fork", {"threadId": parent["id"], "deferGoalContinuation": True}
+                )
+            )
+            forked = reply["result"]["thread"]
+            names[forked["id"]] = "<fork>"
+            facts["fork_goal_notifications"] = _norm(
+                [
+                    m
+                    for m in before + _until_idle(client, [])
+                    if m.get("method") == "thread/goal/updated"
+                ],
+                names,
+            )
+            facts["db_after_fork"] = _db(home, names)
+            reply, before = client.response(
+                client.start("thread/goal/set", {"threadId": forked["id"], "status": "active"})
+            )
+            facts["set_active_reply"] = _norm(reply.get("result", reply.get("error")), names)
+            facts["after_set_active"] = _goal_events(_until_idle(client, before), names)
+            facts["db_after_set_active"] = _db(home, names)
+            facts["requests_total"] = len(mock.requests)
+        finally:
+            facts["exit_code"] = client.close()
+    return facts
+
+
+def fork_checks(argv: list[str], root: Path) -> dict[str, Any]:
+    """What thread/fork answers for `deferGoalContinuation` with `ephemeral`, and from a client
+    that did not opt into the experimental API; and a deferred fork of a thread with no goal."""
+    facts: dict[str, Any] = {}
+    with MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")]))
+        home = write_mock_config(root / "home-fork-checks", mock.base_url)
+        repo = root / "repo"
+        repo.mkdir(exist_ok=True)
+        names: dict[str, str] = {}
+        for experimental in (True, False):
+            client = RpcClient(argv, scratch_env(home), repo)
+            try:
+                if experimental:
+                    client.initialize(capabilities={"experimentalApi": True})
+                else:
+                    client.initialize()
+                parent = client.call("thread/start", {"cwd": str(repo)})["thread"]
+                names[parent["id"]] = "<parent>"
+                client.turn(parent["id"], "hello")
+                key = "experimental" if experimental else "plain"
+                for label, extra in (
+                    ("no_goal", {}),
+                    ("ephemeral", {"ephemeral": True}),
+                    ("false", {"deferGoalContinuation": False}),
+                ):
+                    params = {"threadId": parent["id"], "deferGoalContinuation": True, **extra}
+                    if label == "ephemeral":
+                        client.call(
+                            "thread/goal/set",
+                            {"threadId": parent["id"], "objective": "x", "status": "paused"},
+                        )
+                    reply, _ = client.response(client.start("thread/fork", params))
+                    result = reply.get("result")
+                    facts[f"{key}_{label}"] = (
+                        {"error": reply.get("error")}
+                        if result is None
+                        else {
+                            "forked": True,
+                            "goal": client.call(
+                                "thread/goal/get", {"threadId": result["thread"]["id"]}
+                            )["goal"]
+                            is not None,
+                        }
+                    )
+            finally:
+                client.close()
+    return _norm(facts, names)
+
+
+def delete(argv: list[str], root: Path) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    with MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")]))
+        home = write_mock_config(root / "home-delete", mock.base_url)
+        repo = root / "repo"
+        repo.mkdir(exist_ok=True)
+        names: dict[str, str] = {}
+        client = RpcClient(argv, scratch_env(home), repo)
+        try:
+            client.initialize()
+            ids = []
+            for name in ("<loaded>", "<unloaded>", "<kept>"):
+                thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+                names[thread["id"]] = name
+                ids.append(thread["id"])
+                client.turn(thread["id"], "hello")
+                client.call(
+                    "thread/goal/set",
+                    {"threadId": thread["id"], "objective": f"goal of {name}", "status": "paused"},
+                )
+            facts["db_before"] = _db(home, names)
+            facts["delete_loaded"] = _norm(
+                client.call("thread/delete", {"threadId": ids[0]}), names
+            )
+            facts["db_after_delete_loaded"] = _db(home, names)
+            reply, _ = client.response(client.start("thread/goal/get", {"threadId": ids[0]}))
+            facts["get_after_delete"] = _norm(reply.get("result", reply.get("error")), names)
+        finally:
+            client.close()
+        again = RpcClient(argv, scratch_env(home), repo)
+        try:
+            again.initialize()
+            facts["delete_unloaded"] = _norm(
+                again.call("thread/delete", {"threadId": ids[1]}), names
+            )
+            facts["db_after_delete_unloaded"] = _db(home, names)
+        finally:
+            again.close()
+    return facts
+
+
+def origin(argv: list[str], root: Path) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    with MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")]))
+        home = write_mock_config(root / "home-origin", mock.base_url)
+        repo = root / "repo"
+        repo.mkdir(exist_ok=True)
+        names: dict[str, str] = {}
+        client = RpcClient(argv, scratch_env(home), repo)
+        steps: list[Any] = []
+        try:
+            client.initialize()
+            thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+            tid = thread["id"]
+            names[tid] = "<thread>"
+            client.turn(tid, "hello")
+            for method, params in (
+                (
+                    "thread/goal/set",
+                    {"objective": "A user goal", "status": "paused", "origin": "user"},
+                ),
+                ("thread/goal/set", {"objective": "B auto goal", "origin": "automatic"}),
+                ("thread/goal/set", {"objective": "C no origin"}),
+                ("thread/goal/set", {"status": "paused", "origin": "automatic"}),
+                ("thread/goal/set", {"tokenBudget": 500, "origin": "user"}),
+                ("thread/goal/set", {"status": "paused", "origin": "user"}),
+                ("thread/goal/set", {"objective": "D both", "status": "blocked", "origin": "user"}),
+                ("thread/goal/clear", {"origin": "user"}),
+                ("thread/goal/clear", {"origin": "user"}),
+                ("thread/goal/set", {"objective": "E paused", "status": "paused"}),
+                ("thread/goal/clear", {}),
+            ):
+                before = len(_lines(thread["path"]))
+                reply, _ = client.response(client.start(method, {"threadId": tid, **params}))
+                added = _lines(thread["path"])[before:]
+                steps.append(
+                    {
+                        "method": method,
+                        "params": params,
+                        "reply": reply.get("result", reply.get("error")),
+                        "rollout_added": [_shape(x) for x in added],
+                    }
+                )
+            facts["steps"] = _norm(steps, names)
+            # Anything still running (a goal turn of B or C) is stopped by the clears above.
+            _quiet(client)
+            count = len(mock.requests)
+            client.turn(tid, "next")
+            facts["next_turn_request_inputs"] = _norm(
+                [_user_inputs(r) for r in mock.requests[count:]], names
+            )
+            facts["requests_between"] = count
+        finally:
+            facts["exit_code"] = client.close()
+        again = RpcClient(argv, scratch_env(home), repo)
+        try:
+            again.initialize()
+            before = len(_lines(thread["path"]))
+            reply, _ = again.response(
+                again.start(
+                    "thread/goal/set",
+                    {
+                        "threadId": tid,
+                        "objective": "F unloaded",
+                        "status": "paused",
+                        "origin": "user",
+                    },
+                )
+            )
+            facts["unloaded_user_set"] = {
+                "reply_ok": "result" in reply,
+                "rollout_added": _norm([_shape(x) for x in _lines(thread["path"])[before:]], names),
+            }
+        finally:
+            again.close()
+    return facts
+
+
+def main() -> int:
+    binary = official_binary()
+    if binary is None:
+        print("the official 0.169 binary is not installed", file=sys.stderr)
+        return 1
+    argv = [str(binary), "app-server"]
+    only = sys.argv[1:]
+    facts: dict[str, Any] = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, fn in (
+            ("fork_ordinary", lambda a, r: fork(a, r, defer=None)),
+            ("fork_deferred", lambda a, r: fork(a, r, defer=True)),
+            ("fork_loaded", fork_loaded),
+            ("fork_checks", fork_checks),
+            ("delete", delete),
+            ("origin", origin),
+        ):
+            if only and name not in only:
+                continue
+            try:
+                facts[name] = fn(argv, root)
+            except Exception as exc:  # a fact we could not get is said so, not guessed
+                facts[name] = {"capture_failed": f"{type(exc).__name__}: {exc}"}
+    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
+    print(FIXTURE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""A thread's goal around the thread's own life, against what 0.169 did
+(tests/fixtures/goals_lifecycle_official.json; `python -m tests.app_server.capture_goals_lifecycle`
+rewrites it):
+a fork made with `deferGoalContinuation` carries its source's goal and waits for its first
+explicit turn; an ordinary fork starts without one."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
+from tests.support.mock_model_server import MockModelServer
+from tests.support.model_stream import FunctionCall, Message, Turn
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "goals_lifecycle_official.json"
+OFFICIAL = json.loads(FIXTURE.read_text())
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+GOAL_OPEN = '<codex_internal_context source="goal">'
+
+
+def _norm(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in ("createdAt", "updatedAt", "timestamp") or key.endswith("_at_ms"):
+                out[key] = None if item is None else "<time>"
+            else:
+                out[key] = _norm(item, names)
+        return out
+    if isinstance(value, list):
+        return [_norm(item, names) for item in value]
+    if isinstance(value, str):
+        for raw, name in names.items():
+            value = value.replace(raw, name)
+        return _UUID.sub("<uuid>", value)
+    return value
+
+
+def _client(home: Path, repo: Path, *, experimental: bool = True) -> RpcClient:
+    client = RpcClient(ours_argv(), scratch_env(home), repo)
+    if experimental:
+        client.initialize(capabilities={"experimentalApi": True})
+    else:
+        client.initialize()
+    return client
+
+
+def _db(home: Path, names: dict[str, str]) -> dict[str, Any]:
+    con = sqlite3.connect(home / "goals_1.sqlite")
+    try:
+        rows = con.execute("select * from thread_goals order by thread_id")
+        columns = [d[0] for d in rows.description]
+        goals = [dict(zip(columns, r, strict=True)) for r in rows]
+        deferrals = [
+            r[0] for r in con.execute("select thread_id from thread_goal_continuation_deferrals")
+        ]
+    finally:
+        con.close()
+    return _norm({"thread_goals": goals, "deferrals": sorted(deferrals)}, names)
+
+
+def _parent_with_goal(home: Path, repo: Path, names: dict[str, str]) -> str:
+    """A recorded thread, not loaded, whose active goal has some usage on it (as the capture)."""
+    first = _client(home, repo)
+    try:
+        parent = first.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+        names[parent] = "<parent>"
+        first.turn(parent, "hello")
+    finally:
+        first.close()
+    second = _client(home, repo)
+    try:
+        second.call(
+            "thread/goal/set",
+            {"threadId": parent, "objective": "fork me", "tokenBudget": 100000},
+        )
+    finally:
+        second.close()
+    con = sqlite3.connect(home / "goals_1.sqlite")
+    with con:
+        con.execute(
+            "update thread_goals set tokens_used = 37, time_used_seconds = 11 where thread_id = ?",
+            (parent,),
+        )
+    con.close()
+    return parent
+
+
+def _goal_status_events(messages: list[dict[str, Any]]) -> list[Any]:
+    return [
+        [m["method"], (m["params"].get("goal") or {}).get("status")]
+        for m in messages
+        if str(m.get("method", "")).startswith(("turn/", "thread/goal/"))
+    ]
+
+
+def test_a_deferred_fork_carries_the_goal_and_waits_for_an_explicit_turn(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    official = OFFICIAL["fork_deferred"]
+    mock.enqueue(
+        Turn([Message("hello back")]),  # the parent's turn
+        Turn([Message("fork turn")]),  # the user's turn on the fork
+        Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]),
+        Turn([Message("done")]),
+    )
+    mock.repeat(Turn([Message("extra")]))
+    names: dict[str, str] = {}
+    parent = _parent_with_goal(home, repo, names)
+    assert _db(home, names) == official["db_before_fork"]
+
+    client = _client(home, repo)
+    try:
+        plain = client.call("thread/fork", {"threadId": parent})["thread"]["id"]
+        assert (
+            client.call("thread/goal/get", {"threadId": plain})
+            == (OFFICIAL["fork_ordinary"]["fork_goal_get"])
+        )
+        reply, _ = client.response(
+            client.start("thread/fork", {"threadId": parent, "deferGoalContinuation": True})
+        )
+        fork = reply["result"]["thread"]["id"]
+        names[fork] = "<fork>"
+        # After the reply: thread/started, then the fork's goal.
+        started = client.until(lambda m: m.get("method") == "thread/started")
+        goal_note = client.until(lambda m: m.get("method") == "thread/goal/updated")[-1]
+        assert not [m for m in started if m.get("method") == "thread/goal/updated"]
+        assert (
+            _norm(goal_note["params"], names) == (official["fork_goal_notifications"][-1]["params"])
+        )
+        db = _db(home, names)
+        db["thread_goals"] = [g for g in db["thread_goals"] if g["thread_id"] != plain]
+        assert db == official["db_after_fork"]
+        rows = {
+            r[0]: r
+            for r in sqlite3.connect(home / "goals_1.sqlite").execute("select * from thread_goals")
+        }
+        differs = [
+            i for i, (a, b) in enumerate(zip(rows[parent], rows[fork], strict=True)) if a != b
+        ]
+        assert len(differs) == len(official["fork_row_differs_from_parent_in"]) == 1  # thread_id
+        assert (
+            _norm(client.call("thread/goal/get", {"threadId": fork}), names)
+            == official["fork_goal_get"]
+        )
+    finally:
+        client.close()
+
+    again = _client(home, repo)
+    try:
+        again.call("thread/resume", {"threadId": fork})
+        assert _db(home, names)["deferrals"] == official["db_after_resume"]["deferrals"]
+        _reply, messages = again.turn(fork, "on the fork")
+        # The first request after the parent's is the user's: no goal turn came before it
+        # (not when forking, not on resume).
+        assert GOAL_OPEN not in json.dumps(mock.requests[1].input())
+        assert "on the fork" in json.dumps(mock.requests[1].input())
+        assert _db(home, names)["deferrals"] == official["db_right_after_user_turn"]["deferrals"]
+        # Then the goal goes on by itself, until the model completes it.
+        messages += again.until(
+            lambda m: (
+                m.get("method") == "thread/goal/updated"
+                and m["params"]["goal"]["status"] == "complete"
+            )
+        )
+        messages += again.until(lambda m: m.get("method") == "turn/completed")
+        events = _goal_status_events(messages)
+        turns = [e for e in events if e[0].startswith("turn/")]
+        official_turns = [e for e in official["after_user_turn"] if e[0].startswith("turn/")]
+        assert turns == official_turns
+        assert ["thread/goal/updated", "complete"] in events
+        assert len(mock.requests) - 1 == official["requests_from_user_turn"]
+        final = _db(home, names)
+        assert final["deferrals"] == []
+        assert [g["status"] for g in final["thread_goals"] if g["thread_id"] == "<fork>"] == [
+            "complete"
+        ]
+    finally:
+        again.close()
+
+
+def test_setting_a_deferred_forks_goal_active_starts_no_goal_turn(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    official = OFFICIAL["fork_loaded"]
+    mock.enqueue(Turn([Message("hello back")]))
+    mock.repeat(Turn([Message("extra")]))
+    names: dict[str, str] = {}
+    client = _client(home, repo)
+    try:
+        parent = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+        names[parent] = "<parent>"
+        client.turn(parent, "hello")
+        client.call(
+            "thread/goal/set",
+            {"threadId": parent, "objective": "paused work", "status": "paused"},
+        )
+        fork = client.call("thread/fork", {"threadId": parent, "deferGoalContinuation": True})
+        fork_id = fork["thread"]["id"]
+        names[fork_id] = "<fork>"
+        assert _db(home, names) == official["db_after_fork"]
+        reply = client.call("thread/goal/set", {"threadId": fork_id, "status": "active"})
+        assert _norm(reply, names) == official["set_active_reply"]
+        assert _db(home, names) == official["db_after_set_active"]
+        # An explicit turn now: the request after the parent's is the user's, not a goal turn
+        # the set would have started (0.169 made none: official["requests_total"] == 1).
+        assert official["requests_total"] == 1
+        client.start(
+            "turn/start",
+            {"threadId": fork_id, "input": [{"type": "text", "text": "explicit"}]},
+        )
+        mock.wait_for_requests(2)
+        assert "explicit" in json.dumps(mock.requests[1].input())
+        assert GOAL_OPEN not in json.dumps(mock.requests[1].input())
+    finally:
+        client.close()
+
+
+def test_defer_goal_continuation_needs_the_experimental_api_and_no_ephemeral(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    official = OFFICIAL["fork_checks"]
+    mock.repeat(Turn([Message("ok")]))
+    for experimental in (True, False):
+        client = _client(home, repo, experimental=experimental)
+        key = "experimental" if experimental else "plain"
+        try:
+            parent = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+            client.turn(parent, "hello")
+            client.call(
+                "thread/goal/set", {"threadId": parent, "objective": "x", "status": "paused"}
+            )
+            for label, extra in (("ephemeral", {"ephemeral": True}), ("false", {})):
+                params = {"threadId": parent, "deferGoalContinuation": label != "false", **extra}
+                reply, _ = client.response(client.start("thread/fork", params))
+                want = official[f"{key}_{label}"]
+                if "error" in want:
+                    assert reply.get("error") == want["error"]
+                else:
+                    fork = reply["result"]["thread"]["id"]
+                    goal = client.call("thread/goal/get", {"threadId": fork})["goal"]
+                    assert (goal is not None) == want["goal"]
+        finally:
+            client.close()
