@@ -246,3 +246,38 @@ def test_defer_goal_continuation_needs_the_experimental_api_and_no_ephemeral(
                     assert (goal is not None) == want["goal"]
         finally:
             client.close()
+
+
+def test_thread_delete_forgets_the_threads_goal(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    """thread/delete of a loaded thread, and of one no server has loaded, leaves no goal row
+    behind (0.169); another thread's goal stays."""
+    official = OFFICIAL["delete"]
+    mock.repeat(Turn([Message("ok")]))
+    names: dict[str, str] = {}
+    ids: list[str] = []
+    client = _client(home, repo)
+    try:
+        for name in ("<loaded>", "<unloaded>", "<kept>"):
+            thread = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+            names[thread] = name
+            ids.append(thread)
+            client.turn(thread, "hello")
+            client.call(
+                "thread/goal/set",
+                {"threadId": thread, "objective": f"goal of {name}", "status": "paused"},
+            )
+        assert _db(home, names) == official["db_before"]
+        assert client.call("thread/delete", {"threadId": ids[0]}) == official["delete_loaded"]
+        assert _db(home, names) == official["db_after_delete_loaded"]
+        reply, _ = client.response(client.start("thread/goal/get", {"threadId": ids[0]}))
+        assert _norm(reply.get("error"), names) == official["get_after_delete"]
+    finally:
+        client.close()
+    again = _client(home, repo)
+    try:
+        assert again.call("thread/delete", {"threadId": ids[1]}) == official["delete_unloaded"]
+        assert _db(home, names) == official["db_after_delete_unloaded"]
+    finally:
+        again.close()

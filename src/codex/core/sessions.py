@@ -79,7 +79,8 @@ def rollout_of(codex_home: Path, session: str | None) -> Path:
 
 
 def delete(codex_home: Path, paths: list[Path]) -> None:
-    """Remove a session's rollout files (found by `find_all`)."""
+    """Remove a session's rollout files (found by `find_all`), and its thread's goal with them
+    (0.169's thread/delete leaves no row in goals_1.sqlite)."""
     from codex.rollout import delete_session
 
     for path in paths:
@@ -87,6 +88,22 @@ def delete(codex_home: Path, paths: list[Path]) -> None:
             delete_session(codex_home, path)
         except OSError as err:
             raise CodexError(f"cannot delete {path}: {err.strerror or err}") from None
+        _forget_goal(codex_home, path)
+
+
+def _forget_goal(codex_home: Path, rollout: Path) -> None:
+    """Drop the goal of the thread recorded in `rollout` (`rollout-<time>-<thread id>.jsonl`)."""
+    from codex.protocol.ids import is_uuid
+
+    thread_id = rollout.name.removesuffix(".jsonl")[-36:]
+    if not is_uuid(thread_id):
+        return
+    from codex.core.goals.store import GoalStore  # (no goals file: nothing opened)
+
+    try:
+        GoalStore(codex_home).delete(thread_id)
+    except Exception as err:  # sqlite3.Error: the rollout is gone; say the goal is not
+        raise CodexError(f"cannot delete the goal of {thread_id}: {err}") from None
 
 
 def new_session_id() -> str:
