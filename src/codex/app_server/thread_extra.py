@@ -101,12 +101,14 @@ DEFAULT_ITEMS_PAGE = 100
 async def thread_items_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
     """A thread's items across its turns (or one turn's, `turnId`), oldest first or newest
     first (`sortDirection`), paged: `{turnId, item, startedAtMs, completedAtMs}` entries as
-    0.169 lists them, rebuilt from the rollout as thread/read rebuilds turns. Cursors are ours
+    0.169 lists them, rebuilt from the rollout as thread/read rebuilds turns (a fork's lineage
+    first, as 0.169: tests/fixtures/resume_page_official.json). Cursors are ours
     (opaque strings): a position in the thread's item order, and whether it is included;
     `backwardsCursor` reads the other way from the page's first item. An item anchor
     (`{type: "item", itemId}`, with `turnId`) starts right after that item."""
     from pathlib import Path
 
+    from codex.app_server.lineage import finder
     from codex.app_server.params import integer, one_of
     from codex.app_server.threads import _find, _recorded_turns
 
@@ -127,7 +129,7 @@ async def thread_items_list(server: AppServer, conn: Connection, p: dict[str, An
             "startedAtMs": item.get("startedAtMs"),
             "completedAtMs": item.get("completedAtMs"),
         }
-        for turn in _recorded_turns(thread_id, path)
+        for turn in _recorded_turns(thread_id, path, find=finder(server))  # a fork: lineage
         if turn_filter is None or turn["id"] == turn_filter
         for item in turn["items"]
     ]
@@ -148,6 +150,16 @@ async def thread_items_list(server: AppServer, conn: Connection, p: dict[str, An
         "nextCursor": f"items:{picked[-1]}:0" if picked and more else None,
         "backwardsCursor": f"items:{picked[0]}:1" if picked else None,
     }
+
+
+def last_item_cursor(thread_id: str, path: Any, find: Any) -> str | None:
+    """The cursor thread/items/list gives back for the thread's newest item, that item
+    included (thread/resume's `itemsBackwardsCursor`: read newest first from there); None for
+    a thread without items."""
+    from codex.app_server.threads import _recorded_turns
+
+    count = sum(len(turn["items"]) for turn in _recorded_turns(thread_id, path, find=find))
+    return f"items:{count - 1}:1" if count else None
 
 
 def _position(

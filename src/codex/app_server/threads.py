@@ -235,8 +235,12 @@ async def thread_start(server: AppServer, conn: Connection, p: dict[str, Any]) -
 
 
 async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    from codex.app_server.resume_page import current_turns, initial_page_options, with_paging
+
     thread_id = string(p, "threadId")
+    page = initial_page_options(conn, p)
     live = server.live.get(thread_id)
+    loaded = live is not None
     if live is None:
         path = _find(server, thread_id, archived_ok=False)
         live = await _open(server, conn, p, resume=path)
@@ -244,11 +248,16 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
         raise errors.invalid_request(f"no rollout found for thread id {thread_id}")
     else:
         live.subscribe(conn)
-    exclude = boolean(p, "excludeTurns")
-    turns = [] if exclude else live.resumed_turns
+    if boolean(p, "excludeTurns"):
+        turns = []
+    elif loaded:  # the turns it has now, as 0.169 (a running one in progress)
+        turns = current_turns(server, thread_id)
+    else:
+        turns = live.resumed_turns
     from codex.app_server.modes import with_resume_mode
 
-    return with_resume_mode(start_response(live, live.thread(turns), p), live.session)
+    result = with_resume_mode(start_response(live, live.thread(turns), p), live.session)
+    return with_paging(result, server, thread_id, page)
 
 
 async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:

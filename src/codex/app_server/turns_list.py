@@ -134,12 +134,31 @@ def _thread_path(server: AppServer, thread_id: str) -> tuple[Path, str | None]:
     return Path(found[0]), None
 
 
-async def thread_turns_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    thread_id = string(p, "threadId")
-    raw_cursor = string(p, "cursor", required=False)
+def page_options(p: dict[str, Any]) -> tuple[int | None, str, str]:
+    """(limit, sortDirection, itemsView) of thread/turns/list params (or of thread/resume's
+    `initialTurnsPage`), defaults filled in, refused as 0.169 refuses them."""
     limit = integer(p, "limit")
     direction = _direction(p)
     view = one_of(p, "itemsView", ITEMS_VIEWS) or "summary"
+    return limit, direction, view
+
+
+async def thread_turns_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    thread_id = string(p, "threadId")
+    raw_cursor = string(p, "cursor", required=False)
+    limit, direction, view = page_options(p)
+    return turns_page(server, thread_id, raw_cursor, limit, direction, view)
+
+
+def turns_page(
+    server: AppServer,
+    thread_id: str,
+    raw_cursor: str | None,
+    limit: int | None,
+    direction: str,
+    view: str,
+) -> dict[str, Any]:
+    """One page of the thread's turns: `{data, nextCursor, backwardsCursor}`."""
     path, running = _thread_path(server, thread_id)
     anchor = parse_cursor(raw_cursor, thread_id) if raw_cursor is not None else None
     size = DEFAULT_PAGE if limit is None else max(1, limit)  # 0.169 answers limit 0 with one
