@@ -132,7 +132,7 @@ def test_stdout_may_be_a_file_or_dev_null(home: Path, repo: Path, tmp_path: Path
     """uvloop aborted the process (SIGABRT) on a non-pipe stdout; a file works now."""
     lines = (
         b'{"id":1,"method":"initialize","params":{"clientInfo":{"name":"a","version":"1"}}}\n'
-        b'{"id":2,"method":"thread/loaded/list"}\n'
+        b'{"id":2,"method":"thread/loaded/list","params":{}}\n'
     )
     out = tmp_path / "out.jsonl"
     for target in (out, Path(os.devnull)):
