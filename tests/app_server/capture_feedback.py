@@ -19,22 +19,17 @@ import json
 import re
 import stat
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
+from tests.app_server.rpc_client import RpcClient
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import STAMP, UUID, app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "feedback_save_official.json"
 DOCTOR = "codex-doctor-report.json"
 STABLE_TAGS = ("classification", "cli_version", "session_source", "thread_id", "reason", "k")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d")
 
 
 class Saver:
@@ -47,9 +42,9 @@ class Saver:
     def norm(self, text: str) -> str:
         for value, name in self.names.items():
             text = text.replace(value, name)
-        text = re.sub(r"no-active-thread-" + _UUID.pattern, "no-active-thread-<uuid>", text)
+        text = re.sub(r"no-active-thread-" + UUID.pattern, "no-active-thread-<uuid>", text)
         text = re.sub(r"\.tmp[A-Za-z0-9]{6}", ".tmp<random>", text)
-        return _STAMP.sub("<stamp>", text)
+        return STAMP.sub("<stamp>", text)
 
     def save(self, params: dict[str, Any], name: str | None = None) -> dict[str, Any]:
         self.count += 1
@@ -130,11 +125,8 @@ def _hash_fact(value: Any) -> Any:
 
 def feedback_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")]))
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
+    with scratch(reply=Turn([Message("ok")])) as sc:
+        tmp, repo = str(sc.root), sc.repo
         out = Path(tmp) / "out"
         out.mkdir()
         extra_log = Path(tmp) / "extra.log"
@@ -147,9 +139,7 @@ def feedback_facts(argv: list[str]) -> dict[str, Any]:
         extras["json"].write_text("{}")
         extras["bin"].write_bytes(b"\0\1")
         extras["txt"].write_text("note\n")
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+        with sc.serve(argv) as client:
             s = Saver(client, out)
             s.names[tmp] = "<tmp>"
             for classification in ("bug", "bad_result", "good_result", "safety_check", "", "Bug"):
@@ -214,20 +204,12 @@ def feedback_facts(argv: list[str]) -> dict[str, Any]:
             facts["nothing_left_behind"] = sorted(
                 p.name for p in out.iterdir() if not p.name.endswith(".zip")
             )
-        finally:
-            facts["exit_code"] = client.close()
+        facts["exit_code"] = client.proc.returncode
     return facts
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = feedback_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, lambda binary: feedback_facts(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

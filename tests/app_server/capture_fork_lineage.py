@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
+from tests.app_server.rpc_client import RpcClient
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "fork_lineage_official.json"
 
@@ -54,10 +51,8 @@ def _line_count(path: str) -> int:
 
 def fork_lineage_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
+    with scratch() as s:
+        mock = s.mock
         roles: dict[str, str] = {}
 
         def role(value: Any) -> Any:
@@ -82,9 +77,7 @@ def fork_lineage_facts(argv: list[str]) -> dict[str, Any]:
                 pages[direction] = _labels(reply["data"])
             return pages
 
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+        with s.serve(argv) as client:
             parent = client.call("thread/start", {})["thread"]["id"]
             roles[parent] = "<parent>"
             for text in ("p0", "p1"):
@@ -126,12 +119,9 @@ def fork_lineage_facts(argv: list[str]) -> dict[str, Any]:
             facts["list_loaded"] = sorted(
                 [role(t["id"]), role(t.get("forkedFromId")), t.get("preview")] for t in listed
             )
-        finally:
-            facts["exit_code"] = client.close()
+        facts["exit_code"] = client.proc.returncode
 
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+        with s.serve(argv) as client:
             read = client.call("thread/read", {"threadId": fork, "includeTurns": True})
             facts["read_from_disk"] = thread_facts(read["thread"])
             facts["turns_list_from_disk"] = turns_list(client, fork)
@@ -141,20 +131,12 @@ def fork_lineage_facts(argv: list[str]) -> dict[str, Any]:
             )
             resumed = client.call("thread/resume", {"threadId": fork})["thread"]
             facts["resume"] = thread_facts(resumed)
-        finally:
-            facts["exit_code_after_restart"] = client.close()
+        facts["exit_code_after_restart"] = client.proc.returncode
     return facts
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = fork_lineage_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, lambda binary: fork_lineage_facts(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

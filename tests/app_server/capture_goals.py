@@ -12,54 +12,40 @@ them, the `turn_trigger`, and the first line of the synthetic user message).
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import (
+    app_server_argv,
+    capture_main,
+    rollout_records,
+    scratch,
+    scrub,
+    tool_names,
+    turn_triggers,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "thread_goal_official.json"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _KEEP = ("thread/goal/", "turn/started", "turn/completed")
+TIMES = ("createdAt", "updatedAt", "emittedAtMs", "startedAt", "completedAt")
 
 
 def _norm(value: Any, names: dict[str, str]) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in ("createdAt", "updatedAt", "emittedAtMs", "startedAt", "completedAt") or (
-                key.endswith("_at_ms")
-            ):
-                out[key] = None if item is None else "<time>"
-            elif key in ("durationMs", "startedAtMs", "completedAtMs"):
-                out[key] = None if item is None else "<ms>"
-            else:
-                out[key] = _norm(item, names)
-        return out
-    if isinstance(value, list):
-        return [_norm(item, names) for item in value]
-    if isinstance(value, str):
-        for raw, name in names.items():
-            value = value.replace(raw, name)
-        return _UUID.sub("<uuid>", value)
-    return value
+    return scrub(
+        value,
+        times=lambda key: key in TIMES or key.endswith("_at_ms"),
+        ms=("durationMs", "startedAtMs", "completedAtMs"),
+        names=names,
+    )
 
 
 def goal_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")]))
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient(argv, scratch_env(home), repo)
+    with scratch(reply=Turn([Message("ok")])) as s:
+        home, repo, mock = s.home, s.repo, s.mock
         names: dict[str, str] = {}
 
         def step(name: str, method: str, params: dict[str, Any]) -> None:
@@ -69,8 +55,7 @@ def goal_facts(argv: list[str]) -> dict[str, Any]:
                 {"before": kept, "reply": reply.get("result", reply.get("error"))}, names
             )
 
-        try:
-            client.initialize()
+        with s.serve(argv) as client:
             thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
             tid = thread["id"]
             names[tid] = "<thread>"
@@ -100,7 +85,7 @@ def goal_facts(argv: list[str]) -> dict[str, Any]:
             )
             if goal_turn is not None:
                 body = goal_turn.json
-                tools = [str(t.get("name") or t.get("type")) for t in body.get("tools", [])]
+                tools = tool_names(body)
                 facts["goal_turn_request"] = {
                     "goal_tools": [t for t in tools if "goal" in t],
                     "goal_user_message_first_line": next(
@@ -129,21 +114,13 @@ def goal_facts(argv: list[str]) -> dict[str, Any]:
             facts["get_bad_id"]["reply"]["message"] = facts["get_bad_id"]["reply"]["message"].split(
                 ":"
             )[0]
-        finally:
-            facts["exit_code"] = client.close()
-        rollout = Path(thread["path"])
-        lines = (
-            [json.loads(x) for x in rollout.read_text().splitlines()] if rollout.exists() else []
-        )
+        facts["exit_code"] = client.proc.returncode
+        lines = rollout_records(thread["path"])
         facts["rollout_goal_lines"] = _norm(
             [x["payload"] for x in lines if "goal" in str(x.get("payload", {}).get("type", ""))],
             names,
         )
-        facts["rollout_turn_triggers"] = [
-            x["payload"].get("turn_attribution", {}).get("turn_trigger")
-            for x in lines
-            if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
-        ]
+        facts["rollout_turn_triggers"] = turn_triggers(lines)
         db = home / "goals_1.sqlite"
         if db.exists():
             con = sqlite3.connect(db)
@@ -159,27 +136,16 @@ def goal_facts(argv: list[str]) -> dict[str, Any]:
                 ),
             }
             con.close()
-        again = RpcClient(argv, scratch_env(home), repo)
-        try:
-            again.initialize()
+        with s.serve(argv) as again:
             reply, _ = again.response(again.start("thread/goal/get", {"threadId": tid}))
             facts["new_server_get_not_loaded"] = _norm(
                 reply.get("result", reply.get("error")), names
             )
-        finally:
-            again.close()
     return facts
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = goal_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, lambda binary: goal_facts(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

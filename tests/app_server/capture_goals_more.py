@@ -12,21 +12,25 @@ tests/fixtures/goals_appserver_more_official.json.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
+from tests.app_server.rpc_client import scratch_env
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import (
+    app_server_argv,
+    capture_main,
+    rollout_records,
+    scrub,
+    served,
+    turn_triggers,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "goals_appserver_more_official.json"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 GOAL_OPEN = '<codex_internal_context source="goal">'
 
 
@@ -56,8 +60,7 @@ def _summary(messages: list[dict[str, Any]], turn_names: dict[str, str]) -> list
 
 
 def _rollout(path: str) -> dict[str, Any]:
-    p = Path(path)
-    lines = [json.loads(x) for x in p.read_text().splitlines()] if p.exists() else []
+    lines = rollout_records(path)
     return {
         "goal_lines": [
             {k: v for k, v in x["payload"].items() if k != "goal"}
@@ -65,11 +68,7 @@ def _rollout(path: str) -> dict[str, Any]:
             for x in lines
             if x.get("payload", {}).get("type") == "thread_goal_updated"
         ],
-        "turn_triggers": [
-            x["payload"].get("turn_attribution", {}).get("turn_trigger")
-            for x in lines
-            if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
-        ],
+        "turn_triggers": turn_triggers(lines),
         "user_messages": [
             x["payload"]["message"][:40]
             for x in lines
@@ -78,14 +77,9 @@ def _rollout(path: str) -> dict[str, Any]:
     }
 
 
-def _norm(value: Any) -> Any:
-    if isinstance(value, str):
-        return _UUID.sub("<uuid>", value)
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _norm(v) for k, v in value.items()}
-    return value
+def _served(argv: list[str], home: Path, repo: Path) -> Any:
+    repo.mkdir(exist_ok=True)  # the scenarios share one repo, each has its own CODEX_HOME
+    return served(argv, scratch_env(home), repo)
 
 
 def model_goal(argv: list[str], root: Path) -> dict[str, Any]:
@@ -99,11 +93,8 @@ def model_goal(argv: list[str], root: Path) -> dict[str, Any]:
         mock.repeat(Turn([Message("extra")]))
         home = write_mock_config(root / "home-model", mock.base_url)
         repo = root / "repo"
-        repo.mkdir(exist_ok=True)
-        client = RpcClient(argv, scratch_env(home), repo)
         names: dict[str, str] = {}
-        try:
-            client.initialize()
+        with _served(argv, home, repo) as client:
             thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
             client.start(
                 "turn/start", {"threadId": thread["id"], "input": [{"type": "text", "text": "go"}]}
@@ -121,8 +112,6 @@ def model_goal(argv: list[str], root: Path) -> dict[str, Any]:
                 if done and m.get("method") == "turn/completed":
                     break
             goal = client.call("thread/goal/get", {"threadId": thread["id"]})
-        finally:
-            client.close()
         return {
             "notifications": _summary(seen, names),
             "requests": len(mock.requests),
@@ -132,7 +121,7 @@ def model_goal(argv: list[str], root: Path) -> dict[str, Any]:
                 if any(GOAL_OPEN in t for t in r.message_texts("user"))
             ],
             "final_goal_status": goal["goal"]["status"],
-            "rollout": _norm(_rollout(thread["path"])),
+            "rollout": scrub(_rollout(thread["path"])),
         }
 
 
@@ -142,11 +131,8 @@ def interrupt(argv: list[str], root: Path) -> dict[str, Any]:
         mock.repeat(Turn([Message("again")]))
         home = write_mock_config(root / "home-int", mock.base_url)
         repo = root / "repo"
-        repo.mkdir(exist_ok=True)
-        client = RpcClient(argv, scratch_env(home), repo)
         names: dict[str, str] = {}
-        try:
-            client.initialize()
+        with _served(argv, home, repo) as client:
             tid = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
             client.call("thread/goal/set", {"threadId": tid, "objective": "long work"})
             mock.wait_held()
@@ -158,8 +144,6 @@ def interrupt(argv: list[str], root: Path) -> dict[str, Any]:
             after = client.until(lambda m: m.get("method") == "turn/completed")
             mock.release()
             goal = client.call("thread/goal/get", {"threadId": tid})
-        finally:
-            client.close()
         return {
             "notifications": _summary(started + before + after, names),
             "goal_status_after": goal["goal"]["status"],
@@ -172,19 +156,12 @@ def unloaded(argv: list[str], root: Path) -> dict[str, Any]:
         mock.repeat(Turn([Message("ok")]))
         home = write_mock_config(root / "home-unloaded", mock.base_url)
         repo = root / "repo"
-        repo.mkdir(exist_ok=True)
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+        with _served(argv, home, repo) as client:
             thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
             client.turn(thread["id"], "hello")
-        finally:
-            client.close()
         lines_before = len(Path(thread["path"]).read_text().splitlines())
-        again = RpcClient(argv, scratch_env(home), repo)
         names: dict[str, str] = {}
-        try:
-            again.initialize()
+        with _served(argv, home, repo) as again:
             reply, before = again.response(
                 again.start("thread/goal/set", {"threadId": thread["id"], "objective": "later"})
             )
@@ -199,8 +176,6 @@ def unloaded(argv: list[str], root: Path) -> dict[str, Any]:
             turn_started = any(m.get("method") == "turn/started" for m in seen)
             if turn_started:
                 seen += again.until(lambda m: m.get("method") == "turn/completed")
-        finally:
-            again.close()
         return {
             "set_reply_status": (reply.get("result") or {}).get("goal", {}).get("status"),
             "set_error": reply.get("error"),
@@ -209,16 +184,11 @@ def unloaded(argv: list[str], root: Path) -> dict[str, Any]:
             "resume_ok": "result" in resumed,
             "turn_started_after_resume": turn_started,
             "requests_after_resume": len(mock.requests) - requests_before_resume,
-            "rollout": _norm(_rollout(thread["path"])),
+            "rollout": scrub(_rollout(thread["path"])),
         }
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    argv = [str(binary), "app-server"]
+def more_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -231,9 +201,11 @@ def main() -> int:
                 facts[name] = fn(argv, root)
             except Exception as exc:  # a fact we could not get is said so, not guessed
                 facts[name] = {"capture_failed": f"{type(exc).__name__}: {exc}"}
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return facts
+
+
+def main() -> int:
+    return capture_main(FIXTURE, lambda binary: more_facts(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

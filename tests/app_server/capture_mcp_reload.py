@@ -15,7 +15,6 @@ so that is not recorded).
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from typing import Any
 from tests.app_server.rpc_client import RpcClient, scratch_env
 from tests.mcp.harness import stdio_table
 from tests.support.mock_config import write_mock_config
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, served
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mcp_reload_official.json"
 STATUS = "mcpServer/startupStatus/updated"
@@ -102,9 +101,7 @@ def reload_facts(argv: list[str]) -> dict[str, Any]:
         repo = Path(tmp) / "repo"
         repo.mkdir()
         write_mock_config(home, "http://127.0.0.1:9/v1", stdio_table("peer") + stdio_table("other"))
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+        with served(argv, scratch_env(home), repo) as client:
             facts["no_thread"] = client.call("config/mcpServer/reload", {})
             start = {"cwd": str(repo), "approvalPolicy": "never"}
             thread_id = client.call("thread/start", start)["thread"]["id"]
@@ -125,13 +122,10 @@ def reload_facts(argv: list[str]) -> dict[str, Any]:
             (home / "config.toml").unlink()
             facts["config_removed"] = r.reload([])
             facts["calls_after_removal"] = {"other": r.call("other")}
-        finally:
-            facts["exit_code"] = client.close()
+        facts["exit_code"] = client.proc.returncode
         # A thread that started with no server at all, given one by a reload.
         write_mock_config(home, "http://127.0.0.1:9/v1")
-        bare = RpcClient(argv, scratch_env(home), repo)
-        try:
-            bare.initialize()
+        with served(argv, scratch_env(home), repo) as bare:
             start = {"cwd": str(repo), "approvalPolicy": "never"}
             thread_id = bare.call("thread/start", start)["thread"]["id"]
             r = Reloader(bare, home, thread_id)
@@ -139,20 +133,11 @@ def reload_facts(argv: list[str]) -> dict[str, Any]:
             r.write(stdio_table("peer"))
             facts["bare_thread_server_added"] = r.reload(["peer"])
             facts["bare_thread_call_after"] = r.call("peer")
-        finally:
-            bare.close()
     return facts
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = reload_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, lambda binary: reload_facts(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

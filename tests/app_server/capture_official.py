@@ -9,47 +9,30 @@ paths) replaced by placeholders, so the diff of a re-capture shows only real cha
 from __future__ import annotations
 
 import json
-import re
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import Hold, MockModelServer, scenario
+from tests.support.mock_model_server import Hold, scenario
 from tests.support.model_stream import FunctionCall, Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, scratch, scrub
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "app_server"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def normalize(value: Any, tmp: str) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key.endswith(("At", "AtMs")) or key in ("durationMs", "emittedAtMs"):
-                out[key] = None if item is None else "<time>"
-            else:
-                out[key] = normalize(item, tmp)
-        return out
-    if isinstance(value, list):
-        return [normalize(item, tmp) for item in value]
-    if isinstance(value, str):
-        value = value.replace(tmp, "<tmp>")
-        value = _UUID.sub("<uuid>", value)
-        return re.sub(r"\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d", "<stamp>", value)
-    return value
+    return scrub(
+        value,
+        times=lambda key: key.endswith(("At", "AtMs")) or key in ("durationMs", "emittedAtMs"),
+        names={tmp: "<tmp>"},
+        stamps=True,
+    )
 
 
 def run(binary: Path) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient([str(binary), "app-server"], scratch_env(home), repo)
+    # Not initialized: the first requests are the handshake's own facts.
+    with scratch() as s, s.serve(app_server_argv(binary), name=None) as client:
+        tmp, repo, mock = str(s.root), s.repo, s.mock
         first = client.start("thread/list", {})
         out["before_initialize"] = [client.response(first)[0]]
         init = client.start("initialize", {"clientInfo": {"name": "tests", "version": "1.0"}})
@@ -122,19 +105,17 @@ def run(binary: Path) -> dict[str, list[Any]]:
         out["thread_read"] = [client.response(read)[0]]
         listing = client.start("thread/list", {})
         out["thread_list"] = [client.response(listing)[0]]
-        client.close()
-        return {name: normalize(messages, tmp) for name, messages in out.items()}
+    return {name: normalize(messages, tmp) for name, messages in out.items()}
+
+
+def write(folder: Path, scenarios: dict[str, list[Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, messages in scenarios.items():
+        (folder / f"official_{name}.json").write_text(json.dumps(messages, indent=1) + "\n")
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        sys.stderr.write("the official binary is not installed (tests/support/official.py)\n")
-        return 1
-    FIXTURES.mkdir(parents=True, exist_ok=True)
-    for name, messages in run(binary).items():
-        (FIXTURES / f"official_{name}.json").write_text(json.dumps(messages, indent=1) + "\n")
-    return 0
+    return capture_main(FIXTURES, run, write=write)
 
 
 if __name__ == "__main__":

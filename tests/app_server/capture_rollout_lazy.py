@@ -17,17 +17,13 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, rollout_files, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "rollout_lazy_official.json"
 
@@ -36,10 +32,6 @@ def _now() -> str:
     """The client's clock in the rollout's timestamp format (both compare as strings)."""
     t = datetime.now(UTC)
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-
-
-def _rollouts(home: Path) -> list[Path]:
-    return sorted((home / "sessions").rglob("*.jsonl"))
 
 
 def _error(reply: dict[str, Any], thread_id: str) -> Any:
@@ -61,19 +53,14 @@ def _tag(line: dict[str, Any]) -> str:
 
 def lazy_facts(argv: list[str], gap: float = 0.0) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")], usage=Usage(20, 0, 2)))
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+    with scratch(reply=Turn([Message("ok")], usage=Usage(20, 0, 2))) as s:
+        home, repo = s.home, s.repo
+        with s.serve(argv) as client:
             started_at = _now()
             a = client.call("thread/start", {"cwd": str(repo)})["thread"]
             started_back = _now()
             time.sleep(gap)
-            facts["files_after_thread_start"] = len(_rollouts(home))
+            facts["files_after_thread_start"] = len(rollout_files(home))
             facts["thread_list_after_thread_start"] = len(client.call("thread/list", {})["data"])
             read = client.call("thread/read", {"threadId": a["id"]})["thread"]
             facts["read_never_run"] = {
@@ -84,7 +71,7 @@ def lazy_facts(argv: list[str], gap: float = 0.0) -> dict[str, Any]:
             time.sleep(gap)
             turn_at = _now()
             client.turn(a["id"], "hello")
-            files = _rollouts(home)
+            files = rollout_files(home)
             facts["files_after_first_turn"] = len(files)
             facts["file_is_start_path"] = [str(f) for f in files] == [a["path"]]
             lines = [json.loads(x) for x in Path(a["path"]).read_text().splitlines()]
@@ -121,31 +108,22 @@ def lazy_facts(argv: list[str], gap: float = 0.0) -> dict[str, Any]:
 
             fork = client.call("thread/fork", {"threadId": a["id"]})["thread"]
             facts["fork_of_run_thread_file_at_once"] = Path(fork["path"]).exists()
-        finally:
-            facts["exit_code"] = client.close()
+        facts["exit_code"] = client.proc.returncode
         facts["never_run_file_after_shutdown"] = Path(b["path"]).exists()
         facts["fork_of_run_thread_file_after_shutdown"] = Path(fork["path"]).exists()
 
-        again = RpcClient(argv, scratch_env(home), repo)
-        try:
-            again.initialize()
+        with s.serve(argv) as again:
             for method in ("thread/resume", "thread/read", "thread/fork"):
                 reply, _ = again.response(again.start(method, {"threadId": bid}))
                 facts[f"{method.split('/')[1]}_never_run_new_server"] = _error(reply, bid)
-        finally:
-            again.close()
     return facts
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = lazy_facts([str(binary), "app-server"], gap=1.2)
-    FIXTURE.write_text(json.dumps(facts, indent=2) + "\n")
-    print(FIXTURE)
-    return 0
+    # Stamps tell which call they were taken at only with a gap between the calls.
+    return capture_main(
+        FIXTURE, lambda binary: lazy_facts(app_server_argv(binary), gap=1.2), indent=2
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import json
 import queue
 import re
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 from tests.app_server.rpc_client import WAIT, RpcClient, scratch_env
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, served
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app_server_skills_official.json"
 CHANGED = "skills/changed"
@@ -135,9 +134,8 @@ def skills_facts(argv: list[str]) -> dict[str, Any]:
         paths = layout(tmp, mock.base_url)
         home, repo, other, extra = paths["home"], paths["repo"], paths["other"], paths["extra"]
         config = home / "config.toml"
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()  # no capabilities: skills/changed needs no experimental opt-in
+        # No capabilities: skills/changed needs no experimental opt-in.
+        with served(argv, scratch_env(home), repo) as client:
             s = Scenario(client, tmp, mock.base_url)
             s.step("list_no_cwds", "skills/list", {})
             cwds = [str(repo), str(other), str(tmp / "missing"), str(repo / "sub"), "rel"]
@@ -186,8 +184,6 @@ def skills_facts(argv: list[str]) -> dict[str, Any]:
             write_skill(home / "skills" / "fresh", skill_text("fresh", "Written with a thread"))
             s.wait_changed("file_written_with_thread_open")
             s.step("after_change_list", "skills/list", {"cwds": [str(repo)]})
-        finally:
-            client.close()
         return {"steps": s.steps, "system_skills": sorted(s.system_skills)}
 
 
@@ -283,21 +279,18 @@ OBSERVED_BY_HAND = {
 }
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        sys.stderr.write("the official binary is not installed (tests/support/official.py)\n")
-        return 1
-    argv = [str(binary), "app-server"]
+def skills_doc(argv: list[str]) -> dict[str, Any]:
     facts = skills_facts(argv)
-    doc = {
+    return {
         "_about": ABOUT,
         "observed_by_hand": OBSERVED_BY_HAND,
         "websocket": websocket_facts(argv),
         **facts,
     }
-    FIXTURE.write_text(json.dumps(doc, indent=1) + "\n")
-    return 0
+
+
+def main() -> int:
+    return capture_main(FIXTURE, lambda binary: skills_doc(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

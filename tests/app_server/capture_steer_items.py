@@ -12,19 +12,13 @@ gives for the turn afterwards.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient
-from tests.core.capture_skills_followup import _env, _tree
+from tests.core.capture_skills_followup import skills_run
 from tests.core.skills_official import normalize
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import Hold, MockModelServer
-from tests.support.model_stream import Message, Turn, Usage
-from tests.support.official import official_binary
+from tests.support.official_drive import capture_main
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "steer_items_official.json"
 _ITEM_METHODS = ("item/started", "item/completed")
@@ -48,17 +42,11 @@ def _step(message: dict[str, Any], turn: str, user_ids: dict[str, str]) -> Any:
 
 
 def steer_facts(argv: list[str]) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        ch, home, cwd = _tree(root)
-        write_mock_config(ch, mock.base_url)
-        mock.enqueue(Hold(Turn([Message("first")], Usage(10, 0, 2)), frames=1))
-        mock.repeat(Turn([Message("second")], Usage(10, 0, 2)))
-        client = RpcClient([*argv, "app-server"], _env(ch, home), cwd)
-        client.initialize("steer-items")
+    with skills_run(held="first", reply="second") as run:
+        root, home, cwd, mock = run.root, run.home, run.cwd, run.mock
         beta = str(home / ".agents" / "skills" / "beta" / "SKILL.md")
         user_ids: dict[str, str] = {}
-        try:
+        with run.serve(argv, "steer-items") as client:
             tid = client.call("thread/start", {"cwd": str(cwd)})["thread"]["id"]
             turn = client.call(
                 "turn/start", {"threadId": tid, "input": [{"type": "text", "text": "hi"}]}
@@ -92,8 +80,6 @@ def steer_facts(argv: list[str]) -> dict[str, Any]:
                 {"type": i["type"], **({"content": i["content"]} if "content" in i else {})}
                 for i in turns[-1]["items"]
             ]
-        finally:
-            client.close()
         return normalize(
             {
                 "steer_reply": {
@@ -110,14 +96,7 @@ def steer_facts(argv: list[str]) -> dict[str, Any]:
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = steer_facts([str(binary)])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, lambda binary: steer_facts([str(binary)]))
 
 
 if __name__ == "__main__":

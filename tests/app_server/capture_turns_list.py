@@ -14,15 +14,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import Hold, MockModelServer
+from tests.app_server.rpc_client import RpcClient
+from tests.support.mock_model_server import Hold
 from tests.support.model_stream import FunctionCall, Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "turns_list_official.json"
 
@@ -113,126 +111,111 @@ def _label(turn: dict[str, Any]) -> str:
 
 def turns_list_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
-            start = {"cwd": str(repo), "approvalPolicy": "never", "sandbox": "danger-full-access"}
-            thread_id = client.call("thread/start", start)["thread"]["id"]
-            pager = Pager(client, thread_id)
-            facts["never_run"] = pager.page({})
-            mock.enqueue(
-                Turn([FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]),
-                Turn([Message("first"), Message("done")]),
-            )
-            client.turn(thread_id, "t0")
-            mock.repeat(Turn([Message("ok")]))
-            for n in range(1, 5):
-                client.turn(thread_id, f"t{n}")
-            pager.learn()
-            facts["turns_oldest_first"] = list(pager.labels.values())
-            facts["default"] = pager.page({})
-            facts["asc"] = pager.page({"sortDirection": "asc"})
-            desc2 = {"limit": 2}
-            asc2 = {"limit": 2, "sortDirection": "asc"}
-            facts["desc_limit_2"] = pager.page(desc2)
-            facts["desc_limit_2_next"] = pager.follow(desc2, "nextCursor")
-            facts["desc_limit_2_backwards_asc"] = pager.follow(
-                desc2, "backwardsCursor", sortDirection="asc"
-            )
-            facts["desc_limit_2_backwards_desc"] = pager.follow(desc2, "backwardsCursor")
-            facts["asc_limit_2"] = pager.page(asc2)
-            facts["asc_limit_2_next"] = pager.follow(asc2, "nextCursor")
-            facts["asc_limit_2_backwards_desc"] = pager.follow(
-                asc2, "backwardsCursor", sortDirection="desc"
-            )
-            facts["limit_0"] = pager.page({"limit": 0})
-            facts["limit_1000"] = pager.page({"limit": 1000})
-            facts["nulls"] = pager.page({"cursor": None, "sortDirection": None, "limit": None})
+    with scratch() as s, s.serve(argv) as client:
+        repo, mock = s.repo, s.mock
+        start = {"cwd": str(repo), "approvalPolicy": "never", "sandbox": "danger-full-access"}
+        thread_id = client.call("thread/start", start)["thread"]["id"]
+        pager = Pager(client, thread_id)
+        facts["never_run"] = pager.page({})
+        mock.enqueue(
+            Turn([FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]),
+            Turn([Message("first"), Message("done")]),
+        )
+        client.turn(thread_id, "t0")
+        mock.repeat(Turn([Message("ok")]))
+        for n in range(1, 5):
+            client.turn(thread_id, f"t{n}")
+        pager.learn()
+        facts["turns_oldest_first"] = list(pager.labels.values())
+        facts["default"] = pager.page({})
+        facts["asc"] = pager.page({"sortDirection": "asc"})
+        desc2 = {"limit": 2}
+        asc2 = {"limit": 2, "sortDirection": "asc"}
+        facts["desc_limit_2"] = pager.page(desc2)
+        facts["desc_limit_2_next"] = pager.follow(desc2, "nextCursor")
+        facts["desc_limit_2_backwards_asc"] = pager.follow(
+            desc2, "backwardsCursor", sortDirection="asc"
+        )
+        facts["desc_limit_2_backwards_desc"] = pager.follow(desc2, "backwardsCursor")
+        facts["asc_limit_2"] = pager.page(asc2)
+        facts["asc_limit_2_next"] = pager.follow(asc2, "nextCursor")
+        facts["asc_limit_2_backwards_desc"] = pager.follow(
+            asc2, "backwardsCursor", sortDirection="desc"
+        )
+        facts["limit_0"] = pager.page({"limit": 0})
+        facts["limit_1000"] = pager.page({"limit": 1000})
+        facts["nulls"] = pager.page({"cursor": None, "sortDirection": None, "limit": None})
 
-            t0, t2 = pager.ordinal("t0"), pager.ordinal("t2")
-            between = t0 + 1  # inside t0, before t1 starts
-            facts["between_t0_t1_desc"] = pager.page({"cursor": cursor(thread_id, between, True)})
-            facts["between_t0_t1_asc"] = pager.page(
-                {"cursor": cursor(thread_id, between, True), "sortDirection": "asc"}
-            )
-            facts["t2_excluded_desc"] = pager.page({"cursor": cursor(thread_id, t2, False)})
-            facts["t2_excluded_asc"] = pager.page(
-                {"cursor": cursor(thread_id, t2, False), "sortDirection": "asc"}
-            )
-            facts["past_end_desc"] = pager.page({"cursor": cursor(thread_id, 99999, True)})
-            facts["past_end_asc"] = pager.page(
-                {"cursor": cursor(thread_id, 99999, True), "sortDirection": "asc"}
-            )
-            facts["ordinal_0"] = pager.page({"cursor": cursor(thread_id, 0, True)})
-            errors: dict[str, Any] = {}
-            errors["garbage_cursor"] = pager.page({"cursor": "garbage"})
-            errors["number_cursor"] = pager.page({"cursor": "5"})
-            errors["items_scope_cursor"] = pager.page(
-                {"cursor": cursor(thread_id, t0, True, "items")}
-            )
-            errors["negative_ordinal"] = pager.page({"cursor": cursor(thread_id, -1, True)})
-            errors["bad_sort"] = pager.page({"sortDirection": "up"})
-            errors["bad_items_view"] = pager.page({"itemsView": "x"})
-            errors["limit_string"] = pager.page({"limit": "2"})
-            facts["errors"] = errors
+        t0, t2 = pager.ordinal("t0"), pager.ordinal("t2")
+        between = t0 + 1  # inside t0, before t1 starts
+        facts["between_t0_t1_desc"] = pager.page({"cursor": cursor(thread_id, between, True)})
+        facts["between_t0_t1_asc"] = pager.page(
+            {"cursor": cursor(thread_id, between, True), "sortDirection": "asc"}
+        )
+        facts["t2_excluded_desc"] = pager.page({"cursor": cursor(thread_id, t2, False)})
+        facts["t2_excluded_asc"] = pager.page(
+            {"cursor": cursor(thread_id, t2, False), "sortDirection": "asc"}
+        )
+        facts["past_end_desc"] = pager.page({"cursor": cursor(thread_id, 99999, True)})
+        facts["past_end_asc"] = pager.page(
+            {"cursor": cursor(thread_id, 99999, True), "sortDirection": "asc"}
+        )
+        facts["ordinal_0"] = pager.page({"cursor": cursor(thread_id, 0, True)})
+        errors: dict[str, Any] = {}
+        errors["garbage_cursor"] = pager.page({"cursor": "garbage"})
+        errors["number_cursor"] = pager.page({"cursor": "5"})
+        errors["items_scope_cursor"] = pager.page({"cursor": cursor(thread_id, t0, True, "items")})
+        errors["negative_ordinal"] = pager.page({"cursor": cursor(thread_id, -1, True)})
+        errors["bad_sort"] = pager.page({"sortDirection": "up"})
+        errors["bad_items_view"] = pager.page({"itemsView": "x"})
+        errors["limit_string"] = pager.page({"limit": "2"})
+        facts["errors"] = errors
 
-            other = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
-            client.turn(other, "o0")
-            other_pager = Pager(client, other)
-            other_pager.aliases[thread_id] = "<first thread>"
-            facts["cursor_of_another_thread"] = other_pager.page(
-                {"cursor": cursor(thread_id, t0, True)}
-            )
-            unknown = Pager(client, "00000000-0000-0000-0000-000000000000")
-            facts["unknown_thread"] = unknown.page({})
+        other = client.call("thread/start", {"cwd": str(repo)})["thread"]["id"]
+        client.turn(other, "o0")
+        other_pager = Pager(client, other)
+        other_pager.aliases[thread_id] = "<first thread>"
+        facts["cursor_of_another_thread"] = other_pager.page(
+            {"cursor": cursor(thread_id, t0, True)}
+        )
+        unknown = Pager(client, "00000000-0000-0000-0000-000000000000")
+        facts["unknown_thread"] = unknown.page({})
 
-            views: dict[str, Any] = {}
-            for view in ("summary", "full", "notLoaded"):
-                result = pager.raw({"sortDirection": "asc", "limit": 1, "itemsView": view})
-                turn = result["result"]["data"][0]
-                views[view] = {
-                    "itemsView": turn["itemsView"],
-                    "items": [
-                        i["type"] + (":" + i["text"] if i["type"] == "agentMessage" else "")
-                        for i in turn["items"]
-                    ],
-                }
-            facts["items_views"] = views
+        views: dict[str, Any] = {}
+        for view in ("summary", "full", "notLoaded"):
+            result = pager.raw({"sortDirection": "asc", "limit": 1, "itemsView": view})
+            turn = result["result"]["data"][0]
+            views[view] = {
+                "itemsView": turn["itemsView"],
+                "items": [
+                    i["type"] + (":" + i["text"] if i["type"] == "agentMessage" else "")
+                    for i in turn["items"]
+                ],
+            }
+        facts["items_views"] = views
 
-            fork = client.call("thread/fork", {"threadId": thread_id})["thread"]["id"]
-            client.turn(fork, "f0")
-            fork_pager = Pager(client, fork)
-            fork_pager.learn()
-            facts["fork"] = fork_pager.page({"limit": 3})
+        fork = client.call("thread/fork", {"threadId": thread_id})["thread"]["id"]
+        client.turn(fork, "f0")
+        fork_pager = Pager(client, fork)
+        fork_pager.learn()
+        facts["fork"] = fork_pager.page({"limit": 3})
 
-            mock.enqueue(Hold(Turn([Message("slow")]), frames=None))
-            held = client.start(
-                "turn/start", {"threadId": thread_id, "input": [{"type": "text", "text": "t5"}]}
-            )
-            client.response(held)
-            mock.wait_held()
-            pager.learn()
-            facts["in_progress"] = pager.page({"limit": 2})
-            mock.release()
-            client.until(lambda m: m.get("method") == "turn/completed")
-        finally:
-            facts["exit_code"] = client.close()
+        mock.enqueue(Hold(Turn([Message("slow")]), frames=None))
+        held = client.start(
+            "turn/start", {"threadId": thread_id, "input": [{"type": "text", "text": "t5"}]}
+        )
+        client.response(held)
+        mock.wait_held()
+        pager.learn()
+        facts["in_progress"] = pager.page({"limit": 2})
+        mock.release()
+        client.until(lambda m: m.get("method") == "turn/completed")
+    facts["exit_code"] = client.proc.returncode
     return facts
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = turns_list_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, lambda binary: turns_list_facts(app_server_argv(binary)))
 
 
 if __name__ == "__main__":

@@ -12,8 +12,6 @@ rollout lines they leave; how many requests a goal created by the model leads to
 from __future__ import annotations
 
 import json
-import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -21,48 +19,33 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tests.app_server.rpc_client import scratch_env
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
-from tests.support.official import official_binary
+from tests.support.official_drive import (
+    capture_main,
+    rollout_files,
+    rollout_records,
+    run_codex,
+    scrub,
+    tool_names,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "goals_core_official.json"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _norm(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: ("<time>" if k in ("createdAt", "updatedAt") and v is not None else _norm(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    if isinstance(value, str):
-        return _UUID.sub("<uuid>", value)
-    return value
+    return scrub(value, times=("createdAt", "updatedAt"))
 
 
 def _exec(binary: Path, home: Path, work: Path, *extra: str) -> int | None:
     """exec's exit code, or None when it was still running after a minute (killed)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEX_")}
-    env.update(CODEX_HOME=str(home), MOCK_KEY="sk-mock")
+    argv = [str(binary), "exec", "--json", "--skip-git-repo-check", *extra, "go"]
     try:
-        return subprocess.run(
-            [str(binary), "exec", "--json", "--skip-git-repo-check", *extra, "go"],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        ).returncode
+        return run_codex(argv, scratch_env(home), work, timeout=60).returncode
     except subprocess.TimeoutExpired:
         return None
-
-
-def _tool_names(body: dict[str, Any]) -> list[str]:
-    return [str(t.get("name") or t.get("type")) for t in body.get("tools", [])]
 
 
 def _outputs(requests: list[Any], call_ids: list[str]) -> dict[str, Any]:
@@ -117,7 +100,7 @@ def core_facts(binary: Path) -> dict[str, Any]:
                 proc = _exec(binary, home, work, *extra)
                 facts[f"tools_{name}"] = {
                     "rc": proc,
-                    "tool_names": [_tool_names(r.json) for r in mock.requests],
+                    "tool_names": [tool_names(r.json) for r in mock.requests],
                 }
         # 2. the model drives the goal tools in exec
         with MockModelServer() as mock:
@@ -153,10 +136,8 @@ def core_facts(binary: Path) -> dict[str, Any]:
                 "requests": len(requests),
                 "outputs": _outputs(requests, ["g1", "c1", "c2", "c3", "u0", "g2", "u1"]),
             }
-            rollouts = sorted((home / "sessions").rglob("rollout-*.jsonl"))
-            lines = (
-                [json.loads(x) for x in rollouts[0].read_text().splitlines()] if rollouts else []
-            )
+            rollouts = rollout_files(home, "rollout-*.jsonl")
+            lines = rollout_records(rollouts[0]) if rollouts else []
             facts["model_tools"]["rollout_goal_events"] = _norm(
                 [
                     {k: v for k, v in x["payload"].items() if k != "goal"}
@@ -194,13 +175,7 @@ def core_facts(binary: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    FIXTURE.write_text(json.dumps(core_facts(binary), indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return capture_main(FIXTURE, core_facts)
 
 
 if __name__ == "__main__":

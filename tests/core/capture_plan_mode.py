@@ -16,18 +16,20 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
+from tests.app_server.rpc_client import RpcClient
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import (
+    UUID,
+    app_server_argv,
+    capture_main,
+    scratch,
+    session_records,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "plan_mode_official.json"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TAG = re.compile(r"^\s*(<[a-z_]+>)")
 
 
@@ -53,24 +55,22 @@ def _developer_parts(request: Any) -> list[dict[str, Any]]:
 
 def _rollout(home: Path) -> list[dict[str, Any]]:
     out = []
-    for path in sorted((home / "sessions").rglob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            record = json.loads(line)
-            payload = record.get("payload", {})
-            if record["type"] == "turn_context":
-                out.append({"turn_context.collaboration_mode": payload.get("collaboration_mode")})
-            elif payload.get("type") == "task_started":
-                out.append(
-                    {"task_started.collaboration_mode_kind": payload.get("collaboration_mode_kind")}
-                )
-            elif record["type"] == "world_state":
-                out.append(
-                    {
-                        "world_state.collaboration_mode": payload.get("state", {}).get(
-                            "collaboration_mode"
-                        )
-                    }
-                )
+    for record in session_records(home):
+        payload = record.get("payload", {})
+        if record["type"] == "turn_context":
+            out.append({"turn_context.collaboration_mode": payload.get("collaboration_mode")})
+        elif payload.get("type") == "task_started":
+            out.append(
+                {"task_started.collaboration_mode_kind": payload.get("collaboration_mode_kind")}
+            )
+        elif record["type"] == "world_state":
+            out.append(
+                {
+                    "world_state.collaboration_mode": payload.get("state", {}).get(
+                        "collaboration_mode"
+                    )
+                }
+            )
     return out
 
 
@@ -84,7 +84,7 @@ def _norm(value: Any) -> Any:
     if isinstance(value, list):
         return [_norm(v) for v in value]
     if isinstance(value, str):
-        return _UUID.sub("<uuid>", value)
+        return UUID.sub("<uuid>", value)
     return value
 
 
@@ -120,13 +120,11 @@ def _turn(client: RpcClient, thread_id: str, text: str, mode: dict[str, Any] | N
 def app_server_modes(binary: Path) -> dict[str, Any]:
     plan = {"mode": "plan", "settings": {"model": "gpt-5.5"}}
     default = {"mode": "default", "settings": {"model": "gpt-5.5"}}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("done")]))
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient([str(binary), "app-server"], scratch_env(home), repo)
-        client.initialize(capabilities={"experimentalApi": True})
+    with (
+        scratch(reply=Turn([Message("done")])) as s,
+        s.serve(app_server_argv(binary), capabilities={"experimentalApi": True}) as client,
+    ):
+        home, repo, mock = s.home, s.repo, s.mock
         facts: dict[str, Any] = {
             "collaborationMode/list": client.call("collaborationMode/list", {})
         }
@@ -158,18 +156,12 @@ def app_server_modes(binary: Path) -> dict[str, Any]:
             k: v for k, v in resumed.items() if "ollab" in k or "mode" in k.lower()
         }
         facts["rollout"] = _rollout(home)
-        client.close()
         return _norm(facts)
 
 
 def without_experimental(binary: Path) -> Any:
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("done")]))
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient([str(binary), "app-server"], scratch_env(home), repo)
-        client.initialize()
+    with scratch(reply=Turn([Message("done")])) as s, s.serve(app_server_argv(binary)) as client:
+        repo, mock = s.repo, s.mock
         thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
         answer = _turn(
             client, thread["id"], "x", {"mode": "plan", "settings": {"model": "gpt-5.5"}}
@@ -179,7 +171,6 @@ def without_experimental(binary: Path) -> Any:
             message = client.next()
             if message.get("id") == listed:
                 break
-        client.close()
         return _norm(
             {
                 "turn_start": answer,
@@ -189,18 +180,18 @@ def without_experimental(binary: Path) -> Any:
         )
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = {
+def modes_facts(binary: Path) -> dict[str, Any]:
+    return {
         "app_server_experimental": app_server_modes(binary),
         "app_server_without_experimental": without_experimental(binary),
     }
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+
+
+def main() -> int:
+    # The file's other keys ("tui": tests/tui/capture_plan_mode.py) are kept as they are.
+    return capture_main(
+        FIXTURE, lambda binary: {**json.loads(FIXTURE.read_text()), **modes_facts(binary)}
+    )
 
 
 if __name__ == "__main__":

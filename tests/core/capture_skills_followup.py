@@ -12,7 +12,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ from tests.core.skills_official import normalize, official_env, parse_listing
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
+from tests.support.official_drive import capture_main, run_codex, served
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "skills_followup_official.json"
 SYSTEM = "/skills/.system/"
@@ -33,7 +38,7 @@ def skill(d: Path, name: str, description: str | None) -> Path:
     return d / "SKILL.md"
 
 
-def _tree(root: Path) -> tuple[Path, Path, Path]:
+def tree(root: Path) -> tuple[Path, Path, Path]:
     """(codex home, $HOME, cwd): one good skill and one broken one in the user root, beta in
     $HOME/.agents/skills, a git repo as cwd."""
     ch, home, cwd = root / "codex-home", root / "home", root / "repo"
@@ -52,10 +57,42 @@ def _env(ch: Path, home: Path) -> dict[str, str]:
     return env
 
 
-def _client(argv: list[str], ch: Path, home: Path, cwd: Path) -> RpcClient:
-    client = RpcClient([*argv, "app-server"], _env(ch, home), cwd)
-    client.initialize("skills-followup")
-    return client
+@dataclass
+class SkillsRun:
+    """A scenario's scratch tree (see `tree`) and the mock its CODEX_HOME points at."""
+
+    mock: MockModelServer
+    root: Path
+    ch: Path
+    home: Path
+    cwd: Path
+
+    def serve(
+        self, argv: list[str], name: str = "skills-followup"
+    ) -> AbstractContextManager[RpcClient]:
+        """`argv app-server` on this tree, initialized as client `name`, closed at the end."""
+        return served([*argv, "app-server"], _env(self.ch, self.home), self.cwd, name=name)
+
+    def exec(self, argv: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+        """`argv exec … hi` on this tree (it must succeed)."""
+        cmd = [*argv, "exec", *args, "--skip-git-repo-check", "hi"]
+        return run_codex(cmd, _env(self.ch, self.home), self.cwd, check=True)
+
+
+@contextmanager
+def skills_run(
+    *, held: str | None = None, reply: str = "ok", layout: Callable[[Path], Any] = tree
+) -> Iterator[SkillsRun]:
+    """A temp root with `layout`'s tree, CODEX_HOME on a fresh mock answering `reply` (the
+    first answer `held` until released, when given)."""
+    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
+        root = Path(tmp)
+        ch, home, cwd = layout(root)
+        write_mock_config(ch, mock.base_url)
+        if held is not None:
+            mock.enqueue(Hold(Turn([Message(held)], Usage(10, 0, 2)), frames=1))
+        mock.repeat(Turn([Message(reply)], Usage(10, 0, 2)))
+        yield SkillsRun(mock, root, ch, home, cwd)
 
 
 def _user_texts(body: dict[str, Any]) -> list[str]:
@@ -71,43 +108,28 @@ def _user_texts(body: dict[str, Any]) -> list[str]:
 
 def load_error_exec(argv: list[str]) -> dict[str, Any]:
     """`exec --json` and plain `exec` with a broken SKILL.md: what stdout and stderr say of it."""
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        ch, home, cwd = _tree(root)
-        write_mock_config(ch, mock.base_url)
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
+    with skills_run() as run:
         out: dict[str, Any] = {}
         for mode, extra in (("json", ["--json"]), ("human", [])):
-            res = subprocess.run(
-                [*argv, "exec", *extra, "--skip-git-repo-check", "hi"],
-                cwd=cwd, env=_env(ch, home), stdin=subprocess.DEVNULL, capture_output=True,
-                text=True, timeout=120, check=True,
-            )  # fmt: skip
+            res = run.exec(argv, *extra)
             stdout = [line for line in res.stdout.splitlines() if "broken" in line]
             stderr = [
                 re.sub(r"^\S+Z ", "<time> ", line)
                 for line in res.stderr.splitlines()
                 if "broken" in line
             ]
-            out[mode] = normalize({"stdout": stdout, "stderr": stderr}, root)
+            out[mode] = normalize({"stdout": stdout, "stderr": stderr}, run.root)
         return out
 
 
 def load_error_app_server(argv: list[str]) -> dict[str, Any]:
     """thread/start then one turn with a broken SKILL.md: every notification that names it (and
     what came right before it), then what skills/list says."""
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        ch, home, cwd = _tree(root)
-        write_mock_config(ch, mock.base_url)
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
-        client = _client(argv, ch, home, cwd)
-        try:
-            tid = client.call("thread/start", {"cwd": str(cwd)})["thread"]["id"]
-            client.turn(tid, "hi")
-            listing = client.call("skills/list", {"cwds": [str(cwd)]})["data"][0]["errors"]
-        finally:
-            client.close()
+    with skills_run() as run, run.serve(argv) as client:
+        root, cwd = run.root, run.cwd
+        tid = client.call("thread/start", {"cwd": str(cwd)})["thread"]["id"]
+        client.turn(tid, "hi")
+        listing = client.call("skills/list", {"cwds": [str(cwd)]})["data"][0]["errors"]
         methods = [m.get("method") for m in client.seen if "method" in m]
         naming = [m for m in client.seen if "method" in m and "broken" in json.dumps(m)]
         return normalize(
@@ -133,15 +155,10 @@ def load_error_app_server(argv: list[str]) -> dict[str, Any]:
 def steer(argv: list[str]) -> dict[str, Any]:
     """turn/start "hi" (the model holds its reply), turn/steer with a `$good` mention and a
     structured beta item: the user messages of the request after the steer, in order."""
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        ch, home, cwd = _tree(root)
-        write_mock_config(ch, mock.base_url)
-        mock.enqueue(Hold(Turn([Message("first")], Usage(10, 0, 2)), frames=1))
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
-        client = _client(argv, ch, home, cwd)
+    with skills_run(held="first") as run:
+        root, home, cwd, mock = run.root, run.home, run.cwd, run.mock
         beta = str(home / ".agents" / "skills" / "beta" / "SKILL.md")
-        try:
+        with run.serve(argv) as client:
             tid = client.call("thread/start", {"cwd": str(cwd)})["thread"]["id"]
             turn = client.call(
                 "turn/start", {"threadId": tid, "input": [{"type": "text", "text": "hi"}]}
@@ -156,8 +173,6 @@ def steer(argv: list[str]) -> dict[str, Any]:
             )
             mock.release()
             done = client.until(lambda m: m.get("method") == "turn/completed")
-        finally:
-            client.close()
         user_items = [
             m["params"]["item"]["content"]
             for m in client.seen
@@ -181,21 +196,15 @@ def steer(argv: list[str]) -> dict[str, Any]:
 def extra_roots(argv: list[str]) -> dict[str, Any]:
     """skills/extraRoots/set [extra] (holding `xtra`), then a thread and a turn naming `$xtra`:
     is it listed to the model, is it injected, does skills/list show it."""
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        ch, home, cwd = _tree(root)
+    with skills_run() as run:
+        root, cwd, mock = run.root, run.cwd, run.mock
         extra = root / "extra"
         skill(extra / "xtra", "xtra", "From an extra root")
-        write_mock_config(ch, mock.base_url)
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
-        client = _client(argv, ch, home, cwd)
-        try:
+        with run.serve(argv) as client:
             client.call("skills/extraRoots/set", {"extraRoots": [str(extra)]})
             listed = client.call("skills/list", {"cwds": [str(cwd)]})["data"][0]["skills"]
             tid = client.call("thread/start", {"cwd": str(cwd)})["thread"]["id"]
             client.turn(tid, "use $xtra")
-        finally:
-            client.close()
         body = mock.requests[0].json
         return normalize(
             {
@@ -237,7 +246,7 @@ def structure(text: str) -> dict[str, Any]:
 
 
 def _format_tree(root: Path, count: int, desc_len: int) -> tuple[Path, Path, Path]:
-    ch, home, cwd = _tree(root)
+    ch, home, cwd = tree(root)
     (cwd / ".codex" / "skills").mkdir(parents=True)
     skill(cwd / ".codex" / "skills" / "proj", "proj", "Project skill")
     skill(cwd / ".agents" / "skills" / "zed", "zed", "Repo agents skill")
@@ -254,19 +263,11 @@ def list_format(
     """`exec` with `count` user skills of `desc_len`-character descriptions (plus repo ones):
     the list's structure and the description length each skill line kept. `system`: [name,
     description length] of stand-ins for 0.169's bundled skills (ours has none of its own)."""
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        ch, home, cwd = _format_tree(root, count, desc_len)
+    with skills_run(layout=lambda root: _format_tree(root, count, desc_len)) as run:
         for name, length in system or ():
-            skill(ch / "skills" / ".system" / name, name, "d" * length)
-        write_mock_config(ch, mock.base_url)
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
-        subprocess.run(
-            [*argv, "exec", "--json", "--skip-git-repo-check", "hi"],
-            cwd=cwd, env=_env(ch, home), stdin=subprocess.DEVNULL, capture_output=True,
-            timeout=120, check=True,
-        )  # fmt: skip
-        text = _skills_text(mock.requests[0].json).replace(str(root), "<root>")
+            skill(run.ch / "skills" / ".system" / name, name, "d" * length)
+        run.exec(argv, "--json")
+        text = _skills_text(run.mock.requests[0].json).replace(str(run.root), "<root>")
     shape = structure(text)
     system_aliases = [a.split("`")[1] for a in shape["aliases"] if "/skills/.system`" in a]
     lines, system = [], []
@@ -306,10 +307,4 @@ def capture_all(argv: list[str]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from tests.support.official import official_binary
-
-    found = official_binary()
-    if found is None:
-        raise SystemExit("official 0.169 binary not installed")
-    FIXTURE.write_text(json.dumps(capture_all([str(found)]), indent=1) + "\n")
-    print(f"wrote {FIXTURE}")
+    sys.exit(capture_main(FIXTURE, lambda binary: capture_all([str(binary)])))

@@ -11,18 +11,20 @@ carried after turn/start with `serviceTier`.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn, Usage
-from tests.support.official import official_binary
+from tests.support.official_drive import (
+    Scratch,
+    app_server_argv,
+    capture_main,
+    rollout_files,
+    rollout_records,
+    run_codex,
+    scratch,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "service_tier_official.json"
 
@@ -52,10 +54,10 @@ ERROR_CASES: list[tuple[list[str], str]] = [
 ]
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
-    env.update(CODEX_HOME=str(home), MOCK_KEY="sk-mock-key", NO_COLOR="1")
-    return env
+def _env(s: Scratch) -> dict[str, str]:
+    """No colour codes in the stderr lines kept; no OPENAI_* setting of the user's."""
+    env = s.env({"NO_COLOR": "1"})
+    return {k: v for k, v in env.items() if not k.startswith("OPENAI_")}
 
 
 def _tier_of(body: dict[str, Any]) -> dict[str, Any]:
@@ -75,19 +77,15 @@ PROFILE_CASES: list[tuple[list[str], str]] = [
 def exec_case(
     binary: str, args: list[str], top: str, *, json_mode: bool, profile: str | None = None
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
-        home = Path(tmp) / "home"
-        write_mock_config(home, mock.base_url)
+    with scratch(reply=Turn([Message("ok")], Usage(10, 0, 2))) as s:
+        tmp, home, mock = str(s.root), s.home, s.mock
         if profile is not None:
             (home / "f.config.toml").write_text(profile)
         config = home / "config.toml"
         config.write_text(top + config.read_text())  # top-level keys before any table
         argv = [binary, "exec", "--skip-git-repo-check", *(["--json"] if json_mode else []), *args]
-        proc = subprocess.run(
-            [*argv, "hi"], cwd=tmp, env=_env(home), capture_output=True, timeout=120, check=False
-        )
-        stderr = proc.stderr.decode().replace(tmp, "{tmp}")
+        proc = run_codex([*argv, "hi"], _env(s), tmp)
+        stderr = proc.stderr.replace(tmp, "{tmp}")
         out: dict[str, Any] = {"args": args, "config": top, "rc": proc.returncode}
         if profile is not None:
             out["profile_file"] = profile
@@ -99,8 +97,8 @@ def exec_case(
             out["json_events"] = [e for e in events if "tier" in json.dumps(e)]
         bodies = [r.json for r in mock.requests]
         out["requests"] = [_tier_of(b) for b in bodies if isinstance(b, dict)]
-        for f in (home / "sessions").rglob("rollout-*.jsonl"):
-            lines = [json.loads(x) for x in f.read_text().splitlines()]
+        for f in rollout_files(home, "rollout-*.jsonl"):
+            lines = rollout_records(f)
             ctx = [x["payload"] for x in lines if x["type"] == "turn_context"]
             out["turn_context_tier_keys"] = sorted(
                 {k for c in ctx for k in c if "tier" in k or "service" in k}
@@ -110,97 +108,86 @@ def exec_case(
 
 def app_server_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")], Usage(10, 0, 2)))
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
-            base = {"cwd": str(repo), "approvalPolicy": "never", "sandbox": "danger-full-access"}
+    with scratch(reply=Turn([Message("ok")], Usage(10, 0, 2))) as s, s.serve(argv) as client:
+        repo, mock = s.repo, s.mock
+        base = {"cwd": str(repo), "approvalPolicy": "never", "sandbox": "danger-full-access"}
 
-            def start(extra: dict[str, Any]) -> Any:
-                reply, _ = client.response(client.start("thread/start", {**base, **extra}))
-                if "error" in reply:
-                    return {"error": reply["error"]}
-                return reply["result"]
+        def start(extra: dict[str, Any]) -> Any:
+            reply, _ = client.response(client.start("thread/start", {**base, **extra}))
+            if "error" in reply:
+                return {"error": reply["error"]}
+            return reply["result"]
 
-            def tier_of_turn(thread_id: str, params: dict[str, Any]) -> Any:
-                before = len(mock.requests)
-                rid = client.start(
-                    "turn/start",
-                    {"threadId": thread_id, "input": [{"type": "text", "text": "hi"}], **params},
-                )
-                reply, _ = client.response(rid)
-                if "error" in reply:
-                    return {"error": reply["error"]}
-                client.until(
-                    lambda m: (
-                        m.get("method") == "turn/completed" and m["params"]["threadId"] == thread_id
-                    )
-                )
-                return [_tier_of(r.json) for r in mock.requests[before:]]
-
-            for name, extra in [
-                ("none", {}),
-                ("fast", {"serviceTier": "fast"}),
-                ("priority", {"serviceTier": "priority"}),
-                ("flex", {"serviceTier": "flex"}),
-                ("default", {"serviceTier": "default"}),
-                ("bogus", {"serviceTier": "bogus"}),
-                ("null", {"serviceTier": None}),
-                ("config_fast", {"config": {"service_tier": "fast"}}),
-            ]:
-                result = start(extra)
-                if "error" in result:
-                    facts[f"thread_start_{name}"] = result
-                    continue
-                tid = result["thread"]["id"]
-                facts[f"thread_start_{name}"] = {
-                    "serviceTier": result["serviceTier"],
-                    "turn": tier_of_turn(tid, {}),
-                }
-            tid = start({})["thread"]["id"]
-            facts["turn_start"] = {
-                "fast": tier_of_turn(tid, {"serviceTier": "fast"}),
-                "next_without": tier_of_turn(tid, {}),
-                "flex": tier_of_turn(tid, {"serviceTier": "flex"}),
-                "null": tier_of_turn(tid, {"serviceTier": None}),
-                "bogus": tier_of_turn(tid, {"serviceTier": "bogus"}),
-                "for_turn_fast": tier_of_turn(tid, {"serviceTierForTurn": "fast"}),
-                "after_for_turn": tier_of_turn(tid, {}),
-            }
-            resumed = client.call("thread/resume", {"threadId": tid})
-            facts["thread_resume_after_turn_tiers"] = resumed["serviceTier"]
-            tid2 = start({"serviceTier": "fast"})["thread"]["id"]
-            tier_of_turn(tid2, {})
-            client.call("thread/unsubscribe", {"threadId": tid2})
-            resumed = client.response(client.start("thread/resume", {"threadId": tid2}))[0]
-            facts["thread_resume_of_fast_thread"] = resumed.get("result", {}).get(
-                "serviceTier", resumed.get("error")
+        def tier_of_turn(thread_id: str, params: dict[str, Any]) -> Any:
+            before = len(mock.requests)
+            rid = client.start(
+                "turn/start",
+                {"threadId": thread_id, "input": [{"type": "text", "text": "hi"}], **params},
             )
-            models = client.call("model/list", {})
-            facts["model_list"] = {
-                m["id"]: {
-                    "serviceTiers": m["serviceTiers"],
-                    "defaultServiceTier": m["defaultServiceTier"],
-                    "additionalSpeedTiers": m["additionalSpeedTiers"],
-                }
-                for m in models["data"]
+            reply, _ = client.response(rid)
+            if "error" in reply:
+                return {"error": reply["error"]}
+            client.until(
+                lambda m: (
+                    m.get("method") == "turn/completed" and m["params"]["threadId"] == thread_id
+                )
+            )
+            return [_tier_of(r.json) for r in mock.requests[before:]]
+
+        for name, extra in [
+            ("none", {}),
+            ("fast", {"serviceTier": "fast"}),
+            ("priority", {"serviceTier": "priority"}),
+            ("flex", {"serviceTier": "flex"}),
+            ("default", {"serviceTier": "default"}),
+            ("bogus", {"serviceTier": "bogus"}),
+            ("null", {"serviceTier": None}),
+            ("config_fast", {"config": {"service_tier": "fast"}}),
+        ]:
+            result = start(extra)
+            if "error" in result:
+                facts[f"thread_start_{name}"] = result
+                continue
+            tid = result["thread"]["id"]
+            facts[f"thread_start_{name}"] = {
+                "serviceTier": result["serviceTier"],
+                "turn": tier_of_turn(tid, {}),
             }
-            caps = client.response(client.start("modelProvider/capabilities/read", {}))[0]
-            facts["model_provider_capabilities"] = caps.get("result", caps.get("error"))
-        finally:
-            facts["exit_code"] = client.close()
+        tid = start({})["thread"]["id"]
+        facts["turn_start"] = {
+            "fast": tier_of_turn(tid, {"serviceTier": "fast"}),
+            "next_without": tier_of_turn(tid, {}),
+            "flex": tier_of_turn(tid, {"serviceTier": "flex"}),
+            "null": tier_of_turn(tid, {"serviceTier": None}),
+            "bogus": tier_of_turn(tid, {"serviceTier": "bogus"}),
+            "for_turn_fast": tier_of_turn(tid, {"serviceTierForTurn": "fast"}),
+            "after_for_turn": tier_of_turn(tid, {}),
+        }
+        resumed = client.call("thread/resume", {"threadId": tid})
+        facts["thread_resume_after_turn_tiers"] = resumed["serviceTier"]
+        tid2 = start({"serviceTier": "fast"})["thread"]["id"]
+        tier_of_turn(tid2, {})
+        client.call("thread/unsubscribe", {"threadId": tid2})
+        resumed = client.response(client.start("thread/resume", {"threadId": tid2}))[0]
+        facts["thread_resume_of_fast_thread"] = resumed.get("result", {}).get(
+            "serviceTier", resumed.get("error")
+        )
+        models = client.call("model/list", {})
+        facts["model_list"] = {
+            m["id"]: {
+                "serviceTiers": m["serviceTiers"],
+                "defaultServiceTier": m["defaultServiceTier"],
+                "additionalSpeedTiers": m["additionalSpeedTiers"],
+            }
+            for m in models["data"]
+        }
+        caps = client.response(client.start("modelProvider/capabilities/read", {}))[0]
+        facts["model_provider_capabilities"] = caps.get("result", caps.get("error"))
+    facts["exit_code"] = client.proc.returncode
     return facts
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
+def all_facts(binary: Path) -> dict[str, Any]:
     facts: dict[str, Any] = {
         "about": "service tier handling of the official 0.169.0 CLI against the loopback mock "
         "(config: tests/support/mock_config.py, model gpt-5.5), captured by "
@@ -216,10 +203,12 @@ def main() -> int:
             exec_case(str(binary), a, "", json_mode=False, profile=f) for a, f in PROFILE_CASES
         ],
     }
-    facts["app_server"] = app_server_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    facts["app_server"] = app_server_facts(app_server_argv(binary))
+    return facts
+
+
+def main() -> int:
+    return capture_main(FIXTURE, all_facts)
 
 
 if __name__ == "__main__":

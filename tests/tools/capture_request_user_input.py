@@ -14,18 +14,23 @@ around it (ids and times replaced), exec's JSONL, and the rollout lines of the c
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
+from tests.app_server.rpc_client import scratch_env
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import (
+    app_server_argv,
+    capture_main,
+    run_codex,
+    scratch,
+    scrub,
+    session_records,
+    tool_names,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "request_user_input_official.json"
 FEATURE = "[features]\ndefault_mode_request_user_input = true\n"
@@ -53,47 +58,31 @@ QUESTIONS = {
 }
 NO_OPTIONS = {"questions": [{"id": "q", "header": "Q", "question": "Why?", "options": []}]}
 ANSWER = {"answers": {"color": {"answers": ["Blue"]}, "size": {"answers": ["Large", "x"]}}}
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SKIP = ("mcpServer", "account/", "remoteControl", "skills/", "thread/tokenUsage", "item/agent")
 
 
 def _norm(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: (
-                "<time>"
-                if k in ("emittedAtMs", "startedAtMs", "completedAtMs", "startedAt", "completedAt")
-                and v is not None
-                else _norm(v)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    if isinstance(value, str):
-        return _UUID.sub("<uuid>", value)
-    return value
+    times = ("emittedAtMs", "startedAtMs", "completedAtMs", "startedAt", "completedAt")
+    return scrub(value, times=times)
 
 
 def _rollout(home: Path) -> list[dict[str, Any]]:
     """The rollout payloads that concern the call (its function_call, its output, any event
     mentioning request_user_input)."""
     out = []
-    for path in sorted((home / "sessions").rglob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            record = json.loads(line)
-            payload = record.get("payload", {})
-            kind = payload.get("type")
-            if kind in ("function_call", "function_call_output") or (
-                record["type"] == "event_msg"
-                and "user_input" in str(kind)  # no such event was seen in 0.169
-            ):
-                payload = {
-                    k: v
-                    for k, v in payload.items()
-                    if k not in ("internal_chat_message_metadata_passthrough", "metadata", "id")
-                }
-                out.append({"type": record["type"], "payload": _norm(payload)})
+    for record in session_records(home):
+        payload = record.get("payload", {})
+        kind = payload.get("type")
+        if kind in ("function_call", "function_call_output") or (
+            record["type"] == "event_msg"
+            and "user_input" in str(kind)  # no such event was seen in 0.169
+        ):
+            payload = {
+                k: v
+                for k, v in payload.items()
+                if k not in ("internal_chat_message_metadata_passthrough", "metadata", "id")
+            }
+            out.append({"type": record["type"], "payload": _norm(payload)})
     return out
 
 
@@ -103,23 +92,17 @@ def _tool_output(mock: MockModelServer) -> Any:
     return mock.requests[1].function_call_output("c1")["output"]
 
 
+def _asks(args: dict[str, Any]) -> tuple[Turn, Turn]:
+    """The model's script: call the tool once with `args`, then answer "done"."""
+    return Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")])
+
+
 def exec_case(binary: Path, extra: str, args: dict[str, Any]) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.enqueue(
-            Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")])
-        )
-        home = write_mock_config(Path(tmp) / "home", mock.base_url, extra)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        run = subprocess.run(
-            [str(binary), "exec", "--json", "--skip-git-repo-check", "hi"],
-            cwd=repo,
-            env=scratch_env(home),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
+    with scratch(extra) as s:
+        home, mock = s.home, s.mock
+        mock.enqueue(*_asks(args))
+        argv = [str(binary), "exec", "--json", "--skip-git-repo-check", "hi"]
+        run = run_codex(argv, s.env(), s.repo)
         lines = [json.loads(x) for x in run.stdout.splitlines() if x.strip()]
         tool = next(
             t for t in mock.requests[0].json["tools"] if t.get("name") == "request_user_input"
@@ -133,7 +116,7 @@ def exec_case(binary: Path, extra: str, args: dict[str, Any]) -> dict[str, Any]:
                 for x in lines
                 if x.get("item", {}).get("type") == "error"
             ],
-            "tool_names": [t.get("name") or t.get("type") for t in mock.requests[0].json["tools"]],
+            "tool_names": tool_names(mock.requests[0].json),
             "tool": tool,
             "tool_output": _tool_output(mock),
             "rollout": _rollout(home),
@@ -143,57 +126,49 @@ def exec_case(binary: Path, extra: str, args: dict[str, Any]) -> dict[str, Any]:
 def app_server_case(
     binary: Path, extra: str, mode: str, reply: str, args: dict[str, Any] = QUESTIONS
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        mock.enqueue(
-            Turn([FunctionCall("c1", "request_user_input", args)]), Turn([Message("done")])
-        )
-        home = write_mock_config(Path(tmp) / "home", mock.base_url, extra)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient([str(binary), "app-server"], scratch_env(home), repo)
-        facts: dict[str, Any] = {}
-        client.initialize(capabilities={"experimentalApi": True})
-        thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
-        params: dict[str, Any] = {
-            "threadId": thread["id"],
-            "input": [{"type": "text", "text": "hi"}],
-        }
-        if mode == "plan":
-            params["collaborationMode"] = {"mode": "plan", "settings": {"model": "gpt-5.5"}}
-        client.start("turn/start", params)
-        seen: list[dict[str, Any]] = []
-        closed = False
-        while True:
-            message = client.next()
-            method = str(message.get("method", ""))
-            if method and not method.startswith(_SKIP):
-                seen.append({"method": method, "params": message.get("params")})
-            if method == "item/tool/requestUserInput":
-                seen[-1]["id"] = message["id"]
-                if reply == "answer":
-                    client.send({"id": message["id"], "result": ANSWER})
-                elif reply == "error":
-                    client.send({"id": message["id"], "error": {"code": -32000, "message": "no"}})
-                elif reply == "empty":
-                    client.send({"id": message["id"], "result": {}})
-                else:
-                    facts["exit_code_after_close"] = client.close()
-                    closed = True
+    facts: dict[str, Any] = {}
+    seen: list[dict[str, Any]] = []
+    with scratch(extra) as s:
+        s.mock.enqueue(*_asks(args))
+        with s.serve(app_server_argv(binary), capabilities={"experimentalApi": True}) as client:
+            thread = client.call("thread/start", {"cwd": str(s.repo)})["thread"]
+            params: dict[str, Any] = {
+                "threadId": thread["id"],
+                "input": [{"type": "text", "text": "hi"}],
+            }
+            if mode == "plan":
+                params["collaborationMode"] = {"mode": "plan", "settings": {"model": "gpt-5.5"}}
+            client.start("turn/start", params)
+            while True:
+                message = client.next()
+                method = str(message.get("method", ""))
+                if method and not method.startswith(_SKIP):
+                    seen.append({"method": method, "params": message.get("params")})
+                if method == "item/tool/requestUserInput":
+                    seen[-1]["id"] = message["id"]
+                    if reply == "answer":
+                        client.send({"id": message["id"], "result": ANSWER})
+                    elif reply == "error":
+                        error = {"code": -32000, "message": "no"}
+                        client.send({"id": message["id"], "error": error})
+                    elif reply == "empty":
+                        client.send({"id": message["id"], "result": {}})
+                    else:
+                        facts["exit_code_after_close"] = client.close()
+                        break
+                if method == "turn/completed":
                     break
-            if method == "turn/completed":
-                break
-        if not closed:
-            client.close()
+        # (Read once the server is gone: its rollout is complete then.)
         facts["messages"] = _norm(
             [m for m in seen if m["method"] not in ("thread/started", "thread/settings/updated")]
         )
-        facts["tool_output"] = _tool_output(mock)
+        facts["tool_output"] = _tool_output(s.mock)
         facts["tool_description"] = next(
             t["description"]
-            for t in mock.requests[0].json["tools"]
+            for t in s.mock.requests[0].json["tools"]
             if t.get("name") == "request_user_input"
         )
-        facts["rollout"] = _rollout(home)
+        facts["rollout"] = _rollout(s.home)
         return facts
 
 
@@ -201,29 +176,20 @@ def offered_to(binary: Path, models: tuple[str, ...]) -> dict[str, list[str]]:
     """The tool names each model is sent on its first request (`exec -m MODEL`)."""
     out = {}
     for model in models:
-        with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-            mock.repeat(Turn([Message("done")]))
-            home = write_mock_config(Path(tmp) / "home", mock.base_url)
-            subprocess.run(
-                [str(binary), "exec", "-m", model, "--skip-git-repo-check", "hi"],
-                cwd=tmp,
-                env=scratch_env(home),
-                capture_output=True,
-                timeout=120,
-                stdin=subprocess.DEVNULL,
-            )
-            out[model] = [t.get("name") or t.get("type") for t in mock.requests[0].json["tools"]]
+        with scratch(reply=Turn([Message("done")])) as s:
+            argv = [str(binary), "exec", "-m", model, "--skip-git-repo-check", "hi"]
+            run_codex(argv, s.env(), s.root)
+            out[model] = tool_names(s.mock.requests[0].json)
     return out
 
 
 def official_schemas(binary: Path) -> dict[str, Any]:
     """0.169's `generate-json-schema` of the server request's params and response."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
+        run_codex(
             [str(binary), "app-server", "generate-json-schema", "--out", tmp],
-            env=scratch_env(Path(tmp) / "home"),
-            capture_output=True,
-            timeout=120,
+            scratch_env(Path(tmp) / "home"),
+            tmp,
             check=True,
         )
         return {
@@ -232,11 +198,7 @@ def official_schemas(binary: Path) -> dict[str, Any]:
         }
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
+def all_facts(binary: Path) -> dict[str, Any]:
     facts: dict[str, Any] = {
         "note": (
             "0.169 offers request_user_input to gpt-5.5 on every turn; in Default mode (all "
@@ -273,9 +235,11 @@ def main() -> int:
     ):
         facts[case].pop("tool")  # the same definition as exec_default's, descriptions aside
         facts[case].pop("tool_names")
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return facts
+
+
+def main() -> int:
+    return capture_main(FIXTURE, all_facts)
 
 
 if __name__ == "__main__":
