@@ -151,4 +151,7 @@ def list_threads(
     except ValueError as exc:
         raise errors.invalid_request(str(exc)) from None
     data = [summary_thread(item, names, loaded, git) for item in items]
+    if string(p, "searchTerm", required=False):  # a search previews what it matched (0.169)
+        for thread, item in zip(data, items, strict=True):
+            thread["preview"] = getattr(item, "search_text", thread["preview"])
     return {"data": data, "nextCursor": next_cursor, "backwardsCursor": None}

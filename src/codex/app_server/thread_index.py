@@ -40,12 +40,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 INDEX_FILE = ("cache", "app-server", "threads.v1.json")
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: a fork's head keeps `forked_from_id` (its preview is its lineage's)
 HEAD_MAX_LINES = 64
 HEAD_MAX_BYTES = 4 * 1024 * 1024
-# The session_meta fields a thread summary shows; the rest (base instructions: kilobytes) is
-# not kept.
-META_KEYS = ("cwd", "model_provider", "source", "originator", "cli_version")
+# The session_meta fields a thread summary shows, and a fork's parent; the rest (base
+# instructions: kilobytes) is not kept.
+META_KEYS = ("cwd", "model_provider", "source", "originator", "cli_version", "forked_from_id")
+# A lineage longer than this is taken as a loop (files naming each other) and cut.
+_MAX_LINEAGE = 64
 
 _NAME_LEN = len("rollout-") + 19 + 1 + 36 + len(".jsonl")
 
@@ -188,6 +190,8 @@ def read_head(path: str) -> tuple[dict[str, Any] | None, str | None]:
                     break
     except OSError:
         return None, None
+    if user is None and meta is not None and meta.get("forked_from_id"):
+        user = ""  # a fork before its own first message: listed, previewed by its lineage
     return meta, user
 
 
@@ -201,6 +205,7 @@ class ThreadSummary:
         "meta",
         "path",
         "preview",
+        "search_text",
         "thread_id",
         "updated_at",
     )
@@ -215,6 +220,7 @@ class ThreadSummary:
         meta: dict[str, Any],
         preview: str,
         archived: bool,
+        search_text: str | None = None,
     ) -> None:
         self.thread_id = thread_id
         self.path = path
@@ -224,6 +230,9 @@ class ThreadSummary:
         self.meta = meta
         self.preview = preview
         self.archived = archived
+        # What `searchTerm` matches, and the preview a search shows: a fork's own first
+        # message where it has one (0.169), else the preview.
+        self.search_text = preview if search_text is None else search_text
 
 
 Head = list  # [mtime ns, size, meta or None, first user message or None, inode]
@@ -335,7 +344,9 @@ class ThreadIndex(ThreadPages):
 
     def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
         """One rollout's summary; None while it has no session_meta or no user message yet
-        (an aborted start is not listed, as upstream)."""
+        (an aborted start is not listed, as upstream). A fork is previewed by the first
+        message of its lineage (the thread it was forked from, back to the first), as 0.169
+        lists it; by its own first message when that thread is gone."""
         path = str(path)
         try:
             st = os.stat(path)
@@ -343,6 +354,42 @@ class ThreadIndex(ThreadPages):
             if self._heads.pop(path, None) is not None:
                 self._heads_changed = True
             return None
+        head = self._head(path, st)
+        if head[2] is None or head[3] is None:
+            return None
+        preview = head[3]
+        parent = head[2].get("forked_from_id")
+        if parent:
+            preview = self._lineage_preview(str(parent), uid) or preview
+            if not preview and not head[3]:
+                return None  # no message of its own and no lineage to preview it by
+        created = stamp_seconds(ts) or st.st_mtime
+        own = head[3] or preview
+        return ThreadSummary(uid, path, ts, created, st.st_mtime, head[2], preview, archived, own)
+
+    def _lineage_preview(self, parent: str, uid: str) -> str | None:
+        """The first user message of the thread a fork's lineage starts with, None when a
+        thread of it is gone (or the chain loops)."""
+        seen = {uid.lower()}
+        while parent.lower() not in seen and len(seen) <= _MAX_LINEAGE:
+            seen.add(parent.lower())
+            found = self.find_path(parent)
+            if found is None:
+                return None
+            try:
+                head = self._head(found[0], os.stat(found[0]))
+            except OSError:
+                return None
+            if head[2] is None:
+                return None
+            grand = head[2].get("forked_from_id")
+            if not grand:
+                return head[3]
+            parent = str(grand)
+        return None
+
+    def _head(self, path: str, st: os.stat_result) -> Head:
+        """The cached head of a rollout, parsed again when the file changed."""
         head = self._heads.get(path)
         if (
             head is None
@@ -356,10 +403,7 @@ class ThreadIndex(ThreadPages):
             self._heads[path] = head
             if meta is not None and preview is not None:
                 self._heads_changed = True
-        if head[2] is None or head[3] is None:
-            return None
-        created = stamp_seconds(ts) or st.st_mtime
-        return ThreadSummary(uid, path, ts, created, st.st_mtime, head[2], head[3], archived)
+        return head
 
     def find(self, thread_id: str) -> tuple[str, bool] | None:
         """The rollout of a thread by id and whether it is archived, or None."""

@@ -71,7 +71,7 @@ class ThreadPages:
                 continue
             if cwds and item.meta.get("cwd") not in cwds:
                 continue
-            if search and search.lower() not in item.preview.lower():
+            if search and search.lower() not in getattr(item, "search_text", item.preview).lower():
                 continue
             if source_kinds and not meta_matches(item.meta, source_kinds):
                 continue
