@@ -30,8 +30,6 @@ OFFICIAL = json.loads(FIXTURE.read_text())
 
 # Steps where codex-py answers differently from 0.169 on purpose, and how.
 KNOWN = {
-    # Our server reads absent params as {} for every method (0.169: "missing field `params`").
-    "list_no_params",
     # codex.core.skills re-scans a root that changed on disk; 0.169 keeps its cache until
     # forceReload (or a watched change, a config write, new extra roots).
     "list_cached_after_new_file",
@@ -62,8 +60,6 @@ def test_each_step_matches_0169(ours: dict[str, Any], index: int) -> None:
 def test_the_known_differences_are_what_they_say(ours: dict[str, Any]) -> None:
     steps = {s["step"]: s for s in ours["steps"]}
     official = {s["step"]: s for s in OFFICIAL["steps"]}
-    assert "error" in official["list_no_params"]
-    assert _names(steps["list_no_params"]) == _names(official["config_after_errors"])
     # Only the skill written after the first list tells the two apart.
     late = [
         [n for n in names if n != "late"] for names in _names(steps["list_cached_after_new_file"])
