@@ -51,7 +51,15 @@ def _sequence(request: Any) -> list[str]:
 
 
 def _mode_texts(request: Any) -> list[str]:
-    return [t for t in request.message_texts("developer") if t.startswith(modes.OPEN_TAG)]
+    """The mode parts of the developer messages (a first turn in Plan mode adds one to the
+    opening developer message, after the permissions part)."""
+    return [
+        part.get("text", "")
+        for item in request.input()
+        if item.get("role") == "developer"
+        for part in item.get("content") or ()
+        if part.get("text", "").startswith(modes.OPEN_TAG)
+    ]
 
 
 async def _turns(config: Any, plan: list[str | None], *, on_event: Any = None) -> list[Any]:

@@ -56,11 +56,15 @@ def test_first_turn_in_plan_mode(tmp_path, mock_model_server, extra):
     # message, the base instructions, does not), and no message of its own follows.
     theirs = [[p.startswith(modes.OPEN_TAG) for p in message] for message in TUI_FIRST]
     assert theirs[0] == [False] and theirs[1].count(True) == 1 and not theirs[1][0]
+    # ... after the permissions part (codex.core.permissions_prompt), as 0.169 puts it.
+    is_permissions = [p.startswith("<permissions instruction") for p in TUI_FIRST[1]]
+    assert is_permissions.index(True) < theirs[1].index(True)
     ours = _developer_parts(first)
+    (permissions,) = [p for p in ours[0] if p.startswith("<permissions instructions>")]
     if extra:  # one more part of the opening message
-        assert ours == [["Be brief.", MODE_PART]]
-    else:  # no opening message to join: the mode opens the context by itself
-        assert ours == [[MODE_PART]]
+        assert ours == [["Be brief.", permissions, MODE_PART]]
+    else:
+        assert ours == [[permissions, MODE_PART]]
     assert _roles(first)[0] == "developer" and _roles(first)[-1] == "user"
     assert _roles(first).count("developer") == 1  # nothing right before the user message
     # The next Plan turn announces nothing new; the history keeps the amended message.

@@ -48,7 +48,11 @@ def test_initial_context_developer_agents_environment(tmp_path, mock_model_serve
     )
     _session_run(config)
     request = mock_model_server.single_request()
-    assert request.message_texts("developer") == ["be brief"]
+    # The developer instructions, then the permissions part (codex.core.permissions_prompt).
+    (developer,) = [i for i in request.input() if i.get("role") == "developer"]
+    parts = [part["text"] for part in developer["content"]]
+    assert parts[0] == "be brief" and len(parts) == 2
+    assert parts[1].startswith("<permissions instructions>\n")
     users = request.message_texts("user")
     assert users[0] == (
         f"# AGENTS.md instructions for {work}\n\n<INSTRUCTIONS>\nglobal rules"

@@ -67,8 +67,9 @@ def test_exec_request_lists_and_injects_skills_as_0169(
 
 
 def test_no_skills_no_developer_message(tmp_path: Path, mock_model_server: MockModelServer) -> None:
-    """Without skills on disk the request is what it was before skills existed: no developer
-    message, the user's text alone after the environment context, nothing injected."""
+    """Without skills on disk the request is what it was before skills existed: no skills
+    part (the developer message holds the permissions part alone), the user's text alone after
+    the environment context, nothing injected."""
     ch = tmp_path / "codex-home"
     write_config(ch, mock_model_server.base_url)
     mock_model_server.enqueue(Turn([Message("ok")], Usage(10, 0, 2)))
@@ -80,7 +81,9 @@ def test_no_skills_no_developer_message(tmp_path: Path, mock_model_server: MockM
     )  # fmt: skip
     assert res.rc == 0, res.stderr
     items = mock_model_server.requests[0].json["input"]
-    assert [i.get("role") for i in items] == ["user", "user"]
+    assert [i.get("role") for i in items] == ["developer", "user", "user"]
+    (part,) = items[0]["content"]
+    assert part["text"].startswith("<permissions instructions>\n")
     assert items[-1]["content"] == [{"type": "input_text", "text": "use $beta"}]
 
 
