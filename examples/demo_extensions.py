@@ -55,6 +55,13 @@ def main() -> int:
         (home / "config.toml").write_text(
             CONFIG.format(hook=json.dumps(hook), tool=json.dumps(tool), base_url=server.base_url)
         )
+        # A hook runs only once trusted (as in the official CLI): what `t` in the TUI's /hooks
+        # does, done here for the hook this demo just wrote.
+        from codex.config import load_config
+        from codex.config.overrides import ConfigOverrides
+        from codex.core.hooks_view import trust_all
+
+        trust_all(load_config(ConfigOverrides(config_home=str(home)), cwd=Path(tmp)))
         server.enqueue(
             Turn([FunctionCall("call_1", "custom__echo_demo", {"text": "hello from the agent"})]),
             Turn([Message("The tool said hello.")]),

@@ -1,5 +1,6 @@
 """Claude-style `$CODEX_HOME/hooks.json` (codex-py extension): PreToolUse / PostToolUse with
-matchers, a PreToolUse veto, and hooks that misbehave."""
+matchers, a PreToolUse veto, hooks that misbehave, and the trust review every hook needs before
+it runs (0.169's `[hooks.state]` records, codex.tools.hook_trust)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.core.harness import make_config, run_turn
 from tests.support.model_stream import FunctionCall, Message, Turn
 
 from codex.core import Session
+from codex.core.hooks_view import configured_hooks, set_enabled, trust_all
 from codex.errors import CodexError
 
 
@@ -25,9 +27,13 @@ def logger(log) -> dict:
     return {"type": "command", "command": f"cat >> {log}; echo >> {log}"}
 
 
-def run(tmp_path, server, calls, **kwargs):
+def run(tmp_path, server, calls, *, trust=True, config=None, **kwargs):
+    """One turn making `calls` in a new session (on `config`, else a fresh config.toml), after
+    trusting every configured hook (unless not `trust`)."""
     server.enqueue(Turn(calls), Turn([Message("done")]))
-    config = make_config(tmp_path, server, **kwargs)
+    config = config or make_config(tmp_path, server, **kwargs)
+    if trust:
+        trust_all(config)
 
     async def main():
         async with Session(config) as s:
@@ -147,3 +153,78 @@ def test_malformed_hooks_json_is_a_clear_error(tmp_path, mock_model_server):
     config = make_config(tmp_path, mock_model_server)
     with pytest.raises(CodexError, match=r"hooks\.json: not valid JSON"):
         Session(config)
+
+
+def warnings(events) -> list[str]:
+    return [ev.msg.message for ev in events if ev.msg.TAG == "warning"]
+
+
+def test_an_untrusted_hook_does_not_run(tmp_path, mock_model_server):
+    log = tmp_path / "pre.jsonl"
+    write_hooks(tmp_path, {"PreToolUse": [{"hooks": [logger(log)]}], "PostToolUse": []})
+    call = [FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]
+    events, _ = run(tmp_path, mock_model_server, call, trust=False)
+    assert events[-1].msg.TAG == "task_complete"
+    assert not log.exists()
+    assert warnings(events) == [
+        "1 hook needs review before it can run. Review it with /hooks in the TUI."
+    ]
+
+
+def test_a_trusted_hook_runs_until_its_definition_changes(tmp_path, mock_model_server):
+    log = tmp_path / "pre.jsonl"
+    write_hooks(tmp_path, {"PreToolUse": [{"matcher": "exec_command", "hooks": [logger(log)]}]})
+    call = [FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]
+    config = make_config(tmp_path, mock_model_server)
+    events, _ = run(tmp_path, mock_model_server, call, config=config)
+    [document] = [orjson.loads(x) for x in log.read_text().split("\n") if x]
+    assert document["tool_use_id"] == "c1"
+    assert warnings(events) == []
+    assert [h.trust for h in configured_hooks(config)] == ["trusted"]
+
+    # Edited after it was trusted (a matcher that still matches): "modified", so it stops.
+    log.unlink()
+    write_hooks(tmp_path, {"PreToolUse": [{"matcher": "exec_.*", "hooks": [logger(log)]}]})
+    events, _ = run(tmp_path, mock_model_server, call, trust=False, config=config)
+    assert not log.exists()
+    assert warnings(events) == [
+        "1 hook needs review before it can run. Review it with /hooks in the TUI."
+    ]
+    assert [h.trust for h in configured_hooks(config)] == ["modified"]
+
+
+def test_a_switched_off_hook_does_not_run(tmp_path, mock_model_server):
+    log = tmp_path / "pre.jsonl"
+    write_hooks(tmp_path, {"PreToolUse": [{"hooks": [logger(log)]}]})
+    config = make_config(tmp_path, mock_model_server)
+    trust_all(config)
+    [hook] = configured_hooks(config)
+    set_enabled(config, hook, False)
+    call = [FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]
+    events, _ = run(tmp_path, mock_model_server, call, trust=False, config=config)
+    assert events[-1].msg.TAG == "task_complete" and warnings(events) == []
+    assert not log.exists()
+
+
+def test_trust_taken_during_a_session_applies_to_its_next_call(tmp_path, mock_model_server):
+    """/hooks writes config.toml while the session runs; the next tool call sees the record."""
+    log = tmp_path / "pre.jsonl"
+    write_hooks(tmp_path, {"PreToolUse": [{"hooks": [logger(log)]}]})
+    mock_model_server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", {"cmd": "echo one"})]),
+        Turn([Message("one")]),
+        Turn([FunctionCall("c2", "exec_command", {"cmd": "echo two"})]),
+        Turn([Message("two")]),
+    )
+    config = make_config(tmp_path, mock_model_server)
+
+    async def main():
+        async with Session(config) as s:
+            await s.next_event()
+            await run_turn(s, "first")
+            trust_all(config)
+            await run_turn(s, "second")
+
+    asyncio.run(main())
+    [document] = [orjson.loads(x) for x in log.read_text().split("\n") if x]
+    assert document["tool_use_id"] == "c2"

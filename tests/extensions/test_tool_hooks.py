@@ -1,5 +1,6 @@
-"""`tool_hook_command` end to end: one JSON document before and after every tool call, and hooks
-that fail, crash, hang or print garbage never stop or change the agent."""
+"""`tool_hook_command` end to end: one JSON document before and after every tool call, hooks
+that fail, crash, hang or print garbage never stop or change the agent, and the hook runs only
+once the user trusted it (as 0.169 asks for hooks in the user's own config.toml)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import orjson
 from tests.core.harness import make_config, run_turn
 from tests.exec.harness import run_codex, write_config
+from tests.support.hook_trust import trust_home, trusted
 from tests.support.model_stream import FunctionCall, Message, Turn, apply_patch_call
 
 from codex.core import Session
@@ -22,7 +24,11 @@ def hook_config(argv: list[str], extra: str = "") -> str:
     return f"tool_hook_command = {orjson.dumps(argv).decode()}\n{extra}"
 
 
-def run_session(config, *turns: str):
+def run_session(config, *turns: str, trust: bool = True):
+    """Run `turns` in one session, after trusting the configured hook (unless not `trust`)."""
+    if trust:
+        trusted(config)
+
     async def main():
         async with Session(config) as s:
             await s.next_event()
@@ -210,6 +216,7 @@ def test_garbage_printing_hook_does_not_corrupt_exec_json(tmp_path, mock_model_s
     # write_config appends `extra` after the provider table; the hook key must be top-level.
     text = (home / "config.toml").read_text().replace(extra, "")
     (home / "config.toml").write_text(extra + text)
+    assert trust_home(home) == 1
     run = run_codex("exec", "--json", "--skip-git-repo-check", "go", home=home, cwd=work)
     assert run.rc == 0, run.stderr
     events = run.events()  # every stdout line is one JSON object
@@ -263,3 +270,36 @@ def test_tilde_in_hook_argv_is_expanded(tmp_path, mock_model_server, monkeypatch
     run_session(config, "go")
     assert [d["phase"] for d in read_log(log)] == ["before_execution", "after_execution"]
     assert os.environ["HOME"] == str(home)
+
+
+def test_the_hook_runs_only_while_trusted(tmp_path, mock_model_server, monkeypatch):
+    log = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("CODEX_TOOL_LOG", str(log))
+    argv = [sys.executable, str(LOGGER)]
+    config = make_config(tmp_path, mock_model_server, extra=hook_config(argv))
+    review = "1 hook needs review before it can run. Review it with /hooks in the TUI."
+
+    _one_shell_call(mock_model_server)
+    [events] = run_session(config, "untrusted", trust=False)
+    _assert_tool_ran(mock_model_server, events)
+    assert not log.exists()
+    assert [e.msg.message for e in events if e.msg.TAG == "warning"] == [review]
+
+    _one_shell_call(mock_model_server)
+    [events] = run_session(config, "trusted")
+    assert [d["phase"] for d in read_log(log)] == ["before_execution", "after_execution"]
+    assert [e.msg.message for e in events if e.msg.TAG == "warning"] == []
+
+    # The same argv with another timeout is another hook: modified since trusted, so it stops.
+    log.unlink()
+    text = (tmp_path / "home" / "config.toml").read_text()
+    (tmp_path / "home" / "config.toml").write_text("tool_hook_timeout_ms = 5000\n" + text)
+    from codex.config import load_config
+    from codex.config.overrides import ConfigOverrides
+
+    changed = load_config(ConfigOverrides(config_home=str(tmp_path / "home")), cwd=config.cwd)
+    _one_shell_call(mock_model_server)
+    [events] = run_session(changed, "modified", trust=False)
+    assert events[-1].msg.TAG == "task_complete"
+    assert not log.exists()
+    assert [e.msg.message for e in events if e.msg.TAG == "warning"] == [review]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import orjson
 from tests.exec.harness import run_codex, write_config
 from tests.mcp.harness import stdio_table
+from tests.support.hook_trust import trust_home
 from tests.support.model_stream import FunctionCall, Message, Turn
 
 
@@ -172,6 +173,7 @@ def test_tool_hook_gets_server_tool_and_raw_arguments(tmp_path, mock_model_serve
     write_config(home, mock_model_server.base_url, stdio_table("peer"))
     config = home / "config.toml"  # a top-level key: before the first table
     config.write_text(hook + config.read_text())
+    assert trust_home(home) == 1  # the hook runs only once trusted (codex.tools.hook_trust)
     run = run_codex("exec", "--json", "--skip-git-repo-check", "go", home=home, cwd=work)
     assert run.rc == 0, run.stderr
     docs = [orjson.loads(line) for line in log.read_bytes().splitlines() if line.strip()]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.support.hook_trust import trust_home
 from tests.support.mock_config import MOCK_CONFIG
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn
@@ -75,6 +76,7 @@ def _setup(
     (home / "hooks.json").write_bytes(orjson.dumps({"hooks": hooks}))
     calls = [FunctionCall(f"c{i}", "exec_command", {"cmd": f"echo ran-{i}"}) for i in range(CALLS)]
     server.enqueue(Turn(calls), Turn([Message("done")]))
+    trust_home(home)  # hooks run only once trusted (codex.tools.hook_trust)
     return home
 
 

@@ -1,5 +1,5 @@
 """Local read-only methods of the 0.169 protocol: `fuzzyFileSearch`, `modelProvider/list`,
-`modelProvider/capabilities/read` and `hooks/list`, each answered as the official server
+and `modelProvider/capabilities/read`, each answered as the official server
 answers it for the same config (shapes captured from 0.169 through a raw client).
 
 fuzzyFileSearch: upstream walks each root with the `ignore` crate (hidden files and what
@@ -170,26 +170,6 @@ async def model_provider_capabilities_read(
     wire = str(getattr(getattr(provider, "wire_api", None), "value", "responses"))
     responses = provider is None or wire == "responses"
     return {"imageGeneration": responses, "webSearch": responses}
-
-
-# ---- hooks/list ------------------------------------------------------------------------------
-
-
-async def hooks_list(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    """Per cwd, the lifecycle hooks that would run there. codex-py runs none of upstream's
-    hook events (its only hook is the fork's `tool_hook_command` observer, not a hook of this
-    list), so every cwd lists none, as 0.169 does for a config without hooks."""
-    thread_id = string(p, "threadId", required=False)
-    cwds = array(p, "cwds", required=False)
-    if thread_id is not None:
-        if cwds:
-            raise errors.invalid_request("cwds cannot be combined with threadId")
-        cwds = [server.thread(p).cwd]
-    if not cwds:
-        cwds = [os.getcwd()]
-    if any(not isinstance(cwd, str) for cwd in cwds):
-        raise errors.invalid_params("invalid type: expected a string")
-    return {"data": [{"cwd": cwd, "hooks": [], "warnings": [], "errors": []} for cwd in cwds]}
 
 
 # ---- experimentalFeature/list ------------------------------------------------------------------

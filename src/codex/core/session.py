@@ -206,7 +206,9 @@ class Session:
                 shell_path=self.shell_path,
                 shell_name=self.shell_name,
                 rules=self.exec_rules,
-                hook=tool_hook(config, self.conversation_id, self.rollout_path),
+                hook=tool_hook(
+                    config, self.conversation_id, self.rollout_path, self._startup_warnings.append
+                ),
                 custom_tools=custom_tools(config),
                 mcp=mcp_manager(config),
                 goals=goal_runtime(config, self.conversation_id, self.emit),

@@ -11,12 +11,22 @@ if TYPE_CHECKING:
     from codex.config import Config
 
 
-def tool_hook(config: Config, session_id: str, transcript_path: str | None) -> Any:
-    """The `tool_hook_command` / hooks.json hook around every tool call (None: none set)."""
+def tool_hook(
+    config: Config,
+    session_id: str,
+    transcript_path: str | None,
+    warn: Callable[[str], None] | None = None,
+) -> Any:
+    """The `tool_hook_command` / hooks.json hook around every tool call (None: none set).
+    `warn` gets the session's one line about hooks waiting for review (/hooks), if any."""
     from codex.tools.hooks import hook_from_config
 
     return hook_from_config(
-        config, session_id=session_id, transcript_path=transcript_path, cwd=str(config.cwd)
+        config,
+        warn=warn,
+        session_id=session_id,
+        transcript_path=transcript_path,
+        cwd=str(config.cwd),
     )
 
 

@@ -16,6 +16,10 @@ seconds (default 60). As in Claude Code, a `PreToolUse` hook can veto the call: 
 model then gets the reason as the call's error output. Anything else a hook does (other exit
 codes, crashes, hangs, exiting without reading its input) is logged and ignored; its stdin is a
 file holding the document (codex.tools.hooks.document_stdin), so no exit can break our write.
+
+A hook runs only while trusted and enabled (codex.tools.hook_trust, 0.169's `[hooks.state]`
+records): each carries its trust key and the hash of its definition, and every call asks the
+session's TrustGate, so trusting one in /hooks takes effect at once and editing it stops it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import orjson
 
 from codex.errors import CodexError
 from codex.sandbox.process_group import kill_group_if_running
+from codex.tools.hook_trust import TrustGate, command_hook_hash, hook_key
 from codex.tools.hooks import document_stdin
 from codex.tools.runtime.context import ToolCall
 
@@ -49,6 +54,8 @@ class CommandHook:
     matcher: re.Pattern[str] | None
     command: str
     timeout_s: float
+    key: str = ""  # its `[hooks.state]` key (codex.tools.hook_trust)
+    hash: str = ""  # its definition's trust hash
 
     def matches(self, tool_name: str) -> bool:
         return self.matcher is None or self.matcher.fullmatch(tool_name) is not None
@@ -59,7 +66,7 @@ def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
     if not isinstance(groups, list):
         raise CodexError(f"{path}: hooks.{event} must be a list")
     out: list[CommandHook] = []
-    for group in groups:
+    for group_index, group in enumerate(groups):
         if not isinstance(group, dict) or not isinstance(group.get("hooks", []), list):
             raise CodexError(f"{path}: each hooks.{event} entry needs a `hooks` list")
         raw = group.get("matcher") or ""
@@ -67,7 +74,8 @@ def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
             matcher = None if raw in ("", "*") else re.compile(str(raw))
         except re.error as exc:
             raise CodexError(f"{path}: hooks.{event} matcher {raw!r}: {exc}") from None
-        for hook in group.get("hooks", []):
+        # Positions count every entry (as 0.169's keys do), also the skipped ones.
+        for index, hook in enumerate(group.get("hooks", [])):
             if not isinstance(hook, dict) or hook.get("type", "command") != "command":
                 continue  # other hook types (prompts, ...) are Claude-only
             command = hook.get("command")
@@ -76,7 +84,9 @@ def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
             timeout = hook.get("timeout", DEFAULT_TIMEOUT_S)
             if not isinstance(timeout, int | float) or timeout <= 0:
                 timeout = DEFAULT_TIMEOUT_S
-            out.append(CommandHook(matcher, command, float(timeout)))
+            key = hook_key(path, event, group_index, index)
+            digest = command_hook_hash(event, group.get("matcher"), hook)
+            out.append(CommandHook(matcher, command, float(timeout), key, digest))
     return out
 
 
@@ -98,16 +108,19 @@ class ClaudeHooks:
         pre: Sequence[CommandHook],
         post: Sequence[CommandHook],
         *,
+        gate: TrustGate | None = None,
         session_id: str = "",
         transcript_path: str | None = None,
         cwd: str = "",
     ) -> None:
         self.pre = list(pre)
         self.post = list(post)
+        self.gate = gate  # None: every hook may run (the caller vetted them)
         self.base = {"session_id": session_id, "transcript_path": transcript_path, "cwd": cwd}
 
     @classmethod
     def load(cls, codex_home: Path, **context: Any) -> ClaudeHooks | None:
+        """The hooks of `codex_home/hooks.json` (None: no file, or no tool hooks in it)."""
         path = Path(codex_home) / HOOKS_FILE
         try:
             text = path.read_bytes()
@@ -127,6 +140,19 @@ class ClaudeHooks:
             return None
         return cls(pre, post, **context)
 
+    @property
+    def hooks(self) -> list[CommandHook]:
+        return [*self.pre, *self.post]
+
+    def _runnable(self, hooks: list[CommandHook], tool_name: str) -> list[CommandHook]:
+        """The hooks matching `tool_name` that are trusted and enabled right now."""
+        gate = self.gate
+        return [
+            h
+            for h in hooks
+            if h.matches(tool_name) and (gate is None or gate.allows(h.key, h.hash))
+        ]
+
     def _document(self, event: str, call: ToolCall, **more: Any) -> bytes:
         doc = {
             **self.base,
@@ -140,7 +166,7 @@ class ClaudeHooks:
 
     async def pre_tool_use(self, call: ToolCall) -> str | None:
         """Run the matching PreToolUse hooks; the first veto's reason, or None."""
-        hooks = [h for h in self.pre if h.matches(call.name)]
+        hooks = self._runnable(self.pre, call.name)
         if not hooks:
             return None
         data = self._document("PreToolUse", call)
@@ -152,7 +178,7 @@ class ClaudeHooks:
         return None
 
     async def post_tool_use(self, call: ToolCall, response: Any) -> None:
-        hooks = [h for h in self.post if h.matches(call.name)]
+        hooks = self._runnable(self.post, call.name)
         if hooks:
             data = self._document("PostToolUse", call, tool_response=response)
             await asyncio.gather(*(_run(h, data) for h in hooks))

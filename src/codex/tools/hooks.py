@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -159,17 +159,43 @@ class ToolHook:
 
 class ToolHooks:
     """Everything that runs around a tool call: the seed's `tool_hook_command` and the
-    Claude-style hooks.json hooks (codex.tools.claude_hooks), run concurrently per phase."""
+    Claude-style hooks.json hooks (codex.tools.claude_hooks), run concurrently per phase.
+    Each runs only while trusted and enabled (`gate`, codex.tools.hook_trust); `seed_id` is the
+    seed's trust key and hash."""
 
-    def __init__(self, seed: ToolHook | None, claude: Any = None) -> None:
+    def __init__(
+        self,
+        seed: ToolHook | None,
+        claude: Any = None,
+        *,
+        gate: Any = None,
+        seed_id: tuple[str, str] = ("", ""),
+    ) -> None:
         self.seed = seed
         self.claude = claude
+        self.gate = gate  # None: everything runs (a caller that vetted the hooks itself)
+        self.seed_id = seed_id
+
+    def _seed(self) -> ToolHook | None:
+        if self.seed is None or self.gate is None or self.gate.allows(*self.seed_id):
+            return self.seed
+        return None
+
+    def pending_review(self) -> int:
+        """How many hooks wait for the user's review (new, or changed since trusted)."""
+        if self.gate is None:
+            return 0
+        ids = [self.seed_id] if self.seed is not None else []
+        if self.claude is not None:
+            ids += [(h.key, h.hash) for h in self.claude.hooks]
+        return sum(1 for key, digest in ids if self.gate.status(key, digest) != "trusted")
 
     async def before(self, call: ToolCall) -> str | None:
         """Run the before hooks; a PreToolUse veto's reason (the call must not run), or None."""
         jobs: list[Any] = []
-        if self.seed is not None:
-            jobs.append(self.seed.run(before_document(call)))
+        seed = self._seed()
+        if seed is not None:
+            jobs.append(seed.run(before_document(call)))
         if self.claude is not None:
             jobs.append(self.claude.pre_tool_use(call))
         results = await asyncio.gather(*jobs)
@@ -179,8 +205,9 @@ class ToolHooks:
         self, call: ToolCall, *, response: dict[str, Any] | None, error: str | None, ran: bool
     ) -> None:
         jobs: list[Any] = []
-        if self.seed is not None:
-            jobs.append(self.seed.run(after_document(call, response=response, error=error)))
+        seed = self._seed()
+        if seed is not None:
+            jobs.append(seed.run(after_document(call, response=response, error=error)))
         if self.claude is not None and ran:
             output = response.get("output") if response is not None else {"error": error}
             jobs.append(self.claude.post_tool_use(call, output))
@@ -199,17 +226,34 @@ def _may_exist(path: str) -> bool:
     return True
 
 
-def hook_from_config(config: Any, **context: Any) -> ToolHooks | None:
+def seed_timeout_ms(config: Any) -> int:
+    """`tool_hook_timeout_ms` when valid, else the default (one run of `tool_hook_command`)."""
+    timeout = getattr(config, "tool_hook_timeout_ms", None)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
+        return DEFAULT_HOOK_TIMEOUT_MS
+    return timeout
+
+
+def seed_trust_id(config: Any) -> tuple[str, str]:
+    """The `[hooks.state]` key and trust hash of the configured `tool_hook_command`."""
+    from codex.tools.hook_trust import tool_hook_hash, tool_hook_key
+
+    argv = [str(a) for a in getattr(config, "tool_hook_command", None) or ()]
+    return tool_hook_key(config.config_file), tool_hook_hash(argv, seed_timeout_ms(config))
+
+
+def hook_from_config(
+    config: Any, *, warn: Callable[[str], None] | None = None, **context: Any
+) -> ToolHooks | None:
     """The configured hooks, or None. `tool_hook_timeout_ms` (codex-py) bounds one run of
     `tool_hook_command`; `context` (session_id, transcript_path, cwd) goes to hooks.json hooks.
-    A malformed hooks.json is a CodexError."""
+    Hooks run only once trusted (codex.tools.hook_trust); when some wait for review, `warn`
+    gets one line saying how many and where to review them. A malformed hooks.json is a
+    CodexError."""
     seed = None
     argv = getattr(config, "tool_hook_command", None)
     if argv:
-        timeout = getattr(config, "tool_hook_timeout_ms", None)
-        if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
-            timeout = DEFAULT_HOOK_TIMEOUT_MS
-        seed = ToolHook(argv, timeout)
+        seed = ToolHook(argv, seed_timeout_ms(config))
     claude = None
     home = getattr(config, "codex_home", None)
     if home is not None and _may_exist(os.path.join(home, "hooks.json")):
@@ -218,4 +262,13 @@ def hook_from_config(config: Any, **context: Any) -> ToolHooks | None:
         claude = ClaudeHooks.load(home, **context)
     if seed is None and claude is None:
         return None
-    return ToolHooks(seed, claude)
+    from codex.tools.hook_trust import TrustGate, review_warning
+
+    gate = TrustGate(config.config_file, bypass=bool(getattr(config, "bypass_hook_trust", False)))
+    if claude is not None:
+        claude.gate = gate
+    hooks = ToolHooks(seed, claude, gate=gate, seed_id=seed_trust_id(config) if seed else ("", ""))
+    pending = hooks.pending_review()
+    if pending and warn is not None and not gate.bypass:
+        warn(review_warning(pending))
+    return hooks
