@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,33 +16,22 @@ from typing import Any
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
+from tests.support.official_drive import rollout_records, scrub, turn_triggers
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "thread_goal_official.json"
 OFFICIAL = json.loads(FIXTURE.read_text())
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TIMES = ("createdAt", "updatedAt", "emittedAtMs", "startedAt", "completedAt")
 GOAL_OPEN = '<codex_internal_context source="goal">'
 
 
 def _norm(value: Any, names: dict[str, str]) -> Any:
     """As the capture normalizes: thread id named, other ids and times replaced."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in _TIMES or key.endswith("_at_ms"):
-                out[key] = None if item is None else "<time>"
-            elif key in ("durationMs", "startedAtMs", "completedAtMs", "timeUsedSeconds"):
-                out[key] = None if item is None else "<ms>"
-            else:
-                out[key] = _norm(item, names)
-        return out
-    if isinstance(value, list):
-        return [_norm(item, names) for item in value]
-    if isinstance(value, str):
-        for raw, name in names.items():
-            value = value.replace(raw, name)
-        return _UUID.sub("<uuid>", value)
-    return value
+    return scrub(
+        value,
+        times=lambda key: key in _TIMES or key.endswith("_at_ms"),
+        ms=("durationMs", "startedAtMs", "completedAtMs", "timeUsedSeconds"),
+        names=names,
+    )
 
 
 def _goal_notes(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -142,17 +130,12 @@ def test_goal_methods_as_0169(mock: MockModelServer, home: Path, repo: Path) -> 
     finally:
         assert client.close() == OFFICIAL["exit_code"]
     # The rollout: the goal lines and the one goal-triggered turn.
-    lines = [json.loads(x) for x in Path(thread["path"]).read_text().splitlines()]
+    lines = rollout_records(thread["path"])
     goal_lines = [
         x["payload"] for x in lines if "goal" in str(x.get("payload", {}).get("type", ""))
     ]
     assert _norm(goal_lines, names) == _norm(OFFICIAL["rollout_goal_lines"], {})
-    triggers = [
-        x["payload"].get("turn_attribution", {}).get("turn_trigger")
-        for x in lines
-        if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
-    ]
-    assert triggers == OFFICIAL["rollout_turn_triggers"]
+    assert turn_triggers(lines) == OFFICIAL["rollout_turn_triggers"]
     # goals_1.sqlite, as 0.169 leaves it.
     con = sqlite3.connect(home / "goals_1.sqlite")
     try:
@@ -315,12 +298,7 @@ def test_a_goal_set_on_an_unloaded_thread_goes_on_when_it_is_resumed(
     finally:
         again.close()
     assert any(GOAL_OPEN in t for t in mock.requests[1].message_texts("user"))
-    lines_now = [json.loads(x) for x in rollout.read_text().splitlines()]
-    triggers = [
-        x["payload"].get("turn_attribution", {}).get("turn_trigger")
-        for x in lines_now
-        if x["type"] == "event_msg" and x["payload"].get("type") == "task_started"
-    ]
+    triggers = turn_triggers(rollout_records(rollout))
     assert triggers[:2] == official["rollout"]["turn_triggers"] == [None, "goal"]
 
 

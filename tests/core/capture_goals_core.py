@@ -11,8 +11,6 @@ rollout lines they leave; how many requests a goal created by the model leads to
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,10 +23,12 @@ from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 from tests.support.official_drive import (
     capture_main,
+    function_outputs,
     rollout_files,
     rollout_records,
     run_codex,
     scrub,
+    sqlite_layout,
     tool_names,
 )
 
@@ -46,44 +46,6 @@ def _exec(binary: Path, home: Path, work: Path, *extra: str) -> int | None:
         return run_codex(argv, scratch_env(home), work, timeout=60).returncode
     except subprocess.TimeoutExpired:
         return None
-
-
-def _outputs(requests: list[Any], call_ids: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for request in requests:
-        for call_id in call_ids:
-            found = request.function_call_output(call_id)
-            if found is not None and call_id not in out:
-                text = found.get("output")
-                try:
-                    out[call_id] = _norm(json.loads(text))
-                except (TypeError, ValueError):
-                    out[call_id] = _norm(text)
-    return out
-
-
-def _db_facts(db: Path) -> dict[str, Any]:
-    con = sqlite3.connect(db)
-    try:
-        schema = [
-            r[0]
-            for r in con.execute(
-                "select sql from sqlite_master where sql is not null order by name"
-            )
-        ]
-        migrations = [
-            {"version": r[0], "description": r[1], "success": r[2], "checksum": r[3].hex()}
-            for r in con.execute(
-                "select version, description, success, checksum from _sqlx_migrations"
-            )
-        ]
-        pragmas = {
-            "journal_mode": con.execute("pragma journal_mode").fetchone()[0],
-            "user_version": con.execute("pragma user_version").fetchone()[0],
-        }
-    finally:
-        con.close()
-    return {"schema": schema, "migrations": migrations, "pragmas": pragmas}
 
 
 def core_facts(binary: Path) -> dict[str, Any]:
@@ -134,7 +96,9 @@ def core_facts(binary: Path) -> dict[str, Any]:
             facts["model_tools"] = {
                 "rc": proc,
                 "requests": len(requests),
-                "outputs": _outputs(requests, ["g1", "c1", "c2", "c3", "u0", "g2", "u1"]),
+                "outputs": _norm(
+                    function_outputs(requests, ["g1", "c1", "c2", "c3", "u0", "g2", "u1"])
+                ),
             }
             rollouts = rollout_files(home, "rollout-*.jsonl")
             lines = rollout_records(rollouts[0]) if rollouts else []
@@ -148,7 +112,7 @@ def core_facts(binary: Path) -> dict[str, Any]:
             )
             db = home / "goals_1.sqlite"
             if db.exists():
-                facts["goals_db"] = _db_facts(db)
+                facts["goals_db"] = sqlite_layout(db)
         # 3. a goal created by the model and never finished: does exec go on by itself?
         with MockModelServer() as mock:
             mock.enqueue(

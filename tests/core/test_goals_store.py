@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.official_drive import sqlite_layout
 
 from codex.core.goals.model import GoalError, check_budget, check_objective, wire_status
 from codex.core.goals.runtime import GoalRuntime
@@ -39,23 +40,9 @@ def test_reading_never_creates_the_file(store: GoalStore) -> None:
 def test_the_file_has_0169s_tables_and_migrations(store: GoalStore) -> None:
     store.replace(TID, "x", "active", None)
     official = json.loads(FIXTURE.read_text())["goals_db"]
-    con = sqlite3.connect(store.path)
-    try:
-        schema = [
-            r[0]
-            for r in con.execute(
-                "select sql from sqlite_master where sql is not null order by name"
-            )
-        ]
-        migrations = [
-            {"version": r[0], "description": r[1], "success": r[2], "checksum": r[3].hex()}
-            for r in con.execute(
-                "select version, description, success, checksum from _sqlx_migrations"
-            )
-        ]
-        journal = con.execute("pragma journal_mode").fetchone()[0]
-    finally:
-        con.close()
+    layout = sqlite_layout(store.path)
+    schema, migrations = layout["schema"], layout["migrations"]
+    journal = layout["pragmas"]["journal_mode"]
     # Same tables, columns and constraints (our DDL says IF NOT EXISTS; the rest is the same).
     assert [s.replace(" IF NOT EXISTS", "") for s in schema] == official["schema"]
     assert migrations == official["migrations"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -19,23 +18,15 @@ import pytest
 from tests.support.mock_config import write_mock_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
+from tests.support.official_drive import function_outputs, scrub, sqlite_layout
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "goals_core_official.json"
 OFFICIAL = json.loads(FIXTURE.read_text())
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _norm(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: ("<time>" if k in ("createdAt", "updatedAt") and v is not None else _norm(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    if isinstance(value, str):
-        return _UUID.sub("<uuid>", value)
-    return value
+    """As tests/core/capture_goals_core.py normalises 0.169's answers."""
+    return scrub(value, times=("createdAt", "updatedAt"))
 
 
 def _exec(home: Path, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -50,20 +41,6 @@ def _exec(home: Path, work: Path, *extra: str) -> subprocess.CompletedProcess[st
         timeout=120,
         check=False,
     )
-
-
-def _outputs(requests: list[Any], call_ids: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for request in requests:
-        for call_id in call_ids:
-            found = request.function_call_output(call_id)
-            if found is not None and call_id not in out:
-                text = found.get("output")
-                try:
-                    out[call_id] = _norm(json.loads(text))
-                except (TypeError, ValueError):
-                    out[call_id] = _norm(text)
-    return out
 
 
 @pytest.fixture
@@ -122,7 +99,7 @@ def test_goal_tools_answer_as_0169(
     official = OFFICIAL["model_tools"]
     requests = list(mock_model_server.requests)
     assert len(requests) == official["requests"] == 8
-    ours = _outputs(requests, list(official["outputs"]))
+    ours = _norm(function_outputs(requests, list(official["outputs"])))
     theirs = dict(official["outputs"])
     # The completion report is prose for the model: ours has our own words, at the same place.
     assert isinstance(ours["u1"]["completionBudgetReport"], str)
@@ -139,16 +116,11 @@ def test_goal_tools_answer_as_0169(
         tables = sorted(
             r[0] for r in con.execute("select name from sqlite_master where type='table'")
         )
-        migrations = [
-            {"version": r[0], "description": r[1], "success": r[2], "checksum": r[3].hex()}
-            for r in con.execute(
-                "select version, description, success, checksum from _sqlx_migrations"
-            )
-        ]
         row = con.execute("select status, tokens_used, token_budget from thread_goals").fetchone()
     finally:
         con.close()
     assert tables == ["_sqlx_migrations", "thread_goal_continuation_deferrals", "thread_goals"]
+    migrations = sqlite_layout(home / "goals_1.sqlite")["migrations"]
     assert migrations == OFFICIAL["goals_db"]["migrations"]
     assert row == ("complete", 2000, 5000)
     # exec writes no thread_goal_updated line for the model's tools (0.169 neither).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -190,6 +191,48 @@ def turn_triggers(records: list[dict[str, Any]]) -> list[Any]:
         for r in records
         if r["type"] == "event_msg" and r["payload"].get("type") == "task_started"
     ]
+
+
+def function_outputs(requests: list[Any], call_ids: list[str]) -> dict[str, Any]:
+    """Each call's output as the model read it (from the first request carrying it), parsed
+    where it is JSON: what a tool answered, to compare across binaries."""
+    out: dict[str, Any] = {}
+    for request in requests:
+        for call_id in call_ids:
+            found = request.function_call_output(call_id)
+            if found is not None and call_id not in out:
+                text = found.get("output")
+                try:
+                    out[call_id] = json.loads(text)
+                except (TypeError, ValueError):
+                    out[call_id] = text
+    return out
+
+
+def sqlite_layout(db: Path) -> dict[str, Any]:
+    """A SQLite file's schema (each CREATE, by name), its sqlx `_sqlx_migrations` rows and its
+    journal mode and user_version: what 0.169 checks before it uses a file another binary made."""
+    con = sqlite3.connect(db)
+    try:
+        schema = [
+            r[0]
+            for r in con.execute(
+                "select sql from sqlite_master where sql is not null order by name"
+            )
+        ]
+        migrations = [
+            {"version": r[0], "description": r[1], "success": r[2], "checksum": r[3].hex()}
+            for r in con.execute(
+                "select version, description, success, checksum from _sqlx_migrations"
+            )
+        ]
+        pragmas = {
+            "journal_mode": con.execute("pragma journal_mode").fetchone()[0],
+            "user_version": con.execute("pragma user_version").fetchone()[0],
+        }
+    finally:
+        con.close()
+    return {"schema": schema, "migrations": migrations, "pragmas": pragmas}
 
 
 def tool_names(body: dict[str, Any]) -> list[str]:
