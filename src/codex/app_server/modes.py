@@ -10,7 +10,10 @@
 
 - `thread/resume` reports `collaborationMode {mode, settings{model, reasoning_effort: null,
   developer_instructions}}`: the mode the thread goes on in (a thread reopened from its rollout:
-  the mode its history last announced).
+  the mode its history last announced). thread/start and thread/fork report none.
+- A fork starts in Default mode whatever its source was in (tests/fixtures/
+  start_fork_mode_official.json): its first turn announces Default after the source's last
+  announcement, and until then thread/resume reports Default without instructions.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from codex.app_server import errors
-from codex.core.modes import normalize, presets, resume_entry
+from codex.core.modes import DEFAULT, announced_mode, normalize, presets, resume_entry
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -49,7 +52,20 @@ async def collaboration_mode_list(server: AppServer, conn: Connection, p: Any) -
     return {"data": presets()}
 
 
+def fork_starts_in_default(session: Any) -> None:
+    """Open a fork in Default mode, as 0.169 does: the model last heard the source's mode (the
+    copied history's announcement), so the fork's first turn announces Default if that
+    differs; the fork itself has announced nothing yet."""
+    tracker = session.state.modes
+    tracker.heard = announced_mode(session.state.history) or DEFAULT
+    tracker.sent = False
+
+
 def with_resume_mode(result: dict[str, Any], session: Any) -> dict[str, Any]:
     """thread/resume's result with the thread's `collaborationMode` (as 0.169's)."""
-    result["collaborationMode"] = resume_entry(session)
+    entry = resume_entry(session)
+    tracker = session.state.modes
+    if tracker.heard is not None and not tracker.sent:  # a fork before its first turn
+        entry["settings"]["developer_instructions"] = None
+    result["collaborationMode"] = entry
     return result

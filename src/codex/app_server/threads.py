@@ -152,6 +152,9 @@ async def _open(
                 ephemeral=ephemeral,
                 fork=(str(uuid.uuid4()), list(history), path),
             )
+            from codex.app_server.modes import fork_starts_in_default
+
+            fork_starts_in_default(session)  # whatever mode the source was in (0.169)
             turns = _recorded_turns(source_id, path, find=finder(server))
         else:
             session = await server.manager.open(
