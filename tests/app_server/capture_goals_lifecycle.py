@@ -420,6 +420,8 @@ def origin(argv: list[str], root: Path) -> dict[str, Any]:
                 ("thread/goal/clear", {"origin": "user"}),
                 ("thread/goal/set", {"objective": "E paused", "status": "paused"}),
                 ("thread/goal/clear", {}),
+                ("thread/goal/set", {"objective": "G", "origin": "nobody"}),
+                ("thread/goal/clear", {"origin": "nobody"}),
             ):
                 before = len(_lines(thread["path"]))
                 reply, _ = client.response(client.start(method, {"threadId": tid, **params}))

@@ -281,3 +281,72 @@ def test_thread_delete_forgets_the_threads_goal(
         assert _db(home, names) == official["db_after_delete_unloaded"]
     finally:
         again.close()
+
+
+def _lines(path: str) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in Path(path).read_text().splitlines()]
+
+
+def _said(added: list[Any]) -> list[Any]:
+    """What a step added to the rollout, as this test compares it: the user-goal messages'
+    text and the goal lines' status (0.169's `thread_settings_applied` line and its messages'
+    ids and metadata are not ours to match here)."""
+    out: list[Any] = []
+    for kind, payload in added:
+        if kind == "response_item":
+            out.append(["said", [c["text"] for c in payload["content"]]])
+        elif payload.get("type") == "thread_goal_updated":
+            out.append(["goal", payload["goal"]["status"]])
+    return out
+
+
+def test_a_user_origin_goal_change_is_said_to_the_model(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    """thread/goal/set|clear with `origin: "user"` put a user-goal message in the thread's
+    history (and rollout) before the change; automatic, missing origins and budget-only sets
+    do not; the next turn's request carries the messages in order (0.169)."""
+    official = OFFICIAL["origin"]
+    mock.repeat(Turn([Message("ok")]))
+    names: dict[str, str] = {}
+    client = _client(home, repo)
+    try:
+        thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+        tid = thread["id"]
+        names[tid] = "<thread>"
+        client.turn(tid, "hello")
+        for step in official["steps"]:
+            before = len(_lines(thread["path"]))
+            reply, _ = client.response(
+                client.start(step["method"], {"threadId": tid, **step["params"]})
+            )
+            got = _norm(reply.get("result", reply.get("error")), names)
+            assert got == step["reply"], step
+            added = [[x["type"], x["payload"]] for x in _lines(thread["path"])[before:]]
+            assert _said(added) == _said(step["rollout_added"]), step
+        count = len(mock.requests)
+        assert count == official["requests_between"]
+        client.turn(tid, "next")
+        users = [
+            [t for t in texts]
+            for texts in (
+                [p.get("text", "") for p in item.get("content") or []]
+                for item in mock.requests[count].input()
+                if item.get("type") == "message" and item.get("role") == "user"
+            )
+            if not any(t.startswith("<environment_context>") for t in texts)
+        ]
+        assert users == official["next_turn_request_inputs"][0]
+    finally:
+        client.close()
+    again = _client(home, repo)
+    try:
+        before = len(_lines(thread["path"]))
+        again.call(
+            "thread/goal/set",
+            {"threadId": tid, "objective": "F unloaded", "status": "paused", "origin": "user"},
+        )
+        added = [[x["type"], x["payload"]] for x in _lines(thread["path"])[before:]]
+        assert _said(added) == _said(official["unloaded_user_set"]["rollout_added"])
+    finally:
+        again.close()

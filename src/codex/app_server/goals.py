@@ -13,6 +13,7 @@ a goal turn by itself (codex.core.goals.runtime); the model's own goal tools not
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.app_server import errors
@@ -102,6 +103,12 @@ async def thread_goal_set(server: AppServer, conn: Connection, p: dict[str, Any]
             check_budget(None if budget is KEEP else budget)
     except GoalError as exc:
         raise errors.invalid_request(str(exc)) from None
+    if _origin(p) == "user":  # on record before the change, as 0.169 (even if it then fails)
+        from codex.core.goals.user_context import set_text
+
+        text = set_text(objective, status)
+        if text is not None:
+            _tell_model(server, thread_id, live, text)
     runtime = _runtime(live)
     if runtime is not None:
         runtime.before_external_change()
@@ -138,6 +145,10 @@ async def thread_goal_set(server: AppServer, conn: Connection, p: dict[str, Any]
 async def thread_goal_clear(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
     thread_id = string(p, "threadId")
     live = _target(server, thread_id)
+    if _origin(p) == "user":  # said whether or not there is a goal to clear, as 0.169
+        from codex.core.goals.user_context import clear_text
+
+        _tell_model(server, thread_id, live, clear_text())
     runtime = _runtime(live)
     if runtime is not None:
         runtime.before_external_change()
@@ -151,6 +162,36 @@ async def thread_goal_clear(server: AppServer, conn: Connection, p: dict[str, An
     return Followed({"cleared": True}, [notice])
 
 
+def _origin(p: dict[str, Any]) -> str | None:
+    """Who asks for the change: "user" (the model hears of it), "automatic" or None (it
+    does not: a missing origin does not speak for the user)."""
+    from codex.core.goals.user_context import ORIGINS
+
+    origin = string(p, "origin", required=False)
+    if origin is not None and origin not in ORIGINS:
+        raise errors.invalid_params(f"unknown variant `{origin}`, expected `user` or `automatic`")
+    return origin
+
+
+def _tell_model(server: AppServer, thread_id: str, live: LiveThread | None, text: str) -> None:
+    """A user's goal change into the thread's history (codex.core.goals.user_context): a
+    loaded thread's history and rollout, or the rollout of a thread no one has loaded (its
+    next resume reads it back), as 0.169."""
+    if live is not None:
+        state = getattr(live.session, "state", None)
+        if state is not None:
+            from codex.core.goals.user_context import remember
+
+            remember(state, text)
+            _persist(live)
+        return
+    found = server.index.find(thread_id)
+    if found is not None:
+        from codex.core.goals.user_context import append_to_rollout
+
+        append_to_rollout(Path(found[0]), text)
+
+
 def _record(live: LiveThread, payload: dict[str, Any]) -> None:
     """The `thread_goal_updated` line in the thread's rollout (none for an ephemeral thread);
     on disk at once when no turn runs (0.169 writes the thread's file for it)."""
@@ -159,6 +200,16 @@ def _record(live: LiveThread, payload: dict[str, Any]) -> None:
     if state is None or recorder is None:
         return
     recorder.record_item("event_msg", payload)
+    _persist(live)
+
+
+def _persist(live: LiveThread) -> None:
+    """What the thread recorded, on disk now when no turn runs (its file made if need be),
+    else with the running turn's next write."""
+    state = live.session.state
+    recorder = state.recorder
+    if recorder is None:
+        return
     if live.current_turn is None:
         state.flush_recorder()
         materialize = getattr(recorder, "materialize", None)

@@ -57,6 +57,7 @@ _PSEUDO_USER_PREFIXES = (
     "<user_shell_command>",
     "<skill>",
     '<codex_internal_context source="goal">',  # a goal turn's input (core.goals)
+    '<codex_internal_context source="user_goal">',  # a user's goal change (core.goals)
     SUMMARY_PREFIX,
 )
 

@@ -1,7 +1,9 @@
 """A front end's hold on its session's goal (the TUI's `/goal`): read it, set a new objective,
-pause, resume, clear. The same effects as the app-server's thread/goal/set|clear: the running
-turn is charged first, the rollout gets a `thread_goal_updated` line for a set (none for a
-clear), and an active goal on an idle thread starts a goal turn."""
+pause, resume, clear. The same effects as the app-server's thread/goal/set|clear with
+`origin: "user"` (what 0.169's TUI sends): the model is told of the user's change first
+(codex.core.goals.user_context), the running turn is charged, the rollout gets a
+`thread_goal_updated` line for a set (none for a clear), and an active goal on an idle thread
+starts a goal turn."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 from codex.core.goals.model import ThreadGoal, check_objective
 from codex.core.goals.runtime import GoalRuntime
+from codex.core.goals.user_context import clear_text, remember, set_text
 
 
 def runtime_of(session: Any) -> GoalRuntime | None:
@@ -34,12 +37,22 @@ def record(session: Any, goal: ThreadGoal) -> None:
     state.write_through_recorder()
 
 
+def said_by_user(session: Any, text: str | None) -> None:
+    """The user's change into the thread's history and, at once, its rollout."""
+    state = getattr(session, "state", None)
+    if state is None or text is None:
+        return
+    remember(state, text)
+    state.write_through_recorder()
+
+
 def set_objective(session: Any, objective: str) -> ThreadGoal | None:
     """A new active goal with this objective (GoalError for an empty one)."""
     runtime = runtime_of(session)
     if runtime is None:
         return None
     text = check_objective(objective)
+    said_by_user(session, set_text(text, "active"))  # 0.169's TUI sends both
     runtime.before_external_change()
     goal = runtime.store.replace(runtime.thread_id, text, "active", None)
     record(session, goal)
@@ -53,6 +66,7 @@ def edit_objective(session: Any, objective: str) -> ThreadGoal | None:
     if runtime is None:
         return None
     text = check_objective(objective)
+    said_by_user(session, set_text(text, None))
     runtime.before_external_change()
     goal = runtime.store.update(runtime.thread_id, objective=text)
     if goal is not None:
@@ -66,6 +80,7 @@ def set_status(session: Any, status: str) -> ThreadGoal | None:
     runtime = runtime_of(session)
     if runtime is None:
         return None
+    said_by_user(session, set_text(None, status))
     runtime.before_external_change()
     goal = runtime.store.update(runtime.thread_id, status=status)
     if goal is not None:
@@ -78,6 +93,7 @@ def clear(session: Any) -> bool:
     runtime = runtime_of(session)
     if runtime is None:
         return False
+    said_by_user(session, clear_text())  # whether or not there is a goal, as 0.169
     runtime.before_external_change()
     cleared = runtime.store.delete(runtime.thread_id) is not None
     if cleared:
