@@ -155,9 +155,8 @@ class TrustGate:
     (one stat per check), so trusting or switching off a hook in /hooks takes effect in the
     running session, and a record edited away stops the hook."""
 
-    def __init__(self, config_file: Path | str, *, bypass: bool = False) -> None:
+    def __init__(self, config_file: Path | str) -> None:
         self.config_file = str(config_file)
-        self.bypass = bypass  # --dangerously-bypass-hook-trust: enabled hooks run untrusted
         self._stamp: tuple[int, int] | None = None
         self._states: dict[str, dict[str, Any]] = {}
 
@@ -178,7 +177,7 @@ class TrustGate:
         state = self.states().get(key)
         if not is_enabled(state):
             return False
-        return self.bypass or trust_status(current_hash, state) == TRUSTED
+        return trust_status(current_hash, state) == TRUSTED
 
 
 def review_warning(count: int) -> str:

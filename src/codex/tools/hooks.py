@@ -264,11 +264,11 @@ def hook_from_config(
         return None
     from codex.tools.hook_trust import TrustGate, review_warning
 
-    gate = TrustGate(config.config_file, bypass=bool(getattr(config, "bypass_hook_trust", False)))
+    gate = TrustGate(config.config_file)
     if claude is not None:
         claude.gate = gate
     hooks = ToolHooks(seed, claude, gate=gate, seed_id=seed_trust_id(config) if seed else ("", ""))
     pending = hooks.pending_review()
-    if pending and warn is not None and not gate.bypass:
+    if pending and warn is not None:
         warn(review_warning(pending))
     return hooks
