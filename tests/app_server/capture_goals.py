@@ -42,6 +42,41 @@ def _norm(value: Any, names: dict[str, str]) -> Any:
     )
 
 
+Step = tuple[str, str, dict[str, Any]]  # (fact name, method, params)
+UNKNOWN = "00000000-0000-0000-0000-000000000000"
+
+
+def goal_steps(tid: str) -> tuple[list[Step], list[Step], list[Step]]:
+    """The scenario's requests on thread `tid`, in three runs: the goal set on the idle thread
+    (a goal turn starts after it), changes while that turn runs, clears and errors after it
+    ended. tests/app_server/test_goals.py replays the same runs against ours, fact by fact."""
+    get, set_, clear = "thread/goal/get", "thread/goal/set", "thread/goal/clear"
+    on = {"threadId": tid}
+    idle = [
+        ("get_none", get, on),
+        ("set_status_without_goal", set_, {**on, "status": "paused"}),
+        ("set_objective_idle_thread", set_, {**on, "objective": "ship it"}),
+        ("get_after_set", get, on),
+    ]
+    running = [
+        ("set_paused", set_, {**on, "status": "paused"}),
+        ("set_budget_origin_user", set_, {**on, "tokenBudget": 1000, "origin": "user"}),
+        ("set_empty_objective", set_, {**on, "objective": ""}),
+        ("set_nothing", set_, on),
+        ("set_bad_status", set_, {**on, "status": "weird"}),
+    ]
+    ended = [
+        ("clear", clear, on),
+        ("clear_again", clear, on),
+        ("get_after_clear", get, on),
+        ("set_complete", set_, {**on, "objective": "second goal", "status": "complete"}),
+        ("get_unknown_thread", get, {"threadId": UNKNOWN}),
+        ("set_unknown_thread", set_, {"threadId": UNKNOWN, "objective": "x"}),
+        ("get_bad_id", get, {"threadId": "nope"}),
+    ]
+    return idle, running, ended
+
+
 def goal_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     with scratch(reply=Turn([Message("ok")])) as s:
@@ -59,25 +94,9 @@ def goal_facts(argv: list[str]) -> dict[str, Any]:
             thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
             tid = thread["id"]
             names[tid] = "<thread>"
-            step("get_none", "thread/goal/get", {"threadId": tid})
-            step(
-                "set_status_without_goal", "thread/goal/set", {"threadId": tid, "status": "paused"}
-            )
-            step(
-                "set_objective_idle_thread",
-                "thread/goal/set",
-                {"threadId": tid, "objective": "ship it"},
-            )
-            step("get_after_set", "thread/goal/get", {"threadId": tid})
-            step("set_paused", "thread/goal/set", {"threadId": tid, "status": "paused"})
-            step(
-                "set_budget_origin_user",
-                "thread/goal/set",
-                {"threadId": tid, "tokenBudget": 1000, "origin": "user"},
-            )
-            step("set_empty_objective", "thread/goal/set", {"threadId": tid, "objective": ""})
-            step("set_nothing", "thread/goal/set", {"threadId": tid})
-            step("set_bad_status", "thread/goal/set", {"threadId": tid, "status": "weird"})
+            idle, running, ended = goal_steps(tid)
+            for args in idle + running:
+                step(*args)
             if not any(m.get("method") == "turn/completed" for m in client.seen):
                 client.until(lambda m: m.get("method") == "turn/completed")
             goal_turn = next(
@@ -99,18 +118,8 @@ def goal_facts(argv: list[str]) -> dict[str, Any]:
                         None,
                     ),
                 }
-            step("clear", "thread/goal/clear", {"threadId": tid})
-            step("clear_again", "thread/goal/clear", {"threadId": tid})
-            step("get_after_clear", "thread/goal/get", {"threadId": tid})
-            step(
-                "set_complete",
-                "thread/goal/set",
-                {"threadId": tid, "objective": "second goal", "status": "complete"},
-            )
-            unknown = "00000000-0000-0000-0000-000000000000"
-            step("get_unknown_thread", "thread/goal/get", {"threadId": unknown})
-            step("set_unknown_thread", "thread/goal/set", {"threadId": unknown, "objective": "x"})
-            step("get_bad_id", "thread/goal/get", {"threadId": "nope"})
+            for args in ended:
+                step(*args)
             facts["get_bad_id"]["reply"]["message"] = facts["get_bad_id"]["reply"]["message"].split(
                 ":"
             )[0]

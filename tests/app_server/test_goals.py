@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.app_server.capture_goals import goal_steps
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn, Usage
@@ -80,24 +81,12 @@ def test_goal_methods_as_0169(mock: MockModelServer, home: Path, repo: Path) -> 
         thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
         tid = thread["id"]
         names[tid] = "<thread>"
-        step("get_none", "thread/goal/get", {"threadId": tid})
-        step("set_status_without_goal", "thread/goal/set", {"threadId": tid, "status": "paused"})
-        step(
-            "set_objective_idle_thread",
-            "thread/goal/set",
-            {"threadId": tid, "objective": "ship it"},
-        )
-        step("get_after_set", "thread/goal/get", {"threadId": tid})
+        idle, running, ended = goal_steps(tid)
+        for args in idle:
+            step(*args)
         mock.wait_held()  # the goal turn has asked the model
-        step("set_paused", "thread/goal/set", {"threadId": tid, "status": "paused"})
-        step(
-            "set_budget_origin_user",
-            "thread/goal/set",
-            {"threadId": tid, "tokenBudget": 1000, "origin": "user"},
-        )
-        step("set_empty_objective", "thread/goal/set", {"threadId": tid, "objective": ""})
-        step("set_nothing", "thread/goal/set", {"threadId": tid})
-        step("set_bad_status", "thread/goal/set", {"threadId": tid, "status": "weird"})
+        for args in running:
+            step(*args)
         mock.release()
         if not any(m.get("method") == "turn/completed" for m in seen_turns):
             seen_turns.extend(client.until(lambda m: m.get("method") == "turn/completed"))
@@ -115,18 +104,8 @@ def test_goal_methods_as_0169(mock: MockModelServer, home: Path, repo: Path) -> 
         texts = [t for t in goal_requests[0].message_texts("user") if GOAL_OPEN in t]
         assert texts[0].splitlines()[0] == official_turn["goal_user_message_first_line"]
         assert "ship it" in texts[0]
-        step("clear", "thread/goal/clear", {"threadId": tid})
-        step("clear_again", "thread/goal/clear", {"threadId": tid})
-        step("get_after_clear", "thread/goal/get", {"threadId": tid})
-        step(
-            "set_complete",
-            "thread/goal/set",
-            {"threadId": tid, "objective": "second goal", "status": "complete"},
-        )
-        unknown = "00000000-0000-0000-0000-000000000000"
-        step("get_unknown_thread", "thread/goal/get", {"threadId": unknown})
-        step("set_unknown_thread", "thread/goal/set", {"threadId": unknown, "objective": "x"})
-        step("get_bad_id", "thread/goal/get", {"threadId": "nope"})
+        for args in ended:
+            step(*args)
     finally:
         assert client.close() == OFFICIAL["exit_code"]
     # The rollout: the goal lines and the one goal-triggered turn.
