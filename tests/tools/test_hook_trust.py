@@ -86,3 +86,14 @@ def test_trusting_writes_the_records_0169_reads(tmp_path: Path) -> None:
     doc = tomllib.loads(Path(config.config_file).read_text())
     assert doc["hooks"]["state"][hooks[0].key] == {"trusted_hash": hooks[0].current_hash}
     assert trust_all(config) == 0
+
+
+def test_trust_records_are_known_config(tmp_path: Path) -> None:
+    """`[hooks.state]` is 0.169's table: --strict-config accepts a config holding records."""
+    [case] = [c for c in OFFICIAL if c["name"] == "claude_shape"]
+    config = _config(tmp_path, case)
+    trust_all(config)
+    strict = ConfigOverrides(config_home=str(config.codex_home), strict=True)
+    assert set(load_config(strict, cwd=tmp_path).hooks["state"]) == {
+        h.key for h in discover(config)[0]
+    }

@@ -134,6 +134,9 @@ class Config(Table):
     tui: Tui = field(default_factory=Tui)
     otel: Otel = field(default_factory=Otel)
     notice: dict[str, Any] = field(default_factory=dict)
+    # 0.169's `[hooks]`: `state` holds the hook trust records (codex.tools.hook_trust reads them
+    # from the file); its event tables are 0.169's config.toml hooks, which codex-py does not run.
+    hooks: dict[str, Any] = field(default_factory=dict)
 
     file_opener: FileOpenerChoice = UriBasedFileOpener.VSCODE
     hide_agent_reasoning: bool = False
