@@ -47,6 +47,14 @@ trust_level = "trusted"
 """
 
 
+FORK_STEPS = (
+    ("goal_set", "/goal ship the feature"),
+    ("goal_pause", "/goal pause"),
+    ("fork_asks_where", "/fork"),
+    ("after_fork_here", ""),  # Enter: 1. Use current Git worktree
+)
+
+
 def said(home: Path) -> list[str]:
     """The user-goal messages in the (one) rollout under `home`, oldest first."""
     out: list[str] = []
@@ -60,7 +68,31 @@ def said(home: Path) -> list[str]:
     return out
 
 
-def capture(argv: list[str]) -> dict[str, Any]:
+def goal_rows(home: Path) -> dict[str, Any]:
+    """goals_1.sqlite in short (each thread's goal: objective, status; the deferrals), and how
+    many rollouts there are (a fork makes one)."""
+    import sqlite3
+
+    path = home / "goals_1.sqlite"
+    if not path.exists():
+        return {}
+    con = sqlite3.connect(path)
+    try:
+        goals = con.execute("select thread_id, objective, status from thread_goals").fetchall()
+        deferred = {
+            r[0] for r in con.execute("select thread_id from thread_goal_continuation_deferrals")
+        }
+    finally:
+        con.close()
+    return {
+        "goals": sorted([objective, status] for _, objective, status in goals),
+        "threads_with_goal": len(goals),
+        "deferred": len(deferred),
+        "rollouts": len(list((home / "sessions").rglob("rollout-*.jsonl"))),
+    }
+
+
+def capture(argv: list[str], steps: tuple[tuple[str, str], ...] = STEPS) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
         root = Path(tmp)
@@ -84,12 +116,18 @@ def capture(argv: list[str]) -> dict[str, Any]:
         pane.start(argv, cwd=repo, env=env)
         try:
             pane.wait_text("Ask Codex to do anything", 90)
-            for name, line in STEPS:
-                pane.type(line)
+            for name, line in steps:
+                if line:
+                    pane.type(line)
                 time.sleep(0.8)
                 pane.keys("Enter")
                 time.sleep(4.0)  # (a capture script, not a test: it waits to see what comes)
-                facts[name] = said(home)
+                if steps is STEPS:
+                    facts[name] = said(home)
+                else:
+                    text = pane.capture().replace(str(repo), "{cwd}")
+                    screen = [x.rstrip() for x in text.splitlines() if x.strip()]
+                    facts[name] = goal_rows(home) | {"screen_tail": screen[-8:]}
         finally:
             pane.close()
     return facts
@@ -103,7 +141,10 @@ def main() -> int:
     if binary is None:
         print("the official 0.169 binary is not installed", file=sys.stderr)
         return 1
-    FIXTURE.write_text(json.dumps(capture([str(binary), "--no-daemon"]), indent=1) + "\n")
+    facts = capture([str(binary), "--no-daemon"])
+    # /fork of a thread whose goal is paused: does the fork get the goal (and a deferral)?
+    facts["fork"] = capture([str(binary), "--no-daemon"], FORK_STEPS)
+    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
     print(FIXTURE)
     return 0
 
