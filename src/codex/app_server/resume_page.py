@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from codex.app_server.server import AppServer
 
 PageOptions = tuple[int | None, str, str]  # limit, sortDirection, itemsView
+_ALL = 1 << 62  # a page size no thread reaches
 
 
 def initial_page_options(conn: Connection, p: dict[str, Any]) -> PageOptions | None:
@@ -54,9 +55,6 @@ def current_turns(server: AppServer, thread_id: str) -> list[dict[str, Any]]:
     if live is not None and not live.path:  # an ephemeral thread: no rollout to read
         return list(live.resumed_turns)
     return list(turns_page(server, thread_id, None, _ALL, "asc", "full")["data"])
-
-
-_ALL = 1 << 62
 
 
 def with_paging(
