@@ -195,10 +195,10 @@ def thread_mode(session: Any) -> str:
     """The mode `session`'s next turn runs in: its setting, or, while that is Default, the
     mode its (resumed) history last announced, so a thread reopened from its rollout goes on
     in the mode it was left in."""
-    mode = str(getattr(session._settings, "collaboration_mode", DEFAULT))
+    mode = session.collaboration_mode
     if mode == DEFAULT and session.state.modes.heard is None:
         mode = announced_mode(session.state.history) or DEFAULT
-        session._settings.collaboration_mode = mode  # the next turn continues in it
+        session.set_collaboration_mode(mode)  # the next turn continues in it
     return mode
 
 
@@ -208,4 +208,4 @@ def resume_entry(session: Any) -> dict[str, Any]:
     (null while the thread never heard any mode message)."""
     mode = thread_mode(session)
     announced = announced_mode(session.state.history) is not None
-    return turn_context_entry(mode, session._settings.model, None, announced)
+    return turn_context_entry(mode, session.settings.model, None, announced)

@@ -55,11 +55,9 @@ Reading events, the front-door way (codex.core.open_session opens the session)::
     handle.result                                # last message, usage, error (TurnResult)
 
 `subscribe()` gives each extra reader (a second connection, a viewer tail) its own bounded copy
-of the stream (codex.core.subscribe: a reader that falls behind gets an `EventsDropped` marker,
-never a turn end lost). The classic single-reader queue behind `next_event()` / `events()` is
-unbounded; a session whose first reader is `subscribe()` / `run_turn()` (none called
-`next_event()` before) turns it off, so an unread queue never grows. `settings` is a read-only
-snapshot of what the next turn runs with.
+of the stream; who gets which event is codex.core.event_fanout's to decide. `settings` is a
+read-only snapshot of what the next turn runs with (codex.core.turn_settings: how ops change
+it); `set_collaboration_mode` changes the next turn's mode.
 
 Turns and compaction see only the narrowed `codex.core.session_state.SessionState` (history,
 recorder, usage, compaction state, model setup); this module is the actor around it.
@@ -74,10 +72,10 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.approvals import SessionApprovals
+from codex.core.event_fanout import EventFanout
 from codex.core.goals.turn import GoalContinue, start_goal_turn
 from codex.core.mailbox import Mailbox
 from codex.core.model import ModelStreamer, provider_for
@@ -85,12 +83,13 @@ from codex.core.modes import normalize as normalize_mode
 from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
 from codex.core.rules_probe import has_rule_files
-from codex.core.session_state import SessionState, ToolSupport, TurnSettings
+from codex.core.session_state import SessionState, ToolSupport
 from codex.core.session_tooling import custom_tools, goal_runtime, mcp_manager, tool_hook
 from codex.core.shell_env import build_env
 from codex.core.subscribe import DEFAULT_MAXSIZE, Subscription
 from codex.core.turn import TurnRunner, end_task
 from codex.core.turn_handle import ApprovalCallback, SessionSettings, TurnHandle
+from codex.core.turn_settings import TurnSettings, apply_overrides, initial_settings, snapshot
 from codex.core.user_input import steered_message, user_message
 from codex.protocol import ops
 from codex.protocol.events import (
@@ -119,12 +118,6 @@ if TYPE_CHECKING:
 from codex.core.session_state import DEFAULT_CONTEXT_WINDOW, EFFECTIVE_WINDOW_PERCENT
 
 __all__ = ["DEFAULT_CONTEXT_WINDOW", "EFFECTIVE_WINDOW_PERCENT", "Session"]
-
-
-def _as_policy(value: Any, config: Config) -> SandboxPolicy:
-    from codex.sandbox.policy import as_sandbox_policy, policy_from_config
-
-    return policy_from_config(config) if value is None else as_sandbox_policy(value)
 
 
 class Session:
@@ -159,20 +152,9 @@ class Session:
         self.rollout_path = rollout_path or (
             str(getattr(recorder, "path", "")) if recorder is not None else None
         )
-        self._settings = TurnSettings(
-            cwd=config.cwd if isinstance(config.cwd, Path) else Path(config.cwd),
-            approval_policy=str(approval_policy or config.approval_policy),
-            sandbox_policy=_as_policy(sandbox_policy, config),
-            model=config.model,
-            effort=str(config.model_reasoning_effort) if config.model_reasoning_effort else None,
-            summary=None,
-        )
+        self._settings = initial_settings(config, approval_policy, sandbox_policy)
         self._startup_warnings: list[str] = []
-        # The classic queue (next_event()), made by its first reader; events wait in `_backlog`.
-        self._events: asyncio.Queue[Event] | None = None
-        self._backlog: list[Event] | None = []
-        self._classic_read = False  # next_event() / events() was called
-        self._subscribers: list[Subscription] = []
+        self._fanout = EventFanout()
         self._submissions: Mailbox[ops.Submission] = Mailbox()
         self._task: asyncio.Task[None] | None = None
         self._task_sub: str | None = None
@@ -313,59 +295,41 @@ class Session:
         return sub_id
 
     async def next_event(self) -> Event:
-        self._classic_read = True
-        return await self._classic().get()
+        """The next event (the classic single reader; see codex.core.event_fanout)."""
+        return await self._fanout.next_event()
 
-    async def events(self) -> AsyncIterator[Event]:
+    def events(self) -> AsyncIterator[Event]:
         """Every event, in order, ending with shutdown_complete."""
-        self._classic_read = True
-        queue = self._classic()
-        while True:
-            event = await queue.get()
-            yield event
-            if type(event.msg) is ShutdownComplete:
-                return
-
-    def _classic(self) -> asyncio.Queue[Event]:
-        queue = self._events
-        if queue is None:
-            backlog = self._backlog
-            if backlog is None:
-                raise RuntimeError(
-                    "this session is read through subscribe()/run_turn(); next_event() is off"
-                )
-            queue = self._events = asyncio.Queue()
-            for event in backlog:
-                queue.put_nowait(event)
-            self._backlog = None
-        return queue
+        return self._fanout.events()
 
     def subscribe(self, maxsize: int | None = DEFAULT_MAXSIZE) -> Subscription:
         """A new reader of every event from now on (codex.core.subscribe; `maxsize=None`:
         unbounded, for a reader that keeps up). Close it (or read to shutdown) when done."""
-        if not self._classic_read:
-            self._events = self._backlog = None  # nobody reads the classic queue: stop filling it
-        subscription = Subscription(maxsize, on_close=self._unsubscribe)
-        self._subscribers.append(subscription)
-        return subscription
+        return self._fanout.subscribe(maxsize)
 
-    def _unsubscribe(self, subscription: Subscription) -> None:
-        with contextlib.suppress(ValueError):
-            self._subscribers.remove(subscription)
+    @property
+    def _subscribers(self) -> list[Subscription]:
+        """The readers attached now (tests check that a finished reader let go)."""
+        return self._fanout.subscribers
 
     @property
     def settings(self) -> SessionSettings:
         """A read-only snapshot of what the next turn runs with."""
-        s = self._settings
-        return SessionSettings(
-            cwd=s.cwd,
-            approval_policy=s.approval_policy,
-            sandbox_policy=s.sandbox_policy,
-            model=s.model,
-            effort=s.effort,
-            summary=self.state.summary_for(s.model, s.summary),
-            service_tier=self.state.service_tier,
-        )
+        return snapshot(self._settings, self.state)
+
+    @property
+    def collaboration_mode(self) -> str:
+        """The collaboration mode the next turn runs in (codex.core.modes)."""
+        return self._settings.collaboration_mode
+
+    def set_collaboration_mode(self, mode: str) -> None:
+        """Run the next turns in `mode` (a codex.core.modes name, any case): what an
+        OverrideTurnContext's `collaboration_mode` sets, but at once, not when the actor
+        reaches the op. ValueError for a name that is no mode."""
+        known = normalize_mode(mode)
+        if known is None:
+            raise ValueError(f"unknown collaboration mode: {mode!r}")
+        self._settings.collaboration_mode = known
 
     async def run_turn(
         self,
@@ -415,13 +379,7 @@ class Session:
 
     def emit(self, sub_id: str, msg: Any) -> None:
         """One event to every reader, and to the rollout if it is kept there."""
-        event = Event(sub_id, msg)
-        if self._events is not None:
-            self._events.put_nowait(event)
-        elif self._backlog is not None:
-            self._backlog.append(event)
-        for subscription in self._subscribers:
-            subscription.offer(event)
+        self._fanout.publish(Event(sub_id, msg))
         self.state.record_event(msg)
         if self.state.telemetry is not None:
             self.state.telemetry.observe(msg)
@@ -480,7 +438,7 @@ class Session:
         elif isinstance(op, ops.ResolveElicitation | ops.UserInputAnswer):  # answers to questions
             self.approvals.answer(op)
         elif isinstance(op, ops.OverrideTurnContext):
-            self._apply_overrides(op)
+            apply_overrides(self._settings, op, self.state)
         elif isinstance(op, ops.Compact):
             self._on_compact(sub.id)
         elif isinstance(op, GoalContinue):
@@ -492,36 +450,8 @@ class Session:
             kind = getattr(op, "TAG", None) or getattr(op, "type", "unknown")
             self.emit(sub.id, ErrorEvent(f"unsupported operation: {kind}"))
 
-    def _apply_overrides(self, op: Any) -> None:
-        s = self._settings
-        if op.cwd:
-            s.cwd = Path(op.cwd)
-        if op.approval_policy:
-            s.approval_policy = str(op.approval_policy)
-        if op.sandbox_policy is not None:
-            s.sandbox_policy = _as_policy(op.sandbox_policy, self.config)
-        if op.model and op.model != s.model:
-            s.model = op.model
-            self.state.configure_model(op.model)
-        if op.effort:
-            s.effort = op.effort
-        if op.summary:
-            s.summary = op.summary
-        s.collaboration_mode = normalize_mode(op.collaboration_mode) or s.collaboration_mode
-        self.state.override_service_tier(op.service_tier)
-
     def _turn_settings(self, output_schema: dict[str, Any] | None = None) -> TurnSettings:
-        s = self._settings
-        return TurnSettings(
-            cwd=s.cwd,
-            approval_policy=s.approval_policy,
-            sandbox_policy=s.sandbox_policy,
-            model=s.model,
-            effort=s.effort,
-            summary=s.summary,
-            output_schema=output_schema,
-            collaboration_mode=s.collaboration_mode,
-        )
+        return self._settings.for_turn(output_schema)
 
     async def _on_user_input(self, sub_id: str, op: Any) -> None:
         if self._queued_turn == sub_id:
@@ -534,7 +464,7 @@ class Session:
                 self.emit(self._task_sub or sub_id, steered)
             return
         if isinstance(op, ops.UserTurn):
-            self._apply_overrides(op)
+            apply_overrides(self._settings, op, self.state)
         settings = self._turn_settings(getattr(op, "final_output_json_schema", None))
         items = self.state.turn_items(settings, message, op.items)
         runner = TurnRunner(self.state, sub_id, settings, deltas)

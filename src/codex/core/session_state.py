@@ -20,6 +20,7 @@ from codex.core import modes
 from codex.core.history import ContextHistory
 from codex.core.model import ModelStreamer, open_model
 from codex.core.model_catalog import find_model
+from codex.core.permissions_prompt import PermissionsTracker
 from codex.core.prompt import (
     EnvironmentContext,
     UserInstructions,
@@ -27,12 +28,11 @@ from codex.core.prompt import (
     today,
     user_instructions,
 )
-from codex.core.permissions_prompt import PermissionsTracker
 from codex.core.recorder import Recorder
 from codex.core.service_tier import configured_tier
+from codex.core.turn_settings import TurnSettings  # re-exported: it was defined here
 from codex.protocol.events import ExecCommandOutputDelta, TokenCount, TurnDiff
 from codex.protocol.items import Message, Reasoning, ResponseItem
-from codex.protocol.sandbox_policy import SandboxPolicy
 from codex.protocol.usage import TokenUsage, TokenUsageInfo
 from codex.rollout.policy import PERSISTED_EVENT_TYPES
 from codex.tools.output import TruncationPolicy
@@ -47,20 +47,6 @@ DEFAULT_CONTEXT_WINDOW = 272_000
 EFFECTIVE_WINDOW_PERCENT = 95
 
 Emit = Callable[[str, Any], None]
-
-
-@dataclass(slots=True)
-class TurnSettings:
-    """The per-turn context: where, under which policies, with which model."""
-
-    cwd: Path
-    approval_policy: str
-    sandbox_policy: SandboxPolicy
-    model: str
-    effort: str | None = None
-    summary: str | None = None
-    output_schema: dict[str, Any] | None = None
-    collaboration_mode: str = "default"  # codex.core.modes
 
 
 @dataclass(frozen=True, slots=True)
