@@ -121,7 +121,6 @@ async def config_mcp_server_reload(server: AppServer, conn: Connection, p: dict[
         raise
     for live in list(server.live.values()):
         await _reload_thread(server, live)
-    own = server._mcp
-    if own:  # the threadless manager (mcpServer/resource/read), if one was made
-        await own.reconfigure(_enabled(config))
+    # The threadless manager (mcpServer/resource/read), if one was made.
+    await server.reconfigure_mcp_manager(_enabled(config))
     return {}

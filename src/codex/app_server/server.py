@@ -144,6 +144,12 @@ class AppServer:
             self._mcp = mcp_manager(self.load_config()) or False
         return self._mcp or None
 
+    async def reconfigure_mcp_manager(self, servers: dict[str, Any]) -> None:
+        """`config/mcpServer/reload` for the manager of `mcp_manager()`: it follows `servers`
+        (the enabled `[mcp_servers]` tables) if one was made; none is made here."""
+        if self._mcp:
+            await self._mcp.reconfigure(servers)
+
     def _take_early(self) -> None:
         """The index and names the start-up phase built (early.py), if it listed threads."""
         from codex.app_server.early import take_state
