@@ -347,6 +347,61 @@ def fork_checks(argv: list[str], root: Path) -> dict[str, Any]:
     return _norm(facts, names)
 
 
+def resume_snapshot(argv: list[str], root: Path) -> dict[str, Any]:
+    """What a client hears of the goal when it resumes a thread (with a paused goal, without
+    one): client0's server loads it; client1 is a second server process resuming it while
+    client0's has it loaded. And what thread/start says of a goal."""
+    facts: dict[str, Any] = {}
+    with MockModelServer() as mock:
+        mock.repeat(Turn([Message("ok")]))
+        home = write_mock_config(root / "home-resume", mock.base_url)
+        repo = root / "repo"
+        repo.mkdir(exist_ok=True)
+        names: dict[str, str] = {}
+        first = RpcClient(argv, scratch_env(home), repo)
+        try:
+            first.initialize()
+            ids = {}
+            for name in ("<with_goal>", "<without_goal>"):
+                reply, before = first.response(first.start("thread/start", {"cwd": str(repo)}))
+                thread = reply["result"]["thread"]["id"]
+                names[thread] = name
+                ids[name] = thread
+                if name == "<with_goal>":
+                    facts["thread_start_goal_notes"] = [
+                        m["method"]
+                        for m in before + _quiet(first)
+                        if "thread/goal" in str(m.get("method", ""))
+                    ]
+                first.turn(thread, "hello")
+            first.call(
+                "thread/goal/set",
+                {"threadId": ids["<with_goal>"], "objective": "resume me", "status": "paused"},
+            )
+        finally:
+            first.close()
+        clients = [RpcClient(argv, scratch_env(home), repo) for _ in range(2)]
+        try:
+            for client in clients:
+                client.initialize()
+            for name, thread in ids.items():
+                for index, client in enumerate(clients):
+                    reply, before = client.response(
+                        client.start("thread/resume", {"threadId": thread})
+                    )
+                    after = _quiet(client)
+                    keep = [m for m in before + after if "thread/goal" in str(m.get("method", ""))]
+                    facts[f"resume_{name.strip('<>')}_client{index}"] = {
+                        "before_reply": [m["method"] for m in before if "method" in m],
+                        "goal_notes": _norm(keep, names),
+                        "goal_notes_before_reply": sum(m in before for m in keep),
+                    }
+        finally:
+            for client in clients:
+                client.close()
+    return facts
+
+
 def delete(argv: list[str], root: Path) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     with MockModelServer() as mock:
@@ -484,6 +539,7 @@ def main() -> int:
             ("fork_deferred", lambda a, r: fork(a, r, defer=True)),
             ("fork_loaded", fork_loaded),
             ("fork_checks", fork_checks),
+            ("resume_snapshot", resume_snapshot),
             ("delete", delete),
             ("origin", origin),
         ):

@@ -2,7 +2,8 @@
 (tests/fixtures/goals_lifecycle_official.json; `python -m tests.app_server.capture_goals_lifecycle`
 rewrites it):
 a fork made with `deferGoalContinuation` carries its source's goal and waits for its first
-explicit turn; an ordinary fork starts without one."""
+explicit turn (an ordinary fork starts without one); thread/delete forgets the goal; a change
+with `origin: "user"` is told to the model; a resume that loads the thread says its goal."""
 
 from __future__ import annotations
 
@@ -350,3 +351,53 @@ def test_a_user_origin_goal_change_is_said_to_the_model(
         assert _said(added) == _said(official["unloaded_user_set"]["rollout_added"])
     finally:
         again.close()
+
+
+def test_resuming_a_thread_tells_the_client_its_goal(
+    mock: MockModelServer, home: Path, repo: Path
+) -> None:
+    """A thread/resume that loads a thread is followed by its goal (thread/goal/updated) or by
+    thread/goal/cleared when it has none; thread/start says nothing of a goal (0.169). (The
+    capture's client1 is a second server process resuming the thread while the first has it
+    loaded: 0.169 knows that through its shared state and says nothing; codex-py's servers do
+    not share loaded threads, so that case is not compared.)"""
+    official = OFFICIAL["resume_snapshot"]
+    mock.repeat(Turn([Message("ok")]))
+    names: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    first = _client(home, repo, experimental=False)
+    try:
+        for name in ("<with_goal>", "<without_goal>"):
+            reply, before = first.response(first.start("thread/start", {"cwd": str(repo)}))
+            thread = reply["result"]["thread"]["id"]
+            names[thread] = name
+            ids[name] = thread
+            _, messages = first.turn(thread, "hello")
+            notes = [m["method"] for m in before + messages if "thread/goal" in m.get("method", "")]
+            assert notes == official["thread_start_goal_notes"]
+        first.call(
+            "thread/goal/set",
+            {"threadId": ids["<with_goal>"], "objective": "resume me", "status": "paused"},
+        )
+    finally:
+        first.close()
+    clients = [_client(home, repo, experimental=False)]
+    try:
+        for name, thread in ids.items():
+            for index, client in enumerate(clients):
+                want = official[f"resume_{name.strip('<>')}_client{index}"]
+                reply, before = client.response(client.start("thread/resume", {"threadId": thread}))
+                assert "result" in reply
+                assert not [m for m in before if "thread/goal" in str(m.get("method", ""))]
+                # What follows the reply, up to a probe's answer (a goal note comes first).
+                _probe, after = client.response(client.start("thread/loaded/list", {}))
+                notes = [m for m in after if "thread/goal" in str(m.get("method", ""))]
+                got = [_norm(m, names) for m in notes]
+                for note in got:
+                    note.pop("emittedAtMs", None)
+                for note in want["goal_notes"]:
+                    note.pop("emittedAtMs", None)
+                assert got == want["goal_notes"], (name, index)
+    finally:
+        for client in clients:
+            client.close()

@@ -9,6 +9,12 @@ rollout; `clear` answers `{cleared}`, then notifies `thread/goal/cleared` when t
 (no rollout line, as 0.169). An active goal set on an idle loaded thread makes the thread start
 a goal turn by itself (codex.core.goals.runtime); the model's own goal tools notify
 `thread/goal/updated` with their turn's id (LiveThread's pump, `goal_notice`).
+
+Around the thread's life (tests/fixtures/goals_lifecycle_official.json): a change with
+`origin: "user"` is told to the model first (codex.core.goals.user_context); thread/fork with
+`deferGoalContinuation` carries the goal, deferred (`carry_goal`); a thread/resume that loads
+the thread is followed by its goal, or `thread/goal/cleared` (`resume_notices`); thread/delete
+forgets it (codex.core.sessions.delete).
 """
 
 from __future__ import annotations
@@ -245,6 +251,22 @@ def carry_goal(server: AppServer, source_id: str, fork_id: str) -> list[dict[str
         return []
     return [
         note("thread/goal/updated", {"threadId": fork_id, "turnId": None, "goal": goal.to_wire()})
+    ]
+
+
+def resume_notices(server: AppServer, live: LiveThread) -> list[dict[str, Any]]:
+    """What follows the reply of a thread/resume that loaded the thread (0.169): its goal
+    (`thread/goal/updated`, turnId null), or `thread/goal/cleared` when it has none. Nothing
+    when goals are off (`features.goals = false`)."""
+    features = getattr(getattr(live.session, "config", None), "features", None)
+    if not getattr(features, "goals", True):
+        return []
+    thread_id = live.thread_id
+    goal = _store(server).get(thread_id)
+    if goal is None:
+        return [note("thread/goal/cleared", {"threadId": thread_id})]
+    return [
+        note("thread/goal/updated", {"threadId": thread_id, "turnId": None, "goal": goal.to_wire()})
     ]
 
 

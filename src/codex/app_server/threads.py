@@ -260,7 +260,12 @@ async def thread_resume(server: AppServer, conn: Connection, p: dict[str, Any]) 
     from codex.app_server.modes import with_resume_mode
 
     result = with_resume_mode(start_response(live, live.thread(turns), p), live.session)
-    return with_paging(result, server, thread_id, page)
+    result = with_paging(result, server, thread_id, page)
+    if loaded:
+        return result
+    from codex.app_server.goals import resume_notices  # the goal of a thread just loaded
+
+    return Followed(result, resume_notices(server, live))
 
 
 async def thread_fork(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:

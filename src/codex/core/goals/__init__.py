@@ -5,6 +5,7 @@ across turns, with token and time accounting and an optional token budget.
 - store: `$CODEX_HOME/goals_1.sqlite` in 0.169's layout
 - runtime: one session's accounting, the three goal tools, continuation
 - steering: the hidden messages the model gets about its goal
+- user_context: the message that tells the model of a change the user made
 - turn: the goal-driven turn a session starts by itself
 """
 
