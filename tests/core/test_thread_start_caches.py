@@ -249,6 +249,57 @@ def test_a_thread_starts_checks_share_their_stats(
     assert (text, info) == ("rules, edited", {"commit_hash": "b" * 40, "branch": "main"})
 
 
+def test_a_whole_thread_start_checks_each_watched_path_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """open_session's warm thread start: AGENTS.md, the git facts and the skills (loaded once,
+    for the load-error warnings and the initial context's list) watch the same `.git`
+    candidates; each watched path is stat'ed once (before: the skills were loaded twice, each
+    time checking the `.git` candidates and the skill roots again)."""
+    import asyncio
+
+    from codex.core.front_end import LIBRARY
+    from codex.core.open import open_session
+    from codex.core.skills import discover
+
+    discover.forget()
+    _config(tmp_path)  # $CODEX_HOME with its config.toml
+    work = tmp_path / "work"
+    cwd = work / "sub"
+    cwd.mkdir()
+    (work / ".git" / "refs" / "heads").mkdir(parents=True)
+    (work / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (work / ".git" / "refs" / "heads" / "main").write_text("a" * 40 + "\n")
+    (work / "AGENTS.md").write_text("rules")
+    config = load_config(ConfigOverrides(config_home=str(tmp_path / "home")), cwd=cwd)
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+
+    async def start() -> list[object]:
+        async with open_session(config, LIBRARY) as session:
+            return list(session.history.items)
+
+    first = asyncio.run(start())  # the checks' answers are computed and kept
+    checked: list[str] = []
+    real_stamp, real_exists = stat_cache.stamp, stat_cache._exists
+
+    def counting_stamp(path: str) -> stat_cache.Stamp:
+        checked.append(path)
+        return real_stamp(path)
+
+    def counting_exists(path: str) -> bool:
+        checked.append(path)
+        return real_exists(path)
+
+    monkeypatch.setattr(stat_cache, "stamp", counting_stamp)
+    monkeypatch.setattr(stat_cache, "_exists", counting_exists)
+    second = asyncio.run(start())
+    assert str(work / ".git") in checked and str(cwd / ".git") in checked
+    assert str(tmp_path / "home" / "skills") in checked  # the skills were checked
+    twice = sorted({p for p in checked if checked.count(p) > 1})
+    assert twice == []
+    assert [type(i).__name__ for i in second] == [type(i).__name__ for i in first]
+
+
 # ---- the rollout's day folder ------------------------------------------------------------
 
 

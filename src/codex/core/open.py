@@ -69,6 +69,7 @@ def start_session(
     from codex.core.local import local_provider_session, runs_locally
     from codex.core.session import Session
     from codex.core.setup import prepare
+    from codex.core.skills.turn import load_error_warnings, session_skills
 
     if front_end.approval_policy is not None:
         config = _with_approval_policy(config, front_end.approval_policy)
@@ -90,6 +91,10 @@ def start_session(
         source=front_end.source,
         fork=fork,
     )
+    # Loaded once for this start: the load errors are warnings, the skills the initial
+    # context's list; checked with the stamps setup took (the same `.git` candidates).
+    skills = session_skills(Path(config.codex_home), Path(config.cwd), seen=setup.seen)
+    skill_warnings = load_error_warnings(skills, as_warnings=front_end.skill_load_warnings)
     session = Session(
         config,
         originator=setup.originator,
@@ -101,8 +106,9 @@ def start_session(
         auth=session_auth(config, enable_codex_api_key_env=honour_key),
         stream_deltas=front_end.stream_deltas,
         load_exec_rules=front_end.exec_rules,
-        startup_warnings=[*setup.warnings, *_skill_load_warnings(config, front_end)],
+        startup_warnings=[*setup.warnings, *skill_warnings],
         user_instructions=setup.user_instructions,
+        skills=skills,
     )
     from codex.core.turn_metadata import describe_thread  # the turn metadata headers' facts
 
@@ -128,15 +134,6 @@ def start_session(
 
         session.token_info.last_token_usage = TokenUsage.from_dict(setup.usage_last)
     return session
-
-
-def _skill_load_warnings(config: Config, front_end: FrontEnd) -> list[str]:
-    """SKILL.md files that fail to load: logged for every front end, warnings for some."""
-    from codex.core.skills.turn import load_error_warnings
-
-    return load_error_warnings(
-        Path(config.codex_home), Path(config.cwd), as_warnings=front_end.skill_load_warnings
-    )
 
 
 def _with_approval_policy(config: Config, policy: str) -> Config:

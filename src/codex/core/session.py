@@ -33,6 +33,9 @@ Constructor (keyword-only after `config`, a codex.config.Config):
                    unchanged (deltas are never persisted, codex.rollout.policy)
   load_exec_rules  False: ignore `$CODEX_HOME/rules` (`codex exec --ignore-rules`)
   startup_warnings warnings shown right after session_configured (open_session's resume notes)
+  skills           config.cwd's skills as open_session loaded them for this start (a
+                   codex.core.skills.model.SkillsOutcome), so the initial context lists them
+                   without loading them again; None: loaded when the context is built
 
 Ops: `UserInput` / `UserTurn` (per-turn cwd, policies, model, effort, summary and
 `final_output_json_schema`; images as `InputLocalImage(path)` / `InputImageUrl(url)`; input
@@ -113,6 +116,7 @@ if TYPE_CHECKING:
     from codex.auth import AuthManager
     from codex.config import Config
     from codex.core.history import ContextHistory
+    from codex.core.skills.model import SkillsOutcome
 
 # Re-exported: these lived here before codex.core.session_state.
 from codex.core.session_state import DEFAULT_CONTEXT_WINDOW, EFFECTIVE_WINDOW_PERCENT
@@ -140,6 +144,7 @@ class Session:
         load_exec_rules: bool = True,
         startup_warnings: Iterable[str] = (),
         user_instructions: UserInstructions | None = None,
+        skills: SkillsOutcome | None = None,
     ) -> None:
         # Every value below depends only on the arguments and on values above it that are
         # computed from them alone; nothing is read back from a half-built session.
@@ -163,6 +168,7 @@ class Session:
         self._actor: asyncio.Task[None] | None = None
         self._closed = False
         self._initial_history = list(initial_history) if initial_history is not None else None
+        self._start_skills = skills  # for the initial context built by start(), then dropped
         self.approvals = SessionApprovals(
             lambda msg: self.emit(self._task_sub or "", msg), on_amendment=self._allow_prefix
         )
@@ -256,13 +262,13 @@ class Session:
             items = [parse_item(i) if isinstance(i, dict) else i for i in self._initial_history]
             if has_initial_context_marker(items):
                 # A locally compacted rollout: the current initial context goes where it was.
-                fresh = state.fresh_initial_context(self._settings)
+                fresh = state.fresh_initial_context(self._settings, self._start_skills)
                 items, state.initial_context_len = splice_initial_context(items, fresh)
             else:  # its next turn says so if the thread goes on in another directory
                 seed_environment(state, self._turn_settings(), items)
             state.history.record(items)
         else:
-            context = state.fresh_initial_context(self._settings)
+            context = state.fresh_initial_context(self._settings, self._start_skills)
             state.initial_context_len = len(context)
             state.record_items(context)
         self.emit(
@@ -278,6 +284,7 @@ class Session:
                 reasoning_effort=self._settings.effort,
             ),
         )
+        self._start_skills = None  # a later initial context (compaction) loads them afresh
         for warning in self._startup_warnings:
             self.emit("", WarningEvent(warning))
         self._actor = asyncio.ensure_future(self._run())

@@ -41,6 +41,7 @@ from codex.tools.runtime.context import ApprovalGate, ExecRules, ToolContext
 if TYPE_CHECKING:
     from codex.auth import AuthManager
     from codex.config import Config
+    from codex.core.skills.model import SkillsOutcome
     from codex.tools.runtime.unified_exec import UnifiedExecManager
 
 DEFAULT_CONTEXT_WINDOW = 272_000
@@ -461,8 +462,11 @@ class SessionState:
             known = self._user_instructions = UserInstructions(cwd, text)
         return known.text
 
-    def fresh_initial_context(self, settings: TurnSettings) -> list[ResponseItem]:
-        """Developer instructions, AGENTS.md and the environment, built now."""
+    def fresh_initial_context(
+        self, settings: TurnSettings, skills: SkillsOutcome | None = None
+    ) -> list[ResponseItem]:
+        """Developer instructions, AGENTS.md and the environment, built now. `skills`: those of
+        `settings.cwd` as the thread start loaded them; None: loaded here."""
         self.environment = env = self.environment_for(settings)
         self._environment_key = (self._environment_inputs(settings), env)
         from codex.core.skills.turn import session_skills_instructions
@@ -477,6 +481,7 @@ class SessionState:
                 Path(self.config.codex_home),
                 settings.cwd,
                 self.config.model_context_window or DEFAULT_CONTEXT_WINDOW,
+                outcome=skills,
             ),
         )
 

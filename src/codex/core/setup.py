@@ -40,6 +40,9 @@ class SessionSetup:
     # it), so the initial context reuses it instead of walking the tree a second time. None:
     # not computed here (resume, ephemeral); the session computes it once itself.
     user_instructions: UserInstructions | None = None
+    # The stamps this setup's checks took (AGENTS.md, the git facts), for the thread start's
+    # other checks of the same paths (the skills' `.git` candidates): stat'ed once per start.
+    seen: dict[str, Stamp] = field(default_factory=dict)
 
 
 def last_total_usage(path: Path) -> dict[str, int] | None:
@@ -144,13 +147,14 @@ def prepare(
         conversation_id = new_conversation_id()
     recorder = None
     instructions = None
+    # One stat per path for the checks of this thread start: they watch the same `.git`
+    # candidates (AGENTS.md and the git facts below, the skills after this).
+    seen: dict[str, Stamp] = {}
     if not ephemeral:
         from codex import __version__
         from codex.core.prompt import BASE_INSTRUCTIONS, UserInstructions, user_instructions
 
         cwd = config.cwd if isinstance(config.cwd, Path) else Path(config.cwd)
-        # One stat per path for both checks below: they watch the same `.git` candidates.
-        seen: dict[str, Stamp] = {}
         instructions = UserInstructions(
             cwd,
             user_instructions(
@@ -186,4 +190,5 @@ def prepare(
         originator=origin,
         initial_history=history,
         user_instructions=instructions,
+        seen=seen,
     )

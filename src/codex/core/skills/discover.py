@@ -23,7 +23,7 @@ from pathlib import Path
 import codex.core.skills.config_rules as config_rules
 from codex.core.skills.model import ScopeName, Skill, SkillError, SkillsOutcome
 from codex.core.skills.roots import ADMIN_SKILLS_ROOT, SkillRoot, home_dir, skill_roots
-from codex.core.stat_cache import StatCache, Watch
+from codex.core.stat_cache import Stamp, StatCache, Watch
 
 SKILL_FILE = "SKILL.md"
 MAX_SCAN_DEPTH = 6
@@ -44,9 +44,12 @@ def load_skills(
     *,
     extra_roots: Sequence[Path] = (),
     force_reload: bool = False,
+    seen: dict[str, Stamp] | None = None,
 ) -> SkillsOutcome:
     """Every skill 0.169 would offer in `cwd`, with `enabled` after config.toml's
-    `[[skills.config]]`, and the SKILL.md files that failed to load."""
+    `[[skills.config]]`, and the SKILL.md files that failed to load. `seen`: stamps the caller
+    shares between checks (codex.core.stat_cache.Watch.unchanged; the project root's `.git`
+    candidates are the ones AGENTS.md's lookup and the git facts watch too)."""
     codex_home = Path(os.path.abspath(codex_home))
     cwd = Path(os.path.abspath(cwd))
     extras = tuple(Path(os.path.abspath(p)) for p in extra_roots)
@@ -59,7 +62,7 @@ def load_skills(
 
     if force_reload:
         _cache.clear()
-    return _cache.get(key, compute)
+    return _cache.get(key, compute, seen=seen)
 
 
 def _scan(
