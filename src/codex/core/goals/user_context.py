@@ -67,7 +67,3 @@ def append_to_rollout(rollout: Path, text: str) -> None:
     }
     with rollout.open("ab") as out:
         out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
-
-
-def is_user_goal_context(text: str) -> bool:
-    return text.lstrip().startswith(OPEN)
