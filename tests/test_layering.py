@@ -28,6 +28,7 @@ HELPERS = (
     "codex._dataclass",
     "codex._filelock",
     "codex.__version__",
+    "codex._hook_trust_flag",
 )
 SHARED = (
     "codex.core",

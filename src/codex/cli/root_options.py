@@ -24,6 +24,7 @@ _FLAGS = frozenset(
         "--oss",
         "--search",
         "--no-alt-screen",
+        "--dangerously-bypass-hook-trust",
     }
 )
 _VALUES = frozenset(VALUE_OPTIONS)
@@ -83,6 +84,8 @@ def _exec_options(root: argparse.Namespace, tail: list[str]) -> list[str]:
     out += [f"--image={path}" for path in root.images]
     if root.oss:
         out.append("--oss")
+    if root.bypass_hook_trust:
+        out.append("--dangerously-bypass-hook-trust")
     if root.local_provider is not None:
         out.append(f"--local-provider={root.local_provider}")
     if not _chooses_sandbox(tail):

@@ -28,6 +28,8 @@ VALUE_OPTIONS = (
 
 
 def add_tui_options(parser: argparse.ArgumentParser) -> None:
+    from codex._hook_trust_flag import BYPASS_HOOK_TRUST_HELP
+
     p = parser.add_argument
     p("-m", "--model", metavar="MODEL", help="Model the agent should use")
     p(
@@ -54,6 +56,12 @@ def add_tui_options(parser: argparse.ArgumentParser) -> None:
         dest="yolo",
         action="store_true",
         help="Skip all confirmation prompts and run commands without a sandbox (DANGEROUS)",
+    )
+    p(
+        "--dangerously-bypass-hook-trust",
+        dest="bypass_hook_trust",
+        action="store_true",
+        help=BYPASS_HOOK_TRUST_HELP,
     )
     p("-C", "--cd", metavar="DIR", help="Use DIR as the agent's working root")
     p(
@@ -167,6 +175,7 @@ def run_parsed(args: argparse.Namespace, ctx: CliContext, mode: str) -> int:
         approval=ns.get("approval"),
         full_auto=bool(ns.get("full_auto")),
         yolo=bool(ns.get("yolo")),
+        bypass_hook_trust=bool(ns.get("bypass_hook_trust")),
         cd=ns.get("cd"),
         add_dirs=list(ns.get("add_dirs") or []),
         oss=bool(ns.get("oss")),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 
+from codex._hook_trust_flag import BYPASS_HOOK_TRUST_HELP
 from codex.errors import UsageError
 
 TYPE_CHECKING = False  # not `typing`: `codex exec --help` does not need it (as cli/exec.py)
@@ -78,6 +79,13 @@ def add_options(parser: argparse.ArgumentParser, *, again: bool = False) -> None
         action="store_true",
         default=dflt or False,
         help="Run every command without a sandbox. EXTREMELY DANGEROUS",
+    )
+    p(
+        "--dangerously-bypass-hook-trust",
+        dest="bypass_hook_trust",
+        action="store_true",
+        default=dflt or False,
+        help=BYPASS_HOOK_TRUST_HELP,
     )
     p("-C", "--cd", default=dflt, metavar="DIR", help="Use DIR as the agent's working root")
     p(
@@ -241,6 +249,7 @@ def parse_rest(args: argparse.Namespace) -> ExecRequest:
         ignore_user_config=bool(merged.get("ignore_user_config")),
         ignore_rules=bool(merged.get("ignore_rules")),
         input_format=merged.get("input_format") or "text",
+        bypass_hook_trust=bool(merged.get("bypass_hook_trust")),
     )
     prompt_before: str | None = None
     if len(words) >= 2 and words[0] != "resume" and words[1] == "resume":

@@ -33,5 +33,6 @@ class ExecRequest:
     strict_config: bool = False  # --strict-config given after the prompt
     ignore_user_config: bool = False
     ignore_rules: bool = False
+    bypass_hook_trust: bool = False  # --dangerously-bypass-hook-trust
     input_format: str = "text"  # "stream-json": user turns as JSONL on stdin (exec/stream_input)
     review: object | None = None  # `exec review`: a codex.exec.review.ReviewFlags

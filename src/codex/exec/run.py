@@ -99,6 +99,10 @@ def flag_overrides(req: ExecRequest) -> dict[str, object]:
         flags["sandbox_mode"] = req.sandbox_mode
     if req.oss:
         flags["model_provider"] = req.local_provider or "oss"
+    if req.bypass_hook_trust:
+        from codex._hook_trust_flag import BYPASS_HOOK_TRUST_KEY
+
+        flags[BYPASS_HOOK_TRUST_KEY] = True
     return flags
 
 

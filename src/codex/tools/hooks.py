@@ -242,6 +242,19 @@ def seed_trust_id(config: Any) -> tuple[str, str]:
     return tool_hook_key(config.config_file), tool_hook_hash(argv, seed_timeout_ms(config))
 
 
+def trust_bypassed(config: Any) -> bool:
+    """`--dangerously-bypass-hook-trust` was given: its key is set with the command-line-flag
+    origin. The same key from a config file or `-c` does not count, so a file can never turn
+    hook review off."""
+    from codex._hook_trust_flag import BYPASS_HOOK_TRUST_KEY
+
+    table = getattr(config, "hooks", None)
+    if not isinstance(table, dict) or table.get(BYPASS_HOOK_TRUST_KEY.split(".")[1]) is not True:
+        return False
+    origin = getattr(config, "origin", None)
+    return callable(origin) and origin(BYPASS_HOOK_TRUST_KEY) == "flag"
+
+
 def hook_from_config(
     config: Any, *, warn: Callable[[str], None] | None = None, **context: Any
 ) -> ToolHooks | None:
@@ -264,11 +277,11 @@ def hook_from_config(
         return None
     from codex.tools.hook_trust import TrustGate, review_warning
 
-    gate = TrustGate(config.config_file)
+    gate = TrustGate(config.config_file, bypass=trust_bypassed(config))
     if claude is not None:
         claude.gate = gate
     hooks = ToolHooks(seed, claude, gate=gate, seed_id=seed_trust_id(config) if seed else ("", ""))
-    pending = hooks.pending_review()
+    pending = 0 if gate.bypass else hooks.pending_review()
     if pending and warn is not None:
         warn(review_warning(pending))
     return hooks

@@ -31,6 +31,7 @@ class TuiRequest:
     approval: str | None = None
     full_auto: bool = False
     yolo: bool = False
+    bypass_hook_trust: bool = False  # --dangerously-bypass-hook-trust
     cd: str | None = None
     add_dirs: list[str] = field(default_factory=list)
     oss: bool = False
@@ -92,6 +93,10 @@ def flag_overrides(req: TuiRequest) -> dict[str, object]:
         flags["model_provider"] = req.local_provider or "oss"
     if req.search:
         flags["web_search"] = "live"
+    if req.bypass_hook_trust:
+        from codex._hook_trust_flag import BYPASS_HOOK_TRUST_KEY
+
+        flags[BYPASS_HOOK_TRUST_KEY] = True
     return flags
 
 
