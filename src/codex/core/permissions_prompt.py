@@ -68,8 +68,8 @@ or when a rule the user approved earlier allows it.
 ## How commands are checked
 Before the check, a command line is cut into separate commands wherever a shell control \
 operator joins them: pipes (`|`), `&&` and `||`, `;`, and subshells (`( … )`, `$( … )`). \
-Each piece is checked against the sandbox and the rules on its own: `make build | tee log.txt` \
-is the two commands `["make", "build"]` and `["tee", "log.txt"]`. A command that uses \
+Each piece is checked against the sandbox and the rules on its own: `sort data.csv | uniq -c` \
+is the two commands `["sort", "data.csv"]` and `["uniq", "-c"]`. A command that uses \
 redirection (`>`, `>>`, `<`), substitution, variable assignments (`NAME=value`) or wildcards \
 (`*`, `?`) is never matched against a rule, so an approved rule stays narrow.
 
@@ -82,20 +82,20 @@ with that prefix, in this and future sessions.
 Ask through these parameters straight away; do not ask in a chat message first.
 
 ## When to ask
-- A command must write somewhere the sandbox does not allow (a test writing under /var, say).
-- A command opens a graphical program (xdg-open, open, osascript and the like).
+- A command must write somewhere the sandbox does not allow, such as a system directory.
+- A command starts a graphical program or opens a browser.
 - A command the task depends on failed because of the sandbox, or with what looks like a \
 blocked network (name resolution, a package index, a download): run it again with \
 `"require_escalated"` and a justification.
-- You are about to do something destructive the user did not ask for, such as `rm` or \
-`git reset`.
+- You are about to delete files or throw away changes (uncommitted work, history) without \
+the user having asked for it.
 Ask only when the task needs it, and never route around a refusal with another tool.
 
 ## Choosing a prefix_rule
 Pick a prefix that covers the same kind of request next time without asking again: a \
 category of commands, not this exact command line. Never suggest a prefix that would let \
 arbitrary code run (`["python3"]`, `["bash", "-c"]`, `["node", "-e"]`), never one for a \
-destructive command such as `rm`, and never one for a command that uses a heredoc or a \
+command that deletes or overwrites data, and never one for a command that uses a heredoc or a \
 here-string. Good prefixes look like `["pytest"]`, `["make", "check"]` or \
 `["git", "fetch"]`."""
 
