@@ -1,0 +1,222 @@
+"""Which lifecycle hooks 0.169's `codex exec` runs, in which order, with which stdin document,
+and what their output does (facts for test_lifecycle_hooks.py):
+`python -m tests.extensions.capture_lifecycle_hooks` (needs the anchor, tests/support/official.py)
+rewrites tests/fixtures/lifecycle_hooks_official.json.
+
+Each case writes a `$CODEX_HOME/hooks.json` (or `[hooks]` tables in config.toml) whose hooks are
+one small Python script: it appends `{"event", "doc"}` (its stdin document) to a log and prints
+what the case tells it to print for that event (stdout, optionally exit 2 with stderr). The run is
+`codex exec --dangerously-bypass-hook-trust` in a scratch CODEX_HOME on the mock model (never
+~/.codex). Recorded: the hook log, exec's exit code, and what reached the model (each request's
+user/developer message texts). Paths are written `{tmp}`, ids `<uuid>`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.support.model_stream import FunctionCall, Message, Turn
+from tests.support.official_drive import capture_main, run_codex, scratch, scrub
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "lifecycle_hooks_official.json"
+
+EVENTS = [
+    *("SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse"),
+    *("PreCompact", "PostCompact", "Stop", "SessionEnd"),
+]
+
+# The hook: log the document, then answer as `answers.json` says for (event, how many times this
+# event has fired before): {"stdout": str, "stderr": str, "exit": int}.
+HOOK = r"""
+import json, os, sys
+event, log, answers = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = json.load(sys.stdin)
+seen = 0
+if os.path.exists(log):
+    with open(log) as f:
+        seen = sum(1 for line in f if json.loads(line)["event"] == event)
+with open(log, "a") as f:
+    f.write(json.dumps({"event": event, "doc": doc}) + "\n")
+answer = {}
+if os.path.exists(answers):
+    table = json.load(open(answers)).get(event, [])
+    answer = table[seen] if seen < len(table) else (table[-1] if table else {})
+sys.stdout.write(answer.get("stdout", ""))
+sys.stderr.write(answer.get("stderr", ""))
+sys.exit(answer.get("exit", 0))
+"""
+
+
+def hooks_for(root: Path, events: list[str]) -> dict[str, Any]:
+    script = root / "hook.py"
+    script.write_text(HOOK)
+    log, answers = root / "log.jsonl", root / "answers.json"
+    return {
+        event: [
+            {
+                "hooks": [
+                    {
+                        "type": "command",
+                        "command": f"{sys.executable} {script} {event} {log} {answers}",
+                    }
+                ]
+            }
+        ]
+        for event in events
+    }
+
+
+def toml_hooks(hooks: dict[str, Any]) -> str:
+    """The same hooks as config.toml `[hooks]` tables (0.169's event-named keys)."""
+    lines = []
+    for event, groups in hooks.items():
+        for group in groups:
+            lines.append(f"[[hooks.{event}]]")
+            for hook in group["hooks"]:
+                lines.append(f"[[hooks.{event}.hooks]]")
+                for key, value in hook.items():
+                    lines.append(f"{key} = {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+CASES: list[dict[str, Any]] = [
+    {"name": "plain_turn", "events": EVENTS, "replies": [Turn([Message("done")])]},
+    {
+        "name": "tool_turn",
+        "events": EVENTS,
+        "replies": [
+            Turn([FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]),
+            Turn([Message("done")]),
+        ],
+    },
+    {
+        "name": "context_json",
+        "events": ["SessionStart", "UserPromptSubmit"],
+        "answers": {
+            ev: [
+                {
+                    "stdout": json.dumps(
+                        {
+                            "hookSpecificOutput": {
+                                "hookEventName": ev,
+                                "additionalContext": f"ctx from {ev}",
+                            }
+                        }
+                    )
+                }
+            ]
+            for ev in ("SessionStart", "UserPromptSubmit")
+        },
+        "replies": [Turn([Message("done")])],
+    },
+    {
+        "name": "context_plain_stdout",
+        "events": ["SessionStart", "UserPromptSubmit"],
+        "answers": {
+            ev: [{"stdout": f"plain from {ev}\n"}] for ev in ("SessionStart", "UserPromptSubmit")
+        },
+        "replies": [Turn([Message("done")])],
+    },
+    {
+        "name": "prompt_blocked_json",
+        "events": ["UserPromptSubmit", "Stop"],
+        "answers": {
+            "UserPromptSubmit": [
+                {"stdout": json.dumps({"decision": "block", "reason": "no secrets"})}
+            ]
+        },
+        "replies": [Turn([Message("done")])],
+    },
+    {
+        "name": "prompt_blocked_exit2",
+        "events": ["UserPromptSubmit", "Stop"],
+        "answers": {"UserPromptSubmit": [{"exit": 2, "stderr": "exit two reason"}]},
+        "replies": [Turn([Message("done")])],
+    },
+    {
+        "name": "stop_blocked_once",
+        "events": ["Stop"],
+        "answers": {
+            "Stop": [
+                {"stdout": json.dumps({"decision": "block", "reason": "keep going please"})},
+                {"stdout": ""},
+            ]
+        },
+        "replies": [Turn([Message("first")]), Turn([Message("second")])],
+    },
+    {
+        "name": "stop_blocked_exit2",
+        "events": ["Stop"],
+        "answers": {"Stop": [{"exit": 2, "stderr": "exit two continue"}, {}]},
+        "replies": [Turn([Message("first")]), Turn([Message("second")])],
+    },
+    {
+        "name": "config_toml_source",
+        "events": EVENTS,
+        "toml": True,
+        "replies": [Turn([Message("ok")])],
+    },
+]
+
+
+def texts(request: Any) -> list[Any]:
+    """The request's input items after the instructions: messages as [role, text] (the long
+    fixed ones, permissions / skills / environment, cut to their first line), others by type."""
+    out: list[Any] = []
+    for item in request.input():
+        if item.get("type") != "message":
+            out.append(item.get("type"))
+            continue
+        for part in item.get("content") or []:
+            text = part.get("text", "")
+            if len(text) > 200:
+                text = text.splitlines()[0][:80] + " ..."
+            out.append([item.get("role"), text])
+    return out
+
+
+def run_case(binary: Path, case: dict[str, Any]) -> dict[str, Any]:
+    with scratch() as s:
+        hooks = hooks_for(s.root, case["events"])
+        if case.get("toml"):
+            with open(s.home / "config.toml", "a") as f:
+                f.write("\n" + toml_hooks(hooks))
+        else:
+            (s.home / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+        (s.root / "answers.json").write_text(json.dumps(case.get("answers", {})))
+        for reply in case["replies"]:
+            s.mock.enqueue(reply)
+        argv = [str(binary), "exec", "--dangerously-bypass-hook-trust", "--skip-git-repo-check"]
+        done = run_codex([*argv, "hello hooks"], s.env({"MOCK_KEY": "k"}), s.repo, timeout=120)
+        log_path = s.root / "log.jsonl"
+        log = (
+            [json.loads(line) for line in log_path.read_text().splitlines()]
+            if log_path.exists()
+            else []
+        )
+        facts = {
+            "name": case["name"],
+            "events": case["events"],
+            "answers": case.get("answers", {}),
+            "exit": done.returncode,
+            "stderr_tail": done.stderr.strip().splitlines()[-3:],
+            "stdout": done.stdout.strip(),
+            "fired": [entry["event"] for entry in log],
+            "documents": [entry["doc"] for entry in log],
+            "requests": [texts(r) for r in s.mock.requests],
+        }
+        return scrub(facts, names={str(s.root): "{tmp}", sys.executable: "{python}"})
+
+
+def produce(binary: Path) -> dict[str, Any]:
+    return {
+        "captured_with": "codex-cli 0.169.0 exec --dangerously-bypass-hook-trust",
+        "cases": [run_case(binary, case) for case in CASES],
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(capture_main(FIXTURE, produce))
