@@ -50,9 +50,11 @@ def _thread_id(rollout: Path) -> str:
 
 
 def _ask(pane: Pane, text: str, answer: str) -> str:
+    """Send `text` and wait for `answer` with the turn ended: the answer shows before the turn's
+    end is handled, and a thread command typed in between is refused as "in progress"."""
     pane.type(text)
     pane.keys("Enter")
-    return pane.wait_for(lambda s: answer in s and COMPOSER in s)
+    return pane.wait_for(lambda s: answer in s and COMPOSER in s and "esc to interrupt" not in s)
 
 
 def _run(pane: Pane, line: str, expect: str) -> str:
@@ -182,19 +184,21 @@ def test_archive_delete_and_clear(
     pane.type("/archive")
     pane.keys("Enter")
     pane.wait_text("Archive this session now")
+    first_id = _thread_id(first)  # (read before "2": the archive moves the file)
     pane.keys("2")
-    screen = pane.wait_text(f"• Archived session {_thread_id(first)}")
+    screen = pane.wait_text(f"• Archived session {first_id}")
     assert "to archive" not in screen  # a new thread
     assert not first.exists()
     assert (home / "archived_sessions" / first.name).is_file()
 
     _ask(pane, "to delete", "delete me")
     [second] = _rollouts(home)
+    second_id = _thread_id(second)  # (read before "2": the delete removes the file)
     pane.type("/delete")
     pane.keys("Enter")
     pane.wait_text("Delete this session?")
     pane.keys("2")
-    pane.wait_text(f"• Deleted session {_thread_id(second)}")
+    pane.wait_text(f"• Deleted session {second_id}")
     assert not second.exists() and _rollouts(home) == []
 
     _ask(pane, "before clear", "cleared")
