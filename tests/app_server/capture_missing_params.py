@@ -1,6 +1,7 @@
 """What 0.169's app-server answers to requests without `params` (facts for
 test_missing_params.py): `python -m tests.app_server.capture_missing_params` (needs the anchor,
-tests/support/official.py) rewrites tests/fixtures/missing_params_official.json.
+tests/support/official.py) rewrites tests/fixtures/missing_params_official.json (`--out PATH`
+writes elsewhere, to diff a re-capture).
 
 One scenario, run the same way against either binary (`missing_params_facts(argv)`), in a
 scratch CODEX_HOME against the loopback mock model server:
@@ -16,15 +17,11 @@ scratch CODEX_HOME against the loopback mock model server:
 from __future__ import annotations
 
 import json
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
-from tests.support.official import official_binary
+from tests.app_server.rpc_client import RpcClient
+from tests.support.official_drive import app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "missing_params_official.json"
 
@@ -55,42 +52,23 @@ def _methods() -> list[str]:
 
 def missing_params_facts(argv: list[str], methods: list[str] | None = None) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            facts["before_initialize"] = {
-                m: _answer(client, {"method": m}) for m in BEFORE_INITIALIZE
-            }
-            facts["initialize_without_params"] = _answer(client, {"method": "initialize"})
-            client.initialize()
-            facts["without_params"] = {
-                m: _answer(client, {"method": m}) for m in methods or _methods()
-            }
-            facts["null_params"] = {
-                m: _answer(client, {"method": m, "params": None}) for m in NULL_PARAMS
-            }
-            facts["unit_params"] = {
-                m: {json.dumps(p): _answer(client, {"method": m, "params": p}) for p in ODD_PARAMS}
-                for m in UNIT_METHODS
-            }
-        finally:
-            facts["exit_code"] = client.close()
+    with scratch() as s, s.serve(argv, name=None) as client:
+        facts["before_initialize"] = {m: _answer(client, {"method": m}) for m in BEFORE_INITIALIZE}
+        facts["initialize_without_params"] = _answer(client, {"method": "initialize"})
+        client.initialize()
+        facts["without_params"] = {m: _answer(client, {"method": m}) for m in methods or _methods()}
+        facts["null_params"] = {
+            m: _answer(client, {"method": m, "params": None}) for m in NULL_PARAMS
+        }
+        facts["unit_params"] = {
+            m: {json.dumps(p): _answer(client, {"method": m, "params": p}) for p in ODD_PARAMS}
+            for m in UNIT_METHODS
+        }
+    facts["exit_code"] = client.proc.returncode
     return facts
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = missing_params_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(
+        capture_main(FIXTURE, lambda binary: missing_params_facts(app_server_argv(binary)))
+    )

@@ -1,6 +1,7 @@
 """What 0.169's thread/resume says about paging (facts for test_resume_page.py):
 `python -m tests.app_server.capture_resume_page` (needs the anchor, tests/support/official.py)
-rewrites tests/fixtures/resume_page_official.json.
+rewrites tests/fixtures/resume_page_official.json (`--out PATH` writes elsewhere, to diff a
+re-capture).
 
 One scenario, run the same way against either binary (`resume_page_facts(argv)`), in a scratch
 CODEX_HOME against the loopback mock model server: a thread with three turns (t0, t1, t2) and a
@@ -15,16 +16,13 @@ both ways, thread/items/list newest first).
 from __future__ import annotations
 
 import json
-import sys
-import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
+from tests.app_server.rpc_client import RpcClient
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "resume_page_official.json"
 
@@ -161,35 +159,27 @@ def _text(item: dict[str, Any]) -> Any:
     return item.get("text")
 
 
-def _client(argv: list[str], home: Path, repo: Path, experimental: bool) -> RpcClient:
-    client = RpcClient(argv, scratch_env(home), repo)
-    client.initialize(capabilities={"experimentalApi": experimental})
-    return client
-
-
 def resume_page_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        client = _client(argv, home, repo, True)
-        try:
+    with scratch() as s:
+
+        def served(experimental: bool) -> AbstractContextManager[RpcClient]:
+            return s.serve(argv, capabilities={"experimentalApi": experimental})
+
+        with served(True) as client:
             thread_id = client.call("thread/start", {})["thread"]["id"]
             for text in ("t0", "t1", "t2"):
-                mock.enqueue(Turn([Message(f"answer {text}")]))
+                s.mock.enqueue(Turn([Message(f"answer {text}")]))
                 client.turn(thread_id, text)
             fork_id = client.call("thread/fork", {"threadId": thread_id})["thread"]["id"]
-            mock.enqueue(Turn([Message("answer f0")]))
+            s.mock.enqueue(Turn([Message("answer f0")]))
             client.turn(fork_id, "f0")
             reader = Reader(client, thread_id)
             reader.learn()
             facts["loaded"] = reader.resume({"initialTurnsPage": {"limit": 2}})
-        finally:
-            facts["exit_code"] = client.close()
+        facts["exit_code"] = client.proc.returncode
 
-        client = _client(argv, home, repo, True)
-        try:
+        with served(True) as client:
             reader = Reader(client, thread_id)
             reader.learn()
             for name, params in PAGE_VARIANTS.items():
@@ -199,31 +189,19 @@ def resume_page_facts(argv: list[str]) -> dict[str, Any]:
             fork = Reader(client, fork_id)
             fork.learn()
             facts["fork from disk, page {}"] = fork.resume({"initialTurnsPage": {}})
-        finally:
-            facts["exit_code_after_restart"] = client.close()
+        facts["exit_code_after_restart"] = client.proc.returncode
 
-        client = _client(argv, home, repo, False)
-        try:
+        with served(False) as client:
             reader = Reader(client, thread_id)
             reader.learn()
             for name in ("no page", "page {}", "page null", "excludeTurns and page"):
                 facts[f"not experimental, {name}"] = reader.resume(PAGE_VARIANTS[name])
             facts["not experimental, bad page"] = reader.resume({"initialTurnsPage": 5})
-        finally:
-            facts["exit_code_not_experimental"] = client.close()
+        facts["exit_code_not_experimental"] = client.proc.returncode
     return facts
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = resume_page_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(
+        capture_main(FIXTURE, lambda binary: resume_page_facts(app_server_argv(binary)))
+    )

@@ -1,6 +1,7 @@
 """Where 0.169's app-server reports a thread's `collaborationMode` (facts for
 test_start_fork_mode.py): `python -m tests.app_server.capture_start_fork_mode` (needs the
-anchor, tests/support/official.py) rewrites tests/fixtures/start_fork_mode_official.json.
+anchor, tests/support/official.py) rewrites tests/fixtures/start_fork_mode_official.json
+(`--out PATH` writes elsewhere, to diff a re-capture).
 
 One scenario, run the same way against either binary (`start_fork_mode_facts(argv)`), for a
 client with and without `experimentalApi`, in a scratch CODEX_HOME against the loopback mock
@@ -14,17 +15,13 @@ mode its rollout's turn_context records.
 
 from __future__ import annotations
 
-import json
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
+from tests.app_server.rpc_client import RpcClient
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
+from tests.support.official_drive import app_server_argv, capture_main, rollout_records, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "start_fork_mode_official.json"
 PLAN = {"mode": "plan", "settings": {"model": "gpt-5.5"}}
@@ -56,38 +53,27 @@ def _announcements(requests: list[Any]) -> list[Any]:
 
 
 def _last_turn_context_mode(path: str) -> Any:
-    mode = None
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            entry = json.loads(line)
-            if entry.get("type") == "turn_context":
-                mode = (entry["payload"].get("collaboration_mode") or {}).get("mode")
-    return mode
+    modes = [
+        (r["payload"].get("collaboration_mode") or {}).get("mode")
+        for r in rollout_records(path)
+        if r.get("type") == "turn_context"
+    ]
+    return modes[-1] if modes else None
 
 
-def _turn(client: RpcClient, mock: MockModelServer, thread_id: str, mode: Any = None) -> None:
+def _turn(client: RpcClient, mock: MockModelServer, thread_id: str, **more: Any) -> None:
     mock.enqueue(Turn([Message("done")]))
-    params: dict[str, Any] = {"threadId": thread_id, "input": [{"type": "text", "text": "go"}]}
-    if mode is not None:
-        params["collaborationMode"] = mode
-    request_id = client.start("turn/start", params)
-    client.until(
-        lambda m: m.get("method") == "turn/completed" and m["params"]["threadId"] == thread_id
-    )
-    assert any(m.get("id") == request_id and "result" in m for m in client.seen)
+    reply, _ = client.turn(thread_id, "go", **more)
+    assert "result" in reply, reply
 
 
 def start_fork_mode_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        home = write_mock_config(Path(tmp) / "home", mock.base_url)
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
+    with scratch() as s:
+        mock = s.mock
         for experimental in (False, True):
             tag = "experimental" if experimental else "not experimental"
-            client = RpcClient(argv, scratch_env(home), repo)
-            try:
-                client.initialize(capabilities={"experimentalApi": experimental})
+            with s.serve(argv, capabilities={"experimentalApi": experimental}) as client:
                 started = client.call("thread/start", {})
                 thread_id = started["thread"]["id"]
                 facts[f"{tag}: thread/start"] = _mode(started)
@@ -97,7 +83,7 @@ def start_fork_mode_facts(argv: list[str]) -> dict[str, Any]:
                 resumed = client.call("thread/resume", {"threadId": thread_id})
                 facts[f"{tag}: thread/resume"] = _mode(resumed)
                 if experimental:
-                    _turn(client, mock, thread_id, PLAN)
+                    _turn(client, mock, thread_id, collaborationMode=PLAN)
                     resumed = client.call("thread/resume", {"threadId": thread_id})
                     facts[f"{tag}: thread/resume after a Plan turn"] = _mode(resumed)
                     forked = client.call("thread/fork", {"threadId": thread_id})
@@ -111,21 +97,11 @@ def start_fork_mode_facts(argv: list[str]) -> dict[str, Any]:
                         "mode announcements": _announcements(mock.requests[before:]),
                         "turn_context mode": _last_turn_context_mode(resumed["thread"]["path"]),
                     }
-            finally:
-                facts[f"{tag}: exit code"] = client.close()
+            facts[f"{tag}: exit code"] = client.proc.returncode
     return facts
 
 
-def main() -> int:
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
-    facts = start_fork_mode_facts([str(binary), "app-server"])
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(
+        capture_main(FIXTURE, lambda binary: start_fork_mode_facts(app_server_argv(binary)))
+    )

@@ -118,11 +118,11 @@ class RpcClient:
         self.send({"method": "initialized"})
         return result
 
-    def turn(self, thread_id: str, text: str) -> tuple[Message, list[Message]]:
-        """Run one turn: (turn/start result, every message up to turn/completed)."""
-        request_id = self.start(
-            "turn/start", {"threadId": thread_id, "input": [{"type": "text", "text": text}]}
-        )
+    def turn(self, thread_id: str, text: str, **more: Any) -> tuple[Message, list[Message]]:
+        """Run one turn: (turn/start result, every message up to turn/completed). `more`: other
+        turn/start params (a collaborationMode, ...)."""
+        params = {"threadId": thread_id, "input": [{"type": "text", "text": text}], **more}
+        request_id = self.start("turn/start", params)
         messages = self.until(
             lambda m: m.get("method") == "turn/completed" and m["params"]["threadId"] == thread_id
         )

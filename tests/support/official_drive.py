@@ -95,6 +95,11 @@ class Scratch:
         """The child's environment: CODEX_HOME=home, a scratch HOME, no inherited CODEX_*."""
         return scratch_env(self.home, extra)
 
+    def configure(self, extra: str) -> None:
+        """Rewrite config.toml: the mock config plus `extra` TOML, for settings that name a
+        path only known once the tree exists (the repo, CODEX_HOME itself)."""
+        write_mock_config(self.home, self.mock.base_url, extra)
+
     def serve(self, argv: list[str], **init: Any) -> AbstractContextManager[RpcClient]:
         """`served` on this tree: the app-server `argv` with CODEX_HOME=home, cwd=repo."""
         return served(argv, self.env(), self.repo, **init)
@@ -293,7 +298,7 @@ def tui_session(argv: list[str], reply: Turn) -> Iterator[TuiRun]:
     from tests.tui.tmux import Pane
 
     with scratch(reply=reply, git=True) as s:
-        write_mock_config(s.home, s.mock.base_url, tui_config(s.repo))
+        s.configure(tui_config(s.repo))
         fake = s.root / "fakehome"
         fake.mkdir()
         (fake / ".bashrc").touch()

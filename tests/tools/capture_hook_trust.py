@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tests.support.mock_config import write_mock_config
 from tests.support.official_drive import app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "hook_trust_official.json"
@@ -128,8 +127,7 @@ FIELDS = ("key", "eventName", "matcher", "timeoutSec", "enabled", "trustStatus",
 def listing(argv: list[str], case: dict[str, Any]) -> dict[str, Any]:
     """`hooks/list` for `case` from the app-server `argv`, scratch paths written `{home}`."""
     with scratch() as s:
-        extra = case.get("toml", "") + state_toml(case.get("state", {}), s.home)
-        write_mock_config(s.home, s.mock.base_url, extra)
+        s.configure(case.get("toml", "") + state_toml(case.get("state", {}), s.home))
         (s.home / "hooks.json").write_bytes(orjson.dumps({"hooks": case["hooks"]}))
         with s.serve(argv) as client:
             [entry] = client.call("hooks/list", {"cwds": [str(s.repo)]})["data"]
