@@ -37,6 +37,8 @@ ALLOWED: dict[str, str] = {
     "/root/suid.txt": "part of a command line classified as unsafe, never run",
     "/root": "0.169's agent_name of a thread's root agent in x-codex-turn-metadata (a position in "
     "its agent tree, not a file path), sent as a header value and captured in a fixture",
+    "/home/me/.codex/hooks.json:pre_tool_use:0:0": "README: what a hook trust record is named "
+    "([hooks.state] key), an example, never opened",
 }
 
 
