@@ -30,7 +30,15 @@ TO_DEFAULT = "• Model changed to gpt-5.5 default for Default mode."
 
 
 def _mode_messages(mock: MockModelServer, index: int) -> list[str]:
-    return [t for t in mock.requests[index].message_texts("developer") if t.startswith(OPEN_TAG)]
+    """The mode parts of the request's developer messages (a first turn in Plan mode adds its
+    part to the opening developer message, after the permissions part)."""
+    return [
+        part.get("text", "")
+        for item in mock.requests[index].input()
+        if item.get("role") == "developer"
+        for part in item.get("content") or ()
+        if part.get("text", "").startswith(OPEN_TAG)
+    ]
 
 
 def test_shift_tab_and_plan_command_as_0169(
