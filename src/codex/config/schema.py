@@ -363,6 +363,7 @@ class Tui(Table):
     animations: bool = True
     terminal_title: list[str] | None = None  # the TUI's /title items (None: its default)
     status_line: list[str] | None = None  # the TUI's /statusline items (None: its own line)
+    vim_mode_default: bool = False  # new composers start in Vim mode (0.169's /config setting)
 
 
 _OTLP_PROTOCOLS = ("binary", "json")  # OTLP/HTTP's two encodings; 0.169 refuses anything else

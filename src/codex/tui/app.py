@@ -122,6 +122,8 @@ class CodexApp(App[int]):
         self.after_config()
 
     def after_config(self) -> None:
+        tui = getattr(self.options.config, "tui", None)  # ([tui] vim_mode_default: codex.tui.vim)
+        self.query_one(Composer).start_vim_default(bool(getattr(tui, "vim_mode_default", False)))
         if self.options.signin_prompt:
             self._ask_signin()  # before the trust prompt, as 0.169 orders them
         elif self.options.trust_prompt:

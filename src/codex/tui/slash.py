@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fast", "1.5x speed, increased usage"),
     ("permissions", "choose what Codex is allowed to do"),
     ("approvals", "choose what Codex is allowed to do (same as /permissions)"),
+    ("vim", "toggle Vim mode for the composer"),  # (0.169: after /permissions and /keymap)
     ("skills", "use skills to improve how Codex performs specific tasks"),
     ("review", "review my current changes and find issues"),
     ("rename", "rename the current thread"),
@@ -126,6 +127,13 @@ async def _cmd_permissions(app: CodexApp, rest: str) -> None:
 
 
 _cmd_approvals = _cmd_permissions
+
+
+async def _cmd_vim(app: CodexApp, rest: str) -> None:
+    """Vim mode on or off for the composer (codex.tui.vim); as 0.169 it writes no config."""
+    from codex.tui.widgets import Composer
+
+    app.mapper.notice("• " + app.query_one(Composer).toggle_vim(), "")
 
 
 async def _cmd_skills(app: CodexApp, rest: str) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Static, TextArea
 
 from codex.tui.cells import render_changes
 from codex.tui.mapper import Status, command_text
+from codex.tui.vim import VimState
 
 PLACEHOLDER = "Ask Codex to do anything"
 MENTION_HIGHLIGHT = "codex.skill_mention"  # the composer's highlight name for a picked `$name`
@@ -134,6 +135,7 @@ class Composer(TextArea):
         self.pastes: dict[str, str] = {}
         self._overlay: ShortcutsOverlay | None = None  # the `?` overlay, while open
         self.picks: dict[str, str] = {}  # `$name` inserted from the popup -> SKILL.md path
+        self.vim = VimState()  # `/vim` (codex.tui.vim): asked first about every key when on
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -156,6 +158,8 @@ class Composer(TextArea):
             event.prevent_default()
             event.stop()
             return
+        if self.vim.enabled and self._vim_key(event):
+            return
         if self._shortcuts_key(key):
             event.prevent_default()
             event.stop()
@@ -176,6 +180,9 @@ class Composer(TextArea):
                 self.picks.clear()
                 self.load_text("")
                 self.post_message(self.Submitted(sent, picks))
+                if self.vim.enabled:
+                    self.vim.start_insert()  # (0.169: the next message starts in Insert)
+                    self.vim_shown()
             return
         if key in ("shift+enter", "ctrl+j"):
             event.prevent_default()
@@ -199,6 +206,36 @@ class Composer(TextArea):
             event.stop()
             return
         await super()._on_key(event)
+
+    def _vim_key(self, event: events.Key) -> bool:
+        """Vim mode's turn at a key (codex.tui.vim); True when it took the key."""
+        mode = self.vim.mode
+        if not self.vim.key(self, event.key, event.character):
+            return False
+        event.prevent_default()
+        event.stop()
+        if self.vim.mode != mode:
+            self.vim_shown()
+        return True
+
+    def toggle_vim(self) -> str:
+        """`/vim`: vim mode on (Normal) or off for this composer; the notice to show."""
+        notice = self.vim.toggle()
+        self.vim_shown()
+        return notice
+
+    def start_vim_default(self, enabled: bool) -> None:
+        """`[tui] vim_mode_default`: the composer starts in vim's Insert mode (as 0.169)."""
+        if enabled and not self.vim.enabled:
+            self.vim.enabled = True
+            self.vim.start_insert()
+            self.vim_shown()
+
+    def vim_shown(self) -> None:
+        """The footer says the vim mode (`Vim: Normal` / `Vim: Insert`, nothing when off)."""
+        for line in self.screen.query(StatusLine):
+            line.vim_label = self.vim.label
+            line.repaint()
 
     def _shortcuts_key(self, key: str) -> bool:
         """`?` on an empty composer toggles the shortcuts overlay (as 0.169; typed after text
@@ -379,9 +416,10 @@ class Composer(TextArea):
 
 class StatusLine(Static):
     DEFAULT_CSS = "StatusLine { height: 2; padding: 0 2; color: $text-muted; }"
-    _shown: tuple[str, str] | None = None
+    _shown: tuple[str, str, str] | None = None
     _status: Status | None = None
     overlay_open = False  # the shortcuts overlay is open: the footer says how to close it
+    vim_label: str | None = None  # `Vim: Normal` / `Vim: Insert` on the footer's right (/vim)
 
     def repaint(self) -> None:
         if self._status is not None:
@@ -410,16 +448,20 @@ class StatusLine(Static):
         footer = hint or ("Working · esc to interrupt" if status.running else "? for shortcuts")
         if status.mode == "plan" and not hint:
             footer += "   Plan mode (shift+tab to cycle)"  # codex.tui.modes
-        shown = (" · ".join(parts), footer)
+        right = self.vim_label or ""
+        shown = (" · ".join(parts), footer, right)
         if shown == self._shown:
             return  # an update re-lays out the screen: only when the line changed
         self._shown = shown
-        self.update(
-            Group(
-                Text(shown[0], no_wrap=True, overflow="ellipsis"),
-                Text(footer, no_wrap=True, overflow="ellipsis"),
-            )
-        )
+        bottom: Any = Text(footer, no_wrap=True, overflow="ellipsis")
+        if right:  # 0.169 puts the vim mode at the footer's right end
+            from rich.table import Table
+
+            bottom = Table.grid(expand=True)
+            bottom.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            bottom.add_column(justify="right", no_wrap=True)
+            bottom.add_row(Text(footer, no_wrap=True, overflow="ellipsis"), Text(right))
+        self.update(Group(Text(shown[0], no_wrap=True, overflow="ellipsis"), bottom))
 
 
 # (key, label, decision) per choice; a decision "feedback" means abort and let the user type.
