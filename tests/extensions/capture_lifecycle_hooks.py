@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.model_stream import FunctionCall, Message, Turn
-from tests.support.official_drive import capture_main, run_codex, scratch, scrub
+from tests.support.official_drive import (
+    app_server_argv,
+    capture_main,
+    run_codex,
+    scratch,
+    scrub,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "lifecycle_hooks_official.json"
 
@@ -179,7 +185,7 @@ def texts(request: Any) -> list[Any]:
 
 
 def run_case(binary: Path, case: dict[str, Any]) -> dict[str, Any]:
-    with scratch() as s:
+    with scratch(case.get("extra", "")) as s:
         hooks = hooks_for(s.root, case["events"])
         if case.get("toml"):
             with open(s.home / "config.toml", "a") as f:
@@ -208,13 +214,47 @@ def run_case(binary: Path, case: dict[str, Any]) -> dict[str, Any]:
             "documents": [entry["doc"] for entry in log],
             "requests": [texts(r) for r in s.mock.requests],
         }
-        return scrub(facts, names={str(s.root): "{tmp}", sys.executable: "{python}"})
+        return scrub(facts, names={str(s.root): "{tmp}", sys.executable: "{python}"}, stamps=True)
+
+
+LISTED_TOML = """
+[[hooks.Stop]]
+[[hooks.Stop.hooks]]
+type = "command"
+command = "echo stop"
+
+[[hooks.SessionStart]]
+matcher = "startup"
+[[hooks.SessionStart.hooks]]
+type = "command"
+command = "echo ss"
+timeout = 5
+"""
+LISTED_JSON = {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "echo j"}]}]}}
+LISTED_KEYS = ("key", "eventName", "command", "matcher", "timeoutSec", "sourcePath", "source")
+
+
+def listing(binary: Path) -> dict[str, Any]:
+    """app-server `hooks/list` with hooks in both hooks.json and config.toml `[hooks]`: the
+    keys, sources and display order 0.169 gives config.toml hooks, and its warning."""
+    with scratch(LISTED_TOML) as s:
+        (s.home / "hooks.json").write_text(json.dumps(LISTED_JSON))
+        with s.serve(app_server_argv(binary)) as client:
+            entry = client.call("hooks/list", {"cwds": [str(s.repo)]})["data"][0]
+        hooks = [
+            {k: h[k] for k in (*LISTED_KEYS, "displayOrder", "currentHash", "trustStatus")}
+            for h in entry["hooks"]
+        ]
+        facts = {"toml": LISTED_TOML, "hooks_json": LISTED_JSON, "hooks": hooks}
+        facts["warnings"] = entry["warnings"]
+        return scrub(facts, names={str(s.root): "{tmp}"})
 
 
 def produce(binary: Path) -> dict[str, Any]:
     return {
         "captured_with": "codex-cli 0.169.0 exec --dangerously-bypass-hook-trust",
         "cases": [run_case(binary, case) for case in CASES],
+        "listing_both_sources": listing(binary),
     }
 
 

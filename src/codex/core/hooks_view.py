@@ -1,11 +1,13 @@
 """The configured hooks as a list to review (the TUI's /hooks, the app-server's `hooks/list`):
 `tool_hook_command` from config.toml (run before and after every tool call, codex.tools.hooks)
-and every command hook of `$CODEX_HOME/hooks.json`, each with its trust key, current hash, trust
-status and enabled state (codex.tools.hook_trust), and the edits that trust a hook or switch it
-off, written to `[hooks.state]` of the config file as 0.169 writes them.
+and every command hook of `$CODEX_HOME/hooks.json` and of config.toml's `[hooks]` tables (0.169's
+two user-level sources, listed in that order, keys `<file>:<event>:<group>:<index>`), each with
+its trust key, current hash, trust status and enabled state (codex.tools.hook_trust), and the
+edits that trust a hook or switch it off, written to `[hooks.state]` of the config file as 0.169
+writes them.
 
-The hooks.json hooks of PreToolUse and PostToolUse are read with the parser the session uses
-(codex.tools.claude_hooks), so a malformed one is the same CodexError here; the other events'
+The hooks of the events codex-py runs (codex.tools.claude_hooks.RUN_EVENTS) are read with the
+parser the session uses, so a malformed one is the same CodexError here; the other events'
 hooks (which codex-py does not run) are listed leniently, as 0.169 lists them. The trust records
 are read from the config file each time, so a list taken after an edit shows the edit.
 """
@@ -17,11 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# The lifecycle events codex-py runs hooks for, with 0.169's descriptions of them.
+# The lifecycle events codex-py runs hooks for, in 0.169's order, with its descriptions.
 EVENTS: tuple[tuple[str, str], ...] = (
     ("PreToolUse", "Before a tool executes"),
     ("PostToolUse", "After a tool executes"),
+    ("SessionStart", "When a new session starts"),
+    ("SessionEnd", "Right before a session ends"),
+    ("UserPromptSubmit", "When the user submits a prompt"),
+    ("Stop", "Right before Codex ends its turn"),
 )
+# The tool events: the ones `tool_hook_command` is listed under.
+_SEED_EVENTS = ("PreToolUse", "PostToolUse")
 TOOL_HOOK_SOURCE = "tool_hook_command"
 
 
@@ -58,7 +66,8 @@ class HookEntry:
 
 
 def configured_hooks(config: Any, *, every_event: bool = False) -> list[HookEntry]:
-    """Every configured hook, per event in EVENTS order (every 0.169 event with `every_event`).
+    """Every configured hook of the events in EVENTS (every 0.169 event with `every_event`):
+    `tool_hook_command`'s, then per source (hooks.json, config.toml) per event in order.
     CodexError for a bad hooks.json."""
     return discover(config, every_event=every_event)[0]
 
@@ -69,15 +78,13 @@ def discover(config: Any, *, every_event: bool = False) -> tuple[list[HookEntry]
 
     states = read_states(config.config_file)
     order = list(EVENT_LABELS) if every_event else [event for event, _ in EVENTS]
-    found: dict[str, list[HookEntry]] = {event: [] for event in order}
     warnings: list[str] = []
-    for entry in _seed_entries(config, states):
-        found[entry.event].append(entry)
+    seeds = _seed_entries(config, states)
+    hooks = sorted(seeds, key=lambda entry: order.index(entry.event))
     home = getattr(config, "codex_home", None)
-    if home is not None:
-        for entry in _file_entries(Path(home), states, set(order), warnings):
-            found[entry.event].append(entry)
-    return [entry for event in order for entry in found[event]], warnings
+    if home is not None:  # per source (hooks.json, then config.toml), per event: 0.169's order
+        hooks += _file_entries(Path(home), states, set(order), warnings, config)
+    return hooks, warnings
 
 
 def _seed_entries(config: Any, states: dict[str, Any]) -> list[HookEntry]:
@@ -106,16 +113,48 @@ def _seed_entries(config: Any, states: dict[str, Any]) -> list[HookEntry]:
             is_enabled(state),
             source_path=str(config.config_file),
         )
-        for event, _ in EVENTS
+        for event in _SEED_EVENTS
     ]
 
 
 def _file_entries(
-    home: Path, states: dict[str, Any], events: set[str], warnings: list[str]
+    home: Path, states: dict[str, Any], events: set[str], warnings: list[str], config: Any
 ) -> Iterable[HookEntry]:
+    """The hooks of hooks.json, then those of config.toml's `[hooks]` tables (0.169 lists
+    both, in that order, and warns when both define hooks)."""
     import orjson
 
     from codex.tools.claude_hooks import HOOKS_FILE, ClaudeHooks
+    from codex.tools.hook_trust import EVENT_LABELS
+    from codex.tools.hooks import toml_hook_tables
+
+    path = home / HOOKS_FILE
+    tables = toml_hook_tables(config)
+    config_file = getattr(config, "config_file", None)
+    # The session's parser: its errors are ours.
+    loaded = ClaudeHooks.load(home, toml_hooks=tables, config_file=config_file)
+    runtime = {h.key: h for h in loaded.hooks} if loaded is not None else {}
+    data: dict[str, Any] = {}
+    if path.is_file():
+        data = orjson.loads(path.read_bytes()).get("hooks") or {}
+        yield from _source_entries(path, data, states, events, warnings, runtime)
+    if tables and config_file is not None:
+        if any(data.get(event) for event in EVENT_LABELS):
+            warnings.append(
+                f"loading hooks from both {path} and {config_file}; "
+                "prefer a single representation for this layer"
+            )
+        yield from _source_entries(Path(config_file), tables, states, events, warnings, runtime)
+
+
+def _source_entries(
+    path: Path,
+    data: dict[str, Any],
+    states: dict[str, Any],
+    events: set[str],
+    warnings: list[str],
+    runtime: dict[str, Any],
+) -> Iterable[HookEntry]:
     from codex.tools.hook_trust import (
         EVENT_LABELS,
         command_hook_hash,
@@ -125,12 +164,6 @@ def _file_entries(
         trust_status,
     )
 
-    path = home / HOOKS_FILE
-    loaded = ClaudeHooks.load(home)  # the session's parser: its errors are ours
-    runtime = {h.key: h for h in loaded.hooks} if loaded is not None else {}
-    if not path.is_file():
-        return
-    data = orjson.loads(path.read_bytes()).get("hooks") or {}
     for event in EVENT_LABELS:
         groups = data.get(event) if event in events else None
         if not isinstance(groups, list):

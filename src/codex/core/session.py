@@ -522,6 +522,10 @@ class Session:
         await self._abort(TurnAbortReason.INTERRUPTED)
         await self.unified_exec.terminate_all()
         with contextlib.suppress(Exception):
+            from codex.core.hook_events import session_end
+
+            await session_end(self.state)  # SessionEnd hooks, before anything closes
+        with contextlib.suppress(Exception):
             await self.state.close_tool_providers()
         if self.recorder is not None:
             with contextlib.suppress(Exception):

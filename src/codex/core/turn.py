@@ -34,6 +34,7 @@ from codex.client.events import (
 from codex.core import checkpoints, modes, turn_metadata
 from codex.core.compact import compact
 from codex.core.goals.hooks import request_began, tool_done, turn_began, turn_ended
+from codex.core.hook_events import before_prompt, lifecycle_of, stop_continuation
 from codex.core.service_tier import request_tier, tier_warning
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
@@ -149,6 +150,7 @@ class TurnRunner:
         self._client_metadata: dict[str, str] | None = None
         self._started_ms: int | None = None  # when the turn's first request was built
         self.trigger: str | None = None  # "goal": a turn the session started for its goal
+        self.stop_hook_active = False  # a Stop hook already continued this turn
 
     def emit(self, msg: Any) -> None:
         self.state.emit(self.sub_id, msg)
@@ -176,11 +178,21 @@ class TurnRunner:
             # a resume), so the history is summarized before the new input joins it.
             if sess.should_auto_compact():
                 await self._auto_compact("pre_turn")
-            sess.record_items(user_items)
+            hooks = lifecycle_of(sess)  # SessionStart / UserPromptSubmit / Stop hooks
+            blocked, after = False, list[ResponseItem]()
+            if hooks is not None:  # a goal turn has no prompt of the user's to submit
+                prompt = user_text if self.trigger is None else None
+                before, after, blocked = await before_prompt(
+                    hooks, self.sub_id, self.settings, prompt
+                )
+                sess.record_items(before)
+            if not blocked:  # a blocked prompt never joins the history: no request at all
+                sess.record_items(user_items)
+                sess.record_items(after)
             skills = sess.take_turn_skill_inputs()
-            if user_text or images or skills:
+            if not blocked and (user_text or images or skills):
                 self.emit(UserMessage(user_text, images=images or None, skills=skills or None))
-            while True:
+            while not blocked:
                 sess.record_items(sess.take_pending_input())
                 if self.tool_ctx.pending_input:
                     sess.record_items(self.tool_ctx.pending_input)
@@ -190,6 +202,8 @@ class TurnRunner:
                     self.emit(ErrorEvent(self.repeats.message()))
                     break
                 if not needs_follow_up and not sess.has_pending_input():
+                    if hooks is not None and await self._stop_hook_continues(hooks, last_message):
+                        continue  # a Stop hook gave the model more to do
                     break  # the final answer: no compaction after it (the next turn may)
                 # Mid-turn (0.169): the model has more to do and the request reached the limit;
                 # summarize (the items are recorded) before asking again.
@@ -211,6 +225,17 @@ class TurnRunner:
         turn_ended(sess, error_kind=error_kind)
         end_task(sess, self.sub_id, error=error, last_message=last_message)
         sess.notify_turn_complete(self.sub_id, self.settings, [user_text], last_message)
+
+    async def _stop_hook_continues(self, hooks: Any, last_message: str | None) -> bool:
+        """Run the Stop hooks; True when one blocked the end (its reason is now on record)."""
+        message = await stop_continuation(
+            hooks, self.sub_id, self.settings, last_message, active=self.stop_hook_active
+        )
+        if message is None:
+            return False
+        self.stop_hook_active = True
+        self.state.record_items([message])
+        return True
 
     async def run_compact(self) -> None:
         """The `compact` Op as its own task."""

@@ -1,5 +1,8 @@
-"""Claude-style hooks from `$CODEX_HOME/hooks.json` (codex-py extension): `PreToolUse` and
-`PostToolUse` entries with tool-name matchers, in Claude Code's file shape::
+"""Claude-style command hooks from `$CODEX_HOME/hooks.json` and from config.toml's `[hooks]`
+tables (the same shape, event-named keys, as 0.169 reads them): `PreToolUse` and `PostToolUse`
+entries with tool-name matchers run here; the lifecycle events (SessionStart, UserPromptSubmit,
+Stop, SessionEnd) are parsed here and run by codex.tools.lifecycle_hooks, with 0.169's timeouts
+(codex.tools.hook_trust.effective_timeout). The file shape::
 
     {"hooks": {"PreToolUse": [{"matcher": "exec_command|shell",
                                "hooks": [{"type": "command", "command": "~/check.sh",
@@ -10,8 +13,8 @@
 `apply_patch`, ...); missing, empty or `*` matches every tool. `command` runs with /bin/sh; it
 gets one JSON object on stdin (`session_id`, `transcript_path`, `cwd`, `hook_event_name`,
 `tool_name`, `tool_input`, `tool_use_id`, plus `tool_response` after the call). `timeout` is in
-seconds (default 60). As in Claude Code, a `PreToolUse` hook can veto the call: exit status 2
-(its stderr is the reason), or stdout JSON `{"decision": "block", "reason": ...}` or
+seconds (tool hooks: default 60). As in Claude Code, a `PreToolUse` hook can veto the call: exit
+status 2 (its stderr is the reason), or stdout JSON `{"decision": "block", "reason": ...}` or
 `{"hookSpecificOutput": {"permissionDecision": "deny", "permissionDecisionReason": ...}}`; the
 model then gets the reason as the call's error output. Anything else a hook does (other exit
 codes, crashes, hangs, exiting without reading its input) is logged and ignored; its stdin is a
@@ -29,7 +32,7 @@ import logging
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,13 @@ import orjson
 
 from codex.errors import CodexError
 from codex.sandbox.process_group import kill_group_if_running
-from codex.tools.hook_trust import TrustGate, command_hook_hash, hook_key
+from codex.tools.hook_trust import (
+    EVENT_LABELS,
+    TrustGate,
+    command_hook_hash,
+    effective_timeout,
+    hook_key,
+)
 from codex.tools.hooks import document_stdin
 from codex.tools.runtime.context import ToolCall
 
@@ -49,6 +58,13 @@ BLOCK_EXIT_CODE = 2
 _OUTPUT_LIMIT = 64 * 1024
 
 
+# The events codex-py runs hooks for: the tool events here, the lifecycle ones through
+# codex.tools.lifecycle_hooks.
+TOOL_EVENTS = ("PreToolUse", "PostToolUse")
+LIFECYCLE_EVENTS = ("SessionStart", "UserPromptSubmit", "Stop", "SessionEnd")
+RUN_EVENTS = (*TOOL_EVENTS, *LIFECYCLE_EVENTS)
+
+
 @dataclass(frozen=True, slots=True)
 class CommandHook:
     matcher: re.Pattern[str] | None
@@ -56,6 +72,9 @@ class CommandHook:
     timeout_s: float
     key: str = ""  # its `[hooks.state]` key (codex.tools.hook_trust)
     hash: str = ""  # its definition's trust hash
+    event: str = ""
+    source: str = ""  # the file defining it
+    order: int = 0  # its place among the file's hooks (0.169's display order, in run ids)
 
     def matches(self, tool_name: str) -> bool:
         return self.matcher is None or self.matcher.fullmatch(tool_name) is not None
@@ -80,14 +99,56 @@ def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
                 continue  # other hook types (prompts, ...) are Claude-only
             command = hook.get("command")
             if not isinstance(command, str) or not command.strip():
+                if event not in TOOL_EVENTS:
+                    continue  # skipped with a warning, as 0.169 does (codex.core.hooks_view)
                 raise CodexError(f"{path}: a hooks.{event} hook needs a `command` string")
-            timeout = hook.get("timeout", DEFAULT_TIMEOUT_S)
-            if not isinstance(timeout, int | float) or timeout <= 0:
-                timeout = DEFAULT_TIMEOUT_S
+            if event in TOOL_EVENTS:
+                timeout = hook.get("timeout", DEFAULT_TIMEOUT_S)
+                if not isinstance(timeout, int | float) or timeout <= 0:
+                    timeout = DEFAULT_TIMEOUT_S
+            else:  # the lifecycle events take 0.169's timeouts (600s; SessionEnd 1..3s)
+                timeout = effective_timeout(event, hook.get("timeout"))
             key = hook_key(path, event, group_index, index)
             digest = command_hook_hash(event, group.get("matcher"), hook)
-            out.append(CommandHook(matcher, command, float(timeout), key, digest))
+            hook_ = CommandHook(matcher, command, float(timeout), key, digest, event, str(path))
+            out.append(hook_)
     return out
+
+
+def parse_hooks(path: Path, hooks: Any, first: int = 0) -> dict[str, list[CommandHook]]:
+    """The command hooks codex-py runs from one source's event tables (`hooks` of hooks.json,
+    or config.toml's `[hooks]`), by event; display order counts them in 0.169's event order,
+    from `first` (the hooks of the sources listed before this one)."""
+    if not isinstance(hooks, dict):
+        raise CodexError(f"{path}: expected an object with a `hooks` object")
+    found = {event: _entries(path, hooks, event) for event in RUN_EVENTS}
+    order = first
+    out: dict[str, list[CommandHook]] = {}
+    for event in EVENT_LABELS:
+        if event in found:
+            out[event] = []
+            for hook in found[event]:
+                out[event].append(replace(hook, order=order))
+                order += 1
+        else:  # listed by 0.169 (so counted in its order), not run here
+            order += listed_count(hooks.get(event))
+    return out
+
+
+def listed_count(groups: Any) -> int:
+    """How many command hooks (with a command) an event's matcher groups hold."""
+    if not isinstance(groups, list):
+        return 0
+    return sum(
+        1
+        for group in groups
+        if isinstance(group, dict) and isinstance(group.get("hooks"), list)
+        for hook in group["hooks"]
+        if isinstance(hook, dict)
+        and hook.get("type", "command") == "command"
+        and isinstance(hook.get("command"), str)
+        and hook["command"].strip()
+    )
 
 
 def tool_input(call: ToolCall) -> Any:
@@ -101,7 +162,8 @@ def tool_input(call: ToolCall) -> Any:
 
 
 class ClaudeHooks:
-    """The PreToolUse / PostToolUse hooks of one hooks.json."""
+    """The command hooks of hooks.json (and config.toml's `[hooks]`): PreToolUse / PostToolUse
+    here, the lifecycle events in `events` (run by codex.tools.lifecycle_hooks)."""
 
     def __init__(
         self,
@@ -112,37 +174,64 @@ class ClaudeHooks:
         session_id: str = "",
         transcript_path: str | None = None,
         cwd: str = "",
+        events: dict[str, list[CommandHook]] | None = None,
     ) -> None:
         self.pre = list(pre)
         self.post = list(post)
+        self.events = {event: list(hooks) for event, hooks in (events or {}).items()}
         self.gate = gate  # None: every hook may run (the caller vetted them)
         self.base = {"session_id": session_id, "transcript_path": transcript_path, "cwd": cwd}
 
     @classmethod
-    def load(cls, codex_home: Path, **context: Any) -> ClaudeHooks | None:
-        """The hooks of `codex_home/hooks.json` (None: no file, or no tool hooks in it)."""
+    def load(
+        cls, codex_home: Path, *, toml_hooks: Any = None, config_file: Any = None, **context: Any
+    ) -> ClaudeHooks | None:
+        """The hooks of `codex_home/hooks.json`, then those of config.toml's `[hooks]` tables
+        (`toml_hooks`, defined in `config_file`) (None: no hooks in either)."""
+        sources: list[dict[str, list[CommandHook]]] = []
+        listed = 0  # hooks.json's hooks as 0.169 lists them
         path = Path(codex_home) / HOOKS_FILE
         try:
-            text = path.read_bytes()
+            text: bytes | None = path.read_bytes()
         except FileNotFoundError:
-            return None
+            text = None
         except OSError as exc:
             raise CodexError(f"{path}: {exc}") from None
-        try:
-            data = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            raise CodexError(f"{path}: not valid JSON: {exc}") from None
-        hooks = data.get("hooks") if isinstance(data, dict) else None
-        if not isinstance(hooks, dict):
-            raise CodexError(f"{path}: expected an object with a `hooks` object")
-        pre, post = _entries(path, hooks, "PreToolUse"), _entries(path, hooks, "PostToolUse")
-        if not pre and not post:
+        if text is not None:
+            try:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
+                raise CodexError(f"{path}: not valid JSON: {exc}") from None
+            table = data.get("hooks") if isinstance(data, dict) else None
+            sources.append(parse_hooks(path, table))
+            listed = sum(listed_count(table.get(event)) for event in EVENT_LABELS)
+        if isinstance(toml_hooks, dict) and config_file is not None:
+            tables = {k: v for k, v in toml_hooks.items() if k in EVENT_LABELS}
+            if tables:  # listed after hooks.json's (0.169's display order)
+                sources.append(parse_hooks(Path(config_file), tables, listed))
+        merged: dict[str, list[CommandHook]] = {event: [] for event in RUN_EVENTS}
+        for source in sources:
+            for event, hooks in source.items():
+                merged[event] += hooks
+        if not any(merged.values()):
             return None
-        return cls(pre, post, **context)
+        pre, post = merged.pop("PreToolUse"), merged.pop("PostToolUse")
+        return cls(pre, post, events=merged, **context)
 
     @property
     def hooks(self) -> list[CommandHook]:
-        return [*self.pre, *self.post]
+        return [*self.pre, *self.post, *(h for hooks in self.events.values() for h in hooks)]
+
+    def runnable(self, event: str, matcher_input: str | None = None) -> list[CommandHook]:
+        """The hooks of a lifecycle `event` that match `matcher_input` (None: every hook) and
+        are trusted and enabled right now."""
+        gate = self.gate
+        return [
+            h
+            for h in self.events.get(event, ())
+            if (matcher_input is None or h.matches(matcher_input))
+            and (gate is None or gate.allows(h.key, h.hash))
+        ]
 
     def _runnable(self, hooks: list[CommandHook], tool_name: str) -> list[CommandHook]:
         """The hooks matching `tool_name` that are trusted and enabled right now."""
@@ -266,3 +355,8 @@ async def _drain(stream: asyncio.StreamReader) -> bytes:
         if len(kept) < _OUTPUT_LIMIT:
             kept += chunk[: _OUTPUT_LIMIT - len(kept)]
     return bytes(kept)
+
+
+async def run_hook(hook: CommandHook, data: bytes) -> tuple[int | None, bytes, bytes]:
+    """One run of `hook` with `data` on stdin: (exit code or None, stdout, stderr)."""
+    return await _run(hook, data)

@@ -175,6 +175,20 @@ class ToolHooks:
         self.claude = claude
         self.gate = gate  # None: everything runs (a caller that vetted the hooks itself)
         self.seed_id = seed_id
+        self._lifecycle: Any = None
+
+    @property
+    def lifecycle(self) -> Any:
+        """The session's lifecycle hooks (codex.tools.lifecycle_hooks.LifecycleHooks), or None
+        when no lifecycle event has hooks."""
+        claude = self.claude
+        if claude is None or not any(claude.events.values()):
+            return None
+        if self._lifecycle is None:
+            from codex.tools.lifecycle_hooks import LifecycleHooks
+
+            self._lifecycle = LifecycleHooks(claude)
+        return self._lifecycle
 
     def _seed(self) -> ToolHook | None:
         if self.seed is None or self.gate is None or self.gate.allows(*self.seed_id):
@@ -255,6 +269,17 @@ def trust_bypassed(config: Any) -> bool:
     return callable(origin) and origin(BYPASS_HOOK_TRUST_KEY) == "flag"
 
 
+def toml_hook_tables(config: Any) -> dict[str, Any]:
+    """config.toml's `[hooks]` event tables (0.169's hooks in config.toml; `state` and the
+    other keys are not hooks)."""
+    from codex.tools.hook_trust import EVENT_LABELS
+
+    table = getattr(config, "hooks", None)
+    if not isinstance(table, dict):
+        return {}
+    return {key: value for key, value in table.items() if key in EVENT_LABELS}
+
+
 def hook_from_config(
     config: Any, *, warn: Callable[[str], None] | None = None, **context: Any
 ) -> ToolHooks | None:
@@ -269,10 +294,13 @@ def hook_from_config(
         seed = ToolHook(argv, seed_timeout_ms(config))
     claude = None
     home = getattr(config, "codex_home", None)
-    if home is not None and _may_exist(os.path.join(home, "hooks.json")):
-        from codex.tools.claude_hooks import ClaudeHooks  # lazy: only with a hooks.json
+    toml_hooks = toml_hook_tables(config)
+    if home is not None and (toml_hooks or _may_exist(os.path.join(home, "hooks.json"))):
+        from codex.tools.claude_hooks import ClaudeHooks  # lazy: only with hooks configured
 
-        claude = ClaudeHooks.load(home, **context)
+        claude = ClaudeHooks.load(
+            home, toml_hooks=toml_hooks, config_file=config.config_file, **context
+        )
     if seed is None and claude is None:
         return None
     from codex.tools.hook_trust import TrustGate, review_warning

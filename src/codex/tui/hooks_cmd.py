@@ -8,8 +8,9 @@ and `t` (trust every listed hook that waits). Enter opens an event's hooks: a ro
 source, command, mode, timeout and trust. There `t` trusts the highlighted hook, and space or
 Enter switches a trusted one on or off. Every change is written at once to `[hooks.state]` of
 the config file (codex.core.hooks_view, as 0.169 writes it) and the running session's hooks
-follow it from their next call. The events are the two codex-py runs hooks for (PreToolUse,
-PostToolUse); the hooks are `tool_hook_command` and `$CODEX_HOME/hooks.json`'s.
+follow it from their next call. The events are those codex-py runs hooks for (codex.core.
+hooks_view.EVENTS); the hooks are `tool_hook_command`, `$CODEX_HOME/hooks.json`'s and config.toml's
+`[hooks]` tables'.
 """
 
 from __future__ import annotations

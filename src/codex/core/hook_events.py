@@ -1,0 +1,61 @@
+"""Where a turn meets the lifecycle hooks (codex.tools.lifecycle_hooks): SessionStart and
+UserPromptSubmit before the prompt joins the history, Stop when the model is done, SessionEnd
+when the session shuts down. What goes into the history is decided here, as 0.169 does it
+(tests/fixtures/lifecycle_hooks_official.json): hook context as developer messages (SessionStart's
+before the prompt, UserPromptSubmit's after it), a Stop hook's reason as a `<hook_prompt>` user
+message that continues the turn. Nothing is imported or run for a session without such hooks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from codex.protocol.items import InputText, Message, ResponseItem, developer_message
+
+if TYPE_CHECKING:
+    from codex.core.session_state import SessionState, TurnSettings
+
+
+def lifecycle_of(state: SessionState) -> Any:
+    """The session's LifecycleHooks, or None (no lifecycle hooks configured)."""
+    hook = state.tooling.hook
+    return getattr(hook, "lifecycle", None) if hook is not None else None
+
+
+def _context(settings: TurnSettings) -> dict[str, str]:
+    from codex.tools.lifecycle_hooks import permission_mode
+
+    return {"model": settings.model, "mode": permission_mode(settings.approval_policy)}
+
+
+async def before_prompt(
+    hooks: Any, turn_id: str, settings: TurnSettings, prompt: str | None
+) -> tuple[list[ResponseItem], list[ResponseItem], bool]:
+    """SessionStart (first turn only) and, for a user's prompt, UserPromptSubmit: the items
+    that go before the prompt, those that go after it, and whether a hook blocked it."""
+    more = _context(settings)
+    started = await hooks.session_start(**more)
+    before: list[ResponseItem] = [developer_message(text) for text in started.contexts]
+    if prompt is None:
+        return before, [], False
+    submitted = await hooks.user_prompt_submit(turn_id, prompt, **more)
+    after: list[ResponseItem] = [developer_message(text) for text in submitted.contexts]
+    return before, after, submitted.blocked or submitted.stopped
+
+
+async def stop_continuation(
+    hooks: Any, turn_id: str, settings: TurnSettings, last_message: str | None, *, active: bool
+) -> Message | None:
+    """Stop: the user message that continues the turn when a hook blocked its end, else None."""
+    from codex.tools.lifecycle_hooks import hook_prompt
+
+    outcome = await hooks.stop(turn_id, last_message, active=active, **_context(settings))
+    if outcome.stopped or not outcome.blocked or not outcome.prompts:
+        return None
+    return Message("user", [InputText(hook_prompt(run, reason)) for run, reason in outcome.prompts])
+
+
+async def session_end(state: SessionState) -> None:
+    """SessionEnd, when the session shuts down (never raises: a hook cannot stop a shutdown)."""
+    hooks = lifecycle_of(state)
+    if hooks is not None:
+        await hooks.session_end("other")

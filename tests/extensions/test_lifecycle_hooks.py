@@ -1,0 +1,169 @@
+"""The lifecycle hooks 0.169 runs besides the tool ones (SessionStart, UserPromptSubmit, Stop,
+SessionEnd; codex.tools.lifecycle_hooks), from hooks.json and config.toml's `[hooks]`, replayed
+through real sessions against the mock model and compared with what 0.169's `codex exec` did in
+the same scenarios (tests/fixtures/lifecycle_hooks_official.json, capture_lifecycle_hooks.py):
+which hooks fire and in which order, their stdin documents, and what their output does to the
+requests the model gets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.core.harness import make_config, run_turn
+from tests.extensions.capture_lifecycle_hooks import CASES, FIXTURE, hooks_for, texts, toml_hooks
+from tests.support.official_drive import scrub
+
+from codex.core import Session
+from codex.core.hooks_view import configured_hooks, pending_count, trust_all
+
+FACTS = json.loads(FIXTURE.read_text())
+OFFICIAL = {case["name"]: case for case in FACTS["cases"]}
+SCENARIO = {case["name"]: case for case in CASES}
+# Fields whose values depend on the run (ids, paths) or on the tool (our tool names differ).
+VARYING = {"session_id", "turn_id", "transcript_path", "cwd"}
+
+
+def run(tmp_path: Path, server: Any, name: str, *, trust: bool = True) -> dict[str, Any]:
+    """Case `name` of the capture, in one session of ours (hooks trusted first, as a user does
+    in /hooks, unless not `trust`), closed at the end: what fired, with which documents, and
+    what each request carried, with `{tmp}` for tmp_path as in the fixture."""
+    case = SCENARIO[name]
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    hooks = hooks_for(tmp_path, case["events"])
+    extra = ""
+    if case.get("toml"):
+        extra = toml_hooks(hooks)
+    else:
+        (home / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+    (tmp_path / "answers.json").write_text(json.dumps(case.get("answers", {})))
+    server.enqueue(*case["replies"])
+    config = make_config(tmp_path, server, extra=extra)
+    if trust:
+        trust_all(config)
+
+    async def main() -> list[Any]:
+        async with Session(config) as session:
+            await session.next_event()
+            return await run_turn(session, "hello hooks")
+
+    events = asyncio.run(main())
+    log_path = tmp_path / "log.jsonl"
+    lines = log_path.read_text().splitlines() if log_path.exists() else []
+    log = [json.loads(line) for line in lines]
+    facts = {
+        "fired": [entry["event"] for entry in log],
+        "documents": [entry["doc"] for entry in log],
+        "requests": [texts(request) for request in server.requests],
+        "events": events,
+    }
+    return scrub(facts, names={str(tmp_path): "{tmp}"})
+
+
+def after_environment(request: list[Any]) -> list[Any]:
+    """A request's items after the environment context (what the turn added)."""
+    marks = [n for n, item in enumerate(request) if item == ["user", "<environment_context> ..."]]
+    return request[marks[0] + 1 :]
+
+
+def lifecycle_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("<varies>" if k in VARYING else v) for k, v in doc.items()}
+
+
+def test_events_fire_in_0169_order_with_its_documents(tmp_path, mock_model_server):
+    official = OFFICIAL["tool_turn"]
+    ours = run(tmp_path, mock_model_server, "tool_turn")
+    assert ours["fired"] == official["fired"]
+    for event, mine, theirs in zip(
+        ours["fired"], ours["documents"], official["documents"], strict=True
+    ):
+        if event in ("PreToolUse", "PostToolUse"):
+            continue  # codex-py's own tool documents (test_claude_hooks.py)
+        assert lifecycle_doc(mine) == lifecycle_doc(theirs), event
+        assert list(mine) == list(theirs), event  # the field order too
+    # One session: every document names it, and the turn's ones name the turn.
+    assert len({doc["session_id"] for doc in ours["documents"]}) == 1
+    turn_ids = {doc.get("turn_id") for doc in ours["documents"] if "turn_id" in doc}
+    assert len(turn_ids) == 1
+
+
+def test_a_plain_turn_fires_what_0169_fires(tmp_path, mock_model_server):
+    ours = run(tmp_path, mock_model_server, "plain_turn")
+    assert ours["fired"] == OFFICIAL["plain_turn"]["fired"]
+
+
+def test_session_start_and_prompt_context_reach_the_model(tmp_path, mock_model_server):
+    for name in ("context_json", "context_plain_stdout"):
+        case_dir = tmp_path / name
+        case_dir.mkdir()
+        ours = run(case_dir, mock_model_server, name)
+        official = OFFICIAL[name]
+        assert ours["fired"] == official["fired"]
+        # After the environment: SessionStart's context, the prompt, UserPromptSubmit's.
+        assert after_environment(ours["requests"][-1]) == after_environment(
+            official["requests"][-1]
+        )
+        mock_model_server.requests.clear()
+
+
+def test_a_blocked_prompt_never_reaches_the_model(tmp_path, mock_model_server):
+    for name in ("prompt_blocked_json", "prompt_blocked_exit2"):
+        case_dir = tmp_path / name
+        case_dir.mkdir()
+        ours = run(case_dir, mock_model_server, name)
+        assert OFFICIAL[name]["requests"] == []
+        assert ours["requests"] == []
+        assert ours["fired"] == OFFICIAL[name]["fired"] == ["UserPromptSubmit"]
+        assert ours["events"][-1].msg.TAG == "task_complete"
+
+
+def test_a_stop_hook_block_continues_the_turn_with_its_reason(tmp_path, mock_model_server):
+    for name in ("stop_blocked_once", "stop_blocked_exit2"):
+        case_dir = tmp_path / name
+        case_dir.mkdir()
+        ours = run(case_dir, mock_model_server, name)
+        official = OFFICIAL[name]
+        assert ours["fired"] == official["fired"] == ["Stop", "Stop"]
+        assert [d["stop_hook_active"] for d in ours["documents"]] == [False, True]
+        assert [d["last_assistant_message"] for d in ours["documents"]] == ["first", "second"]
+        # The second request: the first answer, then the reason as a <hook_prompt> user message
+        # naming the hook's run (stop:<display order>:<source file>).
+        assert after_environment(ours["requests"][1]) == after_environment(official["requests"][1])
+        mock_model_server.requests.clear()
+
+
+def test_config_toml_hooks_run_as_0169_runs_them(tmp_path, mock_model_server):
+    ours = run(tmp_path, mock_model_server, "config_toml_source")
+    assert ours["fired"] == OFFICIAL["config_toml_source"]["fired"]
+
+
+def test_untrusted_lifecycle_hooks_do_not_run(tmp_path, mock_model_server):
+    ours = run(tmp_path, mock_model_server, "plain_turn", trust=False)
+    assert ours["fired"] == []
+    warnings = [ev.msg.message for ev in ours["events"] if ev.msg.TAG == "warning"]
+    assert not warnings or "need review" in " ".join(warnings)
+
+
+def test_hooks_list_has_config_toml_hooks_as_0169(tmp_path, mock_model_server):
+    """hooks/list (and /hooks) list config.toml's `[hooks]` after hooks.json's, with 0.169's
+    keys, display order, hashes, and its warning about the two sources."""
+    from codex.app_server.hooks_list import listing
+
+    facts = FACTS["listing_both_sources"]
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "hooks.json").write_text(json.dumps(facts["hooks_json"]))
+    config = make_config(tmp_path, mock_model_server, extra=facts["toml"])
+    entry = scrub(listing(config), names={str(tmp_path): "{tmp}"})
+    fields = [k for k in facts["hooks"][0] if k != "source"]
+    assert [{k: h[k] for k in fields} for h in entry["hooks"]] == [
+        {k: h[k] for k in fields} for h in facts["hooks"]
+    ]
+    assert entry["warnings"] == facts["warnings"]
+    # /hooks counts them: three hooks to review, one SessionStart and two Stop.
+    hooks = configured_hooks(config)
+    assert pending_count(hooks) == 3
+    assert sorted(h.event for h in hooks) == ["SessionStart", "Stop", "Stop"]
