@@ -9,6 +9,7 @@ vim_mode_default = true` (0.169's /config "Start in Vim mode") starts the TUI in
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,54 @@ def test_vim_mode_default_starts_in_insert(
     pane.keys("Escape")
     pane.wait_text("Vim: Normal")
     _keys(pane, "x", expect="vimtex", gone="vimtext")
+    # /vim off, then /clear: 0.169's new composer follows the setting again (Vim Insert).
+    _keys(pane, "S", expect="Vim: Insert", gone="vimtex")
+    _run(pane, "/vim", "• Vim mode disabled.")
+    pane.wait_for(lambda s: "Vim:" not in s)
+    _run(pane, "/clear", "Vim: Insert")
+
+
+def test_vim_off_by_default_and_after_clear(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """Without the setting a /vim is for the composer at hand: /clear's new one has no vim
+    (0.169: `Vim: Normal`, then after /clear no `Vim:` in the footer)."""
+    _start(pane, home, repo, mock_model_server, "answer")
+    _run(pane, "/vim", "Vim: Normal")
+    _keys(pane, "i", expect="Vim: Insert")
+    _run(pane, "/clear", "? for shortcuts")
+    pane.wait_for(lambda s: "Vim:" not in s)
+    pane.type("plain q")  # (typed as text: no vim)
+    pane.wait_text("plain q")
+
+
+def _cursor_x(pane: Pane) -> int:
+    return int(pane.option("#{cursor_x}"))
+
+
+def _wait_cursor(pane: Pane, x: int) -> None:
+    """Poll the pane's cursor column until it is `x`; AssertionError after a deadline."""
+    end = time.monotonic() + 30
+    while _cursor_x(pane) != x:
+        assert time.monotonic() < end, f"cursor at {_cursor_x(pane)}, not {x}"
+        time.sleep(0.01)  # polling interval, not a timing assumption
+
+
+def test_normal_mode_motions_land_where_0169s_do(
+    pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
+) -> None:
+    """0.169's captured motions replayed one by one: the cursor lands on the same character
+    after each (0.169's text starts at column 2 of the pane, ours where our composer's does:
+    compared relative to it)."""
+    steps = json.loads((OFFICIAL / "vim_official.json").read_text())["steps"]
+    order = ["esc", "0", "w", "e", "b", "$", "h", "l"]
+    column = {k: int(steps[k]["cursor"].split(",")[0]) - 2 for k in order}
+    _start(pane, home, repo, mock_model_server, "answer")
+    _run(pane, "/vim", "Vim: Normal")
+    _keys(pane, "i", expect="Vim: Insert")
+    pane.type("hello world foo")
+    _keys(pane, "Escape", expect="Vim: Normal")
+    base = _cursor_x(pane) - column["esc"]
+    for key in order[1:]:
+        pane.keys(key)
+        _wait_cursor(pane, base + column[key])

@@ -394,6 +394,8 @@ class CodexApp(App[int]):
         self.options.resume = resume
         if self.session is None:
             return
+        tui = getattr(self.options.config, "tui", None)  # (a new composer: codex.tui.vim)
+        self.query_one(Composer).new_composer_vim(bool(getattr(tui, "vim_mode_default", False)))
         from codex.protocol.ops import Shutdown
 
         self._restart = True

@@ -231,6 +231,14 @@ class Composer(TextArea):
             self.vim.start_insert()
             self.vim_shown()
 
+    def new_composer_vim(self, enabled: bool) -> None:
+        """/clear, /new, /resume: 0.169 opens a new composer there, in Vim Insert mode with
+        `[tui] vim_mode_default` and without vim otherwise (a `/vim` of the old one is gone)."""
+        self.vim.enabled = enabled
+        self.vim.start_insert()
+        self.vim.undo.clear()
+        self.vim_shown()
+
     def vim_shown(self) -> None:
         """The footer says the vim mode (`Vim: Normal` / `Vim: Insert`, nothing when off)."""
         for line in self.screen.query(StatusLine):
