@@ -1,14 +1,26 @@
-"""`--dangerously-bypass-hook-trust`, shared by the root command and `exec` (as 0.169 has it).
+"""`--dangerously-bypass-hook-trust` (the root command and `exec`, as 0.169 has them).
 
-Constants only, importing nothing: `codex exec --help` reads the help text, and that path must
-stay free of dataclasses and typing (tests/exec/test_cli.py checks it).
+The flag is a fact about this process's command line, so it lives here and nowhere else: not
+as a config key, which a config file, `-c`, or a client's `config` parameter (app-server
+`thread/start`, the MCP `codex` tool) could also set. Only the argument parsers of `exec` and
+the TUI call `request_bypass()`; codex.tools.hooks asks `bypass_requested()`.
+
+This module imports nothing: `codex exec --help` reads the help text, and that path must stay
+free of dataclasses and typing (tests/exec/test_cli.py checks it).
 """
 
-# `--dangerously-bypass-hook-trust` (root and `exec`, as 0.169): the flag is carried to the session
-# as this dotted key with the command-line-flag origin, and honoured only with that origin
-# (codex.tools.hooks), so neither a config file nor `-c` can switch hook review off.
-BYPASS_HOOK_TRUST_KEY = "hooks.dangerously_bypass_trust"
 BYPASS_HOOK_TRUST_HELP = (
-    "Run enabled hooks without requiring persisted hook trust for this invocation. DANGEROUS. "
-    "Intended only for automation that already vets hook sources"
+    "For this run only, run every enabled hook even if it was never reviewed and trusted "
+    "(DANGEROUS: for automation that vets its hook sources itself)"
 )
+
+_requested = [False]
+
+
+def request_bypass() -> None:
+    """The command line asked for it: every enabled hook of this process runs unreviewed."""
+    _requested[0] = True
+
+
+def bypass_requested() -> bool:
+    return _requested[0]

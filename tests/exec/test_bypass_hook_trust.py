@@ -2,8 +2,9 @@
 invocation every enabled hook runs without a `[hooks.state]` trust record. Real `codex exec`
 processes against the loopback mock, with a `$CODEX_HOME/hooks.json` hook nobody trusted.
 
-Without the flag the hook waits for review and does not run; the same key from `-c` or from
-config.toml must not switch review off (only the flag's origin counts); a hook switched off with
+Without the flag the hook waits for review and does not run; nothing but the command line may
+switch review off: not `-c`, not config.toml, not an app-server client's `config` parameter
+(all three once could, when the flag was carried as a config key); a hook switched off with
 `enabled = false` stays off even with the flag."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
 from tests.exec.harness import run_codex, write_config
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn
@@ -87,4 +89,24 @@ def test_a_switched_off_hook_stays_off_with_the_flag(tmp_path: Path) -> None:
         home, work, log = _setup(tmp_path, mock, state)
         result = run_codex(*EXEC, "--dangerously-bypass-hook-trust", "go", home=home, cwd=work)
     assert result.rc == 0, result.stderr
+    assert _ran(log) == []
+
+
+def test_an_app_server_client_cannot_switch_review_off(tmp_path: Path) -> None:
+    with MockModelServer() as mock:
+        home, work, log = _setup(tmp_path, mock)
+        client = RpcClient(ours_argv(), scratch_env(home), work)
+        try:
+            client.initialize()
+            params = {
+                "cwd": str(work),
+                "sandbox": "danger-full-access",
+                "approvalPolicy": "never",
+                "config": {"hooks.dangerously_bypass_trust": True},
+            }
+            thread = client.call("thread/start", params)["thread"]["id"]
+            _, notes = client.turn(thread, "go")
+        finally:
+            client.close()
+    assert notes[-1]["params"]["turn"]["status"] == "completed"
     assert _ran(log) == []

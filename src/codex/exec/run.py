@@ -99,10 +99,6 @@ def flag_overrides(req: ExecRequest) -> dict[str, object]:
         flags["sandbox_mode"] = req.sandbox_mode
     if req.oss:
         flags["model_provider"] = req.local_provider or "oss"
-    if req.bypass_hook_trust:
-        from codex._hook_trust_flag import BYPASS_HOOK_TRUST_KEY
-
-        flags[BYPASS_HOOK_TRUST_KEY] = True
     return flags
 
 
@@ -172,6 +168,10 @@ def run_exec(req: ExecRequest, ctx: ConfigSource) -> int:
 
     stderr = sys.stderr
     stream_json = req.input_format == "stream-json"
+    if req.bypass_hook_trust:
+        from codex._hook_trust_flag import request_bypass
+
+        request_bypass()
     if req.review is not None:
         return _run_review(req, ctx)
     try:

@@ -256,17 +256,12 @@ def seed_trust_id(config: Any) -> tuple[str, str]:
     return tool_hook_key(config.config_file), tool_hook_hash(argv, seed_timeout_ms(config))
 
 
-def trust_bypassed(config: Any) -> bool:
-    """`--dangerously-bypass-hook-trust` was given: its key is set with the command-line-flag
-    origin. The same key from a config file or `-c` does not count, so a file can never turn
-    hook review off."""
-    from codex._hook_trust_flag import BYPASS_HOOK_TRUST_KEY
+def trust_bypassed() -> bool:
+    """`--dangerously-bypass-hook-trust` was on this process's command line (never a config
+    value: codex._hook_trust_flag says why)."""
+    from codex._hook_trust_flag import bypass_requested
 
-    table = getattr(config, "hooks", None)
-    if not isinstance(table, dict) or table.get(BYPASS_HOOK_TRUST_KEY.split(".")[1]) is not True:
-        return False
-    origin = getattr(config, "origin", None)
-    return callable(origin) and origin(BYPASS_HOOK_TRUST_KEY) == "flag"
+    return bypass_requested()
 
 
 def toml_hook_tables(config: Any) -> dict[str, Any]:
@@ -305,7 +300,7 @@ def hook_from_config(
         return None
     from codex.tools.hook_trust import TrustGate, review_warning
 
-    gate = TrustGate(config.config_file, bypass=trust_bypassed(config))
+    gate = TrustGate(config.config_file, bypass=trust_bypassed())
     if claude is not None:
         claude.gate = gate
     hooks = ToolHooks(seed, claude, gate=gate, seed_id=seed_trust_id(config) if seed else ("", ""))

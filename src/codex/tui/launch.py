@@ -93,10 +93,6 @@ def flag_overrides(req: TuiRequest) -> dict[str, object]:
         flags["model_provider"] = req.local_provider or "oss"
     if req.search:
         flags["web_search"] = "live"
-    if req.bypass_hook_trust:
-        from codex._hook_trust_flag import BYPASS_HOOK_TRUST_KEY
-
-        flags[BYPASS_HOOK_TRUST_KEY] = True
     return flags
 
 
@@ -113,6 +109,10 @@ def run_tui(req: TuiRequest, ctx: Any) -> int:
     message history, the trust check) is loaded once the first frame is drawn
     (codex.tui.startup); everything checked here needs no config."""
     check_terminal()
+    if req.bypass_hook_trust:
+        from codex._hook_trust_flag import request_bypass
+
+        request_bypass()
     # Start-up allocates ~60,000 objects that all stay alive (modules, classes, styles): the
     # collections they trigger find nothing (4-10% of the start-up CPU). Collection resumes
     # once the first frame is drawn (codex.tui.startup), with these objects frozen out of it.

@@ -187,6 +187,7 @@ def open_checklist(
 
     def saved(items: list[str] | None) -> None:
         from codex.config.edits import ConfigEdits
+        from codex.errors import CodexError
         from codex.tui.thread_cmds import refocus
 
         refocus(app)
@@ -195,7 +196,7 @@ def open_checklist(
         cfg = app.options.config
         try:
             ConfigEdits.for_config(cfg).set(("tui", spec.config_key), items).apply()
-        except OSError as err:
+        except (CodexError, OSError) as err:  # (a config.toml that no longer parses: UsageError)
             app.mapper.notice(f"Could not save {spec.noun}: {err}", "red")
             return
         tui = dataclasses.replace(cfg.tui, **{spec.config_key: items})
