@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.support.model_stream import FunctionCall, Message, Turn
+from tests.support.model_stream import FunctionCall, Message, Turn, Usage
 from tests.support.official_drive import (
     app_server_argv,
     capture_main,
@@ -159,6 +159,16 @@ CASES: list[dict[str, Any]] = [
         "answers": {"Stop": [{"exit": 2, "stderr": "exit two continue"}, {}]},
         "replies": [Turn([Message("first")]), Turn([Message("second")])],
     },
+    {  # an automatic compaction mid-turn: the tool call's request crosses the token limit
+        "name": "compact_mid_turn",
+        "events": EVENTS,
+        "prefix": "model_auto_compact_token_limit = 100\n",
+        "replies": [
+            Turn([FunctionCall("c1", "exec_command", {"cmd": "echo hi"})], Usage(120, 0, 6)),
+            Turn([Message("the summary")], Usage(50, 0, 5)),
+            Turn([Message("done")], Usage(40, 0, 4)),
+        ],
+    },
     {
         "name": "config_toml_source",
         "events": EVENTS,
@@ -185,8 +195,11 @@ def texts(request: Any) -> list[Any]:
 
 
 def run_case(binary: Path, case: dict[str, Any]) -> dict[str, Any]:
-    with scratch(case.get("extra", "")) as s:
+    with scratch() as s:
         hooks = hooks_for(s.root, case["events"])
+        if case.get("prefix"):  # top-level keys go before the config's tables
+            config = s.home / "config.toml"
+            config.write_text(case["prefix"] + config.read_text())
         if case.get("toml"):
             with open(s.home / "config.toml", "a") as f:
                 f.write("\n" + toml_hooks(hooks))

@@ -41,7 +41,7 @@ def run(tmp_path: Path, server: Any, name: str, *, trust: bool = True) -> dict[s
         (home / "hooks.json").write_text(json.dumps({"hooks": hooks}))
     (tmp_path / "answers.json").write_text(json.dumps(case.get("answers", {})))
     server.enqueue(*case["replies"])
-    config = make_config(tmp_path, server, extra=extra)
+    config = make_config(tmp_path, server, extra=case.get("prefix", "") + extra)
     if trust:
         trust_all(config)
 
@@ -133,6 +133,20 @@ def test_a_stop_hook_block_continues_the_turn_with_its_reason(tmp_path, mock_mod
         # naming the hook's run (stop:<display order>:<source file>).
         assert after_environment(ours["requests"][1]) == after_environment(official["requests"][1])
         mock_model_server.requests.clear()
+
+
+def test_compaction_hooks_fire_as_0169s(tmp_path, mock_model_server):
+    """An automatic compaction mid-turn: PreCompact and PostCompact (trigger "auto", no
+    permission_mode), then SessionStart again with source "compact"."""
+    official = OFFICIAL["compact_mid_turn"]
+    ours = run(tmp_path, mock_model_server, "compact_mid_turn")
+    assert ours["fired"] == official["fired"]
+    for event, mine, theirs in zip(
+        ours["fired"], ours["documents"], official["documents"], strict=True
+    ):
+        if event not in ("PreToolUse", "PostToolUse"):
+            assert lifecycle_doc(mine) == lifecycle_doc(theirs), event
+            assert list(mine) == list(theirs), event
 
 
 def test_config_toml_hooks_run_as_0169_runs_them(tmp_path, mock_model_server):

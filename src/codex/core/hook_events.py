@@ -1,6 +1,7 @@
 """Where a turn meets the lifecycle hooks (codex.tools.lifecycle_hooks): SessionStart and
-UserPromptSubmit before the prompt joins the history, Stop when the model is done, SessionEnd
-when the session shuts down. What goes into the history is decided here, as 0.169 does it
+UserPromptSubmit before the prompt joins the history, Stop when the model is done, PreCompact /
+PostCompact around a compaction (then SessionStart "compact"), SessionEnd when the session shuts
+down. What goes into the history is decided here, as 0.169 does it
 (tests/fixtures/lifecycle_hooks_official.json): hook context as developer messages (SessionStart's
 before the prompt, UserPromptSubmit's after it), a Stop hook's reason as a `<hook_prompt>` user
 message that continues the turn. Nothing is imported or run for a session without such hooks."""
@@ -52,6 +53,25 @@ async def stop_continuation(
     if outcome.stopped or not outcome.blocked or not outcome.prompts:
         return None
     return Message("user", [InputText(hook_prompt(run, reason)) for run, reason in outcome.prompts])
+
+
+async def compacting(
+    state: SessionState, turn_id: str, settings: TurnSettings, automatic: bool, work: Any
+) -> Any:
+    """Run the compaction `work` (an awaitable) between the PreCompact and PostCompact hooks;
+    after a compaction, SessionStart with source "compact", its context recorded into the new
+    history. What `work` returns (whether it compacted)."""
+    hooks = lifecycle_of(state)
+    if hooks is None:
+        return await work
+    trigger = "auto" if automatic else "manual"
+    await hooks.compact_event("PreCompact", turn_id, trigger, model=settings.model)
+    compacted = await work
+    if compacted:
+        await hooks.compact_event("PostCompact", turn_id, trigger, model=settings.model)
+        started = await hooks.session_start(source="compact", **_context(settings))
+        state.record_items([developer_message(text) for text in started.contexts])
+    return compacted
 
 
 async def session_end(state: SessionState) -> None:

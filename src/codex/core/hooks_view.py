@@ -23,6 +23,8 @@ from typing import Any
 EVENTS: tuple[tuple[str, str], ...] = (
     ("PreToolUse", "Before a tool executes"),
     ("PostToolUse", "After a tool executes"),
+    ("PreCompact", "Before context compaction"),
+    ("PostCompact", "After context compaction"),
     ("SessionStart", "When a new session starts"),
     ("SessionEnd", "Right before a session ends"),
     ("UserPromptSubmit", "When the user submits a prompt"),

@@ -34,7 +34,7 @@ from codex.client.events import (
 from codex.core import checkpoints, modes, turn_metadata
 from codex.core.compact import compact
 from codex.core.goals.hooks import request_began, tool_done, turn_began, turn_ended
-from codex.core.hook_events import before_prompt, lifecycle_of, stop_continuation
+from codex.core.hook_events import before_prompt, compacting, lifecycle_of, stop_continuation
 from codex.core.service_tier import request_tier, tier_warning
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
@@ -243,7 +243,8 @@ class TurnRunner:
         self.emit(TaskStarted(turn_id=self.sub_id, model_context_window=sess.context_window))
         headers = self._metadata_headers(turn_metadata.MANUAL_COMPACTION)
         try:
-            compacted = await compact(sess, self.sub_id, self.settings, extra_headers=headers)
+            work = compact(sess, self.sub_id, self.settings, extra_headers=headers)
+            compacted = await compacting(sess, self.sub_id, self.settings, False, work)
         except Exception as exc:  # a model error, or any bug: the task still ends
             end_task(sess, self.sub_id, error=f"Error running compact task: {exc}")
             return
@@ -256,7 +257,8 @@ class TurnRunner:
         the thread's next context window (codex.core.turn_metadata)."""
         sess = self.state
         headers = self._metadata_headers(turn_metadata.auto_compaction(phase))
-        if await compact(sess, self.sub_id, self.settings, automatic=True, extra_headers=headers):
+        work = compact(sess, self.sub_id, self.settings, automatic=True, extra_headers=headers)
+        if await compacting(sess, self.sub_id, self.settings, True, work):
             turn_metadata.next_window(sess)
             self._headers = None
 

@@ -1,8 +1,8 @@
 """Claude-style command hooks from `$CODEX_HOME/hooks.json` and from config.toml's `[hooks]`
 tables (the same shape, event-named keys, as 0.169 reads them): `PreToolUse` and `PostToolUse`
 entries with tool-name matchers run here; the lifecycle events (SessionStart, UserPromptSubmit,
-Stop, SessionEnd) are parsed here and run by codex.tools.lifecycle_hooks, with 0.169's timeouts
-(codex.tools.hook_trust.effective_timeout). The file shape::
+Stop, SessionEnd, PreCompact, PostCompact) are parsed here and run by codex.tools.lifecycle_hooks,
+with 0.169's timeouts (codex.tools.hook_trust.effective_timeout). The file shape::
 
     {"hooks": {"PreToolUse": [{"matcher": "exec_command|shell",
                                "hooks": [{"type": "command", "command": "~/check.sh",
@@ -61,7 +61,14 @@ _OUTPUT_LIMIT = 64 * 1024
 # The events codex-py runs hooks for: the tool events here, the lifecycle ones through
 # codex.tools.lifecycle_hooks.
 TOOL_EVENTS = ("PreToolUse", "PostToolUse")
-LIFECYCLE_EVENTS = ("SessionStart", "UserPromptSubmit", "Stop", "SessionEnd")
+LIFECYCLE_EVENTS = (
+    "SessionStart",
+    "UserPromptSubmit",
+    "Stop",
+    "SessionEnd",
+    "PreCompact",
+    "PostCompact",
+)
 RUN_EVENTS = (*TOOL_EVENTS, *LIFECYCLE_EVENTS)
 
 

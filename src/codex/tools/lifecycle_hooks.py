@@ -13,6 +13,9 @@ tests/fixtures/lifecycle_hooks_official.json (tests/extensions/capture_lifecycle
   exit 2 with stderr) continues the turn: the reason goes in as a user message
   `<hook_prompt hook_run_id="stop:<display order>:<source file>">reason</hook_prompt>`.
 - SessionEnd: when the session shuts down, `reason` "other", no turn id; 1s timeout by default.
+- PreCompact / PostCompact: around a compaction, with `trigger` ("auto"; "manual" for /compact,
+  matched against the group's matcher) and no `permission_mode`; observers. After a compaction
+  SessionStart fires again with `source` "compact" (its context joins the new history).
 
 Every document starts `session_id`, [`turn_id`,] `transcript_path`, `cwd`, `hook_event_name`,
 then `model` and `permission_mode` ("bypassPermissions" when approvals are never asked, else
@@ -159,10 +162,12 @@ class LifecycleHooks:
         return outcome
 
     async def session_start(self, *, model: str, mode: str, source: str = "startup") -> Outcome:
-        """SessionStart, once per session (the first turn asks); its contexts."""
-        if self.session_started:
-            return Outcome()
-        self.session_started = True
+        """SessionStart: "startup" once per session (the first turn asks), "compact" after each
+        compaction; its contexts."""
+        if source == "startup":
+            if self.session_started:
+                return Outcome()
+            self.session_started = True
         data = self._document(
             "SessionStart", None, model=model, permission_mode=mode, source=source
         )
@@ -188,6 +193,11 @@ class LifecycleHooks:
             last_assistant_message=last_message,
         )
         return await self._fire("Stop", None, data)
+
+    async def compact_event(self, event: str, turn_id: str, trigger: str, *, model: str) -> None:
+        """PreCompact or PostCompact (observers: what they answer changes nothing here)."""
+        data = self._document(event, turn_id, model=model, trigger=trigger)
+        await self._fire(event, trigger, data)
 
     async def session_end(self, reason: str = "other") -> None:
         if not self.has("SessionEnd"):
