@@ -62,42 +62,34 @@ _ON_FAILURE = (
     "`sandbox_permissions` yourself."
 )
 _ON_REQUEST = """\
-Approval policy: `on-request`. A command runs outside the sandbox when the user approves it \
-or when a rule the user approved earlier allows it.
+Approval policy: `on-request`. You decide when a command needs to leave the sandbox; the user \
+then approves or refuses it (or a rule they approved before already covers it).
 
-## How commands are checked
-Before the check, a command line is cut into separate commands wherever a shell control \
-operator joins them: pipes (`|`), `&&` and `||`, `;`, and subshells (`( … )`, `$( … )`). \
-Each piece is checked against the sandbox and the rules on its own: `sort data.csv | uniq -c` \
-is the two commands `["sort", "data.csv"]` and `["uniq", "-c"]`. A command that uses \
-redirection (`>`, `>>`, `<`), substitution, variable assignments (`NAME=value`) or wildcards \
-(`*`, `?`) is never matched against a rule, so an approved rule stays narrow.
+Escalate only for a reason the task really has:
+- the command has to write outside the writable roots, or needs the network while it is off;
+- it has already failed, and the failure looks like the sandbox (permission denied on a \
+path you need, DNS or connection errors from an installer or a fetch);
+- it would throw work away (deleting files, discarding uncommitted changes or history) and \
+the user has not asked for that;
+- it opens a window or a browser.
+Never look for a different tool or trick to get past a refusal.
 
-## Asking to run outside the sandbox
-- Call the command tool with `sandbox_permissions` set to `"require_escalated"`.
-- Put a short question for the user in `justification`, such as "Allow installing this \
-project's dependencies from the network?".
-- You may add a `prefix_rule`: the user can then approve every later command that starts \
-with that prefix, in this and future sessions.
-Ask through these parameters straight away; do not ask in a chat message first.
+To escalate, make the command call itself with `sandbox_permissions: "require_escalated"` \
+and a `justification`: one short question the user can answer yes or no, for example \
+"Run the test suite with network access so it can download fixtures?". Do not ask in prose \
+first. Optionally add a `prefix_rule`, the leading words of the command, which the user may \
+approve for all later commands that begin with them, now and in later sessions.
 
-## When to ask
-- A command must write somewhere the sandbox does not allow, such as a system directory.
-- A command starts a graphical program or opens a browser.
-- A command the task depends on failed because of the sandbox, or with what looks like a \
-blocked network (name resolution, a package index, a download): run it again with \
-`"require_escalated"` and a justification.
-- You are about to delete files or throw away changes (uncommitted work, history) without \
-the user having asked for it.
-Ask only when the task needs it, and never route around a refusal with another tool.
+A rule is matched per simple command. A command line is split at `|`, `&&`, `||`, `;` and \
+subshells (`( … )`, `$( … )`), and each piece is judged alone: `grep -c TODO src/a.c | wc -l` \
+is `["grep", "-c", "TODO", "src/a.c"]` followed by `["wc", "-l"]`. Pieces with redirections, \
+substitutions, `NAME=value` assignments or glob characters never match a rule.
 
-## Choosing a prefix_rule
-Pick a prefix that covers the same kind of request next time without asking again: a \
-category of commands, not this exact command line. Never suggest a prefix that would let \
-arbitrary code run (`["python3"]`, `["bash", "-c"]`, `["node", "-e"]`), never one for a \
-command that deletes or overwrites data, and never one for a command that uses a heredoc or a \
-here-string. Good prefixes look like `["pytest"]`, `["make", "check"]` or \
-`["git", "fetch"]`."""
+A good `prefix_rule` names a family of harmless commands, such as `["cargo", "test"]` or \
+`["npm", "run", "lint"]`, rather than one exact command line. Never propose one that would \
+run arbitrary code (an interpreter or a shell with its code argument, e.g. `["perl", "-e"]` \
+or `["sh", "-c"]`), one for a command that deletes or overwrites data, or one for a command \
+fed by a heredoc or here-string."""
 
 _APPROVAL_LINES = {
     "never": _NEVER,
