@@ -5,7 +5,9 @@ tests/fixtures/tui_official_0169/vim_*.txt; `... ours` prints ours (nothing writ
 Driven as the other TUI captures (tmux 110x45, `codex --no-daemon`, scratch CODEX_HOME on the
 mock, empty HOME), the repository path written `{cwd}`. Each line is typed, then its Enter sent
 after a pause (0.169 takes a fast Enter as part of a paste). Recorded per step: the composer's
-lines, the footer's last line and the cursor (column, row); whole screens for the main states.
+lines, the footer's last line and the cursor (column, row); whole screens for the main states;
+then /vim on again and /clear (its new composer), and a second run with `[tui] vim_mode_default
+= true`: its start, Esc, /vim off and /clear.
 """
 
 from __future__ import annotations
@@ -121,6 +123,8 @@ def capture(argv: list[str]) -> dict[str, Any]:
             facts["screens"]["disabled"] = _line(tui, "/vim", 1.5)
             config = (s.home / "config.toml").read_text().replace(s.mock.base_url, "<mock>")
             facts["config_after_toggle"] = config.replace(str(s.repo), "{cwd}")
+            _line(tui, "/vim", 1.5)  # on again: does /clear's new composer keep it?
+            facts["screens"]["clear_after_vim"] = _line(tui, "/clear", 2.0)
         finally:
             tui.pane.close()
     extra = tui_config_vim_default()
@@ -131,6 +135,9 @@ def capture(argv: list[str]) -> dict[str, Any]:
             tui.pane.wait_text("Ask Codex to do anything", 90)
             facts["screens"]["start_vim_default"] = tui.press(wait=1.5)
             facts["steps"]["default_esc"] = _step(tui, ["Escape"])
+            tui.press("i", wait=0.6)
+            facts["screens"]["default_disabled"] = _line(tui, "/vim", 1.5)
+            facts["screens"]["default_clear"] = _line(tui, "/clear", 2.0)
         finally:
             tui.pane.close()
     return facts
