@@ -238,6 +238,18 @@ class ThreadSummary:
 Head = list  # [mtime ns, size, meta or None, first user message or None, inode]
 
 
+class _ListingLookups:
+    """What one listing looks up for its forks' previews, kept for the rest of the call."""
+
+    __slots__ = ("paths", "previews")
+
+    def __init__(self) -> None:
+        # Lower-case thread id → (rollout path, archived), walked at the first fork's lookup.
+        self.paths: dict[str, tuple[str, bool]] | None = None
+        # Lower-case parent id → (its lineage preview, the ids its walk went through).
+        self.previews: dict[str, tuple[str | None, frozenset[str]]] = {}
+
+
 class ThreadIndex(ThreadPages):
     """Summaries of the threads recorded under one `$CODEX_HOME` (module docstring)."""
 
@@ -250,6 +262,8 @@ class ThreadIndex(ThreadPages):
         self._heads: dict[str, Head] = self._load()
         self._listings.changed = False
         self._heads_changed = False
+        # The lookups of the listing under way (None between listings): see `page`.
+        self._call: _ListingLookups | None = None
 
     # ---- the file ---------------------------------------------------------------------------
 
@@ -342,6 +356,33 @@ class ThreadIndex(ThreadPages):
         else:
             yield from self._listings.files(os.path.join(self.codex_home, "sessions"))
 
+    def page(self, **kwargs: Any) -> tuple[list[Any], str | None]:
+        """ThreadPages.page, with the lineage lookups of its forks shared by the whole call:
+        the rollouts are walked once for an id → path map (not once per fork and ancestor),
+        and each parent's lineage preview is found once (6000 forks of one thread: ~0.09 s of
+        CPU instead of ~2.8 s, bench/bench_thread_list_forks.py). The map is this listing's
+        snapshot, as each walk was."""
+        if self._call is not None:  # a sorted page lists everything through page again
+            return super().page(**kwargs)
+        self._call = _ListingLookups()
+        try:
+            return super().page(**kwargs)
+        finally:
+            self._call = None
+
+    def _locate(self, thread_id: str) -> tuple[str, bool] | None:
+        """find_path, answered from the listing's id → path map while a listing runs."""
+        call = self._call
+        if call is None:
+            return self.find_path(thread_id)
+        if call.paths is None:
+            paths: dict[str, tuple[str, bool]] = {}
+            for archived in (False, True):  # find_path's order: the first one found wins
+                for _ts, uid, path in self._files(archived):
+                    paths.setdefault(uid, (path, archived))
+            call.paths = paths
+        return call.paths.get(thread_id.lower())
+
     def summary(self, path: str, ts: str, uid: str, archived: bool) -> ThreadSummary | None:
         """One rollout's summary; None while it has no session_meta or no user message yet
         (an aborted start is not listed, as upstream). A fork is previewed by the first
@@ -369,24 +410,43 @@ class ThreadIndex(ThreadPages):
 
     def _lineage_preview(self, parent: str, uid: str) -> str | None:
         """The first user message of the thread a fork's lineage starts with, None when a
-        thread of it is gone (or the chain loops)."""
-        seen = {uid.lower()}
+        thread of it is gone (or the chain loops).
+
+        Within a listing the answer is kept per parent: it is the same for every fork of that
+        parent, except for a fork that is itself on the parent's lineage (a loop), which gets
+        None, as its own walk stops when it comes back to it."""
+        me = uid.lower()
+        call = self._call
+        key = parent.lower()
+        if call is not None and key in call.previews:
+            preview, lineage = call.previews[key]
+            return None if me in lineage else preview
+        seen = {me}
+        walked: list[str] = []
+        result: str | None = None
         while parent.lower() not in seen and len(seen) <= _MAX_LINEAGE:
             seen.add(parent.lower())
-            found = self.find_path(parent)
+            walked.append(parent.lower())
+            found = self._locate(parent)
             if found is None:
-                return None
+                break
             try:
                 head = self._head(found[0], os.stat(found[0]))
             except OSError:
-                return None
+                break
             if head[2] is None:
-                return None
+                break
             grand = head[2].get("forked_from_id")
             if not grand:
-                return head[3]
+                result = head[3]
+                break
             parent = str(grand)
-        return None
+        else:
+            if parent.lower() == me:  # came back to this fork: another fork's walk goes on
+                return None
+        if call is not None:
+            call.previews[key] = (result, frozenset(walked))
+        return result
 
     def _head(self, path: str, st: os.stat_result) -> Head:
         """The cached head of a rollout, parsed again when the file changed."""
