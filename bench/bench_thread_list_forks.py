@@ -16,7 +16,6 @@ summarized and none is returned), and once sorted by updated_at. Reports CPU sec
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -26,28 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from tests.support.rollout_heads import write_head  # noqa: E402
 
 from codex.app_server.listing import list_threads  # noqa: E402
 from codex.app_server.thread_index import ThreadIndex  # noqa: E402
-
-
-def _rollout(day: Path, stamp: str, thread_id: str, text: str | None, parent: str | None) -> None:
-    meta: dict[str, object] = {
-        "id": thread_id,
-        "cwd": "/w",
-        "originator": "codex-tui",
-        "cli_version": "0.169.0",
-        "source": "vscode",
-        "model_provider": "mock",
-    }
-    if parent:
-        meta["forked_from_id"] = parent
-    lines = [{"timestamp": "t", "type": "session_meta", "payload": meta}]
-    if text is not None:
-        message = {"type": "user_message", "message": text}
-        lines.append({"timestamp": "t", "type": "event_msg", "payload": message})
-    path = day / f"rollout-{stamp}-{thread_id}.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
 
 
 def build_home(home: Path, forks: int) -> None:
@@ -55,13 +38,11 @@ def build_home(home: Path, forks: int) -> None:
     days so that no directory is huge."""
     root = str(uuid.uuid4())
     first = home / "sessions" / "2026" / "01" / "01"
-    first.mkdir(parents=True)
-    _rollout(first, "2026-01-01T00-00-00", root, "the root's first message", None)
+    write_head(first, "2026-01-01T00-00-00", root, "the root's first message")
     for n in range(forks):
         day = home / "sessions" / "2026" / "02" / f"{1 + n // 1000:02d}"
-        day.mkdir(parents=True, exist_ok=True)
         stamp = f"2026-02-{1 + n // 1000:02d}T{n // 3600 % 24:02d}-{n // 60 % 60:02d}-{n % 60:02d}"
-        _rollout(day, stamp, str(uuid.uuid4()), None, root)
+        write_head(day, stamp, str(uuid.uuid4()), None, root)
 
 
 def cpu_of_listing(home: Path, params: dict[str, object], rounds: int) -> float:

@@ -10,38 +10,26 @@ run it), with `_files` wrapped by a counter that delegates to it.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.rollout_heads import write_head
 
 from codex.app_server.listing import list_threads
 from codex.app_server.thread_index import ThreadIndex
 
+DAY = ("sessions", "2026", "03", "01")
+
 
 def _rollout(home: Path, n: int, text: str | None, parent: str | None = None) -> str:
+    """A thread recorded at second `n` of 2026-03-01 10:00 (newer with `n`); its id."""
     thread_id = str(uuid.uuid4())
-    day = home / "sessions" / "2026" / "03" / "01"
-    day.mkdir(parents=True, exist_ok=True)
-    meta: dict[str, Any] = {
-        "id": thread_id,
-        "cwd": "/w",
-        "originator": "codex-tui",
-        "cli_version": "0.169.0",
-        "source": "vscode",
-        "model_provider": "mock",
-    }
-    if parent:
-        meta["forked_from_id"] = parent
-    lines = [{"timestamp": "t", "type": "session_meta", "payload": meta}]
-    if text is not None:
-        message = {"type": "user_message", "message": text}
-        lines.append({"timestamp": "t", "type": "event_msg", "payload": message})
-    name = f"rollout-2026-03-01T10-{n // 60:02d}-{n % 60:02d}-{thread_id}.jsonl"
-    (day / name).write_text("".join(json.dumps(line) + "\n" for line in lines))
+    write_head(
+        home.joinpath(*DAY), f"2026-03-01T10-{n // 60:02d}-{n % 60:02d}", thread_id, text, parent
+    )
     return thread_id
 
 
@@ -110,17 +98,9 @@ def test_previews_of_lineages_gone_looping_and_nested_in_one_listing(tmp_path: P
     _rollout(home, 2, None, child)  # fork of a fork: the root's message
     _rollout(home, 3, "orphan's own", str(uuid.uuid4()))  # its parent is gone
     _rollout(home, 4, None, str(uuid.uuid4()))  # gone parent, no message: not listed
-    a, b = str(uuid.uuid4()), str(uuid.uuid4())
-    day = home / "sessions" / "2026" / "03" / "01"
-    for n, (me, parent, text) in enumerate(((a, b, "a's own"), (b, a, "b's own"))):
-        meta = {"id": me, "cwd": "/w", "source": "vscode", "forked_from_id": parent}
-        message = {"type": "user_message", "message": text}
-        lines = [
-            {"timestamp": "t", "type": "session_meta", "payload": meta},
-            {"timestamp": "t", "type": "event_msg", "payload": message},
-        ]
-        name = f"rollout-2026-03-01T10-00-{10 + n:02d}-{me}.jsonl"
-        (day / name).write_text("".join(json.dumps(line) + "\n" for line in lines))
+    a, b = str(uuid.uuid4()), str(uuid.uuid4())  # forked from each other
+    write_head(home.joinpath(*DAY), "2026-03-01T10-00-10", a, "a's own", b)
+    write_head(home.joinpath(*DAY), "2026-03-01T10-00-11", b, "b's own", a)
     _rollout(home, 20, None, a)  # forked from inside the loop: no lineage, no message
     _rollout(home, 21, "c's own", a)  # the same with a message of its own
     result = list_threads(ThreadIndex(str(home)), {}, lambda _id: None, {"limit": 100})
