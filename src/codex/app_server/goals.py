@@ -181,14 +181,14 @@ def _origin(p: dict[str, Any]) -> str | None:
 
 def _tell_model(server: AppServer, thread_id: str, live: LiveThread | None, text: str) -> None:
     """A user's goal change into the thread's history (codex.core.goals.user_context): a
-    loaded thread's history and rollout, or the rollout of a thread no one has loaded (its
+    loaded thread's history and rollout (while a turn runs, at the turn's next request, after
+    the outputs of the calls in flight), or the rollout of a thread no one has loaded (its
     next resume reads it back), as 0.169."""
     if live is not None:
-        state = getattr(live.session, "state", None)
-        if state is not None:
+        if getattr(live.session, "state", None) is not None:
             from codex.core.goals.user_context import remember
 
-            remember(state, text)
+            remember(live.session, text)  # while a turn runs: at its next request
             _persist(live)
         return
     found = server.index.find(thread_id)

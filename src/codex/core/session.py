@@ -164,6 +164,7 @@ class Session:
         self._task: asyncio.Task[None] | None = None
         self._task_sub: str | None = None
         self._queued_turn: str | None = None  # run_turn's submission the actor has not started
+        self._told: list[ResponseItem] = []  # tell_model's items queued while a task runs
         self._turn_deltas: dict[str, bool] = {}  # run_turn's per-turn stream_deltas, by sub id
         self._actor: asyncio.Task[None] | None = None
         self._closed = False
@@ -338,6 +339,19 @@ class Session:
             raise ValueError(f"unknown collaboration mode: {mode!r}")
         self._settings.collaboration_mode = known
 
+    def tell_model(self, item: ResponseItem) -> None:
+        """Context for the model from outside a turn's input (the user's goal change). No turn
+        running: into the history and, at once, the rollout; the next request carries it. While
+        a turn runs it is queued as pending input, as steered input is: it joins the turn's next
+        request after the outputs of the calls in flight (on record there), so it never lands
+        between a call and its output. Still queued when the turn ends: on record then."""
+        if self._task is not None and not self._task.done():
+            self._told.append(item)
+            self.state.add_pending_input(item)
+            return
+        self.state.record_items([item])
+        self.state.write_through_recorder()
+
     async def run_turn(
         self,
         op: Any,
@@ -502,7 +516,23 @@ class Session:
         except Exception as exc:  # never let a bug kill the actor silently
             error = f"internal error: {type(exc).__name__}: {exc}"
             end_task(self.state, sub_id, error=error)
+        finally:
+            self._record_told()
         self.state.tooling.goals.idle()  # an active goal goes on (when the front end wants it)
+
+    def _record_told(self) -> None:
+        """What tell_model queued that the ended task's requests never took (told after its
+        last request, or the task was a compaction or was aborted): on record now, the rest of
+        the pending input (steered input) left for the next turn."""
+        told, self._told = self._told, []
+        if not told or not self.state.has_pending_input():
+            return
+        pending = self.state.take_pending_input()
+        self.state.record_items(i for i in pending if any(i is t for t in told))
+        for item in pending:
+            if not any(item is t for t in told):
+                self.state.add_pending_input(item)
+        self.state.write_through_recorder()
 
     async def _abort(self, reason: TurnAbortReason) -> None:
         task = self._task

@@ -38,12 +38,11 @@ def record(session: Any, goal: ThreadGoal) -> None:
 
 
 def said_by_user(session: Any, text: str | None) -> None:
-    """The user's change into the thread's history and, at once, its rollout."""
-    state = getattr(session, "state", None)
-    if state is None or text is None:
+    """The user's change told to the model (codex.core.goals.user_context.remember): on
+    record at once when no turn runs, else at the running turn's next request."""
+    if text is None or getattr(session, "state", None) is None:
         return
-    remember(state, text)
-    state.write_through_recorder()
+    remember(session, text)
 
 
 def set_objective(session: Any, objective: str) -> ThreadGoal | None:

@@ -47,10 +47,12 @@ def message(text: str) -> Message:
     return Message("user", [InputText(text)])
 
 
-def remember(state: Any, text: str) -> None:
-    """Put the message in a loaded thread's history (and rollout, when it has one), without
-    starting a turn: the next model request carries it."""
-    state.record_items([message(text)])
+def remember(session: Any, text: str) -> None:
+    """Tell a loaded thread's model, without starting a turn: the next model request carries
+    the message. Through core's Session.tell_model: no turn running, it goes into the history
+    and rollout at once (as 0.169); while one runs, it joins the turn's next request after the
+    outputs of the calls in flight, never between a call and its output."""
+    session.tell_model(message(text))
 
 
 def append_to_rollout(rollout: Path, text: str) -> None:
