@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from codex.app_server import errors
-from codex.core.modes import DEFAULT, announced_mode, normalize, presets, resume_entry
+from codex.core.modes import normalize, presets, resume_entry
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -53,19 +53,13 @@ async def collaboration_mode_list(server: AppServer, conn: Connection, p: Any) -
 
 
 def fork_starts_in_default(session: Any) -> None:
-    """Open a fork in Default mode, as 0.169 does: the model last heard the source's mode (the
-    copied history's announcement), so the fork's first turn announces Default if that
-    differs; the fork itself has announced nothing yet."""
-    tracker = session.state.modes
-    tracker.heard = announced_mode(session.state.history) or DEFAULT
-    tracker.sent = False
+    """Open a fork in Default mode, as 0.169 does (core's Session.start_fork_in_default_mode:
+    its first turn announces Default if its source's history announced another mode)."""
+    session.start_fork_in_default_mode()
 
 
 def with_resume_mode(result: dict[str, Any], session: Any) -> dict[str, Any]:
-    """thread/resume's result with the thread's `collaborationMode` (as 0.169's)."""
-    entry = resume_entry(session)
-    tracker = session.state.modes
-    if tracker.heard is not None and not tracker.sent:  # a fork before its first turn
-        entry["settings"]["developer_instructions"] = None
-    result["collaborationMode"] = entry
+    """thread/resume's result with the thread's `collaborationMode` (as 0.169's; a fork before
+    its first turn: no instructions)."""
+    result["collaborationMode"] = resume_entry(session)
     return result

@@ -130,6 +130,16 @@ class ModeTracker:
         self.heard, self.sent = mode, True
         return [mode_message(mode)]
 
+    def start_fork(self, history: Iterable[ResponseItem]) -> None:
+        """A fork just opened on a copy of its source's `history`: the model last heard the
+        mode that history announced (Default when none); the fork itself has sent nothing."""
+        self.heard, self.sent = announced_mode(history) or DEFAULT, False
+
+    @property
+    def fork_unannounced(self) -> bool:
+        """A fork before its first turn (start_fork, nothing sent since)."""
+        return self.heard is not None and not self.sent
+
 
 def turn_items(state: Any, mode: str) -> list[ResponseItem]:
     """What a turn in `mode` adds before its user message. A thread's first turn in a mode
@@ -205,7 +215,11 @@ def thread_mode(session: Any) -> str:
 def resume_entry(session: Any) -> dict[str, Any]:
     """thread/resume's `collaborationMode`, shaped as 0.169 reports it: the mode, the model,
     reasoning_effort null (what the client sent, which is nothing) and the mode's instructions
-    (null while the thread never heard any mode message)."""
+    (null while the thread never heard any mode message, and for a fork before its first
+    turn, whatever its copied history announced)."""
     mode = thread_mode(session)
+    tracker: ModeTracker = session.state.modes
     announced = announced_mode(session.state.history) is not None
+    if tracker.fork_unannounced:
+        announced = False
     return turn_context_entry(mode, session.settings.model, None, announced)

@@ -82,6 +82,7 @@ from codex.core.event_fanout import EventFanout
 from codex.core.goals.turn import GoalContinue, start_goal_turn
 from codex.core.mailbox import Mailbox
 from codex.core.model import ModelStreamer, provider_for
+from codex.core.modes import DEFAULT as DEFAULT_MODE
 from codex.core.modes import normalize as normalize_mode
 from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder
@@ -338,6 +339,13 @@ class Session:
         if known is None:
             raise ValueError(f"unknown collaboration mode: {mode!r}")
         self._settings.collaboration_mode = known
+
+    def start_fork_in_default_mode(self) -> None:
+        """This session is a fork just opened: it runs in Default mode whatever its source was
+        in (0.169). The model last heard the source's mode (the copied history's announcement),
+        so the fork's first turn announces Default if that differs."""
+        self._settings.collaboration_mode = DEFAULT_MODE
+        self.state.modes.start_fork(self.state.history)
 
     def tell_model(self, item: ResponseItem) -> None:
         """Context for the model from outside a turn's input (the user's goal change). No turn
