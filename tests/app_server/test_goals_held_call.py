@@ -4,6 +4,12 @@ request after the call's output, never between the call and its output. Split, t
 sends assistant tool_calls → user → tool, which Chat Completions rejects, and the rollout keeps
 the split, so the thread stays broken after a resume.
 
+A deliberate difference from 0.169: run in this same scenario (Responses wire; 0.169 refuses
+`wire_api = "chat"`), 0.169's app-server puts the message into the history at once, so its next
+request and its rollout hold function_call c1 -> user goal message -> function_call_output c1.
+Ours queues it while the turn runs, as steered input; with no turn running it goes in at once,
+as 0.169 (tests/app_server/test_goals_lifecycle.py).
+
 The call is held for real: `exec_command` runs `cat` on a fifo the test opens only after the
 goal change was answered."""
 

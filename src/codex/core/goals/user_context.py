@@ -51,7 +51,9 @@ def remember(session: Any, text: str) -> None:
     """Tell a loaded thread's model, without starting a turn: the next model request carries
     the message. Through core's Session.tell_model: no turn running, it goes into the history
     and rollout at once (as 0.169); while one runs, it joins the turn's next request after the
-    outputs of the calls in flight, never between a call and its output."""
+    outputs of the calls in flight, never between a call and its output (0.169 records it at
+    once even then, splitting a call in flight from its output: tests/app_server/
+    test_goals_held_call.py)."""
     session.tell_model(message(text))
 
 
