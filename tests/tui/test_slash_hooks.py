@@ -13,8 +13,8 @@ from pathlib import Path
 import orjson
 import pytest
 from tests.support.mock_model_server import MockModelServer
-from tests.tui.test_slash_thread import _run, _start
-from tests.tui.test_tmux_e2e import COMPOSER
+from tests.tui.test_slash_thread import _run
+from tests.tui.test_tmux_e2e import COMPOSER, launch, trusted_home
 from tests.tui.tmux import Pane, tmux_path
 
 pytestmark = pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed")
@@ -31,6 +31,17 @@ HOOKS = {  # the file 0.169 was shown (slash_hooks_review.txt)
         "PostToolUse": [{"hooks": [{"type": "command", "command": "logger -t codex"}]}],
     }
 }
+
+
+def _start(pane: Pane, home: Path, repo: Path) -> None:
+    """Start with the hooks waiting for review: skip the start-up question about them (Esc, as
+    0.169: tests/tui/test_hooks_startup.py) to review them in /hooks."""
+    trusted_home(home, repo)
+    pane.width = 160  # (the status line is cut to the width; the session's part must show)
+    launch(pane, home, repo)
+    pane.wait_text("Hooks need review")
+    pane.keys("Escape")
+    pane.wait_text("workspace-write/")  # the session is configured
 
 
 def _official(name: str, home: Path) -> list[str]:
@@ -50,7 +61,7 @@ def test_review_trust_and_switch_off_as_0169(
     pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer
 ) -> None:
     (home / "hooks.json").write_bytes(orjson.dumps(HOOKS))
-    _start(pane, home, repo, mock_model_server)
+    _start(pane, home, repo)
     screen = _run(pane, "/hooks", "t trust all · enter review · esc close")
     assert "⚠ 2 hooks need review before they can run." in screen
     header = "  Event                 Installed   Active      Review      Description"
@@ -98,7 +109,7 @@ def test_tool_hook_command_is_reviewed_too(
 ) -> None:
     config = home / "config.toml"
     config.write_text('tool_hook_command = ["/bin/echo", "hi there"]\n' + config.read_text())
-    _start(pane, home, repo, mock_model_server)
+    _start(pane, home, repo)
     screen = _run(pane, "/hooks", "t trust all · enter review · esc close")
     assert "⚠ 1 hook needs review before it can run." in screen
     assert "› PreToolUse            1           0           1           Before a tool executes" in (

@@ -158,6 +158,11 @@ class CodexApp(App[int]):
         self.exit(128 + sig)
 
     def _begin(self) -> None:
+        from codex.tui.hooks_prompt import review_hooks_first
+
+        review_hooks_first(self, self._open)  # hooks waiting for review: asked first, as 0.169
+
+    def _open(self) -> None:
         if self.options.pick_resume:
             self.open_resume_picker()
         else:
