@@ -1,7 +1,8 @@
 """What 0.169 does with a thread's goal around the thread's own life, beyond
 tests/fixtures/thread_goal_official.json and goals_appserver_more_official.json:
-`python -m tests.app_server.capture_goals_lifecycle` (needs the anchor) rewrites
-tests/fixtures/goals_lifecycle_official.json.
+`python -m tests.app_server.capture_goals_lifecycle [NAME ...] [--out PATH]` (needs the anchor)
+rewrites tests/fixtures/goals_lifecycle_official.json (only the named parts when given; `--out`
+writes elsewhere, to diff a re-capture first). Driven through tests/support/official_drive.
 
 - fork: thread/fork of a thread whose goal is set: the fork's goal (thread/goal/get), the rows
   of goals_1.sqlite (`thread_goals`, `thread_goal_continuation_deferrals`), whether the fork
@@ -13,46 +14,45 @@ tests/fixtures/goals_lifecycle_official.json.
 
 from __future__ import annotations
 
+import argparse
 import json
 import queue
-import re
 import sqlite3
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.app_server.rpc_client import RpcClient, scratch_env
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
+from tests.app_server.rpc_client import RpcClient
 from tests.support.model_stream import FunctionCall, Message, Turn
 from tests.support.official import official_binary
+from tests.support.official_drive import (
+    Scratch,
+    app_server_argv,
+    rollout_records,
+    scratch,
+    scrub,
+    write_json,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "goals_lifecycle_official.json"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TIME_KEYS = ("createdAt", "updatedAt", "timestamp", "emittedAtMs", "create_time")
 QUIET = 5.0  # a capture (never a test) waits this long to see that nothing more comes
+EXPERIMENTAL = {"capabilities": {"experimentalApi": True}}
 
 
-def _norm(value: Any, names: dict[str, str]) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in _TIME_KEYS or key.endswith("_at_ms"):
-                out[key] = None if item is None else "<time>"
-            else:
-                out[key] = _norm(item, names)
-        return out
-    if isinstance(value, list):
-        return [_norm(item, names) for item in value]
-    if isinstance(value, str):
-        for raw, name in names.items():
-            value = value.replace(raw, name)
-        return _UUID.sub("<uuid>", value)
-    return value
+def _is_time(key: str) -> bool:
+    return key in _TIME_KEYS or key.endswith("_at_ms")
 
 
-def _db(home: Path, names: dict[str, str]) -> dict[str, Any]:
+def norm(value: Any, names: dict[str, str]) -> Any:
+    """`value` as the fixture holds it: times "<time>", each thread by its role in `names`,
+    any other uuid "<uuid>" (tests/app_server/test_goals_lifecycle.py compares the same way)."""
+    return scrub(value, times=_is_time, names=names)
+
+
+def goal_db(home: Path, names: dict[str, str]) -> dict[str, Any]:
+    """goals_1.sqlite under `home`, normalised: each goal row, and the deferred thread ids."""
     path = home / "goals_1.sqlite"
     if not path.exists():
         return {"exists": False}
@@ -64,7 +64,7 @@ def _db(home: Path, names: dict[str, str]) -> dict[str, Any]:
         deferrals = [r[0] for r in con.execute("select thread_id from " + _DEFERRALS)]
     finally:
         con.close()
-    return _norm({"thread_goals": goals, "deferrals": sorted(deferrals)}, names)
+    return norm({"thread_goals": goals, "deferrals": sorted(deferrals)}, names)
 
 
 _DEFERRALS = "thread_goal_continuation_deferrals"
@@ -98,11 +98,6 @@ def _methods(messages: list[dict[str, Any]]) -> list[str]:
     return [str(m["method"]) for m in messages if "method" in m]
 
 
-def _lines(path: str) -> list[dict[str, Any]]:
-    p = Path(path)
-    return [json.loads(x) for x in p.read_text().splitlines()] if p.exists() else []
-
-
 def _shape(line: dict[str, Any]) -> Any:
     """A rollout line in short: its type and payload (without the session_meta bulk)."""
     payload = line.get("payload") or {}
@@ -127,7 +122,7 @@ def _user_inputs(request: Any) -> list[Any]:
 
 
 def _goal_events(messages: list[dict[str, Any]], names: dict[str, str]) -> list[Any]:
-    return _norm(
+    return norm(
         [
             [m["method"], (m["params"].get("goal") or {}).get("status")]
             for m in messages
@@ -152,117 +147,106 @@ def _until_idle(client: RpcClient, seen: list[dict[str, Any]]) -> list[dict[str,
         out += more
 
 
-def fork(argv: list[str], root: Path, *, defer: bool | None) -> dict[str, Any]:
+def fork(argv: list[str], *, defer: bool | None) -> dict[str, Any]:
     """thread/fork of an unloaded thread whose goal is active, with `deferGoalContinuation`
     as given (None: left out); then the fork is resumed by a new server, then a user turn."""
     facts: dict[str, Any] = {}
-    with MockModelServer() as mock:
-        mock.enqueue(
+    with scratch(reply=Turn([Message("extra")])) as s:
+        s.mock.enqueue(
             Turn([Message("hello back")]),  # the parent's turn
             Turn([Message("fork turn")]),  # the user's turn on the fork
             Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]),
             Turn([Message("done")]),
         )
-        mock.repeat(Turn([Message("extra")]))
-        home = write_mock_config(root / f"home-fork-{defer}", mock.base_url)
-        repo = root / "repo"
-        repo.mkdir(exist_ok=True)
         names: dict[str, str] = {}
-        first = RpcClient(argv, scratch_env(home), repo)
-        try:
-            first.initialize()
-            parent = first.call("thread/start", {"cwd": str(repo)})["thread"]
+        with s.serve(argv) as first:
+            parent = first.call("thread/start", {"cwd": str(s.repo)})["thread"]
             names[parent["id"]] = "<parent>"
             first.turn(parent["id"], "hello")
-        finally:
-            first.close()
         # The parent's goal, set while no server has it loaded: no goal turn; usage on it.
-        client = RpcClient(argv, scratch_env(home), repo)
-        forked: dict[str, Any] = {}
-        try:
-            client.initialize(capabilities={"experimentalApi": True})
-            client.call(
-                "thread/goal/set",
-                {"threadId": parent["id"], "objective": "fork me", "tokenBudget": 100000},
-            )
-            con = sqlite3.connect(home / "goals_1.sqlite")
-            with con:
-                con.execute(
-                    "update thread_goals set tokens_used = 37, time_used_seconds = 11 "
-                    "where thread_id = ?",
-                    (parent["id"],),
-                )
-            con.close()
-            facts["db_before_fork"] = _db(home, names)
-            params: dict[str, Any] = {"threadId": parent["id"]}
-            if defer is not None:
-                params["deferGoalContinuation"] = defer
-            reply, before = client.response(client.start("thread/fork", params))
-            if "error" in reply:
-                facts["fork_error"] = reply["error"]
-                return facts
-            forked = reply["result"]["thread"]
-            names[forked["id"]] = "<fork>"
-            after = _until_idle(client, [])
-            facts["fork_notifications"] = [
-                m for m in _methods(before + after) if m != "deprecationNotice"
-            ]
-            facts["fork_goal_notifications"] = _norm(
-                [m for m in before + after if m.get("method") == "thread/goal/updated"], names
-            )
-            facts["requests_after_fork"] = len(mock.requests) - 1
-            facts["db_after_fork"] = _db(home, names)
-            facts["fork_row_differs_from_parent_in"] = _differs(home, parent["id"], forked["id"])
-            facts["fork_goal_get"] = _norm(
-                client.call("thread/goal/get", {"threadId": forked["id"]}), names
-            )
-            facts["fork_rollout_goal_lines"] = _norm(
-                [
-                    x["payload"]
-                    for x in _lines(forked["path"])
-                    if "goal" in str(x.get("payload", {}).get("type", ""))
-                ],
-                names,
-            )
-        finally:
-            facts["exit_code"] = client.close()
-        again = RpcClient(argv, scratch_env(home), repo)
-        try:
-            again.initialize()
+        with s.serve(argv, **EXPERIMENTAL) as client:
+            forked = _fork_unloaded(client, s, parent, defer, names, facts)
+        facts["exit_code"] = client.proc.returncode
+        if forked is None:
+            return facts
+        with s.serve(argv) as again:
             reply, before = again.response(again.start("thread/resume", {"threadId": forked["id"]}))
             facts["resume_ok"] = "result" in reply
             facts["after_resume"] = _goal_events(_until_idle(again, before), names)
-            facts["db_after_resume"] = _db(home, names)
-            count = len(mock.requests)
+            facts["db_after_resume"] = goal_db(s.home, names)
+            count = len(s.mock.requests)
             _reply, turn_messages = again.turn(forked["id"], "on the fork")
-            facts["db_right_after_user_turn"] = _db(home, names)
+            facts["db_right_after_user_turn"] = goal_db(s.home, names)
             facts["after_user_turn"] = _goal_events(_until_idle(again, turn_messages), names)
-            facts["requests_from_user_turn"] = len(mock.requests) - count
-            facts["db_after_user_turn"] = _db(home, names)
-        finally:
-            again.close()
+            facts["requests_from_user_turn"] = len(s.mock.requests) - count
+            facts["db_after_user_turn"] = goal_db(s.home, names)
     return facts
 
 
-def fork_loaded(argv: list[str], root: Path) -> dict[str, Any]:
+def _fork_unloaded(
+    client: RpcClient,
+    s: Scratch,
+    parent: dict[str, Any],
+    defer: bool | None,
+    names: dict[str, str],
+    facts: dict[str, Any],
+) -> dict[str, Any] | None:
+    """`fork`'s middle part: the parent's goal set (with some usage), the fork made and
+    looked at; the fork's thread, None when thread/fork refused (`fork_error`)."""
+    client.call(
+        "thread/goal/set",
+        {"threadId": parent["id"], "objective": "fork me", "tokenBudget": 100000},
+    )
+    con = sqlite3.connect(s.home / "goals_1.sqlite")
+    with con:
+        con.execute(
+            "update thread_goals set tokens_used = 37, time_used_seconds = 11 where thread_id = ?",
+            (parent["id"],),
+        )
+    con.close()
+    facts["db_before_fork"] = goal_db(s.home, names)
+    params: dict[str, Any] = {"threadId": parent["id"]}
+    if defer is not None:
+        params["deferGoalContinuation"] = defer
+    reply, before = client.response(client.start("thread/fork", params))
+    if "error" in reply:
+        facts["fork_error"] = reply["error"]
+        return None
+    forked: dict[str, Any] = reply["result"]["thread"]
+    names[forked["id"]] = "<fork>"
+    after = _until_idle(client, [])
+    facts["fork_notifications"] = [m for m in _methods(before + after) if m != "deprecationNotice"]
+    facts["fork_goal_notifications"] = norm(
+        [m for m in before + after if m.get("method") == "thread/goal/updated"], names
+    )
+    facts["requests_after_fork"] = len(s.mock.requests) - 1
+    facts["db_after_fork"] = goal_db(s.home, names)
+    facts["fork_row_differs_from_parent_in"] = _differs(s.home, parent["id"], forked["id"])
+    facts["fork_goal_get"] = norm(client.call("thread/goal/get", {"threadId": forked["id"]}), names)
+    facts["fork_rollout_goal_lines"] = norm(
+        [
+            x["payload"]
+            for x in rollout_records(forked["path"])
+            if "goal" in str(x.get("payload", {}).get("type", ""))
+        ],
+        names,
+    )
+    return forked
+
+
+def fork_loaded(argv: list[str]) -> dict[str, Any]:
     """A deferred fork of a loaded thread whose goal is paused; then the fork's goal is set
     active by a client (no user turn)."""
     facts: dict[str, Any] = {}
-    with MockModelServer() as mock:
-        mock.enqueue(
+    with scratch(reply=Turn([Message("extra")])) as s:
+        s.mock.enqueue(
             Turn([Message("hello back")]),
             Turn([FunctionCall("u1", "update_goal", {"status": "complete"})]),
             Turn([Message("done")]),
         )
-        mock.repeat(Turn([Message("extra")]))
-        home = write_mock_config(root / "home-fork-loaded", mock.base_url)
-        repo = root / "repo"
-        repo.mkdir(exist_ok=True)
         names: dict[str, str] = {}
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize(capabilities={"experimentalApi": True})
-            parent = client.call("thread/start", {"cwd": str(repo)})["thread"]
+        with s.serve(argv, **EXPERIMENTAL) as client:
+            parent = client.call("thread/start", {"cwd": str(s.repo)})["thread"]
             names[parent["id"]] = "<parent>"
             client.turn(parent["id"], "hello")
             client.call(
@@ -276,7 +260,7 @@ def fork_loaded(argv: list[str], root: Path) -> dict[str, Any]:
             )
             forked = reply["result"]["thread"]
             names[forked["id"]] = "<fork>"
-            facts["fork_goal_notifications"] = _norm(
+            facts["fork_goal_notifications"] = norm(
                 [
                     m
                     for m in before + _until_idle(client, [])
@@ -284,37 +268,27 @@ def fork_loaded(argv: list[str], root: Path) -> dict[str, Any]:
                 ],
                 names,
             )
-            facts["db_after_fork"] = _db(home, names)
+            facts["db_after_fork"] = goal_db(s.home, names)
             reply, before = client.response(
                 client.start("thread/goal/set", {"threadId": forked["id"], "status": "active"})
             )
-            facts["set_active_reply"] = _norm(reply.get("result", reply.get("error")), names)
+            facts["set_active_reply"] = norm(reply.get("result", reply.get("error")), names)
             facts["after_set_active"] = _goal_events(_until_idle(client, before), names)
-            facts["db_after_set_active"] = _db(home, names)
-            facts["requests_total"] = len(mock.requests)
-        finally:
-            facts["exit_code"] = client.close()
+            facts["db_after_set_active"] = goal_db(s.home, names)
+            facts["requests_total"] = len(s.mock.requests)
+        facts["exit_code"] = client.proc.returncode
     return facts
 
 
-def fork_checks(argv: list[str], root: Path) -> dict[str, Any]:
+def fork_checks(argv: list[str]) -> dict[str, Any]:
     """What thread/fork answers for `deferGoalContinuation` with `ephemeral`, and from a client
     that did not opt into the experimental API; and a deferred fork of a thread with no goal."""
     facts: dict[str, Any] = {}
-    with MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")]))
-        home = write_mock_config(root / "home-fork-checks", mock.base_url)
-        repo = root / "repo"
-        repo.mkdir(exist_ok=True)
+    with scratch(reply=Turn([Message("ok")])) as s:
         names: dict[str, str] = {}
         for experimental in (True, False):
-            client = RpcClient(argv, scratch_env(home), repo)
-            try:
-                if experimental:
-                    client.initialize(capabilities={"experimentalApi": True})
-                else:
-                    client.initialize()
-                parent = client.call("thread/start", {"cwd": str(repo)})["thread"]
+            with s.serve(argv, **(EXPERIMENTAL if experimental else {})) as client:
+                parent = client.call("thread/start", {"cwd": str(s.repo)})["thread"]
                 names[parent["id"]] = "<parent>"
                 client.turn(parent["id"], "hello")
                 key = "experimental" if experimental else "plain"
@@ -342,28 +316,20 @@ def fork_checks(argv: list[str], root: Path) -> dict[str, Any]:
                             is not None,
                         }
                     )
-            finally:
-                client.close()
-    return _norm(facts, names)
+    return norm(facts, names)
 
 
-def resume_snapshot(argv: list[str], root: Path) -> dict[str, Any]:
+def resume_snapshot(argv: list[str]) -> dict[str, Any]:
     """What a client hears of the goal when it resumes a thread (with a paused goal, without
     one): client0's server loads it; client1 is a second server process resuming it while
     client0's has it loaded. And what thread/start says of a goal."""
     facts: dict[str, Any] = {}
-    with MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")]))
-        home = write_mock_config(root / "home-resume", mock.base_url)
-        repo = root / "repo"
-        repo.mkdir(exist_ok=True)
+    with scratch(reply=Turn([Message("ok")])) as s:
         names: dict[str, str] = {}
-        first = RpcClient(argv, scratch_env(home), repo)
-        try:
-            first.initialize()
+        with s.serve(argv) as first:
             ids = {}
             for name in ("<with_goal>", "<without_goal>"):
-                reply, before = first.response(first.start("thread/start", {"cwd": str(repo)}))
+                reply, before = first.response(first.start("thread/start", {"cwd": str(s.repo)}))
                 thread = reply["result"]["thread"]["id"]
                 names[thread] = name
                 ids[name] = thread
@@ -378,14 +344,9 @@ def resume_snapshot(argv: list[str], root: Path) -> dict[str, Any]:
                 "thread/goal/set",
                 {"threadId": ids["<with_goal>"], "objective": "resume me", "status": "paused"},
             )
-        finally:
-            first.close()
-        clients = [RpcClient(argv, scratch_env(home), repo) for _ in range(2)]
-        try:
-            for client in clients:
-                client.initialize()
+        with s.serve(argv) as client0, s.serve(argv) as client1:
             for name, thread in ids.items():
-                for index, client in enumerate(clients):
+                for index, client in enumerate((client0, client1)):
                     reply, before = client.response(
                         client.start("thread/resume", {"threadId": thread})
                     )
@@ -393,29 +354,20 @@ def resume_snapshot(argv: list[str], root: Path) -> dict[str, Any]:
                     keep = [m for m in before + after if "thread/goal" in str(m.get("method", ""))]
                     facts[f"resume_{name.strip('<>')}_client{index}"] = {
                         "before_reply": [m["method"] for m in before if "method" in m],
-                        "goal_notes": _norm(keep, names),
+                        "goal_notes": norm(keep, names),
                         "goal_notes_before_reply": sum(m in before for m in keep),
                     }
-        finally:
-            for client in clients:
-                client.close()
     return facts
 
 
-def delete(argv: list[str], root: Path) -> dict[str, Any]:
+def delete(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")]))
-        home = write_mock_config(root / "home-delete", mock.base_url)
-        repo = root / "repo"
-        repo.mkdir(exist_ok=True)
+    with scratch(reply=Turn([Message("ok")])) as s:
         names: dict[str, str] = {}
-        client = RpcClient(argv, scratch_env(home), repo)
-        try:
-            client.initialize()
+        with s.serve(argv) as client:
             ids = []
             for name in ("<loaded>", "<unloaded>", "<kept>"):
-                thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+                thread = client.call("thread/start", {"cwd": str(s.repo)})["thread"]
                 names[thread["id"]] = name
                 ids.append(thread["id"])
                 client.turn(thread["id"], "hello")
@@ -423,64 +375,51 @@ def delete(argv: list[str], root: Path) -> dict[str, Any]:
                     "thread/goal/set",
                     {"threadId": thread["id"], "objective": f"goal of {name}", "status": "paused"},
                 )
-            facts["db_before"] = _db(home, names)
-            facts["delete_loaded"] = _norm(
-                client.call("thread/delete", {"threadId": ids[0]}), names
-            )
-            facts["db_after_delete_loaded"] = _db(home, names)
+            facts["db_before"] = goal_db(s.home, names)
+            facts["delete_loaded"] = norm(client.call("thread/delete", {"threadId": ids[0]}), names)
+            facts["db_after_delete_loaded"] = goal_db(s.home, names)
             reply, _ = client.response(client.start("thread/goal/get", {"threadId": ids[0]}))
-            facts["get_after_delete"] = _norm(reply.get("result", reply.get("error")), names)
-        finally:
-            client.close()
-        again = RpcClient(argv, scratch_env(home), repo)
-        try:
-            again.initialize()
-            facts["delete_unloaded"] = _norm(
+            facts["get_after_delete"] = norm(reply.get("result", reply.get("error")), names)
+        with s.serve(argv) as again:
+            facts["delete_unloaded"] = norm(
                 again.call("thread/delete", {"threadId": ids[1]}), names
             )
-            facts["db_after_delete_unloaded"] = _db(home, names)
-        finally:
-            again.close()
+            facts["db_after_delete_unloaded"] = goal_db(s.home, names)
     return facts
 
 
-def origin(argv: list[str], root: Path) -> dict[str, Any]:
+# thread/goal/set|clear with each origin, in order, on one thread.
+ORIGIN_STEPS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("thread/goal/set", {"objective": "A user goal", "status": "paused", "origin": "user"}),
+    ("thread/goal/set", {"objective": "B auto goal", "origin": "automatic"}),
+    ("thread/goal/set", {"objective": "C no origin"}),
+    ("thread/goal/set", {"status": "paused", "origin": "automatic"}),
+    ("thread/goal/set", {"tokenBudget": 500, "origin": "user"}),
+    ("thread/goal/set", {"status": "paused", "origin": "user"}),
+    ("thread/goal/set", {"objective": "D both", "status": "blocked", "origin": "user"}),
+    ("thread/goal/clear", {"origin": "user"}),
+    ("thread/goal/clear", {"origin": "user"}),
+    ("thread/goal/set", {"objective": "E paused", "status": "paused"}),
+    ("thread/goal/clear", {}),
+    ("thread/goal/set", {"objective": "G", "origin": "nobody"}),
+    ("thread/goal/clear", {"origin": "nobody"}),
+)
+
+
+def origin(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with MockModelServer() as mock:
-        mock.repeat(Turn([Message("ok")]))
-        home = write_mock_config(root / "home-origin", mock.base_url)
-        repo = root / "repo"
-        repo.mkdir(exist_ok=True)
+    with scratch(reply=Turn([Message("ok")])) as s:
         names: dict[str, str] = {}
-        client = RpcClient(argv, scratch_env(home), repo)
         steps: list[Any] = []
-        try:
-            client.initialize()
-            thread = client.call("thread/start", {"cwd": str(repo)})["thread"]
+        with s.serve(argv) as client:
+            thread = client.call("thread/start", {"cwd": str(s.repo)})["thread"]
             tid = thread["id"]
             names[tid] = "<thread>"
             client.turn(tid, "hello")
-            for method, params in (
-                (
-                    "thread/goal/set",
-                    {"objective": "A user goal", "status": "paused", "origin": "user"},
-                ),
-                ("thread/goal/set", {"objective": "B auto goal", "origin": "automatic"}),
-                ("thread/goal/set", {"objective": "C no origin"}),
-                ("thread/goal/set", {"status": "paused", "origin": "automatic"}),
-                ("thread/goal/set", {"tokenBudget": 500, "origin": "user"}),
-                ("thread/goal/set", {"status": "paused", "origin": "user"}),
-                ("thread/goal/set", {"objective": "D both", "status": "blocked", "origin": "user"}),
-                ("thread/goal/clear", {"origin": "user"}),
-                ("thread/goal/clear", {"origin": "user"}),
-                ("thread/goal/set", {"objective": "E paused", "status": "paused"}),
-                ("thread/goal/clear", {}),
-                ("thread/goal/set", {"objective": "G", "origin": "nobody"}),
-                ("thread/goal/clear", {"origin": "nobody"}),
-            ):
-                before = len(_lines(thread["path"]))
+            for method, params in ORIGIN_STEPS:
+                before = len(rollout_records(thread["path"]))
                 reply, _ = client.response(client.start(method, {"threadId": tid, **params}))
-                added = _lines(thread["path"])[before:]
+                added = rollout_records(thread["path"])[before:]
                 steps.append(
                     {
                         "method": method,
@@ -489,21 +428,18 @@ def origin(argv: list[str], root: Path) -> dict[str, Any]:
                         "rollout_added": [_shape(x) for x in added],
                     }
                 )
-            facts["steps"] = _norm(steps, names)
+            facts["steps"] = norm(steps, names)
             # Anything still running (a goal turn of B or C) is stopped by the clears above.
             _quiet(client)
-            count = len(mock.requests)
+            count = len(s.mock.requests)
             client.turn(tid, "next")
-            facts["next_turn_request_inputs"] = _norm(
-                [_user_inputs(r) for r in mock.requests[count:]], names
+            facts["next_turn_request_inputs"] = norm(
+                [_user_inputs(r) for r in s.mock.requests[count:]], names
             )
             facts["requests_between"] = count
-        finally:
-            facts["exit_code"] = client.close()
-        again = RpcClient(argv, scratch_env(home), repo)
-        try:
-            again.initialize()
-            before = len(_lines(thread["path"]))
+        facts["exit_code"] = client.proc.returncode
+        with s.serve(argv) as again:
+            before = len(rollout_records(thread["path"]))
             reply, _ = again.response(
                 again.start(
                     "thread/goal/set",
@@ -515,42 +451,45 @@ def origin(argv: list[str], root: Path) -> dict[str, Any]:
                     },
                 )
             )
+            added = rollout_records(thread["path"])[before:]
             facts["unloaded_user_set"] = {
                 "reply_ok": "result" in reply,
-                "rollout_added": _norm([_shape(x) for x in _lines(thread["path"])[before:]], names),
+                "rollout_added": norm([_shape(x) for x in added], names),
             }
-        finally:
-            again.close()
     return facts
 
 
+PARTS: tuple[tuple[str, Callable[[list[str]], dict[str, Any]]], ...] = (
+    ("fork_ordinary", lambda argv: fork(argv, defer=None)),
+    ("fork_deferred", lambda argv: fork(argv, defer=True)),
+    ("fork_loaded", fork_loaded),
+    ("fork_checks", fork_checks),
+    ("resume_snapshot", resume_snapshot),
+    ("delete", delete),
+    ("origin", origin),
+)
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "")[:200])
+    parser.add_argument("only", nargs="*", help="re-capture only these parts")
+    parser.add_argument("--out", type=Path, default=FIXTURE, help="where to write (a re-capture)")
+    args = parser.parse_args()
     binary = official_binary()
     if binary is None:
         print("the official 0.169 binary is not installed", file=sys.stderr)
         return 1
-    argv = [str(binary), "app-server"]
-    only = sys.argv[1:]
+    argv = app_server_argv(binary)
     facts: dict[str, Any] = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else {}
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for name, fn in (
-            ("fork_ordinary", lambda a, r: fork(a, r, defer=None)),
-            ("fork_deferred", lambda a, r: fork(a, r, defer=True)),
-            ("fork_loaded", fork_loaded),
-            ("fork_checks", fork_checks),
-            ("resume_snapshot", resume_snapshot),
-            ("delete", delete),
-            ("origin", origin),
-        ):
-            if only and name not in only:
-                continue
-            try:
-                facts[name] = fn(argv, root)
-            except Exception as exc:  # a fact we could not get is said so, not guessed
-                facts[name] = {"capture_failed": f"{type(exc).__name__}: {exc}"}
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
+    for name, fn in PARTS:
+        if args.only and name not in args.only:
+            continue
+        try:
+            facts[name] = fn(argv)
+        except Exception as exc:  # a fact we could not get is said so, not guessed
+            facts[name] = {"capture_failed": f"{type(exc).__name__}: {exc}"}
+    write_json(args.out, facts)
+    print(args.out)
     return 0
 
 

@@ -8,37 +8,20 @@ with `origin: "user"` is told to the model; a resume that loads the thread says 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.app_server.capture_goals_lifecycle import FIXTURE
+from tests.app_server.capture_goals_lifecycle import goal_db as _db
+from tests.app_server.capture_goals_lifecycle import norm as _norm
 from tests.app_server.rpc_client import RpcClient, ours_argv, scratch_env
 from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import FunctionCall, Message, Turn
+from tests.support.official_drive import rollout_records
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "goals_lifecycle_official.json"
 OFFICIAL = json.loads(FIXTURE.read_text())
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 GOAL_OPEN = '<codex_internal_context source="goal">'
-
-
-def _norm(value: Any, names: dict[str, str]) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in ("createdAt", "updatedAt", "timestamp") or key.endswith("_at_ms"):
-                out[key] = None if item is None else "<time>"
-            else:
-                out[key] = _norm(item, names)
-        return out
-    if isinstance(value, list):
-        return [_norm(item, names) for item in value]
-    if isinstance(value, str):
-        for raw, name in names.items():
-            value = value.replace(raw, name)
-        return _UUID.sub("<uuid>", value)
-    return value
 
 
 def _client(home: Path, repo: Path, *, experimental: bool = True) -> RpcClient:
@@ -48,20 +31,6 @@ def _client(home: Path, repo: Path, *, experimental: bool = True) -> RpcClient:
     else:
         client.initialize()
     return client
-
-
-def _db(home: Path, names: dict[str, str]) -> dict[str, Any]:
-    con = sqlite3.connect(home / "goals_1.sqlite")
-    try:
-        rows = con.execute("select * from thread_goals order by thread_id")
-        columns = [d[0] for d in rows.description]
-        goals = [dict(zip(columns, r, strict=True)) for r in rows]
-        deferrals = [
-            r[0] for r in con.execute("select thread_id from thread_goal_continuation_deferrals")
-        ]
-    finally:
-        con.close()
-    return _norm({"thread_goals": goals, "deferrals": sorted(deferrals)}, names)
 
 
 def _parent_with_goal(home: Path, repo: Path, names: dict[str, str]) -> str:
@@ -284,10 +253,6 @@ def test_thread_delete_forgets_the_threads_goal(
         again.close()
 
 
-def _lines(path: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in Path(path).read_text().splitlines()]
-
-
 def _said(added: list[Any]) -> list[Any]:
     """What a step added to the rollout, as this test compares it: the user-goal messages'
     text and the goal lines' status (0.169's `thread_settings_applied` line and its messages'
@@ -317,13 +282,13 @@ def test_a_user_origin_goal_change_is_said_to_the_model(
         names[tid] = "<thread>"
         client.turn(tid, "hello")
         for step in official["steps"]:
-            before = len(_lines(thread["path"]))
+            before = len(rollout_records(thread["path"]))
             reply, _ = client.response(
                 client.start(step["method"], {"threadId": tid, **step["params"]})
             )
             got = _norm(reply.get("result", reply.get("error")), names)
             assert got == step["reply"], step
-            added = [[x["type"], x["payload"]] for x in _lines(thread["path"])[before:]]
+            added = [[x["type"], x["payload"]] for x in rollout_records(thread["path"])[before:]]
             assert _said(added) == _said(step["rollout_added"]), step
         count = len(mock.requests)
         assert count == official["requests_between"]
@@ -342,12 +307,12 @@ def test_a_user_origin_goal_change_is_said_to_the_model(
         client.close()
     again = _client(home, repo)
     try:
-        before = len(_lines(thread["path"]))
+        before = len(rollout_records(thread["path"]))
         again.call(
             "thread/goal/set",
             {"threadId": tid, "objective": "F unloaded", "status": "paused", "origin": "user"},
         )
-        added = [[x["type"], x["payload"]] for x in _lines(thread["path"])[before:]]
+        added = [[x["type"], x["payload"]] for x in rollout_records(thread["path"])[before:]]
         assert _said(added) == _said(official["unloaded_user_set"]["rollout_added"])
     finally:
         again.close()

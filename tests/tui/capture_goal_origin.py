@@ -1,8 +1,9 @@
 """What 0.169's TUI tells the model when the user changes the goal with /goal (its goal
 requests carry `origin: "user"`): `python -m tests.tui.capture_goal_origin` (needs the anchor
-and tmux) rewrites tests/fixtures/tui_goal_origin_official.json.
+and tmux) rewrites tests/fixtures/tui_goal_origin_official.json (`--out PATH` writes elsewhere;
+`ours` prints what our TUI does).
 
-Driven in tmux as tests/tui/capture_goal.py drives it (same scratch CODEX_HOME and keys); after
+Driven in tmux by tests/support/official_drive.tui_session (as tests/tui/capture_goal.py); after
 each /goal line, the user-goal messages (`<codex_internal_context source="user_goal">`) the
 thread's rollout holds are recorded, in order.
 """
@@ -10,18 +11,12 @@ thread's rollout holds are recorded, in order.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.support.mock_config import write_mock_config
-from tests.support.mock_model_server import MockModelServer
 from tests.support.model_stream import Message, Turn
-from tests.support.official import official_binary
-from tests.tui.tmux import Pane
+from tests.support.official_drive import capture_main, tui_session
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "tui_goal_origin_official.json"
 MARK = '<codex_internal_context source="user_goal">'
@@ -31,20 +26,6 @@ STEPS = (
     ("goal_resume", "/goal resume"),
     ("goal_clear", "/goal clear"),
 )
-
-
-def home_config(repo: Path) -> str:
-    """The keys that skip 0.169's first-run dialogs (as tests/tui/capture_goal.py sets them)."""
-    return f"""
-[tui]
-screen_reader_detection_done = true
-[tui.model_availability_nux]
-"gpt-6.1-sol" = 1
-[projects."{repo}"]
-trust_level = "trusted"
-[notice.model_migrations]
-"gpt-5.5" = "gpt-6-sol"
-"""
 
 
 FORK_STEPS = (
@@ -93,61 +74,31 @@ def goal_rows(home: Path) -> dict[str, Any]:
 
 
 def capture(argv: list[str], steps: tuple[tuple[str, str], ...] = STEPS) -> dict[str, Any]:
+    """The facts of `steps` typed into the TUI `argv` (STEPS: the user-goal messages said after
+    each; others: the goal rows and the screen's last lines)."""
     facts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp, MockModelServer() as mock:
-        root = Path(tmp)
-        repo = root / "repo"
-        repo.mkdir()
-        subprocess.run(["git", "init", "-q", str(repo)], check=True)
-        fake = root / "fakehome"
-        fake.mkdir()
-        (fake / ".bashrc").touch()
-        mock.repeat(Turn([Message("working on it")]))
-        home = write_mock_config(root / "home", mock.base_url, home_config(repo))
-        pane = Pane(root / "tmux.sock", width=120, height=45)
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(fake),
-            "CODEX_HOME": str(home),
-            "MOCK_KEY": "k",
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-        }
-        pane.start(argv, cwd=repo, env=env)
-        try:
-            pane.wait_text("Ask Codex to do anything", 90)
-            for name, line in steps:
-                if line:
-                    pane.type(line)
-                time.sleep(0.8)
-                pane.keys("Enter")
-                time.sleep(4.0)  # (a capture script, not a test: it waits to see what comes)
-                if steps is STEPS:
-                    facts[name] = said(home)
-                else:
-                    text = pane.capture().replace(str(repo), "{cwd}")
-                    screen = [x.rstrip() for x in text.splitlines() if x.strip()]
-                    facts[name] = goal_rows(home) | {"screen_tail": screen[-8:]}
-        finally:
-            pane.close()
+    with tui_session(argv, Turn([Message("working on it")])) as run:
+        home = run.scratch.home
+        for name, line in steps:
+            # (a capture script, not a test: it waits to see what comes)
+            if line:
+                run.type(line, wait=0.8)
+            else:
+                run.press(wait=0.8)
+            screen = [x for x in run.press("Enter", wait=4.0).splitlines() if x.strip()]
+            if steps is STEPS:
+                facts[name] = said(home)
+            else:
+                facts[name] = goal_rows(home) | {"screen_tail": screen[-8:]}
     return facts
 
 
-def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] == "ours":
-        print(json.dumps(capture([sys.executable, "-m", "codex"]), indent=1))
-        return 0
-    binary = official_binary()
-    if binary is None:
-        print("the official 0.169 binary is not installed", file=sys.stderr)
-        return 1
+def official_facts(binary: Path) -> dict[str, Any]:
     facts = capture([str(binary), "--no-daemon"])
     # /fork of a thread whose goal is paused: does the fork get the goal (and a deferral)?
     facts["fork"] = capture([str(binary), "--no-daemon"], FORK_STEPS)
-    FIXTURE.write_text(json.dumps(facts, indent=1) + "\n")
-    print(FIXTURE)
-    return 0
+    return facts
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(capture_main(FIXTURE, official_facts, ours=capture))
