@@ -183,6 +183,10 @@ def texts(request: Any) -> list[Any]:
     fixed ones, permissions / skills / environment, cut to their first line), others by type."""
     out: list[Any] = []
     for item in request.input():
+        if item.get("type") == "function_call_output":
+            output = item.get("output")
+            out.append(["function_call_output", output if isinstance(output, str) else "..."])
+            continue
         if item.get("type") != "message":
             out.append(item.get("type"))
             continue
@@ -263,11 +267,74 @@ def listing(binary: Path) -> dict[str, Any]:
         return scrub(facts, names={str(s.root): "{tmp}"})
 
 
+ALLOW = {"hookEventName": "PermissionRequest", "decision": {"behavior": "allow"}}
+DENY = {
+    "hookEventName": "PermissionRequest",
+    "decision": {"behavior": "deny", "message": "not this one"},
+}
+PERMISSION_ANSWERS = {
+    "allow": {"stdout": json.dumps({"hookSpecificOutput": ALLOW})},
+    "deny": {"stdout": json.dumps({"hookSpecificOutput": DENY})},
+    "exit2": {"exit": 2, "stderr": "denied by exit two"},
+    "undecided": {},
+}
+ESCALATED = {"cmd": "touch made-by-hook", "sandbox_permissions": "require_escalated"}
+
+
+def permission_case(binary: Path, how: str) -> dict[str, Any]:
+    """PermissionRequest through the app-server (`codex exec` never asks: its approval policy
+    is always never): an on-request thread, a command asking for escalation, the hook's
+    answer `how`. Recorded: the hook documents, the approval requests the client got (each
+    declined), whether the command ran, and the call's output the model got. The hook is
+    trusted through our [hooks.state] records (the same keys and hashes as 0.169's,
+    test_hook_trust.py)."""
+    from tests.support.hook_trust import trust_home
+
+    with scratch() as s:
+        events = ["PreToolUse", "PermissionRequest", "PostToolUse"]
+        (s.home / "hooks.json").write_text(json.dumps({"hooks": hooks_for(s.root, events)}))
+        answers = {"PermissionRequest": [PERMISSION_ANSWERS[how]]}
+        (s.root / "answers.json").write_text(json.dumps(answers))
+        trust_home(s.home)
+        s.mock.enqueue(
+            Turn([FunctionCall("c1", "exec_command", {**ESCALATED, "justification": "test"})]),
+            Turn([Message("done")]),
+        )
+        asked: list[str] = []
+        with s.serve(app_server_argv(binary)) as client:
+            params = {"cwd": str(s.repo), "approvalPolicy": "on-request", "sandbox": "read-only"}
+            thread_id = client.call("thread/start", params)["thread"]["id"]
+            turn = {"threadId": thread_id, "input": [{"type": "text", "text": "hello hooks"}]}
+            client.start("turn/start", turn)
+            while True:
+                message = client.next()
+                if "method" in message and "id" in message:  # a request to the client
+                    asked.append(message["method"])
+                    client.send({"id": message["id"], "result": {"decision": "decline"}})
+                elif message.get("method") == "turn/completed":
+                    break
+        log_path = s.root / "log.jsonl"
+        lines = log_path.read_text().splitlines() if log_path.exists() else []
+        log = [json.loads(line) for line in lines]
+        output = s.mock.requests[-1].function_call_output("c1") if s.mock.requests else None
+        facts = {
+            "name": f"permission_{how}",
+            "answer": PERMISSION_ANSWERS[how],
+            "fired": [entry["event"] for entry in log],
+            "documents": [entry["doc"] for entry in log],
+            "client_asked": asked,
+            "made": (s.repo / "made-by-hook").exists(),
+            "output": (output or {}).get("output"),
+        }
+        return scrub(facts, names={str(s.root): "{tmp}"}, stamps=True)
+
+
 def produce(binary: Path) -> dict[str, Any]:
     return {
         "captured_with": "codex-cli 0.169.0 exec --dangerously-bypass-hook-trust",
         "cases": [run_case(binary, case) for case in CASES],
         "listing_both_sources": listing(binary),
+        "permission_request": [permission_case(binary, how) for how in PERMISSION_ANSWERS],
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.core.harness import make_config, run_turn
 from tests.extensions.capture_lifecycle_hooks import CASES, FIXTURE, hooks_for, texts, toml_hooks
+from tests.support.model_stream import FunctionCall, Message, Turn
 from tests.support.official_drive import scrub
 
 from codex.core import Session
@@ -181,3 +182,64 @@ def test_hooks_list_has_config_toml_hooks_as_0169(tmp_path, mock_model_server):
     hooks = configured_hooks(config)
     assert pending_count(hooks) == 3
     assert sorted(h.event for h in hooks) == ["SessionStart", "Stop", "Stop"]
+
+
+def permission_run(tmp_path: Path, server: Any, how: str) -> dict[str, Any]:
+    """0.169's PermissionRequest scenario (capture_lifecycle_hooks.permission_case) in a session
+    of ours: an on-request, read-only session, a command asking for escalation, the hook
+    answering `how`; approval requests that still reach the user are declined."""
+    from tests.extensions.capture_lifecycle_hooks import ESCALATED, PERMISSION_ANSWERS
+
+    home = tmp_path / "home"
+    home.mkdir()
+    events = ["PreToolUse", "PermissionRequest", "PostToolUse"]
+    (home / "hooks.json").write_text(json.dumps({"hooks": hooks_for(tmp_path, events)}))
+    answers = {"PermissionRequest": [PERMISSION_ANSWERS[how]]}
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    server.enqueue(
+        Turn([FunctionCall("c1", "exec_command", {**ESCALATED, "justification": "test"})]),
+        Turn([Message("done")]),
+    )
+    config = make_config(tmp_path, server, approval="on-request", sandbox="read-only")
+    trust_all(config)
+    asked: list[Any] = []
+
+    def decide(request: Any) -> str:
+        asked.append(request)
+        return "denied"
+
+    async def main() -> None:
+        async with Session(config) as session:
+            await session.next_event()
+            await run_turn(session, "hello hooks", decide=decide)
+
+    asyncio.run(main())
+    log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    output = server.requests[-1].function_call_output("c1")
+    facts = {
+        "fired": [entry["event"] for entry in log],
+        "documents": [entry["doc"] for entry in log],
+        "client_asked": len(asked),
+        "made": (config.cwd / "made-by-hook").exists(),
+        "output": (output or {}).get("output"),
+    }
+    return scrub(facts, names={str(tmp_path): "{tmp}"})
+
+
+def test_a_permission_request_hook_decides_the_approval(tmp_path, mock_model_server):
+    """allow: the command runs (escalated) without asking; deny / exit 2: it is rejected with
+    the hook's message in 0.169's words; no verdict: the user is asked, as without hooks."""
+    for official in FACTS["permission_request"]:
+        how = official["name"].removeprefix("permission_")
+        case_dir = tmp_path / how
+        case_dir.mkdir()
+        ours = permission_run(case_dir, mock_model_server, how)
+        assert ours["fired"] == official["fired"], how
+        request = ours["documents"][1]
+        assert lifecycle_doc(request) == lifecycle_doc(official["documents"][1]), how
+        assert list(request) == list(official["documents"][1]), how
+        assert ours["made"] == official["made"], how
+        assert ours["client_asked"] == len(official["client_asked"]), how
+        if how in ("deny", "exit2"):
+            assert ours["output"] == official["output"], how
+        mock_model_server.requests.clear()

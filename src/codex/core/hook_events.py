@@ -34,6 +34,7 @@ async def before_prompt(
     """SessionStart (first turn only) and, for a user's prompt, UserPromptSubmit: the items
     that go before the prompt, those that go after it, and whether a hook blocked it."""
     more = _context(settings)
+    hooks.turn_context = dict(more)  # for the hooks fired from inside tool calls
     started = await hooks.session_start(**more)
     before: list[ResponseItem] = [developer_message(text) for text in started.contexts]
     if prompt is None:

@@ -22,6 +22,7 @@ from typing import Any
 # The lifecycle events codex-py runs hooks for, in 0.169's order, with its descriptions.
 EVENTS: tuple[tuple[str, str], ...] = (
     ("PreToolUse", "Before a tool executes"),
+    ("PermissionRequest", "When permission is requested"),
     ("PostToolUse", "After a tool executes"),
     ("PreCompact", "Before context compaction"),
     ("PostCompact", "After context compaction"),

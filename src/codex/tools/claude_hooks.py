@@ -1,8 +1,9 @@
 """Claude-style command hooks from `$CODEX_HOME/hooks.json` and from config.toml's `[hooks]`
 tables (the same shape, event-named keys, as 0.169 reads them): `PreToolUse` and `PostToolUse`
-entries with tool-name matchers run here; the lifecycle events (SessionStart, UserPromptSubmit,
-Stop, SessionEnd, PreCompact, PostCompact) are parsed here and run by codex.tools.lifecycle_hooks,
-with 0.169's timeouts (codex.tools.hook_trust.effective_timeout). The file shape::
+entries with tool-name matchers run here; the other events (PermissionRequest, SessionStart,
+UserPromptSubmit, Stop, SessionEnd, PreCompact, PostCompact) are parsed here and run by
+codex.tools.lifecycle_hooks, with 0.169's timeouts (codex.tools.hook_trust.effective_timeout).
+The file shape::
 
     {"hooks": {"PreToolUse": [{"matcher": "exec_command|shell",
                                "hooks": [{"type": "command", "command": "~/check.sh",
@@ -62,6 +63,7 @@ _OUTPUT_LIMIT = 64 * 1024
 # codex.tools.lifecycle_hooks.
 TOOL_EVENTS = ("PreToolUse", "PostToolUse")
 LIFECYCLE_EVENTS = (
+    "PermissionRequest",
     "SessionStart",
     "UserPromptSubmit",
     "Stop",

@@ -13,6 +13,11 @@ tests/fixtures/lifecycle_hooks_official.json (tests/extensions/capture_lifecycle
   exit 2 with stderr) continues the turn: the reason goes in as a user message
   `<hook_prompt hook_run_id="stop:<display order>:<source file>">reason</hook_prompt>`.
 - SessionEnd: when the session shuts down, `reason` "other", no turn id; 1s timeout by default.
+- PermissionRequest: before a shell command that needs approval is put to the user (0.169's
+  app-server; `codex exec` never asks), `tool_name` "Bash", `tool_input` {command, description
+  (the justification)}. `hookSpecificOutput.decision` {"behavior": "allow"} runs it without
+  asking; {"behavior": "deny", "message"} (or exit 2 with stderr) rejects it with the message;
+  anything else asks as usual.
 - PreCompact / PostCompact: around a compaction, with `trigger` ("auto"; "manual" for /compact,
   matched against the group's matcher) and no `permission_mode`; observers. After a compaction
   SessionStart fires again with `source` "compact" (its context joins the new history).
@@ -132,12 +137,35 @@ def _block(event: str, hook: CommandHook, reason: str, acc: Outcome) -> None:
         acc.prompts.append((run_id(hook), reason))
 
 
+def _permission_verdict(code: int | None, stdout: bytes, stderr: bytes) -> Any:
+    """One PermissionRequest hook's answer: True (allow), its deny message, or None."""
+    if code == 2:
+        message = stderr.decode("utf-8", "replace").strip()
+        return message or None  # exit 2 without a reason decides nothing
+    if code != 0 or not stdout.strip():
+        return None
+    out = _json(stdout)
+    specific = out.get("hookSpecificOutput") if isinstance(out, dict) else None
+    decision = specific.get("decision") if isinstance(specific, dict) else None
+    if not isinstance(decision, dict):
+        return None
+    if decision.get("behavior") == "allow":
+        return True
+    if decision.get("behavior") == "deny":
+        message = decision.get("message")
+        return message if isinstance(message, str) and message else "denied by a hook"
+    return None
+
+
 class LifecycleHooks:
     """Runs one session's lifecycle hooks (the session's ClaudeHooks and trust gate)."""
 
     def __init__(self, hooks: ClaudeHooks) -> None:
         self.hooks = hooks
         self.session_started = False
+        # The running turn's model and permission mode (set by core as a turn starts), for
+        # the hooks that fire from inside a tool call (PermissionRequest).
+        self.turn_context: dict[str, str] = {"model": "", "mode": "default"}
 
     def has(self, event: str) -> bool:
         return bool(self.hooks.events.get(event))
@@ -198,6 +226,31 @@ class LifecycleHooks:
         """PreCompact or PostCompact (observers: what they answer changes nothing here)."""
         data = self._document(event, turn_id, model=model, trigger=trigger)
         await self._fire(event, trigger, data)
+
+    async def permission_request(self, turn_id: str, tool_input: dict[str, Any]) -> Any:
+        """PermissionRequest for a shell command about to be put to the user: True (a hook
+        allowed it), a string (a hook denied it: its message), or None (no verdict: ask).
+        Any deny wins over allows, as in 0.169."""
+        hooks = self.hooks.runnable("PermissionRequest", "Bash")
+        if not hooks:
+            return None
+        data = self._document(
+            "PermissionRequest",
+            turn_id,
+            model=self.turn_context["model"],
+            permission_mode=self.turn_context["mode"],
+            tool_name="Bash",
+            tool_input=tool_input,
+        )
+        results = await asyncio.gather(*(run_hook(h, data) for h in hooks))
+        verdict: Any = None
+        for code, stdout, stderr in results:  # in configured order
+            decided = _permission_verdict(code, stdout, stderr)
+            if isinstance(decided, str):
+                return decided
+            if decided is True:
+                verdict = True
+        return verdict
 
     async def session_end(self, reason: str = "other") -> None:
         if not self.has("SessionEnd"):

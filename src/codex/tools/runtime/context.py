@@ -52,6 +52,7 @@ class ToolCall:
 class ToolResult:
     output: str | list[Any]
     success: bool = True
+    ran: bool = True  # False: rejected before it ran (no PostToolUse hook, as 0.169)
 
     def to_item(self, call: ToolCall) -> ResponseItem:
         if call.kind == "custom":

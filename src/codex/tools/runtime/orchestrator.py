@@ -10,6 +10,8 @@ without either a full-access policy or the user's approval.
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +77,30 @@ def requirement_for(
     )
 
 
+async def permission_hook(ctx: ToolContext, argv: Sequence[str], justification: str | None) -> Any:
+    """The PermissionRequest hooks' verdict on a command about to be put to the user (True:
+    allowed, a string: denied with that message, None: ask; codex.tools.lifecycle_hooks)."""
+    lifecycle = getattr(ctx.hook, "lifecycle", None) if ctx.hook is not None else None
+    if lifecycle is None or not lifecycle.has("PermissionRequest"):
+        return None
+    # The command as the model wrote it: the script of `<shell> -lc <script>`.
+    shell_script = len(argv) == 3 and argv[1] in ("-lc", "-c")
+    command = argv[2] if shell_script else shlex.join(argv)
+    tool_input: dict[str, Any] = {"command": command}
+    if justification:
+        tool_input["description"] = justification
+    return await lifecycle.permission_request(ctx.turn_id, tool_input)
+
+
+def hook_rejection(message: str, *, unified: bool) -> str:
+    """What the model gets when a PermissionRequest hook denies a command (0.169's words for
+    exec_command: its process-creation error around the rejection)."""
+    if not unified:
+        return message
+    inner = f"Rejected({json.dumps(message)})"
+    return f"exec_command failed: CreateProcess {{ message: {json.dumps(inner)} }}"
+
+
 async def run_orchestrated(
     ctx: ToolContext,
     *,
@@ -99,7 +125,12 @@ async def run_orchestrated(
         return Outcome(rejection=requirement.reason or f"`{' '.join(argv)}` rejected")
     approved_by_user = False
     if requirement.kind == Requirement.NEEDS_APPROVAL:
+        verdict = None
         if not ctx.gate.approved_for_session(cache_key):
+            verdict = await permission_hook(ctx, argv, justification)
+            if isinstance(verdict, str):
+                return Outcome(rejection=hook_rejection(verdict, unified=unified))
+        if verdict is None and not ctx.gate.approved_for_session(cache_key):
             answer = await ctx.gate.request_exec(
                 call_id=call_id,
                 turn_id=ctx.turn_id,

@@ -111,9 +111,10 @@ async def dispatch(ctx: ToolContext, call: ToolCall) -> ToolResult:
         return result
     result, failed = await _dispatch(ctx, call)
     if failed:
-        await hooks.after(call, response=None, error=_text(result), ran=True)
+        await hooks.after(call, response=None, error=_text(result), ran=result.ran)
     else:
-        await hooks.after(call, response=result.to_item(call).to_dict(), error=None, ran=True)
+        response = result.to_item(call).to_dict()
+        await hooks.after(call, response=response, error=None, ran=result.ran)
     return result
 
 

@@ -355,7 +355,7 @@ async def handle_exec_command(
     )
     if outcome.rejection is not None:
         emit_command_failure(ctx, call, argv, workdir, outcome.rejection, begun)
-        return ToolResult(outcome.rejection, success=False)
+        return ToolResult(outcome.rejection, success=False, ran=False)
     value = outcome.value
     if isinstance(value, str):
         emit_command_failure(ctx, call, argv, workdir, value, begun)
