@@ -169,6 +169,12 @@ CASES: list[dict[str, Any]] = [
             Turn([Message("done")], Usage(40, 0, 4)),
         ],
     },
+    {  # a second process resuming the thread (`exec resume --last`)
+        "name": "resume",
+        "events": ["SessionStart", "UserPromptSubmit", "Stop", "SessionEnd"],
+        "resume": True,
+        "replies": [Turn([Message("first")]), Turn([Message("second")])],
+    },
     {
         "name": "config_toml_source",
         "events": EVENTS,
@@ -214,6 +220,9 @@ def run_case(binary: Path, case: dict[str, Any]) -> dict[str, Any]:
             s.mock.enqueue(reply)
         argv = [str(binary), "exec", "--dangerously-bypass-hook-trust", "--skip-git-repo-check"]
         done = run_codex([*argv, "hello hooks"], s.env({"MOCK_KEY": "k"}), s.repo, timeout=120)
+        if case.get("resume"):
+            again = [*argv, "resume", "--last", "again"]
+            done = run_codex(again, s.env({"MOCK_KEY": "k"}), s.repo, timeout=120)
         log_path = s.root / "log.jsonl"
         log = (
             [json.loads(line) for line in log_path.read_text().splitlines()]

@@ -243,3 +243,34 @@ def test_a_permission_request_hook_decides_the_approval(tmp_path, mock_model_ser
         if how in ("deny", "exit2"):
             assert ours["output"] == official["output"], how
         mock_model_server.requests.clear()
+
+
+def test_a_resumed_session_starts_with_source_resume(tmp_path, mock_model_server):
+    """A second session resuming the thread (from its history): SessionStart says "resume"."""
+    from codex.protocol.items import assistant_message, user_message
+
+    official = OFFICIAL["resume"]
+    case = SCENARIO["resume"]
+    home = tmp_path / "home"
+    home.mkdir()
+    hooks = hooks_for(tmp_path, case["events"])
+    (home / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+    mock_model_server.enqueue(*case["replies"])
+    config = make_config(tmp_path, mock_model_server)
+    trust_all(config)
+
+    async def main() -> None:
+        async with Session(config) as session:
+            await session.next_event()
+            await run_turn(session, "hello hooks")
+            thread = session.conversation_id
+        history = [user_message("hello hooks").to_dict(), assistant_message("first").to_dict()]
+        async with Session(config, initial_history=history, conversation_id=thread) as session:
+            await session.next_event()
+            await run_turn(session, "again")
+
+    asyncio.run(main())
+    log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [entry["event"] for entry in log] == official["fired"]
+    sources = [e["doc"].get("source") for e in log if e["event"] == "SessionStart"]
+    assert sources == ["startup", "resume"]

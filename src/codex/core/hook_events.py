@@ -28,6 +28,13 @@ def _context(settings: TurnSettings) -> dict[str, str]:
     return {"model": settings.model, "mode": permission_mode(settings.approval_policy)}
 
 
+def resumed(state: SessionState) -> None:
+    """The session goes on from its rollout: its SessionStart hooks say "resume"."""
+    hooks = lifecycle_of(state)
+    if hooks is not None:
+        hooks.start_source = "resume"
+
+
 async def before_prompt(
     hooks: Any, turn_id: str, settings: TurnSettings, prompt: str | None
 ) -> tuple[list[ResponseItem], list[ResponseItem], bool]:

@@ -269,6 +269,9 @@ class Session:
             else:  # its next turn says so if the thread goes on in another directory
                 seed_environment(state, self._turn_settings(), items)
             state.history.record(items)
+            from codex.core.hook_events import resumed
+
+            resumed(state)  # its SessionStart hooks say "resume"
         else:
             context = state.fresh_initial_context(self._settings, self._start_skills)
             state.initial_context_len = len(context)

@@ -3,8 +3,9 @@ config.toml's `[hooks]` (codex.tools.claude_hooks parses them; only trusted, ena
 codex.tools.hook_trust). Facts from 0.169's `codex exec`, recorded in
 tests/fixtures/lifecycle_hooks_official.json (tests/extensions/capture_lifecycle_hooks.py):
 
-- SessionStart: before the thread's first turn, `source` "startup" (matched against the group's
-  matcher). Its context (below) goes to the model as developer messages before the prompt.
+- SessionStart: before the thread's first turn, `source` "startup" ("resume" in a process that
+  resumed the thread; matched against the group's matcher). Its context (below) goes to the
+  model as developer messages before the prompt.
 - UserPromptSubmit: before the prompt joins the history, with `prompt` and `turn_id`. Context
   goes in as developer messages after the prompt; a block (`{"decision": "block", "reason"}`,
   `{"continue": false}`, or exit 2 with a reason on stderr) ends the turn before any request.
@@ -163,6 +164,7 @@ class LifecycleHooks:
     def __init__(self, hooks: ClaudeHooks) -> None:
         self.hooks = hooks
         self.session_started = False
+        self.start_source = "startup"  # "resume" once the session was resumed (core says so)
         # The running turn's model and permission mode (set by core as a turn starts), for
         # the hooks that fire from inside a tool call (PermissionRequest).
         self.turn_context: dict[str, str] = {"model": "", "mode": "default"}
@@ -189,10 +191,12 @@ class LifecycleHooks:
                 _interpret(event, hook, result, outcome)
         return outcome
 
-    async def session_start(self, *, model: str, mode: str, source: str = "startup") -> Outcome:
-        """SessionStart: "startup" once per session (the first turn asks), "compact" after each
+    async def session_start(self, *, model: str, mode: str, source: str | None = None) -> Outcome:
+        """SessionStart: once per session as its first turn starts ("startup", or "resume" for
+        a session resumed from its rollout: `start_source`), and "compact" after each
         compaction; its contexts."""
-        if source == "startup":
+        if source is None:
+            source = self.start_source
             if self.session_started:
                 return Outcome()
             self.session_started = True
