@@ -124,12 +124,9 @@ class CodexApp(App[int]):
     def after_config(self) -> None:
         tui = getattr(self.options.config, "tui", None)  # ([tui] vim_mode_default: codex.tui.vim)
         self.query_one(Composer).start_vim_default(bool(getattr(tui, "vim_mode_default", False)))
-        if self.options.signin_prompt:
-            self._ask_signin()  # before the trust prompt, as 0.169 orders them
-        elif self.options.trust_prompt:
-            self._ask_trust()
-        else:
-            self._begin()
+        from codex.tui.startup_prompts import ask_before_session
+
+        ask_before_session(self)  # sign-in, folder trust, hooks review: as the config needs
 
     def _handle_termination(self) -> None:
         """SIGTERM / SIGHUP (a kill, a closed SSH session) leave through the normal exit, so
@@ -157,42 +154,12 @@ class CodexApp(App[int]):
         threading.Thread(target=watchdog, daemon=True, name="codex-exit-watchdog").start()
         self.exit(128 + sig)
 
-    def _begin(self) -> None:
-        from codex.tui.hooks_prompt import review_hooks_first
-
-        review_hooks_first(self, self._open)  # hooks waiting for review: asked first, as 0.169
-
-    def _open(self) -> None:
+    def open_first_view(self) -> None:
+        """The session, or the resume picker (`codex resume`), once start-up has asked."""
         if self.options.pick_resume:
             self.open_resume_picker()
         else:
             self._start_session()
-
-    def _ask_signin(self) -> None:
-        from codex.tui.signin import SignInScreen
-
-        def signed_in(done: bool | None) -> None:
-            self.options.signin_prompt = False
-            if done:
-                self.after_config()
-            else:
-                self.exit(0)
-
-        self.push_screen(SignInScreen(self.options.config), signed_in)
-
-    def _ask_trust(self) -> None:
-        from codex.tui.trust import TrustScreen, record_trust
-
-        def answered(trusted: bool | None) -> None:
-            if not trusted:
-                self.exit(0)
-                return
-            record_trust(self.options.config)
-            if self.options.reload_config is not None:
-                self.options.config = self.options.reload_config()
-            self._begin()
-
-        self.push_screen(TrustScreen(Path(str(self.options.config.cwd))), answered)
 
     # ---- repaint coalescing ---------------------------------------------------------------
 

@@ -62,11 +62,11 @@ def hooks_to_review(config: Any) -> int:
     session reports a malformed hooks.json itself)."""
     if config is None or not _may_have_hooks(config):
         return 0
+    from codex._hook_trust_flag import bypass_requested
     from codex.core.hooks_view import configured_hooks, pending_count
     from codex.errors import CodexError
-    from codex.tools.hooks import trust_bypassed
 
-    if trust_bypassed():
+    if bypass_requested():
         return 0
     try:
         return pending_count(configured_hooks(config, every_event=True))
