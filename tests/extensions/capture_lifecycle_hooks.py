@@ -338,12 +338,43 @@ def permission_case(binary: Path, how: str) -> dict[str, Any]:
         return scrub(facts, names={str(s.root): "{tmp}"}, stamps=True)
 
 
+def interrupt_case(binary: Path) -> dict[str, Any]:
+    """An interrupted turn through the app-server (turn/interrupt while the model's answer is
+    held): which hooks fire, with which documents. Hooks trusted as in `permission_case`."""
+    from tests.support.hook_trust import trust_home
+    from tests.support.mock_model_server import Hold
+
+    with scratch() as s:
+        events = ["SessionStart", "UserPromptSubmit", "Stop", "Interrupt", "SessionEnd"]
+        (s.home / "hooks.json").write_text(json.dumps({"hooks": hooks_for(s.root, events)}))
+        trust_home(s.home)
+        s.mock.enqueue(Hold(Turn([Message("never seen")])))
+        with s.serve(app_server_argv(binary)) as client:
+            thread_id = client.call("thread/start", {"cwd": str(s.repo)})["thread"]["id"]
+            turn = {"threadId": thread_id, "input": [{"type": "text", "text": "hello hooks"}]}
+            turn_id = client.call("turn/start", turn)["turn"]["id"]
+            s.mock.wait_held()
+            client.call("turn/interrupt", {"threadId": thread_id, "turnId": turn_id})
+            done = client.until(lambda m: m.get("method") == "turn/completed")
+            s.mock.release()
+        log_path = s.root / "log.jsonl"
+        lines = log_path.read_text().splitlines() if log_path.exists() else []
+        log = [json.loads(line) for line in lines]
+        facts = {
+            "fired": [entry["event"] for entry in log],
+            "documents": [entry["doc"] for entry in log],
+            "status": done[-1]["params"]["turn"]["status"],
+        }
+        return scrub(facts, names={str(s.root): "{tmp}"}, stamps=True)
+
+
 def produce(binary: Path) -> dict[str, Any]:
     return {
         "captured_with": "codex-cli 0.169.0 exec --dangerously-bypass-hook-trust",
         "cases": [run_case(binary, case) for case in CASES],
         "listing_both_sources": listing(binary),
         "permission_request": [permission_case(binary, how) for how in PERMISSION_ANSWERS],
+        "interrupt": interrupt_case(binary),
     }
 
 

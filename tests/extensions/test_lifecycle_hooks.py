@@ -274,3 +274,39 @@ def test_a_resumed_session_starts_with_source_resume(tmp_path, mock_model_server
     assert [entry["event"] for entry in log] == official["fired"]
     sources = [e["doc"].get("source") for e in log if e["event"] == "SessionStart"]
     assert sources == ["startup", "resume"]
+
+
+def test_an_interrupted_turn_runs_the_interrupt_hooks(tmp_path, mock_model_server):
+    """The user interrupts a turn while the model's answer is held: Interrupt fires (no Stop),
+    with 0.169's document."""
+    from tests.support.mock_model_server import Hold
+
+    from codex.protocol import ops
+
+    official = FACTS["interrupt"]
+    home = tmp_path / "home"
+    home.mkdir()
+    events = ["SessionStart", "UserPromptSubmit", "Stop", "Interrupt", "SessionEnd"]
+    (home / "hooks.json").write_text(json.dumps({"hooks": hooks_for(tmp_path, events)}))
+    mock_model_server.enqueue(Hold(Turn([Message("never seen")])))
+    config = make_config(tmp_path, mock_model_server, approval="on-request")
+    trust_all(config)
+
+    async def main() -> str:
+        async with Session(config) as session:
+            await session.next_event()
+            await session.submit(ops.UserInput([ops.InputText("hello hooks")]))
+            await asyncio.to_thread(mock_model_server.wait_held)
+            await session.submit(ops.Interrupt())
+            while (event := await session.next_event()).msg.TAG != "turn_aborted":
+                pass
+            mock_model_server.release()
+            return event.msg.TAG
+
+    assert asyncio.run(main()) == "turn_aborted"
+    log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [entry["event"] for entry in log] == official["fired"]
+    mine = next(e["doc"] for e in log if e["event"] == "Interrupt")
+    theirs = next(d for d in official["documents"] if d["hook_event_name"] == "Interrupt")
+    assert lifecycle_doc(mine) == lifecycle_doc(theirs)
+    assert list(mine) == list(theirs)

@@ -82,6 +82,13 @@ async def compacting(
     return compacted
 
 
+async def interrupted(state: SessionState, turn_id: str) -> None:
+    """Interrupt, when the user interrupted the turn `turn_id` (observers; never raises)."""
+    hooks = lifecycle_of(state)
+    if hooks is not None:
+        await hooks.interrupt(turn_id)
+
+
 async def session_end(state: SessionState) -> None:
     """SessionEnd, when the session shuts down (never raises: a hook cannot stop a shutdown)."""
     hooks = lifecycle_of(state)

@@ -30,6 +30,7 @@ EVENTS: tuple[tuple[str, str], ...] = (
     ("SessionEnd", "Right before a session ends"),
     ("UserPromptSubmit", "When the user submits a prompt"),
     ("Stop", "Right before Codex ends its turn"),
+    ("Interrupt", "Right before an interrupted turn is aborted"),
 )
 # The tool events: the ones `tool_hook_command` is listed under.
 _SEED_EVENTS = ("PreToolUse", "PostToolUse")

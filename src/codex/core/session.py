@@ -555,6 +555,10 @@ class Session:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
         await self.unified_exec.terminate_all()
+        if reason == TurnAbortReason.INTERRUPTED and not self._closed:
+            from codex.core.hook_events import interrupted
+
+            await interrupted(self.state, sub_id)  # Interrupt hooks, before the abort is told
         self.emit(sub_id, TurnAborted(reason, sub_id))
         self.state.flush_recorder()
 

@@ -1,7 +1,7 @@
 """Claude-style command hooks from `$CODEX_HOME/hooks.json` and from config.toml's `[hooks]`
 tables (the same shape, event-named keys, as 0.169 reads them): `PreToolUse` and `PostToolUse`
 entries with tool-name matchers run here; the other events (PermissionRequest, SessionStart,
-UserPromptSubmit, Stop, SessionEnd, PreCompact, PostCompact) are parsed here and run by
+UserPromptSubmit, Stop, SessionEnd, PreCompact, PostCompact, Interrupt) are parsed here and run by
 codex.tools.lifecycle_hooks, with 0.169's timeouts (codex.tools.hook_trust.effective_timeout).
 The file shape::
 
@@ -70,6 +70,7 @@ LIFECYCLE_EVENTS = (
     "SessionEnd",
     "PreCompact",
     "PostCompact",
+    "Interrupt",
 )
 RUN_EVENTS = (*TOOL_EVENTS, *LIFECYCLE_EVENTS)
 

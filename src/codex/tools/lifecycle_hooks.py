@@ -19,6 +19,8 @@ tests/fixtures/lifecycle_hooks_official.json (tests/extensions/capture_lifecycle
   (the justification)}. `hookSpecificOutput.decision` {"behavior": "allow"} runs it without
   asking; {"behavior": "deny", "message"} (or exit 2 with stderr) rejects it with the message;
   anything else asks as usual.
+- Interrupt: when the user interrupts a turn, before the abort is reported (0.169's app-server:
+  no Stop then); `turn_id`, `model`, `permission_mode`; 1s timeout by default (at most 3s).
 - PreCompact / PostCompact: around a compaction, with `trigger` ("auto"; "manual" for /compact,
   matched against the group's matcher) and no `permission_mode`; observers. After a compaction
   SessionStart fires again with `source` "compact" (its context joins the new history).
@@ -255,6 +257,16 @@ class LifecycleHooks:
             if decided is True:
                 verdict = True
         return verdict
+
+    async def interrupt(self, turn_id: str) -> None:
+        """Interrupt: the user interrupted the turn (observers: their answers change nothing)."""
+        if not self.has("Interrupt"):
+            return
+        context = self.turn_context
+        data = self._document(
+            "Interrupt", turn_id, model=context["model"], permission_mode=context["mode"]
+        )
+        await self._fire("Interrupt", None, data)
 
     async def session_end(self, reason: str = "other") -> None:
         if not self.has("SessionEnd"):
