@@ -1,12 +1,14 @@
-"""`hooks/list`: per cwd, the hooks configured in `$CODEX_HOME/hooks.json` with their trust
-state, in 0.169's shape (tests/fixtures/hook_trust_official.json): each hook's `key` and
+"""`hooks/list`: per cwd, the hooks configured in `$CODEX_HOME/hooks.json` and config.toml's
+`[hooks]` tables (listed in that order, tests/fixtures/lifecycle_hooks_official.json) with their
+trust state, in 0.169's shape (tests/fixtures/hook_trust_official.json): each hook's `key` and
 `currentHash` are the `[hooks.state]` key and hash a client writes (config/batchWrite) to trust
 it, `trustStatus` is trusted / untrusted / modified, `enabled` false once switched off.
 
-What differs from 0.169, on purpose: `timeoutSec` is what codex-py gives the hook (hooks.json
-hooks without a timeout get 60s here, 600s there); the fork's `tool_hook_command` is not one of
-0.169's hook events, so it is not listed, but a `warnings` line says when it waits for review;
-a hooks.json codex-py cannot read is a `warnings` line, as 0.169 reports one.
+What differs from 0.169, on purpose: `timeoutSec` is what codex-py gives the hook (PreToolUse /
+PostToolUse hooks without a timeout get 60s here, 600s there; the other events get 0.169's); the
+fork's `tool_hook_command` is not one of 0.169's hook events, so it is not listed, but a
+`warnings` line says when it waits for review; a hooks.json codex-py cannot read is a `warnings`
+line, as 0.169 reports one.
 """
 
 from __future__ import annotations
