@@ -29,14 +29,16 @@ def _describe(value: Any) -> str:
         return f"floating point `{value}`"
     if isinstance(value, str):
         return f'string "{value[:80]}"'
+    # serde names an unexpected array or object bare: "invalid type: map, expected a string".
     if isinstance(value, list):
-        return "a sequence"
-    return "a map"
+        return "sequence"
+    return "map"
 
 
 def obj(params: Any) -> dict[str, Any]:
-    """The params object (absent params count as `{}`)."""
-    if params is None:
+    """The params object (absent params count as `{}`; so does `[]`, which serde reads as a
+    struct with every field defaulted once param_shapes has let it through)."""
+    if params is None or params == []:
         return {}
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected a map")
@@ -46,6 +48,8 @@ def obj(params: Any) -> dict[str, Any]:
 def string(p: dict[str, Any], key: str, *, required: bool = True) -> Any:
     value = p.get(key, _MISSING)
     if value is _MISSING or value is None:
+        if required and value is None:  # a required field given null is a type error
+            raise invalid_params("invalid type: null, expected a string")
         if required:
             raise invalid_params(f"missing field `{key}`")
         return None
@@ -63,12 +67,14 @@ def boolean(p: dict[str, Any], key: str, default: bool = False) -> bool:
     return value
 
 
-def integer(p: dict[str, Any], key: str, *, minimum: int = 0) -> int | None:
+def integer(p: dict[str, Any], key: str, *, minimum: int = 0, kind: str = "u32") -> int | None:
     value = p.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise invalid_params(f"invalid type: {_describe(value)}, expected u32")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_params(f"invalid type: {_describe(value)}, expected {kind}")
+    if value < minimum:  # serde: a number of the right type out of range is a value error
+        raise invalid_params(f"invalid value: {_describe(value)}, expected {kind}")
     return value
 
 
@@ -94,11 +100,26 @@ def mapping(p: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 
 def one_of(p: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
-    value = string(p, key, required=False)
-    if value is not None and value not in allowed:
-        expected = ", ".join(f"`{a}`" for a in allowed)
-        raise invalid_params(f"unknown variant `{value}`, expected one of {expected}")
+    value = p.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dict):  # the map form is each caller's (granular approval policies)
+        raise invalid_params(f"invalid type: {_describe(value)}, expected a string")
+    if not isinstance(value, str):  # serde's enums also take the map form {"variant": ...}
+        raise invalid_params(f"invalid type: {_describe(value)}, expected string or map")
+    if value not in allowed:
+        raise invalid_params(f"unknown variant `{value}`, expected {_variants(allowed)}")
     return value
+
+
+def _variants(allowed: tuple[str, ...]) -> str:
+    """serde's list of the expected variants: `a`; `a` or `b`; one of `a`, `b`, `c`."""
+    named = [f"`{a}`" for a in allowed]
+    if len(named) == 1:
+        return named[0]
+    if len(named) == 2:
+        return " or ".join(named)
+    return "one of " + ", ".join(named)
 
 
 APPROVAL_POLICIES = ("untrusted", "on-failure", "on-request", "never")

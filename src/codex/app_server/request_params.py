@@ -68,3 +68,6 @@ def check_params(method: str, params: Any) -> None:
         raise invalid_params(f"invalid type: {_unit_description(params)}, expected unit")
     if params is None and method not in OPTIONAL_PARAMS:
         raise invalid_params("missing field `params`")
+    from codex.app_server.param_shapes import check_shape
+
+    check_shape(method, params)

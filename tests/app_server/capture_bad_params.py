@@ -1,0 +1,136 @@
+"""What 0.169's app-server answers to malformed params (facts for test_bad_params.py):
+`python -m tests.app_server.capture_bad_params` (needs the anchor, tests/support/official.py)
+rewrites tests/fixtures/bad_params_official.json (`--out PATH` writes elsewhere, to diff a
+re-capture; `ours` prints what our server answers instead).
+
+One initialized connection, in a scratch CODEX_HOME against the loopback mock model server;
+for the most used methods: params of the wrong JSON type (string, number, array, boolean where
+an object is required), a required field missing, a field of the wrong type, an unknown enum
+variant, unknown extra fields. Every answer is reduced to its error code and message, or "ok".
+The thread ids name no thread, so a call that gets past its params fails on the id (or the
+missing thread) without doing anything.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.capture_missing_params import _answer
+from tests.support.official_drive import app_server_argv, capture_main, scratch
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "bad_params_official.json"
+
+NO_THREAD = "00000000-0000-7000-8000-000000000000"
+WRONG_TYPES: list[Any] = ["x", 5, [], True]
+
+# method -> params cases beyond WRONG_TYPES (each sent as is).
+CASES: dict[str, list[Any]] = {
+    "thread/start": [
+        {"approvalPolicy": "sometimes"},
+        {"approvalPolicy": 5},
+        {"sandbox": "nope"},
+        {"model": 5},
+        {"cwd": []},
+        {"ephemeral": "yes"},
+        {"config": "x"},
+        {"baseInstructions": {}},
+    ],
+    "thread/resume": [
+        {},
+        {"threadId": 5},
+        {"threadId": None},
+        {"threadId": NO_THREAD, "approvalPolicy": "nope"},
+        {"threadId": NO_THREAD, "bogusField": 1},
+    ],
+    "thread/fork": [{}, {"threadId": 5}, {"threadId": NO_THREAD, "ephemeral": "x"}],
+    "thread/list": [
+        {"limit": "10"},
+        {"limit": -1},
+        {"limit": 1.5},
+        {"sortKey": "nope"},
+        {"sortKey": 5},
+        {"archived": "yes"},
+        {"cursor": 5},
+        {"modelProviders": "x"},
+        {"sourceKinds": ["nope"]},
+        {"bogusField": 1},
+    ],
+    "thread/read": [
+        {},
+        {"threadId": 5},
+        {"threadId": NO_THREAD, "includeTurns": "yes"},
+        {"threadId": NO_THREAD, "bogusField": 1},
+    ],
+    "turn/start": [
+        {},
+        {"threadId": NO_THREAD},
+        {"input": []},
+        {"threadId": NO_THREAD, "input": "hi"},
+        {"threadId": NO_THREAD, "input": [5]},
+        {"threadId": NO_THREAD, "input": [{"type": "nope"}]},
+        {"threadId": NO_THREAD, "input": [{"type": "text"}]},
+        {"threadId": NO_THREAD, "input": [{"text": "hi"}]},
+        {"threadId": NO_THREAD, "input": [{"type": "text", "text": 5}]},
+        {"threadId": NO_THREAD, "input": [], "effort": "extreme"},
+        {"threadId": NO_THREAD, "input": [], "approvalPolicy": "nope"},
+        {"threadId": NO_THREAD, "input": [], "bogusField": 1},
+    ],
+    "turn/interrupt": [{}, {"threadId": NO_THREAD}, {"threadId": NO_THREAD, "turnId": 5}],
+    "thread/archive": [{}, {"threadId": 5}, {"threadId": NO_THREAD, "bogusField": 1}],
+    "thread/unarchive": [{}, {"threadId": 5}],
+    "thread/name/set": [{}, {"threadId": NO_THREAD}, {"threadId": NO_THREAD, "name": 5}],
+    "model/list": [{"limit": "5"}, {"includeHidden": "yes"}, {"cursor": 5}, {"bogusField": 1}],
+    "config/read": [{"includeLayers": "yes"}, {"cwd": 5}, {"bogusField": 1}],
+    "command/exec": [
+        {},
+        {"command": "ls"},
+        {"command": [5]},
+        {"command": ["true"], "timeoutMs": "5"},
+        {"command": ["true"], "cwd": 5},
+        {"command": ["true"], "sandboxPolicy": {"type": "nope"}},
+        {"command": ["true"], "sandboxPolicy": "x"},
+    ],
+    "review/start": [
+        {},
+        {"threadId": NO_THREAD},
+        {"threadId": NO_THREAD, "target": "x"},
+        {"threadId": NO_THREAD, "target": {"type": "nope"}},
+        {"threadId": NO_THREAD, "target": {"type": "custom"}},
+        {"threadId": NO_THREAD, "target": {"type": "uncommittedChanges"}, "delivery": "nope"},
+    ],
+    "thread/goal/set": [
+        {},
+        {"threadId": 5},
+        {"threadId": NO_THREAD, "objective": 5},
+        {"threadId": NO_THREAD, "status": "nope"},
+    ],
+    "thread/goal/get": [{}, {"threadId": 5}],
+    "skills/list": [{"cwds": "x"}, {"cwds": [5]}, {"forceReload": "yes"}, {"bogusField": 1}],
+    "fs/readFile": [{}, {"path": 5}, {"path": "relative.txt"}],
+    "thread/loaded/list": [{"limit": "x"}, {"bogusField": 1}],
+    "thread/turns/list": [{}, {"threadId": 5}, {"threadId": NO_THREAD, "limit": "x"}],
+}
+
+
+def bad_params_facts(argv: list[str]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    with scratch() as s, s.serve(argv) as client:
+        for method, cases in CASES.items():
+            facts[method] = {
+                json.dumps(p): _answer(client, {"method": method, "params": p})
+                for p in [*WRONG_TYPES, *cases]
+            }
+    facts["exit_code"] = client.proc.returncode
+    return facts
+
+
+if __name__ == "__main__":
+    raise SystemExit(
+        capture_main(
+            FIXTURE,
+            lambda binary: bad_params_facts(app_server_argv(binary)),
+            ours=lambda argv: bad_params_facts([*argv, "app-server"]),
+        )
+    )
