@@ -6,7 +6,8 @@ re-capture; `ours` prints what our server answers instead).
 One initialized connection, in a scratch CODEX_HOME against the loopback mock model server;
 for the most used methods: params of the wrong JSON type (string, number, array, boolean where
 an object is required), a required field missing, a field of the wrong type, an unknown enum
-variant, unknown extra fields. Every answer is reduced to its error code and message, or "ok".
+variant, unknown extra fields; for every other method both servers know whose params are a
+struct, a string and an empty array. Every answer is reduced to its error code and message, or "ok".
 The thread ids name no thread, so a call that gets past its params fails on the id (or the
 missing thread) without doing anything.
 """
@@ -114,6 +115,14 @@ CASES: dict[str, list[Any]] = {
 }
 
 
+def _struct_methods() -> list[str]:
+    """The methods both servers know whose params are a struct (param_shapes.STRUCTS)."""
+    from codex.app_server.methods import METHODS
+    from codex.app_server.param_shapes import STRUCTS
+
+    return sorted(set(STRUCTS) & set(METHODS))
+
+
 def bad_params_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     with scratch() as s, s.serve(argv) as client:
@@ -122,6 +131,14 @@ def bad_params_facts(argv: list[str]) -> dict[str, Any]:
                 json.dumps(p): _answer(client, {"method": method, "params": p})
                 for p in [*WRONG_TYPES, *cases]
             }
+        # Every other method with a params struct: a string and an empty array.
+        facts["every_struct"] = {
+            method: {
+                json.dumps(p): _answer(client, {"method": method, "params": p}) for p in ("x", [])
+            }
+            for method in _struct_methods()
+            if method not in CASES
+        }
     facts["exit_code"] = client.proc.returncode
     return facts
 

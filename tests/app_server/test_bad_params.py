@@ -3,7 +3,8 @@ tests/app_server/capture_bad_params.py): params that are not an object name the 
 struct ("expected struct ThreadStartParams"; `[]` is "invalid length N, expected struct ... with
 M elements"), a field of the wrong type, an unknown variant or a missing required field is
 refused with serde's words before any thread is looked up, unknown fields are ignored. Our
-server runs the same matrix as a real `codex app-server` subprocess, every answer compared."""
+server runs the same matrix, and a string and `[]` for every other method with a params
+struct, as a real `codex app-server` subprocess, every answer compared."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def test_answers_match_the_official_ones(facts: dict[str, Any], method: str) -> 
     ours = {case: answer for case, answer in facts[method].items() if (method, case) not in KNOWN}
     official = {c: a for c, a in OFFICIAL[method].items() if (method, c) not in KNOWN}
     assert ours == official
+
+
+def test_every_params_struct_is_named(facts: dict[str, Any]) -> None:
+    """The other methods with a params struct: a string and `[]` (struct names, field counts,
+    the first field without a default, a struct read from a map only)."""
+    assert facts["every_struct"] == OFFICIAL["every_struct"]
 
 
 def test_the_server_survives(facts: dict[str, Any]) -> None:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 # method -> (params struct, its field count), from 0.169's `app-server generate-json-schema`
-# (ClientRequest.json). The schema leaves out hidden fields, so for the captured methods the
-# count comes from SEQUENCE below.
+# (ClientRequest.json). The schema leaves out hidden fields: where 0.169's answer to `[]` says
+# otherwise, SEQUENCE below has the count it gave (captured for every method we serve).
 STRUCTS: dict[str, tuple[str, int]] = {
     "account/login/cancel": ("CancelLoginAccountParams", 1),
     "account/rateLimitResetCredit/consume": ("ConsumeAccountRateLimitResetCreditParams", 2),
@@ -123,7 +123,7 @@ STRUCTS: dict[str, tuple[str, int]] = {
 }
 
 # method -> (field count, index of the first field without a default or None), as 0.169
-# answers `[]` (the schema's count misses hidden fields of the bigger structs).
+# answers `[]`, where that is not (the schema's count, 0).
 SEQUENCE: dict[str, tuple[int, int | None]] = {
     "thread/start": (27, 0),
     "thread/resume": (18, 0),
@@ -133,7 +133,15 @@ SEQUENCE: dict[str, tuple[int, int | None]] = {
     "config/read": (2, 1),
     "command/exec": (14, 0),
     "skills/list": (2, None),
+    "account/read": (1, None),
+    "externalAgentConfig/detect": (6, 1),
+    "hooks/list": (2, 1),
+    "thread/metadata/update": (4, 0),
+    "turn/steer": (7, 0),
 }
+
+# Structs serde reads from a map only (a flattened field): an array is a type error.
+MAP_ONLY = frozenset({"feedback/save"})
 
 # A field's type: "str" (a string), "path" (a path string), "abspath" (an absolute one), "bool",
 # "u32", "i64", "map", ("seq", item type), ("enum", variants named in the error, more accepted),
@@ -310,7 +318,7 @@ def check_shape(method: str, params: Any) -> None:
     if struct is None or params is None:
         return
     name, count = struct
-    if isinstance(params, list):
+    if isinstance(params, list) and method not in MAP_ONLY:
         count, first = SEQUENCE.get(method, (count, 0))
         if first is None or params:
             return  # `[]` of all-default fields is `{}`; a longer array is not modelled
