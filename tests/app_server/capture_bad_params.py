@@ -7,7 +7,8 @@ One initialized connection, in a scratch CODEX_HOME against the loopback mock mo
 for the most used methods: params of the wrong JSON type (string, number, array, boolean where
 an object is required), a required field missing, a field of the wrong type, an unknown enum
 variant, unknown extra fields; for every other method both servers know whose params are a
-struct, a string and an empty array. Every answer is reduced to its error code and message, or "ok".
+struct, a string, an empty array, and `{}` / a numeric `threadId` where it has such fields.
+Every answer is reduced to its error code and message, or "ok".
 The thread ids name no thread, so a call that gets past its params fails on the id (or the
 missing thread) without doing anything.
 """
@@ -115,6 +116,112 @@ CASES: dict[str, list[Any]] = {
 }
 
 
+# The other methods whose params struct has a required field (0.169's schema): sent `{}`.
+REQUIRES_A_FIELD = frozenset(
+    [
+        "account/login/cancel",
+        "account/rateLimitResetCredit/consume",
+        "account/sendAddCreditsNudgeEmail",
+        "app/read",
+        "command/exec/resize",
+        "command/exec/terminate",
+        "command/exec/write",
+        "config/batchWrite",
+        "config/value/write",
+        "experimentalFeature/enablement/set",
+        "externalAgentConfig/import",
+        "externalAgentConfig/import/recordHistory",
+        "feedback/save",
+        "feedback/upload",
+        "fs/copy",
+        "fs/createDirectory",
+        "fs/getMetadata",
+        "fs/readDirectory",
+        "fs/remove",
+        "fs/unwatch",
+        "fs/watch",
+        "fs/writeFile",
+        "fuzzyFileSearch",
+        "marketplace/add",
+        "marketplace/remove",
+        "mcpServer/oauth/login",
+        "mcpServer/resource/read",
+        "mcpServer/tool/call",
+        "modelProvider/config/write",
+        "plugin/install",
+        "plugin/read",
+        "plugin/share/checkout",
+        "plugin/share/delete",
+        "plugin/share/save",
+        "plugin/share/updateTargets",
+        "plugin/skill/read",
+        "plugin/uninstall",
+        "skills/config/write",
+        "skills/extraRoots/set",
+        "thread/approveGuardianDeniedAction",
+        "thread/attachment/add",
+        "thread/attachment/list",
+        "thread/attachment/remove",
+        "thread/attachmentOwner/list",
+        "thread/compact/start",
+        "thread/delete",
+        "thread/goal/clear",
+        "thread/inject_items",
+        "thread/items/list",
+        "thread/metadata/update",
+        "thread/revert",
+        "thread/section/move",
+        "thread/shellCommand",
+        "thread/unsubscribe",
+        "threadSection/create",
+        "threadSection/delete",
+        "threadSection/update",
+        "turn/steer",
+        "windowsSandbox/setupStart",
+    ]
+)
+# The other methods whose params struct has a `threadId` (0.169's schema): sent it as a number.
+TAKES_A_THREAD = frozenset(
+    [
+        "app/installed",
+        "app/list",
+        "app/read",
+        "experimentalFeature/list",
+        "feedback/save",
+        "feedback/upload",
+        "hooks/list",
+        "mcpServer/oauth/login",
+        "mcpServer/resource/read",
+        "mcpServer/tool/call",
+        "mcpServerStatus/list",
+        "thread/approveGuardianDeniedAction",
+        "thread/attachment/add",
+        "thread/attachment/list",
+        "thread/attachment/remove",
+        "thread/compact/start",
+        "thread/delete",
+        "thread/goal/clear",
+        "thread/inject_items",
+        "thread/items/list",
+        "thread/metadata/update",
+        "thread/revert",
+        "thread/section/move",
+        "thread/shellCommand",
+        "thread/unsubscribe",
+        "turn/steer",
+    ]
+)
+
+
+def _other_cases(method: str) -> list[Any]:
+    cases: list[Any] = ["x", []]
+    if method in REQUIRES_A_FIELD:
+        cases.append({})
+    if method in TAKES_A_THREAD:
+        cases.append({"threadId": 5})
+    return cases
+
+
 def _struct_methods() -> list[str]:
     """The methods both servers know whose params are a struct (param_shapes.STRUCTS)."""
     from codex.app_server.methods import METHODS
@@ -131,10 +238,12 @@ def bad_params_facts(argv: list[str]) -> dict[str, Any]:
                 json.dumps(p): _answer(client, {"method": method, "params": p})
                 for p in [*WRONG_TYPES, *cases]
             }
-        # Every other method with a params struct: a string and an empty array.
+        # Every other method with a params struct: a string, an empty array, and `{}` or a
+        # numeric threadId where the struct has such fields.
         facts["every_struct"] = {
             method: {
-                json.dumps(p): _answer(client, {"method": method, "params": p}) for p in ("x", [])
+                json.dumps(p): _answer(client, {"method": method, "params": p})
+                for p in _other_cases(method)
             }
             for method in _struct_methods()
             if method not in CASES

@@ -40,7 +40,8 @@ def test_answers_match_the_official_ones(facts: dict[str, Any], method: str) -> 
 
 def test_every_params_struct_is_named(facts: dict[str, Any]) -> None:
     """The other methods with a params struct: a string and `[]` (struct names, field counts,
-    the first field without a default, a struct read from a map only)."""
+    the first field without a default, a struct read from a map only), `{}` (the first required
+    field, before "not supported") and a numeric `threadId`."""
     assert facts["every_struct"] == OFFICIAL["every_struct"]
 
 

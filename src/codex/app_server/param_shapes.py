@@ -239,6 +239,99 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "fs/readFile": ("path",),
 }
 
+# The other methods: the first required field 0.169 names when `{}` is sent (the rest, and
+# their types, are the handlers'), and those with a string `threadId` (sent a number).
+FIRST_REQUIRED: dict[str, str] = {
+    "account/login/cancel": "loginId",
+    "account/rateLimitResetCredit/consume": "idempotencyKey",
+    "account/sendAddCreditsNudgeEmail": "creditType",
+    "app/read": "appIds",
+    "command/exec/resize": "processId",
+    "command/exec/terminate": "processId",
+    "command/exec/write": "processId",
+    "config/batchWrite": "edits",
+    "config/value/write": "keyPath",
+    "experimentalFeature/enablement/set": "enablement",
+    "externalAgentConfig/import": "migrationItems",
+    "externalAgentConfig/import/recordHistory": "providerId",
+    "feedback/save": "savePath",
+    "feedback/upload": "classification",
+    "fs/copy": "sourcePath",
+    "fs/createDirectory": "path",
+    "fs/getMetadata": "path",
+    "fs/readDirectory": "path",
+    "fs/remove": "path",
+    "fs/unwatch": "watchId",
+    "fs/watch": "watchId",
+    "fs/writeFile": "path",
+    "fuzzyFileSearch": "query",
+    "marketplace/add": "source",
+    "marketplace/remove": "marketplaceName",
+    "mcpServer/oauth/login": "name",
+    "mcpServer/resource/read": "server",
+    "mcpServer/tool/call": "threadId",
+    "modelProvider/config/write": "settings",
+    "plugin/install": "pluginName",
+    "plugin/read": "pluginName",
+    "plugin/share/checkout": "remotePluginId",
+    "plugin/share/delete": "remotePluginId",
+    "plugin/share/save": "pluginPath",
+    "plugin/share/updateTargets": "remotePluginId",
+    "plugin/skill/read": "remoteMarketplaceName",
+    "plugin/uninstall": "pluginId",
+    "skills/config/write": "enabled",
+    "skills/extraRoots/set": "extraRoots",
+    "thread/approveGuardianDeniedAction": "threadId",
+    "thread/attachment/add": "threadId",
+    "thread/attachment/list": "threadId",
+    "thread/attachment/remove": "threadId",
+    "thread/attachmentOwner/list": "attachmentType",
+    "thread/compact/start": "threadId",
+    "thread/delete": "threadId",
+    "thread/goal/clear": "threadId",
+    "thread/inject_items": "threadId",
+    "thread/items/list": "threadId",
+    "thread/metadata/update": "threadId",
+    "thread/revert": "threadId",
+    "thread/section/move": "threadId",
+    "thread/shellCommand": "threadId",
+    "thread/unsubscribe": "threadId",
+    "threadSection/create": "name",
+    "threadSection/delete": "sectionId",
+    "threadSection/update": "sectionId",
+    "turn/steer": "threadId",
+    "windowsSandbox/setupStart": "mode",
+}
+THREAD_FIELD = frozenset(
+    (
+        "app/installed",
+        "app/list",
+        "app/read",
+        "experimentalFeature/list",
+        "feedback/upload",
+        "hooks/list",
+        "mcpServer/oauth/login",
+        "mcpServer/resource/read",
+        "mcpServer/tool/call",
+        "mcpServerStatus/list",
+        "thread/approveGuardianDeniedAction",
+        "thread/attachment/add",
+        "thread/attachment/list",
+        "thread/attachment/remove",
+        "thread/compact/start",
+        "thread/delete",
+        "thread/goal/clear",
+        "thread/inject_items",
+        "thread/items/list",
+        "thread/metadata/update",
+        "thread/revert",
+        "thread/section/move",
+        "thread/shellCommand",
+        "thread/unsubscribe",
+        "turn/steer",
+    )
+)
+
 _SCALARS = {
     "str": (str, "a string"),
     "path": (str, "path string"),
@@ -329,8 +422,9 @@ def check_shape(method: str, params: Any) -> None:
         )
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected struct {name}")
-    fields = FIELDS.get(method, {})
-    required = REQUIRED.get(method, ())
+    fields = FIELDS.get(method) or (_THREAD if method in THREAD_FIELD else {})
+    first = FIRST_REQUIRED.get(method)
+    required = REQUIRED.get(method) or ((first,) if first else ())
     for key, value in params.items():
         if key in fields:
             _check(value, fields[key], key in required)
