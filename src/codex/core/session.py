@@ -165,7 +165,6 @@ class Session:
         self._task: asyncio.Task[None] | None = None
         self._task_sub: str | None = None
         self._queued_turn: str | None = None  # run_turn's submission the actor has not started
-        self._told: list[ResponseItem] = []  # tell_model's items queued while a task runs
         self._turn_deltas: dict[str, bool] = {}  # run_turn's per-turn stream_deltas, by sub id
         self._actor: asyncio.Task[None] | None = None
         self._closed = False
@@ -353,12 +352,12 @@ class Session:
     def tell_model(self, item: ResponseItem) -> None:
         """Context for the model from outside a turn's input (the user's goal change). No turn
         running: into the history and, at once, the rollout; the next request carries it. While
-        a turn runs it is queued as pending input, as steered input is: it joins the turn's next
-        request after the outputs of the calls in flight (on record there), so it never lands
-        between a call and its output. Still queued when the turn ends: on record then."""
+        a turn runs it is queued on its own: it joins the turn's next request after the outputs
+        of the calls in flight (on record there), so it never lands between a call and its
+        output; unlike steered input it never makes the turn ask the model again (0.169). Still
+        queued when the turn ends: on record then."""
         if self._task is not None and not self._task.done():
-            self._told.append(item)
-            self.state.add_pending_input(item)
+            self.state.told.append(item)
             return
         self.state.record_items([item])
         self.state.write_through_recorder()
@@ -533,17 +532,11 @@ class Session:
 
     def _record_told(self) -> None:
         """What tell_model queued that the ended task's requests never took (told after its
-        last request, or the task was a compaction or was aborted): on record now, the rest of
-        the pending input (steered input) left for the next turn."""
-        told, self._told = self._told, []
-        if not told or not self.state.has_pending_input():
-            return
-        pending = self.state.take_pending_input()
-        self.state.record_items(i for i in pending if any(i is t for t in told))
-        for item in pending:
-            if not any(item is t for t in told):
-                self.state.add_pending_input(item)
-        self.state.write_through_recorder()
+        last request, or the task was a compaction or was aborted): on record now."""
+        told, self.state.told = self.state.told, []
+        if told:
+            self.state.record_items(told)
+            self.state.write_through_recorder()
 
     async def _abort(self, reason: TurnAbortReason) -> None:
         task = self._task

@@ -220,6 +220,9 @@ class SessionState:
         self.new_content_since_compaction = True
         self.environment: EnvironmentContext | None = None
         self._pending_input: list[ResponseItem] = []
+        # Session.tell_model's items while a task runs: they ride on the turn's next request
+        # if it makes one anyway, never a reason for one (unlike pending input).
+        self.told: list[ResponseItem] = []
         self._turn_skill_inputs: list[dict[str, Any]] = []  # the next turn's, for its item
 
     # ---- model ---------------------------------------------------------------------------

@@ -197,6 +197,8 @@ class TurnRunner:
                 if self.tool_ctx.pending_input:
                     sess.record_items(self.tool_ctx.pending_input)
                     self.tool_ctx.pending_input.clear()
+                told, sess.told = sess.told, []  # after the outputs of the calls in flight
+                sess.record_items(told)
                 needs_follow_up, last_message = await self._sample_once()
                 if self.repeats.tripped:
                     self.emit(ErrorEvent(self.repeats.message()))
