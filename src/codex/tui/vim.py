@@ -24,6 +24,8 @@ ENABLED = "Vim mode enabled."
 DISABLED = "Vim mode disabled."
 
 Cursor = tuple[int, int]
+# Motions that make an operator work on whole lines (`dj` deletes two lines).
+_LINEWISE = frozenset({"j", "k", "down", "up", "G", "gg"})
 
 
 class Editor(Protocol):
@@ -211,11 +213,17 @@ class VimState:
             if name == "g":
                 ed.move_cursor((0, 0))
             return
+        if self.pending in ("dg", "cg", "yg"):  # `dgg`: to the first line
+            op, self.pending = self.pending[0], ""
+            if name == "g":
+                self._operator(ed, op, "gg")
+            return
         if self.pending in ("d", "c", "y"):
             op, self.pending = self.pending, ""
-            if name == "escape":
-                return
-            self._operator(ed, op, name)
+            if name == "g":
+                self.pending = op + "g"
+            elif name != "escape":
+                self._operator(ed, op, name)
             return
         if name in ("d", "c", "y", "g", "r"):
             self.pending = name
@@ -254,6 +262,8 @@ class VimState:
             return _cursor(lines, word_backward(text, pos))
         if name == "G":
             return (len(lines) - 1, 0)
+        if name == "gg":  # only after an operator (`dgg`); alone `gg` is the `g` prefix's
+            return (0, 0)
         return None
 
     def _command(self, ed: Editor, name: str) -> None:
@@ -341,19 +351,22 @@ class VimState:
             lines[row] = lines[row][:col] + ch + lines[row][col + 1 :]
             self._apply(ed, "\n".join(lines), (row, col))
 
-    def _lines_op(self, ed: Editor, op: str) -> None:
-        """`dd`, `cc`, `yy`: the whole line."""
-        row, _ = ed.cursor_location
+    def _lines_op(self, ed: Editor, op: str, last: int | None = None) -> None:
+        """`dd`, `cc`, `yy`: the whole line; with `last` (a line-wise motion's row: `dj`,
+        `dk`, `dG`, `dgg`), every line from the cursor's to that one."""
+        row, col = ed.cursor_location
+        row, last = sorted((row, row if last is None else last))
         lines = ed.text.split("\n")
-        self.register = Register(lines[row] + "\n", True)
+        self.register = Register("\n".join(lines[row : last + 1]) + "\n", True)
         if op == "y":
+            ed.move_cursor(self._clamp(ed, (row, col)))  # `yk`: to the first line yanked
             return
         if op == "c":
             indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
-            lines[row] = indent
+            lines[row : last + 1] = [indent]
             self._apply(ed, "\n".join(lines), (row, len(indent)))
             return
-        rest = lines[:row] + lines[row + 1 :] or [""]
+        rest = lines[:row] + lines[last + 1 :] or [""]
         row = min(row, len(rest) - 1)
         self._apply(ed, "\n".join(rest), (row, 0))
         ed.move_cursor(self._clamp(ed, (row, len(rest[row]) - len(rest[row].lstrip()))))
@@ -378,8 +391,21 @@ class VimState:
         target = self._motion(ed, name)
         if target is None:
             return
+        if name in _LINEWISE:
+            if target[0] == start[0] and name in ("j", "down", "k", "up"):
+                return  # as vim: `dj` on the last line (`dk` on the first) fails, nothing done
+            if op != "y":
+                self._snapshot(ed)
+            self._lines_op(ed, op, target[0])
+            if op == "c":
+                self._begin_insert([op, name])
+            elif op == "d" and not self._replaying:
+                self.last_change = [op, name]
+            return
         lines = ed.text.split("\n")
-        target = (target[0], min(target[1], len(lines[target[0]])))
+        # A character-wise motion never leaves the line sideways: `dh` at its start, `dl` at
+        # its end do nothing (past the ends of the line, not the neighbouring line's).
+        target = (target[0], min(max(target[1], 0), len(lines[target[0]])))
         if name == "e":
             target = _cursor(lines, min(_offset(lines, target) + 1, len(ed.text)))
         if name == "w" and target[0] != start[0]:
