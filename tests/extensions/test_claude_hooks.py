@@ -49,8 +49,10 @@ def test_matchers_and_documents(tmp_path, mock_model_server):
         tmp_path,
         {
             "PreToolUse": [
-                {"matcher": "exec_command", "hooks": [logger(pre)]},
+                {"matcher": "Bash", "hooks": [logger(pre)]},
                 {"matcher": "apply_patch", "hooks": [logger(tmp_path / "never")]},
+                # 0.169 shows shell calls as `Bash` only: our tool name matches nothing.
+                {"matcher": "exec_command", "hooks": [logger(tmp_path / "never")]},
             ],
             "PostToolUse": [{"hooks": [logger(post)]}],
         },
@@ -62,18 +64,21 @@ def test_matchers_and_documents(tmp_path, mock_model_server):
     )
     assert events[-1].msg.TAG == "task_complete"
     [before] = [orjson.loads(x) for x in pre.read_text().split("\n") if x]
-    assert before == {
+    assert before == {  # 0.169's document (tests/extensions/test_tool_hook_shape.py)
         "session_id": session.conversation_id,
+        "turn_id": before["turn_id"],
         "transcript_path": None,
         "cwd": str(tmp_path / "work"),
         "hook_event_name": "PreToolUse",
-        "tool_name": "exec_command",
-        "tool_input": {"cmd": "echo hooked"},
+        "model": "gpt-5.5",
+        "permission_mode": "bypassPermissions",
+        "tool_name": "Bash",
+        "tool_input": {"command": "echo hooked"},
         "tool_use_id": "c1",
     }
     [after] = [orjson.loads(x) for x in post.read_text().split("\n") if x]
     assert after["hook_event_name"] == "PostToolUse"
-    assert "hooked" in after["tool_response"]
+    assert after["tool_response"].endswith("hooked\n")  # the command's output
     assert not (tmp_path / "never").exists()
 
 
@@ -84,7 +89,7 @@ def test_pre_tool_use_exit_2_blocks_the_call(tmp_path, mock_model_server):
         {
             "PreToolUse": [
                 {
-                    "matcher": "exec_command|shell.*",
+                    "matcher": "Bash",
                     "hooks": [{"type": "command", "command": "echo 'no shell today' >&2; exit 2"}],
                 }
             ]
@@ -92,8 +97,7 @@ def test_pre_tool_use_exit_2_blocks_the_call(tmp_path, mock_model_server):
     )
     run(tmp_path, mock_model_server, [FunctionCall("c1", "exec_command", {"cmd": "touch ran"})])
     output = mock_model_server.requests[1].function_call_output("c1")["output"]
-    assert output.startswith("blocked by PreToolUse hook")
-    assert output.endswith(": no shell today")
+    assert output == "Command blocked by PreToolUse hook: no shell today. Command: touch ran"
     assert not marker.exists()
 
 
@@ -116,7 +120,7 @@ def test_pre_tool_use_json_deny_blocks_the_call(tmp_path, mock_model_server):
     )
     run(tmp_path, mock_model_server, [FunctionCall("c1", "exec_command", {"cmd": "touch ran"})])
     output = mock_model_server.requests[1].function_call_output("c1")["output"]
-    assert output.endswith(": policy says no")
+    assert output == "Command blocked by PreToolUse hook: policy says no. Command: touch ran"
     assert not marker.exists()
 
 
@@ -129,7 +133,7 @@ def test_misbehaving_hooks_do_not_block(tmp_path, mock_model_server, caplog):
                     "hooks": [
                         {"type": "command", "command": "exit 1"},
                         {"type": "command", "command": "head -c 200000 /dev/urandom"},
-                        {"type": "command", "command": "sleep 60", "timeout": 0.3},
+                        {"type": "command", "command": "sleep 60", "timeout": 1},
                         {"type": "command", "command": "kill -SEGV $$"},
                     ]
                 }
@@ -142,7 +146,7 @@ def test_misbehaving_hooks_do_not_block(tmp_path, mock_model_server, caplog):
     assert events[-1].msg.TAG == "task_complete"
     assert "fine" in str(mock_model_server.requests[1].function_call_output("c1")["output"])
     messages = [r.getMessage() for r in caplog.records]
-    assert any("did not finish within 0.3s" in m for m in messages)
+    assert any("did not finish within 1.0s" in m for m in messages)
     assert any("`exit 1` exited with status 1" in m for m in messages)
 
 
@@ -173,7 +177,7 @@ def test_an_untrusted_hook_does_not_run(tmp_path, mock_model_server):
 
 def test_a_trusted_hook_runs_until_its_definition_changes(tmp_path, mock_model_server):
     log = tmp_path / "pre.jsonl"
-    write_hooks(tmp_path, {"PreToolUse": [{"matcher": "exec_command", "hooks": [logger(log)]}]})
+    write_hooks(tmp_path, {"PreToolUse": [{"matcher": "Bash", "hooks": [logger(log)]}]})
     call = [FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]
     config = make_config(tmp_path, mock_model_server)
     events, _ = run(tmp_path, mock_model_server, call, config=config)
@@ -184,7 +188,7 @@ def test_a_trusted_hook_runs_until_its_definition_changes(tmp_path, mock_model_s
 
     # Edited after it was trusted (a matcher that still matches): "modified", so it stops.
     log.unlink()
-    write_hooks(tmp_path, {"PreToolUse": [{"matcher": "exec_.*", "hooks": [logger(log)]}]})
+    write_hooks(tmp_path, {"PreToolUse": [{"matcher": "^Bash$", "hooks": [logger(log)]}]})
     events, _ = run(tmp_path, mock_model_server, call, trust=False, config=config)
     assert not log.exists()
     assert warnings(events) == [

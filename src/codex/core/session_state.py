@@ -586,6 +586,7 @@ class SessionState:
             mcp=tooling.mcp,
             goals=tooling.goals,
             collaboration_mode=settings.collaboration_mode,
+            model=settings.model,
         )
 
 

@@ -5,21 +5,25 @@ UserPromptSubmit, Stop, SessionEnd, PreCompact, PostCompact, Interrupt) are pars
 codex.tools.lifecycle_hooks, with 0.169's timeouts (codex.tools.hook_trust.effective_timeout).
 The file shape::
 
-    {"hooks": {"PreToolUse": [{"matcher": "exec_command|shell",
+    {"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch",
                                "hooks": [{"type": "command", "command": "~/check.sh",
                                           "timeout": 30}]}],
                "PostToolUse": [{"hooks": [{"type": "command", "command": "logger -t codex"}]}]}}
 
-`matcher` is a regular expression over the whole tool name (`custom__echo`, `exec_command`,
-`apply_patch`, ...); missing, empty or `*` matches every tool. `command` runs with /bin/sh; it
-gets one JSON object on stdin (`session_id`, `transcript_path`, `cwd`, `hook_event_name`,
-`tool_name`, `tool_input`, `tool_use_id`, plus `tool_response` after the call). `timeout` is in
-seconds (tool hooks: default 60). As in Claude Code, a `PreToolUse` hook can veto the call: exit
-status 2 (its stderr is the reason), or stdout JSON `{"decision": "block", "reason": ...}` or
+Tool calls look to hooks as they do in 0.169 (codex.tools.tool_hook_shape): the shell tools are
+`Bash` with `tool_input` {"command"}, `apply_patch` (also matched as `Edit` / `Write`), MCP tools
+`mcp__<server>__<tool>`; the matcher rule is 0.169's (exact names, or a regex searched for).
+`command` runs with /bin/sh; it gets one JSON object on stdin (`session_id`, `turn_id`,
+`transcript_path`, `cwd`, `hook_event_name`, `model`, `permission_mode`, `tool_name`,
+`tool_input`, plus `tool_response` after the call, then `tool_use_id`). `timeout` is in seconds
+(default 600, as 0.169). As in Claude Code, a `PreToolUse` hook can veto the call: exit status 2
+(its stderr is the reason), or stdout JSON `{"decision": "block", "reason": ...}` or
 `{"hookSpecificOutput": {"permissionDecision": "deny", "permissionDecisionReason": ...}}`; the
-model then gets the reason as the call's error output. Anything else a hook does (other exit
-codes, crashes, hangs, exiting without reading its input) is logged and ignored; its stdin is a
-file holding the document (codex.tools.hooks.document_stdin), so no exit can break our write.
+model then gets 0.169's "Command blocked by PreToolUse hook: <reason>. Command: <command>" (or
+"Tool call blocked by PreToolUse hook: <reason>. Tool: <name>") as the call's output. Anything
+else a hook does (other exit codes, crashes, hangs, exiting without reading its input) is logged
+and ignored; its stdin is a file holding the document (codex.tools.hooks.document_stdin), so no
+exit can break our write.
 
 A hook runs only while trusted and enabled (codex.tools.hook_trust, 0.169's `[hooks.state]`
 records): each carries its trust key and the hash of its definition, and every call asks the
@@ -46,16 +50,16 @@ from codex.tools.hook_trust import (
     TrustGate,
     command_hook_hash,
     effective_timeout,
-    event_matcher,
     hook_key,
 )
 from codex.tools.hooks import document_stdin
 from codex.tools.runtime.context import ToolCall
+from codex.tools.tool_hook_shape import HookTool, hook_tool, matcher_matches, tool_response
 
 log = logging.getLogger("codex.tools.hooks")
 
 HOOKS_FILE = "hooks.json"
-DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_TIMEOUT_S = 600.0  # 0.169's default for every event but SessionEnd / Interrupt
 BLOCK_EXIT_CODE = 2
 _OUTPUT_LIMIT = 64 * 1024
 
@@ -86,33 +90,26 @@ class CommandHook:
     event: str = ""
     source: str = ""  # the file defining it
     order: int = 0  # its place among the file's hooks (0.169's display order, in run ids)
+    pattern: str | None = None  # the group's matcher as written
 
-    def matches(self, tool_name: str) -> bool:
-        return self.matcher is None or self.matcher.fullmatch(tool_name) is not None
+    def matches(self, *inputs: str) -> bool:
+        """0.169's matcher rule (codex.tools.tool_hook_shape.matcher_matches)."""
+        return matcher_matches(self.pattern, self.matcher, inputs)
 
 
-def _entries(path: Path, data: Any, event: str, warnings: list[str]) -> list[CommandHook]:
+def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
     groups = data.get(event) or []
-    lifecycle = event not in TOOL_EVENTS
     if not isinstance(groups, list):
-        if lifecycle:  # a broken lifecycle table must not stop every session from starting
-            warnings.append(f"ignoring hooks.{event} in {path}: expected a list")
-            return []
         raise CodexError(f"{path}: hooks.{event} must be a list")
     out: list[CommandHook] = []
     for group_index, group in enumerate(groups):
         if not isinstance(group, dict) or not isinstance(group.get("hooks", []), list):
-            if lifecycle:
-                warnings.append(f"ignoring a hooks.{event} entry in {path}: no `hooks` list")
-                continue
             raise CodexError(f"{path}: each hooks.{event} entry needs a `hooks` list")
-        # 0.169 ignores the matcher of some events (Stop, UserPromptSubmit, ...): never compiled
-        raw = (group.get("matcher") or "") if event_matcher(event, "") is not None else ""
+        raw = group.get("matcher") or ""
         try:
             matcher = None if raw in ("", "*") else re.compile(str(raw))
-        except re.error as exc:  # 0.169 warns and never runs the group; the others still run
-            warnings.append(f'invalid matcher "{raw}" in {path}: regex parse error: {exc}')
-            continue
+        except re.error as exc:
+            raise CodexError(f"{path}: hooks.{event} matcher {raw!r}: {exc}") from None
         # Positions count every entry (as 0.169's keys do), also the skipped ones.
         for index, hook in enumerate(group.get("hooks", [])):
             if not isinstance(hook, dict) or hook.get("type", "command") != "command":
@@ -122,29 +119,23 @@ def _entries(path: Path, data: Any, event: str, warnings: list[str]) -> list[Com
                 if event not in TOOL_EVENTS:
                     continue  # skipped with a warning, as 0.169 does (codex.core.hooks_view)
                 raise CodexError(f"{path}: a hooks.{event} hook needs a `command` string")
-            if event in TOOL_EVENTS:
-                timeout = hook.get("timeout", DEFAULT_TIMEOUT_S)
-                if not isinstance(timeout, int | float) or timeout <= 0:
-                    timeout = DEFAULT_TIMEOUT_S
-            else:  # the lifecycle events take 0.169's timeouts (600s; SessionEnd 1..3s)
-                timeout = effective_timeout(event, hook.get("timeout"))
+            # 0.169's timeouts: 600s by default (SessionEnd / Interrupt: 1..3s)
+            timeout = effective_timeout(event, hook.get("timeout"))
             key = hook_key(path, event, group_index, index)
             digest = command_hook_hash(event, group.get("matcher"), hook)
             hook_ = CommandHook(matcher, command, float(timeout), key, digest, event, str(path))
+            hook_ = replace(hook_, pattern=str(raw))
             out.append(hook_)
     return out
 
 
-def parse_hooks(
-    path: Path, hooks: Any, first: int = 0, warnings: list[str] | None = None
-) -> dict[str, list[CommandHook]]:
+def parse_hooks(path: Path, hooks: Any, first: int = 0) -> dict[str, list[CommandHook]]:
     """The command hooks codex-py runs from one source's event tables (`hooks` of hooks.json,
     or config.toml's `[hooks]`), by event; display order counts them in 0.169's event order,
     from `first` (the hooks of the sources listed before this one)."""
     if not isinstance(hooks, dict):
         raise CodexError(f"{path}: expected an object with a `hooks` object")
-    said = warnings if warnings is not None else []  # (warnings: for the session to show)
-    found = {event: _entries(path, hooks, event, said) for event in RUN_EVENTS}
+    found = {event: _entries(path, hooks, event) for event in RUN_EVENTS}
     order = first
     out: dict[str, list[CommandHook]] = {}
     for event in EVENT_LABELS:
@@ -174,16 +165,6 @@ def listed_count(groups: Any) -> int:
     )
 
 
-def tool_input(call: ToolCall) -> Any:
-    """What Claude calls `tool_input`: the arguments as JSON (raw input for freeform tools)."""
-    if call.kind == "custom":
-        return {"input": call.payload}
-    try:
-        return orjson.loads(call.payload) if call.payload else {}
-    except orjson.JSONDecodeError:
-        return {"raw_arguments": call.payload}
-
-
 class ClaudeHooks:
     """The command hooks of hooks.json (and config.toml's `[hooks]`): PreToolUse / PostToolUse
     here, the lifecycle events in `events` (run by codex.tools.lifecycle_hooks)."""
@@ -204,7 +185,6 @@ class ClaudeHooks:
         self.events = {event: list(hooks) for event, hooks in (events or {}).items()}
         self.gate = gate  # None: every hook may run (the caller vetted them)
         self.base = {"session_id": session_id, "transcript_path": transcript_path, "cwd": cwd}
-        self.warnings: list[str] = []  # hooks skipped as they were read (0.169's warnings)
 
     @classmethod
     def load(
@@ -213,7 +193,6 @@ class ClaudeHooks:
         """The hooks of `codex_home/hooks.json`, then those of config.toml's `[hooks]` tables
         (`toml_hooks`, defined in `config_file`) (None: no hooks in either)."""
         sources: list[dict[str, list[CommandHook]]] = []
-        warnings: list[str] = []  # groups skipped (a bad matcher), for the session's warnings
         listed = 0  # hooks.json's hooks as 0.169 lists them
         path = Path(codex_home) / HOOKS_FILE
         try:
@@ -228,12 +207,12 @@ class ClaudeHooks:
             except orjson.JSONDecodeError as exc:
                 raise CodexError(f"{path}: not valid JSON: {exc}") from None
             table = data.get("hooks") if isinstance(data, dict) else None
-            sources.append(parse_hooks(path, table, 0, warnings))
+            sources.append(parse_hooks(path, table))
             listed = sum(listed_count(table.get(event)) for event in EVENT_LABELS)
         if isinstance(toml_hooks, dict) and config_file is not None:
             tables = {k: v for k, v in toml_hooks.items() if k in EVENT_LABELS}
             if tables:  # listed after hooks.json's (0.169's display order)
-                sources.append(parse_hooks(Path(config_file), tables, listed, warnings))
+                sources.append(parse_hooks(Path(config_file), tables, listed))
         merged: dict[str, list[CommandHook]] = {event: [] for event in RUN_EVENTS}
         for source in sources:
             for event, hooks in source.items():
@@ -241,9 +220,7 @@ class ClaudeHooks:
         if not any(merged.values()):
             return None
         pre, post = merged.pop("PreToolUse"), merged.pop("PostToolUse")
-        loaded = cls(pre, post, events=merged, **context)
-        loaded.warnings = warnings
-        return loaded
+        return cls(pre, post, events=merged, **context)
 
     @property
     def hooks(self) -> list[CommandHook]:
@@ -260,44 +237,67 @@ class ClaudeHooks:
             and (gate is None or gate.allows(h.key, h.hash))
         ]
 
-    def _runnable(self, hooks: list[CommandHook], tool_name: str) -> list[CommandHook]:
-        """The hooks matching `tool_name` that are trusted and enabled right now."""
+    def _runnable(self, hooks: list[CommandHook], tool: HookTool) -> list[CommandHook]:
+        """The hooks matching the tool (its name or an alias) that are trusted and enabled
+        right now."""
         gate = self.gate
+        names = tool.matcher_inputs
         return [
-            h
-            for h in hooks
-            if h.matches(tool_name) and (gate is None or gate.allows(h.key, h.hash))
+            h for h in hooks if h.matches(*names) and (gate is None or gate.allows(h.key, h.hash))
         ]
 
-    def _document(self, event: str, call: ToolCall, **more: Any) -> bytes:
-        doc = {
-            **self.base,
-            "hook_event_name": event,
-            "tool_name": call.name,
-            "tool_input": tool_input(call),
-            "tool_use_id": call.call_id,
-            **more,
-        }
+    def _tool(self, call: ToolCall, ctx: Any) -> HookTool | None:
+        cwd = getattr(ctx, "cwd", None)
+        return hook_tool(call, cwd, getattr(ctx, "custom_tools", None) or ())
+
+    def _document(self, event: str, call: ToolCall, tool: HookTool, ctx: Any, **more: Any) -> bytes:
+        """0.169's PreToolUse / PostToolUse document (key order as 0.169 writes it)."""
+        doc: dict[str, Any] = {"session_id": self.base["session_id"]}
+        if ctx is not None:
+            doc["turn_id"] = ctx.turn_id
+        doc["transcript_path"] = self.base["transcript_path"]
+        doc["cwd"] = tool.cwd or self.base["cwd"]
+        doc["hook_event_name"] = event
+        if ctx is not None:
+            from codex.tools.lifecycle_hooks import permission_mode
+
+            doc["model"] = getattr(ctx, "model", "") or ""
+            doc["permission_mode"] = permission_mode(ctx.approval_policy)
+        doc.update(tool_name=tool.name, tool_input=tool.tool_input, **more)
+        doc["tool_use_id"] = call.call_id
         return orjson.dumps(doc)
 
-    async def pre_tool_use(self, call: ToolCall) -> str | None:
-        """Run the matching PreToolUse hooks; the first veto's reason, or None."""
-        hooks = self._runnable(self.pre, call.name)
-        if not hooks:
+    async def pre_tool_use(self, call: ToolCall, ctx: Any = None) -> str | None:
+        """Run the matching PreToolUse hooks (`ctx`: the turn's ToolContext); what the model
+        gets when one vetoes the call (0.169's words), or None."""
+        tool = self._tool(call, ctx)
+        hooks = self._runnable(self.pre, tool) if tool is not None else []
+        if tool is None or not hooks:
             return None
-        data = self._document("PreToolUse", call)
+        data = self._document("PreToolUse", call, tool, ctx)
         results = await asyncio.gather(*(_run(h, data) for h in hooks))
-        for hook, (code, stdout, stderr) in zip(hooks, results, strict=True):
+        for code, stdout, stderr in results:  # the first veto in configured order
             reason = _veto(code, stdout, stderr)
             if reason is not None:
-                return f"blocked by PreToolUse hook `{hook.command}`: {reason}"
+                return blocked_message(tool, reason)
         return None
 
-    async def post_tool_use(self, call: ToolCall, response: Any) -> None:
-        hooks = self._runnable(self.post, call.name)
-        if hooks:
-            data = self._document("PostToolUse", call, tool_response=response)
+    async def post_tool_use(self, call: ToolCall, response: Any, ctx: Any = None) -> None:
+        """Run the matching PostToolUse hooks; `response` is what the model got."""
+        tool = self._tool(call, ctx)
+        hooks = self._runnable(self.post, tool) if tool is not None else []
+        if tool is not None and hooks:
+            answer = tool_response(tool, response)
+            data = self._document("PostToolUse", call, tool, ctx, tool_response=answer)
             await asyncio.gather(*(_run(h, data) for h in hooks))
+
+
+def blocked_message(tool: HookTool, reason: str) -> str:
+    """What the model gets for a call a PreToolUse hook blocked (0.169's words)."""
+    command = tool.tool_input.get("command") if isinstance(tool.tool_input, dict) else None
+    if tool.name in ("Bash", "apply_patch") and isinstance(command, str):
+        return f"Command blocked by PreToolUse hook: {reason}. Command: {command}"
+    return f"Tool call blocked by PreToolUse hook: {reason}. Tool: {tool.name}"
 
 
 def _veto(code: int | None, stdout: bytes, stderr: bytes) -> str | None:

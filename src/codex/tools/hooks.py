@@ -204,19 +204,26 @@ class ToolHooks:
             ids += [(h.key, h.hash) for h in self.claude.hooks]
         return sum(1 for key, digest in ids if self.gate.status(key, digest) != "trusted")
 
-    async def before(self, call: ToolCall) -> str | None:
-        """Run the before hooks; a PreToolUse veto's reason (the call must not run), or None."""
+    async def before(self, call: ToolCall, ctx: Any = None) -> str | None:
+        """Run the before hooks (`ctx`: the turn's ToolContext); what the model gets when a
+        PreToolUse hook vetoes the call (it must not run), or None."""
         jobs: list[Any] = []
         seed = self._seed()
         if seed is not None:
             jobs.append(seed.run(before_document(call)))
         if self.claude is not None:
-            jobs.append(self.claude.pre_tool_use(call))
+            jobs.append(self.claude.pre_tool_use(call, ctx))
         results = await asyncio.gather(*jobs)
         return next((r for r in results if isinstance(r, str)), None)
 
     async def after(
-        self, call: ToolCall, *, response: dict[str, Any] | None, error: str | None, ran: bool
+        self,
+        call: ToolCall,
+        *,
+        response: dict[str, Any] | None,
+        error: str | None,
+        ran: bool,
+        ctx: Any = None,
     ) -> None:
         jobs: list[Any] = []
         seed = self._seed()
@@ -224,7 +231,7 @@ class ToolHooks:
             jobs.append(seed.run(after_document(call, response=response, error=error)))
         if self.claude is not None and ran:
             output = response.get("output") if response is not None else {"error": error}
-            jobs.append(self.claude.post_tool_use(call, output))
+            jobs.append(self.claude.post_tool_use(call, output, ctx))
         await asyncio.gather(*jobs)
 
 
@@ -296,8 +303,6 @@ def hook_from_config(
         claude = ClaudeHooks.load(
             home, toml_hooks=toml_hooks, config_file=config.config_file, **context
         )
-        for line in claude.warnings if claude is not None and warn is not None else ():
-            warn(line)  # groups skipped as read (a bad matcher), worded as 0.169 warns
     if seed is None and claude is None:
         return None
     from codex.tools.hook_trust import TrustGate, review_warning

@@ -135,6 +135,7 @@ class ToolContext:
     mcp: Any = None  # codex.mcp_client.manager.McpManager, when MCP servers are configured
     goals: Any = None  # codex.core.goals.GoalRuntime: the thread's goal, for the goal tools
     collaboration_mode: str = "default"  # the turn's mode (codex.core.modes)
+    model: str = ""  # the turn's model (the `model` of PreToolUse / PostToolUse hook documents)
 
     @property
     def exec_policy(self) -> ExecPolicy | None:

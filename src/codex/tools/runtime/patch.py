@@ -92,6 +92,7 @@ async def apply_patch(
         return ToolResult(
             READ_ONLY_BLOCKED if ctx.sandbox_policy.type == "read-only" else OUTSIDE_PROJECT,
             success=False,
+            ran=False,  # rejected before it ran: no PostToolUse hook (as 0.169)
         )
     else:
         ask = True
@@ -109,7 +110,7 @@ async def apply_patch(
         if decision == ReviewDecision.ABORT:
             raise TurnAbortedByUser
         if not is_approval(decision):
-            return ToolResult(PATCH_REJECTED_BY_USER, success=False)
+            return ToolResult(PATCH_REJECTED_BY_USER, success=False, ran=False)
         user_approved = True
 
     ctx.emit(PatchApplyBegin(call.call_id, ctx.turn_id, not user_approved, changes))

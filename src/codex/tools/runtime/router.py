@@ -104,17 +104,17 @@ async def dispatch(ctx: ToolContext, call: ToolCall) -> ToolResult:
     hooks = ctx.hook  # codex.tools.hooks.ToolHooks
     if hooks is None:
         return (await _dispatch(ctx, call))[0]
-    veto = await hooks.before(call)
+    veto = await hooks.before(call, ctx)
     if veto is not None:  # a Claude-style PreToolUse hook blocked it; the model reads why
         result = ToolResult(veto, success=False)
-        await hooks.after(call, response=None, error=veto, ran=False)
+        await hooks.after(call, response=None, error=veto, ran=False, ctx=ctx)
         return result
     result, failed = await _dispatch(ctx, call)
     if failed:
-        await hooks.after(call, response=None, error=_text(result), ran=result.ran)
+        await hooks.after(call, response=None, error=_text(result), ran=result.ran, ctx=ctx)
     else:
         response = result.to_item(call).to_dict()
-        await hooks.after(call, response=response, error=None, ran=result.ran)
+        await hooks.after(call, response=response, error=None, ran=result.ran, ctx=ctx)
     return result
 
 
