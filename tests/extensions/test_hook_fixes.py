@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.extensions.capture_hook_fixes import bad_matcher
+from tests.extensions.capture_hook_fixes import bad_matcher, context
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "hook_fixes_official.json"
 OURS = [sys.executable, "-m", "codex"]
@@ -28,4 +28,14 @@ def test_bad_matcher_skips_only_its_group(index: int) -> None:
     Before the fix `codex exec` exited 1 ("hooks.Stop matcher '(': missing )")."""
     want = official()["bad_matcher"][index]
     got = bad_matcher(OURS, want["event"])
+    assert got == want
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["default", "limit_1000"])
+def test_long_context_is_capped_as_0169_caps_it(index: int) -> None:
+    """A 21,000-character SessionStart context: 0.169 sends 10,101 characters by default (4,101
+    with additionalContextLimit 1000), with its 'Warning: truncated output' header, a middle
+    cut, and the path of the full output it saved. Before the fix ours sent all 21,000."""
+    want = official()["context"][index]
+    got = context(OURS, want["limit"])
     assert got == want

@@ -45,6 +45,7 @@ import orjson
 
 from codex.errors import CodexError
 from codex.sandbox.process_group import kill_group_if_running
+from codex.tools.hook_context import context_limit
 from codex.tools.hook_trust import (
     EVENT_LABELS,
     TrustGate,
@@ -90,6 +91,7 @@ class CommandHook:
     event: str = ""
     source: str = ""  # the file defining it
     order: int = 0  # its place among the file's hooks (0.169's display order, in run ids)
+    context_limit: int | None = None  # its additionalContextLimit (codex.tools.hook_context)
     pattern: str | None = None  # the group's matcher as written
 
     def matches(self, *inputs: str) -> bool:
@@ -125,7 +127,7 @@ def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
             digest = command_hook_hash(event, group.get("matcher"), hook)
             hook_ = CommandHook(matcher, command, float(timeout), key, digest, event, str(path))
             hook_ = replace(hook_, pattern=str(raw))
-            out.append(hook_)
+            out.append(replace(hook_, context_limit=context_limit(hook)))
     return out
 
 

@@ -28,7 +28,8 @@ tests/fixtures/lifecycle_hooks_official.json (tests/extensions/capture_lifecycle
 Every document starts `session_id`, [`turn_id`,] `transcript_path`, `cwd`, `hook_event_name`,
 then `model` and `permission_mode` ("bypassPermissions" when approvals are never asked, else
 "default") except for SessionEnd. Context is `hookSpecificOutput.additionalContext` of a JSON
-answer, or the whole stdout when it is not JSON. Hooks of one event run concurrently; their
+answer, or the whole stdout when it is not JSON, capped as 0.169 caps it
+(codex.tools.hook_context). Hooks of one event run concurrently; their
 results are taken in configured order. A hook that fails, hangs or answers garbage is logged and
 changes nothing.
 """
@@ -44,6 +45,7 @@ from xml.sax.saxutils import escape
 import orjson
 
 from codex.tools.claude_hooks import ClaudeHooks, CommandHook, run_hook
+from codex.tools.hook_context import cap_context
 
 log = logging.getLogger("codex.tools.hooks")
 
@@ -190,7 +192,13 @@ class LifecycleHooks:
         if hooks:
             results = await asyncio.gather(*(run_hook(h, data) for h in hooks))
             for hook, result in zip(hooks, results, strict=True):
+                before = len(outcome.contexts)
                 _interpret(event, hook, result, outcome)
+                # 0.169 caps each hook's context (codex.tools.hook_context)
+                sid = self.hooks.base["session_id"] or ""
+                outcome.contexts[before:] = [
+                    cap_context(text, hook.context_limit, sid) for text in outcome.contexts[before:]
+                ]
         return outcome
 
     async def session_start(self, *, model: str, mode: str, source: str | None = None) -> Outcome:
