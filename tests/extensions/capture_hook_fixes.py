@@ -15,6 +15,7 @@ never ~/.codex. Each scenario takes the command to run (`argv`), so the test rep
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -72,6 +73,10 @@ def context(argv: list[str], limit: int | None) -> dict[str, Any]:
         saved_text = (
             Path(saved.group(1)).read_text() if saved and Path(saved.group(1)).exists() else None
         )
+        if saved_text is not None:  # leave nothing in the system temp dir
+            Path(saved.group(1)).unlink()
+            with contextlib.suppress(OSError):  # (another run's output is there too)
+                Path(saved.group(1)).parent.rmdir()
         facts = {
             "limit": limit,
             "exit": done.returncode,
