@@ -90,6 +90,7 @@ CASES: dict[str, list[Any]] = {
         {"command": "ls"},
         {"command": [5]},
         {"command": ["true"], "timeoutMs": "5"},
+        {"command": ["true"], "timeoutMs": -1},
         {"command": ["true"], "cwd": 5},
         {"command": ["true"], "sandboxPolicy": {"type": "nope"}},
         {"command": ["true"], "sandboxPolicy": "x"},
@@ -113,6 +114,11 @@ CASES: dict[str, list[Any]] = {
     "fs/readFile": [{}, {"path": 5}, {"path": "relative.txt"}],
     "thread/loaded/list": [{"limit": "x"}, {"bogusField": 1}],
     "thread/turns/list": [{}, {"threadId": 5}, {"threadId": NO_THREAD, "limit": "x"}],
+    "thread/shellCommand": [
+        {"threadId": NO_THREAD, "command": "true", "timeoutMs": "5"},
+        {"threadId": NO_THREAD, "command": "true", "timeoutMs": -1},
+        {"threadId": NO_THREAD, "command": 5},
+    ],
 }
 
 

@@ -133,11 +133,15 @@ def test_bad_shell_command_params_are_refused(ready: RpcClient, repo: Path) -> N
     for params, wording in [
         ({"threadId": thread_id}, "missing field `command`"),
         ({"threadId": thread_id, "command": 5}, "expected a string"),
-        ({"threadId": thread_id, "command": "true", "timeoutMs": -1}, "invalid type"),
+        ({"threadId": thread_id, "command": "true", "timeoutMs": "5"}, "expected i64"),
         ({"threadId": "nope", "command": "true"}, "thread not found"),
     ]:
         reply, _ = ready.response(ready.start("thread/shellCommand", params))
         assert reply["error"]["code"] == -32600 and wording in reply["error"]["message"]
+    # A negative timeout is the method's refusal, -32602, as 0.169 (tests/test_bad_params.py).
+    params = {"threadId": thread_id, "command": "true", "timeoutMs": -1}
+    reply, _ = ready.response(ready.start("thread/shellCommand", params))
+    assert reply["error"]["code"] == -32602 and "must be non-negative" in reply["error"]["message"]
 
 
 def test_a_shell_command_times_out(ready: RpcClient, repo: Path) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from codex.app_server import errors
 from codex.app_server.params import array, boolean, integer, mapping, string
+from codex.app_server.params import timeout_ms as timeout_ms_param
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -59,7 +60,7 @@ async def command_exec(server: AppServer, conn: Connection, p: dict[str, Any]) -
     size = _size(p)
     if size is not None and not tty:
         raise errors.invalid_request("command/exec size requires tty")
-    timeout_ms = integer(p, "timeoutMs")
+    timeout_ms = timeout_ms_param(p, "command/exec")
     if timeout_ms is not None and boolean(p, "disableTimeout"):
         raise errors.invalid_request("timeoutMs and disableTimeout cannot both be set")
     cap = integer(p, "outputBytesCap")

@@ -10,8 +10,10 @@ serde decodes a request's params into the method's params struct before the meth
 - an object's keys are decoded in the order they come: the first known field of a wrong type is
   the error; unknown keys are ignored; then the first missing required field, in the struct's
   order ("missing field `input`"), before any thread is looked up.
-Only the fields listed in FIELDS are checked here (the ones whose errors were captured); the
-handlers still check the rest with the same words (codex.app_server.params).
+Only the fields in FIELDS / REQUIRED (20 methods), FIRST_REQUIRED and THREAD_FIELD (the other
+methods) are checked here: the ones whose errors were captured; the handlers still check the
+rest with the same words (codex.app_server.params). A non-empty array is not modelled (serde
+would decode it field by field): the handler refuses it.
 """
 
 from __future__ import annotations
@@ -219,6 +221,7 @@ FIELDS: dict[str, dict[str, Any]] = {
         "delivery": ("enum", ("inline",), ("detached",)),
     },
     "skills/list": {"cwds": ("seq", "path"), "forceReload": "bool"},
+    "thread/shellCommand": {**_THREAD, "command": "str", "timeoutMs": "i64"},
     "fs/readFile": {"path": "abspath"},
 }
 
@@ -423,8 +426,8 @@ def check_shape(method: str, params: Any) -> None:
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected struct {name}")
     fields = FIELDS.get(method) or (_THREAD if method in THREAD_FIELD else {})
-    first = FIRST_REQUIRED.get(method)
-    required = REQUIRED.get(method) or ((first,) if first else ())
+    first_field = FIRST_REQUIRED.get(method)
+    required = REQUIRED.get(method) or ((first_field,) if first_field else ())
     for key, value in params.items():
         if key in fields:
             _check(value, fields[key], key in required)

@@ -9,7 +9,7 @@ importing pydantic alone costs ~150 ms. The JSON schema of every request we acce
 
 from __future__ import annotations
 
-from codex.app_server.errors import invalid_params
+from codex.app_server.errors import INVALID_PARAMS, RpcError, invalid_params
 
 TYPE_CHECKING = False  # `typing` (~3 ms) stays unloaded on the start-up path (early.py)
 if TYPE_CHECKING:
@@ -75,6 +75,15 @@ def integer(p: dict[str, Any], key: str, *, minimum: int = 0, kind: str = "u32")
         raise invalid_params(f"invalid type: {_describe(value)}, expected {kind}")
     if value < minimum:  # serde: a number of the right type out of range is a value error
         raise invalid_params(f"invalid value: {_describe(value)}, expected {kind}")
+    return value
+
+
+def timeout_ms(p: dict[str, Any], method: str) -> int | None:
+    """`timeoutMs`, an i64 in 0.169: a negative one is refused by the method, -32602 in
+    0.169's words, not by serde."""
+    value = integer(p, "timeoutMs", minimum=-(2**63), kind="i64")
+    if value is not None and value < 0:
+        raise RpcError(INVALID_PARAMS, f"{method} timeoutMs must be non-negative, got {value}")
     return value
 
 

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from codex.app_server import errors
 from codex.app_server.items import turn_object
 from codex.app_server.notifications import ACTIVE, IDLE, note
-from codex.app_server.params import integer, string
+from codex.app_server.params import string
+from codex.app_server.params import timeout_ms as timeout_ms_param
 
 if TYPE_CHECKING:
     from codex.app_server.connection import Connection
@@ -43,9 +44,9 @@ READ_CHUNK = 8192
 
 
 async def thread_shell_command(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
+    timeout_ms = timeout_ms_param(p, "thread/shellCommand")  # before the thread, as 0.169
     live = server.thread(p)
     command = string(p, "command")
-    timeout_ms = integer(p, "timeoutMs")
     if not command.strip():
         raise errors.invalid_request("command must not be empty")
     if live.shell_task is not None or live.review_task is not None:
