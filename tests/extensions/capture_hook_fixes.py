@@ -49,6 +49,12 @@ def _messages(request: Any) -> list[list[str]]:
     ]
 
 
+def _prompt_or_context(message: list[str]) -> bool:
+    """A user's prompt or a hook's context (not the environment context, which differs)."""
+    role, text = message
+    return (role == "user" and not text.startswith("<environment_context>")) or "ctx-" in text
+
+
 def context(argv: list[str], limit: int | None) -> dict[str, Any]:
     """A SessionStart hook answering BIG as additionalContext (`limit`: its
     additionalContextLimit): the message the model got, and the saved full output."""
@@ -132,8 +138,7 @@ def steer(argv: list[str], block: bool) -> dict[str, Any]:
             "steer_answer": sorted(answer) if isinstance(answer, dict) else answer,
             "prompts_seen": [e["doc"].get("prompt") for e in _log(s.root)],
             "requests": [
-                [m for m in _messages(r) if m[0] == "user" or "ctx-" in m[1]]
-                for r in s.mock.requests
+                [m for m in _messages(r) if _prompt_or_context(m)] for r in s.mock.requests
             ],
             "status": done[-1]["params"]["turn"]["status"],
         }

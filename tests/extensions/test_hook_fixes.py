@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.extensions.capture_hook_fixes import bad_matcher, context
+from tests.extensions.capture_hook_fixes import bad_matcher, context, steer
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "hook_fixes_official.json"
 OURS = [sys.executable, "-m", "codex"]
@@ -39,3 +39,16 @@ def test_long_context_is_capped_as_0169_caps_it(index: int) -> None:
     want = official()["context"][index]
     got = context(OURS, want["limit"])
     assert got == want
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["allowed", "blocked"])
+def test_steered_prompt_runs_user_prompt_submit(index: int) -> None:
+    """app-server, the first answer held, `turn/steer`: 0.169 runs UserPromptSubmit for the
+    steered message too; allowed, it joins the next request with the hook's context after it;
+    blocked, it is dropped and the turn asks nothing more (one request, turn completed).
+    Before the fix ours ran the hook for the first prompt only (a prompt policy was bypassed)."""
+    want = official()["steer"][index]
+    got = steer([*OURS, "app-server"], want["block"])
+    assert got["prompts_seen"] == want["prompts_seen"]
+    assert got["requests"] == want["requests"]
+    assert (got["status"], got["steer_answer"]) == (want["status"], want["steer_answer"])

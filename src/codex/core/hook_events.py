@@ -3,7 +3,8 @@ UserPromptSubmit before the prompt joins the history, Stop when the model is don
 PostCompact around a compaction (then SessionStart "compact"), SessionEnd when the session shuts
 down. What goes into the history is decided here, as 0.169 does it
 (tests/fixtures/lifecycle_hooks_official.json): hook context as developer messages (SessionStart's
-before the prompt, UserPromptSubmit's after it), a Stop hook's reason as a `<hook_prompt>` user
+before the prompt, UserPromptSubmit's after it, also for a message steered into a running
+turn, as the turn takes it), a Stop hook's reason as a `<hook_prompt>` user
 message that continues the turn. Nothing is imported or run for a session without such hooks."""
 
 from __future__ import annotations
@@ -49,6 +50,41 @@ async def before_prompt(
     submitted = await hooks.user_prompt_submit(turn_id, prompt, **more)
     after: list[ResponseItem] = [developer_message(text) for text in submitted.contexts]
     return before, after, submitted.blocked or submitted.stopped
+
+
+def steered(state: SessionState, message: ResponseItem, prompt: str) -> None:
+    """A user message was steered into the running turn (queued as pending input): the turn
+    runs UserPromptSubmit for it as it takes it (`screen_steered`), as 0.169 does."""
+    hooks = lifecycle_of(state)
+    if hooks is not None and hooks.has("UserPromptSubmit"):
+        hooks.steered.append((message, prompt))
+
+
+async def screen_steered(
+    state: SessionState, hooks: Any, turn_id: str, settings: TurnSettings
+) -> None:
+    """UserPromptSubmit for each steered message waiting in pending input, in order: a blocked
+    one is dropped (0.169: the turn then asks the model nothing more for it), an allowed one
+    stays, its hooks' context as developer messages right after it. Other pending items (skill
+    instructions, a user shell command's record) pass untouched."""
+    if not hooks.steered:
+        return
+    waiting = state.take_pending_input()
+    kept: list[ResponseItem] = []
+    for item in waiting:
+        prompt = next((text for queued, text in hooks.steered if queued is item), None)
+        if prompt is None:
+            kept.append(item)
+            continue
+        hooks.steered = [(queued, text) for queued, text in hooks.steered if queued is not item]
+        submitted = await hooks.user_prompt_submit(turn_id, prompt, **_context(settings))
+        if submitted.blocked or submitted.stopped:
+            continue
+        kept.append(item)
+        kept += [developer_message(text) for text in submitted.contexts]
+    arrived = state.take_pending_input()  # steered while the hooks ran: screened next time
+    for item in (*kept, *arrived):
+        state.add_pending_input(item)
 
 
 async def stop_continuation(

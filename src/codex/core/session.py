@@ -491,6 +491,9 @@ class Session:
         message, text, images = user_message(op.items)
         if self._task is not None and not self._task.done():
             self.state.add_pending_input(message)  # joins the running task's next request
+            from codex.core.hook_events import steered as hook_steered
+
+            hook_steered(self.state, message, text)  # its UserPromptSubmit, as the turn takes it
             if steered := steered_message(op.items, text, images):  # its item, as 0.169's
                 self.emit(self._task_sub or sub_id, steered)
             return

@@ -34,7 +34,13 @@ from codex.client.events import (
 from codex.core import checkpoints, modes, turn_metadata
 from codex.core.compact import compact
 from codex.core.goals.hooks import request_began, tool_done, turn_began, turn_ended
-from codex.core.hook_events import before_prompt, compacting, lifecycle_of, stop_continuation
+from codex.core.hook_events import (
+    before_prompt,
+    compacting,
+    lifecycle_of,
+    screen_steered,
+    stop_continuation,
+)
 from codex.core.service_tier import request_tier, tier_warning
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
@@ -193,6 +199,8 @@ class TurnRunner:
             if not blocked and (user_text or images or skills):
                 self.emit(UserMessage(user_text, images=images or None, skills=skills or None))
             while not blocked:
+                if hooks is not None:  # UserPromptSubmit for input steered into the turn
+                    await screen_steered(sess, hooks, self.sub_id, self.settings)
                 sess.record_items(sess.take_pending_input())
                 if self.tool_ctx.pending_input:
                     sess.record_items(self.tool_ctx.pending_input)
@@ -203,6 +211,8 @@ class TurnRunner:
                 if self.repeats.tripped:
                     self.emit(ErrorEvent(self.repeats.message()))
                     break
+                if hooks is not None and not needs_follow_up:  # a blocked one asks nothing more
+                    await screen_steered(sess, hooks, self.sub_id, self.settings)
                 if not needs_follow_up and not sess.has_pending_input():
                     if hooks is not None and await self._stop_hook_continues(hooks, last_message):
                         continue  # a Stop hook gave the model more to do

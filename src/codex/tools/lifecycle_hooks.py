@@ -172,6 +172,9 @@ class LifecycleHooks:
         # The running turn's model and permission mode (set by core as a turn starts), for
         # the hooks that fire from inside a tool call (PermissionRequest).
         self.turn_context: dict[str, str] = {"model": "", "mode": "default"}
+        # Messages steered into the running turn, (item, prompt), until the turn takes them
+        # from pending input and runs UserPromptSubmit for them (codex.core.hook_events).
+        self.steered: list[tuple[Any, str]] = []
 
     def has(self, event: str) -> bool:
         return bool(self.hooks.events.get(event))
