@@ -290,33 +290,65 @@ class TuiRun:
         return self.screen()
 
 
+def tui_env(s: Scratch) -> dict[str, str]:
+    """A TUI's environment on scratch `s`: CODEX_HOME=home, HOME an empty dir (`root/fakehome`,
+    an empty .bashrc), the mock's key, a plain PATH and terminal."""
+    fake = s.root / "fakehome"
+    fake.mkdir(exist_ok=True)
+    (fake / ".bashrc").touch()
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(fake),
+        "CODEX_HOME": str(s.home),
+        "MOCK_KEY": "k",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+
+
+COMPOSER = "Ask Codex to do anything"  # the empty composer's placeholder: the TUI is up
+
+
 @contextmanager
-def tui_session(argv: list[str], reply: Turn) -> Iterator[TuiRun]:
-    """`argv` (a TUI) in a 120x45 tmux pane, cwd a scratch git repo, CODEX_HOME on the mock
-    answering every request with `reply`, HOME an empty dir, waiting until the composer is up.
-    The tmux server (and the TUI with it) is killed when the block ends."""
+def tui_pane(
+    s: Scratch,
+    argv: list[str],
+    *,
+    width: int = 120,
+    socket: str = "tmux.sock",
+    wait_for: str | None = COMPOSER,
+) -> Iterator[TuiRun]:
+    """`argv` (a TUI: the official one with `--no-daemon`, or it leaves an app-server daemon
+    behind) in a private `width`x45 tmux pane on scratch `s` (cwd its repo, `tui_env`), waiting
+    until `wait_for` shows (None: not at all). The tmux server, and the TUI with it, is killed
+    when the block ends."""
     from tests.tui.tmux import Pane
 
+    pane = Pane(s.root / socket, width=width, height=45)
+    try:
+        pane.start(argv, cwd=s.repo, env=tui_env(s))
+        if wait_for is not None:
+            pane.wait_text(wait_for, 90)
+        yield TuiRun(pane, s)
+    finally:
+        pane.close()
+
+
+@contextmanager
+def tui_session(
+    argv: list[str],
+    reply: Turn,
+    *,
+    width: int = 120,
+    config: Callable[[Path], str] = tui_config,
+) -> Iterator[TuiRun]:
+    """`argv` (a TUI) in `tui_pane` on a fresh scratch git repo, CODEX_HOME on the mock
+    answering every request with `reply` and configured with `config(repo)` (default:
+    `tui_config`), waiting until the composer is up."""
     with scratch(reply=reply, git=True) as s:
-        s.configure(tui_config(s.repo))
-        fake = s.root / "fakehome"
-        fake.mkdir()
-        (fake / ".bashrc").touch()
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(fake),
-            "CODEX_HOME": str(s.home),
-            "MOCK_KEY": "k",
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-        }
-        pane = Pane(s.root / "tmux.sock", width=120, height=45)
-        pane.start(argv, cwd=s.repo, env=env)
-        try:
-            pane.wait_text("Ask Codex to do anything", 90)
-            yield TuiRun(pane, s)
-        finally:
-            pane.close()
+        s.configure(config(s.repo))
+        with tui_pane(s, argv, width=width) as run:
+            yield run
 
 
 # ---- a capture script's main() -------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """What 0.169's TUI shows at start-up when hooks wait for review (new, or changed since they were
 trusted): `python -m tests.tui.capture_hooks_startup` (needs the anchor and tmux) rewrites
 tests/fixtures/tui_official_0169/hooks_startup_*.txt and hooks_startup_official.json; the facts
-in words are in hooks_startup_notes.md.
+in words are in hooks_startup_notes.md. `--out DIR` writes them into DIR instead (to diff a
+re-capture with the committed files); scenario names re-capture only those.
 
-Each scenario starts the official binary in a private 110x45 tmux on a scratch CODEX_HOME (the
+Each scenario starts the official binary (`--no-daemon`: no app-server daemon left behind) in
+a private 110x45 tmux (official_drive.tui_pane) on a scratch CODEX_HOME (the
 mock model, `$CODEX_HOME/hooks.json` holding one PreToolUse and one PostToolUse hook), presses
 the scenario's keys and records the screens, the `[hooks.state]` records config.toml holds
 after, and whether the PreToolUse hook ran for the model's one `exec_command` call.
@@ -11,6 +13,7 @@ after, and whether the PreToolUse hook ran for the model's one `exec_command` ca
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -18,10 +21,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tests.support.mock_config import write_mock_config
 from tests.support.model_stream import FunctionCall, Message, Turn
 from tests.support.official import official_binary
-from tests.support.official_drive import scratch, tui_config
+from tests.support.official_drive import scratch, tui_config, tui_pane
 from tests.tui.tmux import Pane
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "tui_official_0169"
@@ -75,25 +77,15 @@ def _records(home: Path) -> dict[str, Any]:
 def run(binary: Path, name: str, *, modified: bool = False) -> dict[str, Any]:
     keys, folder_trusted, args, turn = SCENARIOS[name]
     reply = [Turn([FunctionCall("c1", "exec_command", {"cmd": "true"})]), Turn([Message("done")])]
-    with scratch(git=True) as s:
-        s.mock.repeat(Turn([Message("done")]))  # (any request 0.169 makes on its own)
+    # (the reply: any request 0.169 makes on its own)
+    with scratch(reply=Turn([Message("done")]), git=True) as s:
         trusted_dir = s.repo if folder_trusted else s.root / "elsewhere"
-        write_mock_config(s.home, s.mock.base_url, tui_config(trusted_dir))
+        s.configure(tui_config(trusted_dir))
         (s.home / "hooks.json").write_text(json.dumps(hooks_file(s.root)))
-        fake = s.root / "fakehome"
-        fake.mkdir()
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(fake),
-            "CODEX_HOME": str(s.home),
-            "MOCK_KEY": "k",
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-        }
-        pane = Pane(s.root / "tmux.sock", width=110, height=45)
-        try:
-            pane.start([str(binary), *args], cwd=s.repo, env=env)
-            time.sleep(8)
+        argv = [str(binary), "--no-daemon", *args]
+        with tui_pane(s, argv, width=110, wait_for=None) as tui:
+            pane = tui.pane
+            time.sleep(8)  # (the hooks prompt comes before the composer)
             screens = {"start": _screen(pane, s.repo, s.home)}
             for n, key in enumerate(keys):
                 pane.keys(key)
@@ -110,54 +102,49 @@ def run(binary: Path, name: str, *, modified: bool = False) -> dict[str, Any]:
                 "records": _records(s.home),
                 "hook_ran": (s.root / MARK).exists() if turn else None,
             }
-        finally:
-            pane.close()
 
 
 def run_modified(binary: Path) -> dict[str, Any]:
     """Trust all, change the PreToolUse hook's command, start again: the second prompt."""
     with scratch(git=True) as s:
-        write_mock_config(s.home, s.mock.base_url, tui_config(s.repo))
+        s.configure(tui_config(s.repo))
         (s.home / "hooks.json").write_text(json.dumps(hooks_file(s.root)))
-        fake = s.root / "fakehome"
-        fake.mkdir()
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(fake), "CODEX_HOME": str(s.home)}
-        env |= {"MOCK_KEY": "k", "TERM": "xterm-256color", "LANG": "C.UTF-8"}
         screens: dict[str, list[str]] = {}
         for n, keys in enumerate((["Down", "Enter"], ["1", "Enter"])):
             if n:
                 (s.home / "hooks.json").write_text(json.dumps(hooks_file(s.root, "~/other.sh")))
-            pane = Pane(s.root / f"tmux{n}.sock", width=110, height=45)
-            try:
-                pane.start([str(binary)], cwd=s.repo, env=env)
+            argv = [str(binary), "--no-daemon"]
+            with tui_pane(s, argv, width=110, socket=f"tmux{n}.sock", wait_for=None) as tui:
                 time.sleep(8)
-                screens[f"run{n + 1}:start"] = _screen(pane, s.repo, s.home)
+                screens[f"run{n + 1}:start"] = _screen(tui.pane, s.repo, s.home)
                 for key in keys:
-                    pane.keys(key)
+                    tui.pane.keys(key)
                     time.sleep(WAIT)
-                    screens[f"run{n + 1}:{key}"] = _screen(pane, s.repo, s.home)
-            finally:
-                pane.close()
+                    screens[f"run{n + 1}:{key}"] = _screen(tui.pane, s.repo, s.home)
         return {"screens": screens, "records": _records(s.home)}
 
 
-def write_screens(facts: dict[str, Any]) -> None:
-    """The screens the tests compare with, as .txt like the other captures."""
+def write_screens(facts: dict[str, Any], out: Path = OUT) -> None:
+    """The screens the tests compare with, as .txt like the other captures, into `out`."""
     files = {
         "hooks_startup_prompt.txt": facts["trust_all"]["screens"]["start"],
         "hooks_startup_prompt_one.txt": facts["modified"]["screens"]["run2:start"],
         "hooks_startup_review.txt": facts["review"]["screens"]["1:1"],
     }
     for name, lines in files.items():
-        (OUT / name).write_text("\n".join(lines) + "\n")
+        (out / name).write_text("\n".join(lines) + "\n")
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="re-capture 0.169's hooks start-up prompt")
+    parser.add_argument("only", nargs="*", help="scenarios to re-capture (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT, help="directory to write (a re-capture)")
+    args = parser.parse_args()
     binary = official_binary()
     if binary is None:
         print("the official 0.169 binary is not installed (official.py)", file=sys.stderr)
         return 1
-    only = sys.argv[1:]
+    only = args.only
     facts: dict[str, Any] = json.loads(FIXTURE.read_text()) if only and FIXTURE.exists() else {}
     for name in SCENARIOS:
         if not only or name in only:
@@ -165,9 +152,11 @@ def main() -> int:
             print(name, file=sys.stderr)
     if not only or "modified" in only:
         facts["modified"] = run_modified(binary)
-    FIXTURE.write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n")
-    write_screens(facts)
-    print(FIXTURE)
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(facts, indent=1, ensure_ascii=False) + "\n"
+    (args.out / FIXTURE.name).write_text(text)
+    write_screens(facts, args.out)
+    print(args.out / FIXTURE.name)
     return 0
 
 

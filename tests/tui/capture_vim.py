@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.support.mock_config import write_mock_config
 from tests.support.model_stream import Message, Turn
-from tests.support.official_drive import TuiRun, capture_main, scratch, tui_config, write_json
+from tests.support.official_drive import TuiRun, capture_main, tui_config, tui_session, write_json
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "tui_official_0169"
 FACTS = OUT / "vim_official.json"
@@ -71,25 +70,6 @@ def _composer(screen: str) -> list[str]:
     return out
 
 
-def _start(s: Any, argv: list[str]) -> TuiRun:
-    from tests.tui.tmux import Pane
-
-    fake = s.root / "fakehome"
-    fake.mkdir(exist_ok=True)
-    (fake / ".bashrc").touch()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(fake),
-        "CODEX_HOME": str(s.home),
-        "MOCK_KEY": "k",
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    pane = Pane(s.root / "tmux.sock", width=110, height=45)
-    pane.start(argv, cwd=s.repo, env=env)
-    return TuiRun(pane, s)
-
-
 def _step(tui: TuiRun, keys: list[str] | str) -> dict[str, Any]:
     screen = tui.type(keys, wait=0.6) if isinstance(keys, str) else tui.press(*keys, wait=0.6)
     cursor = tui.pane.option("#{cursor_x},#{cursor_y}")
@@ -103,43 +83,37 @@ def _line(tui: TuiRun, text: str, wait: float) -> str:
 
 def capture(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {"steps": {}, "screens": {}}
-    with scratch(reply=Turn([Message("mock answer")]), git=True) as s:
-        write_mock_config(s.home, s.mock.base_url, tui_config(s.repo))
-        tui = _start(s, argv)
-        try:
-            tui.pane.wait_text("Ask Codex to do anything", 90)
-            facts["screens"]["idle"] = tui.press(wait=1.5)
-            facts["screens"]["enabled"] = _line(tui, "/vim", 1.5)
-            for label, keys in STEPS:
-                facts["steps"][label] = _step(tui, keys)
-            facts["screens"]["edited"] = tui.screen()
-            facts["screens"]["submitted"] = tui.press("Enter", wait=4.0)
-            facts["sent"] = [
-                part.get("text")
-                for item in s.mock.requests[0].input()
-                if item.get("role") == "user"
-                for part in item.get("content") or []
-            ][-1:]
-            facts["screens"]["disabled"] = _line(tui, "/vim", 1.5)
-            config = (s.home / "config.toml").read_text().replace(s.mock.base_url, "<mock>")
-            facts["config_after_toggle"] = config.replace(str(s.repo), "{cwd}")
-            _line(tui, "/vim", 1.5)  # on again: does /clear's new composer keep it?
-            facts["screens"]["clear_after_vim"] = _line(tui, "/clear", 2.0)
-        finally:
-            tui.pane.close()
+    with tui_session(argv, Turn([Message("mock answer")]), width=110) as tui:
+        s = tui.scratch
+        facts["screens"]["idle"] = tui.press(wait=1.5)
+        facts["screens"]["enabled"] = _line(tui, "/vim", 1.5)
+        for label, keys in STEPS:
+            facts["steps"][label] = _step(tui, keys)
+        facts["screens"]["edited"] = tui.screen()
+        facts["screens"]["submitted"] = tui.press("Enter", wait=4.0)
+        facts["sent"] = [
+            part.get("text")
+            for item in s.mock.requests[0].input()
+            if item.get("role") == "user"
+            for part in item.get("content") or []
+        ][-1:]
+        facts["screens"]["disabled"] = _line(tui, "/vim", 1.5)
+        config = (s.home / "config.toml").read_text().replace(s.mock.base_url, "<mock>")
+        facts["config_after_toggle"] = config.replace(str(s.repo), "{cwd}")
+        _line(tui, "/vim", 1.5)  # on again: does /clear's new composer keep it?
+        facts["screens"]["clear_after_vim"] = _line(tui, "/clear", 2.0)
     extra = tui_config_vim_default()
-    with scratch(reply=Turn([Message("mock answer")]), git=True) as s:
-        write_mock_config(s.home, s.mock.base_url, tui_config(s.repo).replace("[tui]\n", extra))
-        tui = _start(s, argv)
-        try:
-            tui.pane.wait_text("Ask Codex to do anything", 90)
-            facts["screens"]["start_vim_default"] = tui.press(wait=1.5)
-            facts["steps"]["default_esc"] = _step(tui, ["Escape"])
-            tui.press("i", wait=0.6)
-            facts["screens"]["default_disabled"] = _line(tui, "/vim", 1.5)
-            facts["screens"]["default_clear"] = _line(tui, "/clear", 2.0)
-        finally:
-            tui.pane.close()
+    with tui_session(
+        argv,
+        Turn([Message("mock answer")]),
+        width=110,
+        config=lambda repo: tui_config(repo).replace("[tui]\n", extra),
+    ) as tui:
+        facts["screens"]["start_vim_default"] = tui.press(wait=1.5)
+        facts["steps"]["default_esc"] = _step(tui, ["Escape"])
+        tui.press("i", wait=0.6)
+        facts["screens"]["default_disabled"] = _line(tui, "/vim", 1.5)
+        facts["screens"]["default_clear"] = _line(tui, "/clear", 2.0)
     return facts
 
 
