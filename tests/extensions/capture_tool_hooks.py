@@ -177,7 +177,94 @@ def produce(binary: Path) -> dict[str, Any]:
         "captured_with": "codex-cli 0.169.0 exec --dangerously-bypass-hook-trust",
         "matchers": MATCHERS,
         "cases": cases,
+        "app_server": app_server_case(binary),
     }
+
+
+def app_server_case(binary: Path) -> dict[str, Any]:
+    """The app-server's hook notifications for one turn: a shell call whose `Bash` PreToolUse
+    hook passes, another whose hook denies it with a `systemMessage`, a PostToolUse hook and a
+    Stop hook with a `systemMessage`. Recorded: every notification after turn/start (deltas
+    left out), in order. Hooks trusted through our [hooks.state] records (test_hook_trust.py)."""
+    from tests.support.hook_trust import trust_home
+    from tests.support.official_drive import app_server_argv
+
+    with scratch() as s:
+        script = s.root / "hook.py"
+        script.write_text(HOOK)
+        log, answers = s.root / "log.jsonl", s.root / "answers.json"
+
+        def group(tag: str, event: str, matcher: str | None = None) -> dict[str, Any]:
+            command = f"{sys.executable} {script} '{tag}' {event} {log} {answers}"
+            out: dict[str, Any] = {"hooks": [{"type": "command", "command": command}]}
+            if matcher is not None:
+                out["matcher"] = matcher
+            return out
+
+        hooks = {
+            "PreToolUse": [group("Bash", "PreToolUse", "Bash")],
+            "PostToolUse": [group("Bash", "PostToolUse", "Bash")],
+            "Stop": [group("*", "Stop")],
+        }
+        (s.home / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+        deny = {
+            "systemMessage": "pre says hi",
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "deny",
+                "permissionDecisionReason": "no rm",
+            },
+        }
+        (s.root / "answers.json").write_text(
+            json.dumps(
+                {
+                    "PreToolUse": {"Bash": ""},
+                    "Stop": {"*": json.dumps({"systemMessage": "stop says hi"})},
+                }
+            )
+        )
+        trust_home(s.home)
+        s.mock.enqueue(
+            Turn([FunctionCall("c1", "exec_command", {"cmd": "echo hi"})]),
+            Turn([Message("done")]),
+        )
+        notes: list[dict[str, Any]] = []
+        with s.serve(app_server_argv(binary)) as client:
+            thread_id = client.call("thread/start", {"cwd": str(s.repo)})["thread"]["id"]
+            turn = {"threadId": thread_id, "input": [{"type": "text", "text": "hello hooks"}]}
+            client.start("turn/start", turn)
+            while True:
+                message = client.next()
+                method = message.get("method", "")
+                if "delta" in method.lower():
+                    continue
+                if "method" in message:
+                    notes.append({"method": method, "params": message.get("params")})
+                if method == "turn/completed":
+                    break
+            # A second turn whose PreToolUse hook denies the call with a systemMessage.
+            (s.root / "answers.json").write_text(
+                json.dumps({"PreToolUse": {"Bash": json.dumps(deny)}})
+            )
+            s.mock.enqueue(
+                Turn([FunctionCall("c2", "exec_command", {"cmd": "rm -rf nothing"})]),
+                Turn([Message("done")]),
+            )
+            client.start("turn/start", turn)
+            while True:
+                message = client.next()
+                method = message.get("method", "")
+                if "delta" in method.lower():
+                    continue
+                if "method" in message:
+                    notes.append({"method": method, "params": message.get("params")})
+                if method == "turn/completed":
+                    break
+        return scrub(
+            {"notifications": notes},
+            names={str(s.root): "{tmp}", sys.executable: "{python}"},
+            stamps=True,
+        )
 
 
 if __name__ == "__main__":

@@ -100,6 +100,8 @@ class TurnMapper:
             "error": self._on_error,
             "stream_error": self._on_stream_error,
             "warning": self._on_warning,
+            "hook_started": self._on_hook_started,
+            "hook_completed": self._on_hook_completed,
             "context_compacted": self._on_compacted,
             "task_complete": self._on_complete,
             "turn_complete": self._on_complete,
@@ -212,6 +214,12 @@ class TurnMapper:
                 },
             )
         ]
+
+    def _on_hook_started(self, msg: Any) -> list[Message]:
+        return [note("hook/started", hook_params(self.thread_id, self.turn_id, msg))]
+
+    def _on_hook_completed(self, msg: Any) -> list[Message]:
+        return [note("hook/completed", hook_params(self.thread_id, self.turn_id, msg))]
 
     def _on_warning(self, msg: Any) -> list[Message]:
         return [note("warning", {"threadId": self.thread_id, "message": str(msg.message)})]
@@ -555,3 +563,20 @@ class TurnMapper:
         at = now_ms()
         item = {"type": "contextCompaction", "id": self._item_id("compact")}
         return [self._started(item, at), self._completed(item, at)]
+
+
+def hook_params(thread_id: str, turn_id: str, msg: Any) -> dict[str, Any]:
+    """`hook/started` / `hook/completed` params: the core run summary in camelCase, its event
+    name too (`pre_tool_use` -> `preToolUse`), as 0.169 sends them."""
+
+    def camel(name: str) -> str:
+        head, *rest = name.split("_")
+        return head + "".join(part.capitalize() for part in rest)
+
+    run = {camel(key): value for key, value in dict(msg.run).items()}
+    run["eventName"] = camel(str(run.get("eventName", "")))
+    return {
+        "threadId": thread_id,
+        "turnId": turn_id if msg.turn_id is not None else None,
+        "run": run,
+    }

@@ -138,6 +138,30 @@ class WarningEvent(WireModel):
     absent: frozenset[str] = absent_field()
 
 
+@event("hook_started")
+@record
+class HookStarted(WireModel):
+    """A hook run began (0.169's hook progress: `codex exec` prints "hook: <Event>", the
+    app-server sends `hook/started`). `run` is the run summary (codex.tools.hook_runs)."""
+
+    turn_id: str | None
+    run: dict[str, Any]
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
+@event("hook_completed")
+@record
+class HookCompleted(WireModel):
+    """A hook run ended: `run` with its status (completed / failed / blocked / stopped) and
+    entries (a `systemMessage` as a warning, a block's reason as feedback, ...)."""
+
+    turn_id: str | None
+    run: dict[str, Any]
+    extra: dict[str, Any] | None = extra_field()
+    absent: frozenset[str] = absent_field()
+
+
 @event("context_compacted")
 @record
 class ContextCompacted(WireModel):

@@ -63,6 +63,12 @@ def _duration_seconds(value: Any) -> float | None:
     return None
 
 
+def _hook_event(msg: Msg) -> str:
+    """A hook run's event as 0.169 prints it: `pre_tool_use` -> `PreToolUse`."""
+    run = msg.get("run") or {}
+    return "".join(part.capitalize() for part in str(run.get("event_name", "")).split("_"))
+
+
 @dataclass(slots=True)
 class HumanEventProcessor:
     color: Palette = field(default_factory=lambda: Palette(False))
@@ -125,6 +131,15 @@ class HumanEventProcessor:
 
     def _on_warning(self, msg: Msg) -> str:
         return f"{self.color('warning:', 'yellow', 'bold')} {msg.get('message', '')}\n"
+
+    def _on_hook_started(self, msg: Msg) -> str:
+        """0.169's "hook: <Event>" as a hook run begins."""
+        return f"hook: {_hook_event(msg)}\n"
+
+    def _on_hook_completed(self, msg: Msg) -> str:
+        """0.169's "hook: <Event> <Status>" (Completed, Blocked, Failed, ...) as it ends."""
+        run = msg.get("run") or {}
+        return f"hook: {_hook_event(msg)} {str(run.get('status', '')).capitalize()}\n"
 
     def _on_deprecation_notice(self, msg: Msg) -> str:
         out = f"{self.color('deprecated:', 'magenta', 'bold')} {msg.get('summary', '')}\n"

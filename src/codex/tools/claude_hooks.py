@@ -46,6 +46,7 @@ import orjson
 from codex.errors import CodexError
 from codex.sandbox.process_group import kill_group_if_running
 from codex.tools.hook_context import context_limit
+from codex.tools.hook_runs import RunResult, common_entries, failure, run_reported
 from codex.tools.hook_trust import (
     EVENT_LABELS,
     TrustGate,
@@ -277,7 +278,7 @@ class ClaudeHooks:
         if tool is None or not hooks:
             return None
         data = self._document("PreToolUse", call, tool, ctx)
-        results = await asyncio.gather(*(_run(h, data) for h in hooks))
+        results = await self._run_all(hooks, data, call, ctx, _pre_judge)
         for code, stdout, stderr in results:  # the first veto in configured order
             reason = _veto(code, stdout, stderr)
             if reason is not None:
@@ -291,7 +292,32 @@ class ClaudeHooks:
         if tool is not None and hooks:
             answer = tool_response(tool, response)
             data = self._document("PostToolUse", call, tool, ctx, tool_response=answer)
-            await asyncio.gather(*(_run(h, data) for h in hooks))
+            await self._run_all(hooks, data, call, ctx)
+
+    async def _run_all(
+        self, hooks: list[CommandHook], data: bytes, call: ToolCall, ctx: Any, judge: Any = None
+    ) -> list[RunResult]:
+        """Run the hooks, reporting each run to the turn (codex.tools.hook_runs) when `ctx`
+        has an event sink."""
+        more = {"judge": judge} if judge is not None else {}
+        return await run_reported(
+            hooks,
+            data,
+            _run,
+            emit=getattr(ctx, "emit", None),
+            turn_id=getattr(ctx, "turn_id", None),
+            suffix=call.call_id,
+            **more,
+        )
+
+
+def _pre_judge(result: RunResult) -> tuple[str, list[dict[str, str]]]:
+    """A PreToolUse run's status and entries: blocked with its reason as feedback."""
+    entries = common_entries(result)
+    reason = _veto(*result)
+    if reason is not None:
+        return "blocked", [*entries, {"kind": "feedback", "text": reason}]
+    return failure(result) or ("completed", entries)
 
 
 def blocked_message(tool: HookTool, reason: str) -> str:
