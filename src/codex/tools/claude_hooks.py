@@ -52,6 +52,7 @@ from codex.tools.hook_trust import (
     TrustGate,
     command_hook_hash,
     effective_timeout,
+    event_matcher,
     hook_key,
 )
 from codex.tools.hooks import document_stdin
@@ -100,19 +101,28 @@ class CommandHook:
         return matcher_matches(self.pattern, self.matcher, inputs)
 
 
-def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
+def _entries(path: Path, data: Any, event: str, warnings: list[str]) -> list[CommandHook]:
     groups = data.get(event) or []
+    lifecycle = event not in TOOL_EVENTS
     if not isinstance(groups, list):
+        if lifecycle:  # a broken lifecycle table must not stop every session from starting
+            warnings.append(f"ignoring hooks.{event} in {path}: expected a list")
+            return []
         raise CodexError(f"{path}: hooks.{event} must be a list")
     out: list[CommandHook] = []
     for group_index, group in enumerate(groups):
         if not isinstance(group, dict) or not isinstance(group.get("hooks", []), list):
+            if lifecycle:
+                warnings.append(f"ignoring a hooks.{event} entry in {path}: no `hooks` list")
+                continue
             raise CodexError(f"{path}: each hooks.{event} entry needs a `hooks` list")
-        raw = group.get("matcher") or ""
+        # 0.169 ignores the matcher of some events (Stop, UserPromptSubmit, ...): never compiled
+        raw = (group.get("matcher") or "") if event_matcher(event, "") is not None else ""
         try:
             matcher = None if raw in ("", "*") else re.compile(str(raw))
-        except re.error as exc:
-            raise CodexError(f"{path}: hooks.{event} matcher {raw!r}: {exc}") from None
+        except re.error as exc:  # 0.169 warns and never runs the group; the others still run
+            warnings.append(f'invalid matcher "{raw}" in {path}: regex parse error: {exc}')
+            continue
         # Positions count every entry (as 0.169's keys do), also the skipped ones.
         for index, hook in enumerate(group.get("hooks", [])):
             if not isinstance(hook, dict) or hook.get("type", "command") != "command":
@@ -132,13 +142,16 @@ def _entries(path: Path, data: Any, event: str) -> list[CommandHook]:
     return out
 
 
-def parse_hooks(path: Path, hooks: Any, first: int = 0) -> dict[str, list[CommandHook]]:
+def parse_hooks(
+    path: Path, hooks: Any, first: int = 0, warnings: list[str] | None = None
+) -> dict[str, list[CommandHook]]:
     """The command hooks codex-py runs from one source's event tables (`hooks` of hooks.json,
     or config.toml's `[hooks]`), by event; display order counts them in 0.169's event order,
     from `first` (the hooks of the sources listed before this one)."""
     if not isinstance(hooks, dict):
         raise CodexError(f"{path}: expected an object with a `hooks` object")
-    found = {event: _entries(path, hooks, event) for event in RUN_EVENTS}
+    said = warnings if warnings is not None else []  # (warnings: for the session to show)
+    found = {event: _entries(path, hooks, event, said) for event in RUN_EVENTS}
     order = first
     out: dict[str, list[CommandHook]] = {}
     for event in EVENT_LABELS:
@@ -188,6 +201,7 @@ class ClaudeHooks:
         self.events = {event: list(hooks) for event, hooks in (events or {}).items()}
         self.gate = gate  # None: every hook may run (the caller vetted them)
         self.base = {"session_id": session_id, "transcript_path": transcript_path, "cwd": cwd}
+        self.warnings: list[str] = []  # hooks skipped as they were read (0.169's warnings)
 
     @classmethod
     def load(
@@ -196,6 +210,7 @@ class ClaudeHooks:
         """The hooks of `codex_home/hooks.json`, then those of config.toml's `[hooks]` tables
         (`toml_hooks`, defined in `config_file`) (None: no hooks in either)."""
         sources: list[dict[str, list[CommandHook]]] = []
+        warnings: list[str] = []  # groups skipped (a bad matcher), for the session's warnings
         listed = 0  # hooks.json's hooks as 0.169 lists them
         path = Path(codex_home) / HOOKS_FILE
         try:
@@ -210,12 +225,12 @@ class ClaudeHooks:
             except orjson.JSONDecodeError as exc:
                 raise CodexError(f"{path}: not valid JSON: {exc}") from None
             table = data.get("hooks") if isinstance(data, dict) else None
-            sources.append(parse_hooks(path, table))
+            sources.append(parse_hooks(path, table, 0, warnings))
             listed = sum(listed_count(table.get(event)) for event in EVENT_LABELS)
         if isinstance(toml_hooks, dict) and config_file is not None:
             tables = {k: v for k, v in toml_hooks.items() if k in EVENT_LABELS}
             if tables:  # listed after hooks.json's (0.169's display order)
-                sources.append(parse_hooks(Path(config_file), tables, listed))
+                sources.append(parse_hooks(Path(config_file), tables, listed, warnings))
         merged: dict[str, list[CommandHook]] = {event: [] for event in RUN_EVENTS}
         for source in sources:
             for event, hooks in source.items():
@@ -223,7 +238,9 @@ class ClaudeHooks:
         if not any(merged.values()):
             return None
         pre, post = merged.pop("PreToolUse"), merged.pop("PostToolUse")
-        return cls(pre, post, events=merged, **context)
+        loaded = cls(pre, post, events=merged, **context)
+        loaded.warnings = warnings
+        return loaded
 
     @property
     def hooks(self) -> list[CommandHook]:

@@ -303,6 +303,8 @@ def hook_from_config(
         claude = ClaudeHooks.load(
             home, toml_hooks=toml_hooks, config_file=config.config_file, **context
         )
+        for line in claude.warnings if claude is not None and warn is not None else ():
+            warn(line)  # groups skipped as read (a bad matcher), worded as 0.169 warns
     if seed is None and claude is None:
         return None
     from codex.tools.hook_trust import TrustGate, review_warning
