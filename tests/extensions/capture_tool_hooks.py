@@ -178,6 +178,7 @@ def produce(binary: Path) -> dict[str, Any]:
         "matchers": MATCHERS,
         "cases": cases,
         "app_server": app_server_case(binary),
+        "lifecycle_exec_lines": lifecycle_lines(binary),
     }
 
 
@@ -265,6 +266,32 @@ def app_server_case(binary: Path) -> dict[str, Any]:
             names={str(s.root): "{tmp}", sys.executable: "{python}"},
             stamps=True,
         )
+
+
+LIFECYCLE_CASES = ("plain_turn", "compact_mid_turn", "stop_blocked_once", "prompt_blocked_json")
+
+
+def lifecycle_lines(binary: Path, only: str | None = None) -> dict[str, list[str]]:
+    """`codex exec`'s "hook: ..." stderr lines for some of capture_lifecycle_hooks.py's cases
+    (every lifecycle event hooked): which runs exec reports, in which order."""
+    from tests.extensions import capture_lifecycle_hooks as lifecycle
+
+    out: dict[str, list[str]] = {}
+    for name in [only] if only else LIFECYCLE_CASES:
+        case = next(c for c in lifecycle.CASES if c["name"] == name)
+        with scratch() as s:
+            hooks = lifecycle.hooks_for(s.root, case["events"])
+            if case.get("prefix"):
+                config = s.home / "config.toml"
+                config.write_text(case["prefix"] + config.read_text())
+            (s.home / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+            (s.root / "answers.json").write_text(json.dumps(case.get("answers", {})))
+            for reply in case["replies"]:
+                s.mock.enqueue(reply)
+            argv = [str(binary), "exec", "--dangerously-bypass-hook-trust", "--skip-git-repo-check"]
+            done = run_codex([*argv, "hello hooks"], s.env({"MOCK_KEY": "k"}), s.repo, timeout=120)
+            out[name] = [x for x in done.stderr.splitlines() if x.startswith("hook: ")]
+    return out
 
 
 if __name__ == "__main__":

@@ -13,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.extensions.capture_tool_hooks import CASES, FIXTURE, app_server_case, run_case
+from tests.extensions.capture_tool_hooks import (
+    CASES,
+    FIXTURE,
+    LIFECYCLE_CASES,
+    app_server_case,
+    lifecycle_lines,
+    run_case,
+)
 
 FACTS = json.loads(FIXTURE.read_text())
 OFFICIAL = {case["name"]: case for case in FACTS["cases"]}
 SCENARIO = {case["name"]: case for case in CASES}
-TOOL_EVENTS = ("hook: PreToolUse", "hook: PostToolUse")
 
 
 @pytest.fixture
@@ -30,8 +36,8 @@ def ours(tmp_path: Path) -> Path:
     return wrapper
 
 
-def tool_hook_lines(stderr: list[str]) -> list[str]:
-    return [line for line in stderr if line.startswith(TOOL_EVENTS)]
+def hook_lines(stderr: list[str]) -> list[str]:
+    return [line for line in stderr if line.startswith("hook: ")]
 
 
 @pytest.mark.parametrize(
@@ -39,22 +45,20 @@ def tool_hook_lines(stderr: list[str]) -> list[str]:
 )
 def test_exec_prints_each_hook_run_as_0169(ours: Path, name: str) -> None:
     facts = run_case(ours, SCENARIO[name], False)
-    official = tool_hook_lines(OFFICIAL[name]["stderr"])
+    official = hook_lines(OFFICIAL[name]["stderr"])
     assert official  # the capture saw them
-    assert tool_hook_lines(facts["stderr"]) == official
+    assert hook_lines(facts["stderr"]) == official
     # A systemMessage is not printed by exec (0.169 shows it to app-server clients only).
     assert not any("says hi" in line for line in facts["stderr"])
 
 
 def _runs(notes: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """The tool hooks' hook/* notifications, without what varies by run (times)."""
+    """The hook/* notifications, without what varies by run (times)."""
     out = []
     for note in notes:
         if note["method"] not in ("hook/started", "hook/completed"):
             continue
         run = dict(note["params"]["run"])
-        if run["eventName"] not in ("preToolUse", "postToolUse"):
-            continue
         for key in ("startedAt", "completedAt", "durationMs"):
             run[key] = run[key] is not None
         params = {**note["params"], "run": run}
@@ -66,11 +70,23 @@ def test_app_server_sends_hook_notifications_as_0169(ours: Path) -> None:
     facts = app_server_case(ours)
     official = _runs(FACTS["app_server"]["notifications"])
     mine = _runs(facts["notifications"])
-    assert [m for m, _ in official] == ["hook/started", "hook/completed"] * 3
+    assert [m for m, _ in official] == ["hook/started", "hook/completed"] * 5
     assert mine == official
+    # Stop's systemMessage: a warning entry of its run.
+    assert mine[5][1]["run"]["entries"] == [{"kind": "warning", "text": "stop says hi"}]
     # The denied call: blocked, its systemMessage a warning entry, the reason feedback.
-    assert mine[-1][1]["run"]["status"] == "blocked"
-    assert mine[-1][1]["run"]["entries"] == [
+    assert mine[7][1]["run"]["status"] == "blocked"
+    assert mine[7][1]["run"]["entries"] == [
         {"kind": "warning", "text": "pre says hi"},
         {"kind": "feedback", "text": "no rm"},
     ]
+
+
+@pytest.mark.parametrize("name", LIFECYCLE_CASES)
+def test_exec_prints_lifecycle_hook_runs_as_0169(ours: Path, name: str) -> None:
+    """Every lifecycle event hooked: exec reports the same runs in the same order ("hook:
+    UserPromptSubmit Blocked" for a blocked prompt, "hook: Stop Blocked" then a second Stop;
+    no SessionEnd line: 0.169 does not report it)."""
+    official = FACTS["lifecycle_exec_lines"][name]
+    assert official
+    assert lifecycle_lines(ours, only=name)[name] == official

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 def lifecycle_of(state: SessionState) -> Any:
     """The session's LifecycleHooks, or None (no lifecycle hooks configured)."""
     hook = state.tooling.hook
-    return getattr(hook, "lifecycle", None) if hook is not None else None
+    hooks = getattr(hook, "lifecycle", None) if hook is not None else None
+    if hooks is not None and hooks.emit_to is None:  # their runs' progress goes to the session
+        hooks.emit_to = state.emit
+    return hooks
 
 
 def _context(settings: TurnSettings) -> dict[str, str]:

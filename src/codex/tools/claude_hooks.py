@@ -328,7 +328,7 @@ class ClaudeHooks:
         )
 
 
-def _pre_judge(result: RunResult) -> tuple[str, list[dict[str, str]]]:
+def _pre_judge(hook: CommandHook, result: RunResult) -> tuple[str, list[dict[str, str]]]:
     """A PreToolUse run's status and entries: blocked with its reason as feedback."""
     entries = common_entries(result)
     reason = _veto(*result)

@@ -23,8 +23,8 @@ import orjson
 from codex.protocol.events import HookCompleted, HookStarted
 
 RunResult = tuple[int | None, bytes, bytes]  # (exit code or None, stdout, stderr)
-# A result's (status, entries): how the event reads the hook's answer.
-Judge = Callable[[RunResult], tuple[str, list[dict[str, str]]]]
+# A hook's result read as (status, entries): how the event takes the hook's answer.
+Judge = Callable[[Any, RunResult], tuple[str, list[dict[str, str]]]]
 
 _THREAD_SCOPED = {"SessionStart", "SessionEnd"}
 
@@ -98,7 +98,7 @@ def failure(result: RunResult) -> tuple[str, list[dict[str, str]]] | None:
     return None
 
 
-def plain_judge(result: RunResult) -> tuple[str, list[dict[str, str]]]:
+def plain_judge(hook: Any, result: RunResult) -> tuple[str, list[dict[str, str]]]:
     """An observer's run: completed (with its warnings) or failed."""
     return failure(result) or ("completed", common_entries(result))
 
@@ -115,9 +115,13 @@ async def run_reported(
 ) -> list[RunResult]:
     """Run `hooks` concurrently with `data` on stdin (`runner`), reporting each run through
     `emit` (HookStarted, then HookCompleted as `judge` reads its result); the results in
-    configured order."""
+    configured order. `judge` sees every result in that order, reported or not (the caller
+    may take the answers there)."""
     if emit is None:
-        return list(await asyncio.gather(*(runner(h, data) for h in hooks)))
+        results = list(await asyncio.gather(*(runner(h, data) for h in hooks)))
+        for hook, result in zip(hooks, results, strict=True):
+            judge(hook, result)
+        return results
     started = int(time.time())
     for hook in hooks:
         emit(HookStarted(turn_id, summary(hook, "running", started, suffix=suffix)))
@@ -130,7 +134,7 @@ async def run_reported(
     timed_results = await asyncio.gather(*(timed(h) for h in hooks))
     done = int(time.time())
     for hook, (result, ms) in zip(hooks, timed_results, strict=True):
-        status, entries = judge(result)
+        status, entries = judge(hook, result)
         run = summary(
             hook,
             status,

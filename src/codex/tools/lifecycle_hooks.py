@@ -46,6 +46,7 @@ import orjson
 
 from codex.tools.claude_hooks import ClaudeHooks, CommandHook, run_hook
 from codex.tools.hook_context import cap_context
+from codex.tools.hook_runs import common_entries, failure, run_reported
 
 log = logging.getLogger("codex.tools.hooks")
 
@@ -172,6 +173,9 @@ class LifecycleHooks:
         # The running turn's model and permission mode (set by core as a turn starts), for
         # the hooks that fire from inside a tool call (PermissionRequest).
         self.turn_context: dict[str, str] = {"model": "", "mode": "default"}
+        # The session's event sink, emit(turn id, event), for the hook runs' progress
+        # (codex.tools.hook_runs; set by codex.core.hook_events). None: not reported.
+        self.emit_to: Any = None
         # Messages steered into the running turn, (item, prompt), until the turn takes them
         # from pending input and runs UserPromptSubmit for them (codex.core.hook_events).
         self.steered: list[tuple[Any, str]] = []
@@ -193,15 +197,28 @@ class LifecycleHooks:
         outcome = Outcome()
         hooks = self.hooks.runnable(event, matcher_input)
         if hooks:
-            results = await asyncio.gather(*(run_hook(h, data) for h in hooks))
-            for hook, result in zip(hooks, results, strict=True):
-                before = len(outcome.contexts)
+
+            def judge(hook: CommandHook, result: Any) -> tuple[str, list[dict[str, str]]]:
+                """Take one hook's answer (in configured order) and say how its run went."""
+                before, blocked, stopped = len(outcome.contexts), outcome.blocked, outcome.stopped
                 _interpret(event, hook, result, outcome)
                 # 0.169 caps each hook's context (codex.tools.hook_context)
                 sid = self.hooks.base["session_id"] or ""
                 outcome.contexts[before:] = [
                     cap_context(text, hook.context_limit, sid) for text in outcome.contexts[before:]
                 ]
+                entries = common_entries(result)
+                entries += [{"kind": "context", "text": t} for t in outcome.contexts[before:]]
+                if outcome.stopped and not stopped:
+                    return "stopped", entries
+                if outcome.blocked and not blocked:
+                    return "blocked", [*entries, {"kind": "feedback", "text": outcome.reason or ""}]
+                return failure(result) or ("completed", entries)
+
+            turn_id = orjson.loads(data).get("turn_id")
+            sink = self.emit_to if event != "SessionEnd" else None  # 0.169 reports none
+            emit = (lambda msg: sink(turn_id or "", msg)) if sink is not None else None
+            await run_reported(hooks, data, run_hook, emit=emit, turn_id=turn_id, judge=judge)
         return outcome
 
     async def session_start(self, *, model: str, mode: str, source: str | None = None) -> Outcome:
