@@ -90,3 +90,15 @@ def test_exec_prints_lifecycle_hook_runs_as_0169(ours: Path, name: str) -> None:
     official = FACTS["lifecycle_exec_lines"][name]
     assert official
     assert lifecycle_lines(ours, only=name)[name] == official
+
+
+def test_exec_json_carries_no_hook_runs(ours: Path) -> None:
+    """`exec --json` says nothing about hook runs in 0.169 (no item, no event): neither do we."""
+    official = OFFICIAL["deny_and_system_message --json"]["stdout_events"]
+    facts = run_case(ours, SCENARIO["deny_and_system_message"], True)
+    assert facts["fired"]["PreToolUse"]  # the hooks did run
+    for events in (official, facts["stdout_events"]):
+        kinds = [(e["type"], (e.get("item") or {}).get("type", "")) for e in events]
+        assert not any("hook" in kind or "hook" in item for kind, item in kinds)
+    ours_types = [e["type"] for e in facts["stdout_events"]]
+    assert ours_types == ["thread.started", "turn.started", "item.completed", "turn.completed"]
