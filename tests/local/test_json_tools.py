@@ -120,3 +120,19 @@ def test_output_schema_becomes_the_final_message_shape() -> None:
     events = _run(mode, '{"action": "final", "message": {"n": 3}}', [9, 30])
     done = [e.item for e in events if isinstance(e, OutputItemDone)]
     assert orjson.loads(done[0].text()) == {"n": 3}
+
+
+def test_history_leaves_out_the_permissions_part() -> None:
+    """The sandbox/escalation guide is not for a model that cannot escalate: the developer
+    message keeps its other parts, and one holding only that part is gone."""
+    guide = {
+        "type": "input_text",
+        "text": "<permissions instructions>\nno\n</permissions instructions>",
+    }
+    own = {"type": "input_text", "text": "be brief"}
+    both = {"type": "message", "role": "developer", "content": [own, guide]}
+    alone = {"type": "message", "role": "developer", "content": [guide]}
+    ask = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}
+    out = rewrite_history([both, alone, ask])
+    assert [m["role"] for m in out] == ["system", "user"]
+    assert out[0]["content"] == [own]

@@ -114,7 +114,7 @@ def test_signin_pages_as_0169_then_api_key_used(
     assert orjson.loads(auth.read_bytes()) == {"auth_mode": "apikey", "OPENAI_API_KEY": KEY}
     pane.type("hello")
     pane.keys("Enter")
-    pane.wait_text("signed in reply")
+    pane.wait_for(lambda s: "signed in reply" in s and "esc to interrupt" not in s)  # (as below)
     assert mock_model_server.single_request().header("authorization") == f"Bearer {KEY}"
     pane.keys("C-c")
     pane.wait_text("[exited")
@@ -135,7 +135,9 @@ def test_no_signin_screen_with_a_stored_key(
     pane.wait_text(COMPOSER)
     pane.type("hello")
     pane.keys("Enter")
-    screen = pane.wait_text("straight in")  # the session ran: no dialog stood in the way
+    # The session ran (no dialog stood in the way) and its turn ended: the answer shows before the
+    # turn's end is handled, and a Ctrl-C in between interrupts the turn instead of quitting.
+    screen = pane.wait_for(lambda s: "straight in" in s and "esc to interrupt" not in s)
     assert "Welcome to Codex" not in screen
     assert mock_model_server.single_request().header("authorization") == f"Bearer {KEY}"
     pane.keys("C-c")

@@ -225,10 +225,35 @@ def environment_line(items: Sequence[Any]) -> str | None:
     return None
 
 
+_PERMISSIONS_OPEN = "<permissions instructions>"
+
+
+def _without_permissions(item: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """A developer message without its `<permissions instructions>` part (codex.core's sandbox and
+    escalation guide), None when nothing else is left. A model this weak cannot ask to escalate
+    (its reply schema has no such field), and the XML block made the embedded test model answer
+    instead of calling the command it was asked to run, as `<environment_context>` did."""
+    content = item.get("content")
+    if not isinstance(content, list):
+        return None if str(content or "").lstrip().startswith(_PERMISSIONS_OPEN) else item
+    parts = [
+        part
+        for part in content
+        if not (
+            isinstance(part, Mapping)
+            and str(part.get("text", "")).lstrip().startswith(_PERMISSIONS_OPEN)
+        )
+    ]
+    if not parts:
+        return None
+    return item if len(parts) == len(content) else {**item, "content": parts}
+
+
 def rewrite_history(items: Sequence[Any]) -> list[dict[str, Any]]:
     """History as plain messages: calls as the JSON the model wrote, outputs as user turns,
     assistant answers wrapped in the final-message JSON, developer text as system text,
-    environment context left out (see `environment_line`)."""
+    environment context and the permissions part left out (see `environment_line` and
+    `_without_permissions`)."""
     out: list[dict[str, Any]] = []
     commands: dict[str, str] = {}
     for raw in items:
@@ -239,7 +264,9 @@ def rewrite_history(items: Sequence[Any]) -> list[dict[str, Any]]:
             if role == "user" and _text(item).lstrip().startswith(_ENV_OPEN):
                 continue
             if role == "developer":
-                out.append({**item, "role": "system"})
+                kept = _without_permissions(item)
+                if kept is not None:
+                    out.append({**kept, "role": "system"})
             elif role == "assistant":
                 body = {"action": "final", "message": _text(item)}
                 out.append(_message("assistant", orjson.dumps(body).decode()))
