@@ -40,11 +40,26 @@ def context_limit(hook: Any) -> int | None:
 
 
 def _save(text: str, session_id: str) -> str:
-    """Write the full output where 0.169 writes it; its path."""
-    folder = os.path.join(tempfile.gettempdir(), "hook_outputs", session_id or "session")
-    os.makedirs(folder, exist_ok=True)
+    """Write the full output where 0.169 writes it; its path.
+
+    The temp dir is shared by every user of the machine and a hook's output may hold secrets:
+    the session's folder is ours alone (0700, created by us, checked not to be a symlink or
+    another user's), the file 0600 and created fresh (O_EXCL, O_NOFOLLOW). A folder we cannot
+    trust is an OSError: the cut still applies, without the pointer."""
+    import contextlib
+    import stat
+
+    parent = os.path.join(tempfile.gettempdir(), "hook_outputs")
+    os.makedirs(parent, exist_ok=True)
+    folder = os.path.join(parent, os.path.basename(session_id) or "session")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise OSError(f"{folder} is not a private folder of this user")
     path = os.path.join(folder, f"{uuid.uuid4()}.txt")
-    with open(path, "w", encoding="utf-8") as f:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags, 0o600), "w", encoding="utf-8") as f:
         f.write(text)
     return path
 
