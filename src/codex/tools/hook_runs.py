@@ -35,7 +35,7 @@ def wire_event_name(event: str) -> str:
 
 
 def run_id(hook: Any, suffix: str | None = None) -> str:
-    """`pre-tool-use:0:/home/u/.codex/hooks.json:call_1` (0.169's run ids)."""
+    """`pre-tool-use:0:<the hooks.json path>:call_1` (0.169's run ids)."""
     base = f"{wire_event_name(hook.event).replace('_', '-')}:{hook.order}:{hook.source}"
     return f"{base}:{suffix}" if suffix else base
 
