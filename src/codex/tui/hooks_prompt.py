@@ -20,11 +20,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from codex.tui.numbered_choices import MOVE_AND_CHOOSE, NumberedChoiceScreen
 
 if TYPE_CHECKING:
     from codex.tui.app import CodexApp
@@ -74,7 +72,7 @@ def hooks_to_review(config: Any) -> int:
         return 0
 
 
-class HooksPromptScreen(ModalScreen[str]):
+class HooksPromptScreen(NumberedChoiceScreen[str]):
     """Dismissed with REVIEW, TRUST_ALL or SKIP."""
 
     DEFAULT_CSS = """
@@ -84,58 +82,29 @@ class HooksPromptScreen(ModalScreen[str]):
     HooksPromptScreen #choices { padding: 2 0 1 0; }  /* (0.169's blank lines) */
     """
     BINDINGS: ClassVar = [
-        Binding("up", "move(-1)", show=False),
+        *MOVE_AND_CHOOSE,
         Binding("k", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
         Binding("j", "move(1)", show=False),
-        Binding("enter", "choose", show=False),
         Binding("1", "pick(0)", show=False),
         Binding("2", "select(1)", show=False),  # (0.169: trusting all takes an Enter)
         Binding("3", "pick(2)", show=False),
         Binding("escape", "pick(2)", show=False),
     ]
+    CHOICES = CHOICES
+    TRIM_LAST_NEWLINE = True
 
     def __init__(self, count: int) -> None:
         super().__init__()
         self.count = count
-        self.selected = 0
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(id="head")
-            yield Static(id="choices")
-            yield Static(id="foot")
-
-    def on_mount(self) -> None:
+    def head(self) -> Text:
         head = Text(TITLE + "\n", style="bold")
         head.append(changed_line(self.count) + "\n")
         head.append(DISCLOSURE, style="dim")
-        self.query_one("#head", Static).update(head)
-        self.query_one("#foot", Static).update(Text(FOOTER, style="dim"))
-        self._draw()
+        return head
 
-    def _draw(self) -> None:
-        choices = Text()
-        for i, (_, label) in enumerate(CHOICES):
-            here = i == self.selected
-            mark = "› " if here else "  "  # in the margin, as 0.169
-            choices.append(f"{mark}{i + 1}. {label}\n", style="bold cyan" if here else "")
-        choices.rstrip()
-        self.query_one("#choices", Static).update(choices)
-
-    def action_move(self, step: int) -> None:
-        self.selected = (self.selected + step) % len(CHOICES)
-        self._draw()
-
-    def action_select(self, index: int) -> None:
-        self.selected = index
-        self._draw()
-
-    def action_pick(self, index: int) -> None:
-        self.dismiss(CHOICES[index][0])
-
-    def action_choose(self) -> None:
-        self.dismiss(CHOICES[self.selected][0])
+    def foot(self) -> Text:
+        return Text(FOOTER, style="dim")
 
 
 def review_hooks_first(app: CodexApp, then: Callable[[], None]) -> None:

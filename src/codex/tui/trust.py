@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from codex.tui.numbered_choices import MOVE_AND_CHOOSE, NumberedChoiceScreen
 
 
 def trust_recorded(config: Any) -> bool:
@@ -45,8 +43,8 @@ def record_trust(config: Any) -> None:
 
 
 CHOICES = (
-    ("Trust and continue", True),
-    ("Quit", False),
+    (True, "Trust and continue"),
+    (False, "Quit"),
 )
 # 0.169's words (its second choice, "Back to Agent Command Center", leads to a screen we do
 # not have).
@@ -57,8 +55,11 @@ EXPLANATION = (
 )
 
 
-class TrustScreen(ModalScreen[bool]):
-    """Dismissed with True (trusted) or False."""
+class TrustScreen(NumberedChoiceScreen[bool]):
+    """Dismissed with True (trusted) or False.
+
+    0.169's screen (tests/fixtures/tui_official_0169/trust_prompt.txt), but for the second
+    choice: its agent command center does not exist here, so it quits (Esc as well)."""
 
     DEFAULT_CSS = """
     TrustScreen { background: $background; align: left top; }
@@ -66,50 +67,23 @@ class TrustScreen(ModalScreen[bool]):
     TrustScreen #head, TrustScreen #foot { padding: 0 2; }
     """
     BINDINGS: ClassVar = [
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("enter", "choose", show=False),
+        *MOVE_AND_CHOOSE,
         Binding("1", "pick(0)", show=False),
         Binding("2", "pick(1)", show=False),
         Binding("escape", "pick(1)", show=False),
         Binding("q", "pick(1)", show=False),
     ]
+    CHOICES = CHOICES
 
     def __init__(self, cwd: Path) -> None:
         super().__init__()
         self.cwd = cwd
-        self.selected = 0
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(id="head")
-            yield Static(id="choices")
-            yield Static(id="foot")
-
-    def on_mount(self) -> None:
-        self._draw()
-
-    def _draw(self) -> None:
-        # 0.169's screen (tests/fixtures/tui_official_0169/trust_prompt.txt), but for the second
-        # choice: its agent command center does not exist here, so it quits (Esc as well).
+    def head(self) -> Text:
         head = Text("Folder access\n", style="bold")
         head.append(f"{self.cwd}\n\n", style="dim")
         head.append(EXPLANATION + "\n")
-        self.query_one("#head", Static).update(head)
-        choices = Text()
-        for i, (label, _) in enumerate(CHOICES):
-            mark = "› " if i == self.selected else "  "  # in the margin, as 0.169
-            style = "bold cyan" if i == self.selected else ""
-            choices.append(f"{mark}{i + 1}. {label}\n", style=style)
-        self.query_one("#choices", Static).update(choices)
-        self.query_one("#foot", Static).update(Text("enter continue · esc quit", style="dim"))
+        return head
 
-    def action_move(self, step: int) -> None:
-        self.selected = (self.selected + step) % len(CHOICES)
-        self._draw()
-
-    def action_pick(self, index: int) -> None:
-        self.dismiss(CHOICES[index][1])
-
-    def action_choose(self) -> None:
-        self.dismiss(CHOICES[self.selected][1])
+    def foot(self) -> Text:
+        return Text("enter continue · esc quit", style="dim")
