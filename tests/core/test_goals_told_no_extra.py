@@ -9,28 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.core.harness import make_config
+from tests.core.test_goals_user_told import USER_GOAL, _text, _until
 from tests.support.mock_model_server import Hold, MockModelServer
 from tests.support.model_stream import Message, Turn
 
 from codex.core import Session
 from codex.core.goals import control
 from codex.protocol import ops
-
-USER_GOAL = '<codex_internal_context source="user_goal">'
-WAIT = 60
-
-
-def _text(item: Any) -> str:
-    data = item if isinstance(item, dict) else item.to_dict()
-    content = data.get("content")
-    if isinstance(content, str):
-        return content
-    return "".join(p.get("text", "") for p in content or () if isinstance(p, dict))
-
-
-async def _until(session: Session, tag: str) -> None:
-    while tag != (await asyncio.wait_for(session.next_event(), WAIT)).msg.TAG:
-        pass
 
 
 def test_goal_told_during_the_final_answer_makes_no_request(
