@@ -27,6 +27,7 @@ from codex.app_server.params import (
     one_of,
     string,
 )
+from codex.app_server.thread_ids import thread_id as parse_thread_id
 from codex.core.recorder import rollout_pending
 from codex.core.service_tier import reported_tier, thread_tier
 
@@ -373,9 +374,11 @@ async def thread_archive(server: AppServer, conn: Connection, p: dict[str, Any])
     from codex.core.sessions import archive
     from codex.errors import CodexError
 
-    thread_id = string(p, "threadId")
+    thread_id = parse_thread_id(string(p, "threadId"), "session")  # 0.169's words
     live = server.live.get(thread_id)
     if live is not None:
+        if rollout_pending(live.session.recorder):  # 0.169 archives a thread yet to run too
+            live.session.recorder.materialize()
         for c in live.subscribers:
             c.send(
                 note(
@@ -384,6 +387,9 @@ async def thread_archive(server: AppServer, conn: Connection, p: dict[str, Any])
                 )
             )
     await _unload(server, thread_id)
+    found = server.index.find(thread_id)
+    if found is None or found[1]:  # 0.169 looks among the active rollouts only
+        raise errors.invalid_request(f"no rollout found for thread id {thread_id}")
     try:
         archive(server.codex_home, thread_id)
     except CodexError as exc:
@@ -397,15 +403,18 @@ async def thread_delete(server: AppServer, conn: Connection, p: dict[str, Any]) 
     from codex.core.sessions import delete, find_all
     from codex.errors import CodexError
 
-    thread_id = string(p, "threadId")
-    _find(server, thread_id, archived_ok=True)
+    thread_id = parse_thread_id(string(p, "threadId"), "thread")  # 0.169's words
     live = server.live.get(thread_id)
+    if live is None:
+        _find(server, thread_id, archived_ok=True)
     subscribers = list(live.subscribers) if live is not None else [conn]
     await _unload(server, thread_id)
-    try:
-        delete(server.codex_home, find_all(server.codex_home, thread_id)[1])
-    except CodexError as exc:
-        raise errors.invalid_request(str(exc)) from None
+    # A loaded thread that never ran a turn has no file: 0.169 deletes it all the same.
+    if server.index.find(thread_id) is not None:
+        try:
+            delete(server.codex_home, find_all(server.codex_home, thread_id)[1])
+        except CodexError as exc:
+            raise errors.invalid_request(str(exc)) from None
     deleted = note("thread/deleted", {"threadId": thread_id})
     for c in subscribers:
         if c is not conn:
@@ -416,18 +425,38 @@ async def thread_delete(server: AppServer, conn: Connection, p: dict[str, Any]) 
 async def thread_unarchive(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
     from codex.core.sessions import unarchive
     from codex.errors import CodexError
+    from codex.rollout.archive import find_archived_path
 
-    thread_id = string(p, "threadId")
+    thread_id = parse_thread_id(string(p, "threadId"), "session")  # 0.169's words
+    if thread_id in server.live:
+        raise errors.invalid_request(f"thread {thread_id} already has an active writer")
+    if find_archived_path(server.codex_home, thread_id) is None:
+        raise errors.invalid_request(f"no archived rollout found for thread id {thread_id}")
     try:
         path = unarchive(server.codex_home, thread_id)
     except CodexError as exc:
         raise errors.invalid_request(str(exc)) from None
     stamp = path.name[len("rollout-") : len("rollout-") + 19]
-    summary = server.index.summary(str(path), stamp, thread_id, False)
+    summary = server.index.summary(str(path), stamp, thread_id, False) or _bare_summary(
+        path, stamp, thread_id
+    )
     if summary is None:
         raise errors.invalid_request(f"thread not found: {thread_id}")
     unarchived = note("thread/unarchived", {"threadId": thread_id})
     return Followed({"thread": _summary_thread(server, summary)}, [unarchived])
+
+
+def _bare_summary(path: Path, stamp: str, thread_id: str) -> Any:
+    """The summary of a rollout with no user message yet (a thread archived before its first
+    turn): 0.169 unarchives it with an empty preview; None without a session_meta."""
+    from codex.app_server.thread_index import ThreadSummary, read_head, stamp_seconds
+
+    meta, _ = read_head(str(path))
+    if meta is None:
+        return None
+    mtime = path.stat().st_mtime
+    created = stamp_seconds(stamp) or mtime
+    return ThreadSummary(thread_id, str(path), stamp, created, mtime, meta, "", False)
 
 
 async def thread_name_set(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
