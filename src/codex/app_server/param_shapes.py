@@ -10,9 +10,11 @@ serde decodes a request's params into the method's params struct before the meth
 - an object's keys are decoded in the order they come: the first known field of a wrong type is
   the error; unknown keys are ignored; then the first missing required field, in the struct's
   order ("missing field `input`"), before any thread is looked up.
-Only the fields in FIELDS / REQUIRED (20 methods), FIRST_REQUIRED and THREAD_FIELD (the other
-methods) are checked here: the ones whose errors were captured; the handlers still check the
-rest with the same words (codex.app_server.params). A non-empty array is not modelled (serde
+The most used methods (FIELDS / REQUIRED, 20 of them) are described here by hand, their
+fields whose errors were captured, with nuances of their own (variants codex-py adds, tagged
+input items); the handlers still check the rest with the same words (codex.app_server.params).
+Every other method's fields are checked from a table generated from 0.169's JSON schema and
+its live answers (codex.app_server.param_check). A non-empty array is not modelled (serde
 would decode it field by field): the handler refuses it.
 """
 
@@ -242,99 +244,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "fs/readFile": ("path",),
 }
 
-# The other methods: the first required field 0.169 names when `{}` is sent (the rest, and
-# their types, are the handlers'), and those with a string `threadId` (sent a number).
-FIRST_REQUIRED: dict[str, str] = {
-    "account/login/cancel": "loginId",
-    "account/rateLimitResetCredit/consume": "idempotencyKey",
-    "account/sendAddCreditsNudgeEmail": "creditType",
-    "app/read": "appIds",
-    "command/exec/resize": "processId",
-    "command/exec/terminate": "processId",
-    "command/exec/write": "processId",
-    "config/batchWrite": "edits",
-    "config/value/write": "keyPath",
-    "experimentalFeature/enablement/set": "enablement",
-    "externalAgentConfig/import": "migrationItems",
-    "externalAgentConfig/import/recordHistory": "providerId",
-    "feedback/save": "savePath",
-    "feedback/upload": "classification",
-    "fs/copy": "sourcePath",
-    "fs/createDirectory": "path",
-    "fs/getMetadata": "path",
-    "fs/readDirectory": "path",
-    "fs/remove": "path",
-    "fs/unwatch": "watchId",
-    "fs/watch": "watchId",
-    "fs/writeFile": "path",
-    "fuzzyFileSearch": "query",
-    "marketplace/add": "source",
-    "marketplace/remove": "marketplaceName",
-    "mcpServer/oauth/login": "name",
-    "mcpServer/resource/read": "server",
-    "mcpServer/tool/call": "threadId",
-    "modelProvider/config/write": "settings",
-    "plugin/install": "pluginName",
-    "plugin/read": "pluginName",
-    "plugin/share/checkout": "remotePluginId",
-    "plugin/share/delete": "remotePluginId",
-    "plugin/share/save": "pluginPath",
-    "plugin/share/updateTargets": "remotePluginId",
-    "plugin/skill/read": "remoteMarketplaceName",
-    "plugin/uninstall": "pluginId",
-    "skills/config/write": "enabled",
-    "skills/extraRoots/set": "extraRoots",
-    "thread/approveGuardianDeniedAction": "threadId",
-    "thread/attachment/add": "threadId",
-    "thread/attachment/list": "threadId",
-    "thread/attachment/remove": "threadId",
-    "thread/attachmentOwner/list": "attachmentType",
-    "thread/compact/start": "threadId",
-    "thread/delete": "threadId",
-    "thread/goal/clear": "threadId",
-    "thread/inject_items": "threadId",
-    "thread/items/list": "threadId",
-    "thread/metadata/update": "threadId",
-    "thread/revert": "threadId",
-    "thread/section/move": "threadId",
-    "thread/shellCommand": "threadId",
-    "thread/unsubscribe": "threadId",
-    "threadSection/create": "name",
-    "threadSection/delete": "sectionId",
-    "threadSection/update": "sectionId",
-    "turn/steer": "threadId",
-    "windowsSandbox/setupStart": "mode",
-}
-THREAD_FIELD = frozenset(
-    (
-        "app/installed",
-        "app/list",
-        "app/read",
-        "experimentalFeature/list",
-        "feedback/upload",
-        "hooks/list",
-        "mcpServer/oauth/login",
-        "mcpServer/resource/read",
-        "mcpServer/tool/call",
-        "mcpServerStatus/list",
-        "thread/approveGuardianDeniedAction",
-        "thread/attachment/add",
-        "thread/attachment/list",
-        "thread/attachment/remove",
-        "thread/compact/start",
-        "thread/delete",
-        "thread/goal/clear",
-        "thread/inject_items",
-        "thread/items/list",
-        "thread/metadata/update",
-        "thread/revert",
-        "thread/section/move",
-        "thread/shellCommand",
-        "thread/unsubscribe",
-        "turn/steer",
-    )
-)
-
 _SCALARS = {
     "str": (str, "a string"),
     "path": (str, "path string"),
@@ -425,9 +334,13 @@ def check_shape(method: str, params: Any) -> None:
         )
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected struct {name}")
-    fields = FIELDS.get(method) or (_THREAD if method in THREAD_FIELD else {})
-    first_field = FIRST_REQUIRED.get(method)
-    required = REQUIRED.get(method) or ((first_field,) if first_field else ())
+    if method not in FIELDS:
+        from codex.app_server.param_check import check_table
+
+        check_table(method, params)  # the less-used methods: from 0.169's schema
+        return
+    fields = FIELDS[method]
+    required = REQUIRED.get(method, ())
     for key, value in params.items():
         if key in fields:
             _check(value, fields[key], key in required)

@@ -1,0 +1,286 @@
+"""The params shapes of 0.169's less-used app-server methods, as a compact table (facts for
+codex.app_server.param_table and test_param_table.py): `python -m
+tests.app_server.capture_param_schema` (needs the anchor, tests/support/official.py) rewrites
+tests/fixtures/app_server/param_shapes_0169.json and, from it, src/codex/app_server/
+param_table.py (`--out PATH` writes the table elsewhere, to diff a re-capture; nothing else).
+
+Two sources, both the official binary:
+- its JSON schema (`codex app-server generate-json-schema --experimental --out DIR`): each
+  method's params struct, its fields and their types, which are nullable, which required;
+- its live app-server, for what the schema cannot say: the order serde names missing fields
+  in (the struct's declaration order; the schema sorts them), and which "required" fields
+  serde really requires. `{}` is sent, then again with the named field given a harmless valid
+  value, until no field is named: every call runs in a scratch CODEX_HOME with thread ids that
+  name no thread and paths inside the scratch tree.
+
+A field's type in the table ("kind"): "str", "path" (a string read as a path: the schema
+calls it a string, a number sent to it tells), "abspath" (an absolute path), "bool", an integer
+("u16", "u32", "u64", "i64", ...), "f64", "any" (any JSON), "map" (an object of anything),
+["seq", kind], ["map", kind] (an object of `kind` values), ["enum", name, variants],
+["struct", name] and ["tagged", name] (an object decoded by a nested struct or enum: only its
+being an object is checked). "closed": the struct refuses unknown fields.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.app_server.rpc_client import RpcClient
+from tests.support.official_drive import app_server_argv, capture_main, scratch, write_json
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "app_server" / "param_shapes_0169.json"
+MODULE = ROOT / "src" / "codex" / "app_server" / "param_table.py"
+
+NO_THREAD = "00000000-0000-7000-8000-000000000000"
+INTEGER_FORMATS = {
+    "uint8": "u8",
+    "uint16": "u16",
+    "uint32": "u32",
+    "uint64": "u64",
+    "uint": "usize",
+    "int32": "i32",
+    "int64": "i64",
+}
+
+
+def table_methods() -> list[str]:
+    """The methods both servers serve whose params are a struct, less the ones param_shapes
+    describes by hand (FIELDS: the most used, with captured nuances of their own) and
+    `initialize` (answered before any table is read)."""
+    from codex.app_server.methods import METHODS
+    from codex.app_server.param_shapes import FIELDS, STRUCTS
+
+    return sorted(set(STRUCTS) & set(METHODS) - set(FIELDS) - {"initialize"})
+
+
+def generate_schema(binary: Path, out: Path) -> dict[str, Any]:
+    """ClientRequest.json as the binary writes it (experimental methods included)."""
+    with tempfile.TemporaryDirectory() as home:
+        env = {"CODEX_HOME": home, "HOME": home, "PATH": "/usr/bin:/bin"}
+        subprocess.run(
+            [
+                str(binary),
+                "app-server",
+                "generate-json-schema",
+                "--experimental",
+                "--out",
+                str(out),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return json.loads((out / "ClientRequest.json").read_text())
+
+
+class Schema:
+    """ClientRequest.json read as params structs and field kinds."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.defs: dict[str, Any] = doc["definitions"]
+        self.params: dict[str, str] = {}
+        for request in doc["oneOf"]:
+            method = request["properties"]["method"]["enum"][0]
+            ref = request["properties"].get("params", {}).get("$ref")
+            if ref:
+                self.params[method] = ref.rsplit("/", 1)[1]
+
+    def resolve(self, s: Any) -> Any:
+        """A field schema with one-element allOf wrappers and a `{type: null}` anyOf arm
+        dropped: (schema, nullable)."""
+        nullable = False
+        while isinstance(s, dict):
+            if len(s.get("allOf", ())) == 1:
+                s = s["allOf"][0]
+            elif "anyOf" in s and {"type": "null"} in s["anyOf"]:
+                arms = [a for a in s["anyOf"] if a != {"type": "null"}]
+                nullable = True
+                if len(arms) != 1:
+                    return {"anyOf": arms}, nullable
+                s = arms[0]
+            else:
+                break
+        return s, nullable
+
+    def kind(self, field: Any) -> tuple[Any, bool]:
+        """A field's kind and whether it takes null."""
+        s, nullable = self.resolve(field)
+        if s is True or not isinstance(s, dict) or not ({"type", "$ref"} & set(s)):
+            return "any", True
+        if "$ref" in s:
+            name = s["$ref"].rsplit("/", 1)[1]
+            d = self.defs[name]
+            if name == "AbsolutePathBuf":
+                return "abspath", nullable
+            if d.get("type") == "string":
+                return (["enum", name, d["enum"]] if "enum" in d else "str"), nullable
+            if d.get("type") == "object":
+                return (["struct", name] if "properties" in d else "map"), nullable
+            if "oneOf" in d:
+                return ["tagged", name], nullable
+            return "any", True
+        types = s["type"] if isinstance(s["type"], list) else [s["type"]]
+        nullable = nullable or "null" in types
+        base = next(t for t in types if t != "null")
+        if base == "string":
+            return "str", nullable
+        if base == "boolean":
+            return "bool", nullable
+        if base == "integer":
+            return INTEGER_FORMATS[s["format"]], nullable
+        if base == "number":
+            return "f64", nullable
+        if base == "array":
+            return ["seq", self.kind(s.get("items", True))[0]], nullable
+        extra = s.get("additionalProperties", True)
+        if extra is True or "properties" in s:
+            return "map", nullable
+        return ["map", self.kind(extra)[0]], nullable
+
+    def struct(self, method: str) -> tuple[str, dict[str, Any]]:
+        name = self.params[method]
+        return name, self.defs[name]
+
+    def example(self, s: Any, field: str, root: Path) -> Any:
+        """A harmless value of schema `s` (a field named `field`) that serde accepts."""
+        s, _ = self.resolve(s)
+        if s is True or not isinstance(s, dict):
+            return None
+        if "$ref" in s:
+            name = s["$ref"].rsplit("/", 1)[1]
+            if name == "AbsolutePathBuf":
+                return str(root / "probe" / field)
+            return self.example(self.defs[name], field, root)
+        if "enum" in s:
+            return s["enum"][0]
+        if "oneOf" in s:
+            return self.example(s["oneOf"][0], field, root)
+        if "anyOf" in s:
+            return self.example(s["anyOf"][0], field, root)
+        types = s.get("type")
+        base = next((t for t in types if t != "null"), None) if isinstance(types, list) else types
+        if base == "string":
+            return NO_THREAD if field.lower().endswith("threadid") else "x"
+        if base == "boolean":
+            return False
+        if base in ("integer", "number"):
+            return 0
+        if base == "array":
+            return []
+        if base == "object":
+            props = s.get("properties", {})
+            return {k: self.example(props[k], k, root) for k in s.get("required", [])}
+        return None
+
+
+def _error(client: RpcClient, method: str, params: Any) -> Any:
+    """The reply's error message, or None for a call that got past its params."""
+    reply, _ = client.response(client.start(method, params))
+    return reply["error"]["message"] if "error" in reply else None
+
+
+def missing_order(
+    client: RpcClient, schema: Schema, method: str, root: Path
+) -> tuple[list[str], Any]:
+    """The fields serde names missing, in its order, and the last answer (what `{}` with
+    every one of them given gets: not a missing field)."""
+    _, struct = schema.struct(method)
+    props = struct.get("properties", {})
+    params: dict[str, Any] = {}
+    order: list[str] = []
+    while True:
+        message = _error(client, method, params)
+        prefix = "Invalid request: missing field `"
+        if message is None or not message.startswith(prefix):
+            return order, message
+        field = message[len(prefix) :].rstrip("`")
+        assert field not in order and field in props, (method, message)
+        order.append(field)
+        params[field] = schema.example(props[field], field, root)
+
+
+def shapes_table(binary: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        schema = Schema(generate_schema(binary, Path(tmp) / "schema"))
+    table: dict[str, Any] = {}
+    with scratch() as s, s.serve(app_server_argv(binary)) as client:
+        for method in table_methods():
+            name, struct = schema.struct(method)
+            fields: dict[str, Any] = {}
+            nullable: list[str] = []
+            for field, sub in struct.get("properties", {}).items():
+                fields[field], takes_null = schema.kind(sub)
+                if takes_null:
+                    nullable.append(field)
+            required, _ = missing_order(client, schema, method, s.root)
+            given = {f: schema.example(struct["properties"][f], f, s.root) for f in required}
+            for field, kind in fields.items():
+                fields[field] = path_kind(client, method, given, field, kind)
+            table[method] = {
+                "struct": name,
+                "required": required,
+                "fields": fields,
+                "nullable": nullable,
+            }
+            if struct.get("additionalProperties") is False:  # deny_unknown_fields
+                table[method]["closed"] = True
+    return table
+
+
+def path_kind(client: RpcClient, method: str, given: dict[str, Any], field: str, kind: Any) -> Any:
+    """`kind` with "path" for a string the struct reads as a path (PathBuf: "expected path
+    string"; the schema calls it a string), found by sending it a number (the required fields
+    given, so a flattened struct's own fields are decoded too)."""
+    if kind not in ("str", ["seq", "str"]):
+        return kind
+    wrong = 5 if kind == "str" else [5]
+    message = _error(client, method, {**given, field: wrong}) or ""
+    if not message.endswith("expected path string"):
+        return kind
+    return "path" if kind == "str" else ["seq", "path"]
+
+
+def write_module(table: dict[str, Any], path: Path = MODULE) -> None:
+    """param_table.py: the table as Python literals, one method a line (no JSON file to find
+    at run time; `closed` becomes the CLOSED set so each entry is plain JSON)."""
+    lines = [
+        '"""The params shapes of 0.169\'s less-used app-server methods: GENERATED by',
+        "tests/app_server/capture_param_schema.py from 0.169's JSON schema and its live answers",
+        "(tests/fixtures/app_server/param_shapes_0169.json holds the same table; a test keeps",
+        "them equal). Read by codex.app_server.param_check, which describes the kinds.",
+        '"""',
+        "",
+        "# ruff: noqa: E501",
+        "# fmt: off",
+        "TABLE = {",
+    ]
+    closed = []
+    for method, entry in table.items():
+        plain = {k: v for k, v in entry.items() if k != "closed"}
+        lines.append(f"    {json.dumps(method)}: {json.dumps(plain)},")
+        if entry.get("closed"):
+            closed.append(method)
+    lines += [
+        "}",
+        "# fmt: on",
+        "",
+        "# The structs that refuse unknown fields (serde's deny_unknown_fields).",
+    ]
+    lines.append(f"CLOSED = frozenset({json.dumps(closed)})")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _write(path: Path, table: dict[str, Any]) -> None:
+    write_json(path, table)
+    if path == FIXTURE:
+        write_module(table)
+
+
+if __name__ == "__main__":
+    sys.exit(capture_main(FIXTURE, shapes_table, write=_write))
