@@ -7,7 +7,8 @@ The cases come from the params table (tests/fixtures/app_server/param_shapes_016
 each method, `{}` and an unknown field alone (the first missing field), the first required
 field given (the next one), and for each field of a checked kind a value of the wrong type
 (an unknown field beside the first), `null` where the field takes none, an unknown variant,
-an out-of-range or fractional integer, a relative path, a wrong-typed item or map value.
+an out-of-range or fractional integer, a relative path, a wrong-typed item or map value, a
+variant that carries data named by a bare string.
 Every answer is reduced to its error code and message, or "ok". One initialized connection in
 a scratch CODEX_HOME on the loopback mock model server; ids name no thread, paths lie in the
 scratch tree, so a call that gets past its params fails on them without doing anything.
@@ -52,13 +53,15 @@ def wrong_values(kind: Any) -> list[Any]:
     if kind == "any":
         return []
     tag = kind[0]
+    if tag == "opt":
+        return wrong_values(kind[1])
     if tag == "seq":
         return ["x", *([[w] for w in wrong_values(kind[1])[:1]])]
     if tag == "map":
         return [5, *({"k": w} for w in wrong_values(kind[1])[:1])]
-    if tag == "enum":
-        return ["nope", 5]
-    return [5]  # a nested struct or tagged enum: not an object
+    if tag == "enum":  # and a variant that carries data, named bare
+        return ["nope", 5, *(kind[3] if len(kind) > 3 else {})]
+    return [5]  # an object: a number
 
 
 def example(kind: Any, field: str, root: Path) -> Any:

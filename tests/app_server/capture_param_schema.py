@@ -1,4 +1,4 @@
-"""The params shapes of 0.169's less-used app-server methods, as a compact table (facts for
+"""The params shapes of 0.169's app-server methods, as a compact table (facts for
 codex.app_server.param_table and test_param_table.py): `python -m
 tests.app_server.capture_param_schema` (needs the anchor, tests/support/official.py) rewrites
 tests/fixtures/app_server/param_shapes_0169.json and, from it, src/codex/app_server/
@@ -16,14 +16,19 @@ Two sources, both the official binary:
 A field's type in the table ("kind"): "str", "path" (a string read as a path: the schema
 calls it a string, a number sent to it tells), "abspath" (an absolute path), "bool", an integer
 ("u16", "u32", "u64", "i64", ...), "f64", "any" (any JSON), "map" (an object of anything),
-["seq", kind], ["map", kind] (an object of `kind` values), ["enum", name, variants],
-["struct", name] and ["tagged", name] (an object decoded by a nested struct or enum: only its
-being an object is checked). "closed": the struct refuses unknown fields.
+["seq", kind], ["map", kind] (an object of `kind` values), ["opt", kind] (an item or value
+that may be null), ["enum", name, variants, {variant: expected}?] (a string, or a one-key map
+not checked here; variants in serde's order, the ones that carry data in the map, with what
+serde expects of them instead of a bare string),
+["object", label] (an object decoded by a nested struct or internally tagged enum: only its
+being one is checked; `label` is what 0.169 says it expected, sent a number). "closed": the
+struct refuses unknown fields.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,13 +55,13 @@ INTEGER_FORMATS = {
 
 
 def table_methods() -> list[str]:
-    """The methods both servers serve whose params are a struct, less the ones param_shapes
-    describes by hand (FIELDS: the most used, with captured nuances of their own) and
-    `initialize` (answered before any table is read)."""
+    """The methods both servers serve whose params are a struct, less `initialize` (answered
+    before any table is read). The most used ones are also described by hand (param_shapes
+    FIELDS, with captured nuances of their own): the table covers their other fields."""
     from codex.app_server.methods import METHODS
-    from codex.app_server.param_shapes import FIELDS, STRUCTS
+    from codex.app_server.param_shapes import STRUCTS
 
-    return sorted(set(STRUCTS) & set(METHODS) - set(FIELDS) - {"initialize"})
+    return sorted(set(STRUCTS) & set(METHODS) - {"initialize"})
 
 
 def generate_schema(binary: Path, out: Path) -> dict[str, Any]:
@@ -121,9 +126,14 @@ class Schema:
             if d.get("type") == "string":
                 return (["enum", name, d["enum"]] if "enum" in d else "str"), nullable
             if d.get("type") == "object":
-                return (["struct", name] if "properties" in d else "map"), nullable
+                return (["object", f"struct {name}"] if "properties" in d else "map"), nullable
             if "oneOf" in d:
-                return ["tagged", name], nullable
+                arms = d["oneOf"]
+                strings = [v for a in arms if a.get("type") == "string" for v in a["enum"]]
+                if strings:  # externally tagged: a unit variant a string, others a 1-key map
+                    keys = [k for a in arms if a.get("type") == "object" for k in a["required"]]
+                    return ["enum", name, strings + keys], nullable
+                return ["object", f"internally tagged enum {name}"], nullable
             return "any", True
         types = s["type"] if isinstance(s["type"], list) else [s["type"]]
         nullable = nullable or "null" in types
@@ -137,11 +147,16 @@ class Schema:
         if base == "number":
             return "f64", nullable
         if base == "array":
-            return ["seq", self.kind(s.get("items", True))[0]], nullable
+            return ["seq", self.item(s.get("items", True))], nullable
         extra = s.get("additionalProperties", True)
         if extra is True or "properties" in s:
             return "map", nullable
-        return ["map", self.kind(extra)[0]], nullable
+        return ["map", self.item(extra)], nullable
+
+    def item(self, s: Any) -> Any:
+        """The kind of a sequence's items or a map's values: ["opt", kind] where null is one."""
+        kind, nullable = self.kind(s)
+        return ["opt", kind] if nullable and kind != "any" else kind
 
     def struct(self, method: str) -> tuple[str, dict[str, Any]]:
         name = self.params[method]
@@ -221,7 +236,9 @@ def shapes_table(binary: Path) -> dict[str, Any]:
             required, _ = missing_order(client, schema, method, s.root)
             given = {f: schema.example(struct["properties"][f], f, s.root) for f in required}
             for field, kind in fields.items():
-                fields[field] = path_kind(client, method, given, field, kind)
+                kind = path_kind(client, method, given, field, kind)
+                kind = object_kind(client, method, given, field, kind)
+                fields[field] = enum_kind(client, method, fields, required, field, kind)
             table[method] = {
                 "struct": name,
                 "required": required,
@@ -231,6 +248,87 @@ def shapes_table(binary: Path) -> dict[str, Any]:
             if struct.get("additionalProperties") is False:  # deny_unknown_fields
                 table[method]["closed"] = True
     return table
+
+
+def _unwrap(kind: Any) -> tuple[Any, list[str]]:
+    """The kind inside a sequence, map or option, and those wrappers, outermost first."""
+    wrappers = []
+    while isinstance(kind, list) and kind[0] in ("seq", "map", "opt"):
+        wrappers.append(kind[0])
+        kind = kind[1]
+    return kind, wrappers
+
+
+def _wrap(value: Any, wrappers: list[str]) -> Any:
+    for tag in reversed(wrappers):
+        value = [value] if tag == "seq" else {"k": value} if tag == "map" else value
+    return value
+
+
+def _rewrap(kind: Any, wrappers: list[str]) -> Any:
+    for tag in reversed(wrappers):
+        kind = [tag, kind]
+    return kind
+
+
+def enum_kind(
+    client: RpcClient,
+    method: str,
+    fields: dict[str, Any],
+    required: list[str],
+    field: str,
+    kind: Any,
+) -> Any:
+    """An "enum" kind as 0.169 knows it: its variants in serde's order, hidden ones included
+    (sent an unknown one, it lists them), and the variants that carry data, which a bare
+    string cannot name ({variant: what serde expected instead}). Each variant is sent beside
+    a wrong-typed other field, or with a required field missing, so no call runs the method."""
+    inner, wrappers = _unwrap(kind)
+    if not (isinstance(inner, list) and inner[0] == "enum"):
+        return kind
+    message = _error(client, method, {field: _wrap("nope", wrappers)}) or ""
+    match = re.fullmatch(r"Invalid request: unknown variant `nope`, expected (.+)", message)
+    variants = re.findall(r"`([^`]*)`", match.group(1)) if match else inner[2]
+    blocker = next(
+        ({k: 5 if v == "str" else "x"} for k, v in fields.items() if k != field and v in BLOCK),
+        None,
+    )
+    data: dict[str, str] = {}
+    if blocker is not None or (required and required != [field]):
+        for variant in variants:
+            params = {field: _wrap(variant, wrappers), **(blocker or {})}
+            said = _error(client, method, params) or ""
+            unit = re.fullmatch(r"Invalid request: invalid type: unit variant, expected (.+)", said)
+            if unit:
+                data[variant] = unit.group(1)
+    return _rewrap(["enum", inner[1], variants, *([data] if data else [])], wrappers)
+
+
+BLOCK = ("str", "bool", "u32", "i64")  # kinds a wrong value of surely fails
+
+
+def object_kind(
+    client: RpcClient, method: str, given: dict[str, Any], field: str, kind: Any
+) -> Any:
+    """`kind` with the words serde expects an object by (an "object" kind, the field's or its
+    items' or values') as 0.169 says them, sent a number: the schema's name is not always the
+    one serde knows (SandboxPolicy is decoded as SandboxPolicyDeserialize). A third element
+    "number": 0.169 calls a number sent there just that, not by its value."""
+    inner, wrappers = _unwrap(kind)
+    if not (isinstance(inner, list) and inner[0] == "object"):
+        return kind
+    message = _error(client, method, {**given, field: _wrap(5, wrappers)}) or ""
+    return _rewrap(_labelled(inner, message), wrappers)
+
+
+def _labelled(kind: list[Any], message: str) -> list[Any]:
+    match = re.fullmatch(
+        r"Invalid request: invalid type: (integer `5`|number), expected (.+)", message
+    )
+    if match is None:
+        return kind
+    label = match.group(2)
+    return ["object", label, "number"] if match.group(1) == "number" else ["object", label]
 
 
 def path_kind(client: RpcClient, method: str, given: dict[str, Any], field: str, kind: Any) -> Any:
@@ -250,7 +348,7 @@ def write_module(table: dict[str, Any], path: Path = MODULE) -> None:
     """param_table.py: the table as Python literals, one method a line (no JSON file to find
     at run time; `closed` becomes the CLOSED set so each entry is plain JSON)."""
     lines = [
-        '"""The params shapes of 0.169\'s less-used app-server methods: GENERATED by',
+        '"""The params shapes of 0.169\'s app-server methods: GENERATED by',
         "tests/app_server/capture_param_schema.py from 0.169's JSON schema and its live answers",
         "(tests/fixtures/app_server/param_shapes_0169.json holds the same table; a test keeps",
         "them equal). Read by codex.app_server.param_check, which describes the kinds.",

@@ -10,12 +10,14 @@ serde decodes a request's params into the method's params struct before the meth
 - an object's keys are decoded in the order they come: the first known field of a wrong type is
   the error; unknown keys are ignored; then the first missing required field, in the struct's
   order ("missing field `input`"), before any thread is looked up.
-The most used methods (FIELDS / REQUIRED, 20 of them) are described here by hand, their
-fields whose errors were captured, with nuances of their own (variants codex-py adds, tagged
-input items); the handlers still check the rest with the same words (codex.app_server.params).
-Every other method's fields are checked from a table generated from 0.169's JSON schema and
-its live answers (codex.app_server.param_check). A non-empty array is not modelled (serde
-would decode it field by field): the handler refuses it.
+Each method's fields are checked from a table generated from 0.169's JSON schema and its live
+answers (codex.app_server.param_table, checked by codex.app_server.param_check): their types,
+which take null, which are required and in what order. The most used methods (FIELDS, 20 of
+them) also have fields described here by hand, which win over the table's: the ones whose
+errors were captured first, with nuances of their own (variants codex-py adds, tagged input
+items); an enum among them takes the table's variants and words, and codex-py's extras. A
+non-empty array is not modelled (serde would decode it field by field): the handler refuses
+it.
 """
 
 from __future__ import annotations
@@ -150,7 +152,9 @@ MAP_ONLY = frozenset({"feedback/save"})
 # A field's type: "str" (a string), "path" (a path string), "abspath" (an absolute one), "bool",
 # "u32", "i64", "map", ("seq", item type), ("enum", variants named in the error, more accepted),
 # ("tagged", enum name, {variant: required string fields} or None: not checked here).
-_POLICY = ("enum", APPROVAL_POLICIES, ())
+# 0.169 no longer takes `on-failure`; codex-py still does (its variants and words are the
+# table's otherwise: check_shape).
+_POLICY = ("enum", APPROVAL_POLICIES, ("on-failure",))
 _SANDBOX = ("enum", SANDBOX_MODES, ())
 _USER_INPUT = (
     "tagged",
@@ -175,7 +179,7 @@ _REVIEW_TARGET = (
 )
 _THREAD = {"threadId": "str"}
 
-# method -> {field: type}; REQUIRED: method -> its required fields in the struct's order.
+# method -> {field: type} (the table says which are required).
 FIELDS: dict[str, dict[str, Any]] = {
     "thread/start": {
         "model": "str",
@@ -227,22 +231,6 @@ FIELDS: dict[str, dict[str, Any]] = {
     "fs/readFile": {"path": "abspath"},
 }
 
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "thread/resume": ("threadId",),
-    "thread/fork": ("threadId",),
-    "thread/read": ("threadId",),
-    "turn/start": ("threadId", "input"),
-    "turn/interrupt": ("threadId", "turnId"),
-    "thread/archive": ("threadId",),
-    "thread/unarchive": ("threadId",),
-    "thread/name/set": ("threadId", "name"),
-    "thread/goal/set": ("threadId",),
-    "thread/goal/get": ("threadId",),
-    "thread/turns/list": ("threadId",),
-    "command/exec": ("command",),
-    "review/start": ("threadId", "target"),
-    "fs/readFile": ("path",),
-}
 
 _SCALARS = {
     "str": (str, "a string"),
@@ -284,6 +272,10 @@ def _check(value: Any, kind: Any, required: bool) -> None:
             one_of({"v": value}, "v", named)
     else:
         _tagged(value, kind[1], kind[2])
+
+
+def _is_enum(kind: Any) -> bool:
+    return isinstance(kind, (tuple, list)) and kind[0] == "enum"
 
 
 def _expected(kind: Any) -> str:
@@ -334,16 +326,30 @@ def check_shape(method: str, params: Any) -> None:
         )
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected struct {name}")
-    if method not in FIELDS:
-        from codex.app_server.param_check import check_table
+    from codex.app_server.param_check import check_table, check_value
+    from codex.app_server.param_table import TABLE
 
-        check_table(method, params)  # the less-used methods: from 0.169's schema
+    if method not in FIELDS:
+        check_table(method, params)  # the less-used methods: all from 0.169's schema
         return
+    # A most used method: the fields described here by hand, the others from the table; the
+    # table says which fields take null and which are required, in serde's order.
     fields = FIELDS[method]
-    required = REQUIRED.get(method, ())
+    entry = TABLE.get(method) or {"fields": {}, "nullable": [], "required": ()}
+    others, nullable, required = entry["fields"], entry["nullable"], entry["required"]
     for key, value in params.items():
         if key in fields:
-            _check(value, fields[key], key in required)
+            hand, table_kind = fields[key], others.get(key)
+            if value is None and table_kind is not None and key not in nullable:
+                check_value(None, table_kind, False)  # a bool with a default is no Option
+            if _is_enum(hand) and _is_enum(table_kind):
+                # 0.169's variants and words; the variants codex-py adds pass
+                if not (isinstance(value, str) and value in hand[2]):
+                    check_value(value, table_kind, True)
+                continue
+            _check(value, hand, key in required)
+        elif key in others:
+            check_value(value, others[key], key in nullable)
     for key in required:
         if key not in params:
             raise invalid_params(f"missing field `{key}`")
