@@ -5,7 +5,8 @@ anchor, tests/support/official.py) rewrites tests/fixtures/archive_ids_official.
 prints what our server answers instead).
 
 One initialized connection in a scratch CODEX_HOME on the loopback mock model server. First
-every id form for each method (no thread exists yet); then one real thread through its
+every id form for each method (no thread exists yet), and a few forms for the other methods
+that take a thread id; then one real thread through its
 states: loaded without a rollout file, recorded, archived, unarchived, deleted. Every answer is
 reduced to its error code and message, or "ok"; the real thread's id reads `<thread>`.
 """
@@ -50,6 +51,32 @@ IDS = (
 )
 
 
+# Other methods that take a thread id, with their other required params: an id in another
+# spelling names the thread by its lower-case hyphenated form in their errors too.
+OTHER_METHODS: dict[str, dict[str, Any]] = {
+    "thread/read": {},
+    "thread/resume": {},
+    "thread/fork": {},
+    "thread/name/set": {"name": "n"},
+    "thread/goal/get": {},
+    "thread/goal/set": {"objective": "o"},
+    "thread/goal/clear": {},
+    "thread/turns/list": {},
+    "thread/compact/start": {},
+    "turn/start": {"input": []},
+    "turn/interrupt": {"turnId": "t"},
+    "turn/steer": {"input": [], "expectedTurnId": "t"},
+    "review/start": {"target": {"type": "uncommittedChanges"}},
+    "thread/shellCommand": {"command": "true"},
+}
+OTHER_IDS = (
+    "0195A6C4-0000-7000-8000-000000000001",
+    "{0195a6c4-0000-7000-8000-000000000001}",
+    "urn:uuid:0195a6c4-0000-7000-8000-000000000001",
+    "nope",
+)
+
+
 def _answer(client: RpcClient, method: str, params: Any, names: dict[str, str]) -> Any:
     """The error (code and message, ids named) of the reply to one call, or "ok"."""
     reply, _ = client.response(client.start(method, params))
@@ -76,6 +103,10 @@ def archive_ids_facts(argv: list[str]) -> dict[str, Any]:
         facts["ids"] = {
             method: {json.dumps(i): _answer(client, method, {"threadId": i}, names) for i in IDS}
             for method in METHODS
+        }
+        facts["other_methods"] = {
+            method: {i: _answer(client, method, {"threadId": i, **extra}, names) for i in OTHER_IDS}
+            for method, extra in OTHER_METHODS.items()
         }
         steps: list[Any] = []
 

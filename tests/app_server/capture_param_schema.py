@@ -22,7 +22,9 @@ not checked here; variants in serde's order, the ones that carry data in the map
 serde expects of them instead of a bare string),
 ["object", label] (an object decoded by a nested struct or internally tagged enum: only its
 being one is checked; `label` is what 0.169 says it expected, sent a number). "closed": the
-struct refuses unknown fields.
+struct refuses unknown fields. "threadId": [noun, code]: the method reads its (required) threadId
+as a uuid and refuses one it cannot read so ("invalid <noun> id: ...", with that error code),
+learned by sending "nope".
 """
 
 from __future__ import annotations
@@ -245,9 +247,26 @@ def shapes_table(binary: Path) -> dict[str, Any]:
                 "fields": fields,
                 "nullable": nullable,
             }
+            noun = id_noun(client, method, given, fields)
+            if noun is not None:
+                table[method]["threadId"] = noun
             if struct.get("additionalProperties") is False:  # deny_unknown_fields
                 table[method]["closed"] = True
     return table
+
+
+def id_noun(
+    client: RpcClient, method: str, given: dict[str, Any], fields: dict[str, Any]
+) -> list[Any] | None:
+    """How the method refuses a `threadId` it cannot read as a uuid: [the noun it names it by
+    ("invalid session id: ..." or "invalid thread id: ..."), the error code], the other
+    required fields given; None where it reads none."""
+    if fields.get("threadId") != "str" or "threadId" not in given:
+        return None
+    reply, _ = client.response(client.start(method, {**given, "threadId": "nope"}))
+    error = reply.get("error") or {"message": "", "code": 0}
+    match = re.match(r"invalid (\w+) id: invalid character: ", error["message"])
+    return [match.group(1), error["code"]] if match else None
 
 
 def _unwrap(kind: Any) -> tuple[Any, list[str]]:

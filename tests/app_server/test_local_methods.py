@@ -189,7 +189,13 @@ def test_thread_inject_items_reach_the_model_and_the_rollout(
         "expected internally tagged enum ResponseItem"
     )
     assert "thread not found" in _error(
-        ready, "thread/inject_items", {"threadId": "x", "items": []}
+        ready,
+        "thread/inject_items",
+        {"threadId": "00000000-0000-7000-8000-000000000000", "items": []},
+    )
+    # A thread id that is no uuid is refused first, as 0.169 (param_cases_official.json).
+    assert _error(ready, "thread/inject_items", {"threadId": "x", "items": []}).startswith(
+        "invalid thread id: invalid character"
     )
     # 0.169's answers (code -32600 each): an empty list, and null for the required list.
     empty = {"threadId": thread_id, "items": []}

@@ -32,6 +32,13 @@ def test_ids_are_read_and_refused_alike(facts: dict[str, Any], method: str) -> N
     assert facts["ids"][method] == OFFICIAL["ids"][method]
 
 
+@pytest.mark.parametrize("method", sorted(OFFICIAL["other_methods"]))
+def test_other_methods_read_ids_alike(facts: dict[str, Any], method: str) -> None:
+    """Every method that takes a thread id reads it as the uuid crate does: another spelling
+    names the thread in its lower-case hyphenated form, a non-uuid is refused in its words."""
+    assert facts["other_methods"][method] == OFFICIAL["other_methods"][method]
+
+
 def test_each_state_answers_alike(facts: dict[str, Any]) -> None:
     """Every step of the threads' lives: the answer and the rollout files it leaves."""
     assert facts["states"] == OFFICIAL["states"]

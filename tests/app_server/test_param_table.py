@@ -9,9 +9,9 @@ tests/app_server/capture_param_cases.py): for each of the 91 methods, `{}` and a
 alone (the first missing field in the struct's order, not the schema's), the next missing
 field, each field given the wrong type, `null`, an unknown variant (listed in serde's order,
 hidden ones included), a variant that carries data named bare, an out-of-range integer, a
-relative path, a wrong item or map value. Our server runs the same cases as a real
-`codex app-server` subprocess, every error compared; a sample is also sent to the live 0.169
-app-server and ours side by side, the whole error objects compared."""
+relative path, a wrong item or map value, a thread id that is no uuid. Our server runs the
+same cases as a real `codex app-server` subprocess, every error compared; a sample is also
+sent to the live 0.169 app-server and ours side by side, the whole error objects compared."""
 
 from __future__ import annotations
 
@@ -89,11 +89,22 @@ def test_the_fixtures_hold_each_kind() -> None:
     assert OFFICIAL["config/read"]['{"includeLayers": null}']["message"] == (
         prefix + "invalid type: null, expected a boolean"
     )
+    # A thread id that is no uuid, refused by the method (no "Invalid request: "), in the words
+    # and with the code the method uses.
+    fork, attach = OFFICIAL["thread/fork"], OFFICIAL["thread/attachment/list"]
+    nope = '{"threadId": "nope"}'
+    fault = "invalid character: expected an optional prefix of `urn:uuid:` followed by "
+    assert fork[nope] == {"code": -32600, "message": f"invalid session id: {fault}" + _AT_1}
+    assert attach[nope] == {"code": -32602, "message": f"invalid thread id: {fault}" + _AT_1}
     assert all(
-        isinstance(answer, dict) and answer["message"].startswith(prefix)
+        isinstance(answer, dict)
+        and (answer["message"].startswith(prefix) or '"threadId": "nope"' in case)
         for method in METHODS
-        for answer in OFFICIAL[method].values()
+        for case, answer in OFFICIAL[method].items()
     )
+
+
+_AT_1 = "[0-9a-fA-F-], found `n` at 1"
 
 
 # A sample across the kinds: required order, paths, enums, integers, nested structs, a

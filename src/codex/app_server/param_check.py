@@ -145,3 +145,21 @@ def check_table(method: str, params: dict[str, Any]) -> None:
             raise invalid_params(f"missing field `{key}`")
     if inner is not None:
         check_table(inner, {k: v for k, v in params.items() if k not in fields})
+
+
+def read_thread_id(method: str, params: dict[str, Any]) -> None:
+    """Read `threadId` as 0.169 reads it first thing, for the methods the table says do: one
+    that is not a uuid is refused ("invalid thread id: <the uuid crate's fault>"; "session"
+    for some methods, -32602 for some), and any spelling the crate takes becomes the
+    lower-case hyphenated one (an upper-case or braced id names the same thread), in `params`
+    itself."""
+    from codex.app_server.param_table import TABLE
+
+    entry = TABLE.get(method)
+    refusal = entry.get("threadId") if entry is not None else None
+    raw = params.get("threadId")
+    if refusal is not None and isinstance(raw, str):
+        from codex.app_server.thread_ids import thread_id
+
+        noun, code = refusal
+        params["threadId"] = thread_id(raw, noun, code)

@@ -326,14 +326,21 @@ def check_shape(method: str, params: Any) -> None:
         )
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected struct {name}")
-    from codex.app_server.param_check import check_table, check_value
+    from codex.app_server.param_check import check_table, read_thread_id
+
+    if method in FIELDS:
+        _check_hand(method, params)
+    else:
+        check_table(method, params)  # the less-used methods: all from 0.169's schema
+    read_thread_id(method, params)
+
+
+def _check_hand(method: str, params: dict[str, Any]) -> None:
+    """A most used method: the fields described here by hand, the others from the table; the
+    table says which fields take null and which are required, in serde's order."""
+    from codex.app_server.param_check import check_value
     from codex.app_server.param_table import TABLE
 
-    if method not in FIELDS:
-        check_table(method, params)  # the less-used methods: all from 0.169's schema
-        return
-    # A most used method: the fields described here by hand, the others from the table; the
-    # table says which fields take null and which are required, in serde's order.
     fields = FIELDS[method]
     entry = TABLE.get(method) or {"fields": {}, "nullable": [], "required": ()}
     others, nullable, required = entry["fields"], entry["nullable"], entry["required"]

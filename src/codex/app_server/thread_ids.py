@@ -12,7 +12,7 @@ number of groups, or the first group of the wrong length.
 
 from __future__ import annotations
 
-from codex.app_server.errors import invalid_request
+from codex.app_server.errors import INVALID_REQUEST, RpcError
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 _URN = "urn:uuid:"
@@ -77,10 +77,11 @@ def fault(text: str) -> str:
     return f"invalid group length in group 4: expected 12, found {found}"
 
 
-def thread_id(text: str, noun: str) -> str:
-    """The canonical id of `text`, or -32600 "invalid <noun> id: <fault>" as 0.169 refuses it
-    (thread/archive and thread/unarchive say "session", thread/delete "thread")."""
+def thread_id(text: str, noun: str, code: int = INVALID_REQUEST) -> str:
+    """The canonical id of `text`, or "invalid <noun> id: <fault>" as 0.169 refuses it
+    (thread/archive and thread/unarchive say "session", thread/delete "thread"; -32600 but
+    for the few methods that answer -32602: codex.app_server.param_table)."""
     found = canonical(text)
     if found is None:
-        raise invalid_request(f"invalid {noun} id: {fault(text)}")
+        raise RpcError(code, f"invalid {noun} id: {fault(text)}")
     return found
