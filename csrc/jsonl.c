@@ -1,6 +1,7 @@
 /* Append-only JSON Lines writer (see jsonl.h for the invariant). */
 #define _GNU_SOURCE
 #include "jsonl.h"
+#include "jsonl_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,14 +10,6 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-struct codex_jsonl_writer {
-    int fd;
-    int fsync_policy;
-    char *buf;
-    size_t len;
-    size_t cap;
-};
 
 /**** helpers ****/
 
@@ -97,26 +90,11 @@ static long long repair_tail(int fd)
 
 /**** public API ****/
 
-codex_jsonl_writer *codex_jsonl_open(const char *path, int fsync_policy, size_t buf_cap, int mode,
-                                     long long *repaired)
+/* A writer around an open descriptor (owned from here on, closed on failure). */
+static codex_jsonl_writer *writer_for(int fd, int fsync_policy, size_t buf_cap)
 {
-    if (fsync_policy < CODEX_JSONL_FSYNC_NEVER || fsync_policy > CODEX_JSONL_FSYNC_EVERY_FLUSH) {
-        errno = EINVAL;
-        return NULL;
-    }
     if (buf_cap == 0)
         buf_cap = 64 * 1024;
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, (mode_t)mode);
-    if (fd < 0)
-        return NULL;
-    long long cut = repair_tail(fd);
-    if (cut < 0) {
-        close(fd);
-        errno = (int)-cut;
-        return NULL;
-    }
-    if (repaired)
-        *repaired = cut;
     codex_jsonl_writer *w = calloc(1, sizeof *w);
     char *buf = malloc(buf_cap);
     if (!w || !buf) {
@@ -131,6 +109,42 @@ codex_jsonl_writer *codex_jsonl_open(const char *path, int fsync_policy, size_t 
     w->buf = buf;
     w->cap = buf_cap;
     return w;
+}
+
+static int valid_policy(int fsync_policy)
+{
+    return fsync_policy >= CODEX_JSONL_FSYNC_NEVER && fsync_policy <= CODEX_JSONL_FSYNC_EVERY_FLUSH;
+}
+
+codex_jsonl_writer *codex_jsonl_open(const char *path, int fsync_policy, size_t buf_cap, int mode,
+                                     long long *repaired)
+{
+    if (!valid_policy(fsync_policy)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0)
+        return NULL;
+    long long cut = repair_tail(fd);
+    if (cut < 0) {
+        close(fd);
+        errno = (int)-cut;
+        return NULL;
+    }
+    if (repaired)
+        *repaired = cut;
+    return writer_for(fd, fsync_policy, buf_cap);
+}
+
+codex_jsonl_writer *codex_jsonl_from_new_fd(int fd, int fsync_policy, size_t buf_cap)
+{
+    if (!valid_policy(fsync_policy)) {
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    return writer_for(fd, fsync_policy, buf_cap);
 }
 
 static int write_out(codex_jsonl_writer *w, const char *extra, size_t extra_len)

@@ -69,12 +69,23 @@ int codex_jsonl_close(codex_jsonl_writer *w);
 int codex_jsonl_close_synced(codex_jsonl_writer *w);
 int codex_jsonl_has_trigger(const char *data, size_t len);
 int codex_jsonl_append_clean(codex_jsonl_writer *w, const char *data, size_t len);
+int codex_jsonl_bg_request(codex_jsonl_writer *w);
+int codex_jsonl_bg_wait(codex_jsonl_writer *w, long timeout_ms);
+int codex_jsonl_bg_idle(codex_jsonl_writer *w);
+int codex_jsonl_bg_take_error(codex_jsonl_writer *w);
+long long codex_jsonl_bg_completed(codex_jsonl_writer *w);
+int codex_jsonl_bg_drain(long timeout_ms);
+typedef struct codex_jsonl_precreate codex_jsonl_precreate;
+codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode);
+codex_jsonl_writer *codex_jsonl_precreate_take(codex_jsonl_precreate *p, int fsync_policy,
+                                               size_t buf_cap);
+void codex_jsonl_precreate_drop(codex_jsonl_precreate *p);
 """
 
 # module name -> (cdef, C source prepended to the generated wrapper)
 MODULES: dict[str, tuple[str, str]] = {
     "probe": (PROBE, '#include "probe.h"'),
-    "jsonl": (JSONL, '#include "jsonl.h"'),
+    "jsonl": (JSONL, '#include "jsonl.h"\n#include "jsonl_bg.h"'),
     "diff": (DIFF, '#include "diff.h"'),
     "sse": (SSE, '#include "sse.h"'),
 }

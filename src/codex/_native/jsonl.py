@@ -17,10 +17,10 @@ fully synchronous: it is the policy for callers that want each write on disk bef
 from __future__ import annotations
 
 import os
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from codex._native import load_extension
-from codex._native.jsonl_sync import BackgroundSync
+from codex._native.jsonl_sync import WAIT_LIMIT, BackgroundSync
 
 FsyncPolicy = Literal["never", "turn_end", "every_flush"]
 _POLICIES: dict[str, int] = {"never": 0, "turn_end": 1, "every_flush": 2}
@@ -53,6 +53,16 @@ class _NativeRaw:
             raise OSError(err, os.strerror(err), path)
         self._w = w
         self.repaired = int(repaired[0])
+
+    @classmethod
+    def adopt(cls, ext: object, w: Any) -> _NativeRaw:
+        """Around a native writer made elsewhere (a creation ahead, `FileAhead.take`)."""
+        raw = cls.__new__(cls)
+        raw._ffi = ext.ffi  # type: ignore[attr-defined]
+        raw._lib = ext.lib  # type: ignore[attr-defined]
+        raw._w = w
+        raw.repaired = 0  # a file this process just created: nothing to repair
+        return raw
 
     def _check(self, rc: int) -> None:
         if rc != 0:
@@ -96,6 +106,95 @@ class _NativeRaw:
         self._check(self._lib.codex_jsonl_close_synced(w))
 
 
+class _NativeSync:
+    """The turn-end fsync of a native writer, run by the engine's own POSIX threads
+    (csrc/jsonl_bg.h): the same interface as jsonl_sync.BackgroundSync, whose Python workers
+    cost the event loop GIL hand-offs on every job. The writer's `close()` waits for it
+    (`wait`) before freeing the native writer."""
+
+    def __init__(self, raw: _NativeRaw) -> None:
+        self._raw = raw
+        self._lib = raw._lib
+        _drain_at_exit(self._lib)
+
+    def request(self) -> None:
+        self._raw._check(self._lib.codex_jsonl_bg_request(self._raw._w))
+
+    def wait(self, timeout: float = WAIT_LIMIT) -> bool:
+        return bool(self._lib.codex_jsonl_bg_wait(self._raw._w, int(timeout * 1000)))
+
+    def idle(self) -> bool:
+        return bool(self._lib.codex_jsonl_bg_idle(self._raw._w))
+
+    def raise_error(self) -> None:
+        self._raw._check(self._lib.codex_jsonl_bg_take_error(self._raw._w))
+
+    @property
+    def completed(self) -> int:
+        return int(self._lib.codex_jsonl_bg_completed(self._raw._w))
+
+
+_drain_registered = False
+
+
+def _drain_at_exit(lib: Any) -> None:
+    """Once per process: at exit, wait (bounded) for the fsyncs writers never closed asked for,
+    as the Python pool's threads were joined at exit."""
+    global _drain_registered
+    if not _drain_registered:
+        import atexit
+
+        atexit.register(lib.codex_jsonl_bg_drain, int(WAIT_LIMIT * 1000))
+        _drain_registered = True
+
+
+class FileAhead:
+    """A new file being created by the native workers (csrc/jsonl_bg.h) while the caller goes
+    on: `JsonlWriter(path, ahead=...)` takes it (or opens the file itself if no worker has got
+    to it yet), `drop()` abandons it (a file it made is removed). Dropped when collected."""
+
+    __slots__ = ("_ext", "_handle")
+
+    def __init__(self, ext: Any, handle: Any) -> None:
+        self._ext = ext
+        self._handle = handle
+
+    @classmethod
+    def start(cls, path: str, mode: int) -> FileAhead | None:
+        """Queue the creation of `path` (O_EXCL; its folder must exist); None without the native
+        engine or a worker, when the caller simply opens the file when it needs it."""
+        ext = load_extension("jsonl")
+        if ext is None:
+            return None
+        handle = ext.lib.codex_jsonl_precreate_start(os.fsencode(path), mode)  # type: ignore[attr-defined]
+        if handle == ext.ffi.NULL:  # type: ignore[attr-defined]
+            return None
+        _drain_at_exit(ext.lib)  # type: ignore[attr-defined]
+        return cls(ext, handle)
+
+    def take(self, policy: int, buffer_size: int) -> _NativeRaw | None:
+        """The made file as a native writer, or None (not started: cancelled; or it failed, or
+        the file existed): the caller then opens it as usual. Once only."""
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return None
+        w = self._ext.lib.codex_jsonl_precreate_take(handle, policy, buffer_size)
+        if w == self._ext.ffi.NULL:
+            return None
+        return _NativeRaw.adopt(self._ext, w)
+
+    def drop(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            self._ext.lib.codex_jsonl_precreate_drop(handle)
+
+    def __del__(self) -> None:
+        try:  # noqa: SIM105 (module globals may be gone at shutdown)
+            self.drop()
+        except Exception:
+            pass
+
+
 class JsonlWriter:
     """Append whole lines to one file; `turn_end()` at every turn boundary, `close()` at the end."""
 
@@ -106,14 +205,18 @@ class JsonlWriter:
         fsync: FsyncPolicy = "turn_end",
         buffer_size: int = 64 * 1024,
         mode: int = 0o644,
+        ahead: FileAhead | None = None,
     ) -> None:
+        """`ahead`: the file's creation started earlier (`FileAhead.start`), taken here."""
         if fsync not in _POLICIES:
             raise ValueError(f"unknown fsync policy {fsync!r}; expected one of {list(_POLICIES)}")
         self.path = os.fspath(path)
         self._buffer_size = buffer_size or 64 * 1024  # as the engines read 0
         ext = load_extension("jsonl")
-        raw: _Raw
-        if ext is None:
+        raw: _Raw | None = None if ahead is None else ahead.take(_POLICIES[fsync], buffer_size)
+        if raw is not None:
+            pass
+        elif ext is None:
             from codex._native._py.jsonl import RawWriter
 
             raw = RawWriter(self.path, _POLICIES[fsync], buffer_size, mode)
@@ -121,7 +224,9 @@ class JsonlWriter:
             raw = _NativeRaw(ext, self.path, _POLICIES[fsync], buffer_size, mode)
         self._raw: _Raw | None = raw
         # The turn-end fsync goes to a worker only under "turn_end"; "every_flush" stays inline.
-        self._bg: BackgroundSync | None = BackgroundSync(raw.sync) if fsync == "turn_end" else None
+        self._bg: BackgroundSync | _NativeSync | None = None
+        if fsync == "turn_end":
+            self._bg = _NativeSync(raw) if isinstance(raw, _NativeRaw) else BackgroundSync(raw.sync)
         self.native = ext is not None
         self.repaired: int = raw.repaired
         # Lines were appended since the last write-out: a flush with nothing queued skips the

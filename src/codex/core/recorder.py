@@ -38,3 +38,11 @@ def rollout_pending(recorder: object) -> bool:
     first turn has not made yet (0.169 makes it then): there is no file to resume, fork or read
     its turns from, and front ends answer as 0.169 does."""
     return getattr(recorder, "materialized", True) is False
+
+
+def start_file(recorder: object) -> None:
+    """A turn begins: a recorder whose new file its first flush will make starts creating it
+    now, off the event loop (RolloutRecorder.make_file_soon); in-memory recorders have none."""
+    soon = getattr(recorder, "make_file_soon", None)
+    if soon is not None:
+        soon()

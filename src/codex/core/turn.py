@@ -41,6 +41,7 @@ from codex.core.hook_events import (
     screen_steered,
     stop_continuation,
 )
+from codex.core.recorder import start_file
 from codex.core.service_tier import request_tier, tier_warning
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
 from codex.protocol.events import (
@@ -173,6 +174,7 @@ class TurnRunner:
             )
         )
         turn_began(sess, self.sub_id)
+        start_file(sess.recorder)  # a new thread's rollout file, made by a worker meanwhile
         if tier_note := tier_warning(sess.service_tier, self.settings.model):
             self.emit(WarningEvent(tier_note))  # 0.169: the turn's requests go without it
         error_kind: str | None = None

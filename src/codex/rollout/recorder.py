@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from codex._native.jsonl import FsyncPolicy, JsonlWriter
+from codex._native.jsonl import FileAhead, FsyncPolicy, JsonlWriter
 from codex.rollout.paths import ensure_dir_once, forget_dir, new_conversation_id, rollout_file
 from codex.rollout.policy import should_persist_event, should_persist_response_item
 from codex.rollout.redact import Redactor, scrub_patterns
@@ -220,6 +220,21 @@ class RolloutRecorder:
             self._open_pending()
         self.flush()
 
+    def make_file_soon(self) -> None:
+        """A turn begins, and its first flush will make the new session's file: the native
+        workers start creating it now (codex._native.jsonl.FileAhead), while this thread builds
+        the turn's request, and that flush takes it. Creating a file is the rollout step whose
+        cost the file system decides (milliseconds on a busy or network one), paid here off the
+        event loop every other thread runs on. A no-op once the file exists or is on its way."""
+        pending = self._pending
+        if pending is None or self._writer is not None or pending.ahead is not None:
+            return
+        try:
+            ensure_dir_once(pending.folder)
+        except OSError:
+            return  # the flush meets (and reports) it
+        pending.ahead = FileAhead.start(pending.file, ROLLOUT_FILE_MODE)
+
     def _open_pending(self) -> JsonlWriter:
         """Make the day folders and the file, and queue `session_meta` first. Its line is
         stamped now (0.169 stamps it when the file is written), or with the first queued line's
@@ -228,8 +243,9 @@ class RolloutRecorder:
         pending = self._pending
         assert pending is not None, "a recorder without a writer has a pending file"
         made = ensure_dir_once(pending.folder)
+        ahead, pending.ahead = pending.ahead, None
         try:
-            writer = _open_writer(pending.file, pending.fsync)
+            writer = _open_writer(pending.file, pending.fsync, ahead)
         except FileNotFoundError:
             if made:
                 raise
@@ -338,7 +354,7 @@ class RolloutRecorder:
         if writer is None or not writer.closed:
             self._release(final=True)
             writer = self._writer
-        self._pending = None
+        self._forget_pending()
         if writer is not None:
             writer.close()
 
@@ -381,7 +397,7 @@ class RolloutRecorder:
         if self._writer is not None and self._writer.closed:
             return
         self._release(final=True)
-        self._pending = None
+        self._forget_pending()
         writer = self._writer
         if writer is None:
             return  # no turn ran: no file, nothing to close
@@ -392,6 +408,13 @@ class RolloutRecorder:
             await asyncio.to_thread(writer.close)
         except RuntimeError:  # the loop's executor is shut down already: close right here
             writer.close()
+
+    def _forget_pending(self) -> None:
+        """Closing: a file still to be made never will be; its creation, if one was started
+        for a turn that wrote nothing (cancelled first), is abandoned and its file removed."""
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.ahead is not None:
+            pending.ahead.drop()
 
     def __del__(self) -> None:
         # A recorder dropped without close(): its queued lines go to the writer, whose own
@@ -481,10 +504,13 @@ class _PendingFile:
     file: str
     fsync: FsyncPolicy
     meta: dict[str, Any]
+    ahead: FileAhead | None = None  # its creation, started when the first turn began
 
 
-def _open_writer(file: str, fsync: FsyncPolicy) -> JsonlWriter:
-    return JsonlWriter(file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH)
+def _open_writer(file: str, fsync: FsyncPolicy, ahead: FileAhead | None = None) -> JsonlWriter:
+    return JsonlWriter(
+        file, fsync=fsync, mode=ROLLOUT_FILE_MODE, buffer_size=_WRITE_THROUGH, ahead=ahead
+    )
 
 
 def _first_line_meta(path: Path) -> dict[str, Any]:

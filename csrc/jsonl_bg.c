@@ -1,0 +1,404 @@
+/* Background fsync for jsonl writers (see jsonl_bg.h for why and the contract). */
+#include "jsonl_bg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonl_internal.h"
+
+/* Several workers, not one: fsyncs of different files on one file system share journal commits,
+ * so a few in flight finish sooner than a strict queue when many turns end together. */
+#define BG_WORKERS 4
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_ready = PTHREAD_COND_INITIALIZER; /* the queue is not empty */
+static pthread_cond_t went_idle = PTHREAD_COND_INITIALIZER;  /* a writer's fsync finished */
+static pthread_once_t fork_hooks = PTHREAD_ONCE_INIT;
+static codex_jsonl_writer *head, *tail; /* writers waiting for an fsync */
+
+enum { PC_QUEUED, PC_RUNNING, PC_DONE };
+
+struct codex_jsonl_precreate {
+    struct codex_jsonl_precreate *next;
+    unsigned generation; /* the pool (process) that queued it */
+    int state;
+    int dropped; /* abandoned while a worker creates it: the worker removes and frees it */
+    int fd;      /* PC_DONE: the created file, or -1 */
+    int err;     /* PC_DONE: errno of a failed creation */
+    int mode;
+    char path[];
+};
+
+static codex_jsonl_precreate *pc_head, *pc_tail; /* creations waiting for a worker */
+static int workers;         /* started in this process */
+static long pending;        /* writers queued or running */
+static long creating;       /* creations queued or running */
+static int creator_busy;    /* a worker is creating a file: one at a time (see worker_main) */
+static unsigned generation = 1; /* bumped in a forked child: the parent's flags mean nothing */
+
+/**** fork ****/
+
+static void before_fork(void) { pthread_mutex_lock(&lock); }
+
+static void after_fork_parent(void) { pthread_mutex_unlock(&lock); }
+
+static void after_fork_child(void)
+{
+    /* The only thread here is the one that forked, holding the lock (before_fork): no worker
+     * exists, no fsync of the parent's is ours to finish or wait for. */
+    head = tail = NULL;
+    pc_head = pc_tail = NULL;
+    workers = 0;
+    pending = 0;
+    creating = 0;
+    creator_busy = 0;
+    generation++;
+    pthread_cond_init(&work_ready, NULL);
+    pthread_cond_init(&went_idle, NULL);
+    pthread_mutex_unlock(&lock);
+}
+
+static void install_fork_hooks(void)
+{
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+/**** queue (all under `lock`) ****/
+
+/* A writer last touched by another process's pool (before a fork) is idle here. */
+static void adopt_locked(codex_jsonl_writer *w)
+{
+    if (w->bg_generation != generation) {
+        w->bg_generation = generation;
+        w->bg_queued = 0;
+        w->bg_running = 0;
+        w->bg_next = NULL;
+    }
+}
+
+static void enqueue_locked(codex_jsonl_writer *w)
+{
+    w->bg_next = NULL;
+    if (tail)
+        tail->bg_next = w;
+    else
+        head = w;
+    tail = w;
+    w->bg_queued = 1;
+    pthread_cond_signal(&work_ready);
+}
+
+/* Close a created file nobody took, and remove it while it is still empty (as it is unless
+ * something else wrote to that path meanwhile: then it is not ours to remove). The size from
+ * lseek, not fstat: see repair_tail in jsonl.c. */
+static void remove_if_empty(int fd, const char *path)
+{
+    if (lseek(fd, 0, SEEK_END) == 0)
+        unlink(path);
+    close(fd);
+}
+
+/* One queued creation, the lock held on entry and on return. */
+static void create_locked(void)
+{
+    codex_jsonl_precreate *p = pc_head;
+    pc_head = p->next;
+    if (!pc_head)
+        pc_tail = NULL;
+    p->state = PC_RUNNING;
+    pthread_mutex_unlock(&lock);
+    int fd = open(p->path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, (mode_t)p->mode);
+    int err = fd < 0 ? errno : 0;
+    pthread_mutex_lock(&lock);
+    if (p->dropped) { /* its thread closed meanwhile: the file is empty and nobody's */
+        pthread_mutex_unlock(&lock);
+        if (fd >= 0)
+            remove_if_empty(fd, p->path);
+        free(p);
+        pthread_mutex_lock(&lock);
+        creating--; /* after the removal: drain() may return now */
+        pthread_cond_broadcast(&went_idle);
+        return;
+    }
+    creating--;
+    p->state = PC_DONE;
+    p->fd = fd;
+    p->err = err;
+    pthread_cond_broadcast(&went_idle);
+}
+
+/* One queued fsync, the lock held on entry and on return. */
+static void sync_locked(void)
+{
+    codex_jsonl_writer *w = head;
+    head = w->bg_next;
+    if (!head)
+        tail = NULL;
+    w->bg_next = NULL;
+    w->bg_queued = 0;
+    w->bg_running = 1;
+    unsigned long long target = w->bg_wanted;
+    pthread_mutex_unlock(&lock);
+    /* Reads only w->fd, which the owner never closes while w is queued or running. */
+    int rc = codex_jsonl_sync(w);
+    pthread_mutex_lock(&lock);
+    w->bg_running = 0;
+    w->bg_completed++;
+    if (rc != 0 && w->bg_error == 0)
+        w->bg_error = rc;
+    if (w->bg_wanted != target && w->bg_error == 0) {
+        enqueue_locked(w); /* written to while this fsync ran: once more */
+    } else {
+        pending--;
+        pthread_cond_broadcast(&went_idle);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&lock);
+    for (;;) {
+        /* Creations first (a turn's first request waits on one), but one at a time: on a
+         * file system where creating is slow it is CPU time in the kernel, and several at once
+         * would take the cores the event loop needs; a turn whose creation has not started by
+         * its first flush makes the file itself. */
+        while (!(pc_head && !creator_busy) && !head)
+            pthread_cond_wait(&work_ready, &lock);
+        if (pc_head && !creator_busy) {
+            creator_busy = 1;
+            create_locked();
+            creator_busy = 0;
+            if (pc_head)
+                pthread_cond_signal(&work_ready); /* the next creation, to whoever is free */
+        } else {
+            sync_locked();
+        }
+    }
+    return NULL;
+}
+
+/* Start the pool if this process has none. 0 when at least one worker runs. */
+static int ensure_workers_locked(void)
+{
+    if (workers > 0)
+        return 0;
+    pthread_once(&fork_hooks, install_fork_hooks);
+    /* Workers never take signals: Python's handlers must see them on the interpreter's threads. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    for (int i = 0; i < BG_WORKERS; i++) {
+        pthread_t t;
+        if (pthread_create(&t, &attr, worker_main, NULL) == 0)
+            workers++;
+    }
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return workers > 0 ? 0 : -1;
+}
+
+/* An absolute CLOCK_REALTIME deadline (pthread_cond_timedwait's clock everywhere). */
+static struct timespec deadline_after(long timeout_ms)
+{
+    struct timespec at;
+    clock_gettime(CLOCK_REALTIME, &at);
+    at.tv_sec += timeout_ms / 1000;
+    at.tv_nsec += (timeout_ms % 1000) * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    return at;
+}
+
+/**** public API ****/
+
+int codex_jsonl_bg_request(codex_jsonl_writer *w)
+{
+    pthread_mutex_lock(&lock);
+    adopt_locked(w);
+    if (w->bg_error != 0) {
+        int rc = w->bg_error;
+        w->bg_error = 0;
+        pthread_mutex_unlock(&lock);
+        return rc;
+    }
+    w->bg_wanted++;
+    if (w->bg_queued || w->bg_running) { /* the queued or running fsync covers it */
+        pthread_mutex_unlock(&lock);
+        return 0;
+    }
+    if (ensure_workers_locked() != 0) {
+        pthread_mutex_unlock(&lock);
+        return codex_jsonl_sync(w); /* no thread to be had: durable the slow way */
+    }
+    pending++;
+    enqueue_locked(w);
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+
+int codex_jsonl_bg_wait(codex_jsonl_writer *w, long timeout_ms)
+{
+    struct timespec at = deadline_after(timeout_ms < 0 ? 0 : timeout_ms);
+    pthread_mutex_lock(&lock);
+    adopt_locked(w);
+    while (w->bg_queued || w->bg_running) {
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&went_idle, &lock);
+        } else if (pthread_cond_timedwait(&went_idle, &lock, &at) == ETIMEDOUT) {
+            break;
+        }
+    }
+    int idle = !(w->bg_queued || w->bg_running);
+    pthread_mutex_unlock(&lock);
+    return idle;
+}
+
+int codex_jsonl_bg_idle(codex_jsonl_writer *w)
+{
+    pthread_mutex_lock(&lock);
+    adopt_locked(w);
+    int idle = !(w->bg_queued || w->bg_running) && w->bg_error == 0;
+    pthread_mutex_unlock(&lock);
+    return idle;
+}
+
+int codex_jsonl_bg_take_error(codex_jsonl_writer *w)
+{
+    pthread_mutex_lock(&lock);
+    int rc = w->bg_error;
+    w->bg_error = 0;
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+long long codex_jsonl_bg_completed(codex_jsonl_writer *w)
+{
+    pthread_mutex_lock(&lock);
+    long long n = w->bg_completed;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+int codex_jsonl_bg_drain(long timeout_ms)
+{
+    struct timespec at = deadline_after(timeout_ms < 0 ? 0 : timeout_ms);
+    pthread_mutex_lock(&lock);
+    while (pending > 0 || creating > 0) {
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&went_idle, &lock);
+        } else if (pthread_cond_timedwait(&went_idle, &lock, &at) == ETIMEDOUT) {
+            break;
+        }
+    }
+    int done = pending == 0 && creating == 0;
+    pthread_mutex_unlock(&lock);
+    return done;
+}
+
+/**** creating files ahead ****/
+
+/* Take `p` out of the creation queue (it is there: PC_QUEUED in this generation). */
+static void unqueue_locked(codex_jsonl_precreate *p)
+{
+    codex_jsonl_precreate *prev = NULL;
+    for (codex_jsonl_precreate *q = pc_head; q; prev = q, q = q->next) {
+        if (q == p) {
+            if (prev)
+                prev->next = q->next;
+            else
+                pc_head = q->next;
+            if (pc_tail == q)
+                pc_tail = prev;
+            creating--;
+            pthread_cond_broadcast(&went_idle);
+            return;
+        }
+    }
+}
+
+codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode)
+{
+    size_t n = strlen(path) + 1;
+    codex_jsonl_precreate *p = malloc(sizeof *p + n);
+    if (!p)
+        return NULL;
+    memcpy(p->path, path, n);
+    p->next = NULL;
+    p->state = PC_QUEUED;
+    p->dropped = 0;
+    p->fd = -1;
+    p->err = 0;
+    p->mode = mode;
+    pthread_mutex_lock(&lock);
+    if (ensure_workers_locked() != 0) {
+        pthread_mutex_unlock(&lock);
+        free(p);
+        return NULL;
+    }
+    p->generation = generation;
+    creating++;
+    if (pc_tail)
+        pc_tail->next = p;
+    else
+        pc_head = p;
+    pc_tail = p;
+    pthread_cond_signal(&work_ready);
+    pthread_mutex_unlock(&lock);
+    return p;
+}
+
+codex_jsonl_writer *codex_jsonl_precreate_take(codex_jsonl_precreate *p, int fsync_policy,
+                                               size_t buf_cap)
+{
+    pthread_mutex_lock(&lock);
+    if (p->generation != generation || p->state == PC_QUEUED) {
+        /* Not started (or queued in a parent process before a fork): opening it here costs
+         * no more than waiting would. */
+        if (p->generation == generation)
+            unqueue_locked(p);
+        pthread_mutex_unlock(&lock);
+        free(p);
+        errno = EAGAIN;
+        return NULL;
+    }
+    while (p->state == PC_RUNNING)
+        pthread_cond_wait(&went_idle, &lock);
+    int fd = p->fd, err = p->err;
+    pthread_mutex_unlock(&lock);
+    free(p);
+    if (fd < 0) {
+        errno = err;
+        return NULL;
+    }
+    return codex_jsonl_from_new_fd(fd, fsync_policy, buf_cap);
+}
+
+void codex_jsonl_precreate_drop(codex_jsonl_precreate *p)
+{
+    pthread_mutex_lock(&lock);
+    if (p->generation == generation && p->state == PC_RUNNING) {
+        p->dropped = 1; /* the worker removes the file and frees the handle */
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    if (p->generation == generation && p->state == PC_QUEUED)
+        unqueue_locked(p);
+    int made = p->generation == generation && p->state == PC_DONE && p->fd >= 0;
+    pthread_mutex_unlock(&lock);
+    if (made)
+        remove_if_empty(p->fd, p->path);
+    free(p);
+}
