@@ -34,7 +34,7 @@ BOGUS = {"bogusField": 1}
 
 def wrong_values(kind: Any) -> list[Any]:
     """Values of the wrong type (or out of range) for a field of `kind`."""
-    if kind == "str":
+    if kind in ("str", "path"):
         return [5]
     if kind == "abspath":
         return [5, "relative/path"]
@@ -56,13 +56,22 @@ def wrong_values(kind: Any) -> list[Any]:
     tag = kind[0]
     if tag == "opt":
         return wrong_values(kind[1])
-    if tag == "seq":
-        return ["x", *([[w] for w in wrong_values(kind[1])[:1]])]
+    if tag == "seq":  # an item: the first wrong value (each, for an object)
+        inner = wrong_values(kind[1])
+        every = isinstance(kind[1], list) and kind[1][0] == "object"
+        return ["x", *([w] for w in (inner if every else inner[:1]))]
     if tag == "map":
         return [5, *({"k": w} for w in wrong_values(kind[1])[:1])]
     if tag == "enum":  # and a variant that carries data, named bare
         return ["nope", 5, *(kind[3] if len(kind) > 3 else {})]
-    return [5]  # an object: a number
+    # an object: a number, `{}` (its first required field, or tag), an unknown tag
+    opts = kind[2] if len(kind) > 2 else {}
+    wrong = [5]
+    if opts.get("required") or opts.get("tag"):
+        wrong.append({})
+    if opts.get("variants"):
+        wrong.append({opts["tag"]: "nope"})
+    return wrong
 
 
 def example(kind: Any, field: str, root: Path) -> Any:

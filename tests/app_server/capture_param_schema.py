@@ -20,11 +20,12 @@ calls it a string, a number sent to it tells), "abspath" (an absolute path), "bo
 that may be null), ["enum", name, variants, {variant: expected}?] (a string, or a one-key map
 not checked here; variants in serde's order, the ones that carry data in the map, with what
 serde expects of them instead of a bare string),
-["object", label] (an object decoded by a nested struct or internally tagged enum: only its
-being one is checked; `label` is what 0.169 says it expected, sent a number). "closed": the
-struct refuses unknown fields. "threadId": [noun, code]: the method reads its (required) threadId
-as a uuid and refuses one it cannot read so ("invalid <noun> id: ...", with that error code),
-learned by sending "nope".
+["object", label, opts?] (an object decoded by a nested struct or internally tagged enum:
+that it is one, and opts: a struct's required fields in serde's order, a tagged enum's tag
+and variants; its other fields are the handler's: object_kind). "closed": the struct
+refuses unknown fields. "threadId": [noun, code]: the method reads its (required) threadId
+as a uuid and refuses one it cannot read so ("invalid <noun> id: ...", with that error
+code), learned by sending "nope".
 """
 
 from __future__ import annotations
@@ -164,6 +165,10 @@ class Schema:
         name = self.params[method]
         return name, self.defs[name]
 
+    def object_props(self, s: Any) -> dict[str, Any]:
+        """An object schema's properties (a struct's fields)."""
+        return s.get("properties", {}) if isinstance(s, dict) else {}
+
     def example(self, s: Any, field: str, root: Path) -> Any:
         """A harmless value of schema `s` (a field named `field`) that serde accepts."""
         s, _ = self.resolve(s)
@@ -239,7 +244,7 @@ def shapes_table(binary: Path) -> dict[str, Any]:
             given = {f: schema.example(struct["properties"][f], f, s.root) for f in required}
             for field, kind in fields.items():
                 kind = path_kind(client, method, given, field, kind)
-                kind = object_kind(client, method, given, field, kind)
+                kind = object_kind(client, schema, method, given, field, kind, s.root)
                 fields[field] = enum_kind(client, method, fields, required, field, kind)
             table[method] = {
                 "struct": name,
@@ -327,27 +332,71 @@ BLOCK = ("str", "bool", "u32", "i64")  # kinds a wrong value of surely fails
 
 
 def object_kind(
-    client: RpcClient, method: str, given: dict[str, Any], field: str, kind: Any
+    client: RpcClient,
+    schema: Schema,
+    method: str,
+    given: dict[str, Any],
+    field: str,
+    kind: Any,
+    root: Path,
 ) -> Any:
-    """`kind` with the words serde expects an object by (an "object" kind, the field's or its
-    items' or values') as 0.169 says them, sent a number: the schema's name is not always the
-    one serde knows (SandboxPolicy is decoded as SandboxPolicyDeserialize). A third element
-    "number": 0.169 calls a number sent there just that, not by its value."""
+    """`kind` with what 0.169 says of an "object" (the field's, or its items' or values'):
+    ["object", label, opts?]. `label`: what serde expects, sent a number (the schema's name
+    is not always the one serde knows: SandboxPolicy is decoded as SandboxPolicyDeserialize).
+    opts: "number" where 0.169 calls a number sent there just that, not by its value;
+    "required": a struct's required fields in the order serde names them missing, sent `{}`
+    and then each named one; "tag" and "variants": an internally tagged enum's tag field
+    (named missing in `{}`) and its variants (listed when the tag names none)."""
     inner, wrappers = _unwrap(kind)
     if not (isinstance(inner, list) and inner[0] == "object"):
         return kind
-    message = _error(client, method, {**given, field: _wrap(5, wrappers)}) or ""
-    return _rewrap(_labelled(inner, message), wrappers)
-
-
-def _labelled(kind: list[Any], message: str) -> list[Any]:
+    said = _error(client, method, {**given, field: _wrap(5, wrappers)}) or ""
     match = re.fullmatch(
-        r"Invalid request: invalid type: (integer `5`|number), expected (.+)", message
+        r"Invalid request: invalid type: (integer `5`|number), expected (.+)", said
     )
     if match is None:
         return kind
-    label = match.group(2)
-    return ["object", label, "number"] if match.group(1) == "number" else ["object", label]
+    opts: dict[str, Any] = {"number": True} if match.group(1) == "number" else {}
+    if match.group(2).startswith("internally tagged enum "):
+        said = _error(client, method, {**given, field: _wrap({}, wrappers)}) or ""
+        tag = re.fullmatch(r"Invalid request: missing field `(\w+)`", said)
+        if tag is not None:
+            opts["tag"] = tag.group(1)
+            nope = {opts["tag"]: "nope"}
+            said = _error(client, method, {**given, field: _wrap(nope, wrappers)}) or ""
+            listed = re.fullmatch(r"Invalid request: unknown variant `nope`, expected (.+)", said)
+            if listed is not None:
+                opts["variants"] = re.findall(r"`([^`]*)`", listed.group(1))
+    elif match.group(2).startswith("struct "):
+        props = schema.object_props(inner_schema(schema, schema.struct(method)[1], field))
+        value: dict[str, Any] = {}
+        order: list[str] = []
+        while True:
+            said = _error(client, method, {**given, field: _wrap(value, wrappers)}) or ""
+            named = re.fullmatch(r"Invalid request: missing field `(\w+)`", said)
+            if named is None or named.group(1) not in props or named.group(1) in order:
+                break
+            order.append(named.group(1))
+            value[named.group(1)] = schema.example(props[named.group(1)], named.group(1), root)
+        if order:
+            opts["required"] = order
+    labelled = ["object", match.group(2), *([opts] if opts else [])]
+    return _rewrap(labelled, wrappers)
+
+
+def inner_schema(schema: Schema, struct: dict[str, Any], field: str) -> Any:
+    """The schema of the object a field holds (through options, sequences and maps)."""
+    s, _ = schema.resolve(struct["properties"][field])
+    while isinstance(s, dict):
+        if "$ref" in s:
+            return schema.defs[s["$ref"].rsplit("/", 1)[1]]
+        if "items" in s:
+            s, _ = schema.resolve(s["items"])
+        elif isinstance(s.get("additionalProperties"), dict):
+            s, _ = schema.resolve(s["additionalProperties"])
+        else:
+            return s
+    return {}
 
 
 def path_kind(client: RpcClient, method: str, given: dict[str, Any], field: str, kind: Any) -> Any:
@@ -365,7 +414,7 @@ def path_kind(client: RpcClient, method: str, given: dict[str, Any], field: str,
 
 def write_module(table: dict[str, Any], path: Path = MODULE) -> None:
     """param_table.py: the table as Python literals, one method a line (no JSON file to find
-    at run time; `closed` becomes the CLOSED set so each entry is plain JSON)."""
+    at run time; `closed` becomes the CLOSED set)."""
     lines = [
         '"""The params shapes of 0.169\'s app-server methods: GENERATED by',
         "tests/app_server/capture_param_schema.py from 0.169's JSON schema and its live answers",
@@ -380,7 +429,7 @@ def write_module(table: dict[str, Any], path: Path = MODULE) -> None:
     closed = []
     for method, entry in table.items():
         plain = {k: v for k, v in entry.items() if k != "closed"}
-        lines.append(f"    {json.dumps(method)}: {json.dumps(plain)},")
+        lines.append(f"    {json.dumps(method)}: {_literal(plain)},")
         if entry.get("closed"):
             closed.append(method)
     lines += [
@@ -391,6 +440,17 @@ def write_module(table: dict[str, Any], path: Path = MODULE) -> None:
     ]
     lines.append(f"CLOSED = frozenset({json.dumps(closed)})")
     path.write_text("\n".join(lines) + "\n")
+
+
+def _literal(value: Any) -> str:
+    """`value` (JSON data) as a Python literal, written as compactly as json.dumps writes it."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    return json.dumps(value)
 
 
 def _write(path: Path, table: dict[str, Any]) -> None:

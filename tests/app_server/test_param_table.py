@@ -9,9 +9,10 @@ tests/app_server/capture_param_cases.py): for each of the 91 methods, `{}` and a
 alone (the first missing field in the struct's order, not the schema's), the next missing
 field, each field given the wrong type, `null`, an unknown variant (listed in serde's order,
 hidden ones included), a variant that carries data named bare, an out-of-range integer, a
-relative path, a wrong item or map value, a thread id that is no uuid. Our server runs the
-same cases as a real `codex app-server` subprocess, every error compared; a sample is also
-sent to the live 0.169 app-server and ours side by side, the whole error objects compared."""
+relative path, a wrong item or map value, a nested struct or tagged enum missing its first
+field or tag, an unknown tag, a thread id that is no uuid. Our server runs the same cases as
+a real `codex app-server` subprocess, every error compared; a sample is also sent to the live
+0.169 app-server and ours side by side, the whole error objects compared."""
 
 from __future__ import annotations
 
@@ -84,6 +85,15 @@ def test_the_fixtures_hold_each_kind() -> None:
     )
     assert start['{"approvalPolicy": "granular"}']["message"] == (
         prefix + "invalid type: unit variant, expected struct variant"
+    )
+    # A nested struct's first required field, in serde's order; a tagged enum's tag, and its
+    # variants (0.169's seven user input kinds, two of which codex-py does not take).
+    resize = OFFICIAL["command/exec/resize"]
+    assert resize['{"size": {}}']["message"] == prefix + "missing field `rows`"
+    kinds = OFFICIAL["turn/start"]['{"input": [{"type": "nope"}]}']["message"]
+    assert kinds == prefix + (
+        "unknown variant `nope`, expected one of `text`, `image`, `localImage`, `audio`, "
+        "`localAudio`, `skill`, `mention`"
     )
     # A bool with a default is no Option: null is refused.
     assert OFFICIAL["config/read"]['{"includeLayers": null}']["message"] == (

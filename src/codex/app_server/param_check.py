@@ -14,10 +14,12 @@ an integer ("u8" ... "u64", "usize", "i32", "i64"); "f64"; "any" (any JSON); "ma
 ["seq", kind]; ["map", kind] (an object of `kind` values); ["opt", kind] (an item or value
 that may be null); ["enum", name, variants, {variant: expected}?] (a string; the one-key map
 form is the handler's; a variant that carries data, named bare, is what serde expected);
-["object", label] (an object a nested struct or internally tagged enum decodes: only its being
-an object is checked here, the handler checks the rest; `label` is what serde says it expected,
-and a third element "number" says 0.169 calls a number there just that). An array where an
-object is expected is not modelled (serde reads it as the struct's fields in order): it passes.
+["object", label, opts?] (an object a nested struct or internally tagged enum decodes:
+`label` is what serde says it expected of a non-object, opts "number" that 0.169 calls a
+number there just that; a struct's "required" fields in serde's order, a tagged enum's "tag"
+and "variants" are checked, its other fields are the handler's, so a wrong-typed one beside
+a missing one is not named first as serde would). An array where an object is expected is
+not modelled (serde reads it as the struct's fields in order): it passes.
 """
 
 from __future__ import annotations
@@ -97,10 +99,27 @@ def check_value(value: Any, kind: Any, nullable: bool) -> None:
         # The map form ({"variant": ...}) is left to the handler.
         if not isinstance(value, dict):
             one_of({"v": value}, "v", tuple(kind[2]))
-    elif not isinstance(value, (dict, list)):  # a nested struct or tagged enum
+    else:  # an object a nested struct or tagged enum decodes
+        _object(value, kind[1], kind[2] if len(kind) > 2 else {})
+
+
+def _object(value: Any, label: str, opts: dict[str, Any]) -> None:
+    if isinstance(value, list):
+        return  # read as the struct's fields in order: not modelled
+    if not isinstance(value, dict):
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        described = "number" if number and kind[2:] == ["number"] else _describe(value)
-        raise invalid_params(f"invalid type: {described}, expected {kind[1]}")
+        described = "number" if number and opts.get("number") else _describe(value)
+        raise invalid_params(f"invalid type: {described}, expected {label}")
+    tag = opts.get("tag")
+    if tag is not None:
+        if tag not in value:
+            raise invalid_params(f"missing field `{tag}`")
+        variants = opts.get("variants")
+        if variants and isinstance(value[tag], str) and value[tag] not in variants:
+            one_of(value, tag, tuple(variants))
+    for key in opts.get("required", ()):
+        if key not in value:
+            raise invalid_params(f"missing field `{key}`")
 
 
 def _scalar(value: Any, kind: str) -> None:

@@ -278,6 +278,10 @@ def _is_enum(kind: Any) -> bool:
     return isinstance(kind, (tuple, list)) and kind[0] == "enum"
 
 
+def _is_seq(kind: Any) -> bool:
+    return isinstance(kind, list) and kind[0] == "seq"
+
+
 def _expected(kind: Any) -> str:
     """What serde says it expected of a field of type `kind`."""
     if isinstance(kind, str):
@@ -353,6 +357,14 @@ def _check_hand(method: str, params: dict[str, Any]) -> None:
                 # 0.169's variants and words; the variants codex-py adds pass
                 if not (isinstance(value, str) and value in hand[2]):
                     check_value(value, table_kind, True)
+                continue
+            if hand[0] == "seq" and _is_seq(table_kind) and isinstance(value, list):
+                for item in value:  # each item: 0.169's words first (its variants), then ours
+                    check_value(item, table_kind[1], False)
+                    _check(item, hand[1], True)
+                continue
+            if hand[0] == "tagged" and hand[2] is None and table_kind is not None:
+                check_value(value, table_kind, True)  # the table knows its tag and variants
                 continue
             _check(value, hand, key in required)
         elif key in others:
