@@ -27,7 +27,6 @@ from codex.app_server.params import (
     one_of,
     string,
 )
-from codex.app_server.thread_ids import thread_id as parse_thread_id
 from codex.core.recorder import rollout_pending
 from codex.core.service_tier import reported_tier, thread_tier
 
@@ -374,7 +373,7 @@ async def thread_archive(server: AppServer, conn: Connection, p: dict[str, Any])
     from codex.core.sessions import archive
     from codex.errors import CodexError
 
-    thread_id = parse_thread_id(string(p, "threadId"), "session")  # 0.169's words
+    thread_id = string(p, "threadId")  # read as 0.169 reads it: param_check
     live = server.live.get(thread_id)
     if live is not None:
         if rollout_pending(live.session.recorder):  # 0.169 archives a thread yet to run too
@@ -403,7 +402,7 @@ async def thread_delete(server: AppServer, conn: Connection, p: dict[str, Any]) 
     from codex.core.sessions import delete, find_all
     from codex.errors import CodexError
 
-    thread_id = parse_thread_id(string(p, "threadId"), "thread")  # 0.169's words
+    thread_id = string(p, "threadId")  # read as 0.169 reads it: param_check
     live = server.live.get(thread_id)
     if live is None:
         _find(server, thread_id, archived_ok=True)
@@ -427,7 +426,7 @@ async def thread_unarchive(server: AppServer, conn: Connection, p: dict[str, Any
     from codex.errors import CodexError
     from codex.rollout.archive import find_archived_path
 
-    thread_id = parse_thread_id(string(p, "threadId"), "session")  # 0.169's words
+    thread_id = string(p, "threadId")  # read as 0.169 reads it: param_check
     if thread_id in server.live:
         raise errors.invalid_request(f"thread {thread_id} already has an active writer")
     if find_archived_path(server.codex_home, thread_id) is None:
