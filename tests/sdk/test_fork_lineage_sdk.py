@@ -36,3 +36,29 @@ def test_a_fork_names_its_parent_on_record(tmp_path, mock_model_server):
     assert "forked_from_id" not in _meta(source_path)
     with Codex(config) as again:  # a new client: the lineage comes from the file
         assert again.thread_resume(fork_id).read().thread.forked_from_id == source.id
+
+
+def test_a_new_thread_reads_no_file_for_its_lineage(tmp_path, mock_model_server, monkeypatch):
+    """A new thread's file is made by its first turn: starting it must not try to read one
+    (an open() that can only fail, on every thread start), while a resumed fork still reads
+    its parent from its file."""
+    import codex.core.lineage as lineage
+
+    reads: list[Path] = []
+    real = lineage.read_fork_origin
+
+    def counting(rollout: Path):  # type: ignore[no-untyped-def]
+        reads.append(Path(rollout))
+        return real(rollout)
+
+    monkeypatch.setattr(lineage, "read_fork_origin", counting)
+    mock_model_server.repeat(Turn([Message("ok")]))
+    config = make_home(tmp_path, mock_model_server)
+    with Codex(config) as client:
+        source = client.thread_start()
+        assert reads == []
+        source.run("one")
+        fork_id = client.thread_fork(source.id).id
+    with Codex(config) as again:
+        assert again.thread_resume(fork_id).read().thread.forked_from_id == source.id
+    assert reads and all(path.exists() for path in reads)

@@ -196,8 +196,15 @@ class AsyncCodex:
         thread = AsyncThread(self, slot)
         if self._forks:
             thread._forked_from = self._forks.get(thread.id)
-        if thread._forked_from is None and thread._session.rollout_path:
-            from codex.core.lineage import read_fork_origin  # a fork resumed from its file
+        session = thread._session
+        # A fork resumed from its file names its origin there; a new thread's file is not made
+        # yet (its first turn makes it), so there is nothing to read (an open() that fails).
+        if (
+            thread._forked_from is None
+            and session.rollout_path
+            and not rollout_pending(session.recorder)
+        ):
+            from codex.core.lineage import read_fork_origin
 
             origin = read_fork_origin(Path(thread._session.rollout_path))
             thread._forked_from = origin[0] if origin else None
