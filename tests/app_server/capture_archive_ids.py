@@ -19,7 +19,7 @@ from typing import Any
 
 from tests.app_server.rpc_client import RpcClient
 from tests.support.model_stream import Message, Turn
-from tests.support.official_drive import app_server_argv, capture_main, scratch
+from tests.support.official_drive import Scratch, app_server_argv, capture_main, scratch
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "archive_ids_official.json"
 
@@ -98,44 +98,64 @@ def _files(home: Path) -> dict[str, int]:
 
 def archive_ids_facts(argv: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    with scratch(reply=Turn([Message("ok")])) as s, s.serve(argv) as client:
-        names = {str(s.root): "<tmp>"}
-        facts["ids"] = {
-            method: {json.dumps(i): _answer(client, method, {"threadId": i}, names) for i in IDS}
-            for method in METHODS
-        }
-        facts["other_methods"] = {
-            method: {i: _answer(client, method, {"threadId": i, **extra}, names) for i in OTHER_IDS}
-            for method, extra in OTHER_METHODS.items()
-        }
-        steps: list[Any] = []
-
-        def step(label: str, method: str, thread_id: str) -> None:
-            answer = _answer(client, method, {"threadId": thread_id}, names)
-            steps.append([label, method, answer, _files(s.home)])
-
-        # Loaded threads with no rollout file yet (no turn ran): each method first.
-        for method in METHODS:
-            fresh = client.call("thread/start", {})["thread"]["id"]
-            names[fresh] = "<fresh>"
-            step("fresh", method, fresh)
-            for then in METHODS:
-                step("after " + method, then, fresh)
-        # A recorded thread through archive, unarchive and delete.
-        thread = client.call("thread/start", {})["thread"]["id"]
-        names[thread] = "<thread>"
-        client.turn(thread, "hello")
-        step("recorded", "thread/unarchive", thread)
-        step("recorded", "thread/archive", thread)
-        step("archived", "thread/archive", thread)
-        step("archived", "thread/unarchive", thread)
-        step("unarchived", "thread/unarchive", thread)
-        step("unarchived", "thread/delete", thread)
-        for method in METHODS:
-            step("deleted", method, thread)
-        facts["states"] = steps
+    with scratch(reply=Turn([Message("ok")])) as s:
+        # Before `initialize`: the params decode, the id is the method's to read, and the
+        # connection is refused first.
+        with s.serve(argv, name=None) as fresh:
+            facts["before_initialize"] = {
+                method: _answer(fresh, method, {"threadId": "nope", **extra}, {})
+                for method, extra in BEFORE_INITIALIZE.items()
+            }
+        with s.serve(argv) as client:
+            _scenario(client, s, facts)
     facts["exit_code"] = client.proc.returncode
     return facts
+
+
+BEFORE_INITIALIZE: dict[str, dict[str, Any]] = {
+    "thread/read": {},
+    "thread/archive": {},
+    "turn/start": {"input": []},
+}
+
+
+def _scenario(client: RpcClient, s: Scratch, facts: dict[str, Any]) -> None:
+    """Every id form for each method, then the threads through their states."""
+    names = {str(s.root): "<tmp>"}
+    facts["ids"] = {
+        method: {json.dumps(i): _answer(client, method, {"threadId": i}, names) for i in IDS}
+        for method in METHODS
+    }
+    facts["other_methods"] = {
+        method: {i: _answer(client, method, {"threadId": i, **extra}, names) for i in OTHER_IDS}
+        for method, extra in OTHER_METHODS.items()
+    }
+    steps: list[Any] = []
+
+    def step(label: str, method: str, thread_id: str) -> None:
+        answer = _answer(client, method, {"threadId": thread_id}, names)
+        steps.append([label, method, answer, _files(s.home)])
+
+    # Loaded threads with no rollout file yet (no turn ran): each method first.
+    for method in METHODS:
+        fresh = client.call("thread/start", {})["thread"]["id"]
+        names[fresh] = "<fresh>"
+        step("fresh", method, fresh)
+        for then in METHODS:
+            step("after " + method, then, fresh)
+    # A recorded thread through archive, unarchive and delete.
+    thread = client.call("thread/start", {})["thread"]["id"]
+    names[thread] = "<thread>"
+    client.turn(thread, "hello")
+    step("recorded", "thread/unarchive", thread)
+    step("recorded", "thread/archive", thread)
+    step("archived", "thread/archive", thread)
+    step("archived", "thread/unarchive", thread)
+    step("unarchived", "thread/unarchive", thread)
+    step("unarchived", "thread/delete", thread)
+    for method in METHODS:
+        step("deleted", method, thread)
+    facts["states"] = steps
 
 
 if __name__ == "__main__":

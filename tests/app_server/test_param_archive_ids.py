@@ -39,6 +39,13 @@ def test_other_methods_read_ids_alike(facts: dict[str, Any], method: str) -> Non
     assert facts["other_methods"][method] == OFFICIAL["other_methods"][method]
 
 
+def test_a_connection_not_initialized_is_refused_first(facts: dict[str, Any]) -> None:
+    """The params decode, so "Not initialized" comes before the method reads its id."""
+    refused = {"code": -32600, "message": "Not initialized"}
+    assert all(answer == refused for answer in OFFICIAL["before_initialize"].values())
+    assert facts["before_initialize"] == OFFICIAL["before_initialize"]
+
+
 def test_each_state_answers_alike(facts: dict[str, Any]) -> None:
     """Every step of the threads' lives: the answer and the rollout files it leaves."""
     assert facts["states"] == OFFICIAL["states"]

@@ -167,7 +167,8 @@ def check_table(method: str, params: dict[str, Any]) -> None:
 
 
 def read_thread_id(method: str, params: dict[str, Any]) -> None:
-    """Read `threadId` as 0.169 reads it first thing, for the methods the table says do: one
+    """Read `threadId` as 0.169's handlers read it first thing (the params decoded and the
+    connection initialized: codex.app_server.server), for the methods the table says do: one
     that is not a uuid is refused ("invalid thread id: <the uuid crate's fault>"; "session"
     for some methods, -32602 for some), and any spelling the crate takes becomes the
     lower-case hyphenated one (an upper-case or braced id names the same thread), in `params`

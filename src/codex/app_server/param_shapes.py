@@ -330,13 +330,12 @@ def check_shape(method: str, params: Any) -> None:
         )
     if not isinstance(params, dict):
         raise invalid_params(f"invalid type: {_describe(params)}, expected struct {name}")
-    from codex.app_server.param_check import check_table, read_thread_id
+    from codex.app_server.param_check import check_table
 
     if method in FIELDS:
         _check_hand(method, params)
     else:
         check_table(method, params)  # the less-used methods: all from 0.169's schema
-    read_thread_id(method, params)
 
 
 def _check_hand(method: str, params: dict[str, Any]) -> None:

@@ -302,6 +302,10 @@ class AppServer:
         check_params(method, params)
         if not conn.initialized:
             raise errors.invalid_request("Not initialized")
+        if type(params) is dict and "threadId" in params:  # as 0.169, once initialized
+            from codex.app_server.param_check import read_thread_id
+
+            read_thread_id(method, params)
         return await handler(self, conn, obj(params))
 
     def initialize(self, conn: Connection, params: Any) -> dict[str, Any]:
