@@ -8,8 +8,8 @@ each method, `{}` and an unknown field alone (the first missing field), the firs
 field given (the next one), and for each field of a checked kind a value of the wrong type
 (an unknown field beside the first), `null` where the field takes none, an unknown variant,
 an out-of-range or fractional integer, a relative path, a wrong-typed item or map value, a
-variant that carries data named by a bare string, a thread id that is no uuid (the other
-required fields given).
+variant that carries data named by a bare string, a thread id that is no uuid and each
+experimental field set (the other required fields given; the client has no experimentalApi).
 Every answer is reduced to its error code and message, or "ok". One initialized connection in
 a scratch CODEX_HOME on the loopback mock model server; ids name no thread, paths lie in the
 scratch tree, so a call that gets past its params fails on them without doing anything.
@@ -102,6 +102,11 @@ def cases(entry: dict[str, Any], root: Path) -> list[Any]:
     given = {f: example(fields[f], f, root) for f in required}
     if "threadId" in entry and all(v is not None or fields[f] == "any" for f, v in given.items()):
         out.append({**given, "threadId": "nope"})  # a thread id that is no uuid
+    for field, rule in entry.get("experimental", {}).items():  # this client has no experimentalApi
+        value = True if rule == "true" else example(fields[field], field, root)
+        for sent in [value, *([None] if rule == "any" else [])]:
+            if sent is not None or rule == "any":
+                out.append({**given, field: sent})
     for index, (field, kind) in enumerate(fields.items()):
         for value in wrong_values(kind):
             out.append({**BOGUS, field: value} if index == 0 else {field: value})

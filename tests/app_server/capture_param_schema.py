@@ -25,7 +25,8 @@ that it is one, and opts: a struct's required fields in serde's order, a tagged 
 and variants; its other fields are the handler's: object_kind). "closed": the struct
 refuses unknown fields. "threadId": [noun, code]: the method reads its (required) threadId
 as a uuid and refuses one it cannot read so ("invalid <noun> id: ...", with that error
-code), learned by sending "nope".
+code), learned by sending "nope". "experimental": {field: what sets it off} for the fields 0.169
+refuses to a client without the experimentalApi capability (experimental_gates).
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def table_methods() -> list[str]:
     return sorted(set(STRUCTS) & set(METHODS) - {"initialize"})
 
 
-def generate_schema(binary: Path, out: Path) -> dict[str, Any]:
-    """ClientRequest.json as the binary writes it (experimental methods included)."""
+def generate_schema(binary: Path, out: Path, *, experimental: bool = True) -> dict[str, Any]:
+    """ClientRequest.json as the binary writes it (experimental methods and fields included,
+    or not)."""
     with tempfile.TemporaryDirectory() as home:
         env = {"CODEX_HOME": home, "HOME": home, "PATH": "/usr/bin:/bin"}
         subprocess.run(
@@ -76,7 +78,7 @@ def generate_schema(binary: Path, out: Path) -> dict[str, Any]:
                 str(binary),
                 "app-server",
                 "generate-json-schema",
-                "--experimental",
+                *(["--experimental"] if experimental else []),
                 "--out",
                 str(out),
             ],
@@ -230,6 +232,7 @@ def missing_order(
 def shapes_table(binary: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         schema = Schema(generate_schema(binary, Path(tmp) / "schema"))
+        stable = Schema(generate_schema(binary, Path(tmp) / "stable", experimental=False))
     table: dict[str, Any] = {}
     with scratch() as s, s.serve(app_server_argv(binary)) as client:
         for method in table_methods():
@@ -257,7 +260,50 @@ def shapes_table(binary: Path) -> dict[str, Any]:
                 table[method]["threadId"] = noun
             if struct.get("additionalProperties") is False:  # deny_unknown_fields
                 table[method]["closed"] = True
+            gates = experimental_gates(client, schema, stable, method, given, fields, s.root)
+            if gates:
+                table[method]["experimental"] = gates
     return table
+
+
+def experimental_gates(
+    client: RpcClient,
+    schema: Schema,
+    stable: Schema,
+    method: str,
+    given: dict[str, Any],
+    fields: dict[str, Any],
+    root: Path,
+) -> dict[str, str]:
+    """The method's experimental fields (in the experimental schema, not the stable one) and
+    what sets one off: 0.169 refuses it to a client without the experimentalApi capability
+    ("<method>.<field> requires experimentalApi capability"). "set": any value but null;
+    "any": null too (an Option the field tells apart from absent); "true": a flag, true only.
+    Learned by sending each field a harmless value (and null, and true for a flag), the
+    required fields given, on this connection without the capability."""
+    _, struct = schema.struct(method)
+    stable_fields = (
+        set(stable.struct(method)[1].get("properties", {})) if method in stable.params else set()
+    )
+    gates: dict[str, str] = {}
+    for field in struct.get("properties", {}):
+        if field in stable_fields or field not in fields:
+            continue
+        refused = f"{method}.{field} requires experimentalApi capability"
+
+        def gated(value: Any, field: str = field, refused: str = refused) -> bool:
+            return _error(client, method, {**given, field: value}) == refused
+
+        if fields[field] == "bool":
+            if gated(True) and not gated(False):
+                gates[field] = "true"
+            elif gated(False):
+                gates[field] = "set"
+            continue
+        example = schema.example(struct["properties"][field], field, root)
+        if example is not None and gated(example):
+            gates[field] = "any" if gated(None) else "set"
+    return gates
 
 
 def id_noun(

@@ -19,6 +19,9 @@ CASES = [
     {"excludedThreadIds": [5]},
     {"currentAccountOnly": None},
     {"parentThreadId": 5},
+    # An experimental field, from a client without the capability: the full server's call.
+    {"includeAttachedThreads": True},
+    {"projectId": None},
 ]
 
 

@@ -10,7 +10,8 @@ alone (the first missing field in the struct's order, not the schema's), the nex
 field, each field given the wrong type, `null`, an unknown variant (listed in serde's order,
 hidden ones included), a variant that carries data named bare, an out-of-range integer, a
 relative path, a wrong item or map value, a nested struct or tagged enum missing its first
-field or tag, an unknown tag, a thread id that is no uuid. Our server runs the same cases as
+field or tag, an unknown tag, a thread id that is no uuid, an experimental field set by a
+client without the experimentalApi capability. Our server runs the same cases as
 a real `codex app-server` subprocess, every error compared; a sample is also sent to the live
 0.169 app-server and ours side by side, the whole error objects compared."""
 
@@ -106,9 +107,22 @@ def test_the_fixtures_hold_each_kind() -> None:
     fault = "invalid character: expected an optional prefix of `urn:uuid:` followed by "
     assert fork[nope] == {"code": -32600, "message": f"invalid session id: {fault}" + _AT_1}
     assert attach[nope] == {"code": -32602, "message": f"invalid thread id: {fault}" + _AT_1}
+    # An experimental field, to a client without the capability: a flag only when true, an
+    # Option the field tells from absent even when null.
+    gate = "requires experimentalApi capability"
+    assert OFFICIAL["thread/start"]['{"experimentalRawEvents": true}']["message"] == (
+        f"thread/start.experimentalRawEvents {gate}"
+    )
+    assert OFFICIAL["thread/list"]['{"projectId": null}']["message"] == (
+        f"thread/list.projectId {gate}"
+    )
     assert all(
         isinstance(answer, dict)
-        and (answer["message"].startswith(prefix) or '"threadId": "nope"' in case)
+        and (
+            answer["message"].startswith(prefix)
+            or '"threadId": "nope"' in case
+            or answer["message"].endswith(gate)
+        )
         for method in METHODS
         for case, answer in OFFICIAL[method].items()
     )

@@ -176,9 +176,11 @@ def _answer(line: bytes, codex_home: str) -> bool:
     from codex.app_server.thread_index import dumps
 
     try:
+        from codex.app_server.param_check import check_experimental
         from codex.app_server.param_shapes import check_shape
 
         check_shape(method, params)  # refused as the full server refuses it (RpcError: below)
+        check_experimental(method, params)  # an experimental field: the full server's call
         index, names = _state(codex_home)
         result = list_threads(index, names, lambda thread_id: None, params, STATE["git"])
         data = dumps({"id": msg_id, "result": result}).encode("utf-8") + b"\n"

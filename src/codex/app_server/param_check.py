@@ -24,7 +24,7 @@ not modelled (serde reads it as the struct's fields in order): it passes.
 
 from __future__ import annotations
 
-from codex.app_server.errors import invalid_params
+from codex.app_server.errors import invalid_params, invalid_request
 from codex.app_server.params import _describe, _variants, one_of
 
 TYPE_CHECKING = False  # `typing` stays unloaded on the start-up path (early.py)
@@ -183,3 +183,19 @@ def read_thread_id(method: str, params: dict[str, Any]) -> None:
 
         noun, code = refusal
         params["threadId"] = thread_id(raw, noun, code)
+
+
+def check_experimental(method: str, params: dict[str, Any]) -> None:
+    """Refuse, as 0.169 refuses it to a client without the experimentalApi capability, a field
+    of the method's that is experimental (after the params decode and the connection's
+    handshake, before the method reads its thread id: codex.app_server.server). What sets one
+    off is the table's: "set" any value but null, "any" null too, "true" a flag set."""
+    from codex.app_server.param_table import TABLE
+
+    entry = TABLE.get(method)
+    for field, rule in (entry.get("experimental") or {}).items() if entry else ():
+        if field not in params:
+            continue
+        value = params[field]
+        if (rule == "any" or value is not None) and (rule != "true" or value is True):
+            raise invalid_request(f"{method}.{field} requires experimentalApi capability")

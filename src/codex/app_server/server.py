@@ -302,9 +302,11 @@ class AppServer:
         check_params(method, params)
         if not conn.initialized:
             raise errors.invalid_request("Not initialized")
-        if type(params) is dict and "threadId" in params:  # as 0.169, once initialized
-            from codex.app_server.param_check import read_thread_id
+        if type(params) is dict:  # as 0.169, once initialized: experimental fields, the id
+            from codex.app_server.param_check import check_experimental, read_thread_id
 
+            if not conn.experimental:
+                check_experimental(method, params)
             read_thread_id(method, params)
         return await handler(self, conn, obj(params))
 
