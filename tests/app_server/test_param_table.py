@@ -5,7 +5,7 @@ field of the less-used methods, and the fields of the most used ones param_shape
 describe by hand (which fields take null and which are required are the table's for all).
 
 The facts (tests/fixtures/app_server/param_cases_official.json, by
-tests/app_server/capture_param_cases.py): for each of the 91 methods, `{}` and an unknown field
+tests/app_server/capture_param_cases.py): for each of the 92 methods, `{}` and an unknown field
 alone (the first missing field in the struct's order, not the schema's), the next missing
 field, each field given the wrong type, `null`, an unknown variant (listed in serde's order,
 hidden ones included), a variant that carries data named bare, an out-of-range integer, a
