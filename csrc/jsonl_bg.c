@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,14 +11,9 @@
 
 #include "jsonl_internal.h"
 
-/* Several workers, not one: fsyncs of different files on one file system share journal commits,
- * so a few in flight finish sooner than a strict queue when many turns end together. */
-#define BG_WORKERS 4
-
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_ready = PTHREAD_COND_INITIALIZER; /* the queue is not empty */
 static pthread_cond_t went_idle = PTHREAD_COND_INITIALIZER;  /* a writer's fsync finished */
-static pthread_once_t fork_hooks = PTHREAD_ONCE_INIT;
 static codex_jsonl_writer *head, *tail; /* writers waiting for an fsync */
 
 enum { PC_QUEUED, PC_RUNNING, PC_DONE };
@@ -36,10 +30,10 @@ struct codex_jsonl_precreate {
 };
 
 static codex_jsonl_precreate *pc_head, *pc_tail; /* creations waiting for a worker */
-static int workers;         /* started in this process */
+static int workers;         /* threads in codex_jsonl_bg_work() in this process */
 static long pending;        /* writers queued or running */
 static long creating;       /* creations queued or running */
-static int creator_busy;    /* a worker is creating a file: one at a time (see worker_main) */
+static int creator_busy;    /* a worker is creating a file: one at a time (see codex_jsonl_bg_work) */
 static unsigned generation = 1; /* bumped in a forked child: the parent's flags mean nothing */
 
 /**** fork ****/
@@ -64,7 +58,10 @@ static void after_fork_child(void)
     pthread_mutex_unlock(&lock);
 }
 
-static void install_fork_hooks(void)
+/* Registered when the library is loaded, before any thread can hold the lock: registering on
+ * first use (under the lock, or racing a fork from another thread) could leave a child with the
+ * lock held by a thread it does not have. */
+__attribute__((constructor)) static void install_fork_hooks(void)
 {
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 }
@@ -78,6 +75,7 @@ static void adopt_locked(codex_jsonl_writer *w)
         w->bg_generation = generation;
         w->bg_queued = 0;
         w->bg_running = 0;
+        w->bg_error = 0; /* the parent's to report */
         w->bg_next = NULL;
     }
 }
@@ -160,10 +158,18 @@ static void sync_locked(void)
     }
 }
 
-static void *worker_main(void *arg)
+int codex_jsonl_bg_workers(void)
 {
-    (void)arg;
     pthread_mutex_lock(&lock);
+    int n = workers;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+void codex_jsonl_bg_work(void)
+{
+    pthread_mutex_lock(&lock);
+    workers++;
     for (;;) {
         /* Creations first (a turn's first request waits on one), but one at a time: on a
          * file system where creating is slow it is CPU time in the kernel, and several at once
@@ -181,31 +187,6 @@ static void *worker_main(void *arg)
             sync_locked();
         }
     }
-    return NULL;
-}
-
-/* Start the pool if this process has none. 0 when at least one worker runs. */
-static int ensure_workers_locked(void)
-{
-    if (workers > 0)
-        return 0;
-    pthread_once(&fork_hooks, install_fork_hooks);
-    /* Workers never take signals: Python's handlers must see them on the interpreter's threads. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 * 1024);
-    for (int i = 0; i < BG_WORKERS; i++) {
-        pthread_t t;
-        if (pthread_create(&t, &attr, worker_main, NULL) == 0)
-            workers++;
-    }
-    pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return workers > 0 ? 0 : -1;
 }
 
 /* An absolute CLOCK_REALTIME deadline (pthread_cond_timedwait's clock everywhere). */
@@ -239,9 +220,9 @@ int codex_jsonl_bg_request(codex_jsonl_writer *w)
         pthread_mutex_unlock(&lock);
         return 0;
     }
-    if (ensure_workers_locked() != 0) {
-        pthread_mutex_unlock(&lock);
-        return codex_jsonl_sync(w); /* no thread to be had: durable the slow way */
+    if (workers == 0) {
+        pthread_mutex_unlock(&lock); /* no worker lent (yet): durable the slow way */
+        return codex_jsonl_sync(w);
     }
     pending++;
     enqueue_locked(w);
@@ -292,10 +273,22 @@ long long codex_jsonl_bg_completed(codex_jsonl_writer *w)
     return n;
 }
 
-int codex_jsonl_bg_drain(long timeout_ms)
+int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations)
 {
     struct timespec at = deadline_after(timeout_ms < 0 ? 0 : timeout_ms);
     pthread_mutex_lock(&lock);
+    /* At exit, creations nobody has started are cancelled, not run: a file made now would be
+     * one no turn takes. Their owners find them done, with no file. */
+    while (cancel_creations && pc_head) {
+        codex_jsonl_precreate *p = pc_head;
+        pc_head = p->next;
+        p->next = NULL;
+        p->state = PC_DONE;
+        p->fd = -1;
+        p->err = ECANCELED;
+        creating--;
+    }
+    pc_tail = NULL;
     while (pending > 0 || creating > 0) {
         if (timeout_ms < 0) {
             pthread_cond_wait(&went_idle, &lock);
@@ -329,6 +322,15 @@ static void unqueue_locked(codex_jsonl_precreate *p)
     }
 }
 
+/* A handle a forked child inherited: its creation is the parent's (never removed here), but a
+ * descriptor the parent's worker had already opened is a copy this process must close. */
+static void forget_parents(codex_jsonl_precreate *p)
+{
+    if (p->state == PC_DONE && p->fd >= 0)
+        close(p->fd);
+    free(p);
+}
+
 codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode)
 {
     size_t n = strlen(path) + 1;
@@ -343,7 +345,7 @@ codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode)
     p->err = 0;
     p->mode = mode;
     pthread_mutex_lock(&lock);
-    if (ensure_workers_locked() != 0) {
+    if (workers == 0) {
         pthread_mutex_unlock(&lock);
         free(p);
         return NULL;
@@ -364,11 +366,14 @@ codex_jsonl_writer *codex_jsonl_precreate_take(codex_jsonl_precreate *p, int fsy
                                                size_t buf_cap)
 {
     pthread_mutex_lock(&lock);
-    if (p->generation != generation || p->state == PC_QUEUED) {
-        /* Not started (or queued in a parent process before a fork): opening it here costs
-         * no more than waiting would. */
-        if (p->generation == generation)
-            unqueue_locked(p);
+    if (p->generation != generation) {
+        pthread_mutex_unlock(&lock);
+        forget_parents(p);
+        errno = EAGAIN;
+        return NULL;
+    }
+    if (p->state == PC_QUEUED) { /* not started: opening it here costs no more than waiting */
+        unqueue_locked(p);
         pthread_mutex_unlock(&lock);
         free(p);
         errno = EAGAIN;
@@ -389,14 +394,19 @@ codex_jsonl_writer *codex_jsonl_precreate_take(codex_jsonl_precreate *p, int fsy
 void codex_jsonl_precreate_drop(codex_jsonl_precreate *p)
 {
     pthread_mutex_lock(&lock);
-    if (p->generation == generation && p->state == PC_RUNNING) {
+    if (p->generation != generation) {
+        pthread_mutex_unlock(&lock);
+        forget_parents(p);
+        return;
+    }
+    if (p->state == PC_RUNNING) {
         p->dropped = 1; /* the worker removes the file and frees the handle */
         pthread_mutex_unlock(&lock);
         return;
     }
-    if (p->generation == generation && p->state == PC_QUEUED)
+    if (p->state == PC_QUEUED)
         unqueue_locked(p);
-    int made = p->generation == generation && p->state == PC_DONE && p->fd >= 0;
+    int made = p->state == PC_DONE && p->fd >= 0;
     pthread_mutex_unlock(&lock);
     if (made)
         remove_if_empty(p->fd, p->path);

@@ -17,9 +17,18 @@
 
 #include "jsonl.h"
 
+/* Lend the calling thread to the pool as a worker: it never returns. The library starts no
+ * threads itself (the extension then needs only the pthread calls every manylinux libc has;
+ * pthread_create moved symbol versions in glibc 2.34); the Python wrapper lends a few daemon
+ * threads, each calling this with the GIL released, so no Python code ever runs in them. */
+void codex_jsonl_bg_work(void);
+
+/* How many threads are lent to this process's pool (0 in a forked child until it lends its own). */
+int codex_jsonl_bg_workers(void);
+
 /* Ask for an fsync of everything written to `w` so far, in a worker; returns at once. 0, or the
  * -errno of an earlier background fsync that failed (reported once; nothing is queued then).
- * If no worker can be started, the fsync runs here and its result is returned. */
+ * With no worker lent, the fsync runs here and its result is returned. */
 int codex_jsonl_bg_request(codex_jsonl_writer *w);
 
 /* Wait until no fsync of `w` is queued or running, at most timeout_ms (< 0: no limit).
@@ -37,8 +46,9 @@ long long codex_jsonl_bg_completed(codex_jsonl_writer *w);
 
 /* Wait until no fsync and no creation (below) is queued or running, at most timeout_ms (< 0: no
  * limit): for interpreter exit, so a writer never closed still gets the fsync it asked for and
- * an abandoned creation's file is removed. 1 or 0. */
-int codex_jsonl_bg_drain(long timeout_ms);
+ * an abandoned creation's file is removed. With cancel_creations (at exit), creations not
+ * started yet are cancelled (their take() finds ECANCELED), not run. 1 or 0. */
+int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations);
 
 /* Creating a new file ahead, in the same workers. Why: creating a file (its inode) is the one
  * rollout step whose cost the file system decides: ~25 us on a fresh ext4 folder, ~1 ms where
@@ -49,7 +59,7 @@ int codex_jsonl_bg_drain(long timeout_ms);
 typedef struct codex_jsonl_precreate codex_jsonl_precreate;
 
 /* Queue the creation of `path` (O_CREAT | O_EXCL, `mode`; its folder must exist). NULL when it
- * cannot be queued (no memory, no worker): the caller then opens the file itself. */
+ * cannot be queued (no memory, no worker lent): the caller then opens the file itself. */
 codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode);
 
 /* The created file as a writer, and the handle freed. A creation no worker has started is

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,44 @@ static void *own(void *arg)
     return NULL;
 }
 
+/* The pool's workers are threads lent by the caller (the Python wrapper lends daemon threads). */
+static void *lend(void *arg)
+{
+    (void)arg;
+    codex_jsonl_bg_work();
+    return NULL;
+}
+
+static void lend_workers(int n)
+{
+    int before = codex_jsonl_bg_workers();
+    for (int i = 0; i < n; i++) {
+        pthread_t t;
+        CHECK(pthread_create(&t, NULL, lend, NULL) == 0);
+        pthread_detach(t);
+    }
+    while (codex_jsonl_bg_workers() < before + n) /* each registers as it starts */
+        sched_yield();
+}
+
 int main(void)
 {
+    /* Without a worker, a request syncs right here and a creation is not queued. */
+    {
+        char one[] = "/tmp/codex-test-jsonl-bg-one-XXXXXX";
+        int fd = mkstemp(one);
+        CHECK(fd >= 0);
+        close(fd);
+        codex_jsonl_writer *w0 = codex_jsonl_open(one, CODEX_JSONL_FSYNC_TURN_END, 0, 0600, NULL);
+        CHECK(w0 != NULL);
+        CHECK(codex_jsonl_bg_request(w0) == 0);
+        CHECK(codex_jsonl_bg_idle(w0) == 1 && codex_jsonl_bg_completed(w0) == 0);
+        CHECK(codex_jsonl_precreate_start("/tmp/never-made", 0600) == NULL);
+        CHECK(codex_jsonl_close_synced(w0) == 0);
+        unlink(one);
+    }
+    lend_workers(4);
+
     char dir[] = "/tmp/codex-test-jsonl-bg-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     char path[256];
@@ -64,7 +101,7 @@ int main(void)
         CHECK(pthread_create(&threads[i], NULL, own, &owners[i]) == 0);
     for (int i = 0; i < WRITERS; i++)
         pthread_join(threads[i], NULL);
-    CHECK(codex_jsonl_bg_drain(30000) == 1);
+    CHECK(codex_jsonl_bg_drain(30000, 0) == 1);
     for (int i = 0; i < WRITERS; i++) {
         CHECK(codex_jsonl_bg_wait(owners[i].w, 0) == 1);
         CHECK(codex_jsonl_bg_idle(owners[i].w) == 1);
@@ -99,27 +136,38 @@ int main(void)
     CHECK(codex_jsonl_bg_request(w) == 0);
     pid_t pid = fork();
     if (pid == 0) {
-        int ok = codex_jsonl_bg_wait(w, 0) == 1;
-        ok = ok && codex_jsonl_bg_request(w) == 0;
-        ok = ok && codex_jsonl_bg_wait(w, 30000) == 1;
-        ok = ok && codex_jsonl_bg_drain(30000) == 1;
-        ok = ok && codex_jsonl_bg_completed(w) >= 1;
-        _exit(ok ? 0 : 1);
+        int step = 0;
+        if (codex_jsonl_bg_wait(w, 0) != 1)
+            step = 1;
+        else if (codex_jsonl_precreate_start("/tmp/never-made", 0600) != NULL) /* no workers */
+            step = 2;
+        lend_workers(2);
+        if (!step && codex_jsonl_bg_request(w) != 0)
+            step = 3;
+        else if (!step && codex_jsonl_bg_wait(w, 30000) != 1)
+            step = 4;
+        else if (!step && codex_jsonl_bg_drain(30000, 0) != 1)
+            step = 5;
+        else if (!step && codex_jsonl_bg_completed(w) < 1)
+            step = 6;
+        _exit(step);
     }
     int status = -1;
     CHECK(waitpid(pid, &status, 0) == pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "child: status %d\n", status);
     CHECK(codex_jsonl_bg_wait(w, 30000) == 1);
     CHECK(codex_jsonl_bg_completed(w) >= 1);
     CHECK(codex_jsonl_close_synced(w) == 0);
     unlink(path);
-    CHECK(codex_jsonl_bg_drain(0) == 1);
+    CHECK(codex_jsonl_bg_drain(0, 0) == 1);
 
     /* Creating ahead: a taken creation is an open, empty writer of the new file. */
     snprintf(path, sizeof path, "%s/ahead.jsonl", dir);
     codex_jsonl_precreate *p = codex_jsonl_precreate_start(path, 0600);
     CHECK(p != NULL);
-    CHECK(codex_jsonl_bg_drain(30000) == 1); /* made by now */
+    CHECK(codex_jsonl_bg_drain(30000, 0) == 1); /* made by now */
     CHECK(exists(path));
     w = codex_jsonl_precreate_take(p, CODEX_JSONL_FSYNC_TURN_END, 0);
     CHECK(w != NULL);
@@ -130,7 +178,7 @@ int main(void)
     /* A file that exists already is never opened by a creation: EEXIST, the caller opens it. */
     p = codex_jsonl_precreate_start(path, 0600);
     CHECK(p != NULL);
-    CHECK(codex_jsonl_bg_drain(30000) == 1);
+    CHECK(codex_jsonl_bg_drain(30000, 0) == 1);
     errno = 0;
     CHECK(codex_jsonl_precreate_take(p, CODEX_JSONL_FSYNC_TURN_END, 0) == NULL && errno == EEXIST);
     CHECK(stat(path, &st) == 0 && st.st_size == 8);
@@ -174,15 +222,36 @@ int main(void)
         codex_jsonl_precreate_drop(many[i]);
     snprintf(path, sizeof path, "%s/done.jsonl", dir);
     p = codex_jsonl_precreate_start(path, 0600);
-    CHECK(codex_jsonl_bg_drain(30000) == 1);
+    CHECK(codex_jsonl_bg_drain(30000, 0) == 1);
     CHECK(exists(path));
     codex_jsonl_precreate_drop(p);
     CHECK(!exists(path));
-    CHECK(codex_jsonl_bg_drain(30000) == 1);
+    CHECK(codex_jsonl_bg_drain(30000, 0) == 1);
     for (int i = 0; i < MANY; i++) {
         snprintf(path, sizeof path, "%s/d%d.jsonl", dir, i);
         CHECK(!exists(path));
     }
+
+    /* At exit: creations not started are cancelled, never made. */
+    for (int i = 0; i < MANY; i++) {
+        snprintf(path, sizeof path, "%s/x%d.jsonl", dir, i);
+        many[i] = codex_jsonl_precreate_start(path, 0600);
+    }
+    CHECK(codex_jsonl_bg_drain(30000, 1) == 1);
+    int cancelled_at_exit = 0;
+    for (int i = 0; i < MANY; i++) {
+        snprintf(path, sizeof path, "%s/x%d.jsonl", dir, i);
+        errno = 0;
+        codex_jsonl_writer *m = codex_jsonl_precreate_take(many[i], CODEX_JSONL_FSYNC_NEVER, 0);
+        if (m) {
+            CHECK(codex_jsonl_close(m) == 0);
+        } else {
+            CHECK(errno == ECANCELED && !exists(path));
+            cancelled_at_exit++;
+        }
+        unlink(path);
+    }
+    CHECK(cancelled_at_exit > 0);
 
     rmdir(dir);
     if (failures)

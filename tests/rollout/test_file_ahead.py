@@ -13,7 +13,7 @@ import pytest
 from tests.rollout.test_lazy_rollout import CONTEXT, META, _shape, _turn
 
 from codex._native import load_extension
-from codex._native.jsonl import FileAhead
+from codex._native.jsonl_bg import FileAhead
 from codex.rollout.recorder import RolloutRecorder
 
 ENGINES = [pytest.param("1", id="c"), pytest.param("0", id="twin")]
@@ -24,7 +24,7 @@ needs_native = pytest.mark.skipif(NATIVE is None, reason="the C jsonl engine is 
 def _workers_idle() -> None:
     """Every queued creation (and fsync) is done: the engine's own drain, bounded."""
     assert NATIVE is not None
-    assert NATIVE.lib.codex_jsonl_bg_drain(30_000) == 1
+    assert NATIVE.lib.codex_jsonl_bg_drain(30_000, 0) == 1
 
 
 @pytest.mark.parametrize("native", ENGINES)

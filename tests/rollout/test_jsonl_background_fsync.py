@@ -173,3 +173,31 @@ def test_close_waits_for_a_hung_fsync_only_so_long() -> None:
     finally:
         release.set()
     assert bg.wait(timeout=10)
+
+
+@pytest.mark.parametrize("native", ENGINES)
+def test_a_closed_writer_answers_about_its_fsyncs_without_touching_freed_memory(
+    tmp_path: Path, native: str
+) -> None:
+    """wait_synced() and background_syncs after close(): the C writer is freed by then, and an
+    earlier version handed its NULL pointer to the engine (SIGSEGV). In a child process, so a
+    crash fails this test instead of ending the run."""
+    child = (
+        "import sys\n"
+        "from codex._native.jsonl import JsonlWriter\n"
+        "w = JsonlWriter(sys.argv[1])\n"
+        "w.append(b'{}\\n'); w.turn_end(); w.close()\n"
+        "w.wait_synced()\n"
+        "print(w.background_syncs, w.closed)\n"
+    )
+    env = {**os.environ, "CODEX_PY_NATIVE": native}
+    out = subprocess.run(
+        [sys.executable, "-c", child, str(tmp_path / "r.jsonl")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    syncs, closed = out.stdout.split()
+    assert int(syncs) >= 1 and closed == "True"

@@ -74,7 +74,9 @@ int codex_jsonl_bg_wait(codex_jsonl_writer *w, long timeout_ms);
 int codex_jsonl_bg_idle(codex_jsonl_writer *w);
 int codex_jsonl_bg_take_error(codex_jsonl_writer *w);
 long long codex_jsonl_bg_completed(codex_jsonl_writer *w);
-int codex_jsonl_bg_drain(long timeout_ms);
+int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations);
+void codex_jsonl_bg_work(void);
+int codex_jsonl_bg_workers(void);
 typedef struct codex_jsonl_precreate codex_jsonl_precreate;
 codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode);
 codex_jsonl_writer *codex_jsonl_precreate_take(codex_jsonl_precreate *p, int fsync_policy,

@@ -7,9 +7,10 @@ whole and each flush is one write() of complete lines. Opening a file cuts a tor
 earlier crash (the count is in `repaired`). The fsync policy decides durability:
 "never", "turn_end" (default: fsync after each turn ends and on close) or "every_flush".
 
-Under "turn_end" the turn-end fsync runs in a worker thread (jsonl_sync): `turn_end()` writes the
-lines on the caller's thread as always (a kill -9 loses nothing written), then returns without
-waiting for the disk, which stalled the event loop of every thread in the process. `close()` waits
+Under "turn_end" the turn-end fsync runs in a worker thread (the C engine's, codex._native.jsonl_bg;
+the twin's Python pool, jsonl_sync): `turn_end()` writes the lines on the caller's thread as
+always (a kill -9 loses nothing written), then returns without waiting for the disk, which
+stalled the event loop of every thread in the process. `close()` waits
 for that fsync and fsyncs once more, so a closed writer is durable, as before. "every_flush" stays
 fully synchronous: it is the policy for callers that want each write on disk before going on.
 """
@@ -20,7 +21,8 @@ import os
 from typing import Any, Literal, Protocol
 
 from codex._native import load_extension
-from codex._native.jsonl_sync import WAIT_LIMIT, BackgroundSync
+from codex._native.jsonl_bg import FileAhead, NativeSync
+from codex._native.jsonl_sync import BackgroundSync
 
 FsyncPolicy = Literal["never", "turn_end", "every_flush"]
 _POLICIES: dict[str, int] = {"never": 0, "turn_end": 1, "every_flush": 2}
@@ -43,6 +45,8 @@ class _Raw(Protocol):
 class _NativeRaw:
     """codex_jsonl_writer behind the same interface as the twin's RawWriter."""
 
+    final_syncs = 0  # background fsyncs done, kept when the writer is freed (NativeSync.completed)
+
     def __init__(self, ext: object, path: str, policy: int, buf_cap: int, mode: int) -> None:
         self._ffi = ext.ffi  # type: ignore[attr-defined]
         self._lib = ext.lib  # type: ignore[attr-defined]
@@ -56,7 +60,7 @@ class _NativeRaw:
 
     @classmethod
     def adopt(cls, ext: object, w: Any) -> _NativeRaw:
-        """Around a native writer made elsewhere (a creation ahead, `FileAhead.take`)."""
+        """Around a native writer made elsewhere (a creation ahead, FileAhead.take)."""
         raw = cls.__new__(cls)
         raw._ffi = ext.ffi  # type: ignore[attr-defined]
         raw._lib = ext.lib  # type: ignore[attr-defined]
@@ -99,100 +103,13 @@ class _NativeRaw:
 
     def close(self) -> None:
         w, self._w = self._w, self._ffi.NULL
+        self.final_syncs = int(self._lib.codex_jsonl_bg_completed(w))
         self._check(self._lib.codex_jsonl_close(w))
 
     def close_synced(self) -> None:
         w, self._w = self._w, self._ffi.NULL
+        self.final_syncs = int(self._lib.codex_jsonl_bg_completed(w))
         self._check(self._lib.codex_jsonl_close_synced(w))
-
-
-class _NativeSync:
-    """The turn-end fsync of a native writer, run by the engine's own POSIX threads
-    (csrc/jsonl_bg.h): the same interface as jsonl_sync.BackgroundSync, whose Python workers
-    cost the event loop GIL hand-offs on every job. The writer's `close()` waits for it
-    (`wait`) before freeing the native writer."""
-
-    def __init__(self, raw: _NativeRaw) -> None:
-        self._raw = raw
-        self._lib = raw._lib
-        _drain_at_exit(self._lib)
-
-    def request(self) -> None:
-        self._raw._check(self._lib.codex_jsonl_bg_request(self._raw._w))
-
-    def wait(self, timeout: float = WAIT_LIMIT) -> bool:
-        return bool(self._lib.codex_jsonl_bg_wait(self._raw._w, int(timeout * 1000)))
-
-    def idle(self) -> bool:
-        return bool(self._lib.codex_jsonl_bg_idle(self._raw._w))
-
-    def raise_error(self) -> None:
-        self._raw._check(self._lib.codex_jsonl_bg_take_error(self._raw._w))
-
-    @property
-    def completed(self) -> int:
-        return int(self._lib.codex_jsonl_bg_completed(self._raw._w))
-
-
-_drain_registered = False
-
-
-def _drain_at_exit(lib: Any) -> None:
-    """Once per process: at exit, wait (bounded) for the fsyncs writers never closed asked for,
-    as the Python pool's threads were joined at exit."""
-    global _drain_registered
-    if not _drain_registered:
-        import atexit
-
-        atexit.register(lib.codex_jsonl_bg_drain, int(WAIT_LIMIT * 1000))
-        _drain_registered = True
-
-
-class FileAhead:
-    """A new file being created by the native workers (csrc/jsonl_bg.h) while the caller goes
-    on: `JsonlWriter(path, ahead=...)` takes it (or opens the file itself if no worker has got
-    to it yet), `drop()` abandons it (a file it made is removed). Dropped when collected."""
-
-    __slots__ = ("_ext", "_handle")
-
-    def __init__(self, ext: Any, handle: Any) -> None:
-        self._ext = ext
-        self._handle = handle
-
-    @classmethod
-    def start(cls, path: str, mode: int) -> FileAhead | None:
-        """Queue the creation of `path` (O_EXCL; its folder must exist); None without the native
-        engine or a worker, when the caller simply opens the file when it needs it."""
-        ext = load_extension("jsonl")
-        if ext is None:
-            return None
-        handle = ext.lib.codex_jsonl_precreate_start(os.fsencode(path), mode)  # type: ignore[attr-defined]
-        if handle == ext.ffi.NULL:  # type: ignore[attr-defined]
-            return None
-        _drain_at_exit(ext.lib)  # type: ignore[attr-defined]
-        return cls(ext, handle)
-
-    def take(self, policy: int, buffer_size: int) -> _NativeRaw | None:
-        """The made file as a native writer, or None (not started: cancelled; or it failed, or
-        the file existed): the caller then opens it as usual. Once only."""
-        handle, self._handle = self._handle, None
-        if handle is None:
-            return None
-        w = self._ext.lib.codex_jsonl_precreate_take(handle, policy, buffer_size)
-        if w == self._ext.ffi.NULL:
-            return None
-        return _NativeRaw.adopt(self._ext, w)
-
-    def drop(self) -> None:
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            self._ext.lib.codex_jsonl_precreate_drop(handle)
-
-    def __del__(self) -> None:
-        try:  # noqa: SIM105 (module globals may be gone at shutdown)
-            self.drop()
-        except Exception:
-            pass
 
 
 class JsonlWriter:
@@ -213,9 +130,10 @@ class JsonlWriter:
         self.path = os.fspath(path)
         self._buffer_size = buffer_size or 64 * 1024  # as the engines read 0
         ext = load_extension("jsonl")
-        raw: _Raw | None = None if ahead is None else ahead.take(_POLICIES[fsync], buffer_size)
-        if raw is not None:
-            pass
+        made = None if ahead is None else ahead.take(_POLICIES[fsync], buffer_size)
+        raw: _Raw
+        if made is not None:
+            raw = _NativeRaw.adopt(ahead.ext, made)  # type: ignore[union-attr]
         elif ext is None:
             from codex._native._py.jsonl import RawWriter
 
@@ -224,10 +142,10 @@ class JsonlWriter:
             raw = _NativeRaw(ext, self.path, _POLICIES[fsync], buffer_size, mode)
         self._raw: _Raw | None = raw
         # The turn-end fsync goes to a worker only under "turn_end"; "every_flush" stays inline.
-        self._bg: BackgroundSync | _NativeSync | None = None
+        self._bg: BackgroundSync | NativeSync | None = None
         if fsync == "turn_end":
-            self._bg = _NativeSync(raw) if isinstance(raw, _NativeRaw) else BackgroundSync(raw.sync)
-        self.native = ext is not None
+            self._bg = NativeSync(raw) if isinstance(raw, _NativeRaw) else BackgroundSync(raw.sync)
+        self.native = isinstance(raw, _NativeRaw)
         self.repaired: int = raw.repaired
         # Lines were appended since the last write-out: a flush with nothing queued skips the
         # native call altogether (each one releases and retakes the GIL, which costs tens of

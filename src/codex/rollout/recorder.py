@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from codex._native.jsonl import FileAhead, FsyncPolicy, JsonlWriter
+from codex._native.jsonl import FsyncPolicy, JsonlWriter
+from codex._native.jsonl_bg import FileAhead
 from codex.rollout.paths import ensure_dir_once, forget_dir, new_conversation_id, rollout_file
 from codex.rollout.policy import should_persist_event, should_persist_response_item
 from codex.rollout.redact import Redactor, scrub_patterns

@@ -197,16 +197,13 @@ class AsyncCodex:
         if self._forks:
             thread._forked_from = self._forks.get(thread.id)
         session = thread._session
+        rollout = session.rollout_path
         # A fork resumed from its file names its origin there; a new thread's file is not made
         # yet (its first turn makes it), so there is nothing to read (an open() that fails).
-        if (
-            thread._forked_from is None
-            and session.rollout_path
-            and not rollout_pending(session.recorder)
-        ):
+        if thread._forked_from is None and rollout and not rollout_pending(session.recorder):
             from codex.core.lineage import read_fork_origin
 
-            origin = read_fork_origin(Path(thread._session.rollout_path))
+            origin = read_fork_origin(Path(rollout))
             thread._forked_from = origin[0] if origin else None
         turn = slot.turn
         thread._running = turn is not None and turn.result is None
