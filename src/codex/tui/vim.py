@@ -1,7 +1,9 @@
 """Vim mode for the composer (`/vim`), as 0.169's TUI has it
-(tests/fixtures/tui_official_0169/vim_notes.md): Normal and Insert modes, the footer saying
-`Vim: Normal` / `Vim: Insert`, the common Normal-mode motions, operators and edits, an undo
-stack of its own, and Enter still sending the message in Normal mode.
+(tests/fixtures/tui_official_0169/vim_notes.md): Normal, Insert and Replace (`R`) modes, the
+footer saying `Vim: Normal` / `Vim: Insert` / `Vim: Replace`, the common Normal-mode motions,
+`f`/`F`/`t`/`T`, operators and edits, text objects (`diw`, `ci(`, `da"`, …), `/`/`?` search
+with `n`/`N`, an undo and redo (Ctrl-R) stack of its own, and Enter still sending the message
+in Normal mode. Not in 0.169, so not here: counts (`3w`), `;`/`,`, `P`, `X`, visual mode.
 
 What this module must never do: decide anything about the session. It only turns keys into
 edits of the composer's text and cursor; the composer (codex.tui.widgets) asks it first and
@@ -17,13 +19,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from codex.tui.vim_motions import (
+    FIND_KINDS,
+    OBJECTS,
+    Cursor,
+    cursor_at,
+    find_char,
+    find_span,
+    offset_of,
+    search,
+    text_object,
+    word_backward,
+    word_end,
+    word_forward,
+)
+
 NORMAL = "normal"
 INSERT = "insert"
-LABELS = {NORMAL: "Vim: Normal", INSERT: "Vim: Insert"}
+REPLACE = "replace"  # `R`: typed characters overwrite the line's
+LABELS = {NORMAL: "Vim: Normal", INSERT: "Vim: Insert", REPLACE: "Vim: Replace"}
 ENABLED = "Vim mode enabled."
 DISABLED = "Vim mode disabled."
 
-Cursor = tuple[int, int]
 # Motions that make an operator work on whole lines (`dj` deletes two lines).
 _LINEWISE = frozenset({"j", "k", "down", "up", "G", "gg"})
 
@@ -49,79 +66,22 @@ class Register:
     linewise: bool = False
 
 
-def _classify(ch: str) -> int:
-    """Vim's character classes for word motions: 0 blank, 1 word (alnum or _), 2 punctuation."""
-    if ch.isspace():
-        return 0
-    return 1 if ch.isalnum() or ch == "_" else 2
-
-
-def _offset(lines: list[str], cur: Cursor) -> int:
-    return sum(len(x) + 1 for x in lines[: cur[0]]) + cur[1]
-
-
-def _cursor(lines: list[str], offset: int) -> Cursor:
-    for row, line in enumerate(lines):
-        if offset <= len(line):
-            return (row, offset)
-        offset -= len(line) + 1
-    return (len(lines) - 1, len(lines[-1]))
-
-
-def word_forward(text: str, pos: int) -> int:
-    """`w`: the start of the next word (a run of one class; a line break ends a word)."""
-    n = len(text)
-    if pos >= n:
-        return n
-    cls = _classify(text[pos])
-    if cls:
-        while pos < n and _classify(text[pos]) == cls and text[pos] != "\n":
-            pos += 1
-    while pos < n and text[pos].isspace():
-        if text[pos] == "\n" and pos + 1 < n and text[pos + 1] == "\n":
-            return pos + 1  # an empty line is a word of its own
-        pos += 1
-    return pos
-
-
-def word_end(text: str, pos: int) -> int:
-    """`e`: the last character of this word, or of the next when already there."""
-    n = len(text)
-    pos += 1
-    while pos < n and text[pos].isspace():
-        pos += 1
-    if pos >= n:
-        return max(0, n - 1)
-    cls = _classify(text[pos])
-    while pos + 1 < n and _classify(text[pos + 1]) == cls:
-        pos += 1
-    return pos
-
-
-def word_backward(text: str, pos: int) -> int:
-    """`b`: the start of this word, or of the previous when already there."""
-    pos -= 1
-    while pos > 0 and text[pos].isspace():
-        pos -= 1
-    if pos <= 0:
-        return 0
-    cls = _classify(text[pos])
-    while pos > 0 and _classify(text[pos - 1]) == cls:
-        pos -= 1
-    return pos
-
-
 @dataclass
 class VimState:
-    """One composer's vim mode: on or off, Normal or Insert, a pending operator or prefix
-    (`d`, `c`, `y`, `g`, `r`), the register, the undo stack and the last change for `.`."""
+    """One composer's vim mode: on or off, Normal, Insert or Replace, a pending operator or
+    prefix (`d`, `c`, `y`, `g`, `r`, `f`…, `di`…, `df`…), the register, the undo and redo
+    stacks, the last change for `.`, and the `/` search prompt while it is open."""
 
     enabled: bool = False
     mode: str = INSERT
     pending: str = ""
     register: Register = field(default_factory=Register)
     undo: list[tuple[str, Cursor]] = field(default_factory=list)
+    redo: list[tuple[str, Cursor]] = field(default_factory=list)
     last_change: list[str] = field(default_factory=list)
+    prompt: str | None = None  # the search being typed, with its `/` or `?`
+    last_search: tuple[str, bool] | None = None  # (text, forward): what `n` and `N` repeat
+    _replaced: list[str] = field(default_factory=list)  # under `R`: what each key overwrote
     _recording: list[str] | None = None
     _replaying: bool = False
 
@@ -135,6 +95,7 @@ class VimState:
         self.enabled = not self.enabled
         self.mode = NORMAL
         self.pending = ""
+        self.prompt = None
         return ENABLED if self.enabled else DISABLED
 
     def start_insert(self) -> None:
@@ -142,6 +103,7 @@ class VimState:
         starts in Insert mode, as 0.169's."""
         self.mode = INSERT
         self.pending = ""
+        self.prompt = None
 
     # ---- keys -------------------------------------------------------------------------------
 
@@ -151,7 +113,16 @@ class VimState:
             return False
         if self.mode == INSERT:
             return self._insert_key(ed, key, char)
+        if self.mode == REPLACE:
+            return self._replace_key(ed, key, char)
+        if self.prompt is not None:
+            self._prompt_key(ed, key, char)
+            return True
         name = char if char and char.isprintable() and len(char) == 1 else key
+        if name == "ctrl+r":  # redo
+            self.pending = ""
+            self._redo(ed)
+            return True
         if name in ("enter", "tab", "shift+tab") or name.startswith("ctrl+"):
             self.pending = ""
             return False  # sending, completion, the app's shortcuts
@@ -188,6 +159,7 @@ class VimState:
     def _snapshot(self, ed: Editor) -> None:
         self.undo.append((ed.text, ed.cursor_location))
         del self.undo[:-100]  # (a bounded history)
+        self.redo.clear()  # a new change: what was undone can no longer be redone
 
     def _apply(self, ed: Editor, text: str, cur: Cursor) -> None:
         if text != ed.text:
@@ -203,6 +175,8 @@ class VimState:
         return (row, min(max(cur[1], 0), max(0, len(lines[row]) - 1)))
 
     def _normal(self, ed: Editor, name: str) -> None:
+        if self._pending_target(ed, name):
+            return
         if self.pending == "r":
             self.pending = ""
             if len(name) == 1:
@@ -220,12 +194,12 @@ class VimState:
             return
         if self.pending in ("d", "c", "y"):
             op, self.pending = self.pending, ""
-            if name == "g":
-                self.pending = op + "g"
+            if name == "g" or name in FIND_KINDS or name in ("i", "a"):
+                self.pending = op + name  # `dgg`, `df,`, `diw`: one more key to come
             elif name != "escape":
                 self._operator(ed, op, name)
             return
-        if name in ("d", "c", "y", "g", "r"):
+        if name in ("d", "c", "y", "g", "r") or name in FIND_KINDS:
             self.pending = name
             return
         target = self._motion(ed, name)
@@ -239,7 +213,7 @@ class VimState:
         lines = ed.text.split("\n")
         row, col = ed.cursor_location
         text = ed.text
-        pos = _offset(lines, (row, col))
+        pos = offset_of(lines, (row, col))
         if name in ("h", "left"):
             return (row, col - 1)
         if name in ("l", "right"):
@@ -255,11 +229,11 @@ class VimState:
         if name in ("$", "end"):
             return (row, len(lines[row]))
         if name == "w":
-            return _cursor(lines, word_forward(text, pos))
+            return cursor_at(lines, word_forward(text, pos))
         if name == "e":
-            return _cursor(lines, word_end(text, pos))
+            return cursor_at(lines, word_end(text, pos))
         if name == "b":
-            return _cursor(lines, word_backward(text, pos))
+            return cursor_at(lines, word_backward(text, pos))
         if name == "G":
             return (len(lines) - 1, 0)
         if name == "gg":  # only after an operator (`dgg`); alone `gg` is the `g` prefix's
@@ -285,8 +259,6 @@ class VimState:
             self._begin_insert([name])
         elif name == "x":
             self._change(ed, ["x"], lambda: self._delete_span(ed, (row, col), (row, col + 1)))
-        elif name == "X" and col > 0:
-            self._change(ed, ["X"], lambda: self._delete_span(ed, (row, col - 1), (row, col)))
         elif name == "D":
             self._change(ed, ["D"], lambda: self._delete_span(ed, (row, col), (row, len(line))))
         elif name == "C":
@@ -299,8 +271,19 @@ class VimState:
             self._begin_insert(["s"])
         elif name == "S":
             self._operator(ed, "c", "c")
-        elif name in ("p", "P"):
-            self._change(ed, [name], lambda: self._paste(ed, after=name == "p"))
+        elif name == "p":  # (0.169 has no `P`, no `X`)
+            self._change(ed, [name], lambda: self._paste(ed))
+        elif name == "R":
+            self._snapshot(ed)
+            self._set_mode(REPLACE)
+            self._replaced = []
+            if not self._replaying:
+                self._recording = ["R"]
+        elif name in ("/", "?"):
+            self.prompt = name
+        elif name in ("n", "N") and self.last_search is not None:
+            needle, forward = self.last_search
+            self._search(ed, needle, forward == (name == "n"))
         elif name == "u":
             self._undo(ed)
         elif name == ".":
@@ -328,14 +311,14 @@ class VimState:
     def _take(self, ed: Editor, start: Cursor, end: Cursor, *, insert: bool = False) -> None:
         """Cut [start, end) into the register; the cursor where the span began."""
         lines = ed.text.split("\n")
-        a, b = _offset(lines, start), _offset(lines, end)
+        a, b = offset_of(lines, start), offset_of(lines, end)
         a, b = min(a, b), max(a, b)
         b = min(b, len(ed.text))
         if a == b:
             return
         self.register = Register(ed.text[a:b], False)
         text = ed.text[:a] + ed.text[b:]
-        cur = _cursor(text.split("\n"), a)
+        cur = cursor_at(text.split("\n"), a)
         self._apply(ed, text, cur)
         if not insert:
             ed.move_cursor(self._clamp(ed, cur))
@@ -407,11 +390,11 @@ class VimState:
         # its end do nothing (past the ends of the line, not the neighbouring line's).
         target = (target[0], min(max(target[1], 0), len(lines[target[0]])))
         if name == "e":
-            target = _cursor(lines, min(_offset(lines, target) + 1, len(ed.text)))
+            target = cursor_at(lines, min(offset_of(lines, target) + 1, len(ed.text)))
         if name == "w" and target[0] != start[0]:
             target = (start[0], len(lines[start[0]]))  # `dw` on a line's last word stops there
         if op == "y":
-            a, b = sorted((_offset(lines, start), _offset(lines, target)))
+            a, b = sorted((offset_of(lines, start), offset_of(lines, target)))
             self.register = Register(ed.text[a:b], False)
             return
         self._snapshot(ed)
@@ -421,26 +404,39 @@ class VimState:
         elif not self._replaying:
             self.last_change = keys
 
-    def _paste(self, ed: Editor, *, after: bool) -> None:
+    def _paste(self, ed: Editor) -> None:
+        """`p`: whole lines go below the cursor's line (the cursor on the first), text after
+        the cursor (the cursor just past it, as 0.169's: not on its last character)."""
         reg = self.register
         if not reg.text:
             return
         row, col = ed.cursor_location
         lines = ed.text.split("\n")
         if reg.linewise:
-            at = row + 1 if after else row
+            at = row + 1
             new = reg.text[:-1].split("\n")
             self._apply(ed, "\n".join([*lines[:at], *new, *lines[at:]]), (at, 0))
             return
-        col = min(col + 1, len(lines[row])) if after and lines[row] else col
-        pos = _offset(lines, (row, col))
+        col = min(col + 1, len(lines[row])) if lines[row] else col
+        pos = offset_of(lines, (row, col))
         text = ed.text[:pos] + reg.text + ed.text[pos:]
-        self._apply(ed, text, _cursor(text.split("\n"), pos + len(reg.text) - 1))
+        self._apply(ed, text, cursor_at(text.split("\n"), pos + len(reg.text)))
 
     def _undo(self, ed: Editor) -> None:
         if not self.undo:
             return
+        self.redo.append((ed.text, ed.cursor_location))
         text, cur = self.undo.pop()
+        self._apply(ed, text, cur)
+        ed.move_cursor(self._clamp(ed, cur))
+
+    def _redo(self, ed: Editor) -> None:
+        """Ctrl-R: the change `u` took back, again (the cursor where it was made)."""
+        if not self.redo:
+            return
+        self.undo.append((ed.text, ed.cursor_location))
+        text, _ = self.redo.pop()
+        cur = self.undo[-1][1]
         self._apply(ed, text, cur)
         ed.move_cursor(self._clamp(ed, cur))
 
@@ -452,7 +448,9 @@ class VimState:
         self._replaying = True
         try:
             for k in keys:
-                if k.startswith("\x00"):
+                if k.startswith("\x00") and self.mode == REPLACE:
+                    self._replace_key(ed, "backspace" if k == "\x00\b" else k[1:], k[1:])
+                elif k.startswith("\x00"):
                     ch = k[1:]
                     if ch == "\b":
                         row, col = ed.cursor_location
@@ -462,7 +460,7 @@ class VimState:
                         ed.insert(ch)
                 else:
                     self._normal(ed, k)
-            if self.mode == INSERT:
+            if self.mode in (INSERT, REPLACE):
                 row, col = ed.cursor_location
                 self._set_mode(NORMAL)
                 ed.move_cursor((row, max(0, col - 1)))
@@ -475,3 +473,98 @@ class VimState:
         lines = ed.text.split("\n")
         lines[row] = lines[row][: col - 1] + lines[row][col:]
         self._apply(ed, "\n".join(lines), (row, col - 1))
+
+    # ---- f/t, text objects, Replace mode, search (codex.tui.vim_motions finds the spans) -----
+
+    def _pending_target(self, ed: Editor, name: str) -> bool:
+        """The key after `f`/`t`/`F`/`T` (a character to find, on this line) or after `di`,
+        `ca`, … (a text object), alone or after an operator; False: no such key pending."""
+        pending = self.pending
+        find = pending[-1:] in FIND_KINDS and len(pending) <= 2
+        scoped = len(pending) == 2 and pending[0] in "dcy" and pending[1] in "ia"
+        if not (find or scoped):
+            return False
+        self.pending = ""
+        if len(name) != 1:
+            return True  # Esc (or any other named key) cancels
+        lines = ed.text.split("\n")
+        pos = offset_of(lines, ed.cursor_location)
+        if find and len(pending) == 1:
+            found = find_char(ed.text, pos, pending, name)
+            if found is not None:
+                ed.move_cursor(cursor_at(lines, found))
+            return True
+        if find:
+            span = find_span(ed.text, pos, pending[1], name)
+        else:
+            span = text_object(ed.text, pos, pending[1], name) if name in OBJECTS else None
+        if span is not None:
+            self._span_op(ed, pending[0], span, [*pending, name])
+        return True
+
+    def _span_op(self, ed: Editor, op: str, span: tuple[int, int], keys: list[str]) -> None:
+        """`d`/`c`/`y` over the [start, end) offsets `span`: the cursor at its start (0.169
+        leaves it there even past the line's end, after `daw` on the last word); `y` leaves
+        the cursor where it was (0.169's `yiw`)."""
+        a, b = span
+        self.register = Register(ed.text[a:b], False)
+        if op == "y":
+            return
+        self._snapshot(ed)
+        text = ed.text[:a] + ed.text[b:]
+        self._apply(ed, text, cursor_at(text.split("\n"), a))
+        if op == "c":
+            self._begin_insert(keys)
+        elif not self._replaying:
+            self.last_change = keys
+
+    def _replace_key(self, ed: Editor, key: str, char: str | None) -> bool:
+        """Replace mode (`R`): a character overwrites the one under the cursor (or extends the
+        line at its end), Backspace gives back what the last one overwrote, Esc ends it (one
+        undo step, what `.` repeats). Other keys (Enter, Ctrl-…) go to the composer."""
+        row, col = ed.cursor_location
+        lines = ed.text.split("\n")
+        line = lines[row]
+        if key == "escape":
+            self._set_mode(NORMAL)
+            ed.move_cursor((row, max(0, col - 1)))
+            self._finish_recording()
+            return True
+        if key == "backspace":
+            if col > 0:  # (before what `R` overwrote: it deletes, as in Insert mode)
+                back = self._replaced.pop() if self._replaced else ""
+                lines[row] = line[: col - 1] + back + line[col:]
+                self._apply(ed, "\n".join(lines), (row, col - 1))
+            if self._recording is not None:
+                self._recording.append("\x00\b")
+            return True
+        if not (char and char.isprintable() and len(char) == 1):
+            return False
+        self._replaced.append(line[col : col + 1])
+        lines[row] = line[:col] + char + line[col + 1 :]
+        self._apply(ed, "\n".join(lines), (row, col + 1))
+        if self._recording is not None:
+            self._recording.append("\x00" + char)
+        return True
+
+    def _prompt_key(self, ed: Editor, key: str, char: str | None) -> None:
+        """A key while the `/` (`?`) search prompt is open: typed into it; Enter searches,
+        Esc closes it, Backspace on the bare `/` too."""
+        prompt = self.prompt or "/"
+        if key == "escape":
+            self.prompt = None
+        elif key == "enter":
+            self.prompt = None
+            if len(prompt) > 1:
+                self.last_search = (prompt[1:], prompt[0] == "/")
+                self._search(ed, prompt[1:], prompt[0] == "/")
+        elif key == "backspace":
+            self.prompt = prompt[:-1] or None
+        elif char and char.isprintable() and len(char) == 1:
+            self.prompt = prompt + char
+
+    def _search(self, ed: Editor, needle: str, forward: bool) -> None:
+        lines = ed.text.split("\n")
+        found = search(ed.text, offset_of(lines, ed.cursor_location), needle, forward)
+        if found is not None:
+            ed.move_cursor(cursor_at(lines, found))

@@ -209,12 +209,12 @@ class Composer(TextArea):
 
     def _vim_key(self, event: events.Key) -> bool:
         """Vim mode's turn at a key (codex.tui.vim); True when it took the key."""
-        mode = self.vim.mode
+        shown = (self.vim.mode, self.vim.prompt)
         if not self.vim.key(self, event.key, event.character):
             return False
         event.prevent_default()
         event.stop()
-        if self.vim.mode != mode:
+        if (self.vim.mode, self.vim.prompt) != shown:
             self.vim_shown()
         return True
 
@@ -243,6 +243,7 @@ class Composer(TextArea):
         """The footer says the vim mode (`Vim: Normal` / `Vim: Insert`, nothing when off)."""
         for line in self.screen.query(StatusLine):
             line.vim_label = self.vim.label
+            line.vim_prompt = self.vim.prompt if self.vim.enabled else None
             line.repaint()
 
     def _shortcuts_key(self, key: str) -> bool:
@@ -428,6 +429,7 @@ class StatusLine(Static):
     _status: Status | None = None
     overlay_open = False  # the shortcuts overlay is open: the footer says how to close it
     vim_label: str | None = None  # `Vim: Normal` / `Vim: Insert` on the footer's right (/vim)
+    vim_prompt: str | None = None  # vim's `/` search being typed: it takes the footer's line
 
     def repaint(self) -> None:
         if self._status is not None:
@@ -457,6 +459,8 @@ class StatusLine(Static):
         if status.mode == "plan" and not hint:
             footer += "   Plan mode (shift+tab to cycle)"  # codex.tui.modes
         right = self.vim_label or ""
+        if self.vim_prompt is not None:  # (as 0.169: the prompt alone, at the line's start)
+            footer, right = self.vim_prompt, ""
         shown = (" · ".join(parts), footer, right)
         if shown == self._shown:
             return  # an update re-lays out the screen: only when the line changed
