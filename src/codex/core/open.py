@@ -93,7 +93,7 @@ def start_session(
     )
     # Loaded once for this start: the load errors are warnings, the skills the initial
     # context's list; checked with the stamps setup took (the same `.git` candidates).
-    skills = session_skills(Path(config.codex_home), Path(config.cwd), seen=setup.seen)
+    skills = session_skills(config.codex_home, config.cwd, seen=setup.seen)
     skill_warnings = load_error_warnings(skills, as_warnings=front_end.skill_load_warnings)
     session = Session(
         config,

@@ -39,8 +39,8 @@ def forget() -> None:
 
 
 def load_skills(
-    codex_home: Path,
-    cwd: Path,
+    codex_home: Path | str,
+    cwd: Path | str,
     *,
     extra_roots: Sequence[Path] = (),
     force_reload: bool = False,
@@ -50,15 +50,24 @@ def load_skills(
     `[[skills.config]]`, and the SKILL.md files that failed to load. `seen`: stamps the caller
     shares between checks (codex.core.stat_cache.Watch.unchanged; the project root's `.git`
     candidates are the ones AGENTS.md's lookup and the git facts watch too)."""
-    codex_home = Path(os.path.abspath(codex_home))
-    cwd = Path(os.path.abspath(cwd))
-    extras = tuple(Path(os.path.abspath(p)) for p in extra_roots)
-    home = home_dir()
+    # The key in plain strings: a thread start asks with the same folders every time, and
+    # building and hashing Paths for the lookup cost more than the lookup; Paths are made only
+    # for a scan (a miss).
+    home = os.environ.get("HOME")  # home_dir()'s rule, as a string
+    home = home if home and os.path.isabs(home) else None
     admin = ADMIN_SKILLS_ROOT
-    key = (codex_home, home, cwd, extras, admin)
+    key = (
+        os.path.abspath(codex_home),
+        home,
+        os.path.abspath(cwd),
+        tuple(os.path.abspath(p) for p in extra_roots),
+        str(admin),
+    )
 
     def compute(watch: Watch) -> SkillsOutcome:
-        return _scan(codex_home, cwd, extras, home, admin, watch)
+        home_path = None if home is None else Path(home)
+        extras = tuple(map(Path, key[3]))
+        return _scan(Path(key[0]), Path(key[2]), extras, home_path, admin, watch)
 
     if force_reload:
         _cache.clear()

@@ -39,7 +39,7 @@ def session_extra_roots() -> tuple[Path, ...]:
 
 
 def session_skills(
-    codex_home: Path, cwd: Path, *, seen: dict[str, Stamp] | None = None
+    codex_home: Path | str, cwd: Path | str, *, seen: dict[str, Stamp] | None = None
 ) -> SkillsOutcome:
     """The skills of a thread starting in `cwd`, loaded once for its start: their load errors
     are its warnings (`load_error_warnings`), the skills its initial context's list
