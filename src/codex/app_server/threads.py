@@ -422,14 +422,13 @@ async def thread_delete(server: AppServer, conn: Connection, p: dict[str, Any]) 
 
 
 async def thread_unarchive(server: AppServer, conn: Connection, p: dict[str, Any]) -> Any:
-    from codex.core.sessions import unarchive
+    from codex.core.sessions import archived_path, unarchive
     from codex.errors import CodexError
-    from codex.rollout.archive import find_archived_path
 
     thread_id = string(p, "threadId")  # read as 0.169 reads it: param_check
     if thread_id in server.live:
         raise errors.invalid_request(f"thread {thread_id} already has an active writer")
-    if find_archived_path(server.codex_home, thread_id) is None:
+    if archived_path(server.codex_home, thread_id) is None:
         raise errors.invalid_request(f"no archived rollout found for thread id {thread_id}")
     try:
         path = unarchive(server.codex_home, thread_id)

@@ -33,6 +33,14 @@ def unarchive(codex_home: Path, session: str) -> Path:
     return unarchive_session(codex_home, _locate(codex_home, session, archived=True))
 
 
+def archived_path(codex_home: Path, session_id: str) -> Path | None:
+    """The archived rollout of `session_id` (a UUID), None when it has none: front ends ask core,
+    never the rollout layer (tests/test_layering.py)."""
+    from codex.rollout import find_archived_path
+
+    return find_archived_path(codex_home, session_id)
+
+
 def _locate(codex_home: Path, session: str, *, archived: bool) -> Path:
     """The session's file on the side it moves from; an error naming the side it is on, if any."""
     from codex.rollout import find_archived_path, find_session_path
