@@ -32,6 +32,7 @@ FACTS = json.loads(
     ).read_text()
 )
 NORMAL = "Vim: Normal"
+COMPOSER = "Ask Codex to do anything"
 
 
 def _footer(screen: str) -> str:
@@ -45,7 +46,7 @@ def _text(screen: str) -> list[str]:
     block: list[str] = []
     while lines and lines[-1].strip():
         block.insert(0, lines.pop()[1:].rstrip())
-    return block
+    return [] if block == [COMPOSER] else block  # (the empty composer's placeholder)
 
 
 def _send(pane: Pane, keys: str) -> None:
@@ -92,14 +93,19 @@ def _replay(pane: Pane, name: str) -> None:
     pane.wait_for(lambda s: "|" not in "".join(_text(s)))
 
 
-@pytest.fixture
-def vim_pane(pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer) -> Pane:
+def start_vim(pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer) -> Pane:
+    """Our TUI on the mock (one answer queued), `/vim` on: the composer in Normal mode."""
     _start(pane, home, repo, mock_model_server, "vim answer")
     pane.type("/vim")
     pane.wait_text("toggle Vim mode for the composer")
     pane.keys("Enter")
     pane.wait_for(lambda s: "• Vim mode enabled." in s and NORMAL in s)
     return pane
+
+
+@pytest.fixture
+def vim_pane(pane: Pane, home: Path, repo: Path, mock_model_server: MockModelServer) -> Pane:
+    return start_vim(pane, home, repo, mock_model_server)
 
 
 FIND = ["f,", "F,", "t,", "T,", "fz", "df,", "dt,", "dF,", "dT,", "ct,", "f,;", "f,;,", "t,;", "f;"]

@@ -202,11 +202,28 @@ class VimState:
         if name in ("d", "c", "y", "g", "r") or name in FIND_KINDS:
             self.pending = name
             return
+        if name in ("k", "up", "j", "down") and self._past_edge(ed, name in ("k", "up")):
+            return
         target = self._motion(ed, name)
         if target is not None:
             ed.move_cursor(self._clamp(ed, target))
             return
         self._command(ed, name)
+
+    def _past_edge(self, ed: Editor, up: bool) -> bool:
+        """`k` on the first line, `j` on the last (0.169): history, as ↑/↓ without vim, when
+        the composer is empty or shows a recalled message (the composer's `vim_recall`);
+        otherwise the cursor goes to the line's start (`k`) or just past its end (`j`)."""
+        lines = ed.text.split("\n")
+        row = ed.cursor_location[0]
+        if row != (0 if up else len(lines) - 1):
+            return False
+        recall = getattr(ed, "vim_recall", None)
+        if recall is not None and recall(-1 if up else 1):
+            ed.move_cursor(self._clamp(ed, ed.cursor_location))
+        else:
+            ed.move_cursor((row, 0) if up else (row, len(lines[row])))
+        return True
 
     def _motion(self, ed: Editor, name: str) -> Cursor | None:
         """Where a motion key takes the cursor (None: not a motion)."""

@@ -416,6 +416,13 @@ class Composer(TextArea):
         self.move_cursor(self.document.end)
         return True
 
+    def vim_recall(self, step: int) -> bool:
+        """Vim Normal mode's `k` on the first line (`j` on the last): history as ↑ (↓), only on
+        an empty composer or one showing a recalled message (0.169; codex.tui.vim)."""
+        if self._history_index is None and (step > 0 or self.text):
+            return False
+        return self._recall(step)
+
     def remember(self, text: str) -> None:
         if not self.recall or self.recall[-1] != text:
             self.recall.append(text)
