@@ -99,7 +99,7 @@ def test_vim_mode_default_starts_in_insert(
     pane.wait_text("Vim: Normal")
     _keys(pane, "x", expect="vimtex", gone="vimtext")
     # /vim off, then /clear: 0.169's new composer follows the setting again (Vim Insert).
-    _keys(pane, "S", expect="Vim: Insert", gone="vimtex")
+    _keys(pane, "c", "c", expect="Vim: Insert", gone="vimtex")  # (0.169 has `cc`, no `S`)
     _run(pane, "/vim", "• Vim mode disabled.")
     pane.wait_for(lambda s: "Vim:" not in s)
     _run(pane, "/clear", "Vim: Insert")

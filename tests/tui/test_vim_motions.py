@@ -3,7 +3,8 @@ Ctrl-R redo in a real terminal (tmux) against the loopback mock, replaying the s
 0.169's TUI was driven through (tests/tui/capture_vim_motions.py →
 tests/fixtures/tui_official_0169/vim_motions_official.json) and asserting our composer ends
 with the same text, a `|` typed where the cursor was. Also what 0.169 does not have: counts
-(`3w` moves one word: the digit is no command), `;` and `,`, `P`, `X`.
+(`3w` moves one word: the digit is no command), `;` and `,`, `P`, `X`, `S`, `^`, Home/End; and
+where the basic keys leave the cursor (`gg`, `x` and `D` at a line's end, `dd` on the last).
 
 How keys are sent: a run of characters in one go; an Esc only once the screen shows the mode
 it leaves (Insert, Replace, the search prompt), and nothing after it until the footer says
@@ -121,7 +122,13 @@ SEARCH += ["redo_cursor"]
 # `P`/`X`; `p` leaves the cursor just past the text it put.
 LACKS = ["3w", "3e", "3b", "5l", "3h", "30l", "d2w", "2dw", "2d2w", "3x", "c2w", "2dd"]
 LACKS += ["3yyp", "2j", "2$", "3ihi", "3rX", "2dot", "2u", "d2f,", "2f,", "d2aw", "d;"]
-LACKS += ["2p", "p_mid", "yyp_mid", "X", "P", "~", "W", "J", "ge"]
+LACKS += ["2p", "p_mid", "yyp_mid", "X", "P", "~", "W", "J", "ge", "S", "^", "home", "end"]
+# The basics around them, where 0.169 leaves the cursor: `gg`/`G` on the first non-blank,
+# after `x`/`D` at a line's end just past it; `dd`/`dG`/`dj` down to the last line keep the
+# line break before; `Y` yanks the line.
+BASICS = ["Yp", "cc", "gg", "G", "C", "s", "D", "r", "de", "db", "d$", "d0", "dl", "yw_p"]
+BASICS += ["cw", "dG", "dgg", "dj_last", "x_end", "x_end_x", "left", "right", "dd_last"]
+BASICS += ["dot_ciw"]
 
 
 def test_find_and_till_on_the_line(vim_pane: Pane) -> None:
@@ -161,5 +168,10 @@ def test_what_0169_does_not_have(vim_pane: Pane) -> None:
         _replay(vim_pane, name)
 
 
+def test_basics_leave_the_cursor_where_0169_does(vim_pane: Pane) -> None:
+    for name in BASICS:
+        _replay(vim_pane, name)
+
+
 def test_every_captured_scenario_is_replayed() -> None:
-    assert sorted(FIND + OBJECTS + REPLACE + SEARCH + LACKS) == sorted(FACTS)
+    assert sorted(FIND + OBJECTS + REPLACE + SEARCH + LACKS + BASICS) == sorted(FACTS)

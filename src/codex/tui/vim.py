@@ -66,6 +66,10 @@ class Register:
     linewise: bool = False
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 @dataclass
 class VimState:
     """One composer's vim mode: on or off, Normal, Insert or Replace, a pending operator or
@@ -185,7 +189,7 @@ class VimState:
         if self.pending == "g":
             self.pending = ""
             if name == "g":
-                ed.move_cursor((0, 0))
+                ed.move_cursor((0, _indent(ed.text.split("\n")[0])))
             return
         if self.pending in ("dg", "cg", "yg"):  # `dgg`: to the first line
             op, self.pending = self.pending[0], ""
@@ -238,12 +242,9 @@ class VimState:
         if name in ("j", "down", "k", "up"):
             step = 1 if name in ("j", "down") else -1
             return (min(max(row + step, 0), len(lines) - 1), col)
-        if name in ("0", "home"):
+        if name == "0":  # (0.169's Normal mode has no `^`, Home or End)
             return (row, 0)
-        if name == "^":
-            line = lines[row]
-            return (row, len(line) - len(line.lstrip()))
-        if name in ("$", "end"):
+        if name == "$":
             return (row, len(lines[row]))
         if name == "w":
             return cursor_at(lines, word_forward(text, pos))
@@ -251,8 +252,8 @@ class VimState:
             return cursor_at(lines, word_end(text, pos))
         if name == "b":
             return cursor_at(lines, word_backward(text, pos))
-        if name == "G":
-            return (len(lines) - 1, 0)
+        if name == "G":  # (as `gg`: to the line's first non-blank, as vim)
+            return (len(lines) - 1, _indent(lines[-1]))
         if name == "gg":  # only after an operator (`dgg`); alone `gg` is the `g` prefix's
             return (0, 0)
         return None
@@ -278,16 +279,16 @@ class VimState:
             self._change(ed, ["x"], lambda: self._delete_span(ed, (row, col), (row, col + 1)))
         elif name == "D":
             self._change(ed, ["D"], lambda: self._delete_span(ed, (row, col), (row, len(line))))
+        elif name == "Y":  # (as `yy`)
+            self._lines_op(ed, "y")
         elif name == "C":
             self._snapshot(ed)
-            self._take(ed, (row, col), (row, len(line)), insert=True)
+            self._take(ed, (row, col), (row, len(line)))
             self._begin_insert(["C"])
         elif name == "s":
             self._snapshot(ed)
-            self._take(ed, (row, col), (row, col + 1), insert=True)
+            self._take(ed, (row, col), (row, col + 1))
             self._begin_insert(["s"])
-        elif name == "S":
-            self._operator(ed, "c", "c")
         elif name == "p":  # (0.169 has no `P`, no `X`)
             self._change(ed, [name], lambda: self._paste(ed))
         elif name == "R":
@@ -325,7 +326,7 @@ class VimState:
 
     # ---- edits ------------------------------------------------------------------------------
 
-    def _take(self, ed: Editor, start: Cursor, end: Cursor, *, insert: bool = False) -> None:
+    def _take(self, ed: Editor, start: Cursor, end: Cursor) -> None:
         """Cut [start, end) into the register; the cursor where the span began."""
         lines = ed.text.split("\n")
         a, b = offset_of(lines, start), offset_of(lines, end)
@@ -336,9 +337,7 @@ class VimState:
         self.register = Register(ed.text[a:b], False)
         text = ed.text[:a] + ed.text[b:]
         cur = cursor_at(text.split("\n"), a)
-        self._apply(ed, text, cur)
-        if not insert:
-            ed.move_cursor(self._clamp(ed, cur))
+        self._apply(ed, text, cur)  # (0.169: even past the line's end, after `x` or `D` there)
 
     def _delete_span(self, ed: Editor, start: Cursor, end: Cursor) -> None:
         line = ed.text.split("\n")[start[0]]
@@ -365,6 +364,9 @@ class VimState:
             indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
             lines[row : last + 1] = [indent]
             self._apply(ed, "\n".join(lines), (row, len(indent)))
+            return
+        if last == len(lines) - 1 and row > 0:  # 0.169: the line break before them stays
+            self._apply(ed, "\n".join([*lines[:row], ""]), (row, 0))
             return
         rest = lines[:row] + lines[last + 1 :] or [""]
         row = min(row, len(rest) - 1)
@@ -415,7 +417,7 @@ class VimState:
             self.register = Register(ed.text[a:b], False)
             return
         self._snapshot(ed)
-        self._take(ed, start, target, insert=op == "c")
+        self._take(ed, start, target)
         if op == "c":
             self._begin_insert(keys)
         elif not self._replaying:
