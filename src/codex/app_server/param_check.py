@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 # A flattened struct's method -> the method whose params struct it flattens in.
 FLATTENED = {"feedback/save": "feedback/upload"}
 
-_SCALARS = {
+# A scalar kind -> (its Python type, the word serde uses for it); param_shapes shares it.
+SCALARS = {
     "str": (str, "a string"),
     "path": (str, "path string"),
     "abspath": (str, "path string"),
@@ -55,7 +56,7 @@ _INTEGERS = {
 def expected(kind: Any) -> str:
     """What serde says it expected of a value of `kind`."""
     if isinstance(kind, str):
-        return _SCALARS[kind][1] if kind in _SCALARS else kind
+        return SCALARS[kind][1] if kind in SCALARS else kind
     tag = kind[0]
     if tag == "opt":
         return expected(kind[1])
@@ -123,8 +124,8 @@ def _object(value: Any, label: str, opts: dict[str, Any]) -> None:
 
 
 def _scalar(value: Any, kind: str) -> None:
-    if kind in _SCALARS:
-        python_type, label = _SCALARS[kind]
+    if kind in SCALARS:
+        python_type, label = SCALARS[kind]
         if not isinstance(value, python_type):
             raise invalid_params(f"invalid type: {_describe(value)}, expected {label}")
         if kind == "abspath" and not value.startswith("/"):

@@ -23,6 +23,7 @@ it.
 from __future__ import annotations
 
 from codex.app_server.errors import invalid_params
+from codex.app_server.param_check import SCALARS as _SCALARS
 from codex.app_server.params import APPROVAL_POLICIES, SANDBOX_MODES, _describe, one_of
 
 TYPE_CHECKING = False  # `typing` stays unloaded on the start-up path (early.py)
@@ -232,13 +233,6 @@ FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
-_SCALARS = {
-    "str": (str, "a string"),
-    "path": (str, "path string"),
-    "abspath": (str, "path string"),
-    "bool": (bool, "a boolean"),
-    "map": (dict, "a map"),
-}
 _INTEGERS = {"u32": (0, 2**32 - 1), "i64": (-(2**63), 2**63 - 1)}
 
 
