@@ -170,6 +170,7 @@ void codex_jsonl_bg_work(void)
 {
     pthread_mutex_lock(&lock);
     workers++;
+    pthread_cond_broadcast(&went_idle); /* codex_jsonl_bg_await_workers */
     for (;;) {
         /* Creations first (a turn's first request waits on one), but one at a time: on a
          * file system where creating is slow it is CPU time in the kernel, and several at once
@@ -204,6 +205,22 @@ static struct timespec deadline_after(long timeout_ms)
 }
 
 /**** public API ****/
+
+int codex_jsonl_bg_await_workers(int n, long timeout_ms)
+{
+    struct timespec at = deadline_after(timeout_ms < 0 ? 0 : timeout_ms);
+    pthread_mutex_lock(&lock);
+    while (workers < n) {
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&went_idle, &lock);
+        } else if (pthread_cond_timedwait(&went_idle, &lock, &at) == ETIMEDOUT) {
+            break;
+        }
+    }
+    int enough = workers >= n;
+    pthread_mutex_unlock(&lock);
+    return enough;
+}
 
 int codex_jsonl_bg_request(codex_jsonl_writer *w)
 {

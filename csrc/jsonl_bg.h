@@ -26,6 +26,11 @@ void codex_jsonl_bg_work(void);
 /* How many threads are lent to this process's pool (0 in a forked child until it lends its own). */
 int codex_jsonl_bg_workers(void);
 
+/* Wait until at least `n` threads are lent (each counts once it has entered
+ * codex_jsonl_bg_work), at most timeout_ms (< 0: no limit): a lender waits for its threads, so
+ * the first request after lending finds them. 1, or 0 on timeout. */
+int codex_jsonl_bg_await_workers(int n, long timeout_ms);
+
 /* Ask for an fsync of everything written to `w` so far, in a worker; returns at once. 0, or the
  * -errno of an earlier background fsync that failed (reported once; nothing is queued then).
  * With no worker lent, the fsync runs here and its result is returned. */

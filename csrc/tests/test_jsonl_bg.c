@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +57,7 @@ static void lend_workers(int n)
         CHECK(pthread_create(&t, NULL, lend, NULL) == 0);
         pthread_detach(t);
     }
-    while (codex_jsonl_bg_workers() < before + n) /* each registers as it starts */
-        sched_yield();
+    CHECK(codex_jsonl_bg_await_workers(before + n, 30000) == 1); /* each counts once it runs */
 }
 
 int main(void)
@@ -209,7 +207,9 @@ int main(void)
         }
         unlink(path);
     }
-    CHECK(made + cancelled == MANY && made > 0);
+    /* How many the workers got to first depends on scheduling (none, on a loaded machine):
+     * either outcome is right, and every one is accounted for. */
+    CHECK(made + cancelled == MANY);
 
     /* Dropped: a creation never taken leaves no file, whether it was cancelled, in progress,
      * or done before the drop. */
@@ -232,13 +232,13 @@ int main(void)
         CHECK(!exists(path));
     }
 
-    /* At exit: creations not started are cancelled, never made. */
+    /* At exit: creations not started are cancelled, never made (how many the one creator got
+     * to before the drain depends on scheduling; each is either made or cancelled with no file). */
     for (int i = 0; i < MANY; i++) {
         snprintf(path, sizeof path, "%s/x%d.jsonl", dir, i);
         many[i] = codex_jsonl_precreate_start(path, 0600);
     }
     CHECK(codex_jsonl_bg_drain(30000, 1) == 1);
-    int cancelled_at_exit = 0;
     for (int i = 0; i < MANY; i++) {
         snprintf(path, sizeof path, "%s/x%d.jsonl", dir, i);
         errno = 0;
@@ -247,11 +247,9 @@ int main(void)
             CHECK(codex_jsonl_close(m) == 0);
         } else {
             CHECK(errno == ECANCELED && !exists(path));
-            cancelled_at_exit++;
         }
         unlink(path);
     }
-    CHECK(cancelled_at_exit > 0);
 
     rmdir(dir);
     if (failures)

@@ -77,6 +77,7 @@ long long codex_jsonl_bg_completed(codex_jsonl_writer *w);
 int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations);
 void codex_jsonl_bg_work(void);
 int codex_jsonl_bg_workers(void);
+int codex_jsonl_bg_await_workers(int n, long timeout_ms);
 typedef struct codex_jsonl_precreate codex_jsonl_precreate;
 codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode);
 codex_jsonl_writer *codex_jsonl_precreate_take(codex_jsonl_precreate *p, int fsync_policy,

@@ -41,6 +41,9 @@ def lend_workers(lib: Any) -> None:
         for n in range(_WORKERS):
             name = f"codex-rollout-io-{n}"
             threading.Thread(target=lib.codex_jsonl_bg_work, name=name, daemon=True).start()
+        # Until each has entered the pool (a started thread may not have yet): the request
+        # that lent them must find them, not fall back to doing the work itself.
+        lib.codex_jsonl_bg_await_workers(_WORKERS, 5000)
         _lent_pid = pid
     if first:  # atexit registrations are inherited by a forked child
         import atexit
