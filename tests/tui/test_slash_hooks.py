@@ -116,7 +116,10 @@ def test_tool_hook_command_is_reviewed_too(
         _lines(screen)
     )
     pane.keys("Enter")
-    screen = pane.wait_text("› [!]  1  Unnamed hook · new")
+    # The whole detail screen, not its first line: a capture can land mid-repaint, with the new
+    # screen's top over the old one's rest (it did once in CI under load).
+    detail = ("› [!]  1  Unnamed hook · new", "Source    config.toml", "Command   /bin/echo")
+    screen = pane.wait_for(lambda s: all(part in s for part in detail))
     assert "  Source    config.toml - tool_hook_command" in _lines(screen)
     assert "  Command   /bin/echo 'hi there'" in _lines(screen)
     pane.keys("t")
