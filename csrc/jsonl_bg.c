@@ -204,6 +204,17 @@ static struct timespec deadline_after(long timeout_ms)
     return at;
 }
 
+/* One wait on `went_idle` (held lock), up to `at` unless `timeout_ms` < 0 (no limit): 0 once the
+ * deadline has passed, so each caller's loop re-checks its own condition and stops there. */
+static int wait_idle_locked(const struct timespec *at, long timeout_ms)
+{
+    if (timeout_ms < 0) {
+        pthread_cond_wait(&went_idle, &lock);
+        return 1;
+    }
+    return pthread_cond_timedwait(&went_idle, &lock, at) != ETIMEDOUT;
+}
+
 /**** public API ****/
 
 int codex_jsonl_bg_await_workers(int n, long timeout_ms)
@@ -211,11 +222,8 @@ int codex_jsonl_bg_await_workers(int n, long timeout_ms)
     struct timespec at = deadline_after(timeout_ms < 0 ? 0 : timeout_ms);
     pthread_mutex_lock(&lock);
     while (workers < n) {
-        if (timeout_ms < 0) {
-            pthread_cond_wait(&went_idle, &lock);
-        } else if (pthread_cond_timedwait(&went_idle, &lock, &at) == ETIMEDOUT) {
+        if (!wait_idle_locked(&at, timeout_ms))
             break;
-        }
     }
     int enough = workers >= n;
     pthread_mutex_unlock(&lock);
@@ -253,11 +261,8 @@ int codex_jsonl_bg_wait(codex_jsonl_writer *w, long timeout_ms)
     pthread_mutex_lock(&lock);
     adopt_locked(w);
     while (w->bg_queued || w->bg_running) {
-        if (timeout_ms < 0) {
-            pthread_cond_wait(&went_idle, &lock);
-        } else if (pthread_cond_timedwait(&went_idle, &lock, &at) == ETIMEDOUT) {
+        if (!wait_idle_locked(&at, timeout_ms))
             break;
-        }
     }
     int idle = !(w->bg_queued || w->bg_running);
     pthread_mutex_unlock(&lock);
@@ -307,11 +312,8 @@ int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations)
     }
     pc_tail = NULL;
     while (pending > 0 || creating > 0) {
-        if (timeout_ms < 0) {
-            pthread_cond_wait(&went_idle, &lock);
-        } else if (pthread_cond_timedwait(&went_idle, &lock, &at) == ETIMEDOUT) {
+        if (!wait_idle_locked(&at, timeout_ms))
             break;
-        }
     }
     int done = pending == 0 && creating == 0;
     pthread_mutex_unlock(&lock);

@@ -76,7 +76,6 @@ int codex_jsonl_bg_take_error(codex_jsonl_writer *w);
 long long codex_jsonl_bg_completed(codex_jsonl_writer *w);
 int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations);
 void codex_jsonl_bg_work(void);
-int codex_jsonl_bg_workers(void);
 int codex_jsonl_bg_await_workers(int n, long timeout_ms);
 typedef struct codex_jsonl_precreate codex_jsonl_precreate;
 codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode);

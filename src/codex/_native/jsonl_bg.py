@@ -15,13 +15,11 @@ import threading
 from typing import Any
 
 from codex._native import load_extension
+from codex._native.jsonl_sync import WAIT_LIMIT
 
 # Several: fsyncs of different files share journal commits, so a few in flight finish sooner
 # than one queue when many turns end together (file creations still go one at a time).
 _WORKERS = 4
-# How long interpreter exit waits for the fsyncs writers never closed asked for (a hung network
-# file system must not hang the exit; the lines themselves are written already).
-WAIT_LIMIT = 30.0
 
 _lock = threading.Lock()
 _lent_pid = 0
