@@ -60,7 +60,8 @@ int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations);
  * many files were deleted lately (the allocator steps over recently freed inodes), a network
  * round trip on NFS. A turn knows its thread's first flush will make the file, so it starts the
  * creation when it begins and takes the result at that flush: the event loop pays a lock, not
- * the file system. Workers take creations before fsyncs (a request waits on them). */
+ * the file system. Workers take creations before fsyncs (a request waits on them), newest first
+ * (jsonl_bg.c says why). */
 typedef struct codex_jsonl_precreate codex_jsonl_precreate;
 
 /* Queue the creation of `path` (O_CREAT | O_EXCL, `mode`; its folder must exist). NULL when it
