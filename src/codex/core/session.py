@@ -74,7 +74,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Iterable
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from codex.core.approvals import SessionApprovals
@@ -125,6 +126,19 @@ from codex.core.session_state import DEFAULT_CONTEXT_WINDOW, EFFECTIVE_WINDOW_PE
 __all__ = ["DEFAULT_CONTEXT_WINDOW", "EFFECTIVE_WINDOW_PERCENT", "Session"]
 
 
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method` (bound to a session) without keeping the session alive: a call once the session
+    is gone does nothing. It is not gone while anything could call: its turns and its actor run
+    in its own coroutines, which hold it."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any) -> Any:
+        bound = ref()
+        return None if bound is None else bound(*args)
+
+    return call
+
+
 class Session:
     """One conversation: submission queue in, event stream out (see the module docstring)."""
 
@@ -170,9 +184,13 @@ class Session:
         self._closed = False
         self._initial_history = list(initial_history) if initial_history is not None else None
         self._start_skills = skills  # for the initial context built by start(), then dropped
-        self.approvals = SessionApprovals(
-            lambda msg: self.emit(self._task_sub or "", msg), on_amendment=self._allow_prefix
-        )
+        # What the session's parts call back into it holds it weakly (_weakly): a strong
+        # reference made each session a reference cycle, so a finished one lived on, with its
+        # history and rollout writer, until a full garbage collection found it (~85 objects
+        # per one-turn thread, a full collection every few hundred threads in one process).
+        emit = _weakly(self.emit)
+        task_emit = _weakly(self._emit_in_task)
+        self.approvals = SessionApprovals(task_emit, on_amendment=_weakly(self._allow_prefix))
         self.approvals.user_input_default_mode = config.features.default_mode_request_user_input
         self.unified_exec = UnifiedExecManager()
         self.shell_path, self.shell_name = user_shell_name()
@@ -183,7 +201,7 @@ class Session:
             conversation_id=self.conversation_id,
             originator=self.originator,
             recorder=recorder,
-            emit=self.emit,
+            emit=emit,
             provider=provider_for(config) if model is None else None,
             auth=auth,
             model=model,
@@ -200,13 +218,14 @@ class Session:
                 ),
                 custom_tools=custom_tools(config),
                 mcp=mcp_manager(config),
-                goals=goal_runtime(config, self.conversation_id, self.emit),
+                goals=goal_runtime(config, self.conversation_id, emit),
             ),
             initial_model=self._settings.model,
             user_instructions=user_instructions,  # AGENTS.md, when setup already read it
         )
         # A goal turn is started by the actor, like any turn (codex.core.goals.turn).
-        self.state.tooling.goals.wake = lambda: self._submissions.put(
+        submissions = self._submissions
+        self.state.tooling.goals.wake = lambda: submissions.put(
             ops.Submission(uuid7(), GoalContinue())  # type: ignore[arg-type]  # core's own op
         )
         # Shown right after session_configured, after the session's own (the rules') warnings.
@@ -414,6 +433,10 @@ class Session:
         self.state.record_event(msg)
         if self.state.telemetry is not None:
             self.state.telemetry.observe(msg)
+
+    def _emit_in_task(self, msg: Any) -> None:
+        """An event of the running turn (an approval request, or its answer)."""
+        self.emit(self._task_sub or "", msg)
 
     # ---- exec rules ----------------------------------------------------------------------
 
