@@ -29,12 +29,7 @@ struct codex_jsonl_precreate {
     char path[];
 };
 
-/* Creations waiting for a worker: a stack, newest first. Why not a queue: turns take their files
- * in the order they began, so a worker going the same way soon works on the very file the next
- * turn needs, and each such turn waits out a creation (a convoy: 40% of 1,100 one-turn threads
- * waited, measured). Going the other way, a worker meets the turns once; the oldest creations,
- * not started yet, are cancelled by their turns, which make those files themselves. */
-static codex_jsonl_precreate *pc_head;
+static codex_jsonl_precreate *pc_head, *pc_tail; /* creations waiting for a worker */
 static int workers;         /* threads in codex_jsonl_bg_work() in this process */
 static long pending;        /* writers queued or running */
 static long creating;       /* creations queued or running */
@@ -52,7 +47,7 @@ static void after_fork_child(void)
     /* The only thread here is the one that forked, holding the lock (before_fork): no worker
      * exists, no fsync of the parent's is ours to finish or wait for. */
     head = tail = NULL;
-    pc_head = NULL;
+    pc_head = pc_tail = NULL;
     workers = 0;
     pending = 0;
     creating = 0;
@@ -112,6 +107,8 @@ static void create_locked(void)
 {
     codex_jsonl_precreate *p = pc_head;
     pc_head = p->next;
+    if (!pc_head)
+        pc_tail = NULL;
     p->state = PC_RUNNING;
     pthread_mutex_unlock(&lock);
     int fd = open(p->path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, (mode_t)p->mode);
@@ -313,6 +310,7 @@ int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations)
         p->err = ECANCELED;
         creating--;
     }
+    pc_tail = NULL;
     while (pending > 0 || creating > 0) {
         if (!wait_idle_locked(&at, timeout_ms))
             break;
@@ -334,6 +332,8 @@ static void unqueue_locked(codex_jsonl_precreate *p)
                 prev->next = q->next;
             else
                 pc_head = q->next;
+            if (pc_tail == q)
+                pc_tail = prev;
             creating--;
             pthread_cond_broadcast(&went_idle);
             return;
@@ -371,8 +371,11 @@ codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode)
     }
     p->generation = generation;
     creating++;
-    p->next = pc_head;
-    pc_head = p;
+    if (pc_tail)
+        pc_tail->next = p;
+    else
+        pc_head = p;
+    pc_tail = p;
     pthread_cond_signal(&work_ready);
     pthread_mutex_unlock(&lock);
     return p;

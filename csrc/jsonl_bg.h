@@ -58,10 +58,10 @@ int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations);
 /* Creating a new file ahead, in the same workers. Why: creating a file (its inode) is the one
  * rollout step whose cost the file system decides: ~25 us on a fresh ext4 folder, ~1 ms where
  * many files were deleted lately (the allocator steps over recently freed inodes), a network
- * round trip on NFS. A turn knows its thread's first flush will make the file, so it starts the
- * creation when it begins and takes the result at that flush: the event loop pays a lock, not
- * the file system. Workers take creations before fsyncs (a request waits on them), newest first
- * (jsonl_bg.c says why). */
+ * round trip on NFS. A thread's first flush will make the file, so the creation starts when its
+ * first input is submitted and that flush takes the result: the event loop pays a lock, not
+ * the file system. Workers take creations before fsyncs (a request waits on them), in the order
+ * they were asked for, which is the order the turns reach their first flush. */
 typedef struct codex_jsonl_precreate codex_jsonl_precreate;
 
 /* Queue the creation of `path` (O_CREAT | O_EXCL, `mode`; its folder must exist). NULL when it

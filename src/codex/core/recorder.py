@@ -41,8 +41,9 @@ def rollout_pending(recorder: object) -> bool:
 
 
 def start_file(recorder: object) -> None:
-    """A turn begins: a recorder whose new file its first flush will make starts creating it
-    now, off the event loop (RolloutRecorder.make_file_soon); in-memory recorders have none."""
+    """A turn is on its way: a recorder whose new file its first flush will make starts creating
+    it now, off the event loop (RolloutRecorder.make_file_soon; a no-op once begun); in-memory
+    recorders have none."""
     soon = getattr(recorder, "make_file_soon", None)
     if soon is not None:
         soon()

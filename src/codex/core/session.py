@@ -86,7 +86,7 @@ from codex.core.model import ModelStreamer, provider_for
 from codex.core.modes import DEFAULT as DEFAULT_MODE
 from codex.core.modes import normalize as normalize_mode
 from codex.core.prompt import UserInstructions, user_shell_name
-from codex.core.recorder import Recorder
+from codex.core.recorder import Recorder, start_file
 from codex.core.rules_probe import has_rule_files
 from codex.core.session_state import SessionState, ToolSupport
 from codex.core.session_tooling import custom_tools, goal_runtime, mcp_manager, tool_hook
@@ -321,6 +321,13 @@ class Session:
         # ids must stay unique when a resumed session appends to the same rollout, and sort by
         # time (a per-process counter restarted at "1" on every resume).
         sub_id = sub_id or uuid7()
+        if isinstance(op, ops.UserInput | ops.UserTurn) and not self._closed:
+            # A new thread's rollout file starts being made now, not when the actor starts the
+            # turn: between the two the loop runs everything else that is ready (the other
+            # threads' submissions, when many start at once), and a worker creates the files in
+            # that order. Begun as the turn began, the file was still being made when the same
+            # stretch of code reached the turn's first flush, which then waited for it.
+            start_file(self.recorder)
         self._submissions.put(ops.Submission(sub_id, op))
         return sub_id
 

@@ -174,7 +174,7 @@ class TurnRunner:
             )
         )
         turn_began(sess, self.sub_id)
-        start_file(sess.recorder)  # a new thread's rollout file, made by a worker meanwhile
+        start_file(sess.recorder)  # begun at submission (Session.submit), but not a goal turn's
         if tier_note := tier_warning(sess.service_tier, self.settings.model):
             self.emit(WarningEvent(tier_note))  # 0.169: the turn's requests go without it
         error_kind: str | None = None

@@ -222,9 +222,10 @@ class RolloutRecorder:
         self.flush()
 
     def make_file_soon(self) -> None:
-        """A turn begins, and its first flush will make the new session's file: the native
-        workers start creating it now (codex._native.jsonl_bg.FileAhead), while this thread builds
-        the turn's request, and that flush takes it. Creating a file is the rollout step whose
+        """A turn is on its way (its input submitted, or the session starting one itself), and
+        its first flush will make the new session's file: the native workers start creating it
+        now (codex._native.jsonl_bg.FileAhead), while the loop gets to the turn and the turn
+        builds its request, and that flush takes it. Creating a file is the rollout step whose
         cost the file system decides (milliseconds on a busy or network one), paid here off the
         event loop every other thread runs on. A no-op once the file exists or is on its way."""
         pending = self._pending
