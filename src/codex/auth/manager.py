@@ -22,10 +22,11 @@ import stat
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from codex._dataclass import dataclass
 from codex.auth import jwt, settings
 from codex.auth.errors import (
     LOGIN_HINT,

@@ -27,10 +27,8 @@ Constructor (keyword-only after `config`, a codex.config.Config):
   auth             credentials source for codex.client (default: codex.auth.AuthManager)
   model            a stand-in for codex.client.ModelClient (tests, replay)
   stream_deltas    False for a consumer that never shows streaming output (`codex exec`): no
-                   agent_message_delta / agent_reasoning_delta / raw-content delta / section
-                   break / exec_command_output_delta events are built or queued. The final
-                   agent_message, agent_reasoning, exec_command_end etc. and the rollout are
-                   unchanged (deltas are never persisted, codex.rollout.policy)
+                   delta events (message, reasoning, section break, command output) are built;
+                   final events and the rollout are the same (deltas are never persisted)
   load_exec_rules  False: ignore `$CODEX_HOME/rules` (`codex exec --ignore-rules`)
   startup_warnings warnings shown right after session_configured (open_session's resume notes)
   skills           config.cwd's skills as open_session loaded them for this start (a
@@ -44,12 +42,10 @@ sent while a turn runs joins that turn), `Interrupt`, `ExecApproval` / `PatchApp
 event answering it carries that id. `events()` yields until `shutdown_complete`; `next_event()`
 takes one. `token_info` holds the running usage (exec seeds it when resuming).
 
-Config-driven extras (codex.tools.hooks, codex.tools.custom, codex.core.notify): the
-`tool_hook_command` and `$CODEX_HOME/hooks.json` hooks run around every tool call, each
-`[custom_tools.<name>]` is offered as the function tool `custom__<name>`, and `notify` runs after
-each completed turn. A bad `[custom_tools]` table or hooks.json makes the constructor raise
-CodexError. Resuming a locally compacted rollout: load it with
-codex.core.resume.load_rollout_for_resume and pass its history as `initial_history`.
+Config-driven extras: hooks run around every tool call (codex.tools.hooks), each
+`[custom_tools.<name>]` is the function tool `custom__<name>` (codex.tools.custom), `notify` runs
+after each completed turn; a bad `[custom_tools]` table or hooks.json raises CodexError. A locally
+compacted rollout resumes through codex.core.resume.load_rollout_for_resume's history.
 
 Reading events, the front-door way (codex.core.open_session opens the session)::
 
@@ -87,7 +83,7 @@ from codex.core.modes import DEFAULT as DEFAULT_MODE
 from codex.core.modes import normalize as normalize_mode
 from codex.core.prompt import UserInstructions, user_shell_name
 from codex.core.recorder import Recorder, start_file
-from codex.core.rules_probe import has_rule_files
+from codex.core.session_rules import allow_prefix, load_rules
 from codex.core.session_state import SessionState, ToolSupport
 from codex.core.session_tooling import custom_tools, goal_runtime, mcp_manager, tool_hook
 from codex.core.shell_env import build_env
@@ -126,15 +122,13 @@ from codex.core.session_state import DEFAULT_CONTEXT_WINDOW, EFFECTIVE_WINDOW_PE
 __all__ = ["DEFAULT_CONTEXT_WINDOW", "EFFECTIVE_WINDOW_PERCENT", "Session"]
 
 
-def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
-    """`method` (bound to a session) without keeping the session alive: a call once the session
-    is gone does nothing. It is not gone while anything could call: its turns and its actor run
-    in its own coroutines, which hold it."""
-    ref = weakref.WeakMethod(method)
+def _weakly(session: weakref.ref[Session], name: str) -> Callable[..., Any]:
+    """Its method `name`, for its parts to call without keeping it alive (nothing calls once it
+    is gone: its turns and its actor run in its own coroutines, which hold it)."""
 
     def call(*args: Any) -> Any:
-        bound = ref()
-        return None if bound is None else bound(*args)
+        live = session()
+        return None if live is None else getattr(live, name)(*args)
 
     return call
 
@@ -184,18 +178,18 @@ class Session:
         self._closed = False
         self._initial_history = list(initial_history) if initial_history is not None else None
         self._start_skills = skills  # for the initial context built by start(), then dropped
-        # What the session's parts call back into it holds it weakly (_weakly): a strong
-        # reference made each session a reference cycle, so a finished one lived on, with its
-        # history and rollout writer, until a full garbage collection found it (~85 objects
-        # per one-turn thread, a full collection every few hundred threads in one process).
-        emit = _weakly(self.emit)
-        task_emit = _weakly(self._emit_in_task)
-        self.approvals = SessionApprovals(task_emit, on_amendment=_weakly(self._allow_prefix))
+        # Its parts call back into it weakly: strong references made each session a cycle, kept
+        # (history, rollout writer) until a full collection (~85 objects per one-turn thread).
+        me = weakref.ref(self)
+        emit = _weakly(me, "emit")
+        self.approvals = SessionApprovals(
+            _weakly(me, "_emit_in_task"), on_amendment=_weakly(me, "_allow_prefix")
+        )
         self.approvals.user_input_default_mode = config.features.default_mode_request_user_input
         self.unified_exec = UnifiedExecManager()
         self.shell_path, self.shell_name = user_shell_name()
         self.env = build_env(config)
-        self.exec_rules = ExecRules(self._load_exec_policy())
+        self.exec_rules = ExecRules(load_rules(config, load_exec_rules, self._startup_warnings))
         self.state = SessionState(
             config,
             conversation_id=self.conversation_id,
@@ -322,11 +316,9 @@ class Session:
         # time (a per-process counter restarted at "1" on every resume).
         sub_id = sub_id or uuid7()
         if isinstance(op, ops.UserInput | ops.UserTurn) and not self._closed:
-            # A new thread's rollout file starts being made now, not when the actor starts the
-            # turn: between the two the loop runs everything else that is ready (the other
-            # threads' submissions, when many start at once), and a worker creates the files in
-            # that order. Begun as the turn began, the file was still being made when the same
-            # stretch of code reached the turn's first flush, which then waited for it.
+            # The new thread's rollout file is made from now, while the loop runs what else is
+            # ready (other threads' submissions): begun when the actor starts the turn, it was
+            # still being made when that stretch of code reached the turn's first flush.
             start_file(self.recorder)
         self._submissions.put(ops.Submission(sub_id, op))
         return sub_id
@@ -445,32 +437,15 @@ class Session:
         """An event of the running turn (an approval request, or its answer)."""
         self.emit(self._task_sub or "", msg)
 
-    # ---- exec rules ----------------------------------------------------------------------
-
-    def _load_exec_policy(self) -> Any:
-        """`$CODEX_HOME/rules/*.rules`; a malformed file is reported and ignored (upstream).
-        None (the same as an empty policy to codex.sandbox.approval) when there are no rules, or
-        when the front end was told to ignore them (`codex exec --ignore-rules`)."""
-        if not self.load_exec_rules or not has_rule_files(self.config.codex_home):
-            return None
-        from codex.sandbox.execpolicy import load_exec_policy
-
-        policy, error = load_exec_policy([self.config.codex_home])
-        if error is not None:
-            self._startup_warnings.append(f"ignoring exec policy rules: {error}")
-        return policy
-
     def _allow_prefix(self, prefix: list[str]) -> None:
-        """An `approved_execpolicy_amendment`: persist the allow rule and use it from now on
-        (the running turn reads the rules through the shared ExecRules)."""
-        from codex.sandbox.execpolicy import append_allow_prefix_rule
-
-        try:
-            append_allow_prefix_rule(self.config.codex_home, prefix)
-        except (OSError, ValueError) as exc:
-            self.emit(self._task_sub or "", WarningEvent(f"could not save the rule: {exc}"))
-            return
-        self.exec_rules.policy = self._load_exec_policy()
+        """An `approved_execpolicy_amendment` (codex.core.session_rules)."""
+        allow_prefix(
+            self.config,
+            self.load_exec_rules,
+            self.exec_rules,
+            prefix,
+            lambda text: self._emit_in_task(WarningEvent(text)),
+        )
 
     # ---- the actor -----------------------------------------------------------------------
 

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from codex._dataclass import dataclass
 from codex._native.jsonl import FsyncPolicy, JsonlWriter
 from codex._native.jsonl_bg import FileAhead
 from codex.rollout.paths import ensure_dir_once, forget_dir, new_conversation_id, rollout_file

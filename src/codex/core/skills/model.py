@@ -6,9 +6,10 @@ prompt read them. Field meanings follow what the official CLI 0.169 reports for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from codex._dataclass import dataclass
 
 ScopeName = Literal["user", "repo", "system", "admin"]
 

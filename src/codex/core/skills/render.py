@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from codex._dataclass import dataclass
 from codex.core.skills.model import Skill, SkillsOutcome
 
 OPEN_TAG = "<skills_instructions>"

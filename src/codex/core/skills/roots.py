@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from codex._dataclass import dataclass
 from codex.core.skills.model import ScopeName
 
 ADMIN_SKILLS_ROOT = Path("/etc/codex/skills")
