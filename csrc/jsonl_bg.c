@@ -89,7 +89,6 @@ static void enqueue_locked(codex_jsonl_writer *w)
         head = w;
     tail = w;
     w->bg_queued = 1;
-    pthread_cond_signal(&work_ready);
 }
 
 /* Close a created file nobody took, and remove it while it is still empty (as it is unless
@@ -151,7 +150,7 @@ static void sync_locked(void)
     if (rc != 0 && w->bg_error == 0)
         w->bg_error = rc;
     if (w->bg_wanted != target && w->bg_error == 0) {
-        enqueue_locked(w); /* written to while this fsync ran: once more */
+        enqueue_locked(w); /* written to while this fsync ran: once more (this worker loops) */
     } else {
         pending--;
         pthread_cond_broadcast(&went_idle);
@@ -181,9 +180,7 @@ void codex_jsonl_bg_work(void)
         if (pc_head && !creator_busy) {
             creator_busy = 1;
             create_locked();
-            creator_busy = 0;
-            if (pc_head)
-                pthread_cond_signal(&work_ready); /* the next creation, to whoever is free */
+            creator_busy = 0; /* and round again: this worker takes the next creation itself */
         } else {
             sync_locked();
         }
@@ -252,6 +249,8 @@ int codex_jsonl_bg_request(codex_jsonl_writer *w)
     pending++;
     enqueue_locked(w);
     pthread_mutex_unlock(&lock);
+    /* After unlocking: a worker woken under the lock would only block on it at once. */
+    pthread_cond_signal(&work_ready);
     return 0;
 }
 
@@ -376,8 +375,13 @@ codex_jsonl_precreate *codex_jsonl_precreate_start(const char *path, int mode)
     else
         pc_head = p;
     pc_tail = p;
-    pthread_cond_signal(&work_ready);
+    /* While a worker creates a file it takes the next one itself when done: waking another
+     * now would only have it find the creator busy and sleep again, a futex round trip that
+     * a hundred threads started at once paid each, on the loop's core (perf sched). */
+    int wake = !creator_busy;
     pthread_mutex_unlock(&lock);
+    if (wake)
+        pthread_cond_signal(&work_ready);
     return p;
 }
 
