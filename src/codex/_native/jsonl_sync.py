@@ -18,7 +18,10 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when the pool is first made: only the pure-Python twin needs it
+    from concurrent.futures import ThreadPoolExecutor
 
 # Several workers, not one: fsyncs of different files on the same file system share journal
 # commits, so a few in parallel finish sooner than a strict queue when many turns end together.
@@ -34,6 +37,8 @@ def _executor() -> ThreadPoolExecutor:
     global _pool, _pool_pid
     with _pool_lock:
         if _pool is None or _pool_pid != os.getpid():
+            from concurrent.futures import ThreadPoolExecutor
+
             _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="codex-fsync")
             _pool_pid = os.getpid()
         return _pool

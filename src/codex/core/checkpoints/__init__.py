@@ -18,9 +18,10 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codex.core.checkpoints.store import CheckpointError, CheckpointId, CheckpointStore
+if TYPE_CHECKING:
+    from codex.core.checkpoints.store import CheckpointError, CheckpointId, CheckpointStore
 
 __all__ = [
     "EVENT_TYPE",
@@ -32,6 +33,22 @@ __all__ = [
 ]
 
 EVENT_TYPE = "codex_py_checkpoint"
+
+
+def _store() -> Any:
+    """codex.core.checkpoints.store, imported when a turn may write: a read-only turn (the
+    default of `codex exec` and the Python API) never needs git, hashlib or the store."""
+    from codex.core.checkpoints import store
+
+    return store
+
+
+def __getattr__(name: str) -> Any:
+    """The store's names, for `from codex.core.checkpoints import CheckpointStore` and co."""
+    if name in ("CheckpointError", "CheckpointId", "CheckpointStore"):
+        return getattr(_store(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Tools that may write to the work tree (custom and MCP tools run outside it or under their own
 # rules; read-only tools never need a checkpoint).
@@ -97,7 +114,7 @@ class TurnCheckpoints:
         turn then has no checkpoints at all, as before the overlap)."""
         if self._first is not None:
             first = self._first
-            with contextlib.suppress(CheckpointError, OSError):
+            with contextlib.suppress(_store().CheckpointError, OSError):
                 await asyncio.shield(first)
             self._took_first(first)
             self._first = None
@@ -128,7 +145,7 @@ class TurnCheckpoints:
     async def _take(self, label: str) -> CheckpointId | None:
         try:
             return await asyncio.to_thread(self.store.checkpoint, label)
-        except (CheckpointError, OSError):
+        except (_store().CheckpointError, OSError):
             return None
 
     async def before_tool(self, tool_name: str, call_id: str) -> None:
@@ -176,7 +193,7 @@ class TurnCheckpoints:
             return
         commit = None
         if self._after is not None and self._after_calls == self._calls and not self._running:
-            with contextlib.suppress(CheckpointError, OSError):
+            with contextlib.suppress(_store().CheckpointError, OSError):
                 commit = await asyncio.shield(self._after)
         if commit is None:
             commit = await self._take(f"after turn {self.turn_id}")
@@ -204,9 +221,10 @@ async def before_turn(state: Any, turn_id: str, settings: Any) -> TurnCheckpoint
     cwd = Path(os.path.realpath(settings.cwd))
     if cwd == Path(cwd.anchor) or cwd == Path(os.path.realpath(Path.home())):
         return None  # a whole home or filesystem is not a work tree worth snapshotting
+    checkpoint_store = _store()
     try:
-        store = CheckpointStore(Path(state.config.codex_home), Path(settings.cwd))
-    except (CheckpointError, OSError):
+        store = checkpoint_store.CheckpointStore(Path(state.config.codex_home), Path(settings.cwd))
+    except (checkpoint_store.CheckpointError, OSError):
         return None
     first = asyncio.ensure_future(asyncio.to_thread(store.checkpoint, f"before turn {turn_id}"))
     return TurnCheckpoints(state, turn_id, store, first)
