@@ -1,9 +1,13 @@
 /* Background fsync for jsonl writers (see jsonl_bg.h for why and the contract). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* SCHED_BATCH */
+#endif
 #include "jsonl_bg.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -167,6 +171,14 @@ int codex_jsonl_bg_workers(void)
 
 void codex_jsonl_bg_work(void)
 {
+#if defined(__linux__) && defined(SCHED_BATCH)
+    /* Background work: a worker woken for an fsync or a creation must not preempt the thread
+     * that woke it (the event loop) on its core, only take what CPU is spare (SCHED_BATCH: the
+     * same share, no wakeup preemption; measured +3% warm one-turn threads). Per thread on
+     * Linux; failure (a seccomp filter, say) leaves the default policy, which also works. */
+    struct sched_param batch = {0};
+    (void)sched_setscheduler(0, SCHED_BATCH, &batch);
+#endif
     pthread_mutex_lock(&lock);
     workers++;
     pthread_cond_broadcast(&went_idle); /* codex_jsonl_bg_await_workers */

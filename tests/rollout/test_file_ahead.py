@@ -1,7 +1,7 @@
-"""A new thread's rollout file is created ahead by the native workers once its first turn begins
-(RolloutRecorder.make_file_soon, csrc/jsonl_bg.h), off the event loop: the file, its lines and
-its mode are those of a file the first flush makes itself; a creation never taken leaves no
-file; a file that exists is never clobbered; without the C engine nothing changes."""
+"""A new thread's rollout file is created ahead by the native workers once its first turn is
+submitted (RolloutRecorder.make_file_soon, csrc/jsonl_bg.h), off the event loop: the file, its
+lines and its mode are those of a file the first flush makes itself; a creation never taken
+leaves no file; a file that exists is never clobbered; without the C engine nothing changes."""
 
 from __future__ import annotations
 
@@ -125,3 +125,20 @@ def test_a_forked_child_makes_its_own_file(tmp_path: Path) -> None:
     rec.close()  # the parent abandons its own creation: the file holds lines, so it stays
     _workers_idle()
     assert len(_shape(path)) > 3
+
+
+@needs_native
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="SCHED_BATCH is Linux's")
+def test_the_workers_never_preempt_the_thread_that_wakes_them() -> None:
+    """The lent workers run as SCHED_BATCH (no wakeup preemption of the event loop's thread);
+    the lending thread keeps its own policy."""
+    import threading
+
+    from codex._native.jsonl_bg import lend_workers
+
+    assert NATIVE is not None
+    lend_workers(NATIVE.lib)  # returns once every worker has entered the pool (and set it)
+    workers = [t for t in threading.enumerate() if t.name.startswith("codex-rollout-io-")]
+    assert workers
+    assert {os.sched_getscheduler(t.native_id) for t in workers} == {os.SCHED_BATCH}
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
