@@ -321,7 +321,8 @@ int codex_jsonl_bg_drain(long timeout_ms, int cancel_creations)
         p->err = ECANCELED;
         creating--;
     }
-    pc_tail = NULL;
+    if (!pc_head)
+        pc_tail = NULL; /* (a drain that cancels nothing keeps the queue, and its tail, whole) */
     while (pending > 0 || creating > 0) {
         if (!wait_idle_locked(&at, timeout_ms))
             break;

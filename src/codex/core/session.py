@@ -315,11 +315,13 @@ class Session:
         # ids must stay unique when a resumed session appends to the same rollout, and sort by
         # time (a per-process counter restarted at "1" on every resume).
         sub_id = sub_id or uuid7()
-        if isinstance(op, ops.UserInput | ops.UserTurn) and not self._closed:
+        if isinstance(op, ops.UserInput | ops.UserTurn) and self._actor and not self._closed:
             # The new thread's rollout file is made from now, while the loop runs what else is
             # ready (other threads' submissions): begun when the actor starts the turn, it was
-            # still being made when that stretch of code reached the turn's first flush.
-            start_file(self.recorder)
+            # still being made when that stretch of code reached the turn's first flush. Only a
+            # head start (no worker thread to be had, say): the turn's flush makes it anyway.
+            with contextlib.suppress(Exception):
+                start_file(self.recorder)
         self._submissions.put(ops.Submission(sub_id, op))
         return sub_id
 
