@@ -4,7 +4,6 @@ and the randomness injectable so tests count retries without sleeping."""
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import field
@@ -16,6 +15,13 @@ BACKOFF_FACTOR = 2.0
 
 Sleep = Callable[[float], Awaitable[None]]
 
+
+def _jitter() -> float:
+    import random  # at the first retry: most processes never back off
+
+    return random.uniform(0.9, 1.1)
+
+
 _TRY_AGAIN = re.compile(r"try again in\s*(\d+(?:\.\d+)?)\s*(s|ms|seconds?)", re.IGNORECASE)
 
 
@@ -24,7 +30,7 @@ class RetryPolicy:
     """How long to wait before attempt n+1. `sleep` and `jitter` are the injection points."""
 
     sleep: Sleep = asyncio.sleep
-    jitter: Callable[[], float] = field(default=lambda: random.uniform(0.9, 1.1))
+    jitter: Callable[[], float] = field(default=_jitter)
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number `attempt` (1-based)."""

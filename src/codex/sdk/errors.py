@@ -9,7 +9,6 @@ so one `except` catches what the SDK raises and what core raises for the user.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -134,6 +133,8 @@ def retry_on_overload(
             if attempt >= max_attempts or not is_retryable_error(exc):
                 raise
             jitter = delay * jitter_ratio
+            import random  # at the first retry only
+
             pause = min(max_delay_s, delay) + random.uniform(-jitter, jitter)
             if pause > 0:
                 time.sleep(pause)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codex.core.skills.discover import load_skills
-from codex.core.skills.mentions import injections, select
 from codex.core.skills.model import SkillsOutcome
 from codex.core.skills.render import budget_for, skills_instructions
 from codex.core.skills.roots import skill_roots
@@ -75,6 +74,8 @@ def turn_skill_messages(codex_home: Path, cwd: Path, inputs: Sequence[Any]) -> l
     texts = [p.text for p in inputs if isinstance(p, ops.InputText)]
     if not picks and not any("$" in t for t in texts):
         return []  # nothing names a skill: no need to look at the disk
+    from codex.core.skills.mentions import injections, select  # only for input that may name one
+
     outcome = load_skills(codex_home, cwd, extra_roots=_extra_roots)
     return injections(select(picks, texts, outcome.skills))
 

@@ -15,7 +15,6 @@ id), so progress never trips the bound. Any different call in between starts the
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import orjson
@@ -40,6 +39,8 @@ def _output_bytes(output: str | list[Any]) -> bytes:
 
 
 def _fingerprint(call: ToolCall, result: ToolResult) -> bytes:
+    import hashlib  # at the first tool call: a turn that calls none never needs it (~1.5 ms)
+
     digest = hashlib.sha256()
     for part in (
         call.kind.encode(),
