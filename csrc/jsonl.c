@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -249,40 +250,61 @@ static int starts(const char *p, const char *end, const char *lit, size_t n)
     return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
 }
 
+/* The two bytes each trigger starts with, as a bit per byte pair: the scan tests one pair per
+ * position and looks closer only where a trigger could start ("sk" of "task_started", say).
+ * A switch on every byte's first letter ran at ~4 ns a byte on a turn's lines ('s' and 'e'
+ * are everywhere in English and JSON); this runs at well under one. */
+static unsigned char trigger_pairs[65536 / 8];
+static pthread_once_t trigger_pairs_once = PTHREAD_ONCE_INIT;
+
+static void set_pair(const char *two)
+{
+    unsigned v = (unsigned)(unsigned char)two[0] << 8 | (unsigned char)two[1];
+    trigger_pairs[v >> 3] |= (unsigned char)(1u << (v & 7));
+}
+
+static void make_trigger_pairs(void)
+{
+    static const char *const starts_of[] = {"sk", "gh", "gi", "xo", "AK", "ey", "Be"};
+    for (size_t i = 0; i < sizeof starts_of / sizeof starts_of[0]; i++)
+        set_pair(starts_of[i]);
+}
+
+/* Whether a trigger starts at p (its first two bytes already match one of the pairs). */
+static int trigger_at(const char *p, const char *end)
+{
+    switch (*p) {
+    case 's':
+        return starts(p, end, "sk-", 3);
+    case 'g':
+        if (end - p >= 4 && p[1] == 'h' && p[3] == '_' &&
+            (p[2] == 'p' || p[2] == 'o' || p[2] == 'u' || p[2] == 's' || p[2] == 'r'))
+            return 1;
+        return starts(p, end, "github_pat_", 11);
+    case 'x':
+        return starts(p, end, "xox", 3);
+    case 'A':
+        return starts(p, end, "AKIA", 4);
+    case 'e':
+        return starts(p, end, "eyJ", 3);
+    case 'B':
+        return starts(p, end, "Bearer ", 7);
+    default:
+        return 0;
+    }
+}
+
 int codex_jsonl_has_trigger(const char *data, size_t len)
 {
+    pthread_once(&trigger_pairs_once, make_trigger_pairs);
+    const unsigned char *u = (const unsigned char *)data;
     const char *end = data + len;
-    for (const char *p = data; p < end; p++) {
-        switch (*p) {
-        case 's':
-            if (starts(p, end, "sk-", 3))
+    /* Every trigger is 3 bytes or more: the last two positions cannot start one. */
+    for (size_t i = 0; i + 2 < len; i++) {
+        unsigned v = (unsigned)u[i] << 8 | u[i + 1];
+        if ((trigger_pairs[v >> 3] >> (v & 7)) & 1u) {
+            if (trigger_at(data + i, end))
                 return 1;
-            break;
-        case 'g':
-            if (end - p >= 4 && p[1] == 'h' && p[3] == '_' &&
-                (p[2] == 'p' || p[2] == 'o' || p[2] == 'u' || p[2] == 's' || p[2] == 'r'))
-                return 1;
-            if (starts(p, end, "github_pat_", 11))
-                return 1;
-            break;
-        case 'x':
-            if (starts(p, end, "xox", 3))
-                return 1;
-            break;
-        case 'A':
-            if (starts(p, end, "AKIA", 4))
-                return 1;
-            break;
-        case 'e':
-            if (starts(p, end, "eyJ", 3))
-                return 1;
-            break;
-        case 'B':
-            if (starts(p, end, "Bearer ", 7))
-                return 1;
-            break;
-        default:
-            break;
         }
     }
     return 0;

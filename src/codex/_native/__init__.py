@@ -8,16 +8,17 @@ warning on stderr. `CODEX_PY_NATIVE=0` forces the twins (the tests use it to run
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from types import ModuleType
+
+from codex._env import getenv
 
 _warned: set[str] = set()
 
 
 def native_enabled() -> bool:
     """Whether compiled extensions may be used in this process."""
-    return os.environ.get("CODEX_PY_NATIVE", "1") != "0"
+    return getenv("CODEX_PY_NATIVE", "1") != "0"
 
 
 def load_extension(name: str) -> ModuleType | None:

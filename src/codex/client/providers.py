@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from codex import __version__
 from codex._dataclass import dataclass
+from codex._env import getenv
 from codex.client.errors import EnvVarError
 
 WireApi = Literal["responses", "chat"]
@@ -245,7 +246,6 @@ def resolve_provider(
 # The environment variables `built_in_providers` reads: a provider kept for a config is reused
 # only while they are as they were when it was resolved.
 _PROVIDER_ENV = ("OPENAI_BASE_URL", "CODEX_OSS_BASE_URL", "CODEX_OSS_PORT")
-_PROVIDER_ENV_RAW = tuple(os.fsencode(name) for name in _PROVIDER_ENV)
 
 
 def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> ModelProvider:
@@ -259,13 +259,7 @@ def provider_for_config(config: Any, env: Mapping[str, str] | None = None) -> Mo
         return _provider_for_config(config, env)
     from codex._memo import per_config
 
-    # The raw (bytes) environment where CPython has it: a lookup of an unset variable through
-    # os.environ raises and catches a KeyError each time.
-    raw = getattr(os.environ, "_data", None)
-    if isinstance(raw, dict):
-        key: tuple[object, ...] = ("provider", *(raw.get(name) for name in _PROVIDER_ENV_RAW))
-    else:
-        key = ("provider", *(os.environ.get(name) for name in _PROVIDER_ENV))
+    key = ("provider", *(getenv(name) for name in _PROVIDER_ENV))  # codex._env: no KeyError
     return per_config.get(config, key, lambda: _provider_for_config(config, None))
 
 

@@ -17,11 +17,11 @@ The wording below is codex-py's own; only the tags and the facts follow 0.169.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from codex._env import getenv
 from codex.protocol.items import InputText, Message, ResponseItem
 from codex.protocol.sandbox_policy import SandboxPolicy, SandboxPolicyType
 
@@ -161,7 +161,7 @@ class PermissionsTracker:
         self._key: tuple[Any, ...] | None = None  # what `heard` was built from
 
     def _text(self, settings: Any) -> str:
-        tmpdir = os.environ.get("TMPDIR", "")
+        tmpdir = getenv("TMPDIR", "")
         key = (settings.sandbox_policy, settings.approval_policy, settings.cwd, tmpdir)
         if key == self._key and self.heard is not None:
             return self.heard

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from codex._dataclass import dataclass
+from codex._env import getenv
 from codex.core.stat_cache import Stamp, StatCache, Watch
 from codex.protocol.items import InputText, Message, ResponseItem
 
@@ -262,8 +263,19 @@ class EnvironmentContext:
 
 
 def user_shell_name() -> tuple[str, str]:
-    """(path, short name) of the user's login shell; bash when unknown."""
-    shell = os.environ.get("SHELL") or ""
+    """(path, short name) of the user's login shell; bash when unknown. Every session asks;
+    the answer is kept per value of $SHELL (the shell's file is looked for once per process)."""
+    shell = getenv("SHELL") or ""
+    known = _shells.get(shell)
+    if known is None:
+        known = _shells[shell] = _find_shell(shell)
+    return known
+
+
+_shells: dict[str, tuple[str, str]] = {}
+
+
+def _find_shell(shell: str) -> tuple[str, str]:
     if not shell:
         try:
             import pwd

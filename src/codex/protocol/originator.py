@@ -9,8 +9,9 @@ the result on.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
+
+from codex._env import getenv
 
 DEFAULT_ORIGINATOR = "codex_cli_rs"
 # The interactive TUI's own name and the `session_meta.source` it records, as 0.169's TUI says them
@@ -31,5 +32,6 @@ def resolve_originator(
     default: str = DEFAULT_ORIGINATOR, environ: Mapping[str, str] | None = None
 ) -> str:
     """The override when set and non-empty, else the front end's own name."""
-    env = os.environ if environ is None else environ
-    return env.get(ORIGINATOR_ENV) or default
+    if environ is None:
+        return getenv(ORIGINATOR_ENV) or default
+    return environ.get(ORIGINATOR_ENV) or default

@@ -10,11 +10,12 @@ match JSON-safe characters, so redacting the serialized line keeps it valid JSON
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 
 import orjson
+
+from codex._env import getenv
 
 REDACTED = b"[REDACTED]"
 
@@ -51,7 +52,7 @@ class Redactor:
         self._exact: set[bytes] = set()
         if from_env:
             for name in SECRET_ENV_VARS:
-                self.add_secret(os.environ.get(name, ""))
+                self.add_secret(getenv(name, ""))
         for value in secrets:
             self.add_secret(value)
 

@@ -16,6 +16,7 @@ so a session whose thread never had a goal never touches sqlite.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -125,7 +126,13 @@ class GoalStore:
     """The goals of every thread under one CODEX_HOME."""
 
     def __init__(self, codex_home: Path | str) -> None:
-        self.path = Path(codex_home) / FILE_NAME
+        # A plain string: every thread start makes a store and every turn asks it for the
+        # thread's goal, which for most threads is "no file": one access(2), no Path built.
+        self._file = os.path.join(os.fspath(codex_home), FILE_NAME)
+
+    @property
+    def path(self) -> Path:
+        return Path(self._file)
 
     # ---- the file ---------------------------------------------------------------------------
 
@@ -133,15 +140,15 @@ class GoalStore:
     def _open(self, *, create: bool) -> Iterator[sqlite3.Connection | None]:
         """A connection in one immediate transaction (committed on success), or None when the
         file is missing and `create` is false."""
-        if not create and not self.path.exists():
+        fresh = not os.access(self._file, os.F_OK)  # as Path.exists, without its exception
+        if fresh and not create:
             yield None
             return
         import sqlite3
 
-        fresh = not self.path.exists()
         if fresh:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            os.makedirs(os.path.dirname(self._file), exist_ok=True)
+        con = sqlite3.connect(self._file, timeout=10.0, isolation_level=None)
         try:
             con.execute("PRAGMA foreign_keys = ON")
             if fresh:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import codex.core.skills.config_rules as config_rules
+from codex._env import getenv
 from codex.core.skills.model import ScopeName, Skill, SkillError, SkillsOutcome
 from codex.core.skills.roots import ADMIN_SKILLS_ROOT, SkillRoot, home_dir, skill_roots
 from codex.core.stat_cache import Stamp, StatCache, Watch
@@ -53,7 +54,7 @@ def load_skills(
     # The key in plain strings: a thread start asks with the same folders every time, and
     # building and hashing Paths for the lookup cost more than the lookup; Paths are made only
     # for a scan (a miss).
-    home = os.environ.get("HOME")  # home_dir()'s rule, as a string
+    home = getenv("HOME")  # home_dir()'s rule, as a string
     home = home if home and os.path.isabs(home) else None
     admin = ADMIN_SKILLS_ROOT
     key = (
