@@ -21,12 +21,20 @@ def native_enabled() -> bool:
     return getenv("CODEX_PY_NATIVE", "1") != "0"
 
 
+_loaded: dict[str, ModuleType] = {}
+
+
 def load_extension(name: str) -> ModuleType | None:
-    """Import `codex._native._<name>` (exposing `ffi` and `lib`), or None if it is unavailable."""
+    """Import `codex._native._<name>` (exposing `ffi` and `lib`), or None if it is unavailable.
+    Asked for by every rollout writer: a loaded one is answered from a dict."""
     if not native_enabled():
         return None
+    module = _loaded.get(name)
+    if module is not None:
+        return module
     try:
-        return importlib.import_module(f"codex._native._{name}")
+        module = _loaded[name] = importlib.import_module(f"codex._native._{name}")
+        return module
     except ImportError as exc:
         if name not in _warned:
             _warned.add(name)

@@ -22,28 +22,39 @@ from codex._native.jsonl_sync import WAIT_LIMIT
 _WORKERS = 4
 
 _lock = threading.Lock()
-_lent_pid = 0
+_lent = False  # this process's workers are running (reset in a forked child: they are gone)
+_exit_drain = False  # the drain at exit is registered (inherited by a forked child)
+
+
+def _after_fork_in_child() -> None:
+    global _lent, _lock
+    _lent = False
+    _lock = threading.Lock()  # another thread may have held it at the fork
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def lend_workers(lib: Any) -> None:
     """Once per process (a forked child lends its own: its parent's threads are gone there):
-    daemon threads that each enter the pool for good, and a bounded drain at exit."""
-    global _lent_pid
-    pid = os.getpid()
-    if _lent_pid == pid:
+    daemon threads that each enter the pool for good, and a bounded drain at exit. Asked by
+    every writer and creation ahead: after the first, one flag test (no getpid(2) call)."""
+    global _lent, _exit_drain
+    if _lent:
         return
     with _lock:
-        if _lent_pid == pid:
+        if _lent:
             return
-        first = _lent_pid == 0
         for n in range(_WORKERS):
             name = f"codex-rollout-io-{n}"
             threading.Thread(target=lib.codex_jsonl_bg_work, name=name, daemon=True).start()
         # Until each has entered the pool (a started thread may not have yet): the request
         # that lent them must find them, not fall back to doing the work itself.
         lib.codex_jsonl_bg_await_workers(_WORKERS, 5000)
-        _lent_pid = pid
-    if first:  # atexit registrations are inherited by a forked child
+        _lent = True
+        first, _exit_drain = not _exit_drain, True
+    if first:
         import atexit
 
         # Creations not started are cancelled at exit: no turn will take their files.

@@ -8,7 +8,6 @@ A keyring save deletes auth.json (upstream does the same, so one secret never li
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import stat
@@ -50,6 +49,8 @@ def keyring_account(codex_home: Path) -> str:
         canonical = str(Path(codex_home).resolve(strict=True))
     except OSError:
         canonical = str(codex_home)
+    import hashlib  # here: hashlib's import (OpenSSL's) is ~1.5 ms of a first thread start
+
     digest = hashlib.sha256(canonical.encode("utf-8", "surrogateescape")).hexdigest()
     return f"cli|{digest[:16]}"
 

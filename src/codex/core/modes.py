@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from codex.protocol.items import InputText, Message, ResponseItem
+from codex.protocol.items import InputText, Message, OutputText, ResponseItem
 
 DEFAULT = "default"
 PLAN = "plan"
@@ -103,11 +103,24 @@ def announced_mode(items: Iterable[ResponseItem | dict[str, Any]]) -> str | None
     (the model works in Default mode without having been told)."""
     heard = None
     for item in items:
-        data = item if isinstance(item, dict) else item.to_dict()
-        if data.get("type") != "message" or data.get("role") != "developer":
-            continue
-        for part in data.get("content") or ():
-            text = part.get("text", "") if isinstance(part, dict) else ""
+        if isinstance(item, Message):
+            # Read off the record, not its wire dict: a thread's first turn asks this of its
+            # opening context, whose developer message is the longest item it has.
+            if item.role != "developer":
+                continue
+            parts: Iterable[Any] = (
+                p if isinstance(p, InputText | OutputText) else p.to_dict() for p in item.content
+            )
+        else:
+            data = item if isinstance(item, dict) else item.to_dict()
+            if data.get("type") != "message" or data.get("role") != "developer":
+                continue
+            parts = data.get("content") or ()
+        for part in parts:
+            if isinstance(part, InputText | OutputText):
+                text: Any = part.text
+            else:
+                text = part.get("text", "") if isinstance(part, dict) else ""
             if isinstance(text, str) and text.startswith(OPEN_TAG):
                 heard = PLAN if "Collaboration mode: Plan" in text[:80] else DEFAULT
     return heard

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import weakref
 from collections import deque
@@ -46,12 +47,13 @@ MAX_LINGER = 128
 
 
 def _soft_nofile() -> int | None:
+    """The open-file limit (RLIMIT_NOFILE's soft value), None when there is none (Windows) or
+    it is unlimited. sysconf reads the same limit without importing `resource` (~0.5 ms)."""
     try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows: no such limit on handles
+        soft = os.sysconf("SC_OPEN_MAX")
+    except (AttributeError, ValueError, OSError):  # Windows: no such limit on handles
         return None
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return None if soft == resource.RLIM_INFINITY or soft <= 0 else int(soft)
+    return soft if 0 < soft < 1 << 31 else None
 
 
 def limits() -> tuple[int, int]:

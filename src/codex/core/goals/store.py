@@ -192,6 +192,8 @@ class GoalStore:
     # ---- reads --------------------------------------------------------------------------
 
     def get(self, thread_id: str) -> ThreadGoal | None:
+        if not os.access(self._file, os.F_OK):
+            return None  # asked every turn; most threads never had a goal, nor has the home
         with self._open(create=False) as con:
             return None if con is None else self._get(con, thread_id)
 
