@@ -127,6 +127,15 @@ class ModelClient:
 
     async def stream(self, prompt: Prompt) -> AsyncIterator[ResponseEvent]:
         """Events of one sampling request, retried until it completes or fails for good."""
+        async for batch in self.batches(prompt):
+            for event in batch:
+                yield event
+
+    async def batches(self, prompt: Prompt) -> AsyncIterator[list[ResponseEvent]]:
+        """`stream()`'s events, a list at a time (the events of one network read): a turn
+        takes them this way, one generator step per read instead of one per event, and no
+        generator between the retries and the reads (they ran through three, each passing
+        every event on)."""
         json_mode = None
         if self.provider.tool_call_mode == "json":
             from codex.client.json_tools import JsonToolMode
@@ -145,11 +154,46 @@ class ModelClient:
         attempt = 0
         while True:
             try:
-                async for batch in self._attempt(body, prompt, length_completes):
+                # The request, with its HTTP-level retries (its own budget); a failure that
+                # ends them is a stream failure for the loop around it.
+                response = None
+                request_retries = self.provider.request_retries
+                recovered = False
+                request_attempt = 0
+                while response is None:
+                    try:
+                        response = await self._open(body, prompt)
+                    except _Recoverable401 as err:
+                        if recovered:
+                            raise err.error from None
+                        recovered = True
+                        await _maybe_await(self._auth.recover_unauthorized())  # type: ignore[union-attr]
+                        continue
+                    except ModelError as err:
+                        if not err.retryable:
+                            raise
+                        if request_attempt >= request_retries:
+                            raise _exhausted(err) from None
+                        request_attempt += 1
+                        delay = err.retry_after
+                        if delay is None:
+                            delay = self.retry.backoff(request_attempt)
+                        notice: list[Any] = [
+                            Retrying(
+                                "request",
+                                request_attempt,
+                                request_retries,
+                                str(err),
+                                delay,
+                                err.status,
+                            )
+                        ]
+                        yield json_mode.translate(notice) if json_mode is not None else notice
+                        await self.retry.sleep(delay)
+                async for batch in self._read(response, length_completes):
                     if json_mode is not None:
                         batch = json_mode.translate(batch)
-                    for event in batch:
-                        yield event
+                    yield batch
                     if json_mode is not None and json_mode.failure is not None:
                         raise json_mode.failure
                 return
@@ -162,7 +206,7 @@ class ModelClient:
                     delay = self.retry.backoff(attempt)
                 if json_mode is not None:
                     json_mode.reset()
-                yield Retrying("stream", attempt, max_retries, str(err), delay, err.status)
+                yield [Retrying("stream", attempt, max_retries, str(err), delay, err.status)]
                 await self.retry.sleep(delay)
 
     async def compact(self, prompt: Prompt) -> list[Any]:
@@ -223,37 +267,6 @@ class ModelClient:
             )
             key = "input"
         return encode_body(body, key) if stream else orjson.dumps(body)
-
-    async def _attempt(
-        self, body: bytes | StreamedJson, prompt: Prompt, length_completes: bool = False
-    ) -> AsyncIterator[list[Any]]:
-        """Open the stream (with HTTP-level retries) and yield its events, a chunk at a time."""
-        response = None
-        max_retries = self.provider.request_retries
-        recovered = False
-        attempt = 0
-        while response is None:
-            try:
-                response = await self._open(body, prompt)
-            except _Recoverable401 as err:
-                if recovered:
-                    raise err.error from None
-                recovered = True
-                await _maybe_await(self._auth.recover_unauthorized())  # type: ignore[union-attr]
-                continue
-            except ModelError as err:
-                if not err.retryable:
-                    raise
-                if attempt >= max_retries:
-                    raise _exhausted(err) from None
-                attempt += 1
-                delay = err.retry_after
-                if delay is None:
-                    delay = self.retry.backoff(attempt)
-                yield [Retrying("request", attempt, max_retries, str(err), delay, err.status)]
-                await self.retry.sleep(delay)
-        async for batch in self._read(response, length_completes):
-            yield batch
 
     async def _send_lean(
         self,

@@ -13,13 +13,28 @@ from typing import Any, Protocol
 from codex.client import ModelClient, Prompt, provider_for_config
 from codex.client.events import ResponseEvent
 
-__all__ = ["ModelStreamer", "Prompt", "open_model", "provider_for"]
+__all__ = ["ModelStreamer", "Prompt", "event_batches", "open_model", "provider_for"]
 
 
 class ModelStreamer(Protocol):
     model: str
 
     def stream(self, prompt: Prompt) -> AsyncIterator[ResponseEvent]: ...
+
+
+def event_batches(client: ModelStreamer, prompt: Prompt) -> AsyncIterator[list[ResponseEvent]]:
+    """The request's events a list at a time: `client.batches(prompt)` where the client has
+    it (codex.client.ModelClient: a generator step per network read, not per event), else
+    its `stream()` one event per list."""
+    batches = getattr(client, "batches", None)
+    if batches is not None:
+        return batches(prompt)
+    return _one_by_one(client.stream(prompt))
+
+
+async def _one_by_one(events: AsyncIterator[ResponseEvent]) -> AsyncIterator[list[ResponseEvent]]:
+    async for event in events:
+        yield [event]
 
 
 def provider_for(config: Any) -> Any:

@@ -41,6 +41,7 @@ from codex.core.hook_events import (
     screen_steered,
     stop_continuation,
 )
+from codex.core.model import event_batches
 from codex.core.recorder import start_file
 from codex.core.service_tier import request_tier, tier_warning
 from codex.core.session_state import SessionState, TurnSettings, announce_diff
@@ -334,44 +335,45 @@ class TurnRunner:
             request = telemetry.request_started(self.sub_id, self.settings.model)
         usage = None
         try:
-            async for event in client.stream(prompt):
+            async for batch in event_batches(client, prompt):
                 if mcp is not None:
                     mcp.model_answered()
                     mcp = None
-                if isinstance(event, OutputTextDelta):
-                    if deltas:
-                        emit(AgentMessageDelta(event.delta))
-                elif isinstance(event, OutputItemDone):
-                    text = self._on_item_done(event.item)
-                    if text is not None:
-                        last_message = text
-                elif isinstance(event, ReasoningSummaryDelta):
-                    if deltas:
-                        emit(AgentReasoningDelta(event.delta))
-                elif isinstance(event, ReasoningTextDelta):
-                    if deltas:
-                        emit(AgentReasoningRawContentDelta(event.delta))
-                elif isinstance(event, ReasoningSummaryPartAdded):
-                    if deltas:
-                        emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
-                elif isinstance(event, Completed):
-                    sess.add_usage(self.sub_id, event.usage)
-                    usage = event.usage
-                elif isinstance(event, RateLimits):
-                    sess.rate_limits = event.snapshot
-                elif isinstance(event, Retrying):
-                    if event.scope == "stream":
-                        # The retried request starts over: drop what the failed attempt made
-                        # (its calls are on record already: they keep an `aborted` answer).
-                        await self._abandon_calls(keep_partial=False)
-                        self.pending_items = []
-                        last_message = None
-                        emit(StreamError(event.message))
-                elif isinstance(event, OutputItemAdded):
-                    if isinstance(event.item, WebSearchCall):
-                        emit(WebSearchBegin(event.item.id or ""))
-                elif isinstance(event, Incomplete):
-                    emit(ErrorEvent(f"model response incomplete: {event.reason}"))
+                for event in batch:
+                    if isinstance(event, OutputTextDelta):
+                        if deltas:
+                            emit(AgentMessageDelta(event.delta))
+                    elif isinstance(event, OutputItemDone):
+                        text = self._on_item_done(event.item)
+                        if text is not None:
+                            last_message = text
+                    elif isinstance(event, ReasoningSummaryDelta):
+                        if deltas:
+                            emit(AgentReasoningDelta(event.delta))
+                    elif isinstance(event, ReasoningTextDelta):
+                        if deltas:
+                            emit(AgentReasoningRawContentDelta(event.delta))
+                    elif isinstance(event, ReasoningSummaryPartAdded):
+                        if deltas:
+                            emit(AgentReasoningSectionBreak(summary_index=event.summary_index))
+                    elif isinstance(event, Completed):
+                        sess.add_usage(self.sub_id, event.usage)
+                        usage = event.usage
+                    elif isinstance(event, RateLimits):
+                        sess.rate_limits = event.snapshot
+                    elif isinstance(event, Retrying):
+                        if event.scope == "stream":
+                            # The retried request starts over: drop what the failed attempt made
+                            # (its calls are on record already: they keep an `aborted` answer).
+                            await self._abandon_calls(keep_partial=False)
+                            self.pending_items = []
+                            last_message = None
+                            emit(StreamError(event.message))
+                    elif isinstance(event, OutputItemAdded):
+                        if isinstance(event.item, WebSearchCall):
+                            emit(WebSearchBegin(event.item.id or ""))
+                    elif isinstance(event, Incomplete):
+                        emit(ErrorEvent(f"model response incomplete: {event.reason}"))
             if request is not None:
                 telemetry.request_finished(request, usage)
                 request = None

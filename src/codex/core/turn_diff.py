@@ -15,7 +15,6 @@ changes the informational `index` line.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -44,6 +43,8 @@ class _Snapshot:
 
 def git_blob_oid(data: bytes) -> str:
     """The object id git gives these bytes as a blob."""
+    import hashlib  # here: every turn makes a tracker; only a turn that patches files hashes
+
     h = hashlib.sha1(usedforsecurity=False)
     h.update(b"blob %d\0" % len(data))
     h.update(data)

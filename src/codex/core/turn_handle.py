@@ -114,16 +114,36 @@ class TurnHandle:
             yield event
             if is_turn_end(event):
                 break
-        self._subscription.close()
-        if self._result is None:  # the session shut down before the turn ended
-            self._result = TurnResult(None, self._usage, self._error, aborted=True)
+        self._finish()
+
+    async def read(self, each: Callable[[Event], object] | None = None) -> TurnResult:
+        """Read the turn to its end and return its result, handing each of its events to
+        `each`: what `events()` yields, without an async generator step per event (`run()` of
+        the Python API reads every turn this way)."""
+        if self._result is None:
+            subscription = self._subscription
+            while (event := await subscription.next()) is not None:
+                if event.id != self.sub_id and not _is_marker(event):
+                    continue
+                request = self._observe(event)
+                if request is not None:
+                    await self._answer(request)
+                if each is not None:
+                    each(event)
+                if is_turn_end(event):
+                    break
+            self._finish()
+        assert self._result is not None
+        return self._result
 
     async def wait(self) -> TurnResult:
         """Read the turn to its end (events not yielded to anyone) and return its result."""
-        async for _ in self.events():
-            pass
-        assert self._result is not None
-        return self._result
+        return await self.read()
+
+    def _finish(self) -> None:
+        self._subscription.close()
+        if self._result is None:  # the session shut down before the turn ended
+            self._result = TurnResult(None, self._usage, self._error, aborted=True)
 
     def close(self) -> None:
         """Stop receiving the session's events (those queued are still read): for a handle

@@ -395,8 +395,7 @@ class AsyncTurnHandle:
         translator = self._translator
         if translator.completed is None:
             collect = translator.collect
-            async for event in self._core.events():
-                collect(event.msg)
+            await self._core.read(lambda event: collect(event.msg))
             self._thread._running = False
             translator.end_without_event()
         return translator.result()
