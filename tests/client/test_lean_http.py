@@ -471,6 +471,35 @@ def test_read_timeout_mid_body() -> None:
         _once(server.url, timeout=0.2)
 
 
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_read_timeout_on_a_reused_connection_after_a_longer_wait(loop: str) -> None:
+    # One timer serves every wait of a connection: the first request's reads set it for a
+    # deadline 30 s away; the second request's read, with a 0.3 s timeout, must not wait
+    # for that timer (it is set earlier), and a later read still times out on its own.
+    def handler(conn: RawConnection) -> None:
+        conn.read_request()
+        conn.send(ok_response(SSE))  # keep-alive: the next request comes on this connection
+        conn.read_request()
+        conn.send(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc")
+        conn.sock.recv(1)
+
+    async def main() -> tuple[bytes, float]:
+        lean = LeanHTTP(LazyTrustContext)
+        try:
+            _response, body = await _fetch(lean, server.url, timeout=30.0)
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(ReadTimeout):
+                await _fetch(lean, server.url, timeout=0.3)
+            return body, asyncio.get_running_loop().time() - started
+        finally:
+            await lean.aclose()
+
+    with RawServer(handler) as server:
+        body, waited = _run(main(), loop)
+    assert body == SSE
+    assert 0.3 <= waited < 20  # its own deadline, not the first request's
+
+
 def test_refused_connection_message_is_httpx_s() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

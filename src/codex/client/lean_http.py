@@ -79,6 +79,11 @@ class _Connection(asyncio.BufferedProtocol):
         self._paused = False
         self.idle_since = 0.0
         self._buffer = _read_buffer()  # where the transport reads (get_buffer)
+        # The timed wait in progress (its future and deadline) and the connection's one timer
+        # (see `_wait`).
+        self._timed: asyncio.Future[None] | None = None
+        self._deadline = 0.0
+        self._timer: asyncio.TimerHandle | None = None
 
     # -- asyncio.Protocol
 
@@ -108,6 +113,9 @@ class _Connection(asyncio.BufferedProtocol):
         self.eof = True
         self._error = exc
         self._wake()
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
         drain = self._drain
         if drain is not None and not drain.done():
             drain.set_result(None)
@@ -177,18 +185,44 @@ class _Connection(asyncio.BufferedProtocol):
         return data
 
     async def _wait(self, future: asyncio.Future[None], timeout: float | None, error: type) -> None:
+        """Await `future`, failing with `error` after `timeout` seconds; one wait at a time (a
+        request writes, then reads). One timer serves every wait of the connection: a wait
+        only moves the deadline (a timer that would fire too
+        late is replaced), and the timer, when it fires early for the wait in progress, is
+        set again for its deadline. A timer per wait, pushed into the loop's heap and
+        cancelled, cost each read of a response (~2% of a busy event loop's time)."""
         if timeout is None:
             await future
             return
-        timer = self.loop.call_later(timeout, _expire, future)
+        loop = self.loop
+        deadline = loop.time() + timeout
+        self._timed, self._deadline = future, deadline
+        timer = self._timer
+        if timer is None or timer.when() > deadline:
+            if timer is not None:
+                timer.cancel()
+            self._timer = loop.call_at(deadline, self._on_timer)
         try:
             await future
         except _Expired:
             raise error() from None
         finally:
-            timer.cancel()
+            self._timed = None
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        future = self._timed
+        if future is None or future.done():
+            return  # no wait in progress: the next one sets a timer again
+        if self._deadline <= self.loop.time():
+            future.set_exception(_Expired())
+        else:
+            self._timer = self.loop.call_at(self._deadline, self._on_timer)
 
     def close(self) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()  # it would hold the connection until it fired
         transport = self.transport
         if transport is not None:
             if self.eof:
@@ -199,11 +233,6 @@ class _Connection(asyncio.BufferedProtocol):
 
 class _Expired(Exception):
     pass
-
-
-def _expire(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_exception(_Expired())
 
 
 class LeanResponse:

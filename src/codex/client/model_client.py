@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from codex._native.sse import DEFAULT_MAX_EVENT_SIZE, SSEError, SSEParser
-from codex.client.chat_decoder import ChatDecoder
 from codex.client.errors import (
     ConnectionFailed,
     EnvVarError,
@@ -54,6 +53,7 @@ from codex.protocol.originator import resolve_originator
 if TYPE_CHECKING:
     import httpx
 
+    from codex.client.chat_decoder import ChatDecoder
     from codex.client.lean_http import LeanResponse
 
     Response = httpx.Response | LeanResponse
@@ -357,6 +357,8 @@ class ModelClient:
         """`length_completes`: an output-limit stop ends the reply instead of failing it."""
         decoder: ChatDecoder | ResponsesDecoder
         if self.provider.wire_api == "chat":
+            from codex.client.chat_decoder import ChatDecoder  # Chat Completions providers only
+
             decoder = ChatDecoder(length_completes=length_completes)
         else:
             decoder = ResponsesDecoder(length_completes=length_completes)
