@@ -153,23 +153,38 @@ def install_shared(
         _clients.pop(loop, None)
     if client is not None:
         _clients[loop] = client
+    global _last_lean
+    _last_lean = None
     _lean[loop] = None if lean is None or _proxies_configured() else lean
+
+
+# The last answer of `lean_client` and its loop (weakly): every model request asks, nearly
+# always from the same loop, and a WeakKeyDictionary lookup makes a weak reference each time.
+_last_lean: tuple[weakref.ref[asyncio.AbstractEventLoop], LeanHTTP | None] | None = None
 
 
 def lean_client() -> LeanHTTP | None:
     """This loop's lean client, or None when model requests must take the httpx client: a
     proxy is configured in the environment (httpx would mount a proxy transport, read once per
     client as httpx reads it), or a client was installed with `install_shared` without one."""
+    global _last_lean
     loop = asyncio.get_running_loop()
+    last = _last_lean
+    if last is not None and last[0]() is loop:
+        lean = last[1]
+        if lean is None or not lean.closed:
+            return lean
     try:
         lean = _lean[loop]
     except KeyError:
         lean = None
     else:
         if lean is None or not lean.closed:
+            _last_lean = (weakref.ref(loop), lean)
             return lean
     if _proxies_configured():
         _lean[loop] = None
+        _last_lean = (weakref.ref(loop), None)
         return None
     from codex.client.lean_http import LeanHTTP
 
@@ -179,6 +194,7 @@ def lean_client() -> LeanHTTP | None:
         max_keepalive=MAX_KEEPALIVE,
         keepalive_expiry=KEEPALIVE_EXPIRY,
     )
+    _last_lean = (weakref.ref(loop), lean)
     return lean
 
 
@@ -208,8 +224,10 @@ def _proxies_configured() -> bool:
 
 async def aclose_shared() -> None:
     """Close this loop's shared clients (front ends call it on the way out)."""
+    global _last_lean
     loop = asyncio.get_running_loop()
     _factories.pop(loop, None)
+    _last_lean = None
     lean = _lean.pop(loop, None)
     if lean is not None:
         await lean.aclose()
