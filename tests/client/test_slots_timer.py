@@ -97,3 +97,30 @@ def test_no_timer_is_left_behind_once_every_waiter_is_served() -> None:
         return slots._timer is None and not [h for h in loop._scheduled if not h.cancelled()]  # type: ignore[attr-defined]
 
     assert run(main())
+
+
+def test_a_timer_from_an_ended_loop_does_not_hide_a_later_timeout() -> None:
+    # The review's case: a queue emptied in one loop, that loop gone, then a timed wait in
+    # another loop must still time out (its timer is set on the loop it waits in).
+    slots = Slots(1)
+
+    async def first_loop() -> None:
+        await slots.acquire(None)
+        task = asyncio.ensure_future(slots.acquire(30.0))
+        await asyncio.sleep(0)
+        slots.release()  # handed to the queued waiter
+        await task
+        slots.release()
+
+    async def second_loop() -> bool:
+        await slots.acquire(None)
+        task = asyncio.ensure_future(slots.acquire(0.05))
+        done, _ = await asyncio.wait({task}, timeout=5.0)  # a guard, not the check
+        if not done:
+            task.cancel()
+            return False  # hung: no timer armed on this loop
+        return isinstance(task.exception(), TimeoutError)
+
+    run(first_loop())
+    assert run(second_loop())
+    assert slots.busy == 1 and not slots._waiters

@@ -214,7 +214,7 @@ class _Connection(asyncio.BufferedProtocol):
         future = self._timed
         if future is None or future.done():
             return  # no wait in progress: the next one sets a timer again
-        if self._deadline <= self.loop.time():
+        if self._deadline <= self.loop.time() + 0.001:  # uvloop's timers: millisecond clock
             future.set_exception(_Expired())
         else:
             self._timer = self.loop.call_at(self._deadline, self._on_timer)

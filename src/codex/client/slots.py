@@ -20,15 +20,16 @@ class Slots:
     `__lt__`, and left there cancelled until the loop swept it), ~3% of a busy event loop's
     time. A waiter whose deadline passes is failed with TimeoutError, as before."""
 
-    __slots__ = ("_timer", "_waiters", "busy", "limit")
+    __slots__ = ("_timer", "_timer_loop", "_waiters", "busy", "limit")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.busy = 0
         # (waiter, deadline on the loop's clock or None), oldest first; a waiter that timed
-        # out or was cancelled stays until release() passes over it.
+        # out or was cancelled stays until release() passes over it or the timer prunes it.
         self._waiters: deque[tuple[asyncio.Future[None], float | None]] = deque()
         self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
 
     async def acquire(self, timeout: float | None) -> None:
         """Take a slot, waiting at most `timeout` seconds (None: as long as it takes)."""
@@ -41,10 +42,11 @@ class Slots:
         self._waiters.append((waiter, deadline))
         if deadline is not None:
             timer = self._timer
-            if timer is None or timer.when() > deadline:
+            if timer is None or timer.when() > deadline or self._timer_loop is not loop:
                 if timer is not None:
                     timer.cancel()
                 self._timer = loop.call_at(deadline, self._expire, loop)
+                self._timer_loop = loop
         try:
             await waiter
         except BaseException:
@@ -56,24 +58,44 @@ class Slots:
         # The releaser counted the slot as ours when it woke us.
 
     def release(self) -> None:
-        while self._waiters:
-            waiter, _deadline = self._waiters.popleft()
+        waiters = self._waiters
+        while waiters:
+            waiter, _deadline = waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)  # the slot passes straight to the waiter
                 return
         self.busy -= 1
+        self._disarm()  # nobody waits: no timer left behind for a loop that may end
+
+    def _disarm(self) -> None:
+        timer, self._timer, self._timer_loop = self._timer, None, None
+        if timer is not None:
+            timer.cancel()
 
     def _expire(self, loop: asyncio.AbstractEventLoop) -> None:
-        """The timer: fail the waits whose deadline passed, set it for the next one."""
-        self._timer = None
-        now = loop.time()
+        """The timer: fail the waits whose deadline passed (or is within a millisecond: uvloop
+        runs timers on a millisecond clock, and setting one again for the rest would spin),
+        drop the finished ones, and set it for the next deadline."""
+        self._timer = self._timer_loop = None
+        now = loop.time() + _EARLY
         upcoming: float | None = None
-        for waiter, deadline in self._waiters:
-            if deadline is None or waiter.done():
+        live: deque[tuple[asyncio.Future[None], float | None]] = deque()
+        for entry in self._waiters:
+            waiter, deadline = entry
+            if waiter.done():
                 continue
-            if deadline <= now:
-                waiter.set_exception(TimeoutError())
-            elif upcoming is None or deadline < upcoming:
-                upcoming = deadline
+            if deadline is not None:
+                if deadline <= now:
+                    waiter.set_exception(TimeoutError())
+                    continue
+                if upcoming is None or deadline < upcoming:
+                    upcoming = deadline
+            live.append(entry)
+        self._waiters = live
         if upcoming is not None:
             self._timer = loop.call_at(upcoming, self._expire, loop)
+            self._timer_loop = loop
+
+
+# A timer may run up to this early (uvloop's clock is in milliseconds).
+_EARLY = 0.001

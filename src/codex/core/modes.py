@@ -103,27 +103,37 @@ def announced_mode(items: Iterable[ResponseItem | dict[str, Any]]) -> str | None
     (the model works in Default mode without having been told)."""
     heard = None
     for item in items:
-        if isinstance(item, Message):
-            # Read off the record, not its wire dict: a thread's first turn asks this of its
-            # opening context, whose developer message is the longest item it has.
-            if item.role != "developer":
-                continue
-            parts: Iterable[Any] = (
-                p if isinstance(p, InputText | OutputText) else p.to_dict() for p in item.content
-            )
-        else:
+        texts = _record_texts(item)
+        if texts is None:  # not a plain record: read its wire dict, as it is sent
             data = item if isinstance(item, dict) else item.to_dict()
             if data.get("type") != "message" or data.get("role") != "developer":
                 continue
-            parts = data.get("content") or ()
-        for part in parts:
-            if isinstance(part, InputText | OutputText):
-                text: Any = part.text
-            else:
-                text = part.get("text", "") if isinstance(part, dict) else ""
+            content = data.get("content") or ()
+            texts = [p.get("text", "") if isinstance(p, dict) else "" for p in content]
+        for text in texts:
             if isinstance(text, str) and text.startswith(OPEN_TAG):
                 heard = PLAN if "Collaboration mode: Plan" in text[:80] else DEFAULT
     return heard
+
+
+def _record_texts(item: Any) -> list[Any] | None:
+    """The texts a developer Message's wire dict would carry, read off the record ([] for any
+    other plain Message): a thread's turns ask `announced_mode` of its history, whose opening
+    developer message is its longest item. None where only the wire dict tells (extra or absent
+    fields, content that is not a list of text parts): the caller reads that."""
+    if not isinstance(item, Message) or item.extra or item.absent:
+        return None
+    if item.role != "developer":
+        return []
+    content = item.content
+    if not isinstance(content, list):
+        return None
+    texts = []
+    for part in content:
+        if not isinstance(part, InputText | OutputText) or part.extra or part.absent:
+            return None
+        texts.append(part.text)
+    return texts
 
 
 class ModeTracker:

@@ -147,7 +147,7 @@ class GoalStore:
         import sqlite3
 
         if fresh:
-            os.makedirs(os.path.dirname(self._file), exist_ok=True)
+            os.makedirs(os.path.dirname(self._file) or ".", exist_ok=True)
         con = sqlite3.connect(self._file, timeout=10.0, isolation_level=None)
         try:
             con.execute("PRAGMA foreign_keys = ON")
