@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -253,22 +252,21 @@ static int starts(const char *p, const char *end, const char *lit, size_t n)
 /* The two bytes each trigger starts with, as a bit per byte pair: the scan tests one pair per
  * position and looks closer only where a trigger could start ("sk" of "task_started", say).
  * A switch on every byte's first letter ran at ~4 ns a byte on a turn's lines ('s' and 'e'
- * are everywhere in English and JSON); this runs at well under one. */
-static unsigned char trigger_pairs[65536 / 8];
-static pthread_once_t trigger_pairs_once = PTHREAD_ONCE_INIT;
-
-static void set_pair(const char *two)
-{
-    unsigned v = (unsigned)(unsigned char)two[0] << 8 | (unsigned char)two[1];
-    trigger_pairs[v >> 3] |= (unsigned char)(1u << (v & 7));
-}
-
-static void make_trigger_pairs(void)
-{
-    static const char *const starts_of[] = {"sk", "gh", "gi", "xo", "AK", "ey", "Be"};
-    for (size_t i = 0; i < sizeof starts_of / sizeof starts_of[0]; i++)
-        set_pair(starts_of[i]);
-}
+ * are everywhere in English and JSON); this runs at well under one. A constant table, not one
+ * built at first use: pthread_once would bind the extension to glibc 2.34's symbol version
+ * and keep the wheel off manylinux_2_28. */
+#define PAIR(a, b) (((unsigned)(unsigned char)(a) << 8) | (unsigned char)(b))
+#define PAIR_BYTE(a, b) (PAIR(a, b) >> 3)
+#define PAIR_BIT(a, b) ((unsigned char)(1u << (PAIR(a, b) & 7)))
+static const unsigned char trigger_pairs[65536 / 8] = {
+    [PAIR_BYTE('s', 'k')] = PAIR_BIT('s', 'k'),
+    [PAIR_BYTE('g', 'h')] = PAIR_BIT('g', 'h') | PAIR_BIT('g', 'i'), /* one byte for both */
+    [PAIR_BYTE('x', 'o')] = PAIR_BIT('x', 'o'),
+    [PAIR_BYTE('A', 'K')] = PAIR_BIT('A', 'K'),
+    [PAIR_BYTE('e', 'y')] = PAIR_BIT('e', 'y'),
+    [PAIR_BYTE('B', 'e')] = PAIR_BIT('B', 'e'),
+};
+_Static_assert(PAIR_BYTE('g', 'h') == PAIR_BYTE('g', 'i'), "gh and gi share a table byte");
 
 /* Whether a trigger starts at p (its first two bytes already match one of the pairs). */
 static int trigger_at(const char *p, const char *end)
@@ -296,7 +294,6 @@ static int trigger_at(const char *p, const char *end)
 
 int codex_jsonl_has_trigger(const char *data, size_t len)
 {
-    pthread_once(&trigger_pairs_once, make_trigger_pairs);
     const unsigned char *u = (const unsigned char *)data;
     const char *end = data + len;
     /* Every trigger is 3 bytes or more: the last two positions cannot start one. */

@@ -187,10 +187,10 @@ class _Connection(asyncio.BufferedProtocol):
     async def _wait(self, future: asyncio.Future[None], timeout: float | None, error: type) -> None:
         """Await `future`, failing with `error` after `timeout` seconds; one wait at a time (a
         request writes, then reads). One timer serves every wait of the connection: a wait
-        only moves the deadline (a timer that would fire too
-        late is replaced), and the timer, when it fires early for the wait in progress, is
-        set again for its deadline. A timer per wait, pushed into the loop's heap and
-        cancelled, cost each read of a response (~2% of a busy event loop's time)."""
+        only moves the deadline (a timer that would fire too late is replaced), and the
+        timer, when it fires early for the wait in progress, is set again for its deadline.
+        A timer per wait, pushed into the loop's heap and cancelled, cost each read of a
+        response (~2% of a busy event loop's time)."""
         if timeout is None:
             await future
             return
