@@ -497,7 +497,9 @@ def test_read_timeout_on_a_reused_connection_after_a_longer_wait(loop: str) -> N
     with RawServer(handler) as server:
         body, waited = _run(main(), loop)
     assert body == SSE
-    assert 0.3 <= waited < 20  # its own deadline, not the first request's
+    # Its own deadline (a timer may expire it up to 1 ms early: uvloop's millisecond clock),
+    # not the first request's 30 s.
+    assert 0.29 <= waited < 20
 
 
 def test_refused_connection_message_is_httpx_s() -> None:
