@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,32 @@ def ok_mock_scratch() -> Iterator[tuple[Path, Path]]:
         work = Path(scratch) / "work"
         work.mkdir()
         yield home, work
+
+
+# The first lines of a measuring child that may run another source tree: its last argument,
+# "" for this checkout, else a tree with its built .so files (bench/profile/ab_revision.py
+# makes one from any revision). The editable install's finder steps aside for it.
+OTHER_TREE = """
+import sys as _sys
+if _sys.argv[-1]:
+    _sys.meta_path = [f for f in _sys.meta_path if "Redirecting" not in type(f).__name__]
+    _sys.path.insert(0, _sys.argv[-1])
+"""
+
+
+def run_child(code: str, argv: Callable[[Path], list[str]]) -> subprocess.CompletedProcess[str]:
+    """`python -c code *argv(work)` in a fresh `ok_mock_scratch` (its CODEX_HOME in `env_for`'s
+    environment, its work folder the cwd): how every profiling script runs its measuring child."""
+    with ok_mock_scratch() as (home, work):
+        return subprocess.run(
+            [sys.executable, "-c", code, *argv(work)],
+            env=env_for(home),
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
 
 def env_for(home: Path) -> dict[str, str]:

@@ -12,10 +12,10 @@ CODEX_HOME, and prints every run and the medians:
   warm   main-thread CPU ms per one-turn thread (start + run), `rounds` more batches of
          `threads` through the same client.
 
-REV's `src/` is unpacked (`git archive`) into the bench cache and imported instead of this
-checkout through a `sitecustomize` that takes the editable install's finder out of the way;
-both sides use this checkout's compiled C engines (linked into REV's tree), so only the Python
-code differs. A REV whose Python calls a C function this build lacks fails loudly.
+REV's `src/` is unpacked (`git archive`) into the bench cache, with this checkout's compiled C
+engines linked in, and the child imports it instead of this checkout (`_common.OTHER_TREE`, as
+turn_core.py's `--src` does), so only the Python code differs. A REV whose Python calls a C
+function this build lacks fails loudly.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import env_for, ok_mock_scratch  # noqa: E402
+from _common import OTHER_TREE, run_child  # noqa: E402
 
-CHILD = r"""
+CHILD = (
+    OTHER_TREE
+    + r"""
 import asyncio, json, sys, time
 from codex import AsyncCodex, CodexConfig
 t0 = time.perf_counter()
@@ -59,17 +61,12 @@ async def main():
 
 asyncio.run(main())
 """
-
-SITE = """import sys
-sys.meta_path[:] = [f for f in sys.meta_path if "skbc" not in type(f).__module__
-                    and "editable" not in type(f).__name__.lower()]
-sys.path.insert(0, {src!r})
-"""
+)
 
 
 def unpack(rev: str, cache: Path) -> Path:
-    """REV's src/ under `cache`, with this build's C engines linked in and a sitecustomize
-    that makes it the `codex` package imported; the folder to put on PYTHONPATH."""
+    """REV's src/ under `cache` with this build's C engines linked in: the tree a child runs
+    in place of this checkout (`_common.OTHER_TREE`)."""
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{rev}^{{commit}}"],
         capture_output=True,
@@ -92,27 +89,12 @@ def unpack(rev: str, cache: Path) -> Path:
             link = src / "codex" / "_native" / item.name
             if not link.exists():
                 link.symlink_to(item)
-    site = tree / "site"
-    site.mkdir(exist_ok=True)
-    (site / "sitecustomize.py").write_text(SITE.format(src=str(src)))
-    return site
+    return src
 
 
-def measure(threads: int, rounds: int, pythonpath: str | None) -> dict[str, object]:
-    with ok_mock_scratch() as (home, work):
-        env = env_for(home)
-        env.pop("PYTHONPATH", None)
-        if pythonpath is not None:
-            env["PYTHONPATH"] = pythonpath
-        proc = subprocess.run(
-            [sys.executable, "-c", CHILD, str(threads), str(rounds), str(work)],
-            env=env,
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+def measure(threads: int, rounds: int, src: str) -> dict[str, object]:
+    """One run, of this checkout (`src` "") or of the unpacked tree."""
+    proc = run_child(CHILD, lambda work: [str(threads), str(rounds), str(work), src])
     if proc.returncode != 0:
         raise SystemExit(f"a run failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
     result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -129,16 +111,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench._paths import CACHE
 
-    site = unpack(args.rev, CACHE)
+    src = str(unpack(args.rev, CACHE))
     runs: dict[str, list[dict[str, object]]] = {args.rev: [], "this checkout": []}
     # One discarded run each first: it compiles the tree's bytecode into the bench's cache.
-    measure(args.threads, 1, str(site))
-    measure(args.threads, 1, None)
+    measure(args.threads, 1, src)
+    measure(args.threads, 1, "")
     for _ in range(args.pairs):
-        runs[args.rev].append(measure(args.threads, args.rounds, str(site)))
-        runs["this checkout"].append(measure(args.threads, args.rounds, None))
+        runs[args.rev].append(measure(args.threads, args.rounds, src))
+        runs["this checkout"].append(measure(args.threads, args.rounds, ""))
     old_package = str(runs[args.rev][0]["package"])
-    if not old_package.startswith(str(site.parent)):
+    if not old_package.startswith(src):
         raise SystemExit(f"the earlier tree was not the one imported ({old_package})")
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.threads} one-turn threads cold, then {args.rounds} warm batches; load {load}")

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import env_for, ok_mock_scratch  # noqa: E402
+from _common import run_child  # noqa: E402
 
 CHILD = r"""
 import asyncio, cProfile, io, json, pstats, statistics, sys, time
@@ -99,24 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     import json
     import statistics
 
-    with ok_mock_scratch() as (home, work):
-        child_args = [
-            str(args.threads),
-            str(args.rounds),
-            args.profile,
-            str(args.top),
-            "1" if args.uvloop else "0",
-            str(work),
-        ]
-        proc = subprocess.run(
-            [sys.executable, "-c", CHILD, *child_args],
-            env=env_for(home),
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+    child_args = [
+        str(args.threads),
+        str(args.rounds),
+        args.profile,
+        str(args.top),
+        "1" if args.uvloop else "0",
+    ]
+    proc = run_child(CHILD, lambda work: [*child_args, str(work)])
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         return 1

@@ -18,22 +18,20 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import env_for, ok_mock_scratch  # noqa: E402
+from _common import OTHER_TREE, run_child  # noqa: E402
 
-CHILD = r"""
+CHILD = (
+    OTHER_TREE
+    + r"""
 import asyncio, cProfile, io, json, pstats, sys, time
 n, rounds, profile, top, cwd, src = sys.argv[1:7]
 n, rounds, top = int(n), int(rounds), int(top)
-if src:  # another tree (with its built engines): the editable install's finder steps aside
-    sys.meta_path = [f for f in sys.meta_path if "Redirecting" not in type(f).__name__]
-    sys.path.insert(0, src)
 from codex import AsyncCodex, CodexConfig
 
 class Recording:
@@ -90,6 +88,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,17 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    with ok_mock_scratch() as (home, work):
-        child_args = [str(args.threads), str(args.rounds), "1" if args.profile else "0"]
-        proc = subprocess.run(
-            [sys.executable, "-c", CHILD, *child_args, str(args.top), str(work), args.src],
-            env=env_for(home),
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+    child_args = [str(args.threads), str(args.rounds), "1" if args.profile else "0", str(args.top)]
+    proc = run_child(CHILD, lambda work: [*child_args, str(work), args.src])
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         return 1
