@@ -280,7 +280,7 @@ def test_a_whole_thread_start_checks_each_watched_path_once(
 
     first = asyncio.run(start())  # the checks' answers are computed and kept
     checked: list[str] = []
-    real_stamp, real_exists = stat_cache.stamp, stat_cache._exists
+    real_stamp, real_exists = stat_cache.stamp, stat_cache.path_exists
 
     def counting_stamp(path: str) -> stat_cache.Stamp:
         checked.append(path)
@@ -291,7 +291,7 @@ def test_a_whole_thread_start_checks_each_watched_path_once(
         return real_exists(path)
 
     monkeypatch.setattr(stat_cache, "stamp", counting_stamp)
-    monkeypatch.setattr(stat_cache, "_exists", counting_exists)
+    monkeypatch.setattr(stat_cache, "path_exists", counting_exists)
     second = asyncio.run(start())
     assert str(work / ".git") in checked and str(cwd / ".git") in checked
     assert str(tmp_path / "home" / "skills") in checked  # the skills were checked

@@ -38,8 +38,9 @@ def stamp(path: str) -> Stamp:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _exists(path: str) -> bool:
-    """Whether `path` names something a stat could stamp (False wherever `stamp` says None)."""
+def path_exists(path: str) -> bool:
+    """Whether `path` names something a stat could stamp (False wherever `stamp` says None):
+    `os.path.exists` without the exception a missing path costs."""
     try:
         # Looked up with the effective ids, as stat(2) does (differs only in a setuid process).
         return os.access(path, os.F_OK, effective_ids=_EFFECTIVE)
@@ -82,7 +83,7 @@ class Watch:
                 # Most watched paths are candidates that were missing (AGENTS.md in each
                 # directory, `.git` above the repo): one access(2) tells that they still are,
                 # without the exception a failed stat raises in Python (a third of its cost).
-                now = stamp(p) if st is not None or _exists(p) else None
+                now = stamp(p) if st is not None or path_exists(p) else None
                 if seen is not None:
                     seen[p] = now
             if st is not None and now is not None and st[2:] == (0, 0, 0):  # identity only

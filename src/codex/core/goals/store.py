@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from codex.core.goals.model import ThreadGoal
+from codex.core.stat_cache import path_exists
 
 if TYPE_CHECKING:
     import sqlite3
@@ -140,10 +141,16 @@ class GoalStore:
     def _open(self, *, create: bool) -> Iterator[sqlite3.Connection | None]:
         """A connection in one immediate transaction (committed on success), or None when the
         file is missing and `create` is false."""
-        fresh = not os.access(self._file, os.F_OK)  # as Path.exists, without its exception
+        fresh = not path_exists(self._file)
         if fresh and not create:
             yield None
             return
+        with self._transaction(fresh) as con:
+            yield con
+
+    @contextlib.contextmanager
+    def _transaction(self, fresh: bool) -> Iterator[sqlite3.Connection]:
+        """The connection in one immediate transaction; `fresh`: the file is made here."""
         import sqlite3
 
         if fresh:
@@ -192,10 +199,10 @@ class GoalStore:
     # ---- reads --------------------------------------------------------------------------
 
     def get(self, thread_id: str) -> ThreadGoal | None:
-        if not os.access(self._file, os.F_OK):
+        if not path_exists(self._file):
             return None  # asked every turn; most threads never had a goal, nor has the home
-        with self._open(create=False) as con:
-            return None if con is None else self._get(con, thread_id)
+        with self._transaction(fresh=False) as con:
+            return self._get(con, thread_id)
 
     # ---- writes -------------------------------------------------------------------------
 
