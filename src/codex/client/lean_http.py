@@ -38,7 +38,7 @@ from codex.client.http_errors import (
     WriteError,
     WriteTimeout,
 )
-from codex.client.slots import Slots
+from codex.client.slots import TIMER_SLACK, Slots
 
 __all__ = ["LeanHTTP", "LeanResponse", "RequestGate"]
 
@@ -214,7 +214,7 @@ class _Connection(asyncio.BufferedProtocol):
         future = self._timed
         if future is None or future.done():
             return  # no wait in progress: the next one sets a timer again
-        if self._deadline <= self.loop.time() + 0.001:  # uvloop's timers: millisecond clock
+        if self._deadline <= self.loop.time() + TIMER_SLACK:
             future.set_exception(_Expired())
         else:
             self._timer = self.loop.call_at(self._deadline, self._on_timer)

@@ -8,7 +8,11 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-__all__ = ["Slots"]
+__all__ = ["TIMER_SLACK", "Slots"]
+
+# A timer may run up to this early (uvloop's clock is in milliseconds): a deadline this close
+# counts as reached (here and in codex.client.lean_http's connection timer).
+TIMER_SLACK = 0.001
 
 
 class Slots:
@@ -77,7 +81,7 @@ class Slots:
         runs timers on a millisecond clock, and setting one again for the rest would spin),
         drop the finished ones, and set it for the next deadline."""
         self._timer = self._timer_loop = None
-        now = loop.time() + _EARLY
+        now = loop.time() + TIMER_SLACK
         upcoming: float | None = None
         live: deque[tuple[asyncio.Future[None], float | None]] = deque()
         for entry in self._waiters:
@@ -95,7 +99,3 @@ class Slots:
         if upcoming is not None:
             self._timer = loop.call_at(upcoming, self._expire, loop)
             self._timer_loop = loop
-
-
-# A timer may run up to this early (uvloop's clock is in milliseconds).
-_EARLY = 0.001
