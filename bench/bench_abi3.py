@@ -71,6 +71,18 @@ print(json.dumps({"kind": kind, "sse_mb_s": len(stream) / 1e6 / best["sse"],
 """
 
 
+def engine_sources(name: str) -> list[Path]:
+    """The C sources of engine `name` as CMakeLists.txt lists them (`codex_cffi_module(name
+    srcs...)`): the build's own list, so an engine that gains a file is timed whole."""
+    import re
+
+    text = (ROOT / "CMakeLists.txt").read_text()
+    match = re.search(rf"^\s*codex_cffi_module\({re.escape(name)}\s+([^)]*)\)", text, re.M)
+    if match is None:
+        raise SystemExit(f"bench_abi3: no codex_cffi_module({name} ...) in CMakeLists.txt")
+    return [ROOT / src for src in match.group(1).split()]
+
+
 def build(out: Path, name: str, limited: bool) -> Path:
     """One engine compiled as the wheel does (limited) or against the full API."""
     wrapper = out / f"_{name}_cffi.c"
@@ -86,8 +98,8 @@ def build(out: Path, name: str, limited: bool) -> Path:
         flags.append("-D_CFFI_NO_LIMITED_API")
     cc = sysconfig.get_config_var("CC").split()[0]
     include = sysconfig.get_paths()["include"]
-    source = ROOT / "csrc" / f"{name}.c"
-    argv = [cc, *flags, f"-I{include}", f"-I{ROOT / 'csrc'}", str(wrapper), str(source)]
+    sources = [str(path) for path in engine_sources(name)]
+    argv = [cc, *flags, f"-I{include}", f"-I{ROOT / 'csrc'}", str(wrapper), *sources, "-pthread"]
     subprocess.run([*argv, "-o", str(target)], check=True)
     return target
 
@@ -110,12 +122,16 @@ def main() -> int:
                 capture_output=True,
                 text=True,
                 cwd=ROOT,
-                check=True,
+                check=False,
             )
+            if proc.returncode != 0:
+                last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+                print(f"bench_abi3: the {kind} build failed to run: {last}", file=sys.stderr)
+                return 1
             results.append(__import__("json").loads(proc.stdout))
     print(
         f"SSE parse of {args.mb:g} MB of delta events; 200k rollout lines appended; best of "
-        f"{args.rounds}, two interleaved runs each\n"
+        f"{args.rounds}, {args.pairs} interleaved runs each\n"
     )
     print("| build | SSE MB/s | rollout lines/s |\n|---|---:|---:|")
     for kind in ("abi3 (limited API)", "full API"):
