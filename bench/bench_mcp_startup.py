@@ -87,7 +87,11 @@ def one_run(binary: str, home: Path, repo: Path, server: ScriptedServer, ours: b
 
 
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rounds", nargs="?", type=int, default=5, help="interleaved rounds")
+    rounds = parser.parse_args().rounds
     prepare_bytecode()
     clis = {"codex-py": (find_ours(), True)}
     official = find_official()

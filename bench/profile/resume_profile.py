@@ -43,7 +43,14 @@ def _prepare(home: Path, repo: Path, server: MockModelServer) -> None:
 
 
 def main() -> None:
-    mode, root = sys.argv[1], Path(sys.argv[2])
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("prepare", "wall", "pyinstrument"))
+    parser.add_argument("dir", type=Path, help="where the recorded session lives")
+    parser.add_argument("runs", nargs="?", type=int, default=5, help="wall: resumes timed")
+    args = parser.parse_args()
+    mode, root = args.mode, args.dir
     with MockModelServer() as server:
         home = _home(root, server.base_url)
         repo = root / "repo"
@@ -65,7 +72,7 @@ def main() -> None:
 
         if mode == "wall":
             walls, rss = [], []
-            for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 5):
+            for _ in range(args.runs):
                 reset()
                 s = run_once([our_codex(), *RESUME], _env(home), repo)
                 server.requests.clear()
