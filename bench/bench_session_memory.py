@@ -164,8 +164,11 @@ def main() -> int:
     print(f"{'turn':>6} {'RSS KiB':>9} {'heap KiB':>9} {'history KiB':>12} {'items':>6}")
     for turn, rss, heap, hist, items in rows:
         print(f"{turn:>6} {rss:>9} {heap:>9} {hist:>12} {items:>6}")
-    (t0, r0, h0, s0, _), (t1, r1, h1, s1, _) = rows[2], rows[-1]  # from turn 100 (warm) to end
-    turns = max(1, t1 - t0)
+    if args.turns <= 100:  # the growth is measured from turn 100 (warm) to the end
+        print("per-turn growth: needs --turns above 100")
+        return 0
+    (t0, r0, h0, s0, _), (t1, r1, h1, s1, _) = rows[2], rows[-1]
+    turns = t1 - t0
     print(
         f"turn {t0}->{t1}: heap +{(h1 - h0) / turns * 1024:.0f} B/turn, "
         f"history +{(s1 - s0) / turns * 1024:.0f} B/turn, "

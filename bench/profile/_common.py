@@ -76,6 +76,34 @@ def run_child(code: str, argv: Callable[[Path], list[str]]) -> subprocess.Comple
         )
 
 
+def pyinstrument_text(
+    argv: list[str],
+    interval: str,
+    env: dict[str, str],
+    cwd: Path,
+    extra: tuple[str, ...] = (),
+    runs: int = 2,
+) -> str:
+    """pyinstrument's text profile of `argv`'s last of `runs` runs (the first fills the bytecode
+    cache; 1 for a command that changes what the next run would read), or one line and exit 1
+    when pyinstrument is missing or the profiled command fails."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyinstrument") is None:
+        raise SystemExit("pyinstrument is not installed here (pip install pyinstrument)")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "profile.txt"
+        full = [sys.executable, "-m", "pyinstrument", "-i", interval, *extra, "-o", str(out)]
+        for _ in range(runs):
+            proc = subprocess.run(
+                [*full, *argv], env=env, cwd=cwd, capture_output=True, text=True, check=False
+            )
+            if proc.returncode != 0 or not out.exists():
+                last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+                raise SystemExit(f"the profiled command failed (exit {proc.returncode}): {last}")
+        return out.read_text()
+
+
 def env_for(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CODEX_", "OPENAI_"))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)

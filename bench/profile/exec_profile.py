@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import env_for as _env  # noqa: E402
-from _common import make_home  # noqa: E402
+from _common import make_home, pyinstrument_text  # noqa: E402
 from tests.support.mock_model_server import MockModelServer  # noqa: E402
 from tests.support.model_stream import Message, Turn, Usage, repeated_deltas  # noqa: E402
 
@@ -61,23 +61,8 @@ def main() -> None:
             for c, s, n in sorted(rows, reverse=True)[: int(extra[0]) if extra else 40]:
                 print(f"{c / 1000:7.1f} {s / 1000:7.1f} {n}")
         elif mode == "pyinstrument":
-            out = root / "p.txt"
-            argv = [
-                sys.executable,
-                "-m",
-                "pyinstrument",
-                "-i",
-                "0.0002",
-                "-p",
-                "short_mode=false",
-                "-o",
-                str(out),
-                our_codex(),
-                *argv_tail,
-            ]
-            subprocess.run(argv, env=env, cwd=root, capture_output=True)
-            subprocess.run(argv, env=env, cwd=root, capture_output=True)
-            print(out.read_text())
+            extra_args = ("-p", "short_mode=false")
+            print(pyinstrument_text([our_codex(), *argv_tail], "0.0002", env, root, extra_args))
         elif mode == "wall":
             rounds = int(extra[0]) if extra else 10
             homes = {"py": home, "rs": setup(root, server.base_url, "home-rs")}

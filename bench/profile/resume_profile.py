@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import env_for as _env  # noqa: E402
-from _common import make_home, run_once  # noqa: E402
+from _common import make_home, pyinstrument_text, run_once  # noqa: E402
 from tests.support.mock_model_server import MockModelServer  # noqa: E402
 from tests.support.model_stream import Message, Turn, Usage, repeated_deltas  # noqa: E402
 
@@ -85,20 +85,8 @@ def main() -> None:
             )
         elif mode == "pyinstrument":
             reset()
-            out = root / "p.txt"
-            argv = [
-                sys.executable,
-                "-m",
-                "pyinstrument",
-                "-i",
-                "0.0005",
-                "-o",
-                str(out),
-                our_codex(),
-                *RESUME,
-            ]
-            subprocess.run(argv, env=_env(home), cwd=repo, capture_output=True)
-            print(out.read_text())
+            # One run: a resume appends to the session the next run would read.
+            print(pyinstrument_text([our_codex(), *RESUME], "0.0005", _env(home), repo, runs=1))
 
 
 if __name__ == "__main__":
