@@ -145,12 +145,6 @@ class GoalStore:
         if fresh and not create:
             yield None
             return
-        with self._transaction(fresh) as con:
-            yield con
-
-    @contextlib.contextmanager
-    def _transaction(self, fresh: bool) -> Iterator[sqlite3.Connection]:
-        """The connection in one immediate transaction; `fresh`: the file is made here."""
         import sqlite3
 
         if fresh:
@@ -199,10 +193,9 @@ class GoalStore:
     # ---- reads --------------------------------------------------------------------------
 
     def get(self, thread_id: str) -> ThreadGoal | None:
-        if not path_exists(self._file):
-            return None  # asked every turn; most threads never had a goal, nor has the home
-        with self._transaction(fresh=False) as con:
-            return self._get(con, thread_id)
+        # Asked every turn; most threads never had a goal, nor has the home: one access(2).
+        with self._open(create=False) as con:
+            return None if con is None else self._get(con, thread_id)
 
     # ---- writes -------------------------------------------------------------------------
 
